@@ -1,0 +1,42 @@
+#include <fmt/format.h>
+
+#include <string>
+
+#include "cli/commands.hpp"
+#include "common/build_info.hpp"
+
+namespace dembones::cli {
+
+namespace {
+void print_build_info() {
+  fmt::print("dembones {}\n", build::kVersion);
+  fmt::print("  git commit : {}\n", build::kGitCommit);
+  fmt::print("  build type : {}\n", build::kBuildType);
+  fmt::print("  compiler   : {}\n", build::kCompiler);
+#ifdef _OPENMP
+  fmt::print("  OpenMP     : yes ({})\n", _OPENMP);
+#else
+  fmt::print("  OpenMP     : no\n");
+#endif
+#ifdef DEMBONES_WITH_MPI
+  fmt::print("  MPI        : yes\n");
+#else
+  fmt::print("  MPI        : no\n");
+#endif
+}
+}  // namespace
+
+Command add_info(CLI::App& app) {
+  auto file = std::make_shared<std::string>();
+  auto model = std::make_shared<std::string>();
+  app.add_option("file", *file, "A result file (.h5) to describe");
+  app.add_option("--model", *model, "A model file (.yaml) whose parameters and sources to list");
+  return [file, model]() {
+    if (!model->empty()) return not_built_yet("info --model");
+    if (!file->empty()) return not_built_yet("info RESULT.h5");
+    print_build_info();
+    return 0;
+  };
+}
+
+}  // namespace dembones::cli

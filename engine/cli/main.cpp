@@ -1,0 +1,49 @@
+// dembones: the command-line program. Every error is caught here, once, and printed as
+// "dembones: error: ..." with exit code 2 for bad input and 1 for internal failures.
+#include <fmt/format.h>
+
+#include <cstdio>
+#include <exception>
+#include <map>
+#include <string>
+
+#include "cli/commands.hpp"
+#include "common/build_info.hpp"
+#include "common/error.hpp"
+
+int main(int argc, char** argv) {
+  using namespace dembones;
+  cli::set_command_line(argc, argv);
+  CLI::App app{"dembones: musculoskeletal simulation of how the back, hips and knees share load"};
+  app.set_version_flag("--version", fmt::format("dembones {} ({})", build::kVersion, build::kGitCommit));
+  app.require_subcommand(1);
+
+  std::map<CLI::App*, cli::Command> commands;
+  auto add = [&](const char* name, const char* help, cli::Command (*make)(CLI::App&)) {
+    CLI::App* sub = app.add_subcommand(name, help);
+    commands[sub] = make(*sub);
+  };
+  add("run", "Run a scenario file and write its HDF5 time series", cli::add_run);
+  add("sweep", "Run a parameter sweep over a scenario", cli::add_sweep);
+  add("validate", "Check a scenario, model or sweep file without running it", cli::add_validate);
+  add("info", "Show build information, or describe a model or result file", cli::add_info);
+  add("export", "Export a result file to CSV or OpenSim .mot/.sto", cli::add_export);
+  add("merge", "Merge sweep shard files into one", cli::add_merge);
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    return app.exit(e) == 0 ? kExitOk : kExitBadInput;
+  }
+  try {
+    for (auto& [sub, run] : commands)
+      if (sub->parsed()) return run();
+    return kExitBadInput;
+  } catch (const InputError& e) {
+    std::fprintf(stderr, "dembones: error: %s\n", e.what());
+    return kExitBadInput;
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "dembones: error: internal: %s\n", e.what());
+    return kExitInternal;
+  }
+}
