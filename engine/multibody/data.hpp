@@ -1,0 +1,70 @@
+#pragma once
+// Every work array of the multibody algorithms, sized once from a Model. One Data per thread.
+// Fields are grouped by the stage that fills them; frames are named: "_W" = world frame about the
+// world origin (Plücker), otherwise the body's own frame about its origin.
+#include <vector>
+
+#include "multibody/model.hpp"
+
+namespace dembones {
+
+struct Data {
+  explicit Data(const Model& model);
+
+  using JointMatrix = Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, 0, 6, 6>;
+
+  // ---- position stage (forward_kinematics with q) ----
+  std::vector<SE3> X_parent;   // (nbodies) pose of body i in its parent body frame, X_λ(i)i
+  std::vector<SE3> oMb;        // (nbodies) X_WB: world pose of each body frame
+  Matrix6Xd S;                 // (6 x nv) joint motion subspace, column k in the frame of body velocity_body[k]
+  Matrix6Xd J_W;               // (6 x nv) column k: motion of coordinate k, world frame about the world origin
+                               //          (filled by compute_joint_jacobians; forward_kinematics does not)
+  std::vector<double> custom_theta_d2;  // (nbodies) θ''(q) of custom joints
+  std::vector<Vec3> custom_p_d2;        // (nbodies) p''(q) of custom joints (joint frame)
+
+  // ---- velocity stage (forward_kinematics with q, v) ----
+  std::vector<Motion> v;       // (nbodies) spatial velocity, body frame
+  std::vector<Motion> v_W;     // (nbodies) spatial velocity, world frame about the world origin
+  std::vector<Motion> c_J;     // (nbodies) joint velocity-product term Ṡ q̇, body frame (Featherstone c_J)
+
+  // ---- acceleration stage (forward_kinematics with q, v, a; rnea; aba) ----
+  std::vector<Motion> a;       // (nbodies) spatial acceleration, body frame (true acceleration, no gravity
+                               //           offset; after rnea/aba: of the last call's q, v, a/ddq)
+  std::vector<Motion> a_bias;  // (nbodies) J̇q̇ per body: acceleration with q̈ = 0 (compute_jdot_qdot)
+
+  // ---- force stage ----
+  std::vector<Force> f;        // (nbodies) work: net body force in the RNEA sweeps, body frame
+  std::vector<Force> f_joint;  // (nbodies) after rnea: spatial force the parent exerts on body i through
+                               //           its joint, in body i's frame about its origin (= joint child frame)
+  std::vector<Force> f_joint_W;  // (nbodies) same force, world frame about the world origin
+  std::vector<Force> f_ext_body; // (nbodies) work: external forces in body frames
+  VecX tau;                    // (nv) rnea output, N m or N
+  VecX nle;                    // (nv) nonlinear_effects output b(q, v) (Coriolis, centrifugal, gravity)
+  VecX g;                      // (nv) work / generalized gravity
+
+  // ---- CRBA ----
+  std::vector<InertiaAtOrigin> Ic;  // (nbodies) composite inertia of the subtree, body frame
+  MatX M;                      // (nv x nv) joint-space inertia matrix, full symmetric
+
+  // ---- ABA ----
+  std::vector<Mat6> IA;        // (nbodies) articulated inertia, body frame
+  std::vector<Force> pA;       // (nbodies) articulated bias force, body frame
+  Matrix6Xd U;                 // (6 x nv) IA S
+  std::vector<JointMatrix> Dinv;  // (nbodies) (S^T IA S)^-1, nv_j x nv_j
+  VecX u;                      // (nv) τ - S^T pA
+  VecX ddq;                    // (nv) aba output
+
+  // ---- centre of mass, momentum, energy ----
+  double mass = 0.0;           // kg, total
+  Vec3 com = Vec3::Zero();     // m, world
+  Vec3 vcom = Vec3::Zero();    // m/s, world (when velocities were given)
+  Matrix3Xd J_com;             // (3 x nv) centre-of-mass Jacobian, world
+  Force momentum_W;            // spatial momentum of the system, world frame about the world origin
+  double kinetic_energy = 0.0;    // J
+  double potential_energy = 0.0;  // J, relative to the world origin (−Σ m g·c)
+
+  // ---- scratch ----
+  VecX zero_nv;                // (nv) zeros
+};
+
+}  // namespace dembones

@@ -1,0 +1,19 @@
+#pragma once
+// Centre of mass, momentum and energy.
+#include "multibody/data.hpp"
+
+namespace dembones {
+
+// data.mass, data.com (world). Runs the position pass. Returns data.com.
+const Vec3& center_of_mass(const Model& model, Data& data, const VecX& q);
+// data.J_com (3 x nv), plus data.com. Runs compute_joint_jacobians. Returns data.J_com.
+const Matrix3Xd& center_of_mass_jacobian(const Model& model, Data& data, const VecX& q);
+// Kinetic energy ½ Σ v_i·I_i v_i [J]; runs forward_kinematics(q, v). Stores data.kinetic_energy.
+double kinetic_energy(const Model& model, Data& data, const VecX& q, const VecX& v);
+// Potential energy −Σ m_i g·c_i [J] (zero at the world origin); runs the position pass.
+double potential_energy(const Model& model, Data& data, const VecX& q);
+// Spatial momentum of the whole system, world frame about the world origin, from data.v after
+// forward_kinematics(q, v). Stores and returns data.momentum_W.
+const Force& spatial_momentum(const Model& model, Data& data);
+
+}  // namespace dembones

@@ -1,0 +1,56 @@
+#pragma once
+// Joint types of the kinematic tree. A joint connects a parent body to its child body; the child
+// body's frame is the joint's child frame, whose pose in the parent is
+//   X_parent_child(q) = X_parent_joint * X_J(q).
+// Conventions (q = coordinates, nq; v = velocities, nv; both per joint):
+//   kRevolute  nq=1 nv=1  rotation q [rad] about `axis` (unit, joint frame)
+//   kPrismatic nq=1 nv=1  translation q [m] along `axis`
+//   kSpherical nq=4 nv=3  q = unit quaternion [w x y z] (R_PC); v = ω of child in child frame [rad/s]
+//   kFree      nq=7 nv=6  q = [p_PC (3, parent frame) ; w x y z]; v = [ω ; v_o] of the child in the
+//                         child frame (Featherstone order: angular first)
+//   kFixed     nq=0 nv=0
+//   kCustom    nq=1 nv=1  rotation θ(q) about custom.rotation_axis, then translation p(q) =
+//                         [x(q), y(q), z(q)] along the joint (parent-side) frame axes; each function is
+//                         constant, linear or a natural cubic spline (OpenSim CustomJoint with one
+//                         rotation / CoordinateCoupler). S and its derivative are exact.
+#include <string>
+
+#include "multibody/spline.hpp"
+#include "spatial/types.hpp"
+
+namespace dembones {
+
+enum class JointType { kRevolute, kPrismatic, kSpherical, kFree, kFixed, kCustom };
+
+struct CustomJointFunctions {
+  Vec3 rotation_axis = Vec3::UnitZ();  // unit, joint frame
+  CoordinateFunction rotation = CoordinateFunction::Linear(1.0, 0.0);  // θ(q) [rad]
+  CoordinateFunction translation_x = CoordinateFunction::Constant(0.0);  // [m]
+  CoordinateFunction translation_y = CoordinateFunction::Constant(0.0);  // [m]
+  CoordinateFunction translation_z = CoordinateFunction::Constant(0.0);  // [m]
+};
+
+struct Joint {
+  JointType type = JointType::kFixed;
+  Vec3 axis = Vec3::UnitZ();    // kRevolute, kPrismatic: unit axis in the joint frame
+  CustomJointFunctions custom;  // kCustom only
+
+  static Joint revolute(const Vec3& axis);
+  static Joint prismatic(const Vec3& axis);
+  static Joint spherical();
+  static Joint free();
+  static Joint fixed();
+  static Joint custom_joint(const CustomJointFunctions& functions);
+
+  int nq() const;
+  int nv() const;
+};
+
+const char* to_string(JointType type);
+
+// Precomputed joint kind for the hot loops: axis-aligned revolute joints get their own case.
+enum class JointKind : unsigned char {
+  kRevoluteX, kRevoluteY, kRevoluteZ, kRevoluteAxis, kPrismatic, kSpherical, kFree, kFixed, kCustom
+};
+
+}  // namespace dembones

@@ -1,0 +1,57 @@
+#pragma once
+// The immutable description of a kinematic tree. Body 0 is the ground (world frame, no joint).
+// Bodies are numbered so that parent[i] < i. Built with add_body, then finalize(); after finalize
+// a Model is read-only and may be shared by all threads (each owns a Data, see data.hpp).
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "multibody/joint.hpp"
+#include "spatial/spatial.hpp"
+
+namespace dembones {
+
+struct Model {
+  int nq = 0;        // number of position coordinates
+  int nv = 0;        // number of velocity coordinates (nv <= nq; quaternions make them differ)
+  int nbodies = 1;   // including the ground
+
+  std::vector<int> parent{-1};                           // (nbodies) parent[0] = -1
+  std::vector<std::string> body_names{"ground"};         // (nbodies)
+  std::vector<Joint> joints{Joint::fixed()};             // (nbodies) joint connecting i to parent[i]
+  std::vector<SE3> X_parent_joint{SE3::Identity()};      // (nbodies) joint frame in the parent body frame
+  std::vector<SpatialInertia> inertia{SpatialInertia{}}; // (nbodies) in the body frame
+  std::vector<int> idx_q{0};                             // (nbodies) first q index of body i's joint
+  std::vector<int> idx_v{0};                             // (nbodies) first v index of body i's joint
+  std::vector<int> nq_j{0};                              // (nbodies) joint coordinate count
+  std::vector<int> nv_j{0};                              // (nbodies) joint velocity count
+  std::vector<std::string> coordinate_names;             // (nv) one per velocity index
+  Vec3 gravity{0.0, -9.81, 0.0};                         // m/s^2, OpenSim convention: Y up
+
+  // ---- derived, filled by finalize() ----
+  bool finalized = false;
+  std::vector<JointKind> kind;                  // (nbodies) hot-loop joint kind
+  std::vector<InertiaAtOrigin> inertia_o;       // (nbodies) inertia about the body origin
+  std::vector<int> velocity_body;               // (nv) body whose joint owns velocity index k
+  std::vector<int> parent_v;                    // (nv) Featherstone λ(k): previous velocity index up the tree, -1 at root
+  std::vector<std::vector<int>> support;        // (nbodies) velocity indices that move body i, ascending
+  std::vector<std::vector<int>> children;       // (nbodies) child bodies
+
+  int find_body(std::string_view name) const;        // -1 when missing
+  int find_coordinate(std::string_view name) const;  // velocity index, -1 when missing
+  double total_mass() const;
+  // The neutral configuration: zeros, identity quaternions (size nq).
+  VecX neutral_configuration() const;
+};
+
+// Appends a body attached to `parent` through `joint`, whose joint frame sits at X_parent_joint in
+// the parent's body frame; returns its index. coordinate_names must hold joint.nv() names (empty
+// list: names "<body>_q0", ...). Throws InputError on a bad parent, bad axis, bad inertia or a
+// wrong number of names.
+int add_body(Model& model, int parent, const Joint& joint, const SE3& X_parent_joint,
+             const SpatialInertia& inertia, std::string name,
+             std::vector<std::string> coordinate_names = {});
+// Computes the derived arrays. Must be called once after the last add_body and before use.
+void finalize(Model& model);
+
+}  // namespace dembones

@@ -1,0 +1,98 @@
+#pragma once
+// Rigid-body spatial inertia (Featherstone 2008, sec. 2.13).
+//   SpatialInertia: the user-facing form {mass, centre of mass, inertia about the centre of mass}.
+//   InertiaAtOrigin: the same inertia about the frame origin, {m, h = m c, I_O}, the form the
+//   recursive algorithms use because applying, adding and transforming it are 3x3 operations
+//   (Featherstone eq. 2.63: I = [I_O, [h]x; [h]x^T, m 1]).
+#include "spatial/se3.hpp"
+
+namespace dembones {
+
+struct InertiaAtOrigin;
+
+struct SpatialInertia {
+  double mass = 0.0;                          // kg
+  Vec3 com = Vec3::Zero();                    // m, in the body frame
+  Mat3 inertia_about_com = Mat3::Zero();      // kg m^2, body-frame axes, about the centre of mass
+
+  static SpatialInertia Zero() { return SpatialInertia{}; }
+  // Inertia about the frame origin: I_O = I_C - m [c]x [c]x (parallel axis theorem).
+  InertiaAtOrigin at_origin() const;
+  // Momentum f = I v of a body moving with spatial velocity v (same frame).
+  Force apply(const Motion& v) const;
+  Mat6 to_matrix() const;  // dense 6x6, for tests only
+};
+
+struct InertiaAtOrigin {
+  double mass = 0.0;              // kg
+  Vec3 h = Vec3::Zero();          // kg m, first moment m c
+  Mat3 I_O = Mat3::Zero();        // kg m^2, about the frame origin (symmetric)
+
+  static InertiaAtOrigin Zero() { return InertiaAtOrigin{}; }
+
+  // f = I v: n = I_O ω + h x v ; f = m v - h x ω (Featherstone eq. 2.63).
+  Force apply(const Motion& v) const {
+    Force f;
+    f.angular.noalias() = I_O * v.angular;
+    f.angular += h.cross(v.linear);
+    f.linear = mass * v.linear - h.cross(v.angular);
+    return f;
+  }
+  InertiaAtOrigin& operator+=(const InertiaAtOrigin& o) {
+    mass += o.mass;
+    h += o.h;
+    I_O += o.I_O;
+    return *this;
+  }
+  // Express an inertia given in frame B in frame A, with X = X_AB (Featherstone eq. 2.66):
+  //   m' = m ; h' = R h + m t ;
+  //   I_O' = R I_O R^T - ([t]x[Rh]x + [Rh]x[t]x) - m [t]x[t]x.
+  InertiaAtOrigin transformed_by(const SE3& X) const {
+    InertiaAtOrigin r;
+    r.mass = mass;
+    const Vec3 Rh = X.rotation * h;
+    r.h = Rh + mass * X.translation;
+    const Mat3 t = skew(X.translation);
+    const Mat3 rh = skew(Rh);
+    r.I_O.noalias() = X.rotation * I_O * X.rotation.transpose();
+    r.I_O.noalias() -= t * rh + rh * t + mass * (t * t);
+    return r;
+  }
+  double kinetic_energy(const Motion& v) const { return 0.5 * dot(v, apply(v)); }
+  Mat6 to_matrix() const {
+    Mat6 M;
+    M.topLeftCorner<3, 3>() = I_O;
+    M.topRightCorner<3, 3>() = skew(h);
+    M.bottomLeftCorner<3, 3>() = skew(h).transpose();
+    M.bottomRightCorner<3, 3>() = mass * Mat3::Identity();
+    return M;
+  }
+};
+
+inline InertiaAtOrigin SpatialInertia::at_origin() const {
+  const Mat3 c = skew(com);
+  return InertiaAtOrigin{mass, mass * com, inertia_about_com - mass * (c * c)};
+}
+inline Force SpatialInertia::apply(const Motion& v) const { return at_origin().apply(v); }
+inline Mat6 SpatialInertia::to_matrix() const { return at_origin().to_matrix(); }
+
+// A general symmetric 6x6 articulated-body inertia (Featherstone sec. 7.1) expressed in frame B,
+// transformed to frame A with X = X_AB: I_A = X^* I_B X^{-1}. Written with 3x3 blocks
+// [A B; B^T C] (A angular-angular): rotate each block, then shift by t:
+//   A'' = A' - B'[t] + [t]B'^T - [t]C'[t] ; B'' = B' + [t]C' ; C'' = C'.
+inline void add_transformed_articulated_inertia(const SE3& X, const Mat6& I_B, Mat6& I_A) {
+  const Mat3& R = X.rotation;
+  const Mat3 A = R * I_B.topLeftCorner<3, 3>() * R.transpose();
+  const Mat3 B = R * I_B.topRightCorner<3, 3>() * R.transpose();
+  const Mat3 C = R * I_B.bottomRightCorner<3, 3>() * R.transpose();
+  const Mat3 t = skew(X.translation);
+  const Mat3 tC = t * C;
+  const Mat3 Bn = B + tC;
+  const Mat3 tBt = t * B.transpose();
+  I_A.topLeftCorner<3, 3>() += A + tBt + tBt.transpose() - tC * t;
+  I_A.topRightCorner<3, 3>() += Bn;
+  I_A.bottomLeftCorner<3, 3>() += Bn.transpose();
+  I_A.bottomRightCorner<3, 3>() += C;
+}
+
+}  // namespace dembones
