@@ -1,0 +1,124 @@
+#include "io/hdf5_handle.hpp"
+
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "common/error.hpp"
+
+namespace dembones::hdf5 {
+
+void silence_hdf5_error_printing() {
+  static std::once_flag once;
+  std::call_once(once, [] { H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr); });
+}
+
+namespace {
+
+herr_t collect_error(unsigned /*n*/, const H5E_error2_t* err, void* client) {
+  auto* messages = static_cast<std::vector<std::string>*>(client);
+  if (err != nullptr && err->desc != nullptr && err->desc[0] != '\0') {
+    std::string m = err->desc;
+    if (err->func_name != nullptr) m = std::string(err->func_name) + ": " + m;
+    messages->push_back(std::move(m));
+  }
+  return 0;
+}
+
+}  // namespace
+
+std::string take_hdf5_error_message() {
+  std::vector<std::string> messages;
+  // Downward: from the API call the user made to the innermost cause.
+  H5Ewalk2(H5E_DEFAULT, H5E_WALK_DOWNWARD, collect_error, &messages);
+  H5Eclear2(H5E_DEFAULT);
+  if (messages.empty()) return "unknown HDF5 error";
+  std::string out;
+  for (const auto& m : messages) {
+    if (!out.empty()) out += "; ";
+    out += m;
+  }
+  return out;
+}
+
+namespace {
+
+[[noreturn]] void throw_io(std::string_view file, std::string_view what, std::string_view object) {
+  std::string message(what);
+  if (!object.empty()) message += " '" + std::string(object) + "'";
+  message += ": " + take_hdf5_error_message();
+  throw IoError(Location{std::string(file), 0, 0, ""}, message);
+}
+
+}  // namespace
+
+herr_t check(herr_t status, std::string_view file, std::string_view what, std::string_view object) {
+  if (status < 0) throw_io(file, what, object);
+  return status;
+}
+
+hid_t check_id(hid_t id, std::string_view file, std::string_view what, std::string_view object) {
+  if (id < 0) throw_io(file, what, object);
+  return id;
+}
+
+Datatype make_vl_utf8_string_type() {
+  Datatype t(H5Tcopy(H5T_C_S1));
+  if (!t || H5Tset_size(t.get(), H5T_VARIABLE) < 0 || H5Tset_cset(t.get(), H5T_CSET_UTF8) < 0) {
+    throw InternalError("HDF5: cannot create a variable-length UTF-8 string type: " +
+                        take_hdf5_error_message());
+  }
+  return t;
+}
+
+std::string normalize_path(std::string_view path) {
+  std::string out;
+  std::size_t i = 0;
+  while (i < path.size()) {
+    while (i < path.size() && path[i] == '/') ++i;
+    const std::size_t start = i;
+    while (i < path.size() && path[i] != '/') ++i;
+    if (i > start) {
+      out += '/';
+      out.append(path.substr(start, i - start));
+    }
+  }
+  return out.empty() ? std::string("/") : out;
+}
+
+std::pair<std::string, std::string> split_parent(std::string_view normalized_path) {
+  const std::size_t slash = normalized_path.rfind('/');
+  if (slash == std::string_view::npos) return {"/", std::string(normalized_path)};
+  // Built without assigning a literal to a possibly-empty string: GCC 12 flags that with a false
+  // -Wrestrict (GCC bug 105651).
+  std::string parent = slash == 0 ? std::string(1, '/') : std::string(normalized_path.substr(0, slash));
+  return {std::move(parent), std::string(normalized_path.substr(slash + 1))};
+}
+
+bool path_exists(hid_t loc, std::string_view path) {
+  const std::string norm = normalize_path(path);
+  if (norm == "/") return true;
+  // H5Lexists fails (rather than returning false) when an intermediate group is missing, so walk
+  // the path one component at a time.
+  std::size_t pos = 0;
+  while (pos < norm.size()) {
+    const std::size_t next = norm.find('/', pos + 1);
+    const std::string prefix = norm.substr(0, next);
+    const htri_t link = H5Lexists(loc, prefix.c_str(), H5P_DEFAULT);
+    if (link <= 0) {
+      H5Eclear2(H5E_DEFAULT);
+      return false;
+    }
+    // The link may dangle (an external link whose file is gone).
+    const htri_t object = H5Oexists_by_name(loc, prefix.c_str(), H5P_DEFAULT);
+    if (object <= 0) {
+      H5Eclear2(H5E_DEFAULT);
+      return false;
+    }
+    if (next == std::string::npos) break;
+    pos = next;
+  }
+  return true;
+}
+
+}  // namespace dembones::hdf5
