@@ -79,9 +79,9 @@ COORDINATES = [
 # hand height) and the end (upright) of the lift. Lumbar flexion is shared L5/S1 > … > T12/L1.
 LUMBAR_SHARE = np.array([0.28, 0.24, 0.19, 0.14, 0.09, 0.06])
 POSTURES_DEG = {
-    "stoop": dict(shank=(6, 2), thigh=(-14, -2), pelvis=(48, 6), lumbar=(40, -4), head=(-20, 0),
+    "stoop": dict(shank=(6, 2), thigh=(-14, -2), pelvis=(48, 6), lumbar=(40, -4),
                   upper_arm=(-8, -6), forearm=(-20, -28)),
-    "squat": dict(shank=(38, 2), thigh=(-72, -2), pelvis=(22, 6), lumbar=(22, -4), head=(-10, 0),
+    "squat": dict(shank=(38, 2), thigh=(-72, -2), pelvis=(22, 6), lumbar=(22, -4),
                   upper_arm=(-22, -6), forearm=(-34, -28)),
 }
 
@@ -159,7 +159,7 @@ def world_tilts(technique: str, time_s: np.ndarray) -> dict:
     for name, share in zip(["L5", "L4", "L3", "L2", "L1", "thorax"], LUMBAR_SHARE):
         tilts[name] = prev + share * lumbar
         prev = tilts[name]
-    tilts["head"] = tilts["thorax"] + blend("head") - tilts["thorax"] * 0.6
+    tilts["head"] = 0.65 * tilts["thorax"]  # the head turns up to look ahead
     tilts["upper_arm"], tilts["forearm"] = blend("upper_arm"), blend("forearm")
     return tilts
 
