@@ -5,8 +5,8 @@
 namespace dembones {
 
 // q_out = q ⊕ v dt: each joint moved along its velocity for dt (quaternion joints: exact exponential
-// map of the body-frame rotation; free joints: the body-frame twist integrated as an exact screw
-// motion). q_out may alias q.
+// map of the body-frame rotation; free joints: the constant body-frame twist integrated exactly,
+// X_PC <- X_PC exp(v dt) on SE(3)). q_out may alias q.
 void integrate(const Model& model, const VecX& q, const VecX& v, double dt, VecX& q_out);
 // v_out such that integrate(q0, v_out, 1) = q1 (the inverse of integrate; nv).
 void difference(const Model& model, const VecX& q0, const VecX& q1, VecX& v_out);

@@ -20,7 +20,7 @@ struct Data {
   Matrix6Xd J_W;               // (6 x nv) column k: motion of coordinate k, world frame about the world origin
                                //          (filled by compute_joint_jacobians; forward_kinematics does not)
   std::vector<double> custom_theta_d2;  // (nbodies) θ''(q) of custom joints
-  std::vector<Vec3> custom_p_d2;        // (nbodies) p''(q) of custom joints (joint frame)
+  std::vector<Vec3> custom_p_d2;        // (nbodies) R_J^T p''(q) of custom joints (child frame)
 
   // ---- velocity stage (forward_kinematics with q, v) ----
   std::vector<Motion> v;       // (nbodies) spatial velocity, body frame
@@ -38,6 +38,7 @@ struct Data {
                                //           its joint, in body i's frame about its origin (= joint child frame)
   std::vector<Force> f_joint_W;  // (nbodies) same force, world frame about the world origin
   std::vector<Force> f_ext_body; // (nbodies) work: external forces in body frames
+  std::vector<Motion> c;       // (nbodies) work: c_J + v x S q̇ (ABA's velocity-product acceleration)
   VecX tau;                    // (nv) rnea output, N m or N
   VecX nle;                    // (nv) nonlinear_effects output b(q, v) (Coriolis, centrifugal, gravity)
   VecX g;                      // (nv) work / generalized gravity

@@ -1,0 +1,161 @@
+#pragma once
+// Internal: per-joint kinematics shared by the recursive algorithms. A switch on the precomputed
+// JointKind (no virtual dispatch), with axis-aligned revolute fast paths. Not part of the public API.
+#include <cmath>
+
+#include "multibody/data.hpp"
+
+namespace dembones::detail {
+
+// R * Rot_x(q) etc., column by column: 6 multiplies per column instead of a 3x3 product.
+inline void rotate_x(const Mat3& P, double c, double s, Mat3& R) {
+  R.col(0) = P.col(0);
+  R.col(1) = c * P.col(1) + s * P.col(2);
+  R.col(2) = c * P.col(2) - s * P.col(1);
+}
+inline void rotate_y(const Mat3& P, double c, double s, Mat3& R) {
+  R.col(0) = c * P.col(0) - s * P.col(2);
+  R.col(1) = P.col(1);
+  R.col(2) = s * P.col(0) + c * P.col(2);
+}
+inline void rotate_z(const Mat3& P, double c, double s, Mat3& R) {
+  R.col(0) = c * P.col(0) + s * P.col(1);
+  R.col(1) = c * P.col(1) - s * P.col(0);
+  R.col(2) = P.col(2);
+}
+
+inline Mat3 quaternion_matrix(const double* q_wxyz) {
+  return Quat(q_wxyz[0], q_wxyz[1], q_wxyz[2], q_wxyz[3]).normalized().toRotationMatrix();
+}
+
+// Position pass for the joint of body i: data.X_parent[i] = X_parent_joint * X_J(q), and for custom
+// joints the q-dependent S column and the second-derivative terms used by c_J.
+inline void joint_position(const Model& model, Data& data, int i, const VecX& q) {
+  const SE3& Xpj = model.X_parent_joint[i];
+  SE3& X = data.X_parent[i];
+  const int iq = model.idx_q[i];
+  switch (model.kind[i]) {
+    case JointKind::kRevoluteX:
+      X.translation = Xpj.translation;
+      rotate_x(Xpj.rotation, std::cos(q[iq]), std::sin(q[iq]), X.rotation);
+      break;
+    case JointKind::kRevoluteY:
+      X.translation = Xpj.translation;
+      rotate_y(Xpj.rotation, std::cos(q[iq]), std::sin(q[iq]), X.rotation);
+      break;
+    case JointKind::kRevoluteZ:
+      X.translation = Xpj.translation;
+      rotate_z(Xpj.rotation, std::cos(q[iq]), std::sin(q[iq]), X.rotation);
+      break;
+    case JointKind::kRevoluteAxis:
+      X.translation = Xpj.translation;
+      X.rotation.noalias() = Xpj.rotation * Eigen::AngleAxisd(q[iq], model.joints[i].axis).toRotationMatrix();
+      break;
+    case JointKind::kPrismatic:
+      X.rotation = Xpj.rotation;
+      X.translation.noalias() = Xpj.rotation * (model.joints[i].axis * q[iq]);
+      X.translation += Xpj.translation;
+      break;
+    case JointKind::kSpherical:
+      X.translation = Xpj.translation;
+      X.rotation.noalias() = Xpj.rotation * quaternion_matrix(&q[iq]);
+      break;
+    case JointKind::kFree:
+      X.rotation.noalias() = Xpj.rotation * quaternion_matrix(&q[iq + 3]);
+      X.translation.noalias() = Xpj.rotation * q.segment<3>(iq);
+      X.translation += Xpj.translation;
+      break;
+    case JointKind::kFixed:
+      X = Xpj;
+      break;
+    case JointKind::kCustom: {
+      // X_J = (R_J = Rot(a, θ(q)), p(q)) with p along the joint-frame axes (OpenSim SpatialTransform:
+      // translations expressed in the parent-side frame). In the child frame the motion subspace is
+      //   S = [a θ' ; R_J^T p'],
+      // and its apparent derivative dS/dq = [a θ'' ; R_J^T p'' - θ' a x (R_J^T p')]
+      // (d R_J^T/dq = -θ' [a]x R_J^T); c_J = dS/dq q̇² (Featherstone 2008, eq. 4.13 with S̊).
+      const CustomJointFunctions& cf = model.joints[i].custom;
+      const double x = q[iq];
+      const FunctionValue th = cf.rotation.evaluate(x);
+      const FunctionValue px = cf.translation_x.evaluate(x);
+      const FunctionValue py = cf.translation_y.evaluate(x);
+      const FunctionValue pz = cf.translation_z.evaluate(x);
+      const Mat3 RJ = Eigen::AngleAxisd(th.f, cf.rotation_axis).toRotationMatrix();
+      const Vec3 p(px.f, py.f, pz.f);
+      X.rotation.noalias() = Xpj.rotation * RJ;
+      X.translation.noalias() = Xpj.rotation * p;
+      X.translation += Xpj.translation;
+      const int iv = model.idx_v[i];
+      data.S.col(iv).head<3>() = cf.rotation_axis * th.d1;
+      data.S.col(iv).tail<3>().noalias() = RJ.transpose() * Vec3(px.d1, py.d1, pz.d1);
+      data.custom_theta_d2[i] = th.d2;
+      data.custom_p_d2[i].noalias() = RJ.transpose() * Vec3(px.d2, py.d2, pz.d2);
+      break;
+    }
+  }
+}
+
+// Joint velocity S q̇ in the child frame.
+inline Motion joint_velocity(const Model& model, const Data& data, int i, const VecX& v) {
+  const int iv = model.idx_v[i];
+  Motion m;
+  switch (model.kind[i]) {
+    case JointKind::kRevoluteX: m.angular.x() = v[iv]; break;
+    case JointKind::kRevoluteY: m.angular.y() = v[iv]; break;
+    case JointKind::kRevoluteZ: m.angular.z() = v[iv]; break;
+    case JointKind::kRevoluteAxis: m.angular = model.joints[i].axis * v[iv]; break;
+    case JointKind::kPrismatic: m.linear = model.joints[i].axis * v[iv]; break;
+    case JointKind::kSpherical: m.angular = v.segment<3>(iv); break;
+    case JointKind::kFree:
+      m.angular = v.segment<3>(iv);
+      m.linear = v.segment<3>(iv + 3);
+      break;
+    case JointKind::kFixed: break;
+    case JointKind::kCustom:
+      m.angular = data.S.col(iv).head<3>() * v[iv];
+      m.linear = data.S.col(iv).tail<3>() * v[iv];
+      break;
+  }
+  return m;
+}
+
+// Velocity-product term c_J = S̊ q̇ (zero except for custom joints, whose S depends on q).
+inline Motion joint_bias(const Model& model, const Data& data, int i, const VecX& v) {
+  Motion c;
+  if (model.kind[i] == JointKind::kCustom) {
+    const int iv = model.idx_v[i];
+    const double qd2 = v[iv] * v[iv];
+    const Vec3 s_ang = data.S.col(iv).head<3>();
+    const Vec3 s_lin = data.S.col(iv).tail<3>();
+    c.angular = model.joints[i].custom.rotation_axis * (data.custom_theta_d2[i] * qd2);
+    c.linear = (data.custom_p_d2[i] - s_ang.cross(s_lin)) * qd2;
+  }
+  return c;
+}
+
+// τ_i = S^T f for the joint of body i, written into tau.segment(idx_v, nv_j).
+inline void joint_force(const Model& model, const Data& data, int i, const Force& f, VecX& tau) {
+  const int iv = model.idx_v[i];
+  switch (model.kind[i]) {
+    case JointKind::kRevoluteX: tau[iv] = f.angular.x(); break;
+    case JointKind::kRevoluteY: tau[iv] = f.angular.y(); break;
+    case JointKind::kRevoluteZ: tau[iv] = f.angular.z(); break;
+    case JointKind::kRevoluteAxis: tau[iv] = model.joints[i].axis.dot(f.angular); break;
+    case JointKind::kPrismatic: tau[iv] = model.joints[i].axis.dot(f.linear); break;
+    case JointKind::kSpherical: tau.segment<3>(iv) = f.angular; break;
+    case JointKind::kFree:
+      tau.segment<3>(iv) = f.angular;
+      tau.segment<3>(iv + 3) = f.linear;
+      break;
+    case JointKind::kFixed: break;
+    case JointKind::kCustom:
+      tau[iv] = data.S.col(iv).head<3>().dot(f.angular) + data.S.col(iv).tail<3>().dot(f.linear);
+      break;
+  }
+}
+
+inline Motion column_motion(const Matrix6Xd& S, int k) {
+  return Motion{S.col(k).head<3>(), S.col(k).tail<3>()};
+}
+
+}  // namespace dembones::detail

@@ -1,0 +1,75 @@
+#include "multibody/rnea.hpp"
+
+#include "multibody/joint_motion.hpp"
+
+namespace dembones {
+namespace {
+
+// Featherstone 2008, Table 5.1, in body coordinates. Gravity enters per body as the weight wrench
+// I [0; g_i] with g_i = R_Wi^T g, so that data.a keeps the true accelerations (used by joint reaction
+// checks) and no fictitious base acceleration leaks into them.
+//   forward:  v_i, a_i as in forward_kinematics;
+//             f_i = I_i a_i + v_i x* I_i v_i - I_i [0; g_i] - f_ext,i
+//   backward: τ_i = S_i^T f_i ;  f_λ += X_λi^* f_i.
+// After the backward pass f_i is the total force transmitted to body i through its joint.
+template <bool kWithExternal>
+const VecX& rnea_impl(const Model& model, Data& data, const VecX& q, const VecX& v, const VecX& a,
+                      const std::vector<Force>* f_ext_W) {
+  const int nb = model.nbodies;
+  for (int i = 1; i < nb; ++i) {
+    const int p = model.parent[i];
+    detail::joint_position(model, data, i, q);
+    const SE3& X = data.X_parent[i];
+    data.oMb[i] = data.oMb[p] * X;
+    const Motion vJ = detail::joint_velocity(model, data, i, v);
+    data.v[i] = X.actInv(data.v[p]) + vJ;
+    data.c_J[i] = detail::joint_bias(model, data, i, v);
+    data.a[i] = X.actInv(data.a[p]) + detail::joint_velocity(model, data, i, a) + data.c_J[i] +
+                cross(data.v[i], vJ);
+    const InertiaAtOrigin& I = model.inertia_o[i];
+    const Vec3 g_i = data.oMb[i].rotation.transpose() * model.gravity;
+    Force f = I.apply(data.a[i]) + cross(data.v[i], I.apply(data.v[i]));
+    // I [0; g] = [h x g ; m g]
+    f.angular -= I.h.cross(g_i);
+    f.linear -= I.mass * g_i;
+    if constexpr (kWithExternal) {
+      data.f_ext_body[i] = data.oMb[i].actInv((*f_ext_W)[i]);
+      f -= data.f_ext_body[i];
+    }
+    data.f[i] = f;
+  }
+  for (int i = nb - 1; i > 0; --i) {
+    const Force& f = data.f[i];
+    detail::joint_force(model, data, i, f, data.tau);
+    data.f_joint[i] = f;
+    data.f_joint_W[i] = data.oMb[i].act(f);
+    const int p = model.parent[i];
+    if (p > 0) data.f[p] += data.X_parent[i].act(f);
+  }
+  return data.tau;
+}
+
+}  // namespace
+
+const VecX& rnea(const Model& model, Data& data, const VecX& q, const VecX& v, const VecX& a) {
+  return rnea_impl<false>(model, data, q, v, a, nullptr);
+}
+
+const VecX& rnea(const Model& model, Data& data, const VecX& q, const VecX& v, const VecX& a,
+                 const std::vector<Force>& f_ext_W) {
+  return rnea_impl<true>(model, data, q, v, a, &f_ext_W);
+}
+
+const VecX& nonlinear_effects(const Model& model, Data& data, const VecX& q, const VecX& v) {
+  rnea_impl<false>(model, data, q, v, data.zero_nv, nullptr);
+  data.nle = data.tau;
+  return data.nle;
+}
+
+const VecX& generalized_gravity(const Model& model, Data& data, const VecX& q) {
+  rnea_impl<false>(model, data, q, data.zero_nv, data.zero_nv, nullptr);
+  data.g = data.tau;
+  return data.g;
+}
+
+}  // namespace dembones
