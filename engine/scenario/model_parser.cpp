@@ -1,0 +1,547 @@
+#include "scenario/model_parser.hpp"
+
+#include <fmt/format.h>
+
+#include <cmath>
+#include <numbers>
+#include <set>
+
+namespace dembones {
+namespace {
+
+constexpr double kDegToRad = std::numbers::pi / 180.0;
+
+// `base_rad` or `base_deg` (exactly one) as radians.
+double read_angle(FieldReader& r, const std::string& base) {
+  const bool rad = r.has(base + "_rad"), deg = r.has(base + "_deg");
+  if (rad && deg) r.fail(base + "_deg", fmt::format("give either {0}_rad or {0}_deg, not both", base));
+  if (!rad && !deg)
+    r.fail("", fmt::format("missing required field {0}_rad (or {0}_deg)", base));
+  return rad ? r.number(base + "_rad") : r.number(base + "_deg") * kDegToRad;
+}
+
+double read_angle_or(FieldReader& r, const std::string& base, double fallback_rad) {
+  const bool rad = r.has(base + "_rad"), deg = r.has(base + "_deg");
+  return (rad || deg) ? read_angle(r, base) : fallback_rad;
+}
+
+Eigen::Vector3d read_angles3_or(FieldReader& r, const std::string& base) {
+  const bool rad = r.has(base + "_rad"), deg = r.has(base + "_deg");
+  if (rad && deg) r.fail(base + "_deg", fmt::format("give either {0}_rad or {0}_deg, not both", base));
+  if (rad) return r.vector3(base + "_rad");
+  if (deg) return r.vector3(base + "_deg") * kDegToRad;
+  return Eigen::Vector3d::Zero();
+}
+
+// Two-number range [min, max] as `base_rad`/`base_deg` (or `base_m` for lengths); checks min <= max.
+void read_range(FieldReader& r, const std::string& base, double& lo, double& hi) {
+  std::vector<double> v;
+  std::string key;
+  for (const char* suffix : {"_rad", "_deg", "_m"}) {
+    if (r.has(base + suffix)) {
+      if (!key.empty()) r.fail(base + suffix, fmt::format("give only one of {}_rad/_deg/_m", base));
+      key = base + suffix;
+    }
+  }
+  if (key.empty()) r.fail("", fmt::format("missing required field {0}_rad (or {0}_deg, {0}_m)", base));
+  v = r.numbers(key);
+  if (v.size() != 2) r.fail(key, fmt::format("expected [min, max], got a list of {}", v.size()));
+  const double k = key.ends_with("_deg") ? kDegToRad : 1.0;
+  lo = v[0] * k;
+  hi = v[1] * k;
+  if (lo > hi) r.fail(key, fmt::format("expected min <= max, got [{}, {}]", v[0], v[1]));
+}
+
+double positive(FieldReader& r, const std::string& key) {
+  const double v = r.number(key);
+  if (!(v > 0)) r.fail(key, fmt::format("expected a positive number, got {}", v));
+  return v;
+}
+
+int read_sides(FieldReader& r) {
+  const int s = r.integer_or("sides", 1);
+  if (s != 1 && s != 2) r.fail("sides", fmt::format("expected 1 or 2, got {}", s));
+  return s;
+}
+
+int read_axis_name(FieldReader& r, const std::string& key, int fallback) {
+  if (!r.has(key)) return fallback;
+  const std::string a = r.choice(key, {"x", "y", "z"});
+  return a[0] - 'x';
+}
+
+// Element path "list.NAME" when the item has a name, else "list[i]".
+std::string element_path(const std::string& list, const YAML::Node& item, std::size_t i) {
+  if (item.IsMap() && item["name"] && item["name"].IsScalar())
+    return fmt::format("{}.{}", list, item["name"].Scalar());
+  return fmt::format("{}[{}]", list, i);
+}
+
+void check_increasing(FieldReader& r, const std::string& key, const std::vector<double>& x) {
+  for (std::size_t i = 1; i < x.size(); ++i)
+    if (!(x[i] > x[i - 1]))
+      r.fail(key, fmt::format("expected strictly increasing values, got {} after {}", x[i], x[i - 1]));
+}
+
+CurveSpec read_curve(FieldReader& r, const std::string& x_base, const std::string& y_key) {
+  CurveSpec c;
+  std::string x_key;
+  double k = 1.0;
+  if (r.has(x_base + "_rad")) x_key = x_base + "_rad";
+  if (r.has(x_base + "_deg")) {
+    if (!x_key.empty()) r.fail(x_base + "_deg", "give either _rad or _deg, not both");
+    x_key = x_base + "_deg";
+    k = kDegToRad;
+  }
+  if (x_key.empty()) r.fail("", fmt::format("missing required field {0}_rad (or {0}_deg)", x_base));
+  c.x = r.numbers(x_key);
+  for (double& v : c.x) v *= k;
+  c.y = r.numbers(y_key);
+  if (c.x.size() != c.y.size() || c.x.size() < 2)
+    r.fail(y_key, fmt::format("expected as many values as {} ({}, at least 2), got {}", x_key,
+                              c.x.size(), c.y.size()));
+  check_increasing(r, x_key, c.x);
+  return c;
+}
+
+FunctionSpec read_function(FieldReader& parent, const std::string& key) {
+  FieldReader r = parent.child(key);
+  FunctionSpec f;
+  const std::string kind = r.choice("type", {"constant", "linear", "spline"});
+  if (kind == "constant") {
+    f.kind = FunctionSpec::Kind::constant;
+    f.constant = r.number("value");
+  } else if (kind == "linear") {
+    f.kind = FunctionSpec::Kind::linear;
+    f.slope = r.number("slope");
+    f.intercept = r.number_or("intercept", 0.0);
+  } else {
+    f.kind = FunctionSpec::Kind::spline;
+    f.x = r.numbers("x");
+    f.y = r.numbers("y");
+    if (f.x.size() != f.y.size() || f.x.size() < 2)
+      r.fail("y", fmt::format("expected as many values as x ({}, at least 2), got {}", f.x.size(),
+                              f.y.size()));
+    check_increasing(r, "x", f.x);
+  }
+  r.finish();
+  return f;
+}
+
+SegmentSexData read_segment_sex(FieldReader& parent, const std::string& key) {
+  FieldReader r = parent.child(key);
+  SegmentSexData d;
+  d.mass_fraction = positive(r, "mass_fraction");
+  d.length_fraction_of_height = positive(r, "length_fraction_of_height");
+  r.finish();
+  return d;
+}
+
+CoordinateSpec read_coordinate(FieldReader& r) {
+  CoordinateSpec c;
+  c.name = r.string("name");
+  read_range(r, "range", c.range_min, c.range_max);
+  c.default_value = r.has("default_rad") || r.has("default_deg") ? read_angle(r, "default")
+                                                                  : r.number_or("default_m", 0.0);
+  c.locked = r.boolean_or("locked", false);
+  if (c.default_value < c.range_min || c.default_value > c.range_max)
+    r.fail("", fmt::format("default {} outside range [{}, {}]", c.default_value, c.range_min,
+                           c.range_max));
+  r.finish();
+  return c;
+}
+
+class Parser {
+ public:
+  Parser(YAML::Node root, std::string file) : root_(std::move(root)), file_(std::move(file)) {}
+
+  ModelSpec run() {
+    spec_.file = file_;
+    FieldReader top(root_, file_, "", &spec_.parameters);
+    const std::string format = top.string("format");
+    if (format != "dembones-model/1")
+      top.fail("format", fmt::format("expected 'dembones-model/1', got '{}'", format));
+    spec_.name = top.string("name");
+    spec_.description = top.string_or("description", "");
+    if (top.has("references")) read_references(top.node("references"));
+    {
+      FieldReader s = top.child("reference_subject");
+      spec_.reference_subject = read_subject(s);
+    }
+    if (top.has("segments"))
+      for_each(top, "segments", [&](FieldReader& r) { spec_.segments.push_back(segment(r)); });
+    for_each(top, "bodies", [&](FieldReader& r) { spec_.bodies.push_back(body(r)); });
+    for_each(top, "joints", [&](FieldReader& r) { spec_.joints.push_back(joint(r)); });
+    if (top.has("wraps"))
+      for_each(top, "wraps", [&](FieldReader& r) { spec_.wraps.push_back(wrap(r)); });
+    if (top.has("muscles"))
+      for_each(top, "muscles", [&](FieldReader& r) { spec_.muscles.push_back(muscle(r)); });
+    if (top.has("sites"))
+      for_each(top, "sites", [&](FieldReader& r) { spec_.sites.push_back(site(r)); });
+    if (top.has("passive_moments"))
+      for_each(top, "passive_moments",
+               [&](FieldReader& r) { spec_.passive_moments.push_back(passive(r)); });
+    if (top.has("actuators"))
+      for_each(top, "actuators", [&](FieldReader& r) { spec_.actuators.push_back(actuator(r)); });
+    if (top.has("markers"))
+      for_each(top, "markers", [&](FieldReader& r) { spec_.markers.push_back(marker(r)); });
+    if (top.has("couplings"))
+      for_each(top, "couplings", [&](FieldReader& r) { spec_.couplings.push_back(coupling(r)); });
+    top.finish();
+    check_tree(top);
+    return std::move(spec_);
+  }
+
+ private:
+  template <class F>
+  void for_each(FieldReader& top, const std::string& key, F&& f) {
+    const auto items = top.sequence(key);
+    std::set<std::string> names;
+    for (std::size_t i = 0; i < items.size(); ++i) {
+      FieldReader r = top.element(items[i], element_path(key, items[i], i));
+      if (r.has("name")) {
+        const std::string n = r.string("name");
+        if (!names.insert(n).second) r.fail("name", fmt::format("duplicate name '{}' in {}", n, key));
+      }
+      f(r);
+      r.finish();
+    }
+  }
+
+  // References: key -> full citation text.
+  void read_references(const YAML::Node& n) {
+    if (!n.IsMap())
+      throw InputError(location_of(n, file_, "references"), "expected a mapping key: citation");
+    for (const auto& kv : n) {
+      const std::string key = kv.first.as<std::string>();
+      if (!kv.second.IsScalar() || kv.second.Scalar().empty())
+        throw InputError(location_of(kv.second, file_, "references." + key),
+                         "expected a citation text");
+      spec_.references[key] = kv.second.Scalar();
+    }
+  }
+
+  std::vector<std::string> names_of_bodies() const {
+    std::vector<std::string> v{"ground"};
+    for (const auto& b : spec_.bodies) v.push_back(b.name);
+    return v;
+  }
+
+  void require_body(FieldReader& r, const std::string& key, const std::string& name) const {
+    const auto names = names_of_bodies();
+    if (std::find(names.begin(), names.end(), name) == names.end())
+      r.fail(key, fmt::format("unknown body '{}'{}", name, did_you_mean(name, names)));
+  }
+
+  std::vector<std::string> coordinate_names() const {
+    std::vector<std::string> v;
+    for (const auto& j : spec_.joints)
+      for (const auto& c : j.coordinates) v.push_back(c.name);
+    return v;
+  }
+
+  void require_coordinate(FieldReader& r, const std::string& key, const std::string& name) const {
+    const auto names = coordinate_names();
+    if (std::find(names.begin(), names.end(), name) == names.end())
+      r.fail(key, fmt::format("unknown coordinate '{}'{}", name, did_you_mean(name, names)));
+  }
+
+  void require_muscle(FieldReader& r, const std::string& key, const std::string& name) const {
+    std::vector<std::string> names;
+    for (const auto& m : spec_.muscles) names.push_back(m.name);
+    if (std::find(names.begin(), names.end(), name) == names.end())
+      r.fail(key, fmt::format("unknown muscle '{}'{}", name, did_you_mean(name, names)));
+  }
+
+  SegmentSpec segment(FieldReader& r) {
+    SegmentSpec s;
+    s.name = r.string("name");
+    s.male = read_segment_sex(r, "male");
+    s.female = read_segment_sex(r, "female");
+    return s;
+  }
+
+  BodySpec body(FieldReader& r) {
+    BodySpec b;
+    b.name = r.string("name");
+    if (b.name == "ground") r.fail("name", "'ground' is reserved for the fixed world");
+    b.segment = r.string_or("segment", "");
+    if (!b.segment.empty() && spec_.find_segment(b.segment) == nullptr) {
+      std::vector<std::string> names;
+      for (const auto& s : spec_.segments) names.push_back(s.name);
+      r.fail("segment", fmt::format("unknown segment '{}'{}", b.segment, did_you_mean(b.segment, names)));
+    }
+    b.segment_share = r.number_or("segment_share", 1.0);
+    if (!(b.segment_share > 0 && b.segment_share <= 1))
+      r.fail("segment_share", fmt::format("expected a fraction in (0, 1], got {}", b.segment_share));
+    b.sides = read_sides(r);
+    b.mass_kg = positive(r, "mass_kg");
+    b.com_m = r.vector3("com_m");
+    b.inertia_kg_m2 = r.vector3("inertia_kg_m2");
+    for (int i = 0; i < 3; ++i)
+      if (!(b.inertia_kg_m2[i] > 0))
+        r.fail("inertia_kg_m2", fmt::format("expected positive moments of inertia, got {}",
+                                            b.inertia_kg_m2[i]));
+    // Triangle inequality of principal moments (a physical rigid body).
+    const auto& I = b.inertia_kg_m2;
+    if (I[0] + I[1] < I[2] || I[1] + I[2] < I[0] || I[0] + I[2] < I[1])
+      r.fail("inertia_kg_m2", "moments of inertia violate the triangle inequality");
+    b.products_kg_m2 = r.vector3_or("products_kg_m2", Eigen::Vector3d::Zero());
+    return b;
+  }
+
+  JointSpec joint(FieldReader& r) {
+    JointSpec j;
+    j.name = r.string("name");
+    joint_where_[j.name] = r.where("");
+    const std::string t =
+        r.choice("type", {"fixed", "revolute", "prismatic", "custom", "spherical", "free"});
+    static const std::map<std::string, JointType> types{
+        {"fixed", JointType::fixed},         {"revolute", JointType::revolute},
+        {"prismatic", JointType::prismatic}, {"custom", JointType::custom},
+        {"spherical", JointType::spherical}, {"free", JointType::free}};
+    j.type = types.at(t);
+    j.parent = r.string("parent");
+    require_body(r, "parent", j.parent);
+    j.child = r.string("child");
+    require_body(r, "child", j.child);
+    if (j.child == "ground") r.fail("child", "ground cannot be a child");
+    if (j.child == j.parent) r.fail("child", "a joint needs two different bodies");
+    j.location_in_parent_m = r.vector3_or("location_in_parent_m", Eigen::Vector3d::Zero());
+    j.orientation_in_parent_rad = read_angles3_or(r, "orientation_in_parent");
+    j.location_in_child_m = r.vector3_or("location_in_child_m", Eigen::Vector3d::Zero());
+    j.orientation_in_child_rad = read_angles3_or(r, "orientation_in_child");
+    const bool one_dof = j.type == JointType::revolute || j.type == JointType::prismatic ||
+                         j.type == JointType::custom;
+    if (one_dof) {
+      j.axis = r.vector3("axis");
+      if (j.axis.norm() < 1e-9) r.fail("axis", "expected a non-zero axis");
+      j.axis.normalize();
+      FieldReader c = r.child("coordinate");
+      j.coordinates.push_back(read_coordinate(c));
+    } else if (j.type != JointType::fixed) {
+      for (const auto& item : r.sequence("coordinates")) {
+        FieldReader c = r.element(item, r.path() + ".coordinates");
+        j.coordinates.push_back(read_coordinate(c));
+      }
+      const std::size_t want = j.type == JointType::spherical ? 3 : 6;
+      if (j.coordinates.size() != want)
+        r.fail("coordinates", fmt::format("a {} joint has {} coordinates, got {}", t, want,
+                                          j.coordinates.size()));
+    }
+    if (j.type == JointType::custom) {
+      j.rotation = read_function(r, "rotation");
+      const char* keys[3] = {"translation_x", "translation_y", "translation_z"};
+      for (int i = 0; i < 3; ++i)
+        if (r.has(keys[i])) j.translation[i] = read_function(r, keys[i]);
+    }
+    const auto known = coordinate_names();
+    for (const auto& c : j.coordinates)
+      if (std::find(known.begin(), known.end(), c.name) != known.end())
+        r.fail("coordinate", fmt::format("coordinate '{}' is already defined", c.name));
+    return j;
+  }
+
+  WrapSpec wrap(FieldReader& r) {
+    WrapSpec w;
+    w.name = r.string("name");
+    w.type = r.choice("type", {"cylinder", "sphere"}) == "cylinder" ? WrapType::cylinder
+                                                                    : WrapType::sphere;
+    w.body = r.string("body");
+    require_body(r, "body", w.body);
+    w.location_m = r.vector3("location_m");
+    w.orientation_rad = read_angles3_or(r, "orientation");
+    w.radius_m = positive(r, "radius_m");
+    if (w.type == WrapType::cylinder) w.length_m = positive(r, "length_m");
+    w.quadrant = r.choice_or("quadrant", {"all", "+x", "-x", "+y", "-y"}, "all");
+    return w;
+  }
+
+  PathPointSpec path_point(FieldReader& r) {
+    PathPointSpec p;
+    p.body = r.string("body");
+    require_body(r, "body", p.body);
+    if (p.body == "ground") r.fail("body", "muscles attach to bodies, not to ground");
+    p.location_m = r.vector3("location_m");
+    if (r.has("coordinate")) {
+      p.coordinate = r.string("coordinate");
+      require_coordinate(r, "coordinate", p.coordinate);
+      read_range(r, "range", p.range_min, p.range_max);
+    }
+    return p;
+  }
+
+  MuscleSpec muscle(FieldReader& r) {
+    MuscleSpec m;
+    m.name = r.string("name");
+    m.sides = read_sides(r);
+    m.max_isometric_force_N = positive(r, "max_isometric_force_N");
+    m.optimal_fiber_length_m = positive(r, "optimal_fiber_length_m");
+    m.tendon_slack_length_m = positive(r, "tendon_slack_length_m");
+    m.pennation_at_optimal_rad = read_angle_or(r, "pennation_at_optimal", 0.0);
+    if (m.pennation_at_optimal_rad < 0 || m.pennation_at_optimal_rad >= std::numbers::pi / 2)
+      r.fail("pennation_at_optimal_rad", "expected an angle in [0, 90) degrees");
+    m.max_contraction_velocity_lopt_per_s =
+        r.has("max_contraction_velocity_lopt_per_s") ? positive(r, "max_contraction_velocity_lopt_per_s")
+                                                     : 10.0;
+    m.tendon_strain_at_max_force =
+        r.has("tendon_strain_at_max_force") ? positive(r, "tendon_strain_at_max_force") : 0.049;
+    const auto items = r.sequence("path");
+    for (std::size_t i = 0; i < items.size(); ++i) {
+      FieldReader p = r.element(items[i], fmt::format("{}.path[{}]", r.path(), i));
+      m.path.push_back(path_point(p));
+      p.finish();
+    }
+    if (m.path.size() < 2) r.fail("path", fmt::format("expected at least 2 path points, got {}", m.path.size()));
+    if (m.path.front().conditional() || m.path.back().conditional())
+      r.fail("path", "origin and insertion cannot be conditional via points");
+    m.wraps = r.strings_or_empty("wraps");
+    std::vector<std::string> wrap_names;
+    for (const auto& w : spec_.wraps) wrap_names.push_back(w.name);
+    for (const auto& w : m.wraps)
+      if (std::find(wrap_names.begin(), wrap_names.end(), w) == wrap_names.end())
+        r.fail("wraps", fmt::format("unknown wrap surface '{}'{}", w, did_you_mean(w, wrap_names)));
+    m.groups = r.strings_or_empty("groups");
+    m.nerve_roots = r.strings_or_empty("nerve_roots");
+    return m;
+  }
+
+  JointLoadSiteSpec site(FieldReader& r) {
+    JointLoadSiteSpec s;
+    s.name = r.string("name");
+    const std::string kind = r.choice("kind", {"joint_reaction", "patellofemoral"});
+    s.kind = kind == "joint_reaction" ? SiteKind::joint_reaction : SiteKind::patellofemoral;
+    s.per_side = r.boolean_or("per_side", false);
+    if (s.kind == SiteKind::joint_reaction) {
+      s.joint = r.string("joint");
+      std::vector<std::string> names;
+      for (const auto& j : spec_.joints) names.push_back(j.name);
+      if (spec_.find_joint(s.joint) == nullptr)
+        r.fail("joint", fmt::format("unknown joint '{}'{}", s.joint, did_you_mean(s.joint, names)));
+      s.body = r.string("body");
+      require_body(r, "body", s.body);
+      s.origin_m = r.vector3_or("origin_m", Eigen::Vector3d::Zero());
+      s.orientation_rad = read_angles3_or(r, "orientation");
+      s.normal_axis = read_axis_name(r, "normal_axis", 1);
+      s.anterior_axis = read_axis_name(r, "anterior_axis", 0);
+      if (s.normal_axis == s.anterior_axis)
+        r.fail("anterior_axis", "expected an axis different from normal_axis");
+    } else {
+      s.coordinate = r.string("coordinate");
+      require_coordinate(r, "coordinate", s.coordinate);
+      s.muscles = r.strings("muscles");
+      for (const auto& m : s.muscles) require_muscle(r, "muscles", m);
+      FieldReader c = r.child("ratio");
+      s.ratio = read_curve(c, "coordinate", "ratio");
+      c.finish();
+    }
+    return s;
+  }
+
+  PassiveMomentSpec passive(FieldReader& r) {
+    PassiveMomentSpec p;
+    p.name = r.string("name");
+    p.coordinate = r.string("coordinate");
+    require_coordinate(r, "coordinate", p.coordinate);
+    p.moment_Nm = read_curve(r, "angle", "moment_Nm");
+    return p;
+  }
+
+  ActuatorSpec actuator(FieldReader& r) {
+    ActuatorSpec a;
+    a.name = r.string("name");
+    a.coordinate = r.string("coordinate");
+    require_coordinate(r, "coordinate", a.coordinate);
+    a.optimal_force_Nm = positive(r, "optimal_force_Nm");
+    return a;
+  }
+
+  MarkerSpec marker(FieldReader& r) {
+    MarkerSpec m;
+    m.name = r.string("name");
+    m.body = r.string("body");
+    require_body(r, "body", m.body);
+    m.location_m = r.vector3("location_m");
+    return m;
+  }
+
+  CouplingSpec coupling(FieldReader& r) {
+    CouplingSpec c;
+    c.name = r.string("name");
+    c.coordinates = r.strings("coordinates");
+    for (const auto& n : c.coordinates) require_coordinate(r, "coordinates", n);
+    c.ratios = r.numbers("ratios");
+    if (c.ratios.size() != c.coordinates.size())
+      r.fail("ratios", fmt::format("expected {} ratios (one per coordinate), got {}",
+                                   c.coordinates.size(), c.ratios.size()));
+    return c;
+  }
+
+  // The joints must connect ground and every body into one tree (any root direction): exactly one
+  // joint per body and no cycle.
+  void check_tree(FieldReader& top) const {
+    const std::size_t n = spec_.bodies.size() + 1;
+    if (spec_.joints.size() != spec_.bodies.size())
+      top.fail("joints", fmt::format("expected one joint per body ({}) to form a tree from ground, "
+                                     "got {} joints",
+                                     spec_.bodies.size(), spec_.joints.size()));
+    std::map<std::string, std::size_t> index{{"ground", 0}};
+    for (std::size_t i = 0; i < spec_.bodies.size(); ++i) index[spec_.bodies[i].name] = i + 1;
+    std::vector<std::size_t> root(n);
+    for (std::size_t i = 0; i < n; ++i) root[i] = i;
+    auto find = [&](std::size_t i) {
+      while (root[i] != i) i = root[i] = root[root[i]];
+      return i;
+    };
+    for (const auto& j : spec_.joints) {
+      const std::size_t a = find(index.at(j.parent)), b = find(index.at(j.child));
+      if (a == b)
+        throw InputError(joint_where_.at(j.name),
+                         fmt::format("joint '{}' closes a loop; the model must be a tree", j.name));
+      root[a] = b;
+    }
+  }
+
+  YAML::Node root_;
+  std::string file_;
+  ModelSpec spec_;
+  std::map<std::string, Location> joint_where_;
+};
+
+}  // namespace
+
+SubjectSpec read_subject(FieldReader& r) {
+  SubjectSpec s;
+  s.height_m = positive(r, "height_m");
+  s.mass_kg = positive(r, "mass_kg");
+  s.sex = r.choice("sex", {"male", "female"}) == "male" ? Sex::male : Sex::female;
+  if (s.height_m < 0.5 || s.height_m > 2.5)
+    r.fail("height_m", fmt::format("expected a stature between 0.5 and 2.5 m, got {}", s.height_m));
+  if (s.mass_kg < 10 || s.mass_kg > 300)
+    r.fail("mass_kg", fmt::format("expected a body mass between 10 and 300 kg, got {}", s.mass_kg));
+  r.finish();
+  return s;
+}
+
+ModelSpec parse_model_spec(const std::string& yaml_text, const std::string& file) {
+  return Parser(load_yaml_string(yaml_text, file), file).run();
+}
+
+ModelSpec load_model_spec(const std::string& path) {
+  return Parser(load_yaml_file(path), path).run();
+}
+
+std::string format_model_parameters(const ModelSpec& spec) {
+  std::string out = fmt::format("model {} ({}): {} numeric parameters\n", spec.name, spec.file,
+                                spec.parameters.size());
+  for (const auto& p : spec.parameters)
+    out += fmt::format("  {} = {}  [{}]\n", p.field, p.value,
+                       p.source.empty() ? "NO SOURCE" : p.source);
+  if (!spec.references.empty()) {
+    out += "references:\n";
+    for (const auto& [key, cite] : spec.references) out += fmt::format("  {}: {}\n", key, cite);
+  }
+  return out;
+}
+
+}  // namespace dembones

@@ -1,0 +1,93 @@
+#include "scenario/scaling.hpp"
+
+#include <cmath>
+#include <map>
+
+namespace dembones {
+
+std::vector<BodyScale> calc_body_scales(const ModelSpec& spec, const SubjectSpec& subject) {
+  const SubjectSpec& ref = spec.reference_subject;
+  const double stature_ratio = subject.height_m / ref.height_m;
+  const double mass_ratio = subject.mass_kg / ref.mass_kg;
+  std::vector<BodyScale> out;
+  out.reserve(spec.bodies.size());
+  for (const auto& b : spec.bodies) {
+    BodyScale s{b.name, stature_ratio, mass_ratio};
+    if (const SegmentSpec* seg = spec.find_segment(b.segment)) {
+      // de Leva 1996 Table 4: segment length and mass as fractions of stature and body mass, by sex.
+      s.length_factor = stature_ratio * seg->of(subject.sex).length_fraction_of_height /
+                        seg->of(ref.sex).length_fraction_of_height;
+      s.mass_factor =
+          mass_ratio * seg->of(subject.sex).mass_fraction / seg->of(ref.sex).mass_fraction;
+    }
+    out.push_back(s);
+  }
+  return out;
+}
+
+namespace {
+
+void scale_function(FunctionSpec& f, double k) {
+  f.constant *= k;
+  f.slope *= k;
+  f.intercept *= k;
+  for (double& y : f.y) y *= k;
+}
+
+}  // namespace
+
+ModelSpec scale_model(const ModelSpec& spec, const SubjectSpec& subject) {
+  ModelSpec out = spec;
+  const std::vector<BodyScale> scales = calc_body_scales(spec, subject);
+  std::map<std::string, BodyScale> by_body;
+  for (const auto& s : scales) by_body[s.body] = s;
+  by_body["ground"] = BodyScale{"ground", 1.0, 1.0};
+  auto L = [&](const std::string& body) { return by_body.at(body).length_factor; };
+
+  for (auto& b : out.bodies) {
+    const BodyScale& s = by_body.at(b.name);
+    b.mass_kg *= s.mass_factor;
+    b.com_m *= s.length_factor;
+    // I = m r^2 with r a fixed fraction of segment length.
+    const double k = s.mass_factor * s.length_factor * s.length_factor;
+    b.inertia_kg_m2 *= k;
+    b.products_kg_m2 *= k;
+  }
+  for (auto& j : out.joints) {
+    j.location_in_parent_m *= L(j.parent);
+    j.location_in_child_m *= L(j.child);
+    // Translations are expressed in the parent's joint frame.
+    for (auto& t : j.translation) scale_function(t, L(j.parent));
+    if (j.type == JointType::prismatic)
+      for (auto& c : j.coordinates) {
+        c.range_min *= L(j.parent);
+        c.range_max *= L(j.parent);
+        c.default_value *= L(j.parent);
+      }
+  }
+  for (auto& w : out.wraps) {
+    const double k = L(w.body);
+    w.location_m *= k;
+    w.radius_m *= k;
+    w.length_m *= k;
+  }
+  const double force_factor = std::pow(subject.mass_kg / spec.reference_subject.mass_kg, 2.0 / 3.0);
+  for (auto& m : out.muscles) {
+    double mean = 0;
+    for (auto& p : m.path) {
+      p.location_m *= L(p.body);
+      mean += L(p.body);
+    }
+    mean /= static_cast<double>(m.path.size());
+    m.optimal_fiber_length_m *= mean;
+    m.tendon_slack_length_m *= mean;
+    m.max_isometric_force_N *= force_factor;
+  }
+  for (auto& s : out.sites)
+    if (s.kind == SiteKind::joint_reaction) s.origin_m *= L(s.body);
+  for (auto& mk : out.markers) mk.location_m *= L(mk.body);
+  out.reference_subject = subject;
+  return out;
+}
+
+}  // namespace dembones

@@ -1,0 +1,39 @@
+#pragma once
+// Scales a model spec from its reference subject to a subject of given stature, mass and sex.
+//
+// Rules (docs/models.md, "Scaling"):
+// - Length factor of a body with anthropometric segment S:
+//     s_L = (lambda_S(sex) * H) / (lambda_S(sex_ref) * H_ref),  lambda = segment length / stature
+//   (de Leva 1996, Table 4, segment lengths of the Zatsiorsky-Seluyanov subjects); a body without a
+//   segment scales with stature, s_L = H / H_ref. Everything fixed in the body scales with s_L: centre
+//   of mass, joint locations in that body, path points, wrap surfaces (location, radius, length),
+//   markers, load-site origins.
+// - Mass factor: s_m = (f_S(sex) / f_S(sex_ref)) * (M / M_ref), f = segment mass fraction (de Leva
+//   1996); without a segment s_m = M / M_ref. Inertia scales with s_m * s_L^2 (same radii of gyration
+//   relative to segment length).
+// - Optimal fibre and tendon slack lengths scale with the mean length factor of the bodies the
+//   muscle's path points are fixed in, so their ratio to the musculotendon length is kept (the rule of
+//   OpenSim's scale tool, Delp et al. 2007, IEEE TBME 54:1940-1950).
+// - Maximum isometric force scales with (M / M_ref)^(2/3): force follows physiological cross-section,
+//   an area, and under geometric similarity area ~ mass^(2/3) (Hill 1950, Sci Prog 38:209-230;
+//   allometric strength normalisation, Jaric 2002, Sports Med 32:615-631).
+// - Custom-joint translations (e.g. the knee's tibiofemoral translation) scale with the parent's s_L;
+//   angles, passive moment-angle curves and actuator strengths are not scaled.
+#include "scenario/model_spec.hpp"
+
+namespace dembones {
+
+struct BodyScale {
+  std::string body;
+  double length_factor = 1;
+  double mass_factor = 1;
+};
+
+// Per-body factors for `subject` (in ModelSpec::bodies order).
+std::vector<BodyScale> calc_body_scales(const ModelSpec& spec, const SubjectSpec& subject);
+
+// The spec scaled to `subject`; the result's reference_subject is `subject`. The parameter log is
+// kept as read (the published generic values and their sources).
+ModelSpec scale_model(const ModelSpec& spec, const SubjectSpec& subject);
+
+}  // namespace dembones

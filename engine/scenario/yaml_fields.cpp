@@ -1,0 +1,305 @@
+#include "scenario/yaml_fields.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cmath>
+#include <fstream>
+#include <sstream>
+
+namespace dembones {
+
+std::size_t edit_distance(std::string_view a, std::string_view b) {
+  // Two-row dynamic programme (Wagner & Fischer 1974).
+  std::vector<std::size_t> prev(b.size() + 1), cur(b.size() + 1);
+  for (std::size_t j = 0; j <= b.size(); ++j) prev[j] = j;
+  for (std::size_t i = 1; i <= a.size(); ++i) {
+    cur[0] = i;
+    for (std::size_t j = 1; j <= b.size(); ++j) {
+      const std::size_t sub = prev[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1);
+      cur[j] = std::min({prev[j] + 1, cur[j - 1] + 1, sub});
+    }
+    std::swap(prev, cur);
+  }
+  return prev[b.size()];
+}
+
+std::string closest_match(std::string_view key, const std::vector<std::string>& candidates) {
+  std::string best;
+  std::size_t best_d = std::max<std::size_t>(2, key.size() / 3) + 1;
+  for (const auto& c : candidates) {
+    const std::size_t d = edit_distance(key, c);
+    if (d < best_d) {
+      best_d = d;
+      best = c;
+    }
+  }
+  return best;
+}
+
+std::string did_you_mean(std::string_view key, const std::vector<std::string>& candidates) {
+  const std::string m = closest_match(key, candidates);
+  return m.empty() ? std::string{} : fmt::format(" (did you mean '{}'?)", m);
+}
+
+Location location_of(const YAML::Node& node, const std::string& file, const std::string& field) {
+  Location loc{file, 0, 0, field};
+  if (node.IsDefined()) {
+    const YAML::Mark m = node.Mark();
+    if (m.line >= 0) loc.line = m.line + 1;
+    if (m.column >= 0) loc.column = m.column + 1;
+  }
+  return loc;
+}
+
+YAML::Node load_yaml_string(const std::string& text, const std::string& file) {
+  try {
+    return YAML::Load(text);
+  } catch (const YAML::Exception& e) {
+    Location loc{file, e.mark.line >= 0 ? e.mark.line + 1 : 0,
+                 e.mark.column >= 0 ? e.mark.column + 1 : 0, ""};
+    throw InputError(loc, "YAML syntax error: " + e.msg);
+  }
+}
+
+YAML::Node load_yaml_file(const std::string& path) {
+  std::ifstream in(path);
+  if (!in) throw IoError(Location{path, 0, 0, ""}, "cannot open file for reading");
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return load_yaml_string(ss.str(), path);
+}
+
+namespace {
+
+std::string describe(const YAML::Node& n) {
+  if (!n.IsDefined() || n.IsNull()) return "nothing";
+  if (n.IsScalar()) return fmt::format("'{}'", n.Scalar());
+  if (n.IsSequence()) return "a list";
+  return "a mapping";
+}
+
+}  // namespace
+
+double parse_number(const YAML::Node& at, const std::string& file, const std::string& field) {
+  if (at.IsScalar()) {
+    const std::string& s = at.Scalar();
+    // std::stod accepts "1.5abc"; require the whole scalar to be consumed.
+    try {
+      std::size_t used = 0;
+      const double v = std::stod(s, &used);
+      if (used == s.size() && std::isfinite(v)) return v;
+    } catch (const std::exception&) {
+    }
+  }
+  throw InputError(location_of(at, file, field), "expected a number, got " + describe(at));
+}
+
+FieldReader::FieldReader(YAML::Node node, std::string file, std::string path, ParameterLog* log,
+                         std::string inherited_source)
+    : node_(std::move(node)),
+      file_(std::move(file)),
+      path_(std::move(path)),
+      log_(log),
+      source_(std::move(inherited_source)),
+      known_{"source"} {
+  if (!node_.IsMap())
+    throw InputError(location_of(node_, file_, path_), "expected a mapping, got " + describe(node_));
+  if (node_["source"]) {
+    const YAML::Node s = node_["source"];
+    if (!s.IsScalar())
+      throw InputError(location_of(s, file_, field_path("source")),
+                       "expected a citation string, got " + describe(s));
+    source_ = s.Scalar();
+    used_.push_back("source");
+  }
+}
+
+std::string FieldReader::field_path(const std::string& key) const {
+  if (key.empty()) return path_;
+  return path_.empty() ? key : path_ + "." + key;
+}
+
+Location FieldReader::where(const std::string& key) const {
+  if (!key.empty() && node_[key]) return location_of(node_[key], file_, field_path(key));
+  return location_of(node_, file_, field_path(key));
+}
+
+void FieldReader::fail(const std::string& key, const std::string& message) const {
+  throw InputError(where(key), message);
+}
+
+bool FieldReader::has(const std::string& key) const {
+  // Optional fields asked about count as known, so a typo of one gets a suggestion.
+  if (std::find(known_.begin(), known_.end(), key) == known_.end()) known_.push_back(key);
+  return static_cast<bool>(node_[key]);
+}
+
+YAML::Node FieldReader::node(const std::string& key) {
+  const YAML::Node n = node_[key];
+  if (std::find(known_.begin(), known_.end(), key) == known_.end()) known_.push_back(key);
+  if (!n) throw InputError(location_of(node_, file_, field_path(key)), "missing required field");
+  if (std::find(used_.begin(), used_.end(), key) == used_.end()) used_.push_back(key);
+  return n;
+}
+
+FieldReader FieldReader::child(const std::string& key) {
+  return FieldReader(node(key), file_, field_path(key), log_, source_);
+}
+
+std::vector<YAML::Node> FieldReader::sequence(const std::string& key) {
+  const YAML::Node n = node(key);
+  if (!n.IsSequence())
+    throw InputError(location_of(n, file_, field_path(key)), "expected a list, got " + describe(n));
+  std::vector<YAML::Node> out;
+  for (const auto& item : n) out.push_back(item);
+  return out;
+}
+
+FieldReader FieldReader::element(const YAML::Node& item, const std::string& element_path) {
+  return FieldReader(item, file_, element_path, log_, source_);
+}
+
+YAML::Node FieldReader::unwrap(const std::string& key, const YAML::Node& raw,
+                               std::string& source_out) {
+  source_out = source_;
+  if (!raw.IsMap()) return raw;
+  FieldReader inner(raw, file_, field_path(key), nullptr, source_);
+  const YAML::Node v = inner.node("value");
+  source_out = inner.source();
+  inner.finish();
+  return v;
+}
+
+void FieldReader::record(const std::string& key, const std::string& value_text,
+                         const std::string& source, const YAML::Node& at) {
+  if (log_ != nullptr)
+    log_->push_back(ParameterRecord{field_path(key), value_text, source,
+                                    location_of(at, file_, field_path(key))});
+}
+
+double FieldReader::number(const std::string& key) {
+  std::string src;
+  const YAML::Node v = unwrap(key, node(key), src);
+  const double x = parse_number(v, file_, field_path(key));
+  record(key, v.Scalar(), src, v);
+  return x;
+}
+
+double FieldReader::number_or(const std::string& key, double fallback) {
+  return has(key) ? number(key) : fallback;
+}
+
+int FieldReader::integer(const std::string& key) {
+  std::string src;
+  const YAML::Node v = unwrap(key, node(key), src);
+  const double x = parse_number(v, file_, field_path(key));
+  if (x != std::floor(x) || std::abs(x) > 1e9)
+    throw InputError(location_of(v, file_, field_path(key)),
+                     "expected an integer, got " + describe(v));
+  record(key, v.Scalar(), src, v);
+  return static_cast<int>(x);
+}
+
+int FieldReader::integer_or(const std::string& key, int fallback) {
+  return has(key) ? integer(key) : fallback;
+}
+
+bool FieldReader::boolean_or(const std::string& key, bool fallback) {
+  if (!has(key)) return fallback;
+  const YAML::Node v = node(key);
+  if (v.IsScalar()) {
+    const std::string& s = v.Scalar();
+    if (s == "true" || s == "yes") return true;
+    if (s == "false" || s == "no") return false;
+  }
+  throw InputError(location_of(v, file_, field_path(key)),
+                   "expected true or false, got " + describe(v));
+}
+
+std::string FieldReader::string(const std::string& key) {
+  const YAML::Node v = node(key);
+  if (!v.IsScalar() || v.Scalar().empty())
+    throw InputError(location_of(v, file_, field_path(key)), "expected a text, got " + describe(v));
+  return v.Scalar();
+}
+
+std::string FieldReader::string_or(const std::string& key, const std::string& fallback) {
+  return has(key) ? string(key) : fallback;
+}
+
+std::string FieldReader::choice(const std::string& key, const std::vector<std::string>& allowed) {
+  const std::string s = string(key);
+  if (std::find(allowed.begin(), allowed.end(), s) != allowed.end()) return s;
+  throw InputError(where(key), fmt::format("expected one of {}, got '{}'{}",
+                                           fmt::join(allowed, ", "), s, did_you_mean(s, allowed)));
+}
+
+std::string FieldReader::choice_or(const std::string& key, const std::vector<std::string>& allowed,
+                                   const std::string& fallback) {
+  return has(key) ? choice(key, allowed) : fallback;
+}
+
+std::vector<double> FieldReader::numbers(const std::string& key) {
+  std::string src;
+  const YAML::Node v = unwrap(key, node(key), src);
+  if (!v.IsSequence())
+    throw InputError(location_of(v, file_, field_path(key)),
+                     "expected a list of numbers, got " + describe(v));
+  std::vector<double> out;
+  std::vector<std::string> text;
+  for (std::size_t i = 0; i < v.size(); ++i) {
+    out.push_back(parse_number(v[i], file_, fmt::format("{}[{}]", field_path(key), i)));
+    text.push_back(v[i].Scalar());
+  }
+  record(key, fmt::format("[{}]", fmt::join(text, ", ")), src, v);
+  return out;
+}
+
+Eigen::Vector3d FieldReader::vector3(const std::string& key) {
+  std::string src;
+  const YAML::Node v = unwrap(key, node(key), src);
+  if (!v.IsSequence() || v.size() != 3)
+    throw InputError(location_of(v, file_, field_path(key)),
+                     "expected a list of 3 numbers [x, y, z], got " +
+                         (v.IsSequence() ? fmt::format("a list of {}", v.size()) : describe(v)));
+  Eigen::Vector3d out;
+  for (int i = 0; i < 3; ++i)
+    out[i] = parse_number(v[i], file_, fmt::format("{}[{}]", field_path(key), i));
+  record(key, fmt::format("[{}, {}, {}]", v[0].Scalar(), v[1].Scalar(), v[2].Scalar()), src, v);
+  return out;
+}
+
+Eigen::Vector3d FieldReader::vector3_or(const std::string& key, const Eigen::Vector3d& fallback) {
+  return has(key) ? vector3(key) : fallback;
+}
+
+std::vector<std::string> FieldReader::strings(const std::string& key) {
+  const YAML::Node v = node(key);
+  if (!v.IsSequence())
+    throw InputError(location_of(v, file_, field_path(key)),
+                     "expected a list of names, got " + describe(v));
+  std::vector<std::string> out;
+  for (std::size_t i = 0; i < v.size(); ++i) {
+    if (!v[i].IsScalar())
+      throw InputError(location_of(v[i], file_, fmt::format("{}[{}]", field_path(key), i)),
+                       "expected a name, got " + describe(v[i]));
+    out.push_back(v[i].Scalar());
+  }
+  return out;
+}
+
+std::vector<std::string> FieldReader::strings_or_empty(const std::string& key) {
+  return has(key) ? strings(key) : std::vector<std::string>{};
+}
+
+void FieldReader::finish() {
+  for (const auto& kv : node_) {
+    const std::string key = kv.first.as<std::string>();
+    if (std::find(used_.begin(), used_.end(), key) != used_.end()) continue;
+    throw InputError(location_of(kv.first, file_, field_path(key)),
+                     "unknown field" + did_you_mean(key, known_));
+  }
+}
+
+}  // namespace dembones

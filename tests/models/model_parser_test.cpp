@@ -1,0 +1,155 @@
+// The model-file loader: a good file parses completely; each kind of bad file gives an error naming
+// the file, line, column and field, and what was expected.
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <numbers>
+#include <string>
+
+#include "scenario/model_parser.hpp"
+
+namespace dembones {
+namespace {
+
+const std::string kData = std::string(DEMBONES_TEST_DATA_DIR) + "/models/";
+
+TEST(ModelParser, ReadsEveryPartOfAGoodFile) {
+  const ModelSpec m = load_model_spec(kData + "two_segment.yaml");
+  EXPECT_EQ(m.name, "two_segment");
+  EXPECT_EQ(m.reference_subject.sex, Sex::male);
+  EXPECT_DOUBLE_EQ(m.reference_subject.height_m, 1.80);
+  ASSERT_EQ(m.bodies.size(), 3u);
+  EXPECT_DOUBLE_EQ(m.total_mass_kg(), 80.0);
+  ASSERT_EQ(m.joints.size(), 3u);
+  const JointSpec* knee = m.find_joint("knee");
+  ASSERT_NE(knee, nullptr);
+  EXPECT_EQ(knee->type, JointType::custom);
+  ASSERT_EQ(knee->coordinates.size(), 1u);
+  EXPECT_NEAR(knee->coordinates[0].range_min, -120.0 * std::numbers::pi / 180.0, 1e-12);
+  EXPECT_EQ(knee->translation[0].kind, FunctionSpec::Kind::spline);
+  // The spline passes through its knots.
+  EXPECT_NEAR(knee->translation[0].eval(-1.0), -0.002, 1e-12);
+  EXPECT_NEAR(knee->rotation.eval(0.3), 0.3, 1e-12);
+  ASSERT_EQ(m.muscles.size(), 1u);
+  const MuscleSpec& v = m.muscles[0];
+  EXPECT_EQ(v.sides, 2);
+  EXPECT_NEAR(v.pennation_at_optimal_rad, 5.0 * std::numbers::pi / 180.0, 1e-12);
+  ASSERT_EQ(v.path.size(), 3u);
+  EXPECT_TRUE(v.path[1].conditional());
+  EXPECT_EQ(v.wraps, std::vector<std::string>{"knee_cyl"});
+  EXPECT_EQ(v.nerve_roots, (std::vector<std::string>{"L3", "L4"}));
+  ASSERT_EQ(m.sites.size(), 2u);
+  EXPECT_TRUE(m.sites[0].per_side);
+  EXPECT_EQ(m.sites[1].kind, SiteKind::patellofemoral);
+  EXPECT_EQ(m.passive_moments.size(), 1u);
+  EXPECT_EQ(m.actuators.size(), 1u);
+  EXPECT_EQ(m.markers.size(), 1u);
+  EXPECT_EQ(m.couplings.size(), 1u);
+  EXPECT_EQ(m.references.count("test"), 1u);
+}
+
+TEST(ModelParser, RecordsASourceForEveryNumber) {
+  const ModelSpec m = load_model_spec(kData + "two_segment.yaml");
+  ASSERT_GT(m.parameters.size(), 30u);
+  for (const auto& p : m.parameters) EXPECT_FALSE(p.source.empty()) << p.field;
+  // A per-field source overrides the inherited one, and an enclosing `source:` is inherited.
+  bool saw_override = false, saw_inherited = false;
+  for (const auto& p : m.parameters) {
+    if (p.field == "bodies.shank.mass_kg") {
+      saw_override = true;
+      EXPECT_EQ(p.source, "test (per-field source)");
+      EXPECT_EQ(p.value, "20.0");
+      EXPECT_EQ(p.where.line, 26);
+    }
+    if (p.field == "muscles.vastus.path[0].location_m") {
+      saw_inherited = true;
+      EXPECT_EQ(p.source, "test");
+    }
+  }
+  EXPECT_TRUE(saw_override);
+  EXPECT_TRUE(saw_inherited);
+  const std::string listing = format_model_parameters(m);
+  EXPECT_NE(listing.find("bodies.thigh.mass_kg = 40.0  [test]"), std::string::npos) << listing;
+}
+
+std::string error_of(const std::string& file) {
+  try {
+    load_model_spec(kData + file);
+  } catch (const InputError& e) {
+    return e.what();
+  }
+  return "no error";
+}
+
+// Each message names the file, 1-based line and column, the field, and what was expected.
+TEST(ModelParser, BadNumber) {
+  EXPECT_EQ(error_of("bad_number.yaml"),
+            kData + "bad_number.yaml:6:14: field 'bodies.thigh.mass_kg': expected a number, got 'abc'");
+}
+
+TEST(ModelParser, UnknownFieldSuggestsTheClosest) {
+  EXPECT_EQ(error_of("bad_unknown_field.yaml"),
+            kData + "bad_unknown_field.yaml:9:5: field 'bodies.thigh.inertia_kg_m': unknown field "
+                    "(did you mean 'inertia_kg_m2'?)");
+}
+
+TEST(ModelParser, UnknownBody) {
+  EXPECT_EQ(error_of("bad_unknown_body.yaml"),
+            kData + "bad_unknown_body.yaml:13:12: field 'joints.weld.child': unknown body 'pelvsi' "
+                    "(did you mean 'pelvis'?)");
+}
+
+TEST(ModelParser, UnknownMuscle) {
+  EXPECT_EQ(error_of("bad_unknown_muscle.yaml"),
+            kData + "bad_unknown_muscle.yaml:25:14: field 'sites.patellofemoral.muscles': unknown "
+                    "muscle 'vastus_lateralus' (did you mean 'vastus_lateralis'?)");
+}
+
+TEST(ModelParser, BadChoice) {
+  EXPECT_EQ(error_of("bad_choice.yaml"),
+            kData + "bad_choice.yaml:3:57: field 'reference_subject.sex': expected one of male, "
+                    "female, got 'mael' (did you mean 'male'?)");
+}
+
+TEST(ModelParser, BadVector) {
+  EXPECT_EQ(error_of("bad_vector.yaml"),
+            kData + "bad_vector.yaml:7:12: field 'bodies.thigh.com_m': expected a list of 3 numbers "
+                    "[x, y, z], got a list of 2");
+}
+
+TEST(ModelParser, MissingField) {
+  EXPECT_EQ(error_of("bad_missing.yaml"),
+            kData + "bad_missing.yaml:5:5: field 'bodies.thigh.mass_kg': missing required field");
+}
+
+TEST(ModelParser, LoopInJoints) {
+  EXPECT_EQ(error_of("bad_loop.yaml"),
+            kData + "bad_loop.yaml:9:5: field 'joints.ba': joint 'ba' closes a loop; the model must "
+                    "be a tree");
+}
+
+TEST(ModelParser, SyntaxError) {
+  const std::string e = error_of("bad_syntax.yaml");
+  EXPECT_EQ(e.rfind(kData + "bad_syntax.yaml:", 0), 0u) << e;
+  EXPECT_NE(e.find("YAML syntax error"), std::string::npos) << e;
+}
+
+TEST(ModelParser, MissingFileIsAnIoError) {
+  EXPECT_THROW(load_model_spec(kData + "no_such_model.yaml"), IoError);
+}
+
+TEST(ModelParser, InlineTextErrorsNameTheGivenFileName) {
+  const std::string text =
+      "format: dembones-model/1\nname: x\nreference_subject: {height_m: 1.8, mass_kg: 80, sex: "
+      "male}\nbodies: []\njoints: []\nmuscels: []\n";
+  try {
+    parse_model_spec(text, "inline.yaml");
+    FAIL() << "expected an InputError";
+  } catch (const InputError& e) {
+    EXPECT_EQ(std::string(e.what()),
+              "inline.yaml:6:1: field 'muscels': unknown field (did you mean 'muscles'?)");
+  }
+}
+
+}  // namespace
+}  // namespace dembones

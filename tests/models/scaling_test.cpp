@@ -1,0 +1,97 @@
+// Subject scaling of a model spec: identity at the reference subject, the de Leva length and mass
+// ratios, inertia ~ m L^2, F0 ~ M^(2/3), muscle lengths with their segments.
+#include <gtest/gtest.h>
+
+#include <cmath>
+
+#include "scenario/model_parser.hpp"
+#include "scenario/scaling.hpp"
+
+namespace dembones {
+namespace {
+
+const std::string kModel = std::string(DEMBONES_TEST_DATA_DIR) + "/models/two_segment.yaml";
+
+TEST(Scaling, ReferenceSubjectIsIdentity) {
+  const ModelSpec m = load_model_spec(kModel);
+  const ModelSpec s = scale_model(m, m.reference_subject);
+  for (std::size_t i = 0; i < m.bodies.size(); ++i) {
+    EXPECT_DOUBLE_EQ(s.bodies[i].mass_kg, m.bodies[i].mass_kg);
+    EXPECT_TRUE(s.bodies[i].com_m.isApprox(m.bodies[i].com_m));
+    EXPECT_TRUE(s.bodies[i].inertia_kg_m2.isApprox(m.bodies[i].inertia_kg_m2));
+  }
+  EXPECT_DOUBLE_EQ(s.muscles[0].max_isometric_force_N, m.muscles[0].max_isometric_force_N);
+  EXPECT_DOUBLE_EQ(s.muscles[0].optimal_fiber_length_m, m.muscles[0].optimal_fiber_length_m);
+}
+
+TEST(Scaling, LengthsFollowSegmentFractionsOfStature) {
+  const ModelSpec m = load_model_spec(kModel);
+  const SubjectSpec f{1.60, 55.0, Sex::female};
+  const auto scales = calc_body_scales(m, f);
+  ASSERT_EQ(scales.size(), 3u);
+  // foot: no segment, scales with stature and mass.
+  EXPECT_DOUBLE_EQ(scales[0].length_factor, 1.60 / 1.80);
+  EXPECT_DOUBLE_EQ(scales[0].mass_factor, 55.0 / 80.0);
+  // thigh: female length fraction 0.26 vs male 0.25; mass fraction 0.45 vs 0.50.
+  EXPECT_DOUBLE_EQ(scales[2].length_factor, (0.26 * 1.60) / (0.25 * 1.80));
+  EXPECT_DOUBLE_EQ(scales[2].mass_factor, (0.45 * 55.0) / (0.50 * 80.0));
+
+  const ModelSpec s = scale_model(m, f);
+  const double kt = scales[2].length_factor, ks = scales[1].length_factor;
+  const JointSpec& knee = *s.find_joint("knee");
+  EXPECT_TRUE(knee.location_in_parent_m.isApprox(m.find_joint("knee")->location_in_parent_m * kt));
+  EXPECT_TRUE(knee.location_in_child_m.isApprox(m.find_joint("knee")->location_in_child_m * ks));
+  // Tibiofemoral translation is in the thigh's joint frame: scales with the thigh.
+  EXPECT_NEAR(knee.translation[0].eval(-1.0), -0.002 * kt, 1e-12);
+  EXPECT_NEAR(s.wraps[0].radius_m, 0.025 * kt, 1e-12);
+  EXPECT_TRUE(s.muscles[0].path[0].location_m.isApprox(m.muscles[0].path[0].location_m * kt));
+  EXPECT_TRUE(s.muscles[0].path[2].location_m.isApprox(m.muscles[0].path[2].location_m * ks));
+  EXPECT_TRUE(s.sites[0].origin_m.isApprox(m.sites[0].origin_m * ks));
+  EXPECT_TRUE(s.markers[0].location_m.isApprox(m.markers[0].location_m * kt));
+  // Angles do not scale.
+  EXPECT_DOUBLE_EQ(knee.coordinates[0].range_min, m.find_joint("knee")->coordinates[0].range_min);
+}
+
+TEST(Scaling, InertiaWithMassTimesLengthSquared) {
+  const ModelSpec m = load_model_spec(kModel);
+  const SubjectSpec big{1.95, 110.0, Sex::male};
+  const ModelSpec s = scale_model(m, big);
+  const auto scales = calc_body_scales(m, big);
+  for (std::size_t i = 0; i < m.bodies.size(); ++i) {
+    const double k = scales[i].mass_factor * std::pow(scales[i].length_factor, 2);
+    EXPECT_TRUE(s.bodies[i].inertia_kg_m2.isApprox(m.bodies[i].inertia_kg_m2 * k));
+    // Radius of gyration relative to length is unchanged.
+    const double r0 = std::sqrt(m.bodies[i].inertia_kg_m2[0] / m.bodies[i].mass_kg);
+    const double r1 = std::sqrt(s.bodies[i].inertia_kg_m2[0] / s.bodies[i].mass_kg);
+    EXPECT_NEAR(r1 / r0, scales[i].length_factor, 1e-12);
+  }
+}
+
+TEST(Scaling, MuscleForceWithMassToTwoThirdsAndLengthsWithSegments) {
+  const ModelSpec m = load_model_spec(kModel);
+  const SubjectSpec big{1.95, 110.0, Sex::male};
+  const ModelSpec s = scale_model(m, big);
+  EXPECT_NEAR(s.muscles[0].max_isometric_force_N / m.muscles[0].max_isometric_force_N,
+              std::pow(110.0 / 80.0, 2.0 / 3.0), 1e-12);
+  // Path: two thigh points and one shank point.
+  const auto scales = calc_body_scales(m, big);
+  const double mean = (2 * scales[2].length_factor + scales[1].length_factor) / 3.0;
+  EXPECT_NEAR(s.muscles[0].optimal_fiber_length_m, m.muscles[0].optimal_fiber_length_m * mean, 1e-12);
+  EXPECT_NEAR(s.muscles[0].tendon_slack_length_m, m.muscles[0].tendon_slack_length_m * mean, 1e-12);
+  // The ratio of fibre to tendon length is kept.
+  EXPECT_NEAR(s.muscles[0].optimal_fiber_length_m / s.muscles[0].tendon_slack_length_m,
+              m.muscles[0].optimal_fiber_length_m / m.muscles[0].tendon_slack_length_m, 1e-12);
+}
+
+TEST(Scaling, TotalMassFollowsSubjectWhenFractionsSumToOne) {
+  // In two_segment.yaml the foot has no segment (scales with M) and shank + thigh are 0.25 + 0.50 of
+  // M for males, 0.30 + 0.45 for females: both sum with the foot (0.25) to 1.
+  const ModelSpec m = load_model_spec(kModel);
+  for (const SubjectSpec subj : {SubjectSpec{1.55, 50.0, Sex::female}, SubjectSpec{1.95, 110.0, Sex::male}}) {
+    const ModelSpec s = scale_model(m, subj);
+    EXPECT_NEAR(s.total_mass_kg(), subj.mass_kg, 1e-9 * subj.mass_kg);
+  }
+}
+
+}  // namespace
+}  // namespace dembones

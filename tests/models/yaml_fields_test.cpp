@@ -1,0 +1,72 @@
+// The shared YAML helpers: edit distance, suggestions, typed reads with located errors.
+#include <gtest/gtest.h>
+
+#include "scenario/yaml_fields.hpp"
+
+namespace dembones {
+namespace {
+
+TEST(YamlFields, EditDistance) {
+  EXPECT_EQ(edit_distance("", ""), 0u);
+  EXPECT_EQ(edit_distance("kitten", "sitting"), 3u);  // the textbook example
+  EXPECT_EQ(edit_distance("mass_kg", "mass_kg"), 0u);
+  EXPECT_EQ(edit_distance("mas_kg", "mass_kg"), 1u);
+  EXPECT_EQ(edit_distance("abc", ""), 3u);
+}
+
+TEST(YamlFields, SuggestsOnlyCloseNames) {
+  const std::vector<std::string> keys{"mass_kg", "com_m", "inertia_kg_m2"};
+  EXPECT_EQ(closest_match("mass_g", keys), "mass_kg");
+  EXPECT_EQ(closest_match("colour", keys), "");
+  EXPECT_EQ(did_you_mean("com", keys), " (did you mean 'com_m'?)");
+  EXPECT_EQ(did_you_mean("zzzzzzzz", keys), "");
+}
+
+TEST(YamlFields, NumbersAndSources) {
+  const YAML::Node n = load_yaml_string(
+      "source: outer\na: 1.5\nb: {value: 2, source: inner}\nc: 1.5x\nnested: {d: [1, 2, 3]}\n",
+      "f.yaml");
+  ParameterLog log;
+  FieldReader r(n, "f.yaml", "top", &log);
+  EXPECT_DOUBLE_EQ(r.number("a"), 1.5);
+  EXPECT_DOUBLE_EQ(r.number("b"), 2.0);
+  try {
+    r.number("c");
+    FAIL() << "1.5x is not a number";
+  } catch (const InputError& e) {
+    EXPECT_EQ(std::string(e.what()), "f.yaml:4:4: field 'top.c': expected a number, got '1.5x'");
+    EXPECT_EQ(e.where().line, 4);
+    EXPECT_EQ(e.where().field, "top.c");
+  }
+  FieldReader nested = r.child("nested");
+  EXPECT_EQ(nested.vector3("d"), Eigen::Vector3d(1, 2, 3));
+  nested.finish();
+  r.finish();
+  ASSERT_EQ(log.size(), 3u);
+  EXPECT_EQ(log[0].source, "outer");
+  EXPECT_EQ(log[1].source, "inner");
+  EXPECT_EQ(log[2].field, "top.nested.d");
+  EXPECT_EQ(log[2].source, "outer");
+}
+
+TEST(YamlFields, UnreadKeysAreErrors) {
+  const YAML::Node n = load_yaml_string("height_m: 1.8\nheigth_cm: 3\n", "g.yaml");
+  FieldReader r(n, "g.yaml", "subject");
+  r.number("height_m");
+  r.has("mass_kg");
+  try {
+    r.finish();
+    FAIL() << "heigth_cm was never read";
+  } catch (const InputError& e) {
+    EXPECT_EQ(std::string(e.what()),
+              "g.yaml:2:1: field 'subject.heigth_cm': unknown field (did you mean 'height_m'?)");
+  }
+}
+
+TEST(YamlFields, NotAMapping) {
+  const YAML::Node n = load_yaml_string("[1, 2]", "h.yaml");
+  EXPECT_THROW(FieldReader(n, "h.yaml", ""), InputError);
+}
+
+}  // namespace
+}  // namespace dembones
