@@ -329,26 +329,23 @@ def read_sweep_summary(path: str) -> Dict[str, np.ndarray]:
 
 
 # -- presentation helpers ----------------------------------------------------------------------
-UNIT_SUFFIXES = (("_peak_time_s", "s"), ("_time_s", "s"), ("_N", "N"), ("_kg", "kg"),
-                 ("_m", "m"), ("_s", "s"), ("_deg", "deg"), ("_rad", "rad"), ("_Nm", "N·m"),
-                 ("_bw", "body weights"), ("_pct", "%"))
+UNIT_SUFFIXES = (("_N", "N"), ("_kg", "kg"), ("_m", "m"), ("_s", "s"), ("_deg", "deg"),
+                 ("_rad", "rad"), ("_Nm", "N·m"), ("_bw", "body weights"), ("_pct", "%"))
 
 
 def column_label(column: str) -> str:
-    """'L5_S1_compression_peak_N' → 'L5/S1 compression peak (N)'; 'task.box.mass_kg' → 'box mass (kg)'."""
+    """Axis label of a summary column: 'L5_S1_compression_peak_N' → 'L5/S1 compression peak (N)',
+    'task.box.mass_kg' → 'box mass (kg)', 'subject.mass_kg' → 'subject mass (kg)'."""
     unit = None
     text = column
     for suffix, u in UNIT_SUFFIXES:
         if text.endswith(suffix) and len(text) > len(suffix):
-            unit = u
-            text = text[: -len(suffix)] + ("_time" if suffix == "_peak_time_s" else "")
-            if suffix == "_peak_time_s":
-                text = text + "_of_peak"
+            unit, text = u, text[: -len(suffix)]
             break
     parts = text.split(".")
-    if len(parts) > 1 and parts[0] in ("task", "subject", "impairments", "model", "output"):
+    if len(parts) > 2:  # task.box.mass → box mass: the section name adds nothing
         parts = parts[1:]
-    text = " ".join(reversed(parts)) if len(parts) == 2 else " ".join(parts)
+    text = " ".join(parts)
     for site, title in SITE_TITLES.items():
         if text.startswith(site + "_"):
             text = title + " " + text[len(site) + 1:]
