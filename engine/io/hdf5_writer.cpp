@@ -24,6 +24,8 @@ using hdf5::check_id;
 //                       4096-frame run is one chunk read, 4 columns decompressed)
 //   [frames × m × nv]-> [f × 1 × nv], f = min(frames, max(1, 65536 / nv))  (per muscle: all its
 //                       moment arms over a time block, <= 512 KiB)
+//   [frames × B × 3 × 3] and higher ranks likewise: one index of the second (channel) dimension,
+//                       the trailing dimensions whole, f frames filling 65536 elements.
 // All chunks stay below HDF5's default 1 MiB chunk cache, so a chunk is decompressed once per read.
 // Datasets with a zero dimension are stored contiguous (HDF5 cannot chunk a fixed size-0 extent).
 // ---------------------------------------------------------------------------------------------
@@ -45,10 +47,11 @@ std::vector<std::uint64_t> choose_chunk_dims(std::span<const std::uint64_t> dims
       chunk[1] = std::min(dims[1], kColumnsPerChunk2d);
       break;
     default: {
-      // Keep the trailing dimensions whole, one index of every middle dimension, and fill the
-      // element budget along the first (time) dimension.
-      std::uint64_t tail = dims.back();
-      for (std::size_t i = 1; i + 1 < dims.size(); ++i) chunk[i] = 1;
+      // One channel (index of dimension 1) per chunk, the trailing dimensions whole, and the element
+      // budget filled along the first (time) dimension.
+      chunk[1] = 1;
+      std::uint64_t tail = 1;
+      for (std::size_t i = 2; i < dims.size(); ++i) tail *= dims[i];
       chunk[0] = std::min(dims[0], std::max<std::uint64_t>(1, kMaxChunkElements / tail));
       break;
     }
@@ -316,6 +319,11 @@ void Hdf5Writer::write_matrix(std::string_view path, const double* data, std::si
 void Hdf5Writer::write_array3(std::string_view path, const double* data, std::size_t d0, std::size_t d1,
                               std::size_t d2, const DatasetMeta& meta) {
   const std::uint64_t dims[] = {d0, d1, d2};
+  write_double_dataset(path, data, dims, meta);
+}
+
+void Hdf5Writer::write_array(std::string_view path, const double* data, std::span<const std::uint64_t> dims,
+                             const DatasetMeta& meta) {
   write_double_dataset(path, data, dims, meta);
 }
 

@@ -84,6 +84,9 @@ class Hdf5Writer {
                     const DatasetMeta& meta);
   void write_array3(std::string_view path, const double* data, std::size_t d0, std::size_t d1,
                     std::size_t d2, const DatasetMeta& meta);
+  // Any rank (e.g. /bodies/rotation [frames × bodies × 3 × 3]); dims empty = scalar.
+  void write_array(std::string_view path, const double* data, std::span<const std::uint64_t> dims,
+                   const DatasetMeta& meta);
   void write_vector(std::string_view path, const Eigen::Ref<const Eigen::VectorXd>& v,
                     const DatasetMeta& meta);
   // Any Eigen storage order; written as [rows × cols] row-major.

@@ -32,12 +32,15 @@ TEST(Hdf5RoundTrip, DoubleVectorMatrixArray3AndScalar) {
   const auto t = sample_values(frames);
   const auto force = sample_values(frames * muscles, 1000.0);
   const auto arms = sample_values(frames * muscles * coords, 0.05);
+  const auto rotation = sample_values(frames * 2 * 9);
   {
     Hdf5Writer w(path, {.compression_level = 4});
     w.write_vector("/time", t.data(), t.size(), {"s", "sample time", true});
     w.write_matrix("muscles/force", force.data(), frames, muscles, {"N", "muscle-tendon force"});
     w.write_array3("/muscles/moment_arm", arms.data(), frames, muscles, coords, {"m", "moment arm"});
     w.write_scalar("/summary/peak_force", 1234.5, {"N", "largest muscle force"});
+    const std::uint64_t rot_dims[] = {frames, 2, 3, 3};
+    w.write_array("/bodies/rotation", rotation.data(), rot_dims, {"1", "rotation matrices"});
     w.commit();
   }
   Hdf5Reader r(path);
@@ -48,6 +51,8 @@ TEST(Hdf5RoundTrip, DoubleVectorMatrixArray3AndScalar) {
   EXPECT_EQ(r.dims("/muscles/force"), (std::vector<std::uint64_t>{frames, muscles}));
   EXPECT_EQ(r.dims("/muscles/moment_arm"), (std::vector<std::uint64_t>{frames, muscles, coords}));
   EXPECT_TRUE(r.dims("/summary/peak_force").empty());
+  EXPECT_EQ(r.dims("/bodies/rotation"), (std::vector<std::uint64_t>{frames, 2, 3, 3}));
+  EXPECT_EQ(r.read_doubles("/bodies/rotation"), rotation);
   const Eigen::MatrixXd m = r.read_matrix("/muscles/force");
   ASSERT_EQ(m.rows(), 7);
   ASSERT_EQ(m.cols(), 5);
@@ -281,6 +286,10 @@ TEST(Hdf5Chunking, PolicyKeepsColumnsNarrowAndTimeLong) {
   EXPECT_EQ(choose_chunk_dims(small), (std::vector<std::uint64_t>{5, 2}));
   const std::uint64_t arms[] = {100000, 80, 40};
   EXPECT_EQ(choose_chunk_dims(arms), (std::vector<std::uint64_t>{1638, 1, 40}));
+  const std::uint64_t rotation[] = {500, 13, 3, 3};
+  EXPECT_EQ(choose_chunk_dims(rotation), (std::vector<std::uint64_t>{500, 1, 3, 3}));
+  const std::uint64_t long_rotation[] = {100000, 13, 3, 3};
+  EXPECT_EQ(choose_chunk_dims(long_rotation), (std::vector<std::uint64_t>{7281, 1, 3, 3}));
   const std::uint64_t vec[] = {1000000};
   EXPECT_EQ(choose_chunk_dims(vec), (std::vector<std::uint64_t>{65536}));
   const std::uint64_t empty[] = {0, 4};
