@@ -7,6 +7,8 @@
 #include <set>
 
 namespace dembones {
+
+using namespace mspec;  // NOLINT: the model-file parts
 namespace {
 
 constexpr double kDegToRad = std::numbers::pi / 180.0;

@@ -4,9 +4,11 @@
 
 namespace dembones {
 
+using namespace mspec;  // NOLINT: the model-file parts
+
 const char* to_string(Sex s) { return s == Sex::male ? "male" : "female"; }
 
-const char* to_string(JointType t) {
+const char* mspec::to_string(JointType t) {
   switch (t) {
     case JointType::fixed: return "fixed";
     case JointType::revolute: return "revolute";
@@ -62,7 +64,7 @@ double natural_spline(const std::vector<double>& x, const std::vector<double>& y
 
 }  // namespace
 
-double FunctionSpec::eval(double q) const {
+double mspec::FunctionSpec::eval(double q) const {
   switch (kind) {
     case Kind::constant: return constant;
     case Kind::linear: return slope * q + intercept;

@@ -22,6 +22,10 @@ struct SubjectSpec {
   Sex sex = Sex::male;
 };
 
+// The parts of a model file. In their own namespace: engine/muscle and engine/multibody have
+// engine-side structs of the same names (MuscleSpec, WrapSpec, JointType) that model_builder fills.
+namespace mspec {
+
 // Anthropometric data of one segment for one sex (de Leva 1996 style): used by scaling.
 struct SegmentSexData {
   double mass_fraction = 0;               // of body mass
@@ -173,30 +177,32 @@ struct CouplingSpec {
   std::vector<double> ratios;
 };
 
+}  // namespace mspec
+
 struct ModelSpec {
   std::string file;
   std::string name;
   std::string description;
   std::map<std::string, std::string> references;  // key -> full citation
   SubjectSpec reference_subject;
-  std::vector<SegmentSpec> segments;
-  std::vector<BodySpec> bodies;
-  std::vector<JointSpec> joints;
-  std::vector<WrapSpec> wraps;
-  std::vector<MuscleSpec> muscles;
-  std::vector<JointLoadSiteSpec> sites;
-  std::vector<PassiveMomentSpec> passive_moments;
-  std::vector<ActuatorSpec> actuators;
-  std::vector<MarkerSpec> markers;
-  std::vector<CouplingSpec> couplings;
+  std::vector<mspec::SegmentSpec> segments;
+  std::vector<mspec::BodySpec> bodies;
+  std::vector<mspec::JointSpec> joints;
+  std::vector<mspec::WrapSpec> wraps;
+  std::vector<mspec::MuscleSpec> muscles;
+  std::vector<mspec::JointLoadSiteSpec> sites;
+  std::vector<mspec::PassiveMomentSpec> passive_moments;
+  std::vector<mspec::ActuatorSpec> actuators;
+  std::vector<mspec::MarkerSpec> markers;
+  std::vector<mspec::CouplingSpec> couplings;
   ParameterLog parameters;  // every number read, with its source
 
-  const BodySpec* find_body(const std::string& name) const;
-  const JointSpec* find_joint(const std::string& name) const;
-  const MuscleSpec* find_muscle(const std::string& name) const;
-  const SegmentSpec* find_segment(const std::string& name) const;
+  const mspec::BodySpec* find_body(const std::string& name) const;
+  const mspec::JointSpec* find_joint(const std::string& name) const;
+  const mspec::MuscleSpec* find_muscle(const std::string& name) const;
+  const mspec::SegmentSpec* find_segment(const std::string& name) const;
   // The joint owning a coordinate, or nullptr.
-  const JointSpec* find_coordinate_joint(const std::string& coordinate) const;
+  const mspec::JointSpec* find_coordinate_joint(const std::string& coordinate) const;
   double total_mass_kg() const;  // sum of body masses times sides
 };
 

@@ -5,6 +5,8 @@
 
 namespace dembones {
 
+using namespace mspec;  // NOLINT: the model-file parts
+
 std::vector<BodyScale> calc_body_scales(const ModelSpec& spec, const SubjectSpec& subject) {
   const SubjectSpec& ref = spec.reference_subject;
   const double stature_ratio = subject.height_m / ref.height_m;

@@ -11,6 +11,8 @@
 namespace dembones {
 namespace {
 
+using namespace mspec;  // NOLINT
+
 const std::string kData = std::string(DEMBONES_TEST_DATA_DIR) + "/models/";
 
 TEST(ModelParser, ReadsEveryPartOfAGoodFile) {

@@ -10,6 +10,8 @@
 namespace dembones {
 namespace {
 
+using namespace mspec;  // NOLINT
+
 const std::string kModel = std::string(DEMBONES_TEST_DATA_DIR) + "/models/two_segment.yaml";
 
 TEST(Scaling, ReferenceSubjectIsIdentity) {
