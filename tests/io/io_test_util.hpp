@@ -19,8 +19,13 @@ class TempDir {
   TempDir() {
     const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
     std::string name = "dembones_io_";
-    if (info != nullptr) name += std::string(info->test_suite_name()) + "_" + info->name();
-    name += "_" + std::to_string(::getpid());
+    if (info != nullptr) {
+      name += info->test_suite_name();
+      name += '_';
+      name += info->name();
+    }
+    name += '_';
+    name += std::to_string(::getpid());
     path_ = std::filesystem::temp_directory_path() / name;
     std::filesystem::remove_all(path_);
     std::filesystem::create_directories(path_);

@@ -1,0 +1,33 @@
+#include "io/completion_marker.hpp"
+
+#include "io/hdf5_reader.hpp"
+#include "io/hdf5_writer.hpp"
+
+namespace dembones {
+
+void mark_complete(Hdf5Writer& writer, std::string_view group) {
+  writer.set_int_attribute(group, kCompleteAttribute, 1);
+  writer.flush();
+}
+
+bool is_complete(const Hdf5Reader& reader, std::string_view group) {
+  if (!reader.is_group(group) || !reader.has_attribute(group, kCompleteAttribute)) return false;
+  return reader.read_int_attribute(group, kCompleteAttribute) == 1;
+}
+
+CompletionScan scan_completion(const Hdf5Reader& reader, std::string_view parent) {
+  CompletionScan scan;
+  if (!reader.is_group(parent)) return scan;
+  const std::string base = parent == "/" ? std::string() : std::string(parent);
+  for (const auto& name : reader.children(parent)) {
+    const std::string path = base + "/" + name;
+    if (!reader.exists(path)) {
+      scan.incomplete.push_back(name);  // a dangling link: its run must be redone
+    } else if (reader.is_group(path)) {
+      (is_complete(reader, path) ? scan.complete : scan.incomplete).push_back(name);
+    }
+  }
+  return scan;
+}
+
+}  // namespace dembones

@@ -1,0 +1,39 @@
+#pragma once
+// Completion markers: how a sweep that was killed (SIGKILL, node failure, wall-time limit) finds the
+// runs it already finished in its partial output file and redoes only the others.
+//
+// Protocol (writer side, per run group "/runs/NNNNN"):
+//   1. write every dataset of the run;
+//   2. mark_complete(writer, "/runs/NNNNN"): the int64 attribute `complete` = 1, written last, then
+//      H5Fflush, so the marker reaches the file only after (and together with) the run's data.
+// Resume (before reopening the partial file with Hdf5WriterOptions::resume_existing):
+//   scan_completion(Hdf5Reader(partial), "/runs") -> complete and incomplete run names; then
+//   writer.remove() each incomplete group and rerun it.
+// A SIGKILL leaves what write() already handed to the kernel, so the flushed state survives; a power
+// loss may not (HDF5 has no journal) — then the reader throws IoError and the sweep starts over.
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace dembones {
+
+class Hdf5Writer;
+class Hdf5Reader;
+
+inline constexpr const char* kCompleteAttribute = "complete";
+
+// Sets `complete` = 1 on the group and flushes the file.
+void mark_complete(Hdf5Writer& writer, std::string_view group);
+
+// True when the group exists and carries `complete` = 1.
+bool is_complete(const Hdf5Reader& reader, std::string_view group);
+
+struct CompletionScan {
+  std::vector<std::string> complete;    // child group names (e.g. "00017"), in name order
+  std::vector<std::string> incomplete;  // child groups without the marker: to remove and redo
+};
+
+// Classifies the child groups of `parent` (e.g. "/runs"); an absent parent gives an empty scan.
+CompletionScan scan_completion(const Hdf5Reader& reader, std::string_view parent);
+
+}  // namespace dembones
