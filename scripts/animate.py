@@ -16,14 +16,12 @@ import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
-import matplotlib  # noqa: E402
+import dembones_h5 as dh  # noqa: E402
 
-matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
+plt = dh.pyplot()  # Agg backend: files only, works on cluster nodes without a display
 import numpy as np  # noqa: E402
 from PIL import Image  # noqa: E402
 
-import dembones_h5 as dh  # noqa: E402
 import plot as plotting  # noqa: E402
 
 

@@ -15,13 +15,12 @@ import os
 import sys
 from typing import Callable, Dict, List, Optional, Sequence
 
-import numpy as np
-
 try:
     import h5py
-except ImportError:  # the pyenv python on PATH has no h5py; say which interpreter to use
-    sys.stderr.write("error: h5py is not installed for this Python; run the script with "
-                     "/usr/bin/python3 (Debian package python3-h5py)\n")
+    import numpy as np
+except ImportError as _e:  # e.g. a pyenv python without h5py: say which interpreter to use
+    sys.stderr.write(f"error: {_e.name} is not installed for {sys.executable}; run the script with "
+                     "/usr/bin/python3 (Debian packages python3-h5py, python3-numpy)\n")
     sys.exit(2)
 
 GRAVITY_M_S2 = 9.81
@@ -50,6 +49,20 @@ SITE_BODIES: Dict[str, Sequence[Sequence[str]]] = {
 SITE_TITLES = {"L5_S1": "L5/S1", "L4_L5": "L4/L5", "L3_L4": "L3/L4", "L2_L3": "L2/L3",
                "L1_L2": "L1/L2", "T12_L1": "T12/L1", "hip": "hip", "tibiofemoral": "tibiofemoral",
                "patellofemoral": "patellofemoral"}
+
+
+def pyplot():
+    """matplotlib.pyplot on the non-interactive Agg backend (files only, no display needed), or a
+    one-line error and exit code 2 when matplotlib is missing."""
+    try:
+        import matplotlib
+        matplotlib.use("Agg")
+        import matplotlib.pyplot as plt
+    except ImportError:
+        sys.stderr.write(f"error: matplotlib is not installed for {sys.executable}; run the script "
+                         "with /usr/bin/python3 (Debian package python3-matplotlib)\n")
+        sys.exit(2)
+    return plt
 
 
 class FileError(Exception):

@@ -19,16 +19,14 @@ from typing import List, Optional, Sequence
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
-import matplotlib  # noqa: E402
+import dembones_h5 as dh  # noqa: E402
 
-matplotlib.use("Agg")  # files only, never a window (works on clusters without a display)
-import matplotlib.pyplot as plt  # noqa: E402
+plt = dh.pyplot()  # Agg backend: files only, works on cluster nodes without a display
 import numpy as np  # noqa: E402
 from matplotlib import colors as mcolors  # noqa: E402
 from matplotlib import patches  # noqa: E402
 from matplotlib.cm import ScalarMappable  # noqa: E402
 
-import dembones_h5 as dh  # noqa: E402
 
 RUN_COLOURS = ["#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#8c564b", "#e377c2",
                "#17becf"]

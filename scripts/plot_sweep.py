@@ -20,13 +20,11 @@ from typing import Dict, List, Optional, Sequence
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
-import matplotlib  # noqa: E402
+import dembones_h5 as dh  # noqa: E402
 
-matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
+plt = dh.pyplot()  # Agg backend: files only, works on cluster nodes without a display
 import numpy as np  # noqa: E402
 
-import dembones_h5 as dh  # noqa: E402
 import plot as plotting  # noqa: E402
 
 OK_STATUS = {"ok", "0", "solved", "done", "complete", "completed", "success"}
@@ -152,7 +150,8 @@ def plot_sweep(table, path: str, out: str, x: str, ys: Sequence[str], by: Option
         _limit_lines(ax, y)
         ax.set_xlabel(dh.column_label(x))
         ax.set_ylabel(dh.column_label(y))
-        ax.set_title(dh.column_label(y).split(" (")[0], loc="left")
+        if len(ys) > 1:
+            ax.set_title(dh.column_label(y).split(" (")[0], loc="left")
         if categories:
             ax.set_xticks(range(len(categories)), categories)
         if by and ax is axes[0]:
