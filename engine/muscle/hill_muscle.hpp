@@ -70,7 +70,7 @@ inline double rigid_tendon_force(const RigidTendonState& s, double activation) {
 
 // ---- Compliant tendon.
 enum class EquilibriumStatus {
-  kConverged,      // |F_T - F_M cos(alpha)| <= tolerance
+  kConverged,  // |F_T - F_M cos(alpha)| <= tolerance, or the root bracketed to machine precision
   kTendonSlack,    // path too short: even at the shortest fibre the tendon would push; fibre at minimum
   kFiberOverstretched,  // path too long: fibre at the upper bound (5 l_opt), tendon still pulling harder
   kNotConverged,   // iteration limit (should not happen: bracketed method)

@@ -3,6 +3,7 @@
 #include "muscle/hill_muscle.hpp"
 
 #include <cmath>
+#include <numbers>
 
 #include <gtest/gtest.h>
 
@@ -15,7 +16,7 @@ HillParams vastus_lateralis() {
   p.max_isometric_force_N = 5148.8;
   p.optimal_fiber_length_m = 0.0994;
   p.tendon_slack_length_m = 0.2206;
-  p.pennation_at_optimal_rad = 14.5 * M_PI / 180.0;
+  p.pennation_at_optimal_rad = 14.5 * std::numbers::pi / 180.0;
   return p;
 }
 
@@ -79,7 +80,7 @@ TEST(HillMuscle, RigidTendonClampsAShortPathWithoutNaN) {
 TEST(HillMuscle, CompliantEquilibriumOverGrid) {
   for (const double penn_deg : {0.0, 14.5, 30.0}) {
     HillParams p = vastus_lateralis();
-    p.pennation_at_optimal_rad = penn_deg * M_PI / 180.0;
+    p.pennation_at_optimal_rad = penn_deg * std::numbers::pi / 180.0;
     const HillConstants c = make_hill_constants(p);
     for (double l_mt = p.tendon_slack_length_m + 0.3 * p.optimal_fiber_length_m;
          l_mt <= p.tendon_slack_length_m + 1.8 * p.optimal_fiber_length_m; l_mt += 0.005) {

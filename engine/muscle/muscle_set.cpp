@@ -1,0 +1,399 @@
+#include "muscle/muscle_set.hpp"
+
+#include <algorithm>
+#include <array>
+#include <cmath>
+
+#include <fmt/format.h>
+
+#include "multibody/jacobian.hpp"
+#include "muscle/wrap.hpp"
+
+namespace dembones {
+namespace {
+
+Location with_field(const Location& where, const std::string& field) {
+  Location w = where;
+  w.field = w.field.empty() ? field : w.field + "." + field;
+  return w;
+}
+
+int resolve_body(const Model& model, const std::string& name, const Location& where) {
+  const int b = model.find_body(name);
+  if (b < 0) throw InputError(where, fmt::format("expected the name of a body of the model, got '{}'", name));
+  return b;
+}
+
+// Slot of `body` in the muscle's body list (appending it), -1 for the ground.
+int slot_of(int body, std::vector<int>& muscle_bodies) {
+  if (body == 0) return -1;
+  const auto it = std::find(muscle_bodies.begin(), muscle_bodies.end(), body);
+  if (it != muscle_bodies.end()) return static_cast<int>(it - muscle_bodies.begin());
+  muscle_bodies.push_back(body);
+  return static_cast<int>(muscle_bodies.size()) - 1;
+}
+
+}  // namespace
+
+int MuscleSet::find_muscle(std::string_view name) const {
+  for (int i = 0; i < nmuscles; ++i) {
+    if (names[i] == name) return i;
+  }
+  return -1;
+}
+
+MuscleSet make_muscle_set(const Model& model, const std::vector<MuscleSpec>& specs,
+                          const Location& where) {
+  if (!model.finalized) throw InternalError("make_muscle_set: the Model is not finalized");
+  MuscleSet set;
+  set.nv = model.nv;
+  set.point_begin.push_back(0);
+  set.wrap_begin.push_back(0);
+  set.body_begin.push_back(0);
+  for (const MuscleSpec& spec : specs) {
+    const Location at = with_field(where, "muscles." + spec.name);
+    if (spec.name.empty()) throw InputError(with_field(where, "muscles"), "expected a muscle name, got ''");
+    if (set.find_muscle(spec.name) >= 0) {
+      throw InputError(at, fmt::format("muscle '{}' is defined twice", spec.name));
+    }
+    validate(spec.params, at);
+    try {
+      validate(spec.activation);
+    } catch (const InputError& e) {
+      throw InputError(with_field(at, "activation." + e.where().field), e.message());
+    }
+    if (spec.path.size() < 2) {
+      throw InputError(with_field(at, "path"),
+                       fmt::format("expected at least 2 path points (origin, insertion), got {}",
+                                   spec.path.size()));
+    }
+    std::vector<int> muscle_bodies;
+    const int n_points = static_cast<int>(spec.path.size());
+    for (int k = 0; k < n_points; ++k) {
+      const PathPointSpec& ps = spec.path[k];
+      const Location pat = with_field(at, fmt::format("path[{}]", k));
+      PathPoint pt;
+      pt.body = resolve_body(model, ps.body, with_field(pat, "body"));
+      pt.p_B_m = ps.p_B_m;
+      pt.slot = slot_of(pt.body, muscle_bodies);
+      if (!ps.condition_coordinate.empty()) {
+        if (k == 0 || k == n_points - 1) {
+          throw InputError(with_field(pat, "condition_coordinate"),
+                           "expected an unconditional origin and insertion, got a condition");
+        }
+        const int kv = model.find_coordinate(ps.condition_coordinate);
+        if (kv < 0) {
+          throw InputError(with_field(pat, "condition_coordinate"),
+                           fmt::format("expected a coordinate of the model, got '{}'", ps.condition_coordinate));
+        }
+        const int jb = model.velocity_body[kv];
+        if (model.nq_j[jb] != 1 || model.nv_j[jb] != 1) {
+          throw InputError(with_field(pat, "condition_coordinate"),
+                           fmt::format("expected a coordinate of a 1-DoF joint, got '{}' ({}-DoF joint)",
+                                       ps.condition_coordinate, model.nv_j[jb]));
+        }
+        if (!(ps.range_min <= ps.range_max)) {
+          throw InputError(with_field(pat, "range_min"),
+                           fmt::format("expected range_min <= range_max, got {} > {}", ps.range_min,
+                                       ps.range_max));
+        }
+        pt.condition_q = model.idx_q[jb];
+        pt.range_min = ps.range_min;
+        pt.range_max = ps.range_max;
+      }
+      set.points.push_back(pt);
+    }
+    std::vector<int> wrapped_segments;
+    for (int w = 0; w < static_cast<int>(spec.wraps.size()); ++w) {
+      const WrapSpec& ws = spec.wraps[w];
+      const Location wat = with_field(at, fmt::format("wraps[{}]", w));
+      WrapSurface s;
+      s.kind = ws.kind;
+      s.body = resolve_body(model, ws.body, with_field(wat, "body"));
+      s.slot = slot_of(s.body, muscle_bodies);
+      s.X_BS = ws.X_BS;
+      if (!(ws.radius_m > 0.0) || !std::isfinite(ws.radius_m)) {
+        throw InputError(with_field(wat, "radius_m"), fmt::format("expected a finite value > 0, got {}", ws.radius_m));
+      }
+      s.radius_m = ws.radius_m;
+      if (ws.direction != 1 && ws.direction != -1) {
+        throw InputError(with_field(wat, "direction"), fmt::format("expected +1 or -1, got {}", ws.direction));
+      }
+      s.direction = ws.direction;
+      if (ws.after_point < 0 || ws.after_point >= n_points - 1) {
+        throw InputError(with_field(wat, "after_point"),
+                         fmt::format("expected a path point index in [0, {}], got {}", n_points - 2, ws.after_point));
+      }
+      if (std::find(wrapped_segments.begin(), wrapped_segments.end(), ws.after_point) != wrapped_segments.end()) {
+        throw InputError(with_field(wat, "after_point"),
+                         fmt::format("expected at most one wrap per path segment, segment {} has two", ws.after_point));
+      }
+      wrapped_segments.push_back(ws.after_point);
+      s.after_point = ws.after_point;
+      set.wraps.push_back(s);
+    }
+    set.names.push_back(spec.name);
+    set.params.push_back(spec.params);
+    set.constants.push_back(make_hill_constants(spec.params));
+    set.activation.push_back(spec.activation);
+    set.groups.push_back(spec.groups);
+    std::vector<std::string> roots;
+    for (const std::string& r : spec.nerve_roots) {
+      for (std::string& x : expand_nerve_roots(r)) roots.push_back(std::move(x));
+    }
+    set.nerve_roots.push_back(std::move(roots));
+    set.bodies.insert(set.bodies.end(), muscle_bodies.begin(), muscle_bodies.end());
+    set.point_begin.push_back(static_cast<int>(set.points.size()));
+    set.wrap_begin.push_back(static_cast<int>(set.wraps.size()));
+    set.body_begin.push_back(static_cast<int>(set.bodies.size()));
+    set.max_nodes = std::max(set.max_nodes, n_points + 2 * static_cast<int>(spec.wraps.size()));
+    ++set.nmuscles;
+  }
+  return set;
+}
+
+MuscleData::MuscleData(const Model& model, const MuscleSet& set)
+    : length(VecX::Zero(set.nmuscles)),
+      velocity(VecX::Zero(set.nmuscles)),
+      moment_arm(MatX::Zero(model.nv, set.nmuscles)),
+      body_wrench_W(set.bodies.size(), Force::Zero()),
+      wrap_engaged(set.wraps.size(), 0),
+      force_scale(VecX::Ones(set.nmuscles)),
+      fiber_length(VecX::Zero(set.nmuscles)),
+      normalized_fiber_length(VecX::Zero(set.nmuscles)),
+      normalized_fiber_velocity(VecX::Zero(set.nmuscles)),
+      pennation(VecX::Zero(set.nmuscles)),
+      active_force_capacity(VecX::Zero(set.nmuscles)),
+      passive_force(VecX::Zero(set.nmuscles)),
+      node_p_W(set.max_nodes, Vec3::Zero()),
+      node_slot(set.max_nodes, -1),
+      node_body(set.max_nodes, 0),
+      node_arc_m(set.max_nodes, 0.0),
+      node_arc(set.max_nodes, 0) {
+  if (model.nv != set.nv) {
+    throw InternalError(fmt::format("MuscleData: the MuscleSet was built for nv = {}, the Model has nv = {}",
+                                    set.nv, model.nv));
+  }
+}
+
+namespace {
+
+// World velocity of the material point of body b at world position p: v_o + omega x p (spatial
+// velocity about the world origin, Featherstone eq. 2.20).
+inline Vec3 point_velocity_W(const Data& data, int body, const Vec3& p_W) {
+  const Motion& v = data.v_W[body];
+  return v.linear + v.angular.cross(p_W);
+}
+
+inline bool point_active(const PathPoint& pt, const VecX& q) {
+  if (pt.condition_q < 0) return true;
+  const double x = q[pt.condition_q];
+  return x >= pt.range_min && x <= pt.range_max;
+}
+
+// Appends the tangent points of wrap `ws` to the node list when the segment from the last node to
+// p_next_W wraps. Returns whether it did.
+bool add_wrap_nodes(const Data& data, const WrapSurface& ws, const Vec3& p_next_W, int& n,
+                    MuscleData& md, unsigned char& engaged) {
+  const SE3& X_WB = data.oMb[ws.body];
+  // X_WS = X_WB X_BS, applied to points without forming the product.
+  const Vec3 o_S_W = X_WB.act(ws.X_BS.translation);
+  const Mat3 R_WS = X_WB.rotation * ws.X_BS.rotation;
+  const Vec3 p_S = R_WS.transpose() * (md.node_p_W[n - 1] - o_S_W);
+  const Vec3 s_S = R_WS.transpose() * (p_next_W - o_S_W);
+  const WrapResult w = ws.kind == WrapKind::kCylinder ? wrap_cylinder(p_S, s_S, ws.radius_m, ws.direction)
+                                                      : wrap_sphere(p_S, s_S, ws.radius_m);
+  if (w.inside) ++md.wrap_inside_count;
+  engaged = w.engaged ? 1 : 0;
+  if (!w.engaged) return false;
+  md.node_p_W[n] = R_WS * w.t1 + o_S_W;
+  md.node_slot[n] = ws.slot;
+  md.node_body[n] = ws.body;
+  md.node_arc[n] = 1;
+  md.node_arc_m[n] = w.arc_length_m;
+  ++n;
+  md.node_p_W[n] = R_WS * w.t2 + o_S_W;
+  md.node_slot[n] = ws.slot;
+  md.node_body[n] = ws.body;
+  md.node_arc[n] = 0;
+  ++n;
+  return true;
+}
+
+}  // namespace
+
+void compute_muscle_geometry(const Model& model, const Data& data, const MuscleSet& set, const VecX& q,
+                             MuscleData& md) {
+  md.wrap_inside_count = 0;
+  for (int i = 0; i < set.nmuscles; ++i) {
+    // 1. Path nodes: active points, with the tangent points of engaged wraps between them.
+    const int p0 = set.point_begin[i], p1 = set.point_begin[i + 1];
+    const int w0 = set.wrap_begin[i], w1 = set.wrap_begin[i + 1];
+    int n = 0;
+    int last_point = -1;  // local index of the last active point
+    for (int k = p0; k < p1; ++k) {
+      const PathPoint& pt = set.points[k];
+      if (!point_active(pt, q)) continue;
+      const Vec3 p_W = data.oMb[pt.body].act(pt.p_B_m);
+      const int local = k - p0;
+      if (last_point >= 0) {
+        // A wrap attached to any point in [last_point, local) acts on this segment.
+        for (int w = w0; w < w1; ++w) {
+          const WrapSurface& ws = set.wraps[w];
+          if (ws.after_point >= last_point && ws.after_point < local) {
+            // Two wraps on one segment (a conditional point between them inactive) are chained:
+            // the second starts from the first's T2 (an approximation of the two-obstacle path).
+            add_wrap_nodes(data, ws, p_W, n, md, md.wrap_engaged[w]);
+          }
+        }
+      }
+      md.node_p_W[n] = p_W;
+      md.node_slot[n] = pt.slot;
+      md.node_body[n] = pt.body;
+      md.node_arc[n] = 0;
+      ++n;
+      last_point = local;
+    }
+
+    // 2. Length, lengthening speed and unit-tension wrenches. A straight segment j -> j+1 with unit
+    // vector u pulls node j along +u and node j+1 along -u; r = -dl/dq = sum_nodes J^T f follows
+    // (for wraps, T1 and T2 act as points fixed on the wrap body, see wrap.hpp).
+    const int b0 = set.body_begin[i], b1 = set.body_begin[i + 1];
+    for (int b = b0; b < b1; ++b) md.body_wrench_W[b] = Force::Zero();
+    double length = 0.0, speed = 0.0;
+    for (int j = 0; j + 1 < n; ++j) {
+      if (md.node_arc[j]) {
+        length += md.node_arc_m[j];
+        continue;
+      }
+      const Vec3 d = md.node_p_W[j + 1] - md.node_p_W[j];
+      const double seg = d.norm();
+      length += seg;
+      if (seg <= 0.0 || md.node_slot[j] == md.node_slot[j + 1]) continue;  // same body: no work
+      const Vec3 u = d / seg;
+      speed += u.dot(point_velocity_W(data, md.node_body[j + 1], md.node_p_W[j + 1]) -
+                     point_velocity_W(data, md.node_body[j], md.node_p_W[j]));
+      if (md.node_slot[j] >= 0) {
+        Force& w = md.body_wrench_W[b0 + md.node_slot[j]];
+        w.linear += u;
+        w.angular += md.node_p_W[j].cross(u);
+      }
+      if (md.node_slot[j + 1] >= 0) {
+        Force& w = md.body_wrench_W[b0 + md.node_slot[j + 1]];
+        w.linear -= u;
+        w.angular -= md.node_p_W[j + 1].cross(u);
+      }
+    }
+    md.length[i] = length;
+    md.velocity[i] = speed;
+
+    // 3. Moment arms: column i = sum over touched bodies of J_b^T w_b (zero outside their supports).
+    auto col = md.moment_arm.col(i);
+    col.setZero();
+    for (int b = b0; b < b1; ++b) add_body_wrench(model, data, set.bodies[b], md.body_wrench_W[b], col);
+  }
+}
+
+void compute_muscle_forces_rigid(const MuscleSet& set, MuscleData& md) {
+  md.clamped_fiber_count = 0;
+  for (int i = 0; i < set.nmuscles; ++i) {
+    const RigidTendonState s =
+        compute_rigid_tendon_state(set.params[i], set.constants[i], md.length[i], md.velocity[i]);
+    md.fiber_length[i] = s.fiber_length_m;
+    md.normalized_fiber_length[i] = s.normalized_fiber_length;
+    md.normalized_fiber_velocity[i] = s.normalized_fiber_velocity;
+    md.pennation[i] = s.pennation_rad;
+    md.active_force_capacity[i] = md.force_scale[i] * s.active_force_capacity_N;
+    md.passive_force[i] = s.passive_force_N;
+    if (s.clamped) ++md.clamped_fiber_count;
+  }
+}
+
+void apply_muscle_forces(const Model& model, const Data& /*data*/, const MuscleSet& set,
+                         const MuscleData& md, const VecX& tension_N, std::vector<Force>& f_ext_W) {
+  if (static_cast<int>(f_ext_W.size()) != model.nbodies || tension_N.size() != set.nmuscles) {
+    throw InternalError(fmt::format("apply_muscle_forces: expected {} body forces and {} tensions, got {} and {}",
+                                    model.nbodies, set.nmuscles, f_ext_W.size(), tension_N.size()));
+  }
+  for (int i = 0; i < set.nmuscles; ++i) {
+    for (int b = set.body_begin[i]; b < set.body_begin[i + 1]; ++b) {
+      f_ext_W[set.bodies[b]] += md.body_wrench_W[b] * tension_N[i];
+    }
+  }
+}
+
+namespace {
+
+// Glob with '*' (any run) and '?' (any one character), iterative with backtracking to the last '*'.
+bool glob_match(std::string_view pattern, std::string_view text) {
+  size_t p = 0, t = 0, star = std::string_view::npos, mark = 0;
+  while (t < text.size()) {
+    if (p < pattern.size() && (pattern[p] == '?' || pattern[p] == text[t])) {
+      ++p;
+      ++t;
+    } else if (p < pattern.size() && pattern[p] == '*') {
+      star = p++;
+      mark = t;
+    } else if (star != std::string_view::npos) {
+      p = star + 1;
+      t = ++mark;
+    } else {
+      return false;
+    }
+  }
+  while (p < pattern.size() && pattern[p] == '*') ++p;
+  return p == pattern.size();
+}
+
+bool contains(const std::vector<std::string>& tags, std::string_view s) {
+  return std::find(tags.begin(), tags.end(), s) != tags.end();
+}
+
+// Spinal nerve roots in cranio-caudal order.
+std::vector<std::string> all_nerve_roots() {
+  std::vector<std::string> roots;
+  const std::array<std::pair<char, int>, 4> regions{{{'C', 8}, {'T', 12}, {'L', 5}, {'S', 5}}};
+  for (const auto& [letter, count] : regions) {
+    for (int k = 1; k <= count; ++k) roots.push_back(fmt::format("{}{}", letter, k));
+  }
+  return roots;
+}
+
+}  // namespace
+
+std::vector<int> select(const MuscleSet& set, std::string_view selector) {
+  std::vector<int> out;
+  const bool is_glob = selector.find_first_of("*?") != std::string_view::npos;
+  for (int i = 0; i < set.nmuscles; ++i) {
+    const bool match = set.names[i] == selector || contains(set.groups[i], selector) ||
+                       contains(set.nerve_roots[i], selector) ||
+                       (is_glob && glob_match(selector, set.names[i]));
+    if (match) out.push_back(i);
+  }
+  return out;
+}
+
+std::vector<std::string> expand_nerve_roots(std::string_view range) {
+  static const std::vector<std::string> roots = all_nerve_roots();
+  const auto index_of = [&](std::string_view r) {
+    const auto it = std::find(roots.begin(), roots.end(), r);
+    if (it == roots.end()) {
+      throw InputError(Location{"", 0, 0, "nerve_roots"},
+                       fmt::format("expected a spinal nerve root C1-C8, T1-T12, L1-L5 or S1-S5 (or a range "
+                                   "such as L2-L4), got '{}'",
+                                   r));
+    }
+    return static_cast<int>(it - roots.begin());
+  };
+  const size_t dash = range.find('-');
+  if (dash == std::string_view::npos) return {roots[index_of(range)]};
+  const int lo = index_of(range.substr(0, dash));
+  const int hi = index_of(range.substr(dash + 1));
+  if (lo > hi) {
+    throw InputError(Location{"", 0, 0, "nerve_roots"},
+                     fmt::format("expected a cranio-caudal range such as L2-L4, got '{}'", range));
+  }
+  return {roots.begin() + lo, roots.begin() + hi + 1};
+}
+
+}  // namespace dembones

@@ -1,0 +1,114 @@
+#pragma once
+// A frozen set of muscles for one Model (names, Hill parameters, paths, wrapping, group and nerve-root
+// tags) and MuscleData, the per-thread workspace sized once from it. The per-frame functions fill
+// MuscleData for all muscles at once and never allocate.
+//
+// Per-frame order (after the multibody stage):
+//   forward_kinematics(model, data, q, v); compute_joint_jacobians(model, data, q);
+//   compute_muscle_geometry(model, data, set, q, mdata);   // lengths, velocities, moment arms
+//   compute_muscle_forces_rigid(set, mdata);               // fibre state and force capacity
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "common/error.hpp"
+#include "multibody/data.hpp"
+#include "multibody/model.hpp"
+#include "muscle/activation.hpp"
+#include "muscle/hill_muscle.hpp"
+#include "muscle/path.hpp"
+
+namespace dembones {
+
+struct MuscleSpec {
+  std::string name;
+  HillParams params;
+  ActivationParams activation;
+  std::vector<PathPointSpec> path;   // origin, via points ..., insertion (at least 2 points)
+  std::vector<WrapSpec> wraps;       // at most one per path segment
+  std::vector<std::string> groups;   // e.g. "core", "hip_flexors", "glutes", "quadriceps"
+  std::vector<std::string> nerve_roots;  // myotomes, e.g. {"L2", "L3", "L4"}; see expand_nerve_roots
+};
+
+struct MuscleSet {
+  int nmuscles = 0;
+  int nv = 0;  // of the Model it was built for
+  std::vector<std::string> names;                       // (m)
+  std::vector<HillParams> params;                       // (m)
+  std::vector<HillConstants> constants;                 // (m)
+  std::vector<ActivationParams> activation;             // (m)
+  std::vector<std::vector<std::string>> groups;         // (m)
+  std::vector<std::vector<std::string>> nerve_roots;    // (m)
+  // Path geometry, flattened: muscle i owns points[point_begin[i] .. point_begin[i+1]), likewise wraps
+  // and bodies (the distinct non-ground bodies its path touches, points and wrap surfaces).
+  std::vector<PathPoint> points;
+  std::vector<int> point_begin;                         // (m + 1)
+  std::vector<WrapSurface> wraps;
+  std::vector<int> wrap_begin;                          // (m + 1)
+  std::vector<int> bodies;
+  std::vector<int> body_begin;                          // (m + 1)
+  int max_nodes = 0;  // longest path: points + 2 tangent points per wrap
+
+  int find_muscle(std::string_view name) const;  // -1 when missing
+};
+
+// Resolves body and coordinate names, validates every parameter and builds the set. Errors are
+// InputError whose field reads "muscles.<name>.<...>" (prefixed with where.field when given).
+MuscleSet make_muscle_set(const Model& model, const std::vector<MuscleSpec>& specs,
+                          const Location& where = {});
+
+struct MuscleData {
+  MuscleData(const Model& model, const MuscleSet& set);
+
+  // ---- geometry stage (compute_muscle_geometry) ----
+  VecX length;        // (m) musculotendon path length, m
+  VecX velocity;      // (m) lengthening speed dl/dt, m/s
+  MatX moment_arm;    // (nv x m) column i: r_k = -dl_i/dq_k over velocity indices, m (or unitless for
+                      //          translations); generalized force of tensions T is moment_arm * T
+  std::vector<Force> body_wrench_W;  // (set.bodies.size()) wrench of unit tension on each touched
+                                     // body, world frame about the world origin
+  std::vector<unsigned char> wrap_engaged;  // (set.wraps.size()) 1 when the path wraps this frame
+  int wrap_inside_count = 0;  // wraps skipped this frame because a path point lay inside the surface
+
+  // ---- force stage (compute_muscle_forces_rigid) ----
+  VecX force_scale;                // (m) input: multiplies the active force capacity (1 = intact)
+  VecX fiber_length;               // (m) m
+  VecX normalized_fiber_length;    // (m) l_M / l_opt
+  VecX normalized_fiber_velocity;  // (m) v_M / (v_max l_opt), positive lengthening
+  VecX pennation;                  // (m) rad
+  VecX active_force_capacity;      // (m) N per unit activation, along the tendon (scaled by force_scale)
+  VecX passive_force;              // (m) N along the tendon
+  int clamped_fiber_count = 0;     // muscles whose path was too short this frame (fibre at max pennation)
+
+  // ---- scratch for one path ----
+  std::vector<Vec3> node_p_W;      // (max_nodes) path nodes, world
+  std::vector<int> node_slot;      // (max_nodes) body slot of each node, -1 = ground
+  std::vector<int> node_body;      // (max_nodes)
+  std::vector<double> node_arc_m;  // (max_nodes) > 0: a wrap arc (not a straight segment) follows
+  std::vector<unsigned char> node_arc;  // (max_nodes) 1: the segment to the next node is a wrap arc
+};
+
+// Lengths, lengthening speeds, moment arms and unit-tension body wrenches of every muscle. Needs
+// forward_kinematics(q, v) and compute_joint_jacobians(q) on `data`; q is read only for conditional
+// via points. Does not allocate.
+void compute_muscle_geometry(const Model& model, const Data& data, const MuscleSet& set, const VecX& q,
+                             MuscleData& mdata);
+
+// Rigid-tendon fibre state and force capacity of every muscle from mdata.length and mdata.velocity.
+void compute_muscle_forces_rigid(const MuscleSet& set, MuscleData& mdata);
+
+// f_ext_W[b] += tension_N[i] * (unit-tension wrench of muscle i on body b) for every muscle and touched
+// body (world frame about the world origin). Consistent with the moment arms: sum over bodies of
+// J_b^T f_ext_W[b] = moment_arm * tension_N.
+void apply_muscle_forces(const Model& model, const Data& data, const MuscleSet& set,
+                         const MuscleData& mdata, const VecX& tension_N, std::vector<Force>& f_ext_W);
+
+// Muscles matching `selector`: an exact muscle name, a group tag, a nerve root (e.g. "L4"), or a glob
+// on names with '*' and '?' ("psoas*"). Ascending indices, no duplicates; empty when nothing matches.
+std::vector<int> select(const MuscleSet& set, std::string_view selector);
+
+// "L2-L4" -> {"L2", "L3", "L4"}; "L4" -> {"L4"}; "L4-S1" -> {"L4", "L5", "S1"}. Roots are
+// C1-C8, T1-T12, L1-L5, S1-S5 in cranio-caudal order. Throws InputError on an unknown root.
+std::vector<std::string> expand_nerve_roots(std::string_view range);
+
+}  // namespace dembones

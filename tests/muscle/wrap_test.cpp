@@ -1,0 +1,182 @@
+// Wrapping geometry: closed-form cases, tangency (the path is the shortest: its length is stationary
+// when a tangent point slides on the surface), engagement and continuity at the graze.
+#include "muscle/wrap.hpp"
+
+#include <cmath>
+#include <numbers>
+
+#include <gtest/gtest.h>
+
+namespace dembones {
+namespace {
+
+constexpr double kPi = std::numbers::pi;
+
+double wrapped_length(const Vec3& p, const Vec3& s, const WrapResult& w) {
+  return (w.t1 - p).norm() + w.arc_length_m + (s - w.t2).norm();
+}
+
+// Length of P -> T1 -> helix -> T2 -> S with T1, T2 given by cylinder angles and heights, turning
+// `direction` from T1 to T2 (the helix length is sqrt((R dphi)^2 + dz^2)).
+double cylinder_path_length(const Vec3& p, const Vec3& s, double r, int direction, double phi1, double z1,
+                            double phi2, double z2) {
+  const Vec3 t1(r * std::cos(phi1), r * std::sin(phi1), z1);
+  const Vec3 t2(r * std::cos(phi2), r * std::sin(phi2), z2);
+  double dphi = direction * (phi2 - phi1);
+  while (dphi < 0) dphi += 2 * kPi;
+  return (t1 - p).norm() + std::hypot(r * dphi, z2 - z1) + (s - t2).norm();
+}
+
+TEST(WrapCylinder, SymmetricPlanarCase) {
+  // P = (-2, 0), S = (2, 0), R = 1, passing below (counterclockwise): tangent points at 240 and 300
+  // degrees, wrap angle 60 degrees, length 2 sqrt(3) + pi/3.
+  const Vec3 p(-2, 0, 0), s(2, 0, 0);
+  const WrapResult w = wrap_cylinder(p, s, 1.0, +1);
+  ASSERT_TRUE(w.engaged);
+  EXPECT_NEAR(w.t1.x(), -0.5, 1e-14);
+  EXPECT_NEAR(w.t1.y(), -std::sqrt(3.0) / 2, 1e-14);
+  EXPECT_NEAR(w.t2.x(), 0.5, 1e-14);
+  EXPECT_NEAR(w.t2.y(), -std::sqrt(3.0) / 2, 1e-14);
+  EXPECT_NEAR(w.arc_length_m, kPi / 3, 1e-14);
+  EXPECT_NEAR(wrapped_length(p, s, w), 2 * std::sqrt(3.0) + kPi / 3, 1e-14);
+  // Clockwise: the mirror image above.
+  const WrapResult up = wrap_cylinder(p, s, 1.0, -1);
+  ASSERT_TRUE(up.engaged);
+  EXPECT_NEAR(up.t1.y(), std::sqrt(3.0) / 2, 1e-14);
+  EXPECT_NEAR(wrapped_length(p, s, up), 2 * std::sqrt(3.0) + kPi / 3, 1e-14);
+}
+
+TEST(WrapCylinder, HelixLengthIsTheDevelopedStraightLine) {
+  const Vec3 p(-2, 0, -1), s(2, 0, 1.5);
+  const WrapResult w = wrap_cylinder(p, s, 1.0, +1);
+  ASSERT_TRUE(w.engaged);
+  const double l_xy = 2 * std::sqrt(3.0) + kPi / 3;
+  EXPECT_NEAR(wrapped_length(p, s, w), std::hypot(l_xy, 2.5), 1e-13);
+  // The three pieces have the same slope dz/ds in the developed plane.
+  const double slope = 2.5 / l_xy;
+  EXPECT_NEAR((w.t1.z() - p.z()) / std::sqrt(3.0), slope, 1e-13);
+  EXPECT_NEAR((s.z() - w.t2.z()) / std::sqrt(3.0), slope, 1e-13);
+}
+
+TEST(WrapCylinder, LengthIsStationaryInTheTangentPoints) {
+  // Shortest path: sliding T1 or T2 on the surface (angle or height) changes the length only to
+  // second order. Several generic configurations, both directions.
+  const Vec3 ps[] = {Vec3(-0.09, 0.02, -0.03), Vec3(0.05, -0.08, 0.04), Vec3(-0.03, -0.07, 0.0)};
+  const Vec3 ss[] = {Vec3(0.07, 0.03, 0.05), Vec3(-0.06, -0.05, -0.02), Vec3(0.06, -0.02, 0.1)};
+  const double r = 0.04;
+  int engaged = 0;
+  for (int c = 0; c < 3; ++c) {
+    for (const int dir : {+1, -1}) {
+      const WrapResult w = wrap_cylinder(ps[c], ss[c], r, dir);
+      if (!w.engaged) continue;
+      ++engaged;
+      const double phi1 = std::atan2(w.t1.y(), w.t1.x()), phi2 = std::atan2(w.t2.y(), w.t2.x());
+      const auto len = [&](double dphi1, double dz1, double dphi2, double dz2) {
+        return cylinder_path_length(ps[c], ss[c], r, dir, phi1 + dphi1, w.t1.z() + dz1, phi2 + dphi2,
+                                    w.t2.z() + dz2);
+      };
+      const double l0 = len(0, 0, 0, 0);
+      EXPECT_NEAR(l0, wrapped_length(ps[c], ss[c], w), 1e-14);
+      const double h = 1e-6;
+      EXPECT_NEAR((len(h, 0, 0, 0) - len(-h, 0, 0, 0)) / (2 * h), 0.0, 1e-8);
+      EXPECT_NEAR((len(0, h, 0, 0) - len(0, -h, 0, 0)) / (2 * h), 0.0, 1e-8);
+      EXPECT_NEAR((len(0, 0, h, 0) - len(0, 0, -h, 0)) / (2 * h), 0.0, 1e-8);
+      EXPECT_NEAR((len(0, 0, 0, h) - len(0, 0, 0, -h)) / (2 * h), 0.0, 1e-8);
+      // And a minimum across the helix (sliding along the circle is flat to second order, because the
+      // segment is tangent to it there, so only the height direction shows the minimum).
+      EXPECT_GT(len(0, 1e-3, 0, 0), l0);
+      EXPECT_GT(len(0, 0, 0, -1e-3), l0);
+    }
+  }
+  EXPECT_GE(engaged, 4);
+}
+
+TEST(WrapCylinder, EngagementFollowsTheSide) {
+  // The line P-S passes 1.5 below the axis: turning counterclockwise (below) clears the cylinder;
+  // clockwise (forced over the top, as a muscle that cannot pass through bone) wraps.
+  const Vec3 p(-2, -1.5, 0), s(2, -1.5, 0);
+  EXPECT_FALSE(wrap_cylinder(p, s, 1.0, +1).engaged);
+  EXPECT_TRUE(wrap_cylinder(p, s, 1.0, -1).engaged);
+  // Both points on the same side, far from the cylinder: no wrap either way.
+  EXPECT_FALSE(wrap_cylinder(Vec3(2, 0, 0), Vec3(3, 0.5, 0), 1.0, +1).engaged);
+  EXPECT_FALSE(wrap_cylinder(Vec3(2, 0, 0), Vec3(3, 0.5, 0), 1.0, -1).engaged);
+  // A point inside the cylinder is reported, not wrapped.
+  const WrapResult in = wrap_cylinder(Vec3(0.5, 0, 0), Vec3(3, 0, 0), 1.0, +1);
+  EXPECT_TRUE(in.inside);
+  EXPECT_FALSE(in.engaged);
+}
+
+TEST(WrapCylinder, LengthAndSlopeContinuousAtEngagement) {
+  // S moves down along y; the straight line grazes the cylinder at y = y_graze. The path length
+  // (wrapped or straight) and its derivative dl/dy are continuous there.
+  const Vec3 p(-2, -1.0, 0.3);
+  const double r = 1.0;
+  const auto length = [&](double y) {
+    const Vec3 s(2, y, -0.2);
+    const WrapResult w = wrap_cylinder(p, s, r, +1);
+    return w.engaged ? wrapped_length(p, s, w) : (s - p).norm();
+  };
+  // Find the graze by bisection on engagement.
+  double lo = -1.0, hi = 1.0;  // engaged at y = 1 (line passes above the axis), clear at y = -1
+  ASSERT_TRUE(wrap_cylinder(p, Vec3(2, hi, -0.2), r, +1).engaged);
+  ASSERT_FALSE(wrap_cylinder(p, Vec3(2, lo, -0.2), r, +1).engaged);
+  for (int i = 0; i < 60; ++i) {
+    const double mid = 0.5 * (lo + hi);
+    (wrap_cylinder(p, Vec3(2, mid, -0.2), r, +1).engaged ? hi : lo) = mid;
+  }
+  const double y0 = 0.5 * (lo + hi);
+  const double h = 1e-4;
+  const double slope_below = (length(y0 - h) - length(y0 - 2 * h)) / h;
+  const double slope_above = (length(y0 + 2 * h) - length(y0 + h)) / h;
+  EXPECT_NEAR(length(y0 + 1e-12), length(y0 - 1e-12), 1e-10);
+  EXPECT_NEAR(slope_above, slope_below, 1e-3);  // O(h) difference of one-sided slopes, no jump
+}
+
+TEST(WrapSphere, SymmetricCaseAndDegenerateCollinear) {
+  // P, centre and S collinear: any great circle; length 2 sqrt(3) + pi/3 for R = 1, |P| = |S| = 2.
+  const Vec3 p(-2, 0, 0), s(2, 0, 0);
+  const WrapResult w = wrap_sphere(p, s, 1.0);
+  ASSERT_TRUE(w.engaged);
+  EXPECT_NEAR(wrapped_length(p, s, w), 2 * std::sqrt(3.0) + kPi / 3, 1e-13);
+  EXPECT_NEAR(w.t1.norm(), 1.0, 1e-14);
+  EXPECT_NEAR(w.t2.norm(), 1.0, 1e-14);
+  EXPECT_FALSE(wrap_sphere(Vec3(-2, 1.5, 0), Vec3(2, 1.5, 0), 1.0).engaged);
+  EXPECT_TRUE(wrap_sphere(Vec3(0.2, 0, 0), s, 1.0).inside);
+}
+
+template <class Len>
+double moved_out_of_plane(const Len& len, const WrapResult& w, bool first, const Vec3& n, double d) {
+  return first ? len(w.t1 + d * n, w.t2) : len(w.t1, w.t2 + d * n);
+}
+
+TEST(WrapSphere, LengthIsStationaryInTheTangentPoints) {
+  const Vec3 p(-0.08, 0.03, 0.02), s(0.07, 0.01, -0.04);
+  const double r = 0.035;
+  const WrapResult w = wrap_sphere(p, s, r);
+  ASSERT_TRUE(w.engaged);
+  // Slide T1 or T2 on the sphere along two tangent directions; the arc is the great-circle distance.
+  const auto len = [&](const Vec3& t1, const Vec3& t2) {
+    const Vec3 a = t1.normalized() * r, b = t2.normalized() * r;
+    const double arc = r * std::atan2(a.cross(b).norm(), a.dot(b));
+    return (a - p).norm() + arc + (s - b).norm();
+  };
+  const double l0 = len(w.t1, w.t2);
+  EXPECT_NEAR(l0, wrapped_length(p, s, w), 1e-14);
+  const Vec3 n = (w.t1.cross(w.t2)).normalized();
+  for (const bool first : {true, false}) {
+    const Vec3& t = first ? w.t1 : w.t2;
+    const Vec3 along = n.cross(t).normalized();  // along the great circle
+    for (const Vec3& e : {along, n}) {
+      const auto moved = [&](double d) {
+        return first ? len(w.t1 + d * e, w.t2) : len(w.t1, w.t2 + d * e);
+      };
+      const double h = 1e-7;
+      EXPECT_NEAR((moved(h) - moved(-h)) / (2 * h), 0.0, 1e-7);
+    }
+    // Out of the plane the length grows at second order (along the circle it is flat to second order).
+    EXPECT_GT(moved_out_of_plane(len, w, first, n, 1e-3), l0);
+  }
+}
+
+}  // namespace
+}  // namespace dembones
