@@ -173,7 +173,10 @@ std::vector<Hdf5Entry> Hdf5Reader::list(std::string_view group) const {
         const auto obj = open_object(file_, label(), path, "object");
         e.is_group = H5Iget_type(obj.get()) == H5I_GROUP;
       }
-      if (!e.is_group) e.dims = dims(path);
+      if (!e.is_group) {
+        e.dims = dims(path);
+        e.dtype = dtype(path);
+      }
       out.push_back(std::move(e));
       if (out.back().is_group) walk(path, depth + 1);
     }
@@ -186,6 +189,20 @@ std::vector<std::uint64_t> Hdf5Reader::dims(std::string_view dataset) const {
   const auto ds = open_dataset(file_, label(), dataset);
   hdf5::Dataspace space(H5Dget_space(ds.get()));
   return space_dims(space.get());
+}
+
+std::string Hdf5Reader::dtype(std::string_view dataset) const {
+  const auto ds = open_dataset(file_, label(), dataset);
+  hdf5::Datatype type(H5Dget_type(ds.get()));
+  const std::string bits = std::to_string(8 * H5Tget_size(type.get()));
+  switch (H5Tget_class(type.get())) {
+    case H5T_FLOAT: return std::string("float").append(bits);
+    case H5T_INTEGER:
+      return std::string(H5Tget_sign(type.get()) == H5T_SGN_NONE ? "uint" : "int").append(bits);
+    case H5T_STRING: return "string";
+    case H5T_COMPOUND: return "compound";
+    default: return "other";
+  }
 }
 
 // --- Data ------------------------------------------------------------------------------------

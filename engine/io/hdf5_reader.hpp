@@ -37,6 +37,7 @@ class Hdf5Reader {
   // Names of the direct children of a group, in name order.
   std::vector<std::string> children(std::string_view group) const;
   std::vector<std::uint64_t> dims(std::string_view dataset) const;  // empty for a scalar
+  std::string dtype(std::string_view dataset) const;                // as in Hdf5Entry::dtype
 
   // --- Data (row-major, flattened) ---
   std::vector<double> read_doubles(std::string_view dataset) const;  // any float/int storage

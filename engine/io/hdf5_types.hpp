@@ -33,6 +33,8 @@ struct Hdf5Entry {
   std::string path;                 // absolute, e.g. "/muscles/force"
   bool is_group = false;            // else a dataset
   std::vector<std::uint64_t> dims;  // dataset shape (empty for groups and scalars)
+  std::string dtype;                // dataset element type: "float64", "float32", "int64", "int32",
+                                    // "uint8", ..., "string", "compound", "other"; empty for groups
 };
 
 }  // namespace dembones

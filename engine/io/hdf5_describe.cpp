@@ -1,0 +1,84 @@
+#include "io/hdf5_describe.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+
+#include "io/hdf5_reader.hpp"
+
+namespace dembones {
+namespace {
+
+std::string shape_text(const Hdf5Entry& e) {
+  if (e.dims.empty()) return "scalar";
+  std::string s = "[";
+  for (std::size_t i = 0; i < e.dims.size(); ++i) {
+    if (i) s += " x ";
+    s += std::to_string(e.dims[i]);
+  }
+  return s + "]";
+}
+
+// One attribute's value on one line: numbers as numbers, multi-line text as "(N lines)".
+std::string attribute_text(const Hdf5Reader& r, const std::string& object, const std::string& name,
+                           std::size_t max_chars) {
+  try {
+    const auto strings = r.read_string_array_attribute(object, name);
+    if (strings.size() == 1) {
+      const std::string& v = strings[0];
+      const auto lines = static_cast<std::size_t>(std::count(v.begin(), v.end(), '\n'));
+      if (lines > 1) return fmt::format("({} lines)", lines);
+      if (v.size() > max_chars) return v.substr(0, max_chars) + "...";
+      return v;
+    }
+    return fmt::format("{} strings", strings.size());
+  } catch (const std::exception&) {
+    // Not text: fall through to numbers.
+  }
+  try {
+    const auto values = r.read_double_array_attribute(object, name);
+    if (values.size() == 1) return fmt::format("{}", values[0]);
+    std::string s = "[";
+    for (std::size_t i = 0; i < values.size() && i < 8; ++i) {
+      if (i) s += ", ";
+      s += fmt::format("{}", values[i]);
+    }
+    return s + (values.size() > 8 ? ", ...]" : "]");
+  } catch (const std::exception&) {
+    return "(unreadable)";
+  }
+}
+
+std::string string_attribute_or_empty(const Hdf5Reader& r, const std::string& object, const char* name) {
+  if (!r.has_attribute(object, name)) return "";
+  try {
+    return r.read_string_attribute(object, name);
+  } catch (const std::exception&) {
+    return "";
+  }
+}
+
+}  // namespace
+
+std::string describe_hdf5(const Hdf5Reader& reader, const DescribeOptions& options) {
+  std::string out;
+  if (options.root_attributes) {
+    for (const auto& name : reader.attribute_names(options.group)) {
+      out += fmt::format("{} = {}\n", name, attribute_text(reader, options.group, name, options.max_value_chars));
+    }
+  }
+  for (const auto& e : reader.list(options.group)) {
+    if (e.is_group) {
+      out += fmt::format("{:<40} group\n", e.path);
+      continue;
+    }
+    const std::string units = string_attribute_or_empty(reader, e.path, "units");
+    const std::string description = string_attribute_or_empty(reader, e.path, "description");
+    std::string line = fmt::format("{:<40} {:<8} {:<16} {:<6} {}", e.path, e.dtype, shape_text(e), units, description);
+    line.erase(line.find_last_not_of(' ') + 1);
+    out += line + "\n";
+  }
+  return out;
+}
+
+}  // namespace dembones
