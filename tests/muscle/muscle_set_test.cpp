@@ -1,0 +1,179 @@
+// MuscleSet construction (errors name the field), selection by name / group / nerve root / glob, the
+// force stage against the single-muscle functions, and apply_muscle_forces against the moment arms
+// through inverse dynamics.
+#include "muscle/muscle_set.hpp"
+
+#include <gtest/gtest.h>
+
+#include "multibody/configuration.hpp"
+#include "multibody/jacobian.hpp"
+#include "multibody/kinematics.hpp"
+#include "multibody/rnea.hpp"
+#include "multibody/sample_models.hpp"
+#include "muscle/sample_muscles.hpp"
+
+namespace dembones {
+namespace {
+
+class MuscleSetTest : public ::testing::Test {
+ protected:
+  Model model = samples::human20();
+  MuscleSet set = make_muscle_set(model, samples::human20_muscles(32));
+};
+
+std::vector<std::string> names_of(const MuscleSet& set, const std::vector<int>& idx) {
+  std::vector<std::string> out;
+  for (int i : idx) out.push_back(set.names[i]);
+  return out;
+}
+
+TEST_F(MuscleSetTest, SizesAndLookup) {
+  EXPECT_EQ(set.nmuscles, 32);
+  EXPECT_EQ(set.nv, model.nv);
+  EXPECT_EQ(set.find_muscle("vaslat_l"), 16 + 7);
+  EXPECT_EQ(set.find_muscle("nope"), -1);
+  MuscleData md(model, set);
+  EXPECT_EQ(md.moment_arm.rows(), model.nv);
+  EXPECT_EQ(md.moment_arm.cols(), 32);
+  EXPECT_EQ(md.body_wrench_W.size(), set.bodies.size());
+}
+
+TEST_F(MuscleSetTest, SelectByNameGroupRootAndGlob) {
+  using V = std::vector<std::string>;
+  EXPECT_EQ(names_of(set, select(set, "psoas_r")), V{"psoas_r"});
+  EXPECT_EQ(names_of(set, select(set, "vasti")), (V{"vaslat_r", "vasmed_r", "vaslat_l", "vasmed_l"}));
+  EXPECT_EQ(names_of(set, select(set, "glmax*")), (V{"glmax_r", "glmax_l"}));
+  EXPECT_EQ(names_of(set, select(set, "gl??d_?")), (V{"glmed_r", "glmed_l"}));
+  // Nerve roots are expanded from ranges: vasti L2-L4, tibialis anterior L4-L5, gluteus medius L4-S1.
+  const V l4 = names_of(set, select(set, "L4"));
+  for (const char* m : {"vaslat_r", "tibant_r", "glmed_r", "iliacus_r", "recfem_l"}) {
+    EXPECT_NE(std::find(l4.begin(), l4.end(), m), l4.end()) << m;
+  }
+  for (const char* m : {"soleus_r", "psoas_r", "gasmed_r"}) {
+    EXPECT_EQ(std::find(l4.begin(), l4.end(), m), l4.end()) << m;
+  }
+  EXPECT_TRUE(select(set, "nothing_like_this").empty());
+  EXPECT_TRUE(select(set, "zz*").empty());
+  // Group tags: five core muscles per side (psoas, erector spinae, both obliques, rectus abdominis).
+  EXPECT_EQ(select(set, "core").size(), 2u * 5u);
+  EXPECT_EQ(names_of(set, select(set, "hip_flexors")),
+            (V{"psoas_r", "iliacus_r", "recfem_r", "psoas_l", "iliacus_l", "recfem_l"}));
+}
+
+TEST(NerveRoots, ExpandRanges) {
+  using V = std::vector<std::string>;
+  EXPECT_EQ(expand_nerve_roots("L2-L4"), (V{"L2", "L3", "L4"}));
+  EXPECT_EQ(expand_nerve_roots("L4-S1"), (V{"L4", "L5", "S1"}));
+  EXPECT_EQ(expand_nerve_roots("T12-L1"), (V{"T12", "L1"}));
+  EXPECT_EQ(expand_nerve_roots("S1"), V{"S1"});
+  EXPECT_THROW(expand_nerve_roots("L6"), InputError);
+  EXPECT_THROW(expand_nerve_roots("L4-L2"), InputError);
+}
+
+TEST_F(MuscleSetTest, ErrorsNameTheField) {
+  std::vector<MuscleSpec> specs = samples::human20_muscles(3);
+  specs[1].path[0].body = "femurr";
+  try {
+    make_muscle_set(model, specs, Location{"model.yaml", 7, 0, ""});
+    FAIL() << "expected InputError";
+  } catch (const InputError& e) {
+    EXPECT_EQ(e.where().field, "muscles.iliacus_r.path[0].body");
+    EXPECT_EQ(e.where().file, "model.yaml");
+    EXPECT_NE(std::string(e.what()).find("femurr"), std::string::npos);
+  }
+  specs = samples::human20_muscles(3);
+  specs[0].params.tendon_slack_length_m = 0.0;
+  try {
+    make_muscle_set(model, specs);
+    FAIL() << "expected InputError";
+  } catch (const InputError& e) {
+    EXPECT_EQ(e.where().field, "muscles.psoas_r.tendon_slack_length_m");
+  }
+  specs = samples::human20_muscles(3);
+  specs[0].wraps[0].radius_m = -1;
+  EXPECT_THROW(make_muscle_set(model, specs), InputError);
+  specs = samples::human20_muscles(3);
+  specs[0].wraps[0].after_point = 1;  // psoas has 2 points: only segment 0
+  EXPECT_THROW(make_muscle_set(model, specs), InputError);
+  specs = samples::human20_muscles(3);
+  specs[2].name = specs[0].name;
+  EXPECT_THROW(make_muscle_set(model, specs), InputError);
+  specs = samples::human20_muscles(3);
+  specs[1].path[1].condition_coordinate = "hip_x_r";  // a spherical joint's coordinate
+  EXPECT_THROW(make_muscle_set(model, specs), InputError);
+  specs = samples::human20_muscles(3);
+  specs[1].nerve_roots = {"L9"};
+  EXPECT_THROW(make_muscle_set(model, specs), InputError);
+}
+
+TEST_F(MuscleSetTest, RigidForcesMatchSingleMuscleFunctions) {
+  Data data(model);
+  MuscleData md(model, set);
+  const VecX q = random_configuration(model, 3, 0.5);
+  const VecX v = random_configuration(model, 4, 1.0).head(model.nv);
+  forward_kinematics(model, data, q, v);
+  compute_joint_jacobians(model, data, q);
+  compute_muscle_geometry(model, data, set, q, md);
+  md.force_scale[5] = 0.4;  // a weakened muscle
+  compute_muscle_forces_rigid(set, md);
+  for (int i = 0; i < set.nmuscles; ++i) {
+    const RigidTendonState s = compute_rigid_tendon_state(set.params[i], set.constants[i], md.length[i], md.velocity[i]);
+    EXPECT_EQ(md.fiber_length[i], s.fiber_length_m);
+    EXPECT_EQ(md.normalized_fiber_velocity[i], s.normalized_fiber_velocity);
+    EXPECT_EQ(md.pennation[i], s.pennation_rad);
+    EXPECT_EQ(md.passive_force[i], s.passive_force_N);
+    EXPECT_DOUBLE_EQ(md.active_force_capacity[i], (i == 5 ? 0.4 : 1.0) * s.active_force_capacity_N);
+    EXPECT_GE(md.active_force_capacity[i], 0.0);
+    EXPECT_TRUE(std::isfinite(md.passive_force[i]));
+  }
+}
+
+TEST_F(MuscleSetTest, AppliedMuscleWrenchesReproduceMomentArmTimesTension) {
+  // Inverse dynamics with the muscle wrenches as external forces: tau(f_ext) = tau(0) - R T, so the
+  // wrenches apply exactly the generalized forces of the moment arms (the joint reaction stage
+  // relies on this consistency).
+  Data data(model);
+  MuscleData md(model, set);
+  for (unsigned seed = 1; seed <= 5; ++seed) {
+    const VecX q = random_configuration(model, seed, 0.8);
+    const VecX zero = VecX::Zero(model.nv);
+    forward_kinematics(model, data, q, zero);
+    compute_joint_jacobians(model, data, q);
+    compute_muscle_geometry(model, data, set, q, md);
+    VecX tension(set.nmuscles);
+    for (int i = 0; i < set.nmuscles; ++i) tension[i] = 100.0 + 37.0 * i;
+    std::vector<Force> f_ext(model.nbodies, Force::Zero());
+    apply_muscle_forces(model, data, set, md, tension, f_ext);
+    const VecX tau0 = rnea(model, data, q, zero, zero);
+    const VecX tau_ext = rnea(model, data, q, zero, zero, f_ext);
+    const VecX expected = md.moment_arm * tension;
+    EXPECT_LE((tau0 - tau_ext - expected).norm(), 1e-9 * (1.0 + expected.norm())) << "seed " << seed;
+    // A muscle's forces sum to zero overall (it pulls its ends together): the net wrench is zero.
+    Force net = Force::Zero();
+    for (const Force& f : f_ext) net += f;
+    EXPECT_LE(net.linear.norm() + net.angular.norm(), 1e-9 * tension.sum());
+  }
+}
+
+TEST_F(MuscleSetTest, MomentArmsOnlyOnCrossedJoints) {
+  // The moment-arm column of a one-joint muscle is zero outside that joint (the pelvis free joint and
+  // the other leg included): the ground-to-body Jacobian terms cancel between origin and insertion.
+  Data data(model);
+  MuscleData md(model, set);
+  const VecX q = random_configuration(model, 11, 0.6);
+  forward_kinematics(model, data, q, VecX::Zero(model.nv));
+  compute_joint_jacobians(model, data, q);
+  compute_muscle_geometry(model, data, set, q, md);
+  const int soleus = set.find_muscle("soleus_r");
+  const int ankle = model.find_coordinate("ankle_angle_r");
+  for (int k = 0; k < model.nv; ++k) {
+    if (k == ankle) {
+      EXPECT_GT(std::abs(md.moment_arm(k, soleus)), 1e-3);
+    } else {
+      EXPECT_NEAR(md.moment_arm(k, soleus), 0.0, 1e-12) << model.coordinate_names[k];
+    }
+  }
+}
+
+}  // namespace
+}  // namespace dembones
