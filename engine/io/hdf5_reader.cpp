@@ -249,6 +249,32 @@ Eigen::MatrixXd Hdf5Reader::read_matrix(std::string_view dataset) const {
   return Eigen::Map<const RowMajor>(v.data(), rows, cols);
 }
 
+std::vector<double> Hdf5Reader::read_column(std::string_view dataset, std::uint64_t column) const {
+  const std::string norm = hdf5::normalize_path(dataset);
+  const auto ds = open_dataset(file_, label(), norm);
+  hdf5::Dataspace file_space(H5Dget_space(ds.get()));
+  const auto d = space_dims(file_space.get());
+  if (d.size() != 2) {
+    throw IoError(Location{label(), 0, 0, ""},
+                  "'" + norm + "' has " + std::to_string(d.size()) + " dimensions, expected 2");
+  }
+  if (column >= d[1]) {
+    throw IoError(Location{label(), 0, 0, ""}, "'" + norm + "' has " + std::to_string(d[1]) +
+                                                   " columns, asked for column " + std::to_string(column));
+  }
+  std::vector<double> out(d[0]);
+  if (out.empty()) return out;
+  const hsize_t start[2] = {0, column};
+  const hsize_t count[2] = {d[0], 1};
+  check(H5Sselect_hyperslab(file_space.get(), H5S_SELECT_SET, start, nullptr, count, nullptr), label(),
+        "cannot select a column of", norm);
+  const hsize_t n = d[0];
+  hdf5::Dataspace mem_space(H5Screate_simple(1, &n, nullptr));
+  check(H5Dread(ds.get(), H5T_NATIVE_DOUBLE, mem_space.get(), file_space.get(), H5P_DEFAULT, out.data()), label(),
+        "cannot read a column of", norm);
+  return out;
+}
+
 double Hdf5Reader::read_scalar(std::string_view dataset) const {
   const auto v = read_doubles(dataset);
   if (v.size() != 1) {

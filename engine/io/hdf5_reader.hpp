@@ -44,6 +44,9 @@ class Hdf5Reader {
   Eigen::VectorXd read_vector(std::string_view dataset) const;       // 0-d or 1-d
   Eigen::MatrixXd read_matrix(std::string_view dataset) const;       // 2-d (1-d as one column)
   double read_scalar(std::string_view dataset) const;
+  // Column `column` of a 2-d [frames × channels] dataset: one channel's whole series (what the
+  // chunk layout is made for, see hdf5_writer.cpp).
+  std::vector<double> read_column(std::string_view dataset, std::uint64_t column) const;
   std::vector<std::int64_t> read_ints(std::string_view dataset) const;
   std::vector<std::string> read_strings(std::string_view dataset) const;  // variable or fixed length
 

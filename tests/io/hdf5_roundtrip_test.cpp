@@ -57,6 +57,11 @@ TEST(Hdf5RoundTrip, DoubleVectorMatrixArray3AndScalar) {
   ASSERT_EQ(m.rows(), 7);
   ASSERT_EQ(m.cols(), 5);
   EXPECT_EQ(m(2, 3), force[2 * muscles + 3]);  // row-major on disk
+  const auto column = r.read_column("/muscles/force", 3);
+  ASSERT_EQ(column.size(), frames);
+  for (std::size_t i = 0; i < frames; ++i) EXPECT_EQ(column[i], force[i * muscles + 3]);
+  EXPECT_THROW(r.read_column("/muscles/force", muscles), IoError);
+  EXPECT_THROW(r.read_column("/time", 0), IoError);
   EXPECT_EQ(r.read_string_attribute("/muscles/force", "units"), "N");
   EXPECT_EQ(r.read_string_attribute("/muscles/force", "description"), "muscle-tendon force");
   EXPECT_EQ(r.read_string_attribute("/time", "units"), "s");
@@ -331,6 +336,10 @@ TEST(Hdf5Chunking, StoredLayoutHasChunksAndShuffleDeflateOnlyWhenCompressing) {
     H5Fclose(f);
     Hdf5Reader r(path);
     EXPECT_EQ(r.read_doubles("/muscles/force"), force);
+    const auto column = r.read_column("/muscles/force", 7);  // spans two chunks along time
+    ASSERT_EQ(column.size(), frames);
+    for (std::size_t i = 0; i < frames; i += 499) EXPECT_EQ(column[i], force[i * muscles + 7]);
+    EXPECT_EQ(column.back(), force[(frames - 1) * muscles + 7]);
   }
 }
 
