@@ -1,0 +1,395 @@
+#include "solvers/static_optimization.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <string>
+
+#include "common/error.hpp"
+
+namespace dembones {
+namespace {
+
+constexpr double kInf = std::numeric_limits<double>::infinity();
+constexpr double kEps = std::numeric_limits<double>::epsilon();
+
+// Armijo sufficient-increase constant and backtracking limits (Nocedal & Wright 2006, Alg. 3.1).
+constexpr double kArmijo = 1e-4;
+constexpr double kMinStep = 1e-12;
+// Smallest activation at which the p = 3 curvature dx/dg = 1/(6 w x) is evaluated: x(g) = sqrt(g/3w)
+// has an infinite slope at 0, so the Newton model is capped there (it stays a positive definite
+// approximation of the generalized Hessian; local convergence is unaffected for x* above it).
+constexpr double kCubicCurvatureFloor = 1e-6;
+
+// One separable term f(x) = w·x^p, p ∈ {2, 3}, on lo ≤ x ≤ hi.
+struct Term {
+  double w, lo, hi;
+  int p;
+
+  double value(double x) const { return p == 2 ? w * x * x : w * x * x * x; }
+  double gradient(double x) const { return p == 2 ? 2.0 * w * x : 3.0 * w * x * x; }
+
+  // argmin_{lo ≤ x ≤ hi} f(x) − g·x. The term is convex and 1-D, so the unconstrained minimiser
+  // ∇f(x) = g clipped to the box is the constrained one. For p = 3, f is convex on x ≥ 0 only,
+  // and lo ≥ 0 is required, so x = sqrt(max(g, 0)/(3w)) before clipping.
+  double minimiser(double g) const {
+    const double x = p == 2 ? g / (2.0 * w) : (g > 0.0 ? std::sqrt(g / (3.0 * w)) : 0.0);
+    return std::clamp(x, lo, hi);
+  }
+
+  // dx/dg at g, an element of the generalized (Clarke) Jacobian of the minimiser: 0 where the bound
+  // is strictly active; at the kinks g = ∇f(lo), ∇f(hi) the free-side slope, so that a cold start
+  // (λ = 0, all activations at lo = 0) takes the unconstrained least-norm step.
+  double curvature(double g, double x) const {
+    if (g < gradient(lo) || g > gradient(hi)) return 0.0;
+    if (p == 2) return 1.0 / (2.0 * w);
+    // At the kink the point x = lo carries no slope information for p = 3: evaluate at mid-box.
+    const double x_eval = (g == gradient(lo)) ? std::max(x, 0.5 * (lo + hi)) : x;
+    return 1.0 / (6.0 * w * std::max(x_eval, kCubicCurvatureFloor));
+  }
+};
+
+bool all_finite(const Eigen::MatrixXd& m) { return m.allFinite(); }
+
+}  // namespace
+
+const char* to_string(SoStatus status) {
+  switch (status) {
+    case SoStatus::solved: return "solved";
+    case SoStatus::reserve_limited: return "reserve_limited";
+    case SoStatus::max_iterations: return "max_iterations";
+    case SoStatus::infeasible: return "infeasible";
+    case SoStatus::invalid_input: return "invalid_input";
+  }
+  return "unknown";
+}
+
+StaticOptimizationSolver::StaticOptimizationSolver(int n_equations, int n_muscles, int n_actuators,
+                                                   const StaticOptimizationSettings& settings)
+    : n_eq_(n_equations),
+      n_mus_(n_muscles),
+      n_act_(n_actuators),
+      n_var_(n_muscles + n_actuators),
+      settings_(settings) {
+  if (n_equations < 1 || n_muscles < 0 || n_actuators < 0)
+    throw InputError(Location{"", 0, 0, "static_optimization"},
+                     "expected n_equations >= 1 and n_muscles, n_actuators >= 0");
+  if (settings.exponent != 2 && settings.exponent != 3)
+    throw InputError(Location{"", 0, 0, "static_optimization.exponent"},
+                     "expected 2 or 3, got " + std::to_string(settings.exponent));
+  if (settings.max_iterations < 1 || !(settings.tolerance > 0.0))
+    throw InputError(Location{"", 0, 0, "static_optimization"},
+                     "expected max_iterations >= 1 and tolerance > 0");
+
+  auto& pb = problem_;
+  pb.A_muscle = Eigen::MatrixXd::Zero(n_eq_, n_mus_);
+  pb.A_actuator = Eigen::MatrixXd::Zero(n_eq_, n_act_);
+  pb.b = Eigen::VectorXd::Zero(n_eq_);
+  pb.activation_min = Eigen::VectorXd::Zero(n_mus_);
+  pb.activation_max = Eigen::VectorXd::Ones(n_mus_);
+  pb.muscle_weight = Eigen::VectorXd::Ones(n_mus_);
+  pb.actuator_weight = Eigen::VectorXd::Ones(n_act_);
+  pb.actuator_min = Eigen::VectorXd::Constant(n_act_, -kInf);
+  pb.actuator_max = Eigen::VectorXd::Constant(n_act_, kInf);
+  pb.actuator_is_reserve = Eigen::Array<bool, Eigen::Dynamic, 1>::Constant(n_act_, true);
+
+  col_start_ = Eigen::VectorXi::Zero(n_var_ + 1);
+  row_ = Eigen::VectorXi::Zero(static_cast<Eigen::Index>(n_eq_) * n_var_);
+  val_ = Eigen::VectorXd::Zero(static_cast<Eigen::Index>(n_eq_) * n_var_);
+  weight_ = Eigen::VectorXd::Zero(n_var_);
+  lo_ = Eigen::VectorXd::Zero(n_var_);
+  hi_ = Eigen::VectorXd::Zero(n_var_);
+  g_ = Eigen::VectorXd::Zero(n_var_);
+  g_trial_ = Eigen::VectorXd::Zero(n_var_);
+  x_ = Eigen::VectorXd::Zero(n_var_);
+  x_trial_ = Eigen::VectorXd::Zero(n_var_);
+  curvature_ = Eigen::VectorXd::Zero(n_var_);
+  lambda_ = Eigen::VectorXd::Zero(n_eq_);
+  lambda_trial_ = Eigen::VectorXd::Zero(n_eq_);
+  step_ = Eigen::VectorXd::Zero(n_eq_);
+  residual_ = Eigen::VectorXd::Zero(n_eq_);
+  residual_trial_ = Eigen::VectorXd::Zero(n_eq_);
+  hessian_ = Eigen::MatrixXd::Zero(n_eq_, n_eq_);
+  llt_ = Eigen::LLT<Eigen::MatrixXd>(n_eq_);
+  llt_.compute(Eigen::MatrixXd::Identity(n_eq_, n_eq_));  // sizes the factor's storage once
+  activation_ = Eigen::VectorXd::Zero(n_mus_);
+  control_ = Eigen::VectorXd::Zero(n_act_);
+  reserve_torque_ = Eigen::VectorXd::Zero(n_eq_);
+  reserve_limited_ = Eigen::Array<bool, Eigen::Dynamic, 1>::Constant(n_eq_, false);
+}
+
+void StaticOptimizationSolver::set_multipliers(const Eigen::Ref<const Eigen::VectorXd>& lambda) {
+  if (lambda.size() != n_eq_)
+    throw InternalError("StaticOptimizationSolver::set_multipliers: expected " +
+                        std::to_string(n_eq_) + " multipliers, got " + std::to_string(lambda.size()));
+  lambda_ = lambda;
+  have_warm_start_ = lambda_.allFinite();
+}
+
+void StaticOptimizationSolver::reset_warm_start() {
+  lambda_.setZero();
+  have_warm_start_ = false;
+}
+
+// Validates the per-frame data; on failure sets info_.message (a static string, no allocation).
+bool StaticOptimizationSolver::check_input() {
+  const auto& pb = problem_;
+  const bool sizes_ok = pb.A_muscle.rows() == n_eq_ && pb.A_muscle.cols() == n_mus_ &&
+                        pb.A_actuator.rows() == n_eq_ && pb.A_actuator.cols() == n_act_ &&
+                        pb.b.size() == n_eq_ && pb.activation_min.size() == n_mus_ &&
+                        pb.activation_max.size() == n_mus_ && pb.muscle_weight.size() == n_mus_ &&
+                        pb.actuator_weight.size() == n_act_ && pb.actuator_min.size() == n_act_ &&
+                        pb.actuator_max.size() == n_act_ && pb.actuator_is_reserve.size() == n_act_;
+  if (!sizes_ok) {
+    info_.message = "problem buffers were resized; they must keep the sizes given to the solver";
+    return false;
+  }
+  if (!all_finite(pb.A_muscle) || !all_finite(pb.A_actuator) || !pb.b.allFinite()) {
+    info_.message = "non-finite entry in A_muscle, A_actuator or b";
+    return false;
+  }
+  if (!pb.muscle_weight.allFinite() || (pb.muscle_weight.array() <= 0.0).any()) {
+    info_.message = "muscle_weight must be finite and > 0";
+    return false;
+  }
+  if (!pb.actuator_weight.allFinite() || (pb.actuator_weight.array() <= 0.0).any()) {
+    info_.message = "actuator_weight must be finite and > 0";
+    return false;
+  }
+  if (!pb.activation_min.allFinite() || !pb.activation_max.allFinite() ||
+      (pb.activation_min.array() > pb.activation_max.array()).any()) {
+    info_.message = "activation bounds must be finite with activation_min <= activation_max";
+    return false;
+  }
+  if (settings_.exponent == 3 && (pb.activation_min.array() < 0.0).any()) {
+    info_.message = "activation_min must be >= 0 with exponent 3 (a^3 is convex only for a >= 0)";
+    return false;
+  }
+  // NaN compares false both ways, so !(lo <= hi) also rejects NaN bounds.
+  if (!(pb.actuator_min.array() <= pb.actuator_max.array()).all() ||
+      (pb.actuator_min.array() == kInf).any() || (pb.actuator_max.array() == -kInf).any()) {
+    info_.message = "actuator bounds must satisfy actuator_min <= actuator_max";
+    return false;
+  }
+  return true;
+}
+
+// Copies the nonzeros of A = [A_m A_u] column by column. A muscle spans 1–3 coordinates, so A is
+// mostly zeros: every product below then costs O(nnz) instead of O(n_eq · n_var).
+void StaticOptimizationSolver::compress_columns() {
+  const auto& pb = problem_;
+  int nnz = 0;
+  for (int j = 0; j < n_var_; ++j) {
+    col_start_[j] = nnz;
+    const double* col = j < n_mus_ ? pb.A_muscle.col(j).data() : pb.A_actuator.col(j - n_mus_).data();
+    for (int i = 0; i < n_eq_; ++i) {
+      if (col[i] != 0.0) {
+        row_[nnz] = i;
+        val_[nnz] = col[i];
+        ++nnz;
+      }
+    }
+  }
+  col_start_[n_var_] = nnz;
+  weight_.head(n_mus_) = pb.muscle_weight;
+  weight_.tail(n_act_) = pb.actuator_weight;
+  lo_.head(n_mus_) = pb.activation_min;
+  lo_.tail(n_act_) = pb.actuator_min;
+  hi_.head(n_mus_) = pb.activation_max;
+  hi_.tail(n_act_) = pb.actuator_max;
+}
+
+// Evaluates, at multipliers λ: g = Aᵀλ, x = x(λ), residual = ∇φ(λ) = b − A x, and returns the dual
+// function φ(λ) = Σ_j [f_j(x_j) − g_j x_j] + bᵀλ. magnitude (Σ of the absolute values of the terms)
+// bounds the rounding error of φ, used to tell a real Armijo failure from round-off.
+double StaticOptimizationSolver::evaluate(const Eigen::VectorXd& lambda, Eigen::VectorXd& g,
+                                          Eigen::VectorXd& x, Eigen::VectorXd& residual,
+                                          double& magnitude) const {
+  residual = problem_.b;
+  double phi = problem_.b.dot(lambda);
+  magnitude = std::abs(phi);
+  for (int j = 0; j < n_var_; ++j) {
+    double gj = 0.0;
+    for (int k = col_start_[j]; k < col_start_[j + 1]; ++k) gj += val_[k] * lambda[row_[k]];
+    const Term term{weight_[j], lo_[j], hi_[j], j < n_mus_ ? settings_.exponent : 2};
+    const double xj = term.minimiser(gj);
+    g[j] = gj;
+    x[j] = xj;
+    const double fj = term.value(xj);
+    phi += fj - gj * xj;
+    magnitude += std::abs(fj) + std::abs(gj * xj);
+    if (xj != 0.0)
+      for (int k = col_start_[j]; k < col_start_[j + 1]; ++k) residual[row_[k]] -= val_[k] * xj;
+  }
+  return phi;
+}
+
+// Generalized Hessian of −φ: H = Σ_j D_j a_j a_jᵀ (lower triangle), a_j the sparse column j.
+void StaticOptimizationSolver::assemble_hessian() {
+  hessian_.setZero();
+  for (int j = 0; j < n_var_; ++j) {
+    const Term term{weight_[j], lo_[j], hi_[j], j < n_mus_ ? settings_.exponent : 2};
+    const double d = term.curvature(g_[j], x_[j]);
+    curvature_[j] = d;
+    if (d == 0.0) continue;
+    for (int k = col_start_[j]; k < col_start_[j + 1]; ++k) {
+      const double dv = d * val_[k];
+      for (int l = col_start_[j]; l <= k; ++l) hessian_(row_[k], row_[l]) += dv * val_[l];
+    }
+  }
+}
+
+// Farkas: the box-constrained system A x = b has no solution iff some d gives
+// bᵀd > sup_{lo ≤ x ≤ hi} (Aᵀd)ᵀx. On an infeasible problem the dual is unbounded and λ grows along
+// such a d, so λ itself is tested. For a feasible problem bᵀλ = (Ax)ᵀλ ≤ sup for every λ, so a
+// positive margin beyond round-off is a certificate, never a false alarm.
+bool StaticOptimizationSolver::certify_infeasible() const {
+  double sup = 0.0, scale = 0.0;
+  for (int j = 0; j < n_var_; ++j) {
+    const double gj = g_[j];
+    if (gj == 0.0) continue;
+    const double bound = gj > 0.0 ? hi_[j] : lo_[j];
+    if (std::isinf(bound)) return false;
+    sup += gj * bound;
+    scale += std::abs(gj * bound);
+  }
+  const double btl = problem_.b.dot(lambda_);
+  scale += problem_.b.cwiseAbs().dot(lambda_.cwiseAbs());
+  return btl - sup > 1e-8 * scale && scale > 0.0;
+}
+
+const StaticOptimizationInfo& StaticOptimizationSolver::solve() {
+  info_ = StaticOptimizationInfo{};
+  if (!check_input()) {
+    info_.status = SoStatus::invalid_input;
+    return info_;
+  }
+  compress_columns();
+  if (!settings_.warm_start || !have_warm_start_) lambda_.setZero();
+
+  const double b_scale = std::max(1.0, problem_.b.lpNorm<Eigen::Infinity>());
+  const double target = settings_.tolerance * b_scale;
+  double magnitude = 0.0;
+  double phi = evaluate(lambda_, g_, x_, residual_, magnitude);
+  bool converged = residual_.lpNorm<Eigen::Infinity>() <= target;
+  bool infeasible = false;
+  int it = 0;
+  while (!converged && it < settings_.max_iterations) {
+    ++it;
+    // Newton step on the dual: (A D Aᵀ) Δλ = b − A x(λ).
+    assemble_hessian();
+    llt_.compute(hessian_);
+    if (llt_.info() != Eigen::Success) {
+      // Rows with no free variable (all muscles of a coordinate at their bounds and no reserve)
+      // make H singular; a small relative Levenberg–Marquardt shift keeps the step an ascent
+      // direction. Only then, so that regular steps stay exact Newton steps.
+      const double max_diag = hessian_.diagonal().maxCoeff();
+      hessian_.diagonal().array() += max_diag > 0.0 ? 1e-12 * max_diag : 1.0;
+      llt_.compute(hessian_);
+      if (llt_.info() != Eigen::Success) break;
+    }
+    step_ = residual_;
+    llt_.solveInPlace(step_);
+    const double slope = residual_.dot(step_);  // φ'(0) along Δλ, > 0 since H is positive definite
+    if (!(slope > 0.0) || !step_.allFinite()) break;
+
+    // Backtracking (Armijo) line search on the concave dual, with safeguarded quadratic
+    // interpolation (Nocedal & Wright 2006, §3.5). A trial that already meets the tolerance is
+    // accepted outright. Increases below the round-off of φ count as sufficient.
+    double t = 1.0;
+    bool accepted = false;
+    while (t >= kMinStep) {
+      lambda_trial_ = lambda_ + t * step_;
+      double mag_trial = 0.0;
+      const double phi_trial = evaluate(lambda_trial_, g_trial_, x_trial_, residual_trial_, mag_trial);
+      const double noise = 8.0 * kEps * (magnitude + mag_trial);
+      const double gain = phi_trial - phi;
+      if (residual_trial_.lpNorm<Eigen::Infinity>() <= target ||
+          gain >= kArmijo * t * slope - noise) {
+        lambda_.swap(lambda_trial_);
+        g_.swap(g_trial_);
+        x_.swap(x_trial_);
+        residual_.swap(residual_trial_);
+        phi = phi_trial;
+        magnitude = mag_trial;
+        accepted = true;
+        break;
+      }
+      // Minimiser of the quadratic through φ(0), φ'(0), φ(t), kept within [0.1 t, 0.5 t].
+      const double t_quad = slope * t * t / (2.0 * (slope * t - gain));
+      t = std::clamp(t_quad, 0.1 * t, 0.5 * t);
+    }
+    converged = residual_.lpNorm<Eigen::Infinity>() <= target;
+    if (!converged && certify_infeasible()) {
+      infeasible = true;
+      break;
+    }
+    if (!accepted) break;  // stalled: no ascent beyond round-off; reported as max_iterations
+  }
+  info_.iterations = it;
+  if (!converged && !infeasible) infeasible = certify_infeasible();
+  finish();
+  if (infeasible)
+    info_.status = SoStatus::infeasible;
+  else if (!converged)
+    info_.status = SoStatus::max_iterations;
+  else
+    info_.status = info_.reserve_limited_rows > 0 ? SoStatus::reserve_limited : SoStatus::solved;
+  have_warm_start_ = converged && lambda_.allFinite();
+  return info_;
+}
+
+// Splits x into activations and controls and computes the objective, the KKT residuals and the
+// reserve torques from the final (x, λ).
+void StaticOptimizationSolver::finish() {
+  activation_ = x_.head(n_mus_);
+  control_ = x_.tail(n_act_);
+
+  double objective = 0.0, stationarity = 0.0, dual_infeasibility = 0.0, complementarity = 0.0;
+  for (int j = 0; j < n_var_; ++j) {
+    const Term term{weight_[j], lo_[j], hi_[j], j < n_mus_ ? settings_.exponent : 2};
+    const double xj = x_[j];
+    objective += term.value(xj);
+    // ∇f(x) − Aᵀλ = z_lo − z_hi. The multiplier of an active bound takes up the difference; a free
+    // variable has none, so the difference is the stationarity residual.
+    const double diff = term.gradient(xj) - g_[j];
+    double z_lo = 0.0, z_hi = 0.0, stat = 0.0;
+    if (xj == lo_[j] && (xj != hi_[j] || diff >= 0.0))
+      z_lo = diff;
+    else if (xj == hi_[j])
+      z_hi = -diff;
+    else
+      stat = std::abs(diff);
+    stationarity = std::max(stationarity, stat);
+    dual_infeasibility = std::max({dual_infeasibility, -z_lo, -z_hi});
+    if (std::isfinite(lo_[j])) complementarity = std::max(complementarity, std::abs(z_lo * (xj - lo_[j])));
+    if (std::isfinite(hi_[j])) complementarity = std::max(complementarity, std::abs(z_hi * (hi_[j] - xj)));
+  }
+  info_.objective = objective;
+  info_.primal_residual =
+      residual_.lpNorm<Eigen::Infinity>() / std::max(1.0, problem_.b.lpNorm<Eigen::Infinity>());
+  info_.stationarity_residual = stationarity;
+  info_.dual_infeasibility = dual_infeasibility;
+  info_.complementarity = complementarity;
+  info_.kkt_residual =
+      std::max({info_.primal_residual, stationarity, dual_infeasibility, complementarity});
+
+  reserve_torque_.setZero();
+  for (int a = 0; a < n_act_; ++a) {
+    if (!problem_.actuator_is_reserve[a]) continue;
+    const int j = n_mus_ + a;
+    for (int k = col_start_[j]; k < col_start_[j + 1]; ++k)
+      reserve_torque_[row_[k]] += val_[k] * x_[j];
+  }
+  int limited = 0;
+  for (int i = 0; i < n_eq_; ++i) {
+    const double threshold = std::max(settings_.reserve_threshold_Nm,
+                                      settings_.reserve_threshold_fraction * std::abs(problem_.b[i]));
+    reserve_limited_[i] = std::abs(reserve_torque_[i]) > threshold;
+    limited += reserve_limited_[i] ? 1 : 0;
+  }
+  info_.reserve_limited_rows = limited;
+  info_.max_reserve_torque = reserve_torque_.lpNorm<Eigen::Infinity>();
+}
+
+}  // namespace dembones
