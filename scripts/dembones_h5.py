@@ -110,6 +110,12 @@ class Run:
                 self.close()
                 raise FileError(f"{path}: no run {run_number} (expected group /{key})")
             self.group = self.file[key]
+            # a sweep marks a run complete last (engine/io/completion_marker.hpp); a group without
+            # the marker is a run that was cut off and will be redone on resume
+            if int(np.asarray(self.group.attrs.get("complete", 0)).ravel()[0]) != 1:
+                self.close()
+                raise FileError(f"{path}: run {run_number} is incomplete (no 'complete' marker; "
+                                "the sweep was interrupted and will redo it on resume)")
         else:
             if fmt == "dembones-sweep" or ("runs" in self.file and "time" not in self.file):
                 self.close()
@@ -329,6 +335,7 @@ def read_sweep_summary(path: str) -> Dict[str, np.ndarray]:
             raise FileError(f"{path}: no /summary table (a sweep file has one; this file's format "
                             f"is {fmt!r})")
         table = f["summary"][()]
+        units = f["summary"].attrs.get("units")
     finally:
         f.close()
     out: Dict[str, np.ndarray] = {}
@@ -338,7 +345,15 @@ def read_sweep_summary(path: str) -> Dict[str, np.ndarray]:
             out[name] = np.array(_decode(col), dtype=str)
         else:
             out[name] = np.asarray(col)
+    SUMMARY_UNITS[path] = {}
+    if units is not None and len(units) == len(table.dtype.names):
+        SUMMARY_UNITS[path] = dict(zip(table.dtype.names, _decode(units)))
     return out
+
+
+# Units of the summary columns, per file read by read_sweep_summary (the writer stores one entry per
+# column in the table's `units` attribute).
+SUMMARY_UNITS: Dict[str, Dict[str, str]] = {}
 
 
 # -- presentation helpers ----------------------------------------------------------------------
@@ -346,9 +361,10 @@ UNIT_SUFFIXES = (("_N", "N"), ("_kg", "kg"), ("_m", "m"), ("_s", "s"), ("_deg", 
                  ("_rad", "rad"), ("_Nm", "N·m"), ("_bw", "body weights"), ("_pct", "%"))
 
 
-def column_label(column: str) -> str:
+def column_label(column: str, units: Optional[str] = None) -> str:
     """Axis label of a summary column: 'L5_S1_compression_peak_N' → 'L5/S1 compression peak (N)',
-    'task.box.mass_kg' → 'box mass (kg)', 'subject.mass_kg' → 'subject mass (kg)'."""
+    'task.box.mass_kg' → 'box mass (kg)', 'subject.mass_kg' → 'subject mass (kg)'. `units`
+    (from the table's attribute) is used when the name carries none."""
     unit = None
     text = column
     for suffix, u in UNIT_SUFFIXES:
@@ -364,6 +380,8 @@ def column_label(column: str) -> str:
             text = title + " " + text[len(site) + 1:]
             break
     text = text.replace("_", " ")
+    if unit is None and units and units not in ("-", "1", ""):
+        unit = units
     return f"{text} ({unit})" if unit else text
 
 

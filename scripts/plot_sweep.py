@@ -57,6 +57,12 @@ def status_ok(table: Dict[str, np.ndarray]) -> np.ndarray:
     return np.asarray(st) == 0
 
 
+def left_out_note(table: Dict[str, np.ndarray], ok: np.ndarray) -> str:
+    bad = table["status"][~ok].tolist()
+    counts = ", ".join(f"{s} ({bad.count(s)})" for s in sorted(set(bad), key=str))
+    return f"{len(bad)} of {len(ok)} runs left out, status: {counts}"
+
+
 def parameter_columns(table: Dict[str, np.ndarray]) -> List[str]:
     """The varied parameters: dotted scenario paths (task.box.mass_kg, subject.sex, …)."""
     return [c for c in table if "." in c]
@@ -105,17 +111,22 @@ def apply_where(table, conditions: Sequence[str], path: str):
 def plot_sweep(table, path: str, out: str, x: str, ys: Sequence[str], by: Optional[str],
                title: Optional[str], dpi: int, size_in) -> List[str]:
     notes: List[str] = []
+    units = dh.SUMMARY_UNITS.get(path, {})
+
+    def axis_label(column: str) -> str:
+        return dh.column_label(column, units.get(column))
+
     xv = require(table, x, path)
     yvs = [require(table, y, path) for y in ys]
     bv = require(table, by, path) if by else None
     ok = status_ok(table)
     if (~ok).any():
-        notes.append(f"{int((~ok).sum())} of {len(ok)} runs did not finish (status not ok), "
-                     "left out")
+        notes.append(left_out_note(table, ok))
     others = [c for c in parameter_columns(table) if c not in (x, by)
               and len(set(table[c][ok].tolist())) > 1]
     if others:
-        notes.append(f"also varied: {', '.join(others)}; lines are medians, bands min–max")
+        notes.append(f"also varied: {', '.join(others)}; each point is their median, the band or bar "
+                     "spans min to max")
 
     plotting.style_matplotlib()
     fig, axes = plt.subplots(1, len(ys), figsize=size_in, constrained_layout=True, squeeze=False)
@@ -141,24 +152,32 @@ def plot_sweep(table, path: str, out: str, x: str, ys: Sequence[str], by: Option
             hi = np.array([np.max(ys_all[xs_all == k]) for k in keys])
             colour = plotting.RUN_COLOURS[gi % len(plotting.RUN_COLOURS)]
             label = None if g is None else str(g)
-            ax.plot(xpos, med, color=colour, marker=MARKERS[gi % len(MARKERS)], ms=7, lw=2.2,
-                    label=label)
-            if (hi > lo).any():
-                ax.fill_between(xpos, lo, hi, color=colour, alpha=0.18, lw=0)
+            marker = MARKERS[gi % len(MARKERS)]
+            if categories:
+                # categories are not a continuum: points (side by side per group) with min–max
+                # bars, no connecting lines
+                shift = (gi - (len(groups) - 1) / 2) * 0.12
+                ax.errorbar(xpos + shift, med, yerr=[med - lo, hi - med], color=colour, fmt=marker,
+                            ms=8, capsize=4, lw=1.6, label=label)
+            else:
+                ax.plot(xpos, med, color=colour, marker=marker, ms=7, lw=2.2, label=label)
+                if (hi > lo).any():
+                    ax.fill_between(xpos, lo, hi, color=colour, alpha=0.18, lw=0)
         if y.endswith("_N") and ax.get_ylim()[0] > 0:
             ax.set_ylim(bottom=0)  # forces from zero, so differences are not exaggerated
         _limit_lines(ax, y)
-        ax.set_xlabel(dh.column_label(x))
-        ax.set_ylabel(dh.column_label(y))
+        ax.set_xlabel(axis_label(x))
+        ax.set_ylabel(axis_label(y))
         if len(ys) > 1:
-            ax.set_title(dh.column_label(y).split(" (")[0], loc="left")
+            ax.set_title(axis_label(y).split(" (")[0], loc="left")
         if categories:
             ax.set_xticks(range(len(categories)), categories)
+            ax.set_xlim(-0.6, len(categories) - 0.4)
         if by and ax is axes[0]:
-            ax.legend(title=dh.column_label(by).split(" (")[0].split()[-1], loc="best")
+            ax.legend(title=axis_label(by).split(" (")[0].split()[-1], loc="best")
     n_ok = int(ok.sum())
-    fig.suptitle(title or f"{dh.column_label(ys[0]).split(' (')[0]} against "
-                 f"{dh.column_label(x).split(' (')[0]} ({n_ok} runs)",
+    fig.suptitle(title or f"{axis_label(ys[0]).split(' (')[0]} against "
+                 f"{axis_label(x).split(' (')[0]} ({n_ok} runs)",
                  fontsize=14, fontweight="bold")
     fig.savefig(out, dpi=dpi)
     plt.close(fig)

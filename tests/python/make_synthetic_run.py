@@ -495,7 +495,10 @@ def write_sweep_file(path: str, masses_kg=(5.0, 10.0, 15.0, 20.0, 25.0),
             for q in quantities:
                 vals += list(peaks.get(q, (np.nan, np.nan)))
             table[i] = tuple(vals)
-        f.create_dataset("summary", data=table)
+        d = f.create_dataset("summary", data=table)
+        # one unit per column, as engine/io's compound tables store them
+        d.attrs["units"] = np.array(["1", "kg", "-", "-"] + ["N", "s"] * len(quantities),
+                                    dtype=h5py.string_dtype("utf-8"))
 
 
 def main(argv=None) -> int:

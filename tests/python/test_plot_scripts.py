@@ -194,16 +194,31 @@ class ReaderTests(SyntheticFiles):
         with self.assertRaises(dh.FileError):
             dh.Run(self.sweep)  # a whole sweep is not a run
 
+    def test_incomplete_sweep_run_is_refused(self):
+        cut = self.out("cut_sweep.h5")
+        shutil.copy(self.sweep, cut)
+        with h5py.File(cut, "a") as f:
+            del f["runs/00002"].attrs["complete"]
+        with self.assertRaises(dh.FileError) as e:
+            dh.Run(cut + "#2")
+        self.assertIn("incomplete", str(e.exception))
+        r = run_script("plot.py", cut + "#2", "-o", self.out("cut.png"))
+        self.assertEqual(r.returncode, 2)
+        self.assertIn("incomplete", r.stderr)
+
     def test_column_labels(self):
         self.assertEqual(dh.column_label("task.box.mass_kg"), "box mass (kg)")
         self.assertEqual(dh.column_label("L5_S1_compression_peak_N"), "L5/S1 compression peak (N)")
         self.assertEqual(dh.column_label("L5_S1_compression_peak_time_s"),
                          "L5/S1 compression peak time (s)")
+        self.assertEqual(dh.column_label("task.box.height", "m"), "box height (m)")
+        self.assertEqual(dh.column_label("task.technique", "-"), "task technique")
 
     def test_sweep_summary_strings_are_str(self):
         table = dh.read_sweep_summary(self.sweep)
         self.assertEqual(sorted(set(table["task.technique"].tolist())), ["squat", "stoop"])
         self.assertEqual(len(table["status"]), 6)
+        self.assertEqual(dh.SUMMARY_UNITS[self.sweep]["task.box.mass_kg"], "kg")
 
 
 class PlotScriptTests(SyntheticFiles):
@@ -319,6 +334,30 @@ class SweepPlotTests(SyntheticFiles):
         with Image.open(png) as im:
             self.assertGreater(im.size[0], 1.8 * im.size[1])
 
+    def test_other_varied_parameters_give_a_band(self):
+        """A summary where subject.sex varies too: medians with a band, and a note naming it;
+        a text column on x gives categories."""
+        path = self.out("two_params.h5")
+        text = h5py.string_dtype("utf-8")
+        rows = [(m, t, sex, "ok", 100.0 * m + (50.0 if sex == "male" else 0.0)
+                 + (30.0 if t == "stoop" else 0.0))
+                for m in (5.0, 10.0, 20.0) for t in ("stoop", "squat") for sex in ("male", "female")]
+        table = np.array(rows, dtype=[("task.box.mass_kg", "f8"), ("task.technique", text),
+                                      ("subject.sex", text), ("status", text),
+                                      ("L5_S1_compression_peak_N", "f8")])
+        with h5py.File(path, "w") as f:
+            f.attrs["format"] = "dembones-sweep"
+            f.create_dataset("summary", data=table)
+        r = run_script("plot_sweep.py", path, "-o", self.out("band.png"), "--by", "task.technique")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertIn("subject.sex", r.stderr)
+        r = run_script("plot_sweep.py", path, "-o", self.out("cat.png"), "--x", "subject.sex",
+                       "--where", "task.box.mass_kg=10")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        r = run_script("plot_sweep.py", path, "-o", self.out("none.png"), "--where", "subject.sex=x")
+        self.assertEqual(r.returncode, 2)
+        self.assertIn("no rows", r.stderr)
+
     def test_list_columns(self):
         r = run_script("plot_sweep.py", self.sweep, "--list")
         self.assertEqual(r.returncode, 0, r.stderr)
@@ -333,5 +372,7 @@ class SweepPlotTests(SyntheticFiles):
 
 if __name__ == "__main__":
     # CTest passes the dembones binary as the first argument; these tests do not need it.
-    argv = [sys.argv[0]] + [a for a in sys.argv[1:] if a.startswith("-")]
+    argv = list(sys.argv)
+    if len(argv) > 1 and not argv[1].startswith("-"):
+        del argv[1]
     unittest.main(argv=argv, verbosity=2)
