@@ -125,8 +125,8 @@ def plot_sweep(table, path: str, out: str, x: str, ys: Sequence[str], by: Option
     others = [c for c in parameter_columns(table) if c not in (x, by)
               and len(set(table[c][ok].tolist())) > 1]
     if others:
-        notes.append(f"also varied: {', '.join(others)}; each point is their median, the band or bar "
-                     "spans min to max")
+        notes.append(f"also varied: {', '.join(others)}; each point is their median, "
+                     "the band or bar spans min to max")
 
     plotting.style_matplotlib()
     fig, axes = plt.subplots(1, len(ys), figsize=size_in, constrained_layout=True, squeeze=False)
