@@ -18,7 +18,16 @@ from typing import Callable, Dict, List, Optional, Sequence
 try:
     import h5py
     import numpy as np
-except ImportError as _e:  # e.g. a pyenv python without h5py: say which interpreter to use
+except ImportError as _e:  # e.g. a pyenv python without h5py
+    # Our scripts start with `#!/usr/bin/env python3`; when that finds a Python without h5py, rerun
+    # them once with Debian's, which has it (python3-h5py), before giving up with a message.
+    _system = "/usr/bin/python3"
+    if (os.path.basename(sys.argv[0]) in ("plot.py", "animate.py", "plot_sweep.py")
+            and os.path.exists(_system)
+            and os.path.realpath(sys.executable) != os.path.realpath(_system)
+            and not os.environ.get("DEMBONES_PLOT_REEXEC")):
+        os.environ["DEMBONES_PLOT_REEXEC"] = "1"
+        os.execv(_system, [_system] + sys.argv)
     sys.stderr.write(f"error: {_e.name} is not installed for {sys.executable}; run the script with "
                      "/usr/bin/python3 (Debian packages python3-h5py, python3-numpy)\n")
     sys.exit(2)
@@ -394,4 +403,7 @@ def cli_main(main: Callable[[Optional[Sequence[str]]], int], prog: str) -> None:
         sys.exit(2)
     except KeyboardInterrupt:
         sys.exit(130)
+    except BrokenPipeError:  # e.g. `plot_sweep.py --list | head`
+        sys.stderr.close()
+        os._exit(0)
     sys.exit(code)
