@@ -284,9 +284,11 @@ class Parser {
       if (!(b.inertia_kg_m2[i] > 0))
         r.fail("inertia_kg_m2", fmt::format("expected positive moments of inertia, got {}",
                                             b.inertia_kg_m2[i]));
-    // Triangle inequality of principal moments (a physical rigid body).
+    // Triangle inequality of principal moments (a physical rigid body); a flat plate is the limit,
+    // so allow round-off of the published values.
     const auto& I = b.inertia_kg_m2;
-    if (I[0] + I[1] < I[2] || I[1] + I[2] < I[0] || I[0] + I[2] < I[1])
+    const double tol = 1e-4 * I.sum();
+    if (I[0] + I[1] + tol < I[2] || I[1] + I[2] + tol < I[0] || I[0] + I[2] + tol < I[1])
       r.fail("inertia_kg_m2", "moments of inertia violate the triangle inequality");
     b.products_kg_m2 = r.vector3_or("products_kg_m2", Eigen::Vector3d::Zero());
     return b;

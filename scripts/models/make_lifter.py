@@ -1,0 +1,682 @@
+#!/usr/bin/python3
+"""Generates models/lifter.yaml from published model data, so every number stays traceable.
+
+Run with the system interpreter (stdlib only):
+    /usr/bin/python3 scripts/models/make_lifter.py [REFERENCE_DIR] > models/lifter.yaml
+
+REFERENCE_DIR (default ../shared/reference next to the repository) holds the public OpenSim files and
+tables the numbers are read from; the YAML names the original papers, never that folder.
+
+What comes from where (each block in the YAML repeats it in its `source:`):
+- Segment masses, centre-of-mass fractions, radii of gyration and lengths: de Leva 1996, Table 4, for
+  the de Leva male reference subject (1.741 m, 73.0 kg).
+- Leg, pelvis and arm frames, joint centres, wrap cylinders and the leg muscles (paths and Hill
+  parameters): Rajagopal et al. 2016 (OpenSim model Rajagopal2016.osim). Thigh, shank, upper arm and
+  forearm geometry is scaled by de Leva length / Rajagopal length so the model matches its reference
+  subject; muscle fibre and tendon slack lengths are scaled by the mean factor of their path bodies,
+  the rule of engine/scenario/scaling.hpp.
+- Knee: tibiofemoral translation against knee angle of Yamaguchi & Zajac 1989 as used by Delp et al.
+  1990 (gait2392 knee CustomJoint splines), re-based to zero at full extension.
+- Lumbar vertebrae, joint centres, vertebral centres of mass and inertias and the trunk muscles:
+  Christophy et al. 2012 (OpenSim lumbar spine model; fascicle table of its public export).
+- Psoas fascicles: Christophy 2012 lumbar origins and pelvic-brim point, continued to the femoral
+  insertion of Rajagopal 2016's psoas over its pelvic-brim wrap cylinder.
+"""
+import math
+import os
+import sys
+import xml.etree.ElementTree as ET
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+REF = sys.argv[1] if len(sys.argv) > 1 else os.path.join(HERE, "..", "..", "..", "shared", "reference")
+
+RAJ = "Rajagopal et al. 2016, IEEE TBME 63:2068-2079 (OpenSim model Rajagopal2016)"
+DELEVA = "de Leva 1996, J Biomech 29:1223-1230, Table 4"
+CHR = "Christophy et al. 2012, Biomech Model Mechanobiol 11:19-34 (OpenSim lumbar spine model)"
+DELP = "Delp et al. 1990, IEEE TBME 37:757-767 (knee kinematics of Yamaguchi & Zajac 1989, J Biomech 22:1-10)"
+BUFF = "Buff, Jones & Hungerford 1988, J Biomech 21:17-23 (quadriceps/patellar tendon force ratio)"
+ROOTS = "Standring (ed.) 2016, Gray's Anatomy 41st ed. (segmental innervation)"
+
+# ---------------------------------------------------------------- de Leva 1996, Table 4
+# (mass fraction, COM fraction from the first endpoint, r_sag (AP axis), r_trans (ML axis), r_long, L [m])
+DL = {
+    "M": {
+        "head_neck": (0.0694, 0.5002, 0.303, 0.315, 0.261, 0.2429),  # vertex -> C7 (alt. def.)
+        "trunk": (0.4346, 0.4486, 0.372, 0.347, 0.191, 0.5319),       # suprasternale -> mid-hip
+        "trunk_c7": (0.4346, 0.5138, 0.328, 0.306, 0.169, 0.6033),    # C7 -> mid-hip
+        "upt": (0.1596, 0.2999, 0.716, 0.454, 0.659, 0.1707),
+        "mpt": (0.1633, 0.4502, 0.482, 0.383, 0.468, 0.2155),
+        "lpt": (0.1117, 0.6115, 0.615, 0.551, 0.587, 0.1457),
+        "upper_arm": (0.0271, 0.5772, 0.285, 0.269, 0.158, 0.2817),
+        "forearm": (0.0162, 0.4574, 0.276, 0.265, 0.121, 0.2689),
+        "hand": (0.0061, 0.3624, 0.288, 0.235, 0.184, 0.1879),       # wrist -> middle fingertip (alt.)
+        "thigh": (0.1416, 0.4095, 0.329, 0.329, 0.149, 0.4222),
+        "shank": (0.0433, 0.4395, 0.251, 0.246, 0.102, 0.4403),      # knee JC -> ankle JC (alt.)
+        "foot": (0.0137, 0.4415, 0.257, 0.245, 0.124, 0.2581),
+    },
+    "F": {
+        "head_neck": (0.0668, 0.4841, 0.271, 0.295, 0.261, 0.2437),
+        "trunk": (0.4257, 0.4151, 0.357, 0.339, 0.171, 0.5293),
+        "trunk_c7": (0.4257, 0.4964, 0.307, 0.292, 0.147, 0.6148),
+        "upt": (0.1545, 0.2077, 0.746, 0.502, 0.718, 0.1425),
+        "mpt": (0.1465, 0.4512, 0.433, 0.354, 0.415, 0.2053),
+        "lpt": (0.1247, 0.4920, 0.433, 0.402, 0.444, 0.1815),
+        "upper_arm": (0.0255, 0.5754, 0.278, 0.260, 0.148, 0.2751),
+        "forearm": (0.0138, 0.4559, 0.261, 0.257, 0.094, 0.2643),
+        "hand": (0.0056, 0.3427, 0.244, 0.208, 0.154, 0.1701),
+        "thigh": (0.1478, 0.3612, 0.369, 0.364, 0.162, 0.3685),
+        "shank": (0.0481, 0.4352, 0.267, 0.263, 0.092, 0.4386),
+        "foot": (0.0129, 0.4014, 0.299, 0.279, 0.139, 0.2283),
+    },
+}
+H_REF = {"M": 1.741, "F": 1.735}
+M_REF = {"M": 73.0, "F": 61.9}
+MASS_REF = M_REF["M"]
+
+# Scaling segments: (mass from de Leva segment, length from de Leva segment). Trunk parts take their
+# mass from the upper/middle/lower trunk split but scale in length with the whole trunk, because the
+# pelvis and vertebral geometry is not the omphalion/xiphoid landmark distance.
+SEGMENTS = {
+    "foot": ("foot", "foot"),
+    "shank": ("shank", "shank"),
+    "thigh": ("thigh", "thigh"),
+    "lower_trunk": ("lpt", "trunk_c7"),
+    "middle_trunk": ("mpt", "trunk_c7"),
+    "upper_trunk": ("upt", "trunk_c7"),
+    "head_neck": ("head_neck", "head_neck"),
+    "upper_arm": ("upper_arm", "upper_arm"),
+    "forearm": ("forearm", "forearm"),
+    "hand": ("hand", "hand"),
+}
+
+
+def fmt(x):
+    s = f"{x:.6g}"
+    return "0" if s in ("-0", "0") else s
+
+
+def vec(v):
+    return "[" + ", ".join(fmt(x) for x in v) + "]"
+
+
+def add(a, b):
+    return [a[i] + b[i] for i in range(3)]
+
+
+def sub(a, b):
+    return [a[i] - b[i] for i in range(3)]
+
+
+def mul(a, k):
+    return [x * k for x in a]
+
+
+def norm(a):
+    return math.sqrt(sum(x * x for x in a))
+
+
+def q(s):
+    return '"' + s.replace('"', "'") + '"'
+
+
+# ---------------------------------------------------------------- OpenSim readers
+def floats(text):
+    return [float(x) for x in text.split()]
+
+
+class Osim:
+    def __init__(self, path):
+        self.root = ET.parse(path).getroot()
+
+    def offset(self, joint, frame):
+        for j in self.root.iter():
+            if j.get("name") == joint and j.tag.endswith("Joint"):
+                for f in j.iter("PhysicalOffsetFrame"):
+                    if f.get("name") == frame:
+                        return floats(f.findtext("translation"))
+        raise KeyError((joint, frame))
+
+    def coordinate_range(self, name):
+        for c in self.root.iter("Coordinate"):
+            if c.get("name") == name:
+                return floats(c.findtext("range"))
+        raise KeyError(name)
+
+    def wraps(self):
+        out = {}
+        for b in self.root.iter("Body"):
+            for w in b.iter("WrapCylinder"):
+                out[w.get("name")] = dict(
+                    body=b.get("name"),
+                    rotation=floats(w.findtext("xyz_body_rotation")),
+                    translation=floats(w.findtext("translation")),
+                    radius=float(w.findtext("radius")),
+                    length=float(w.findtext("length")),
+                    # OpenSim writes "x" for "+x".
+                    quadrant={"x": "+x", "y": "+y"}.get((w.findtext("quadrant") or "all").strip(),
+                                                      (w.findtext("quadrant") or "all").strip()),
+                )
+        return out
+
+    def muscle(self, name):
+        for m in self.root.iter():
+            if m.get("name") == name and m.tag.endswith("Muscle"):
+                pts = []
+                for p in m.iter():
+                    if p.tag in ("PathPoint", "ConditionalPathPoint", "MovingPathPoint"):
+                        if p.tag != "PathPoint":
+                            raise ValueError(f"{name}: {p.tag} not handled")
+                        body = p.findtext("socket_parent_frame").split("/")[-1]
+                        pts.append((body, floats(p.findtext("location"))))
+                wraps = [w.findtext("wrap_object") for w in m.iter("PathWrap")]
+                return dict(
+                    F0=float(m.findtext("max_isometric_force")),
+                    lopt=float(m.findtext("optimal_fiber_length")),
+                    lts=float(m.findtext("tendon_slack_length")),
+                    penn=float(m.findtext("pennation_angle_at_optimal")),
+                    points=pts,
+                    wraps=wraps,
+                )
+        raise KeyError(name)
+
+    def spline(self, joint, axis_name):
+        for j in self.root.iter("CustomJoint"):
+            if j.get("name") == joint:
+                for ta in j.iter("TransformAxis"):
+                    if ta.get("name") == axis_name:
+                        s = ta.find("SimmSpline")
+                        return floats(s.findtext("x")), floats(s.findtext("y"))
+        raise KeyError((joint, axis_name))
+
+
+def natural_spline(x, y, t):
+    """Natural cubic spline through (x, y) at t (Burden & Faires Alg. 3.4), as the engine evaluates."""
+    n = len(x)
+    h = [x[i + 1] - x[i] for i in range(n - 1)]
+    alpha = [0.0] * n
+    for i in range(1, n - 1):
+        alpha[i] = 3 / h[i] * (y[i + 1] - y[i]) - 3 / h[i - 1] * (y[i] - y[i - 1])
+    l, mu, z, c = [1.0] * n, [0.0] * n, [0.0] * n, [0.0] * n
+    for i in range(1, n - 1):
+        l[i] = 2 * (x[i + 1] - x[i - 1]) - h[i - 1] * mu[i - 1]
+        mu[i] = h[i] / l[i]
+        z[i] = (alpha[i] - h[i - 1] * z[i - 1]) / l[i]
+    for j in range(n - 2, -1, -1):
+        c[j] = z[j] - mu[j] * c[j + 1]
+    j = max(0, min(n - 2, max(i for i in range(n - 1) if x[i] <= t) if t >= x[0] else 0))
+    b = (y[j + 1] - y[j]) / h[j] - h[j] * (c[j + 1] + 2 * c[j]) / 3
+    d = (c[j + 1] - c[j]) / (3 * h[j])
+    s = t - x[j]
+    return y[j] + s * (b + s * (c[j] + s * d))
+
+
+def read_christophy(path):
+    rows = []
+    with open(path) as f:
+        next(f)
+        for line in f:
+            cols = line.rstrip("\n").split("\t")
+            pts = []
+            for p in cols[6].split("|"):
+                body, xyz = p.strip().split(":")
+                pts.append((body, [float(v) for v in xyz.split(",")]))
+            rows.append(dict(name=cols[0], family=cols[1], F0=float(cols[2]), lopt=float(cols[3]),
+                             lts=float(cols[4]), penn=float(cols[5]), points=pts))
+    return rows
+
+
+# ---------------------------------------------------------------- the model
+def main():
+    raj = Osim(os.path.join(REF, "osim", "Rajagopal2016.osim"))
+    g2392 = Osim(os.path.join(REF, "osim", "gait2392_thelen.osim"))
+    chr_rows = read_christophy(os.path.join(REF, "christophy2012_lumbar_muscles_right.tsv"))
+    out = []
+    w = out.append
+    M = DL["M"]
+
+    # --- Rajagopal geometry
+    hip = raj.offset("hip_r", "pelvis_offset")
+    knee_f = raj.offset("walker_knee_r", "femur_r_offset")
+    knee_t = raj.offset("walker_knee_r", "tibia_r_offset")
+    ankle_t = raj.offset("ankle_r", "tibia_r_offset")
+    subtalar = raj.offset("subtalar_r", "talus_r_offset")
+    shoulder_raj = raj.offset("acromial_r", "torso_offset")
+    back_raj = raj.offset("back", "pelvis_offset")
+    elbow_h = raj.offset("elbow_r", "humerus_r_offset")
+    radius_u = raj.offset("radioulnar_r", "ulna_r_offset")
+    wrist_r = raj.offset("radius_hand_r", "radius_r_offset")
+    wrist_u = add(radius_u, wrist_r)
+    patella_f = add(knee_f, [0.0524, -0.0108, 0.00275])  # patellofemoral spline values at knee angle 0
+    # Patella points re-expressed in the tibia frame at full extension (the patella rides with the
+    # tibia in this sagittal model; the quadriceps wrap over the femoral condyle cylinder).
+    pat_to_tib = add(sub(patella_f, knee_f), knee_t)
+
+    k = {
+        "thigh": M["thigh"][5] / norm(knee_f),
+        "shank": M["shank"][5] / norm(sub(ankle_t, knee_t)),
+        "upper_arm": M["upper_arm"][5] / norm(elbow_h),
+        "forearm": M["forearm"][5] / norm(wrist_u),
+    }
+    body_k = {"femur": k["thigh"], "tibia": k["shank"], "humerus": k["upper_arm"], "forearm": k["forearm"]}
+
+    def kb(body):
+        return body_k.get(body, 1.0)
+
+    # --- Christophy geometry: sacrum welded 0.049 m below the pelvis origin (both welded to ground)
+    sacrum_in_pelvis = [0.0, 0.93 - 0.979, 0.0]
+    chr_joints = [  # name, parent, child, location in parent, location in child (Christophy .osim)
+        ("L5_S1", "pelvis", "lumbar5", add(sacrum_in_pelvis, [-0.098, 0.071, 0.0]), [0.0, 0.0, 0.0]),
+        ("L4_L5", "lumbar5", "lumbar4", [0.010, 0.0296, 0.0], [0.001, -0.0025, 0.0]),
+        ("L3_L4", "lumbar4", "lumbar3", [0.0, 0.032, 0.0], [-0.0006, -0.0012, 0.0]),
+        ("L2_L3", "lumbar3", "lumbar2", [-0.008, 0.0312, 0.0], [-0.0013, -0.0039, 0.0]),
+        ("L1_L2", "lumbar2", "lumbar1", [-0.010, 0.025, 0.0], [0.0014, -0.0038, 0.0]),
+    ]
+    torso_in_l1 = [0.0025, -0.089, 0.0]
+    vert = {  # Christophy .osim: mass (for the split of de Leva's middle trunk), COM, inertia
+        "lumbar5": (1.824, [0.053744, 0.020, 0.0], [0.01219, 0.01765, 0.00546]),
+        "lumbar4": (1.799, [0.0170296, 0.018, 0.0], [0.01123, 0.01643, 0.00520]),
+        "lumbar3": (1.670, [0.0136848, 0.018, 0.0], [0.01066, 0.01608, 0.00551]),
+        "lumbar2": (1.689, [0.0245272, 0.018, 0.0], [0.01091, 0.01682, 0.00591]),
+        "lumbar1": (1.677, [0.039, 0.017, 0.0], [0.01113, 0.01753, 0.00640]),
+    }
+    vert_total = sum(v[0] for v in vert.values())
+
+    # Body origins in the pelvis frame at the neutral posture (all frames parallel there).
+    origin = {"pelvis": [0.0, 0.0, 0.0]}
+    for _, parent, child, lp, lc in chr_joints:
+        origin[child] = sub(add(origin[parent], lp), lc)
+    origin["torso"] = add(origin["lumbar1"], torso_in_l1)
+
+    def to_pelvis(body, p):
+        if body == "sacrum":
+            return add(sacrum_in_pelvis, p)
+        return add(origin[body], p)
+
+    def from_pelvis(body, p):
+        return sub(p, origin[body])
+
+    midhip_in_torso = from_pelvis("torso", [hip[0], hip[1], 0.0])
+    # Neck (C7): de Leva trunk (C7 - mid-hip JC) length straight above the mid-hip joint centre,
+    # on the antero-posterior line of the lumbar joint centres (Christophy L1/L2).
+    c7_in_torso = [from_pelvis("torso", add(origin["lumbar2"], chr_joints[4][3]))[0],
+                   midhip_in_torso[1] + M["trunk_c7"][5], 0.0]
+    # Shoulder: Rajagopal acromial joint, re-expressed from the Rajagopal torso frame (origin at its
+    # back joint in the pelvis) into the Christophy torso frame.
+    shoulder_in_torso = add(from_pelvis("torso", back_raj), shoulder_raj)
+
+    # ------------------------------------------------------------ header
+    w("# dembones reference lifting model: sagittal, left-right symmetric, feet fixed to the ground.")
+    w("# GENERATED by scripts/models/make_lifter.py from published model data; edit the script, not")
+    w("# this file. Every number carries its source (author year, table or model file).")
+    w("# Frames: OpenSim convention (X anterior, Y superior, Z right), SI units, angles in rad unless")
+    w("# the field ends in _deg. Coordinates rotate about +Z: positive = extension of the trunk,")
+    w("# flexion of hip/shoulder/elbow, dorsiflexion of the ankle; knee flexion is negative.")
+    w("format: dembones-model/1")
+    w("name: lifter")
+    w("description: " + q("Whole-body sagittal lifting model: Rajagopal 2016 legs, Christophy 2012 "
+                          "lumbar spine (five articulated levels), de Leva 1996 segment inertia."))
+    w("references:")
+    for key, cite in [
+        ("deleva1996", "de Leva P (1996) Adjustments to Zatsiorsky-Seluyanov's segment inertia parameters. J Biomech 29(9):1223-1230"),
+        ("rajagopal2016", "Rajagopal A, Dembia CL, DeMers MS, Delp DD, Hicks JL, Delp SL (2016) Full-body musculoskeletal model for muscle-driven simulation of human gait. IEEE Trans Biomed Eng 63(10):2068-2079"),
+        ("christophy2012", "Christophy M, Faruk Senan NA, Lotz JC, O'Reilly OM (2012) A musculoskeletal model for the lumbar spine. Biomech Model Mechanobiol 11:19-34"),
+        ("delp1990", "Delp SL, Loan JP, Hoy MG, Zajac FE, Topp EL, Rosen JM (1990) An interactive graphics-based model of the lower extremity to study orthopaedic surgical procedures. IEEE Trans Biomed Eng 37(8):757-767"),
+        ("yamaguchi1989", "Yamaguchi GT, Zajac FE (1989) A planar model of the knee joint to characterize the knee extensor mechanism. J Biomech 22(1):1-10"),
+        ("buff1988", "Buff HU, Jones LC, Hungerford DS (1988) Experimental determination of forces transmitted through the patello-femoral joint. J Biomech 21(1):17-23"),
+        ("standring2016", "Standring S (ed.) (2016) Gray's Anatomy, 41st edition. Elsevier"),
+    ]:
+        w(f"  {key}: {q(cite)}")
+    w("reference_subject: {height_m: %s, mass_kg: %s, sex: male, source: %s}"
+      % (fmt(H_REF["M"]), fmt(MASS_REF), q(DELEVA + ", male reference subject")))
+
+    # ------------------------------------------------------------ segments
+    w("segments:")
+    for name, (mseg, lseg) in SEGMENTS.items():
+        w(f"  - name: {name}")
+        w("    source: " + q(f"{DELEVA}: mass fraction of '{mseg}' by sex; length of '{lseg}' / stature of the male reference subject (1.741 m), used for both sexes"))
+        # Lengths: the male proportions for both sexes. De Leva's female segment lengths do not chain
+        # into a stature (her thigh, 0.3685 m, runs from a hip joint centre placed higher in the
+        # lower trunk), which would put the female hip at 0.49 of stature instead of about 0.53
+        # (Drillis & Contini 1966, greater trochanter height).
+        for sex, key in (("M", "male"), ("F", "female")):
+            w(f"    {key}: {{mass_fraction: {fmt(DL[sex][mseg][0])}, length_fraction_of_height: {fmt(DL['M'][lseg][5] / H_REF['M'])}}}")
+
+    # ------------------------------------------------------------ bodies
+    def inertia(seg, mass):
+        _, _, rs, rt, rl, L = M[seg]
+        # Ixx about the AP axis (r_sag), Iyy about the long axis, Izz about the ML axis (r_trans).
+        return [mass * (rs * L) ** 2, mass * (rl * L) ** 2, mass * (rt * L) ** 2]
+
+    bodies = []
+
+    def body(name, segment, sides, mass, com, inert, src, share=None):
+        bodies.append(name)
+        w(f"  - name: {name}")
+        w(f"    segment: {segment}")
+        if share is not None:
+            w(f"    segment_share: {fmt(share)}")
+        w(f"    sides: {sides}")
+        w("    source: " + q(src))
+        w(f"    mass_kg: {fmt(mass)}")
+        w(f"    com_m: {vec(com)}")
+        w(f"    inertia_kg_m2: {vec(inert)}")
+
+    w("bodies:")
+    m = M["foot"][0] * MASS_REF
+    # Foot: long axis antero-posterior, so the long-axis radius goes to Ixx and r_sag (assigned to the
+    # ML axis as in de Leva's own reading of the foot) to Izz.
+    rs, rt, rl, L = M["foot"][2], M["foot"][3], M["foot"][4], M["foot"][5]
+    body("foot", "foot", 2, m, [M["foot"][1] * L, 0.03, 0.0],
+         [m * (rl * L) ** 2, m * (rt * L) ** 2, m * (rs * L) ** 2],
+         f"{DELEVA} (foot: mass 0.0137 x 73.0 kg, COM 0.4415 of heel-toe length 0.2581 m forward of the heel; radii of gyration); frame and COM height 0.03 m: {RAJ} calcaneus; talus and toes merged")
+    m = M["shank"][0] * MASS_REF
+    knee_tib = mul(knee_t, k["shank"])
+    ankle_tib = mul(ankle_t, k["shank"])
+    body("tibia", "shank", 2, m, add(knee_tib, mul(sub(ankle_tib, knee_tib), M["shank"][1])), inertia("shank", m),
+         f"{DELEVA} (shank knee-ankle JC: mass 0.0433 x 73.0 kg, COM 0.4395 from the knee, radii); frame: {RAJ} tibia scaled x{k['shank']:.4f} to de Leva length 0.4403 m")
+    m = M["thigh"][0] * MASS_REF
+    knee_fem = mul(knee_f, k["thigh"])
+    body("femur", "thigh", 2, m, mul(knee_fem, M["thigh"][1]), inertia("thigh", m),
+         f"{DELEVA} (thigh: mass 0.1416 x 73.0 kg, COM 0.4095 from the hip JC, radii); frame: {RAJ} femur scaled x{k['thigh']:.4f} to de Leva length 0.4222 m")
+    m = M["lpt"][0] * MASS_REF
+    body("pelvis", "lower_trunk", 1, m, [-0.0707, 0.0, 0.0], inertia("lpt", m),
+         f"{DELEVA} (lower trunk LPT: mass 0.1117 x 73.0 kg, radii x length 0.1457 m); frame, sacrum and COM: {RAJ} pelvis, {CHR} sacrum")
+    for name in ("lumbar5", "lumbar4", "lumbar3", "lumbar2", "lumbar1"):
+        mv, com, I = vert[name]
+        share = mv / vert_total
+        m = M["mpt"][0] * MASS_REF * share
+        body(name, "middle_trunk", 1, m, com, mul(I, m / mv),
+             f"{DELEVA} (middle trunk MPT 0.1633 x 73.0 kg, shared over L1-L5 in proportion to the {CHR} vertebral masses); COM and inertia (scaled by mass): {CHR}", share)
+    m = M["upt"][0] * MASS_REF
+    upt_com_y = midhip_in_torso[1] + M["trunk"][5] - M["upt"][1] * M["upt"][5]
+    body("torso", "upper_trunk", 1, m, [0.0046, upt_com_y, 0.0], inertia("upt", m),
+         f"{DELEVA} (upper trunk UPT: mass 0.1596 x 73.0 kg; COM 0.2999 of 0.1707 m below the suprasternale, itself 0.5319 m above the mid-hip JC; radii); frame and COM x: {CHR} torso")
+    m = M["head_neck"][0] * MASS_REF
+    body("head", "head_neck", 1, m, [0.0, (1 - M["head_neck"][1]) * M["head_neck"][5], 0.0], inertia("head_neck", m),
+         f"{DELEVA} (head+neck vertex-C7: mass 0.0694 x 73.0 kg, COM 0.5002 of 0.2429 m from the vertex; radii); frame origin at C7")
+    m = M["upper_arm"][0] * MASS_REF
+    elbow_hum = mul(elbow_h, k["upper_arm"])
+    body("humerus", "upper_arm", 2, m, mul(elbow_hum, M["upper_arm"][1]), inertia("upper_arm", m),
+         f"{DELEVA} (upper arm: mass 0.0271 x 73.0 kg, COM 0.5772 from the shoulder JC, radii); frame: {RAJ} humerus scaled x{k['upper_arm']:.4f} to 0.2817 m")
+    m = M["forearm"][0] * MASS_REF
+    wrist_fa = mul(wrist_u, k["forearm"])
+    body("forearm", "forearm", 2, m, mul(wrist_fa, M["forearm"][1]), inertia("forearm", m),
+         f"{DELEVA} (forearm: mass 0.0162 x 73.0 kg, COM 0.4574 from the elbow JC, radii); frame: {RAJ} ulna (radius merged) scaled x{k['forearm']:.4f} to 0.2689 m")
+    m = M["hand"][0] * MASS_REF
+    body("hand", "hand", 2, m, [0.0, -M["hand"][1] * M["hand"][5], 0.0], inertia("hand", m),
+         f"{DELEVA} (hand wrist-fingertip: mass 0.0061 x 73.0 kg, COM 0.3624 of 0.1879 m from the wrist, radii); frame: {RAJ} hand")
+
+    # ------------------------------------------------------------ joints
+    def coord(name, lo, hi, src_note):
+        return f"{{name: {name}, range_rad: [{fmt(lo)}, {fmt(hi)}]}}", src_note
+
+    w("joints:")
+    w("  - name: ground_foot")
+    w("    type: fixed")
+    w("    parent: ground")
+    w("    child: foot")
+    w("    source: " + q(f"{RAJ}: calcaneus frame origin at the heel, on the floor (feet flat)"))
+    w("    location_in_parent_m: [0, 0, 0]")
+
+    def revolute(name, parent, child, lp, lc, cname, rng, src):
+        w(f"  - name: {name}")
+        w("    type: revolute")
+        w(f"    parent: {parent}")
+        w(f"    child: {child}")
+        w("    source: " + q(src))
+        w(f"    location_in_parent_m: {vec(lp)}")
+        w(f"    location_in_child_m: {vec(lc)}")
+        w("    axis: [0, 0, 1]")
+        w(f"    coordinate: {{name: {cname}, range_rad: [{fmt(rng[0])}, {fmt(rng[1])}]}}")
+
+    revolute("ankle", "tibia", "foot", ankle_tib, mul(subtalar, -1.0), "ankle_angle",
+             raj.coordinate_range("ankle_angle_r"),
+             f"{RAJ}: ankle centre in the tibia (scaled x{k['shank']:.4f}), talus origin in the calcaneus frame (subtalar offset), range; axis reduced to the sagittal Z axis")
+    # Knee: Yamaguchi & Zajac translations, re-based to zero at full extension (their origin differs).
+    w("  - name: knee")
+    w("    type: custom")
+    w("    parent: femur")
+    w("    child: tibia")
+    w("    source: " + q(f"{RAJ}: knee centre in femur (scaled x{k['thigh']:.4f}) and tibia (scaled x{k['shank']:.4f}); range and tibiofemoral translation: {DELP} gait2392 knee splines minus their value at 0, scaled with the femur"))
+    w(f"    location_in_parent_m: {vec(knee_fem)}")
+    w(f"    location_in_child_m: {vec(knee_tib)}")
+    w("    axis: [0, 0, 1]")
+    kr = g2392.coordinate_range("knee_angle_r")
+    w(f"    coordinate: {{name: knee_angle, range_rad: [{fmt(kr[0])}, {fmt(kr[1])}]}}")
+    w("    rotation: {type: linear, slope: 1, intercept: 0}")
+    for axis, ta in (("x", "translation1"), ("y", "translation2")):
+        xs, ys = g2392.spline("knee_r", ta)
+        y0 = natural_spline(xs, ys, 0.0)
+        w(f"    translation_{axis}: {{type: spline, x: {vec(xs)}, y: {vec([(v - y0) * k['thigh'] for v in ys])}}}")
+    revolute("hip", "pelvis", "femur", hip, [0, 0, 0], "hip_flexion", raj.coordinate_range("hip_flexion_r"),
+             f"{RAJ}: hip joint centre in the pelvis, hip flexion range")
+    fe_range = [-70.0 * math.pi / 180, 26.0 * math.pi / 180]
+    shares = {"L5_S1": 0.125, "L4_L5": 0.185, "L3_L4": 0.204, "L2_L3": 0.231, "L1_L2": 0.255}
+    for name, parent, child, lp, lc in chr_joints:
+        s = shares[name]
+        revolute(name, parent, child, lp, lc, name + "_extension", [s * fe_range[0], s * fe_range[1]],
+                 f"{CHR}: intervertebral joint centre (sacrum 0.049 m below the pelvis origin), range = level share {s} of the lumbar flexion-extension range -70 to 26 deg")
+    w("  - name: T12_L1")
+    w("    type: fixed")
+    w("    parent: lumbar1")
+    w("    child: torso")
+    w("    source: " + q(f"{CHR}: thorax welded to L1 (the model does not articulate T12/L1)"))
+    w(f"    location_in_parent_m: {vec(torso_in_l1)}")
+    revolute("neck", "torso", "head", c7_in_torso, [0, 0, 0], "neck_flexion", [-math.pi / 2, math.pi / 2],
+             f"{DELEVA} trunk C7-mid-hip length 0.6033 m above the mid-hip JC (C7), on the line of the {CHR} L1/L2 centre; range +-90 deg is a non-limiting bound for an actuated joint")
+    revolute("shoulder", "torso", "humerus", shoulder_in_torso, [0, 0, 0], "shoulder_flexion",
+             raj.coordinate_range("arm_flex_r"),
+             f"{RAJ}: acromial joint centre re-expressed from the Rajagopal torso frame (back joint) into the {CHR} torso frame; arm flexion range")
+    revolute("elbow", "humerus", "forearm", elbow_hum, [0, 0, 0], "elbow_flexion",
+             raj.coordinate_range("elbow_flex_r"),
+             f"{RAJ}: elbow centre (scaled x{k['upper_arm']:.4f}) and range; axis reduced to Z")
+    w("  - name: wrist")
+    w("    type: fixed")
+    w("    parent: forearm")
+    w("    child: hand")
+    w("    source: " + q(f"{RAJ}: wrist centre (radius_hand joint via the radioulnar offset) in the ulna frame, scaled x{k['forearm']:.4f}"))
+    w(f"    location_in_parent_m: {vec(wrist_fa)}")
+
+    # ------------------------------------------------------------ wraps
+    raj_wraps = raj.wraps()
+    body_map = {"pelvis": "pelvis", "femur_r": "femur", "tibia_r": "tibia", "calcn_r": "foot",
+                "patella_r": "tibia"}
+    used_wraps = {}
+
+    def map_point(body, p):
+        b = body_map[body]
+        if body == "patella_r":
+            p = add(p, pat_to_tib)
+        return b, mul(p, kb(b))
+
+    leg_muscles = [  # Rajagopal name, model name, groups, nerve roots
+        ("iliacus_r", "iliacus", ["hip_flexors", "iliopsoas"], ["L2", "L3"]),
+        ("glmax1_r", "gluteus_maximus_1", ["hip_extensors", "glutes"], ["L5", "S1", "S2"]),
+        ("glmax2_r", "gluteus_maximus_2", ["hip_extensors", "glutes"], ["L5", "S1", "S2"]),
+        ("glmax3_r", "gluteus_maximus_3", ["hip_extensors", "glutes"], ["L5", "S1", "S2"]),
+        ("glmed1_r", "gluteus_medius_1", ["hip_abductors", "glutes"], ["L4", "L5", "S1"]),
+        ("glmed2_r", "gluteus_medius_2", ["hip_abductors", "glutes"], ["L4", "L5", "S1"]),
+        ("glmed3_r", "gluteus_medius_3", ["hip_abductors", "glutes"], ["L4", "L5", "S1"]),
+        ("bflh_r", "biceps_femoris_long_head", ["hamstrings", "hip_extensors", "knee_flexors"], ["L5", "S1", "S2"]),
+        ("semimem_r", "semimembranosus", ["hamstrings", "hip_extensors", "knee_flexors"], ["L5", "S1", "S2"]),
+        ("semiten_r", "semitendinosus", ["hamstrings", "hip_extensors", "knee_flexors"], ["L5", "S1", "S2"]),
+        ("bfsh_r", "biceps_femoris_short_head", ["knee_flexors"], ["L5", "S1", "S2"]),
+        ("recfem_r", "rectus_femoris", ["quadriceps", "knee_extensors", "hip_flexors"], ["L2", "L3", "L4"]),
+        ("vaslat_r", "vastus_lateralis", ["quadriceps", "knee_extensors", "vasti"], ["L2", "L3", "L4"]),
+        ("vasmed_r", "vastus_medialis", ["quadriceps", "knee_extensors", "vasti"], ["L2", "L3", "L4"]),
+        ("vasint_r", "vastus_intermedius", ["quadriceps", "knee_extensors", "vasti"], ["L2", "L3", "L4"]),
+        ("gasmed_r", "gastrocnemius_medialis", ["plantarflexors", "triceps_surae", "knee_flexors"], ["S1", "S2"]),
+        ("gaslat_r", "gastrocnemius_lateralis", ["plantarflexors", "triceps_surae", "knee_flexors"], ["S1", "S2"]),
+        ("soleus_r", "soleus", ["plantarflexors", "triceps_surae"], ["S1", "S2"]),
+        ("tibant_r", "tibialis_anterior", ["dorsiflexors"], ["L4", "L5"]),
+    ]
+    muscles_yaml = []
+
+    def emit_muscle(name, F0, lopt, lts, penn_rad, points, wraps, groups, roots, src):
+        L = muscles_yaml.append
+        L(f"  - name: {name}")
+        L("    sides: 2")
+        L("    source: " + q(src))
+        L(f"    max_isometric_force_N: {fmt(F0)}")
+        L(f"    optimal_fiber_length_m: {fmt(lopt)}")
+        L(f"    tendon_slack_length_m: {fmt(lts)}")
+        L(f"    pennation_at_optimal_rad: {fmt(penn_rad)}")
+        L("    path:")
+        for b, p in points:
+            L(f"      - {{body: {b}, location_m: {vec(p)}}}")
+        if wraps:
+            L(f"    wraps: [{', '.join(wraps)}]")
+        L(f"    groups: [{', '.join(groups)}]")
+        L(f"    nerve_roots: [{', '.join(roots)}]")
+
+    def use_wrap(raj_name):
+        wr = raj_wraps[raj_name]
+        name = raj_name[:-2] if raj_name.endswith("_r") else raj_name
+        used_wraps[name] = wr
+        return name
+
+    for raj_name, name, groups, roots in leg_muscles:
+        mu = raj.muscle(raj_name)
+        pts = [map_point(b, p) for b, p in mu["points"]]
+        f = sum(kb(b) for b, _ in pts) / len(pts)
+        wraps = [use_wrap(x) for x in mu["wraps"]]
+        emit_muscle(name, mu["F0"], mu["lopt"] * f, mu["lts"] * f, mu["penn"], pts, wraps, groups, roots,
+                    f"{RAJ} muscle {raj_name} (F0, fibre, tendon, pennation, path, wraps; patella points re-expressed in the tibia at full extension; lengths x{f:.4f}, the mean scale of the path's segments); nerve roots: {ROOTS}")
+
+    # Psoas: Christophy fascicles from each lumbar level to the pelvic brim, then Rajagopal's femoral
+    # insertion over the brim cylinder. The added brim-to-trochanter length goes to the tendon (the
+    # fascicles join a common tendon to the lesser trochanter).
+    psoas_raj = raj.muscle("psoas_r")
+    ps_femur = [map_point(b, p) for b, p in psoas_raj["points"] if b == "femur_r"]
+    ps_wrap = [use_wrap(x) for x in psoas_raj["wraps"]]
+    chr_body = {"sacrum": "pelvis", "pelvis": "pelvis", "lumbar1": "lumbar1", "lumbar2": "lumbar2",
+                "lumbar3": "lumbar3", "lumbar4": "lumbar4", "lumbar5": "lumbar5", "torso": "torso"}
+
+    def chr_point(b, p):
+        return chr_body[b], (add(sacrum_in_pelvis, p) if b == "sacrum" else p)
+
+    def neutral_global(b, p):
+        if b == "femur":
+            return add(hip, p)
+        return to_pelvis(b, p)
+
+    families = {
+        "psoas": ("psoas_major", ["hip_flexors", "iliopsoas", "psoas", "lumbar"], ["L1", "L2", "L3"]),
+        "iliocostalis": ("iliocostalis_lumborum", ["back_extensors", "erector_spinae"], ["dorsal_rami_L1_L5"]),
+        "longissimus_thoracis_pars_thoracis": ("longissimus_thoracis_pars_thoracis", ["back_extensors", "erector_spinae"], ["dorsal_rami_T1_L5"]),
+        "longissimus_thoracis_pars_lumborum": ("longissimus_thoracis_pars_lumborum", ["back_extensors", "erector_spinae"], ["dorsal_rami_L1_L5"]),
+        "multifidus": ("multifidus", ["back_extensors", "multifidus", "core"], ["dorsal_rami_L1_L5"]),
+        "quadratus_lumborum": ("quadratus_lumborum", ["lateral_flexors", "core"], ["T12", "L1", "L2", "L3", "L4"]),
+        "rectus_abdominis": ("rectus_abdominis", ["abdominals", "trunk_flexors", "core"], ["T7", "T8", "T9", "T10", "T11", "T12"]),
+        "external_oblique": ("external_oblique", ["abdominals", "trunk_flexors", "core"], ["T7", "T8", "T9", "T10", "T11", "T12"]),
+        "internal_oblique": ("internal_oblique", ["abdominals", "trunk_flexors", "core"], ["T7", "T8", "T9", "T10", "T11", "T12", "L1"]),
+    }
+    skipped = []
+    for row in chr_rows:
+        if row["family"] not in families:
+            continue  # latissimus dorsi: an arm muscle, not part of this model
+        if any(b == "Abdomen" for b, _ in row["points"]):
+            skipped.append(row["name"])
+            continue
+        fam, groups, roots = families[row["family"]]
+        pts = [chr_point(b, p) for b, p in row["points"]]
+        lts = row["lts"]
+        wraps = []
+        note = ""
+        if row["family"] == "psoas":
+            added = 0.0
+            prev = neutral_global(*pts[-1])
+            for b, p in ps_femur:
+                g = neutral_global(b, p)
+                added += norm(sub(g, prev))
+                prev = g
+            pts = pts + ps_femur
+            lts += added
+            wraps = ps_wrap
+            note = f"; continued over the pelvic brim to the femoral insertion of {RAJ} psoas (points, wrap), tendon slack length + {added:.4f} m (added path length at the neutral posture)"
+        name = row["name"][:-2] if row["name"].endswith("_r") else row["name"]
+        name = name.replace(".", "_").replace("-", "_")
+        emit_muscle(name, row["F0"], row["lopt"], lts, row["penn"] * math.pi / 180, pts, wraps, groups, roots,
+                    f"{CHR} fascicle {row['name']} (F0, fibre, tendon, pennation, path; sacrum points in the pelvis frame){note}; nerve roots: {ROOTS}")
+
+    w("wraps:")
+    for name, wr in used_wraps.items():
+        b = body_map[wr["body"]]
+        s = kb(b)
+        w(f"  - name: {name}")
+        w("    type: cylinder")
+        w(f"    body: {b}")
+        w("    source: " + q(f"{RAJ} wrap cylinder {name}_r" + (f", scaled x{s:.4f} with its segment" if s != 1.0 else "")))
+        w(f"    location_m: {vec(mul(wr['translation'], s))}")
+        w(f"    orientation_rad: {vec(wr['rotation'])}")
+        w(f"    radius_m: {fmt(wr['radius'] * s)}")
+        w(f"    length_m: {fmt(wr['length'] * s)}")
+        w(f"    quadrant: {q(wr['quadrant'])}")
+
+    w("muscles:")
+    out.extend(muscles_yaml)
+
+    # ------------------------------------------------------------ joint-load sites
+    w("sites:")
+    for name, parent, child, lp, lc in chr_joints:
+        w(f"  - name: {name}")
+        w("    kind: joint_reaction")
+        w(f"    joint: {name}")
+        w(f"    body: {child}")
+        w("    source: " + q(f"{CHR}: disc frame at the intervertebral joint centre, in the upper vertebra; its axes are the published vertebral frame (parallel to the pelvis frame at the neutral posture), normal = Y"))
+        w("    origin_m: [0, 0, 0]")
+        w("    normal_axis: y")
+        w("    anterior_axis: x")
+    w("  - name: hip")
+    w("    kind: joint_reaction")
+    w("    joint: hip")
+    w("    body: pelvis")
+    w("    per_side: true")
+    w("    source: " + q(f"{RAJ}: hip joint centre, reported in the pelvis frame"))
+    w(f"    origin_m: {vec(hip)}")
+    w("    normal_axis: y")
+    w("    anterior_axis: x")
+    w("  - name: tibiofemoral")
+    w("    kind: joint_reaction")
+    w("    joint: knee")
+    w("    body: tibia")
+    w("    per_side: true")
+    w("    source: " + q(f"{RAJ}: knee centre in the tibia frame (tibial plateau frame, normal = tibial long axis Y), scaled x{k['shank']:.4f}"))
+    w(f"    origin_m: {vec(knee_tib)}")
+    w("    normal_axis: y")
+    w("    anterior_axis: x")
+    quads = ["rectus_femoris", "vastus_lateralis", "vastus_medialis", "vastus_intermedius"]
+    w("  - name: patellofemoral")
+    w("    kind: patellofemoral")
+    w("    coordinate: knee_angle")
+    w("    per_side: true")
+    w(f"    muscles: [{', '.join(quads)}]")
+    w("    ratio: {source: %s, coordinate_deg: [-70, -10], ratio: [1.55, 0.86]}"
+      % q(BUFF + ": quadriceps / patellar tendon force 1.55 at 70 deg and 0.86 at 10 deg of flexion (abstract)"))
+
+    # ------------------------------------------------------------ actuators, markers, couplings
+    w("actuators:")
+    for name, c in (("neck_torque", "neck_flexion"), ("shoulder_torque", "shoulder_flexion"),
+                    ("elbow_torque", "elbow_flexion")):
+        w(f"  - {{name: {name}, coordinate: {c}, optimal_force_Nm: 10, source: {q(RAJ + ': upper-body CoordinateActuator optimal force 10 N m')}}}")
+    w("markers:")
+    w(f"  - {{name: grip, body: hand, location_m: {vec([0.0, -M['hand'][1] * M['hand'][5], 0.0])}, source: {q(DELEVA + ': hand centre of mass, where the load is held')}}}")
+    w(f"  - {{name: C7, body: head, location_m: [0, 0, 0], source: {q(DELEVA + ': C7 (trunk C7-mid-hip length above the mid-hip joint centre)')}}}")
+    w(f"  - {{name: hip_joint_centre, body: pelvis, location_m: {vec(hip)}, source: {q(RAJ)}}}")
+    w("couplings:")
+    w("  - name: lumbar_rhythm")
+    w("    source: " + q(CHR + ": coordinate couplers, share of lumbar flexion-extension per level"))
+    w("    coordinates: [" + ", ".join(n + "_extension" for n, *_ in chr_joints) + "]")
+    w("    ratios: [" + ", ".join(fmt(shares[n]) for n, *_ in chr_joints) + "]")
+
+    print("\n".join(out))
+    # Diagnostics on stderr: stature check and what was left out.
+    ankle_h = subtalar[1] * -1.0
+    hip_h = ankle_h + norm(sub(ankle_tib, knee_tib)) + norm(knee_fem)
+    vertex = hip_h + (c7_in_torso[1] - midhip_in_torso[1]) + M["head_neck"][5]
+    print(f"# hip JC height {hip_h:.3f} m, vertex {vertex:.3f} m (reference 1.741 m); "
+          f"skipped (Abdomen body not public): {', '.join(skipped)}", file=sys.stderr)
+
+
+if __name__ == "__main__":
+    main()
