@@ -57,19 +57,35 @@ inline double active_force_length_slope(double l_norm) {
 inline constexpr double kPassiveShape = 4.0;
 inline constexpr double kDefaultPassiveStrainAtOneNormForce = 0.6;
 
+// The passive curve with its constants (offset, denominator) computed once: the per-frame form.
+struct PassiveForceLengthCurve {
+  double shape_over_strain = kPassiveShape / kDefaultPassiveStrainAtOneNormForce;  // kPE / e0
+  double offset = 0.0;     // exp(kPE (0.2 - 1)/e0)
+  double inv_denom = 0.0;  // 1 / (exp(kPE) - offset)
+
+  static PassiveForceLengthCurve make(double strain_at_one) {
+    PassiveForceLengthCurve c;
+    c.shape_over_strain = kPassiveShape / strain_at_one;
+    c.offset = std::exp(c.shape_over_strain * (kMinNormFiberLength - 1.0));
+    c.inv_denom = 1.0 / (std::exp(kPassiveShape) - c.offset);
+    return c;
+  }
+  double value(double l_norm) const {
+    return (std::exp(shape_over_strain * (l_norm - 1.0)) - offset) * inv_denom;
+  }
+  double slope(double l_norm) const {
+    return shape_over_strain * std::exp(shape_over_strain * (l_norm - 1.0)) * inv_denom;
+  }
+};
+
 inline double passive_force_length(double l_norm,
                                    double strain_at_one = kDefaultPassiveStrainAtOneNormForce) {
-  const double offset = std::exp(kPassiveShape * (kMinNormFiberLength - 1.0) / strain_at_one);
-  const double denom = std::exp(kPassiveShape) - offset;
-  return (std::exp(kPassiveShape * (l_norm - 1.0) / strain_at_one) - offset) / denom;
+  return PassiveForceLengthCurve::make(strain_at_one).value(l_norm);
 }
 
 inline double passive_force_length_slope(
     double l_norm, double strain_at_one = kDefaultPassiveStrainAtOneNormForce) {
-  const double offset = std::exp(kPassiveShape * (kMinNormFiberLength - 1.0) / strain_at_one);
-  const double denom = std::exp(kPassiveShape) - offset;
-  return kPassiveShape / strain_at_one *
-         std::exp(kPassiveShape * (l_norm - 1.0) / strain_at_one) / denom;
+  return PassiveForceLengthCurve::make(strain_at_one).slope(l_norm);
 }
 
 // ---- Force-velocity (De Groote 2016 supplement eq. S3): f_V = d1 ln(w + sqrt(w^2 + 1)) + d4 with

@@ -62,6 +62,7 @@ HillConstants make_hill_constants(const HillParams& p) {
                                   c.fiber_width_m * c.fiber_width_m));
   c.max_fiber_velocity_m_per_s = p.max_contraction_velocity_lopt_per_s * l_opt;
   c.tendon_shape_kT = curves::tendon_stiffness_shape(p.tendon_strain_at_max_force);
+  c.passive = curves::PassiveForceLengthCurve::make(p.passive_strain_at_max_force);
   return c;
 }
 
@@ -83,8 +84,7 @@ RigidTendonState compute_rigid_tendon_state(const HillParams& p, const HillConst
   s.normalized_fiber_velocity = s.fiber_velocity_m_per_s / c.max_fiber_velocity_m_per_s;
   const double f_l = curves::active_force_length(s.normalized_fiber_length);
   const double f_v = curves::force_velocity(s.normalized_fiber_velocity);
-  const double f_pe =
-      curves::passive_force_length(s.normalized_fiber_length, p.passive_strain_at_max_force);
+  const double f_pe = c.passive.value(s.normalized_fiber_length);
   const double f0_cos = p.max_isometric_force_N * s.cos_pennation;
   s.active_force_capacity_N = f0_cos * f_l * f_v;
   s.passive_force_N = f0_cos * (f_pe + p.fiber_damping * s.normalized_fiber_velocity);
@@ -113,12 +113,12 @@ Residual equilibrium_residual(const HillParams& p, const HillConstants& c, doubl
   const double lt_norm = (mt_length_m - x) / p.tendon_slack_length_m;
   const double f_v = curves::force_velocity(v_norm);
   const double f_m = f0 * (activation * curves::active_force_length(l_norm) * f_v +
-                           curves::passive_force_length(l_norm, p.passive_strain_at_max_force) +
+                           c.passive.value(l_norm) +
                            p.fiber_damping * v_norm);
   const double df_m_dl =
       f0 / p.optimal_fiber_length_m *
       (activation * curves::active_force_length_slope(l_norm) * f_v +
-       curves::passive_force_length_slope(l_norm, p.passive_strain_at_max_force));
+       c.passive.slope(l_norm));
   Residual out;
   out.tendon_force_N = f0 * curves::tendon_force_length(lt_norm, c.tendon_shape_kT);
   out.fiber_force_along_tendon_N = f_m * cos_a;
@@ -221,7 +221,7 @@ double compliant_fiber_velocity(const HillParams& p, const HillConstants& c, dou
   const CompliantTendonState s =
       evaluate_compliant_tendon(p, c, mt_length_m, fiber_length_m, activation, 0.0);
   const double l_norm = s.normalized_fiber_length;
-  const double f_pe = curves::passive_force_length(l_norm, p.passive_strain_at_max_force);
+  const double f_pe = c.passive.value(l_norm);
   const double a_fl = std::max(activation * curves::active_force_length(l_norm), min_active_force);
   // Fibre force needed to match the tendon, normalized: target = a f_L f_V(v) + beta v.
   const double target = s.tendon_force_N / (s.cos_pennation * p.max_isometric_force_N) - f_pe;

@@ -40,6 +40,7 @@ struct HillConstants {
   double min_fiber_along_tendon_m = 0.0;  // its projection on the tendon, l_min cos(alpha_max)
   double max_fiber_velocity_m_per_s = 0.0;  // v_max l_opt
   double tendon_shape_kT = 0.0;      // k_T of curves::tendon_force_length
+  curves::PassiveForceLengthCurve passive;  // f_PE with this muscle's strain at one normalized force
 };
 
 HillConstants make_hill_constants(const HillParams& p);

@@ -33,6 +33,18 @@ int slot_of(int body, std::vector<int>& muscle_bodies) {
   return static_cast<int>(muscle_bodies.size()) - 1;
 }
 
+// Lowest common ancestor in the tree (parent[i] < i, so the larger index steps up).
+int common_ancestor(const Model& model, int a, int b) {
+  while (a != b) {
+    if (a > b) {
+      a = model.parent[a];
+    } else {
+      b = model.parent[b];
+    }
+  }
+  return a;
+}
+
 }  // namespace
 
 int MuscleSet::find_muscle(std::string_view name) const {
@@ -142,6 +154,14 @@ MuscleSet make_muscle_set(const Model& model, const std::vector<MuscleSpec>& spe
       for (std::string& x : expand_nerve_roots(r)) roots.push_back(std::move(x));
     }
     set.nerve_roots.push_back(std::move(roots));
+    bool touches_ground = false;
+    for (int k = 0; k < n_points; ++k) touches_ground |= set.points[set.points.size() - n_points + k].body == 0;
+    for (size_t w = set.wraps.size() - spec.wraps.size(); w < set.wraps.size(); ++w) {
+      touches_ground |= set.wraps[w].body == 0;
+    }
+    int ancestor = touches_ground || muscle_bodies.empty() ? 0 : muscle_bodies[0];
+    for (const int b : muscle_bodies) ancestor = common_ancestor(model, ancestor, b);
+    set.common_ancestor.push_back(ancestor);
     set.bodies.insert(set.bodies.end(), muscle_bodies.begin(), muscle_bodies.end());
     set.point_begin.push_back(static_cast<int>(set.points.size()));
     set.wrap_begin.push_back(static_cast<int>(set.wraps.size()));
@@ -287,10 +307,21 @@ void compute_muscle_geometry(const Model& model, const Data& data, const MuscleS
     md.length[i] = length;
     md.velocity[i] = speed;
 
-    // 3. Moment arms: column i = sum over touched bodies of J_b^T w_b (zero outside their supports).
-    auto col = md.moment_arm.col(i);
-    col.setZero();
-    for (int b = b0; b < b1; ++b) add_body_wrench(model, data, set.bodies[b], md.body_wrench_W[b], col);
+    // 3. Moment arms: column i = sum over touched bodies of J_b^T w_b, r_k = J_W[:, k] . w (the
+    // add_body_wrench walk of multibody/jacobian.hpp), stopped at the common ancestor because the
+    // wrenches of one path sum to zero.
+    double* col = md.moment_arm.col(i).data();
+    for (int k = 0; k < model.nv; ++k) col[k] = 0.0;
+    const int stop = set.common_ancestor[i];
+    for (int b = b0; b < b1; ++b) {
+      const Force& w = md.body_wrench_W[b];
+      for (int j = set.bodies[b]; j != stop; j = model.parent[j]) {
+        const int jv = model.idx_v[j];
+        for (int k = jv; k < jv + model.nv_j[j]; ++k) {
+          col[k] += data.J_W.col(k).head<3>().dot(w.angular) + data.J_W.col(k).tail<3>().dot(w.linear);
+        }
+      }
+    }
   }
 }
 

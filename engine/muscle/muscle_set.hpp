@@ -47,6 +47,10 @@ struct MuscleSet {
   std::vector<int> wrap_begin;                          // (m + 1)
   std::vector<int> bodies;
   std::vector<int> body_begin;                          // (m + 1)
+  // Lowest common ancestor of every body the path touches (0 when a point lies on the ground). The
+  // unit-tension wrenches of a path sum to zero, so the joints above it get no moment arm: the
+  // Jacobian walk stops there.
+  std::vector<int> common_ancestor;                     // (m)
   int max_nodes = 0;  // longest path: points + 2 tangent points per wrap
 
   int find_muscle(std::string_view name) const;  // -1 when missing
