@@ -1,0 +1,194 @@
+#include "scenario/posture_ik.hpp"
+
+#include <Eigen/Cholesky>
+#include <cmath>
+
+#include "multibody/energy.hpp"
+#include "multibody/jacobian.hpp"
+#include "multibody/kinematics.hpp"
+
+namespace dembones {
+
+namespace {
+// Residual scales: a 1 cm hand miss costs as much as a 0.1 rad (~6°) departure from a posture
+// preference of weight 100, so hand targets dominate whenever the posture can reach them.
+constexpr double kHandWeight = 1.0e3;  // per m
+constexpr double kHipWeight = 1.0e3;   // per m
+constexpr double kComWeight = 1.0e3;   // per m outside the band
+}  // namespace
+
+double trunk_inclination(const SE3& X_WB) {
+  const Vec3 y = X_WB.rotation.col(1);
+  return std::atan2(y.x(), y.y());
+}
+
+void TaskRig::to_configuration(const VecX& theta, VecX& q) const {
+  q = q_offset;
+  for (int k = 0; k < nvars(); ++k)
+    for (std::size_t i = 0; i < vars[k].coords.size(); ++i) q(vars[k].coords[i]) += vars[k].ratios[i] * theta(k);
+}
+
+PostureSolver::PostureSolver(const Model& model, const TaskRig& rig)
+    : model_(model), rig_(rig), data_(model) {
+  const int n = rig.nvars();
+  T_ = MatX::Zero(model.nv, n);
+  for (int k = 0; k < n; ++k)
+    for (std::size_t i = 0; i < rig.vars[k].coords.size(); ++i) T_(rig.vars[k].coords[i], k) = rig.vars[k].ratios[i];
+  q_ = rig.q_offset;
+  const int max_res = 5 + 2 * n;
+  r_ = VecX::Zero(max_res);
+  J_ = MatX::Zero(max_res, n);
+  Jp_ = Matrix3Xd::Zero(3, model.nv);
+  H_ = MatX::Zero(n, n);
+  A_ = MatX::Zero(n, n);
+  ldlt_ = Eigen::LDLT<MatX>(n);
+  g_ = VecX::Zero(n);
+  step_ = VecX::Zero(n);
+  trial_ = VecX::Zero(n);
+}
+
+int PostureSolver::residuals(const PostureTargets& t, const VecX& theta, const VecX& theta_prev,
+                             bool with_jacobian) {
+  const int n = rig_.nvars();
+  rig_.to_configuration(theta, q_);
+  center_of_mass_jacobian(model_, data_, q_);  // also fills oMb and J_W
+  int m = 0;
+  if (t.hand) {
+    const Vec3 p = data_.oMb[rig_.hand_body].act(rig_.hand_point_B);
+    r_(m) = kHandWeight * (p.x() - t.hand->x());
+    r_(m + 1) = kHandWeight * (p.y() - t.hand->y());
+    if (with_jacobian) {
+      point_jacobian(model_, data_, rig_.hand_body, p, Jp_);
+      J_.middleRows(m, 2) = kHandWeight * Jp_.topRows(2) * T_;
+    }
+    m += 2;
+  }
+  if (t.hip_height) {
+    const Vec3 p = data_.oMb[rig_.hip_body].act(rig_.hip_point_B);
+    r_(m) = kHipWeight * (p.y() - *t.hip_height);
+    if (with_jacobian) {
+      point_jacobian(model_, data_, rig_.hip_body, p, Jp_);
+      J_.row(m) = kHipWeight * Jp_.row(1) * T_;
+    }
+    m += 1;
+  }
+  if (t.trunk_inclination) {
+    r_(m) = t.trunk_weight * (trunk_inclination(data_.oMb[rig_.trunk_body]) - *t.trunk_inclination);
+    if (with_jacobian) {
+      // The trunk's y axis turns at −ω_z (planar motion about z): dφ/dq_k = −(J_W)_{2k} over its support.
+      J_.row(m).setZero();
+      for (int k : model_.support[rig_.trunk_body]) J_.row(m) -= t.trunk_weight * data_.J_W(2, k) * T_.row(k);
+    }
+    m += 1;
+  }
+  {
+    // Centre of mass of the body and the held load together: the balance that matters when lifting.
+    const double mb = data_.mass, ml = t.load_mass_kg;
+    const Vec3 hand = data_.oMb[rig_.hand_body].act(rig_.hand_point_B);
+    const double x = (mb * data_.com.x() + ml * hand.x()) / (mb + ml);
+    const double excess = x > t.com_hi ? x - t.com_hi : (x < t.com_lo ? x - t.com_lo : 0.0);
+    r_(m) = kComWeight * excess;
+    if (with_jacobian) {
+      if (excess != 0.0) {
+        point_jacobian(model_, data_, rig_.hand_body, hand, Jp_);
+        J_.row(m) = kComWeight * ((mb * data_.J_com.row(0) + ml * Jp_.row(0)) / (mb + ml)) * T_;
+      } else {
+        J_.row(m).setZero();
+      }
+    }
+    m += 1;
+  }
+  for (int k = 0; k < n; ++k) {
+    r_(m + k) = t.weights(k) * (theta(k) - t.preferred(k));
+    if (with_jacobian) {
+      J_.row(m + k).setZero();
+      J_(m + k, k) = t.weights(k);
+    }
+  }
+  m += n;
+  if (t.smooth_weight > 0) {
+    for (int k = 0; k < n; ++k) {
+      r_(m + k) = t.smooth_weight * (theta(k) - theta_prev(k));
+      if (with_jacobian) {
+        J_.row(m + k).setZero();
+        J_(m + k, k) = t.smooth_weight;
+      }
+    }
+    m += n;
+  }
+  return m;
+}
+
+PostureResult PostureSolver::evaluate(const VecX& theta) {
+  PostureResult out;
+  rig_.to_configuration(theta, q_);
+  center_of_mass(model_, data_, q_);
+  out.com_x = data_.com.x();
+  if (rig_.trunk_body >= 0) out.trunk_inclination = trunk_inclination(data_.oMb[rig_.trunk_body]);
+  return out;
+}
+
+PostureResult PostureSolver::solve(const PostureTargets& t, VecX& theta, const VecX& theta_prev) {
+  const int n = rig_.nvars();
+  auto clamp = [&](VecX& th) {
+    for (int k = 0; k < n; ++k) th(k) = std::min(std::max(th(k), rig_.vars[k].lower), rig_.vars[k].upper);
+  };
+  clamp(theta);
+  int m = residuals(t, theta, theta_prev, true);
+  double cost = r_.head(m).squaredNorm();
+  double mu = 1e-3;
+  PostureResult out;
+  int it = 0;
+  for (; it < 200; ++it) {
+    H_.noalias() = J_.topRows(m).transpose() * J_.topRows(m);
+    g_.noalias() = J_.topRows(m).transpose() * r_.head(m);
+    bool accepted = false;
+    for (int tries = 0; tries < 12 && !accepted; ++tries) {
+      A_ = H_;
+      A_.diagonal().array() += mu * (1.0 + H_.diagonal().array());
+      ldlt_.compute(A_);
+      step_ = -ldlt_.solve(g_);
+      trial_ = theta + step_;
+      clamp(trial_);
+      const int mt = residuals(t, trial_, theta_prev, false);
+      const double trial_cost = r_.head(mt).squaredNorm();
+      if (trial_cost < cost) {
+        accepted = true;
+        const double gain = cost - trial_cost;
+        const double moved = (trial_ - theta).norm();
+        theta = trial_;
+        cost = trial_cost;
+        mu = std::max(mu / 3.0, 1e-9);
+        m = residuals(t, theta, theta_prev, true);
+        if (moved < 1e-10 || gain < 1e-14 * (1.0 + cost)) {
+          out.converged = true;
+        }
+      } else {
+        mu *= 4.0;
+      }
+    }
+    if (!accepted) {
+      out.converged = true;  // no descent direction left within the limits: a (constrained) minimum
+      residuals(t, theta, theta_prev, false);
+      break;
+    }
+    if (out.converged) break;
+  }
+  out.iterations = it + 1;
+  // Report the achieved geometry at the solution.
+  rig_.to_configuration(theta, q_);
+  center_of_mass(model_, data_, q_);
+  {
+    const Vec3 hand = data_.oMb[rig_.hand_body].act(rig_.hand_point_B);
+    out.com_x = (data_.mass * data_.com.x() + t.load_mass_kg * hand.x()) / (data_.mass + t.load_mass_kg);
+  }
+  if (t.hand) {
+    const Vec3 p = data_.oMb[rig_.hand_body].act(rig_.hand_point_B);
+    out.hand_error_m = std::hypot(p.x() - t.hand->x(), p.y() - t.hand->y());
+  }
+  if (t.hip_height) out.hip_error_m = std::abs(data_.oMb[rig_.hip_body].act(rig_.hip_point_B).y() - *t.hip_height);
+  if (rig_.trunk_body >= 0) out.trunk_inclination = trunk_inclination(data_.oMb[rig_.trunk_body]);
+  return out;
+}
+
+}  // namespace dembones

@@ -1,0 +1,324 @@
+#include "scenario/scenario_file.hpp"
+
+#include <fmt/format.h>
+
+#include <cctype>
+#include <cmath>
+#include <cstdlib>
+#include <filesystem>
+#include <limits>
+#include <numbers>
+
+#include "scenario/yaml_fields.hpp"
+
+namespace dembones {
+
+const char* to_string(TaskType t) {
+  switch (t) {
+    case TaskType::lift: return "lift";
+    case TaskType::lower: return "lower";
+    case TaskType::hold: return "hold";
+    case TaskType::stand: return "stand";
+    case TaskType::forward_bend: return "forward_bend";
+    case TaskType::sit_to_stand: return "sit_to_stand";
+    case TaskType::stand_to_sit: return "stand_to_sit";
+    case TaskType::motion_file: return "motion_file";
+  }
+  return "?";
+}
+
+const char* to_string(Technique t) {
+  switch (t) {
+    case Technique::stoop: return "stoop";
+    case Technique::squat: return "squat";
+    case Technique::semi_squat: return "semi_squat";
+    case Technique::custom: return "custom";
+  }
+  return "?";
+}
+
+namespace {
+
+constexpr double kDegToRad = std::numbers::pi / 180.0;
+
+template <class Enum>
+Enum pick(FieldReader& r, const std::string& key, const std::vector<std::pair<std::string, Enum>>& options,
+          std::optional<Enum> fallback = std::nullopt) {
+  std::vector<std::string> names;
+  for (const auto& [n, v] : options) names.push_back(n);
+  const std::string s = fallback ? r.choice_or(key, names, "") : r.choice(key, names);
+  if (s.empty()) return *fallback;
+  for (const auto& [n, v] : options)
+    if (n == s) return v;
+  return options.front().second;
+}
+
+double positive(FieldReader& r, const std::string& key, double value) {
+  if (!(value > 0) || !std::isfinite(value)) r.fail(key, fmt::format("expected a positive number, got {}", value));
+  return value;
+}
+
+double in_range(FieldReader& r, const std::string& key, double value, double lo, double hi) {
+  if (!(value >= lo && value <= hi))
+    r.fail(key, fmt::format("expected a number from {} to {}, got {}", lo, hi, value));
+  return value;
+}
+
+// Angles: `name_deg` in degrees (converted) or `name_rad`.
+double angle_or(FieldReader& r, const std::string& stem, double fallback_rad) {
+  if (r.has(stem + "_deg")) return r.number(stem + "_deg") * kDegToRad;
+  return r.number_or(stem + "_rad", fallback_rad);
+}
+
+std::string resolve_relative(const std::string& scenario_path, const std::string& file) {
+  namespace fs = std::filesystem;
+  fs::path p(file);
+  if (p.is_absolute()) return p.string();
+  return (fs::path(scenario_path).parent_path() / p).lexically_normal().string();
+}
+
+SagittalPoint read_point(FieldReader& parent, const std::string& key) {
+  FieldReader r = parent.child(key);
+  SagittalPoint p;
+  p.forward_m = in_range(r, "forward_m", r.number("forward_m"), -1.0, 1.5);
+  p.height_m = in_range(r, "height_m", r.number("height_m"), 0.0, 2.5);
+  r.finish();
+  return p;
+}
+
+BoxSpec read_box(FieldReader& parent, const std::string& key) {
+  FieldReader r = parent.child(key);
+  BoxSpec b;
+  b.mass_kg = in_range(r, "mass_kg", r.number("mass_kg"), 0.0, 100.0);
+  b.depth_m = in_range(r, "depth_m", r.number_or("depth_m", b.depth_m), 0.0, 1.5);
+  b.height_m = in_range(r, "height_m", r.number_or("height_m", b.height_m), 0.0, 1.5);
+  r.finish();
+  return b;
+}
+
+TaskSpec read_task(FieldReader r, const std::string& scenario_path) {
+  TaskSpec t;
+  t.type = pick<TaskType>(r, "type",
+                          {{"lift", TaskType::lift}, {"lower", TaskType::lower}, {"hold", TaskType::hold},
+                           {"stand", TaskType::stand}, {"forward_bend", TaskType::forward_bend},
+                           {"sit_to_stand", TaskType::sit_to_stand}, {"stand_to_sit", TaskType::stand_to_sit},
+                           {"motion_file", TaskType::motion_file}});
+  t.duration_s = positive(r, "duration_s", r.number_or("duration_s", t.duration_s));
+  t.pause_s = in_range(r, "pause_s", r.number_or("pause_s", 0.0), 0.0, 60.0);
+  t.profile = pick<TimingProfile>(r, "profile",
+                                  {{"minimum_jerk", TimingProfile::minimum_jerk}, {"linear", TimingProfile::linear}},
+                                  TimingProfile::minimum_jerk);
+  switch (t.type) {
+    case TaskType::lift:
+    case TaskType::lower: {
+      t.technique = pick<Technique>(r, "technique",
+                                    {{"stoop", Technique::stoop}, {"squat", Technique::squat},
+                                     {"semi_squat", Technique::semi_squat}, {"custom", Technique::custom}});
+      if (t.technique == Technique::custom) {
+        FieldReader w = r.child("weights");
+        for (const char* k : {"knee", "hip", "lumbar", "trunk_upright"})
+          if (w.has(k)) t.technique_weights[k] = in_range(w, k, w.number(k), 0.0, 1e3);
+        w.finish();
+        if (t.technique_weights.empty()) r.fail("weights", "expected at least one of knee, hip, lumbar, trunk_upright");
+      }
+      t.box = read_box(r, "box");
+      t.start = read_point(r, "start");
+      t.end = read_point(r, "end");
+      break;
+    }
+    case TaskType::hold:
+      t.technique = pick<Technique>(r, "technique",
+                                    {{"stoop", Technique::stoop}, {"squat", Technique::squat},
+                                     {"semi_squat", Technique::semi_squat}},
+                                    Technique::semi_squat);
+      t.box = read_box(r, "box");
+      t.start = read_point(r, "position");
+      t.end = t.start;
+      break;
+    case TaskType::forward_bend:
+      t.trunk_flexion_rad = angle_or(r, "trunk_flexion", std::numeric_limits<double>::quiet_NaN());
+      if (std::isnan(t.trunk_flexion_rad)) r.fail("trunk_flexion_deg", "missing required field");
+      in_range(r, "trunk_flexion_deg", t.trunk_flexion_rad / kDegToRad, 0.0, 120.0);
+      break;
+    case TaskType::sit_to_stand:
+    case TaskType::stand_to_sit:
+      t.chair_height_m = in_range(r, "chair_height_m", r.number("chair_height_m"), 0.25, 0.8);
+      break;
+    case TaskType::motion_file:
+      t.motion_file = resolve_relative(scenario_path, r.string("file"));
+      break;
+    case TaskType::stand:
+      break;
+  }
+  r.finish();
+  return t;
+}
+
+ImpairmentSpec read_impairment(FieldReader r, const YAML::Node& at, const std::string& file) {
+  ImpairmentSpec m;
+  m.where = location_of(at, file, r.path());
+  m.type = pick<ImpairmentType>(r, "type",
+                                {{"tight_muscle", ImpairmentType::tight_muscle},
+                                 {"weak_muscle", ImpairmentType::weak_muscle},
+                                 {"nerve_root", ImpairmentType::nerve_root},
+                                 {"posture", ImpairmentType::posture}});
+  auto selectors = [&] {
+    const YAML::Node n = r.node("muscles");
+    if (n.IsScalar()) return std::vector<std::string>{n.Scalar()};
+    return r.strings("muscles");
+  };
+  switch (m.type) {
+    case ImpairmentType::tight_muscle:
+      m.muscles = selectors();
+      m.length_scale = in_range(r, "length_scale", r.number_or("length_scale", 1.0), 0.5, 1.0);
+      m.passive_stiffness_scale =
+          in_range(r, "passive_stiffness_scale", r.number_or("passive_stiffness_scale", 1.0), 1.0, 10.0);
+      if (m.length_scale == 1.0 && m.passive_stiffness_scale == 1.0)
+        r.fail("length_scale", "a tight muscle needs length_scale < 1 or passive_stiffness_scale > 1");
+      break;
+    case ImpairmentType::weak_muscle:
+      m.muscles = selectors();
+      m.strength_scale = in_range(r, "strength_scale", r.number("strength_scale"), 0.01, 1.0);
+      break;
+    case ImpairmentType::nerve_root: {
+      m.root = r.choice("root", {"L1", "L2", "L3", "L4", "L5", "S1", "S2"});
+      m.activation_cap = in_range(r, "activation_cap", r.number("activation_cap"), 0.0, 1.0);
+      break;
+    }
+    case ImpairmentType::posture:
+      m.pelvic_tilt_rad = angle_or(r, "pelvic_tilt", 0.0);
+      m.lumbar_flexion_rad = angle_or(r, "lumbar_flexion", 0.0);
+      in_range(r, "pelvic_tilt_deg", m.pelvic_tilt_rad / kDegToRad, -30.0, 30.0);
+      in_range(r, "lumbar_flexion_deg", m.lumbar_flexion_rad / kDegToRad, -30.0, 30.0);
+      break;
+  }
+  r.finish();
+  return m;
+}
+
+SolverSpec read_solver(FieldReader r) {
+  SolverSpec s;
+  s.rate_hz = in_range(r, "rate_hz", r.number_or("rate_hz", s.rate_hz), 10.0, 2000.0);
+  s.exponent = r.integer_or("exponent", s.exponent);
+  if (s.exponent != 2 && s.exponent != 3) r.fail("exponent", fmt::format("expected 2 or 3, got {}", s.exponent));
+  s.filter_cutoff_hz = in_range(r, "filter_cutoff_hz", r.number_or("filter_cutoff_hz", s.filter_cutoff_hz), 0.5,
+                                0.4 * s.rate_hz);
+  s.reserve_optimal_force =
+      positive(r, "reserve_optimal_force", r.number_or("reserve_optimal_force", s.reserve_optimal_force));
+  s.reserve_threshold_Nm =
+      positive(r, "reserve_threshold_Nm", r.number_or("reserve_threshold_Nm", s.reserve_threshold_Nm));
+  r.finish();
+  return s;
+}
+
+OutputSpec read_output(FieldReader r, const std::string& name) {
+  OutputSpec o;
+  o.file = r.string_or("file", name + ".h5");
+  o.store = pick<StoreLevel>(r, "store", {{"full", StoreLevel::full}, {"summary", StoreLevel::summary}},
+                             StoreLevel::full);
+  o.compression = r.integer_or("compression", o.compression);
+  if (o.compression < 0 || o.compression > 9)
+    r.fail("compression", fmt::format("expected an integer from 0 to 9, got {}", o.compression));
+  o.float32 = r.boolean_or("float32", false);
+  r.finish();
+  return o;
+}
+
+YAML::Node empty_map() { return YAML::Node(YAML::NodeType::Map); }
+
+}  // namespace
+
+Override parse_override(const std::string& text) {
+  const auto eq = text.find('=');
+  if (eq == std::string::npos || eq == 0)
+    throw InputError(Location{"", 0, 0, "--set"}, fmt::format("expected FIELD=VALUE, got '{}'", text));
+  return Override{text.substr(0, eq), text.substr(eq + 1)};
+}
+
+void apply_override(YAML::Node& root, const Override& o, const std::string& file) {
+  std::vector<std::string> parts;
+  std::string part;
+  for (char c : o.path) {
+    if (c == '.') {
+      parts.push_back(part);
+      part.clear();
+    } else {
+      part += c;
+    }
+  }
+  parts.push_back(part);
+  YAML::Node value = load_yaml_string(o.value, "--set " + o.path);
+  // yaml-cpp nodes are handles: walk down with copies that alias the tree.
+  YAML::Node cur = root;
+  for (std::size_t i = 0; i < parts.size(); ++i) {
+    const std::string& key = parts[i];
+    if (key.empty()) throw InputError(Location{file, 0, 0, o.path}, "--set: empty field name in the dotted path");
+    const bool last = i + 1 == parts.size();
+    if (cur.IsSequence()) {
+      char* end = nullptr;
+      const long idx = std::strtol(key.c_str(), &end, 10);
+      if (*end != '\0' || idx < 0 || static_cast<std::size_t>(idx) >= cur.size())
+        throw InputError(Location{file, 0, 0, o.path},
+                         fmt::format("--set: '{}' is a list of {} items; expected an index from 0 to {}", key,
+                                     cur.size(), cur.size() == 0 ? 0 : cur.size() - 1));
+      if (last) {
+        cur[idx] = value;
+        return;
+      }
+      YAML::Node next = cur[idx];
+      cur.reset(next);
+      continue;
+    }
+    if (last) {
+      cur[key] = value;
+      return;
+    }
+    if (!cur[key] || cur[key].IsNull()) cur[key] = empty_map();
+    YAML::Node next = cur[key];
+    cur.reset(next);
+  }
+}
+
+ScenarioSpec parse_scenario(YAML::Node root, const std::string& path) {
+  ScenarioSpec s;
+  s.file = path;
+  YAML::Emitter emitter;
+  emitter << root;
+  s.text = emitter.c_str();
+  s.text += "\n";
+  FieldReader r(root, path, "");
+  s.name = r.string("name");
+  for (char c : s.name)
+    if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '-'))
+      r.fail("name", fmt::format("expected letters, digits, '_' or '-', got '{}'", s.name));
+  s.description = r.string_or("description", "");
+  s.model_file = resolve_relative(path, r.string("model"));
+  {
+    FieldReader sub = r.child("subject");
+    s.subject.height_m = in_range(sub, "height_m", sub.number("height_m"), 1.0, 2.3);
+    s.subject.mass_kg = in_range(sub, "mass_kg", sub.number("mass_kg"), 25.0, 250.0);
+    s.subject.sex = pick<Sex>(sub, "sex", {{"male", Sex::male}, {"female", Sex::female}});
+    sub.finish();
+  }
+  s.task = read_task(r.child("task"), path);
+  if (r.has("impairments")) {
+    int i = 0;
+    for (const YAML::Node& item : r.sequence("impairments")) {
+      s.impairments.push_back(read_impairment(r.element(item, fmt::format("impairments[{}]", i)), item, path));
+      ++i;
+    }
+  }
+  s.solver = r.has("solver") ? read_solver(r.child("solver")) : SolverSpec{};
+  s.output = r.has("output") ? read_output(r.child("output"), s.name) : OutputSpec{s.name + ".h5"};
+  r.finish();
+  return s;
+}
+
+ScenarioSpec load_scenario(const std::string& path, const std::vector<Override>& overrides) {
+  YAML::Node root = load_yaml_file(path);
+  if (!root.IsMap()) throw InputError(location_of(root, path, ""), "expected a mapping of scenario fields");
+  for (const Override& o : overrides) apply_override(root, o, path);
+  return parse_scenario(root, path);
+}
+
+}  // namespace dembones

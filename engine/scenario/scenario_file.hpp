@@ -1,0 +1,30 @@
+#pragma once
+// Reading scenario files (docs/scenarios.md). Every field is checked: unknown fields, wrong types and
+// values out of range are InputErrors naming the file, line, field and what was expected.
+#include <string>
+#include <vector>
+
+#include "scenario/scenario_spec.hpp"
+
+namespace dembones {
+
+// One "--set a.b.c=VALUE" override; VALUE is parsed as YAML (a number, a word, a list).
+struct Override {
+  std::string path;
+  std::string value;
+};
+
+// Parses "a.b.c=VALUE"; throws InputError naming the option when malformed.
+Override parse_override(const std::string& text);
+
+// Sets the field at the dotted path, creating mappings as needed. Sequence elements are addressed
+// by index ("impairments.0.strength_scale").
+void apply_override(YAML::Node& root, const Override& o, const std::string& file);
+
+// Loads and checks a scenario file, after applying the overrides in order.
+ScenarioSpec load_scenario(const std::string& path, const std::vector<Override>& overrides = {});
+
+// Parses scenario text; `path` locates relative files (model, motion file) and names errors.
+ScenarioSpec parse_scenario(YAML::Node root, const std::string& path);
+
+}  // namespace dembones

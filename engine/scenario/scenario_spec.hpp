@@ -1,0 +1,62 @@
+#pragma once
+// A scenario file as plain data (docs/scenarios.md): which model and subject, which task, which
+// impairments, how to solve and what to write. Parsed by scenario_file.cpp; SI units throughout
+// (fields ending in _deg in the file are converted to rad here).
+#include <Eigen/Core>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "scenario/model_spec.hpp"
+#include "scenario/task_spec.hpp"
+
+namespace dembones {
+
+enum class ImpairmentType { tight_muscle, weak_muscle, nerve_root, posture };
+
+struct ImpairmentSpec {
+  ImpairmentType type = ImpairmentType::weak_muscle;
+  std::vector<std::string> muscles;  // selectors: exact name, group tag or glob
+  // tight_muscle: lengths scaled by this (< 1 shortens), passive stiffness multiplier (>= 1)
+  double length_scale = 1.0;
+  double passive_stiffness_scale = 1.0;
+  double strength_scale = 1.0;       // weak_muscle: F0 multiplier in (0, 1]
+  std::string root;                  // nerve_root: e.g. "L4"
+  double activation_cap = 1.0;       // nerve_root: maximum activation in (0, 1]
+  double pelvic_tilt_rad = 0.0;      // posture: anterior pelvic tilt offset
+  double lumbar_flexion_rad = 0.0;   // posture: lumbar flexion offset (distributed by the rhythm)
+  Location where;                    // for messages about this impairment
+};
+
+struct SolverSpec {
+  double rate_hz = 100.0;
+  int exponent = 2;
+  double filter_cutoff_hz = 6.0;
+  double reserve_optimal_force = 1.0;  // N·m per unit reserve control: small = heavily penalised
+  double reserve_threshold_Nm = 1.0;   // a frame is flagged when a reserve exceeds this
+};
+
+enum class StoreLevel { summary, full };
+
+struct OutputSpec {
+  std::string file;  // resolved relative to the working directory
+  StoreLevel store = StoreLevel::full;
+  int compression = 4;
+  bool float32 = false;
+};
+
+struct ScenarioSpec {
+  std::string file;       // the scenario file as given
+  std::string text;       // the YAML text after overrides (stored in the output for provenance)
+  std::string name;
+  std::string description;
+  std::string model_file;  // resolved path
+  SubjectSpec subject;
+  TaskSpec task;
+  std::vector<ImpairmentSpec> impairments;
+  SolverSpec solver;
+  OutputSpec output;
+};
+
+}  // namespace dembones

@@ -1,0 +1,290 @@
+#include "scenario/task_generator.hpp"
+
+#include <fmt/format.h>
+
+#include <cmath>
+#include <functional>
+#include <limits>
+
+#include "common/error.hpp"
+#include "multibody/kinematics.hpp"
+
+namespace dembones {
+
+double minimum_jerk(double tau) {
+  tau = std::min(std::max(tau, 0.0), 1.0);
+  return tau * tau * tau * (10.0 + tau * (-15.0 + 6.0 * tau));
+}
+
+// Posture preferences, in the generator's clinical convention (positive = flexion / dorsiflexion).
+// They are modelling choices that express each technique's instruction, not measured quantities:
+// - stoop: "keep the knees straight": a strong pull of the knee toward 3° of flexion, hips and lumbar
+//   spine free (van Dieën et al. 1999 define stoop lifting by nearly extended knees).
+// - squat: "bend the knees, keep the back straight and the trunk upright": lumbar flexion and trunk
+//   inclination penalised, knees free; balance then sets how far the trunk must lean.
+// - semi_squat: halfway between the two: knees drawn toward 45° of flexion, back moderately upright.
+TechniquePreset technique_preset(Technique technique, const TaskSpec& task) {
+  constexpr double kDeg = 3.14159265358979323846 / 180.0;
+  switch (technique) {
+    case Technique::stoop: return {30.0, 3.0 * kDeg, 0.3, 0.3, 3.0, 0.0};
+    case Technique::squat: return {0.1, 0.0, 0.3, 4.0, 0.3, 3.0};
+    case Technique::semi_squat: return {3.0, 45.0 * kDeg, 0.3, 1.5, 1.0, 1.0};
+    case Technique::custom: {
+      auto w = [&](const char* k, double d) {
+        const auto it = task.technique_weights.find(k);
+        return it == task.technique_weights.end() ? d : it->second;
+      };
+      return {w("knee", 1.0), 0.0, w("hip", 0.3), w("lumbar", 1.0), 1.0, w("trunk_upright", 0.0)};
+    }
+  }
+  return {1.0, 0.0, 0.3, 1.0, 1.0, 0.0};
+}
+
+namespace {
+
+constexpr double kReachTolerance_m = 0.01;  // hands must be on the box within 1 cm
+// Pull of each frame toward the previous one (per rad): damps jumps where balance or a joint limit
+// engages, without letting the hands lag (their weight is 1000 per m).
+constexpr double kSmoothWeight = 5.0;
+
+struct Generator {
+  const Model& model;
+  const TaskRig& rig;
+  const TaskSpec& task;
+  std::string file;
+  PostureSolver solver;
+  VecX theta, prev;
+  GeneratedMotion out;
+  double support_lo, support_hi;
+
+  Generator(const Model& m, const TaskRig& r, const TaskSpec& t, std::string f)
+      : model(m), rig(r), task(t), file(std::move(f)), solver(m, r) {
+    theta = VecX::Zero(r.nvars());
+    prev = theta;
+    support_lo = std::min(r.heel_x, r.toe_x);
+    support_hi = std::max(r.heel_x, r.toe_x);
+  }
+
+  // Targets with the standing preferences: everything near neutral, arms hanging.
+  PostureTargets base_targets(const TechniquePreset& p) const {
+    PostureTargets t;
+    const int n = rig.nvars();
+    t.preferred = VecX::Zero(n);
+    t.weights = VecX::Constant(n, 0.5);
+    auto set = [&](int var, double w, double pref) {
+      if (var < 0) return;
+      t.weights(var) = w;
+      t.preferred(var) = pref;
+    };
+    set(rig.knee, p.knee_weight, p.knee_preferred);
+    set(rig.hip, p.hip_weight, 0.0);
+    set(rig.lumbar, p.lumbar_weight, 0.0);
+    set(rig.ankle, p.ankle_weight, 0.0);
+    set(rig.shoulder, 0.3, 0.0);
+    set(rig.elbow, 0.3, 0.0);
+    if (p.trunk_upright_weight > 0) {
+      t.trunk_inclination = 0.0;
+      t.trunk_weight = p.trunk_upright_weight;
+    }
+    // Keep the centre of mass over the middle half of the feet, a margin inside the base of support.
+    const double len = support_hi - support_lo;
+    t.com_lo = support_lo + 0.25 * len;
+    t.com_hi = support_hi - 0.25 * len;
+    return t;
+  }
+
+  Eigen::Vector2d world_point(const SagittalPoint& p) const {
+    // Positions are forward of the ankle joint centre and above the floor (world y = 0).
+    return {rig.ankle_W.x() + p.forward_m, p.height_m};
+  }
+
+  PostureResult solve(const PostureTargets& t, double smooth) {
+    PostureTargets tt = t;
+    tt.smooth_weight = smooth;
+    return solver.solve(tt, theta, prev);
+  }
+
+  // Moves the posture from where it is to the targets `to` in `steps` small steps (continuation), so
+  // large reaches do not end in a poor local minimum of the IK.
+  void move_hand_to(PostureTargets t, const Eigen::Vector2d& to, int steps) {
+    const Vec3 h = hand_position();
+    const Eigen::Vector2d from(h.x(), h.y());
+    for (int i = 1; i <= steps; ++i) {
+      t.hand = from + (to - from) * (double(i) / steps);
+      prev = theta;
+      solve(t, 0.0);
+    }
+  }
+
+  Vec3 hand_position() {
+    Data d(model);
+    VecX q;
+    rig.to_configuration(theta, q);
+    forward_kinematics(model, d, q);
+    return d.oMb[rig.hand_body].act(rig.hand_point_B);
+  }
+
+  void record(double time, const PostureResult& r, const PostureTargets& t) {
+    const int f = static_cast<int>(out.time.size());
+    out.time.conservativeResize(f + 1);
+    out.q.conservativeResize(f + 1, model.nq);
+    out.hand_target.conservativeResize(f + 1, 2);
+    out.com_x.conservativeResize(f + 1);
+    out.time(f) = time;
+    VecX q;
+    rig.to_configuration(theta, q);
+    out.q.row(f) = q.transpose();
+    const double nan = std::numeric_limits<double>::quiet_NaN();
+    out.hand_target.row(f) = t.hand ? t.hand->transpose() : Eigen::RowVector2d(nan, nan);
+    out.com_x(f) = r.com_x;
+    out.max_hand_error_m = std::max(out.max_hand_error_m, r.hand_error_m);
+    out.max_hip_error_m = std::max(out.max_hip_error_m, r.hip_error_m);
+    if (r.com_x < support_lo || r.com_x > support_hi) out.frames_outside_support.push_back(f);
+  }
+};
+
+int frame_count(double seconds, double rate_hz) { return static_cast<int>(std::lround(seconds * rate_hz)); }
+
+}  // namespace
+
+GeneratedMotion generate_task_motion(const Model& model, const TaskRig& rig, const TaskSpec& task, double rate_hz,
+                                     const std::string& scenario_file) {
+  if (model.nq != model.nv) throw InternalError("task generation needs a model without quaternion joints");
+  if (rig.hand_body < 0 || rig.trunk_body < 0) throw InternalError("task rig without hand or trunk");
+  Generator g(model, rig, task, scenario_file);
+  const double dt = 1.0 / rate_hz;
+  const int n_move = std::max(2, frame_count(task.duration_s, rate_hz) + 1);
+  const int n_pause = frame_count(task.pause_s, rate_hz);
+
+  // 1. Upright standing, the start of every generated task.
+  const TechniquePreset stand_preset = technique_preset(Technique::stoop, task);
+  PostureTargets stand = g.base_targets(stand_preset);
+  g.solve(stand, 0.0);
+  const VecX theta_stand = g.theta;
+
+  // 2. The task: a target path s ∈ [0, 1] → PostureTargets.
+  const bool has_box = task.type == TaskType::lift || task.type == TaskType::lower || task.type == TaskType::hold;
+  const TechniquePreset preset = has_box ? technique_preset(task.technique, task) : stand_preset;
+  PostureTargets base = g.base_targets(preset);
+  base.load_mass_kg = has_box ? task.box.mass_kg : 0.0;
+  Eigen::Vector2d from = Eigen::Vector2d::Zero(), to = Eigen::Vector2d::Zero();
+  const char* field = "task";
+  std::function<PostureTargets(double)> at;
+  switch (task.type) {
+    case TaskType::lift:
+    case TaskType::lower:
+    case TaskType::hold: {
+      const bool lower = task.type == TaskType::lower;
+      from = g.world_point(lower ? task.end : task.start);
+      to = g.world_point(lower ? task.start : task.end);
+      field = task.type == TaskType::hold ? "task.position" : (lower ? "task.end" : "task.start");
+      // The technique governs the low part of the task; as the box rises the posture relaxes into
+      // upright standing (a lift ends standing whatever the technique).
+      const PostureTargets upright = [&] {
+        // "Stand up": every joint drawn gently toward neutral and the trunk toward vertical.
+        PostureTargets u = g.base_targets(TechniquePreset{3.0, 0.0, 1.0, 1.0, 1.0, 1.0});
+        u.load_mass_kg = base.load_mass_kg;
+        return u;
+      }();
+      const bool low_first = task.type == TaskType::lift;
+      const bool fixed = task.type == TaskType::hold;
+      at = [&, from, to, upright, low_first, fixed](double s) {
+        // Share of the upright preferences; squared so the technique holds through the low part.
+        const double h = fixed ? 0.0 : (low_first ? s : 1.0 - s);
+        const double w = h * h;
+        PostureTargets t = base;
+        t.weights = (1.0 - w) * base.weights + w * upright.weights;
+        t.preferred = (1.0 - w) * base.preferred + w * upright.preferred;
+        t.trunk_inclination = 0.0;
+        t.trunk_weight = (1.0 - w) * base.trunk_weight + w * upright.trunk_weight;
+        t.hand = from + (to - from) * s;
+        return t;
+      };
+      g.move_hand_to(base, from, 40);
+      break;
+    }
+    case TaskType::stand:
+      at = [&](double) { return stand; };
+      break;
+    case TaskType::forward_bend: {
+      field = "task.trunk_flexion_deg";
+      const double start_incl = g.solver.evaluate(theta_stand).trunk_inclination;
+      at = [&, start_incl](double s) {
+        PostureTargets t = stand;
+        t.trunk_inclination = start_incl + (task.trunk_flexion_rad - start_incl) * s;
+        t.trunk_weight = 100.0;
+        // Arms hang under gravity: the shoulder flexes as far as the trunk leans.
+        if (rig.shoulder >= 0) t.preferred(rig.shoulder) = *t.trunk_inclination;
+        return t;
+      };
+      break;
+    }
+    case TaskType::sit_to_stand:
+    case TaskType::stand_to_sit: {
+      field = "task.chair_height_m";
+      const Vec3 hip_stand = [&] {
+        Data d(model);
+        VecX q;
+        rig.to_configuration(theta_stand, q);
+        forward_kinematics(model, d, q);
+        return d.oMb[rig.hip_body].act(rig.hip_point_B);
+      }();
+      const double seat = task.chair_height_m, up = hip_stand.y();
+      const bool rising = task.type == TaskType::sit_to_stand;
+      PostureTargets sts = g.base_targets(technique_preset(Technique::semi_squat, task));
+      at = [&, sts, seat, up, rising](double s) {
+        PostureTargets t = sts;
+        t.hip_height = rising ? seat + (up - seat) * s : up + (seat - up) * s;
+        return t;
+      };
+      // Continuation down to the seat-off posture.
+      if (rising)
+        for (int i = 1; i <= 40; ++i) {
+          PostureTargets t = sts;
+          t.hip_height = up + (seat - up) * (i / 40.0);
+          g.prev = g.theta;
+          g.solve(t, 0.0);
+        }
+      break;
+    }
+    case TaskType::motion_file:
+      throw InternalError("motion_file tasks are read, not generated");
+  }
+
+  // 3. Frames: pause, movement with the timing profile, pause.
+  auto profile = [&](int i) {
+    const double tau = double(i) / (n_move - 1);
+    return task.profile == TimingProfile::minimum_jerk ? minimum_jerk(tau) : tau;
+  };
+  double time = 0.0;
+  PostureTargets t0 = at(0.0);
+  g.prev = g.theta;
+  PostureResult r = g.solve(t0, 0.0);
+  for (int i = 0; i < n_pause; ++i, time += dt) g.record(time, r, t0);
+  for (int i = 0; i < n_move; ++i, time += dt) {
+    const PostureTargets t = at(profile(i));
+    g.prev = g.theta;
+    r = g.solve(t, kSmoothWeight);
+    g.record(time, r, t);
+  }
+  const PostureTargets t1 = at(1.0);
+  for (int i = 0; i < n_pause; ++i, time += dt) g.record(time, r, t1);
+
+  const Location where{scenario_file, 0, 0, field};
+  if (g.out.max_hand_error_m > kReachTolerance_m)
+    throw InputError(where, fmt::format("the hands cannot reach the box: they stay {:.1f} cm from the target "
+                                        "(the model's arms, joint ranges and balance allow no closer)",
+                                        100.0 * g.out.max_hand_error_m));
+  if (g.out.max_hip_error_m > kReachTolerance_m)
+    throw InputError(where, fmt::format("the hips cannot reach the chair height: {:.1f} cm away",
+                                        100.0 * g.out.max_hip_error_m));
+  if (!g.out.frames_outside_support.empty()) {
+    const int f = g.out.frames_outside_support.front();
+    throw InputError(where, fmt::format("balance cannot be kept: at t = {:.2f} s the centre of mass (with the load) "
+                                        "is at x = {:.3f} m, outside the feet [{:.3f}, {:.3f}] m",
+                                        g.out.time(f), g.out.com_x(f), g.support_lo, g.support_hi));
+  }
+  return std::move(g.out);
+}
+
+}  // namespace dembones
