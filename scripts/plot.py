@@ -252,15 +252,16 @@ class Panel:
     """One time-series axis: curves per run (colour) and per quantity (line style)."""
 
     def __init__(self, ax, title: str, ylabel: str):
-        self.ax, self.used_styles, self.missing = ax, {}, []
+        self.ax, self.used_styles, self.missing = ax, {}, {}
         ax.set_title(title, loc="left")
         ax.set_ylabel(ylabel)
         ax.set_xlabel("time (s)")
 
-    def curve(self, run_index: int, t, y, quantity: str = "", style_index: int = 0) -> None:
-        if y is None:
+    def curve(self, run_index: int, run: dh.Run, y, quantity: str = "", style_index: int = 0):
+        if y is None:  # said on the figure too, so a missing curve is not read as a zero
+            self.missing.setdefault(run.label, []).append(quantity)
             return
-        self.ax.plot(t, y, color=RUN_COLOURS[run_index % len(RUN_COLOURS)],
+        self.ax.plot(run.time, y, color=RUN_COLOURS[run_index % len(RUN_COLOURS)],
                      ls=STYLES[style_index % len(STYLES)])
         if quantity:
             self.used_styles[quantity] = STYLES[style_index % len(STYLES)]
@@ -272,6 +273,15 @@ class Panel:
         if not self.ax.lines and empty_message:
             self.ax.text(0.5, 0.5, empty_message, transform=self.ax.transAxes, ha="center",
                          va="center", color="#777777")
+        elif self.missing:
+            parts = [label + (f" ({qs[0]})" if len(qs) == 1 and qs[0] else
+                              f" ({len(qs)} curves)" if len(qs) > 1 else "")
+                     for label, qs in self.missing.items()]
+            text = "not in " + "; ".join(parts)
+            if len(text) > 40:
+                text = text[:39] + "…"
+            self.ax.set_title(text, loc="right", fontsize=8, color="#777777",
+                              fontweight="normal")
 
 
 def add_body_weight_axis(ax, runs: Sequence[dh.Run]) -> None:
@@ -310,19 +320,18 @@ def plot_runs(runs: Sequence[dh.Run], out: str, title: Optional[str], time_s: Op
     ang = Panel(axes[5], "Joint angles", "angle (deg)")
 
     for i, r in enumerate(runs):
-        t = r.time
-        comp.curve(i, t, r.load("L5_S1", "compression"))
-        shear.curve(i, t, r.load("L5_S1", "ap_shear"))
-        hip.curve(i, t, r.load("hip", "resultant"))
+        comp.curve(i, r, r.load("L5_S1", "compression"))
+        shear.curve(i, r, r.load("L5_S1", "ap_shear"))
+        hip.curve(i, r, r.load("hip", "resultant"))
         knee_site = "tibiofemoral" if "tibiofemoral" in r.sites() or "knee" not in r.sites() else "knee"
-        knee.curve(i, t, r.load(knee_site, "resultant"), "tibiofemoral", 0)
-        knee.curve(i, t, r.load("patellofemoral", "resultant"), "patellofemoral", 1)
+        knee.curve(i, r, r.load(knee_site, "resultant"), "tibiofemoral", 0)
+        knee.curve(i, r, r.load("patellofemoral", "resultant"), "patellofemoral", 1)
         for k, (name, tags) in enumerate(MUSCLE_PANEL):
             f = r.group_force(tags)
             if f is None:
                 r.note(f"{r.file_label}: no muscle tagged {' or '.join(tags)} in /muscles/groups, "
                        f"{name} skipped")
-            musc.curve(i, t, f, name, k)
+            musc.curve(i, r, f, name, k)
         hipq = first_coordinate(r, ("hip_flexion", "hip_flexion_r"))
         kneeq = first_coordinate(r, ("knee_angle", "knee_angle_r", "knee_flexion"))
         lum = lumbar_flexion(r)
@@ -330,7 +339,7 @@ def plot_runs(runs: Sequence[dh.Run], out: str, title: Optional[str], time_s: Op
                                        ("lumbar flexion", lum))):
             if q is None:
                 r.note(f"{r.file_label}: no {name} coordinate, its curve skipped")
-            ang.curve(i, t, None if q is None else np.degrees(q), name, k)
+            ang.curve(i, r, None if q is None else np.degrees(q), name, k)
 
     ylim_top = max(comp.ax.get_ylim()[1], dh.NIOSH_ACTION_LIMIT_N * 1.1) if comp.ax.lines else None
     if comp.ax.lines:
