@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """Plots one or more dembones runs: joint loads, muscle forces and joint angles over time, and a stick
-figure of the first run at its peak L5/S1 compression.
+figure of the first run (or --figure-run K) at its peak L5/S1 compression.
 
     scripts/plot.py RUN.h5 [RUN2.h5 …] -o FIG.png [--label NAME …] [--title TEXT] [--time T_S]
 
@@ -187,6 +187,21 @@ def _site_force(run: dh.Run, site: str, frame: int) -> Optional[np.ndarray]:
     return np.array([0.0 if shear is None else float(shear), float(comp), 0.0])
 
 
+def force_arrow(run: dh.Run, site: str, frame: int):
+    """The arrow drawn for a load site: (tail_xy, head_xy, magnitude_N), or None when the file
+    lacks the force or a place for it. The head is on the joint; the arrow is the force the upper
+    segment applies to the lower one (−F, F being the force on the upper segment in the site
+    frame), its length METRES_PER_BODY_WEIGHT per body weight (METRES_PER_KN per kN without one)."""
+    f_site = _site_force(run, site, frame)
+    pose = run.site_pose(site, frame)
+    if f_site is None or pose is None:
+        return None
+    joint, rot = pose
+    per_newton, _unit = _force_scale(run)
+    f_world = rot @ f_site
+    return joint[:2] + f_world[:2] * per_newton, joint[:2].copy(), float(np.linalg.norm(f_site))
+
+
 def _draw_force_arrows(ax, run: dh.Run, frame: int, sites: Sequence[str]) -> None:
     per_newton, unit = _force_scale(run)
     for site in sites:
@@ -196,21 +211,16 @@ def _draw_force_arrows(ax, run: dh.Run, frame: int, sites: Sequence[str]) -> Non
             else:
                 run.note(f"{run.file_label}: no /loads/{site}, its arrow is not drawn")
                 continue
-        f_site = _site_force(run, site, frame)
-        pose = run.site_pose(site, frame)
-        if f_site is None or pose is None:
+        arrow = force_arrow(run, site, frame)
+        if arrow is None:
             run.note(f"{run.file_label}: cannot place the {dh.SITE_TITLES.get(site, site)} arrow "
                      "(no force or no body pair for it)")
             continue
-        joint, rot = pose
-        f_world = rot @ f_site
-        # The upper segment pushes on the lower one with −F: draw that arrow ending at the joint.
-        tail = joint[:2] + f_world[:2] * per_newton
-        ax.annotate("", xy=joint[:2], xytext=tail, zorder=6,
+        tail, head, magnitude = arrow
+        ax.annotate("", xy=head, xytext=tail, zorder=6,
                     arrowprops=dict(arrowstyle="-|>,head_width=0.45,head_length=0.9", lw=3.2,
                                     color="#111111", shrinkA=0, shrinkB=0))
-        magnitude = np.linalg.norm(f_site)
-        value = magnitude * per_newton / (METRES_PER_BODY_WEIGHT if unit == "BW" else METRES_PER_KN)
+        value = magnitude / run.body_weight_N if unit == "BW" else magnitude / 1000.0
         bilateral = site in ("hip", "tibiofemoral", "patellofemoral", "knee")
         name = "knee" if site in ("tibiofemoral", "knee") else dh.SITE_TITLES.get(site, site)
         text = f"{name} {value:.1f} {unit}" + (" per side" if bilateral else "")
@@ -296,18 +306,18 @@ def add_body_weight_axis(ax, runs: Sequence[dh.Run]) -> None:
 
 
 def plot_runs(runs: Sequence[dh.Run], out: str, title: Optional[str], time_s: Optional[float],
-              dpi: int, size_in) -> None:
+              dpi: int, size_in, figure_run: int = 0) -> None:
     style_matplotlib()
     fig = plt.figure(figsize=size_in, constrained_layout=True)
     grid = fig.add_gridspec(3, 3, width_ratios=[1, 1, 1.15])
     axes = [fig.add_subplot(grid[r, c]) for r in range(3) for c in range(2)]
     stick_ax = fig.add_subplot(grid[:, 2])
 
-    first = runs[0]
+    shown = runs[figure_run]
     if time_s is not None:
-        frame, why = first.frame_at(time_s), "chosen instant"
+        frame, why = shown.frame_at(time_s), "chosen instant"
     else:
-        frame = first.peak_frame("L5_S1", "compression")
+        frame = shown.peak_frame("L5_S1", "compression")
         why = "peak L5/S1 compression"
         if frame is None:
             frame, why = 0, "first frame (no L5/S1 compression in the file)"
@@ -373,15 +383,15 @@ def plot_runs(runs: Sequence[dh.Run], out: str, title: Optional[str], time_s: Op
                     (musc, "no muscle forces in the files"), (ang, "no joint angles in the files")):
         p.finish(what)
         if p.ax.lines:
-            p.ax.axvline(first.time[frame], color="#777777", ls=":", lw=1.2, zorder=0)
+            p.ax.axvline(shown.time[frame], color="#777777", ls=":", lw=1.2, zorder=0)
         p.ax.set_xlim(min(r.time[0] for r in runs), max(r.time[-1] for r in runs))
 
-    limits = figure_limits(first)
-    mappable = draw_stick_figure(stick_ax, first, frame, limits=limits)
-    peak = first.load("L5_S1", "compression")
-    sub = f"{first.label}, t = {first.time[frame]:.2f} s ({why})"
+    limits = figure_limits(shown)
+    mappable = draw_stick_figure(stick_ax, shown, frame, limits=limits)
+    peak = shown.load("L5_S1", "compression")
+    sub = f"{shown.label}, t = {shown.time[frame]:.2f} s ({why})"
     if peak is not None and why.startswith("peak"):
-        bw = f", {peak[frame] / first.body_weight_N:.1f} BW" if first.body_weight_N else ""
+        bw = f", {peak[frame] / shown.body_weight_N:.1f} BW" if shown.body_weight_N else ""
         sub += f"\nL5/S1 compression {peak[frame]:.0f} N{bw}"
     stick_ax.set_title(sub, fontsize=11, loc="center")
     cbar = fig.colorbar(mappable, ax=stick_ax, orientation="horizontal", fraction=0.04, pad=0.02,
@@ -420,13 +430,18 @@ def main(argv=None) -> int:
     ap.add_argument("--title", help="figure title")
     ap.add_argument("--time", type=float, metavar="T_S",
                     help="draw the stick figure at this time [s] instead of the peak L5/S1 compression")
+    ap.add_argument("--figure-run", type=int, default=1, metavar="K",
+                    help="draw the stick figure of the K-th run (default 1, the first)")
     ap.add_argument("--dpi", type=int, default=150, help="resolution (default 150)")
     ap.add_argument("--size", type=float, nargs=2, default=(16.0, 9.0), metavar=("W_IN", "H_IN"),
                     help="figure size in inches (default 16 9, a 16:9 slide)")
     args = ap.parse_args(argv)
+    if not 1 <= args.figure_run <= len(args.runs):
+        ap.error(f"--figure-run must be between 1 and {len(args.runs)}")
     runs = dh.open_runs(args.runs, args.label)
     try:
-        plot_runs(runs, args.output, args.title, args.time, args.dpi, tuple(args.size))
+        plot_runs(runs, args.output, args.title, args.time, args.dpi, tuple(args.size),
+                  args.figure_run - 1)
     finally:
         report_notes(runs, "plot.py")
         for r in runs:

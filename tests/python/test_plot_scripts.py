@@ -26,6 +26,7 @@ sys.path.insert(0, SCRIPTS)
 
 import dembones_h5 as dh  # noqa: E402
 import make_synthetic_run as synth  # noqa: E402
+import plot as plotting  # noqa: E402
 
 PYTHON = "/usr/bin/python3" if os.path.exists("/usr/bin/python3") else sys.executable
 
@@ -175,6 +176,31 @@ class ReaderTests(SyntheticFiles):
         finally:
             run.close()
 
+    def test_force_arrow_presses_on_the_joint_along_the_disc_normal(self):
+        """The L5/S1 arrow ends on the L5 origin and points from above into the disc (the force of
+        the upper body on the lower one), scaled 5 cm per body weight."""
+        run = dh.Run(self.stoop)
+        try:
+            names = run.body_names()
+            l5 = names.index("L5")
+            for frame in (run.peak_frame(), run.n_frames - 1):
+                tail, head, magnitude = plotting.force_arrow(run, "L5_S1", frame)
+                np.testing.assert_allclose(head, run.body_positions()[frame, l5, :2])
+                normal = run.body_rotations(frame)[l5][:2, 1]  # the disc normal, pointing up
+                along = (tail - head) @ normal
+                comp = run.load("L5_S1", "compression")[frame]
+                self.assertGreater(comp, 0.0)
+                # the arrow's component along the normal is the compression, to scale
+                self.assertAlmostEqual(along, comp / run.body_weight_N
+                                       * plotting.METRES_PER_BODY_WEIGHT, places=9)
+                self.assertAlmostEqual(np.linalg.norm(tail - head), magnitude / run.body_weight_N
+                                       * plotting.METRES_PER_BODY_WEIGHT, places=9)
+            # upright at the end: the arrow comes down from above
+            self.assertGreater(tail[1], head[1])
+            self.assertIsNone(plotting.force_arrow(run, "no_site", 0))
+        finally:
+            run.close()
+
     def test_missing_optional_dataset_is_a_note_not_an_error(self):
         run = dh.Run(self.stoop)
         try:
@@ -244,6 +270,14 @@ class PlotScriptTests(SyntheticFiles):
         self.assertEqual(r.returncode, 0, r.stderr)
         with open(pdf, "rb") as f:
             self.assertEqual(f.read(5), b"%PDF-")
+
+    def test_figure_of_the_second_run(self):
+        png = self.out("second.png")
+        r = run_script("plot.py", self.stoop, self.squat, "-o", png, "--figure-run", "2")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        r = run_script("plot.py", self.stoop, self.squat, "-o", png, "--figure-run", "3")
+        self.assertEqual(r.returncode, 2)
+        self.assertIn("--figure-run", r.stderr)
 
     def test_plot_a_run_of_a_sweep(self):
         png = self.out("sweep_run.png")
