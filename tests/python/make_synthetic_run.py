@@ -448,10 +448,23 @@ def write_run(group, sim, technique: str, box_mass_kg: float, root_attrs: bool =
     mb = group.create_group("model/bodies")
     _strings(mb, "names", [x[0] for x in BODIES], "body names")
     _ds(mb, "mass", sim["masses"], "kg", "body mass")
-    _ds(mb, "com", np.array([[x[3][0], x[3][1], 0.0] for x in BODIES]), "m", "centre of mass, body frame")
+    com = np.array([[x[3][0], x[3][1], 0.0] for x in BODIES])
+    _ds(mb, "com", com, "m", "centre of mass, body frame")
+    # a slender-rod inertia about the COM, segment length ≈ twice the COM distance (illustrative;
+    # the synthetic loads neglect rotational inertia anyway)
+    length = 2.0 * np.linalg.norm(com, axis=1)
+    rod = sim["masses"] * length**2 / 12.0
+    inertia = np.zeros((len(BODIES), 3, 3))
+    inertia[:, 0, 0] = inertia[:, 2, 2] = rod  # about the transverse axes
+    inertia[:, 1, 1] = 0.05 * rod  # about the long (y) axis, small
+    _ds(mb, "inertia", inertia, "kg*m^2", "inertia about the COM, body frame")
     mm = group.create_group("model/muscles")
     _strings(mm, "names", [x[0] for x in MUSCLES], "muscle names")
     _ds(mm, "max_isometric_force", sim["f0"], "N", "maximum isometric force F0")
+    l_mt = sim["mt_length"][-1]  # upright
+    _ds(mm, "optimal_fiber_length", 0.55 * l_mt, "m", "optimal fibre length")
+    _ds(mm, "tendon_slack_length", 0.40 * l_mt, "m", "tendon slack length")
+    _ds(mm, "pennation_angle", np.zeros(len(MUSCLES)), "rad", "pennation at optimal fibre length")
     return rows
 
 
