@@ -37,6 +37,7 @@ ACTIVATION_CMAP = mcolors.LinearSegmentedColormap.from_list(
     "activation", plt.get_cmap("plasma")(np.linspace(0.0, 0.85, 256)))
 METRES_PER_BODY_WEIGHT = 0.05  # force arrows on the stick figure
 METRES_PER_KN = 0.07  # when the file has no body weight
+GROUND_BAND_M = 0.06  # the grey floor under the stick figure
 
 # Muscle groups in the muscle panel: title and the /muscles/groups tags that belong to it.
 MUSCLE_PANEL = [("psoas", ("psoas",)), ("glutes", ("glutes",)), ("core", ("core", "abdominals")),
@@ -74,7 +75,8 @@ def figure_limits(run: dh.Run, frames: Optional[np.ndarray] = None, margin_m: fl
     # room for the head and hands drawn beyond the last body origins, and for the arrows
     lo = lo - np.array([margin_m + 0.15, 0.0])
     hi = hi + np.array([margin_m, margin_m + 0.15])
-    lo[1] = min(lo[1], 0.0) - 0.06
+    # the floor is y = 0, or lower when the model's origins go below it
+    lo[1] = min(lo[1], 0.0) - GROUND_BAND_M
     return lo[0], hi[0], lo[1], hi[1]
 
 
@@ -101,12 +103,14 @@ def draw_stick_figure(ax, run: dh.Run, frame: int, sites: Sequence[str] = ("L5_S
     ax.set_ylabel("height (m)")
     ax.grid(False)
 
-    ground = 0.0 if limits is None else max(limits[2], min(0.0, limits[3]))
+    if limits is None:
+        limits = figure_limits(run, np.array([frame]))
+        ax.set_xlim(limits[0], limits[1])
+        ax.set_ylim(limits[2], limits[3])
+    ground = limits[2] + GROUND_BAND_M
     ax.axhline(ground, color="#555555", lw=1.5, zorder=0)
-    if limits is not None:
-        ax.add_patch(patches.Rectangle((limits[0], limits[2]), limits[1] - limits[0],
-                                       ground - limits[2], facecolor="#eeeeee", edgecolor="none",
-                                       zorder=0))
+    ax.add_patch(patches.Rectangle((limits[0], limits[2]), limits[1] - limits[0],
+                                   GROUND_BAND_M, facecolor="#eeeeee", edgecolor="none", zorder=0))
 
     pos = run.body_positions(np.s_[frame])
     names = run.body_names()
