@@ -1,0 +1,96 @@
+// The per-frame algorithms never allocate (after Pinocchio's and Drake's malloc-limit tests). The
+// test binary interposes malloc/calloc/realloc (counting only while a guard is armed, delegating to
+// glibc); under AddressSanitizer, which owns the allocator, the check is skipped with a message.
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <cstddef>
+
+#include "multibody/aba.hpp"
+#include "multibody/configuration.hpp"
+#include "multibody/crba.hpp"
+#include "multibody/energy.hpp"
+#include "multibody/jacobian.hpp"
+#include "multibody/kinematics.hpp"
+#include "multibody/rnea.hpp"
+#include "multibody/sample_models.hpp"
+#include "test_util.hpp"
+
+#if defined(__SANITIZE_ADDRESS__)
+#define DEMBONES_COUNT_MALLOC 0
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define DEMBONES_COUNT_MALLOC 0
+#endif
+#endif
+#ifndef DEMBONES_COUNT_MALLOC
+#define DEMBONES_COUNT_MALLOC 1
+#endif
+
+#if DEMBONES_COUNT_MALLOC
+namespace {
+std::atomic<bool> g_counting{false};
+std::atomic<long> g_allocations{0};
+}  // namespace
+extern "C" {
+void* __libc_malloc(std::size_t);
+void* __libc_calloc(std::size_t, std::size_t);
+void* __libc_realloc(void*, std::size_t);
+void* malloc(std::size_t n) {
+  if (g_counting.load(std::memory_order_relaxed)) g_allocations.fetch_add(1, std::memory_order_relaxed);
+  return __libc_malloc(n);
+}
+void* calloc(std::size_t n, std::size_t size) {
+  if (g_counting.load(std::memory_order_relaxed)) g_allocations.fetch_add(1, std::memory_order_relaxed);
+  return __libc_calloc(n, size);
+}
+void* realloc(void* p, std::size_t n) {
+  if (g_counting.load(std::memory_order_relaxed)) g_allocations.fetch_add(1, std::memory_order_relaxed);
+  return __libc_realloc(p, n);
+}
+}
+#endif
+
+namespace dembones {
+namespace {
+
+TEST(NoAllocation, HotLoopAlgorithms) {
+#if DEMBONES_COUNT_MALLOC
+  // Every joint type: a random tree with custom joints plus the human-like tree.
+  for (const Model& model : {samples::random_tree(4, 10, true), samples::random_tree(9, 12, false), samples::human20()}) {
+    Data data(model);
+    const VecX q = random_configuration(model, 1);
+    const VecX v = test::random_vector(model.nv, 2);
+    const VecX a = test::random_vector(model.nv, 3);
+    const std::vector<Force> f_ext(static_cast<std::size_t>(model.nbodies), Force{Vec3(1, 2, 3), Vec3(-1, 0.5, 2)});
+    VecX tau = VecX::Zero(model.nv);
+    // Sanity check that the counter sees allocations at all.
+    g_counting = true;
+    VecX* probe = new VecX(VecX::Zero(17));
+    g_counting = false;
+    delete probe;
+    ASSERT_GT(g_allocations.exchange(0), 0) << "malloc interposition is not active";
+    g_counting = true;
+    forward_kinematics(model, data, q, v, a);
+    rnea(model, data, q, v, a);
+    rnea(model, data, q, v, a, f_ext);
+    nonlinear_effects(model, data, q, v);
+    crba(model, data, q);
+    aba(model, data, q, v, tau);
+    aba(model, data, q, v, tau, f_ext);
+    compute_joint_jacobians(model, data, q);
+    add_point_force(model, data, model.nbodies - 1, Vec3(0.1, 0.2, 0.3), Vec3(1, 0, 0), tau);
+    compute_jdot_qdot(model, data, q, v);
+    center_of_mass_jacobian(model, data, q);
+    kinetic_energy(model, data, q, v);
+    potential_energy(model, data, q);
+    g_counting = false;
+    EXPECT_EQ(g_allocations.exchange(0), 0) << "an algorithm allocated";
+  }
+#else
+  GTEST_SKIP() << "malloc counting is disabled under AddressSanitizer";
+#endif
+}
+
+}  // namespace
+}  // namespace dembones
