@@ -169,6 +169,28 @@ MuscleSet make_muscle_set(const Model& model, const std::vector<MuscleSpec>& spe
     set.max_nodes = std::max(set.max_nodes, n_points + 2 * static_cast<int>(spec.wraps.size()));
     ++set.nmuscles;
   }
+  // Arrays of the Hill constants for the vectorized force stage.
+  const int m = set.nmuscles;
+  auto& h = set.hill;
+  for (VecX* a : {&h.max_isometric_force_N, &h.inv_optimal_fiber_length_per_m, &h.tendon_slack_length_m,
+                  &h.fiber_width_m, &h.min_fiber_along_tendon_m, &h.inv_max_fiber_velocity_s_per_m,
+                  &h.fiber_damping, &h.passive_shape_over_strain, &h.passive_offset, &h.passive_inv_denom}) {
+    a->resize(m);
+  }
+  for (int i = 0; i < m; ++i) {
+    const HillParams& p = set.params[i];
+    const HillConstants& c = set.constants[i];
+    h.max_isometric_force_N[i] = p.max_isometric_force_N;
+    h.inv_optimal_fiber_length_per_m[i] = 1.0 / p.optimal_fiber_length_m;
+    h.tendon_slack_length_m[i] = p.tendon_slack_length_m;
+    h.fiber_width_m[i] = c.fiber_width_m;
+    h.min_fiber_along_tendon_m[i] = c.min_fiber_along_tendon_m;
+    h.inv_max_fiber_velocity_s_per_m[i] = 1.0 / c.max_fiber_velocity_m_per_s;
+    h.fiber_damping[i] = p.fiber_damping;
+    h.passive_shape_over_strain[i] = c.passive.shape_over_strain;
+    h.passive_offset[i] = c.passive.offset;
+    h.passive_inv_denom[i] = c.passive.inv_denom;
+  }
   return set;
 }
 
@@ -185,6 +207,10 @@ MuscleData::MuscleData(const Model& model, const MuscleSet& set)
       pennation(VecX::Zero(set.nmuscles)),
       active_force_capacity(VecX::Zero(set.nmuscles)),
       passive_force(VecX::Zero(set.nmuscles)),
+      cos_pennation(VecX::Zero(set.nmuscles)),
+      work_a(VecX::Zero(set.nmuscles)),
+      work_b(VecX::Zero(set.nmuscles)),
+      work_c(VecX::Zero(set.nmuscles)),
       node_p_W(set.max_nodes, Vec3::Zero()),
       node_slot(set.max_nodes, -1),
       node_body(set.max_nodes, 0),
@@ -326,18 +352,44 @@ void compute_muscle_geometry(const Model& model, const Data& data, const MuscleS
 }
 
 void compute_muscle_forces_rigid(const MuscleSet& set, MuscleData& md) {
-  md.clamped_fiber_count = 0;
-  for (int i = 0; i < set.nmuscles; ++i) {
-    const RigidTendonState s =
-        compute_rigid_tendon_state(set.params[i], set.constants[i], md.length[i], md.velocity[i]);
-    md.fiber_length[i] = s.fiber_length_m;
-    md.normalized_fiber_length[i] = s.normalized_fiber_length;
-    md.normalized_fiber_velocity[i] = s.normalized_fiber_velocity;
-    md.pennation[i] = s.pennation_rad;
-    md.active_force_capacity[i] = md.force_scale[i] * s.active_force_capacity_N;
-    md.passive_force[i] = s.passive_force_N;
-    if (s.clamped) ++md.clamped_fiber_count;
+  // The rigid-tendon state of compute_rigid_tendon_state (hill_muscle.hpp) for all muscles at once,
+  // written as Eigen array expressions so exp/log/sqrt run on SIMD packets; every expression is
+  // evaluated into a preallocated array (no temporaries, no allocation).
+  const auto& h = set.hill;
+  auto x = md.work_a.array();  // fibre along the tendon, m
+  x = (md.length.array() - h.tendon_slack_length_m.array()).max(h.min_fiber_along_tendon_m.array());
+  md.clamped_fiber_count =
+      static_cast<int>((md.length.array() - h.tendon_slack_length_m.array() < h.min_fiber_along_tendon_m.array()).count());
+  auto l_m = md.fiber_length.array();
+  l_m = (x.square() + h.fiber_width_m.array().square()).sqrt();
+  auto cos_a = md.cos_pennation.array();
+  cos_a = x / l_m;
+  md.pennation.array() = (h.fiber_width_m.array() / x).atan();
+  auto l_n = md.normalized_fiber_length.array();
+  l_n = l_m * h.inv_optimal_fiber_length_per_m.array();
+  // v_M = v_MT cos(alpha); zero for a clamped fibre (it no longer follows the path).
+  auto v_n = md.normalized_fiber_velocity.array();
+  v_n = (md.length.array() - h.tendon_slack_length_m.array() < h.min_fiber_along_tendon_m.array())
+            .select(0.0, md.velocity.array() * cos_a * h.inv_max_fiber_velocity_s_per_m.array());
+  // f_L: the three Gaussian terms of curves::active_force_length.
+  auto f_l = md.work_b.array();
+  f_l.setZero();
+  for (const auto& t : curves::kActiveForceLength) {
+    f_l += t.b1 * (-0.5 * ((l_n - t.b2) / (t.b3 + t.b4 * l_n)).square()).exp();
   }
+  // f_V = d1 asinh(w) + d4, asinh(w) = sign(w) log(|w| + sqrt(w^2 + 1)) (curves::force_velocity).
+  auto w = md.work_c.array();
+  w = curves::kFvD2 * v_n + curves::kFvD3;
+  w = w.sign() * (w.abs() + (w.square() + 1.0).sqrt()).log();
+  // work_c now holds asinh(w).
+  md.active_force_capacity.array() = md.force_scale.array() * h.max_isometric_force_N.array() * cos_a * f_l *
+                                     (curves::kFvD1 * w + curves::kFvD4);
+  // f_PE = (exp(kPE (l~ - 1)/e0) - offset) / denom (curves::PassiveForceLengthCurve).
+  md.passive_force.array() =
+      h.max_isometric_force_N.array() * cos_a *
+      (((h.passive_shape_over_strain.array() * (l_n - 1.0)).exp() - h.passive_offset.array()) *
+           h.passive_inv_denom.array() +
+       h.fiber_damping.array() * v_n);
 }
 
 void apply_muscle_forces(const Model& model, const Data& /*data*/, const MuscleSet& set,

@@ -53,6 +53,13 @@ struct MuscleSet {
   std::vector<int> common_ancestor;                     // (m)
   int max_nodes = 0;  // longest path: points + 2 tangent points per wrap
 
+  // Hill constants as arrays (m), for the vectorized force stage (compute_muscle_forces_rigid).
+  struct HillArrays {
+    VecX max_isometric_force_N, inv_optimal_fiber_length_per_m, tendon_slack_length_m, fiber_width_m,
+        min_fiber_along_tendon_m, inv_max_fiber_velocity_s_per_m, fiber_damping, passive_shape_over_strain,
+        passive_offset, passive_inv_denom;
+  } hill;
+
   int find_muscle(std::string_view name) const;  // -1 when missing
 };
 
@@ -83,6 +90,8 @@ struct MuscleData {
   VecX active_force_capacity;      // (m) N per unit activation, along the tendon (scaled by force_scale)
   VecX passive_force;              // (m) N along the tendon
   int clamped_fiber_count = 0;     // muscles whose path was too short this frame (fibre at max pennation)
+  VecX cos_pennation;              // (m)
+  VecX work_a, work_b, work_c;     // (m) scratch of the vectorized force stage
 
   // ---- scratch for one path ----
   std::vector<Vec3> node_p_W;      // (max_nodes) path nodes, world

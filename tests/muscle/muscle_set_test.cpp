@@ -115,17 +115,26 @@ TEST_F(MuscleSetTest, RigidForcesMatchSingleMuscleFunctions) {
   compute_joint_jacobians(model, data, q);
   compute_muscle_geometry(model, data, set, q, md);
   md.force_scale[5] = 0.4;  // a weakened muscle
+  md.length[7] = 0.5 * set.params[7].tendon_slack_length_m;  // a path too short: clamped fibre
   compute_muscle_forces_rigid(set, md);
+  int clamped = 0;
   for (int i = 0; i < set.nmuscles; ++i) {
     const RigidTendonState s = compute_rigid_tendon_state(set.params[i], set.constants[i], md.length[i], md.velocity[i]);
-    EXPECT_EQ(md.fiber_length[i], s.fiber_length_m);
-    EXPECT_EQ(md.normalized_fiber_velocity[i], s.normalized_fiber_velocity);
-    EXPECT_EQ(md.pennation[i], s.pennation_rad);
-    EXPECT_EQ(md.passive_force[i], s.passive_force_N);
-    EXPECT_DOUBLE_EQ(md.active_force_capacity[i], (i == 5 ? 0.4 : 1.0) * s.active_force_capacity_N);
+    clamped += s.clamped ? 1 : 0;
+    // The vectorized stage (Eigen's SIMD exp/log) agrees with the scalar reference to round-off.
+    EXPECT_NEAR(md.fiber_length[i], s.fiber_length_m, 1e-15);
+    EXPECT_NEAR(md.normalized_fiber_length[i], s.normalized_fiber_length, 1e-14);
+    EXPECT_NEAR(md.normalized_fiber_velocity[i], s.normalized_fiber_velocity, 1e-14);
+    EXPECT_NEAR(md.pennation[i], s.pennation_rad, 1e-14);
+    EXPECT_NEAR(md.cos_pennation[i], s.cos_pennation, 1e-15);
+    EXPECT_NEAR(md.passive_force[i], s.passive_force_N, 1e-12 * (1.0 + std::abs(s.passive_force_N)));
+    EXPECT_NEAR(md.active_force_capacity[i], (i == 5 ? 0.4 : 1.0) * s.active_force_capacity_N,
+                1e-12 * set.params[i].max_isometric_force_N);
     EXPECT_GE(md.active_force_capacity[i], 0.0);
     EXPECT_TRUE(std::isfinite(md.passive_force[i]));
   }
+  EXPECT_GE(clamped, 1);
+  EXPECT_EQ(md.clamped_fiber_count, clamped);
 }
 
 TEST_F(MuscleSetTest, AppliedMuscleWrenchesReproduceMomentArmTimesTension) {
