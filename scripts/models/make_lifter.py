@@ -246,10 +246,11 @@ def main():
     radius_u = raj.offset("radioulnar_r", "ulna_r_offset")
     wrist_r = raj.offset("radius_hand_r", "radius_r_offset")
     wrist_u = add(radius_u, wrist_r)
-    patella_f = add(knee_f, [0.0524, -0.0108, 0.00275])  # patellofemoral spline values at knee angle 0
-    # Patella points re-expressed in the tibia frame at full extension (the patella rides with the
-    # tibia in this sagittal model; the quadriceps wrap over the femoral condyle cylinder).
-    pat_to_tib = add(sub(patella_f, knee_f), knee_t)
+    # Patella origin in the femur at full extension (Rajagopal patellofemoral splines at knee angle 0).
+    # The patella is fixed in the femur in this sagittal model, so the quadriceps act on the tibia
+    # through the patellar-ligament segment (patella -> tibial tuberosity), which wraps over the
+    # femoral condyle cylinder in flexion.
+    patella_f = add(knee_f, [0.0524, -0.0108, 0.00275])
 
     k = {
         "thigh": M["thigh"][5] / norm(knee_f),
@@ -480,13 +481,13 @@ def main():
     # ------------------------------------------------------------ wraps
     raj_wraps = raj.wraps()
     body_map = {"pelvis": "pelvis", "femur_r": "femur", "tibia_r": "tibia", "calcn_r": "foot",
-                "patella_r": "tibia"}
+                "patella_r": "femur"}
     used_wraps = {}
 
     def map_point(body, p):
         b = body_map[body]
         if body == "patella_r":
-            p = add(p, pat_to_tib)
+            p = add(p, patella_f)
         return b, mul(p, kb(b))
 
     leg_muscles = [  # Rajagopal name, model name, groups, nerve roots
@@ -541,7 +542,7 @@ def main():
         f = sum(kb(b) for b, _ in pts) / len(pts)
         wraps = [use_wrap(x) for x in mu["wraps"]]
         emit_muscle(name, mu["F0"], mu["lopt"] * f, mu["lts"] * f, mu["penn"], pts, wraps, groups, roots,
-                    f"{RAJ} muscle {raj_name} (F0, fibre, tendon, pennation, path, wraps; patella points re-expressed in the tibia at full extension; lengths x{f:.4f}, the mean scale of the path's segments); nerve roots: {ROOTS}")
+                    f"{RAJ} muscle {raj_name} (F0, fibre, tendon, pennation, path, wraps; patella points re-expressed in the femur at full extension; lengths x{f:.4f}, the mean scale of the path's segments); nerve roots: {ROOTS}")
 
     # Psoas: Christophy fascicles from each lumbar level to the pelvic brim, then Rajagopal's femoral
     # insertion over the brim cylinder. The added brim-to-trochanter length goes to the tendon (the
@@ -562,14 +563,14 @@ def main():
 
     families = {
         "psoas": ("psoas_major", ["hip_flexors", "iliopsoas", "psoas", "lumbar"], ["L1", "L2", "L3"]),
-        "iliocostalis": ("iliocostalis_lumborum", ["back_extensors", "erector_spinae"], ["dorsal_rami_L1_L5"]),
-        "longissimus_thoracis_pars_thoracis": ("longissimus_thoracis_pars_thoracis", ["back_extensors", "erector_spinae"], ["dorsal_rami_T1_L5"]),
-        "longissimus_thoracis_pars_lumborum": ("longissimus_thoracis_pars_lumborum", ["back_extensors", "erector_spinae"], ["dorsal_rami_L1_L5"]),
-        "multifidus": ("multifidus", ["back_extensors", "multifidus", "core"], ["dorsal_rami_L1_L5"]),
-        "quadratus_lumborum": ("quadratus_lumborum", ["lateral_flexors", "core"], ["T12", "L1", "L2", "L3", "L4"]),
-        "rectus_abdominis": ("rectus_abdominis", ["abdominals", "trunk_flexors", "core"], ["T7", "T8", "T9", "T10", "T11", "T12"]),
-        "external_oblique": ("external_oblique", ["abdominals", "trunk_flexors", "core"], ["T7", "T8", "T9", "T10", "T11", "T12"]),
-        "internal_oblique": ("internal_oblique", ["abdominals", "trunk_flexors", "core"], ["T7", "T8", "T9", "T10", "T11", "T12", "L1"]),
+        "iliocostalis": ("iliocostalis_lumborum", ["back_extensors", "erector_spinae"], ["L1-L5"]),
+        "longissimus_thoracis_pars_thoracis": ("longissimus_thoracis_pars_thoracis", ["back_extensors", "erector_spinae"], ["T1-L5"]),
+        "longissimus_thoracis_pars_lumborum": ("longissimus_thoracis_pars_lumborum", ["back_extensors", "erector_spinae"], ["L1-L5"]),
+        "multifidus": ("multifidus", ["back_extensors", "multifidus", "core"], ["L1-L5"]),
+        "quadratus_lumborum": ("quadratus_lumborum", ["lateral_flexors", "core"], ["T12-L4"]),
+        "rectus_abdominis": ("rectus_abdominis", ["abdominals", "trunk_flexors", "core"], ["T7-T12"]),
+        "external_oblique": ("external_oblique", ["abdominals", "trunk_flexors", "core"], ["T7-T12"]),
+        "internal_oblique": ("internal_oblique", ["abdominals", "trunk_flexors", "core"], ["T7-L1"]),
     }
     skipped = []
     for row in chr_rows:

@@ -1,0 +1,317 @@
+#include "scenario/model_builder.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cmath>
+#include <deque>
+#include <map>
+
+#include "scenario/model_pose.hpp"
+
+namespace dembones {
+namespace {
+
+namespace ms = mspec;
+
+Location where_of(const ModelSpec& spec, const std::string& field) {
+  for (const auto& p : spec.parameters)
+    if (p.field.rfind(field, 0) == 0) return Location{spec.file, p.where.line, 0, field};
+  return Location{spec.file, 0, 0, field};
+}
+
+SE3 frame(const Eigen::Vector3d& p, const Eigen::Vector3d& angles) {
+  return SE3(rotation_xyz(angles), p);
+}
+
+CoordinateFunction to_engine(const ms::FunctionSpec& f) {
+  switch (f.kind) {
+    case ms::FunctionSpec::Kind::constant: return CoordinateFunction::Constant(f.constant);
+    case ms::FunctionSpec::Kind::linear: return CoordinateFunction::Linear(f.slope, f.intercept);
+    case ms::FunctionSpec::Kind::spline: return CoordinateFunction::Spline(f.x, f.y);
+  }
+  return CoordinateFunction::Constant(0);
+}
+
+// Knots for resampling an inverted custom joint: the spline knots of its functions, else a grid over
+// the coordinate range (41 points, 2.5 % of the range apart).
+std::vector<double> resample_knots(const ms::JointSpec& j) {
+  std::vector<double> x;
+  for (const auto* f : {&j.rotation, &j.translation[0], &j.translation[1], &j.translation[2]})
+    if (f->kind == ms::FunctionSpec::Kind::spline) x.insert(x.end(), f->x.begin(), f->x.end());
+  const auto& c = j.coordinates[0];
+  for (int i = 0; i <= 40; ++i) x.push_back(c.range_min + (c.range_max - c.range_min) * i / 40.0);
+  std::sort(x.begin(), x.end());
+  std::vector<double> out;
+  for (double v : x)
+    if (out.empty() || v - out.back() > 1e-9) out.push_back(v);
+  return out;
+}
+
+// Engine joint for spec joint `j`; `reversed` when the tree runs from j.child to j.parent.
+Joint engine_joint(const ModelSpec& spec, const ms::JointSpec& j, bool reversed) {
+  const double s = reversed ? -1.0 : 1.0;
+  switch (j.type) {
+    case ms::JointType::fixed: return Joint::fixed();
+    case ms::JointType::revolute: return Joint::revolute(s * j.axis);
+    case ms::JointType::prismatic: return Joint::prismatic(s * j.axis);
+    case ms::JointType::custom: {
+      CustomJointFunctions f;
+      f.rotation_axis = j.axis;
+      if (!reversed) {
+        f.rotation = to_engine(j.rotation);
+        f.translation_x = to_engine(j.translation[0]);
+        f.translation_y = to_engine(j.translation[1]);
+        f.translation_z = to_engine(j.translation[2]);
+        return Joint::custom_joint(f);
+      }
+      // Inverse motion [R(theta), t]^-1 = [R(-theta), -R(theta)^T t]: rotation negated exactly,
+      // translation resampled.
+      f.rotation = j.rotation.kind == ms::FunctionSpec::Kind::spline
+                       ? CoordinateFunction::Spline(j.rotation.x, [&] {
+                           std::vector<double> y = j.rotation.y;
+                           for (double& v : y) v = -v;
+                           return y;
+                         }())
+                       : (j.rotation.kind == ms::FunctionSpec::Kind::linear
+                              ? CoordinateFunction::Linear(-j.rotation.slope, -j.rotation.intercept)
+                              : CoordinateFunction::Constant(-j.rotation.constant));
+      const std::vector<double> x = resample_knots(j);
+      std::vector<double> ty[3];
+      for (double q : x) {
+        const Eigen::Vector3d t(j.translation[0].eval(q), j.translation[1].eval(q),
+                                j.translation[2].eval(q));
+        const Eigen::Vector3d ti =
+            -(Eigen::AngleAxisd(j.rotation.eval(q), j.axis).toRotationMatrix().transpose() * t);
+        for (int k = 0; k < 3; ++k) ty[k].push_back(ti[k]);
+      }
+      f.translation_x = CoordinateFunction::Spline(x, ty[0]);
+      f.translation_y = CoordinateFunction::Spline(x, ty[1]);
+      f.translation_z = CoordinateFunction::Spline(x, ty[2]);
+      return Joint::custom_joint(f);
+    }
+    case ms::JointType::spherical:
+    case ms::JointType::free:
+      if (reversed)
+        throw InputError(where_of(spec, "joints." + j.name),
+                         fmt::format("joint '{}' ({}) would be traversed from child to parent; only "
+                                     "fixed, revolute, prismatic and custom joints can be",
+                                     j.name, ms::to_string(j.type)));
+      return j.type == ms::JointType::spherical ? Joint::spherical() : Joint::free();
+  }
+  return Joint::fixed();
+}
+
+SpatialInertia engine_inertia(const ms::BodySpec& b, const SE3& X_B_E) {
+  Mat3 I_B;
+  const auto& d = b.inertia_kg_m2;
+  const auto& p = b.products_kg_m2;  // Ixy Ixz Iyz
+  I_B << d[0], p[0], p[1], p[0], d[1], p[2], p[1], p[2], d[2];
+  SpatialInertia si;
+  si.mass = b.mass_kg * b.sides;
+  si.com = X_B_E.actInv(b.com_m);
+  si.inertia_about_com = b.sides * (X_B_E.rotation.transpose() * I_B * X_B_E.rotation);
+  return si;
+}
+
+// Engine wrap direction from the OpenSim quadrant: the side n of the cylinder the path keeps to (or,
+// for "all", the side the straight line passes at the default pose); travelling from P to S on side n
+// turns counterclockwise about +z when (S - P) . (z x n) > 0.
+int wrap_direction(const std::string& quadrant, const Vec3& p_S, const Vec3& s_S) {
+  Eigen::Vector2d n;
+  if (quadrant == "+x") n = {1, 0};
+  else if (quadrant == "-x") n = {-1, 0};
+  else if (quadrant == "+y") n = {0, 1};
+  else if (quadrant == "-y") n = {0, -1};
+  else {
+    // Closest point of the segment to the axis, in the xy plane.
+    const Eigen::Vector2d a = p_S.head<2>(), d = (s_S - p_S).head<2>();
+    const double t = d.squaredNorm() > 0 ? std::clamp(-a.dot(d) / d.squaredNorm(), 0.0, 1.0) : 0.0;
+    n = a + t * d;
+    if (n.norm() < 1e-12) n = {1, 0};
+  }
+  const Eigen::Vector2d tangent(-n.y(), n.x());
+  return (s_S - p_S).head<2>().dot(tangent) >= 0 ? +1 : -1;
+}
+
+}  // namespace
+
+BuiltModel build_model(const ModelSpec& spec) {
+  BuiltModel out;
+  out.spec = spec;
+  Model& model = out.model;
+  std::map<std::string, int> engine_index{{"ground", 0}};
+  std::map<std::string, SE3> X_B_E{{"ground", SE3::Identity()}};
+  struct Tree {
+    const ms::JointSpec* joint;
+    bool reversed;
+  };
+  std::map<std::string, Tree> tree_joint;
+
+  // Breadth-first from ground; each body gets the joint that first reaches it.
+  std::deque<std::string> todo{"ground"};
+  std::vector<std::string> order;
+  while (!todo.empty()) {
+    const std::string b = todo.front();
+    todo.pop_front();
+    for (const auto& j : spec.joints) {
+      const bool fwd = j.parent == b && !engine_index.count(j.child) && !tree_joint.count(j.child);
+      const bool rev = j.child == b && !engine_index.count(j.parent) && !tree_joint.count(j.parent);
+      if (!fwd && !rev) continue;
+      const std::string next = fwd ? j.child : j.parent;
+      tree_joint[next] = Tree{&j, rev};
+      todo.push_back(next);
+      order.push_back(next);
+      engine_index[next] = -1;  // reserved
+    }
+  }
+  if (order.size() != spec.bodies.size())
+    throw InputError(Location{spec.file, 0, 0, "joints"},
+                     fmt::format("only {} of {} bodies are connected to ground", order.size(),
+                                 spec.bodies.size()));
+
+  for (const std::string& name : order) {
+    const Tree& t = tree_joint.at(name);
+    const ms::JointSpec& j = *t.joint;
+    const std::string parent = t.reversed ? j.child : j.parent;
+    // Joint frame on the parent's side (P) and on this body's side (B), in their spec body frames.
+    const SE3 X_P_Jp = t.reversed ? frame(j.location_in_child_m, j.orientation_in_child_rad)
+                                  : frame(j.location_in_parent_m, j.orientation_in_parent_rad);
+    const SE3 X_B_Jb = t.reversed ? frame(j.location_in_parent_m, j.orientation_in_parent_rad)
+                                  : frame(j.location_in_child_m, j.orientation_in_child_rad);
+    X_B_E[name] = X_B_Jb;
+    const SE3 X_EP_joint = X_B_E.at(parent).inverse() * X_P_Jp;
+    const ms::BodySpec& body = *spec.find_body(name);
+    std::vector<std::string> coords;
+    for (const auto& c : j.coordinates) coords.push_back(c.name);
+    engine_index[name] = add_body(model, engine_index.at(parent), engine_joint(spec, j, t.reversed),
+                                  X_EP_joint, engine_inertia(body, X_B_Jb), name, coords);
+  }
+  finalize(model);
+
+  out.X_spec_engine.assign(model.nbodies, SE3::Identity());
+  for (const auto& [name, X] : X_B_E) out.X_spec_engine[engine_index.at(name)] = X;
+  auto to_engine_point = [&](const std::string& body, const Vec3& p) {
+    return X_B_E.at(body).actInv(p);
+  };
+
+  // Coordinates: defaults and ranges by velocity index (all spec joints here have nq == nv except
+  // spherical/free, whose quaternion defaults come from the neutral configuration).
+  out.q_default = model.neutral_configuration();
+  out.q_min = VecX::Constant(model.nv, -INFINITY);
+  out.q_max = VecX::Constant(model.nv, INFINITY);
+  for (const auto& j : spec.joints)
+    for (const auto& c : j.coordinates) {
+      const int v = model.find_coordinate(c.name);
+      if (v < 0) continue;
+      out.q_min[v] = c.range_min;
+      out.q_max[v] = c.range_max;
+      const int b = model.velocity_body[v];
+      if (model.nq_j[b] == model.nv_j[b])
+        out.q_default[model.idx_q[b] + (v - model.idx_v[b])] = c.default_value;
+    }
+
+  // Muscles.
+  const auto X_GB = calc_body_poses(spec);
+  std::vector<MuscleSpec> mspecs;
+  for (const auto& m : spec.muscles) {
+    MuscleSpec e;
+    e.name = m.name;
+    e.params.max_isometric_force_N = m.max_isometric_force_N;
+    e.params.optimal_fiber_length_m = m.optimal_fiber_length_m;
+    e.params.tendon_slack_length_m = m.tendon_slack_length_m;
+    e.params.pennation_at_optimal_rad = m.pennation_at_optimal_rad;
+    e.params.max_contraction_velocity_lopt_per_s = m.max_contraction_velocity_lopt_per_s;
+    e.params.tendon_strain_at_max_force = m.tendon_strain_at_max_force;
+    for (const auto& p : m.path) {
+      PathPointSpec pp;
+      pp.body = p.body;
+      pp.p_B_m = to_engine_point(p.body, p.location_m);
+      pp.condition_coordinate = p.coordinate;
+      pp.range_min = p.range_min;
+      pp.range_max = p.range_max;
+      e.path.push_back(pp);
+    }
+    std::vector<int> wrapped;
+    for (const auto& wname : m.wraps) {
+      const ms::WrapSpec* w = nullptr;
+      for (const auto& ws : spec.wraps)
+        if (ws.name == wname) w = &ws;
+      const Eigen::Isometry3d X_GS = X_GB.at(w->body) *
+                                     Eigen::Translation3d(w->location_m) *
+                                     Eigen::Isometry3d(rotation_xyz(w->orientation_rad));
+      // The segment the wrap acts on: the unconditional segment passing closest to the axis at the
+      // default pose, among segments not yet wrapped.
+      int best = -1;
+      double best_d = INFINITY;
+      Vec3 best_p = Vec3::Zero(), best_s = Vec3::Zero();
+      for (std::size_t i = 0; i + 1 < m.path.size(); ++i) {
+        if (std::find(wrapped.begin(), wrapped.end(), static_cast<int>(i)) != wrapped.end()) continue;
+        const Vec3 p = X_GS.inverse() * (X_GB.at(m.path[i].body) * m.path[i].location_m);
+        const Vec3 s = X_GS.inverse() * (X_GB.at(m.path[i + 1].body) * m.path[i + 1].location_m);
+        const Eigen::Vector2d a = p.head<2>(), d = (s - p).head<2>();
+        const double t = d.squaredNorm() > 0 ? std::clamp(-a.dot(d) / d.squaredNorm(), 0.0, 1.0) : 0.0;
+        const double dist = (a + t * d).norm();
+        if (dist < best_d) {
+          best_d = dist;
+          best = static_cast<int>(i);
+          best_p = p;
+          best_s = s;
+        }
+      }
+      if (best < 0) continue;  // every segment already carries a wrap
+      wrapped.push_back(best);
+      WrapSpec ew;
+      ew.kind = w->type == ms::WrapType::cylinder ? WrapKind::kCylinder : WrapKind::kSphere;
+      ew.body = w->body;
+      ew.X_BS = X_B_E.at(w->body).inverse() * frame(w->location_m, w->orientation_rad);
+      ew.radius_m = w->radius_m;
+      ew.direction = wrap_direction(w->quadrant, best_p, best_s);
+      ew.after_point = best;
+      e.wraps.push_back(ew);
+    }
+    e.groups = m.groups;
+    e.nerve_roots = m.nerve_roots;
+    mspecs.push_back(std::move(e));
+    out.muscle_sides.push_back(m.sides);
+  }
+  out.muscles = make_muscle_set(model, mspecs, Location{spec.file, 0, 0, ""});
+
+  // Joint-load sites.
+  for (const auto& s : spec.sites) {
+    BuiltJointLoadSite b;
+    b.name = s.name;
+    b.kind = s.kind;
+    b.per_side = s.per_side;
+    if (s.kind == ms::SiteKind::joint_reaction) {
+      const ms::JointSpec* j = spec.find_joint(s.joint);
+      const std::string carried = tree_joint.at(j->child).joint == j ? j->child : j->parent;
+      b.body = engine_index.at(carried);
+      b.load_on_parent_side = carried != j->child;
+      b.frame_body = engine_index.at(s.body);
+      b.X_body_site = X_B_E.at(s.body).inverse() * frame(s.origin_m, s.orientation_rad);
+      b.normal_axis = s.normal_axis;
+      b.anterior_axis = s.anterior_axis;
+    } else {
+      b.coordinate = model.find_coordinate(s.coordinate);
+      for (const auto& name : s.muscles) b.muscles.push_back(out.muscles.find_muscle(name));
+      b.ratio = CubicSpline(s.ratio.x, s.ratio.y);
+    }
+    out.sites.push_back(std::move(b));
+  }
+  for (const auto& p : spec.passive_moments)
+    out.passive_moments.push_back(
+        {p.name, model.find_coordinate(p.coordinate), CubicSpline(p.moment_Nm.x, p.moment_Nm.y)});
+  for (const auto& a : spec.actuators)
+    out.actuators.push_back({a.name, model.find_coordinate(a.coordinate), a.optimal_force_Nm});
+  for (const auto& c : spec.couplings) {
+    CoordinateCoupling cc{c.name, {}, c.ratios};
+    for (const auto& n : c.coordinates) cc.coordinates.push_back(model.find_coordinate(n));
+    out.couplings.push_back(std::move(cc));
+  }
+  for (const auto& mk : spec.markers)
+    out.markers.push_back({mk.name, {engine_index.at(mk.body), to_engine_point(mk.body, mk.location_m)}});
+  return out;
+}
+
+}  // namespace dembones

@@ -1,0 +1,121 @@
+// Building engine objects from a model spec: the engine tree (rooted at the feet, with the leg
+// joints reversed) must reproduce the spec's own geometry — body poses, centre of mass and muscle
+// path lengths — at the default pose and at arbitrary coordinate values.
+#include <gtest/gtest.h>
+
+#include <random>
+
+#include "multibody/data.hpp"
+#include "multibody/jacobian.hpp"
+#include "multibody/kinematics.hpp"
+#include "scenario/model_builder.hpp"
+#include "scenario/model_parser.hpp"
+#include "scenario/model_pose.hpp"
+#include "scenario/scaling.hpp"
+
+namespace dembones {
+namespace {
+
+const std::string kLifter = std::string(DEMBONES_SOURCE_DIR) + "/models/lifter.yaml";
+const std::string kTwoSegment = std::string(DEMBONES_TEST_DATA_DIR) + "/models/two_segment.yaml";
+
+// Coordinate values drawn uniformly within each coordinate's range (spec names -> values).
+CoordinateValues random_pose(const ModelSpec& spec, unsigned seed) {
+  std::mt19937 rng(seed);
+  CoordinateValues q;
+  for (const auto& j : spec.joints)
+    for (const auto& c : j.coordinates)
+      q[c.name] = std::uniform_real_distribution<double>(c.range_min, c.range_max)(rng);
+  return q;
+}
+
+VecX engine_q(const BuiltModel& b, const CoordinateValues& named) {
+  VecX q = b.q_default;
+  for (const auto& [name, v] : named) {
+    const int k = b.model.find_coordinate(name);
+    const int body = b.model.velocity_body[k];
+    q[b.model.idx_q[body] + (k - b.model.idx_v[body])] = v;
+  }
+  return q;
+}
+
+void expect_same_geometry(const std::string& path) {
+  const ModelSpec spec = load_model_spec(path);
+  const BuiltModel built = build_model(spec);
+  EXPECT_NEAR(built.model.total_mass(), spec.total_mass_kg(), 1e-9 * spec.total_mass_kg());
+  Data data(built.model);
+  for (unsigned seed = 0; seed < 5; ++seed) {
+    const CoordinateValues named = seed == 0 ? CoordinateValues{} : random_pose(spec, seed);
+    const auto X_GB = calc_body_poses(spec, named);
+    forward_kinematics(built.model, data, engine_q(built, named));
+    for (int i = 1; i < built.model.nbodies; ++i) {
+      const std::string& name = built.model.body_names[i];
+      // Engine frame E_B in world = spec body pose * X_B_E.
+      const SE3& X_BE = built.X_spec_engine[i];
+      const Eigen::Matrix3d R = X_GB.at(name).linear() * X_BE.rotation;
+      const Eigen::Vector3d p = X_GB.at(name) * X_BE.translation;
+      EXPECT_LT((data.oMb[i].rotation - R).norm(), 1e-9) << name << " seed " << seed;
+      EXPECT_LT((data.oMb[i].translation - p).norm(), 1e-6) << name << " seed " << seed;
+    }
+  }
+}
+
+TEST(ModelBuilder, TwoSegmentEngineTreeMatchesSpecGeometry) { expect_same_geometry(kTwoSegment); }
+
+TEST(ModelBuilder, LifterEngineTreeMatchesSpecGeometry) { expect_same_geometry(kLifter); }
+
+TEST(ModelBuilder, LifterIsRootedAtTheFeetWithEveryPart) {
+  const BuiltModel b = build_model(load_model_spec(kLifter));
+  EXPECT_EQ(b.model.body_names[1], "foot");
+  EXPECT_EQ(b.model.parent[1], 0);
+  EXPECT_EQ(b.model.nv, 11);  // ankle, knee, hip, 5 lumbar levels, neck, shoulder, elbow
+  EXPECT_EQ(b.muscles.nmuscles, static_cast<int>(b.spec.muscles.size()));
+  EXPECT_EQ(b.sites.size(), b.spec.sites.size());
+  EXPECT_EQ(b.actuators.size(), 3u);
+  for (const auto& a : b.actuators) EXPECT_GE(a.coordinate, 0);
+  ASSERT_EQ(b.couplings.size(), 1u);
+  EXPECT_EQ(b.couplings[0].coordinates.size(), 5u);
+}
+
+TEST(ModelBuilder, StraightMusclePathsMatchSpecLengths) {
+  // Muscles without wrap surfaces: the engine path length equals the spec's straight-line length.
+  const ModelSpec spec = load_model_spec(kLifter);
+  const BuiltModel b = build_model(spec);
+  Data data(b.model);
+  MuscleData md(b.model, b.muscles);
+  for (unsigned seed = 0; seed < 3; ++seed) {
+    const CoordinateValues named = seed == 0 ? CoordinateValues{} : random_pose(spec, 100 + seed);
+    const VecX q = engine_q(b, named);
+    const VecX v = VecX::Zero(b.model.nv);
+    forward_kinematics(b.model, data, q, v);
+    compute_joint_jacobians(b.model, data, q);
+    compute_muscle_geometry(b.model, data, b.muscles, q, md);
+    const auto X_GB = calc_body_poses(spec, named);
+    for (std::size_t i = 0; i < spec.muscles.size(); ++i) {
+      if (!spec.muscles[i].wraps.empty()) continue;
+      // 1 um: the reversed knee's translation is a resampled spline, exact only at its knots.
+      EXPECT_NEAR(md.length[static_cast<int>(i)], calc_path_length(spec.muscles[i], named, X_GB), 1e-6)
+          << spec.muscles[i].name;
+    }
+  }
+}
+
+TEST(ModelBuilder, ScaledExtremesBuildWithoutWrapsInsideBone) {
+  // A 1.55 m 50 kg woman and a 1.95 m 110 kg man: every muscle longer than zero and no path point
+  // inside a wrap surface at the default pose.
+  const ModelSpec spec = load_model_spec(kLifter);
+  for (const SubjectSpec s : {SubjectSpec{1.55, 50.0, Sex::female}, SubjectSpec{1.95, 110.0, Sex::male}}) {
+    const BuiltModel b = build_model(scale_model(spec, s));
+    Data data(b.model);
+    MuscleData md(b.model, b.muscles);
+    const VecX v = VecX::Zero(b.model.nv);
+    forward_kinematics(b.model, data, b.q_default, v);
+    compute_joint_jacobians(b.model, data, b.q_default);
+    compute_muscle_geometry(b.model, data, b.muscles, b.q_default, md);
+    EXPECT_EQ(md.wrap_inside_count, 0) << s.height_m;
+    for (int i = 0; i < b.muscles.nmuscles; ++i) EXPECT_GT(md.length[i], 0.01) << b.muscles.names[i];
+  }
+}
+
+}  // namespace
+}  // namespace dembones
