@@ -62,6 +62,15 @@ hid_t check_id(hid_t id, std::string_view file, std::string_view what, std::stri
   return id;
 }
 
+PropertyList make_file_access_plist(bool strong_close) {
+  PropertyList fapl(H5Pcreate(H5P_FILE_ACCESS));
+  if (strong_close) H5Pset_fclose_degree(fapl.get(), H5F_CLOSE_STRONG);
+#if H5_VERSION_GE(1, 10, 7)
+  H5Pset_file_locking(fapl.get(), /*use_file_locking=*/1, /*ignore_when_disabled=*/1);
+#endif
+  return fapl;
+}
+
 Datatype make_vl_utf8_string_type() {
   Datatype t(H5Tcopy(H5T_C_S1));
   if (!t || H5Tset_size(t.get(), H5T_VARIABLE) < 0 || H5Tset_cset(t.get(), H5T_CSET_UTF8) < 0) {

@@ -72,6 +72,12 @@ herr_t check(herr_t status, std::string_view file, std::string_view what, std::s
 // Same for identifiers (negative hid_t = failure).
 hid_t check_id(hid_t id, std::string_view file, std::string_view what, std::string_view object);
 
+// File access properties used for every file we open: HDF5's file locking stays on, but a file
+// system without lock support (Lustre, some NFS mounts on clusters) is not an error (otherwise HDF5
+// >= 1.10 fails with "unable to lock file" unless HDF5_USE_FILE_LOCKING=FALSE is set).
+// strong_close: H5Fclose also closes objects still open, so the file is complete when it returns.
+PropertyList make_file_access_plist(bool strong_close);
+
 // A variable-length UTF-8 string type (h5py reads attributes of this type as str, datasets via
 // .asstr(); MATLAB h5read returns char/cellstr).
 Datatype make_vl_utf8_string_type();

@@ -90,7 +90,8 @@ Hdf5Reader::Hdf5Reader(std::filesystem::path path) : path_(std::move(path)) {
     H5Eclear2(H5E_DEFAULT);
     throw IoError(Location{label(), 0, 0, ""}, "not an HDF5 file");
   }
-  file_ = check_id(H5Fopen(path_.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT), label(), "cannot open", "");
+  const auto fapl = hdf5::make_file_access_plist(/*strong_close=*/false);
+  file_ = check_id(H5Fopen(path_.c_str(), H5F_ACC_RDONLY, fapl.get()), label(), "cannot open", "");
 }
 
 Hdf5Reader::~Hdf5Reader() {

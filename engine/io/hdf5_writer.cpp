@@ -119,8 +119,7 @@ Hdf5Writer::Hdf5Writer(std::filesystem::path final_path, Hdf5WriterOptions optio
   }
   // STRONG close degree: H5Fclose also closes any object still open, so the file is really closed
   // (and complete) before the rename.
-  hdf5::PropertyList fapl(H5Pcreate(H5P_FILE_ACCESS));
-  H5Pset_fclose_degree(fapl.get(), H5F_CLOSE_STRONG);
+  const auto fapl = hdf5::make_file_access_plist(/*strong_close=*/true);
   if (options_.resume_existing && std::filesystem::exists(temporary_path_)) {
     file_ = check_id(H5Fopen(temporary_path_.c_str(), H5F_ACC_RDWR, fapl.get()), file_label_,
                      "cannot reopen for resuming", "");

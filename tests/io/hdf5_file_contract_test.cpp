@@ -155,6 +155,30 @@ TEST(Hdf5ReaderErrors, NameTheFileAndTheObject) {
   EXPECT_THROW(r.children("/marker"), IoError);      // a dataset, not a group
 }
 
+TEST(Hdf5WriterContract, RealHdf5FailuresCarryTheHdf5Message) {
+  TempDir dir;
+  write_marker_file(dir / "source.h5", 1.0);
+  Hdf5Reader source(dir / "source.h5");
+  Hdf5Writer w(dir / "dest.h5");
+  try {
+    w.copy_from(source, "/no/such/group", "/copy");
+    FAIL() << "expected IoError";
+  } catch (const IoError& e) {
+    const std::string what = e.what();
+    EXPECT_NE(what.find("dest.h5.partial"), std::string::npos) << what;
+    EXPECT_NE(what.find("source.h5:/no/such/group"), std::string::npos) << what;
+    EXPECT_NE(what.find("H5Ocopy"), std::string::npos) << what;  // from the HDF5 error stack
+  }
+  // The error stack was consumed: the next failure reports only its own cause.
+  try {
+    w.link_external("/marker", "source.h5", "/marker");
+    w.link_external("/marker", "source.h5", "/marker");
+    FAIL() << "expected IoError";
+  } catch (const IoError& e) {
+    EXPECT_EQ(std::string(e.what()).find("H5Ocopy"), std::string::npos) << e.what();
+  }
+}
+
 TEST(Hdf5Merge, ExternalLinksAndCopiesReadLikeLocalGroups) {
   TempDir dir;
   for (int shard = 0; shard < 2; ++shard) {
