@@ -392,6 +392,37 @@ void compute_muscle_forces_rigid(const MuscleSet& set, MuscleData& md) {
        h.fiber_damping.array() * v_n);
 }
 
+int equilibrate_fiber_lengths(const MuscleSet& set, const MuscleData& md, const VecX& activation,
+                              VecX& fiber_length_m) {
+  int unconverged = 0;
+  for (int i = 0; i < set.nmuscles; ++i) {
+    const CompliantTendonState s = solve_compliant_equilibrium(
+        set.params[i], set.constants[i], md.length[i], activation[i], md.normalized_fiber_velocity[i]);
+    fiber_length_m[i] = s.fiber_length_m;
+    if (s.status != EquilibriumStatus::kConverged) ++unconverged;
+  }
+  return unconverged;
+}
+
+void compute_muscle_forces_compliant(const MuscleSet& set, const MuscleData& md, const VecX& activation,
+                                     const VecX& fiber_length_m, VecX& tendon_force_N,
+                                     VecX& fiber_velocity_m_per_s) {
+  for (int i = 0; i < set.nmuscles; ++i) {
+    const CompliantTendonState s = evaluate_compliant_tendon(set.params[i], set.constants[i], md.length[i],
+                                                             fiber_length_m[i], activation[i], 0.0);
+    tendon_force_N[i] = s.tendon_force_N;
+    fiber_velocity_m_per_s[i] = compliant_fiber_velocity(set.params[i], set.constants[i], md.length[i],
+                                                         fiber_length_m[i], activation[i]);
+  }
+}
+
+void compute_activation_rates(const MuscleSet& set, const VecX& excitation, const VecX& activation,
+                              VecX& rate_per_s) {
+  for (int i = 0; i < set.nmuscles; ++i) {
+    rate_per_s[i] = activation_rate(set.activation[i], activation[i], excitation[i]);
+  }
+}
+
 void apply_muscle_forces(const Model& model, const Data& /*data*/, const MuscleSet& set,
                          const MuscleData& md, const VecX& tension_N, std::vector<Force>& f_ext_W) {
   if (static_cast<int>(f_ext_W.size()) != model.nbodies || tension_N.size() != set.nmuscles) {

@@ -110,6 +110,25 @@ void compute_muscle_geometry(const Model& model, const Data& data, const MuscleS
 // Rigid-tendon fibre state and force capacity of every muscle from mdata.length and mdata.velocity.
 void compute_muscle_forces_rigid(const MuscleSet& set, MuscleData& mdata);
 
+// ---- Compliant tendon (the fibre length is a state) and activation dynamics, all muscles ----
+
+// Initial fibre lengths (m): the equilibrium F_T = F_M cos(alpha) of solve_compliant_equilibrium at
+// mdata.length, each muscle's activation and normalized fibre velocity mdata.normalized_fiber_velocity
+// (the rigid-tendon estimate after compute_muscle_forces_rigid; zero for a static equilibrium).
+// Returns how many muscles ended without kConverged (slack tendon: shortest fibre; overstretched).
+int equilibrate_fiber_lengths(const MuscleSet& set, const MuscleData& mdata, const VecX& activation,
+                              VecX& fiber_length_m);
+
+// Right-hand side of the fibre-length state: the tendon force (N) at the state and the fibre velocity
+// (m/s, compliant_fiber_velocity) that makes the fibre force match it.
+void compute_muscle_forces_compliant(const MuscleSet& set, const MuscleData& mdata, const VecX& activation,
+                                     const VecX& fiber_length_m, VecX& tendon_force_N,
+                                     VecX& fiber_velocity_m_per_s);
+
+// da/dt (1/s) of every muscle, De Groote 2016 form with each muscle's ActivationParams.
+void compute_activation_rates(const MuscleSet& set, const VecX& excitation, const VecX& activation,
+                              VecX& rate_per_s);
+
 // f_ext_W[b] += tension_N[i] * (unit-tension wrench of muscle i on body b) for every muscle and touched
 // body (world frame about the world origin). Consistent with the moment arms: sum over bodies of
 // J_b^T f_ext_W[b] = moment_arm * tension_N.

@@ -137,6 +137,43 @@ TEST_F(MuscleSetTest, RigidForcesMatchSingleMuscleFunctions) {
   EXPECT_EQ(md.clamped_fiber_count, clamped);
 }
 
+TEST_F(MuscleSetTest, CompliantEquilibriumForAllMuscles) {
+  // Equilibrate at the rigid-tendon fibre velocities, then the compliant right-hand side returns those
+  // velocities, and the tendon forces match the fibre forces along the tendon.
+  Data data(model);
+  MuscleData md(model, set);
+  const VecX q = random_configuration(model, 21, 0.4);
+  const VecX v = random_configuration(model, 22, 0.5).head(model.nv);
+  forward_kinematics(model, data, q, v);
+  compute_joint_jacobians(model, data, q);
+  compute_muscle_geometry(model, data, set, q, md);
+  compute_muscle_forces_rigid(set, md);
+  VecX activation(set.nmuscles);
+  for (int i = 0; i < set.nmuscles; ++i) activation[i] = 0.05 + 0.9 * i / (set.nmuscles - 1.0);
+  VecX l_m(set.nmuscles), f_t(set.nmuscles), v_m(set.nmuscles);
+  const int unconverged = equilibrate_fiber_lengths(set, md, activation, l_m);
+  compute_muscle_forces_compliant(set, md, activation, l_m, f_t, v_m);
+  int checked = 0;
+  for (int i = 0; i < set.nmuscles; ++i) {
+    const CompliantTendonState s = solve_compliant_equilibrium(set.params[i], set.constants[i], md.length[i],
+                                                               activation[i], md.normalized_fiber_velocity[i]);
+    if (s.status != EquilibriumStatus::kConverged) continue;
+    ++checked;
+    EXPECT_EQ(l_m[i], s.fiber_length_m);
+    EXPECT_NEAR(f_t[i], s.fiber_force_along_tendon_N, 1e-8 * set.params[i].max_isometric_force_N);
+    EXPECT_NEAR(v_m[i], md.normalized_fiber_velocity[i] * set.constants[i].max_fiber_velocity_m_per_s, 1e-8)
+        << set.names[i];
+  }
+  EXPECT_EQ(checked + unconverged, set.nmuscles);
+  EXPECT_GE(checked, set.nmuscles - 4);
+  VecX excitation = VecX::Constant(set.nmuscles, 0.5), rate(set.nmuscles);
+  compute_activation_rates(set, excitation, activation, rate);
+  for (int i = 0; i < set.nmuscles; ++i) {
+    EXPECT_EQ(rate[i], activation_rate(set.activation[i], activation[i], 0.5));
+    EXPECT_EQ(rate[i] > 0, activation[i] < 0.5);
+  }
+}
+
 TEST_F(MuscleSetTest, AppliedMuscleWrenchesReproduceMomentArmTimesTension) {
   // Inverse dynamics with the muscle wrenches as external forces: tau(f_ext) = tau(0) - R T, so the
   // wrenches apply exactly the generalized forces of the moment arms (the joint reaction stage
