@@ -6,15 +6,17 @@ namespace dembones {
 namespace {
 
 std::string format_where(const Location& w, const std::string& message) {
-  std::string out;
+  std::string file;
   if (!w.file.empty()) {
-    out += w.file;
-    if (w.line > 0) out += fmt::format(":{}", w.line);
-    if (w.line > 0 && w.column > 0) out += fmt::format(":{}", w.column);
-    out += ": ";
+    if (w.line > 0 && w.column > 0)
+      file = fmt::format("{}:{}:{}: ", w.file, w.line, w.column);
+    else if (w.line > 0)
+      file = fmt::format("{}:{}: ", w.file, w.line);
+    else
+      file = fmt::format("{}: ", w.file);
   }
-  if (!w.field.empty()) out += fmt::format("field '{}': ", w.field);
-  return out + message;
+  const std::string field = w.field.empty() ? std::string() : fmt::format("field '{}': ", w.field);
+  return fmt::format("{}{}{}", file, field, message);
 }
 
 }  // namespace

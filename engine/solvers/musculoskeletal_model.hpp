@@ -1,0 +1,61 @@
+#pragma once
+// Everything the inverse pipeline needs about one subject's model, built once (by the model loader,
+// after scaling and impairments) and shared read-only by every thread: the multibody tree, the
+// muscles, the joint-load sites, passive joint moments, ideal torque actuators and the point where a
+// held load is carried.
+#include <string>
+#include <vector>
+
+#include "multibody/model.hpp"
+#include "multibody/spline.hpp"
+#include "muscle/muscle_set.hpp"
+
+namespace dembones {
+
+// Where and in which anatomical frame a joint's transmitted load is reported.
+struct LoadSite {
+  enum class Kind { joint_reaction, patellofemoral };
+  std::string name;
+  Kind kind = Kind::joint_reaction;
+  // joint_reaction: the body whose joint (to its parent) transmits the load. Every chain of the model
+  // rises from the feet, so the parent is the lower segment and the child the upper one.
+  int body = -1;
+  int frame_body = -1;             // body the site frame is fixed in
+  SE3 X_BS = SE3::Identity();      // site frame in frame_body's frame
+  int normal_axis = 1;             // site axis normal to the endplate / plateau, pointing to the upper segment
+  int anterior_axis = 0;           // site axis pointing anterior
+  double side_factor = 1.0;        // 0.5: a bilateral joint lumped into one (report per side)
+  // patellofemoral: F_pf = ratio(q[coordinate]) · Σ quadriceps tension (per side).
+  int coordinate = -1;
+  std::vector<int> muscles;
+  CubicSpline ratio;
+};
+
+// A passive moment–angle relation of one coordinate (discs and ligaments of a motion segment):
+// generalized force moment(q) acting with the coordinate.
+struct PassiveMoment {
+  std::string name;
+  int coordinate = -1;
+  CubicSpline moment_Nm;
+};
+
+struct TorqueActuator {
+  std::string name;
+  int coordinate = -1;
+  double optimal_force = 1.0;  // N·m per unit control
+};
+
+struct MusculoskeletalModel {
+  Model model;
+  MuscleSet muscles;
+  VecX muscle_sides;     // (m) 2 for a bilateral muscle listed once (both sides act), else 1
+  VecX activation_cap;   // (m) maximum activation (nerve-root impairments lower it), default 1
+  std::vector<LoadSite> sites;
+  std::vector<PassiveMoment> passive;
+  std::vector<TorqueActuator> actuators;
+  int load_body = -1;                 // where a held object is carried (the hand)
+  Vec3 load_point_B = Vec3::Zero();
+  double body_mass_kg = 0.0;          // subject mass (body weight = mass · |g|)
+};
+
+}  // namespace dembones

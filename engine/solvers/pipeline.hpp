@@ -1,0 +1,76 @@
+#pragma once
+// The per-frame inverse pipeline (docs/README.md): kinematics → inverse dynamics → muscle geometry →
+// static optimization → joint reactions. Built once per model with every workspace sized; run_frame
+// never allocates. One Pipeline per thread; the MusculoskeletalModel is shared read-only.
+//
+// Per frame, with q, q̇, q̈ given:
+//   τ_ID = RNEA(q, q̇, q̈, held load)                          net generalized forces
+//   b    = τ_ID − τ_passive(q) − R (s ⊙ F_passive)             what activations must supply
+//   min Σ a_i^p + Σ u_j²  s.t.  R (s ⊙ F_active) a + A_u u = b,  0 ≤ a ≤ cap
+//   T_i  = a_i F_active,i + F_passive,i                        tendon force per side
+//   RNEA again with the muscle forces applied to their bodies  → joint reactions at the sites
+// (Crowninshield & Brand 1981; Anderson & Pandy 2001; OpenSim StaticOptimization + JointReaction).
+#include <vector>
+
+#include "multibody/data.hpp"
+#include "muscle/muscle_set.hpp"
+#include "solvers/joint_reactions.hpp"
+#include "solvers/musculoskeletal_model.hpp"
+#include "solvers/static_optimization.hpp"
+
+namespace dembones {
+
+struct PipelineSettings {
+  int exponent = 2;                     // p in Σ a^p
+  double reserve_optimal_force = 1.0;   // N·m per unit reserve control (small = expensive)
+  double reserve_threshold_Nm = 1.0;    // reserve above this flags the frame
+};
+
+enum class FrameStatus { ok = 0, max_iterations = 1, reserve_limited = 2, nan_input = 3 };
+
+// Everything one frame produces, sized once.
+struct FrameResult {
+  VecX tau_id;          // (nv) net generalized force from inverse dynamics
+  VecX tau_passive;     // (nv) passive joint moments
+  VecX activation;      // (m)
+  VecX tension;         // (m) tendon force per side, N
+  VecX passive_force;   // (m) passive part of the tension, per side, N
+  VecX reserve;         // (nv) reserve generalized forces
+  VecX actuator;        // (k) ideal actuator torques, N·m
+  VecX tau_residual;    // (nv) what the joints carry after muscles: passive + reserves + actuators
+  std::vector<SiteLoad> sites;  // (sites)
+  Vec3 load_position_W = Vec3::Zero();
+  StaticOptimizationInfo so;
+  FrameStatus status = FrameStatus::ok;
+  const char* bad_quantity = "";  // which input was not finite when status == nan_input
+};
+
+class Pipeline {
+ public:
+  Pipeline(const MusculoskeletalModel& msm, const PipelineSettings& settings);
+
+  // Mass of the object held at the load point (0 = none), kg.
+  void set_load_mass(double kg) { load_mass_kg_ = kg; }
+  const FrameResult& run_frame(const VecX& q, const VecX& qd, const VecX& qdd);
+
+  const Data& data() const { return data_; }
+  const MuscleData& muscle_data() const { return mdata_; }
+  const MusculoskeletalModel& model() const { return msm_; }
+  const FrameResult& result() const { return out_; }
+  void reset_warm_start() { so_.reset_warm_start(); }
+
+ private:
+  void setup_solver();
+
+  const MusculoskeletalModel& msm_;
+  PipelineSettings settings_;
+  Data data_;
+  MuscleData mdata_;
+  StaticOptimizationSolver so_;
+  std::vector<Force> f_ext_;   // (nbodies) world wrenches on each body
+  VecX total_tension_;         // (m) both sides
+  double load_mass_kg_ = 0.0;
+  FrameResult out_;
+};
+
+}  // namespace dembones

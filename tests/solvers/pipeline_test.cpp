@@ -1,0 +1,140 @@
+#include "solvers/pipeline.hpp"
+
+#include <gtest/gtest.h>
+
+#include <cstdlib>
+#include <limits>
+
+#include "multibody/configuration.hpp"
+#include "multibody/kinematics.hpp"
+#include "multibody/sample_models.hpp"
+#include "muscle/sample_muscles.hpp"
+
+namespace dembones {
+namespace {
+
+MusculoskeletalModel human20_with_muscles(bool with_muscles) {
+  MusculoskeletalModel msm;
+  msm.model = samples::human20();
+  msm.muscles = make_muscle_set(msm.model, with_muscles ? samples::leg_and_trunk_muscles() : std::vector<MuscleSpec>{});
+  const int m = msm.muscles.nmuscles;
+  msm.muscle_sides = VecX::Ones(m);
+  msm.activation_cap = VecX::Ones(m);
+  // Report the load across every joint in its child body's frame.
+  for (int b = 1; b < msm.model.nbodies; ++b) {
+    LoadSite s;
+    s.name = msm.model.body_names[b];
+    s.body = b;
+    s.frame_body = b;
+    msm.sites.push_back(s);
+  }
+  msm.load_body = msm.model.nbodies - 1;
+  msm.load_point_B = Vec3(0.02, -0.05, 0.0);
+  msm.body_mass_kg = msm.model.total_mass();
+  return msm;
+}
+
+struct State {
+  VecX q, qd, qdd;
+};
+
+State random_state(const Model& model, unsigned seed) {
+  State s;
+  s.q = random_configuration(model, seed, 0.4);
+  std::srand(seed);
+  s.qd = 0.5 * VecX::Random(model.nv);
+  s.qdd = 2.0 * VecX::Random(model.nv);
+  return s;
+}
+
+// Each body's Newton–Euler equation, written independently of the RNEA recursion in world
+// coordinates: joint force from the parent − joint forces to the children + external + gravity =
+// rate of change of the body's momentum.
+TEST(Pipeline, JointReactionsCloseNewtonEulerOnEveryBody) {
+  const MusculoskeletalModel msm = human20_with_muscles(true);
+  Pipeline p(msm, {});
+  p.set_load_mass(12.0);
+  for (unsigned seed = 1; seed <= 5; ++seed) {
+    const State s = random_state(msm.model, seed);
+    p.run_frame(s.q, s.qd, s.qdd);
+    // Recompute the external wrenches the pipeline applied: load + muscles.
+    const Model& model = msm.model;
+    Data d(model);
+    forward_kinematics(model, d, s.q, s.qd, s.qdd);
+    std::vector<Force> f_ext(model.nbodies, Force{Vec3::Zero(), Vec3::Zero()});
+    apply_muscle_forces(model, p.data(), msm.muscles, p.muscle_data(),
+                        p.result().tension.cwiseProduct(msm.muscle_sides), f_ext);
+    {
+      const Vec3 x = p.result().load_position_W;
+      // load force = m (g − a_point)
+      const Vec3 a_point = d.oMb[msm.load_body].rotation *
+                               (d.a[msm.load_body].linear + d.a[msm.load_body].angular.cross(msm.load_point_B)) +
+                           d.oMb[msm.load_body].rotation *
+                               (d.v[msm.load_body].angular.cross(d.v[msm.load_body].linear +
+                                                                 d.v[msm.load_body].angular.cross(msm.load_point_B)));
+      const Vec3 f = 12.0 * (model.gravity - a_point);
+      f_ext[msm.load_body].linear += f;
+      f_ext[msm.load_body].angular += x.cross(f);
+    }
+    for (int b = 1; b < model.nbodies; ++b) {
+      // Momentum rate in the body frame, then to world about the origin.
+      const Motion& v = d.v[b];
+      const Force h = model.inertia[b].apply(v);
+      const Force Ia = model.inertia[b].apply(d.a[b]);
+      Force hdot_B{Ia.angular + v.angular.cross(h.angular) + v.linear.cross(h.linear), Ia.linear + v.angular.cross(h.linear)};
+      const Force hdot_W = d.oMb[b].act(hdot_B);
+      const Vec3 c_W = d.oMb[b].act(model.inertia[b].com);
+      Force sum = p.data().f_joint_W[b];
+      for (int c : model.children[b]) {
+        sum.angular -= p.data().f_joint_W[c].angular;
+        sum.linear -= p.data().f_joint_W[c].linear;
+      }
+      sum.angular += f_ext[b].angular + c_W.cross(model.inertia[b].mass * model.gravity);
+      sum.linear += f_ext[b].linear + model.inertia[b].mass * model.gravity;
+      const double scale = 1.0 + hdot_W.linear.norm() + p.data().f_joint_W[b].linear.norm();
+      EXPECT_LT((sum.linear - hdot_W.linear).norm(), 1e-9 * scale) << "body " << b << " seed " << seed;
+      EXPECT_LT((sum.angular - hdot_W.angular).norm(), 1e-9 * (scale + hdot_W.angular.norm() +
+                                                               p.data().f_joint_W[b].angular.norm()))
+          << "body " << b << " seed " << seed;
+    }
+  }
+}
+
+TEST(Pipeline, WithoutMusclesReservesReproduceInverseDynamics) {
+  const MusculoskeletalModel msm = human20_with_muscles(false);
+  Pipeline p(msm, {});
+  p.set_load_mass(5.0);
+  const State s = random_state(msm.model, 7);
+  const FrameResult& r = p.run_frame(s.q, s.qd, s.qdd);
+  EXPECT_LT((r.reserve - r.tau_id).cwiseAbs().maxCoeff(), 1e-9 * (1.0 + r.tau_id.cwiseAbs().maxCoeff()));
+  // And the joints then carry exactly the inverse-dynamics moments.
+  EXPECT_LT((r.tau_residual - r.tau_id).cwiseAbs().maxCoeff(), 1e-9 * (1.0 + r.tau_id.cwiseAbs().maxCoeff()));
+  EXPECT_EQ(r.status, FrameStatus::reserve_limited);
+}
+
+TEST(Pipeline, MusclesAndReservesBalanceTheJointMoments) {
+  const MusculoskeletalModel msm = human20_with_muscles(true);
+  Pipeline p(msm, {});
+  const State s = random_state(msm.model, 3);
+  const FrameResult& r = p.run_frame(s.q, s.qd, s.qdd);
+  // τ_ID = R (sides ⊙ T) + passive + reserves + actuators, and the second RNEA leaves exactly the
+  // non-muscle part on the joints.
+  const VecX muscle = p.muscle_data().moment_arm * r.tension.cwiseProduct(msm.muscle_sides);
+  EXPECT_LT((muscle + r.tau_passive + r.reserve - r.tau_id).cwiseAbs().maxCoeff(), 1e-6);
+  EXPECT_LT((r.tau_residual - (r.tau_id - muscle)).cwiseAbs().maxCoeff(), 1e-8 * (1 + r.tau_id.norm()));
+  EXPECT_LT(r.so.kkt_residual, 1e-8);
+  EXPECT_TRUE((r.activation.array() >= 0).all() && (r.activation.array() <= 1).all());
+}
+
+TEST(Pipeline, NonFiniteInputIsReportedNotThrown) {
+  const MusculoskeletalModel msm = human20_with_muscles(true);
+  Pipeline p(msm, {});
+  State s = random_state(msm.model, 2);
+  s.qdd(3) = std::numeric_limits<double>::quiet_NaN();
+  const FrameResult& r = p.run_frame(s.q, s.qd, s.qdd);
+  EXPECT_EQ(r.status, FrameStatus::nan_input);
+  EXPECT_STREQ(r.bad_quantity, "accelerations qddot");
+}
+
+}  // namespace
+}  // namespace dembones
