@@ -12,11 +12,11 @@ The lift is synthetic but mechanically self-consistent, so the curves look like 
     planar. Mass fractions: de Leva (1996) J Biomech 29:1223, Table 4 (male).
   * the posture blends from a bent posture (box at hand height in front of the body) to upright with
     a minimum-jerk profile (Flash & Hogan 1985, J Neurosci 5:1688), 2 s at 100 Hz.
-  * muscle forces: at L5/S1, hip and knee (in that order) the extensor/flexor moment that balances
-    gravity and the segments' linear inertia (Newton–Euler on the subtree above the joint) is shared
-    among the muscles crossing it by minimising the sum of squared activations (Crowninshield & Brand
-    1981, J Biomech 14:793), on top of a 2 % co-contraction floor. Muscles already assigned at an
-    earlier joint (psoas, rectus femoris, semimembranosus) keep their force.
+  * muscle forces: the extensor/flexor moment that balances gravity and the segments' linear
+    inertia (Newton–Euler on the subtree above the joint) is shared among the muscles crossing it
+    by minimising the sum of squared activations (Crowninshield & Brand 1981, J Biomech 14:793), on
+    top of a 2 % co-contraction floor: first at L5/S1, then at the knee and hip together (the psoas,
+    set at L5/S1, keeps its force at the hip).
   * joint loads: the force the lower segment applies to the upper one, from the same Newton–Euler
     balance plus the muscle forces crossing the joint, projected on the upper body's axes.
     Patellofemoral force is 2 F_quad sin(knee flexion / 2) (the quadriceps and patellar tendons
@@ -81,31 +81,33 @@ LUMBAR_SHARE = np.array([0.28, 0.24, 0.19, 0.14, 0.09, 0.06])
 POSTURES_DEG = {
     "stoop": dict(shank=(6, 2), thigh=(-14, -2), pelvis=(48, 6), lumbar=(40, -4),
                   upper_arm=(-8, -6), forearm=(-20, -28)),
-    "squat": dict(shank=(38, 2), thigh=(-72, -2), pelvis=(22, 6), lumbar=(22, -4),
+    "squat": dict(shank=(32, 2), thigh=(-58, -2), pelvis=(22, 6), lumbar=(22, -4),
                   upper_arm=(-22, -6), forearm=(-34, -28)),
 }
 
-# name, groups, nerve roots, F0 per side [N] (illustrative, of the order of Rajagopal et al. 2016 and
-# Christophy et al. 2012), path as (body, x, y) in the body's frame. The quadriceps pass a patella
-# point fixed to the shank (it rides with the tibia), which keeps a knee-extensor moment arm of
-# 4–6 cm up to 90° of flexion.
+# name, groups, nerve roots, F0 per side [N], path as (body, x, y) in the body's frame. Leg F0 from
+# Rajagopal et al. (2016) IEEE TBME 63:2068 (psoas's 1427 N shared among four fascicles); trunk F0
+# illustrative, of the order of Christophy et al. (2012) Biomech Model Mechanobiol 11:19. Via points
+# stand in for wrapping: the gluteus maximus passes a point behind the hip fixed to the thigh (it
+# wraps the buttock), the quadriceps a patella point fixed to the shank (it rides with the tibia);
+# both keep moment arms of 4–8 cm through 90° of flexion.
 MUSCLES = [
-    ("psoas_L1", "psoas,hip_flexors", "L1,L2", 180.0,
+    ("psoas_L1", "psoas,hip_flexors", "L1,L2", 300.0,
      [("L1", 0.03, 0.02), ("pelvis", 0.045, 0.03), ("thigh", -0.01, 0.36)]),
-    ("psoas_L2", "psoas,hip_flexors", "L1,L2,L3", 220.0,
+    ("psoas_L2", "psoas,hip_flexors", "L1,L2,L3", 350.0,
      [("L2", 0.03, 0.02), ("pelvis", 0.045, 0.03), ("thigh", -0.01, 0.36)]),
-    ("psoas_L3", "psoas,hip_flexors", "L2,L3", 240.0,
+    ("psoas_L3", "psoas,hip_flexors", "L2,L3", 380.0,
      [("L3", 0.03, 0.02), ("pelvis", 0.045, 0.03), ("thigh", -0.01, 0.36)]),
-    ("psoas_L4", "psoas,hip_flexors", "L3,L4", 240.0,
+    ("psoas_L4", "psoas,hip_flexors", "L3,L4", 397.0,
      [("L4", 0.03, 0.02), ("pelvis", 0.045, 0.03), ("thigh", -0.01, 0.36)]),
-    ("iliacus", "hip_flexors", "L2,L3,L4", 620.0,
+    ("iliacus", "hip_flexors", "L2,L3,L4", 1021.0,
      [("pelvis", 0.0, 0.10), ("pelvis", 0.05, 0.02), ("thigh", -0.01, 0.36)]),
-    ("glmax1", "glutes,hip_extensors", "L5,S1,S2", 1000.0,
-     [("pelvis", -0.07, 0.09), ("thigh", -0.035, 0.36)]),
-    ("glmax2", "glutes,hip_extensors", "L5,S1,S2", 1400.0,
-     [("pelvis", -0.09, 0.04), ("thigh", -0.035, 0.32)]),
-    ("glmax3", "glutes,hip_extensors", "L5,S1,S2", 950.0,
-     [("pelvis", -0.08, -0.01), ("thigh", -0.03, 0.27)]),
+    ("glmax1", "glutes,hip_extensors", "L5,S1,S2", 984.0,
+     [("pelvis", -0.07, 0.09), ("thigh", -0.07, 0.45), ("thigh", -0.035, 0.36)]),
+    ("glmax2", "glutes,hip_extensors", "L5,S1,S2", 1406.0,
+     [("pelvis", -0.09, 0.04), ("thigh", -0.08, 0.43), ("thigh", -0.035, 0.32)]),
+    ("glmax3", "glutes,hip_extensors", "L5,S1,S2", 948.0,
+     [("pelvis", -0.08, -0.01), ("thigh", -0.08, 0.40), ("thigh", -0.03, 0.27)]),
     ("erector_spinae", "erector_spinae,back_extensors", "L1,L2,L3,L4,L5", 2500.0,
      [("pelvis", -0.08, 0.10), ("L3", -0.065, 0.0), ("L1", -0.065, 0.0), ("thorax", -0.06, 0.12)]),
     ("multifidus", "multifidus,core,back_extensors", "L1,L2,L3,L4,L5", 900.0,
@@ -114,13 +116,13 @@ MUSCLES = [
      [("pelvis", 0.08, 0.0), ("L3", 0.12, 0.0), ("thorax", 0.12, 0.12)]),
     ("ext_oblique", "abdominals,core", "T7,T8,T9,T10,T11,T12", 900.0,
      [("pelvis", 0.05, 0.09), ("thorax", 0.10, 0.08)]),
-    ("recfem", "quadriceps,hip_flexors,knee_extensors", "L2,L3,L4", 850.0,
-     [("pelvis", 0.04, 0.05), ("shank", 0.05, 0.47), ("shank", 0.05, 0.36)]),
-    ("vaslat", "quadriceps,knee_extensors", "L2,L3,L4", 2250.0,
-     [("thigh", 0.025, 0.25), ("shank", 0.05, 0.47), ("shank", 0.05, 0.36)]),
-    ("semimem", "hamstrings,hip_extensors,knee_flexors", "L5,S1", 1100.0,
+    ("recfem", "quadriceps,hip_flexors,knee_extensors", "L2,L3,L4", 2192.0,
+     [("pelvis", 0.04, 0.05), ("shank", 0.055, 0.49), ("shank", 0.05, 0.36)]),
+    ("vaslat", "quadriceps,knee_extensors", "L2,L3,L4", 5149.0,
+     [("thigh", 0.025, 0.25), ("shank", 0.055, 0.49), ("shank", 0.05, 0.36)]),
+    ("semimem", "hamstrings,hip_extensors,knee_flexors", "L5,S1", 2201.0,
      [("pelvis", -0.05, -0.05), ("shank", -0.03, 0.38)]),
-    ("gasmed", "calf,knee_flexors", "S1,S2", 3000.0,
+    ("gasmed", "calf,knee_flexors", "S1,S2", 3116.0,
      [("thigh", -0.02, 0.02), ("foot", -0.17, 0.03)]),
 ]
 
@@ -255,27 +257,39 @@ def simulate(technique: str, box_mass_kg: float) -> dict:
                 out[k] = (u, np.cross(at - joint, u)[:, 2])
         return out
 
-    def solve_site(child: str):
-        upper = subtree(child)
-        joint = pos[:, BODY_INDEX[child]]
-        _f, m_ext = external(upper, joint)
-        terms = muscle_terms(upper, joint)
-        # moment the muscles must add: balance the external moment about z (both sides together)
-        need = -m_ext[:, 2] - sum(sides * force[:, k] * r for k, (_u, r) in terms.items())
-        free = [k for k in terms if not assigned[k]]
+    def solve_sites(children):
+        """Static optimization over the joints of `children` together: minimise Σ (Δf_k/F0_k)²
+        subject to the muscles balancing the moment about z at every one of those joints, Δf ≥ 0 on
+        top of the floor. Per frame, an active set: the weighted least-norm solution
+        Δf = W Aᵀ (A W Aᵀ)⁺ b (W = diag F0²), dropping the most negative force until none is."""
+        rows = []
+        for child in children:
+            upper = subtree(child)
+            joint = pos[:, BODY_INDEX[child]]
+            _f, m_ext = external(upper, joint)
+            terms = muscle_terms(upper, joint)
+            need = -m_ext[:, 2] - sum(sides * force[:, k] * r for k, (_u, r) in terms.items())
+            rows.append((terms, need))
+        free = np.array(sorted({k for terms, _ in rows for k in terms if not assigned[k]}))
+        w = f0[free] ** 2
         for fr in range(n):
-            # min Σ (f_k/F0_k)² s.t. Σ sides·f_k r_k = need, f_k ≥ 0: f_k = λ F0_k² r_k on the
-            # muscles whose moment has the needed sign (the others stay at the floor).
-            active = [k for k in free if terms[k][1][fr] * need[fr] > 0]
-            denom = sum(sides * f0[k] ** 2 * terms[k][1][fr] ** 2 for k in active)
-            if denom > 0:
-                lam = need[fr] / denom
-                for k in active:
-                    force[fr, k] += lam * f0[k] ** 2 * terms[k][1][fr]
+            a = np.array([[sides * terms[k][1][fr] if k in terms else 0.0 for k in free]
+                          for terms, _ in rows])
+            b = np.array([need[fr] for _, need in rows])
+            active = np.ones(len(free), bool)
+            while active.any():
+                aw = a[:, active] * w[active]  # A W on the active muscles
+                df = aw.T @ (np.linalg.pinv(aw @ a[:, active].T) @ b)
+                if (df >= -1e-9).all():
+                    force[fr, free[active]] += np.maximum(df, 0.0)
+                    break
+                active[np.flatnonzero(active)[np.argmin(df)]] = False
         assigned[free] = True
 
-    for child in ("L5", "pelvis", "thigh"):
-        solve_site(child)
+    # the trunk muscles at L5/S1 first, then the leg muscles at the knee and hip together (the
+    # hamstrings and rectus femoris cross both)
+    solve_sites(["L5"])
+    solve_sites(["thigh", "pelvis"])
 
     loads = {}
     for site, child, bilateral in SITES:
