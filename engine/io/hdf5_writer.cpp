@@ -617,10 +617,13 @@ void Hdf5Writer::link_external(std::string_view link_path, const std::filesystem
         file_label_, "cannot create external link", norm + " -> " + target_file.string() + ":" + target);
 }
 
-void Hdf5Writer::copy_from(const Hdf5Reader& source, std::string_view source_path, std::string_view dest_path) {
+void Hdf5Writer::copy_from(const Hdf5Reader& source, std::string_view source_path, std::string_view dest_path,
+                           bool expand_external_links) {
   const std::string norm = ensure_parent(dest_path);
   const std::string src = hdf5::normalize_path(source_path);
-  check(H5Ocopy(source.file_id(), src.c_str(), file_id(), norm.c_str(), H5P_DEFAULT, H5P_DEFAULT), file_label_,
+  hdf5::PropertyList ocpypl(H5Pcreate(H5P_OBJECT_COPY));
+  if (expand_external_links) H5Pset_copy_object(ocpypl.get(), H5O_COPY_EXPAND_EXT_LINK_FLAG);
+  check(H5Ocopy(source.file_id(), src.c_str(), file_id(), norm.c_str(), ocpypl.get(), H5P_DEFAULT), file_label_,
         "cannot copy", source.label() + ":" + src + " -> " + norm);
 }
 

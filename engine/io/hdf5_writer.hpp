@@ -130,8 +130,11 @@ class Hdf5Writer {
   // the merged file and pass their bare names.
   void link_external(std::string_view link_path, const std::filesystem::path& target_file,
                      std::string_view target_object);
-  // Deep copy of a group or dataset (with attributes) from another file (H5Ocopy).
-  void copy_from(const Hdf5Reader& source, std::string_view source_path, std::string_view dest_path);
+  // Deep copy of a group or dataset (with attributes) from another file (H5Ocopy). External links
+  // inside the source are copied as links, or with expand_external_links as the objects they point
+  // to (to turn a linked merge into a self-contained file).
+  void copy_from(const Hdf5Reader& source, std::string_view source_path, std::string_view dest_path,
+                 bool expand_external_links = false);
 
  private:
   struct TableState;

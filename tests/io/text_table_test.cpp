@@ -162,6 +162,14 @@ TEST(StorageFile, ReadsFilesAsOpenSimWritesThem) {
             (std::vector<std::pair<std::string, std::string>>{
                 {"DataRate", "100.000000"}, {"DataType", "double"}, {"OpenSimVersion", "4.4"}}));
   EXPECT_EQ(s.data(1, 1), 0.2);
+
+  // Trailing tabs after the last label and value (some writers end every field with a tab).
+  const auto trailing = dir / "trailing.sto";
+  write_text_file(trailing, "name forces\nnRows=1\nnColumns=2\nendheader\ntime\tpsoas_r\t\n0.5\t12.5\t\n");
+  const TextTable f = read_storage_file(trailing);
+  EXPECT_EQ(f.name, "forces");
+  EXPECT_EQ(f.column_names, (std::vector<std::string>{"time", "psoas_r"}));
+  EXPECT_EQ(f.data(0, 1), 12.5);
 }
 
 TEST(StorageFile, MalformedFilesNameFileLineAndColumn) {
