@@ -79,8 +79,8 @@ def animate(run: dh.Run, out: str, frames: np.ndarray, fps: float, dpi: int, siz
     knee_ax.set_xlabel("time (s)")
 
     mappable = plotting.draw_stick_figure(stick_ax, run, int(frames[0]), limits=limits)
-    cbar = fig.colorbar(mappable, ax=stick_ax, orientation="horizontal", fraction=0.04, pad=0.02,
-                        aspect=30)
+    cbar = fig.colorbar(mappable, ax=stick_ax, orientation="vertical", fraction=0.05, pad=0.02,
+                        shrink=0.6, aspect=25)
     cbar.set_label("muscle activation")
     fig.suptitle(run.label, fontsize=14, fontweight="bold")
 

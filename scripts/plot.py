@@ -398,8 +398,8 @@ def plot_runs(runs: Sequence[dh.Run], out: str, title: Optional[str], time_s: Op
         bw = f", {peak[frame] / shown.body_weight_N:.1f} BW" if shown.body_weight_N else ""
         sub += f"\nL5/S1 compression {peak[frame]:.0f} N{bw}"
     stick_ax.set_title(sub, fontsize=11, loc="center")
-    cbar = fig.colorbar(mappable, ax=stick_ax, orientation="horizontal", fraction=0.04, pad=0.02,
-                        aspect=30)
+    cbar = fig.colorbar(mappable, ax=stick_ax, orientation="vertical", fraction=0.05, pad=0.02,
+                        shrink=0.6, aspect=25)
     cbar.set_label("muscle activation")
 
     handles = [plt.Line2D([], [], color=RUN_COLOURS[i % len(RUN_COLOURS)], lw=3)
