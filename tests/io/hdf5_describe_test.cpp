@@ -12,7 +12,7 @@ namespace dembones {
 namespace {
 
 TEST(Hdf5Describe, ListsAttributesTypesShapesUnitsAndDescriptions) {
-  test::TempDir dir;
+  io_test::TempDir dir;
   const auto path = dir / "run.h5";
   {
     Hdf5Writer w(path, {.compression_level = 1, .store_float32 = true});

@@ -13,8 +13,8 @@
 namespace dembones {
 namespace {
 
-using test::run_command;
-using test::TempDir;
+using io_test::run_command;
+using io_test::TempDir;
 
 void write_marker_file(const std::filesystem::path& path, double value) {
   Hdf5Writer w(path);
@@ -129,7 +129,7 @@ TEST(Hdf5ReaderErrors, NameTheFileAndTheObject) {
     EXPECT_NE(std::string(e.what()).find("missing.h5"), std::string::npos);
   }
   const auto not_hdf5 = dir / "text.h5";
-  test::write_text_file(not_hdf5, "hello\n");
+  io_test::write_text_file(not_hdf5, "hello\n");
   EXPECT_THROW(Hdf5Reader{not_hdf5}, IoError);
 
   const auto path = dir / "run.h5";
@@ -270,7 +270,7 @@ TEST(Hdf5ThirdPartyReaders, H5pyReadsStringsAttributesAndTable) {
   TempDir dir;
   const auto path = write_sample_run(dir, false);
   const std::string script = dir.path() / "check.py";
-  test::write_text_file(script, R"PY(
+  io_test::write_text_file(script, R"PY(
 import sys, h5py, numpy as np
 f = h5py.File(sys.argv[1], "r")
 a = f.attrs

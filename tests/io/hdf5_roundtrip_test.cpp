@@ -16,7 +16,7 @@
 namespace dembones {
 namespace {
 
-using test::TempDir;
+using io_test::TempDir;
 
 // Values that are not exactly representable in float32 and differ in every element.
 std::vector<double> sample_values(std::size_t n, double scale = 1.0) {

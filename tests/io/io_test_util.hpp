@@ -11,7 +11,7 @@
 #include <sstream>
 #include <string>
 
-namespace dembones::test {
+namespace dembones::io_test {
 
 // A folder unique to the running test, removed afterwards.
 class TempDir {
@@ -73,4 +73,4 @@ inline void write_text_file(const std::filesystem::path& p, const std::string& t
   out << text;
 }
 
-}  // namespace dembones::test
+}  // namespace dembones::io_test

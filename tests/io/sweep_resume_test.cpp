@@ -18,7 +18,7 @@
 namespace dembones {
 namespace {
 
-using test::TempDir;
+using io_test::TempDir;
 
 constexpr std::size_t kFrames = 300;
 constexpr std::size_t kMuscles = 12;

@@ -13,9 +13,9 @@
 namespace dembones {
 namespace {
 
-using test::read_text_file;
-using test::TempDir;
-using test::write_text_file;
+using io_test::read_text_file;
+using io_test::TempDir;
+using io_test::write_text_file;
 
 TextTable sample_motion() {
   TextTable t;
