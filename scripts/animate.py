@@ -66,8 +66,9 @@ def animate(run: dh.Run, out: str, frames: np.ndarray, fps: float, dpi: int, siz
             ax.text(0.5, 0.5, "not in the file", transform=ax.transAxes, ha="center", color="#777")
             cursors.append(None)
             continue
-        ax.plot(t, y, color=plotting.RUN_COLOURS[0])
-        ax.set_xlim(t[frames[0]], t[frames[-1]])
+        ax.plot(t, y, color=plotting.RUN_COLOURS[0], marker="o" if len(t) == 1 else None)
+        if t[frames[-1]] > t[frames[0]]:
+            ax.set_xlim(t[frames[0]], t[frames[-1]])
         plotting.add_body_weight_axis(ax, [run])
         cursors.append((ax.axvline(t[frames[0]], color="#333333", lw=1.2),
                         ax.plot([t[frames[0]]], [y[frames[0]]], "o", color="#111111", ms=7)[0], y))

@@ -276,7 +276,8 @@ class Panel:
             self.missing.setdefault(run.label, []).append(quantity)
             return
         self.ax.plot(run.time, y, color=RUN_COLOURS[run_index % len(RUN_COLOURS)],
-                     ls=STYLES[style_index % len(STYLES)])
+                     ls=STYLES[style_index % len(STYLES)],
+                     marker="o" if len(run.time) == 1 else None)  # a static posture: one frame
         if quantity:
             self.used_styles[quantity] = STYLES[style_index % len(STYLES)]
 
@@ -388,7 +389,9 @@ def plot_runs(runs: Sequence[dh.Run], out: str, title: Optional[str], time_s: Op
         p.finish(what)
         if p.ax.lines:
             p.ax.axvline(shown.time[frame], color="#777777", ls=":", lw=1.2, zorder=0)
-        p.ax.set_xlim(min(r.time[0] for r in runs), max(r.time[-1] for r in runs))
+        t0, t1 = min(r.time[0] for r in runs), max(r.time[-1] for r in runs)
+        if t1 > t0:
+            p.ax.set_xlim(t0, t1)
 
     limits = figure_limits(shown)
     mappable = draw_stick_figure(stick_ax, shown, frame, limits=limits)

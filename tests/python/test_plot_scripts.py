@@ -62,6 +62,26 @@ def tearDownModule():
     shutil.rmtree(FILES["tmp"], ignore_errors=True)
 
 
+def copy_first_frame(src_path, dst_path):
+    """A one-frame copy of a run (what a static posture such as standing writes)."""
+    with h5py.File(src_path) as src, h5py.File(dst_path, "w") as dst:
+        n = len(src["time"])
+        for k, v in src.attrs.items():
+            dst.attrs[k] = v
+
+        def copy(name, obj):
+            if isinstance(obj, h5py.Dataset):
+                data = obj[()]
+                if obj.shape and obj.shape[0] == n:
+                    data = data[:1]
+                d = dst.create_dataset(name, data=data)
+                for k, v in obj.attrs.items():
+                    d.attrs[k] = v
+            else:
+                dst.require_group(name)
+        src.visititems(copy)
+
+
 class SyntheticFiles(unittest.TestCase):
     def setUp(self):
         self.tmp, self.stoop = FILES["tmp"], FILES["stoop"]
@@ -278,6 +298,18 @@ class PlotScriptTests(SyntheticFiles):
         r = run_script("plot.py", self.stoop, self.squat, "-o", png, "--figure-run", "3")
         self.assertEqual(r.returncode, 2)
         self.assertIn("--figure-run", r.stderr)
+
+    def test_one_frame_run(self):
+        one = self.out("one_frame.h5")
+        copy_first_frame(self.stoop, one)
+        r = run_script("plot.py", one, "-o", self.out("one_frame.png"))
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertNotIn("Warning", r.stderr)
+        r = run_script("animate.py", one, "-o", self.out("one_frame.gif"))
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertNotIn("Warning", r.stderr)
+        with Image.open(self.out("one_frame.gif")) as im:
+            self.assertEqual(im.n_frames, 1)
 
     def test_plot_a_run_of_a_sweep(self):
         png = self.out("sweep_run.png")
