@@ -120,6 +120,11 @@ Hdf5Writer::Hdf5Writer(std::filesystem::path final_path, Hdf5WriterOptions optio
   // STRONG close degree: H5Fclose also closes any object still open, so the file is really closed
   // (and complete) before the rename.
   const auto fapl = hdf5::make_file_access_plist(/*strong_close=*/true);
+  // The HDF5 1.8 file format, lower and upper bound: it stores attributes of any size ("dense"
+  // attribute storage; the 1.6 default caps an object header at 64 KiB), and every reader built on
+  // HDF5 >= 1.8 (h5py, MATLAB since R2011a, Julia, HDF5.jl) opens it. 1.10-only structures (new
+  // chunk indexes) would lock out 1.8-based readers, so the upper bound stays at 1.8 too.
+  H5Pset_libver_bounds(fapl.get(), H5F_LIBVER_V18, H5F_LIBVER_V18);
   if (options_.resume_existing && std::filesystem::exists(temporary_path_)) {
     file_ = check_id(H5Fopen(temporary_path_.c_str(), H5F_ACC_RDWR, fapl.get()), file_label_,
                      "cannot reopen for resuming", "");

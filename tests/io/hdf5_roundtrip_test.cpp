@@ -172,6 +172,9 @@ TEST(Hdf5RoundTrip, AttributesOfEveryKindAndReplacement) {
   const std::string yaml = "subject:\n  mass_kg: 75\n  name: \"Jürgen\"\n";
   const std::vector<double> peaks = {1.5, -2.25, 3e8};
   const std::vector<std::string> groups = {"hip flexors", "erector spinae", "Bauchmuskeln"};
+  const std::vector<double> big_array(20000, 0.5);  // 160 KB
+  std::string big_yaml;
+  for (int i = 0; i < 20000; ++i) big_yaml += "muscle_" + std::to_string(i) + ": {f0_N: 100}\n";
   {
     Hdf5Writer w(path);
     w.set_string_attribute("/", "format", "dembones-run");
@@ -183,6 +186,8 @@ TEST(Hdf5RoundTrip, AttributesOfEveryKindAndReplacement) {
     w.set_string_array_attribute("/runs/00003", "groups", groups);
     w.set_int_attribute("/runs/00003", "complete", 0);
     w.set_int_attribute("/runs/00003", "complete", 1);  // replaced, not duplicated
+    w.set_string_attribute("/", "model_yaml", big_yaml);   // beyond HDF5's 64 KiB object header
+    w.set_double_array_attribute("/runs/00003", "many", big_array);
     w.commit();
   }
   Hdf5Reader r(path);
@@ -193,11 +198,14 @@ TEST(Hdf5RoundTrip, AttributesOfEveryKindAndReplacement) {
   EXPECT_EQ(r.read_double_array_attribute("/", "peaks"), peaks);
   EXPECT_EQ(r.read_string_array_attribute("runs/00003", "groups"), groups);
   EXPECT_EQ(r.read_int_attribute("/runs/00003", "complete"), 1);
+  ASSERT_GT(big_yaml.size(), 300000u);
+  EXPECT_EQ(r.read_string_attribute("/", "model_yaml"), big_yaml);
+  EXPECT_EQ(r.read_double_array_attribute("/runs/00003", "many"), big_array);
   EXPECT_TRUE(r.has_attribute("/runs/00003", "complete"));
   EXPECT_FALSE(r.has_attribute("/runs/00003", "missing"));
   EXPECT_FALSE(r.has_attribute("/runs/99999", "complete"));
   EXPECT_EQ(r.attribute_names("/"),
-            (std::vector<std::string>{"format", "format_version", "mass_kg", "peaks", "scenario_yaml"}));
+            (std::vector<std::string>{"format", "format_version", "mass_kg", "model_yaml", "peaks", "scenario_yaml"}));
   EXPECT_THROW(r.read_int_attribute("/", "mass_kg"), IoError);  // a double is not an integer
 }
 
