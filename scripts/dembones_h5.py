@@ -136,7 +136,12 @@ class Run:
             what = f"format {fmt!r}" if fmt else "no 'format' attribute"
             raise FileError(f"{spec}: not a dembones run file ({what}, no /time dataset)")
         self.notes: List[str] = []
-        self.time = np.asarray(self.group["time"][:], dtype=float)
+        time = self.group["time"]
+        if not isinstance(time, h5py.Dataset) or len(time.shape) != 1 or time.shape[0] < 1:
+            self.close()
+            raise FileError(f"{spec}: /time is not a list of frame times "
+                            f"(shape {getattr(time, 'shape', 'group')})")
+        self.time = np.asarray(time[()], dtype=float)
         self.n_frames = len(self.time)
         base = os.path.splitext(os.path.basename(path))[0]
         name = self.attr("scenario_name")
@@ -171,14 +176,32 @@ class Run:
     def has(self, path: str) -> bool:
         return path in self.group
 
-    def dataset(self, path: str, what: Optional[str] = None, index=None) -> Optional[np.ndarray]:
-        """The dataset at `path` (optionally sliced by `index`), or None with a note when absent."""
+    def dataset(self, path: str, what: Optional[str] = None, index=None,
+                per_frame: Optional[Sequence[Optional[int]]] = None) -> Optional[np.ndarray]:
+        """The dataset at `path` (optionally sliced by `index`), or None with a note when absent.
+        With `per_frame` (the dims after the frame axis, None = any) a dataset of another shape is
+        noted and treated as absent, so a malformed file skips a curve instead of crashing."""
         if path not in self.group:
             if what is not None:
                 self.note(f"{self.file_label}: no /{path}, {what} skipped")
             return None
         ds = self.group[path]
+        if not isinstance(ds, h5py.Dataset):
+            self.note(f"{self.file_label}: /{path} is a group, expected a dataset; skipped")
+            return None
+        if per_frame is not None and not self._shape_ok(path, ds.shape, per_frame):
+            return None
         return np.asarray(ds[()] if index is None else ds[index])
+
+    def _shape_ok(self, path: str, shape, per_frame: Sequence[Optional[int]]) -> bool:
+        ok = (len(shape) == 1 + len(per_frame) and shape[0] == self.n_frames
+              and all(want is None or want == got for want, got in zip(per_frame, shape[1:])))
+        if not ok:
+            want = ", ".join([str(self.n_frames)] + ["any" if w is None else str(w)
+                                                      for w in per_frame])
+            self.note(f"{self.file_label}: /{path} has shape {tuple(shape)}, expected ({want}); "
+                      "skipped")
+        return ok
 
     def strings(self, path: str) -> Optional[List[str]]:
         if path not in self.group:
@@ -197,9 +220,11 @@ class Run:
         """/loads/<site>/<quantity> [N], or None with a note ('resultant' falls back to |force|)."""
         key = f"loads/{site}/{quantity}"
         if key in self.group:
-            return np.asarray(self.group[key][()], dtype=float)
+            v = self.dataset(key, per_frame=(3,) if quantity in ("force", "moment") else ())
+            return None if v is None else v.astype(float)
         if quantity == "resultant" and f"loads/{site}/force" in self.group:
-            return np.linalg.norm(self.group[f"loads/{site}/force"][()], axis=1)
+            f = self.dataset(f"loads/{site}/force", per_frame=(3,))
+            return None if f is None else np.linalg.norm(f.astype(float), axis=1)
         self.note(f"{self.file_label}: no /{key}, {SITE_TITLES.get(site, site)} {quantity} skipped")
         return None
 
@@ -215,9 +240,10 @@ class Run:
     # -- coordinates ---------------------------------------------------------------------------
     def coordinate(self, name: str) -> Optional[np.ndarray]:
         names = self.strings("coordinates/names")
-        if names is None or "coordinates/q" not in self.group or name not in names:
+        if names is None or name not in names:
             return None
-        return np.asarray(self.group["coordinates/q"][:, names.index(name)], dtype=float)
+        q = self.dataset("coordinates/q", per_frame=(len(names),))
+        return None if q is None else q[:, names.index(name)].astype(float)
 
     def coordinate_names(self) -> List[str]:
         return self.strings("coordinates/names") or []
@@ -235,7 +261,12 @@ class Run:
     def muscle_sides(self) -> np.ndarray:
         n = len(self.muscle_names())
         sides = self.dataset("muscles/sides")
-        return np.ones(n) if sides is None else np.asarray(sides, dtype=float).reshape(n)
+        if sides is None or sides.size != n:
+            if sides is not None:
+                self.note(f"{self.file_label}: /muscles/sides has {sides.size} entries for {n} "
+                          "muscles; forces counted once")
+            return np.ones(n)
+        return np.asarray(sides, dtype=float).reshape(n)
 
     def group_force(self, tags: Sequence[str]) -> Optional[np.ndarray]:
         """Total force [N] of the muscles carrying any of `tags` in /muscles/groups, both sides
@@ -243,17 +274,21 @@ class Run:
         muscle carries the tag or the forces are missing."""
         groups = self.muscle_groups()
         picked = [i for i, g in enumerate(groups) if any(t in g for t in tags)]
-        if not picked or "muscles/force" not in self.group:
+        if not picked:
             return None
-        force = np.asarray(self.group["muscles/force"][()], dtype=float)
-        return (force[:, picked] * self.muscle_sides()[picked]).sum(axis=1)
+        force = self.dataset("muscles/force", "muscle forces", per_frame=(len(groups),))
+        if force is None:
+            return None
+        return (force[:, picked].astype(float) * self.muscle_sides()[picked]).sum(axis=1)
 
     def activation(self, frame: int) -> Optional[np.ndarray]:
-        return self.dataset("muscles/activation", index=np.s_[frame, :])
+        return self.dataset("muscles/activation", index=np.s_[frame, :],
+                            per_frame=(len(self.muscle_names()),))
 
     def path_points(self, frame: int) -> Optional[np.ndarray]:
         """[M×P×3] world path points of one frame (NaN = unused), or None."""
-        return self.dataset("muscles/path_points", index=np.s_[frame])
+        return self.dataset("muscles/path_points", index=np.s_[frame],
+                            per_frame=(len(self.muscle_names()), None, 3))
 
     # -- bodies --------------------------------------------------------------------------------
     def body_names(self) -> List[str]:
@@ -265,10 +300,12 @@ class Run:
 
     def body_positions(self, frames=None) -> Optional[np.ndarray]:
         """[F×B×3] (or [B×3] for one frame) world origins."""
-        return self.dataset("bodies/position", index=frames)
+        return self.dataset("bodies/position", index=frames,
+                            per_frame=(len(self.body_names()), 3))
 
     def body_rotations(self, frame: int) -> Optional[np.ndarray]:
-        return self.dataset("bodies/rotation", index=np.s_[frame])
+        return self.dataset("bodies/rotation", index=np.s_[frame],
+                            per_frame=(len(self.body_names()), 3, 3))
 
     def body_coms(self) -> Optional[np.ndarray]:
         """[B×3] centres of mass in each body's frame, from /model/bodies/com, or None."""
@@ -278,7 +315,7 @@ class Run:
         return np.asarray(com, dtype=float)
 
     def box_position(self, frames=None) -> Optional[np.ndarray]:
-        return self.dataset("box/position", index=frames)
+        return self.dataset("box/position", index=frames, per_frame=(3,))
 
     def box_size_m(self) -> np.ndarray:
         """(depth x, height y) of the held box: the `size_m` attribute of /box if the writer gives
@@ -291,14 +328,13 @@ class Run:
 
     def site_pose(self, site: str, frame: int):
         """(position [3], rotation [3×3]) of a load site in the world at `frame`, or None."""
-        if f"loads/{site}/position" in self.group:
-            p = np.asarray(self.group[f"loads/{site}/position"][frame], dtype=float)
-            r = (np.asarray(self.group[f"loads/{site}/rotation"][frame], dtype=float)
-                 if f"loads/{site}/rotation" in self.group else np.eye(3))
-            return p, r
+        p = self.dataset(f"loads/{site}/position", index=np.s_[frame], per_frame=(3,))
+        if p is not None:
+            r = self.dataset(f"loads/{site}/rotation", index=np.s_[frame], per_frame=(3, 3))
+            return p.astype(float), (np.eye(3) if r is None else r.astype(float))
         names = self.body_names()
         parents = self.body_parents()
-        if site not in SITE_BODIES or parents is None:
+        if site not in SITE_BODIES or parents is None or len(parents) != len(names):
             return None
         a_opts, b_opts = SITE_BODIES[site]
         a = next((names.index(n) for n in a_opts if n in names), None)

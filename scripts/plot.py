@@ -181,13 +181,13 @@ def _force_scale(run: dh.Run):
 
 def _site_force(run: dh.Run, site: str, frame: int) -> Optional[np.ndarray]:
     """Force on the upper segment in the site frame (x anterior, y normal, z right) [N]."""
-    f = run.dataset(f"loads/{site}/force", index=np.s_[frame])
+    f = run.dataset(f"loads/{site}/force", index=np.s_[frame], per_frame=(3,))
     if f is not None:
         return np.asarray(f, dtype=float)
-    comp = run.dataset(f"loads/{site}/compression", index=np.s_[frame])
+    comp = run.dataset(f"loads/{site}/compression", index=np.s_[frame], per_frame=())
     if comp is None:
         return None
-    shear = run.dataset(f"loads/{site}/ap_shear", index=np.s_[frame])
+    shear = run.dataset(f"loads/{site}/ap_shear", index=np.s_[frame], per_frame=())
     return np.array([0.0 if shear is None else float(shear), float(comp), 0.0])
 
 
@@ -251,7 +251,8 @@ def lumbar_flexion(run: dh.Run) -> Optional[np.ndarray]:
     names = [n for n in run.coordinate_names() if LUMBAR_FLEXION.match(n)]
     if not names:
         return run.coordinate("lumbar_flexion")
-    return np.sum([run.coordinate(n) for n in names], axis=0)
+    angles = [run.coordinate(n) for n in names]
+    return None if any(a is None for a in angles) else np.sum(angles, axis=0)
 
 
 def first_coordinate(run: dh.Run, candidates: Sequence[str]):
@@ -343,7 +344,7 @@ def plot_runs(runs: Sequence[dh.Run], out: str, title: Optional[str], time_s: Op
         knee.curve(i, r, r.load("patellofemoral", "resultant"), "patellofemoral", 1)
         for k, (name, tags) in enumerate(MUSCLE_PANEL):
             f = r.group_force(tags)
-            if f is None:
+            if f is None and not any(t in g for g in r.muscle_groups() for t in tags):
                 r.note(f"{r.file_label}: no muscle tagged {' or '.join(tags)} in /muscles/groups, "
                        f"{name} skipped")
             musc.curve(i, r, f, name, k)

@@ -334,6 +334,27 @@ class PlotScriptTests(SyntheticFiles):
         with Image.open(png) as im:
             self.assertEqual(im.format, "PNG")
 
+    def test_malformed_datasets_are_skipped_with_a_note(self):
+        bad = self.out("malformed.h5")
+        shutil.copy(self.stoop, bad)
+        with h5py.File(bad, "a") as f:
+            for key, value in (("loads/L5_S1/compression", np.zeros(7)),
+                               ("muscles/force", np.zeros((201, 3))),
+                               ("bodies/rotation", np.zeros((201, 2, 3, 3))),
+                               ("coordinates/q", np.zeros((5, 12))),
+                               ("box/position", np.zeros((201, 2)))):
+                del f[key]
+                f[key] = value
+        for script in ("plot.py", "animate.py"):
+            extra = ["--stride", "100"] if script == "animate.py" else []
+            out = self.out("malformed.gif" if script == "animate.py" else "malformed.png")
+            r = run_script(script, bad, "-o", out, *extra)
+            self.assertEqual(r.returncode, 0, r.stderr)
+            self.assertNotIn("Traceback", r.stderr)
+            self.assertIn("/box/position has shape (201, 2)", r.stderr)
+            if script == "plot.py":
+                self.assertIn("/muscles/force has shape (201, 3), expected (201, 16)", r.stderr)
+
     def test_missing_file_is_exit_code_2(self):
         missing = self.out("no_such_run.h5")
         r = run_script("plot.py", missing, "-o", self.out("x.png"))
