@@ -1,5 +1,7 @@
 #include "scenario/scaling.hpp"
 
+#include "scenario/model_pose.hpp"
+
 #include <cmath>
 #include <map>
 
@@ -74,15 +76,16 @@ ModelSpec scale_model(const ModelSpec& spec, const SubjectSpec& subject) {
     w.length_m *= k;
   }
   const double force_factor = std::pow(subject.mass_kg / spec.reference_subject.mass_kg, 2.0 / 3.0);
-  for (auto& m : out.muscles) {
-    double mean = 0;
-    for (auto& p : m.path) {
-      p.location_m *= L(p.body);
-      mean += L(p.body);
-    }
-    mean /= static_cast<double>(m.path.size());
-    m.optimal_fiber_length_m *= mean;
-    m.tendon_slack_length_m *= mean;
+  for (auto& m : out.muscles)
+    for (auto& p : m.path) p.location_m *= L(p.body);
+  // Fibre and tendon lengths keep their share of the musculotendon length at the default pose.
+  const auto X0 = calc_body_poses(spec);
+  const auto X1 = calc_body_poses(out);
+  for (std::size_t i = 0; i < out.muscles.size(); ++i) {
+    auto& m = out.muscles[i];
+    const double ratio = calc_path_length(m, {}, X1) / calc_path_length(spec.muscles[i], {}, X0);
+    m.optimal_fiber_length_m *= ratio;
+    m.tendon_slack_length_m *= ratio;
     m.max_isometric_force_N *= force_factor;
   }
   for (auto& s : out.sites)

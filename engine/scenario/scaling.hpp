@@ -11,9 +11,11 @@
 // - Mass factor: s_m = (f_S(sex) / f_S(sex_ref)) * (M / M_ref), f = segment mass fraction (de Leva
 //   1996); without a segment s_m = M / M_ref. Inertia scales with s_m * s_L^2 (same radii of gyration
 //   relative to segment length).
-// - Optimal fibre and tendon slack lengths scale with the mean length factor of the bodies the
-//   muscle's path points are fixed in, so their ratio to the musculotendon length is kept (the rule of
-//   OpenSim's scale tool, Delp et al. 2007, IEEE TBME 54:1940-1950).
+// - Optimal fibre and tendon slack lengths scale with the musculotendon length at the default pose
+//   (straight-line path through the active points, scaled / unscaled), so each keeps its share of the
+//   musculotendon length (the rule of OpenSim's scale tool, Delp et al. 2007, IEEE TBME
+//   54:1940-1950). A muscle spanning a segment it has no point on (gastrocnemius over the shank) is
+//   stretched with it.
 // - Maximum isometric force scales with (M / M_ref)^(2/3): force follows physiological cross-section,
 //   an area, and under geometric similarity area ~ mass^(2/3) (Hill 1950, Sci Prog 38:209-230;
 //   allometric strength normalisation, Jaric 2002, Sports Med 32:615-631).

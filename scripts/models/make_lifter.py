@@ -13,8 +13,7 @@ What comes from where (each block in the YAML repeats it in its `source:`):
 - Leg, pelvis and arm frames, joint centres, wrap cylinders and the leg muscles (paths and Hill
   parameters): Rajagopal et al. 2016 (OpenSim model Rajagopal2016.osim). Thigh, shank, upper arm and
   forearm geometry is scaled by de Leva length / Rajagopal length so the model matches its reference
-  subject; muscle fibre and tendon slack lengths are scaled by the mean factor of their path bodies,
-  the rule of engine/scenario/scaling.hpp.
+  subject; muscle fibre and tendon slack lengths are scaled by the musculotendon-length ratio at the neutral pose (the rule of engine/scenario/scaling.hpp).
 - Knee: tibiofemoral translation against knee angle of Yamaguchi & Zajac 1989 as used by Delp et al.
   1990 (gait2392 knee CustomJoint splines), re-based to zero at full extension.
 - Lumbar vertebrae, joint centres, vertebral centres of mass and inertias and the trunk muscles:
@@ -536,13 +535,32 @@ def main():
         used_wraps[name] = wr
         return name
 
+    # Neutral-pose positions (pelvis frame; all frames parallel at zero angles) of Rajagopal points,
+    # unscaled (k = 1) or with the segment factors, for the musculotendon-length ratio.
+    def raj_global(body, p, scaled):
+        s = (lambda key: k[key]) if scaled else (lambda key: 1.0)
+        tib = add(hip, sub(mul(knee_f, s("thigh")), mul(knee_t, s("shank"))))
+        if body == "pelvis":
+            return p
+        if body in ("femur_r", "patella_r"):
+            return add(hip, mul(add(p, patella_f) if body == "patella_r" else p, s("thigh")))
+        if body == "tibia_r":
+            return add(tib, mul(p, s("shank")))
+        if body == "calcn_r":
+            return add(add(tib, mul(ankle_t, s("shank"))), add(subtalar, p))
+        raise KeyError(body)
+
+    def path_length(points, scaled):
+        g = [raj_global(b, p, scaled) for b, p in points]
+        return sum(norm(sub(g[i + 1], g[i])) for i in range(len(g) - 1))
+
     for raj_name, name, groups, roots in leg_muscles:
         mu = raj.muscle(raj_name)
         pts = [map_point(b, p) for b, p in mu["points"]]
-        f = sum(kb(b) for b, _ in pts) / len(pts)
+        f = path_length(mu["points"], True) / path_length(mu["points"], False)
         wraps = [use_wrap(x) for x in mu["wraps"]]
         emit_muscle(name, mu["F0"], mu["lopt"] * f, mu["lts"] * f, mu["penn"], pts, wraps, groups, roots,
-                    f"{RAJ} muscle {raj_name} (F0, fibre, tendon, pennation, path, wraps; patella points re-expressed in the femur at full extension; lengths x{f:.4f}, the mean scale of the path's segments); nerve roots: {ROOTS}")
+                    f"{RAJ} muscle {raj_name} (F0, fibre, tendon, pennation, path, wraps; patella points re-expressed in the femur at full extension; fibre and tendon lengths x{f:.4f}, the musculotendon length ratio at the neutral pose after scaling the segments); nerve roots: {ROOTS}")
 
     # Psoas: Christophy fascicles from each lumbar level to the pelvic brim, then Rajagopal's femoral
     # insertion over the brim cylinder. The added brim-to-trochanter length goes to the tendon (the

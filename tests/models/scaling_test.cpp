@@ -2,9 +2,11 @@
 // ratios, inertia ~ m L^2, F0 ~ M^(2/3), muscle lengths with their segments.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 
 #include "scenario/model_parser.hpp"
+#include "scenario/model_pose.hpp"
 #include "scenario/scaling.hpp"
 
 namespace dembones {
@@ -75,11 +77,14 @@ TEST(Scaling, MuscleForceWithMassToTwoThirdsAndLengthsWithSegments) {
   const ModelSpec s = scale_model(m, big);
   EXPECT_NEAR(s.muscles[0].max_isometric_force_N / m.muscles[0].max_isometric_force_N,
               std::pow(110.0 / 80.0, 2.0 / 3.0), 1e-12);
-  // Path: two thigh points and one shank point.
+  // Fibre and tendon lengths with the musculotendon length at the default pose.
+  const double ratio = calc_path_length(s.muscles[0], {}, calc_body_poses(s)) /
+                       calc_path_length(m.muscles[0], {}, calc_body_poses(m));
   const auto scales = calc_body_scales(m, big);
-  const double mean = (2 * scales[2].length_factor + scales[1].length_factor) / 3.0;
-  EXPECT_NEAR(s.muscles[0].optimal_fiber_length_m, m.muscles[0].optimal_fiber_length_m * mean, 1e-12);
-  EXPECT_NEAR(s.muscles[0].tendon_slack_length_m, m.muscles[0].tendon_slack_length_m * mean, 1e-12);
+  EXPECT_GT(ratio, std::min(scales[1].length_factor, scales[2].length_factor) - 1e-12);
+  EXPECT_LT(ratio, std::max(scales[1].length_factor, scales[2].length_factor) + 1e-12);
+  EXPECT_NEAR(s.muscles[0].optimal_fiber_length_m, m.muscles[0].optimal_fiber_length_m * ratio, 1e-12);
+  EXPECT_NEAR(s.muscles[0].tendon_slack_length_m, m.muscles[0].tendon_slack_length_m * ratio, 1e-12);
   // The ratio of fibre to tendon length is kept.
   EXPECT_NEAR(s.muscles[0].optimal_fiber_length_m / s.muscles[0].tendon_slack_length_m,
               m.muscles[0].optimal_fiber_length_m / m.muscles[0].tendon_slack_length_m, 1e-12);
