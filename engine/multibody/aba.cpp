@@ -8,56 +8,48 @@
 namespace dembones {
 namespace {
 
-using JointColumns = Eigen::Matrix<double, 6, Eigen::Dynamic, 0, 6, 6>;
-using JointVector = Eigen::Matrix<double, Eigen::Dynamic, 1, 0, 6, 1>;
-
-// Axis index of an axis-aligned revolute joint, -1 otherwise.
-inline int aligned_axis(JointKind k) {
-  switch (k) {
-    case JointKind::kRevoluteX: return 0;
-    case JointKind::kRevoluteY: return 1;
-    case JointKind::kRevoluteZ: return 2;
-    default: return -1;
-  }
-}
-
-inline void add_to_parent(Data& data, int i, int p, const Mat6& Ia, const Vec6& pa) {
-  add_transformed_articulated_inertia(data.X_parent[i], Ia, data.IA[p]);
-  data.pA[p] += data.X_parent[i].act(Force::from_vector(pa));
-}
-
-// Articulated-body algorithm (Featherstone 2008, Table 7.1) in body coordinates. Gravity enters as
-// the weight wrench in p^A (as in rnea.cpp) so that data.a holds true accelerations.
-//   pass 1: v_i, c_i = c_J + v_i x S q̇, I^A_i = I_i, p^A_i = v_i x* I_i v_i - I_i [0; g_i] - f_ext,i
-//   pass 2: U = I^A S, D = S^T U, u = τ - S^T p^A,
-//           I^a = I^A - U D^-1 U^T, p^a = p^A + I^a c + U D^-1 u, added to the parent through X^*
-//   pass 3: a' = X^-1 a_λ + c, q̈ = D^-1 (u - U^T a'), a = a' + S q̈.
-// Specialised per joint kind: one-column joints use a rank-1 update (axis-aligned revolutes read a
-// column of I^A), spherical joints a 3x3 inverse, free joints need no update at all (I^a = 0,
-// p^a = τ) and solve I^A q̈' = u with a 6x6 Cholesky factorization in pass 3.
+// Articulated-body algorithm (Featherstone 2008, Table 7.1) with every quantity in world
+// coordinates about the world origin (as Pinocchio does since v2): articulated inertias then add
+// to the parent's without any spatial transform, which saves the dominant 6x6 congruence per body.
+//   pass 1: X_Wi, S_W = X_Wi S, v_i = v_λ + S_W q̇, c_i = X_Wi c_J + v_i x S_W q̇,
+//           I^A_i = X_Wi^* I_i X_Wi^-1, p^A_i = v_i x* I^A_i v_i - weight_i - f_ext,i
+//   pass 2: U = I^A S_W, D = S_W^T U, u = τ - S_W^T p^A,
+//           I^A_λ += I^A - U D^-1 U^T,  p^A_λ += p^A + I^a c + U D^-1 u
+//   pass 3: a' = a_λ + c, q̈ = D^-1 (u - U^T a'), a = a' + S_W q̈.
+// Free joints (S invertible) transmit no inertia: I^a = 0, p^a = X_Wi^* τ, and their body solves
+// I^A a = X_Wi^* τ - p^A directly (6x6 Cholesky). Gravity is the weight wrench of each body, so
+// data.a (body frame) and data.a_W hold true accelerations.
 template <bool kWithExternal>
 const VecX& aba_impl(const Model& model, Data& data, const VecX& q, const VecX& v, const VecX& tau,
                      const std::vector<Force>* f_ext_W) {
   const int nb = model.nbodies;
   for (int i = 1; i < nb; ++i) {
     const int p = model.parent[i];
+    const int iv = model.idx_v[i];
+    const int n = model.nv_j[i];
     detail::joint_position(model, data, i, q);
-    const SE3& X = data.X_parent[i];
-    data.oMb[i] = data.oMb[p] * X;
-    const Motion vJ = detail::joint_velocity(model, data, i, v);
-    data.v[i] = X.actInv(data.v[p]) + vJ;
-    data.c_J[i] = detail::joint_bias(model, data, i, v);
-    data.c[i] = data.c_J[i] + cross(data.v[i], vJ);
-    const InertiaAtOrigin& I = model.inertia_o[i];
-    data.IA[i] = I.to_matrix();
-    const Vec3 g_i = data.oMb[i].rotation.transpose() * model.gravity;
-    Force pA = cross(data.v[i], I.apply(data.v[i]));
-    pA.angular -= I.h.cross(g_i);
-    pA.linear -= I.mass * g_i;
-    if constexpr (kWithExternal) {
-      data.f_ext_body[i] = data.oMb[i].actInv((*f_ext_W)[i]);
-      pA -= data.f_ext_body[i];
+    const SE3& oMi = data.oMb[i] = data.oMb[p] * data.X_parent[i];
+    Motion vJ_W;
+    for (int k = iv; k < iv + n; ++k) {
+      const Motion s = oMi.act(detail::column_motion(data.S, k));
+      data.J_W.col(k).head<3>() = s.angular;
+      data.J_W.col(k).tail<3>() = s.linear;
+      vJ_W += s * v[k];
     }
+    data.v_W[i] = data.v_W[p] + vJ_W;
+    const Motion& vi = data.v_W[i];
+    data.c[i] = cross(vi, vJ_W);
+    if (model.kind[i] == JointKind::kCustom) {
+      data.c_J[i] = detail::joint_bias(model, data, i, v);
+      data.c[i] += oMi.act(data.c_J[i]);
+    }
+    const InertiaAtOrigin Y = model.inertia_o[i].transformed_by(oMi);
+    data.IA[i] = Y.to_matrix();
+    // Weight m g at the centre of mass c_W = h / m, as a world wrench about the origin: [h x g; m g].
+    Force pA = cross(vi, Y.apply(vi));
+    pA.angular -= Y.h.cross(model.gravity);
+    pA.linear -= Y.mass * model.gravity;
+    if constexpr (kWithExternal) pA -= (*f_ext_W)[i];
     data.pA[i] = pA;
   }
   for (int i = nb - 1; i > 0; --i) {
@@ -67,125 +59,86 @@ const VecX& aba_impl(const Model& model, Data& data, const VecX& q, const VecX& 
     const Mat6& IA = data.IA[i];
     const Vec6 pA = data.pA[i].to_vector();
     const JointKind kind = model.kind[i];
+    if (kind == JointKind::kFree) {
+      data.f[i] = data.oMb[i].act(Force::from_vector(tau.segment<6>(iv)));  // X^* τ
+      if (p > 0) data.pA[p] += data.f[i];
+      continue;
+    }
     if (n == 0) {
-      if (p > 0) add_to_parent(data, i, p, IA, pA + IA * data.c[i].to_vector());
+      if (p > 0) {
+        data.IA[p] += IA;
+        data.pA[p] += data.pA[i];  // c = 0 for a fixed joint
+      }
       continue;
     }
     if (n == 1) {
-      const int axis = aligned_axis(kind);
-      Vec6 U;
-      if (axis >= 0) {
-        U = IA.col(axis);
-      } else {
-        U.noalias() = IA * data.S.col(iv);
-      }
-      const double D = axis >= 0 ? U[axis] : data.S.col(iv).dot(U);
-      const double Dinv = 1.0 / D;
-      const double u = tau[iv] - (axis >= 0 ? pA[axis] : data.S.col(iv).dot(pA));
+      const Vec6 s = data.J_W.col(iv);
+      const Vec6 U = IA * s;
+      const double Dinv = 1.0 / s.dot(U);
+      const double u = tau[iv] - s.dot(pA);
       data.U.col(iv) = U;
       data.Dinv[i](0, 0) = Dinv;
       data.u[iv] = u;
       if (p > 0) {
-        Mat6 Ia = IA;
-        Ia.noalias() -= (U * Dinv) * U.transpose();
-        Vec6 pa = pA + U * (Dinv * u);
-        pa.noalias() += Ia * data.c[i].to_vector();
-        add_to_parent(data, i, p, Ia, pa);
+        const Vec6 UDinv = U * Dinv;
+        Mat6& IAp = data.IA[p];
+        IAp += IA;
+        IAp.noalias() -= UDinv * U.transpose();
+        // I^a c = I^A c - U D^-1 (U^T c)
+        const Vec6 c = data.c[i].to_vector();
+        Vec6 pa = pA + UDinv * (u - U.dot(c));
+        pa.noalias() += IA * c;
+        data.pA[p] += Force::from_vector(pa);
       }
       continue;
     }
-    if (kind == JointKind::kSpherical) {
-      // S = [1; 0]: U = first three columns of I^A, D = its top-left block.
-      const Eigen::Matrix<double, 6, 3> U = IA.leftCols<3>();
-      const Mat3 Dinv = IA.topLeftCorner<3, 3>().inverse();
-      const Vec3 u = tau.segment<3>(iv) - pA.head<3>();
-      data.U.middleCols<3>(iv) = U;
-      data.Dinv[i].topLeftCorner<3, 3>() = Dinv;
-      data.u.segment<3>(iv) = u;
-      if (p > 0) {
-        const Eigen::Matrix<double, 6, 3> UDinv = U * Dinv;
-        Mat6 Ia = IA;
-        Ia.noalias() -= UDinv * U.transpose();
-        Vec6 pa = pA;
-        pa.noalias() += UDinv * u;
-        pa.noalias() += Ia * data.c[i].to_vector();
-        add_to_parent(data, i, p, Ia, pa);
-      }
-      continue;
-    }
-    if (kind == JointKind::kFree) {
-      // S = 1: I^a = I^A - I^A (I^A)^-1 I^A = 0 and p^a = p^A + u = τ.
-      data.u.segment<6>(iv) = tau.segment<6>(iv) - pA;
-      if (p > 0) data.pA[p] += data.X_parent[i].act(Force::from_vector(tau.segment<6>(iv)));
-      continue;
-    }
-    // General multi-column joint (not produced by the current joint types; kept for completeness).
-    const JointColumns S = data.S.middleCols(iv, n);
-    const JointColumns U = IA * S;
-    data.U.middleCols(iv, n) = U;
-    const Data::JointMatrix D = S.transpose() * U;
-    data.Dinv[i] = D.inverse();
-    const JointVector u = tau.segment(iv, n) - S.transpose() * pA;
-    data.u.segment(iv, n) = u;
+    // Multi-column joints (spherical): fixed 6x3 blocks.
+    const Eigen::Matrix<double, 6, 3> S = data.J_W.middleCols<3>(iv);
+    const Eigen::Matrix<double, 6, 3> U = IA * S;
+    const Mat3 Dinv = (S.transpose() * U).inverse();
+    const Vec3 u = tau.segment<3>(iv) - S.transpose() * pA;
+    data.U.middleCols<3>(iv) = U;
+    data.Dinv[i].topLeftCorner<3, 3>() = Dinv;
+    data.u.segment<3>(iv) = u;
     if (p > 0) {
-      const JointColumns UDinv = U * data.Dinv[i];
-      Mat6 Ia = IA;
-      Ia.noalias() -= UDinv * U.transpose();
-      Vec6 pa = pA;
-      pa.noalias() += Ia * data.c[i].to_vector();
-      pa.noalias() += UDinv * u;
-      add_to_parent(data, i, p, Ia, pa);
+      const Eigen::Matrix<double, 6, 3> UDinv = U * Dinv;
+      Mat6& IAp = data.IA[p];
+      IAp += IA;
+      IAp.noalias() -= UDinv * U.transpose();
+      const Vec6 c = data.c[i].to_vector();
+      Vec6 pa = pA + UDinv * (u - U.transpose() * c);
+      pa.noalias() += IA * c;
+      data.pA[p] += Force::from_vector(pa);
     }
   }
   for (int i = 1; i < nb; ++i) {
     const int iv = model.idx_v[i];
     const int n = model.nv_j[i];
-    const Motion a_prime = data.X_parent[i].actInv(data.a[model.parent[i]]) + data.c[i];
+    const int p = model.parent[i];
+    const Motion a_prime = data.a_W[p] + data.c[i];
     const JointKind kind = model.kind[i];
-    if (n == 0) {
-      data.a[i] = a_prime;
-      continue;
-    }
-    const Vec6 ap = a_prime.to_vector();
-    if (n == 1) {
-      const int axis = aligned_axis(kind);
+    if (kind == JointKind::kFree) {
+      const Vec6 rhs = (data.f[i] - data.pA[i]).to_vector();
+      data.a_W[i] = Motion::from_vector(Eigen::LLT<Mat6>(data.IA[i]).solve(rhs));
+      // q̈ = S^-1 (a - a'), S = X_Wi: the body-frame form of the relative acceleration.
+      const Motion qdd = data.oMb[i].actInv(data.a_W[i] - a_prime);
+      data.ddq.segment<3>(iv) = qdd.angular;
+      data.ddq.segment<3>(iv + 3) = qdd.linear;
+    } else if (n == 0) {
+      data.a_W[i] = a_prime;
+    } else if (n == 1) {
+      const Vec6 ap = a_prime.to_vector();
       const double qdd = data.Dinv[i](0, 0) * (data.u[iv] - data.U.col(iv).dot(ap));
       data.ddq[iv] = qdd;
-      Motion ai = a_prime;
-      if (axis >= 0) {
-        ai.angular[axis] += qdd;
-      } else {
-        ai.angular += data.S.col(iv).head<3>() * qdd;
-        ai.linear += data.S.col(iv).tail<3>() * qdd;
-      }
-      data.a[i] = ai;
-      continue;
-    }
-    if (kind == JointKind::kSpherical) {
+      data.a_W[i] = Motion::from_vector(ap + data.J_W.col(iv) * qdd);
+    } else {
+      const Vec6 ap = a_prime.to_vector();
       const Vec3 qdd = data.Dinv[i].topLeftCorner<3, 3>() *
                        (data.u.segment<3>(iv) - data.U.middleCols<3>(iv).transpose() * ap);
       data.ddq.segment<3>(iv) = qdd;
-      Motion ai = a_prime;
-      ai.angular += qdd;
-      data.a[i] = ai;
-      continue;
+      data.a_W[i] = Motion::from_vector(ap + data.J_W.middleCols<3>(iv) * qdd);
     }
-    if (kind == JointKind::kFree) {
-      // q̈ = (I^A)^-1 (u - I^A a') = (I^A)^-1 u - a';  a = a' + q̈ = (I^A)^-1 u.
-      const Vec6 ai = Eigen::LLT<Mat6>(data.IA[i]).solve(Vec6(data.u.segment<6>(iv)));
-      data.ddq.segment<6>(iv) = ai - ap;
-      data.a[i] = Motion::from_vector(ai);
-      continue;
-    }
-    const JointColumns S = data.S.middleCols(iv, n);
-    const JointColumns U = data.U.middleCols(iv, n);
-    const JointVector u = data.u.segment(iv, n);
-    const JointVector r = u - U.transpose() * ap;
-    const JointVector qdd = data.Dinv[i] * r;
-    data.ddq.segment(iv, n) = qdd;
-    Vec6 ai = ap;
-    ai.noalias() += S * qdd;
-    data.a[i] = Motion::from_vector(ai);
+    data.a[i] = data.oMb[i].actInv(data.a_W[i]);
   }
   return data.ddq;
 }

@@ -18,6 +18,7 @@ Data::Data(const Model& model) {
   v_W.assign(nb, Motion{});
   c_J.assign(nb, Motion{});
   a.assign(nb, Motion{});
+  a_W.assign(nb, Motion{});
   a_bias.assign(nb, Motion{});
   f.assign(nb, Force{});
   f_joint.assign(nb, Force{});

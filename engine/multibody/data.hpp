@@ -18,7 +18,7 @@ struct Data {
   std::vector<SE3> oMb;        // (nbodies) X_WB: world pose of each body frame
   Matrix6Xd S;                 // (6 x nv) joint motion subspace, column k in the frame of body velocity_body[k]
   Matrix6Xd J_W;               // (6 x nv) column k: motion of coordinate k, world frame about the world origin
-                               //          (filled by compute_joint_jacobians; forward_kinematics does not)
+                               //          (filled by compute_joint_jacobians and aba; forward_kinematics does not)
   std::vector<double> custom_theta_d2;  // (nbodies) θ''(q) of custom joints
   std::vector<Vec3> custom_p_d2;        // (nbodies) R_J^T p''(q) of custom joints (child frame)
 
@@ -30,6 +30,7 @@ struct Data {
   // ---- acceleration stage (forward_kinematics with q, v, a; rnea; aba) ----
   std::vector<Motion> a;       // (nbodies) spatial acceleration, body frame (true acceleration, no gravity
                                //           offset; after rnea/aba: of the last call's q, v, a/ddq)
+  std::vector<Motion> a_W;     // (nbodies) after aba: spatial acceleration, world frame about the world origin
   std::vector<Motion> a_bias;  // (nbodies) J̇q̇ per body: acceleration with q̈ = 0 (compute_jdot_qdot)
 
   // ---- force stage ----
@@ -38,7 +39,7 @@ struct Data {
                                //           its joint, in body i's frame about its origin (= joint child frame)
   std::vector<Force> f_joint_W;  // (nbodies) same force, world frame about the world origin
   std::vector<Force> f_ext_body; // (nbodies) work: external forces in body frames
-  std::vector<Motion> c;       // (nbodies) work: c_J + v x S q̇ (ABA's velocity-product acceleration)
+  std::vector<Motion> c;       // (nbodies) work: ABA's velocity-product acceleration, world frame
   VecX tau;                    // (nv) rnea output, N m or N
   VecX nle;                    // (nv) nonlinear_effects output b(q, v) (Coriolis, centrifugal, gravity)
   VecX g;                      // (nv) work / generalized gravity
@@ -47,9 +48,9 @@ struct Data {
   std::vector<InertiaAtOrigin> Ic;  // (nbodies) composite inertia of the subtree, body frame
   MatX M;                      // (nv x nv) joint-space inertia matrix, full symmetric
 
-  // ---- ABA ----
-  std::vector<Mat6> IA;        // (nbodies) articulated inertia, body frame
-  std::vector<Force> pA;       // (nbodies) articulated bias force, body frame
+  // ---- ABA (world frame about the world origin; see aba.cpp) ----
+  std::vector<Mat6> IA;        // (nbodies) articulated inertia
+  std::vector<Force> pA;       // (nbodies) articulated bias force
   Matrix6Xd U;                 // (6 x nv) IA S
   std::vector<JointMatrix> Dinv;  // (nbodies) (S^T IA S)^-1, nv_j x nv_j
   VecX u;                      // (nv) τ - S^T pA
