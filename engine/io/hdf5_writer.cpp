@@ -377,7 +377,6 @@ void Hdf5Writer::write_int_matrix(std::string_view path, const std::int32_t* dat
 
 void Hdf5Writer::write_strings(std::string_view path, std::span<const std::string> strings,
                                const DatasetMeta& meta) {
-  require_units(path, meta);
   const std::string norm = ensure_parent(path);
   const auto type = hdf5::make_vl_utf8_string_type();
   const std::uint64_t dims[] = {strings.size()};
@@ -393,7 +392,10 @@ void Hdf5Writer::write_strings(std::string_view path, std::span<const std::strin
     check(H5Dwrite(ds.get(), type.get(), H5S_ALL, H5S_ALL, H5P_DEFAULT, pointers.data()), file_label_,
           "cannot write dataset", norm);
   }
-  write_meta(norm, meta);
+  DatasetMeta text_meta = meta;
+  // (std::string(1, ...) rather than a literal: GCC 12 false -Wrestrict, bug 105651)
+  if (text_meta.units.empty()) text_meta.units = std::string(1, '-');
+  write_meta(norm, text_meta);
 }
 
 // --- Attributes ------------------------------------------------------------------------------

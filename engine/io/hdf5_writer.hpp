@@ -104,6 +104,7 @@ class Hdf5Writer {
                         std::size_t cols, const DatasetMeta& meta);
 
   // --- Strings: 1-D dataset of variable-length UTF-8 strings (names, groups, nerve roots) ---
+  // Text has no unit: empty DatasetMeta::units is stored as "-" (the '–' of docs/hdf5-layout.md).
   void write_strings(std::string_view path, std::span<const std::string> strings, const DatasetMeta& meta);
 
   // --- Attributes on a group or dataset ("/" = the file's root); an existing one is replaced ---

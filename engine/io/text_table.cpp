@@ -31,7 +31,7 @@ Eigen::VectorXd TextTable::get_column(std::string_view column) const {
       if (!known.empty()) known += ", ";
       known += n;
     }
-    throw InputError(Location{"", 0, 0, std::string(column)}, "no such column; the table has: " + known);
+    throw InputError(Location{source_file, 0, 0, std::string(column)}, "no such column; the table has: " + known);
   }
   return data.col(i);
 }
@@ -327,6 +327,7 @@ TextTable read_storage_file(const std::filesystem::path& path) {
   }
   table.data.conservativeResize(rows, Eigen::NoChange);
   if (table.name.empty()) table.name = path.stem().string();
+  table.source_file = file;
   return table;
 }
 
@@ -362,6 +363,7 @@ TextTable read_csv_file(const std::filesystem::path& path) {
     ++rows;
   }
   table.data.conservativeResize(rows, Eigen::NoChange);
+  table.source_file = file;
   return table;
 }
 

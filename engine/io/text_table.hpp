@@ -36,6 +36,7 @@ struct TextTable {
   bool in_degrees = false;                                   // inDegrees=yes
   std::vector<std::pair<std::string, std::string>> metadata;  // other key=value lines, in order
   std::vector<std::string> description;                      // free header lines, in order
+  std::string source_file;  // set by the readers; names the file in get_column's error
 
   // Index of a column by exact name, or -1.
   Eigen::Index find_column(std::string_view column) const;

@@ -157,13 +157,15 @@ TEST(Hdf5RoundTrip, Utf8Strings) {
   {
     Hdf5Writer w(path);
     w.write_strings("/muscles/names", names, {"1", "muscle names"});
-    w.write_strings("/empty", std::vector<std::string>{}, {"1", "none"});
+    w.write_strings("/empty", std::vector<std::string>{}, {"", "none"});
     w.commit();
   }
   Hdf5Reader r(path);
   EXPECT_EQ(r.read_strings("/muscles/names"), names);
   EXPECT_TRUE(r.read_strings("/empty").empty());
   EXPECT_EQ(r.dims("/empty"), (std::vector<std::uint64_t>{0}));
+  EXPECT_EQ(r.read_string_attribute("/empty", "units"), "-");  // text has no unit
+  EXPECT_EQ(r.read_string_attribute("/muscles/names", "units"), "1");
 }
 
 TEST(Hdf5RoundTrip, AttributesOfEveryKindAndReplacement) {

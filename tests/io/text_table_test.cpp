@@ -140,6 +140,14 @@ TEST(StorageFile, ReadsFilesAsOpenSimWritesThem) {
   ASSERT_EQ(t.data.rows(), 3);
   EXPECT_EQ(t.data(2, 2), 29.0);
   EXPECT_EQ(t.get_column("knee_angle_r")(1), -9.5);
+  EXPECT_EQ(t.source_file, ik.string());
+  try {
+    t.get_column("lumbar_extension");
+    FAIL() << "expected InputError";
+  } catch (const InputError& e) {
+    EXPECT_EQ(e.where().file, ik.string());  // the motion file the user gave
+    EXPECT_EQ(e.where().field, "lumbar_extension");
+  }
   EXPECT_EQ(t.description.size(), 2u);
 
   // OpenSim 4 STOFileAdapter: key=value metadata, version=3, no nRows, no name line.
