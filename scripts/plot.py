@@ -357,7 +357,9 @@ def plot_runs(runs: Sequence[dh.Run], out: str, title: Optional[str], time_s: Op
                 r.note(f"{r.file_label}: no {name} coordinate, its curve skipped")
             ang.curve(i, r, None if q is None else np.degrees(q), name, k)
 
-    ylim_top = max(comp.ax.get_ylim()[1], dh.NIOSH_ACTION_LIMIT_N * 1.1) if comp.ax.lines else None
+    # headroom above the curves for the runs' legend
+    ylim_top = (max(comp.ax.get_ylim()[1] * (1.12 + 0.08 * len(runs)),
+                    dh.NIOSH_ACTION_LIMIT_N * 1.1) if comp.ax.lines else None)
     if comp.ax.lines:
         comp.ax.axhline(dh.NIOSH_ACTION_LIMIT_N, color="#e08a00", ls="--", lw=1.6, zorder=1)
         comp.ax.text(0.01, dh.NIOSH_ACTION_LIMIT_N, " NIOSH action limit 3400 N", color="#b06d00",
@@ -410,11 +412,26 @@ def plot_runs(runs: Sequence[dh.Run], out: str, title: Optional[str], time_s: Op
                for i in range(len(runs))]
     # the runs' colours, once, in the first panel (matplotlib 3.6 has no legend outside the axes
     # under constrained layout)
-    axes[0].legend(handles, [r.label for r in runs], loc="upper right", fontsize=10,
+    axes[0].legend(handles, [legend_label(r) for r in runs], loc="upper right", fontsize=10,
                    frameon=True, framealpha=0.9, edgecolor="none")
+    for i, r in enumerate(runs):  # each run's peak compression, marked on its curve
+        k = r.peak_frame("L5_S1", "compression")
+        if k is not None:
+            axes[0].plot(r.time[k], r.load("L5_S1", "compression")[k], "o", ms=6, zorder=5,
+                         color=RUN_COLOURS[i % len(RUN_COLOURS)], mec="white", mew=1.2)
     fig.suptitle(title or default_title(runs), fontsize=15, fontweight="bold")
     fig.savefig(out, dpi=dpi)
     plt.close(fig)
+
+
+def legend_label(run: dh.Run) -> str:
+    """The run's label with its peak L5/S1 compression, e.g. 'stoop: peak 5462 N (7.4 BW)'."""
+    k = run.peak_frame("L5_S1", "compression")
+    if k is None:
+        return run.label
+    peak = run.load("L5_S1", "compression")[k]
+    bw = f" ({peak / run.body_weight_N:.1f} BW)" if run.body_weight_N else ""
+    return f"{run.label}: peak {peak:.0f} N{bw}"
 
 
 def default_title(runs: Sequence[dh.Run]) -> str:
