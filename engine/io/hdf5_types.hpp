@@ -10,8 +10,8 @@ namespace dembones {
 // The attributes every dataset carries (docs/hdf5-layout.md): `units` (SI, e.g. "N", "rad", "1" for
 // dimensionless) and a one-line `description`.
 struct DatasetMeta {
-  std::string units;
-  std::string description;
+  std::string units{};
+  std::string description{};
   // Keep float64 even when the writer stores doubles as float32 (e.g. /time, where float32's 24-bit
   // mantissa would blur the sample times of long runs).
   bool always_float64 = false;
@@ -21,19 +21,19 @@ struct DatasetMeta {
 enum class ColumnType { Float64, Int64, String };
 
 struct TableColumn {
-  std::string name;
+  std::string name{};
   ColumnType type = ColumnType::Float64;
-  std::string units;  // stored in the table's `units` attribute, one entry per column
+  std::string units{};  // stored in the table's `units` attribute, one entry per column
 };
 
 using TableCell = std::variant<double, std::int64_t, std::string>;
 
 // One object found by Hdf5Reader::list.
 struct Hdf5Entry {
-  std::string path;                 // absolute, e.g. "/muscles/force"
+  std::string path{};                 // absolute, e.g. "/muscles/force"
   bool is_group = false;            // else a dataset
-  std::vector<std::uint64_t> dims;  // dataset shape (empty for groups and scalars)
-  std::string dtype;                // dataset element type: "float64", "float32", "int64", "int32",
+  std::vector<std::uint64_t> dims{};  // dataset shape (empty for groups and scalars)
+  std::string dtype{};                // dataset element type: "float64", "float32", "int64", "int32",
                                     // "uint8", ..., "string", "compound", "other"; empty for groups
 };
 

@@ -32,11 +32,11 @@ struct TextTable {
   std::vector<std::string> column_names;  // .mot/.sto: the first is "time"
   Eigen::MatrixXd data;                   // [rows × column_names.size()]
   // .mot/.sto header (ignored for CSV):
-  std::string name;                                          // first header line; empty = file stem
+  std::string name{};                                          // first header line; empty = file stem
   bool in_degrees = false;                                   // inDegrees=yes
   std::vector<std::pair<std::string, std::string>> metadata;  // other key=value lines, in order
   std::vector<std::string> description;                      // free header lines, in order
-  std::string source_file;  // set by the readers; names the file in get_column's error
+  std::string source_file{};  // set by the readers; names the file in get_column's error
 
   // Index of a column by exact name, or -1.
   Eigen::Index find_column(std::string_view column) const;
