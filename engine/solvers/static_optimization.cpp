@@ -13,8 +13,9 @@ namespace {
 constexpr double kInf = std::numeric_limits<double>::infinity();
 constexpr double kEps = std::numeric_limits<double>::epsilon();
 
-// Armijo sufficient-increase constant and backtracking limits (Nocedal & Wright 2006, Alg. 3.1).
-constexpr double kArmijo = 1e-4;
+// Largest ratio between the round-off floor accepted as convergence and the tolerance (solve()).
+constexpr double kMaxFloorRatio = 50.0;
+// Smallest relative width of the line-search bracket.
 constexpr double kMinStep = 1e-12;
 // Smallest activation at which the p = 3 curvature dx/dg = 1/(6 w x) is evaluated: x(g) = sqrt(g/3w)
 // has an infinite slope at 0, so the Newton model is capped there (it stays a positive definite
@@ -37,14 +38,17 @@ struct Term {
     return std::clamp(x, lo, hi);
   }
 
-  // dx/dg at g, an element of the generalized (Clarke) Jacobian of the minimiser: 0 where the bound
-  // is strictly active; at the kinks g = ∇f(lo), ∇f(hi) the free-side slope, so that a cold start
-  // (λ = 0, all activations at lo = 0) takes the unconstrained least-norm step.
-  double curvature(double g, double x) const {
-    if (g < gradient(lo) || g > gradient(hi)) return 0.0;
+  // −1 when the lower bound is strictly active at g, +1 the upper, 0 when x(g) is free or at a kink.
+  int clip_side(double g) const { return g < gradient(lo) ? -1 : (g > gradient(hi) ? 1 : 0); }
+
+  // Slope dx/dg of the minimiser where it is free, an element of its generalized (Clarke) Jacobian
+  // (the Jacobian is 0 where a bound is strictly active). p = 2: 1/(2w); p = 3: 1/(6 w x), capped
+  // near x = 0 where it is infinite. At the lower bound (the kink, or a clipped variable the Newton
+  // model treats as free) x = lo carries no slope information for p = 3: evaluate at mid-box, which
+  // also makes a cold start (λ = 0, all activations at lo = 0) take the unconstrained step.
+  double free_slope(double x) const {
     if (p == 2) return 1.0 / (2.0 * w);
-    // At the kink the point x = lo carries no slope information for p = 3: evaluate at mid-box.
-    const double x_eval = (g == gradient(lo)) ? std::max(x, 0.5 * (lo + hi)) : x;
+    const double x_eval = x <= lo ? std::max(x, 0.5 * (lo + hi)) : x;
     return 1.0 / (6.0 * w * std::max(x_eval, kCubicCurvatureFloor));
   }
 };
@@ -103,12 +107,13 @@ StaticOptimizationSolver::StaticOptimizationSolver(int n_equations, int n_muscle
   g_trial_ = Eigen::VectorXd::Zero(n_var_);
   x_ = Eigen::VectorXd::Zero(n_var_);
   x_trial_ = Eigen::VectorXd::Zero(n_var_);
-  curvature_ = Eigen::VectorXd::Zero(n_var_);
+  model_free_ = Eigen::Array<bool, Eigen::Dynamic, 1>::Constant(n_var_, false);
   lambda_ = Eigen::VectorXd::Zero(n_eq_);
   lambda_trial_ = Eigen::VectorXd::Zero(n_eq_);
   step_ = Eigen::VectorXd::Zero(n_eq_);
   residual_ = Eigen::VectorXd::Zero(n_eq_);
   residual_trial_ = Eigen::VectorXd::Zero(n_eq_);
+  row_abs_ = Eigen::VectorXd::Zero(n_eq_);
   hessian_ = Eigen::MatrixXd::Zero(n_eq_, n_eq_);
   llt_ = Eigen::LLT<Eigen::MatrixXd>(n_eq_);
   llt_.compute(Eigen::MatrixXd::Identity(n_eq_, n_eq_));  // sizes the factor's storage once
@@ -199,15 +204,11 @@ void StaticOptimizationSolver::compress_columns() {
   hi_.tail(n_act_) = pb.actuator_max;
 }
 
-// Evaluates, at multipliers λ: g = Aᵀλ, x = x(λ), residual = ∇φ(λ) = b − A x, and returns the dual
-// function φ(λ) = Σ_j [f_j(x_j) − g_j x_j] + bᵀλ. magnitude (Σ of the absolute values of the terms)
-// bounds the rounding error of φ, used to tell a real Armijo failure from round-off.
-double StaticOptimizationSolver::evaluate(const Eigen::VectorXd& lambda, Eigen::VectorXd& g,
-                                          Eigen::VectorXd& x, Eigen::VectorXd& residual,
-                                          double& magnitude) const {
+// Evaluates, at multipliers λ: g = Aᵀλ, x = x(λ) and residual = ∇φ(λ) = b − A x, the gradient of
+// the dual function φ(λ) = Σ_j [f_j(x_j) − g_j x_j] + bᵀλ.
+void StaticOptimizationSolver::evaluate(const Eigen::VectorXd& lambda, Eigen::VectorXd& g,
+                                        Eigen::VectorXd& x, Eigen::VectorXd& residual) const {
   residual = problem_.b;
-  double phi = problem_.b.dot(lambda);
-  magnitude = std::abs(phi);
   for (int j = 0; j < n_var_; ++j) {
     double gj = 0.0;
     for (int k = col_start_[j]; k < col_start_[j + 1]; ++k) gj += val_[k] * lambda[row_[k]];
@@ -215,28 +216,56 @@ double StaticOptimizationSolver::evaluate(const Eigen::VectorXd& lambda, Eigen::
     const double xj = term.minimiser(gj);
     g[j] = gj;
     x[j] = xj;
-    const double fj = term.value(xj);
-    phi += fj - gj * xj;
-    magnitude += std::abs(fj) + std::abs(gj * xj);
     if (xj != 0.0)
       for (int k = col_start_[j]; k < col_start_[j + 1]; ++k) residual[row_[k]] -= val_[k] * xj;
   }
-  return phi;
 }
 
-// Generalized Hessian of −φ: H = Σ_j D_j a_j a_jᵀ (lower triangle), a_j the sparse column j.
+// The smallest residual double precision can resolve at (λ, x): one rounding of each term of
+// A x, and one ulp of λ moved through H = ∂(A x)/∂λ. With heavy reserves λ is large and the floor
+// can exceed tolerance·‖b‖; the iteration then stops there rather than spin.
+double StaticOptimizationSolver::calc_rounding_floor() const {
+  row_abs_.setZero();
+  for (int j = 0; j < n_var_; ++j)
+    for (int k = col_start_[j]; k < col_start_[j + 1]; ++k) row_abs_[row_[k]] += std::abs(val_[k] * x_[j]);
+  const double force = row_abs_.maxCoeff();
+  double h_max = 0.0;  // H is filled in its lower triangle only
+  for (int c = 0; c < n_eq_; ++c)
+    for (int r = c; r < n_eq_; ++r) h_max = std::max(h_max, std::abs(hessian_(r, c)));
+  return 8.0 * kEps * (force + n_eq_ * h_max * lambda_.lpNorm<Eigen::Infinity>());
+}
+
+// Newton matrix H = Σ_j D_j a_j a_jᵀ (lower triangle), a_j the sparse column j, D_j the free slope
+// of the variables model_free_ marks and 0 for the others.
 void StaticOptimizationSolver::assemble_hessian() {
   hessian_.setZero();
   for (int j = 0; j < n_var_; ++j) {
+    if (!model_free_[j]) continue;
     const Term term{weight_[j], lo_[j], hi_[j], j < n_mus_ ? settings_.exponent : 2};
-    const double d = term.curvature(g_[j], x_[j]);
-    curvature_[j] = d;
-    if (d == 0.0) continue;
+    const double d = term.free_slope(x_[j]);
     for (int k = col_start_[j]; k < col_start_[j + 1]; ++k) {
       const double dv = d * val_[k];
       for (int l = col_start_[j]; l <= k; ++l) hessian_(row_[k], row_[l]) += dv * val_[l];
     }
   }
+}
+
+// Solves H Δλ = b − A x for the current model; false when H cannot be factorised.
+bool StaticOptimizationSolver::compute_step() {
+  assemble_hessian();
+  llt_.compute(hessian_);
+  if (llt_.info() != Eigen::Success) {
+    // Rows with no free variable (all muscles of a coordinate at their bounds and no reserve)
+    // make H singular; a small relative Levenberg–Marquardt shift keeps the step an ascent
+    // direction. Only then, so that regular steps stay exact Newton steps.
+    const double max_diag = hessian_.diagonal().maxCoeff();
+    hessian_.diagonal().array() += max_diag > 0.0 ? 1e-12 * max_diag : 1.0;
+    llt_.compute(hessian_);
+    if (llt_.info() != Eigen::Success) return false;
+  }
+  step_ = residual_;
+  llt_.solveInPlace(step_);
+  return step_.allFinite();
 }
 
 // Farkas: the box-constrained system A x = b has no solution iff some d gives
@@ -258,6 +287,90 @@ bool StaticOptimizationSolver::certify_infeasible() const {
   return btl - sup > 1e-8 * scale && scale > 0.0;
 }
 
+// Sets λ_trial = λ + t Δλ and evaluates x, g and the residual there; returns ψ'(t) = ∇φᵀΔλ.
+double StaticOptimizationSolver::evaluate_along_step(double t) {
+  lambda_trial_ = lambda_ + t * step_;
+  evaluate(lambda_trial_, g_trial_, x_trial_, residual_trial_);
+  return residual_trial_.dot(step_);
+}
+
+void StaticOptimizationSolver::accept_trial() {
+  lambda_.swap(lambda_trial_);
+  g_.swap(g_trial_);
+  x_.swap(x_trial_);
+  residual_.swap(residual_trial_);
+}
+
+// Line search on ψ(t) = φ(λ + t Δλ), concave, so ψ'(t) = (b − A x(λ + tΔλ))ᵀΔλ is nonincreasing
+// (piecewise linear for p = 2). It looks for ψ'(t) ≈ 0 — |ψ'(t)| ≤ η ψ'(0), the strong Wolfe
+// curvature condition (Nocedal & Wright 2006, §3.1) — by doubling t while ψ' stays positive and
+// then by safeguarded regula falsi (Illinois) inside the bracket. Unlike backtracking it may take
+// t > 1: when the model frees a variable that the step clips again, the true dual is flatter than
+// the model and the Newton step is too short. Working on ψ' instead of φ differences also keeps the
+// test free of cancellation near the solution. Near the solution t = 1 passes at once.
+// Returns false when no t improved on t = 0.
+bool StaticOptimizationSolver::line_search(double slope, double target) {
+  constexpr double kCurvature = 0.1;   // η
+  constexpr int kMaxExpansions = 40;
+  constexpr int kMaxBracketSteps = 40;
+  const double tol = kCurvature * slope;
+  double t_lo = 0.0, d_lo = slope;  // ψ' > 0 side
+  double t_hi = 0.0, d_hi = 0.0;    // ψ' < 0 side, once found
+  double t = 1.0;
+  double d = evaluate_along_step(t);
+  if (residual_trial_.lpNorm<Eigen::Infinity>() <= target || std::abs(d) <= tol) {
+    accept_trial();
+    return true;
+  }
+  for (int e = 0; d > 0.0 && e < kMaxExpansions; ++e) {
+    t_lo = t;
+    d_lo = d;
+    t *= 2.0;
+    d = evaluate_along_step(t);
+    if (residual_trial_.lpNorm<Eigen::Infinity>() <= target || std::abs(d) <= tol) {
+      accept_trial();
+      return true;
+    }
+  }
+  if (d > 0.0) {  // still ascending after 2^40: the dual is unbounded along Δλ (infeasible)
+    accept_trial();
+    return true;
+  }
+  t_hi = t;
+  d_hi = d;
+  int side = 0;  // Illinois: halve the weight of an end point kept twice in a row
+  for (int k = 0; k < kMaxBracketSteps; ++k) {
+    double w_lo = d_lo, w_hi = -d_hi;
+    if (side == 1) w_hi *= 0.5;
+    if (side == -1) w_lo *= 0.5;
+    t = (t_lo * w_hi + t_hi * w_lo) / (w_lo + w_hi);  // root of the secant of ψ'
+    const double width = t_hi - t_lo;
+    t = std::clamp(t, t_lo + 1e-3 * width, t_hi - 1e-3 * width);
+    // No ascent point yet: the kink that turns ψ' negative may sit orders of magnitude closer to
+    // 0 than the secant suggests; shrink geometrically.
+    if (t_lo == 0.0) t = std::min(t, 0.1 * t_hi);
+    d = evaluate_along_step(t);
+    if (residual_trial_.lpNorm<Eigen::Infinity>() <= target || std::abs(d) <= tol) {
+      accept_trial();
+      return true;
+    }
+    if (d > 0.0) {
+      t_lo = t;
+      d_lo = d;
+      side = side == -1 ? -2 : -1;
+    } else {
+      t_hi = t;
+      d_hi = d;
+      side = side == 1 ? 2 : 1;
+    }
+    if (t_hi - t_lo <= kMinStep * t_hi) break;
+  }
+  if (t_lo == 0.0) return false;
+  evaluate_along_step(t_lo);  // the ascending side: ψ(t_lo) ≥ ψ(0) + t_lo ψ'(t_lo) > ψ(0)
+  accept_trial();
+  return true;
+}
+
 const StaticOptimizationInfo& StaticOptimizationSolver::solve() {
   info_ = StaticOptimizationInfo{};
   if (!check_input()) {
@@ -269,57 +382,27 @@ const StaticOptimizationInfo& StaticOptimizationSolver::solve() {
 
   const double b_scale = std::max(1.0, problem_.b.lpNorm<Eigen::Infinity>());
   const double target = settings_.tolerance * b_scale;
-  double magnitude = 0.0;
-  double phi = evaluate(lambda_, g_, x_, residual_, magnitude);
+  evaluate(lambda_, g_, x_, residual_);
   bool converged = residual_.lpNorm<Eigen::Infinity>() <= target;
   bool infeasible = false;
   int it = 0;
   while (!converged && it < settings_.max_iterations) {
     ++it;
-    // Newton step on the dual: (A D Aᵀ) Δλ = b − A x(λ).
-    assemble_hessian();
-    llt_.compute(hessian_);
-    if (llt_.info() != Eigen::Success) {
-      // Rows with no free variable (all muscles of a coordinate at their bounds and no reserve)
-      // make H singular; a small relative Levenberg–Marquardt shift keeps the step an ascent
-      // direction. Only then, so that regular steps stay exact Newton steps.
-      const double max_diag = hessian_.diagonal().maxCoeff();
-      hessian_.diagonal().array() += max_diag > 0.0 ? 1e-12 * max_diag : 1.0;
-      llt_.compute(hessian_);
-      if (llt_.info() != Eigen::Success) break;
+    // Newton step on the dual: (A D Aᵀ) Δλ = b − A x(λ), D the generalized Jacobian of x(λ).
+    for (int j = 0; j < n_var_; ++j) {
+      const Term term{weight_[j], lo_[j], hi_[j], j < n_mus_ ? settings_.exponent : 2};
+      model_free_[j] = term.clip_side(g_[j]) == 0;
     }
-    step_ = residual_;
-    llt_.solveInPlace(step_);
+    const bool have_step = compute_step();
+    if (!have_step) break;
     const double slope = residual_.dot(step_);  // φ'(0) along Δλ, > 0 since H is positive definite
-    if (!(slope > 0.0) || !step_.allFinite()) break;
+    if (!(slope > 0.0)) break;
 
-    // Backtracking (Armijo) line search on the concave dual, with safeguarded quadratic
-    // interpolation (Nocedal & Wright 2006, §3.5). A trial that already meets the tolerance is
-    // accepted outright. Increases below the round-off of φ count as sufficient.
-    double t = 1.0;
-    bool accepted = false;
-    while (t >= kMinStep) {
-      lambda_trial_ = lambda_ + t * step_;
-      double mag_trial = 0.0;
-      const double phi_trial = evaluate(lambda_trial_, g_trial_, x_trial_, residual_trial_, mag_trial);
-      const double noise = 8.0 * kEps * (magnitude + mag_trial);
-      const double gain = phi_trial - phi;
-      if (residual_trial_.lpNorm<Eigen::Infinity>() <= target ||
-          gain >= kArmijo * t * slope - noise) {
-        lambda_.swap(lambda_trial_);
-        g_.swap(g_trial_);
-        x_.swap(x_trial_);
-        residual_.swap(residual_trial_);
-        phi = phi_trial;
-        magnitude = mag_trial;
-        accepted = true;
-        break;
-      }
-      // Minimiser of the quadratic through φ(0), φ'(0), φ(t), kept within [0.1 t, 0.5 t].
-      const double t_quad = slope * t * t / (2.0 * (slope * t - gain));
-      t = std::clamp(t_quad, 0.1 * t, 0.5 * t);
-    }
-    converged = residual_.lpNorm<Eigen::Infinity>() <= target;
+    const bool accepted = line_search(slope, target);
+    // The rounding floor is honoured up to kMaxFloorRatio × the target, never beyond: an infeasible
+    // problem also drives λ up, and must not pass as converged.
+    converged = residual_.lpNorm<Eigen::Infinity>() <=
+                std::max(target, std::min(calc_rounding_floor(), kMaxFloorRatio * target));
     if (!converged && certify_infeasible()) {
       infeasible = true;
       break;

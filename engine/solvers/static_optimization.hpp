@@ -124,9 +124,14 @@ class StaticOptimizationSolver {
  private:
   bool check_input();
   void compress_columns();
-  double evaluate(const Eigen::VectorXd& lambda, Eigen::VectorXd& g, Eigen::VectorXd& x,
-                  Eigen::VectorXd& residual, double& magnitude) const;
+  void evaluate(const Eigen::VectorXd& lambda, Eigen::VectorXd& g, Eigen::VectorXd& x,
+                Eigen::VectorXd& residual) const;
+  double calc_rounding_floor() const;
   void assemble_hessian();
+  bool compute_step();
+  double evaluate_along_step(double t);
+  void accept_trial();
+  bool line_search(double slope, double target);
   bool certify_infeasible() const;
   void finish();
 
@@ -143,9 +148,10 @@ class StaticOptimizationSolver {
   Eigen::VectorXd lo_, hi_;       // (n_var) bounds
   Eigen::VectorXd g_, g_trial_;   // (n_var) Aᵀλ at the current and the trial multipliers
   Eigen::VectorXd x_, x_trial_;   // (n_var) primal point x(λ) and at the trial multipliers
-  Eigen::VectorXd curvature_;     // (n_var) D_j = dx_j/dg_j
+  Eigen::Array<bool, Eigen::Dynamic, 1> model_free_;  // (n_var) variables free in the Newton model
   Eigen::VectorXd lambda_, lambda_trial_, step_;   // (n_eq)
   Eigen::VectorXd residual_, residual_trial_;      // (n_eq) b − A x
+  mutable Eigen::VectorXd row_abs_;                // (n_eq) Σ_j |A_ij x_j|, scratch
   Eigen::MatrixXd hessian_;       // (n_eq × n_eq) A D Aᵀ + μ I
   Eigen::LLT<Eigen::MatrixXd> llt_;
   Eigen::VectorXd activation_, control_, reserve_torque_;  // (n_muscles), (n_actuators), (n_eq)

@@ -27,12 +27,14 @@ class IpoptStaticOptimization {
     double tolerance = 1e-10;   // IPOPT "tol" (scaled NLP error)
     bool warm_start = true;     // start each solve from the previous primal-dual point
     int max_iterations = 500;
+    int print_level = 0;        // IPOPT "print_level" (5 = per-iteration log)
   };
 
   IpoptStaticOptimization(const StaticOptimizationProblem& problem, int exponent, const Options& options)
       : nlp_(new Nlp(problem, exponent, options.warm_start)), tnlp_(nlp_), app_(IpoptApplicationFactory()) {
     auto& o = *app_->Options();
-    o.SetIntegerValue("print_level", 0);
+    o.SetIntegerValue("print_level", options.print_level);
+    if (options.print_level > 0) o.SetStringValue("print_timing_statistics", "yes");
     o.SetStringValue("sb", "yes");  // no banner
     o.SetNumericValue("tol", options.tolerance);
     // IPOPT also stops on unscaled absolute criteria whose defaults (constraint violation 1e-4)

@@ -303,6 +303,46 @@ TEST(StaticOptimization, MusclesWithoutReservesThatCannotBalanceAreInfeasible) {
   EXPECT_EQ(so.solve().status, SoStatus::infeasible);
 }
 
+TEST(StaticOptimization, RankDeficientRowsWithoutReserves) {
+  // Two coordinates crossed by the same muscles with the same moment arms (identical rows of A_m)
+  // and no reserves: the dual Hessian is singular. Consistent moments are solved; inconsistent ones
+  // are infeasible (Farkas direction d = (−1, 1): bᵀd = 10 > 0 = sup (Aᵀd)ᵀx).
+  StaticOptimizationSolver so(2, 3, 0);
+  auto& pb = so.upd_problem();
+  pb.A_muscle << 30.0, 20.0, 10.0,  //
+      30.0, 20.0, 10.0;
+  pb.b << 15.0, 15.0;
+  ASSERT_EQ(so.solve().status, SoStatus::solved);
+  expect_kkt(so, 1e-8, "consistent identical rows");
+  pb.b << 10.0, 20.0;
+  EXPECT_EQ(so.solve().status, SoStatus::infeasible);
+}
+
+TEST(StaticOptimization, IterationLimitIsReported) {
+  // A cold start that needs several Newton steps, allowed only one.
+  std::mt19937 rng(5);
+  RandomProblemOptions opt;
+  opt.n_eq = 8;
+  opt.n_muscles = 30;
+  opt.load_scale = 2.0;
+  StaticOptimizationSettings settings;
+  settings.max_iterations = 1;
+  StaticOptimizationSolver so(opt.n_eq, opt.n_muscles, opt.n_eq, settings);
+  fill_random_problem(rng, opt, so.upd_problem());
+  const auto& info = so.solve();
+  EXPECT_EQ(info.status, SoStatus::max_iterations);
+  EXPECT_EQ(info.iterations, 1);
+  EXPECT_GT(info.primal_residual, settings.tolerance);
+  // set_multipliers: starting from the optimum of an unlimited solver converges at once.
+  StaticOptimizationSolver full(opt.n_eq, opt.n_muscles, opt.n_eq);
+  full.upd_problem() = so.get_problem();
+  ASSERT_EQ(full.solve().status, SoStatus::reserve_limited);
+  so.set_multipliers(full.get_multipliers());
+  EXPECT_EQ(so.solve().status, SoStatus::reserve_limited);
+  EXPECT_LE(so.get_info().iterations, 1);
+  EXPECT_NEAR(so.get_info().objective, full.get_info().objective, 1e-9 * full.get_info().objective);
+}
+
 TEST(StaticOptimization, BadInputIsReportedNotSolved) {
   StaticOptimizationSolver so(1, 2, 1);
   auto& pb = so.upd_problem();
