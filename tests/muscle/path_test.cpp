@@ -73,6 +73,44 @@ TEST(MusclePath, PendulumHandComputedTorque) {
   }
 }
 
+TEST(MusclePath, PulleyMomentArmEqualsWrapRadius) {
+  // A tendon over a pulley centred on the joint axis: while wrapped, its moment arm is exactly the
+  // pulley radius (both straight segments are tangent to the circle, so the line of action lies at
+  // distance R from the axis), whatever the angle, for a cylinder or a sphere, fixed on either body.
+  const Model model = samples::pendulum_model();
+  Data data(model);
+  const double radius = 0.05;
+  for (const bool sphere : {false, true}) {
+    for (const char* wrap_body : {"ground", "pendulum"}) {
+      MuscleSpec m = pendulum_muscle();
+      m.path[0].p_B_m = Vec3(-0.1, 0.3, 0.0);  // above and behind the axis
+      m.path[1].p_B_m = Vec3(-0.02, -0.3, 0.0);  // on the pendulum, below
+      WrapSpec w;
+      w.kind = sphere ? WrapKind::kSphere : WrapKind::kCylinder;
+      w.body = wrap_body;
+      w.radius_m = radius;
+      w.direction = -1;  // the path passes in front (+x) of the axis going down: clockwise about +z
+      m.wraps.push_back(w);
+      const MuscleSet set = make_muscle_set(model, {m});
+      MuscleData md(model, set);
+      int engaged = 0;
+      for (double q0 = -0.4; q0 <= 1.2; q0 += 0.05) {
+        VecX q(1);
+        q << q0;
+        evaluate(model, data, set, q, VecX::Zero(1), md);
+        if (!md.wrap_engaged[0]) continue;
+        ++engaged;
+        // Cylinder: the path is held in front, tension pulls the insertion forward: +R about z. The
+        // sphere has no side constraint: the path takes the short way round, on the side where the
+        // straight line passes, so only |r| = R holds.
+        const double r = sphere ? std::abs(md.moment_arm(0, 0)) : md.moment_arm(0, 0);
+        EXPECT_NEAR(r, radius, 1e-12) << q0 << " " << wrap_body << " sphere " << sphere;
+      }
+      EXPECT_GE(engaged, 10) << wrap_body << " sphere " << sphere;
+    }
+  }
+}
+
 // Central difference of every muscle length along velocity coordinate k (q moved on the manifold).
 void length_difference(const Model& model, Data& data, const MuscleSet& set, MuscleData& md, const VecX& q,
                        int k, double h, VecX& dl_dq) {
