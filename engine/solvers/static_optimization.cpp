@@ -13,6 +13,10 @@ namespace {
 constexpr double kInf = std::numeric_limits<double>::infinity();
 constexpr double kEps = std::numeric_limits<double>::epsilon();
 
+// The interior-point fallback's iteration limit and the μ (relative) at which it hands over to
+// Newton again.
+constexpr int kMaxInteriorPointIterations = 60;
+constexpr double kInteriorPointMu = 1e-9;
 // Largest ratio between the round-off floor accepted as convergence and the tolerance (solve()).
 constexpr double kMaxFloorRatio = 50.0;
 // Smallest relative width of the line-search bracket.
@@ -81,9 +85,11 @@ StaticOptimizationSolver::StaticOptimizationSolver(int n_equations, int n_muscle
   if (settings.exponent != 2 && settings.exponent != 3)
     throw InputError(Location{"", 0, 0, "static_optimization.exponent"},
                      "expected 2 or 3, got " + std::to_string(settings.exponent));
-  if (settings.max_iterations < 1 || !(settings.tolerance > 0.0))
+  if (settings.max_iterations < 1 || !(settings.tolerance > 0.0) ||
+      settings.newton_iterations_before_fallback < 0)
     throw InputError(Location{"", 0, 0, "static_optimization"},
-                     "expected max_iterations >= 1 and tolerance > 0");
+                     "expected max_iterations >= 1, tolerance > 0 and "
+                     "newton_iterations_before_fallback >= 0");
 
   auto& pb = problem_;
   pb.A_muscle = Eigen::MatrixXd::Zero(n_eq_, n_mus_);
@@ -107,7 +113,13 @@ StaticOptimizationSolver::StaticOptimizationSolver(int n_equations, int n_muscle
   g_trial_ = Eigen::VectorXd::Zero(n_var_);
   x_ = Eigen::VectorXd::Zero(n_var_);
   x_trial_ = Eigen::VectorXd::Zero(n_var_);
-  model_free_ = Eigen::Array<bool, Eigen::Dynamic, 1>::Constant(n_var_, false);
+  slope_ = Eigen::VectorXd::Zero(n_var_);
+  for (Eigen::VectorXd* v : {&ip_x_, &ip_zl_, &ip_zu_, &ip_dx_, &ip_dzl_, &ip_dzu_, &ip_dx_aff_,
+                             &ip_dzl_aff_, &ip_dzu_aff_, &ip_rd_, &ip_rho_})
+    *v = Eigen::VectorXd::Zero(n_var_);
+  ip_rp_ = Eigen::VectorXd::Zero(n_eq_);
+  ip_dlambda_ = Eigen::VectorXd::Zero(n_eq_);
+  lambda_backup_ = Eigen::VectorXd::Zero(n_eq_);
   lambda_ = Eigen::VectorXd::Zero(n_eq_);
   lambda_trial_ = Eigen::VectorXd::Zero(n_eq_);
   step_ = Eigen::VectorXd::Zero(n_eq_);
@@ -235,34 +247,40 @@ double StaticOptimizationSolver::calc_rounding_floor() const {
   return 8.0 * kEps * (force + n_eq_ * h_max * lambda_.lpNorm<Eigen::Infinity>());
 }
 
-// Newton matrix H = Σ_j D_j a_j a_jᵀ (lower triangle), a_j the sparse column j, D_j the free slope
-// of the variables model_free_ marks and 0 for the others.
-void StaticOptimizationSolver::assemble_hessian() {
+// H = Σ_j d_j a_j a_jᵀ (lower triangle), a_j the sparse column j of A: the Newton matrix of the
+// dual (d = slopes of x(λ)) and the Schur complement of the interior-point system (d = 1/Σ).
+void StaticOptimizationSolver::assemble_hessian(const Eigen::VectorXd& d) {
   hessian_.setZero();
   for (int j = 0; j < n_var_; ++j) {
-    if (!model_free_[j]) continue;
-    const Term term{weight_[j], lo_[j], hi_[j], j < n_mus_ ? settings_.exponent : 2};
-    const double d = term.free_slope(x_[j]);
+    if (d[j] == 0.0) continue;
     for (int k = col_start_[j]; k < col_start_[j + 1]; ++k) {
-      const double dv = d * val_[k];
+      const double dv = d[j] * val_[k];
       for (int l = col_start_[j]; l <= k; ++l) hessian_(row_[k], row_[l]) += dv * val_[l];
     }
   }
 }
 
-// Solves H Δλ = b − A x for the current model; false when H cannot be factorised.
-bool StaticOptimizationSolver::compute_step() {
-  assemble_hessian();
+// Factorises H (assembled); false when it cannot be factorised.
+bool StaticOptimizationSolver::factorize() {
   llt_.compute(hessian_);
-  if (llt_.info() != Eigen::Success) {
-    // Rows with no free variable (all muscles of a coordinate at their bounds and no reserve)
-    // make H singular; a small relative Levenberg–Marquardt shift keeps the step an ascent
-    // direction. Only then, so that regular steps stay exact Newton steps.
-    const double max_diag = hessian_.diagonal().maxCoeff();
-    hessian_.diagonal().array() += max_diag > 0.0 ? 1e-12 * max_diag : 1.0;
-    llt_.compute(hessian_);
-    if (llt_.info() != Eigen::Success) return false;
+  if (llt_.info() == Eigen::Success) return true;
+  // Rows with no free variable (all muscles of a coordinate at their bounds and no reserve) make H
+  // singular; a small relative Levenberg–Marquardt shift keeps the step an ascent direction. Only
+  // then, so that regular steps stay exact Newton steps.
+  const double max_diag = hessian_.diagonal().maxCoeff();
+  hessian_.diagonal().array() += max_diag > 0.0 ? 1e-12 * max_diag : 1.0;
+  llt_.compute(hessian_);
+  return llt_.info() == Eigen::Success;
+}
+
+// Solves H Δλ = b − A x with H the generalized Hessian at the current point; false on failure.
+bool StaticOptimizationSolver::compute_step() {
+  for (int j = 0; j < n_var_; ++j) {
+    const Term term{weight_[j], lo_[j], hi_[j], j < n_mus_ ? settings_.exponent : 2};
+    slope_[j] = term.clip_side(g_[j]) == 0 ? term.free_slope(x_[j]) : 0.0;
   }
+  assemble_hessian(slope_);
+  if (!factorize()) return false;
   step_ = residual_;
   llt_.solveInPlace(step_);
   return step_.allFinite();
@@ -371,6 +389,34 @@ bool StaticOptimizationSolver::line_search(double slope, double target) {
   return true;
 }
 
+// Semismooth Newton iterations from the current λ (already evaluated), at most max_it of them.
+// Returns the iterations used; sets converged / infeasible; stalled when the step or the line search
+// failed.
+int StaticOptimizationSolver::run_newton(int max_it, double target, bool& converged, bool& infeasible,
+                                         bool& stalled) {
+  converged = residual_.lpNorm<Eigen::Infinity>() <= target;
+  infeasible = stalled = false;
+  int it = 0;
+  while (!converged && it < max_it) {
+    ++it;
+    // Newton step on the dual: (A D Aᵀ) Δλ = b − A x(λ), D the generalized Jacobian of x(λ).
+    const double slope = compute_step() ? residual_.dot(step_) : 0.0;  // ψ'(0) > 0 (H ≻ 0)
+    if (!(slope > 0.0) || !line_search(slope, target)) {
+      stalled = true;
+      break;
+    }
+    // The rounding floor is honoured up to kMaxFloorRatio × the target, never beyond: an
+    // infeasible problem also drives λ up, and must not pass as converged.
+    converged = residual_.lpNorm<Eigen::Infinity>() <=
+                std::max(target, std::min(calc_rounding_floor(), kMaxFloorRatio * target));
+    if (!converged && certify_infeasible()) {
+      infeasible = true;
+      break;
+    }
+  }
+  return it;
+}
+
 const StaticOptimizationInfo& StaticOptimizationSolver::solve() {
   info_ = StaticOptimizationInfo{};
   if (!check_input()) {
@@ -383,31 +429,20 @@ const StaticOptimizationInfo& StaticOptimizationSolver::solve() {
   const double b_scale = std::max(1.0, problem_.b.lpNorm<Eigen::Infinity>());
   const double target = settings_.tolerance * b_scale;
   evaluate(lambda_, g_, x_, residual_);
-  bool converged = residual_.lpNorm<Eigen::Infinity>() <= target;
-  bool infeasible = false;
-  int it = 0;
-  while (!converged && it < settings_.max_iterations) {
-    ++it;
-    // Newton step on the dual: (A D Aᵀ) Δλ = b − A x(λ), D the generalized Jacobian of x(λ).
-    for (int j = 0; j < n_var_; ++j) {
-      const Term term{weight_[j], lo_[j], hi_[j], j < n_mus_ ? settings_.exponent : 2};
-      model_free_[j] = term.clip_side(g_[j]) == 0;
-    }
-    const bool have_step = compute_step();
-    if (!have_step) break;
-    const double slope = residual_.dot(step_);  // φ'(0) along Δλ, > 0 since H is positive definite
-    if (!(slope > 0.0)) break;
-
-    const bool accepted = line_search(slope, target);
-    // The rounding floor is honoured up to kMaxFloorRatio × the target, never beyond: an infeasible
-    // problem also drives λ up, and must not pass as converged.
-    converged = residual_.lpNorm<Eigen::Infinity>() <=
-                std::max(target, std::min(calc_rounding_floor(), kMaxFloorRatio * target));
-    if (!converged && certify_infeasible()) {
-      infeasible = true;
-      break;
-    }
-    if (!accepted) break;  // stalled: no ascent beyond round-off; reported as max_iterations
+  bool converged = false, infeasible = false, stalled = false;
+  int it = run_newton(std::min(settings_.max_iterations, settings_.newton_iterations_before_fallback),
+                      target, converged, infeasible, stalled);
+  // The dual Newton iteration crosses one kink of the piecewise-smooth dual per step at worst;
+  // with very heavy reserves a cold start can face many. Then a primal-dual interior-point method,
+  // whose iteration count hardly depends on the active set, finds multipliers close enough for
+  // Newton to finish from.
+  if (!converged && !infeasible && (stalled || it < settings_.max_iterations)) {
+    lambda_backup_ = lambda_;
+    info_.interior_point_iterations = run_interior_point(kMaxInteriorPointIterations, b_scale);
+    if (!lambda_.allFinite()) lambda_ = lambda_backup_;  // e.g. an infeasible problem diverged
+    evaluate(lambda_, g_, x_, residual_);
+    bool stalled_again = false;
+    it += run_newton(settings_.max_iterations - it, target, converged, infeasible, stalled_again);
   }
   info_.iterations = it;
   if (!converged && !infeasible) infeasible = certify_infeasible();
@@ -420,6 +455,172 @@ const StaticOptimizationInfo& StaticOptimizationSolver::solve() {
     info_.status = info_.reserve_limited_rows > 0 ? SoStatus::reserve_limited : SoStatus::solved;
   have_warm_start_ = converged && lambda_.allFinite();
   return info_;
+}
+
+// Solves the Newton system of the interior-point method for given complementarity right-hand
+// sides κ_lo, κ_hi (Nocedal & Wright 2006, eqs. 16.58 and 19.12, with the bounds as the only
+// inequalities). Eliminating Δz_lo = (κ_lo − z_lo Δx)/s_lo, Δz_hi = (κ_hi + z_hi Δx)/s_hi leaves
+//   Σ Δx − AᵀΔλ = ρ := −r_d + κ_lo/s_lo − κ_hi/s_hi,   A Δx = r_p,   Σ = f'' + z_lo/s_lo + z_hi/s_hi,
+// so (A Σ⁻¹ Aᵀ) Δλ = r_p − A Σ⁻¹ ρ with the factorisation already in llt_ (1/Σ in slope_).
+// kappa_mode 0: predictor (κ = −s z); 1: corrector (κ = σμ − s z − Δs_aff Δz_aff).
+void StaticOptimizationSolver::solve_interior_point_system(int kappa_mode, double sigma_mu) {
+  ip_dlambda_ = ip_rp_;
+  for (int j = 0; j < n_var_; ++j) {
+    if (slope_[j] == 0.0) {  // fixed variable (lo = hi)
+      ip_rho_[j] = 0.0;
+      continue;
+    }
+    const double x = ip_x_[j];
+    double rho = -ip_rd_[j];
+    if (std::isfinite(lo_[j])) {
+      const double sl = x - lo_[j];
+      double kappa = sigma_mu - sl * ip_zl_[j];
+      if (kappa_mode == 1) kappa -= ip_dx_aff_[j] * ip_dzl_aff_[j];
+      rho += kappa / sl;
+    }
+    if (std::isfinite(hi_[j])) {
+      const double su = hi_[j] - x;
+      double kappa = sigma_mu - su * ip_zu_[j];
+      if (kappa_mode == 1) kappa += ip_dx_aff_[j] * ip_dzu_aff_[j];  // Δs_hi = −Δx
+      rho -= kappa / su;
+    }
+    ip_rho_[j] = rho;
+    for (int k = col_start_[j]; k < col_start_[j + 1]; ++k) ip_dlambda_[row_[k]] -= val_[k] * slope_[j] * rho;
+  }
+  llt_.solveInPlace(ip_dlambda_);
+  for (int j = 0; j < n_var_; ++j) {
+    if (slope_[j] == 0.0) {
+      ip_dx_[j] = ip_dzl_[j] = ip_dzu_[j] = 0.0;
+      continue;
+    }
+    double atdl = 0.0;
+    for (int k = col_start_[j]; k < col_start_[j + 1]; ++k) atdl += val_[k] * ip_dlambda_[row_[k]];
+    const double dx = slope_[j] * (ip_rho_[j] + atdl);
+    ip_dx_[j] = dx;
+    const double x = ip_x_[j];
+    ip_dzl_[j] = 0.0;
+    ip_dzu_[j] = 0.0;
+    if (std::isfinite(lo_[j])) {
+      const double sl = x - lo_[j];
+      double kappa = sigma_mu - sl * ip_zl_[j];
+      if (kappa_mode == 1) kappa -= ip_dx_aff_[j] * ip_dzl_aff_[j];
+      ip_dzl_[j] = (kappa - ip_zl_[j] * dx) / sl;
+    }
+    if (std::isfinite(hi_[j])) {
+      const double su = hi_[j] - x;
+      double kappa = sigma_mu - su * ip_zu_[j];
+      if (kappa_mode == 1) kappa += ip_dx_aff_[j] * ip_dzu_aff_[j];
+      ip_dzu_[j] = (kappa + ip_zu_[j] * dx) / su;
+    }
+  }
+}
+
+// Largest α ≤ 1 keeping the slacks (primal) or the bound multipliers (dual) positive, times τ.
+void StaticOptimizationSolver::calc_step_lengths(double tau, double& alpha_p, double& alpha_d) const {
+  alpha_p = alpha_d = 1.0;
+  for (int j = 0; j < n_var_; ++j) {
+    if (slope_[j] == 0.0) continue;
+    const double dx = ip_dx_[j];
+    if (std::isfinite(lo_[j])) {
+      if (dx < 0.0) alpha_p = std::min(alpha_p, -tau * (ip_x_[j] - lo_[j]) / dx);
+      if (ip_dzl_[j] < 0.0) alpha_d = std::min(alpha_d, -tau * ip_zl_[j] / ip_dzl_[j]);
+    }
+    if (std::isfinite(hi_[j])) {
+      if (dx > 0.0) alpha_p = std::min(alpha_p, tau * (hi_[j] - ip_x_[j]) / dx);
+      if (ip_dzu_[j] < 0.0) alpha_d = std::min(alpha_d, -tau * ip_zu_[j] / ip_dzu_[j]);
+    }
+  }
+}
+
+// Mehrotra's predictor–corrector primal-dual interior-point method (Mehrotra 1992, SIAM J. Optim.
+// 2:575; Nocedal & Wright 2006, Alg. 16.4) on the same problem, cold-started, each iteration one
+// n_eq × n_eq Cholesky of A Σ⁻¹ Aᵀ. It stops once μ and the residuals are small: the dual Newton
+// iteration then finishes from its λ. Returns the iterations used.
+int StaticOptimizationSolver::run_interior_point(int max_it, double b_scale) {
+  int n_bounds = 0;
+  for (int j = 0; j < n_var_; ++j) {
+    const bool fl = std::isfinite(lo_[j]), fh = std::isfinite(hi_[j]);
+    if (fl && fh && hi_[j] - lo_[j] <= 0.0) {  // fixed
+      ip_x_[j] = lo_[j];
+      ip_zl_[j] = ip_zu_[j] = 0.0;
+      continue;
+    }
+    ip_x_[j] = fl && fh ? 0.5 * (lo_[j] + hi_[j]) : (fl ? lo_[j] + 1.0 : (fh ? hi_[j] - 1.0 : 0.0));
+    ip_zl_[j] = fl ? 1.0 : 0.0;
+    ip_zu_[j] = fh ? 1.0 : 0.0;
+    n_bounds += fl + fh;
+  }
+  lambda_.setZero();
+  int it = 0;
+  for (; it < max_it; ++it) {
+    // Residuals r_d = ∇f − Aᵀλ − z_lo + z_hi, r_p = b − A x, the barrier parameter μ and 1/Σ.
+    ip_rp_ = problem_.b;
+    double mu = 0.0, rd_max = 0.0, grad_max = 0.0;
+    for (int j = 0; j < n_var_; ++j) {
+      const Term term{weight_[j], lo_[j], hi_[j], j < n_mus_ ? settings_.exponent : 2};
+      const double x = ip_x_[j];
+      double g = 0.0;
+      for (int k = col_start_[j]; k < col_start_[j + 1]; ++k) {
+        g += val_[k] * lambda_[row_[k]];
+        ip_rp_[row_[k]] -= val_[k] * x;
+      }
+      const bool fixed = std::isfinite(lo_[j]) && std::isfinite(hi_[j]) && hi_[j] - lo_[j] <= 0.0;
+      if (fixed) {
+        slope_[j] = 0.0;
+        ip_rd_[j] = 0.0;
+        continue;
+      }
+      const double grad = term.gradient(x);
+      double sigma = term.p == 2 ? 2.0 * term.w : 6.0 * term.w * x;
+      ip_rd_[j] = grad - g - ip_zl_[j] + ip_zu_[j];
+      if (std::isfinite(lo_[j])) {
+        const double sl = x - lo_[j];
+        mu += sl * ip_zl_[j];
+        sigma += ip_zl_[j] / sl;
+      }
+      if (std::isfinite(hi_[j])) {
+        const double su = hi_[j] - x;
+        mu += su * ip_zu_[j];
+        sigma += ip_zu_[j] / su;
+      }
+      slope_[j] = 1.0 / sigma;
+      rd_max = std::max(rd_max, std::abs(ip_rd_[j]));
+      grad_max = std::max(grad_max, std::abs(grad));
+    }
+    mu = n_bounds > 0 ? mu / n_bounds : 0.0;
+    if (mu <= kInteriorPointMu * (1.0 + grad_max) &&
+        rd_max <= kInteriorPointMu * (1.0 + grad_max) &&
+        ip_rp_.lpNorm<Eigen::Infinity>() <= kInteriorPointMu * b_scale)
+      break;
+    assemble_hessian(slope_);
+    if (!factorize()) break;
+    // Predictor (affine scaling) direction, its step lengths and the centring parameter σ.
+    solve_interior_point_system(0, 0.0);
+    double ap = 1.0, ad = 1.0;
+    calc_step_lengths(1.0, ap, ad);
+    double mu_aff = 0.0;
+    for (int j = 0; j < n_var_; ++j) {
+      if (slope_[j] == 0.0) continue;
+      if (std::isfinite(lo_[j]))
+        mu_aff += (ip_x_[j] - lo_[j] + ap * ip_dx_[j]) * (ip_zl_[j] + ad * ip_dzl_[j]);
+      if (std::isfinite(hi_[j]))
+        mu_aff += (hi_[j] - ip_x_[j] - ap * ip_dx_[j]) * (ip_zu_[j] + ad * ip_dzu_[j]);
+    }
+    mu_aff = n_bounds > 0 ? mu_aff / n_bounds : 0.0;
+    const double sigma = mu > 0.0 ? std::pow(mu_aff / mu, 3) : 0.0;
+    ip_dx_aff_.swap(ip_dx_);
+    ip_dzl_aff_.swap(ip_dzl_);
+    ip_dzu_aff_.swap(ip_dzu_);
+    // Corrector: centring plus the second-order term, same factorisation.
+    solve_interior_point_system(1, sigma * mu);
+    calc_step_lengths(0.995, ap, ad);
+    ip_x_ += ap * ip_dx_;
+    ip_zl_ += ad * ip_dzl_;
+    ip_zu_ += ad * ip_dzu_;
+    lambda_ += ad * ip_dlambda_;
+    if (!lambda_.allFinite() || !ip_x_.allFinite()) break;
+  }
+  return it;
 }
 
 // Splits x into activations and controls and computes the objective, the KKT residuals and the

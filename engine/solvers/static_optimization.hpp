@@ -41,6 +41,9 @@ struct StaticOptimizationSettings {
   // construction, see above).
   double tolerance = 1e-10;
   bool warm_start = true;      // start from the previous solve's multipliers
+  // Newton iterations after which a primal-dual interior-point method takes over to find better
+  // multipliers, from which Newton then finishes (0: interior point first).
+  int newton_iterations_before_fallback = 30;
   // A coordinate row is "reserve-limited" (the muscles cannot balance it) when its reserve torque
   // |Σ_{reserves j} A_u(i,j) u_j| exceeds max(reserve_threshold_Nm, reserve_threshold_fraction·|b_i|).
   double reserve_threshold_Nm = 1.0;
@@ -61,6 +64,7 @@ const char* to_string(SoStatus status);
 struct StaticOptimizationInfo {
   SoStatus status = SoStatus::max_iterations;
   int iterations = 0;                 // Newton iterations of the last solve
+  int interior_point_iterations = 0;  // iterations of the interior-point fallback (0 when unused)
   double objective = 0.0;             // Σ w a^p + Σ c u²
   double primal_residual = 0.0;       // ‖A x − b‖∞ / max(1, ‖b‖∞)
   double stationarity_residual = 0.0; // ‖∇f(x) − Aᵀλ − z_lo + z_hi‖∞
@@ -127,8 +131,13 @@ class StaticOptimizationSolver {
   void evaluate(const Eigen::VectorXd& lambda, Eigen::VectorXd& g, Eigen::VectorXd& x,
                 Eigen::VectorXd& residual) const;
   double calc_rounding_floor() const;
-  void assemble_hessian();
+  void assemble_hessian(const Eigen::VectorXd& d);
+  bool factorize();
   bool compute_step();
+  int run_newton(int max_it, double target, bool& converged, bool& infeasible, bool& stalled);
+  int run_interior_point(int max_it, double b_scale);
+  void solve_interior_point_system(int kappa_mode, double sigma_mu);
+  void calc_step_lengths(double tau, double& alpha_p, double& alpha_d) const;
   double evaluate_along_step(double t);
   void accept_trial();
   bool line_search(double slope, double target);
@@ -148,7 +157,11 @@ class StaticOptimizationSolver {
   Eigen::VectorXd lo_, hi_;       // (n_var) bounds
   Eigen::VectorXd g_, g_trial_;   // (n_var) Aᵀλ at the current and the trial multipliers
   Eigen::VectorXd x_, x_trial_;   // (n_var) primal point x(λ) and at the trial multipliers
-  Eigen::Array<bool, Eigen::Dynamic, 1> model_free_;  // (n_var) variables free in the Newton model
+  Eigen::VectorXd slope_;         // (n_var) d of assemble_hessian: dx/dg (Newton) or 1/Σ (interior point)
+  // Interior-point fallback (n_var): x, bound multipliers z_lo, z_hi, their steps and the affine
+  // (predictor) steps, dual residual r_d and ρ; (n_eq): r_p = b − A x, Δλ.
+  Eigen::VectorXd ip_x_, ip_zl_, ip_zu_, ip_dx_, ip_dzl_, ip_dzu_, ip_dx_aff_, ip_dzl_aff_, ip_dzu_aff_;
+  Eigen::VectorXd ip_rd_, ip_rho_, ip_rp_, ip_dlambda_, lambda_backup_;
   Eigen::VectorXd lambda_, lambda_trial_, step_;   // (n_eq)
   Eigen::VectorXd residual_, residual_trial_;      // (n_eq) b − A x
   mutable Eigen::VectorXd row_abs_;                // (n_eq) Σ_j |A_ij x_j|, scratch

@@ -210,6 +210,76 @@ TEST_P(RandomProblems, KktHoldsAndTheOptimumMatchesABarrierReference) {
 
 INSTANTIATE_TEST_SUITE_P(Exponent, RandomProblems, ::testing::Values(2, 3));
 
+// Heavy reserves (cost up to e^7 per (N·m)²), weights over a factor 20, caps and minimum
+// activations, cold starts, up to 30 coordinates and 120 muscles: the regime in which the dual
+// Newton iteration alone may crawl across kinks and the interior-point fallback takes over.
+void fill_hard_problem(std::mt19937& rng, StaticOptimizationProblem& pb) {
+  std::uniform_real_distribution<double> u01(0.0, 1.0);
+  const int n_eq = static_cast<int>(pb.b.size()), m = static_cast<int>(pb.A_muscle.cols());
+  pb.A_muscle.setZero();
+  for (int i = 0; i < m; ++i) {
+    const int span = 1 + static_cast<int>(u01(rng) * 3.0) % 3;
+    for (int s = 0; s < span; ++s)
+      pb.A_muscle(static_cast<int>(u01(rng) * n_eq) % n_eq, i) =
+          (u01(rng) < 0.5 ? -1.0 : 1.0) * (0.01 + 0.07 * u01(rng)) * (200.0 + 2800.0 * u01(rng));
+    pb.activation_max[i] = u01(rng) < 0.3 ? 0.1 + 0.9 * u01(rng) : 1.0;
+    pb.activation_min[i] = u01(rng) < 0.2 ? 0.05 * u01(rng) * pb.activation_max[i] : 0.0;
+    pb.muscle_weight[i] = std::exp(3.0 * (u01(rng) - 0.5));
+  }
+  const double c = std::exp(10.0 * (u01(rng) - 0.3));
+  pb.A_actuator.setZero();
+  for (int r = 0; r < n_eq; ++r) {
+    pb.A_actuator(r, r) = u01(rng) < 0.5 ? 1.0 : 100.0;
+    pb.actuator_weight[r] = c;
+  }
+  VectorXd a(m);
+  for (int i = 0; i < m; ++i) a[i] = u01(rng) * pb.activation_max[i] * (u01(rng) < 0.3 ? 2.0 : 0.9);
+  pb.b = pb.A_muscle * a;
+  for (int r = 0; r < n_eq; ++r) pb.b[r] += 100.0 * (u01(rng) - 0.5);
+}
+
+TEST(StaticOptimization, HeavyReservesColdStartsAllConverge) {
+  std::mt19937 rng(2718);
+  int fallbacks = 0;
+  for (int trial = 0; trial < 400; ++trial) {
+    StaticOptimizationSettings settings;
+    settings.exponent = 2 + trial % 2;
+    const int n_eq = 1 + trial % 30, m = (trial * 37) % 121;
+    StaticOptimizationSolver so(n_eq, m, n_eq, settings);
+    fill_hard_problem(rng, so.upd_problem());
+    const auto& info = so.solve();
+    SCOPED_TRACE(::testing::Message() << "trial " << trial << " p " << settings.exponent);
+    ASSERT_TRUE(info.status == SoStatus::solved || info.status == SoStatus::reserve_limited)
+        << to_string(info.status) << " primal residual " << info.primal_residual;
+    expect_kkt(so, 1e-8, "hard");
+    fallbacks += info.interior_point_iterations > 0;
+  }
+  EXPECT_GT(fallbacks, 0) << "the interior-point fallback was never exercised";
+}
+
+TEST(StaticOptimization, InteriorPointFirstReachesTheSameOptimum) {
+  // newton_iterations_before_fallback = 0: every solve starts with the interior-point method and
+  // Newton only polishes, so this checks that path on its own against the default path.
+  std::mt19937 rng(31415);
+  for (int trial = 0; trial < 100; ++trial) {
+    StaticOptimizationSettings settings;
+    settings.exponent = 2 + trial % 2;
+    const int n_eq = 2 + trial % 20, m = 5 + (trial * 13) % 90;
+    StaticOptimizationSolver newton(n_eq, m, n_eq, settings);
+    settings.newton_iterations_before_fallback = 0;
+    StaticOptimizationSolver ipm(n_eq, m, n_eq, settings);
+    fill_hard_problem(rng, newton.upd_problem());
+    ipm.upd_problem() = newton.get_problem();
+    const auto& a = newton.solve();
+    const auto& b = ipm.solve();
+    SCOPED_TRACE(::testing::Message() << "trial " << trial);
+    ASSERT_TRUE(b.status == SoStatus::solved || b.status == SoStatus::reserve_limited) << to_string(b.status);
+    EXPECT_GT(b.interior_point_iterations, 0);
+    expect_kkt(ipm, 1e-8, "interior point first");
+    EXPECT_NEAR(a.objective, b.objective, 1e-9 * std::max(1.0, a.objective));
+  }
+}
+
 TEST(StaticOptimization, ClosedFormOneCoordinateQuadratic) {
   // One row, no active bounds, reserves negligible: a_i = A_i λ/(2 w_i) with Σ A_i a_i = b gives
   // λ = 2b / Σ A_i²/w_i (Lagrange's condition on a single constraint).
@@ -411,7 +481,8 @@ TEST(StaticOptimization, WarmStartReducesIterationsCubic) { run_sequence(3); }
 #ifdef DEMBONES_SO_COUNTS_ALLOCATIONS
 TEST(StaticOptimization, SolveNeverAllocates) {
   std::mt19937 rng(7);
-  for (int exponent : {2, 3}) {
+  for (int variant = 0; variant < 4; ++variant) {
+    const int exponent = 2 + variant % 2;
     RandomProblemOptions opt;
     opt.n_eq = 20;
     opt.n_muscles = 90;
@@ -419,6 +490,7 @@ TEST(StaticOptimization, SolveNeverAllocates) {
     opt.load_scale = 1.5;
     StaticOptimizationSettings settings;
     settings.exponent = exponent;
+    if (variant >= 2) settings.newton_iterations_before_fallback = 0;  // the interior-point path
     StaticOptimizationSolver so(opt.n_eq, opt.n_muscles, opt.n_eq + 1, settings);
     fill_random_problem(rng, opt, so.upd_problem());
     const VectorXd b0 = so.get_problem().b;
@@ -433,7 +505,7 @@ TEST(StaticOptimization, SolveNeverAllocates) {
       if (frame == 10) so.reset_warm_start();  // the cold path too
     }
     g_so_test_counting = false;
-    EXPECT_EQ(g_so_test_allocations.load(), 0) << "exponent " << exponent;
+    EXPECT_EQ(g_so_test_allocations.load(), 0) << "variant " << variant;
     EXPECT_TRUE(last == SoStatus::solved || last == SoStatus::reserve_limited) << to_string(last);
   }
   // The counter itself works: an Eigen allocation is seen.
