@@ -46,25 +46,35 @@ struct InertiaAtOrigin {
   }
   // Express an inertia given in frame B in frame A, with X = X_AB (Featherstone eq. 2.66):
   //   m' = m ; h' = R h + m t ;
-  //   I_O' = R I_O R^T - ([t]x[Rh]x + [Rh]x[t]x) - m [t]x[t]x.
+  //   I_O' = R I_O R^T - ([t]x[Rh]x + [Rh]x[t]x) - m [t]x[t]x,
+  // with [a]x[b]x + [b]x[a]x = a b^T + b a^T - 2 (a.b) 1 and [t]x[t]x = t t^T - |t|^2 1, so that the
+  // translation costs a few outer products instead of three 3x3 matrix products.
   InertiaAtOrigin transformed_by(const SE3& X) const {
     InertiaAtOrigin r;
     r.mass = mass;
     const Vec3 Rh = X.rotation * h;
-    r.h = Rh + mass * X.translation;
-    const Mat3 t = skew(X.translation);
-    const Mat3 rh = skew(Rh);
-    r.I_O.noalias() = X.rotation * I_O * X.rotation.transpose();
-    r.I_O.noalias() -= t * rh + rh * t + mass * (t * t);
+    const Vec3& t = X.translation;
+    r.h = Rh + mass * t;
+    const Mat3 RI = X.rotation * I_O;
+    r.I_O.noalias() = RI * X.rotation.transpose();
+    // - (t Rh^T + Rh t^T) - m t t^T + (2 t.Rh + m |t|^2) 1 = - t (Rh + m t)^T - Rh t^T + ...
+    const Vec3 w = Rh + mass * t;
+    r.I_O.noalias() -= t * w.transpose();
+    r.I_O.noalias() -= Rh * t.transpose();
+    r.I_O.diagonal().array() += 2.0 * t.dot(Rh) + mass * t.squaredNorm();
     return r;
   }
   double kinetic_energy(const Motion& v) const { return 0.5 * dot(v, apply(v)); }
   Mat6 to_matrix() const {
     Mat6 M;
     M.topLeftCorner<3, 3>() = I_O;
-    M.topRightCorner<3, 3>() = skew(h);
-    M.bottomLeftCorner<3, 3>() = skew(h).transpose();
-    M.bottomRightCorner<3, 3>() = mass * Mat3::Identity();
+    // [h]x and its transpose, written entry by entry.
+    M(0, 3) = 0.0;     M(0, 4) = -h.z(); M(0, 5) = h.y();
+    M(1, 3) = h.z();   M(1, 4) = 0.0;    M(1, 5) = -h.x();
+    M(2, 3) = -h.y();  M(2, 4) = h.x();  M(2, 5) = 0.0;
+    M.bottomLeftCorner<3, 3>() = M.topRightCorner<3, 3>().transpose();
+    M.bottomRightCorner<3, 3>().setZero();
+    M.bottomRightCorner<3, 3>().diagonal().setConstant(mass);
     return M;
   }
 };
