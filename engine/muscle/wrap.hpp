@@ -49,7 +49,7 @@ struct PlanarWrap {
   double t1x = 0, t1y = 0, t2x = 0, t2y = 0;
   double a = 0;      // |p - T1|
   double b = 0;      // |T2 - s|
-  double theta = 0;  // wrap angle, rad, in (0, pi] when engaged
+  double theta = 0;  // wrap angle, rad, in (0, pi] when engaged (not computed otherwise)
 };
 PlanarWrap wrap_circle(double px, double py, double sx, double sy, double radius_m, int direction);
 

@@ -29,9 +29,12 @@ PlanarWrap wrap_circle(double px, double py, double sx, double sy, double radius
   w.t2x = r * (c2 * sx - s2 * sy) / ds;
   w.t2y = r * (c2 * sy + s2 * sx) / ds;
   // Wrap angle from T1 to T2 in the direction of travel, in (-pi, pi]; negative means the tangent
-  // points have crossed: the straight line clears the circle.
-  w.theta = sigma * std::atan2(w.t1x * w.t2y - w.t1y * w.t2x, w.t1x * w.t2x + w.t1y * w.t2y);
-  w.engaged = w.theta > 0.0;
+  // points have crossed: the straight line clears the circle. The sign test comes first so the atan2
+  // is paid only by engaged wraps (sigma * cross > 0, or cross = 0 with T2 opposite T1: theta = pi).
+  const double cross = sigma * (w.t1x * w.t2y - w.t1y * w.t2x);
+  const double dot = w.t1x * w.t2x + w.t1y * w.t2y;
+  w.engaged = cross > 0.0 || (cross == 0.0 && dot < 0.0);
+  if (w.engaged) w.theta = std::atan2(cross, dot);
   return w;
 }
 
