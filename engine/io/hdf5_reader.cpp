@@ -538,4 +538,30 @@ std::vector<std::string> Hdf5Reader::read_table_strings(std::string_view table, 
   return out;
 }
 
+std::vector<std::vector<TableCell>> Hdf5Reader::read_table_rows(std::string_view table) const {
+  const auto columns = table_columns(table);
+  const std::size_t rows = table_rows(table);
+  std::vector<std::vector<TableCell>> out(rows, std::vector<TableCell>(columns.size()));
+  for (std::size_t c = 0; c < columns.size(); ++c) {
+    switch (columns[c].type) {
+      case ColumnType::Float64: {
+        const auto v = read_table_doubles(table, columns[c].name);
+        for (std::size_t r = 0; r < rows; ++r) out[r][c] = v[r];
+        break;
+      }
+      case ColumnType::Int64: {
+        const auto v = read_table_ints(table, columns[c].name);
+        for (std::size_t r = 0; r < rows; ++r) out[r][c] = v[r];
+        break;
+      }
+      case ColumnType::String: {
+        auto v = read_table_strings(table, columns[c].name);
+        for (std::size_t r = 0; r < rows; ++r) out[r][c] = std::move(v[r]);
+        break;
+      }
+    }
+  }
+  return out;
+}
+
 }  // namespace dembones

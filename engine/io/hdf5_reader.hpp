@@ -65,6 +65,8 @@ class Hdf5Reader {
   std::vector<double> read_table_doubles(std::string_view table, std::string_view column) const;
   std::vector<std::int64_t> read_table_ints(std::string_view table, std::string_view column) const;
   std::vector<std::string> read_table_strings(std::string_view table, std::string_view column) const;
+  // Every row, cells typed per table_columns (Float64 -> double, Int64 -> int64_t, String -> string).
+  std::vector<std::vector<TableCell>> read_table_rows(std::string_view table) const;
 
  private:
   friend class Hdf5Writer;  // copy_from needs the file id

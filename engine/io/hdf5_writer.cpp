@@ -634,4 +634,43 @@ void Hdf5Writer::copy_from(const Hdf5Reader& source, std::string_view source_pat
         "cannot copy", source.label() + ":" + src + " -> " + norm);
 }
 
+namespace {
+
+herr_t collect_name(hid_t /*loc*/, const char* name, const H5A_info_t* /*info*/, void* data) {
+  static_cast<std::vector<std::string>*>(data)->emplace_back(name);
+  return 0;
+}
+
+}  // namespace
+
+void Hdf5Writer::copy_attributes_from(const Hdf5Reader& source, std::string_view source_object,
+                                      std::string_view dest_object) {
+  const std::string src = hdf5::normalize_path(source_object);
+  hdf5::Object from(check_id(H5Oopen(source.file_id(), src.c_str(), H5P_DEFAULT), source.label(),
+                             "cannot open object", src));
+  std::vector<std::string> names;
+  hsize_t index = 0;
+  check(H5Aiterate2(from.get(), H5_INDEX_NAME, H5_ITER_INC, &index, collect_name, &names), source.label(),
+        "cannot list attributes of", src);
+  for (const auto& name : names) {
+    hdf5::Attribute attr(check_id(H5Aopen(from.get(), name.c_str(), H5P_DEFAULT), source.label(),
+                                  "cannot open attribute", src + "@" + name));
+    hdf5::Datatype file_type(H5Aget_type(attr.get()));
+    hdf5::Datatype mem_type(H5Tget_native_type(file_type.get(), H5T_DIR_DEFAULT));
+    hdf5::Dataspace space(H5Aget_space(attr.get()));
+    const hssize_t n = H5Sget_simple_extent_npoints(space.get());
+    std::vector<unsigned char> buffer(static_cast<std::size_t>(std::max<hssize_t>(n, 1)) * H5Tget_size(mem_type.get()));
+    check(H5Aread(attr.get(), mem_type.get(), buffer.data()), source.label(), "cannot read attribute", src + "@" + name);
+    // Variable-length data (strings) now lives in buffers HDF5 allocated: write, then free them
+    // (H5Dvlen_reclaim does nothing for types without variable-length parts).
+    try {
+      set_attribute_raw(dest_object, name, file_type.get(), mem_type.get(), space.get(), buffer.data());
+    } catch (...) {
+      H5Dvlen_reclaim(mem_type.get(), space.get(), H5P_DEFAULT, buffer.data());
+      throw;
+    }
+    H5Dvlen_reclaim(mem_type.get(), space.get(), H5P_DEFAULT, buffer.data());
+  }
+}
+
 }  // namespace dembones

@@ -136,6 +136,9 @@ class Hdf5Writer {
   // to (to turn a linked merge into a self-contained file).
   void copy_from(const Hdf5Reader& source, std::string_view source_path, std::string_view dest_path,
                  bool expand_external_links = false);
+  // Copies every attribute of a group or dataset in another file onto dest_object (e.g. the root
+  // provenance attributes of a shard onto the merged file's root), replacing same-named ones.
+  void copy_attributes_from(const Hdf5Reader& source, std::string_view source_object, std::string_view dest_object);
 
  private:
   struct TableState;
