@@ -178,6 +178,12 @@ class Osim:
                 )
         raise KeyError(name)
 
+    def muscle_force(self, name):
+        for m in self.root.iter():
+            if m.get("name") == name and m.tag.endswith("Muscle"):
+                return float(m.findtext("max_isometric_force"))
+        raise KeyError(name)
+
     def spline(self, joint, axis_name):
         for j in self.root.iter("CustomJoint"):
             if j.get("name") == joint:
@@ -590,6 +596,23 @@ def main():
         "external_oblique": ("external_oblique", ["abdominals", "trunk_flexors", "core"], ["T7-T12"]),
         "internal_oblique": ("internal_oblique", ["abdominals", "trunk_flexors", "core"], ["T7-L1"]),
     }
+    # Presumed transcription swap in the public export: each of these two quadratus lumborum fascicles'
+    # fibre + tendon length fits the other's path (normalized fibre length at the neutral posture 1.88
+    # and 0.35 as exported, 0.83 and 1.12 exchanged). Exchanged here; check against Lumbar_C_210.osim.
+    swap = {"QL_post_I.2-L3_r": "QL_post_I.2-L2_r", "QL_post_I.2-L2_r": "QL_post_I.2-L3_r"}
+    by_name = {r["name"]: r for r in chr_rows}
+    swapped_lengths = {n: (by_name[o]["lopt"], by_name[o]["lts"]) for n, o in swap.items()}
+    for n, (lo, lt) in swapped_lengths.items():
+        by_name[n]["lopt"], by_name[n]["lts"] = lo, lt
+        by_name[n]["swap_note"] = f"; optimal fibre and tendon slack lengths exchanged with {swap[n]} (presumed transcription swap in the exported table: as exported the fibre would sit at 1.88 or 0.35 of its optimal length when standing)"
+    # Strength rule for the erector spinae: the Christophy fascicle forces (1285 N per side) are scaled
+    # uniformly so that their sum equals the lumped erector spinae of the OpenSim gait2392 and
+    # Hamner et al. 2010 models (ercspn_r, max isometric force 2500 N per side).
+    ES = ("iliocostalis", "longissimus_thoracis_pars_thoracis", "longissimus_thoracis_pars_lumborum")
+    ercspn = Osim(os.path.join(REF, "osim", "hamner.osim")).muscle_force("ercspn_r")
+    es_total = sum(r["F0"] for r in chr_rows if r["family"] in ES)
+    es_factor = ercspn / es_total
+    HAMNER = "Hamner, Seth & Delp 2010, J Biomech 43:2709-2716 (OpenSim model, lumped erector spinae ercspn_r)"
     skipped = []
     for row in chr_rows:
         if row["family"] not in families:
@@ -613,10 +636,14 @@ def main():
             lts += added
             wraps = ps_wrap
             note = f"; continued over the pelvic brim to the femoral insertion of {RAJ} psoas (points, wrap), tendon slack length + {added:.4f} m (added path length at the neutral posture)"
+        F0 = row["F0"]
+        if row["family"] in ES:
+            F0 *= es_factor
+            note += f"; F0 x{es_factor:.4f}: strength rule scaling the erector spinae fascicles (sum {es_total:.0f} N) to the {ercspn:.0f} N per side of {HAMNER}"
         name = row["name"][:-2] if row["name"].endswith("_r") else row["name"]
         name = name.replace(".", "_").replace("-", "_")
-        emit_muscle(name, row["F0"], row["lopt"], lts, row["penn"] * math.pi / 180, pts, wraps, groups, roots,
-                    f"{CHR} fascicle {row['name']} (F0, fibre, tendon, pennation, path; sacrum points in the pelvis frame){note}; nerve roots: {ROOTS}")
+        emit_muscle(name, F0, row["lopt"], lts, row["penn"] * math.pi / 180, pts, wraps, groups, roots,
+                    f"{CHR} fascicle {row['name']} (F0, fibre, tendon, pennation, path; sacrum points in the pelvis frame){note}{row.get('swap_note', '')}; nerve roots: {ROOTS}")
 
     w("wraps:")
     for name, wr in used_wraps.items():
