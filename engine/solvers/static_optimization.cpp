@@ -47,9 +47,9 @@ struct Term {
 
   // Slope dx/dg of the minimiser where it is free, an element of its generalized (Clarke) Jacobian
   // (the Jacobian is 0 where a bound is strictly active). p = 2: 1/(2w); p = 3: 1/(6 w x), capped
-  // near x = 0 where it is infinite. At the lower bound (the kink, or a clipped variable the Newton
-  // model treats as free) x = lo carries no slope information for p = 3: evaluate at mid-box, which
-  // also makes a cold start (λ = 0, all activations at lo = 0) take the unconstrained step.
+  // near x = 0 where it is infinite. At the lower kink x = lo carries no slope information for
+  // p = 3: evaluate at mid-box, which also makes a cold start (λ = 0, all activations at the kink
+  // lo = 0, which counts as free) take the unconstrained least-norm step.
   double free_slope(double x) const {
     if (p == 2) return 1.0 / (2.0 * w);
     const double x_eval = x <= lo ? std::max(x, 0.5 * (lo + hi)) : x;

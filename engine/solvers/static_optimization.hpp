@@ -23,6 +23,11 @@
 // warm-start from the previous frame. Stationarity, complementarity and bound feasibility hold by
 // construction at every iterate; the iteration drives the primal residual b − A x to zero.
 // For p = 2 the dual is piecewise quadratic: once the active set is right, one step is exact.
+// Globalization: a line search on ψ'(t) (bracketing, t > 1 allowed, see line_search in the .cpp).
+// Safeguard: with very heavy reserves a cold start may have to cross many kinks of the dual, one
+// per Newton step; after newton_iterations_before_fallback iterations a Mehrotra predictor–corrector
+// interior-point method (same Cholesky size) finds multipliers from which Newton then finishes.
+// In the lifter90 benchmark (warm-started frames) the fallback never engages.
 //
 // Usage (set up once, solve per frame; solve() never allocates):
 //   StaticOptimizationSolver so(n_eq, n_muscles, n_actuators, settings);
@@ -38,7 +43,8 @@ struct StaticOptimizationSettings {
   int exponent = 2;            // p in Σ w a^p: 2 or 3
   int max_iterations = 100;    // Newton iterations per solve
   // Converged when ‖b − A x‖∞ ≤ tolerance · max(1, ‖b‖∞) (stationarity and complementarity hold by
-  // construction, see above).
+  // construction, see above), or at the round-off floor of double precision when that is higher,
+  // up to 50 × this (very heavy reserves make λ large; see calc_rounding_floor).
   double tolerance = 1e-10;
   bool warm_start = true;      // start from the previous solve's multipliers
   // Newton iterations after which a primal-dual interior-point method takes over to find better
