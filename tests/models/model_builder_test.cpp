@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <random>
+#include <stdexcept>
 
 #include "multibody/data.hpp"
 #include "multibody/jacobian.hpp"
@@ -75,6 +76,30 @@ TEST(ModelBuilder, LifterIsRootedAtTheFeetWithEveryPart) {
   for (const auto& a : b.actuators) EXPECT_GE(a.coordinate, 0);
   ASSERT_EQ(b.couplings.size(), 1u);
   EXPECT_EQ(b.couplings[0].coordinates.size(), 5u);
+}
+
+TEST(ModelBuilder, LifterSitesResolveToTheJointsTheyReport) {
+  const BuiltModel b = build_model(load_model_spec(kLifter));
+  auto site = [&](const std::string& name) -> const BuiltJointLoadSite& {
+    for (const auto& s : b.sites)
+      if (s.name == name) return s;
+    throw std::runtime_error("no site " + name);
+  };
+  // L5/S1 is traversed parent -> child (pelvis -> L5): the load is on L5's joint.
+  EXPECT_EQ(b.model.body_names[site("L5_S1").body], "lumbar5");
+  EXPECT_FALSE(site("L5_S1").load_on_parent_side);
+  // Hip and knee are traversed backwards from the feet: femur -> pelvis and tibia -> femur.
+  EXPECT_EQ(b.model.body_names[site("hip").body], "pelvis");
+  EXPECT_TRUE(site("hip").load_on_parent_side);
+  EXPECT_TRUE(site("hip").per_side);
+  EXPECT_EQ(b.model.body_names[site("tibiofemoral").body], "femur");
+  EXPECT_TRUE(site("tibiofemoral").load_on_parent_side);
+  EXPECT_EQ(b.model.body_names[site("tibiofemoral").frame_body], "tibia");
+  const auto& pf = site("patellofemoral");
+  EXPECT_EQ(pf.kind, mspec::SiteKind::patellofemoral);
+  EXPECT_EQ(b.model.coordinate_names[pf.coordinate], "knee_angle");
+  EXPECT_EQ(pf.muscles.size(), 4u);
+  for (int i : pf.muscles) EXPECT_GE(i, 0);
 }
 
 TEST(ModelBuilder, StraightMusclePathsMatchSpecLengths) {
