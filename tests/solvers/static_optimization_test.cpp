@@ -24,8 +24,9 @@
 // Eigen allocates with std::malloc (not operator new), and a static library compiled without
 // EIGEN_RUNTIME_NO_MALLOC would not check its own allocations, so malloc itself is counted: on glibc
 // an executable may define malloc/calloc/realloc and forward to the __libc_ entry points.
-// operator new calls malloc, so C++ allocations are counted too.
-#if defined(__GLIBC__)
+// operator new calls malloc, so C++ allocations are counted too. (Not under sanitizers, which
+// interpose malloc themselves.)
+#if defined(__GLIBC__) && !defined(__SANITIZE_ADDRESS__) && !defined(__SANITIZE_THREAD__)
 extern "C" {
 void* __libc_malloc(std::size_t);
 void* __libc_calloc(std::size_t, std::size_t);
