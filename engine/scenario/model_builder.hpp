@@ -38,7 +38,7 @@ struct BuiltJointLoadSite {
   // patellofemoral
   int coordinate = -1;              // velocity index of the knee coordinate
   std::vector<int> muscles;         // MuscleSet indices of the quadriceps
-  CubicSpline ratio;                // published ratio against the coordinate value
+  CubicSpline ratio;                // F_patellofemoral / F_quadriceps against the coordinate value
 };
 
 struct PassiveJointMoment {

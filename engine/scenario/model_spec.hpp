@@ -145,8 +145,9 @@ struct JointLoadSiteSpec {
   int normal_axis = 1;
   int anterior_axis = 0;
   bool per_side = false;  // bilateral joint: report half of the transmitted force
-  // patellofemoral: the muscles whose summed force is the quadriceps force, and the published ratio
-  // of patellofemoral to quadriceps force against the value of `coordinate` (ratio.x).
+  // patellofemoral: the muscles whose summed tension (per side) is the quadriceps force F_Q, and the
+  // ratio F_patellofemoral / F_Q against the value of `coordinate` (ratio.x), so that
+  // F_PF = ratio(q) * sum of the listed muscles' tensions.
   std::string coordinate;
   std::vector<std::string> muscles;
   CurveSpec ratio;

@@ -697,8 +697,17 @@ def main():
     w("    coordinate: knee_angle")
     w("    per_side: true")
     w(f"    muscles: [{', '.join(quads)}]")
-    w("    ratio: {source: %s, coordinate_deg: [-70, -10], ratio: [1.55, 0.86]}"
-      % q(BUFF + ": quadriceps / patellar tendon force 1.55 at 70 deg and 0.86 at 10 deg of flexion (abstract)"))
+    # Patellofemoral force per unit quadriceps force: the patella is in equilibrium under the
+    # quadriceps tendon force F_Q (along the thigh) and the patellar ligament force F_P = F_Q / r
+    # (along the shank), r = F_Q / F_P measured by Buff et al. 1988 (1.55 at 70 deg, 0.86 at 10 deg of
+    # flexion). With the two lines along the segment axes, at knee flexion theta
+    #   F_PF / F_Q = sqrt(1 + 1/r^2 - 2 cos(theta) / r).
+    pf = []
+    for theta_deg, r in ((70.0, 1.55), (10.0, 0.86)):
+        c = math.cos(theta_deg * math.pi / 180)
+        pf.append(math.sqrt(1 + 1 / r ** 2 - 2 * c / r))
+    w("    ratio: {source: %s, coordinate_deg: [-70, -10], ratio: [%s, %s]}"
+      % (q(BUFF + ": F_Q/F_P 1.55 at 70 deg and 0.86 at 10 deg of flexion (abstract); patellofemoral / quadriceps force = sqrt(1 + 1/r^2 - 2 cos(flexion)/r) from the equilibrium of the patella with both tendon lines along the segment axes"), fmt(pf[0]), fmt(pf[1])))
 
     # ------------------------------------------------------------ actuators, markers, couplings
     w("actuators:")
