@@ -709,6 +709,20 @@ def main():
     w("    ratio: {source: %s, coordinate_deg: [-70, -10], ratio: [%s, %s]}"
       % (q(BUFF + ": F_Q/F_P 1.55 at 70 deg and 0.86 at 10 deg of flexion (abstract); patellofemoral / quadriceps force = sqrt(1 + 1/r^2 - 2 cos(flexion)/r) from the equilibrium of the patella with both tendon lines along the segment axes"), fmt(pf[0]), fmt(pf[1])))
 
+    # ------------------------------------------------------------ passive intervertebral moments
+    # Discs and ligaments of each level: the lower bound of the flexion-extension stiffness of lumbar
+    # motion segments, 6 N m/deg, measured up to 18 deg of rotation (Miller et al. 1986, abstract),
+    # linear through the neutral posture; it resists rotation (extension coordinate: a flexed level,
+    # q < 0, gets a positive = extending moment).
+    MILLER = "Miller, Schultz, Warwick & Spencer 1986, J Biomech 19:79-84 (lumbar motion segments under large loads: stiffness 6-11 N m/deg to flexion-extension moments, rotations up to 18 deg; abstract); lower bound, linear through the neutral posture"
+    w("passive_moments:")
+    for name, *_ in chr_joints:
+        w(f"  - name: {name}_disc_ligaments")
+        w(f"    coordinate: {name}_extension")
+        w("    source: " + q(MILLER))
+        w("    angle_deg: [-18, 0, 18]")
+        w("    moment_Nm: [108, 0, -108]")
+
     # ------------------------------------------------------------ actuators, markers, couplings
     w("actuators:")
     for name, c in (("neck_torque", "neck_flexion"), ("shoulder_torque", "shoulder_flexion"),

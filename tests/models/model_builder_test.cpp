@@ -74,6 +74,13 @@ TEST(ModelBuilder, LifterIsRootedAtTheFeetWithEveryPart) {
   EXPECT_EQ(b.sites.size(), b.spec.sites.size());
   EXPECT_EQ(b.actuators.size(), 3u);
   for (const auto& a : b.actuators) EXPECT_GE(a.coordinate, 0);
+  ASSERT_EQ(b.passive_moments.size(), 5u);  // one per lumbar level
+  for (const auto& p : b.passive_moments) {
+    EXPECT_GE(p.coordinate, 0);
+    // Resists rotation: extending moment when flexed, zero at the neutral posture.
+    EXPECT_GT(p.moment_Nm.value(-0.1), 0.0);
+    EXPECT_NEAR(p.moment_Nm.value(0.0), 0.0, 1e-12);
+  }
   ASSERT_EQ(b.couplings.size(), 1u);
   EXPECT_EQ(b.couplings[0].coordinates.size(), 5u);
 }

@@ -48,6 +48,11 @@ StandingResult solve_standing(const BuiltModel& b) {
     pb.A_muscle.col(i) = md.moment_arm.col(i) * md.active_force_capacity[i] * b.muscle_sides[i];
   VecX passive = VecX::Zero(model.nv);
   for (int i = 0; i < m; ++i) passive += md.moment_arm.col(i) * md.passive_force[i] * b.muscle_sides[i];
+  // Passive joint moments (discs and ligaments) act like muscles' passive forces.
+  for (const auto& p : b.passive_moments) {
+    const int body = model.velocity_body[p.coordinate];
+    passive[p.coordinate] += p.moment_Nm.value(q[model.idx_q[body] + (p.coordinate - model.idx_v[body])]);
+  }
   pb.b = tau - passive;
   pb.A_actuator.setZero();
   for (int j = 0; j < na; ++j) {
