@@ -201,6 +201,43 @@ TEST_F(MuscleSetTest, AppliedMuscleWrenchesReproduceMomentArmTimesTension) {
   }
 }
 
+TEST_F(MuscleSetTest, PerFrameFunctionsKeepTheirBuffers) {
+  // MuscleData is sized once: the per-frame functions write into its buffers and never resize them
+  // (a resize would move the storage). This checks the buffers, not every temporary; the code paths
+  // use only fixed-size Eigen types and expressions assigned into these arrays.
+  Data data(model);
+  MuscleData md(model, set);
+  const std::vector<const void*> before = {
+      md.length.data(), md.velocity.data(), md.moment_arm.data(), md.body_wrench_W.data(),
+      md.wrap_engaged.data(), md.fiber_length.data(), md.normalized_fiber_length.data(),
+      md.normalized_fiber_velocity.data(), md.pennation.data(), md.cos_pennation.data(),
+      md.active_force_capacity.data(), md.passive_force.data(), md.node_p_W.data(), md.node_slot.data(),
+      md.node_body.data(), md.node_arc_m.data(), md.node_arc.data(), md.work_a.data(), md.work_b.data(),
+      md.work_c.data()};
+  std::vector<Force> f_ext(model.nbodies, Force::Zero());
+  const VecX tension = VecX::Constant(set.nmuscles, 10.0);
+  for (unsigned seed = 1; seed <= 8; ++seed) {
+    const VecX q = random_configuration(model, seed, 1.0);
+    const VecX v = random_configuration(model, seed + 50, 1.0).head(model.nv);
+    forward_kinematics(model, data, q, v);
+    compute_joint_jacobians(model, data, q);
+    compute_muscle_geometry(model, data, set, q, md);
+    compute_muscle_forces_rigid(set, md);
+    apply_muscle_forces(model, data, set, md, tension, f_ext);
+  }
+  const std::vector<const void*> after = {
+      md.length.data(), md.velocity.data(), md.moment_arm.data(), md.body_wrench_W.data(),
+      md.wrap_engaged.data(), md.fiber_length.data(), md.normalized_fiber_length.data(),
+      md.normalized_fiber_velocity.data(), md.pennation.data(), md.cos_pennation.data(),
+      md.active_force_capacity.data(), md.passive_force.data(), md.node_p_W.data(), md.node_slot.data(),
+      md.node_body.data(), md.node_arc_m.data(), md.node_arc.data(), md.work_a.data(), md.work_b.data(),
+      md.work_c.data()};
+  EXPECT_EQ(before, after);
+  EXPECT_EQ(md.moment_arm.rows(), model.nv);
+  EXPECT_EQ(md.moment_arm.cols(), set.nmuscles);
+  EXPECT_EQ(static_cast<int>(md.node_p_W.size()), set.max_nodes);
+}
+
 TEST_F(MuscleSetTest, MomentArmsOnlyOnCrossedJoints) {
   // The moment-arm column of a one-joint muscle is zero outside that joint (the pelvis free joint and
   // the other leg included): the ground-to-body Jacobian terms cancel between origin and insertion.
