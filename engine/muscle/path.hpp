@@ -3,6 +3,13 @@
 // (active only while one coordinate lies in a range, as OpenSim's ConditionalPathPoint), and wrapping
 // surfaces (cylinders, spheres) fixed in bodies. The *Spec structs are the user-facing input, by names;
 // MuscleSet resolves them into the index-based structs below once.
+//
+// Limits (documented, not hidden): cylinders are infinite (OpenSim's length is ignored); a path point
+// inside a wrap surface disables that wrap for the frame (counted in MuscleData::wrap_inside_count,
+// the length jumps there, as in OpenSim); a path forced to the wrong side of a cylinder lets go when
+// its wrap angle would pass half a turn; two wraps on one segment (possible only when a conditional
+// point between them is inactive) are chained, not solved as one two-obstacle geodesic; a conditional
+// via point switches the path (and its moment arms) discontinuously at its range bounds, as in OpenSim.
 #include <string>
 #include <vector>
 
