@@ -8,18 +8,6 @@
 
 namespace dembones::cli {
 
-Command add_run(CLI::App& app) {
-  auto scenario = std::make_shared<std::string>();
-  app.add_option("scenario", *scenario, "Scenario file (.yaml)")->required();
-  return [] { return not_built_yet("run"); };
-}
-
-Command add_validate(CLI::App& app) {
-  auto file = std::make_shared<std::string>();
-  app.add_option("file", *file, "Scenario, model or sweep file (.yaml)")->required();
-  return [] { return not_built_yet("validate"); };
-}
-
 Command add_sweep(CLI::App& app) {
   auto file = std::make_shared<std::string>();
   app.add_option("sweep", *file, "Sweep file (.yaml)")->required();

@@ -170,11 +170,7 @@ ImpairmentSpec read_impairment(FieldReader r, const YAML::Node& at, const std::s
   switch (m.type) {
     case ImpairmentType::tight_muscle:
       m.muscles = selectors();
-      m.length_scale = in_range(r, "length_scale", r.number_or("length_scale", 1.0), 0.5, 1.0);
-      m.passive_stiffness_scale =
-          in_range(r, "passive_stiffness_scale", r.number_or("passive_stiffness_scale", 1.0), 1.0, 10.0);
-      if (m.length_scale == 1.0 && m.passive_stiffness_scale == 1.0)
-        r.fail("length_scale", "a tight muscle needs length_scale < 1 or passive_stiffness_scale > 1");
+      m.length_scale = in_range(r, "length_scale", r.number("length_scale"), 0.5, 0.999);
       break;
     case ImpairmentType::weak_muscle:
       m.muscles = selectors();

@@ -18,9 +18,8 @@ enum class ImpairmentType { tight_muscle, weak_muscle, nerve_root, posture };
 struct ImpairmentSpec {
   ImpairmentType type = ImpairmentType::weak_muscle;
   std::vector<std::string> muscles;  // selectors: exact name, group tag or glob
-  // tight_muscle: lengths scaled by this (< 1 shortens), passive stiffness multiplier (>= 1)
+  // tight_muscle: optimal fibre and tendon slack lengths scaled by this (< 1 shortens)
   double length_scale = 1.0;
-  double passive_stiffness_scale = 1.0;
   double strength_scale = 1.0;       // weak_muscle: F0 multiplier in (0, 1]
   std::string root;                  // nerve_root: e.g. "L4"
   double activation_cap = 1.0;       // nerve_root: maximum activation in (0, 1]

@@ -39,7 +39,7 @@ struct PassiveMoment {
   CubicSpline moment_Nm;
 };
 
-struct TorqueActuator {
+struct IdealActuator {
   std::string name;
   int coordinate = -1;
   double optimal_force = 1.0;  // N·m per unit control
@@ -52,7 +52,7 @@ struct MusculoskeletalModel {
   VecX activation_cap;   // (m) maximum activation (nerve-root impairments lower it), default 1
   std::vector<LoadSite> sites;
   std::vector<PassiveMoment> passive;
-  std::vector<TorqueActuator> actuators;
+  std::vector<IdealActuator> actuators;
   int load_body = -1;                 // where a held object is carried (the hand)
   Vec3 load_point_B = Vec3::Zero();
   double body_mass_kg = 0.0;          // subject mass (body weight = mass · |g|)

@@ -1,0 +1,35 @@
+#include "cli/summary.hpp"
+
+#include <fmt/format.h>
+
+#include <string>
+
+namespace dembones::cli {
+
+void print_summary(std::FILE* out, const ScenarioSpec& scenario, const MusculoskeletalModel& msm, const RunRecord& r,
+                   const std::vector<Peak>& peaks) {
+  const double bw = msm.body_mass_kg * 9.81;
+  fmt::print(out, "\n{} — {}\n", scenario.name, scenario.description);
+  fmt::print(out, "subject {:.2f} m, {:.0f} kg ({}), body weight {:.0f} N\n", scenario.subject.height_m,
+             scenario.subject.mass_kg, to_string(scenario.subject.sex), bw);
+  fmt::print(out, "{:<28} {:>10} {:>8} {:>8}\n", "peak load", "N", "BW", "at s");
+  const char* wanted[] = {"L5_S1_compression", "L5_S1_ap_shear", "L4_L5_compression", "L4_L5_ap_shear",
+                          "hip_resultant", "tibiofemoral_compression", "tibiofemoral_resultant",
+                          "patellofemoral_compression"};
+  for (const char* w : wanted)
+    for (const Peak& p : peaks)
+      if (p.quantity == w) fmt::print(out, "{:<28} {:>10.0f} {:>8.2f} {:>8.2f}\n", p.quantity, p.value, p.value_bw, p.time_s);
+  for (const Peak& p : peaks)
+    if (p.quantity == "L5_S1_compression")
+      fmt::print(out, "NIOSH action limit 3400 N: L5/S1 peak {:.0f} N is {} the limit ({:.0f} %)\n", p.value,
+                 p.value > kNioshActionLimit_N ? "ABOVE" : "below", 100.0 * p.value / kNioshActionLimit_N);
+  int flagged = 0;
+  for (int f = 0; f < r.frames(); ++f) flagged += r.reserve_flag(f) > 0 ? 1 : 0;
+  fmt::print(out, "frames the muscles could not balance without reserves: {} of {}{}\n", flagged, r.frames(),
+             flagged ? fmt::format(" (max reserve {:.1f} N*m)", r.reserve.cwiseAbs().maxCoeff()) : "");
+  fmt::print(out, "most active muscles (peak activation):");
+  for (const auto& [name, a] : most_active_muscles(msm, r, 5)) fmt::print(out, " {} {:.2f};", name, a);
+  fmt::print(out, "\n");
+}
+
+}  // namespace dembones::cli

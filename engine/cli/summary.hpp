@@ -1,0 +1,18 @@
+#pragma once
+// The summary table `dembones run` prints: peak spinal and knee loads in newtons and body weights,
+// the NIOSH action limit, reserve use and the most active muscles.
+#include <cstdio>
+#include <vector>
+
+#include "scenario/run_record.hpp"
+#include "scenario/scenario_spec.hpp"
+
+namespace dembones::cli {
+
+// NIOSH action limit for L5/S1 compression (Waters et al. 1993, Ergonomics 36:749-776).
+inline constexpr double kNioshActionLimit_N = 3400.0;
+
+void print_summary(std::FILE* out, const ScenarioSpec& scenario, const MusculoskeletalModel& msm, const RunRecord& r,
+                   const std::vector<Peak>& peaks);
+
+}  // namespace dembones::cli

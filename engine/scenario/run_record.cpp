@@ -1,0 +1,136 @@
+#include "scenario/run_record.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+
+namespace dembones {
+
+RunRecord::RunRecord(const MusculoskeletalModel& msm, int F, bool store_full) : full(store_full) {
+  const int nv = msm.model.nv, m = msm.muscles.nmuscles, k = static_cast<int>(msm.actuators.size());
+  const int B = msm.model.nbodies;
+  time = VecX::Zero(F);
+  for (MatX* x : {&q, &qd, &qdd, &tau_id, &tau_passive, &reserve}) *x = MatX::Zero(F, nv);
+  actuator = MatX::Zero(F, k);
+  for (MatX* x : {&activation, &tension, &passive_force, &fiber_length, &mt_length, &mt_velocity}) *x = MatX::Zero(F, m);
+  for (int i = 0; i < m; ++i)
+    max_points = std::max(max_points, msm.muscles.point_begin[i + 1] - msm.muscles.point_begin[i]);
+  if (full) {
+    moment_arm.assign(static_cast<std::size_t>(F) * m * nv, 0.0);
+    path_points.assign(static_cast<std::size_t>(F) * m * max_points * 3, std::numeric_limits<double>::quiet_NaN());
+  }
+  sites.resize(msm.sites.size());
+  for (SiteSeries& s : sites) {
+    for (VecX* x : {&s.compression, &s.ap_shear, &s.lateral_shear, &s.resultant}) *x = VecX::Zero(F);
+    s.force = MatX::Zero(F, 3);
+    s.moment = MatX::Zero(F, 3);
+    s.position = MatX::Constant(F, 3, std::numeric_limits<double>::quiet_NaN());
+    s.rotation.assign(static_cast<std::size_t>(F) * 9, std::numeric_limits<double>::quiet_NaN());
+  }
+  for (VecX* x : {&iterations, &kkt_residual, &reserve_flag, &status}) *x = VecX::Zero(F);
+  body_position.assign(static_cast<std::size_t>(F) * B * 3, 0.0);
+  body_rotation.assign(static_cast<std::size_t>(F) * B * 9, 0.0);
+  load_position = MatX::Zero(F, 3);
+}
+
+void RunRecord::record(int f, double t, const VecX& qv, const VecX& qdv, const VecX& qddv, const Pipeline& p) {
+  const FrameResult& r = p.result();
+  const MusculoskeletalModel& msm = p.model();
+  const MuscleData& md = p.muscle_data();
+  const Data& d = p.data();
+  time(f) = t;
+  q.row(f) = qv.transpose();
+  qd.row(f) = qdv.transpose();
+  qdd.row(f) = qddv.transpose();
+  tau_id.row(f) = r.tau_id.transpose();
+  tau_passive.row(f) = r.tau_passive.transpose();
+  reserve.row(f) = r.reserve.transpose();
+  actuator.row(f) = r.actuator.transpose();
+  activation.row(f) = r.activation.transpose();
+  tension.row(f) = r.tension.transpose();
+  passive_force.row(f) = r.passive_force.transpose();
+  fiber_length.row(f) = md.fiber_length.transpose();
+  mt_length.row(f) = md.length.transpose();
+  mt_velocity.row(f) = md.velocity.transpose();
+  const int m = msm.muscles.nmuscles, nv = msm.model.nv;
+  if (full) {
+    // [frames × muscles × coordinates]: moment_arm is (nv × m) column-major, so column i is muscle i.
+    double* dst = moment_arm.data() + static_cast<std::size_t>(f) * m * nv;
+    for (int i = 0; i < m; ++i)
+      for (int k = 0; k < nv; ++k) dst[i * nv + k] = md.moment_arm(k, i);
+    double* pts = path_points.data() + static_cast<std::size_t>(f) * m * max_points * 3;
+    for (int i = 0; i < m; ++i) {
+      int slot = 0;
+      for (int j = msm.muscles.point_begin[i]; j < msm.muscles.point_begin[i + 1]; ++j, ++slot) {
+        const PathPoint& pp = msm.muscles.points[j];
+        const Vec3 w = d.oMb[pp.body].act(pp.p_B_m);
+        for (int c = 0; c < 3; ++c) pts[(static_cast<std::size_t>(i) * max_points + slot) * 3 + c] = w(c);
+      }
+    }
+  }
+  for (std::size_t s = 0; s < sites.size(); ++s) {
+    const SiteLoad& l = r.sites[s];
+    sites[s].compression(f) = l.compression;
+    sites[s].ap_shear(f) = l.ap_shear;
+    sites[s].lateral_shear(f) = l.lateral_shear;
+    sites[s].resultant(f) = l.resultant;
+    sites[s].force.row(f) = l.force_S.transpose();
+    sites[s].moment.row(f) = l.moment_S.transpose();
+    const LoadSite& site = msm.sites[s];
+    if (site.kind == LoadSite::Kind::joint_reaction) {
+      const SE3 X_WS = d.oMb[site.frame_body] * site.X_BS;
+      sites[s].position.row(f) = X_WS.translation.transpose();
+      for (int i = 0; i < 3; ++i)
+        for (int j = 0; j < 3; ++j) sites[s].rotation[static_cast<std::size_t>(f) * 9 + i * 3 + j] = X_WS.rotation(i, j);
+    }
+  }
+  iterations(f) = r.so.iterations;
+  kkt_residual(f) = r.so.kkt_residual;
+  reserve_flag(f) = r.status == FrameStatus::reserve_limited ? 1.0 : 0.0;
+  status(f) = static_cast<double>(static_cast<int>(r.status));
+  const int B = msm.model.nbodies;
+  for (int b = 0; b < B; ++b) {
+    const SE3& X = d.oMb[b];
+    for (int c = 0; c < 3; ++c) body_position[(static_cast<std::size_t>(f) * B + b) * 3 + c] = X.translation(c);
+    for (int i = 0; i < 3; ++i)
+      for (int j = 0; j < 3; ++j) body_rotation[(static_cast<std::size_t>(f) * B + b) * 9 + i * 3 + j] = X.rotation(i, j);
+  }
+  load_position.row(f) = r.load_position_W.transpose();
+}
+
+std::vector<Peak> summarize(const MusculoskeletalModel& msm, const RunRecord& r) {
+  const double bw = msm.body_mass_kg * std::abs(msm.model.gravity.y());
+  std::vector<Peak> peaks;
+  auto add = [&](const std::string& name, const VecX& series, bool absolute) {
+    if (series.size() == 0) return;
+    Eigen::Index i = 0;
+    if (absolute)
+      series.cwiseAbs().maxCoeff(&i);
+    else
+      series.maxCoeff(&i);
+    const double v = absolute ? std::abs(series(i)) : series(i);
+    peaks.push_back({name, v, r.time(i), v / bw});
+  };
+  for (std::size_t s = 0; s < msm.sites.size(); ++s) {
+    const LoadSite& site = msm.sites[s];
+    const SiteSeries& ss = r.sites[s];
+    add(site.name + "_compression", ss.compression, false);
+    if (site.kind == LoadSite::Kind::joint_reaction) {
+      add(site.name + "_ap_shear", ss.ap_shear, true);
+      add(site.name + "_resultant", ss.resultant, false);
+    }
+  }
+  return peaks;
+}
+
+std::vector<std::pair<std::string, double>> most_active_muscles(const MusculoskeletalModel& msm, const RunRecord& r,
+                                                                int n) {
+  std::vector<std::pair<std::string, double>> out;
+  for (int i = 0; i < msm.muscles.nmuscles; ++i)
+    out.emplace_back(msm.muscles.names[i], r.activation.rows() ? r.activation.col(i).maxCoeff() : 0.0);
+  std::stable_sort(out.begin(), out.end(), [](const auto& a, const auto& b) { return a.second > b.second; });
+  if (static_cast<int>(out.size()) > n) out.resize(n);
+  return out;
+}
+
+}  // namespace dembones

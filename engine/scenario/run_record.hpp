@@ -1,0 +1,55 @@
+#pragma once
+// The time series of one run, filled frame by frame from the Pipeline into arrays sized once for the
+// whole run, and the summary of its peaks. run_writer.cpp stores it (docs/hdf5-layout.md).
+#include <string>
+#include <vector>
+
+#include "solvers/pipeline.hpp"
+
+namespace dembones {
+
+struct SiteSeries {
+  VecX compression, ap_shear, lateral_shear, resultant;  // (F) N
+  MatX force, moment;                                     // (F × 3) site frame, N and N·m
+  MatX position;                                          // (F × 3) site origin, world, m
+  std::vector<double> rotation;                           // (F × 3 × 3) site frame in world
+};
+
+struct Peak {
+  std::string quantity;  // e.g. "L5_S1_compression"
+  double value = 0.0;    // N
+  double time_s = 0.0;
+  double value_bw = 0.0; // in body weights
+};
+
+struct RunRecord {
+  bool full = true;       // store moment arms and path points
+  VecX time;              // (F)
+  MatX q, qd, qdd;        // (F × nv)
+  MatX tau_id, tau_passive, reserve;  // (F × nv)
+  MatX actuator;          // (F × k)
+  MatX activation, tension, passive_force, fiber_length, mt_length, mt_velocity;  // (F × m)
+  std::vector<double> moment_arm;   // (F × m × nv) when full
+  std::vector<double> path_points;  // (F × m × P × 3) when full, NaN-padded
+  int max_points = 0;               // P
+  std::vector<SiteSeries> sites;    // (sites)
+  VecX iterations, kkt_residual, reserve_flag, status;  // (F)
+  std::vector<double> body_position;  // (F × B × 3)
+  std::vector<double> body_rotation;  // (F × B × 3 × 3)
+  MatX load_position;                 // (F × 3)
+  int frames() const { return static_cast<int>(time.size()); }
+
+  RunRecord(const MusculoskeletalModel& msm, int frames, bool full);
+  // Copies frame f from the pipeline's last run_frame.
+  void record(int f, double t, const VecX& q, const VecX& qd, const VecX& qdd, const Pipeline& p);
+};
+
+// Peaks of the loads that answer the users' questions: L5/S1 and L4/L5 compression and shear, hip,
+// tibiofemoral and patellofemoral force (those present in the model), in N and body weights.
+std::vector<Peak> summarize(const MusculoskeletalModel& msm, const RunRecord& r);
+
+// Muscles ranked by peak activation (highest first), at most n.
+std::vector<std::pair<std::string, double>> most_active_muscles(const MusculoskeletalModel& msm,
+                                                                const RunRecord& r, int n);
+
+}  // namespace dembones

@@ -1,0 +1,234 @@
+#include "scenario/run_writer.hpp"
+
+#include <fmt/format.h>
+#include <unistd.h>
+
+#include <array>
+#include <chrono>
+#include <cstdint>
+#include <ctime>
+
+#include "common/build_info.hpp"
+
+namespace dembones {
+
+namespace {
+
+std::string join(const std::vector<std::string>& v) {
+  std::string s;
+  for (std::size_t i = 0; i < v.size(); ++i) s += (i ? "," : "") + v[i];
+  return s;
+}
+
+std::string path(const std::string& prefix, const std::string& rel) {
+  if (prefix.empty() || prefix == "/") return "/" + rel;
+  return prefix + "/" + rel;
+}
+
+std::string utc_now() {
+  const std::time_t t = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  return buf;
+}
+
+std::string hostname() {
+  char buf[256] = {0};
+  if (gethostname(buf, sizeof buf - 1) != 0) return "unknown";
+  return buf;
+}
+
+}  // namespace
+
+std::string sha256_hex(const std::string& text) {
+  // FIPS 180-4 §6.2.
+  static constexpr std::array<std::uint32_t, 64> k = {
+      0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1, 0x923f82a4, 0xab1c5ed5,
+      0xd807aa98, 0x12835b01, 0x243185be, 0x550c7dc3, 0x72be5d74, 0x80deb1fe, 0x9bdc06a7, 0xc19bf174,
+      0xe49b69c1, 0xefbe4786, 0x0fc19dc6, 0x240ca1cc, 0x2de92c6f, 0x4a7484aa, 0x5cb0a9dc, 0x76f988da,
+      0x983e5152, 0xa831c66d, 0xb00327c8, 0xbf597fc7, 0xc6e00bf3, 0xd5a79147, 0x06ca6351, 0x14292967,
+      0x27b70a85, 0x2e1b2138, 0x4d2c6dfc, 0x53380d13, 0x650a7354, 0x766a0abb, 0x81c2c92e, 0x92722c85,
+      0xa2bfe8a1, 0xa81a664b, 0xc24b8b70, 0xc76c51a3, 0xd192e819, 0xd6990624, 0xf40e3585, 0x106aa070,
+      0x19a4c116, 0x1e376c08, 0x2748774c, 0x34b0bcb5, 0x391c0cb3, 0x4ed8aa4a, 0x5b9cca4f, 0x682e6ff3,
+      0x748f82ee, 0x78a5636f, 0x84c87814, 0x8cc70208, 0x90befffa, 0xa4506ceb, 0xbef9a3f7, 0xc67178f2};
+  std::array<std::uint32_t, 8> h = {0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a,
+                                    0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19};
+  std::string msg = text;
+  const std::uint64_t bits = static_cast<std::uint64_t>(text.size()) * 8;
+  msg.push_back(static_cast<char>(0x80));
+  while (msg.size() % 64 != 56) msg.push_back('\0');
+  for (int i = 7; i >= 0; --i) msg.push_back(static_cast<char>((bits >> (8 * i)) & 0xff));
+  auto rotr = [](std::uint32_t x, int n) { return (x >> n) | (x << (32 - n)); };
+  for (std::size_t off = 0; off < msg.size(); off += 64) {
+    std::uint32_t w[64];
+    for (int i = 0; i < 16; ++i)
+      w[i] = (std::uint32_t(static_cast<unsigned char>(msg[off + 4 * i])) << 24) |
+             (std::uint32_t(static_cast<unsigned char>(msg[off + 4 * i + 1])) << 16) |
+             (std::uint32_t(static_cast<unsigned char>(msg[off + 4 * i + 2])) << 8) |
+             std::uint32_t(static_cast<unsigned char>(msg[off + 4 * i + 3]));
+    for (int i = 16; i < 64; ++i) {
+      const std::uint32_t s0 = rotr(w[i - 15], 7) ^ rotr(w[i - 15], 18) ^ (w[i - 15] >> 3);
+      const std::uint32_t s1 = rotr(w[i - 2], 17) ^ rotr(w[i - 2], 19) ^ (w[i - 2] >> 10);
+      w[i] = w[i - 16] + s0 + w[i - 7] + s1;
+    }
+    std::uint32_t a = h[0], b = h[1], c = h[2], d = h[3], e = h[4], f = h[5], g = h[6], hh = h[7];
+    for (int i = 0; i < 64; ++i) {
+      const std::uint32_t S1 = rotr(e, 6) ^ rotr(e, 11) ^ rotr(e, 25);
+      const std::uint32_t ch = (e & f) ^ (~e & g);
+      const std::uint32_t t1 = hh + S1 + ch + k[i] + w[i];
+      const std::uint32_t S0 = rotr(a, 2) ^ rotr(a, 13) ^ rotr(a, 22);
+      const std::uint32_t maj = (a & b) ^ (a & c) ^ (b & c);
+      const std::uint32_t t2 = S0 + maj;
+      hh = g; g = f; f = e; e = d + t1; d = c; c = b; b = a; a = t1 + t2;
+    }
+    h[0] += a; h[1] += b; h[2] += c; h[3] += d; h[4] += e; h[5] += f; h[6] += g; h[7] += hh;
+  }
+  std::string out;
+  for (std::uint32_t x : h) out += fmt::format("{:08x}", x);
+  return out;
+}
+
+void write_provenance(Hdf5Writer& w, const std::string& format, const RunProvenance& p) {
+  w.set_string_attribute("/", "format", format);
+  w.set_int_attribute("/", "format_version", 1);
+  w.set_string_attribute("/", "dembones_version", build::kVersion);
+  w.set_string_attribute("/", "git_commit", build::kGitCommit);
+  w.set_string_attribute("/", "created_utc", utc_now());
+  w.set_string_attribute("/", "command_line", p.command_line);
+  w.set_string_attribute("/", "host", hostname());
+  w.set_string_attribute("/", "scenario_name", p.scenario_name);
+  w.set_string_attribute("/", "scenario_yaml", p.scenario_yaml);
+  w.set_string_attribute("/", "scenario_sha256", sha256_hex(p.scenario_yaml));
+  w.set_string_attribute("/", "model_yaml", p.model_yaml);
+  w.set_string_attribute("/", "model_sha256", sha256_hex(p.model_yaml));
+  w.set_double_attribute("/", "subject_height_m", p.subject_height_m);
+  w.set_double_attribute("/", "subject_mass_kg", p.subject_mass_kg);
+  w.set_string_attribute("/", "subject_sex", p.subject_sex);
+}
+
+void write_run(Hdf5Writer& w, const std::string& prefix, const MusculoskeletalModel& msm, const RunRecord& r,
+               const std::vector<Peak>& peaks) {
+  const Model& model = msm.model;
+  const MuscleSet& set = msm.muscles;
+  const auto F = static_cast<std::uint64_t>(r.frames());
+  const auto m = static_cast<std::uint64_t>(set.nmuscles);
+  const auto nv = static_cast<std::uint64_t>(model.nv);
+  const auto B = static_cast<std::uint64_t>(model.nbodies);
+  const double bw = msm.body_mass_kg * std::abs(model.gravity.y());
+  if (prefix != "/" && !prefix.empty()) w.create_group(prefix);
+  w.set_double_attribute(prefix.empty() ? "/" : prefix, "body_weight_N", bw);
+
+  w.write_vector(path(prefix, "time"), r.time, {"s", "frame times", true});
+  // One list of the [frames × channels] series: path, units, description, data.
+  struct Channel {
+    const char* rel;
+    const char* units;
+    const char* description;
+    const MatX* data;
+  };
+  const Channel channels[] = {
+      {"coordinates/q", "rad", "generalized coordinates (filtered; m for translations)", &r.q},
+      {"coordinates/qdot", "rad/s", "coordinate velocities", &r.qd},
+      {"coordinates/qddot", "rad/s^2", "coordinate accelerations", &r.qdd},
+      {"joints/moment", "N*m", "net generalized force from inverse dynamics (N for translations)", &r.tau_id},
+      {"joints/passive_moment", "N*m", "passive joint moments (intervertebral discs and ligaments)", &r.tau_passive},
+      {"reserves/torque", "N*m", "reserve actuator generalized forces (ideally zero)", &r.reserve},
+      {"actuators/torque", "N*m", "ideal torque actuators (arms, neck)", &r.actuator},
+      {"muscles/activation", "1", "static-optimization activation", &r.activation},
+      {"muscles/force", "N", "tendon force per side", &r.tension},
+      {"muscles/passive_force", "N", "passive part of the tendon force, per side", &r.passive_force},
+      {"muscles/fiber_length", "m", "fibre length (rigid tendon)", &r.fiber_length},
+      {"muscles/mt_length", "m", "muscle-tendon path length", &r.mt_length},
+      {"muscles/mt_velocity", "m/s", "muscle-tendon lengthening speed", &r.mt_velocity},
+      {"box/position", "m", "held object position (world)", &r.load_position},
+  };
+  for (const Channel& c : channels) w.write_matrix(path(prefix, c.rel), *c.data, {c.units, c.description});
+
+  w.write_strings(path(prefix, "coordinates/names"), model.coordinate_names, {"", "coordinate names (velocity order)"});
+  w.write_strings(path(prefix, "reserves/names"), model.coordinate_names, {"", "coordinate of each reserve actuator"});
+  std::vector<std::string> act_names;
+  for (const IdealActuator& a : msm.actuators) act_names.push_back(a.name);
+  w.write_strings(path(prefix, "actuators/names"), act_names, {"", "ideal torque actuators"});
+  w.write_strings(path(prefix, "muscles/names"), set.names, {"", "muscle names"});
+  std::vector<std::string> groups, roots;
+  for (int i = 0; i < set.nmuscles; ++i) {
+    groups.push_back(join(set.groups[i]));
+    roots.push_back(join(set.nerve_roots[i]));
+  }
+  w.write_strings(path(prefix, "muscles/groups"), groups, {"", "group tags, comma-separated"});
+  w.write_strings(path(prefix, "muscles/nerve_roots"), roots, {"", "nerve roots (myotomes), comma-separated"});
+  w.write_vector(path(prefix, "muscles/sides"), msm.muscle_sides, {"1", "2: bilateral muscle listed once (forces are per side)"});
+  if (r.full) {
+    const std::uint64_t dims[] = {F, m, nv};
+    w.write_array(path(prefix, "muscles/moment_arm"), r.moment_arm.data(), dims, {"m", "moment arm r = -dl/dq"});
+    const std::uint64_t pdims[] = {F, m, static_cast<std::uint64_t>(r.max_points), 3};
+    w.write_array(path(prefix, "muscles/path_points"), r.path_points.data(), pdims,
+                  {"m", "world positions of each muscle's path points (NaN = unused)"});
+  }
+  for (std::size_t s = 0; s < msm.sites.size(); ++s) {
+    const std::string g = path(prefix, "loads/" + msm.sites[s].name);
+    const SiteSeries& ss = r.sites[s];
+    w.write_vector(g + "/compression", ss.compression, {"N", "compression along the site normal, positive pressing"});
+    w.write_vector(g + "/ap_shear", ss.ap_shear, {"N", "antero-posterior shear on the upper segment, positive anterior"});
+    w.write_vector(g + "/lateral_shear", ss.lateral_shear, {"N", "medio-lateral shear"});
+    w.write_vector(g + "/resultant", ss.resultant, {"N", "magnitude of the transmitted force"});
+    w.write_matrix(g + "/force", ss.force, {"N", "force of the lower on the upper segment, site frame (x anterior, y normal, z right)"});
+    w.write_matrix(g + "/moment", ss.moment, {"N*m", "moment transmitted about the site origin, site frame"});
+    w.write_matrix(g + "/position", ss.position, {"m", "site origin, world (NaN for the patellofemoral model)"});
+    const std::uint64_t rd[] = {F, 3, 3};
+    w.write_array(g + "/rotation", ss.rotation.data(), rd, {"1", "site frame axes in world (columns x, y, z)"});
+    w.set_double_attribute(g, "side_factor", msm.sites[s].side_factor);
+  }
+  w.write_vector(path(prefix, "solver/iterations"), r.iterations, {"1", "static-optimization iterations"});
+  w.write_vector(path(prefix, "solver/kkt_residual"), r.kkt_residual, {"1", "largest KKT residual of the frame"});
+  w.write_vector(path(prefix, "solver/reserve_flag"), r.reserve_flag, {"1", "1: muscles could not balance the frame without reserves"});
+  w.write_vector(path(prefix, "solver/status"), r.status, {"1", "0 solved, 1 max iterations, 2 reserve-limited, 3 NaN input"});
+  w.write_strings(path(prefix, "bodies/names"), model.body_names, {"", "body names"});
+  {
+    std::vector<std::int64_t> parent(model.parent.begin(), model.parent.end());
+    w.write_ints(path(prefix, "bodies/parent"), parent, {"1", "parent body index (-1 for the ground)"});
+    const std::uint64_t pd[] = {F, B, 3};
+    w.write_array(path(prefix, "bodies/position"), r.body_position.data(), pd, {"m", "world position of each body frame"});
+    const std::uint64_t rd[] = {F, B, 3, 3};
+    w.write_array(path(prefix, "bodies/rotation"), r.body_rotation.data(), rd, {"1", "world rotation matrix of each body frame"});
+  }
+  // Summary: scalar attributes per peak and a row-per-peak table.
+  const std::string sg = path(prefix, "summary");
+  w.create_group(sg);
+  w.set_double_attribute(sg, "body_weight_N", bw);
+  w.create_table(sg + "/peaks",
+                 {{"quantity", ColumnType::String, ""}, {"peak", ColumnType::Float64, "N"},
+                  {"time_s", ColumnType::Float64, "s"}, {"peak_bw", ColumnType::Float64, "1"}},
+                 "peak loads of the run, in newtons and body weights");
+  for (const Peak& p : peaks) {
+    const TableCell row[] = {p.quantity, p.value, p.time_s, p.value_bw};
+    w.append_table_row(sg + "/peaks", row);
+    w.set_double_attribute(sg, p.quantity + "_peak_N", p.value);
+    w.set_double_attribute(sg, p.quantity + "_peak_time_s", p.time_s);
+  }
+  // The scaled model parameters.
+  {
+    std::vector<double> mass, F0, lopt, lts, penn;
+    for (int b = 0; b < model.nbodies; ++b) mass.push_back(model.inertia[b].mass);
+    for (int i = 0; i < set.nmuscles; ++i) {
+      F0.push_back(set.params[i].max_isometric_force_N);
+      lopt.push_back(set.params[i].optimal_fiber_length_m);
+      lts.push_back(set.params[i].tendon_slack_length_m);
+      penn.push_back(set.params[i].pennation_at_optimal_rad);
+    }
+    w.write_vector(path(prefix, "model/bodies/mass"), mass.data(), mass.size(), {"kg", "segment mass (both sides for lumped bilateral segments)"});
+    std::vector<double> com;
+    for (int b = 0; b < model.nbodies; ++b)
+      for (int c = 0; c < 3; ++c) com.push_back(model.inertia[b].com(c));
+    w.write_matrix(path(prefix, "model/bodies/com"), com.data(), static_cast<std::size_t>(model.nbodies), 3,
+                   {"m", "centre of mass in each body's frame"});
+    w.write_vector(path(prefix, "model/muscles/max_isometric_force"), F0.data(), F0.size(), {"N", "maximum isometric force per side (after scaling and impairments)"});
+    w.write_vector(path(prefix, "model/muscles/optimal_fiber_length"), lopt.data(), lopt.size(), {"m", "optimal fibre length"});
+    w.write_vector(path(prefix, "model/muscles/tendon_slack_length"), lts.data(), lts.size(), {"m", "tendon slack length"});
+    w.write_vector(path(prefix, "model/muscles/pennation_at_optimal"), penn.data(), penn.size(), {"rad", "pennation angle at optimal fibre length"});
+  }
+}
+
+}  // namespace dembones

@@ -1,0 +1,32 @@
+#pragma once
+// Stores one run in an HDF5 file following docs/hdf5-layout.md: at the root for `dembones run`, under
+// /runs/NNNNN/ for a sweep. Every dataset carries `units` and `description`.
+#include <string>
+#include <vector>
+
+#include "io/hdf5_writer.hpp"
+#include "scenario/run_record.hpp"
+
+namespace dembones {
+
+// Provenance written as root attributes of a run file.
+struct RunProvenance {
+  std::string scenario_name;
+  std::string scenario_yaml;
+  std::string model_yaml;
+  std::string command_line;
+  double subject_height_m = 0, subject_mass_kg = 0;
+  std::string subject_sex;
+};
+
+// Root attributes: format, versions, time, host, scenario and model text with their SHA-256.
+void write_provenance(Hdf5Writer& w, const std::string& format, const RunProvenance& p);
+
+// All datasets of one run under `prefix` ("/" or "/runs/00042").
+void write_run(Hdf5Writer& w, const std::string& prefix, const MusculoskeletalModel& msm, const RunRecord& r,
+               const std::vector<Peak>& peaks);
+
+// SHA-256 of a text, lowercase hex (FIPS 180-4).
+std::string sha256_hex(const std::string& text);
+
+}  // namespace dembones

@@ -1,0 +1,262 @@
+#include "scenario/scenario_runner.hpp"
+
+#include <fmt/format.h>
+
+#include <cmath>
+#include <fstream>
+#include <numbers>
+#include <set>
+#include <sstream>
+
+#include "io/text_table.hpp"
+#include "multibody/kinematics.hpp"
+#include "scenario/model_parser.hpp"
+#include "scenario/scaling.hpp"
+
+namespace dembones {
+
+namespace {
+
+std::string read_text(const std::string& path) {
+  std::ifstream in(path);
+  if (!in) throw IoError(Location{path, 0, 0, ""}, "cannot open file for reading");
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+mspec::MuscleSpec& spec_muscle(ModelSpec& spec, const std::string& name) {
+  for (auto& m : spec.muscles)
+    if (m.name == name) return m;
+  throw InternalError("muscle '" + name + "' of the built model is missing from its spec");
+}
+
+// Muscles matched by the impairment's selectors; an empty match is the user's error.
+std::vector<int> select_all(const MuscleSet& set, const std::vector<std::string>& selectors, const ImpairmentSpec& imp,
+                            const char* field) {
+  std::set<int> out;
+  for (const std::string& s : selectors) {
+    const std::vector<int> hit = select(set, s);
+    if (hit.empty()) {
+      Location where = imp.where;
+      where.field += std::string(".") + field;
+      throw InputError(where, fmt::format("'{}' matches no muscle name, group or nerve root of the model", s));
+    }
+    out.insert(hit.begin(), hit.end());
+  }
+  return {out.begin(), out.end()};
+}
+
+int coordinate_of(const Model& model, const std::string& name) {
+  const int k = model.find_coordinate(name);
+  if (k < 0) throw InputError(fmt::format("the model has no coordinate '{}', which the task generator needs", name));
+  return k;
+}
+
+}  // namespace
+
+const ModelSpec& ModelCache::get(const std::string& path, std::string* text) {
+  for (const auto& [p, entry] : cache_)
+    if (p == path) {
+      if (text) *text = entry->second;
+      return entry->first;
+    }
+  auto entry = std::make_shared<const std::pair<ModelSpec, std::string>>(load_model_spec(path), read_text(path));
+  cache_.emplace_back(path, entry);
+  if (text) *text = entry->second;
+  return entry->first;
+}
+
+MusculoskeletalModel make_musculoskeletal_model(const BuiltModel& built, double body_mass_kg) {
+  MusculoskeletalModel msm;
+  msm.model = built.model;
+  msm.muscles = built.muscles;
+  const int m = built.muscles.nmuscles;
+  msm.muscle_sides = VecX(m);
+  for (int i = 0; i < m; ++i) msm.muscle_sides(i) = built.muscle_sides[i];
+  msm.activation_cap = VecX::Ones(m);
+  for (const BuiltJointLoadSite& s : built.sites) {
+    LoadSite site;
+    site.name = s.name;
+    site.kind = s.kind == mspec::SiteKind::patellofemoral ? LoadSite::Kind::patellofemoral : LoadSite::Kind::joint_reaction;
+    site.body = s.body;
+    site.frame_body = s.frame_body;
+    site.X_BS = s.X_body_site;
+    site.normal_axis = s.normal_axis;
+    site.anterior_axis = s.anterior_axis;
+    site.side_factor = s.per_side ? 0.5 : 1.0;
+    site.coordinate = s.coordinate;
+    site.muscles = s.muscles;
+    site.ratio = s.ratio;
+    // Patellofemoral force is computed from per-side tensions already.
+    if (site.kind == LoadSite::Kind::patellofemoral) site.side_factor = 1.0;
+    msm.sites.push_back(site);
+  }
+  for (const PassiveJointMoment& p : built.passive_moments) msm.passive.push_back({p.name, p.coordinate, p.moment_Nm});
+  for (const TorqueActuator& a : built.actuators) msm.actuators.push_back({a.name, a.coordinate, a.optimal_force_Nm});
+  for (const auto& [name, where] : built.markers)
+    if (name == "grip") {
+      msm.load_body = where.first;
+      msm.load_point_B = where.second;
+    }
+  if (msm.load_body < 0) throw InputError("the model has no 'grip' marker: where would a held load be carried?");
+  msm.body_mass_kg = body_mass_kg;
+  return msm;
+}
+
+TaskRig make_task_rig(const BuiltModel& built, const SubjectSpec& subject) {
+  const Model& model = built.model;
+  TaskRig rig;
+  for (const auto& [name, where] : built.markers) {
+    if (name == "grip") {
+      rig.hand_body = where.first;
+      rig.hand_point_B = where.second;
+    } else if (name == "hip_joint_centre") {
+      rig.hip_body = where.first;
+      rig.hip_point_B = where.second;
+    }
+  }
+  rig.trunk_body = model.find_body("torso");
+  if (rig.hand_body < 0 || rig.hip_body < 0 || rig.trunk_body < 0)
+    throw InputError("the task generator needs markers 'grip' and 'hip_joint_centre' and a body 'torso'");
+  rig.q_offset = VecX::Zero(model.nq);
+  // The ankle joint centre is the origin of the shank's engine frame (its joint to the foot).
+  Data d(model);
+  forward_kinematics(model, d, rig.q_offset);
+  const int shank = model.find_body("tibia");
+  if (shank < 0) throw InputError("the task generator needs a body 'tibia'");
+  rig.ankle_W = d.oMb[shank].translation;
+  // Base of support: the foot frame's origin is the heel on the floor; the foot reaches forward by
+  // its segment length (de Leva 1996: heel to the tip of the longest toe, a fraction of stature).
+  const int foot = model.find_body("foot");
+  const mspec::SegmentSpec* seg = built.spec.find_segment("foot");
+  if (foot < 0 || !seg) throw InputError("the task generator needs a body and a segment named 'foot'");
+  rig.heel_x = d.oMb[foot].translation.x();
+  rig.toe_x = rig.heel_x + seg->of(subject.sex).length_fraction_of_height * subject.height_m;
+
+  // Posture variables in clinical flexion: coordinates named *_extension count flexion negative, the
+  // knee_angle of this model is negative in flexion (its range says so), the others positive.
+  auto add = [&](const std::string& name, std::vector<int> coords, std::vector<double> ratios) {
+    PostureVariable v{name, std::move(coords), std::move(ratios), -1e9, 1e9};
+    for (std::size_t i = 0; i < v.coords.size(); ++i) {
+      double lo = built.q_min(v.coords[i]) / v.ratios[i], hi = built.q_max(v.coords[i]) / v.ratios[i];
+      if (lo > hi) std::swap(lo, hi);
+      v.lower = std::max(v.lower, lo);
+      v.upper = std::min(v.upper, hi);
+    }
+    rig.vars.push_back(std::move(v));
+    return rig.nvars() - 1;
+  };
+  const int knee = coordinate_of(model, "knee_angle");
+  const double knee_sign = std::abs(built.q_min(knee)) > std::abs(built.q_max(knee)) ? -1.0 : 1.0;
+  rig.ankle = add("ankle", {coordinate_of(model, "ankle_angle")}, {1.0});
+  rig.knee = add("knee", {knee}, {knee_sign});
+  rig.hip = add("hip", {coordinate_of(model, "hip_flexion")}, {1.0});
+  for (const CoordinateCoupling& c : built.couplings)
+    if (c.name == "lumbar_rhythm") {
+      std::vector<double> r;
+      for (double x : c.ratios) r.push_back(-x);  // *_extension coordinates: flexion is negative
+      rig.lumbar = add("lumbar", c.coordinates, r);
+    }
+  if (rig.lumbar < 0) throw InputError("the model has no 'lumbar_rhythm' coupling for the task generator");
+  rig.shoulder = add("shoulder", {coordinate_of(model, "shoulder_flexion")}, {1.0});
+  rig.elbow = add("elbow", {coordinate_of(model, "elbow_flexion")}, {1.0});
+  if (const int neck = model.find_coordinate("neck_flexion"); neck >= 0) add("neck", {neck}, {1.0});
+  return rig;
+}
+
+std::unique_ptr<PreparedRun> prepare_run(const ScenarioSpec& scenario, ModelCache& models) {
+  auto run = std::make_unique<PreparedRun>();
+  run->scenario = scenario;
+  const ModelSpec& base = models.get(scenario.model_file, &run->model_text);
+  ModelSpec spec = scale_model(base, scenario.subject);
+
+  // Impairments: selectors are resolved on the intact model, then the spec is changed and rebuilt.
+  BuiltModel intact = build_model(spec);
+  std::vector<std::pair<int, double>> caps;
+  double pelvic_tilt = 0.0, lumbar_flexion = 0.0;
+  bool changed = false;
+  for (const ImpairmentSpec& imp : scenario.impairments) {
+    switch (imp.type) {
+      case ImpairmentType::weak_muscle:
+        for (int i : select_all(intact.muscles, imp.muscles, imp, "muscles"))
+          spec_muscle(spec, intact.muscles.names[i]).max_isometric_force_N *= imp.strength_scale;
+        changed = true;
+        break;
+      case ImpairmentType::tight_muscle:
+        for (int i : select_all(intact.muscles, imp.muscles, imp, "muscles")) {
+          mspec::MuscleSpec& m = spec_muscle(spec, intact.muscles.names[i]);
+          m.optimal_fiber_length_m *= imp.length_scale;
+          m.tendon_slack_length_m *= imp.length_scale;
+        }
+        changed = true;
+        break;
+      case ImpairmentType::nerve_root:
+        for (int i : select_all(intact.muscles, {imp.root}, imp, "root")) caps.emplace_back(i, imp.activation_cap);
+        break;
+      case ImpairmentType::posture:
+        pelvic_tilt += imp.pelvic_tilt_rad;
+        lumbar_flexion += imp.lumbar_flexion_rad;
+        break;
+    }
+  }
+  run->built = changed ? build_model(spec) : std::move(intact);
+  run->msm = make_musculoskeletal_model(run->built, scenario.subject.mass_kg);
+  for (const auto& [i, cap] : caps) run->msm.activation_cap(i) = std::min(run->msm.activation_cap(i), cap);
+  run->rig = make_task_rig(run->built, scenario.subject);
+  // Posture offsets: an anterior pelvic tilt flexes the hip and extends the lumbar spine by the same
+  // angle when the trunk stays where it was; a lumbar flexion offset is spread by the lumbar rhythm.
+  {
+    TaskRig& rig = run->rig;
+    const PostureVariable& hip = rig.vars[rig.hip];
+    rig.q_offset(hip.coords[0]) += hip.ratios[0] * pelvic_tilt;
+    const PostureVariable& lumbar = rig.vars[rig.lumbar];
+    for (std::size_t i = 0; i < lumbar.coords.size(); ++i)
+      rig.q_offset(lumbar.coords[i]) += lumbar.ratios[i] * (lumbar_flexion - pelvic_tilt);
+  }
+
+  const TaskSpec& task = scenario.task;
+  const bool has_box = task.type == TaskType::lift || task.type == TaskType::lower || task.type == TaskType::hold;
+  run->load_mass_kg = has_box ? task.box.mass_kg : 0.0;
+  VecX time;
+  MatX q;
+  if (task.type == TaskType::motion_file) {
+    const TextTable table = read_text_table(task.motion_file);
+    time = table.get_column("time");
+    q = MatX::Zero(time.size(), run->msm.model.nq);
+    const double scale = table.in_degrees ? std::numbers::pi / 180.0 : 1.0;
+    for (int k = 0; k < run->msm.model.nv; ++k) {
+      const std::string& name = run->msm.model.coordinate_names[k];
+      if (table.find_column(name) >= 0) q.col(k) = table.get_column(name) * scale;
+    }
+  } else {
+    GeneratedMotion m = generate_task_motion(run->msm.model, run->rig, task, scenario.solver.rate_hz, scenario.file);
+    time = std::move(m.time);
+    q = std::move(m.q);
+  }
+  run->kinematics = prepare_kinematics(time, q, {scenario.solver.rate_hz, scenario.solver.filter_cutoff_hz});
+  return run;
+}
+
+RunRecord execute_run(const PreparedRun& run, Pipeline& pipeline, const std::function<void(int, int)>& progress) {
+  const KinematicSeries& k = run.kinematics;
+  const int F = k.frames();
+  RunRecord rec(run.msm, F, run.scenario.output.store == StoreLevel::full);
+  pipeline.set_load_mass(run.load_mass_kg);
+  pipeline.reset_warm_start();
+  VecX q(k.q.cols()), qd(k.q.cols()), qdd(k.q.cols());
+  for (int f = 0; f < F; ++f) {
+    q = k.q.row(f).transpose();
+    qd = k.qd.row(f).transpose();
+    qdd = k.qdd.row(f).transpose();
+    const FrameResult& r = pipeline.run_frame(q, qd, qdd);
+    if (r.status == FrameStatus::nan_input)
+      throw InternalError(fmt::format("frame {} (t = {:.3f} s): {} not finite; the run is stopped", f, k.time(f),
+                                      r.bad_quantity));
+    rec.record(f, k.time(f), q, qd, qdd, pipeline);
+    if (progress && (f % 16 == 0 || f + 1 == F)) progress(f + 1, F);
+  }
+  return rec;
+}
+
+}  // namespace dembones

@@ -1,0 +1,53 @@
+#pragma once
+// From a scenario to its results: load and scale the model for the subject, apply the impairments,
+// build the engine objects, generate (or read) the motion, prepare its kinematics, and run the
+// pipeline over every frame.
+#include <functional>
+#include <memory>
+#include <string>
+
+#include "scenario/model_builder.hpp"
+#include "scenario/run_record.hpp"
+#include "scenario/scenario_spec.hpp"
+#include "scenario/task_generator.hpp"
+#include "solvers/kinematic_series.hpp"
+
+namespace dembones {
+
+// A scenario made ready to run; shared read-only by the threads that run it.
+struct PreparedRun {
+  ScenarioSpec scenario;
+  std::string model_text;  // the model file as read (stored in the output for provenance)
+  BuiltModel built;
+  MusculoskeletalModel msm;
+  TaskRig rig;
+  KinematicSeries kinematics;
+  double load_mass_kg = 0.0;
+};
+
+// Caches parsed model files by path, so a sweep parses each model once.
+class ModelCache {
+ public:
+  const ModelSpec& get(const std::string& path, std::string* text = nullptr);
+
+ private:
+  std::vector<std::pair<std::string, std::shared_ptr<const std::pair<ModelSpec, std::string>>>> cache_;
+};
+
+// Throws InputError (with the scenario's file and field) for impossible requests: a selector that
+// matches no muscle, a box out of reach, balance that cannot be kept.
+std::unique_ptr<PreparedRun> prepare_run(const ScenarioSpec& scenario, ModelCache& models);
+
+// The engine model of a built spec, ready for the pipeline (sites, passive moments, actuators, the
+// grip where loads are held).
+MusculoskeletalModel make_musculoskeletal_model(const BuiltModel& built, double body_mass_kg);
+
+// The posture variables and landmarks the task generator needs, from the lifter model's names.
+TaskRig make_task_rig(const BuiltModel& built, const SubjectSpec& subject);
+
+// Runs every frame. `progress(frame, frames)` is called now and then (may be empty). Throws
+// InternalError-free: a non-finite quantity stops the run with an InputError naming the frame.
+RunRecord execute_run(const PreparedRun& run, Pipeline& pipeline,
+                      const std::function<void(int, int)>& progress = {});
+
+}  // namespace dembones

@@ -1,0 +1,108 @@
+#include "scenario/scenario_runner.hpp"
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <filesystem>
+
+#include "multibody/rnea.hpp"
+#include "scenario/scenario_file.hpp"
+
+namespace dembones {
+namespace {
+
+namespace fs = std::filesystem;
+const fs::path kScenarios = fs::path(DEMBONES_SOURCE_DIR) / "scenarios";
+
+ScenarioSpec short_scenario(const std::string& name, std::vector<Override> extra = {}) {
+  extra.push_back(parse_override("solver.rate_hz=50"));
+  return load_scenario((kScenarios / name).string(), extra);
+}
+
+double peak(const RunRecord& r, const MusculoskeletalModel& msm, const std::string& q) {
+  for (const Peak& p : summarize(msm, r))
+    if (p.quantity == q) return p.value;
+  ADD_FAILURE() << "no peak " << q;
+  return 0;
+}
+
+struct Ran {
+  std::unique_ptr<PreparedRun> run;
+  RunRecord record;
+};
+
+Ran run_scenario(const ScenarioSpec& s) {
+  ModelCache models;
+  auto run = prepare_run(s, models);
+  Pipeline p(run->msm, {s.solver.exponent, s.solver.reserve_optimal_force, s.solver.reserve_threshold_Nm});
+  RunRecord rec = execute_run(*run, p);
+  return {std::move(run), std::move(rec)};
+}
+
+// Physiological sense (issue: standing loads L5/S1 with a few hundred newtons, the knee little).
+TEST(ScenarioRunner, StandingLoadsTheSpineWithAFewHundredNewtons) {
+  const Ran r = run_scenario(short_scenario("stand.yaml"));
+  const double l5 = peak(r.record, r.run->msm, "L5_S1_compression");
+  // Gravity alone above L5 is about half body weight (~360 N for 75 kg); muscles add to it.
+  EXPECT_GT(l5, 300.0);
+  EXPECT_LT(l5, 1200.0);
+}
+
+
+TEST(ScenarioRunner, BendingForwardRaisesSpinalCompressionAndALoadRaisesItFurther) {
+  const Ran stand = run_scenario(short_scenario("stand.yaml"));
+  const Ran bend = run_scenario(short_scenario("forward_bend.yaml"));
+  const Ran hold = run_scenario(short_scenario("hold_far.yaml"));
+  const double c_stand = peak(stand.record, stand.run->msm, "L5_S1_compression");
+  const double c_bend = peak(bend.record, bend.run->msm, "L5_S1_compression");
+  const double c_hold = peak(hold.record, hold.run->msm, "L5_S1_compression");
+  EXPECT_GT(c_bend, 1.5 * c_stand) << c_stand << " -> " << c_bend;
+  EXPECT_GT(c_hold, c_stand) << c_stand << " -> " << c_hold;
+}
+
+TEST(ScenarioRunner, ImpairmentsChangeTheModelAsDocumented) {
+  ModelCache models;
+  const auto intact = prepare_run(short_scenario("stand.yaml"), models);
+  const auto tight = prepare_run(short_scenario("psoas_tight_stand.yaml"), models);
+  // The impairments are checked on the model; the stoop variant of the lifts keeps the motion reachable.
+  const auto weak = prepare_run(short_scenario("weak_core_squat_lift.yaml", {parse_override("task.technique=stoop")}), models);
+  const auto l4 = prepare_run(short_scenario("l4_root_squat_lift.yaml", {parse_override("task.technique=stoop")}), models);
+  const MuscleSet& a = intact->msm.muscles;
+  int psoas = 0, core = 0, l4_capped = 0;
+  for (int i = 0; i < a.nmuscles; ++i) {
+    auto has = [&](const std::vector<std::string>& v, const char* x) { return std::find(v.begin(), v.end(), x) != v.end(); };
+    const bool is_psoas = has(a.groups[i], "psoas");
+    const int j = tight->msm.muscles.find_muscle(a.names[i]);
+    ASSERT_GE(j, 0);
+    const double lopt = tight->msm.muscles.params[j].optimal_fiber_length_m / a.params[i].optimal_fiber_length_m;
+    EXPECT_NEAR(lopt, is_psoas ? 0.9 : 1.0, 1e-12) << a.names[i];
+    psoas += is_psoas;
+    const bool in_core = has(a.groups[i], "glutes") || has(a.groups[i], "abdominals") ||
+                         has(a.groups[i], "back_extensors") || has(a.groups[i], "hip_flexors");
+    const double f0 = weak->msm.muscles.params[j].max_isometric_force_N / a.params[i].max_isometric_force_N;
+    EXPECT_NEAR(f0, in_core ? 0.5 : 1.0, 1e-12) << a.names[i];
+    core += in_core;
+    const bool has_l4 = has(a.nerve_roots[i], "L4");
+    EXPECT_EQ(l4->msm.activation_cap(j), has_l4 ? 0.3 : 1.0) << a.names[i];
+    l4_capped += has_l4;
+  }
+  EXPECT_GT(psoas, 0);
+  EXPECT_GT(core, 0);
+  EXPECT_GT(l4_capped, 0);
+}
+
+TEST(ScenarioRunner, ASelectorThatMatchesNothingNamesTheImpairment) {
+  ModelCache models;
+  try {
+    prepare_run(short_scenario("weak_core_squat_lift.yaml",
+                               {parse_override("impairments.0.muscles=[corr]"), parse_override("task.technique=stoop")}),
+                models);
+    FAIL() << "accepted";
+  } catch (const InputError& e) {
+    EXPECT_EQ(e.where().field, "impairments[0].muscles");
+    EXPECT_NE(std::string(e.what()).find("'corr' matches no muscle"), std::string::npos) << e.what();
+  }
+}
+
+}  // namespace
+}  // namespace dembones
