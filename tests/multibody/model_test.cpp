@@ -36,7 +36,7 @@ TEST(Model, RejectsBadInput) {
 TEST(Model, DerivedArraysOfHuman20) {
   const Model m = samples::human20();
   EXPECT_EQ(m.nv, 20);
-XX
+  EXPECT_EQ(m.nq, 23);  // each quaternion (free base, two hips) has one coordinate more than its velocities
   const int knee = m.find_coordinate("knee_angle_r");
   ASSERT_GE(knee, 0);
   const int tibia = m.find_body("tibia_r");
