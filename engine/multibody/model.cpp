@@ -3,6 +3,8 @@
 #include <cmath>
 #include <string>
 
+#include <fmt/format.h>
+
 #include "common/error.hpp"
 
 namespace dembones {
@@ -56,7 +58,7 @@ int add_body(Model& model, int parent, const Joint& joint, const SE3& X_parent_j
   }
   const int nv_j = joint.nv();
   if (coordinate_names.empty()) {
-    for (int k = 0; k < nv_j; ++k) coordinate_names.push_back(name + "_q" + std::to_string(k));
+    for (int k = 0; k < nv_j; ++k) coordinate_names.push_back(fmt::format("{}_q{}", name, k));
   }
   if (static_cast<int>(coordinate_names.size()) != nv_j) {
     throw InputError(where, "expected " + std::to_string(nv_j) + " coordinate names for a " +

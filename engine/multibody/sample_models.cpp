@@ -4,6 +4,8 @@
 #include <random>
 #include <string>
 
+#include <fmt/format.h>
+
 namespace dembones::samples {
 namespace {
 
@@ -67,17 +69,17 @@ Model human20_impl(bool custom_knee) {
     const double s = side == 0 ? 1.0 : -1.0;
     const std::string tag = side == 0 ? "_r" : "_l";
     const int femur = add_body(m, pelvis, Joint::spherical(), at(-0.07, -0.07, 0.08 * s),
-                               ellipsoid(8.8, Vec3(0, -0.17, 0), Vec3(0.06, 0.2, 0.06)), "femur" + tag,
-                               {"hip_x" + tag, "hip_y" + tag, "hip_z" + tag});
+                               ellipsoid(8.8, Vec3(0, -0.17, 0), Vec3(0.06, 0.2, 0.06)), fmt::format("femur{}", tag),
+                               {fmt::format("hip_x{}", tag), fmt::format("hip_y{}", tag), fmt::format("hip_z{}", tag)});
     const Joint knee = custom_knee ? Joint::custom_joint(knee_functions()) : Joint::revolute(Vec3::UnitZ());
     const SE3 knee_frame = custom_knee ? at(0, 0, 0) : at(0, -0.4, 0);
     const int tibia = add_body(m, femur, knee, knee_frame,
-                               ellipsoid(3.5, Vec3(0, -0.19, 0), Vec3(0.05, 0.2, 0.05)), "tibia" + tag,
-                               {"knee_angle" + tag});
+                               ellipsoid(3.5, Vec3(0, -0.19, 0), Vec3(0.05, 0.2, 0.05)), fmt::format("tibia{}", tag),
+                               {fmt::format("knee_angle{}", tag)});
     add_body(m, tibia, Joint::revolute(Vec3::UnitZ()), at(0, -0.43, 0),
-             ellipsoid(1.2, Vec3(0.1, -0.03, 0), Vec3(0.1, 0.03, 0.04)), "foot" + tag, {"ankle_angle" + tag});
+             ellipsoid(1.2, Vec3(0.1, -0.03, 0), Vec3(0.1, 0.03, 0.04)), fmt::format("foot{}", tag), {fmt::format("ankle_angle{}", tag)});
     add_body(m, torso, Joint::revolute(Vec3::UnitZ()), at(0.0, 0.4, 0.17 * s),
-             ellipsoid(3.0, Vec3(0, -0.25, 0), Vec3(0.04, 0.27, 0.04)), "arm" + tag, {"shoulder_flexion" + tag});
+             ellipsoid(3.0, Vec3(0, -0.25, 0), Vec3(0.04, 0.27, 0.04)), fmt::format("arm{}", tag), {fmt::format("shoulder_flexion{}", tag)});
   }
   finalize(m);
   return m;
@@ -121,7 +123,7 @@ Model random_impl(unsigned seed, int n_bodies, bool free_root, bool allow_custom
         }
       }
     }
-    add_body(m, parent, joint, SE3(rng.rotation(), rng.vec(-0.3, 0.3)), rng.inertia(), "b" + std::to_string(i));
+    add_body(m, parent, joint, SE3(rng.rotation(), rng.vec(-0.3, 0.3)), rng.inertia(), fmt::format("b{}", i));
   }
   finalize(m);
   return m;
@@ -137,8 +139,8 @@ Model chain(int n_links) {
     const SE3 X = i == 0 ? SE3::Identity() : at(0.0, -0.3, 0.0, rot(Vec3::UnitX(), 0.1 * i));
     SpatialInertia I = ellipsoid(1.0 + 0.1 * i, Vec3(0.01, -0.15, 0.005), Vec3(0.03, 0.16, 0.04),
                                  rot(Vec3(0, 1, 1), 0.2));
-    parent = add_body(m, parent, Joint::revolute(axes[i % 4]), X, I, "link" + std::to_string(i + 1),
-                      {"q" + std::to_string(i + 1)});
+    parent = add_body(m, parent, Joint::revolute(axes[i % 4]), X, I, fmt::format("link{}", i + 1),
+                      {fmt::format("q{}", i + 1)});
   }
   finalize(m);
   return m;
@@ -155,7 +157,7 @@ Model tree40() {
   int spine = base;
   for (int k = 0; k < 6; ++k) {
     const Joint j = k < 2 ? Joint::spherical() : Joint::revolute(k % 2 ? Vec3::UnitX() : Vec3::UnitZ());
-    spine = add_body(m, spine, j, SE3(rng.rotation(), Vec3(0, 0.15, 0)), rng.inertia(), "spine" + std::to_string(k));
+    spine = add_body(m, spine, j, SE3(rng.rotation(), Vec3(0, 0.15, 0)), rng.inertia(), fmt::format("spine{}", k));
   }
   const int roots[4] = {base, base, base + 3, base + 3};
   for (int limb = 0; limb < 4; ++limb) {
@@ -164,7 +166,7 @@ Model tree40() {
       const Joint j = k == 0 ? Joint::spherical()
                              : Joint::revolute(k == 1 ? Vec3::UnitZ() : (k == 2 ? Vec3::UnitX() : Vec3::UnitY()));
       b = add_body(m, b, j, SE3(rng.rotation(), rng.vec(-0.25, 0.25)), rng.inertia(),
-                   "limb" + std::to_string(limb) + "_" + std::to_string(k));
+                   fmt::format("limb{}_{}", limb, k));
     }
   }
   finalize(m);
