@@ -4,6 +4,9 @@
 
 #include "cli/commands.hpp"
 #include "common/build_info.hpp"
+#include "io/hdf5_describe.hpp"
+#include "io/hdf5_reader.hpp"
+#include "scenario/model_parser.hpp"
 
 namespace dembones::cli {
 
@@ -32,8 +35,16 @@ Command add_info(CLI::App& app) {
   app.add_option("file", *file, "A result file (.h5) to describe");
   app.add_option("--model", *model, "A model file (.yaml) whose parameters and sources to list");
   return [file, model]() {
-    if (!model->empty()) return not_built_yet("info --model");
-    if (!file->empty()) return not_built_yet("info RESULT.h5");
+    if (!model->empty()) {
+      // Every parameter of the model file with its published source.
+      fmt::print("{}", format_model_parameters(load_model_spec(*model)));
+      return 0;
+    }
+    if (!file->empty()) {
+      const Hdf5Reader reader(*file);
+      fmt::print("{}", describe_hdf5(reader));
+      return 0;
+    }
     print_build_info();
     return 0;
   };

@@ -146,8 +146,22 @@ PostureResult PostureSolver::solve(const PostureTargets& t, VecX& theta, const V
     for (int tries = 0; tries < 12 && !accepted; ++tries) {
       A_ = H_;
       A_.diagonal().array() += mu * (1.0 + H_.diagonal().array());
+      // Projected step: a variable at a joint limit whose descent direction points out of the range is
+      // held there (its row and column fixed), so the others can still move (Bertsekas 1982 projected
+      // Newton).
+      step_ = g_;
+      for (int k = 0; k < n; ++k) {
+        const bool at_lower = theta(k) <= rig_.vars[k].lower + 1e-12 && g_(k) > 0;
+        const bool at_upper = theta(k) >= rig_.vars[k].upper - 1e-12 && g_(k) < 0;
+        if (at_lower || at_upper) {
+          A_.row(k).setZero();
+          A_.col(k).setZero();
+          A_(k, k) = 1.0;
+          step_(k) = 0.0;
+        }
+      }
       ldlt_.compute(A_);
-      step_ = -ldlt_.solve(g_);
+      step_ = -ldlt_.solve(step_);
       trial_ = theta + step_;
       clamp(trial_);
       const int mt = residuals(t, trial_, theta_prev, false);

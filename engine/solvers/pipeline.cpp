@@ -104,7 +104,8 @@ const FrameResult& Pipeline::run_frame(const VecX& q, const VecX& qd, const VecX
   for (int i = 0; i < msm_.muscles.nmuscles; ++i)
     pb.A_muscle.col(i) = mdata_.moment_arm.col(i) * (mdata_.active_force_capacity(i) * sides(i));
   pb.b = out_.tau_id - out_.tau_passive;
-  pb.b.noalias() -= mdata_.moment_arm * mdata_.passive_force.cwiseProduct(sides);
+  total_tension_ = mdata_.passive_force.cwiseProduct(sides);  // both sides' passive force (reused below)
+  pb.b.noalias() -= mdata_.moment_arm * total_tension_;
   out_.so = so_.solve();
 
   // 5. Muscle forces, reserves and actuators.

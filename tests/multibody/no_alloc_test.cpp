@@ -19,40 +19,13 @@
 #include "multibody/sample_models.hpp"
 #include "test_util.hpp"
 
-#if defined(__SANITIZE_ADDRESS__)
-#define DEMBONES_COUNT_MALLOC 0
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer)
-#define DEMBONES_COUNT_MALLOC 0
-#endif
-#endif
-#ifndef DEMBONES_COUNT_MALLOC
-#define DEMBONES_COUNT_MALLOC 1
-#endif
+#include "common/malloc_counter.hpp"
 
-#if DEMBONES_COUNT_MALLOC
+#define DEMBONES_COUNT_MALLOC DEMBONES_MALLOC_COUNTED
 namespace {
-std::atomic<bool> g_counting{false};
-std::atomic<long> g_allocations{0};
+std::atomic<bool>& g_counting = dembones::test_support::counting;
+std::atomic<long>& g_allocations = dembones::test_support::allocations;
 }  // namespace
-extern "C" {
-void* __libc_malloc(std::size_t);
-void* __libc_calloc(std::size_t, std::size_t);
-void* __libc_realloc(void*, std::size_t);
-__attribute__((weak)) void* malloc(std::size_t n) {
-  if (g_counting.load(std::memory_order_relaxed)) g_allocations.fetch_add(1, std::memory_order_relaxed);
-  return __libc_malloc(n);
-}
-__attribute__((weak)) void* calloc(std::size_t n, std::size_t size) {
-  if (g_counting.load(std::memory_order_relaxed)) g_allocations.fetch_add(1, std::memory_order_relaxed);
-  return __libc_calloc(n, size);
-}
-__attribute__((weak)) void* realloc(void* p, std::size_t n) {
-  if (g_counting.load(std::memory_order_relaxed)) g_allocations.fetch_add(1, std::memory_order_relaxed);
-  return __libc_realloc(p, n);
-}
-}
-#endif
 
 namespace dembones {
 namespace {

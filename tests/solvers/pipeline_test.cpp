@@ -5,6 +5,7 @@
 #include <cstdlib>
 #include <limits>
 
+#include "common/malloc_counter.hpp"
 #include "multibody/configuration.hpp"
 #include "multibody/kinematics.hpp"
 #include "multibody/sample_models.hpp"
@@ -135,6 +136,21 @@ TEST(Pipeline, NonFiniteInputIsReportedNotThrown) {
   EXPECT_EQ(r.status, FrameStatus::nan_input);
   EXPECT_STREQ(r.bad_quantity, "accelerations qddot");
 }
+
+#if DEMBONES_MALLOC_COUNTED
+TEST(Pipeline, RunFrameDoesNotAllocate) {
+  const MusculoskeletalModel msm = human20_with_muscles(true);
+  Pipeline p(msm, {});
+  p.set_load_mass(10.0);
+  const State s = random_state(msm.model, 4);
+  p.run_frame(s.q, s.qd, s.qdd);  // warm up
+  test_support::allocations = 0;
+  test_support::counting = true;
+  for (int i = 0; i < 10; ++i) p.run_frame(s.q, s.qd, s.qdd);
+  test_support::counting = false;
+  EXPECT_EQ(test_support::allocations.load(), 0);
+}
+#endif
 
 }  // namespace
 }  // namespace dembones

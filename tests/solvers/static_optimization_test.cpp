@@ -26,28 +26,12 @@
 // an executable may define malloc/calloc/realloc and forward to the __libc_ entry points.
 // operator new calls malloc, so C++ allocations are counted too. (Not under sanitizers, which
 // interpose malloc themselves.)
-#if defined(__GLIBC__) && !defined(__SANITIZE_ADDRESS__) && !defined(__SANITIZE_THREAD__)
-extern "C" {
-void* __libc_malloc(std::size_t);
-void* __libc_calloc(std::size_t, std::size_t);
-void* __libc_realloc(void*, std::size_t);
-}
+#include "common/malloc_counter.hpp"
+#if DEMBONES_MALLOC_COUNTED
 namespace {
-std::atomic<long> g_so_test_allocations{0};
-std::atomic<bool> g_so_test_counting{false};
+std::atomic<long>& g_so_test_allocations = dembones::test_support::allocations;
+std::atomic<bool>& g_so_test_counting = dembones::test_support::counting;
 }  // namespace
-extern "C" void* malloc(std::size_t n) {
-  if (g_so_test_counting.load(std::memory_order_relaxed)) ++g_so_test_allocations;
-  return __libc_malloc(n);
-}
-extern "C" void* calloc(std::size_t n, std::size_t size) {
-  if (g_so_test_counting.load(std::memory_order_relaxed)) ++g_so_test_allocations;
-  return __libc_calloc(n, size);
-}
-extern "C" void* realloc(void* p, std::size_t n) {
-  if (g_so_test_counting.load(std::memory_order_relaxed)) ++g_so_test_allocations;
-  return __libc_realloc(p, n);
-}
 #define DEMBONES_SO_COUNTS_ALLOCATIONS 1
 #endif
 
