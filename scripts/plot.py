@@ -44,6 +44,8 @@ MUSCLE_PANEL = [("psoas", ("psoas",)), ("glutes", ("glutes",)), ("core", ("core"
                 ("erector spinae", ("erector_spinae",))]
 
 LUMBAR_FLEXION = re.compile(r"^(L[1-5]_S1|L[1-5]_L[1-5]|T12_L1)_flexion$")
+# Models in the OpenSim lumbar convention (Christophy 2012) name the same coordinates *_extension.
+LUMBAR_EXTENSION = re.compile(r"^(L[1-5]_S1|L[1-5]_L[1-5]|T12_L1)_extension$")
 
 
 def style_matplotlib() -> None:
@@ -249,10 +251,14 @@ def _draw_scale_note(ax, run: dh.Run) -> None:
 def lumbar_flexion(run: dh.Run) -> Optional[np.ndarray]:
     """Total lumbar flexion [rad]: the sum of the intervertebral flexion coordinates."""
     names = [n for n in run.coordinate_names() if LUMBAR_FLEXION.match(n)]
+    sign = 1.0
+    if not names:
+        names = [n for n in run.coordinate_names() if LUMBAR_EXTENSION.match(n)]
+        sign = -1.0  # flexion is negative extension
     if not names:
         return run.coordinate("lumbar_flexion")
     angles = [run.coordinate(n) for n in names]
-    return None if any(a is None for a in angles) else np.sum(angles, axis=0)
+    return None if any(a is None for a in angles) else sign * np.sum(angles, axis=0)
 
 
 def first_coordinate(run: dh.Run, candidates: Sequence[str]):
