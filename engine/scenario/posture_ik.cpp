@@ -41,7 +41,7 @@ PostureSolver::PostureSolver(const Model& model, const TaskRig& rig)
   Jp_ = Matrix3Xd::Zero(3, model.nv);
   H_ = MatX::Zero(n, n);
   A_ = MatX::Zero(n, n);
-  ldlt_ = Eigen::LDLT<MatX>(n);
+  ldlt_.compute(MatX::Identity(n, n));  // sizes the factor once (no assignment: see static_optimization.cpp)
   g_ = VecX::Zero(n);
   step_ = VecX::Zero(n);
   trial_ = VecX::Zero(n);

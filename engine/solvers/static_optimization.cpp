@@ -127,7 +127,7 @@ StaticOptimizationSolver::StaticOptimizationSolver(int n_equations, int n_muscle
   residual_trial_ = Eigen::VectorXd::Zero(n_eq_);
   row_abs_ = Eigen::VectorXd::Zero(n_eq_);
   hessian_ = Eigen::MatrixXd::Zero(n_eq_, n_eq_);
-  llt_ = Eigen::LLT<Eigen::MatrixXd>(n_eq_);
+  // (No assignment from a fresh LLT: Eigen 3.4 copies its uninitialised status, which UBSan flags.)
   llt_.compute(Eigen::MatrixXd::Identity(n_eq_, n_eq_));  // sizes the factor's storage once
   activation_ = Eigen::VectorXd::Zero(n_mus_);
   control_ = Eigen::VectorXd::Zero(n_act_);
