@@ -229,10 +229,15 @@ class Parser {
     return v;
   }
 
-  void require_body(FieldReader& r, const std::string& key, const std::string& name) const {
-    const auto names = names_of_bodies();
+  // "unknown <kind> 'x' (did you mean 'y'?)" at `key` when `name` is not among `names`.
+  static void require_known(FieldReader& r, const std::string& key, const char* kind, const std::string& name,
+                            const std::vector<std::string>& names) {
     if (std::find(names.begin(), names.end(), name) == names.end())
-      r.fail(key, fmt::format("unknown body '{}'{}", name, did_you_mean(name, names)));
+      r.fail(key, fmt::format("unknown {} '{}'{}", kind, name, did_you_mean(name, names)));
+  }
+
+  void require_body(FieldReader& r, const std::string& key, const std::string& name) const {
+    require_known(r, key, "body", name, names_of_bodies());
   }
 
   std::vector<std::string> coordinate_names() const {
@@ -243,16 +248,13 @@ class Parser {
   }
 
   void require_coordinate(FieldReader& r, const std::string& key, const std::string& name) const {
-    const auto names = coordinate_names();
-    if (std::find(names.begin(), names.end(), name) == names.end())
-      r.fail(key, fmt::format("unknown coordinate '{}'{}", name, did_you_mean(name, names)));
+    require_known(r, key, "coordinate", name, coordinate_names());
   }
 
   void require_muscle(FieldReader& r, const std::string& key, const std::string& name) const {
     std::vector<std::string> names;
     for (const auto& m : spec_.muscles) names.push_back(m.name);
-    if (std::find(names.begin(), names.end(), name) == names.end())
-      r.fail(key, fmt::format("unknown muscle '{}'{}", name, did_you_mean(name, names)));
+    require_known(r, key, "muscle", name, names);
   }
 
   SegmentSpec segment(FieldReader& r) {
@@ -268,10 +270,10 @@ class Parser {
     b.name = r.string("name");
     if (b.name == "ground") r.fail("name", "'ground' is reserved for the fixed world");
     b.segment = r.string_or("segment", "");
-    if (!b.segment.empty() && spec_.find_segment(b.segment) == nullptr) {
+    if (!b.segment.empty()) {
       std::vector<std::string> names;
       for (const auto& s : spec_.segments) names.push_back(s.name);
-      r.fail("segment", fmt::format("unknown segment '{}'{}", b.segment, did_you_mean(b.segment, names)));
+      require_known(r, "segment", "segment", b.segment, names);
     }
     b.segment_share = r.number_or("segment_share", 1.0);
     if (!(b.segment_share > 0 && b.segment_share <= 1))
@@ -402,9 +404,7 @@ class Parser {
     m.wraps = r.strings_or_empty("wraps");
     std::vector<std::string> wrap_names;
     for (const auto& w : spec_.wraps) wrap_names.push_back(w.name);
-    for (const auto& w : m.wraps)
-      if (std::find(wrap_names.begin(), wrap_names.end(), w) == wrap_names.end())
-        r.fail("wraps", fmt::format("unknown wrap surface '{}'{}", w, did_you_mean(w, wrap_names)));
+    for (const auto& w : m.wraps) require_known(r, "wraps", "wrap surface", w, wrap_names);
     m.groups = r.strings_or_empty("groups");
     m.nerve_roots = r.strings_or_empty("nerve_roots");
     return m;
@@ -420,8 +420,7 @@ class Parser {
       s.joint = r.string("joint");
       std::vector<std::string> names;
       for (const auto& j : spec_.joints) names.push_back(j.name);
-      if (spec_.find_joint(s.joint) == nullptr)
-        r.fail("joint", fmt::format("unknown joint '{}'{}", s.joint, did_you_mean(s.joint, names)));
+      require_known(r, "joint", "joint", s.joint, names);
       s.body = r.string("body");
       require_body(r, "body", s.body);
       s.origin_m = r.vector3_or("origin_m", Eigen::Vector3d::Zero());
