@@ -3,7 +3,10 @@
 #include <Eigen/Cholesky>
 #include <Eigen/LU>
 
+#include "multibody/crba.hpp"
 #include "multibody/joint_motion.hpp"
+#include "multibody/kinematics.hpp"
+#include "multibody/rnea.hpp"
 
 namespace dembones {
 namespace {
@@ -143,15 +146,50 @@ const VecX& aba_impl(const Model& model, Data& data, const VecX& q, const VecX& 
   return data.ddq;
 }
 
+// q̈ = M^-1 (τ - b): the joint-space form of the equations of motion (Featherstone 2008, eq. 6.1),
+// valid for couplers because RNEA and CRBA both project coupled joints onto their drivers.
+const VecX& crba_forward_impl(const Model& model, Data& data, const VecX& q, const VecX& v, const VecX& tau,
+                              const std::vector<Force>* f_ext_W) {
+  if (&tau != &data.ddq) data.ddq = tau;  // tau may be data.tau, which rnea overwrites
+  const VecX& b = f_ext_W ? rnea(model, data, q, v, data.zero_nv, *f_ext_W) : rnea(model, data, q, v, data.zero_nv);
+  data.ddq -= b;
+  data.M_llt.compute(crba(model, data, q));
+  data.M_llt.solveInPlace(data.ddq);
+  // Body accelerations and world Jacobian columns, as aba() leaves them.
+  forward_kinematics(model, data, q, v, data.ddq);
+  for (int i = 1; i < model.nbodies; ++i) {
+    data.a_W[i] = data.oMb[i].act(data.a[i]);
+    const int is = model.idx_s[i];
+    for (int s = is; s < is + model.ns_j[i]; ++s) {
+      const Motion m = data.oMb[i].act(detail::column_motion(data.S, s));
+      data.J_W.col(s).head<3>() = m.angular;
+      data.J_W.col(s).tail<3>() = m.linear;
+    }
+  }
+  return data.ddq;
+}
+
 }  // namespace
 
 const VecX& aba(const Model& model, Data& data, const VecX& q, const VecX& v, const VecX& tau) {
+  if (model.has_couplers()) return crba_forward_impl(model, data, q, v, tau, nullptr);
   return aba_impl<false>(model, data, q, v, tau, nullptr);
 }
 
 const VecX& aba(const Model& model, Data& data, const VecX& q, const VecX& v, const VecX& tau,
                 const std::vector<Force>& f_ext_W) {
+  if (model.has_couplers()) return crba_forward_impl(model, data, q, v, tau, &f_ext_W);
   return aba_impl<true>(model, data, q, v, tau, &f_ext_W);
+}
+
+const VecX& forward_dynamics_via_crba(const Model& model, Data& data, const VecX& q, const VecX& v,
+                                      const VecX& tau) {
+  return crba_forward_impl(model, data, q, v, tau, nullptr);
+}
+
+const VecX& forward_dynamics_via_crba(const Model& model, Data& data, const VecX& q, const VecX& v,
+                                      const VecX& tau, const std::vector<Force>& f_ext_W) {
+  return crba_forward_impl(model, data, q, v, tau, &f_ext_W);
 }
 
 }  // namespace dembones

@@ -75,7 +75,8 @@ void integrate(const Model& model, const VecX& q, const VecX& v, double dt, VecX
         set_quat(q_out, iq + 3, (r0 * quat_exp(phi)).normalized());
         break;
       }
-      case JointType::kFixed: break;
+      case JointType::kFixed:
+      case JointType::kCoupled: break;  // no coordinates of its own
     }
   }
 }
@@ -101,7 +102,8 @@ void difference(const Model& model, const VecX& q0, const VecX& q1, VecX& v_out)
         v_out.segment<3>(iv + 3) = se3_V_inverse(phi) * t;
         break;
       }
-      case JointType::kFixed: break;
+      case JointType::kFixed:
+      case JointType::kCoupled: break;  // no coordinates of its own
     }
   }
 }
@@ -128,7 +130,8 @@ void velocity_to_qdot(const Model& model, const VecX& q, const VecX& v, VecX& qd
         qdot.segment<3>(iq) = get_quat(q, iq + 3).normalized().toRotationMatrix() * v.segment<3>(iv + 3);
         quat_rate(iq + 3, v.segment<3>(iv));
         break;
-      case JointType::kFixed: break;
+      case JointType::kFixed:
+      case JointType::kCoupled: break;  // no coordinates of its own
     }
   }
 }

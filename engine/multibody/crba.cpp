@@ -20,23 +20,33 @@ const MatX& crba(const Model& model, Data& data, const VecX& q) {
     const int p = model.parent[i];
     if (p > 0) data.Ic[p] += data.Ic[i].transformed_by(data.X_parent[i]);
   }
+  // Each joint column s is a column of the "extended" inertia matrix over all joint columns
+  // (velocity columns plus one per coupled joint); M = G^T M_ext G with G the 0/1 map v -> joint
+  // columns (column s carries v[column_v[s]]), i.e. entries are added into the rows/columns of the
+  // velocities the joint columns carry. Without couplers column_v is the identity and every entry
+  // is written once. With couplers a driver's row receives the coupled joint's composite-inertia
+  // terms, including entries with bodies that are not the driver's descendants.
   data.M.setZero();
+  const int* cv = model.column_v.data();
   for (int i = nb - 1; i > 0; --i) {
-    const int iv = model.idx_v[i];
-    for (int k = 0; k < model.nv_j[i]; ++k) {
-      const int col = iv + k;
+    const int is = model.idx_s[i];
+    const int ns = model.ns_j[i];
+    for (int k = 0; k < ns; ++k) {
+      const int col = is + k;
+      const int vc = cv[col];
       Force F = data.Ic[i].apply(detail::column_motion(data.S, col));
-      for (int kk = 0; kk < model.nv_j[i]; ++kk) {
-        data.M(iv + kk, col) = dot(detail::column_motion(data.S, iv + kk), F);
+      for (int kk = 0; kk < ns; ++kk) {
+        data.M(cv[is + kk], vc) += dot(detail::column_motion(data.S, is + kk), F);
       }
       for (int j = i; model.parent[j] > 0;) {
         F = data.X_parent[j].act(F);
         j = model.parent[j];
-        const int jv = model.idx_v[j];
-        for (int kk = 0; kk < model.nv_j[j]; ++kk) {
-          const double h = dot(detail::column_motion(data.S, jv + kk), F);
-          data.M(jv + kk, col) = h;
-          data.M(col, jv + kk) = h;
+        const int js = model.idx_s[j];
+        for (int kk = 0; kk < model.ns_j[j]; ++kk) {
+          const double h = dot(detail::column_motion(data.S, js + kk), F);
+          const int vr = cv[js + kk];
+          data.M(vr, vc) += h;
+          data.M(vc, vr) += h;
         }
       }
     }

@@ -4,14 +4,14 @@
 
 namespace dembones {
 
-Data::Data(const Model& model) {
+Data::Data(const Model& model) : M_llt(model.nv) {
   if (!model.finalized) throw InternalError("Data(model): call finalize(model) first");
   const int nb = model.nbodies;
   const int nv = model.nv;
   X_parent.assign(nb, SE3::Identity());
   oMb.assign(nb, SE3::Identity());
-  S = Matrix6Xd::Zero(6, nv);
-  J_W = Matrix6Xd::Zero(6, nv);
+  S = Matrix6Xd::Zero(6, model.ns);
+  J_W = Matrix6Xd::Zero(6, model.ns);
   custom_theta_d2.assign(nb, 0.0);
   custom_p_d2.assign(nb, Vec3::Zero());
   v.assign(nb, Motion{});
@@ -50,6 +50,7 @@ Data::Data(const Model& model) {
       case JointType::kSpherical: S.block<3, 3>(0, iv).setIdentity(); break;
       case JointType::kFree: S.block<6, 6>(0, iv).setIdentity(); break;
       case JointType::kCustom:
+      case JointType::kCoupled:
       case JointType::kFixed: break;
     }
   }

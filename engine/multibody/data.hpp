@@ -4,6 +4,8 @@
 // world origin (Plücker), otherwise the body's own frame about its origin.
 #include <vector>
 
+#include <Eigen/Cholesky>
+
 #include "multibody/model.hpp"
 
 namespace dembones {
@@ -16,11 +18,14 @@ struct Data {
   // ---- position stage (forward_kinematics with q) ----
   std::vector<SE3> X_parent;   // (nbodies) pose of body i in its parent body frame, X_λ(i)i
   std::vector<SE3> oMb;        // (nbodies) X_WB: world pose of each body frame
-  Matrix6Xd S;                 // (6 x nv) joint motion subspace, column k in the frame of body velocity_body[k]
-  Matrix6Xd J_W;               // (6 x nv) column k: motion of coordinate k, world frame about the world origin
-                               //          (filled by compute_joint_jacobians and aba; forward_kinematics does not)
-  std::vector<double> custom_theta_d2;  // (nbodies) θ''(q) of custom joints
-  std::vector<Vec3> custom_p_d2;        // (nbodies) R_J^T p''(q) of custom joints (child frame)
+  Matrix6Xd S;                 // (6 x ns) joint motion subspace, columns model.idx_s[i].. in body i's frame
+                               //          (ns = nv without couplers; see Model::column_v)
+  Matrix6Xd J_W;               // (6 x ns) column s: motion of column s of its joint per unit v[column_v[s]],
+                               //          world frame about the world origin (filled by compute_joint_jacobians
+                               //          and aba; forward_kinematics does not). Without couplers column k is
+                               //          coordinate k's; with couplers use body_jacobian_world & co.
+  std::vector<double> custom_theta_d2;  // (nbodies) θ''(q) of custom and coupled joints
+  std::vector<Vec3> custom_p_d2;        // (nbodies) R_J^T p''(q) of custom and coupled joints (child frame)
 
   // ---- velocity stage (forward_kinematics with q, v) ----
   std::vector<Motion> v;       // (nbodies) spatial velocity, body frame
@@ -55,6 +60,7 @@ struct Data {
   std::vector<JointMatrix> Dinv;  // (nbodies) (S^T IA S)^-1, nv_j x nv_j
   VecX u;                      // (nv) τ - S^T pA
   VecX ddq;                    // (nv) aba output
+  Eigen::LLT<MatX> M_llt;      // (nv x nv) Cholesky factor of M for forward_dynamics_via_crba
 
   // ---- centre of mass, momentum, energy ----
   double mass = 0.0;           // kg, total

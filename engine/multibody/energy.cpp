@@ -42,10 +42,10 @@ const Matrix3Xd& center_of_mass_jacobian(const Model& model, Data& data, const V
     const double m_sub = data.Ic[j].mass;
     if (m_sub <= 0.0) continue;
     const Vec3 c_sub = data.Ic[j].h / m_sub;
-    const int jv = model.idx_v[j];
-    for (int k = jv; k < jv + model.nv_j[j]; ++k) {
-      data.J_com.col(k) = (m_sub / data.mass) *
-                          (data.J_W.col(k).tail<3>() + data.J_W.col(k).head<3>().cross(c_sub));
+    const int js = model.idx_s[j];
+    for (int s = js; s < js + model.ns_j[j]; ++s) {
+      data.J_com.col(model.column_v[s]) += (m_sub / data.mass) *
+                                           (data.J_W.col(s).tail<3>() + data.J_W.col(s).head<3>().cross(c_sub));
     }
   }
   return data.J_com;

@@ -8,25 +8,31 @@ namespace dembones {
 void compute_joint_jacobians(const Model& model, Data& data, const VecX& q) {
   forward_kinematics(model, data, q);
   for (int i = 1; i < model.nbodies; ++i) {
-    const int iv = model.idx_v[i];
-    for (int k = iv; k < iv + model.nv_j[i]; ++k) {
-      const Motion m = data.oMb[i].act(detail::column_motion(data.S, k));
-      data.J_W.col(k).head<3>() = m.angular;
-      data.J_W.col(k).tail<3>() = m.linear;
+    const int is = model.idx_s[i];
+    for (int s = is; s < is + model.ns_j[i]; ++s) {
+      const Motion m = data.oMb[i].act(detail::column_motion(data.S, s));
+      data.J_W.col(s).head<3>() = m.angular;
+      data.J_W.col(s).tail<3>() = m.linear;
     }
   }
 }
 
+// Body Jacobians sum the joint columns on the path from the body to the root into the velocity
+// each carries (Model::column_v): a driver's column gathers its own joint's motion and that of every
+// coupled joint on the path.
 void body_jacobian_world(const Model& model, const Data& data, int body, Eigen::Ref<Matrix6Xd> J) {
   J.setZero();
-  for (int k : model.support[body]) J.col(k) = data.J_W.col(k);
+  for (int j = body; j > 0; j = model.parent[j]) {
+    const int js = model.idx_s[j];
+    for (int s = js; s < js + model.ns_j[j]; ++s) J.col(model.column_v[s]) += data.J_W.col(s);
+  }
 }
 
 void body_jacobian_local(const Model& model, const Data& data, int body, Eigen::Ref<Matrix6Xd> J) {
-  J.setZero();
+  body_jacobian_world(model, data, body, J);
   const SE3& X = data.oMb[body];
   for (int k : model.support[body]) {
-    const Motion m = X.actInv(detail::column_motion(data.J_W, k));
+    const Motion m = X.actInv(Motion{J.col(k).head<3>(), J.col(k).tail<3>()});
     J.col(k).head<3>() = m.angular;
     J.col(k).tail<3>() = m.linear;
   }
@@ -35,8 +41,11 @@ void body_jacobian_local(const Model& model, const Data& data, int body, Eigen::
 // A point p moving with spatial velocity (ω, v) about the world origin has velocity v + ω x p.
 void point_jacobian(const Model& model, const Data& data, int body, const Vec3& p_W, Eigen::Ref<Matrix3Xd> J) {
   J.setZero();
-  for (int k : model.support[body]) {
-    J.col(k) = data.J_W.col(k).tail<3>() + data.J_W.col(k).head<3>().cross(p_W);
+  for (int j = body; j > 0; j = model.parent[j]) {
+    const int js = model.idx_s[j];
+    for (int s = js; s < js + model.ns_j[j]; ++s) {
+      J.col(model.column_v[s]) += data.J_W.col(s).tail<3>() + data.J_W.col(s).head<3>().cross(p_W);
+    }
   }
 }
 
@@ -46,18 +55,18 @@ void add_point_force(const Model& model, const Data& data, int body, const Vec3&
                      Eigen::Ref<VecX> tau) {
   const Vec3 n = p_W.cross(f_W);
   for (int j = body; j > 0; j = model.parent[j]) {
-    const int jv = model.idx_v[j];
-    for (int k = jv; k < jv + model.nv_j[j]; ++k) {
-      tau[k] += data.J_W.col(k).head<3>().dot(n) + data.J_W.col(k).tail<3>().dot(f_W);
+    const int js = model.idx_s[j];
+    for (int s = js; s < js + model.ns_j[j]; ++s) {
+      tau[model.column_v[s]] += data.J_W.col(s).head<3>().dot(n) + data.J_W.col(s).tail<3>().dot(f_W);
     }
   }
 }
 
 void add_body_wrench(const Model& model, const Data& data, int body, const Force& w_W, Eigen::Ref<VecX> tau) {
   for (int j = body; j > 0; j = model.parent[j]) {
-    const int jv = model.idx_v[j];
-    for (int k = jv; k < jv + model.nv_j[j]; ++k) {
-      tau[k] += data.J_W.col(k).head<3>().dot(w_W.angular) + data.J_W.col(k).tail<3>().dot(w_W.linear);
+    const int js = model.idx_s[j];
+    for (int s = js; s < js + model.ns_j[j]; ++s) {
+      tau[model.column_v[s]] += data.J_W.col(s).head<3>().dot(w_W.angular) + data.J_W.col(s).tail<3>().dot(w_W.linear);
     }
   }
 }

@@ -5,8 +5,9 @@
 
 namespace dembones {
 
-// Runs the position pass and fills data.J_W (6 x nv): column k = spatial motion of coordinate k's
-// joint axis, world frame about the world origin.
+// Runs the position pass and fills data.J_W (6 x ns): column s = spatial motion of joint column s per
+// unit of the velocity it carries (Model::column_v), world frame about the world origin. Without
+// coupled joints ns = nv and column k is coordinate k's joint axis.
 void compute_joint_jacobians(const Model& model, Data& data, const VecX& q);
 
 // Spatial Jacobian of body b in the world frame about the world origin (6 x nv); columns outside

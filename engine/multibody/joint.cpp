@@ -1,5 +1,7 @@
 #include "multibody/joint.hpp"
 
+#include <utility>
+
 namespace dembones {
 
 Joint Joint::revolute(const Vec3& axis) {
@@ -32,6 +34,14 @@ Joint Joint::custom_joint(const CustomJointFunctions& functions) {
   return j;
 }
 
+Joint Joint::coupled(const CustomJointFunctions& functions, std::string driver_coordinate) {
+  Joint j;
+  j.type = JointType::kCoupled;
+  j.custom = functions;
+  j.driver_coordinate = std::move(driver_coordinate);
+  return j;
+}
+
 int Joint::nq() const {
   switch (type) {
     case JointType::kRevolute:
@@ -39,7 +49,8 @@ int Joint::nq() const {
     case JointType::kCustom: return 1;
     case JointType::kSpherical: return 4;
     case JointType::kFree: return 7;
-    case JointType::kFixed: return 0;
+    case JointType::kFixed:
+    case JointType::kCoupled: return 0;
   }
   return 0;
 }
@@ -51,7 +62,8 @@ int Joint::nv() const {
     case JointType::kCustom: return 1;
     case JointType::kSpherical: return 3;
     case JointType::kFree: return 6;
-    case JointType::kFixed: return 0;
+    case JointType::kFixed:
+    case JointType::kCoupled: return 0;
   }
   return 0;
 }
@@ -64,6 +76,7 @@ const char* to_string(JointType type) {
     case JointType::kFree: return "free";
     case JointType::kFixed: return "fixed";
     case JointType::kCustom: return "custom";
+    case JointType::kCoupled: return "coupled";
   }
   return "?";
 }

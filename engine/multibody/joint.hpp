@@ -13,6 +13,16 @@
 //                         [x(q), y(q), z(q)] along the joint (parent-side) frame axes; each function is
 //                         constant, linear or a natural cubic spline (OpenSim CustomJoint with one
 //                         rotation / CoordinateCoupler). S and its derivative are exact.
+//   kCoupled   nq=0 nv=0  the same motion as kCustom, θ(x) and p(x), but x is ANOTHER joint's
+//                         coordinate, the driver (OpenSim CoordinateCouplerConstraint, or a custom
+//                         joint driven by an independent coordinate: patella following knee flexion,
+//                         a lumbar level following a lumbar rhythm). The joint has no coordinate of
+//                         its own: its motion-subspace column S = ∂(joint motion)/∂q_driver multiplies
+//                         the driver's velocity, v_J = S q̇_d, c_J = S̊ q̇_d² (Pinocchio's mimic joint,
+//                         Drake's coupler written into the tree). The driver is named by its
+//                         coordinate name, resolved by finalize(); it must be the coordinate of a
+//                         1-coordinate joint (revolute, prismatic, custom) anywhere in the tree
+//                         (ancestor, descendant or another branch).
 #include <string>
 
 #include "multibody/spline.hpp"
@@ -20,7 +30,7 @@
 
 namespace dembones {
 
-enum class JointType { kRevolute, kPrismatic, kSpherical, kFree, kFixed, kCustom };
+enum class JointType { kRevolute, kPrismatic, kSpherical, kFree, kFixed, kCustom, kCoupled };
 
 struct CustomJointFunctions {
   Vec3 rotation_axis = Vec3::UnitZ();  // unit, joint frame
@@ -33,7 +43,9 @@ struct CustomJointFunctions {
 struct Joint {
   JointType type = JointType::kFixed;
   Vec3 axis = Vec3::UnitZ();    // kRevolute, kPrismatic: unit axis in the joint frame
-  CustomJointFunctions custom;  // kCustom only
+  CustomJointFunctions custom;  // kCustom, kCoupled: functions of the joint's own (kCustom) or the
+                                // driver's (kCoupled) coordinate
+  std::string driver_coordinate;  // kCoupled only: name of the driving coordinate
 
   static Joint revolute(const Vec3& axis);
   static Joint prismatic(const Vec3& axis);
@@ -41,6 +53,9 @@ struct Joint {
   static Joint free();
   static Joint fixed();
   static Joint custom_joint(const CustomJointFunctions& functions);
+  // A joint with no coordinate of its own whose motion is `functions` of the coordinate named
+  // `driver_coordinate` (see kCoupled above).
+  static Joint coupled(const CustomJointFunctions& functions, std::string driver_coordinate);
 
   int nq() const;
   int nv() const;
@@ -50,7 +65,7 @@ const char* to_string(JointType type);
 
 // Precomputed joint kind for the hot loops: axis-aligned revolute joints get their own case.
 enum class JointKind : unsigned char {
-  kRevoluteX, kRevoluteY, kRevoluteZ, kRevoluteAxis, kPrismatic, kSpherical, kFree, kFixed, kCustom
+  kRevoluteX, kRevoluteY, kRevoluteZ, kRevoluteAxis, kPrismatic, kSpherical, kFree, kFixed, kCustom, kCoupled
 };
 
 }  // namespace dembones

@@ -28,8 +28,34 @@ inline Mat3 quaternion_matrix(const double* q_wxyz) {
   return Quat(q_wxyz[0], q_wxyz[1], q_wxyz[2], q_wxyz[3]).normalized().toRotationMatrix();
 }
 
+// Custom and coupled joints: X_J = (R_J = Rot(a, θ(x)), p(x)) with p along the joint-frame axes
+// (OpenSim SpatialTransform: translations expressed in the parent-side frame), x the joint's own
+// coordinate (custom) or the driver's (coupled). In the child frame the motion subspace is
+//   S = [a θ' ; R_J^T p'],
+// and its apparent derivative dS/dx = [a θ'' ; R_J^T p'' - θ' a x (R_J^T p')]
+// (d R_J^T/dx = -θ' [a]x R_J^T); c_J = dS/dx ẋ² (Featherstone 2008, eq. 4.13 with S̊). Writes S
+// into column `col` of data.S.
+inline void custom_position(const Model& model, Data& data, int i, double x, int col) {
+  const SE3& Xpj = model.X_parent_joint[i];
+  SE3& X = data.X_parent[i];
+  const CustomJointFunctions& cf = model.joints[i].custom;
+  const FunctionValue th = cf.rotation.evaluate(x);
+  const FunctionValue px = cf.translation_x.evaluate(x);
+  const FunctionValue py = cf.translation_y.evaluate(x);
+  const FunctionValue pz = cf.translation_z.evaluate(x);
+  const Mat3 RJ = Eigen::AngleAxisd(th.f, cf.rotation_axis).toRotationMatrix();
+  const Vec3 p(px.f, py.f, pz.f);
+  X.rotation.noalias() = Xpj.rotation * RJ;
+  X.translation.noalias() = Xpj.rotation * p;
+  X.translation += Xpj.translation;
+  data.S.col(col).head<3>() = cf.rotation_axis * th.d1;
+  data.S.col(col).tail<3>().noalias() = RJ.transpose() * Vec3(px.d1, py.d1, pz.d1);
+  data.custom_theta_d2[i] = th.d2;
+  data.custom_p_d2[i].noalias() = RJ.transpose() * Vec3(px.d2, py.d2, pz.d2);
+}
+
 // Position pass for the joint of body i: data.X_parent[i] = X_parent_joint * X_J(q), and for custom
-// joints the q-dependent S column and the second-derivative terms used by c_J.
+// and coupled joints the q-dependent S column and the second-derivative terms used by c_J.
 inline void joint_position(const Model& model, Data& data, int i, const VecX& q) {
   const SE3& Xpj = model.X_parent_joint[i];
   SE3& X = data.X_parent[i];
@@ -68,30 +94,13 @@ inline void joint_position(const Model& model, Data& data, int i, const VecX& q)
     case JointKind::kFixed:
       X = Xpj;
       break;
-    case JointKind::kCustom: {
-      // X_J = (R_J = Rot(a, θ(q)), p(q)) with p along the joint-frame axes (OpenSim SpatialTransform:
-      // translations expressed in the parent-side frame). In the child frame the motion subspace is
-      //   S = [a θ' ; R_J^T p'],
-      // and its apparent derivative dS/dq = [a θ'' ; R_J^T p'' - θ' a x (R_J^T p')]
-      // (d R_J^T/dq = -θ' [a]x R_J^T); c_J = dS/dq q̇² (Featherstone 2008, eq. 4.13 with S̊).
-      const CustomJointFunctions& cf = model.joints[i].custom;
-      const double x = q[iq];
-      const FunctionValue th = cf.rotation.evaluate(x);
-      const FunctionValue px = cf.translation_x.evaluate(x);
-      const FunctionValue py = cf.translation_y.evaluate(x);
-      const FunctionValue pz = cf.translation_z.evaluate(x);
-      const Mat3 RJ = Eigen::AngleAxisd(th.f, cf.rotation_axis).toRotationMatrix();
-      const Vec3 p(px.f, py.f, pz.f);
-      X.rotation.noalias() = Xpj.rotation * RJ;
-      X.translation.noalias() = Xpj.rotation * p;
-      X.translation += Xpj.translation;
-      const int iv = model.idx_v[i];
-      data.S.col(iv).head<3>() = cf.rotation_axis * th.d1;
-      data.S.col(iv).tail<3>().noalias() = RJ.transpose() * Vec3(px.d1, py.d1, pz.d1);
-      data.custom_theta_d2[i] = th.d2;
-      data.custom_p_d2[i].noalias() = RJ.transpose() * Vec3(px.d2, py.d2, pz.d2);
+    case JointKind::kCustom:
+      custom_position(model, data, i, q[iq], model.idx_v[i]);
       break;
-    }
+    case JointKind::kCoupled:
+      // Same motion as a custom joint, evaluated at the driver's coordinate (model.hpp).
+      custom_position(model, data, i, q[model.driver_q[i]], model.idx_s[i]);
+      break;
   }
 }
 
@@ -115,25 +124,36 @@ inline Motion joint_velocity(const Model& model, const Data& data, int i, const 
       m.angular = data.S.col(iv).head<3>() * v[iv];
       m.linear = data.S.col(iv).tail<3>() * v[iv];
       break;
+    case JointKind::kCoupled: {
+      const int is = model.idx_s[i];
+      const double vd = v[model.driver_v[i]];
+      m.angular = data.S.col(is).head<3>() * vd;
+      m.linear = data.S.col(is).tail<3>() * vd;
+      break;
+    }
   }
   return m;
 }
 
-// Velocity-product term c_J = S̊ q̇ (zero except for custom joints, whose S depends on q).
+// Velocity-product term c_J = S̊ q̇ (zero except for custom and coupled joints, whose S depends on
+// q); for a coupled joint q̇ is the driver's velocity.
 inline Motion joint_bias(const Model& model, const Data& data, int i, const VecX& v) {
   Motion c;
-  if (model.kind[i] == JointKind::kCustom) {
-    const int iv = model.idx_v[i];
-    const double qd2 = v[iv] * v[iv];
-    const Vec3 s_ang = data.S.col(iv).head<3>();
-    const Vec3 s_lin = data.S.col(iv).tail<3>();
+  const JointKind kind = model.kind[i];
+  if (kind == JointKind::kCustom || kind == JointKind::kCoupled) {
+    const int is = model.idx_s[i];
+    const double x_dot = v[model.column_v[is]];
+    const double qd2 = x_dot * x_dot;
+    const Vec3 s_ang = data.S.col(is).head<3>();
+    const Vec3 s_lin = data.S.col(is).tail<3>();
     c.angular = model.joints[i].custom.rotation_axis * (data.custom_theta_d2[i] * qd2);
     c.linear = (data.custom_p_d2[i] - s_ang.cross(s_lin)) * qd2;
   }
   return c;
 }
 
-// τ_i = S^T f for the joint of body i, written into tau.segment(idx_v, nv_j).
+// τ_i = S^T f for the joint of body i, written into tau.segment(idx_v, nv_j). Coupled joints own no
+// entry of tau: their S^T f is added to the driver's by add_coupled_joint_forces.
 inline void joint_force(const Model& model, const Data& data, int i, const Force& f, VecX& tau) {
   const int iv = model.idx_v[i];
   switch (model.kind[i]) {
@@ -151,6 +171,17 @@ inline void joint_force(const Model& model, const Data& data, int i, const Force
     case JointKind::kCustom:
       tau[iv] = data.S.col(iv).head<3>().dot(f.angular) + data.S.col(iv).tail<3>().dot(f.linear);
       break;
+    case JointKind::kCoupled: break;
+  }
+}
+
+// Chain rule for coupled joints: the driver's generalized force gains S^T f_joint of every joint it
+// drives (virtual power S q̇_d · f). Call after the backward pass has filled data.f_joint.
+inline void add_coupled_joint_forces(const Model& model, const Data& data, VecX& tau) {
+  for (int i : model.coupled_bodies) {
+    const int is = model.idx_s[i];
+    const Force& f = data.f_joint[i];
+    tau[model.driver_v[i]] += data.S.col(is).head<3>().dot(f.angular) + data.S.col(is).tail<3>().dot(f.linear);
   }
 }
 

@@ -40,6 +40,10 @@ void write_body(const Model& model, int i, int depth, std::string& out) {
     case JointType::kCustom:
       throw InputError(Location{"", 0, 0, "body '" + model.body_names[i] + "'"},
                        "custom (function-driven) joints have no MJCF equivalent");
+    case JointType::kCoupled:
+      // MuJoCo would need an equality constraint, which changes the dynamics (soft constraint).
+      throw InputError(Location{"", 0, 0, "body '" + model.body_names[i] + "'"},
+                       "coupled joints have no MJCF equivalent");
   }
   // Principal axes computed here (Eigen's symmetric eigensolver, accurate to round-off) and written
   // as quat + diaginertia: MuJoCo's own fullinertia diagonalization stops at a looser tolerance,

@@ -1,5 +1,6 @@
 #include "multibody/model.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <string>
 
@@ -28,6 +29,7 @@ JointKind kind_of(const Joint& j) {
     case JointType::kFree: return JointKind::kFree;
     case JointType::kFixed: return JointKind::kFixed;
     case JointType::kCustom: return JointKind::kCustom;
+    case JointType::kCoupled: return JointKind::kCoupled;
   }
   return JointKind::kFixed;
 }
@@ -45,8 +47,12 @@ int add_body(Model& model, int parent, const Joint& joint, const SE3& X_parent_j
   if ((joint.type == JointType::kRevolute || joint.type == JointType::kPrismatic) && !is_unit(joint.axis)) {
     throw InputError(where, "expected a unit joint axis");
   }
-  if (joint.type == JointType::kCustom && !is_unit(joint.custom.rotation_axis)) {
+  if ((joint.type == JointType::kCustom || joint.type == JointType::kCoupled) &&
+      !is_unit(joint.custom.rotation_axis)) {
     throw InputError(where, "expected a unit rotation axis for the custom joint");
+  }
+  if (joint.type == JointType::kCoupled && joint.driver_coordinate.empty()) {
+    throw InputError(where, "expected the name of the driver coordinate of the coupled joint");
   }
   if (!is_rotation(X_parent_joint.rotation) || !X_parent_joint.translation.allFinite()) {
     throw InputError(where, "expected a proper rotation matrix and finite translation for the joint frame");
@@ -88,6 +94,7 @@ int add_body(Model& model, int parent, const Joint& joint, const SE3& X_parent_j
 
 void finalize(Model& model) {
   const int nb = model.nbodies;
+  model.finalized = false;
   model.kind.assign(nb, JointKind::kFixed);
   model.inertia_o.assign(nb, InertiaAtOrigin{});
   model.velocity_body.assign(model.nv, 0);
@@ -113,6 +120,47 @@ void finalize(Model& model) {
       model.velocity_body[vk] = i;
       model.parent_v[vk] = k == 0 ? last_ancestor_v : vk - 1;
       model.support[i].push_back(vk);
+    }
+  }
+  // Coupled joints: resolve drivers, give each joint its column after the nv velocity columns.
+  model.ns = model.nv;
+  model.idx_s = model.idx_v;
+  model.ns_j = model.nv_j;
+  model.driver_v.assign(nb, -1);
+  model.driver_q.assign(nb, -1);
+  model.coupled_bodies.clear();
+  for (int i = 1; i < nb; ++i) {
+    const Joint& j = model.joints[i];
+    if (j.type != JointType::kCoupled) continue;
+    const Location where{"", 0, 0, "body '" + model.body_names[i] + "'"};
+    const int d = model.find_coordinate(j.driver_coordinate);
+    if (d < 0) {
+      throw InputError(where, "driver coordinate '" + j.driver_coordinate + "' of the coupled joint does not exist");
+    }
+    const int db = model.velocity_body[d];
+    if (model.nq_j[db] != 1 || model.nv_j[db] != 1) {
+      throw InputError(where, "expected the driver '" + j.driver_coordinate +
+                                  "' to be the coordinate of a revolute, prismatic or custom joint, got a " +
+                                  to_string(model.joints[db].type) + " joint's");
+    }
+    model.driver_v[i] = d;
+    model.driver_q[i] = model.idx_q[db];
+    model.idx_s[i] = model.ns++;
+    model.ns_j[i] = 1;
+    model.coupled_bodies.push_back(i);
+  }
+  model.column_v.resize(model.ns);
+  for (int s = 0; s < model.nv; ++s) model.column_v[s] = s;
+  for (int i : model.coupled_bodies) model.column_v[model.idx_s[i]] = model.driver_v[i];
+  // Supports include the drivers of coupled ancestors (bodies are ordered parent-first).
+  if (model.has_couplers()) {
+    for (int i = 1; i < nb; ++i) {
+      std::vector<int>& sup = model.support[i];
+      sup = model.support[model.parent[i]];
+      for (int k = 0; k < model.nv_j[i]; ++k) sup.push_back(model.idx_v[i] + k);
+      if (model.driver_v[i] >= 0) sup.push_back(model.driver_v[i]);
+      std::sort(sup.begin(), sup.end());
+      sup.erase(std::unique(sup.begin(), sup.end()), sup.end());
     }
   }
   model.finalized = true;

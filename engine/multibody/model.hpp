@@ -33,8 +33,23 @@ struct Model {
   std::vector<JointKind> kind;                  // (nbodies) hot-loop joint kind
   std::vector<InertiaAtOrigin> inertia_o;       // (nbodies) inertia about the body origin
   std::vector<int> velocity_body;               // (nv) body whose joint owns velocity index k
-  std::vector<int> parent_v;                    // (nv) Featherstone λ(k): previous velocity index up the tree, -1 at root
+  std::vector<int> parent_v;                    // (nv) Featherstone λ(k): previous velocity index up the tree of
+                                                //      independent joints, -1 at root. With couplers M also has
+                                                //      entries outside this pattern (driver x coupled subtree).
   std::vector<std::vector<int>> support;        // (nbodies) velocity indices that move body i, ascending
+                                                //           (drivers of coupled ancestors included)
+  // Motion-subspace columns. Every joint owns ns_j columns of data.S / data.J_W starting at idx_s;
+  // ordinary joints own their velocity columns (idx_s = idx_v, ns_j = nv_j), each coupled joint one
+  // extra column after the nv velocity ones. Column s multiplies the velocity v[column_v[s]], so a
+  // body's Jacobian column k sums every column s on its path with column_v[s] = k.
+  int ns = 0;                                   // number of columns: nv + number of coupled joints
+  std::vector<int> idx_s;                       // (nbodies) first column of body i's joint
+  std::vector<int> ns_j;                        // (nbodies) column count of body i's joint
+  std::vector<int> column_v;                    // (ns) velocity index that column s multiplies
+  std::vector<int> driver_v;                    // (nbodies) coupled joints: the driver's velocity index, else -1
+  std::vector<int> driver_q;                    // (nbodies) coupled joints: the driver's q index, else -1
+  std::vector<int> coupled_bodies;              // bodies whose joint is coupled, ascending
+  bool has_couplers() const { return !coupled_bodies.empty(); }
   std::vector<std::vector<int>> children;       // (nbodies) child bodies
 
   int find_body(std::string_view name) const;        // -1 when missing
@@ -51,7 +66,9 @@ struct Model {
 int add_body(Model& model, int parent, const Joint& joint, const SE3& X_parent_joint,
              const SpatialInertia& inertia, std::string name,
              std::vector<std::string> coordinate_names = {});
-// Computes the derived arrays. Must be called once after the last add_body and before use.
+// Computes the derived arrays and resolves the driver of every coupled joint (Joint::coupled). Must
+// be called once after the last add_body and before use. Throws InputError when a driver coordinate
+// does not exist or is not the coordinate of a 1-coordinate joint (revolute, prismatic, custom).
 void finalize(Model& model);
 
 }  // namespace dembones

@@ -11,7 +11,8 @@ namespace {
 //   forward:  v_i, a_i as in forward_kinematics;
 //             f_i = I_i a_i + v_i x* I_i v_i - I_i [0; g_i] - f_ext,i
 //   backward: τ_i = S_i^T f_i ;  f_λ += X_λi^* f_i.
-// After the backward pass f_i is the total force transmitted to body i through its joint.
+// After the backward pass f_i is the total force transmitted to body i through its joint. A coupled
+// joint's τ = S^T f_i (S = ∂ joint motion / ∂ q_driver) is added to its driver's entry (chain rule).
 template <bool kWithExternal>
 const VecX& rnea_impl(const Model& model, Data& data, const VecX& q, const VecX& v, const VecX& a,
                       const std::vector<Force>* f_ext_W) {
@@ -46,6 +47,7 @@ const VecX& rnea_impl(const Model& model, Data& data, const VecX& q, const VecX&
     const int p = model.parent[i];
     if (p > 0) data.f[p] += data.X_parent[i].act(f);
   }
+  if (model.has_couplers()) detail::add_coupled_joint_forces(model, data, data.tau);
   return data.tau;
 }
 

@@ -55,12 +55,39 @@ CustomJointFunctions knee_functions() {
   return f;
 }
 
-Model human20_impl(bool custom_knee) {
+// Patellar motion as functions of knee flexion: tilt and a sagittal path of the patella origin in
+// the femur frame (shape after the OpenSim knee's patella coupler, Delp 1990; illustrative knots).
+CustomJointFunctions patella_functions() {
+  CustomJointFunctions f;
+  f.rotation_axis = Vec3::UnitZ();
+  const std::vector<double> x{-2.09, -1.22, -0.52, 0.0, 0.17};
+  f.rotation = CoordinateFunction::Spline(x, {-1.2, -0.75, -0.3, 0.0, 0.08});
+  f.translation_x = CoordinateFunction::Spline(x, {0.005, 0.02, 0.04, 0.05, 0.052});
+  f.translation_y = CoordinateFunction::Spline(x, {-0.42, -0.40, -0.37, -0.35, -0.345});
+  return f;
+}
+
+// Lumbar rhythm: an intermediate level flexing by a nonlinear share of the lumbar angle.
+CustomJointFunctions lumbar_rhythm_functions() {
+  CustomJointFunctions f;
+  f.rotation_axis = Vec3::UnitZ();
+  f.rotation = CoordinateFunction::Spline({-1.0, -0.4, 0.0, 0.3, 0.6}, {-0.5, -0.17, 0.0, 0.11, 0.2});
+  return f;
+}
+
+Model human20_impl(bool custom_knee, bool coupled = false) {
   Model m;
   const int pelvis = add_body(m, 0, Joint::free(), at(0, 0.95, 0),
                               ellipsoid(11.0, Vec3(-0.07, 0, 0), Vec3(0.12, 0.1, 0.16)), "pelvis",
                               {"pelvis_rx", "pelvis_ry", "pelvis_rz", "pelvis_tx", "pelvis_ty", "pelvis_tz"});
-  const int torso = add_body(m, pelvis, Joint::revolute(Vec3::UnitZ()), at(-0.1, 0.08, 0),
+  int torso_parent = pelvis;
+  if (coupled) {
+    torso_parent = add_body(m, pelvis, Joint::coupled(lumbar_rhythm_functions(), "lumbar_extension"),
+                            at(-0.1, 0.04, 0), ellipsoid(2.0, Vec3(0, 0.02, 0), Vec3(0.05, 0.03, 0.05)),
+                            "lumbar_l3");
+  }
+  const int torso = add_body(m, torso_parent, Joint::revolute(Vec3::UnitZ()),
+                             coupled ? at(0, 0.04, 0) : at(-0.1, 0.08, 0),
                              ellipsoid(27.0, Vec3(-0.03, 0.32, 0), Vec3(0.12, 0.3, 0.17)), "torso",
                              {"lumbar_extension"});
   add_body(m, torso, Joint::revolute(Vec3::UnitZ()), at(0, 0.45, 0),
@@ -76,6 +103,10 @@ Model human20_impl(bool custom_knee) {
     const int tibia = add_body(m, femur, knee, knee_frame,
                                ellipsoid(3.5, Vec3(0, -0.19, 0), Vec3(0.05, 0.2, 0.05)), fmt::format("tibia{}", tag),
                                {fmt::format("knee_angle{}", tag)});
+    if (coupled) {
+      add_body(m, femur, Joint::coupled(patella_functions(), fmt::format("knee_angle{}", tag)), at(0, 0, 0),
+               ellipsoid(0.1, Vec3(0, 0, 0), Vec3(0.02, 0.025, 0.02)), fmt::format("patella{}", tag));
+    }
     add_body(m, tibia, Joint::revolute(Vec3::UnitZ()), at(0, -0.43, 0),
              ellipsoid(1.2, Vec3(0.1, -0.03, 0), Vec3(0.1, 0.03, 0.04)), fmt::format("foot{}", tag), {fmt::format("ankle_angle{}", tag)});
     add_body(m, torso, Joint::revolute(Vec3::UnitZ()), at(0.0, 0.4, 0.17 * s),
@@ -148,6 +179,7 @@ Model chain(int n_links) {
 
 Model human20() { return human20_impl(false); }
 Model human20_custom_knee() { return human20_impl(true); }
+Model human20_coupled() { return human20_impl(false, true); }
 
 Model tree40() {
   Rng rng(40);

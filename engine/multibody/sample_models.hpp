@@ -14,6 +14,11 @@ Model human20();
 // Same shape as human20 with the knees as custom joints (flexion with spline-driven translations,
 // after the OpenSim knee); not usable by MuJoCo/Simbody peers.
 Model human20_custom_knee();
+// human20 with coupled joints (no coordinates of their own; still nv = 20): a lumbar level L3 between
+// pelvis and torso whose flexion is a spline of lumbar_extension (the torso's coordinate: the driver
+// is a DESCENDANT), and a patella on each femur whose rotation and translation follow knee_angle
+// (the tibia's coordinate: the driver is in another branch). Knot values are illustrative.
+Model human20_coupled();
 // 40-DoF branching tree: free base plus revolute and spherical joints.
 Model tree40();
 // Random tree with mixed joint types (revolute x/y/z/general, prismatic, spherical, custom, fixed;

@@ -32,8 +32,10 @@ namespace {
 
 TEST(NoAllocation, HotLoopAlgorithms) {
 #if DEMBONES_COUNT_MALLOC
-  // Every joint type: a random tree with custom joints plus the human-like tree.
-  for (const Model& model : {samples::random_tree(4, 10, true), samples::random_tree(9, 12, false), samples::human20()}) {
+  // Every joint type: a random tree with custom joints, the human-like tree and its coupled variant
+  // (whose aba() is CRBA + Cholesky).
+  for (const Model& model : {samples::random_tree(4, 10, true), samples::random_tree(9, 12, false), samples::human20(),
+                              samples::human20_coupled()}) {
     Data data(model);
     const VecX q = random_configuration(model, 1);
     const VecX v = test::random_vector(model.nv, 2);
