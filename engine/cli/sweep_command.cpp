@@ -1,15 +1,120 @@
-// `dembones sweep SWEEP.yaml`: not built yet (issue #9).
+// dembones sweep SWEEP.yaml [--list] [--threads N] [--shard I/N] [--resume] [-o OUT.h5] [--set a.b=v ...]
+// Runs a parameter sweep (docs/sweeps.md): OpenMP threads on one machine, a slice of it with
+// --shard (Slurm job arrays; join with `dembones merge`), or MPI ranks under mpirun.
+#include <fmt/format.h>
+
+#include <cstdio>
 #include <memory>
+#include <optional>
 #include <string>
+#include <vector>
 
 #include "cli/commands.hpp"
+#include "common/error.hpp"
+#include "sweep/sweep_expand.hpp"
+#include "sweep/sweep_mpi.hpp"
+#include "sweep/sweep_runner.hpp"
+#include "sweep/sweep_spec.hpp"
 
 namespace dembones::cli {
 
+namespace {
+
+struct SweepOptions {
+  std::string file;
+  std::string output;
+  std::vector<std::string> sets;
+  bool list = false;
+  int threads = 0;
+  std::string shard;
+  bool resume = false;
+  std::string series;
+  int compression = -1;
+  bool float32 = false;
+  bool link = false;
+  bool keep_shards = false;
+  bool quiet = false;
+  double log_interval_s = 5.0;
+};
+
+int run_sweep_command(const SweepOptions& o, const MpiSession* mpi) {
+  std::vector<Override> overrides;
+  for (const std::string& s : o.sets) overrides.push_back(parse_override(s));
+  const SweepSpec spec = load_sweep(o.file, overrides);
+  const SweepPlan plan = expand_sweep(spec);
+  const bool root = mpi == nullptr || mpi->rank() == 0;
+  if (o.list) {
+    validate_sweep(spec, plan);  // every variant's scenario, so --list also checks the file
+    if (root) std::fputs(format_run_table(spec, plan).c_str(), stdout);
+    return kExitOk;
+  }
+  SweepRunOptions ro;
+  ro.output = o.output;
+  ro.threads = o.threads;
+  ro.resume = o.resume;
+  if (!o.shard.empty()) std::tie(ro.shard_index, ro.shard_count) = parse_shard(o.shard);
+  if (!o.series.empty())
+    ro.series = o.series == "none" ? SeriesLevel::none : o.series == "full" ? SeriesLevel::full : SeriesLevel::summary;
+  if (o.compression >= 0) ro.compression = o.compression;
+  if (o.float32) ro.float32 = true;
+  ro.command_line = command_line();
+  ro.progress = !o.quiet;
+  ro.log_interval_s = o.log_interval_s;
+  ro.mpi_merge = o.link ? MergeMode::ExternalLink : MergeMode::Copy;
+  ro.keep_shards = o.keep_shards;
+  ro.mpi = mpi;
+  if (!o.quiet && root)
+    std::fprintf(stderr, "dembones sweep: %s: %zu runs (%s design)%s\n", spec.name.c_str(), plan.runs.size(),
+                 to_string(spec.design), mpi ? fmt::format(", {} MPI ranks", mpi->size()).c_str() : "");
+  const SweepRunStats st = run_sweep(spec, plan, ro);
+  if (!o.quiet) {
+    const std::string who = mpi && mpi->size() > 1 ? fmt::format("rank {}: ", mpi->rank()) : "";
+    std::printf("%s%d runs done (%d failed), %d resumed, %lld frames, %d threads, %.2f s (%.1f runs/s; "
+                "check %.2f s, prepare %.2f thread-s, frames %.2f thread-s, write %.2f s)\n",
+                who.c_str(), st.runs_done, st.runs_failed, st.runs_resumed, st.frames, st.threads, st.wall_s,
+                st.wall_s > 0 ? st.runs_done / st.wall_s : 0.0, st.validate_s, st.prepare_s, st.execute_s, st.write_s);
+    if (root) std::printf("wrote %s\n", st.written.string().c_str());
+  }
+  if (st.runs_failed > 0 && !o.quiet)
+    std::fprintf(stderr, "dembones sweep: %d runs failed; their errors are in the status and error columns of /summary\n",
+                 st.runs_failed);
+  return kExitOk;
+}
+
+}  // namespace
+
 Command add_sweep(CLI::App& app) {
-  auto file = std::make_shared<std::string>();
-  app.add_option("sweep", *file, "Sweep file (.yaml)")->required();
-  return [] { return not_built_yet("sweep"); };
+  auto o = std::make_shared<SweepOptions>();
+  app.add_option("sweep", o->file, "Sweep file (.yaml), see docs/sweeps.md")->required();
+  app.add_flag("--list", o->list, "Print the numbered runs (and check every variant) without running");
+  app.add_option("-o,--output", o->output, "Output file (default: the sweep's output.file)");
+  app.add_option("--set", o->sets, "Override a base scenario field for every run, e.g. --set solver.rate_hz=50");
+  app.add_option("--threads", o->threads, "OpenMP threads (default: all cores, divided among MPI ranks on a node)")
+      ->check(CLI::Range(1, 4096));
+  app.add_option("--shard", o->shard, "Run only shard I of N (runs i with i % N == I-1), e.g. 2/8; "
+                                      "writes NAME.shard-I-of-N.h5 for `dembones merge`");
+  app.add_flag("--resume", o->resume, "Continue an interrupted sweep from NAME.partial, redoing only unfinished runs");
+  app.add_option("--series", o->series, "What each run stores besides its /summary row (default: the sweep's)")
+      ->check(CLI::IsMember({"none", "summary", "full"}));
+  app.add_option("--compression", o->compression, "Deflate level 0-9 (default: the sweep's, 4)")->check(CLI::Range(0, 9));
+  app.add_flag("--float32", o->float32, "Store time series as float32");
+  app.add_flag("--link", o->link, "Under mpirun: join the ranks' shards with external links instead of copying");
+  app.add_flag("--keep-shards", o->keep_shards, "Under mpirun: keep the ranks' shard files after copying them");
+  app.add_option("--log-interval", o->log_interval_s, "Seconds between progress lines when stderr is not a terminal")
+      ->check(CLI::Range(0.0, 1e6));
+  app.add_flag("-q,--quiet", o->quiet, "No progress output");
+  return [o] {
+    if (!launched_under_mpi()) return run_sweep_command(*o, nullptr);
+    MpiSession mpi;
+    try {
+      return run_sweep_command(*o, &mpi);
+    } catch (const std::exception& e) {
+      // One rank's error would leave the others waiting at the next collective call.
+      std::fprintf(stderr, "dembones: error (rank %d): %s\n", mpi.rank(), e.what());
+      std::fflush(stderr);
+      mpi.abort(dynamic_cast<const InputError*>(&e) ? kExitBadInput : kExitInternal);
+    }
+  };
 }
 
 }  // namespace dembones::cli

@@ -1,0 +1,230 @@
+#include "sweep/sweep_expand.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cmath>
+#include <cstdlib>
+#include <limits>
+#include <numeric>
+#include <random>
+
+#include "scenario/run_writer.hpp"  // sha256_hex
+#include "scenario/yaml_fields.hpp"
+#include "sweep/sweep_random.hpp"
+
+namespace dembones {
+
+namespace {
+
+std::string number_text(double x) { return fmt::format("{}", x); }
+
+// Units of a numeric field from its name (docs/scenarios.md: units are in the field names).
+std::string units_of(const std::string& path) {
+  static const std::pair<const char*, const char*> suffixes[] = {
+      {"_kg", "kg"}, {"_m", "m"}, {"_s", "s"}, {"_deg", "deg"}, {"_rad", "rad"}, {"_hz", "Hz"},
+      {"_Nm", "N*m"}, {"_N", "N"}};
+  for (const auto& [suffix, units] : suffixes) {
+    const std::string s = suffix;
+    if (path.size() > s.size() && path.compare(path.size() - s.size(), s.size(), s) == 0) return units;
+  }
+  return "1";
+}
+
+// A value drawn for a field from u in [0, 1) (a list picks floor(u·k)); for normal fields in the
+// random design, `z` is the standard normal drawn for it.
+std::string value_from_u(const VariedField& v, double u) {
+  switch (v.kind) {
+    case ValueSetKind::list: {
+      const auto k = static_cast<std::size_t>(u * static_cast<double>(v.values.size()));
+      return v.values[std::min(k, v.values.size() - 1)];
+    }
+    case ValueSetKind::uniform: return number_text(v.a + (v.b - v.a) * u);
+    case ValueSetKind::normal: {
+      // p must be in (0, 1); u = 0 has probability 2^-53 per draw.
+      const double p = std::max(u, 0x1.0p-54);
+      return number_text(v.a + v.b * inverse_normal_cdf(p));
+    }
+  }
+  return {};
+}
+
+void expand_grid(const SweepSpec& spec, SweepPlan& plan) {
+  std::size_t total = 1;
+  for (const VariedField& v : spec.vary) {
+    total *= v.values.size();
+    if (total > 10'000'000)
+      throw InputError(v.where, "the grid has more than 10,000,000 runs; use design latin_hypercube or random");
+  }
+  std::vector<std::size_t> idx(spec.vary.size(), 0);
+  for (std::size_t r = 0; r < total; ++r) {
+    SweepRunSpec run{static_cast<int>(r), {}};
+    for (std::size_t k = 0; k < spec.vary.size(); ++k) run.values.push_back(spec.vary[k].values[idx[k]]);
+    plan.runs.push_back(std::move(run));
+    // Odometer: the last field varies fastest.
+    for (std::size_t k = spec.vary.size(); k-- > 0;) {
+      if (++idx[k] < spec.vary[k].values.size()) break;
+      idx[k] = 0;
+    }
+  }
+}
+
+void expand_zip(const SweepSpec& spec, SweepPlan& plan) {
+  const std::size_t n = spec.vary.front().values.size();
+  for (std::size_t r = 0; r < n; ++r) {
+    SweepRunSpec run{static_cast<int>(r), {}};
+    for (const VariedField& v : spec.vary) run.values.push_back(v.values[r]);
+    plan.runs.push_back(std::move(run));
+  }
+}
+
+// Latin hypercube (McKay, Beckman & Conover 1979, Technometrics 21:239): for each field in file
+// order, a Fisher–Yates permutation π of the n strata (draws for i = n-1 … 1, j = uniform_index(i+1)),
+// then run i gets u = (π(i) + jitter_i) / n with jitter_i = uniform01 for i = 0 … n-1. Each field's
+// n values therefore hit each of its n equal-probability strata exactly once.
+void expand_latin_hypercube(const SweepSpec& spec, SweepPlan& plan) {
+  const auto n = static_cast<std::size_t>(spec.samples);
+  std::mt19937_64 rng(spec.seed);
+  plan.runs.resize(n);
+  for (std::size_t r = 0; r < n; ++r) plan.runs[r].index = static_cast<int>(r);
+  std::vector<std::size_t> perm(n);
+  for (const VariedField& v : spec.vary) {
+    std::iota(perm.begin(), perm.end(), std::size_t{0});
+    for (std::size_t i = n; i-- > 1;) std::swap(perm[i], perm[uniform_index(rng, i + 1)]);
+    for (std::size_t r = 0; r < n; ++r) {
+      const double u = (static_cast<double>(perm[r]) + uniform01(rng)) / static_cast<double>(n);
+      plan.runs[r].values.push_back(value_from_u(v, std::min(u, 1.0 - 0x1.0p-53)));
+    }
+  }
+}
+
+// Independent draws: run by run, field by field in file order; a list or uniform field takes one
+// uniform01 draw, a normal field one standard_normal (two draws).
+void expand_random(const SweepSpec& spec, SweepPlan& plan) {
+  std::mt19937_64 rng(spec.seed);
+  for (int r = 0; r < spec.samples; ++r) {
+    SweepRunSpec run{r, {}};
+    for (const VariedField& v : spec.vary) {
+      if (v.kind == ValueSetKind::normal)
+        run.values.push_back(number_text(v.a + v.b * standard_normal(rng)));
+      else
+        run.values.push_back(value_from_u(v, uniform01(rng)));
+    }
+    plan.runs.push_back(std::move(run));
+  }
+}
+
+// "impairments[0].strength_scale" (FieldReader) -> "impairments.0.strength_scale" (--set paths).
+std::string dotted(const std::string& field) {
+  std::string out;
+  for (char c : field) {
+    if (c == '[') out += '.';
+    else if (c != ']') out += c;
+  }
+  return out;
+}
+
+bool starts_with_path(const std::string& s, const std::string& prefix) {
+  return s.size() >= prefix.size() && s.compare(0, prefix.size(), prefix) == 0 &&
+         (s.size() == prefix.size() || s[prefix.size()] == '.');
+}
+
+}  // namespace
+
+double parameter_number(const std::string& value) {
+  const char* begin = value.c_str();
+  char* end = nullptr;
+  const double x = std::strtod(begin, &end);
+  if (end == begin || *end != '\0' || !std::isfinite(x)) return std::numeric_limits<double>::quiet_NaN();
+  return x;
+}
+
+std::string parameter_label(const std::string& value) {
+  try {
+    const YAML::Node n = YAML::Load(value);
+    if (n.IsScalar()) return n.Scalar();
+  } catch (const YAML::Exception&) {
+  }
+  return value;
+}
+
+SweepPlan expand_sweep(const SweepSpec& spec) {
+  SweepPlan plan;
+  switch (spec.design) {
+    case SweepDesign::grid: expand_grid(spec, plan); break;
+    case SweepDesign::zip: expand_zip(spec, plan); break;
+    case SweepDesign::latin_hypercube: expand_latin_hypercube(spec, plan); break;
+    case SweepDesign::random: expand_random(spec, plan); break;
+  }
+  for (std::size_t k = 0; k < spec.vary.size(); ++k) {
+    SweepParameter p{spec.vary[k].path, true, ""};
+    for (const SweepRunSpec& r : plan.runs)
+      if (std::isnan(parameter_number(r.values[k]))) p.numeric = false;
+    p.units = p.numeric ? units_of(p.path) : "-";
+    plan.parameters.push_back(std::move(p));
+  }
+  std::string identity = spec.text + "\n--- base " + spec.base_file + "\n" + spec.base_text + "\n--- set\n";
+  for (const Override& o : spec.fixed) identity += o.path + "=" + o.value + "\n";
+  plan.fingerprint = sha256_hex(identity);
+  return plan;
+}
+
+ScenarioSpec make_run_scenario(const SweepSpec& spec, const SweepPlan& plan, int index) {
+  const SweepRunSpec& run = plan.runs.at(static_cast<std::size_t>(index));
+  YAML::Node root = YAML::Clone(spec.base);
+  try {
+    for (std::size_t k = 0; k < spec.vary.size(); ++k) apply_override(root, Override{spec.vary[k].path, run.values[k]}, spec.file);
+    return parse_scenario(root, spec.base_file);
+  } catch (const InputError& e) {
+    // Point at the vary entry the error is about, else at `base:` (then a fixed override or the
+    // combination is at fault).
+    const std::string field = dotted(e.where().field);
+    Location where = spec.base_where;
+    for (const VariedField& v : spec.vary)
+      if (!field.empty() && (starts_with_path(field, v.path) || starts_with_path(v.path, field))) where = v.where;
+    std::string values;
+    for (std::size_t k = 0; k < spec.vary.size(); ++k)
+      values += fmt::format("{}{} = {}", k ? ", " : "", spec.vary[k].path, parameter_label(run.values[k]));
+    throw InputError(where, fmt::format("run {:05d} ({}): {}", index, values, e.what()));
+  }
+}
+
+std::vector<ScenarioSpec> validate_sweep(const SweepSpec& spec, const SweepPlan& plan, const std::vector<int>& runs) {
+  std::vector<ScenarioSpec> out;
+  if (runs.empty()) {
+    out.reserve(plan.runs.size());
+    for (const SweepRunSpec& r : plan.runs) out.push_back(make_run_scenario(spec, plan, r.index));
+  } else {
+    out.reserve(runs.size());
+    for (int r : runs) out.push_back(make_run_scenario(spec, plan, r));
+  }
+  return out;
+}
+
+std::string format_run_table(const SweepSpec& spec, const SweepPlan& plan) {
+  std::vector<std::string> header{"run"};
+  for (const SweepParameter& p : plan.parameters) header.push_back(p.path);
+  std::vector<std::vector<std::string>> rows;
+  for (const SweepRunSpec& r : plan.runs) {
+    std::vector<std::string> row{fmt::format("{:05d}", r.index)};
+    for (const std::string& v : r.values) row.push_back(parameter_label(v));
+    rows.push_back(std::move(row));
+  }
+  std::vector<std::size_t> width(header.size());
+  for (std::size_t c = 0; c < header.size(); ++c) {
+    width[c] = header[c].size();
+    for (const auto& row : rows) width[c] = std::max(width[c], row[c].size());
+  }
+  std::string out = fmt::format("{}: {} runs, design {}, base {}\n", spec.file, plan.runs.size(),
+                                to_string(spec.design), spec.base_file);
+  auto line = [&](const std::vector<std::string>& cells) {
+    for (std::size_t c = 0; c < cells.size(); ++c)
+      out += fmt::format("{}{:<{}}", c ? "  " : "", cells[c], c + 1 == cells.size() ? 0 : width[c]);
+    out += "\n";
+  };
+  line(header);
+  for (const auto& row : rows) line(row);
+  return out;
+}
+
+}  // namespace dembones

@@ -1,0 +1,56 @@
+#pragma once
+// From a sweep file to its numbered runs, and the check of every run's scenario before any is run.
+//
+// Numbering is deterministic: grid runs are the nested loops over the varied fields in file order,
+// the first field outermost (run = Σ i_k · Π_{j>k} n_j); zip run i takes the i-th value of every
+// field; latin_hypercube and random draw `samples` runs from std::mt19937_64(seed) with the portable
+// mappings of sweep_random.hpp, in a fixed order (documented in docs/sweeps.md).
+#include <string>
+#include <vector>
+
+#include "scenario/scenario_spec.hpp"
+#include "sweep/sweep_spec.hpp"
+
+namespace dembones {
+
+struct SweepParameter {
+  std::string path;     // dotted scenario field
+  bool numeric = true;  // every value is a number: a float64 column in /summary, else a string column
+  std::string units;    // from the field name's suffix (_kg, _m, _s, _deg, ...), "1" or "-" for text
+};
+
+struct SweepRunSpec {
+  int index = 0;
+  std::vector<std::string> values;  // per parameter: YAML text applied with apply_override
+};
+
+struct SweepPlan {
+  std::vector<SweepParameter> parameters;  // the varied fields, in file order
+  std::vector<SweepRunSpec> runs;          // runs[i].index == i
+  // SHA-256 of everything that defines the runs (sweep text, base scenario text, fixed overrides):
+  // a partial file or shard is resumed or merged only with the sweep that wrote it.
+  std::string fingerprint;
+};
+
+SweepPlan expand_sweep(const SweepSpec& spec);
+
+// The value of a parameter in /summary: the number (NaN when not numeric) or the text. Numbers
+// were written in shortest round-trip form, so the parsed double is the one the scenario gets.
+double parameter_number(const std::string& value);
+// Text of a value without YAML quoting ("stoop", not "'stoop'").
+std::string parameter_label(const std::string& value);
+
+// The scenario of run `index`: the base (with fixed overrides) plus the run's values, parsed and
+// checked. An InputError is located at the vary entry it concerns (else at `base:`) in the sweep
+// file and names the run and its values. Not thread-safe (yaml-cpp nodes).
+ScenarioSpec make_run_scenario(const SweepSpec& spec, const SweepPlan& plan, int index);
+
+// make_run_scenario for the given runs (all when empty), in order: the load-time check of a sweep.
+std::vector<ScenarioSpec> validate_sweep(const SweepSpec& spec, const SweepPlan& plan,
+                                         const std::vector<int>& runs = {});
+
+// Text table of the runs (run number and one column per parameter), as `dembones sweep --list`
+// prints it.
+std::string format_run_table(const SweepSpec& spec, const SweepPlan& plan);
+
+}  // namespace dembones

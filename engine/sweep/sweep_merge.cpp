@@ -1,0 +1,66 @@
+#include "sweep/sweep_merge.hpp"
+
+#include <fmt/format.h>
+
+#include <map>
+
+#include "common/error.hpp"
+#include "io/completion_marker.hpp"
+#include "io/hdf5_reader.hpp"
+#include "io/hdf5_writer.hpp"
+#include "sweep/sweep_summary.hpp"
+
+namespace dembones {
+
+SweepMergeReport merge_sweep(const std::vector<std::filesystem::path>& shards, const std::filesystem::path& output,
+                             MergeMode mode, const Hdf5WriterOptions& options) {
+  namespace fs = std::filesystem;
+  if (shards.empty()) throw InputError(Location{output.string(), 0, 0, ""}, "no shard files to merge");
+  SweepMergeReport report;
+  Hdf5Writer w(output, options);
+  w.create_group("/runs");
+  SweepHeader first;
+  std::vector<SweepRow> rows;
+  std::map<int, std::string> owner;  // run -> shard that provided it
+  std::vector<std::string> names;
+  const fs::path out_folder = fs::absolute(output).parent_path();
+  for (std::size_t s = 0; s < shards.size(); ++s) {
+    const Hdf5Reader shard(shards[s]);
+    const SweepHeader h = read_sweep_header(shard);
+    names.push_back(shards[s].filename().string());
+    if (s == 0) {
+      first = h;
+      w.copy_attributes_from(shard, "/", "/");
+    } else if (h.fingerprint != first.fingerprint) {
+      throw IoError(Location{shards[s].string(), 0, 0, ""},
+                    fmt::format("a shard of another sweep than {} (sweep_fingerprint differs)", shards[0].string()));
+    }
+    const CompletionScan scan = scan_completion(shard, "/runs");
+    for (const std::string& name : scan.incomplete) report.skipped_incomplete.push_back(shards[s].string() + ":/runs/" + name);
+    for (const std::string& name : scan.complete) {
+      const int index = std::stoi(name);
+      const std::string run = run_group(index);
+      if (const auto [it, inserted] = owner.emplace(index, shards[s].string()); !inserted)
+        throw IoError(Location{shards[s].string(), 0, 0, ""},
+                      fmt::format("run '{}' is also in '{}': shards must hold disjoint runs", run, it->second));
+      if (mode == MergeMode::Copy)
+        w.copy_from(shard, run, run, /*expand_external_links=*/true);
+      else
+        w.link_external(run, fs::relative(fs::absolute(shards[s]), out_folder), run);
+      rows.push_back(read_run_row(shard, index));
+      ++report.runs_merged;
+    }
+  }
+  report.runs_expected = first.runs;
+  for (int i = 0; i < first.runs; ++i)
+    if (!owner.count(i)) report.missing.push_back(i);
+  write_summary_table(w, first.parameters, std::move(rows));
+  w.set_string_attribute("/", "shard", "merged");
+  w.set_string_array_attribute("/", "merged_from", names);
+  w.set_string_attribute("/", "merge_mode", mode == MergeMode::Copy ? "copy" : "external_link");
+  w.set_int_attribute("/", "runs_missing", static_cast<std::int64_t>(report.missing.size()));
+  w.commit();
+  return report;
+}
+
+}  // namespace dembones

@@ -1,0 +1,102 @@
+#include "sweep/sweep_mpi.hpp"
+
+#include <algorithm>
+#include <cstdlib>
+
+#include "common/error.hpp"
+
+#ifdef DEMBONES_WITH_MPI
+#include <mpi.h>
+#endif
+
+namespace dembones {
+
+bool mpi_compiled() {
+#ifdef DEMBONES_WITH_MPI
+  return true;
+#else
+  return false;
+#endif
+}
+
+bool launched_under_mpi() {
+  if (!mpi_compiled()) return false;
+  for (const char* v : {"OMPI_COMM_WORLD_SIZE", "PMI_SIZE", "PMIX_RANK"})
+    if (std::getenv(v) != nullptr) return true;
+  return false;
+}
+
+#ifdef DEMBONES_WITH_MPI
+
+MpiSession::MpiSession() {
+  int provided = 0;
+  MPI_Init_thread(nullptr, nullptr, MPI_THREAD_SERIALIZED, &provided);
+  if (provided < MPI_THREAD_SERIALIZED) {
+    MPI_Finalize();
+    throw InternalError("the MPI library does not support MPI_THREAD_SERIALIZED (needed by the sweep's threads)");
+  }
+  MPI_Comm_rank(MPI_COMM_WORLD, &rank_);
+  MPI_Comm_size(MPI_COMM_WORLD, &size_);
+  if (const char* s = std::getenv("OMPI_COMM_WORLD_LOCAL_SIZE")) local_size_ = std::max(1, std::atoi(s));
+}
+
+MpiSession::~MpiSession() { MPI_Finalize(); }
+
+void MpiSession::barrier() const { MPI_Barrier(MPI_COMM_WORLD); }
+
+void MpiSession::abort(int code) const {
+  MPI_Abort(MPI_COMM_WORLD, code);
+  std::abort();
+}
+
+bool MpiSession::any(bool flag) const {
+  int in = flag ? 1 : 0, out = 0;
+  MPI_Allreduce(&in, &out, 1, MPI_INT, MPI_LOR, MPI_COMM_WORLD);
+  return out != 0;
+}
+
+struct MpiCounter::Impl {
+  MPI_Win win = MPI_WIN_NULL;
+  std::int64_t* base = nullptr;
+};
+
+MpiCounter::MpiCounter(const MpiSession& session) : impl_(std::make_unique<Impl>()) {
+  const MPI_Aint bytes = session.rank() == 0 ? static_cast<MPI_Aint>(sizeof(std::int64_t)) : 0;
+  MPI_Win_allocate(bytes, sizeof(std::int64_t), MPI_INFO_NULL, MPI_COMM_WORLD, &impl_->base, &impl_->win);
+  if (session.rank() == 0) {
+    MPI_Win_lock(MPI_LOCK_EXCLUSIVE, 0, 0, impl_->win);
+    *impl_->base = 0;
+    MPI_Win_unlock(0, impl_->win);
+  }
+  MPI_Barrier(MPI_COMM_WORLD);  // the counter is zero before anyone fetches
+  MPI_Win_lock_all(0, impl_->win);
+}
+
+MpiCounter::~MpiCounter() {
+  MPI_Win_unlock_all(impl_->win);
+  MPI_Win_free(&impl_->win);
+}
+
+std::int64_t MpiCounter::next() {
+  const std::int64_t one = 1;
+  std::int64_t previous = 0;
+  MPI_Fetch_and_op(&one, &previous, MPI_INT64_T, 0, 0, MPI_SUM, impl_->win);
+  MPI_Win_flush(0, impl_->win);
+  return previous;
+}
+
+#else
+
+MpiSession::MpiSession() { throw InternalError("this dembones was built without MPI"); }
+MpiSession::~MpiSession() = default;
+void MpiSession::barrier() const {}
+void MpiSession::abort(int code) const { std::exit(code); }
+bool MpiSession::any(bool flag) const { return flag; }
+struct MpiCounter::Impl {};
+MpiCounter::MpiCounter(const MpiSession&) { throw InternalError("this dembones was built without MPI"); }
+MpiCounter::~MpiCounter() = default;
+std::int64_t MpiCounter::next() { return 0; }
+
+#endif
+
+}  // namespace dembones

@@ -1,0 +1,421 @@
+#include "sweep/sweep_runner.hpp"
+
+#include <fmt/format.h>
+#include <omp.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <chrono>
+#include <cstdio>
+#include <exception>
+#include <fstream>
+#include <memory>
+#include <set>
+#include <sstream>
+#include <thread>
+
+#include "common/error.hpp"
+#include "io/completion_marker.hpp"
+#include "io/hdf5_reader.hpp"
+#include "io/hdf5_writer.hpp"
+#include "scenario/run_writer.hpp"
+#include "scenario/scenario_runner.hpp"
+#include "sweep/sweep_merge.hpp"
+#include "sweep/sweep_mpi.hpp"
+#include "sweep/sweep_summary.hpp"
+
+namespace dembones {
+
+namespace fs = std::filesystem;
+using Clock = std::chrono::steady_clock;
+
+namespace {
+
+double seconds_since(Clock::time_point t0) { return std::chrono::duration<double>(Clock::now() - t0).count(); }
+
+std::string clock_text(double s) {
+  if (!(s >= 0) || s > 1e7) return "?";
+  const auto t = static_cast<long long>(s + 0.5);
+  if (t >= 3600) return fmt::format("{}:{:02}:{:02}", t / 3600, (t / 60) % 60, t % 60);
+  return fmt::format("{}:{:02}", t / 60, t % 60);
+}
+
+// Progress on stderr: a bar redrawn in place on a terminal, else one plain line every few seconds
+// (batch logs, Slurm output files).
+class Progress {
+ public:
+  Progress(bool enabled, int total, std::string label, double log_interval_s)
+      : enabled_(enabled && total > 0), tty_(isatty(fileno(stderr)) != 0), total_(total),
+        label_(std::move(label)), interval_s_(log_interval_s), t0_(Clock::now()), last_(t0_) {}
+
+  void update(int done, int failed) {
+    if (!enabled_) return;
+    total_ = std::max(total_, done);  // an MPI rank's share is an estimate
+    const double elapsed = seconds_since(t0_);
+    const double rate = elapsed > 0 ? done / elapsed : 0.0;
+    const double left = rate > 0 ? (total_ - done) / rate : -1.0;
+    const std::string failures = failed ? fmt::format("  {} failed", failed) : "";
+    if (tty_) {
+      if (done < total_ && seconds_since(last_) < 0.1) return;
+      last_ = Clock::now();
+      constexpr int width = 30;
+      const int filled = width * done / total_;
+      std::fprintf(stderr, "\r  [%s%s] %d/%d runs  %.1f runs/s  %s left%s   ", std::string(filled, '#').c_str(),
+                   std::string(width - filled, ' ').c_str(), done, total_, rate, clock_text(left).c_str(),
+                   failures.c_str());
+      if (done == total_) std::fprintf(stderr, "\n");
+    } else {
+      if (done < total_ && seconds_since(last_) < interval_s_) return;
+      last_ = Clock::now();
+      std::fprintf(stderr, "dembones sweep%s: %d/%d runs (%.1f %%), %.2f runs/s, %s left%s\n", label_.c_str(), done,
+                   total_, 100.0 * done / total_, rate, clock_text(left).c_str(), failures.c_str());
+    }
+    std::fflush(stderr);
+  }
+
+ private:
+  bool enabled_, tty_;
+  int total_;
+  std::string label_;
+  double interval_s_;
+  Clock::time_point t0_, last_;
+};
+
+// One run computed, waiting for the writer.
+struct RunOutcome {
+  SweepRow row;
+  std::unique_ptr<PreparedRun> prepared;  // kept for writing its series
+  std::unique_ptr<RunRecord> record;
+  double prepare_s = 0, execute_s = 0;
+};
+
+RunOutcome compute_run(const SweepPlan& plan, int index, const ScenarioSpec& scenario, ModelCache& models) {
+  RunOutcome out;
+  out.row.index = index;
+  out.row.values = plan.runs[static_cast<std::size_t>(index)].values;
+  try {
+    const auto t0 = Clock::now();
+    out.prepared = prepare_run(scenario, models);
+    const auto t1 = Clock::now();
+    out.prepare_s = std::chrono::duration<double>(t1 - t0).count();
+    Pipeline pipeline(out.prepared->msm, PipelineSettings{scenario.solver.exponent, scenario.solver.reserve_optimal_force,
+                                                          scenario.solver.reserve_threshold_Nm});
+    out.record = std::make_unique<RunRecord>(execute_run(*out.prepared, pipeline));
+    out.execute_s = seconds_since(t1);
+    out.row.peaks = summarize(out.prepared->msm, *out.record);
+    out.row.frames = out.record->frames();
+    std::int64_t flagged = 0;
+    for (Eigen::Index f = 0; f < out.record->reserve_flag.size(); ++f) flagged += out.record->reserve_flag(f) != 0.0;
+    out.row.reserve_frames = flagged;
+    out.row.status = "ok";
+  } catch (const Error& e) {
+    // An impossible variant (box out of reach, balance that cannot be kept, a non-finite frame):
+    // recorded with its message, and the sweep goes on.
+    out.row.status = "failed";
+    out.row.error = e.what();
+    out.row.peaks.clear();
+    out.row.frames = 0;
+    out.row.reserve_frames = 0;
+    out.record.reset();
+  }
+  return out;
+}
+
+void write_outcome(Hdf5Writer& w, const RunOutcome& out, SeriesLevel series) {
+  const std::string g = run_group(out.row.index);
+  if (w.exists(g)) w.remove(g);  // cannot happen after the resume scan; never append to a stale group
+  write_run_row(w, out.row);
+  if (out.row.status == "ok") {
+    const MusculoskeletalModel& msm = out.prepared->msm;
+    const double bw = msm.body_mass_kg * std::abs(msm.model.gravity.y());
+    if (series == SeriesLevel::summary) write_run_peaks(w, g, bw, out.row.peaks);
+    if (series == SeriesLevel::full) write_run(w, g, msm, *out.record, out.row.peaks);
+  }
+  mark_complete(w, g);  // written last, then flushed: completion_marker.hpp
+}
+
+std::string read_file_text(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::ostringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+struct ResumeState {
+  bool existed = false;                // our partial file was there
+  std::vector<SweepRow> rows;          // complete runs in our partial file
+  std::vector<std::string> incomplete; // run groups to remove and redo
+  std::set<int> complete;              // complete runs (in our file, and under MPI in every rank's)
+};
+
+// Reads a partial file (our own when `own`): which runs are complete, their rows.
+void scan_partial(const fs::path& partial, const SweepPlan& plan, bool own, ResumeState& st) {
+  const Hdf5Reader r(partial);
+  const SweepHeader h = read_sweep_header(r);
+  if (h.fingerprint != plan.fingerprint)
+    throw InputError(Location{partial.string(), 0, 0, ""},
+                     "was written by another sweep (or the sweep file, its base scenario or --set changed): "
+                     "delete it to start over");
+  const CompletionScan scan = scan_completion(r, "/runs");
+  for (const std::string& name : scan.complete) {
+    const int index = std::stoi(name);
+    st.complete.insert(index);
+    if (own) st.rows.push_back(read_run_row(r, index));
+  }
+  if (own) st.incomplete = scan.incomplete;
+}
+
+int default_threads(const SweepRunOptions& o) {
+  if (o.threads > 0) return o.threads;
+  const int cores = std::max(1, static_cast<int>(std::thread::hardware_concurrency()));
+  const int local = o.mpi ? o.mpi->local_size() : 1;
+  return std::max(1, cores / local);
+}
+
+}  // namespace
+
+fs::path shard_path(const fs::path& output, int index, int count) {
+  fs::path p = output;
+  const std::string ext = p.has_extension() ? p.extension().string() : ".h5";
+  p.replace_filename(fmt::format("{}.shard-{}-of-{}{}", output.stem().string(), index, count, ext));
+  return p;
+}
+
+std::pair<int, int> parse_shard(const std::string& text) {
+  const auto slash = text.find('/');
+  int i = 0, n = 0;
+  try {
+    std::size_t u1 = 0, u2 = 0;
+    if (slash != std::string::npos) {
+      i = std::stoi(text.substr(0, slash), &u1);
+      n = std::stoi(text.substr(slash + 1), &u2);
+    }
+    if (slash == std::string::npos || u1 != slash || u2 != text.size() - slash - 1) n = 0;
+  } catch (const std::exception&) {
+    n = 0;
+  }
+  if (n < 1 || i < 1 || i > n)
+    throw InputError(Location{"", 0, 0, "--shard"}, fmt::format("expected I/N with 1 <= I <= N (e.g. 2/8), got '{}'", text));
+  return {i, n};
+}
+
+SweepRunStats run_sweep(const SweepSpec& spec, const SweepPlan& plan, const SweepRunOptions& o) {
+  const auto t_start = Clock::now();
+  SweepRunStats stats;
+  stats.runs_total = static_cast<int>(plan.runs.size());
+  const MpiSession* mpi = o.mpi;
+  const bool multi_rank = mpi != nullptr && mpi->size() > 1;
+  if (multi_rank && o.shard_count > 1)
+    throw InputError(Location{"", 0, 0, "--shard"}, "--shard splits a sweep across separate jobs; under mpirun the ranks "
+                                                    "share the runs already: use one or the other");
+  const fs::path final_out = o.output.empty() ? fs::path(spec.output.file) : fs::path(o.output);
+  fs::path file = final_out;
+  std::string label;
+  if (o.shard_count > 1) {
+    file = shard_path(final_out, o.shard_index, o.shard_count);
+    label = fmt::format(" [shard {}/{}]", o.shard_index, o.shard_count);
+  }
+  if (multi_rank) {
+    file = shard_path(final_out, mpi->rank() + 1, mpi->size());
+    label = fmt::format(" [rank {}/{}]", mpi->rank(), mpi->size());
+  }
+  const fs::path partial = file.string() + ".partial";
+  if (!file.parent_path().empty() && !fs::is_directory(file.parent_path()))
+    throw IoError(Location{file.string(), 0, 0, ""}, "its folder does not exist");
+
+  // --- Which runs: this shard's, minus those complete in a partial file being resumed ---
+  std::vector<int> selected;
+  for (const SweepRunSpec& r : plan.runs)
+    if (o.shard_count <= 1 || r.index % o.shard_count == o.shard_index - 1) selected.push_back(r.index);
+  stats.runs_selected = static_cast<int>(selected.size());
+
+  ResumeState resume;
+  if (!o.resume) {
+    if (fs::exists(partial))
+      throw InputError(Location{partial.string(), 0, 0, ""},
+                       "exists: an interrupted sweep. Continue it with --resume, or delete it to start over");
+  } else {
+    // A finished file (or a rank's committed shard) is reopened as partial, so that --resume after
+    // a completed sweep finds every run done.
+    if (!fs::exists(partial) && fs::exists(file)) fs::rename(file, partial);
+    resume.existed = fs::exists(partial);
+    if (resume.existed) scan_partial(partial, plan, /*own=*/true, resume);
+    if (multi_rank) {
+      mpi->barrier();  // every rank has renamed its file
+      for (int s = 0; s < mpi->size(); ++s) {
+        const fs::path other = shard_path(final_out, s + 1, mpi->size()).string() + ".partial";
+        if (s != mpi->rank() && fs::exists(other)) scan_partial(other, plan, /*own=*/false, resume);
+      }
+      mpi->barrier();  // nobody opens its file for writing while others read it
+    }
+  }
+  stats.runs_resumed = 0;
+  std::vector<int> todo;
+  for (int index : selected) {
+    if (resume.complete.count(index))
+      ++stats.runs_resumed;
+    else
+      todo.push_back(index);
+  }
+  if (multi_rank) stats.runs_resumed = static_cast<int>(resume.rows.size());
+
+  // --- Check every run's scenario before running any (load-time errors name the sweep file) ---
+  const auto t_validate = Clock::now();
+  std::vector<ScenarioSpec> scenarios;
+  scenarios.reserve(todo.size());
+  {
+    std::size_t next = 0;
+    for (const SweepRunSpec& r : plan.runs) {
+      ScenarioSpec s = make_run_scenario(spec, plan, r.index);
+      if (next < todo.size() && todo[next] == r.index) {
+        scenarios.push_back(std::move(s));
+        ++next;
+      }
+    }
+  }
+  stats.validate_s = seconds_since(t_validate);
+  const SeriesLevel series = o.series.value_or(spec.output.series);
+  for (ScenarioSpec& s : scenarios) {
+    // Moment arms and path points only when the time series are kept and the base asks for them.
+    if (series != SeriesLevel::full) s.output.store = StoreLevel::summary;
+  }
+
+  // --- The output file ---
+  Hdf5WriterOptions wo;
+  wo.compression_level = o.compression.value_or(spec.output.compression);
+  wo.store_float32 = o.float32.value_or(spec.output.float32);
+  wo.resume_existing = o.resume;
+  wo.remove_partial_on_abort = false;  // an interrupted sweep keeps its partial file for --resume
+  Hdf5Writer writer(file, wo);
+  for (const std::string& name : resume.incomplete) writer.remove("/runs/" + name);
+  if (writer.exists("/summary")) writer.remove("/summary");  // rebuilt at the end
+  if (!resume.existed) {
+    const ScenarioSpec base = parse_scenario(YAML::Clone(spec.base), spec.base_file);
+    RunProvenance prov{base.name, base.text, read_file_text(base.model_file), o.command_line,
+                       base.subject.height_m, base.subject.mass_kg, to_string(base.subject.sex)};
+    write_provenance(writer, "dembones-sweep", prov);
+    write_sweep_header(writer, SweepHeader{plan.parameters, plan.fingerprint, stats.runs_total});
+    writer.set_string_attribute("/", "sweep_name", spec.name);
+    writer.set_string_attribute("/", "sweep_description", spec.description);
+    writer.set_string_attribute("/", "sweep_file", spec.file);
+    writer.set_string_attribute("/", "sweep_yaml", spec.text);
+    writer.set_string_attribute("/", "sweep_design", to_string(spec.design));
+    writer.set_int_attribute("/", "sweep_samples", spec.samples);
+    writer.set_int_attribute("/", "sweep_seed", static_cast<std::int64_t>(spec.seed));
+    writer.set_string_attribute("/", "sweep_series", to_string(series));
+    std::vector<std::string> fixed;
+    for (const Override& f : spec.fixed) fixed.push_back(f.path + "=" + f.value);
+    writer.set_string_array_attribute("/", "sweep_fixed_overrides", fixed);
+    writer.set_string_attribute("/", "shard",
+                                multi_rank         ? fmt::format("{}/{}", mpi->rank() + 1, mpi->size())
+                                : o.shard_count > 1 ? fmt::format("{}/{}", o.shard_index, o.shard_count)
+                                                    : "all");
+    writer.create_group("/runs");
+  }
+  writer.flush();
+
+  // --- The runs, in parallel ---
+  const int threads = default_threads(o);
+  stats.threads = threads;
+  std::unique_ptr<MpiCounter> counter;
+  if (multi_rank) counter = std::make_unique<MpiCounter>(*mpi);
+  std::atomic<std::size_t> next_position{0};
+  std::vector<SweepRow> rows = std::move(resume.rows);
+  // Under MPI each rank reports its own runs against its expected share (an estimate: the shares
+  // are dynamic); on a terminal only rank 0 draws a bar.
+  const int expected = multi_rank ? static_cast<int>((todo.size() + mpi->size() - 1) / mpi->size())
+                                  : static_cast<int>(todo.size());
+  Progress progress(o.progress && (!multi_rank || mpi->rank() == 0 || !isatty(fileno(stderr))), expected, label,
+                    o.log_interval_s);
+  std::exception_ptr failure;
+  std::atomic<bool> stop{false};
+  double prepare_s = 0, execute_s = 0, write_s = 0;
+
+#pragma omp parallel num_threads(threads) reduction(+ : prepare_s, execute_s)
+  {
+    ModelCache models;  // per thread: ModelCache is not thread-safe
+    for (;;) {
+      if (stop.load()) break;
+      std::int64_t position = 0;
+      if (counter) {
+#pragma omp critical(dembones_sweep_mpi)
+        position = counter->next();
+      } else {
+        position = static_cast<std::int64_t>(next_position.fetch_add(1));
+      }
+      if (position >= static_cast<std::int64_t>(todo.size())) break;
+      const auto p = static_cast<std::size_t>(position);
+      RunOutcome out;
+      try {
+        out = compute_run(plan, todo[p], scenarios[p], models);
+      } catch (...) {
+#pragma omp critical(dembones_sweep_writer)
+        if (!failure) failure = std::current_exception();
+        stop = true;
+        break;
+      }
+      prepare_s += out.prepare_s;
+      execute_s += out.execute_s;
+#pragma omp critical(dembones_sweep_writer)
+      {
+        if (!stop.load()) {
+          try {
+            const auto tw = Clock::now();
+            write_outcome(writer, out, series);
+            write_s += seconds_since(tw);
+            ++stats.runs_done;
+            if (out.row.status != "ok") ++stats.runs_failed;
+            stats.frames += out.row.frames;
+            rows.push_back(std::move(out.row));
+            progress.update(stats.runs_done, stats.runs_failed);
+          } catch (...) {
+            if (!failure) failure = std::current_exception();
+            stop = true;
+          }
+        }
+      }
+    }
+  }
+  counter.reset();
+  stats.prepare_s = prepare_s;
+  stats.execute_s = execute_s;
+  stats.write_s = write_s;
+  if (multi_rank) {
+    // Every rank must reach the merge, or none: an error on one rank ends them all.
+    if (mpi->any(static_cast<bool>(failure))) {
+      if (failure) std::rethrow_exception(failure);
+      throw InternalError("another MPI rank failed; its shard is kept for --resume");
+    }
+  } else if (failure) {
+    std::rethrow_exception(failure);
+  }
+
+  // --- Summary in run order, then the atomic rename ---
+  write_summary_table(writer, plan.parameters, std::move(rows));
+  writer.commit();
+  stats.written = file;
+
+  if (multi_rank) {
+    mpi->barrier();  // every shard committed
+    if (mpi->rank() == 0) {
+      const auto tm = Clock::now();
+      std::vector<fs::path> shards;
+      for (int s = 0; s < mpi->size(); ++s) shards.push_back(shard_path(final_out, s + 1, mpi->size()));
+      Hdf5WriterOptions mo;
+      mo.compression_level = wo.compression_level;
+      mo.store_float32 = wo.store_float32;
+      const SweepMergeReport rep = merge_sweep(shards, final_out, o.mpi_merge, mo);
+      if (o.mpi_merge == MergeMode::Copy && !o.keep_shards)
+        for (const fs::path& s : shards) fs::remove(s);
+      stats.merge_s = seconds_since(tm);
+      stats.written = final_out;
+      if (!rep.missing.empty())
+        std::fprintf(stderr, "dembones sweep: warning: %zu runs missing from the merged file\n", rep.missing.size());
+    }
+    mpi->barrier();
+  }
+  stats.wall_s = seconds_since(t_start);
+  return stats;
+}
+
+}  // namespace dembones

@@ -1,0 +1,157 @@
+#include "sweep/sweep_summary.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <limits>
+
+#include "common/error.hpp"
+#include "io/hdf5_reader.hpp"
+#include "io/hdf5_writer.hpp"
+
+namespace dembones {
+
+namespace {
+
+constexpr const char* kFormat = "dembones-sweep";
+
+}  // namespace
+
+std::string run_group(int index) { return fmt::format("/runs/{:05d}", index); }
+
+void write_sweep_header(Hdf5Writer& w, const SweepHeader& h) {
+  std::vector<std::string> names, types, units;
+  for (const SweepParameter& p : h.parameters) {
+    names.push_back(p.path);
+    types.push_back(p.numeric ? "float64" : "string");
+    units.push_back(p.units);
+  }
+  w.set_string_array_attribute("/", "sweep_parameters", names);
+  w.set_string_array_attribute("/", "sweep_parameter_types", types);
+  w.set_string_array_attribute("/", "sweep_parameter_units", units);
+  w.set_string_attribute("/", "sweep_fingerprint", h.fingerprint);
+  w.set_int_attribute("/", "sweep_runs", h.runs);
+}
+
+SweepHeader read_sweep_header(const Hdf5Reader& r) {
+  const std::string file = r.path().string();
+  if (!r.has_attribute("/", "format") || r.read_string_attribute("/", "format") != kFormat ||
+      !r.has_attribute("/", "sweep_fingerprint"))
+    throw IoError(Location{file, 0, 0, ""}, "not a dembones sweep file or shard (no sweep attributes at its root)");
+  SweepHeader h;
+  const auto names = r.read_string_array_attribute("/", "sweep_parameters");
+  const auto types = r.read_string_array_attribute("/", "sweep_parameter_types");
+  const auto units = r.read_string_array_attribute("/", "sweep_parameter_units");
+  if (types.size() != names.size() || units.size() != names.size())
+    throw IoError(Location{file, 0, 0, ""}, "inconsistent sweep_parameter attributes");
+  for (std::size_t i = 0; i < names.size(); ++i) h.parameters.push_back({names[i], types[i] == "float64", units[i]});
+  h.fingerprint = r.read_string_attribute("/", "sweep_fingerprint");
+  h.runs = r.read_int_attribute("/", "sweep_runs");
+  return h;
+}
+
+void write_run_row(Hdf5Writer& w, const SweepRow& row) {
+  const std::string g = run_group(row.index);
+  w.create_group(g);
+  w.set_string_array_attribute(g, "parameter_values", row.values);
+  w.set_string_attribute(g, "status", row.status);
+  w.set_string_attribute(g, "error", row.error);
+  w.set_int_attribute(g, "frames", row.frames);
+  w.set_int_attribute(g, "reserve_frames", row.reserve_frames);
+  std::vector<std::string> q;
+  std::vector<double> n, bw, t;
+  for (const Peak& p : row.peaks) {
+    q.push_back(p.quantity);
+    n.push_back(p.value);
+    bw.push_back(p.value_bw);
+    t.push_back(p.time_s);
+  }
+  w.set_string_array_attribute(g, "peak_quantities", q);
+  w.set_double_array_attribute(g, "peak_N", n);
+  w.set_double_array_attribute(g, "peak_bw", bw);
+  w.set_double_array_attribute(g, "peak_time_s", t);
+}
+
+SweepRow read_run_row(const Hdf5Reader& r, int index) {
+  const std::string g = run_group(index);
+  SweepRow row;
+  row.index = index;
+  row.values = r.read_string_array_attribute(g, "parameter_values");
+  row.status = r.read_string_attribute(g, "status");
+  row.error = r.read_string_attribute(g, "error");
+  row.frames = r.read_int_attribute(g, "frames");
+  row.reserve_frames = r.read_int_attribute(g, "reserve_frames");
+  const auto q = r.read_string_array_attribute(g, "peak_quantities");
+  const auto n = r.read_double_array_attribute(g, "peak_N");
+  const auto bw = r.read_double_array_attribute(g, "peak_bw");
+  const auto t = r.read_double_array_attribute(g, "peak_time_s");
+  if (n.size() != q.size() || bw.size() != q.size() || t.size() != q.size())
+    throw IoError(Location{r.path().string(), 0, 0, g}, "inconsistent peak attributes");
+  for (std::size_t i = 0; i < q.size(); ++i) row.peaks.push_back(Peak{q[i], n[i], t[i], bw[i]});
+  return row;
+}
+
+void write_run_peaks(Hdf5Writer& w, const std::string& group, double body_weight_N, const std::vector<Peak>& peaks) {
+  // The scalar attributes of a run file's /summary group (docs/hdf5-layout.md). No peaks table: a
+  // table per run would keep one open dataset per run in the writer, and /summary has the rows.
+  const std::string sg = group + "/summary";
+  w.create_group(sg);
+  w.set_double_attribute(sg, "body_weight_N", body_weight_N);
+  for (const Peak& p : peaks) {
+    w.set_double_attribute(sg, p.quantity + "_peak_N", p.value);
+    w.set_double_attribute(sg, p.quantity + "_peak_bw", p.value_bw);
+    w.set_double_attribute(sg, p.quantity + "_peak_time_s", p.time_s);
+  }
+}
+
+void write_summary_table(Hdf5Writer& w, const std::vector<SweepParameter>& parameters, std::vector<SweepRow> rows) {
+  std::sort(rows.begin(), rows.end(), [](const SweepRow& a, const SweepRow& b) { return a.index < b.index; });
+  std::vector<std::string> quantities;
+  for (const SweepRow& row : rows)
+    for (const Peak& p : row.peaks)
+      if (std::find(quantities.begin(), quantities.end(), p.quantity) == quantities.end()) quantities.push_back(p.quantity);
+
+  std::vector<TableColumn> columns{{"run", ColumnType::Int64, "1"}};
+  for (const SweepParameter& p : parameters)
+    columns.push_back({p.path, p.numeric ? ColumnType::Float64 : ColumnType::String, p.units});
+  columns.push_back({"status", ColumnType::String, "-"});
+  columns.push_back({"error", ColumnType::String, "-"});
+  columns.push_back({"frames", ColumnType::Int64, "1"});
+  columns.push_back({"reserve_frames", ColumnType::Int64, "1"});
+  for (const std::string& q : quantities) {
+    columns.push_back({q + "_peak_N", ColumnType::Float64, "N"});
+    columns.push_back({q + "_peak_bw", ColumnType::Float64, "1"});
+    columns.push_back({q + "_peak_time_s", ColumnType::Float64, "s"});
+  }
+  w.create_table("/summary", columns,
+                 "one row per run: run number, varied parameters, status (ok or failed) and error, frames "
+                 "solved and frames needing reserve actuators, peak loads in N, body weights and their times");
+  constexpr double nan = std::numeric_limits<double>::quiet_NaN();
+  std::vector<TableCell> cells;
+  for (const SweepRow& row : rows) {
+    if (row.values.size() != parameters.size())
+      throw InternalError(fmt::format("run {} has {} parameter values, the sweep {}", row.index, row.values.size(),
+                                      parameters.size()));
+    cells.clear();
+    cells.emplace_back(std::int64_t{row.index});
+    for (std::size_t k = 0; k < parameters.size(); ++k) {
+      if (parameters[k].numeric)
+        cells.emplace_back(parameter_number(row.values[k]));
+      else
+        cells.emplace_back(parameter_label(row.values[k]));
+    }
+    cells.emplace_back(row.status);
+    cells.emplace_back(row.error);
+    cells.emplace_back(row.frames);
+    cells.emplace_back(row.reserve_frames);
+    for (const std::string& q : quantities) {
+      const auto it = std::find_if(row.peaks.begin(), row.peaks.end(), [&](const Peak& p) { return p.quantity == q; });
+      cells.emplace_back(it == row.peaks.end() ? nan : it->value);
+      cells.emplace_back(it == row.peaks.end() ? nan : it->value_bw);
+      cells.emplace_back(it == row.peaks.end() ? nan : it->time_s);
+    }
+    w.append_table_row("/summary", cells);
+  }
+}
+
+}  // namespace dembones

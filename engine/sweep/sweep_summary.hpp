@@ -1,0 +1,60 @@
+#pragma once
+// The per-run record of a sweep file and its /summary table (docs/sweeps.md).
+//
+// Every run's outcome is stored as attributes of its group /runs/NNNNN (parameter values, status,
+// error, frame counts, peaks), written before the completion marker. /summary is built from these
+// records, sorted by run number, when a sweep, shard or merge is committed. So the table is the same
+// whatever order the runs finished in (threads, MPI ranks, shards, resumed sessions), and a merge
+// of shards rebuilds it from the runs it actually holds.
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "scenario/run_record.hpp"
+#include "sweep/sweep_expand.hpp"
+
+namespace dembones {
+
+class Hdf5Writer;
+class Hdf5Reader;
+
+struct SweepRow {
+  int index = 0;
+  std::vector<std::string> values;  // per parameter, YAML text as applied
+  std::string status;               // "ok" or "failed"
+  std::string error;                // the failure's message; empty when ok
+  std::int64_t frames = 0;          // frames solved (0 when the run failed before solving)
+  std::int64_t reserve_frames = 0;  // frames the muscles could not balance without reserves
+  std::vector<Peak> peaks;          // summarize(); empty when failed
+};
+
+// What a sweep file's root says about its runs (read back for resume and merge).
+struct SweepHeader {
+  std::vector<SweepParameter> parameters;
+  std::string fingerprint;
+  std::int64_t runs = 0;  // runs in the whole sweep (all shards)
+};
+
+// Run group name, "/runs/00042".
+std::string run_group(int index);
+
+// Root attributes describing the sweep: format "dembones-sweep" fields beyond write_provenance.
+void write_sweep_header(Hdf5Writer& w, const SweepHeader& h);
+// IoError naming the file when it is not a dembones sweep file (or shard).
+SweepHeader read_sweep_header(const Hdf5Reader& r);
+
+// The row's attributes on its run group (creates the group).
+void write_run_row(Hdf5Writer& w, const SweepRow& row);
+SweepRow read_run_row(const Hdf5Reader& r, int index);
+
+// The peaks of one run as the scalar attributes of `group`/summary (QUANTITY_peak_N, _peak_bw,
+// _peak_time_s and body_weight_N, as on a `dembones run` file's /summary group).
+void write_run_peaks(Hdf5Writer& w, const std::string& group, double body_weight_N, const std::vector<Peak>& peaks);
+
+// /summary: one row per run, sorted by run number. Columns: run, each parameter (float64 or
+// string), status, error, frames, reserve_frames, then for every peak quantity found in any run
+// (in order of first appearance by run number) QUANTITY_peak_N, QUANTITY_peak_bw,
+// QUANTITY_peak_time_s (NaN where a run has no such peak).
+void write_summary_table(Hdf5Writer& w, const std::vector<SweepParameter>& parameters, std::vector<SweepRow> rows);
+
+}  // namespace dembones
