@@ -50,26 +50,30 @@ SweepHeader read_sweep_header(const Hdf5Reader& r) {
   return h;
 }
 
+// At most 8 attributes on a run group (with write_run's body_weight_N and the completion marker):
+// HDF5 1.10 keeps up to 8 in the object header ("compact"); beyond that it moves them to dense
+// storage, and H5Ocopy of dense variable-length string attributes crashes in libhdf5 1.10.8
+// (H5A__dense_post_copy_file_all), which `dembones merge` relies on.
 void write_run_row(Hdf5Writer& w, const SweepRow& row) {
   const std::string g = run_group(row.index);
   w.create_group(g);
   w.set_string_array_attribute(g, "parameter_values", row.values);
   w.set_string_attribute(g, "status", row.status);
   w.set_string_attribute(g, "error", row.error);
-  w.set_int_attribute(g, "frames", row.frames);
-  w.set_int_attribute(g, "reserve_frames", row.reserve_frames);
+  const double counts[] = {static_cast<double>(row.frames), static_cast<double>(row.reserve_frames)};
+  w.set_double_array_attribute(g, "frame_counts", counts);
   std::vector<std::string> q;
-  std::vector<double> n, bw, t;
-  for (const Peak& p : row.peaks) {
-    q.push_back(p.quantity);
-    n.push_back(p.value);
-    bw.push_back(p.value_bw);
-    t.push_back(p.time_s);
+  const std::size_t k = row.peaks.size();
+  std::vector<double> peaks(3 * k);
+  for (std::size_t i = 0; i < k; ++i) {
+    q.push_back(row.peaks[i].quantity);
+    peaks[i] = row.peaks[i].value;
+    peaks[k + i] = row.peaks[i].value_bw;
+    peaks[2 * k + i] = row.peaks[i].time_s;
   }
+  if (k == 0) return;  // a failed run: no peak attributes (HDF5 attributes cannot hold empty arrays here)
   w.set_string_array_attribute(g, "peak_quantities", q);
-  w.set_double_array_attribute(g, "peak_N", n);
-  w.set_double_array_attribute(g, "peak_bw", bw);
-  w.set_double_array_attribute(g, "peak_time_s", t);
+  w.set_double_array_attribute(g, "peaks", peaks);
 }
 
 SweepRow read_run_row(const Hdf5Reader& r, int index) {
@@ -79,15 +83,16 @@ SweepRow read_run_row(const Hdf5Reader& r, int index) {
   row.values = r.read_string_array_attribute(g, "parameter_values");
   row.status = r.read_string_attribute(g, "status");
   row.error = r.read_string_attribute(g, "error");
-  row.frames = r.read_int_attribute(g, "frames");
-  row.reserve_frames = r.read_int_attribute(g, "reserve_frames");
-  const auto q = r.read_string_array_attribute(g, "peak_quantities");
-  const auto n = r.read_double_array_attribute(g, "peak_N");
-  const auto bw = r.read_double_array_attribute(g, "peak_bw");
-  const auto t = r.read_double_array_attribute(g, "peak_time_s");
-  if (n.size() != q.size() || bw.size() != q.size() || t.size() != q.size())
-    throw IoError(Location{r.path().string(), 0, 0, g}, "inconsistent peak attributes");
-  for (std::size_t i = 0; i < q.size(); ++i) row.peaks.push_back(Peak{q[i], n[i], t[i], bw[i]});
+  const auto counts = r.read_double_array_attribute(g, "frame_counts");
+  const bool has_peaks = r.has_attribute(g, "peak_quantities");
+  const auto q = has_peaks ? r.read_string_array_attribute(g, "peak_quantities") : std::vector<std::string>{};
+  const auto peaks = has_peaks ? r.read_double_array_attribute(g, "peaks") : std::vector<double>{};
+  const std::size_t k = q.size();
+  if (counts.size() != 2 || peaks.size() != 3 * k)
+    throw IoError(Location{r.path().string(), 0, 0, g}, "inconsistent sweep run attributes");
+  row.frames = static_cast<std::int64_t>(counts[0]);
+  row.reserve_frames = static_cast<std::int64_t>(counts[1]);
+  for (std::size_t i = 0; i < k; ++i) row.peaks.push_back(Peak{q[i], peaks[i], peaks[2 * k + i], peaks[k + i]});
   return row;
 }
 

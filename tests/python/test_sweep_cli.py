@@ -1,0 +1,186 @@
+#!/usr/bin/env python3
+"""Tests of `dembones sweep` and `dembones merge` from the outside: 2 MPI ranks under mpirun, the
+Slurm job-array script run locally, --list, the /summary table read by pandas and plotted by
+scripts/plot_sweep.py. Every sweep file must equal the 1-thread run in every dataset.
+
+CTest runs `/usr/bin/python3 test_sweep_cli.py <path-to-dembones>` from the build folder.
+"""
+
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import unittest
+
+import h5py
+import numpy as np
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+SOURCE = os.environ.get("DEMBONES_SOURCE_DIR") or os.path.dirname(os.path.dirname(HERE))
+DEMBONES = os.path.abspath(sys.argv[1]) if len(sys.argv) > 1 else shutil.which("dembones")
+PYTHON = "/usr/bin/python3" if os.path.exists("/usr/bin/python3") else sys.executable
+
+SWEEP = f"""base: {SOURCE}/scenarios/stoop_lift.yaml
+set: {{solver.rate_hz: 50, task.duration_s: 1.0, task.pause_s: 0}}
+vary:
+  task.technique: [stoop, squat]
+  task.box.mass_kg: [0, 10, 20]
+output: {{series: summary}}
+"""
+
+
+def run(args, env=None, **kw):
+    e = dict(os.environ)
+    e.update(env or {})
+    return subprocess.run(args, capture_output=True, text=True, timeout=600, env=e, **kw)
+
+
+def datasets(path):
+    """Every dataset of a sweep file and every run group's attributes (external links followed)."""
+    out = {}
+
+    def collect(prefix, group):
+        out[prefix + "@"] = {k: v for k, v in group.attrs.items()}
+        for name in group:
+            obj = group[name]  # resolves external links, unlike visititems
+            if isinstance(obj, h5py.Dataset):
+                out[f"{prefix}/{name}"] = obj[()]
+            else:
+                collect(f"{prefix}/{name}", obj)
+
+    with h5py.File(path, "r") as f:
+        for name in f:
+            if name != "runs":
+                out[name] = f[name][()]
+        for name in f["runs"]:
+            collect(f"runs/{name}", f["runs"][name])
+    return out
+
+
+def assert_same(test, a_path, b_path):
+    a, b = datasets(a_path), datasets(b_path)
+    test.assertEqual(sorted(a), sorted(b))
+    for k in a:
+        x, y = a[k], b[k]
+        if k.endswith("@"):
+            test.assertEqual(sorted(x), sorted(y), k)
+            for n in x:
+                xv, yv = np.asarray(x[n]), np.asarray(y[n])
+                if xv.dtype.kind == "f":
+                    test.assertTrue(np.array_equal(xv.view(np.uint64), yv.view(np.uint64)), f"{k}{n}")
+                else:
+                    test.assertTrue(np.array_equal(xv, yv), f"{k}{n}")
+        elif x.dtype.names:  # the summary table: field by field, floats to the bit
+            test.assertEqual(x.dtype, y.dtype, k)
+            for name in x.dtype.names:
+                if x[name].dtype.kind == "f":
+                    test.assertTrue(np.array_equal(x[name].view(np.uint64), y[name].view(np.uint64)),
+                                    f"{k}:{name}")
+                else:
+                    test.assertEqual(list(x[name]), list(y[name]), f"{k}:{name}")
+        else:
+            test.assertEqual(x.dtype, y.dtype, k)
+            if x.dtype.kind == "f":
+                test.assertTrue(np.array_equal(np.asarray(x).view(np.uint64), np.asarray(y).view(np.uint64)), k)
+            else:
+                test.assertTrue(np.array_equal(x, y), k)
+
+
+class SweepCli(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.tmp = tempfile.mkdtemp(prefix="dembones_sweep_cli_")
+        cls.sweep = os.path.join(cls.tmp, "lifts.yaml")
+        with open(cls.sweep, "w") as f:
+            f.write(SWEEP)
+        cls.reference = os.path.join(cls.tmp, "one.h5")
+        r = run([DEMBONES, "sweep", cls.sweep, "--threads", "1", "-o", cls.reference])
+        assert r.returncode == 0, r.stderr
+
+    @classmethod
+    def tearDownClass(cls):
+        shutil.rmtree(cls.tmp, ignore_errors=True)
+
+    def test_list_prints_the_runs(self):
+        r = run([DEMBONES, "sweep", self.sweep, "--list"])
+        self.assertEqual(r.returncode, 0, r.stderr)
+        lines = r.stdout.strip().splitlines()
+        self.assertEqual(len(lines), 2 + 6)
+        self.assertEqual(lines[1].split(), ["run", "task.technique", "task.box.mass_kg"])
+        self.assertEqual(lines[-1].split(), ["00005", "squat", "20"])
+
+    def test_bad_field_names_the_sweep_file_line(self):
+        bad = os.path.join(self.tmp, "bad.yaml")
+        with open(bad, "w") as f:
+            f.write(SWEEP.replace("task.box.mass_kg:", "task.box.mas_kg:"))
+        r = run([DEMBONES, "sweep", bad, "--list"])
+        self.assertEqual(r.returncode, 2)
+        self.assertIn(f"{bad}:5:", r.stderr)
+        self.assertIn("mas_kg", r.stderr)
+
+    def test_two_mpi_ranks_equal_one_thread(self):
+        if shutil.which("mpirun") is None:
+            self.fail("mpirun not found (Open MPI is a build dependency: scripts/debian-packages.txt)")
+        out = os.path.join(self.tmp, "mpi.h5")
+        env = {"OMPI_ALLOW_RUN_AS_ROOT": "1", "OMPI_ALLOW_RUN_AS_ROOT_CONFIRM": "1", "OMPI_MCA_rmaps_base_oversubscribe": "1"}
+        r = run(["mpirun", "--oversubscribe", "-np", "2", DEMBONES, "sweep", self.sweep, "-o", out, "--threads", "1"],
+                env=env)
+        self.assertEqual(r.returncode, 0, r.stdout + r.stderr)
+        self.assertIn("rank 0:", r.stdout)
+        self.assertIn("rank 1:", r.stdout)
+        assert_same(self, self.reference, out)
+        with h5py.File(out) as f:
+            self.assertEqual(f.attrs["shard"], "merged")
+            self.assertEqual(f.attrs["merge_mode"], "copy")
+        self.assertFalse(os.path.exists(os.path.join(self.tmp, "mpi.shard-1-of-2.h5")))  # copied, then removed
+
+    def test_slurm_array_script_shards_and_merge(self):
+        script = os.path.join(SOURCE, "scripts", "slurm", "sweep.sbatch")
+        self.assertEqual(run(["bash", "-n", script]).returncode, 0)
+        out = os.path.join(self.tmp, "slurm.h5")
+        env = {"DEMBONES": DEMBONES, "SLURM_CPUS_PER_TASK": "1"}
+        for task in (1, 2, 3):
+            r = run(["bash", script, "shard", self.sweep, "3", out], env=dict(env, SLURM_ARRAY_TASK_ID=str(task)))
+            self.assertEqual(r.returncode, 0, r.stderr)
+            self.assertTrue(os.path.exists(os.path.join(self.tmp, f"slurm.shard-{task}-of-3.h5")))
+        # A rerun of a finished task (requeue) resumes and redoes nothing.
+        r = run(["bash", script, "shard", self.sweep, "3", out], env=dict(env, SLURM_ARRAY_TASK_ID="2"))
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertIn("0 runs done (0 failed), 2 resumed", r.stdout)
+        r = run(["bash", script, "merge", self.sweep, "3", out], env=env)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertIn("6 of 6 runs from 3 shards", r.stdout)
+        assert_same(self, self.reference, out)
+        linked = os.path.join(self.tmp, "slurm_linked.h5")
+        shards = [os.path.join(self.tmp, f"slurm.shard-{i}-of-3.h5") for i in (1, 2, 3)]
+        r = run([DEMBONES, "merge", linked, *shards, "--link"])
+        self.assertEqual(r.returncode, 0, r.stderr)
+        assert_same(self, self.reference, linked)
+        r = run([DEMBONES, "merge", os.path.join(self.tmp, "two.h5"), shards[0], shards[1]])
+        self.assertEqual(r.returncode, 2)
+        self.assertIn("2 runs are in no shard: 2, 5", r.stderr)
+
+    def test_summary_reads_into_pandas_and_plots(self):
+        with h5py.File(self.reference) as f:
+            try:
+                import pandas as pd
+            except ImportError:
+                self.fail("pandas is missing for /usr/bin/python3 (python3-pandas)")
+            df = pd.DataFrame(f["summary"][:])
+        self.assertEqual(len(df), 6)
+        self.assertEqual(list(df["run"]), list(range(6)))
+        self.assertEqual([s.decode() for s in df["task.technique"]], ["stoop"] * 3 + ["squat"] * 3)
+        self.assertTrue((df["L5_S1_compression_peak_N"] > 0).all())
+        png = os.path.join(self.tmp, "lifts.png")
+        r = run([PYTHON, os.path.join(SOURCE, "scripts", "plot_sweep.py"), self.reference, "--x", "task.box.mass_kg",
+                 "--by", "task.technique", "-o", png])
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertGreater(os.path.getsize(png), 10000)
+
+
+if __name__ == "__main__":
+    if DEMBONES is None or not os.path.exists(DEMBONES):
+        sys.stderr.write("usage: test_sweep_cli.py PATH/TO/dembones\n")
+        sys.exit(2)
+    unittest.main(argv=sys.argv[:1], verbosity=2)

@@ -1,0 +1,280 @@
+// Sweep files and their expansion: counts and numbering of grid and zip designs, Latin hypercube
+// strata, seed reproducibility, the portable sampling, and errors that name the sweep file's line.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <cmath>
+#include <numbers>
+#include <random>
+#include <set>
+
+#include "sweep/sweep_expand.hpp"
+#include "sweep/sweep_random.hpp"
+#include "sweep/sweep_spec.hpp"
+#include "sweep_test_util.hpp"
+
+namespace dembones {
+namespace {
+
+using sweep_test::TempDir;
+using sweep_test::write_sweep;
+
+SweepPlan plan_of(const TempDir& dir, const std::string& body) {
+  return expand_sweep(load_sweep(write_sweep(dir, "s.yaml", body).string()));
+}
+
+std::vector<double> column(const SweepPlan& p, std::size_t k) {
+  std::vector<double> out;
+  for (const SweepRunSpec& r : p.runs) out.push_back(parameter_number(r.values[k]));
+  return out;
+}
+
+// The InputError of loading (and checking) a sweep file.
+InputError load_error(const TempDir& dir, const std::string& body) {
+  try {
+    const SweepSpec spec = load_sweep(write_sweep(dir, "bad.yaml", body).string());
+    validate_sweep(spec, expand_sweep(spec));
+  } catch (const InputError& e) {
+    return e;
+  }
+  ADD_FAILURE() << "no error for:\n" << body;
+  return InputError("none");
+}
+
+TEST(SweepRandom, UniformIsTheTop53BitsOfMt19937_64) {
+  // The C++ standard fixes mt19937_64's 10000th output for the default seed ([rand.predef]).
+  std::mt19937_64 rng;
+  rng.discard(9999);
+  const double u = uniform01(rng);
+  EXPECT_EQ(u, static_cast<double>(9981545732273789042ull >> 11) * 0x1.0p-53);
+  std::mt19937_64 a(7), b(7);
+  for (int i = 0; i < 1000; ++i) {
+    const double x = uniform01(a);
+    EXPECT_GE(x, 0.0);
+    EXPECT_LT(x, 1.0);
+    EXPECT_EQ(x, static_cast<double>(b() >> 11) * 0x1.0p-53);
+  }
+}
+
+TEST(SweepRandom, BoxMullerUsesTwoDrawsAndHasUnitVariance) {
+  std::mt19937_64 a(3), b(3);
+  const double z = standard_normal(a);
+  const double u1 = uniform01(b), u2 = uniform01(b);
+  EXPECT_EQ(z, std::sqrt(-2.0 * std::log(1.0 - u1)) * std::cos(2.0 * std::numbers::pi * u2));
+  EXPECT_EQ(a(), b());  // same position in the stream
+  double sum = 0, sum2 = 0;
+  const int n = 200000;
+  for (int i = 0; i < n; ++i) {
+    const double x = standard_normal(a);
+    sum += x;
+    sum2 += x * x;
+  }
+  EXPECT_NEAR(sum / n, 0.0, 0.01);        // 4.5 standard errors
+  EXPECT_NEAR(sum2 / n, 1.0, 0.015);
+}
+
+TEST(SweepRandom, InverseNormalCdfInvertsErfc) {
+  for (double p : {1e-12, 1e-6, 0.01, 0.02425, 0.1, 0.3, 0.5, 0.7, 0.9, 0.975, 0.99, 1 - 1e-6}) {
+    const double x = inverse_normal_cdf(p);
+    EXPECT_NEAR(0.5 * std::erfc(-x / std::numbers::sqrt2), p, 1e-15 + 1e-13 * p) << p;
+  }
+  EXPECT_NEAR(inverse_normal_cdf(0.975), 1.959963984540054, 1e-14);
+  EXPECT_EQ(inverse_normal_cdf(0.5), 0.0);
+}
+
+TEST(SweepExpand, GridIsNestedLoopsInFileOrder) {
+  TempDir dir;
+  const SweepPlan p = plan_of(dir,
+                              "vary:\n"
+                              "  task.technique: [stoop, squat]\n"
+                              "  task.box.mass_kg: {linspace: [0, 25, 6]}\n"
+                              "  subject.height_m: [1.6, 1.9]\n");
+  ASSERT_EQ(p.runs.size(), 2u * 6u * 2u);
+  ASSERT_EQ(p.parameters.size(), 3u);
+  EXPECT_FALSE(p.parameters[0].numeric);
+  EXPECT_EQ(p.parameters[0].units, "-");
+  EXPECT_TRUE(p.parameters[1].numeric);
+  EXPECT_EQ(p.parameters[1].units, "kg");
+  EXPECT_EQ(p.parameters[2].units, "m");
+  for (std::size_t i = 0; i < p.runs.size(); ++i) {
+    EXPECT_EQ(p.runs[i].index, static_cast<int>(i));
+    // run = i0·12 + i1·2 + i2: the last field varies fastest.
+    EXPECT_EQ(parameter_label(p.runs[i].values[0]), i / 12 == 0 ? "stoop" : "squat");
+    EXPECT_EQ(parameter_number(p.runs[i].values[1]), 5.0 * static_cast<double>((i / 2) % 6));
+    EXPECT_EQ(parameter_number(p.runs[i].values[2]), i % 2 == 0 ? 1.6 : 1.9);
+  }
+}
+
+TEST(SweepExpand, LinspaceAndLogspaceEndpointsExact) {
+  TempDir dir;
+  const SweepPlan p = plan_of(dir,
+                              "design: zip\n"
+                              "vary:\n"
+                              "  task.box.mass_kg: {linspace: [0.1, 0.7, 4]}\n"
+                              "  solver.reserve_optimal_force: {logspace: [0.01, 100, 4]}\n");
+  ASSERT_EQ(p.runs.size(), 4u);
+  const auto lin = column(p, 0), geo = column(p, 1);
+  EXPECT_EQ(lin.front(), 0.1);
+  EXPECT_EQ(lin.back(), 0.7);
+  EXPECT_NEAR(lin[1], 0.3, 1e-15);
+  EXPECT_EQ(geo.front(), 0.01);
+  EXPECT_EQ(geo.back(), 100.0);
+  EXPECT_NEAR(geo[1], 0.2154434690031884, 1e-15);  // 0.01 · 10^(4/3)
+  EXPECT_NEAR(geo[2], 4.641588833612779, 1e-14);
+}
+
+TEST(SweepExpand, ZipPairsValues) {
+  TempDir dir;
+  const SweepPlan p = plan_of(dir,
+                              "design: zip\n"
+                              "vary:\n"
+                              "  subject.height_m: [1.6, 1.7, 1.8]\n"
+                              "  subject.mass_kg: [60, 70, 80]\n");
+  ASSERT_EQ(p.runs.size(), 3u);
+  EXPECT_EQ(column(p, 0), (std::vector<double>{1.6, 1.7, 1.8}));
+  EXPECT_EQ(column(p, 1), (std::vector<double>{60, 70, 80}));
+}
+
+TEST(SweepExpand, LatinHypercubeHitsEveryStratumOnce) {
+  TempDir dir;
+  const int n = 37;
+  const std::string body = "design: latin_hypercube\nsamples: 37\nseed: 11\n"
+                           "vary:\n"
+                           "  task.box.mass_kg: {uniform: [0, 25]}\n"
+                           "  subject.height_m: {uniform: [1.55, 1.95]}\n"
+                           "  subject.mass_kg: {normal: [75, 8]}\n"
+                           "  task.technique: [stoop, squat, semi_squat]\n";
+  const SweepPlan p = plan_of(dir, body);
+  ASSERT_EQ(p.runs.size(), static_cast<std::size_t>(n));
+  auto strata_hit_once = [&](const std::vector<double>& u01) {
+    std::set<int> strata;
+    for (double u : u01) {
+      EXPECT_GE(u, 0.0);
+      EXPECT_LT(u, 1.0);
+      strata.insert(static_cast<int>(std::floor(u * n)));
+    }
+    EXPECT_EQ(strata.size(), static_cast<std::size_t>(n));
+  };
+  std::vector<double> u_mass, u_height, u_body;
+  for (double x : column(p, 0)) u_mass.push_back(x / 25.0);
+  for (double x : column(p, 1)) u_height.push_back((x - 1.55) / 0.4);
+  for (double x : column(p, 2)) u_body.push_back(0.5 * std::erfc(-(x - 75.0) / 8.0 / std::numbers::sqrt2));
+  strata_hit_once(u_mass);
+  strata_hit_once(u_height);
+  strata_hit_once(u_body);
+  // The list field: 37 strata over 3 values, so each value 12 or 13 times.
+  for (const char* t : {"stoop", "squat", "semi_squat"}) {
+    const auto k = std::count_if(p.runs.begin(), p.runs.end(),
+                                 [&](const SweepRunSpec& r) { return parameter_label(r.values[3]) == t; });
+    EXPECT_GE(k, 12) << t;
+    EXPECT_LE(k, 13) << t;
+  }
+  // Same seed, same runs; another seed, other runs.
+  const SweepPlan again = plan_of(dir, body);
+  for (std::size_t i = 0; i < p.runs.size(); ++i) EXPECT_EQ(p.runs[i].values, again.runs[i].values);
+  EXPECT_EQ(p.fingerprint, again.fingerprint);
+  std::string other = body;
+  other.replace(other.find("seed: 11"), 8, "seed: 12");
+  const SweepPlan q = plan_of(dir, other);
+  EXPECT_NE(column(p, 0), column(q, 0));
+  EXPECT_NE(p.fingerprint, q.fingerprint);
+}
+
+TEST(SweepExpand, RandomDesignIsReproducibleAndInBounds) {
+  TempDir dir;
+  const std::string body = "design: random\nsamples: 500\nseed: 5\n"
+                           "vary:\n"
+                           "  task.box.mass_kg: {uniform: [5, 20]}\n"
+                           "  subject.mass_kg: {normal: [75, 5]}\n"
+                           "  task.technique: [stoop, squat]\n";
+  const SweepPlan p = plan_of(dir, body), again = plan_of(dir, body);
+  ASSERT_EQ(p.runs.size(), 500u);
+  for (std::size_t i = 0; i < p.runs.size(); ++i) EXPECT_EQ(p.runs[i].values, again.runs[i].values);
+  const auto mass = column(p, 0);
+  EXPECT_GE(*std::min_element(mass.begin(), mass.end()), 5.0);
+  EXPECT_LT(*std::max_element(mass.begin(), mass.end()), 20.0);
+  // The draws follow the documented order: run by run, one uniform, two for the normal, one for the list.
+  std::mt19937_64 rng(5);
+  const double u0 = uniform01(rng);
+  const double z0 = standard_normal(rng);
+  const double t0 = uniform01(rng);
+  EXPECT_EQ(mass[0], 5 + 15 * u0);
+  EXPECT_EQ(column(p, 1)[0], 75 + 5 * z0);
+  EXPECT_EQ(parameter_label(p.runs[0].values[2]), t0 < 0.5 ? "stoop" : "squat");
+  double mean = 0;
+  for (double x : column(p, 1)) mean += x / 500.0;
+  EXPECT_NEAR(mean, 75.0, 1.0);  // 4.5 standard errors
+}
+
+TEST(SweepExpand, EveryVariantIsAValidScenario) {
+  TempDir dir;
+  const SweepSpec spec = load_sweep(write_sweep(dir, "s.yaml",
+                                                "vary:\n"
+                                                "  task.technique: [stoop, squat]\n"
+                                                "  task.box.mass_kg: [5, 15]\n")
+                                        .string());
+  const SweepPlan plan = expand_sweep(spec);
+  const std::vector<ScenarioSpec> s = validate_sweep(spec, plan);
+  ASSERT_EQ(s.size(), 4u);
+  EXPECT_EQ(s[0].task.technique, Technique::stoop);
+  EXPECT_EQ(s[3].task.technique, Technique::squat);
+  EXPECT_EQ(s[1].task.box.mass_kg, 15.0);
+  EXPECT_EQ(s[2].task.box.mass_kg, 5.0);
+  EXPECT_EQ(s[0].solver.rate_hz, 50.0);  // the sweep's `set:`
+  EXPECT_EQ(s[0].task.duration_s, 1.0);
+  const std::string table = format_run_table(spec, plan);
+  EXPECT_NE(table.find("00003  squat"), std::string::npos) << table;
+}
+
+TEST(SweepSpecErrors, NameTheSweepFileLineAndField) {
+  TempDir dir;
+  // The set: line is 2, so vary entries start at line 4.
+  {
+    const InputError e = load_error(dir, "vary:\n  task.box.masss_kg: [1, 2]\n");
+    EXPECT_EQ(e.where().file, (dir / "bad.yaml").string());
+    EXPECT_EQ(e.where().line, 4);
+    EXPECT_NE(std::string(e.what()).find("masss_kg"), std::string::npos) << e.what();
+    EXPECT_NE(std::string(e.what()).find("run 00000"), std::string::npos) << e.what();
+  }
+  {
+    const InputError e = load_error(dir, "vary:\n  task.technique: [stoop, sqat]\n");
+    EXPECT_EQ(e.where().line, 4);
+    EXPECT_NE(std::string(e.what()).find("run 00001"), std::string::npos) << e.what();
+    EXPECT_NE(std::string(e.what()).find("sqat"), std::string::npos) << e.what();
+  }
+  {
+    const InputError e = load_error(dir, "vary:\n  task.box.mass_kg: {uniform: [0, 10]}\n");
+    EXPECT_EQ(e.where().line, 4);
+    EXPECT_NE(std::string(e.what()).find("latin_hypercube"), std::string::npos) << e.what();
+  }
+  {
+    const InputError e = load_error(dir, "design: zip\nvary:\n  task.box.mass_kg: [1, 2]\n  subject.mass_kg: [60]\n");
+    EXPECT_EQ(e.where().line, 6);
+    EXPECT_EQ(e.where().field, "vary.subject.mass_kg");
+  }
+  {
+    const InputError e = load_error(dir, "design: latin_hypercube\nvary:\n  task.box.mass_kg: {uniform: [0, 10]}\n");
+    EXPECT_NE(std::string(e.what()).find("samples"), std::string::npos) << e.what();
+  }
+  {
+    const InputError e = load_error(dir, "vary:\n  task.box.mass_kg: {linspace: [0, 10]}\n");
+    EXPECT_EQ(e.where().line, 4);
+    EXPECT_NE(std::string(e.what()).find("[first, last, count]"), std::string::npos) << e.what();
+  }
+  {
+    const InputError e = load_error(dir, "vary:\n  task.box.mass_kg: {linspase: [0, 10, 3]}\n");
+    EXPECT_NE(std::string(e.what()).find("did you mean 'linspace'"), std::string::npos) << e.what();
+  }
+  {
+    const InputError e = load_error(dir, "vary:\n  task.box.mass_kg: [1]\ndesign: grdi\n");
+    EXPECT_EQ(e.where().line, 5);
+    EXPECT_EQ(e.where().field, "design");
+  }
+  {
+    const InputError e = load_error(dir, "vary:\n  task.box.mass_kg: [1]\noutputs: {file: x.h5}\n");
+    EXPECT_NE(std::string(e.what()).find("did you mean 'output'"), std::string::npos) << e.what();
+  }
+}
+
+}  // namespace
+}  // namespace dembones

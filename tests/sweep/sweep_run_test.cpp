@@ -1,0 +1,270 @@
+// Running sweeps: the same file from 1 and 2 threads, from 3 shards merged (copied or linked), and
+// after a SIGKILL and --resume; each run equal to the same scenario run alone; failing runs recorded.
+#include <gtest/gtest.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <spawn.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cmath>
+#include <cstdio>
+#include <cstring>
+#include <regex>
+
+#include "io/completion_marker.hpp"
+#include "io/hdf5_reader.hpp"
+#include "scenario/scenario_file.hpp"
+#include "scenario/scenario_runner.hpp"
+#include "sweep/sweep_expand.hpp"
+#include "sweep/sweep_merge.hpp"
+#include "sweep/sweep_runner.hpp"
+#include "sweep/sweep_summary.hpp"
+#include "sweep_test_util.hpp"
+
+extern char** environ;
+
+namespace dembones {
+namespace {
+
+namespace fs = std::filesystem;
+using sweep_test::expect_same_sweep_files;
+using sweep_test::TempDir;
+using sweep_test::write_sweep;
+
+const char* kTwoByTwo =
+    "vary:\n"
+    "  task.technique: [stoop, squat]\n"
+    "  task.box.mass_kg: [5, 20]\n";
+
+SweepRunStats run(const fs::path& sweep_file, const fs::path& out, int threads, int shard = 1, int shards = 1,
+                  bool resume = false, std::optional<SeriesLevel> series = {}) {
+  const SweepSpec spec = load_sweep(sweep_file.string());
+  SweepRunOptions o;
+  o.output = out.string();
+  o.threads = threads;
+  o.shard_index = shard;
+  o.shard_count = shards;
+  o.resume = resume;
+  o.series = series;
+  o.progress = false;
+  return run_sweep(spec, expand_sweep(spec), o);
+}
+
+TEST(SweepRun, OneAndTwoThreadsWriteTheSameFile) {
+  TempDir dir;
+  const fs::path s = write_sweep(dir, "s.yaml", kTwoByTwo);
+  const SweepRunStats a = run(s, dir / "a.h5", 1);
+  const SweepRunStats b = run(s, dir / "b.h5", 2);
+  EXPECT_EQ(a.runs_done, 4);
+  EXPECT_EQ(b.runs_done, 4);
+  EXPECT_EQ(b.threads, 2);
+  EXPECT_EQ(a.runs_failed, 0);
+  EXPECT_EQ(a.frames, b.frames);
+  EXPECT_FALSE(fs::exists(dir / "a.h5.partial"));
+  expect_same_sweep_files(dir / "a.h5", dir / "b.h5");
+
+  const Hdf5Reader r(dir / "a.h5");
+  EXPECT_EQ(r.read_string_attribute("/", "format"), "dembones-sweep");
+  EXPECT_EQ(r.table_rows("/summary"), 4u);
+  EXPECT_EQ(r.read_table_ints("/summary", "run"), (std::vector<std::int64_t>{0, 1, 2, 3}));
+  EXPECT_EQ(r.read_table_strings("/summary", "task.technique"),
+            (std::vector<std::string>{"stoop", "stoop", "squat", "squat"}));
+  EXPECT_EQ(r.read_table_doubles("/summary", "task.box.mass_kg"), (std::vector<double>{5, 20, 5, 20}));
+  EXPECT_EQ(r.read_table_strings("/summary", "status"), (std::vector<std::string>(4, "ok")));
+  const auto peak = r.read_table_doubles("/summary", "L5_S1_compression_peak_N");
+  const auto frames = r.read_table_ints("/summary", "frames");
+  for (int i = 0; i < 4; ++i) {
+    EXPECT_TRUE(std::isfinite(peak[i]) && peak[i] > 0) << i;
+    EXPECT_EQ(frames[i], 51) << i;  // 1 s at 50 Hz
+  }
+  EXPECT_NE(peak[0], peak[1]);  // the box mass reaches the spine
+  for (const auto& c : r.table_columns("/summary"))
+    if (c.name == "L5_S1_compression_peak_N") {
+      EXPECT_EQ(c.units, "N");
+    }
+}
+
+TEST(SweepRun, EachRunEqualsTheScenarioRunAlone) {
+  TempDir dir;
+  const fs::path s = write_sweep(dir, "s.yaml", kTwoByTwo);
+  run(s, dir / "full.h5", 2, 1, 1, false, SeriesLevel::full);
+  // Run 2 = squat with 5 kg: the same scenario through `dembones run`'s path.
+  const ScenarioSpec scenario =
+      load_scenario(sweep_test::scenarios_dir() + "/stoop_lift.yaml",
+                    {{"solver.rate_hz", "50"}, {"task.duration_s", "1.0"}, {"task.pause_s", "0"},
+                     {"task.technique", "squat"}, {"task.box.mass_kg", "5"}});
+  ModelCache models;
+  const auto prepared = prepare_run(scenario, models);
+  Pipeline pipeline(prepared->msm, PipelineSettings{scenario.solver.exponent, scenario.solver.reserve_optimal_force,
+                                                    scenario.solver.reserve_threshold_Nm});
+  const RunRecord rec = execute_run(*prepared, pipeline);
+  const Hdf5Reader r(dir / "full.h5");
+  const std::vector<double> time(rec.time.data(), rec.time.data() + rec.time.size());
+  EXPECT_TRUE(sweep_test::same_bits(r.read_doubles("/runs/00002/time"), time));
+  const VecX& c = rec.sites[0].compression;
+  const std::string site = prepared->msm.sites[0].name;
+  EXPECT_TRUE(sweep_test::same_bits(r.read_doubles("/runs/00002/loads/" + site + "/compression"),
+                                    std::vector<double>(c.data(), c.data() + c.size())))
+      << site;
+  const MatX act = r.read_matrix("/runs/00002/muscles/activation");
+  EXPECT_EQ(act, rec.activation);
+  const std::vector<Peak> peaks = summarize(prepared->msm, rec);
+  const SweepRow row = read_run_row(r, 2);
+  ASSERT_EQ(row.peaks.size(), peaks.size());
+  for (std::size_t k = 0; k < peaks.size(); ++k) {
+    EXPECT_EQ(row.peaks[k].quantity, peaks[k].quantity);
+    EXPECT_EQ(row.peaks[k].value, peaks[k].value);
+    EXPECT_EQ(row.peaks[k].time_s, peaks[k].time_s);
+  }
+  EXPECT_TRUE(is_complete(r, "/runs/00002"));
+}
+
+TEST(SweepRun, ThreeShardsMergedEqualOneRun) {
+  TempDir dir;
+  const fs::path s = write_sweep(dir, "s.yaml",
+                                 "vary:\n"
+                                 "  task.technique: [stoop, squat]\n"
+                                 "  task.box.mass_kg: [5, 12, 20]\n");
+  run(s, dir / "one.h5", 2);
+  std::vector<fs::path> shards;
+  for (int i = 1; i <= 3; ++i) {
+    const SweepRunStats st = run(s, dir / "sh.h5", 1, i, 3);
+    EXPECT_EQ(st.runs_selected, 2);
+    EXPECT_EQ(st.written, shard_path(dir / "sh.h5", i, 3));
+    shards.push_back(st.written);
+  }
+  {
+    // Shard 2 of 3 holds runs 1 and 4 (i % 3 == 1).
+    const Hdf5Reader r(shards[1]);
+    EXPECT_EQ(r.children("/runs"), (std::vector<std::string>{"00001", "00004"}));
+  }
+  const SweepMergeReport copy = merge_sweep(shards, dir / "merged.h5", MergeMode::Copy);
+  EXPECT_EQ(copy.runs_merged, 6u);
+  EXPECT_TRUE(copy.missing.empty());
+  expect_same_sweep_files(dir / "one.h5", dir / "merged.h5");
+  const SweepMergeReport link = merge_sweep(shards, dir / "linked.h5", MergeMode::ExternalLink);
+  EXPECT_EQ(link.runs_merged, 6u);
+  expect_same_sweep_files(dir / "one.h5", dir / "linked.h5");
+  EXPECT_LT(fs::file_size(dir / "linked.h5"), fs::file_size(dir / "merged.h5"));
+  // Two shards only: the missing runs are reported.
+  const SweepMergeReport part = merge_sweep({shards[0], shards[2]}, dir / "part.h5", MergeMode::Copy);
+  EXPECT_EQ(part.missing, (std::vector<int>{1, 4}));
+  // A shard of another sweep is refused.
+  const fs::path other = write_sweep(dir, "other.yaml", kTwoByTwo);
+  run(other, dir / "other.h5", 1, 1, 2);
+  EXPECT_THROW(merge_sweep({shards[0], shard_path(dir / "other.h5", 1, 2)}, dir / "bad.h5", MergeMode::Copy), IoError);
+  EXPECT_THROW(merge_sweep({shards[0], shards[0]}, dir / "dup.h5", MergeMode::Copy), IoError);
+}
+
+TEST(SweepRun, FailingRunsAreRecordedAndTheSweepGoesOn) {
+  TempDir dir;
+  // A box 1.4 m in front of the ankles cannot be reached: prepare_run throws an InputError.
+  const fs::path s = write_sweep(dir, "s.yaml",
+                                 "design: zip\n"
+                                 "vary:\n"
+                                 "  task.start.forward_m: [0.4, 1.4, 0.35]\n"
+                                 "  task.box.mass_kg: [10, 10, 15]\n");
+  const SweepRunStats st = run(s, dir / "f.h5", 2);
+  EXPECT_EQ(st.runs_done, 3);
+  EXPECT_EQ(st.runs_failed, 1);
+  const Hdf5Reader r(dir / "f.h5");
+  EXPECT_EQ(r.read_table_strings("/summary", "status"), (std::vector<std::string>{"ok", "failed", "ok"}));
+  const auto errors = r.read_table_strings("/summary", "error");
+  EXPECT_EQ(errors[0], "");
+  EXPECT_FALSE(errors[1].empty());
+  const auto peak = r.read_table_doubles("/summary", "L5_S1_compression_peak_N");
+  EXPECT_TRUE(std::isfinite(peak[0]));
+  EXPECT_TRUE(std::isnan(peak[1]));
+  EXPECT_TRUE(std::isfinite(peak[2]));
+  EXPECT_EQ(r.read_table_ints("/summary", "frames")[1], 0);
+  EXPECT_TRUE(is_complete(r, "/runs/00001"));  // a failure is a result: not redone on resume
+}
+
+TEST(SweepRun, PartialFileNeedsResumeAndTheSameSweep) {
+  TempDir dir;
+  const fs::path s = write_sweep(dir, "s.yaml", kTwoByTwo);
+  run(s, dir / "a.h5", 1);
+  fs::rename(dir / "a.h5", dir / "a.h5.partial");
+  EXPECT_THROW(run(s, dir / "a.h5", 1), InputError);  // no silent restart over an interrupted sweep
+  const SweepRunStats st = run(s, dir / "a.h5", 1, 1, 1, true);
+  EXPECT_EQ(st.runs_resumed, 4);
+  EXPECT_EQ(st.runs_done, 0);
+  EXPECT_TRUE(fs::exists(dir / "a.h5"));
+  const fs::path other = write_sweep(dir, "o.yaml", "vary:\n  task.box.mass_kg: [5, 20]\n");
+  fs::rename(dir / "a.h5", dir / "a.h5.partial");
+  EXPECT_THROW(run(other, dir / "a.h5", 1, 1, 1, true), InputError);
+}
+
+// Starts `dembones sweep`, reads its progress lines (one per run with --log-interval 0) and
+// SIGKILLs it once `kill_after` runs are on disk. Returns false when it finished first.
+bool run_and_kill(const std::vector<std::string>& args, int kill_after, std::string& log) {
+  int fds[2];
+  if (::pipe(fds) != 0) return false;
+  posix_spawn_file_actions_t fa;
+  posix_spawn_file_actions_init(&fa);
+  posix_spawn_file_actions_adddup2(&fa, fds[1], 2);
+  posix_spawn_file_actions_addclose(&fa, fds[0]);
+  posix_spawn_file_actions_addopen(&fa, 1, "/dev/null", O_WRONLY, 0);
+  std::vector<char*> argv;
+  for (const std::string& a : args) argv.push_back(const_cast<char*>(a.c_str()));
+  argv.push_back(nullptr);
+  pid_t pid = 0;
+  const int rc = posix_spawn(&pid, argv[0], &fa, nullptr, argv.data(), environ);
+  posix_spawn_file_actions_destroy(&fa);
+  ::close(fds[1]);
+  if (rc != 0) {
+    ::close(fds[0]);
+    ADD_FAILURE() << "cannot start " << args[0] << ": " << std::strerror(rc);
+    return false;
+  }
+  FILE* err = ::fdopen(fds[0], "r");
+  const std::regex done_re(R"(: (\d+)/(\d+) runs)");
+  bool killed = false;
+  char line[4096];
+  while (std::fgets(line, sizeof line, err) != nullptr) {
+    log += line;
+    std::cmatch m;
+    if (std::regex_search(line, m, done_re) && std::stoi(m[1].str()) >= kill_after) {
+      ::kill(pid, SIGKILL);
+      killed = true;
+      break;
+    }
+  }
+  std::fclose(err);
+  int status = 0;
+  ::waitpid(pid, &status, 0);
+  return killed && WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL;
+}
+
+TEST(SweepRun, ResumeAfterSigkillEqualsAnUninterruptedSweep) {
+  TempDir dir;
+  const fs::path s = write_sweep(dir, "s.yaml",
+                                 "vary:\n"
+                                 "  task.technique: [stoop, squat]\n"
+                                 "  task.box.mass_kg: {linspace: [0, 25, 6]}\n"
+                                 "output: {series: full, compression: 1}\n");
+  const fs::path out = dir / "k.h5";
+  std::string log;
+  const bool killed = run_and_kill({DEMBONES_BINARY, "sweep", s.string(), "-o", out.string(), "--threads", "1",
+                                    "--log-interval", "0"},
+                                   3, log);
+  ASSERT_TRUE(killed) << "the sweep was not killed mid-way; its output:\n" << log;
+  EXPECT_FALSE(fs::exists(out));
+  ASSERT_TRUE(fs::exists(out.string() + ".partial"));
+  int complete_before = 0;
+  {
+    const Hdf5Reader r(out.string() + ".partial");
+    complete_before = static_cast<int>(scan_completion(r, "/runs").complete.size());
+    EXPECT_GE(complete_before, 3);
+    EXPECT_LT(complete_before, 12);
+  }
+  const SweepRunStats st = run(s, out, 2, 1, 1, /*resume=*/true);
+  EXPECT_EQ(st.runs_resumed, complete_before);
+  EXPECT_EQ(st.runs_done, 12 - complete_before);  // only the unfinished runs are redone
+  run(s, dir / "straight.h5", 1);
+  expect_same_sweep_files(dir / "straight.h5", out);
+}
+
+}  // namespace
+}  // namespace dembones
