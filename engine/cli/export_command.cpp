@@ -1,15 +1,85 @@
-// `dembones export RUN.h5`: not built yet (issue #8).
+// dembones export RUN.h5 [--format csv|sto|mot] [-o OUT] [--dataset D ...] [--run N]: one run of a
+// result file as an OpenSim .mot motion, an OpenSim .sto force table or a CSV table
+// (io/run_export.hpp says what each holds; docs/hdf5-layout.md, "Exporting"). The output is
+// written under OUT.partial and renamed when complete.
+#include <fmt/format.h>
+
+#include <cstdio>
 #include <memory>
+#include <optional>
 #include <string>
+#include <vector>
 
 #include "cli/commands.hpp"
+#include "common/error.hpp"
+#include "io/hdf5_reader.hpp"
+#include "io/run_export.hpp"
+#include "io/text_table.hpp"
 
 namespace dembones::cli {
 
+namespace {
+
+struct ExportOptions {
+  std::string file;
+  std::string format;
+  std::string output;
+  std::vector<std::string> datasets;
+  int run = -1;
+};
+
+int export_file(const ExportOptions& o) {
+  // The format: --format, else the output's extension.
+  ExportFormat format = ExportFormat::csv;
+  if (!o.format.empty()) {
+    format = parse_export_format(o.format, Location{"", 0, 0, "--format"});
+    if (!o.output.empty() && std::filesystem::path(o.output).has_extension()) {
+      const std::string ext = std::filesystem::path(o.output).extension().string();
+      if (parse_export_format(ext, Location{o.output, 0, 0, "-o"}) != format) {
+        throw InputError(Location{o.output, 0, 0, "-o"},
+                         fmt::format("the extension '{}' contradicts --format {}", ext, to_string(format)));
+      }
+    }
+  } else if (!o.output.empty()) {
+    const std::filesystem::path out(o.output);
+    if (!out.has_extension())
+      throw InputError(Location{o.output, 0, 0, "--format"}, "expected --format csv, sto or mot (or an output "
+                                                             "file ending in .csv, .sto or .mot)");
+    format = parse_export_format(out.extension().string(), Location{o.output, 0, 0, "-o"});
+  } else {
+    throw InputError(Location{"", 0, 0, "--format"}, "expected --format csv, sto or mot (or -o OUT.csv|.sto|.mot)");
+  }
+
+  const Hdf5Reader reader(o.file);
+  const std::string run_group = find_run_group(reader, o.run >= 0 ? std::optional<int>(o.run) : std::nullopt);
+  const TextTable table = export_run(reader, {.format = format, .run_group = run_group, .datasets = o.datasets});
+  const std::filesystem::path out =
+      o.output.empty() ? default_export_path(o.file, run_group, format) : std::filesystem::path(o.output);
+  // write_storage_file / write_csv_file write OUT.partial and rename it (text_table.hpp).
+  if (format == ExportFormat::csv)
+    write_csv_file(out, table);
+  else
+    write_storage_file(out, table);
+  std::printf("wrote %s (%lld frames, %lld columns%s)\n", out.string().c_str(),
+              static_cast<long long>(table.data.rows()), static_cast<long long>(table.data.cols()),
+              table.in_degrees ? ", angles in degrees" : "");
+  return 0;
+}
+
+}  // namespace
+
 Command add_export(CLI::App& app) {
-  auto file = std::make_shared<std::string>();
-  app.add_option("file", *file, "Result file (.h5)")->required();
-  return [] { return not_built_yet("export"); };
+  auto o = std::make_shared<ExportOptions>();
+  app.add_option("file", o->file, "Result file (.h5) from dembones run or sweep")->required();
+  app.add_option("-f,--format", o->format,
+                 "csv (spreadsheet, header row with units), sto (OpenSim: muscle forces, joint moments, loads) or "
+                 "mot (OpenSim motion: coordinates, angles in degrees); default: the output's extension");
+  app.add_option("-o,--output", o->output, "Output file (default: RUN.<format> next to the input)");
+  app.add_option("--dataset", o->datasets,
+                 "Dataset to export instead of the format's default, relative to the run, e.g. /muscles/force "
+                 "(repeatable: one wide table)");
+  app.add_option("--run", o->run, "Run number in a sweep file (/runs/NNNNN)")->check(CLI::NonNegativeNumber);
+  return [o] { return export_file(*o); };
 }
 
 }  // namespace dembones::cli

@@ -58,10 +58,50 @@ std::string string_attribute_or_empty(const Hdf5Reader& r, const std::string& ob
   }
 }
 
+std::string run_overview(const Hdf5Reader& r, const std::string& group) {
+  const std::string base = group == "/" ? "" : group;
+  if (!r.is_dataset(base + "/time")) {
+    if (r.is_group(base + "/runs"))
+      return fmt::format("sweep: {} runs under {}/runs (dembones export --run N exports one)\n",
+                         r.children(base + "/runs").size(), base);
+    return "";
+  }
+  std::string out;
+  const auto time = r.read_doubles(base + "/time");
+  // The scenario name sits on the run's group in a sweep, on the root in a run file.
+  std::string scenario = string_attribute_or_empty(r, group, "scenario_name");
+  if (scenario.empty()) scenario = string_attribute_or_empty(r, "/", "scenario_name");
+  out += fmt::format("run: scenario '{}', {} frames", scenario.empty() ? "?" : scenario, time.size());
+  if (time.size() > 1) {
+    const double span = time.back() - time.front();
+    out += fmt::format(", {} to {} s", time.front(), time.back());
+    if (span > 0) out += fmt::format(" ({:.4g} Hz)", static_cast<double>(time.size() - 1) / span);
+  }
+  out += "\n";
+  const std::string peaks = base + "/summary/peaks";
+  if (r.is_dataset(peaks)) {
+    const auto quantity = r.read_table_strings(peaks, "quantity");
+    const auto value = r.read_table_doubles(peaks, "peak");
+    const auto bw = r.read_table_doubles(peaks, "peak_bw");
+    const auto at = r.read_table_doubles(peaks, "time_s");
+    out += fmt::format("{:<30} {:>10} {:>7} {:>7}\n", "peak loads", "N", "BW", "at s");
+    for (std::size_t i = 0; i < quantity.size(); ++i)
+      out += fmt::format("  {:<28} {:>10.0f} {:>7.2f} {:>7.2f}\n", quantity[i], value[i], bw[i], at[i]);
+  }
+  const std::string flags = base + "/solver/reserve_flag";
+  if (r.is_dataset(flags)) {
+    const auto flag = r.read_doubles(flags);
+    const auto n = std::count_if(flag.begin(), flag.end(), [](double v) { return v > 0; });
+    out += fmt::format("frames the muscles could not balance without reserves: {} of {}\n", n, flag.size());
+  }
+  return out + "\n";
+}
+
 }  // namespace
 
 std::string describe_hdf5(const Hdf5Reader& reader, const DescribeOptions& options) {
   std::string out;
+  if (options.run_overview) out += run_overview(reader, options.group);
   if (options.root_attributes) {
     for (const auto& name : reader.attribute_names(options.group)) {
       out += fmt::format("{} = {}\n", name, attribute_text(reader, options.group, name, options.max_value_chars));

@@ -1,7 +1,13 @@
 #pragma once
-// A human-readable listing of an HDF5 file for `dembones info RUN.h5`: the root attributes, then
-// every group and dataset with its type, shape, units and description.
+// A human-readable listing of an HDF5 file for `dembones info RUN.h5`: for a dembones run, an
+// overview (scenario, frames, time span, peak loads in N and body weights, frames that needed
+// reserves); then the root attributes and every group and dataset with its type, shape, units and
+// description.
 //
+//   run: scenario 'stoop_lift', 201 frames, 0 to 2 s (100 Hz)
+//   peak loads                         N      BW    at s
+//     L5_S1_compression             3980    5.41    1.02
+//   frames the muscles could not balance without reserves: 0 of 201
 //   format = dembones-run
 //   scenario_yaml = (42 lines)
 //   /muscles                      group
@@ -18,6 +24,9 @@ struct DescribeOptions {
   std::string group = "/";          // list below this group only
   bool root_attributes = true;      // print the attributes of `group` first
   std::size_t max_value_chars = 60;  // longer attribute strings are cut with "..."
+  // When `group` holds a run (a `time` dataset), the overview above first; for a sweep file's
+  // root, the number of runs.
+  bool run_overview = true;
 };
 
 std::string describe_hdf5(const Hdf5Reader& reader, const DescribeOptions& options = {});

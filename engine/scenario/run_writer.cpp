@@ -40,6 +40,26 @@ std::string hostname() {
   return buf;
 }
 
+// "rad" or "m" per velocity index: revolute, spherical and custom (OpenSim CustomJoint: the
+// coordinate is an angle, the translations follow it) joints are rotational, prismatic ones
+// translational; a free joint's v = [ω ; v_o] (joint.hpp) is three of each.
+std::vector<std::string> coordinate_units(const Model& model) {
+  std::vector<bool> translational(static_cast<std::size_t>(model.nv), false);
+  for (int b = 1; b < model.nbodies; ++b) {
+    const JointType type = model.joints[b].type;
+    for (int k = 0; k < model.nv_j[b]; ++k)
+      translational[static_cast<std::size_t>(model.idx_v[b] + k)] =
+          type == JointType::kPrismatic || (type == JointType::kFree && k >= 3);
+  }
+  // Built by push_back of whole strings: assigning a literal into an element trips GCC 12's
+  // -Wrestrict false positive (see 7eb0ea6).
+  const std::string rad = "rad", metre = "m";
+  std::vector<std::string> units;
+  units.reserve(translational.size());
+  for (const bool t : translational) units.push_back(t ? metre : rad);
+  return units;
+}
+
 }  // namespace
 
 std::string sha256_hex(const std::string& text) {
@@ -147,6 +167,8 @@ void write_run(Hdf5Writer& w, const std::string& prefix, const MusculoskeletalMo
   for (const Channel& c : channels) w.write_matrix(path(prefix, c.rel), *c.data, {c.units, c.description});
 
   w.write_strings(path(prefix, "coordinates/names"), model.coordinate_names, {"", "coordinate names (velocity order)"});
+  w.write_strings(path(prefix, "coordinates/units"), coordinate_units(model),
+                  {"", "unit of each coordinate: rad (rotational) or m (translational)"});
   w.write_strings(path(prefix, "reserves/names"), model.coordinate_names, {"", "coordinate of each reserve actuator"});
   std::vector<std::string> act_names;
   for (const IdealActuator& a : msm.actuators) act_names.push_back(a.name);
@@ -198,6 +220,13 @@ void write_run(Hdf5Writer& w, const std::string& prefix, const MusculoskeletalMo
   const std::string sg = path(prefix, "summary");
   w.create_group(sg);
   w.set_double_attribute(sg, "body_weight_N", bw);
+  // NIOSH action limit for L5/S1 compression (Waters et al. 1993, Ergonomics 36:749-776), so that a
+  // file alone answers "was the limit exceeded?".
+  constexpr double kNioshActionLimit_N = 3400.0;
+  w.set_double_attribute(sg, "niosh_action_limit_N", kNioshActionLimit_N);
+  for (const Peak& p : peaks)
+    if (p.quantity == "L5_S1_compression")
+      w.set_int_attribute(sg, "L5_S1_compression_above_niosh_action_limit", p.value > kNioshActionLimit_N ? 1 : 0);
   w.create_table(sg + "/peaks",
                  {{"quantity", ColumnType::String, ""}, {"peak", ColumnType::Float64, "N"},
                   {"time_s", ColumnType::Float64, "s"}, {"peak_bw", ColumnType::Float64, "1"}},
@@ -210,14 +239,29 @@ void write_run(Hdf5Writer& w, const std::string& prefix, const MusculoskeletalMo
   }
   // The scaled model parameters.
   {
-    std::vector<double> mass, F0, lopt, lts, penn;
+    std::vector<double> mass, F0, lopt, lts, penn, vmax, tendon_strain, passive_strain;
     for (int b = 0; b < model.nbodies; ++b) mass.push_back(model.inertia[b].mass);
     for (int i = 0; i < set.nmuscles; ++i) {
       F0.push_back(set.params[i].max_isometric_force_N);
       lopt.push_back(set.params[i].optimal_fiber_length_m);
       lts.push_back(set.params[i].tendon_slack_length_m);
       penn.push_back(set.params[i].pennation_at_optimal_rad);
+      vmax.push_back(set.params[i].max_contraction_velocity_lopt_per_s);
+      tendon_strain.push_back(set.params[i].tendon_strain_at_max_force);
+      passive_strain.push_back(set.params[i].passive_strain_at_max_force);
     }
+    std::vector<double> inertia;  // (B × 3 × 3) row-major
+    for (int b = 0; b < model.nbodies; ++b)
+      for (int i = 0; i < 3; ++i)
+        for (int j = 0; j < 3; ++j) inertia.push_back(model.inertia[b].inertia_about_com(i, j));
+    w.write_array3(path(prefix, "model/bodies/inertia"), inertia.data(), static_cast<std::size_t>(model.nbodies), 3, 3,
+                   {"kg*m^2", "inertia tensor about the centre of mass, body-frame axes"});
+    w.write_vector(path(prefix, "model/muscles/max_contraction_velocity"), vmax.data(), vmax.size(),
+                   {"1/s", "maximum contraction velocity, optimal fibre lengths per second"});
+    w.write_vector(path(prefix, "model/muscles/tendon_strain_at_max_force"), tendon_strain.data(), tendon_strain.size(),
+                   {"1", "tendon strain at the maximum isometric force"});
+    w.write_vector(path(prefix, "model/muscles/passive_strain_at_max_force"), passive_strain.data(),
+                   passive_strain.size(), {"1", "fibre strain at which the passive force equals the maximum isometric force"});
     w.write_vector(path(prefix, "model/bodies/mass"), mass.data(), mass.size(), {"kg", "segment mass (both sides for lumped bilateral segments)"});
     std::vector<double> com;
     for (int b = 0; b < model.nbodies; ++b)

@@ -1,0 +1,127 @@
+// `dembones export`: a real run of a shipped scenario, exported to .mot, .sto and .csv, read back
+// with the text-table reader and compared number by number with the HDF5 datasets.
+#include <cmath>
+#include <numbers>
+#include <string>
+#include <vector>
+
+#include "cli_test_util.hpp"
+#include "io/hdf5_reader.hpp"
+#include "io/text_table.hpp"
+
+namespace dembones {
+namespace {
+
+using cli_test::dembones;
+using io_test::TempDir;
+
+class ExportCli : public ::testing::Test {
+ protected:
+  void SetUp() override { ASSERT_TRUE(cli_test::run_short("forward_bend", run_)); }
+  TempDir dir_;
+  const std::filesystem::path run_ = dir_ / "bend.h5";
+};
+
+TEST_F(ExportCli, MotHoldsTheCoordinatesInDegreesUnderTheirNames) {
+  const auto r = dembones({"export", run_.string(), "--format", "mot"});
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  const auto mot = dir_ / "bend.mot";  // default: next to the run file
+  ASSERT_TRUE(std::filesystem::exists(mot)) << r.output;
+  EXPECT_FALSE(std::filesystem::exists(dir_ / "bend.mot.partial"));
+
+  const Hdf5Reader h5(run_);
+  const TextTable t = read_storage_file(mot);
+  EXPECT_TRUE(t.in_degrees);
+  EXPECT_EQ(t.name, "forward_bend");
+  const auto names = h5.read_strings("/coordinates/names");
+  const auto units = h5.read_strings("/coordinates/units");
+  ASSERT_EQ(units.size(), names.size());
+  std::vector<std::string> expected = {"time"};
+  expected.insert(expected.end(), names.begin(), names.end());
+  EXPECT_EQ(t.column_names, expected);  // OpenSim matches motion columns to coordinates by name
+
+  const Eigen::VectorXd time = h5.read_vector("/time");
+  const Eigen::MatrixXd q = h5.read_matrix("/coordinates/q");
+  ASSERT_EQ(t.data.rows(), q.rows());
+  ASSERT_GT(q.rows(), 10);
+  EXPECT_EQ(t.data.col(0), time);
+  int rotational = 0;
+  for (std::size_t c = 0; c < names.size(); ++c) {
+    const auto col = static_cast<Eigen::Index>(c);
+    const double scale = units[c] == "rad" ? 180.0 / std::numbers::pi : 1.0;
+    rotational += units[c] == "rad" ? 1 : 0;
+    for (Eigen::Index f = 0; f < q.rows(); ++f) EXPECT_DOUBLE_EQ(t.data(f, col + 1), q(f, col) * scale) << names[c];
+  }
+  EXPECT_GT(rotational, 0);
+  // The bend moves the trunk: the exported motion is not constant (a zero column would pass the
+  // comparison above trivially).
+  EXPECT_GT((t.data.rightCols(t.data.cols() - 1).colwise().maxCoeff() -
+             t.data.rightCols(t.data.cols() - 1).colwise().minCoeff())
+                .maxCoeff(),
+            1.0);  // degrees
+}
+
+TEST_F(ExportCli, StoHoldsMuscleForcesJointMomentsAndLoads) {
+  const auto out = dir_ / "forces.sto";
+  const auto r = dembones({"export", run_.string(), "-o", out.string()});  // format from the extension
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  const TextTable t = read_storage_file(out);
+  EXPECT_FALSE(t.in_degrees);
+  const Hdf5Reader h5(run_);
+  const auto muscles = h5.read_strings("/muscles/names");
+  const auto coordinates = h5.read_strings("/coordinates/names");
+  const auto sites = h5.children("/loads");
+  ASSERT_FALSE(sites.empty());
+  EXPECT_EQ(t.column_names.size(), 1 + muscles.size() + coordinates.size() + 4 * sites.size());
+  const Eigen::MatrixXd force = h5.read_matrix("/muscles/force");
+  const Eigen::MatrixXd moment = h5.read_matrix("/joints/moment");
+  for (std::size_t i = 0; i < muscles.size(); ++i)
+    EXPECT_EQ(t.get_column("muscles/force/" + muscles[i]), force.col(static_cast<Eigen::Index>(i))) << muscles[i];
+  for (std::size_t i = 0; i < coordinates.size(); ++i)
+    EXPECT_EQ(t.get_column("joints/moment/" + coordinates[i]), moment.col(static_cast<Eigen::Index>(i)));
+  for (const auto& site : sites)
+    for (const char* q : {"compression", "ap_shear", "lateral_shear", "resultant"}) {
+      const std::string name = "loads/" + site + "/" + q;
+      EXPECT_EQ(t.get_column(name), h5.read_vector("/" + name)) << name;
+    }
+}
+
+TEST_F(ExportCli, CsvAndChosenDatasets) {
+  const auto out = dir_ / "table.csv";
+  const auto r = dembones({"export", run_.string(), "--format", "csv", "-o", out.string(), "--dataset",
+                           "/muscles/activation", "--dataset", "loads/L5_S1/compression"});
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  const TextTable t = read_csv_file(out);
+  const Hdf5Reader h5(run_);
+  const auto muscles = h5.read_strings("/muscles/names");
+  ASSERT_EQ(t.column_names.size(), 2 + muscles.size());
+  EXPECT_EQ(t.column_names[0], "time [s]");
+  EXPECT_EQ(t.column_names[1], "muscles/activation/" + muscles[0] + " [1]");
+  EXPECT_EQ(t.column_names.back(), "loads/L5_S1/compression [N]");
+  EXPECT_EQ(t.get_column("loads/L5_S1/compression [N]"), h5.read_vector("/loads/L5_S1/compression"));
+  EXPECT_EQ(t.data.col(1), h5.read_matrix("/muscles/activation").col(0));
+}
+
+TEST_F(ExportCli, BadRequestsFailWithTheFileNamed) {
+  const auto missing = dembones({"export", run_.string(), "--format", "sto", "--dataset", "/muscles/forse"});
+  EXPECT_EQ(missing.exit_code, 2) << missing.output;
+  EXPECT_NE(missing.output.find(run_.string()), std::string::npos) << missing.output;
+  EXPECT_NE(missing.output.find("did you mean 'muscles/force'"), std::string::npos) << missing.output;
+  const auto format = dembones({"export", run_.string(), "--format", "xlsx"});
+  EXPECT_EQ(format.exit_code, 2) << format.output;
+  EXPECT_NE(format.output.find("expected csv, sto or mot"), std::string::npos) << format.output;
+  const auto contradiction = dembones({"export", run_.string(), "--format", "mot", "-o", (dir_ / "x.csv").string()});
+  EXPECT_EQ(contradiction.exit_code, 2) << contradiction.output;
+  const auto run = dembones({"export", run_.string(), "--format", "csv", "--run", "3"});
+  EXPECT_EQ(run.exit_code, 2) << run.output;
+  EXPECT_NE(run.output.find("single-run file"), std::string::npos) << run.output;
+  const auto absent = dembones({"export", (dir_ / "absent.h5").string(), "--format", "csv"});
+  EXPECT_EQ(absent.exit_code, 2) << absent.output;
+  EXPECT_NE(absent.output.find("absent.h5"), std::string::npos) << absent.output;
+  // No failed request left a file behind.
+  for (const auto& e : std::filesystem::directory_iterator(dir_.path()))
+    EXPECT_EQ(e.path().filename(), "bend.h5") << "left behind: " << e.path();
+}
+
+}  // namespace
+}  // namespace dembones
