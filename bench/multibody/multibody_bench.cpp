@@ -34,6 +34,15 @@ void BM_Rnea(benchmark::State& state, const std::string& name) {
   }
 }
 
+// τ only (no world poses, no world-frame joint forces): the same output as MuJoCo's mj_rne pipeline.
+void BM_RneaTorquesOnly(benchmark::State& state, const std::string& name) {
+  Fixture f(name);
+  for (auto _ : state) {
+    benchmark::DoNotOptimize(rnea_torques_only(f.model, f.data, f.q, f.v, f.a).data());
+    benchmark::ClobberMemory();
+  }
+}
+
 void BM_Crba(benchmark::State& state, const std::string& name) {
   Fixture f(name);
   for (auto _ : state) {
@@ -103,6 +112,7 @@ void BM_MujocoCrb(benchmark::State& state, const std::string& name) {
 
 DEMBONES_MB_BENCH(BM_Fk);
 DEMBONES_MB_BENCH(BM_Rnea);
+DEMBONES_MB_BENCH(BM_RneaTorquesOnly);
 DEMBONES_MB_BENCH(BM_Crba);
 DEMBONES_MB_BENCH(BM_Aba);
 #ifdef DEMBONES_HAVE_MUJOCO

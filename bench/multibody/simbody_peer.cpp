@@ -58,7 +58,8 @@ struct SimbodyModel {
         case JointType::kSpherical: mobod[i] = SimTK::MobilizedBody::Ball(parent, X_PF, body, X_BM).getMobilizedBodyIndex(); break;
         case JointType::kFree: mobod[i] = SimTK::MobilizedBody::Free(parent, X_PF, body, X_BM).getMobilizedBodyIndex(); break;
         case JointType::kFixed:
-        case JointType::kCustom: mobod[i] = SimTK::MobilizedBody::Weld(parent, X_PF, body, X_BM).getMobilizedBodyIndex(); break;
+        case JointType::kCustom:
+        case JointType::kCoupled: mobod[i] = SimTK::MobilizedBody::Weld(parent, X_PF, body, X_BM).getMobilizedBodyIndex(); break;
       }
     }
     system.realizeTopology();

@@ -30,6 +30,7 @@ Data::Data(const Model& model) : M_llt(model.nv) {
   g = VecX::Zero(nv);
   Ic.assign(nb, InertiaAtOrigin{});
   M = MatX::Zero(nv, nv);
+  Y_W.assign(nb, InertiaAtOrigin{});
   IA.assign(nb, Mat6::Zero());
   pA.assign(nb, Force{});
   U = Matrix6Xd::Zero(6, nv);

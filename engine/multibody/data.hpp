@@ -54,7 +54,8 @@ struct Data {
   MatX M;                      // (nv x nv) joint-space inertia matrix, full symmetric
 
   // ---- ABA (world frame about the world origin; see aba.cpp) ----
-  std::vector<Mat6> IA;        // (nbodies) articulated inertia
+  std::vector<InertiaAtOrigin> Y_W;  // (nbodies) rigid body inertia, world frame about the world origin
+  std::vector<Mat6> IA;        // (nbodies) articulated inertia (bodies with children; leaves use Y_W)
   std::vector<Force> pA;       // (nbodies) articulated bias force
   Matrix6Xd U;                 // (6 x nv) IA S
   std::vector<JointMatrix> Dinv;  // (nbodies) (S^T IA S)^-1, nv_j x nv_j

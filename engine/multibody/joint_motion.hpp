@@ -175,12 +175,13 @@ inline void joint_force(const Model& model, const Data& data, int i, const Force
   }
 }
 
-// Chain rule for coupled joints: the driver's generalized force gains S^T f_joint of every joint it
-// drives (virtual power S q̇_d · f). Call after the backward pass has filled data.f_joint.
-inline void add_coupled_joint_forces(const Model& model, const Data& data, VecX& tau) {
+// Chain rule for coupled joints: the driver's generalized force gains S^T f of every joint it drives
+// (virtual power S q̇_d · f). f_joint: (nbodies) joint forces in body frames after the backward pass.
+inline void add_coupled_joint_forces(const Model& model, const Data& data, const std::vector<Force>& f_joint,
+                                     VecX& tau) {
   for (int i : model.coupled_bodies) {
     const int is = model.idx_s[i];
-    const Force& f = data.f_joint[i];
+    const Force& f = f_joint[i];
     tau[model.driver_v[i]] += data.S.col(is).head<3>().dot(f.angular) + data.S.col(is).tail<3>().dot(f.linear);
   }
 }

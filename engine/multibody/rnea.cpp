@@ -47,11 +47,38 @@ const VecX& rnea_impl(const Model& model, Data& data, const VecX& q, const VecX&
     const int p = model.parent[i];
     if (p > 0) data.f[p] += data.X_parent[i].act(f);
   }
-  if (model.has_couplers()) detail::add_coupled_joint_forces(model, data, data.tau);
+  if (model.has_couplers()) detail::add_coupled_joint_forces(model, data, data.f_joint, data.tau);
   return data.tau;
 }
 
 }  // namespace
+
+// Featherstone 2008, Table 5.1 as printed: a_0 = −[0; g] instead of per-body weight wrenches.
+const VecX& rnea_torques_only(const Model& model, Data& data, const VecX& q, const VecX& v, const VecX& a) {
+  const int nb = model.nbodies;
+  Motion a0;
+  a0.linear = -model.gravity;
+  for (int i = 1; i < nb; ++i) {
+    const int p = model.parent[i];
+    detail::joint_position(model, data, i, q);
+    const SE3& X = data.X_parent[i];
+    const Motion vJ = detail::joint_velocity(model, data, i, v);
+    const Motion& vi = data.v[i] = X.actInv(data.v[p]) + vJ;
+    data.c_J[i] = detail::joint_bias(model, data, i, v);
+    const Motion& ai = data.a[i] = X.actInv(p > 0 ? data.a[p] : a0) + detail::joint_velocity(model, data, i, a) +
+                                   data.c_J[i] + cross(vi, vJ);
+    const InertiaAtOrigin& I = model.inertia_o[i];
+    data.f[i] = I.apply(ai) + cross(vi, I.apply(vi));
+  }
+  for (int i = nb - 1; i > 0; --i) {
+    const Force& f = data.f[i];
+    detail::joint_force(model, data, i, f, data.tau);
+    const int p = model.parent[i];
+    if (p > 0) data.f[p] += data.X_parent[i].act(f);
+  }
+  if (model.has_couplers()) detail::add_coupled_joint_forces(model, data, data.f, data.tau);
+  return data.tau;
+}
 
 const VecX& rnea(const Model& model, Data& data, const VecX& q, const VecX& v, const VecX& a) {
   return rnea_impl<false>(model, data, q, v, a, nullptr);

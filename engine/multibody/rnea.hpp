@@ -12,6 +12,13 @@ const VecX& rnea(const Model& model, Data& data, const VecX& q, const VecX& v, c
 // (size nbodies; entry 0 is ignored).
 const VecX& rnea(const Model& model, Data& data, const VecX& q, const VecX& v, const VecX& a,
                  const std::vector<Force>& f_ext_W);
+// τ = M(q) a + b(q, v) only, for callers that need no joint forces in the world frame (optimizers,
+// benchmarks against peers that compute τ alone). Gravity enters as the fictitious base acceleration
+// −g (Featherstone 2008, sec. 5.3), so no world poses are formed: data.oMb, data.f_joint and
+// data.f_joint_W are NOT updated, data.a holds the body accelerations offset by that base
+// acceleration (a_i − X_Wi^-1 [0; g]), and data.f holds the joint forces in body frames (what
+// rnea() reports as f_joint). Same τ as rnea() to round-off. Returns data.tau.
+const VecX& rnea_torques_only(const Model& model, Data& data, const VecX& q, const VecX& v, const VecX& a);
 // b(q, v) = rnea(q, v, 0): Coriolis, centrifugal and gravity terms. Returns data.nle.
 const VecX& nonlinear_effects(const Model& model, Data& data, const VecX& q, const VecX& v);
 // g(q) = rnea(q, 0, 0). Returns data.g.

@@ -52,19 +52,48 @@ struct InertiaAtOrigin {
   InertiaAtOrigin transformed_by(const SE3& X) const {
     InertiaAtOrigin r;
     r.mass = mass;
-    const Vec3 Rh = X.rotation * h;
+    const Mat3& R = X.rotation;
     const Vec3& t = X.translation;
-    r.h = Rh + mass * t;
-    const Mat3 RI = X.rotation * I_O;
-    r.I_O.noalias() = RI * X.rotation.transpose();
-    // - (t Rh^T + Rh t^T) - m t t^T + (2 t.Rh + m |t|^2) 1 = - t (Rh + m t)^T - Rh t^T + ...
+    const Vec3 Rh = R * h;
     const Vec3 w = Rh + mass * t;
-    r.I_O.noalias() -= t * w.transpose();
-    r.I_O.noalias() -= Rh * t.transpose();
-    r.I_O.diagonal().array() += 2.0 * t.dot(Rh) + mass * t.squaredNorm();
+    r.h = w;
+    // R I_O R^T on the 6 entries of the symmetric result: T = R I_O, then rows of T dotted with
+    // rows of R; then the translation terms - t w^T - Rh t^T + (2 t.Rh + m |t|^2) 1, whose sum is
+    // symmetric (t w^T + Rh t^T = t Rh^T + Rh t^T + m t t^T).
+    Mat3 T;
+    T.noalias() = R * I_O;
+    const double diag = 2.0 * t.dot(Rh) + mass * t.squaredNorm();
+    auto entry = [&](int i, int j) {
+      return T(i, 0) * R(j, 0) + T(i, 1) * R(j, 1) + T(i, 2) * R(j, 2) - t[i] * w[j] - Rh[i] * t[j];
+    };
+    r.I_O(0, 0) = entry(0, 0) + diag;
+    r.I_O(1, 1) = entry(1, 1) + diag;
+    r.I_O(2, 2) = entry(2, 2) + diag;
+    r.I_O(0, 1) = r.I_O(1, 0) = entry(0, 1);
+    r.I_O(0, 2) = r.I_O(2, 0) = entry(0, 2);
+    r.I_O(1, 2) = r.I_O(2, 1) = entry(1, 2);
     return r;
   }
   double kinetic_energy(const Motion& v) const { return 0.5 * dot(v, apply(v)); }
+  // f = I v on a 6-vector [ω; v] (same as apply).
+  Vec6 apply(const Vec6& v) const {
+    const Vec3 w = v.head<3>();
+    const Vec3 l = v.tail<3>();
+    Vec6 f;
+    f.head<3>().noalias() = I_O * w;
+    f.head<3>() += h.cross(l);
+    f.tail<3>() = mass * l - h.cross(w);
+    return f;
+  }
+  // M += this inertia as a dense 6x6 (eq. 2.63 above), touching only its 21 structural entries.
+  void add_to(Mat6& M) const {
+    M.topLeftCorner<3, 3>() += I_O;
+    M(0, 4) -= h.z(); M(0, 5) += h.y(); M(1, 3) += h.z();
+    M(1, 5) -= h.x(); M(2, 3) -= h.y(); M(2, 4) += h.x();
+    M(4, 0) -= h.z(); M(5, 0) += h.y(); M(3, 1) += h.z();
+    M(5, 1) -= h.x(); M(3, 2) -= h.y(); M(4, 2) += h.x();
+    M(3, 3) += mass; M(4, 4) += mass; M(5, 5) += mass;
+  }
   Mat6 to_matrix() const {
     Mat6 M;
     M.topLeftCorner<3, 3>() = I_O;

@@ -280,6 +280,7 @@ TEST(Couplers, RneaAndCrbaEqualExpandedModelByChainRule) {
     const VecX tau = rnea(c.coupled, dc, s.q, s.v, s.a);
     const VecX tau_e = rnea(c.expanded, de, x.q, x.v, x.a);
     EXPECT_TRUE(test::near_rel(tau, VecX(x.G.transpose() * tau_e), 1e-10));
+    EXPECT_TRUE(test::near_rel(rnea_torques_only(c.coupled, dc, s.q, s.v, s.a), tau, 1e-12));
     for (int i = 1; i < c.coupled.nbodies; ++i) {
       EXPECT_TRUE(test::near_rel(dc.f_joint_W[i].to_vector(), de.f_joint_W[i].to_vector(), 1e-10)) << "body " << i;
     }

@@ -55,10 +55,12 @@ TEST(NoAllocation, HotLoopAlgorithms) {
     forward_kinematics(model, data, q, v, a);
     rnea(model, data, q, v, a);
     rnea(model, data, q, v, a, f_ext);
+    rnea_torques_only(model, data, q, v, a);
     nonlinear_effects(model, data, q, v);
     crba(model, data, q);
     aba(model, data, q, v, tau);
     aba(model, data, q, v, tau, f_ext);
+    forward_dynamics_via_crba(model, data, q, v, tau);
     compute_joint_jacobians(model, data, q);
     add_point_force(model, data, model.nbodies - 1, Vec3(0.1, 0.2, 0.3), Vec3(1, 0, 0), tau);
     compute_jdot_qdot(model, data, q, v);

@@ -60,6 +60,16 @@ TEST(RandomTrees, RneaEqualsCrbaTimesAPlusBias) {
     const MatX M = crba(c.model, data, c.q);
     const VecX b = nonlinear_effects(c.model, data, c.q, c.v);
     EXPECT_TRUE(test::near_rel(tau, VecX(M * c.a + b), 1e-11));
+    // The torques-only variant (gravity as base acceleration) gives the same τ and body-frame joint
+    // forces, and its offset accelerations differ from the true ones by exactly X_Wi^-1 [0; g].
+    Data d2(c.model);
+    rnea(c.model, d2, c.q, c.v, c.a);
+    EXPECT_TRUE(test::near_rel(rnea_torques_only(c.model, data, c.q, c.v, c.a), tau, 1e-12));
+    for (int i = 1; i < c.model.nbodies; ++i) {
+      EXPECT_TRUE(test::near_rel(data.f[i].to_vector(), d2.f_joint[i].to_vector(), 1e-12));
+      const Motion g_i = d2.oMb[i].actInv(Motion{Vec3::Zero(), c.model.gravity});
+      EXPECT_TRUE(test::near_rel((data.a[i] + g_i).to_vector(), d2.a[i].to_vector(), 1e-12));
+    }
     EXPECT_TRUE(M.isApprox(M.transpose(), 1e-14));
     Eigen::SelfAdjointEigenSolver<MatX> eig(M);
     EXPECT_GT(eig.eigenvalues().minCoeff(), 0.0);
