@@ -186,6 +186,26 @@ inline void add_coupled_joint_forces(const Model& model, const Data& data, const
   }
 }
 
+// v x v_J (Featherstone eq. 2.31) with the joint-velocity structure used: for an axis-aligned
+// revolute joint v_J = q̇ e_k, and w x e_k is a permutation of w's entries (no multiplies but q̇).
+inline Motion cross_joint_velocity(const Model& model, int i, const Motion& v, const Motion& vJ) {
+  switch (model.kind[i]) {
+    case JointKind::kRevoluteX: {
+      const double qd = vJ.angular.x();
+      return Motion{Vec3(0.0, v.angular.z() * qd, -v.angular.y() * qd), Vec3(0.0, v.linear.z() * qd, -v.linear.y() * qd)};
+    }
+    case JointKind::kRevoluteY: {
+      const double qd = vJ.angular.y();
+      return Motion{Vec3(-v.angular.z() * qd, 0.0, v.angular.x() * qd), Vec3(-v.linear.z() * qd, 0.0, v.linear.x() * qd)};
+    }
+    case JointKind::kRevoluteZ: {
+      const double qd = vJ.angular.z();
+      return Motion{Vec3(v.angular.y() * qd, -v.angular.x() * qd, 0.0), Vec3(v.linear.y() * qd, -v.linear.x() * qd, 0.0)};
+    }
+    default: return cross(v, vJ);
+  }
+}
+
 inline Motion column_motion(const Matrix6Xd& S, int k) {
   return Motion{S.col(k).head<3>(), S.col(k).tail<3>()};
 }

@@ -26,7 +26,7 @@ const VecX& rnea_impl(const Model& model, Data& data, const VecX& q, const VecX&
     data.v[i] = X.actInv(data.v[p]) + vJ;
     data.c_J[i] = detail::joint_bias(model, data, i, v);
     data.a[i] = X.actInv(data.a[p]) + detail::joint_velocity(model, data, i, a) + data.c_J[i] +
-                cross(data.v[i], vJ);
+                detail::cross_joint_velocity(model, i, data.v[i], vJ);
     const InertiaAtOrigin& I = model.inertia_o[i];
     const Vec3 g_i = data.oMb[i].rotation.transpose() * model.gravity;
     Force f = I.apply(data.a[i]) + cross(data.v[i], I.apply(data.v[i]));
@@ -64,9 +64,13 @@ const VecX& rnea_torques_only(const Model& model, Data& data, const VecX& q, con
     const SE3& X = data.X_parent[i];
     const Motion vJ = detail::joint_velocity(model, data, i, v);
     const Motion& vi = data.v[i] = X.actInv(data.v[p]) + vJ;
-    data.c_J[i] = detail::joint_bias(model, data, i, v);
-    const Motion& ai = data.a[i] = X.actInv(p > 0 ? data.a[p] : a0) + detail::joint_velocity(model, data, i, a) +
-                                   data.c_J[i] + cross(vi, vJ);
+    Motion& ai = data.a[i] = X.actInv(p > 0 ? data.a[p] : a0);
+    ai += detail::joint_velocity(model, data, i, a);
+    ai += detail::cross_joint_velocity(model, i, vi, vJ);
+    if (model.kind[i] == JointKind::kCustom || model.kind[i] == JointKind::kCoupled) {
+      data.c_J[i] = detail::joint_bias(model, data, i, v);
+      ai += data.c_J[i];
+    }
     const InertiaAtOrigin& I = model.inertia_o[i];
     data.f[i] = I.apply(ai) + cross(vi, I.apply(vi));
   }
