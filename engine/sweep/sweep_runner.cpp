@@ -149,13 +149,17 @@ struct ResumeState {
 };
 
 // Reads a partial file (our own when `own`): which runs are complete, their rows.
-void scan_partial(const fs::path& partial, const SweepPlan& plan, bool own, ResumeState& st) {
+void scan_partial(const fs::path& partial, const SweepPlan& plan, SeriesLevel series, bool own, ResumeState& st) {
   const Hdf5Reader r(partial);
   const SweepHeader h = read_sweep_header(r);
   if (h.fingerprint != plan.fingerprint)
     throw InputError(Location{partial.string(), 0, 0, ""},
                      "was written by another sweep (or the sweep file, its base scenario or --set changed): "
                      "delete it to start over");
+  if (r.has_attribute("/", "sweep_series") && r.read_string_attribute("/", "sweep_series") != to_string(series))
+    throw InputError(Location{partial.string(), 0, 0, "--series"},
+                     fmt::format("its runs store series '{}', this session would store '{}': resume with the same "
+                                 "--series", r.read_string_attribute("/", "sweep_series"), to_string(series)));
   const CompletionScan scan = scan_completion(r, "/runs");
   for (const std::string& name : scan.complete) {
     const int index = std::stoi(name);
@@ -229,6 +233,7 @@ SweepRunStats run_sweep(const SweepSpec& spec, const SweepPlan& plan, const Swee
     if (o.shard_count <= 1 || r.index % o.shard_count == o.shard_index - 1) selected.push_back(r.index);
   stats.runs_selected = static_cast<int>(selected.size());
 
+  const SeriesLevel series = o.series.value_or(spec.output.series);
   ResumeState resume;
   if (!o.resume) {
     if (fs::exists(partial))
@@ -239,12 +244,12 @@ SweepRunStats run_sweep(const SweepSpec& spec, const SweepPlan& plan, const Swee
     // a completed sweep finds every run done.
     if (!fs::exists(partial) && fs::exists(file)) fs::rename(file, partial);
     resume.existed = fs::exists(partial);
-    if (resume.existed) scan_partial(partial, plan, /*own=*/true, resume);
+    if (resume.existed) scan_partial(partial, plan, series, /*own=*/true, resume);
     if (multi_rank) {
       mpi->barrier();  // every rank has renamed its file
       for (int s = 0; s < mpi->size(); ++s) {
         const fs::path other = shard_path(final_out, s + 1, mpi->size()).string() + ".partial";
-        if (s != mpi->rank() && fs::exists(other)) scan_partial(other, plan, /*own=*/false, resume);
+        if (s != mpi->rank() && fs::exists(other)) scan_partial(other, plan, series, /*own=*/false, resume);
       }
       mpi->barrier();  // nobody opens its file for writing while others read it
     }
@@ -274,7 +279,6 @@ SweepRunStats run_sweep(const SweepSpec& spec, const SweepPlan& plan, const Swee
     }
   }
   stats.validate_s = seconds_since(t_validate);
-  const SeriesLevel series = o.series.value_or(spec.output.series);
   for (ScenarioSpec& s : scenarios) {
     // Moment arms and path points only when the time series are kept and the base asks for them.
     if (series != SeriesLevel::full) s.output.store = StoreLevel::summary;

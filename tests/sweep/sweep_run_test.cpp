@@ -157,6 +157,19 @@ TEST(SweepRun, ThreeShardsMergedEqualOneRun) {
   EXPECT_THROW(merge_sweep({shards[0], shards[0]}, dir / "dup.h5", MergeMode::Copy), IoError);
 }
 
+TEST(SweepRun, FullSeriesShardsMergedEqualOneRun) {
+  // Runs with every time series (write_run's layout, its attributes included) survive H5Ocopy.
+  TempDir dir;
+  const fs::path s = write_sweep(dir, "s.yaml", "vary:\n  task.box.mass_kg: [5, 20]\noutput: {series: full}\n");
+  run(s, dir / "one.h5", 1);
+  const fs::path a = run(s, dir / "sh.h5", 1, 1, 2).written, b = run(s, dir / "sh.h5", 1, 2, 2).written;
+  EXPECT_EQ(merge_sweep({a, b}, dir / "merged.h5", MergeMode::Copy).runs_merged, 2u);
+  expect_same_sweep_files(dir / "one.h5", dir / "merged.h5");
+  const Hdf5Reader r(dir / "merged.h5");
+  EXPECT_TRUE(r.is_dataset("/runs/00001/muscles/activation"));
+  EXPECT_EQ(r.read_vector("/runs/00001/time").size(), 51);
+}
+
 TEST(SweepRun, FailingRunsAreRecordedAndTheSweepGoesOn) {
   TempDir dir;
   // A box 1.4 m in front of the ankles cannot be reached: prepare_run throws an InputError.
@@ -194,6 +207,9 @@ TEST(SweepRun, PartialFileNeedsResumeAndTheSameSweep) {
   const fs::path other = write_sweep(dir, "o.yaml", "vary:\n  task.box.mass_kg: [5, 20]\n");
   fs::rename(dir / "a.h5", dir / "a.h5.partial");
   EXPECT_THROW(run(other, dir / "a.h5", 1, 1, 1, true), InputError);
+  // Resuming with other series than the runs already stored would mix layouts.
+  EXPECT_THROW(run(s, dir / "a.h5", 1, 1, 1, true, SeriesLevel::full), InputError);
+  EXPECT_EQ(run(s, dir / "a.h5", 1, 1, 1, true, SeriesLevel::summary).runs_resumed, 4);
 }
 
 // Starts `dembones sweep`, reads its progress lines (one per run with --log-interval 0) and
