@@ -47,8 +47,7 @@ int run(const RunOptions& o) {
   const auto t0 = std::chrono::steady_clock::now();
   ModelCache models;
   const std::unique_ptr<PreparedRun> prepared = prepare_run(scenario, models);
-  Pipeline pipeline(prepared->msm, PipelineSettings{scenario.solver.exponent, scenario.solver.reserve_optimal_force,
-                                                    scenario.solver.reserve_threshold_Nm});
+  Pipeline pipeline(prepared->msm, pipeline_settings(scenario.solver));
   if (!o.quiet)
     std::fprintf(stderr, "dembones: %s: %d frames, %d coordinates, %d muscles\n", scenario.name.c_str(),
                  prepared->kinematics.frames(), prepared->msm.model.nv, prepared->msm.muscles.nmuscles);

@@ -132,6 +132,15 @@ MuscleSet make_muscle_set(const Model& model, const std::vector<MuscleSpec>& spe
         throw InputError(with_field(wat, "direction"), fmt::format("expected +1 or -1, got {}", ws.direction));
       }
       s.direction = ws.direction;
+      s.opensim_rules = ws.opensim_rules;
+      if (ws.opensim_rules) {
+        if ((ws.quadrant.axis != 0 && ws.quadrant.axis != 1) || ws.quadrant.sign < -1 || ws.quadrant.sign > 1)
+          throw InputError(with_field(wat, "quadrant"), "expected axis 0 (x) or 1 (y) and sign -1, 0 or +1");
+        if (!(ws.half_length_m > 0.0))
+          throw InputError(with_field(wat, "length_m"), fmt::format("expected a value > 0, got {}", 2 * ws.half_length_m));
+      }
+      s.quadrant = ws.quadrant;
+      s.half_length_m = ws.half_length_m;
       if (ws.after_point < 0 || ws.after_point >= n_points - 1) {
         throw InputError(with_field(wat, "after_point"),
                          fmt::format("expected a path point index in [0, {}], got {}", n_points - 2, ws.after_point));
@@ -247,8 +256,10 @@ bool add_wrap_nodes(const Data& data, const WrapSurface& ws, const Vec3& p_next_
   const Mat3 R_WS = X_WB.rotation * ws.X_BS.rotation;
   const Vec3 p_S = R_WS.transpose() * (md.node_p_W[n - 1] - o_S_W);
   const Vec3 s_S = R_WS.transpose() * (p_next_W - o_S_W);
-  const WrapResult w = ws.kind == WrapKind::kCylinder ? wrap_cylinder(p_S, s_S, ws.radius_m, ws.direction)
-                                                      : wrap_sphere(p_S, s_S, ws.radius_m);
+  const WrapResult w =
+      ws.kind == WrapKind::kSphere ? wrap_sphere(p_S, s_S, ws.radius_m)
+      : ws.opensim_rules           ? wrap_cylinder_opensim(p_S, s_S, ws.radius_m, ws.half_length_m, ws.quadrant)
+                                   : wrap_cylinder(p_S, s_S, ws.radius_m, ws.direction);
   if (w.inside) ++md.wrap_inside_count;
   engaged = w.engaged ? 1 : 0;
   if (!w.engaged) return false;
@@ -390,6 +401,29 @@ void compute_muscle_forces_rigid(const MuscleSet& set, MuscleData& md) {
       (((h.passive_shape_over_strain.array() * (l_n - 1.0)).exp() - h.passive_offset.array()) *
            h.passive_inv_denom.array() +
        h.fiber_damping.array() * v_n);
+}
+
+int compute_passive_equilibrium(const MuscleSet& set, MuscleData& md, double min_passive_fraction) {
+  int changed = 0;
+  for (int i = 0; i < set.nmuscles; ++i) {
+    const HillParams& p = set.params[i];
+    if (!(md.passive_force[i] > min_passive_fraction * p.max_isometric_force_N)) continue;
+    const HillConstants& c = set.constants[i];
+    const CompliantTendonState s = solve_compliant_equilibrium(p, c, md.length[i], 0.0, 0.0, 1e-9);
+    const double l_n = s.normalized_fiber_length;
+    // Active capacity at the new fibre length: F0 f_L f_V cos(alpha) with the rigid f_V kept, so the
+    // old capacity is rescaled by the change of f_L cos(alpha).
+    const double old_factor = curves::active_force_length(md.normalized_fiber_length[i]) * md.cos_pennation[i];
+    const double new_factor = curves::active_force_length(l_n) * s.cos_pennation;
+    md.active_force_capacity[i] = old_factor > 0.0 ? md.active_force_capacity[i] * (new_factor / old_factor) : 0.0;
+    md.fiber_length[i] = s.fiber_length_m;
+    md.normalized_fiber_length[i] = l_n;
+    md.cos_pennation[i] = s.cos_pennation;
+    md.pennation[i] = std::acos(std::min(1.0, s.cos_pennation));
+    md.passive_force[i] = s.tendon_force_N;
+    ++changed;
+  }
+  return changed;
 }
 
 int equilibrate_fiber_lengths(const MuscleSet& set, const MuscleData& md, const VecX& activation,

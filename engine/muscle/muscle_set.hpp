@@ -110,6 +110,19 @@ void compute_muscle_geometry(const Model& model, const Data& data, const MuscleS
 // Rigid-tendon fibre state and force capacity of every muscle from mdata.length and mdata.velocity.
 void compute_muscle_forces_rigid(const MuscleSet& set, MuscleData& mdata);
 
+// Passive state with an elastic tendon, for static optimization (as OpenSim's StaticOptimization,
+// whose passive forces come from the muscles' compliant-tendon equilibrium while the active capacity
+// is that of an inextensible tendon). After compute_muscle_forces_rigid: every muscle whose rigid-
+// tendon passive force exceeds `min_passive_fraction` of F0 (the others are unchanged: an elastic
+// tendon only lowers the passive force, and below that it is negligible) gets the fibre length of the
+// static equilibrium F_T = F_PE cos(alpha) at zero activation (solve_compliant_equilibrium), its
+// passive force, and its active capacity re-evaluated at that fibre length (force-length and
+// pennation; the rigid-tendon force-velocity factor is kept). With a rigid tendon the whole
+// musculotendon stretch goes into the fibre: hamstrings with long tendons (semimembranosus: tendon
+// slack 5 times its fibre) then reach several times F0 in a stoop, which the tendon in fact takes up.
+// Returns the number of muscles re-evaluated. Does not allocate.
+int compute_passive_equilibrium(const MuscleSet& set, MuscleData& mdata, double min_passive_fraction = 0.01);
+
 // ---- Compliant tendon (the fibre length is a state) and activation dynamics, all muscles ----
 
 // Initial fibre lengths (m): the equilibrium F_T = F_M cos(alpha) of solve_compliant_equilibrium at

@@ -4,15 +4,20 @@
 // surfaces (cylinders, spheres) fixed in bodies. The *Spec structs are the user-facing input, by names;
 // MuscleSet resolves them into the index-based structs below once.
 //
-// Limits (documented, not hidden): cylinders are infinite (OpenSim's length is ignored); a path point
-// inside a wrap surface disables that wrap for the frame (counted in MuscleData::wrap_inside_count,
-// the length jumps there, as in OpenSim); a path forced to the wrong side of a cylinder lets go when
-// its wrap angle would pass half a turn; two wraps on one segment (possible only when a conditional
+// Cylinders wrap either with a fixed turning direction (infinite cylinder; a path forced to the wrong
+// side lets go when its wrap angle would pass half a turn) or with OpenSim's rules (finite cylinder,
+// quadrant; wrap_cylinder_opensim), which model files use. Limits (documented, not hidden): a path
+// point inside a wrap surface disables that wrap for the frame (counted in
+// MuscleData::wrap_inside_count, the length jumps there, as in OpenSim); OpenSim's rules switch a
+// quadrant-constrained wrap on discontinuously when the line swings past the cylinder on the
+// forbidden side without touching it (as OpenSim does); two wraps on one segment (possible only when a conditional
 // point between them is inactive) are chained, not solved as one two-obstacle geodesic; a conditional
 // via point switches the path (and its moment arms) discontinuously at its range bounds, as in OpenSim.
+#include <cmath>
 #include <string>
 #include <vector>
 
+#include "muscle/wrap.hpp"
 #include "spatial/se3.hpp"
 
 namespace dembones {
@@ -38,6 +43,11 @@ struct WrapSpec {
   // Cylinders only: the path turns counterclockwise (+1) or clockwise (-1) about the cylinder's +z
   // axis when travelling from origin to insertion (see wrap_cylinder).
   int direction = +1;
+  // Cylinders only: OpenSim's rules instead of a fixed direction (wrap_cylinder_opensim): the side
+  // the path may pass (OpenSim `quadrant`) and the cylinder's half length.
+  bool opensim_rules = false;
+  CylinderQuadrant quadrant{};
+  double half_length_m = INFINITY;
   // The wrap acts on the path segment that leaves path point `after_point` (0 = origin) towards the
   // next active point.
   int after_point = 0;
@@ -60,6 +70,9 @@ struct WrapSurface {
   SE3 X_BS = SE3::Identity();
   double radius_m = 0.0;
   int direction = +1;
+  bool opensim_rules = false;
+  CylinderQuadrant quadrant{};
+  double half_length_m = INFINITY;
   int after_point = 0;     // index within the muscle's points
 };
 

@@ -32,6 +32,26 @@ struct WrapResult {
 // pass through bone) until theta would exceed pi.
 WrapResult wrap_cylinder(const Vec3& p, const Vec3& s, double radius_m, int direction);
 
+// Which side of a cylinder a path may pass, as OpenSim's WrapCylinder `quadrant` ("+x", "-y", ...,
+// or "all"): axis 0 (x) or 1 (y) and sign +1/-1; sign 0 = unconstrained.
+struct CylinderQuadrant {
+  int axis = 0;
+  int sign = 0;
+};
+
+// Finite cylinder (length 2 h along z, centred at the origin) with OpenSim's wrapping rules
+// (opensim-core WrapCylinder::wrapLine, Apache-2.0; rules re-stated here, not copied):
+//  - unconstrained: wraps only when the segment P-S cuts the cylinder, on the side it passes;
+//  - constrained to a quadrant: when P or S lies on the allowed side (sign of its axis coordinate),
+//    wraps when the segment cuts the cylinder, or when P and S are on opposite sides and the
+//    segment's closest approach to the axis is on the forbidden side; when neither lies on the
+//    allowed side, it always wraps. The path then turns the way whose arc midpoint lies on the
+//    allowed side (the shorter way if both or neither do); the wrap angle may exceed pi.
+//  - no wrap when both tangent points lie beyond the cylinder's ends (|z| > h).
+// The geodesic is the helix of wrap_cylinder.
+WrapResult wrap_cylinder_opensim(const Vec3& p, const Vec3& s, double radius_m, double half_length_m,
+                                 CylinderQuadrant quadrant);
+
 // Sphere of radius R centred at the frame's origin. The shortest path lies in the plane through the
 // centre, P and S (a great circle arc), on the side the straight line passes; the planar
 // construction is the cylinder's with theta in (0, pi).
@@ -52,6 +72,10 @@ struct PlanarWrap {
   double theta = 0;  // wrap angle, rad, in (0, pi] when engaged (not computed otherwise)
 };
 PlanarWrap wrap_circle(double px, double py, double sx, double sy, double radius_m, int direction);
+
+// As wrap_circle, but always engaged (unless inside): theta in [0, 2 pi), the angle from T1 to T2
+// in `direction`, however far round that is.
+PlanarWrap wrap_circle_forced(double px, double py, double sx, double sy, double radius_m, int direction);
 
 }  // namespace detail
 

@@ -1,4 +1,5 @@
 #include <cmath>
+#include <numbers>
 
 #include "muscle/wrap.hpp"
 
@@ -38,21 +39,90 @@ PlanarWrap wrap_circle(double px, double py, double sx, double sy, double radius
   return w;
 }
 
+PlanarWrap wrap_circle_forced(double px, double py, double sx, double sy, double radius_m, int direction) {
+  PlanarWrap w = wrap_circle(px, py, sx, sy, radius_m, direction);
+  if (w.inside) return w;
+  const double sigma = direction >= 0 ? 1.0 : -1.0;
+  const double cross = sigma * (w.t1x * w.t2y - w.t1y * w.t2x);
+  const double dot = w.t1x * w.t2x + w.t1y * w.t2y;
+  w.theta = std::atan2(cross, dot);
+  if (w.theta < 0.0) w.theta += 2.0 * std::numbers::pi;
+  w.engaged = true;
+  return w;
+}
+
 }  // namespace detail
 
-WrapResult wrap_cylinder(const Vec3& p, const Vec3& s, double radius_m, int direction) {
+namespace {
+
+// Helix over the cylinder from the planar wrap (see wrap.hpp).
+WrapResult helix(const Vec3& p, const Vec3& s, double radius_m, const detail::PlanarWrap& w) {
   WrapResult out;
-  const detail::PlanarWrap w = detail::wrap_circle(p.x(), p.y(), s.x(), s.y(), radius_m, direction);
-  out.inside = w.inside;
-  out.engaged = w.engaged;
-  if (!w.engaged) return out;
-  // Helix: straight line in the developed cylinder (see wrap.hpp).
+  out.engaged = true;
   const double arc_xy = radius_m * w.theta;
   const double l_xy = w.a + arc_xy + w.b;
   const double dz = s.z() - p.z();
   out.t1 = Vec3(w.t1x, w.t1y, p.z() + dz * w.a / l_xy);
   out.t2 = Vec3(w.t2x, w.t2y, p.z() + dz * (w.a + arc_xy) / l_xy);
   out.arc_length_m = arc_xy * std::sqrt(1.0 + (dz / l_xy) * (dz / l_xy));
+  return out;
+}
+
+double component(double x, double y, int axis) { return axis == 0 ? x : y; }
+int sign_of(double v) { return v >= 0.0 ? 1 : -1; }  // OpenSim DSIGN: 0 counts as positive
+
+}  // namespace
+
+WrapResult wrap_cylinder(const Vec3& p, const Vec3& s, double radius_m, int direction) {
+  const detail::PlanarWrap w = detail::wrap_circle(p.x(), p.y(), s.x(), s.y(), radius_m, direction);
+  if (!w.engaged) {
+    WrapResult out;
+    out.inside = w.inside;
+    return out;
+  }
+  return helix(p, s, radius_m, w);
+}
+
+WrapResult wrap_cylinder_opensim(const Vec3& p, const Vec3& s, double radius_m, double half_length_m,
+                                 CylinderQuadrant quadrant) {
+  WrapResult none;
+  const double r2 = radius_m * radius_m;
+  if (p.x() * p.x() + p.y() * p.y() <= r2 || s.x() * s.x() + s.y() * s.y() <= r2) {
+    none.inside = true;
+    return none;
+  }
+  // Closest approach of the line P-S to the axis (xy projection), and whether the segment cuts it.
+  const double dx = s.x() - p.x(), dy = s.y() - p.y();
+  const double d2 = dx * dx + dy * dy;
+  const double t = d2 > 0.0 ? -(p.x() * dx + p.y() * dy) / d2 : 0.0;
+  const double nx = p.x() + t * dx, ny = p.y() + t * dy;
+  const bool cuts = nx * nx + ny * ny < r2 && t > 0.0 && t < 1.0;
+  const int axis = quadrant.axis, sign = quadrant.sign;
+  if (sign == 0) {
+    if (!cuts) return none;
+  } else {
+    const int sp = sign_of(component(p.x(), p.y(), axis)), ss = sign_of(component(s.x(), s.y(), axis));
+    if ((sp == sign || ss == sign) && !cuts &&
+        !(sp != ss && sign_of(component(nx, ny, axis)) != sign))
+      return none;
+  }
+  // The two ways round; keep the one whose arc midpoint is on the allowed side (unconstrained: the
+  // side the line passes, i.e. the shorter way).
+  detail::PlanarWrap best;
+  double best_score = -INFINITY;
+  for (int dir : {+1, -1}) {
+    const detail::PlanarWrap w = detail::wrap_circle_forced(p.x(), p.y(), s.x(), s.y(), radius_m, dir);
+    const double a1 = std::atan2(w.t1y, w.t1x) + dir * 0.5 * w.theta;
+    const double mid = sign == 0 ? 0.0 : sign * (axis == 0 ? std::cos(a1) : std::sin(a1));
+    // Allowed side first, then the shorter wrap.
+    const double score = (mid > 0.0 ? 10.0 : 0.0) - w.theta;
+    if (score > best_score) {
+      best_score = score;
+      best = w;
+    }
+  }
+  WrapResult out = helix(p, s, radius_m, best);
+  if (std::abs(out.t1.z()) > half_length_m && std::abs(out.t2.z()) > half_length_m) return none;
   return out;
 }
 

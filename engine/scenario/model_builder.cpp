@@ -114,24 +114,10 @@ SpatialInertia engine_inertia(const ms::BodySpec& b, const SE3& X_B_E) {
   return si;
 }
 
-// Engine wrap direction from the OpenSim quadrant: the side n of the cylinder the path keeps to (or,
-// for "all", the side the straight line passes at the default pose); travelling from P to S on side n
-// turns counterclockwise about +z when (S - P) . (z x n) > 0.
-int wrap_direction(const std::string& quadrant, const Vec3& p_S, const Vec3& s_S) {
-  Eigen::Vector2d n;
-  if (quadrant == "+x") n = {1, 0};
-  else if (quadrant == "-x") n = {-1, 0};
-  else if (quadrant == "+y") n = {0, 1};
-  else if (quadrant == "-y") n = {0, -1};
-  else {
-    // Closest point of the segment to the axis, in the xy plane.
-    const Eigen::Vector2d a = p_S.head<2>(), d = (s_S - p_S).head<2>();
-    const double t = d.squaredNorm() > 0 ? std::clamp(-a.dot(d) / d.squaredNorm(), 0.0, 1.0) : 0.0;
-    n = a + t * d;
-    if (n.norm() < 1e-12) n = {1, 0};
-  }
-  const Eigen::Vector2d tangent(-n.y(), n.x());
-  return (s_S - p_S).head<2>().dot(tangent) >= 0 ? +1 : -1;
+// OpenSim quadrant text ("+x", "-y", "all", ...; checked by the parser) as the engine's constraint.
+CylinderQuadrant cylinder_quadrant(const std::string& quadrant) {
+  if (quadrant == "all" || quadrant.size() != 2) return {};
+  return CylinderQuadrant{quadrant[1] == 'x' ? 0 : 1, quadrant[0] == '-' ? -1 : +1};
 }
 
 }  // namespace
@@ -223,6 +209,7 @@ BuiltModel build_model(const ModelSpec& spec) {
     e.params.pennation_at_optimal_rad = m.pennation_at_optimal_rad;
     e.params.max_contraction_velocity_lopt_per_s = m.max_contraction_velocity_lopt_per_s;
     e.params.tendon_strain_at_max_force = m.tendon_strain_at_max_force;
+    e.params.passive_strain_at_max_force = m.passive_strain_at_max_force;
     for (const auto& p : m.path) {
       PathPointSpec pp;
       pp.body = p.body;
@@ -266,7 +253,9 @@ BuiltModel build_model(const ModelSpec& spec) {
       ew.body = w->body;
       ew.X_BS = X_B_E.at(w->body).inverse() * frame(w->location_m, w->orientation_rad);
       ew.radius_m = w->radius_m;
-      ew.direction = wrap_direction(w->quadrant, best_p, best_s);
+      ew.opensim_rules = ew.kind == WrapKind::kCylinder;
+      ew.quadrant = cylinder_quadrant(w->quadrant);
+      ew.half_length_m = w->length_m > 0 ? 0.5 * w->length_m : INFINITY;
       ew.after_point = best;
       e.wraps.push_back(ew);
     }

@@ -21,6 +21,7 @@
 #include "multibody/spline.hpp"
 #include "muscle/muscle_set.hpp"
 #include "scenario/model_spec.hpp"
+#include "solvers/musculoskeletal_model.hpp"
 
 namespace dembones {
 
@@ -51,12 +52,6 @@ struct TorqueActuator {
   std::string name;
   int coordinate = -1;  // velocity index
   double optimal_force_Nm = 0;
-};
-
-struct CoordinateCoupling {
-  std::string name;
-  std::vector<int> coordinates;  // velocity indices
-  std::vector<double> ratios;
 };
 
 struct BuiltModel {

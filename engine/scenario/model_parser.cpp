@@ -392,6 +392,8 @@ class Parser {
                                                      : 10.0;
     m.tendon_strain_at_max_force =
         r.has("tendon_strain_at_max_force") ? positive(r, "tendon_strain_at_max_force") : 0.049;
+    m.passive_strain_at_max_force =
+        r.has("passive_strain_at_max_force") ? positive(r, "passive_strain_at_max_force") : 0.6;
     const auto items = r.sequence("path");
     for (std::size_t i = 0; i < items.size(); ++i) {
       FieldReader p = r.element(items[i], fmt::format("{}.path[{}]", r.path(), i));

@@ -119,6 +119,7 @@ struct MuscleSpec {
   double pennation_at_optimal_rad = 0;
   double max_contraction_velocity_lopt_per_s = 10;
   double tendon_strain_at_max_force = 0.049;
+  double passive_strain_at_max_force = 0.6;  // fibre strain where the passive force reaches F0
   std::vector<PathPointSpec> path;
   std::vector<std::string> wraps;  // names in ModelSpec::wraps, tried in order
   std::vector<std::string> groups;

@@ -116,10 +116,10 @@ TaskSpec read_task(FieldReader r, const std::string& scenario_path) {
                                      {"semi_squat", Technique::semi_squat}, {"custom", Technique::custom}});
       if (t.technique == Technique::custom) {
         FieldReader w = r.child("weights");
-        for (const char* k : {"knee", "hip", "lumbar", "trunk_upright"})
+        for (const char* k : {"knee", "hip", "lumbar", "ankle", "trunk_upright"})
           if (w.has(k)) t.technique_weights[k] = in_range(w, k, w.number(k), 0.0, 1e3);
         w.finish();
-        if (t.technique_weights.empty()) r.fail("weights", "expected at least one of knee, hip, lumbar, trunk_upright");
+        if (t.technique_weights.empty()) r.fail("weights", "expected at least one of knee, hip, lumbar, ankle, trunk_upright");
       }
       t.box = read_box(r, "box");
       t.start = read_point(r, "start");
@@ -203,6 +203,8 @@ SolverSpec read_solver(FieldReader r) {
       positive(r, "reserve_optimal_force", r.number_or("reserve_optimal_force", s.reserve_optimal_force));
   s.reserve_threshold_Nm =
       positive(r, "reserve_threshold_Nm", r.number_or("reserve_threshold_Nm", s.reserve_threshold_Nm));
+  s.elastic_tendon = r.choice_or("tendon", {"elastic", "rigid"}, "elastic") == "elastic";
+  s.couple_coordinates = r.choice_or("couplings", {"enforce", "ignore"}, "enforce") == "enforce";
   r.finish();
   return s;
 }

@@ -94,6 +94,7 @@ MusculoskeletalModel make_musculoskeletal_model(const BuiltModel& built, double 
   }
   for (const PassiveJointMoment& p : built.passive_moments) msm.passive.push_back({p.name, p.coordinate, p.moment_Nm});
   for (const TorqueActuator& a : built.actuators) msm.actuators.push_back({a.name, a.coordinate, a.optimal_force_Nm});
+  msm.couplings = built.couplings;
   for (const auto& [name, where] : built.markers)
     if (name == "grip") {
       msm.load_body = where.first;
@@ -163,6 +164,16 @@ TaskRig make_task_rig(const BuiltModel& built, const SubjectSpec& subject) {
   rig.elbow = add("elbow", {coordinate_of(model, "elbow_flexion")}, {1.0});
   if (const int neck = model.find_coordinate("neck_flexion"); neck >= 0) add("neck", {neck}, {1.0});
   return rig;
+}
+
+PipelineSettings pipeline_settings(const SolverSpec& solver) {
+  PipelineSettings s;
+  s.exponent = solver.exponent;
+  s.reserve_optimal_force = solver.reserve_optimal_force;
+  s.reserve_threshold_Nm = solver.reserve_threshold_Nm;
+  s.elastic_tendon_passive = solver.elastic_tendon;
+  s.couple_coordinates = solver.couple_coordinates;
+  return s;
 }
 
 std::unique_ptr<PreparedRun> prepare_run(const ScenarioSpec& scenario, ModelCache& models) {

@@ -45,6 +45,9 @@ MusculoskeletalModel make_musculoskeletal_model(const BuiltModel& built, double 
 // The posture variables and landmarks the task generator needs, from the lifter model's names.
 TaskRig make_task_rig(const BuiltModel& built, const SubjectSpec& subject);
 
+// The pipeline settings a scenario's `solver:` block asks for.
+PipelineSettings pipeline_settings(const SolverSpec& solver);
+
 // Runs every frame. `progress(frame, frames)` is called now and then (may be empty). Throws
 // InternalError-free: a non-finite quantity stops the run with an InputError naming the frame.
 RunRecord execute_run(const PreparedRun& run, Pipeline& pipeline,

@@ -34,6 +34,8 @@ struct SolverSpec {
   double filter_cutoff_hz = 6.0;
   double reserve_optimal_force = 1.0;  // N·m per unit reserve control: small = heavily penalised
   double reserve_threshold_Nm = 1.0;   // a frame is flagged when a reserve exceeds this
+  bool elastic_tendon = true;          // `tendon: elastic` (default) or `rigid`
+  bool couple_coordinates = true;      // `couplings: enforce` (default) or `ignore`
 };
 
 enum class StoreLevel { summary, full };

@@ -34,7 +34,7 @@ TechniquePreset technique_preset(Technique technique, const TaskSpec& task) {
         const auto it = task.technique_weights.find(k);
         return it == task.technique_weights.end() ? d : it->second;
       };
-      return {w("knee", 1.0), 0.0, w("hip", 0.3), w("lumbar", 1.0), 1.0, w("trunk_upright", 0.0)};
+      return {w("knee", 1.0), 0.0, w("hip", 0.3), w("lumbar", 1.0), w("ankle", 1.0), w("trunk_upright", 0.0)};
     }
   }
   return {1.0, 0.0, 0.3, 1.0, 1.0, 0.0};
@@ -46,6 +46,9 @@ constexpr double kReachTolerance_m = 0.01;  // hands must be on the box within 1
 // Pull of each frame toward the previous one (per rad): damps jumps where balance or a joint limit
 // engages, without letting the hands lag (their weight is 1000 per m).
 constexpr double kSmoothWeight = 5.0;
+// Pull toward the interpolated posture of a lift or lower (per rad): firm enough that the joints move
+// together, weak against the hands' 1000 per m.
+constexpr double kPathPostureWeight = 3.0;
 
 struct Generator {
   const Model& model;
@@ -188,19 +191,38 @@ GeneratedMotion generate_task_motion(const Model& model, const TaskRig& rig, con
       }();
       const bool low_first = task.type == TaskType::lift;
       const bool fixed = task.type == TaskType::hold;
-      at = [&, from, to, upright, low_first, fixed](double s) {
-        // Share of the upright preferences; squared so the technique holds through the low part.
-        const double h = fixed ? 0.0 : (low_first ? s : 1.0 - s);
-        const double w = h * h;
+      if (fixed) {
+        at = [&, from](double) {
+          PostureTargets t = base;
+          t.hand = from;
+          return t;
+        };
+        g.move_hand_to(base, from, 40);
+        break;
+      }
+      // The two end postures: the technique's at the low point, upright standing at the high point,
+      // each reached by continuation from standing. In between, the body moves as one: the preferred
+      // posture slides from one end posture to the other in step with the box (joint-space
+      // interpolation: a modelling choice, every joint moving over the whole lift rather than one
+      // after another, which would ask for large late accelerations), and the IK keeps the hands on
+      // the box path.
+      const Eigen::Vector2d low = low_first ? from : to, high = low_first ? to : from;
+      g.move_hand_to(base, low, 40);
+      const VecX theta_low = g.theta;
+      g.move_hand_to(upright, high, 40);
+      const VecX theta_high = g.theta;
+      const VecX& theta_from = low_first ? theta_low : theta_high;
+      const VecX& theta_to = low_first ? theta_high : theta_low;
+      g.theta = theta_from;
+      at = [&, from, to, theta_from, theta_to](double s) {
         PostureTargets t = base;
-        t.weights = (1.0 - w) * base.weights + w * upright.weights;
-        t.preferred = (1.0 - w) * base.preferred + w * upright.preferred;
-        t.trunk_inclination = 0.0;
-        t.trunk_weight = (1.0 - w) * base.trunk_weight + w * upright.trunk_weight;
+        t.preferred = (1.0 - s) * theta_from + s * theta_to;
+        t.weights = VecX::Constant(theta_from.size(), kPathPostureWeight);
+        t.trunk_inclination.reset();
+        t.trunk_weight = 0.0;
         t.hand = from + (to - from) * s;
         return t;
       };
-      g.move_hand_to(base, from, 40);
       break;
     }
     case TaskType::stand:

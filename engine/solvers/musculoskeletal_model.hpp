@@ -45,6 +45,18 @@ struct IdealActuator {
   double optimal_force = 1.0;  // N·m per unit control
 };
 
+// Coordinates moved together by fixed ratios, q_k = r_k θ (velocity indices), e.g. a lumbar rhythm
+// spreading one flexion angle over five intervertebral joints. With `couple_coordinates` the
+// pipeline's static optimization balances the generalized force on θ, Σ r_k τ_k (virtual work),
+// instead of each coordinate's: the remainder at each level is carried by the coupling constraint,
+// as with OpenSim's CoordinateCouplerConstraint (Christophy et al. 2012 couple their lumbar levels
+// this way). Joint reaction forces do not depend on it (force balance); only moments do.
+struct CoordinateCoupling {
+  std::string name;
+  std::vector<int> coordinates;  // velocity indices
+  std::vector<double> ratios;
+};
+
 struct MusculoskeletalModel {
   Model model;
   MuscleSet muscles;
@@ -53,6 +65,7 @@ struct MusculoskeletalModel {
   std::vector<LoadSite> sites;
   std::vector<PassiveMoment> passive;
   std::vector<IdealActuator> actuators;
+  std::vector<CoordinateCoupling> couplings;
   int load_body = -1;                 // where a held object is carried (the hand)
   Vec3 load_point_B = Vec3::Zero();
   double body_mass_kg = 0.0;          // subject mass (body weight = mass · |g|)

@@ -12,6 +12,39 @@ namespace {
 
 bool finite(const VecX& x) { return x.allFinite(); }
 
+// Rows of the static optimization: coordinates not in a coupling keep their own row; each coupling
+// gets one row with its ratios (generalized force on θ = Σ r_k τ_k).
+MatX coupling_rows(const MusculoskeletalModel& msm, bool couple) {
+  const int nv = msm.model.nv;
+  std::vector<int> row_of(nv, -1);
+  std::vector<std::vector<std::pair<int, double>>> rows;
+  if (couple)
+    for (const CoordinateCoupling& c : msm.couplings) {
+      std::vector<std::pair<int, double>> row;
+      for (std::size_t i = 0; i < c.coordinates.size(); ++i) {
+        row_of[c.coordinates[i]] = static_cast<int>(rows.size());
+        row.emplace_back(c.coordinates[i], c.ratios[i]);
+      }
+      rows.push_back(row);
+    }
+  MatX P = MatX::Zero(0, nv);
+  std::vector<std::vector<std::pair<int, double>>> ordered;
+  // Keep the coordinate order: a row appears where its first coordinate is.
+  std::vector<bool> placed(rows.size(), false);
+  for (int k = 0; k < nv; ++k) {
+    if (row_of[k] < 0) {
+      ordered.push_back({{k, 1.0}});
+    } else if (!placed[row_of[k]]) {
+      placed[row_of[k]] = true;
+      ordered.push_back(rows[row_of[k]]);
+    }
+  }
+  P = MatX::Zero(static_cast<Eigen::Index>(ordered.size()), nv);
+  for (std::size_t r = 0; r < ordered.size(); ++r)
+    for (const auto& [k, ratio] : ordered[r]) P(static_cast<Eigen::Index>(r), k) = ratio;
+  return P;
+}
+
 StaticOptimizationSettings so_settings(const PipelineSettings& s) {
   StaticOptimizationSettings so;
   so.exponent = s.exponent;
@@ -26,8 +59,14 @@ Pipeline::Pipeline(const MusculoskeletalModel& msm, const PipelineSettings& sett
       settings_(settings),
       data_(msm.model),
       mdata_(msm.model, msm.muscles),
-      so_(msm.model.nv, msm.muscles.nmuscles, msm.model.nv + static_cast<int>(msm.actuators.size()),
-          so_settings(settings)) {
+      rows_(static_cast<int>(coupling_rows(msm, settings.couple_coordinates).rows())),
+      coupled_(rows_ != msm.model.nv),
+      P_(coupling_rows(msm, settings.couple_coordinates)),
+      row_norm2_(P_.rowwise().squaredNorm()),
+      A_full_(MatX::Zero(msm.model.nv, msm.muscles.nmuscles)),
+      b_full_(VecX::Zero(msm.model.nv)),
+      row_tmp_(VecX::Zero(rows_)),
+      so_(rows_, msm.muscles.nmuscles, rows_ + static_cast<int>(msm.actuators.size()), so_settings(settings)) {
   const int nv = msm.model.nv, m = msm.muscles.nmuscles, k = static_cast<int>(msm.actuators.size());
   f_ext_.assign(msm.model.nbodies, Force{Vec3::Zero(), Vec3::Zero()});
   total_tension_ = VecX::Zero(m);
@@ -44,14 +83,13 @@ Pipeline::Pipeline(const MusculoskeletalModel& msm, const PipelineSettings& sett
 }
 
 void Pipeline::setup_solver() {
-  const int nv = msm_.model.nv;
   StaticOptimizationProblem& pb = so_.upd_problem();
-  // Reserve actuators on every coordinate, then the model's ideal torque actuators.
+  // Reserve actuators on every row, then the model's ideal torque actuators (through P).
   pb.A_actuator.setZero();
-  for (int j = 0; j < nv; ++j) pb.A_actuator(j, j) = settings_.reserve_optimal_force;
+  for (int j = 0; j < rows_; ++j) pb.A_actuator(j, j) = settings_.reserve_optimal_force;
   for (std::size_t a = 0; a < msm_.actuators.size(); ++a) {
-    pb.A_actuator(msm_.actuators[a].coordinate, nv + static_cast<int>(a)) = msm_.actuators[a].optimal_force;
-    pb.actuator_is_reserve(nv + static_cast<int>(a)) = false;
+    pb.A_actuator.col(rows_ + static_cast<int>(a)) = P_.col(msm_.actuators[a].coordinate) * msm_.actuators[a].optimal_force;
+    pb.actuator_is_reserve(rows_ + static_cast<int>(a)) = false;
   }
   pb.actuator_weight.setOnes();
   pb.muscle_weight.setOnes();
@@ -74,6 +112,7 @@ const FrameResult& Pipeline::run_frame(const VecX& q, const VecX& qd, const VecX
   compute_joint_jacobians(model, data_, q);
   compute_muscle_geometry(model, data_, msm_.muscles, q, mdata_);
   compute_muscle_forces_rigid(msm_.muscles, mdata_);
+  if (settings_.elastic_tendon_passive) compute_passive_equilibrium(msm_.muscles, mdata_);
 
   // 2. The held load: its weight and inertia act on the hand, f = m (g − a).
   for (Force& f : f_ext_) f = Force{Vec3::Zero(), Vec3::Zero()};
@@ -101,11 +140,17 @@ const FrameResult& Pipeline::run_frame(const VecX& q, const VecX& qd, const VecX
   for (const PassiveMoment& pm : msm_.passive) out_.tau_passive(pm.coordinate) += pm.moment_Nm.value(q(pm.coordinate));
   StaticOptimizationProblem& pb = so_.upd_problem();
   const VecX& sides = msm_.muscle_sides;
+  MatX& A = coupled_ ? A_full_ : pb.A_muscle;
+  VecX& b = coupled_ ? b_full_ : pb.b;
   for (int i = 0; i < msm_.muscles.nmuscles; ++i)
-    pb.A_muscle.col(i) = mdata_.moment_arm.col(i) * (mdata_.active_force_capacity(i) * sides(i));
-  pb.b = out_.tau_id - out_.tau_passive;
+    A.col(i) = mdata_.moment_arm.col(i) * (mdata_.active_force_capacity(i) * sides(i));
+  b = out_.tau_id - out_.tau_passive;
   total_tension_ = mdata_.passive_force.cwiseProduct(sides);  // both sides' passive force (reused below)
-  pb.b.noalias() -= mdata_.moment_arm * total_tension_;
+  b.noalias() -= mdata_.moment_arm * total_tension_;
+  if (coupled_) {
+    pb.A_muscle.noalias() = P_ * A_full_;
+    pb.b.noalias() = P_ * b_full_;
+  }
   out_.so = so_.solve();
 
   // 5. Muscle forces, reserves and actuators.
@@ -114,10 +159,15 @@ const FrameResult& Pipeline::run_frame(const VecX& q, const VecX& qd, const VecX
   out_.tension = out_.activation.cwiseProduct(mdata_.active_force_capacity) + mdata_.passive_force;
   total_tension_ = out_.tension.cwiseProduct(sides);
   const VecX& u = so_.get_actuator_controls();
-  const int nv = model.nv;
-  out_.reserve = u.head(nv) * settings_.reserve_optimal_force;
+  if (coupled_) {
+    // Least-norm split of each row's reserve over its coordinates: τ = Pᵀ (u / |P_row|²).
+    row_tmp_ = u.head(rows_).cwiseQuotient(row_norm2_) * settings_.reserve_optimal_force;
+    out_.reserve.noalias() = P_.transpose() * row_tmp_;
+  } else {
+    out_.reserve = u.head(rows_) * settings_.reserve_optimal_force;
+  }
   for (std::size_t a = 0; a < msm_.actuators.size(); ++a)
-    out_.actuator(static_cast<Eigen::Index>(a)) = u(nv + static_cast<Eigen::Index>(a)) * msm_.actuators[a].optimal_force;
+    out_.actuator(static_cast<Eigen::Index>(a)) = u(rows_ + static_cast<Eigen::Index>(a)) * msm_.actuators[a].optimal_force;
 
   // 6. Joint reactions: inverse dynamics again with every muscle pulling on its bodies.
   apply_muscle_forces(model, data_, msm_.muscles, mdata_, total_tension_, f_ext_);

@@ -24,6 +24,11 @@ struct PipelineSettings {
   int exponent = 2;                     // p in Σ a^p
   double reserve_optimal_force = 1.0;   // N·m per unit reserve control (small = expensive)
   double reserve_threshold_Nm = 1.0;    // reserve above this flags the frame
+  // Passive muscle forces from the elastic tendon's static equilibrium (compute_passive_equilibrium,
+  // as OpenSim's StaticOptimization) instead of a rigid tendon.
+  bool elastic_tendon_passive = true;
+  // Balance coupled coordinates together (MusculoskeletalModel::couplings) rather than one by one.
+  bool couple_coordinates = true;
 };
 
 enum class FrameStatus { ok = 0, max_iterations = 1, reserve_limited = 2, nan_input = 3 };
@@ -35,7 +40,8 @@ struct FrameResult {
   VecX activation;      // (m)
   VecX tension;         // (m) tendon force per side, N
   VecX passive_force;   // (m) passive part of the tension, per side, N
-  VecX reserve;         // (nv) reserve generalized forces
+  VecX reserve;         // (nv) reserve generalized forces (a coupled group's reserve on θ is spread
+                        //      over its coordinates as r_k u / Σ r_j², the least-norm split)
   VecX actuator;        // (k) ideal actuator torques, N·m
   VecX tau_residual;    // (nv) what the joints carry after muscles: passive + reserves + actuators
   std::vector<SiteLoad> sites;  // (sites)
@@ -66,6 +72,14 @@ class Pipeline {
   PipelineSettings settings_;
   Data data_;
   MuscleData mdata_;
+  // Static optimization rows: one per coordinate, or per coupled group (row = P · generalized forces).
+  int rows_ = 0;
+  bool coupled_ = false;
+  MatX P_;                     // (rows × nv)
+  VecX row_norm2_;             // (rows) Σ_k P(row, k)²
+  MatX A_full_;                // (nv × m) muscle columns before projection
+  VecX b_full_;                // (nv)
+  VecX row_tmp_;               // (rows)
   StaticOptimizationSolver so_;
   std::vector<Force> f_ext_;   // (nbodies) world wrenches on each body
   VecX total_tension_;         // (m) both sides

@@ -172,6 +172,7 @@ class Osim:
                     F0=float(m.findtext("max_isometric_force")),
                     lopt=float(m.findtext("optimal_fiber_length")),
                     lts=float(m.findtext("tendon_slack_length")),
+                    passive_strain=float(m.findtext("FiberForceLengthCurve/strain_at_one_norm_force") or 0.6),
                     penn=float(m.findtext("pennation_angle_at_optimal")),
                     points=pts,
                     wraps=wraps,
@@ -470,9 +471,12 @@ def main():
     w(f"    location_in_parent_m: {vec(torso_in_l1)}")
     revolute("neck", "torso", "head", c7_in_torso, [0, 0, 0], "neck_flexion", [-math.pi / 2, math.pi / 2],
              f"{DELEVA} trunk C7-mid-hip length 0.6033 m above the mid-hip JC (C7), on the line of the {CHR} L1/L2 centre; range +-90 deg is a non-limiting bound for an actuated joint")
+    # Flexion range: Rajagopal's arm_flex_r range (+-90 deg) stops the arms short of hanging
+    # vertically once the trunk leans past 90 deg (a stoop to the floor); the normal active range
+    # of shoulder flexion is 0-180 deg (AAOS: Greene & Heckman 1994), extension 60 deg.
     revolute("shoulder", "torso", "humerus", shoulder_in_torso, [0, 0, 0], "shoulder_flexion",
-             raj.coordinate_range("arm_flex_r"),
-             f"{RAJ}: acromial joint centre re-expressed from the Rajagopal torso frame (back joint) into the {CHR} torso frame; arm flexion range")
+             [-math.radians(60), math.pi],
+             f"{RAJ}: acromial joint centre re-expressed from the Rajagopal torso frame (back joint) into the {CHR} torso frame; range: normal shoulder flexion 0-180 deg and extension 0-60 deg, Greene & Heckman 1994, The Clinical Measurement of Joint Motion (American Academy of Orthopaedic Surgeons)")
     revolute("elbow", "humerus", "forearm", elbow_hum, [0, 0, 0], "elbow_flexion",
              raj.coordinate_range("elbow_flex_r"),
              f"{RAJ}: elbow centre (scaled x{k['upper_arm']:.4f}) and range; axis reduced to Z")
@@ -518,7 +522,7 @@ def main():
     ]
     muscles_yaml = []
 
-    def emit_muscle(name, F0, lopt, lts, penn_rad, points, wraps, groups, roots, src):
+    def emit_muscle(name, F0, lopt, lts, penn_rad, points, wraps, groups, roots, src, passive_strain=None):
         L = muscles_yaml.append
         L(f"  - name: {name}")
         L("    sides: 2")
@@ -527,6 +531,8 @@ def main():
         L(f"    optimal_fiber_length_m: {fmt(lopt)}")
         L(f"    tendon_slack_length_m: {fmt(lts)}")
         L(f"    pennation_at_optimal_rad: {fmt(penn_rad)}")
+        if passive_strain is not None:
+            L(f"    passive_strain_at_max_force: {fmt(passive_strain)}")
         L("    path:")
         for b, p in points:
             L(f"      - {{body: {b}, location_m: {vec(p)}}}")
@@ -566,7 +572,7 @@ def main():
         f = path_length(mu["points"], True) / path_length(mu["points"], False)
         wraps = [use_wrap(x) for x in mu["wraps"]]
         emit_muscle(name, mu["F0"], mu["lopt"] * f, mu["lts"] * f, mu["penn"], pts, wraps, groups, roots,
-                    f"{RAJ} muscle {raj_name} (F0, fibre, tendon, pennation, path, wraps; patella points re-expressed in the femur at full extension; fibre and tendon lengths x{f:.4f}, the musculotendon length ratio at the neutral pose after scaling the segments); nerve roots: {ROOTS}")
+                    f"{RAJ} muscle {raj_name} (F0, fibre, tendon, pennation, passive fibre strain at F0 {mu['passive_strain']:g} from its FiberForceLengthCurve, path, wraps; patella points re-expressed in the femur at full extension; fibre and tendon lengths x{f:.4f}, the musculotendon length ratio at the neutral pose after scaling the segments); nerve roots: {ROOTS}", passive_strain=mu["passive_strain"])
 
     # Psoas: Christophy fascicles from each lumbar level to the pelvic brim, then Rajagopal's femoral
     # insertion over the brim cylinder. The added brim-to-trochanter length goes to the tendon (the

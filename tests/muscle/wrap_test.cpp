@@ -4,6 +4,7 @@
 
 #include <cmath>
 #include <numbers>
+#include <tuple>
 
 #include <gtest/gtest.h>
 
@@ -175,6 +176,98 @@ TEST(WrapSphere, LengthIsStationaryInTheTangentPoints) {
     }
     // Out of the plane the length grows at second order (along the circle it is flat to second order).
     EXPECT_GT(moved_out_of_plane(len, w, first, n, 1e-3), l0);
+  }
+}
+
+
+// ---- OpenSim rules (wrap_cylinder_opensim) ----
+
+constexpr CylinderQuadrant kAll{0, 0};
+constexpr CylinderQuadrant kPlusY{1, +1};
+
+TEST(WrapCylinderOpenSim, UnconstrainedWrapsOnlyWhenTheSegmentCuts) {
+  // Line 0.5 above the axis: cuts the unit circle, wraps over the top (the side it passes).
+  const WrapResult w = wrap_cylinder_opensim(Vec3(-2, 0.5, 0), Vec3(2, 0.5, 0), 1.0, INFINITY, kAll);
+  ASSERT_TRUE(w.engaged);
+  EXPECT_GT(w.t1.y(), 0.0);
+  EXPECT_GT(w.t2.y(), 0.0);
+  // Same as the fixed-direction wrap that turns that way (clockwise over the top, left to right).
+  const WrapResult fixed = wrap_cylinder(Vec3(-2, 0.5, 0), Vec3(2, 0.5, 0), 1.0, -1);
+  EXPECT_NEAR(w.arc_length_m, fixed.arc_length_m, 1e-14);
+  // Line 1.5 away, or cutting only beyond the segment's ends: no wrap.
+  EXPECT_FALSE(wrap_cylinder_opensim(Vec3(-2, 1.5, 0), Vec3(2, 1.5, 0), 1.0, INFINITY, kAll).engaged);
+  EXPECT_FALSE(wrap_cylinder_opensim(Vec3(2, 0.2, 0), Vec3(4, 0.2, 0), 1.0, INFINITY, kAll).engaged);
+  EXPECT_TRUE(wrap_cylinder_opensim(Vec3(0.2, 0, 0), Vec3(3, 0, 0), 1.0, INFINITY, kAll).inside);
+}
+
+TEST(WrapCylinderOpenSim, QuadrantKeepsThePathOnItsSide) {
+  // The line passes below the axis (y = -0.5) but the path must keep to +y: it goes round the top,
+  // the longer way, as OpenSim does (tangent points at 133 and 47 degrees, arc 86 degrees, against
+  // 30 degrees underneath).
+  const Vec3 p(-2, -0.5, 0), s(2, -0.5, 0);
+  const WrapResult w = wrap_cylinder_opensim(p, s, 1.0, INFINITY, kPlusY);
+  ASSERT_TRUE(w.engaged);
+  EXPECT_GT(w.t1.y(), 0.0);
+  EXPECT_GT(w.t2.y(), 0.0);
+  const double beta = std::acos(1.0 / std::hypot(2.0, 0.5));  // tangent angle seen from the centre
+  const double phi_p = std::atan2(-0.5, -2.0) + 2 * kPi;      // 194 degrees
+  EXPECT_NEAR(w.arc_length_m, 2 * (phi_p - beta) - kPi, 1e-12);  // T1 = phi_p - beta, T2 = pi - T1
+  EXPECT_GT(w.arc_length_m, wrap_cylinder(p, s, 1.0, +1).arc_length_m);
+  // Passing above (on the allowed side) without touching: no wrap.
+  EXPECT_FALSE(wrap_cylinder_opensim(Vec3(-2, 1.5, 0), Vec3(2, 1.5, 0), 1.0, INFINITY, kPlusY).engaged);
+  // Both points on the allowed side, the line clear of the cylinder: no wrap whatever the travel
+  // direction. This is the case a fixed turning direction got wrong (a hamstring at the knee wrapped
+  // the long way round its cylinder).
+  EXPECT_FALSE(wrap_cylinder_opensim(Vec3(-0.045, 0.214, 0) / 0.03, Vec3(0.028, 0.018, 0) / 0.03, 1.0,
+                                     INFINITY, kPlusY).engaged);
+  // The same pair of points at deep knee flexion: the line cuts the cylinder, wrap over the top.
+  const WrapResult deep = wrap_cylinder_opensim(Vec3(-0.127, 0.06, 0) / 0.03, Vec3(0.028, 0.018, 0) / 0.03,
+                                                1.0, INFINITY, kPlusY);
+  ASSERT_TRUE(deep.engaged);
+  EXPECT_GT(deep.t1.y(), 0.0);
+  EXPECT_LT(deep.arc_length_m, kPi / 2);
+}
+
+TEST(WrapCylinderOpenSim, FiniteLengthAndTangency) {
+  // Both tangent points beyond the cylinder's end: no wrap; within: wrap.
+  const Vec3 p(-2, 0.5, 3.0), s(2, 0.5, 3.2);
+  EXPECT_FALSE(wrap_cylinder_opensim(p, s, 1.0, 1.0, kAll).engaged);
+  EXPECT_TRUE(wrap_cylinder_opensim(p, s, 1.0, 5.0, kAll).engaged);
+  // The wrapped path is the shortest over the surface: sliding a tangent point along the circle does
+  // not shorten it (first order), also for a long (forced) wrap.
+  for (const auto& [pp, ss, quad] : {std::tuple{Vec3(-2, 0.3, -0.4), Vec3(1.7, 0.6, 0.5), kAll},
+                                     std::tuple{Vec3(-2, -0.5, 0.2), Vec3(2.2, -0.4, -0.3), kPlusY}}) {
+    const WrapResult w = wrap_cylinder_opensim(pp, ss, 1.0, INFINITY, quad);
+    ASSERT_TRUE(w.engaged);
+    const double phi1 = std::atan2(w.t1.y(), w.t1.x()), phi2 = std::atan2(w.t2.y(), w.t2.x());
+    // Turning direction from the arc: +1 when T1 -> T2 counterclockwise covers arc/R.
+    const double l0 = wrapped_length(pp, ss, w);
+    for (int dir : {+1, -1}) {
+      const double l = cylinder_path_length(pp, ss, 1.0, dir, phi1, w.t1.z(), phi2, w.t2.z());
+      if (std::abs(l - l0) > 1e-9) continue;  // the other direction: a different path
+      for (double d : {1e-4, -1e-4}) {
+        EXPECT_GE(cylinder_path_length(pp, ss, 1.0, dir, phi1 + d, w.t1.z(), phi2, w.t2.z()) - l0, -1e-10);
+        EXPECT_GE(cylinder_path_length(pp, ss, 1.0, dir, phi1, w.t1.z(), phi2 + d, w.t2.z()) - l0, -1e-10);
+      }
+    }
+  }
+}
+
+TEST(WrapCylinderOpenSim, LengthContinuousWhileTheLineSweepsAcross) {
+  // S moves so that the line sweeps from above the cylinder, through it, to below it: with the
+  // +y quadrant the path lets go of nothing on the way (no wrap above, then over the top), so the
+  // length is continuous along the sweep.
+  const Vec3 p(-2, 0.0, 0.0);
+  const auto length = [&](double y) {
+    const Vec3 s(2, y, 0.0);
+    const WrapResult w = wrap_cylinder_opensim(p, s, 1.0, INFINITY, kPlusY);
+    return w.engaged ? wrapped_length(p, s, w) : (s - p).norm();
+  };
+  double prev = length(3.0);
+  for (double y = 3.0; y > -0.5; y -= 1e-3) {
+    const double l = length(y);
+    EXPECT_NEAR(l, prev, 5e-3) << "y = " << y;
+    prev = l;
   }
 }
 

@@ -127,6 +127,45 @@ TEST(Pipeline, MusclesAndReservesBalanceTheJointMoments) {
   EXPECT_TRUE((r.activation.array() >= 0).all() && (r.activation.array() <= 1).all());
 }
 
+TEST(Pipeline, CoupledCoordinatesBalanceTheirVirtualWork) {
+  // Two coordinates moved together by ratios (as a lumbar rhythm): static optimization balances
+  // Σ r_k τ_k for the pair, every other coordinate on its own.
+  MusculoskeletalModel msm = human20_with_muscles(true);
+  const int nv = msm.model.nv;
+  const int k1 = nv - 4, k2 = nv - 3;
+  const double r1 = 0.4, r2 = 0.6;
+  msm.couplings.push_back({"pair", {k1, k2}, {r1, r2}});
+  PipelineSettings coupled_settings;
+  Pipeline coupled(msm, coupled_settings);
+  PipelineSettings separate_settings;
+  separate_settings.couple_coordinates = false;
+  Pipeline separate(msm, separate_settings);
+  for (unsigned seed : {3u, 11u, 19u}) {
+    const State s = random_state(msm.model, seed);
+    const FrameResult& r = coupled.run_frame(s.q, s.qd, s.qdd);
+    EXPECT_LT(r.so.kkt_residual, 1e-8);
+    const VecX muscle = coupled.muscle_data().moment_arm * r.tension.cwiseProduct(msm.muscle_sides);
+    const VecX gap = muscle + r.tau_passive + r.reserve - r.tau_id;  // per coordinate
+    for (int k = 0; k < nv; ++k)
+      if (k != k1 && k != k2) {
+        EXPECT_LT(std::abs(gap(k)), 1e-6) << "coordinate " << k;
+      }
+    EXPECT_LT(std::abs(r1 * gap(k1) + r2 * gap(k2)), 1e-6);
+    // The pair's reserve is split in proportion to the ratios (least-norm).
+    if (std::abs(r.reserve(k1)) > 1e-9) {
+      EXPECT_NEAR(r.reserve(k2) / r.reserve(k1), r2 / r1, 1e-9);
+    }
+    // Uncoupled, each of the two balances on its own; the coupled optimum costs no more.
+    const FrameResult& u = separate.run_frame(s.q, s.qd, s.qdd);
+    const VecX muscle_u = separate.muscle_data().moment_arm * u.tension.cwiseProduct(msm.muscle_sides);
+    const VecX gap_u = muscle_u + u.tau_passive + u.reserve - u.tau_id;
+    EXPECT_LT(std::abs(gap_u(k1)), 1e-6);
+    EXPECT_LT(std::abs(gap_u(k2)), 1e-6);
+    EXPECT_LE(r.activation.squaredNorm(), u.activation.squaredNorm() + 1e-9 +
+                                               (u.reserve.squaredNorm()));
+  }
+}
+
 TEST(Pipeline, NonFiniteInputIsReportedNotThrown) {
   const MusculoskeletalModel msm = human20_with_muscles(true);
   Pipeline p(msm, {});
