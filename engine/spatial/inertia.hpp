@@ -60,11 +60,20 @@ struct InertiaAtOrigin {
     // R I_O R^T on the 6 entries of the symmetric result: T = R I_O, then rows of T dotted with
     // rows of R; then the translation terms - t w^T - Rh t^T + (2 t.Rh + m |t|^2) 1, whose sum is
     // symmetric (t w^T + Rh t^T = t Rh^T + Rh t^T + m t t^T).
-    Mat3 T;
-    T.noalias() = R * I_O;
+    // T = R I_O written out with I_O's symmetry (6 loads instead of 9; fewer instructions than
+    // Eigen's 3x3 product on SSE2, measured with callgrind).
+    const double i00 = I_O(0, 0), i01 = I_O(0, 1), i02 = I_O(0, 2), i11 = I_O(1, 1), i12 = I_O(1, 2),
+                 i22 = I_O(2, 2);
+    double T[3][3];
+    for (int k = 0; k < 3; ++k) {
+      const double r0 = R(k, 0), r1 = R(k, 1), r2 = R(k, 2);
+      T[k][0] = r0 * i00 + r1 * i01 + r2 * i02;
+      T[k][1] = r0 * i01 + r1 * i11 + r2 * i12;
+      T[k][2] = r0 * i02 + r1 * i12 + r2 * i22;
+    }
     const double diag = 2.0 * t.dot(Rh) + mass * t.squaredNorm();
     auto entry = [&](int i, int j) {
-      return T(i, 0) * R(j, 0) + T(i, 1) * R(j, 1) + T(i, 2) * R(j, 2) - t[i] * w[j] - Rh[i] * t[j];
+      return T[i][0] * R(j, 0) + T[i][1] * R(j, 1) + T[i][2] * R(j, 2) - t[i] * w[j] - Rh[i] * t[j];
     };
     r.I_O(0, 0) = entry(0, 0) + diag;
     r.I_O(1, 1) = entry(1, 1) + diag;
