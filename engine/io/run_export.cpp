@@ -178,9 +178,8 @@ std::vector<std::string> default_export_datasets(const Hdf5Reader& r, const std:
 
 std::vector<std::string> export_channel_units(const Hdf5Reader& r, const std::string& run_group,
                                               const std::string& dataset, std::size_t channels) {
-  const std::string rel = relative_to_run(dataset.rfind(run_group, 0) == 0 && run_group != "/"
-                                              ? dataset.substr(run_group.size())
-                                              : dataset);
+  const bool prefixed = run_group != "/" && dataset.rfind(run_group + "/", 0) == 0;
+  const std::string rel = relative_to_run(prefixed ? dataset.substr(run_group.size()) : dataset);
   const std::string path = in_run(run_group, rel);
   const std::string base = r.has_attribute(path, "units") ? r.read_string_attribute(path, "units") : "";
   std::vector<std::string> units(channels, base);
