@@ -15,6 +15,11 @@ namespace {
 constexpr double kHandWeight = 1.0e3;  // per m
 constexpr double kHipWeight = 1.0e3;   // per m
 constexpr double kComWeight = 1.0e3;   // per m outside the band
+constexpr double kComSoftness_m = 0.002;  // width of the smooth band edge
+
+// log(1 + e^d) and its derivative 1 / (1 + e^-d), without overflow.
+double softplus(double d) { return d > 30.0 ? d : std::log1p(std::exp(d)); }
+double logistic(double d) { return 1.0 / (1.0 + std::exp(-d)); }
 }  // namespace
 
 double trunk_inclination(const SE3& X_WB) {
@@ -86,15 +91,17 @@ int PostureSolver::residuals(const PostureTargets& t, const VecX& theta, const V
     const double mb = data_.mass, ml = t.load_mass_kg;
     const Vec3 hand = data_.oMb[rig_.hand_body].act(rig_.hand_point_B);
     const double x = (mb * data_.com.x() + ml * hand.x()) / (mb + ml);
-    const double excess = x > t.com_hi ? x - t.com_hi : (x < t.com_lo ? x - t.com_lo : 0.0);
+    // Smooth one-sided penalty (softplus of width kComSoftness_m) rather than a hinge: a hinge has a
+    // zero gradient inside the band, so a Gauss-Newton step that crosses the bound is rejected and
+    // the solver stalls on the boundary (as a descent to a chair did); the softplus lets it see the
+    // bound coming and slide along it.
+    const double d_lo = (t.com_lo - x) / kComSoftness_m, d_hi = (x - t.com_hi) / kComSoftness_m;
+    const double excess = kComSoftness_m * (softplus(d_hi) - softplus(d_lo));
+    const double slope = logistic(d_hi) + logistic(d_lo);  // d excess / dx
     r_(m) = kComWeight * excess;
     if (with_jacobian) {
-      if (excess != 0.0) {
-        point_jacobian(model_, data_, rig_.hand_body, hand, Jp_);
-        J_.row(m) = kComWeight * ((mb * data_.J_com.row(0) + ml * Jp_.row(0)) / (mb + ml)) * T_;
-      } else {
-        J_.row(m).setZero();
-      }
+      point_jacobian(model_, data_, rig_.hand_body, hand, Jp_);
+      J_.row(m) = kComWeight * slope * ((mb * data_.J_com.row(0) + ml * Jp_.row(0)) / (mb + ml)) * T_;
     }
     m += 1;
   }

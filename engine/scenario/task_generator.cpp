@@ -254,19 +254,31 @@ GeneratedMotion generate_task_motion(const Model& model, const TaskRig& rig, con
       const double seat = task.chair_height_m, up = hip_stand.y();
       const bool rising = task.type == TaskType::sit_to_stand;
       PostureTargets sts = g.base_targets(technique_preset(Technique::semi_squat, task));
-      at = [&, sts, seat, up, rising](double s) {
+      // The seat-off posture, by continuation down from standing. Straight knees and hips are a
+      // singular posture for lowering the hips (the hip height does not change to first order with
+      // knee or hip flexion there), so the descent starts from a slightly bent one.
+      if (rig.knee >= 0) g.theta(rig.knee) = std::max(g.theta(rig.knee), 0.2);
+      if (rig.hip >= 0) g.theta(rig.hip) = std::max(g.theta(rig.hip), 0.2);
+      if (rig.ankle >= 0) g.theta(rig.ankle) = std::max(g.theta(rig.ankle), 0.1);
+      for (int i = 1; i <= 40; ++i) {
+        PostureTargets t = sts;
+        t.hip_height = up + (seat - up) * (i / 40.0);
+        g.prev = g.theta;
+        g.solve(t, 0.0);
+      }
+      const VecX theta_seat = g.theta;
+      const VecX theta_from = rising ? theta_seat : theta_stand, theta_to = rising ? theta_stand : theta_seat;
+      g.theta = theta_from;
+      // As for lifts, the preferred posture slides between the two end postures with the hips.
+      at = [&, sts, seat, up, rising, theta_from, theta_to](double s) {
         PostureTargets t = sts;
         t.hip_height = rising ? seat + (up - seat) * s : up + (seat - up) * s;
+        t.preferred = (1.0 - s) * theta_from + s * theta_to;
+        t.weights = VecX::Constant(theta_from.size(), kPathPostureWeight);
+        t.trunk_inclination.reset();
+        t.trunk_weight = 0.0;
         return t;
       };
-      // Continuation down to the seat-off posture.
-      if (rising)
-        for (int i = 1; i <= 40; ++i) {
-          PostureTargets t = sts;
-          t.hip_height = up + (seat - up) * (i / 40.0);
-          g.prev = g.theta;
-          g.solve(t, 0.0);
-        }
       break;
     }
     case TaskType::motion_file:
