@@ -1,0 +1,243 @@
+#!/usr/bin/python3
+"""Runs the validation cases of tests/validation/cases.yaml and compares each prediction with its
+published in vivo measurement.
+
+    scripts/validate.py [--dembones build/release/bin/dembones] [--out DIR] [--write-docs]
+
+Each case's scenario (tests/validation/scenarios/) is run with `dembones run`; the prediction is read
+from the HDF5 file with h5py (a load in body weights, or the ratio of two cases' loads). A case with
+status `validated` passes when the prediction lies within its tolerance of the measurement; a
+`known_gap` case is expected to miss (its cause is reported) and is flagged when it starts to pass.
+
+--write-docs writes docs/validation.md and docs/img/validation.png (otherwise they go to --out).
+Exit code 0 when every case behaves as its status says, 1 otherwise, 2 on a usage or run error.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime
+import os
+import subprocess
+import sys
+import tempfile
+from typing import Dict, List, Optional
+
+import h5py
+import numpy as np
+import yaml
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+SOURCE = os.path.dirname(HERE)
+CASES = os.path.join(SOURCE, "tests", "validation", "cases.yaml")
+SCENARIOS = os.path.join(SOURCE, "tests", "validation", "scenarios")
+GRAVITY = 9.81
+HOLD_WINDOW_S = 0.3
+
+
+def run_scenario(dembones: str, scenario: str, out_dir: str, cache: Dict[str, str]) -> str:
+    """Runs a scenario once (cached by file name) and returns the HDF5 path."""
+    if scenario in cache:
+        return cache[scenario]
+    out = os.path.join(out_dir, os.path.splitext(scenario)[0] + ".h5")
+    cmd = [dembones, "run", os.path.join(SCENARIOS, scenario), "-o", out, "-q"]
+    r = subprocess.run(cmd, capture_output=True, text=True)
+    if r.returncode != 0:
+        raise RuntimeError(f"{' '.join(cmd)} failed ({r.returncode}):\n{r.stderr}")
+    cache[scenario] = out
+    return out
+
+
+def load_statistic(path: str, prediction: dict) -> float:
+    """The predicted load (N) of one run: peak, mean or the mean over the held end posture."""
+    with h5py.File(path, "r") as f:
+        site, quantity = prediction["site"], prediction["quantity"]
+        series = np.asarray(f[f"loads/{site}/{quantity}"][()], dtype=float)
+        time = np.asarray(f["time"][()], dtype=float)
+        stat = prediction["statistic"]
+        if stat == "peak":
+            return float(np.max(np.abs(series)))
+        if stat == "mean":
+            return float(np.mean(series))
+        if stat == "hold":
+            return float(np.mean(series[time >= time[-1] - HOLD_WINDOW_S]))
+        raise ValueError(f"unknown statistic '{stat}'")
+
+
+def body_weight_N(path: str) -> float:
+    with h5py.File(path, "r") as f:
+        return float(f.attrs["subject_mass_kg"]) * GRAVITY
+
+
+def evaluate(cases: List[dict], dembones: str, out_dir: str) -> List[dict]:
+    cache: Dict[str, str] = {}
+    by_id = {c["id"]: c for c in cases}
+    raw: Dict[str, float] = {}
+    for c in cases:
+        h5 = run_scenario(dembones, c["scenario"], out_dir, cache)
+        raw[c["id"]] = load_statistic(h5, c["prediction"])
+        c["_bw"] = body_weight_N(h5)
+    results = []
+    for c in cases:
+        if c.get("reference_only"):
+            continue
+        if "relative_to" in c:
+            base = by_id[c["relative_to"]]
+            predicted = raw[c["id"]] / raw[base["id"]]
+            unit = "ratio"
+        else:
+            predicted = raw[c["id"]] / c["_bw"]
+            unit = "BW"
+        measured = float(c["measured"])
+        ratio = predicted / measured
+        tol = float(c["tolerance"])
+        within = abs(ratio - 1.0) <= tol
+        expected_pass = c["status"] == "validated"
+        results.append(dict(
+            id=c["id"], activity=c["activity"], source=c["source"], measured=measured,
+            predicted=predicted, unit=unit, ratio=ratio, tolerance=tol, within=within,
+            status=c["status"], ok=(within == expected_pass), cause=c.get("cause", ""),
+            justification=" ".join(str(c.get("justification", "")).split()),
+            newtons=raw[c["id"]]))
+    return results
+
+
+def figure(results: List[dict], path: str) -> None:
+    import matplotlib
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    fig, axes = plt.subplots(1, 2, figsize=(10, 4.6))
+    for ax, unit, title in ((axes[0], "ratio", "L4/L5 load relative to another activity\n(disc pressure ratios)"),
+                            (axes[1], "BW", "Tibiofemoral force per knee [body weights]")):
+        rs = [r for r in results if r["unit"] == unit]
+        if not rs:
+            ax.set_visible(False)
+            continue
+        top = 1.15 * max(max(r["measured"] * (1 + r["tolerance"]) for r in rs), max(r["predicted"] for r in rs))
+        xs = np.linspace(0, top, 50)
+        ax.plot(xs, xs, color="0.3", lw=1, label="identity")
+        tol = rs[0]["tolerance"]
+        ax.fill_between(xs, xs * (1 - tol), xs * (1 + tol), color="0.85", label=f"±{tol:.0%} band")
+        for r in rs:
+            ax.errorbar(r["measured"], r["predicted"], xerr=r["measured"] * r["tolerance"], fmt="o",
+                        color="tab:green" if r["within"] else "tab:red", capsize=3)
+            ax.annotate(r["id"], (r["measured"], r["predicted"]), textcoords="offset points", xytext=(5, 4),
+                        fontsize=8)
+        ax.set_xlim(0, top)
+        ax.set_ylim(0, top)
+        ax.set_xlabel("measured in vivo")
+        ax.set_ylabel("predicted by dembones")
+        ax.set_title(title, fontsize=10)
+        ax.set_aspect("equal")
+        ax.legend(loc="upper left", fontsize=8)
+    fig.suptitle("dembones against in vivo measurements (green: within tolerance, red: outside)", fontsize=11)
+    fig.tight_layout()
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    fig.savefig(path + ".partial.png", dpi=120)
+    os.replace(path + ".partial.png", path)
+    plt.close(fig)
+
+
+def git_commit() -> str:
+    try:
+        return subprocess.run(["git", "-C", SOURCE, "rev-parse", "--short", "HEAD"], capture_output=True,
+                              text=True, check=True).stdout.strip()
+    except (OSError, subprocess.CalledProcessError):
+        return "unknown"
+
+
+def report(results: List[dict], image_rel: str) -> str:
+    n_ok = sum(r["within"] for r in results)
+    lines = [
+        "# Validation against in vivo measurements",
+        "",
+        "Generated by `scripts/validate.py --write-docs` (needs a built `dembones`; `scripts/setup` builds it)"
+        f" on {datetime.datetime.now(datetime.timezone.utc).strftime('%Y-%m-%d %H:%M UTC')}, commit {git_commit()}.",
+        "Every number below comes from that run; the cases, their sources and tolerances are in",
+        "`tests/validation/cases.yaml`, the scenarios in `tests/validation/scenarios/`. The same check runs in",
+        "the test suite (`python.test_validation`): a `validated` case outside its tolerance fails it.",
+        "",
+        f"**{n_ok} of {len(results)} predictions lie within their tolerance.**",
+        "",
+        "| case | activity | measured | source | predicted | predicted / measured | tolerance | result |",
+        "|---|---|---|---|---|---|---|---|",
+    ]
+    for r in results:
+        unit = "" if r["unit"] == "ratio" else " BW"
+        verdict = "within" if r["within"] else "**outside**"
+        if r["status"] == "known_gap":
+            verdict += " (known gap)"
+        lines.append(f"| {r['id']} | {r['activity']} | {r['measured']:.2f}{unit} | {r['source']} | "
+                     f"{r['predicted']:.2f}{unit} | {r['ratio']:.2f} | ±{r['tolerance']:.0%} | {verdict} |")
+    lines += ["", f"![predicted against measured]({image_rel})", "", "## Tolerances", ""]
+    seen = set()
+    for r in results:
+        if r["justification"] and r["justification"] not in seen:
+            seen.add(r["justification"])
+            ids = ", ".join(x["id"] for x in results if x["justification"] == r["justification"])
+            lines.append(f"- {ids}: {r['justification']}")
+    gaps = [r for r in results if r["status"] == "known_gap" or not r["within"]]
+    lines += ["", "## Known gaps", ""]
+    if not gaps:
+        lines.append("None: every case is within its tolerance.")
+    for r in gaps:
+        cause = r["cause"] or "not yet explained (see the issue tracker)"
+        lines.append(f"- **{r['id']}** ({r['activity']}): predicted {r['predicted']:.2f}, measured "
+                     f"{r['measured']:.2f}. Cause: {' '.join(cause.split())}")
+    lines += ["", "## How the predictions are made", "",
+              "- Disc pressure is not a force: for one disc, intradiscal pressure is proportional to the",
+              "  compressive force (Nachemson 1981), so pressure ratios between activities are compared with",
+              "  ratios of predicted L4/L5 compression (`/loads/L4_L5/compression`).",
+              "- Knee forces: the peak (or mean, for quiet standing) of `/loads/tibiofemoral/resultant`, the force",
+              "  per knee across the tibial plateau, in body weights of the scenario's subject.",
+              f"- `hold`: mean over the last {HOLD_WINDOW_S} s of the run (the held end posture); `peak`: largest value",
+              "  of the run; `mean`: mean of the run.",
+              ""]
+    return "\n".join(lines)
+
+
+def write_atomic(path: str, text: str) -> None:
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    with open(path + ".partial", "w", encoding="utf-8") as f:
+        f.write(text)
+    os.replace(path + ".partial", path)
+
+
+def main(argv: Optional[List[str]] = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--dembones", default=os.path.join(SOURCE, "build", "release", "bin", "dembones"))
+    ap.add_argument("--out", help="folder for the run files and (without --write-docs) the report")
+    ap.add_argument("--write-docs", action="store_true", help="write docs/validation.md and docs/img/validation.png")
+    a = ap.parse_args(argv)
+    if not os.path.exists(a.dembones):
+        print(f"validate.py: no dembones program at {a.dembones} (run scripts/setup)", file=sys.stderr)
+        return 2
+    with open(CASES, encoding="utf-8") as f:
+        cases = yaml.safe_load(f)["cases"]
+    out_dir = a.out or tempfile.mkdtemp(prefix="dembones-validation-")
+    os.makedirs(out_dir, exist_ok=True)
+    try:
+        results = evaluate(cases, a.dembones, out_dir)
+    except RuntimeError as e:
+        print(f"validate.py: {e}", file=sys.stderr)
+        return 2
+    if a.write_docs:
+        md, img = os.path.join(SOURCE, "docs", "validation.md"), os.path.join(SOURCE, "docs", "img", "validation.png")
+    else:
+        md, img = os.path.join(out_dir, "validation.md"), os.path.join(out_dir, "img", "validation.png")
+    figure(results, img)
+    write_atomic(md, report(results, "img/validation.png"))
+    bad = [r for r in results if not r["ok"]]
+    for r in results:
+        flag = "ok " if r["ok"] else "BAD"
+        print(f"{flag} {r['id']:<26} measured {r['measured']:6.2f} predicted {r['predicted']:6.2f} "
+              f"({r['ratio']:.2f}x, tolerance ±{r['tolerance']:.0%}, {r['status']})")
+    for r in bad:
+        what = "misses its measurement" if r["status"] == "validated" else "now passes: move it to validated"
+        print(f"validate.py: {r['id']} {what}", file=sys.stderr)
+    print(f"report: {md}")
+    return 1 if bad else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
