@@ -113,6 +113,32 @@ MuscleSet make_muscle_set(const Model& model, const std::vector<MuscleSpec>& spe
         pt.range_min = ps.range_min;
         pt.range_max = ps.range_max;
       }
+      if (!ps.moving_coordinate.empty()) {
+        const int kv = model.find_coordinate(ps.moving_coordinate);
+        if (kv < 0) {
+          throw InputError(with_field(pat, "moving_coordinate"),
+                           fmt::format("expected a coordinate of the model, got '{}'", ps.moving_coordinate));
+        }
+        const int jb = model.velocity_body[kv];
+        if (model.nq_j[jb] != 1 || model.nv_j[jb] != 1) {
+          throw InputError(with_field(pat, "moving_coordinate"),
+                           fmt::format("expected a coordinate of a 1-DoF joint, got '{}' ({}-DoF joint)",
+                                       ps.moving_coordinate, model.nv_j[jb]));
+        }
+        for (const CubicSpline* c : {&ps.moving_x_m, &ps.moving_y_m, &ps.moving_z_m}) {
+          if (c->knots_x().size() < 2) {
+            throw InputError(with_field(pat, "moving_coordinate"),
+                             fmt::format("expected x, y and z splines of at least 2 knots, got {}",
+                                         c->knots_x().size()));
+          }
+        }
+        pt.moving_q = model.idx_q[jb];
+        pt.moving_v = kv;
+        pt.moving_joint = jb;
+        pt.moving_x_m = ps.moving_x_m;
+        pt.moving_y_m = ps.moving_y_m;
+        pt.moving_z_m = ps.moving_z_m;
+      }
       set.points.push_back(pt);
     }
     std::vector<int> wrapped_segments;
@@ -224,7 +250,9 @@ MuscleData::MuscleData(const Model& model, const MuscleSet& set)
       node_slot(set.max_nodes, -1),
       node_body(set.max_nodes, 0),
       node_arc_m(set.max_nodes, 0.0),
-      node_arc(set.max_nodes, 0) {
+      node_arc(set.max_nodes, 0),
+      node_point(set.max_nodes, -1),
+      node_dp_W(set.max_nodes, Vec3::Zero()) {
   if (model.nv != set.nv) {
     throw InternalError(fmt::format("MuscleData: the MuscleSet was built for nv = {}, the Model has nv = {}",
                                     set.nv, model.nv));
@@ -238,6 +266,17 @@ namespace {
 inline Vec3 point_velocity_W(const Data& data, int body, const Vec3& p_W) {
   const Motion& v = data.v_W[body];
   return v.linear + v.angular.cross(p_W);
+}
+
+// Speed of the 1-DoF joint of body b: its relative spatial velocity is J_W column * q_dot (world,
+// about the world origin), so q_dot = J . (v_b - v_parent) / |J|^2. Data keeps no copy of v.
+inline double joint_speed(const Model& model, const Data& data, int b) {
+  const int s = model.idx_s[b];
+  const Motion& vb = data.v_W[b];
+  const Motion& vp = data.v_W[model.parent[b]];
+  const auto J = data.J_W.col(s);
+  const double num = J.head<3>().dot(vb.angular - vp.angular) + J.tail<3>().dot(vb.linear - vp.linear);
+  return num / J.squaredNorm();
 }
 
 inline bool point_active(const PathPoint& pt, const VecX& q) {
@@ -291,7 +330,16 @@ void compute_muscle_geometry(const Model& model, const Data& data, const MuscleS
     for (int k = p0; k < p1; ++k) {
       const PathPoint& pt = set.points[k];
       if (!point_active(pt, q)) continue;
-      const Vec3 p_W = data.oMb[pt.body].act(pt.p_B_m);
+      Vec3 p_B = pt.p_B_m;
+      Vec3 dp_B = Vec3::Zero();
+      if (pt.moving_q >= 0) {
+        const double x = q[pt.moving_q];
+        const FunctionValue fx = pt.moving_x_m.evaluate(x), fy = pt.moving_y_m.evaluate(x),
+                            fz = pt.moving_z_m.evaluate(x);
+        p_B = Vec3(fx.f, fy.f, fz.f);
+        dp_B = Vec3(fx.d1, fy.d1, fz.d1);
+      }
+      const Vec3 p_W = data.oMb[pt.body].act(p_B);
       const int local = k - p0;
       if (last_point >= 0) {
         // A wrap attached to any point in [last_point, local) acts on this segment.
@@ -308,6 +356,8 @@ void compute_muscle_geometry(const Model& model, const Data& data, const MuscleS
       md.node_slot[n] = pt.slot;
       md.node_body[n] = pt.body;
       md.node_arc[n] = 0;
+      md.node_point[n] = pt.moving_q >= 0 ? k : -1;
+      if (pt.moving_q >= 0) md.node_dp_W[n] = data.oMb[pt.body].rotation * dp_B;
       ++n;
       last_point = local;
     }
@@ -326,7 +376,8 @@ void compute_muscle_geometry(const Model& model, const Data& data, const MuscleS
       const Vec3 d = md.node_p_W[j + 1] - md.node_p_W[j];
       const double seg = d.norm();
       length += seg;
-      if (seg <= 0.0 || md.node_slot[j] == md.node_slot[j + 1]) continue;  // same body: no work
+      // Same body: no work by the body forces (a moving point's own motion is added below).
+      if (seg <= 0.0 || md.node_slot[j] == md.node_slot[j + 1]) continue;
       const Vec3 u = d / seg;
       speed += u.dot(point_velocity_W(data, md.node_body[j + 1], md.node_p_W[j + 1]) -
                      point_velocity_W(data, md.node_body[j], md.node_p_W[j]));
@@ -358,6 +409,29 @@ void compute_muscle_geometry(const Model& model, const Data& data, const MuscleS
           col[k] += data.J_W.col(k).head<3>().dot(w.angular) + data.J_W.col(k).tail<3>().dot(w.linear);
         }
       }
+    }
+
+    // 4. Moving points: their motion in their body adds dl/dq_k = (e_in - e_out) . R_WB p_B'(q_k)
+    // (the chain rule on the two straight segments at the point; a point's neighbours are points or
+    // wrap tangent points, whose own motion on the wrap surface does not change the length to first
+    // order). Added straight to row k, independent of the ancestor walk above.
+    for (int j = 0; j < n; ++j) {
+      if (md.node_point[j] < 0) continue;
+      const PathPoint& pt = set.points[md.node_point[j]];
+      Vec3 e = Vec3::Zero();  // e_in - e_out
+      if (j > 0) {
+        const Vec3 d = md.node_p_W[j] - md.node_p_W[j - 1];
+        const double s = d.norm();
+        if (s > 0.0) e += d / s;
+      }
+      if (j + 1 < n) {
+        const Vec3 d = md.node_p_W[j + 1] - md.node_p_W[j];
+        const double s = d.norm();
+        if (s > 0.0) e -= d / s;
+      }
+      const double dl_dq = e.dot(md.node_dp_W[j]);
+      col[pt.moving_v] -= dl_dq;
+      md.velocity[i] += dl_dq * joint_speed(model, data, pt.moving_joint);
     }
   }
 }

@@ -99,11 +99,14 @@ struct MuscleData {
   std::vector<int> node_body;      // (max_nodes)
   std::vector<double> node_arc_m;  // (max_nodes) > 0: a wrap arc (not a straight segment) follows
   std::vector<unsigned char> node_arc;  // (max_nodes) 1: the segment to the next node is a wrap arc
+  std::vector<int> node_point;     // (max_nodes) index into set.points of a moving point, -1 otherwise
+  std::vector<Vec3> node_dp_W;     // (max_nodes) moving point: R_WB p_B'(q_k), world, m per unit q_k
 };
 
 // Lengths, lengthening speeds, moment arms and unit-tension body wrenches of every muscle. Needs
 // forward_kinematics(q, v) and compute_joint_jacobians(q) on `data`; q is read only for conditional
-// via points. Does not allocate.
+// via points and moving points (whose coordinate speed is read off their joint's relative velocity in
+// `data`). Does not allocate.
 void compute_muscle_geometry(const Model& model, const Data& data, const MuscleSet& set, const VecX& q,
                              MuscleData& mdata);
 

@@ -13,10 +13,26 @@
 // forbidden side without touching it (as OpenSim does); two wraps on one segment (possible only when a conditional
 // point between them is inactive) are chained, not solved as one two-obstacle geodesic; a conditional
 // via point switches the path (and its moment arms) discontinuously at its range bounds, as in OpenSim.
+//
+// Moving path points (OpenSim MovingPathPoint): a point whose location in its body is a function of
+// one coordinate, p_B(q_k) = (x(q_k), y(q_k), z(q_k)), natural cubic splines. Used for the patella
+// points of the quadriceps, expressed in the femur and moved with knee flexion (the kinematics of
+// Rajagopal 2016's patellofemoral joint). Its motion in the body adds to the length derivative
+//   dl/dq_k += (e_in - e_out) . R_WB p_B'(q_k)
+// (e_in: unit vector of the segment arriving at the point, e_out: of the segment leaving it), so the
+// moment arm r_k = -dl/dq_k and the speed dl/dt get that term. apply_muscle_forces still applies the
+// tension as body forces at the point (on the body the point is expressed in); those forces do not
+// contain that term, so sum_b J_b^T f_b = moment_arm * T holds except in row k, which differs by
+// -T (e_in - e_out) . R_WB p_B'. In the joint-reaction RNEA that generalized force is left in the
+// joint moment of coordinate k's joint (tau_residual and the joint's moment about its axis), while
+// the joint's reaction force is that of the tensions at the points. OpenSim's
+// GeometryPath::addInEquivalentForces likewise applies the tension as body forces at the points and
+// adds the moving-point term as a separate mobility (generalized) force on the coordinate.
 #include <cmath>
 #include <string>
 #include <vector>
 
+#include "multibody/spline.hpp"
 #include "muscle/wrap.hpp"
 #include "spatial/se3.hpp"
 
@@ -30,6 +46,10 @@ struct PathPointSpec {
   std::string condition_coordinate;
   double range_min = 0.0;
   double range_max = 0.0;
+  // Moving point: empty = fixed at p_B_m; otherwise p_B = (moving_x_m(q), moving_y_m(q),
+  // moving_z_m(q)) of this coordinate, m (p_B_m is ignored). Only 1-DoF joint coordinates.
+  std::string moving_coordinate;
+  CubicSpline moving_x_m, moving_y_m, moving_z_m;
 };
 
 enum class WrapKind { kCylinder, kSphere };
@@ -61,6 +81,13 @@ struct PathPoint {
   int condition_q = -1;    // q index of the condition coordinate, -1 = always active
   double range_min = 0.0;
   double range_max = 0.0;
+  // Moving point: moving_q >= 0 is the q index of the coordinate, moving_v its velocity index and
+  // moving_joint the body whose 1-DoF joint owns it (its speed is read off the joint's relative
+  // velocity, see compute_muscle_geometry); p_B = splines(q[moving_q]).
+  int moving_q = -1;
+  int moving_v = -1;
+  int moving_joint = -1;
+  CubicSpline moving_x_m, moving_y_m, moving_z_m;
 };
 
 struct WrapSurface {
