@@ -5,7 +5,7 @@ Checks the layout of docs/hdf5-layout.md: every dataset with its documented shap
 `description` attributes, names that match the shapes, UTF-8 variable-length strings, the root
 provenance attributes and their SHA-256; that the scenario and model text stored in the file re-run
 to identical numbers; that h5dump and h5ls (hdf5-tools) read the file; --float32 and
---compression.
+--compression; and that every shipped scenario runs and writes such a file.
 
 CTest runs `/usr/bin/python3 test_run_file.py <path-to-dembones>` from the build folder with
 DEMBONES_SOURCE_DIR set. Exit code is non-zero when a test fails.
@@ -270,6 +270,28 @@ class RunFile(unittest.TestCase):
             check_layout(self, s)
         self.assertLess(os.path.getsize(small), os.path.getsize(self.path))
         self.assertLess(os.path.getsize(self.path), os.path.getsize(plain))
+
+
+class ShippedScenarios(unittest.TestCase):
+    """Every scenario in scenarios/ runs (at 20 frames per second, to be quick) and writes a file
+    with the documented layout."""
+
+    def test_every_shipped_scenario_writes_a_complete_file(self):
+        files = sorted(glob.glob(os.path.join(SCENARIOS, "*.yaml")))
+        self.assertGreaterEqual(len(files), 10)
+        folder = os.path.join(TMP, "shipped")
+        os.makedirs(folder, exist_ok=True)
+        for scenario in files:
+            name = os.path.splitext(os.path.basename(scenario))[0]
+            with self.subTest(scenario=name):
+                out = os.path.join(folder, name + ".h5")
+                r = dembones("run", scenario, "-o", out, "-q", "--set", "solver.rate_hz=20")
+                self.assertEqual(r.returncode, 0, f"{name}: {r.stderr}")
+                self.assertTrue(os.path.exists(out), name)
+                self.assertFalse(os.path.exists(out + ".partial"), name)
+                with h5py.File(out, "r") as f:
+                    self.assertEqual(f.attrs["scenario_name"], name)
+                    check_layout(self, f)
 
 
 def main():
