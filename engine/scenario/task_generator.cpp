@@ -109,11 +109,17 @@ struct Generator {
 
   // Moves the posture from where it is to the targets `to` in `steps` small steps (continuation), so
   // large reaches do not end in a poor local minimum of the IK.
+  // The preferred posture is phased in with the hands (from the current posture): pulled toward a
+  // bent knee while the hands are still high, the IK tips the trunk backwards to keep its balance and
+  // ends in a posture that cannot reach down (a semi-squat did).
   void move_hand_to(PostureTargets t, const Eigen::Vector2d& to, int steps) {
     const Vec3 h = hand_position();
     const Eigen::Vector2d from(h.x(), h.y());
+    const VecX start = theta, preferred = t.preferred;
     for (int i = 1; i <= steps; ++i) {
-      t.hand = from + (to - from) * (double(i) / steps);
+      const double s = double(i) / steps;
+      t.hand = from + (to - from) * s;
+      t.preferred = (1.0 - s) * start + s * preferred;
       prev = theta;
       solve(t, 0.0);
     }
