@@ -1,5 +1,6 @@
 #include "solvers/pipeline.hpp"
 
+#include <chrono>
 #include <cmath>
 
 #include "multibody/jacobian.hpp"
@@ -99,6 +100,11 @@ void Pipeline::setup_solver() {
 }
 
 const FrameResult& Pipeline::run_frame(const VecX& q, const VecX& qd, const VecX& qdd) {
+  return run_frame(q, qd, qdd, std::span<const AppliedForce>{});
+}
+
+const FrameResult& Pipeline::run_frame(const VecX& q, const VecX& qd, const VecX& qdd,
+                                       std::span<const AppliedForce> external) {
   const Model& model = msm_.model;
   out_.status = FrameStatus::ok;
   out_.bad_quantity = "";
@@ -107,12 +113,24 @@ const FrameResult& Pipeline::run_frame(const VecX& q, const VecX& qd, const VecX
     out_.bad_quantity = !finite(q) ? "coordinates q" : (!finite(qd) ? "velocities qdot" : "accelerations qddot");
     return out_;
   }
+  // Stage timer (benchmarks only): adds the time since the previous lap to one stage.
+  using Clock = std::chrono::steady_clock;
+  Clock::time_point last = timer_ ? Clock::now() : Clock::time_point{};
+  auto lap = [&](double PipelineStageTimes::*stage) {
+    if (!timer_) return;
+    const Clock::time_point now = Clock::now();
+    timer_->*stage += std::chrono::duration<double>(now - last).count();
+    last = now;
+  };
   // 1. Kinematics, Jacobians and muscle geometry.
   forward_kinematics(model, data_, q, qd, qdd);
   compute_joint_jacobians(model, data_, q);
+  lap(&PipelineStageTimes::kinematics_id_s);
   compute_muscle_geometry(model, data_, msm_.muscles, q, mdata_);
+  lap(&PipelineStageTimes::muscle_geometry_s);
   compute_muscle_forces_rigid(msm_.muscles, mdata_);
   if (settings_.elastic_tendon_passive) compute_passive_equilibrium(msm_.muscles, mdata_);
+  lap(&PipelineStageTimes::muscle_forces_s);
 
   // 2. The held load: its weight and inertia act on the hand, f = m (g − a).
   for (Force& f : f_ext_) f = Force{Vec3::Zero(), Vec3::Zero()};
@@ -126,6 +144,13 @@ const FrameResult& Pipeline::run_frame(const VecX& q, const VecX& qd, const VecX
       f_ext_[msm_.load_body].angular += p.cross(f);
     }
   }
+  for (const AppliedForce& a : external)
+    if (a.body < 0 || a.body >= model.nbodies || !a.force_N.allFinite() || !a.point_m.allFinite()) {
+      out_.status = FrameStatus::nan_input;
+      out_.bad_quantity = "external forces (body index or values)";
+      return out_;
+    }
+  add_applied_forces(data_, external, f_ext_);
 
   // 3. Inverse dynamics.
   out_.tau_id = rnea(model, data_, q, qd, qdd, f_ext_);
@@ -134,6 +159,7 @@ const FrameResult& Pipeline::run_frame(const VecX& q, const VecX& qd, const VecX
     out_.bad_quantity = "joint moments from inverse dynamics";
     return out_;
   }
+  lap(&PipelineStageTimes::kinematics_id_s);
 
   // 4. Static optimization.
   out_.tau_passive.setZero();
@@ -169,6 +195,8 @@ const FrameResult& Pipeline::run_frame(const VecX& q, const VecX& qd, const VecX
   for (std::size_t a = 0; a < msm_.actuators.size(); ++a)
     out_.actuator(static_cast<Eigen::Index>(a)) = u(rows_ + static_cast<Eigen::Index>(a)) * msm_.actuators[a].optimal_force;
 
+  lap(&PipelineStageTimes::static_optimization_s);
+
   // 6. Joint reactions: inverse dynamics again with every muscle pulling on its bodies.
   apply_muscle_forces(model, data_, msm_.muscles, mdata_, total_tension_, f_ext_);
   out_.tau_residual = rnea(model, data_, q, qd, qdd, f_ext_);
@@ -177,6 +205,8 @@ const FrameResult& Pipeline::run_frame(const VecX& q, const VecX& qd, const VecX
     out_.sites[s] = site.kind == LoadSite::Kind::patellofemoral ? patellofemoral_load(site, q, out_.tension)
                                                                 : site_load(model, data_, site);
   }
+  lap(&PipelineStageTimes::joint_reactions_s);
+  if (timer_) ++timer_->frames;
   switch (out_.so.status) {
     case SoStatus::solved: out_.status = FrameStatus::ok; break;
     case SoStatus::reserve_limited: out_.status = FrameStatus::reserve_limited; break;

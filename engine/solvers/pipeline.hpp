@@ -10,10 +10,12 @@
 //   T_i  = a_i F_active,i + F_passive,i                        tendon force per side
 //   RNEA again with the muscle forces applied to their bodies  → joint reactions at the sites
 // (Crowninshield & Brand 1981; Anderson & Pandy 2001; OpenSim StaticOptimization + JointReaction).
+#include <span>
 #include <vector>
 
 #include "multibody/data.hpp"
 #include "muscle/muscle_set.hpp"
+#include "solvers/external_loads.hpp"
 #include "solvers/joint_reactions.hpp"
 #include "solvers/musculoskeletal_model.hpp"
 #include "solvers/static_optimization.hpp"
@@ -29,6 +31,18 @@ struct PipelineSettings {
   bool elastic_tendon_passive = true;
   // Balance coupled coordinates together (MusculoskeletalModel::couplings) rather than one by one.
   bool couple_coordinates = true;
+};
+
+// Wall-clock seconds spent in each stage of run_frame, accumulated over the frames run while the
+// timer is attached (Pipeline::set_stage_timer). For benchmarks and profiling only: detached (the
+// default), run_frame reads no clock.
+struct PipelineStageTimes {
+  double kinematics_id_s = 0.0;        // kinematics, Jacobians, held and external loads, RNEA
+  double muscle_geometry_s = 0.0;      // path lengths, velocities, moment arms
+  double muscle_forces_s = 0.0;        // rigid-tendon capacities and passive (elastic-tendon) forces
+  double static_optimization_s = 0.0;  // assembly, solve, tensions and reserves
+  double joint_reactions_s = 0.0;      // muscle forces on the bodies, RNEA again, site loads
+  long frames = 0;
 };
 
 enum class FrameStatus { ok = 0, max_iterations = 1, reserve_limited = 2, nan_input = 3 };
@@ -58,12 +72,17 @@ class Pipeline {
   // Mass of the object held at the load point (0 = none), kg.
   void set_load_mass(double kg) { load_mass_kg_ = kg; }
   const FrameResult& run_frame(const VecX& q, const VecX& qd, const VecX& qdd);
+  // The same with measured external forces of this frame (external_loads.hpp) added to the held
+  // load; they enter inverse dynamics and the joint reactions. Allocation-free.
+  const FrameResult& run_frame(const VecX& q, const VecX& qd, const VecX& qdd, std::span<const AppliedForce> external);
 
   const Data& data() const { return data_; }
   const MuscleData& muscle_data() const { return mdata_; }
   const MusculoskeletalModel& model() const { return msm_; }
   const FrameResult& result() const { return out_; }
   void reset_warm_start() { so_.reset_warm_start(); }
+  // Attach (or detach with nullptr) a stage timer; not owned.
+  void set_stage_timer(PipelineStageTimes* timer) { timer_ = timer; }
 
  private:
   void setup_solver();
@@ -84,6 +103,7 @@ class Pipeline {
   std::vector<Force> f_ext_;   // (nbodies) world wrenches on each body
   VecX total_tension_;         // (m) both sides
   double load_mass_kg_ = 0.0;
+  PipelineStageTimes* timer_ = nullptr;
   FrameResult out_;
 };
 
