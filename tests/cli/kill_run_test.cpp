@@ -21,12 +21,12 @@ namespace {
 using io_test::read_text_file;
 using io_test::TempDir;
 
-// A run long enough that the test always catches it alive: 20 s of standing at 100 Hz, 2001
-// frames (stand takes ~0.3 s to solve them and ~1 s to write them compressed at level 9 on the
-// development machine; the test checks it did not finish, see kill_when).
+// A run long enough that the test always catches it alive: 60 s of standing at 100 Hz, 6001
+// frames (on the 2-core development machine ~1 s to solve them, then ~3 s to write them
+// compressed at level 9; the test checks that the run had not finished, see kill_when).
 std::vector<std::string> long_run_args(const std::filesystem::path& out) {
   return {"run", cli_test::shipped_scenario("stand").string(), "-o", out.string(), "-q",
-          "--set", "task.duration_s=20", "--compression", "9"};
+          "--set", "task.duration_s=60", "--compression", "9"};
 }
 
 // fork + execv of the dembones program with stdout and stderr to /dev/null.
