@@ -70,7 +70,7 @@ int run_sweep_command(const SweepOptions& o, const MpiSession* mpi) {
   if (!o.quiet) {
     const std::string who = mpi && mpi->size() > 1 ? fmt::format("rank {}: ", mpi->rank()) : "";
     std::printf("%s%d runs done (%d failed), %d resumed, %lld frames, %d threads, %.2f s (%.1f runs/s; "
-                "check %.2f s, prepare %.2f thread-s, frames %.2f thread-s, write %.2f s)\n",
+                "check %.2f s, prepare %.2f CPU-s, frames %.2f CPU-s, write %.2f s)\n",
                 who.c_str(), st.runs_done, st.runs_failed, st.runs_resumed, st.frames, st.threads, st.wall_s,
                 st.wall_s > 0 ? st.runs_done / st.wall_s : 0.0, st.validate_s, st.prepare_s, st.execute_s, st.write_s);
     if (root) std::printf("wrote %s\n", st.written.string().c_str());

@@ -50,8 +50,8 @@ struct SweepRunStats {
   int threads = 1;
   double wall_s = 0;       // whole session
   double validate_s = 0;   // expanding and checking the scenarios
-  double prepare_s = 0;    // Σ over runs of prepare_run (model, IK, motion), thread-seconds
-  double execute_s = 0;    // Σ over runs of the per-frame pipeline, thread-seconds
+  double prepare_s = 0;    // Σ over runs of prepare_run (model, IK, motion), CPU seconds of the threads
+  double execute_s = 0;    // Σ over runs of the per-frame pipeline, CPU seconds of the threads
   double write_s = 0;      // Σ of writing runs (inside the writer's critical section)
   double merge_s = 0;      // MPI: rank 0's merge
   std::filesystem::path written;  // the file committed (shard, or the final file)

@@ -96,8 +96,7 @@ TEST(SweepRun, EachRunEqualsTheScenarioRunAlone) {
                      {"task.technique", "squat"}, {"task.box.mass_kg", "5"}});
   ModelCache models;
   const auto prepared = prepare_run(scenario, models);
-  Pipeline pipeline(prepared->msm, PipelineSettings{scenario.solver.exponent, scenario.solver.reserve_optimal_force,
-                                                    scenario.solver.reserve_threshold_Nm});
+  Pipeline pipeline(prepared->msm, pipeline_settings(scenario.solver));
   const RunRecord rec = execute_run(*prepared, pipeline);
   const Hdf5Reader r(dir / "full.h5");
   const std::vector<double> time(rec.time.data(), rec.time.data() + rec.time.size());
