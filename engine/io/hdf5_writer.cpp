@@ -448,7 +448,9 @@ void Hdf5Writer::set_string_array_attribute(std::string_view object, std::string
   const auto type = hdf5::make_vl_utf8_string_type();
   const std::uint64_t dims[] = {values.size()};
   const auto space = make_space(dims);
-  std::vector<const char*> pointers(values.size());
+  // One element even for an empty list: H5Awrite refuses a null buffer (a zero-length vector's
+  // data() may be null), although it reads nothing from it.
+  std::vector<const char*> pointers(std::max<std::size_t>(values.size(), 1), "");
   for (std::size_t i = 0; i < values.size(); ++i) pointers[i] = values[i].c_str();
   set_attribute_raw(object, name, type.get(), type.get(), space.get(), pointers.data());
 }
