@@ -1,0 +1,373 @@
+#!/usr/bin/python3
+"""The stoop-versus-squat study and the seed questions (tight psoas, weak core, L4 nerve root), run
+from the model and written up in docs/stoop-vs-squat.md with its figures in docs/img/.
+
+    scripts/study.py [--dembones build/release/bin/dembones] [--out out/study] [--threads N] [--write-docs]
+
+It runs the sweep scenarios/sweeps/stoop_vs_squat_study.yaml (144 lifts), three full 15 kg lifts for
+the muscle shares, and each seed question as scenario pairs (the same task with and without the
+impairment). Every number and every "higher/lower" in the report is computed here from those runs.
+Without --write-docs the report goes to --out.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime
+import os
+import subprocess
+import sys
+from typing import Dict, List, Optional, Tuple
+
+import h5py
+import numpy as np
+import pandas as pd
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+SOURCE = os.path.dirname(HERE)
+sys.path.insert(0, HERE)
+import dembones_h5 as dh  # noqa: E402
+
+SWEEP = os.path.join(SOURCE, "scenarios", "sweeps", "stoop_vs_squat_study.yaml")
+SCEN = os.path.join(SOURCE, "scenarios")
+MEANINGFUL = 0.05  # a relative change below 5 % is reported as no meaningful effect
+TECHNIQUES = ["stoop", "semi_squat", "squat"]
+LOADS = [("L5_S1_compression", "L5/S1 compression"), ("L5_S1_ap_shear", "L5/S1 anterior shear"),
+         ("L4_L5_compression", "L4/L5 compression"), ("hip_resultant", "hip contact (per hip)"),
+         ("tibiofemoral_resultant", "tibiofemoral (per knee)"),
+         ("patellofemoral_compression", "patellofemoral (per knee)")]
+GROUPS = ["psoas", "glutes", "erector_spinae", "multifidus", "abdominals", "quadriceps", "hamstrings"]
+
+
+def run(cmd: List[str]) -> None:
+    r = subprocess.run(cmd, capture_output=True, text=True)
+    if r.returncode != 0:
+        raise RuntimeError(f"{' '.join(cmd)} failed ({r.returncode}):\n{r.stderr}")
+
+
+def decode(df: pd.DataFrame) -> pd.DataFrame:
+    for c in df.columns:
+        if df[c].dtype == object:
+            df[c] = df[c].map(lambda v: v.decode("utf-8") if isinstance(v, bytes) else v)
+    return df
+
+
+def run_sweep(dembones: str, out: str, threads: Optional[int]) -> pd.DataFrame:
+    h5 = os.path.join(out, "stoop_vs_squat_study.h5")
+    for stale in (h5, h5 + ".partial"):
+        if os.path.exists(stale):
+            os.remove(stale)
+    cmd = [dembones, "sweep", SWEEP, "-o", h5]
+    if threads:
+        cmd += ["--threads", str(threads)]
+    run(cmd)
+    with h5py.File(h5, "r") as f:
+        return decode(pd.DataFrame(f["summary"][:]))
+
+
+def peaks(path: str) -> Dict[str, float]:
+    """Peak of each load (N) and body weight (N) of a run file."""
+    out = {}
+    with h5py.File(path, "r") as f:
+        out["bw"] = float(f.attrs["subject_mass_kg"]) * 9.81
+        for key, _ in LOADS:
+            site, quantity = key.rsplit("_", 1)
+            if key.endswith("ap_shear"):
+                site, quantity = key[: -len("_ap_shear")], "ap_shear"
+            if f"loads/{site}/{quantity}" in f:
+                out[key] = float(np.max(np.abs(f[f"loads/{site}/{quantity}"][()])))
+        out["reserve_frames"] = int(np.sum(f["solver/reserve_flag"][()] > 0))
+        out["frames"] = int(f["time"].shape[0])
+    return out
+
+
+def run_pair(dembones: str, out: str, name: str, scenario: str, sets: List[str]) -> Dict[str, float]:
+    path = os.path.join(out, name + ".h5")
+    cmd = [dembones, "run", os.path.join(SCEN, scenario), "-o", path, "-q"]
+    for s in sets:
+        cmd += ["--set", s]
+    run(cmd)
+    return peaks(path)
+
+
+def group_forces(path: str, site: str = "L5_S1") -> Dict[str, float]:
+    """Summed tension (both sides, N) of each muscle group at the frame of peak compression at `site`."""
+    r = dh.Run(path)
+    frame = r.peak_frame(site, "compression")
+    force = np.asarray(r.dataset("/muscles/force"))[frame]
+    sides = np.ones_like(force)
+    if r.has("/model/muscles/sides"):
+        sides = np.asarray(r.dataset("/model/muscles/sides"))
+    groups = r.muscle_groups()
+    out = {}
+    for g in GROUPS:
+        idx = [i for i, gs in enumerate(groups) if g in gs]
+        out[g] = float(np.sum(force[idx] * sides[idx])) if idx else float("nan")
+    r.close()
+    return out
+
+
+def change(base: float, other: float) -> Tuple[float, str]:
+    rel = (other - base) / base if base else float("nan")
+    if not np.isfinite(rel):
+        return rel, "n/a"
+    if abs(rel) < MEANINGFUL:
+        return rel, "no meaningful change"
+    return rel, "higher" if rel > 0 else "lower"
+
+
+def figure_sweep(df: pd.DataFrame, path: str) -> None:
+    plt = dh.pyplot()
+    ok = df[df["status"] == "ok"]
+    fig, axes = plt.subplots(2, 2, figsize=(11, 8), sharex=True)
+    for col, (pos, label) in enumerate(((0.15, "box between the feet (0.15 m)"), (0.40, "box in front of the knees (0.40 m)"))):
+        for row, (key, name, unit) in enumerate((("L5_S1_compression_peak_N", "peak L5/S1 compression", "N"),
+                                                 ("tibiofemoral_resultant_peak_bw", "peak tibiofemoral force per knee", "body weights"))):
+            ax = axes[row][col]
+            for tech, color in zip(TECHNIQUES, ("tab:red", "tab:orange", "tab:blue")):
+                sel = ok[(ok["task.technique"] == tech) & (np.isclose(ok["task.start.forward_m"], pos))]
+                if sel.empty:
+                    continue
+                g = sel.groupby("task.box.mass_kg")[key]
+                ax.plot(g.median().index, g.median().values, "-o", color=color, label=tech.replace("_", "-"))
+                ax.fill_between(g.min().index, g.min().values, g.max().values, color=color, alpha=0.15)
+            if key.startswith("L5_S1"):
+                ax.axhline(3400, color="k", ls="--", lw=1, label="NIOSH action limit 3400 N")
+            ax.set_title(f"{name}\n{label}", fontsize=10)
+            ax.set_ylabel(f"{name.split(' ', 1)[1] if False else name} [{unit}]", fontsize=9)
+            if row == 1:
+                ax.set_xlabel("box mass [kg]")
+            ax.grid(alpha=0.3)
+            ax.legend(fontsize=8)
+    fig.suptitle("Stoop, semi-squat and squat lifts from the floor: median (line) and range over lift speed and body height",
+                 fontsize=10)
+    fig.tight_layout()
+    fig.savefig(path + ".partial.png", dpi=110)
+    os.replace(path + ".partial.png", path)
+    plt.close(fig)
+
+
+def figure_groups(shares: Dict[str, Dict[str, float]], path: str) -> None:
+    plt = dh.pyplot()
+    fig, ax = plt.subplots(figsize=(9, 4))
+    width = 0.25
+    x = np.arange(len(GROUPS))
+    for i, tech in enumerate(TECHNIQUES):
+        ax.bar(x + (i - 1) * width, [shares[tech][g] for g in GROUPS], width, label=tech.replace("_", "-"))
+    ax.set_xticks(x)
+    ax.set_xticklabels([g.replace("_", " ") for g in GROUPS])
+    ax.set_ylabel("muscle tension, both sides [N]")
+    ax.set_title("Which muscles carry a 15 kg lift (box 0.40 m in front of the ankles, 2 s):\n"
+                 "tension at the instant of peak L5/S1 compression", fontsize=10)
+    ax.legend()
+    ax.grid(axis="y", alpha=0.3)
+    fig.tight_layout()
+    fig.savefig(path + ".partial.png", dpi=110)
+    os.replace(path + ".partial.png", path)
+    plt.close(fig)
+
+
+def fmt_change(base: float, other: float, unit_bw: Optional[float] = None) -> str:
+    rel, word = change(base, other)
+    if unit_bw:
+        return f"{base / unit_bw:.2f} → {other / unit_bw:.2f} BW ({rel:+.0%}, {word})"
+    return f"{base:.0f} → {other:.0f} N ({rel:+.0%}, {word})"
+
+
+def main(argv: Optional[List[str]] = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--dembones", default=os.path.join(SOURCE, "build", "release", "bin", "dembones"))
+    ap.add_argument("--out", default=os.path.join(SOURCE, "out", "study"))
+    ap.add_argument("--threads", type=int)
+    ap.add_argument("--write-docs", action="store_true")
+    a = ap.parse_args(argv)
+    os.makedirs(a.out, exist_ok=True)
+    docs = os.path.join(SOURCE, "docs") if a.write_docs else a.out
+    img = os.path.join(docs, "img")
+    os.makedirs(img, exist_ok=True)
+
+    df = run_sweep(a.dembones, a.out, a.threads)
+    figure_sweep(df, os.path.join(img, "stoop_vs_squat_study.png"))
+    ok = df[df["status"] == "ok"]
+    failed = df[df["status"] != "ok"]
+
+    # Muscle shares of the three techniques, 15 kg in front of the knees.
+    shares = {}
+    for tech in TECHNIQUES:
+        path = os.path.join(a.out, f"lift15_{tech}.h5")
+        run([a.dembones, "run", os.path.join(SCEN, "stoop_lift.yaml"), "-o", path, "-q", "--set", f"task.technique={tech}"])
+        shares[tech] = group_forces(path)
+    figure_groups(shares, os.path.join(img, "stoop_vs_squat_muscles.png"))
+
+    # Seed questions: the same task with and without the impairment.
+    psoas = "impairments=[{type: tight_muscle, muscles: psoas, length_scale: 0.90}]"
+    weak = "impairments=[{type: weak_muscle, muscles: [glutes, abdominals, back_extensors, hip_flexors], strength_scale: 0.5}]"
+    l4 = "impairments=[{type: nerve_root, root: L4, activation_cap: 0.3}]"
+    pairs = {}
+    for task, scenario in (("standing", "stand.yaml"), ("stoop lift 15 kg", "stoop_lift.yaml"),
+                           ("squat lift 15 kg", "squat_lift.yaml"), ("sit-to-stand", "sit_to_stand.yaml")):
+        tag = scenario.split(".")[0]
+        base = run_pair(a.dembones, a.out, f"{tag}_base", scenario, [])
+        for q, imp in (("tight psoas", psoas), ("weak core", weak), ("L4 root", l4)):
+            pairs[(q, task)] = (base, run_pair(a.dembones, a.out, f"{tag}_{q.replace(' ', '_')}", scenario, [imp]))
+
+    md = os.path.join(docs, "stoop-vs-squat.md")
+    text = report(df, ok, failed, shares, pairs)
+    with open(md + ".partial", "w", encoding="utf-8") as f:
+        f.write(text)
+    os.replace(md + ".partial", md)
+    print(f"report: {md}")
+    return 0
+
+
+def answer(question: str, runs: Dict[str, Tuple[Dict[str, float], Dict[str, float]]]) -> str:
+    """One paragraph per question, worded from the numbers: where the muscles can no longer do the task
+    (many more frames needing reserves), a lower joint load is not a benefit and is said so."""
+    parts = []
+    for task, (base, imp) in runs.items():
+        extra = imp["reserve_frames"] - base["reserve_frames"]
+        if extra > 0.1 * base["frames"]:
+            parts.append(f"{task}: the impaired muscles cannot do the task alone ({extra} more of "
+                         f"{base['frames']} frames need reserve actuators), so its lower joint loads mean the task "
+                         "as specified is beyond this person, not that it became safer")
+            continue
+        spine = change(base["L5_S1_compression"], imp["L5_S1_compression"])
+        shear = change(base["L5_S1_ap_shear"], imp["L5_S1_ap_shear"])
+        knee = change(base["tibiofemoral_resultant"], imp["tibiofemoral_resultant"])
+        pf = change(base["patellofemoral_compression"], imp["patellofemoral_compression"])
+        parts.append(f"{task}: L5/S1 compression {spine[1]} ({spine[0]:+.0%}), L5/S1 shear {shear[1]} "
+                     f"({shear[0]:+.0%}), tibiofemoral force {knee[1]} ({knee[0]:+.0%}), patellofemoral force "
+                     f"{pf[1]} ({pf[0]:+.0%})")
+    return f"**What the model says ({question}):** " + "; ".join(parts) + "."
+
+
+def median_at(ok: pd.DataFrame, tech: str, pos: float, mass: float, key: str) -> float:
+    sel = ok[(ok["task.technique"] == tech) & np.isclose(ok["task.start.forward_m"], pos) & np.isclose(ok["task.box.mass_kg"], mass)]
+    return float(sel[key].median()) if not sel.empty else float("nan")
+
+
+def report(df, ok, failed, shares, pairs) -> str:
+    now = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+    L = ["# Stoop or squat? What the model says",
+         "",
+         f"Generated by `scripts/study.py --write-docs` on {now} from {len(df)} lifts of the sweep "
+         "`scenarios/sweeps/stoop_vs_squat_study.yaml` (technique stoop / semi-squat / squat × box mass 0–25 kg × "
+         "box start 0.15 m (between the feet) or 0.40 m (in front of the knees) in front of the ankles × lift "
+         "time 1.2 s or 2.5 s × body height 1.60 m or 1.90 m, 75 kg), three full 15 kg lifts and the seed-question "
+         "pairs below. Every number and every comparison word in this page is computed by that script.",
+         "",
+         f"{len(ok)} lifts solved; {len(failed)} could not be generated (the hands could not reach the box within "
+         "the joint ranges and balance; listed at the end).",
+         "",
+         "**Read the knee numbers with care:** the model's knee forces are several times the in vivo values "
+         "(docs/validation.md: standing up 4.4×, sitting down 4.9× Kutzner 2010) because the quadriceps still run "
+         "over a patella fixed in the femur. Comparisons between techniques at the same knee angles are more "
+         "trustworthy than the absolute values.",
+         "",
+         "![stoop, semi-squat and squat](img/stoop_vs_squat_study.png)",
+         ""]
+    # Back: stoop versus squat at each position.
+    L += ["## The back: L5/S1 and L4/L5", "",
+          "| box start | box mass | quantity | stoop | semi-squat | squat | squat vs stoop |",
+          "|---|---|---|---|---|---|---|"]
+    verdicts = {}
+    for pos, pname in ((0.15, "between the feet"), (0.40, "in front of the knees")):
+        for mass in (5.0, 15.0, 25.0):
+            for key, name in (("L5_S1_compression_peak_N", "L5/S1 compression"), ("L5_S1_ap_shear_peak_N", "L5/S1 shear"),
+                              ("L4_L5_compression_peak_N", "L4/L5 compression")):
+                v = {t: median_at(ok, t, pos, mass, key) for t in TECHNIQUES}
+                rel, word = change(v["stoop"], v["squat"])
+                verdicts[(pos, mass, key)] = (rel, word)
+                L.append(f"| {pname} | {mass:.0f} kg | {name} | {v['stoop']:.0f} N | {v['semi_squat']:.0f} N | "
+                         f"{v['squat']:.0f} N | {rel:+.0%} ({word}) |")
+    L += ["", "Medians over lift speed and body height.", ""]
+    c_close = verdicts[(0.15, 15.0, "L5_S1_compression_peak_N")]
+    c_far = verdicts[(0.40, 15.0, "L5_S1_compression_peak_N")]
+    s_far = verdicts[(0.40, 15.0, "L5_S1_ap_shear_peak_N")]
+    L += [f"With a 15 kg box between the feet, squatting gives L5/S1 compression {c_close[0]:+.0%} "
+          f"({c_close[1]}) relative to stooping; with the box in front of the knees {c_far[0]:+.0%} ({c_far[1]}), "
+          f"and L5/S1 shear {s_far[0]:+.0%} ({s_far[1]}).", ""]
+    # Speed and size.
+    fast = ok[np.isclose(ok["task.duration_s"], 1.2)]["L5_S1_compression_peak_N"].median()
+    slow = ok[np.isclose(ok["task.duration_s"], 2.5)]["L5_S1_compression_peak_N"].median()
+    tall = ok[np.isclose(ok["subject.height_m"], 1.9)]["L5_S1_compression_peak_N"].median()
+    short = ok[np.isclose(ok["subject.height_m"], 1.6)]["L5_S1_compression_peak_N"].median()
+    L += [f"Lift speed matters as much as technique: over all lifts the median peak L5/S1 compression is "
+          f"{fast:.0f} N for 1.2 s lifts against {slow:.0f} N for 2.5 s lifts ({change(slow, fast)[0]:+.0%}). "
+          f"Body height (same mass): {short:.0f} N at 1.60 m, {tall:.0f} N at 1.90 m.", ""]
+    # Knees.
+    L += ["## The knees", "", "| box start | box mass | quantity | stoop | semi-squat | squat | squat vs stoop |",
+          "|---|---|---|---|---|---|---|"]
+    for pos, pname in ((0.15, "between the feet"), (0.40, "in front of the knees")):
+        for key, name in (("tibiofemoral_resultant_peak_bw", "tibiofemoral (BW)"), ("patellofemoral_compression_peak_bw", "patellofemoral (BW)")):
+            v = {t: median_at(ok, t, pos, 15.0, key) for t in TECHNIQUES}
+            rel, word = change(v["stoop"], v["squat"])
+            L.append(f"| {pname} | 15 kg | {name} | {v['stoop']:.2f} | {v['semi_squat']:.2f} | {v['squat']:.2f} | "
+                     f"{rel:+.0%} ({word}) |")
+    L += ["", "## Which muscles carry the load", "", "![muscle groups](img/stoop_vs_squat_muscles.png)", "",
+          "| group | " + " | ".join(t.replace("_", "-") for t in TECHNIQUES) + " |",
+          "|---|" + "---|" * len(TECHNIQUES)]
+    for g in GROUPS:
+        L.append(f"| {g.replace('_', ' ')} | " + " | ".join(f"{shares[t][g]:.0f} N" for t in TECHNIQUES) + " |")
+    # Literature.
+    close_lower = c_close[0] < -MEANINGFUL
+    far_higher = c_far[0] > MEANINGFUL
+    L += ["", "## Against the literature", "",
+          "- van Dieën, Hoozemans & Toussaint 1999 (review): compression is equal or somewhat higher in squat lifts, "
+          "and squatting lowers the back load only when the load fits between the knees. "
+          + ("The model agrees that squatting with the box in front of the knees does not spare the back "
+             f"({c_far[0]:+.0%})." if far_higher else
+             f"The model finds {c_far[0]:+.0%} with the box in front of the knees, which "
+             + ("agrees." if abs(c_far[0]) < MEANINGFUL else "does not match the review's direction."))
+          + (" With the box between the feet the model finds squatting lower " if close_lower else
+             " With the box between the feet the model does not find squatting lower ")
+          + f"({c_close[0]:+.0%}): "
+          + ("this agrees with the review's exception." if close_lower else
+             "this disagrees with the review's exception. In the model's squat the trunk still leans far forward "
+             "(the generator keeps the centre of mass over the middle half of the feet and the hips reach their "
+             "flexion limit), so the trunk's own weight keeps its lever arm; with the box near the ankles the "
+             "stoop's lever arm is short too."),
+          "- Wilke et al. 1999 (one subject, disc pressure): 2.3 MPa for a round-back 20 kg lift against 1.7 MPa "
+          "with bent knees. The model's 20 kg comparison is in docs/validation.md (round_back_vs_bent_knees): "
+          "it does not reproduce the lower bent-knee value with the box in front of the knees.",
+          "- Shear: the review reports lower shear in squat lifts; see the shear rows above for what the model gives.",
+          "", "## The seed questions", "",
+          f"Each question is one task run twice, without and with the impairment. A change smaller than "
+          f"{MEANINGFUL:.0%} is reported as no meaningful change.", ""]
+    for q, desc in (("tight psoas", "psoas fascicles 10 % shorter (optimal fibre and tendon slack length × 0.90)"),
+                    ("weak core", "glutes, abdominals, back extensors and hip flexors at 50 % strength"),
+                    ("L4 root", "every muscle innervated by L4 capped at 30 % activation")):
+        L += [f"### {q} ({desc})", "", "| task | " + " | ".join(n for _, n in LOADS) + " | frames needing reserves |",
+              "|---|" + "---|" * (len(LOADS) + 1)]
+        for (qq, task), (base, imp) in pairs.items():
+            if qq != q:
+                continue
+            cells = []
+            for key, _ in LOADS:
+                if key in base and key in imp:
+                    bw = base["bw"] if key in ("tibiofemoral_resultant", "patellofemoral_compression", "hip_resultant") else None
+                    cells.append(fmt_change(base[key], imp[key], bw))
+                else:
+                    cells.append("–")
+            L.append(f"| {task} | " + " | ".join(cells) + f" | {base['reserve_frames']} → {imp['reserve_frames']} of {base['frames']} |")
+        L.append("")
+        L += [answer(q, {task: v for (qq, task), v in pairs.items() if qq == q}), ""]
+    L += ["Frames needing reserves are frames the muscles could not balance alone (docs/hdf5-layout.md); a rise "
+          "means the impaired muscles are at their limit and the answer for those frames is partly the reserve "
+          "actuators', not the muscles'.", ""]
+    if len(failed):
+        L += ["## Lifts the generator could not produce", "",
+              "| technique | box mass | box start | lift time | height | error |", "|---|---|---|---|---|---|"]
+        for _, r in failed.iterrows():
+            L.append(f"| {r['task.technique']} | {r['task.box.mass_kg']:.0f} kg | {r['task.start.forward_m']:.2f} m | "
+                     f"{r['task.duration_s']:.1f} s | {r['subject.height_m']:.2f} m | {r['error']} |")
+        L.append("")
+    return "\n".join(L)
+
+
+if __name__ == "__main__":
+    try:
+        sys.exit(main())
+    except RuntimeError as e:
+        print(f"study.py: {e}", file=sys.stderr)
+        sys.exit(2)

@@ -1,0 +1,50 @@
+#!/usr/bin/env python3
+"""Runs scripts/study.py (the stoop-versus-squat sweep and the seed-question pairs) with the dembones
+program given as argv[1], into a temporary folder, and checks the report: every section present,
+figures written, no NaN in the tables, and the seed-question answers worded from the numbers."""
+
+import math
+import os
+import re
+import subprocess
+import sys
+import tempfile
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+SOURCE = os.environ.get("DEMBONES_SOURCE_DIR") or os.path.dirname(os.path.dirname(HERE))
+
+
+def main() -> int:
+    dembones = os.path.abspath(sys.argv[1])
+    with tempfile.TemporaryDirectory() as out:
+        r = subprocess.run([sys.executable, os.path.join(SOURCE, "scripts", "study.py"), "--dembones", dembones,
+                            "--out", out], capture_output=True, text=True)
+        sys.stdout.write(r.stdout)
+        sys.stderr.write(r.stderr)
+        if r.returncode != 0:
+            return r.returncode
+        text = open(os.path.join(out, "stoop-vs-squat.md"), encoding="utf-8").read()
+        problems = []
+        for heading in ("## The back", "## The knees", "## Which muscles carry the load", "## Against the literature",
+                        "### tight psoas", "### weak core", "### L4 root"):
+            if heading not in text:
+                problems.append(f"missing section {heading}")
+        if re.search(r"\bnan\b", text, re.IGNORECASE):
+            problems.append("NaN in the report")
+        if text.count("**What the model says") != 3:
+            problems.append("expected one answer per seed question")
+        for f in ("stoop_vs_squat_study.png", "stoop_vs_squat_muscles.png"):
+            p = os.path.join(out, "img", f)
+            if not os.path.exists(p) or os.path.getsize(p) < 1000:
+                problems.append(f"figure {f} missing")
+        # The solved-lift count is consistent with the sweep size.
+        m = re.search(r"(\d+) lifts solved; (\d+) could not", text)
+        if not m or int(m.group(1)) + int(m.group(2)) != 144 or int(m.group(1)) < 100:
+            problems.append("unexpected number of solved lifts")
+        for p in problems:
+            print(f"test_study: {p}", file=sys.stderr)
+        return 1 if problems else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
