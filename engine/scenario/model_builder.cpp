@@ -213,7 +213,23 @@ BuiltModel build_model(const ModelSpec& spec) {
     for (const auto& p : m.path) {
       PathPointSpec pp;
       pp.body = p.body;
-      pp.p_B_m = to_engine_point(p.body, p.location_m);
+      pp.p_B_m = to_engine_point(p.body, calc_path_point_location(p, {}));
+      if (p.moving()) {
+        // Every sample to the engine frame; the splines are fitted there (X_B_E is rigid, so the
+        // result equals the spec-frame spline mapped pointwise).
+        const std::size_t ns = p.moving_values_rad.size();
+        std::vector<double> ex(ns), ey(ns), ez(ns);
+        for (std::size_t s = 0; s < ns; ++s) {
+          const Vec3 e = to_engine_point(p.body, Vec3(p.moving_x_m[s], p.moving_y_m[s], p.moving_z_m[s]));
+          ex[s] = e.x();
+          ey[s] = e.y();
+          ez[s] = e.z();
+        }
+        pp.moving_coordinate = p.moving_coordinate;
+        pp.moving_x_m = CubicSpline(p.moving_values_rad, std::move(ex));
+        pp.moving_y_m = CubicSpline(p.moving_values_rad, std::move(ey));
+        pp.moving_z_m = CubicSpline(p.moving_values_rad, std::move(ez));
+      }
       pp.condition_coordinate = p.coordinate;
       pp.range_min = p.range_min;
       pp.range_max = p.range_max;
@@ -234,8 +250,9 @@ BuiltModel build_model(const ModelSpec& spec) {
       Vec3 best_p = Vec3::Zero(), best_s = Vec3::Zero();
       for (std::size_t i = 0; i + 1 < m.path.size(); ++i) {
         if (std::find(wrapped.begin(), wrapped.end(), static_cast<int>(i)) != wrapped.end()) continue;
-        const Vec3 p = X_GS.inverse() * (X_GB.at(m.path[i].body) * m.path[i].location_m);
-        const Vec3 s = X_GS.inverse() * (X_GB.at(m.path[i + 1].body) * m.path[i + 1].location_m);
+        const Vec3 p = X_GS.inverse() * (X_GB.at(m.path[i].body) * calc_path_point_location(m.path[i], {}));
+        const Vec3 s =
+            X_GS.inverse() * (X_GB.at(m.path[i + 1].body) * calc_path_point_location(m.path[i + 1], {}));
         const Eigen::Vector2d a = p.head<2>(), d = (s - p).head<2>();
         const double t = d.squaredNorm() > 0 ? std::clamp(-a.dot(d) / d.squaredNorm(), 0.0, 1.0) : 0.0;
         const double dist = (a + t * d).norm();

@@ -368,7 +368,30 @@ class Parser {
     p.body = r.string("body");
     require_body(r, "body", p.body);
     if (p.body == "ground") r.fail("body", "muscles attach to bodies, not to ground");
-    p.location_m = r.vector3("location_m");
+    if (r.has("moving")) {
+      // A point moving in its body with one coordinate: {coordinate, coordinate_values_rad, x_m,
+      // y_m, z_m} (the sampled OpenSim MovingPathPoint, e.g. a patella point in the femur).
+      if (r.has("location_m")) r.fail("moving", "expected either location_m or moving, got both");
+      FieldReader mr = r.child("moving");
+      p.moving_coordinate = mr.string("coordinate");
+      require_coordinate(mr, "coordinate", p.moving_coordinate);
+      p.moving_values_rad = mr.numbers("coordinate_values_rad");
+      if (p.moving_values_rad.size() < 2)
+        mr.fail("coordinate_values_rad",
+                fmt::format("expected at least 2 values, got {}", p.moving_values_rad.size()));
+      check_increasing(mr, "coordinate_values_rad", p.moving_values_rad);
+      const char* keys[3] = {"x_m", "y_m", "z_m"};
+      std::vector<double>* dst[3] = {&p.moving_x_m, &p.moving_y_m, &p.moving_z_m};
+      for (int c = 0; c < 3; ++c) {
+        *dst[c] = mr.numbers(keys[c]);
+        if (dst[c]->size() != p.moving_values_rad.size())
+          mr.fail(keys[c], fmt::format("expected as many values as coordinate_values_rad ({}), got {}",
+                                       p.moving_values_rad.size(), dst[c]->size()));
+      }
+      mr.finish();
+    } else {
+      p.location_m = r.vector3("location_m");
+    }
     if (r.has("coordinate")) {
       p.coordinate = r.string("coordinate");
       require_coordinate(r, "coordinate", p.coordinate);

@@ -4,6 +4,8 @@
 
 #include <deque>
 
+#include "multibody/spline.hpp"
+
 namespace dembones {
 
 using namespace mspec;  // NOLINT: the model-file parts
@@ -102,6 +104,16 @@ Eigen::Vector3d calc_center_of_mass(const ModelSpec& spec,
   return sum / m;
 }
 
+Eigen::Vector3d calc_path_point_location(const PathPointSpec& p, const CoordinateValues& q) {
+  if (!p.moving()) return p.location_m;
+  const auto it = q.find(p.moving_coordinate);
+  const double v = it == q.end() ? 0.0 : it->second;
+  // The same natural cubic splines as the engine's moving point (multibody/spline.hpp).
+  return {CubicSpline(p.moving_values_rad, p.moving_x_m).value(v),
+          CubicSpline(p.moving_values_rad, p.moving_y_m).value(v),
+          CubicSpline(p.moving_values_rad, p.moving_z_m).value(v)};
+}
+
 double calc_path_length(const MuscleSpec& muscle, const CoordinateValues& q,
                         const std::map<std::string, Eigen::Isometry3d>& X_GB) {
   double length = 0;
@@ -113,7 +125,7 @@ double calc_path_length(const MuscleSpec& muscle, const CoordinateValues& q,
       const double v = it == q.end() ? 0.0 : it->second;
       if (v < p.range_min || v > p.range_max) continue;
     }
-    const Eigen::Vector3d g = X_GB.at(p.body) * p.location_m;
+    const Eigen::Vector3d g = X_GB.at(p.body) * calc_path_point_location(p, q);
     if (!first) length += (g - prev).norm();
     prev = g;
     first = false;

@@ -27,7 +27,12 @@ std::map<std::string, Eigen::Isometry3d> calc_body_poses(const ModelSpec& spec,
 Eigen::Vector3d calc_center_of_mass(const ModelSpec& spec,
                                     const std::map<std::string, Eigen::Isometry3d>& X_GB);
 
-// Straight-line path length through the active path points (conditional points by their range).
+// Location of a path point in its body frame at q: location_m, or a moving point's splines at its
+// coordinate's value (0 when missing from q, as for conditional points).
+Eigen::Vector3d calc_path_point_location(const mspec::PathPointSpec& point, const CoordinateValues& q);
+
+// Straight-line path length through the active path points (conditional points by their range,
+// moving points at their coordinate's value).
 double calc_path_length(const mspec::MuscleSpec& muscle, const CoordinateValues& q,
                         const std::map<std::string, Eigen::Isometry3d>& X_GB);
 

@@ -94,6 +94,11 @@ struct PathPointSpec {
   std::string coordinate;
   double range_min = 0, range_max = 0;
   bool conditional() const { return !coordinate.empty(); }
+  // A moving point (OpenSim MovingPathPoint): its location in the body is a natural cubic spline of
+  // `moving_coordinate` through (moving_values_rad, moving_x_m/y_m/z_m), replacing location_m.
+  std::string moving_coordinate;
+  std::vector<double> moving_values_rad, moving_x_m, moving_y_m, moving_z_m;
+  bool moving() const { return !moving_coordinate.empty(); }
 };
 
 enum class WrapType { cylinder, sphere };

@@ -77,7 +77,12 @@ ModelSpec scale_model(const ModelSpec& spec, const SubjectSpec& subject) {
   }
   const double force_factor = std::pow(subject.mass_kg / spec.reference_subject.mass_kg, 2.0 / 3.0);
   for (auto& m : out.muscles)
-    for (auto& p : m.path) p.location_m *= L(p.body);
+    for (auto& p : m.path) {
+      // A moving point's samples scale like a fixed point (its coordinate values do not).
+      p.location_m *= L(p.body);
+      for (auto* v : {&p.moving_x_m, &p.moving_y_m, &p.moving_z_m})
+        for (double& x : *v) x *= L(p.body);
+    }
   // Fibre and tendon lengths keep their share of the musculotendon length at the default pose.
   const auto X0 = calc_body_poses(spec);
   const auto X1 = calc_body_poses(out);
