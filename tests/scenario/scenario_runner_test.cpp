@@ -7,37 +7,15 @@
 
 #include "multibody/rnea.hpp"
 #include "scenario/scenario_file.hpp"
+#include "scenario_test_util.hpp"
 
 namespace dembones {
 namespace {
 
-namespace fs = std::filesystem;
-const fs::path kScenarios = fs::path(DEMBONES_SOURCE_DIR) / "scenarios";
-
-ScenarioSpec short_scenario(const std::string& name, std::vector<Override> extra = {}) {
-  extra.push_back(parse_override("solver.rate_hz=50"));
-  return load_scenario((kScenarios / name).string(), extra);
-}
-
-double peak(const RunRecord& r, const MusculoskeletalModel& msm, const std::string& q) {
-  for (const Peak& p : summarize(msm, r))
-    if (p.quantity == q) return p.value;
-  ADD_FAILURE() << "no peak " << q;
-  return 0;
-}
-
-struct Ran {
-  std::unique_ptr<PreparedRun> run;
-  RunRecord record;
-};
-
-Ran run_scenario(const ScenarioSpec& s) {
-  ModelCache models;
-  auto run = prepare_run(s, models);
-  Pipeline p(run->msm, {s.solver.exponent, s.solver.reserve_optimal_force, s.solver.reserve_threshold_Nm});
-  RunRecord rec = execute_run(*run, p);
-  return {std::move(run), std::move(rec)};
-}
+using scenario_test::peak;
+using scenario_test::Ran;
+using scenario_test::run_scenario;
+using scenario_test::short_scenario;
 
 // Physiological sense (issue: standing loads L5/S1 with a few hundred newtons, the knee little).
 TEST(ScenarioRunner, StandingLoadsTheSpineWithAFewHundredNewtons) {
