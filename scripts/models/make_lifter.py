@@ -194,6 +194,14 @@ class Osim:
                         return floats(s.findtext("x")), floats(s.findtext("y"))
         raise KeyError((joint, axis_name))
 
+    def constant(self, joint, axis_name):
+        for j in self.root.iter("CustomJoint"):
+            if j.get("name") == joint:
+                for ta in j.iter("TransformAxis"):
+                    if ta.get("name") == axis_name:
+                        return float(ta.find("Constant").findtext("value"))
+        raise KeyError((joint, axis_name))
+
 
 def natural_spline(x, y, t):
     """Natural cubic spline through (x, y) at t (Burden & Faires Alg. 3.4), as the engine evaluates."""
@@ -252,11 +260,28 @@ def main():
     radius_u = raj.offset("radioulnar_r", "ulna_r_offset")
     wrist_r = raj.offset("radius_hand_r", "radius_r_offset")
     wrist_u = add(radius_u, wrist_r)
-    # Patella origin in the femur at full extension (Rajagopal patellofemoral splines at knee angle 0).
-    # The patella is fixed in the femur in this sagittal model, so the quadriceps act on the tibia
-    # through the patellar-ligament segment (patella -> tibial tuberosity), which wraps over the
-    # femoral condyle cylinder in flexion.
-    patella_f = add(knee_f, [0.0524, -0.0108, 0.00275])
+    # The patella moves in the femur with knee flexion as in Rajagopal's patellofemoral_r CustomJoint:
+    # parent frame femur_r_offset, child patella_r at its origin, rotation1 (about z) and translation1/2
+    # SimmSplines of knee_angle_r_beta (coupled equal to knee_angle_r, flexion positive), translation3
+    # constant. A patella point p is at p_femur(beta) = offset + t(beta) + Rz(rot1(beta)) p in the femur.
+    # The patella is not a body here: its points become moving path points of the femur sampled at the
+    # spline knots, and the quadriceps act on the tibia through the patellar-ligament segment (moving
+    # patella point -> tibial tuberosity).
+    pf_joint = "patellofemoral_r"
+    pf_offset = raj.offset(pf_joint, "femur_r_offset")
+    pf_beta, pf_rot = raj.spline(pf_joint, "rotation1")
+    pf_t = [raj.spline(pf_joint, "translation1"), raj.spline(pf_joint, "translation2")]
+    assert all(x == pf_beta for x, _ in pf_t), "patellofemoral splines on different knots"
+    pf_t3 = raj.constant(pf_joint, "translation3")
+
+    def patella_in_femur(p, beta):
+        a = natural_spline(pf_beta, pf_rot, beta)
+        t = [natural_spline(x, y, beta) for x, y in pf_t] + [pf_t3]
+        c, sn = math.cos(a), math.sin(a)
+        return add(add(pf_offset, t), [c * p[0] - sn * p[1], sn * p[0] + c * p[1], p[2]])
+
+    # Our knee_angle is negative in flexion: knee_angle = -beta, knots in increasing order.
+    pf_knee_knots = [-b for b in reversed(pf_beta)]
 
     k = {
         "thigh": M["thigh"][5] / norm(knee_f),
@@ -496,7 +521,9 @@ def main():
     def map_point(body, p):
         b = body_map[body]
         if body == "patella_r":
-            p = add(p, patella_f)
+            # A moving point of the femur: samples at the patellofemoral knots, scaled with the thigh.
+            return b, dict(coordinate="knee_angle", values=pf_knee_knots,
+                           points=[mul(patella_in_femur(p, -qk), kb(b)) for qk in pf_knee_knots])
         return b, mul(p, kb(b))
 
     leg_muscles = [  # Rajagopal name, model name, groups, nerve roots
@@ -535,7 +562,12 @@ def main():
             L(f"    passive_strain_at_max_force: {fmt(passive_strain)}")
         L("    path:")
         for b, p in points:
-            L(f"      - {{body: {b}, location_m: {vec(p)}}}")
+            if isinstance(p, dict):
+                xyz = [vec([pt[c] for pt in p["points"]]) for c in range(3)]
+                L(f"      - {{body: {b}, moving: {{coordinate: {p['coordinate']}, coordinate_values_rad: {vec(p['values'])}, "
+                  f"x_m: {xyz[0]}, y_m: {xyz[1]}, z_m: {xyz[2]}}}}}")
+            else:
+                L(f"      - {{body: {b}, location_m: {vec(p)}}}")
         if wraps:
             L(f"    wraps: [{', '.join(wraps)}]")
         L(f"    groups: [{', '.join(groups)}]")
@@ -555,7 +587,7 @@ def main():
         if body == "pelvis":
             return p
         if body in ("femur_r", "patella_r"):
-            return add(hip, mul(add(p, patella_f) if body == "patella_r" else p, s("thigh")))
+            return add(hip, mul(patella_in_femur(p, 0.0) if body == "patella_r" else p, s("thigh")))
         if body == "tibia_r":
             return add(tib, mul(p, s("shank")))
         if body == "calcn_r":
@@ -571,8 +603,10 @@ def main():
         pts = [map_point(b, p) for b, p in mu["points"]]
         f = path_length(mu["points"], True) / path_length(mu["points"], False)
         wraps = [use_wrap(x) for x in mu["wraps"]]
+        patella = ("; patella points as moving points of the femur that follow knee flexion as in its patellofemoral joint (splines sampled at their knots)"
+                   if any(b == "patella_r" for b, _ in mu["points"]) else "")
         emit_muscle(name, mu["F0"], mu["lopt"] * f, mu["lts"] * f, mu["penn"], pts, wraps, groups, roots,
-                    f"{RAJ} muscle {raj_name} (F0, fibre, tendon, pennation, passive fibre strain at F0 {mu['passive_strain']:g} from its FiberForceLengthCurve, path, wraps; patella points re-expressed in the femur at full extension; fibre and tendon lengths x{f:.4f}, the musculotendon length ratio at the neutral pose after scaling the segments); nerve roots: {ROOTS}", passive_strain=mu["passive_strain"])
+                    f"{RAJ} muscle {raj_name} (F0, fibre, tendon, pennation, passive fibre strain at F0 {mu['passive_strain']:g} from its FiberForceLengthCurve, path, wraps{patella}; fibre and tendon lengths x{f:.4f}, the musculotendon length ratio at the neutral pose after scaling the segments); nerve roots: {ROOTS}", passive_strain=mu["passive_strain"])
 
     # Psoas: Christophy fascicles from each lumbar level to the pelvic brim, then Rajagopal's femoral
     # insertion over the brim cylinder. The added brim-to-trochanter length goes to the tendon (the
