@@ -222,6 +222,49 @@ OutputSpec read_output(FieldReader r, const std::string& name) {
   return o;
 }
 
+std::vector<std::string> three_columns(FieldReader& r, const std::string& key) {
+  std::vector<std::string> c = r.strings(key);
+  if (c.size() != 3)
+    r.fail(key, fmt::format("expected 3 column labels (x, y, z), got {}", c.size()));
+  return c;
+}
+
+ExternalForceSpec read_external_force(FieldReader r, const YAML::Node& at, const std::string& file, int index) {
+  ExternalForceSpec f;
+  f.where = location_of(at, file, r.path());
+  f.body = r.string("body");
+  f.name = r.string_or("name", fmt::format("{}_force{}", f.body, index));
+  f.force_columns = three_columns(r, "force_columns");
+  f.force_in_body = r.choice_or("frame", {"ground", "body"}, "ground") == "body";
+  const bool fixed = r.has("point_m"), tracked = r.has("point_columns");
+  if (fixed == tracked)
+    r.fail("", "expected exactly one of point_m (a point fixed in the body, m) or point_columns (3 column labels)");
+  if (fixed) {
+    f.has_point_m = true;
+    f.point_m = r.vector3("point_m");
+  } else {
+    f.point_columns = three_columns(r, "point_columns");
+    f.point_in_body = r.choice_or("point_frame", {"ground", "body"}, "ground") == "body";
+  }
+  r.finish();
+  return f;
+}
+
+ExternalForcesSpec read_external_forces(FieldReader r, const std::string& scenario_path) {
+  ExternalForcesSpec e;
+  e.where = r.where("file");
+  e.file = resolve_relative(scenario_path, r.string("file"));
+  int i = 0;
+  for (const YAML::Node& item : r.sequence("forces")) {
+    e.forces.push_back(
+        read_external_force(r.element(item, fmt::format("{}.forces[{}]", r.path(), i)), item, scenario_path, i));
+    ++i;
+  }
+  if (e.forces.empty()) r.fail("forces", "expected at least one force");
+  r.finish();
+  return e;
+}
+
 YAML::Node empty_map() { return YAML::Node(YAML::NodeType::Map); }
 
 }  // namespace
@@ -308,6 +351,7 @@ ScenarioSpec parse_scenario(YAML::Node root, const std::string& path) {
   }
   s.solver = r.has("solver") ? read_solver(r.child("solver")) : SolverSpec{};
   s.output = r.has("output") ? read_output(r.child("output"), s.name) : OutputSpec{s.name + ".h5"};
+  if (r.has("external_forces")) s.external_forces = read_external_forces(r.child("external_forces"), path);
   r.finish();
   return s;
 }

@@ -246,7 +246,71 @@ std::unique_ptr<PreparedRun> prepare_run(const ScenarioSpec& scenario, ModelCach
     q = std::move(m.q);
   }
   run->kinematics = prepare_kinematics(time, q, {scenario.solver.rate_hz, scenario.solver.filter_cutoff_hz});
+  if (scenario.external_forces)
+    run->external = load_external_forces(*scenario.external_forces, run->msm.model, run->kinematics.time);
   return run;
+}
+
+ExternalLoadSeries load_external_forces(const ExternalForcesSpec& spec, const Model& model, const VecX& time) {
+  const TextTable table = read_text_table(spec.file);
+  const Eigen::Index t_col = table.find_column("time");
+  if (t_col < 0)
+    throw InputError(spec.where, fmt::format("'{}' has no 'time' column (expected time in s, then force and point "
+                                             "columns, as OpenSim external loads files)", spec.file));
+  const VecX t = table.data.col(t_col);
+  for (Eigen::Index r = 1; r < t.size(); ++r)
+    if (!(t(r) > t(r - 1)))
+      throw InputError(spec.where, fmt::format("'{}': time must increase from row to row; data row {} has t = {} s "
+                                               "after {} s", spec.file, r + 1, t(r), t(r - 1)));
+  auto columns = [&](const ExternalForceSpec& f, const std::vector<std::string>& names, const char* field) {
+    MatX v(t.size(), 3);
+    for (int c = 0; c < 3; ++c) {
+      const Eigen::Index j = table.find_column(names[c]);
+      if (j < 0) {
+        Location where = f.where;
+        where.field += std::string(".") + field;
+        throw InputError(where, fmt::format("'{}' has no column '{}'", spec.file, names[c]));
+      }
+      v.col(c) = table.data.col(j);
+    }
+    if (!v.allFinite())
+      throw InputError(f.where, fmt::format("'{}': a value of column {}, {} or {} is not a finite number", spec.file,
+                                            names[0], names[1], names[2]));
+    return v;
+  };
+  auto resample = [&](const MatX& v) {
+    MatX out;
+    const Eigen::Index bad = resample_linear(t, v, time, out);
+    if (bad >= 0)
+      throw InputError(spec.where,
+                       fmt::format("'{}' covers t = {} to {} s, but the motion runs from {} to {} s (frame {} at {} s "
+                                   "is outside)", spec.file, t.size() ? t(0) : 0.0, t.size() ? t(t.size() - 1) : 0.0,
+                                   time(0), time(time.size() - 1), bad, time(bad)));
+    return out;
+  };
+  ExternalLoadSeries series;
+  for (const ExternalForceSpec& f : spec.forces) {
+    ExternalForceTrack track;
+    track.name = f.name;
+    track.applied.body = model.find_body(f.body);
+    if (track.applied.body <= 0) {
+      Location where = f.where;
+      where.field += ".body";
+      throw InputError(where, fmt::format("the model has no moving body '{}'", f.body));
+    }
+    track.applied.force_frame = f.force_in_body ? ExpressedIn::body : ExpressedIn::ground;
+    track.force_N = resample(columns(f, f.force_columns, "force_columns"));
+    if (f.has_point_m) {
+      track.applied.point_frame = ExpressedIn::body;
+      track.applied.point_m = f.point_m;
+    } else {
+      track.applied.point_frame = f.point_in_body ? ExpressedIn::body : ExpressedIn::ground;
+      track.point_varies = true;
+      track.point_m = resample(columns(f, f.point_columns, "point_columns"));
+    }
+    series.tracks.push_back(std::move(track));
+  }
+  return series;
 }
 
 RunRecord execute_run(const PreparedRun& run, Pipeline& pipeline, const std::function<void(int, int)>& progress) {
@@ -256,11 +320,13 @@ RunRecord execute_run(const PreparedRun& run, Pipeline& pipeline, const std::fun
   pipeline.set_load_mass(run.load_mass_kg);
   pipeline.reset_warm_start();
   VecX q(k.q.cols()), qd(k.q.cols()), qdd(k.q.cols());
+  std::vector<AppliedForce> external(run.external.tracks.size());
   for (int f = 0; f < F; ++f) {
     q = k.q.row(f).transpose();
     qd = k.qd.row(f).transpose();
     qdd = k.qdd.row(f).transpose();
-    const FrameResult& r = pipeline.run_frame(q, qd, qdd);
+    run.external.get_frame(f, external);
+    const FrameResult& r = pipeline.run_frame(q, qd, qdd, external);
     if (r.status == FrameStatus::nan_input)
       throw InternalError(fmt::format("frame {} (t = {:.3f} s): {} not finite; the run is stopped", f, k.time(f),
                                       r.bad_quantity));

@@ -10,6 +10,7 @@
 #include "scenario/run_record.hpp"
 #include "scenario/scenario_spec.hpp"
 #include "scenario/task_generator.hpp"
+#include "solvers/external_loads.hpp"
 #include "solvers/kinematic_series.hpp"
 
 namespace dembones {
@@ -23,7 +24,13 @@ struct PreparedRun {
   TaskRig rig;
   KinematicSeries kinematics;
   double load_mass_kg = 0.0;
+  ExternalLoadSeries external;  // measured forces at the kinematics' frames (`external_forces:`), may be empty
 };
+
+// The scenario's `external_forces:` read from their file and resampled (piecewise linear) at
+// `time`, bodies resolved in `model`. InputError naming the file, field or column for an unknown
+// body, a missing column, non-increasing times or a time range that does not cover `time`.
+ExternalLoadSeries load_external_forces(const ExternalForcesSpec& spec, const Model& model, const VecX& time);
 
 // Caches parsed model files by path, so a sweep parses each model once.
 class ModelCache {

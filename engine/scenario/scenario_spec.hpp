@@ -47,6 +47,28 @@ struct OutputSpec {
   bool float32 = false;
 };
 
+// `external_forces:` (docs/scenarios.md, "Measured external forces"): forces read from a table
+// (.mot/.sto/CSV with a time column), after OpenSim's ExternalLoads/ExternalForce.
+struct ExternalForceSpec {
+  std::string name;                        // defaults to "<body>_force<i>"
+  std::string body;                        // body the force acts on (model body name)
+  std::vector<std::string> force_columns;  // 3 column labels: Fx, Fy, Fz (N)
+  bool force_in_body = false;              // `frame: body` (default ground)
+  // The point of application: a constant point in the body frame (point_m), or 3 columns
+  // (point_columns) expressed in `point_frame` (default ground, as force-plate centres of pressure).
+  bool has_point_m = false;
+  Eigen::Vector3d point_m = Eigen::Vector3d::Zero();
+  std::vector<std::string> point_columns;
+  bool point_in_body = false;
+  Location where;                          // of this entry, for messages (field external_forces.forces[i])
+};
+
+struct ExternalForcesSpec {
+  std::string file;  // resolved relative to the scenario file
+  std::vector<ExternalForceSpec> forces;
+  Location where;    // of the `file` field
+};
+
 struct ScenarioSpec {
   std::string file;       // the scenario file as given
   std::string text;       // the YAML text after overrides (stored in the output for provenance)
@@ -58,6 +80,7 @@ struct ScenarioSpec {
   std::vector<ImpairmentSpec> impairments;
   SolverSpec solver;
   OutputSpec output;
+  std::optional<ExternalForcesSpec> external_forces;
 };
 
 }  // namespace dembones

@@ -1,0 +1,183 @@
+// `external_forces:` in scenario files: parsing, reading the force table, resampling to the solver's
+// frames, errors naming file and field, and the forces reaching the pipeline.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <functional>
+#include <string>
+#include <unistd.h>
+
+#include "multibody/jacobian.hpp"
+#include "multibody/kinematics.hpp"
+#include "scenario/scenario_file.hpp"
+#include "scenario/scenario_runner.hpp"
+
+namespace dembones {
+namespace {
+
+namespace fs = std::filesystem;
+
+// A scratch folder with a scenario (stand, 50 Hz) and a force table.
+struct Scratch {
+  fs::path dir;
+  Scratch() {
+    dir = fs::temp_directory_path() / ("dembones_extforce_" + std::to_string(::getpid()) + "_" +
+                                       ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    fs::create_directories(dir);
+  }
+  ~Scratch() { fs::remove_all(dir); }
+  fs::path write(const std::string& name, const std::string& text) const {
+    std::ofstream(dir / name) << text;
+    return dir / name;
+  }
+  // A stand scenario of `duration_s` with the given external_forces block (YAML, indented by 2).
+  fs::path scenario(const std::string& external_block, double duration_s = 0.4) const {
+    const fs::path model = fs::path(DEMBONES_SOURCE_DIR) / "models" / "lifter.yaml";
+    return write("s.yaml", "name: ext\nmodel: " + model.string() +
+                               "\nsubject: {height_m: 1.75, mass_kg: 75, sex: male}\n"
+                               "task: {type: stand, duration_s: " + std::to_string(duration_s) + "}\n"
+                               "solver: {rate_hz: 50}\n"
+                               "external_forces:\n" + external_block);
+  }
+};
+
+// time, Fx, Fy, Fz, px, py, pz: a force growing linearly in time, with a moving point in ground.
+std::string force_csv(double t_end) {
+  std::string s = "time,Fx,Fy,Fz,px,py,pz\n";
+  for (int i = 0; i <= 10; ++i) {
+    const double t = t_end * i / 10.0;
+    s += std::to_string(t) + "," + std::to_string(10.0 + 20.0 * t) + ",-50," + std::to_string(5.0 * t) + ",0.3," +
+         std::to_string(1.0 + 0.1 * t) + ",0.1\n";
+  }
+  return s;
+}
+
+std::string error_of(const std::function<void()>& f) {
+  try {
+    f();
+  } catch (const InputError& e) {
+    return e.what();
+  }
+  return "(no InputError)";
+}
+
+TEST(ExternalForcesScenario, ParsesTheBlock) {
+  Scratch s;
+  s.write("f.csv", force_csv(1.0));
+  const ScenarioSpec spec = load_scenario(s.scenario(
+      "  file: f.csv\n"
+      "  forces:\n"
+      "    - {body: hand, force_columns: [Fx, Fy, Fz], point_m: [0.01, -0.02, 0.03], frame: body}\n"
+      "    - {name: plate, body: foot, force_columns: [Fx, Fy, Fz], point_columns: [px, py, pz]}\n").string());
+  ASSERT_TRUE(spec.external_forces.has_value());
+  const ExternalForcesSpec& e = *spec.external_forces;
+  EXPECT_EQ(fs::path(e.file), s.dir / "f.csv");
+  ASSERT_EQ(e.forces.size(), 2u);
+  EXPECT_EQ(e.forces[0].name, "hand_force0");
+  EXPECT_TRUE(e.forces[0].force_in_body);
+  EXPECT_TRUE(e.forces[0].has_point_m);
+  EXPECT_EQ(e.forces[0].point_m, Eigen::Vector3d(0.01, -0.02, 0.03));
+  EXPECT_EQ(e.forces[1].name, "plate");
+  EXPECT_FALSE(e.forces[1].force_in_body);
+  EXPECT_FALSE(e.forces[1].point_in_body);
+  EXPECT_EQ(e.forces[1].point_columns, (std::vector<std::string>{"px", "py", "pz"}));
+}
+
+TEST(ExternalForcesScenario, MalformedBlocksNameTheField) {
+  Scratch s;
+  s.write("f.csv", force_csv(1.0));
+  const std::string both = error_of([&] {
+    load_scenario(s.scenario("  file: f.csv\n  forces:\n    - {body: hand, force_columns: [Fx, Fy, Fz], "
+                             "point_m: [0, 0, 0], point_columns: [px, py, pz]}\n").string());
+  });
+  EXPECT_NE(both.find("external_forces.forces[0]"), std::string::npos) << both;
+  EXPECT_NE(both.find("exactly one of point_m"), std::string::npos) << both;
+  const std::string two = error_of([&] {
+    load_scenario(s.scenario("  file: f.csv\n  forces:\n    - {body: hand, force_columns: [Fx, Fy], point_m: [0, 0, 0]}\n")
+                      .string());
+  });
+  EXPECT_NE(two.find("external_forces.forces[0].force_columns"), std::string::npos) << two;
+  EXPECT_NE(two.find("expected 3 column labels"), std::string::npos) << two;
+  const std::string frame = error_of([&] {
+    load_scenario(s.scenario("  file: f.csv\n  forces:\n    - {body: hand, force_columns: [Fx, Fy, Fz], "
+                             "point_m: [0, 0, 0], frame: world}\n").string());
+  });
+  EXPECT_NE(frame.find("external_forces.forces[0].frame"), std::string::npos) << frame;
+  const std::string typo = error_of([&] {
+    load_scenario(s.scenario("  file: f.csv\n  forces:\n    - {body: hand, force_columns: [Fx, Fy, Fz], "
+                             "point_m: [0, 0, 0], pointframe: body}\n").string());
+  });
+  EXPECT_NE(typo.find("pointframe"), std::string::npos) << typo;
+}
+
+TEST(ExternalForcesScenario, BadTablesNameFileFieldAndColumn) {
+  Scratch s;
+  s.write("f.csv", force_csv(1.0));
+  s.write("short.csv", force_csv(0.2));
+  ModelCache models;
+  auto prepare = [&](const std::string& block) {
+    return [&models, block, &s] { prepare_run(load_scenario(s.scenario(block).string()), models); };
+  };
+  const std::string body = error_of(
+      prepare("  file: f.csv\n  forces:\n    - {body: paw, force_columns: [Fx, Fy, Fz], point_m: [0, 0, 0]}\n"));
+  EXPECT_NE(body.find("external_forces.forces[0].body"), std::string::npos) << body;
+  EXPECT_NE(body.find("'paw'"), std::string::npos) << body;
+  EXPECT_NE(body.find("s.yaml"), std::string::npos) << body;
+  const std::string column = error_of(
+      prepare("  file: f.csv\n  forces:\n    - {body: hand, force_columns: [Fx, Fy, F_z], point_m: [0, 0, 0]}\n"));
+  EXPECT_NE(column.find("external_forces.forces[0].force_columns"), std::string::npos) << column;
+  EXPECT_NE(column.find("f.csv' has no column 'F_z'"), std::string::npos) << column;
+  const std::string range = error_of(
+      prepare("  file: short.csv\n  forces:\n    - {body: hand, force_columns: [Fx, Fy, Fz], point_m: [0, 0, 0]}\n"));
+  EXPECT_NE(range.find("short.csv' covers t = 0 to 0.2 s"), std::string::npos) << range;
+  EXPECT_NE(range.find("external_forces.file"), std::string::npos) << range;
+  const std::string missing = error_of(
+      prepare("  file: nowhere.csv\n  forces:\n    - {body: hand, force_columns: [Fx, Fy, Fz], point_m: [0, 0, 0]}\n"));
+  EXPECT_NE(missing.find("nowhere.csv"), std::string::npos) << missing;
+}
+
+// The table is resampled at the solver's frames and every frame's force reaches inverse dynamics
+// as −J_pᵀ f (compared with the same run without the force, the point Jacobian built here).
+TEST(ExternalForcesScenario, ResampledForcesChangeEachFramesMomentsByTheirJacobianTranspose) {
+  Scratch s;
+  s.write("f.csv", force_csv(1.0));
+  ModelCache models;
+  const ScenarioSpec spec = load_scenario(s.scenario(
+      "  file: f.csv\n"
+      "  forces:\n"
+      "    - {name: plate, body: hand, force_columns: [Fx, Fy, Fz], point_columns: [px, py, pz]}\n").string());
+  auto run = prepare_run(spec, models);
+  ASSERT_EQ(run->external.tracks.size(), 1u);
+  const ExternalForceTrack& track = run->external.tracks[0];
+  const KinematicSeries& k = run->kinematics;
+  ASSERT_EQ(track.force_N.rows(), k.frames());
+  ASSERT_TRUE(track.point_varies);
+  const Model& model = run->msm.model;
+  Pipeline with(run->msm, pipeline_settings(spec.solver)), without(run->msm, pipeline_settings(spec.solver));
+  std::vector<AppliedForce> ext(1);
+  Data d(model);
+  Matrix3Xd J(3, model.nv);
+  for (int f = 0; f < k.frames(); ++f) {
+    const double t = k.time(f);
+    // The table is linear in time: resampling reproduces it.
+    EXPECT_NEAR(track.force_N(f, 0), 10.0 + 20.0 * t, 1e-5);
+    EXPECT_NEAR(track.force_N(f, 2), 5.0 * t, 1e-5);
+    EXPECT_NEAR(track.point_m(f, 1), 1.0 + 0.1 * t, 1e-6);
+    const VecX q = k.q.row(f).transpose(), qd = k.qd.row(f).transpose(), qdd = k.qdd.row(f).transpose();
+    run->external.get_frame(f, ext);
+    const VecX tau1 = with.run_frame(q, qd, qdd, ext).tau_id;
+    const VecX tau0 = without.run_frame(q, qd, qdd).tau_id;
+    forward_kinematics(model, d, q);
+    compute_joint_jacobians(model, d, q);
+    point_jacobian(model, d, track.applied.body, track.point_m.row(f).transpose(), J);
+    const VecX expected = -(J.transpose() * track.force_N.row(f).transpose());
+    EXPECT_LT((tau1 - tau0 - expected).cwiseAbs().maxCoeff(), 1e-9 * (1.0 + tau0.cwiseAbs().maxCoeff())) << "frame " << f;
+  }
+  // And a whole run goes through execute_run with the forces applied.
+  Pipeline p(run->msm, pipeline_settings(spec.solver));
+  EXPECT_NO_THROW(execute_run(*run, p));
+}
+
+}  // namespace
+}  // namespace dembones
