@@ -25,6 +25,7 @@
 #include "multibody/energy.hpp"
 #include "multibody/jacobian.hpp"
 #include "multibody/kinematics.hpp"
+#include "multibody/mjcf_export.hpp"
 #include "multibody/rnea.hpp"
 #include "multibody/sample_models.hpp"
 #include "rk4.hpp"
@@ -548,6 +549,13 @@ TEST(Couplers, HumanWithLumbarRhythmAndPatellae) {
   const int knee = m.find_coordinate("knee_angle_r");
   const std::vector<int>& sup = m.support[m.find_body("patella_r")];
   EXPECT_EQ(std::count(sup.begin(), sup.end(), knee), 1);
+}
+
+// MuJoCo could only express a coupler as an equality constraint (soft, different dynamics), so the
+// exporter refuses coupled joints instead of silently changing the model.
+TEST(Couplers, MjcfExportRefusesCoupledJoints) {
+  EXPECT_THROW(to_mjcf(samples::human20_coupled()), InputError);
+  EXPECT_NO_THROW(to_mjcf(samples::human20()));
 }
 
 TEST(Couplers, BadDriversAreInputErrors) {
