@@ -235,32 +235,42 @@ BuiltModel build_model(const ModelSpec& spec) {
       pp.range_max = p.range_max;
       e.path.push_back(pp);
     }
+    // Poses at which wrap segments are compared: the default pose, plus every sample of the muscle's
+    // moving points (a moving point can bring another segment onto the surface in flexion).
+    std::vector<CoordinateValues> poses{CoordinateValues{}};
+    for (const auto& p : m.path)
+      for (double v : p.moving_values_rad) poses.push_back(CoordinateValues{{p.moving_coordinate, v}});
+    std::vector<std::map<std::string, Eigen::Isometry3d>> pose_X_GB;
+    for (const auto& pose : poses) pose_X_GB.push_back(pose.empty() ? X_GB : calc_body_poses(spec, pose));
     std::vector<int> wrapped;
     for (const auto& wname : m.wraps) {
       const ms::WrapSpec* w = nullptr;
       for (const auto& ws : spec.wraps)
         if (ws.name == wname) w = &ws;
-      const Eigen::Isometry3d X_GS = X_GB.at(w->body) *
-                                     Eigen::Translation3d(w->location_m) *
-                                     Eigen::Isometry3d(rotation_xyz(w->orientation_rad));
       // The segment the wrap acts on: the unconditional segment passing closest to the axis at the
-      // default pose, among segments not yet wrapped.
+      // default pose or, with moving points, at any of their samples, among segments not yet wrapped
+      // (OpenSim instead picks per frame the first segment that crosses the surface; this fixed choice
+      // agrees with it when one segment is the only one to cross, as for the vasti over the femoral
+      // condyles in deep flexion).
       int best = -1;
       double best_d = INFINITY;
-      Vec3 best_p = Vec3::Zero(), best_s = Vec3::Zero();
       for (std::size_t i = 0; i + 1 < m.path.size(); ++i) {
         if (std::find(wrapped.begin(), wrapped.end(), static_cast<int>(i)) != wrapped.end()) continue;
-        const Vec3 p = X_GS.inverse() * (X_GB.at(m.path[i].body) * calc_path_point_location(m.path[i], {}));
-        const Vec3 s =
-            X_GS.inverse() * (X_GB.at(m.path[i + 1].body) * calc_path_point_location(m.path[i + 1], {}));
-        const Eigen::Vector2d a = p.head<2>(), d = (s - p).head<2>();
-        const double t = d.squaredNorm() > 0 ? std::clamp(-a.dot(d) / d.squaredNorm(), 0.0, 1.0) : 0.0;
-        const double dist = (a + t * d).norm();
+        double dist = INFINITY;
+        for (std::size_t k = 0; k < poses.size(); ++k) {
+          const auto& X = pose_X_GB[k];
+          const Eigen::Isometry3d X_GS =
+              X.at(w->body) * Eigen::Translation3d(w->location_m) * Eigen::Isometry3d(rotation_xyz(w->orientation_rad));
+          const Vec3 p = X_GS.inverse() * (X.at(m.path[i].body) * calc_path_point_location(m.path[i], poses[k]));
+          const Vec3 s =
+              X_GS.inverse() * (X.at(m.path[i + 1].body) * calc_path_point_location(m.path[i + 1], poses[k]));
+          const Eigen::Vector2d a = p.head<2>(), d = (s - p).head<2>();
+          const double t = d.squaredNorm() > 0 ? std::clamp(-a.dot(d) / d.squaredNorm(), 0.0, 1.0) : 0.0;
+          dist = std::min(dist, (a + t * d).norm());
+        }
         if (dist < best_d) {
           best_d = dist;
           best = static_cast<int>(i);
-          best_p = p;
-          best_s = s;
         }
       }
       if (best < 0) continue;  // every segment already carries a wrap

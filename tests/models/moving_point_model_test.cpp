@@ -135,5 +135,34 @@ TEST(MovingPointModel, EngineMatchesSpecLengthAndMomentArm) {
   }
 }
 
+TEST(MovingPointModel, LifterVastiWrapOverTheCondylesInDeepFlexion) {
+  // With the patella moving, the vasti segment from the femoral shaft to the patella crosses the
+  // condyle cylinder in deep flexion (as in OpenSim, where that segment then wraps); the builder puts
+  // the wrap there, so the path does not run through the femur.
+  const ModelSpec spec = load_model_spec(std::string(DEMBONES_SOURCE_DIR) + "/models/lifter.yaml");
+  const BuiltModel b = build_model(spec);
+  Data data(b.model);
+  MuscleData md(b.model, b.muscles);
+  const int knee = b.model.find_coordinate("knee_angle");
+  for (const char* name : {"vastus_lateralis", "vastus_medialis", "vastus_intermedius"}) {
+    const int i = b.muscles.find_muscle(name);
+    ASSERT_GE(i, 0) << name;
+    ASSERT_EQ(b.muscles.wrap_begin[i + 1] - b.muscles.wrap_begin[i], 1) << name;
+    const int w = b.muscles.wrap_begin[i];
+    const int after = b.muscles.wraps[w].after_point;
+    EXPECT_TRUE(b.muscles.points[b.muscles.point_begin[i] + after].moving_q < 0) << name;
+    EXPECT_TRUE(b.muscles.points[b.muscles.point_begin[i] + after + 1].moving_q >= 0) << name;
+    for (const double qk : {0.0, -2.0}) {
+      VecX q = b.q_default;
+      q[b.model.idx_q[b.model.velocity_body[knee]]] = qk;
+      forward_kinematics(b.model, data, q, VecX::Zero(b.model.nv));
+      compute_joint_jacobians(b.model, data, q);
+      compute_muscle_geometry(b.model, data, b.muscles, q, md);
+      EXPECT_EQ(md.wrap_inside_count, 0);
+      EXPECT_EQ(md.wrap_engaged[w], qk < -1.0 ? 1 : 0) << name << " knee " << qk;
+    }
+  }
+}
+
 }  // namespace
 }  // namespace dembones
