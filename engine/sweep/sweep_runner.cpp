@@ -17,6 +17,7 @@
 
 #include "common/error.hpp"
 #include "io/completion_marker.hpp"
+#include "io/hdf5_probe.hpp"
 #include "io/hdf5_reader.hpp"
 #include "io/hdf5_writer.hpp"
 #include "scenario/run_writer.hpp"
@@ -251,6 +252,15 @@ SweepRunStats run_sweep(const SweepSpec& spec, const SweepPlan& plan, const Swee
     // A finished file (or a rank's committed shard) is reopened as partial, so that --resume after
     // a completed sweep finds every run done.
     if (!fs::exists(partial) && fs::exists(file)) fs::rename(file, partial);
+    if (fs::exists(partial) && !hdf5_file_readable(partial, "/runs")) {
+      // Killed while HDF5 was writing metadata: the file cannot be read safely (hdf5_probe.hpp).
+      // Keep it for inspection and start over rather than crash.
+      const fs::path damaged = partial.string() + ".damaged";
+      fs::rename(partial, damaged);
+      std::fprintf(stderr, "dembones sweep: %s is damaged (the sweep was killed while HDF5 was writing its "
+                           "metadata); kept as %s, starting the sweep over\n",
+                   partial.string().c_str(), damaged.string().c_str());
+    }
     resume.existed = fs::exists(partial);
     if (resume.existed) scan_partial(partial, plan, series, /*own=*/true, resume);
     if (multi_rank) {
