@@ -307,11 +307,13 @@ bool add_wrap_nodes(const Data& data, const WrapSurface& ws, const Vec3& p_next_
   md.node_body[n] = ws.body;
   md.node_arc[n] = 1;
   md.node_arc_m[n] = w.arc_length_m;
+  md.node_point[n] = -1;  // tangent points are not moving path points
   ++n;
   md.node_p_W[n] = R_WS * w.t2 + o_S_W;
   md.node_slot[n] = ws.slot;
   md.node_body[n] = ws.body;
   md.node_arc[n] = 0;
+  md.node_point[n] = -1;
   ++n;
   return true;
 }

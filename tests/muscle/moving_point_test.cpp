@@ -64,6 +64,19 @@ std::vector<MuscleSpec> patella_muscles() {
                                           fixed("tibia" + side, 0.04, -0.07, 0.0)}));
     ms.push_back(muscle("rectus" + side, {fixed("pelvis", 0.03, -0.03, 0.08 * s), patella(side),
                                           fixed("tibia" + side, 0.04, -0.07, 0.0)}));
+    // A fixed path with a wrap right after a path with a moving point: its tangent points take node
+    // slots the moving point used (no moving-point term may leak into it).
+    MuscleSpec fw = muscle("fixed_wrap" + side, {fixed("femur" + side, 0.03, -0.2, 0.0),
+                                                 fixed("tibia" + side, 0.04, -0.07, 0.0)});
+    WrapSpec fc;
+    fc.kind = WrapKind::kCylinder;
+    fc.body = "femur" + side;
+    fc.X_BS.translation = Vec3(-0.01, -0.42, 0.0);
+    fc.radius_m = 0.026;
+    fc.direction = -1;
+    fc.after_point = 0;
+    fw.wraps.push_back(fc);
+    ms.push_back(fw);
     ms.push_back(muscle("to_patella" + side, {fixed("femur" + side, 0.03, -0.2, 0.0), patella(side)}));
     ms.push_back(muscle("from_patella" + side, {patella(side), fixed("tibia" + side, 0.04, -0.07, 0.0)}));
     MuscleSpec w = muscle("vastus_wrap" + side, {fixed("femur" + side, 0.03, -0.2, 0.02 * s), patella(side),
