@@ -259,10 +259,11 @@ def report(df, ok, failed, shares, pairs) -> str:
          f"{len(ok)} lifts solved; {len(failed)} could not be generated (the hands could not reach the box within "
          "the joint ranges and balance; listed at the end).",
          "",
-         "**Read the knee numbers with care:** the model's knee forces are several times the in vivo values "
-         "(docs/validation.md: standing up 4.4×, sitting down 4.9× Kutzner 2010) because the quadriceps still run "
-         "over a patella fixed in the femur. Comparisons between techniques at the same knee angles are more "
-         "trustworthy than the absolute values.",
+         "**Read the knee numbers with care:** the model's knee forces in deep flexion are about three times the "
+         "in vivo values (docs/validation.md, sit-to-stand against Kutzner 2010): in postures at the hip's "
+         "flexion limit the hamstrings and quadriceps co-contract. Comparisons between techniques are more "
+         "trustworthy than the absolute values. The back extensors' moment arms are also a third short of the "
+         "MRI values (docs/validation.md), which puts them near full activation in 15-25 kg lifts.",
          "",
          "![stoop, semi-squat and squat](img/stoop_vs_squat_study.png)",
          ""]

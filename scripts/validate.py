@@ -48,8 +48,27 @@ def run_scenario(dembones: str, scenario: str, out_dir: str, cache: Dict[str, st
     return out
 
 
+def moment_arm_cm(path: str, spec: dict) -> float:
+    """Maximum-force-weighted mean moment arm (cm) of a muscle group about a coordinate, first frame,
+    over the group's muscles that cross it; sign: +1 keeps the coordinate's own sign."""
+    with h5py.File(path, "r") as f:
+        names = list(f["muscles/names"].asstr()[()])
+        groups = [[g.strip() for g in s.split(",")] for s in f["muscles/groups"].asstr()[()]]
+        coords = list(f["coordinates/names"].asstr()[()])
+        r = np.asarray(f["muscles/moment_arm"][0], dtype=float)[:, coords.index(spec["coordinate"])]
+        f0 = np.asarray(f["model/muscles/max_isometric_force"][()], dtype=float)
+    chosen = (lambda i: names[i] in spec["muscles"]) if "muscles" in spec else (lambda i: spec["group"] in groups[i])
+    idx = [i for i in range(len(names)) if chosen(i) and abs(r[i]) > 1e-4]
+    if not idx:
+        raise RuntimeError(f"no muscle of {spec.get('muscles', spec.get('group'))} crosses {spec['coordinate']}")
+    return 100.0 * float(spec.get("sign", 1)) * float(np.sum(r[idx] * f0[idx]) / np.sum(f0[idx]))
+
+
 def load_statistic(path: str, prediction: dict) -> float:
-    """The predicted load (N) of one run: peak, mean or the mean over the held end posture."""
+    """The predicted load (N) of one run: peak, mean or the mean over the held end posture; or a
+    moment arm (cm) when the prediction names one."""
+    if "moment_arm" in prediction:
+        return moment_arm_cm(path, prediction["moment_arm"])
     with h5py.File(path, "r") as f:
         site, quantity = prediction["site"], prediction["quantity"]
         series = np.asarray(f[f"loads/{site}/{quantity}"][()], dtype=float)
@@ -85,6 +104,9 @@ def evaluate(cases: List[dict], dembones: str, out_dir: str) -> List[dict]:
             base = by_id[c["relative_to"]]
             predicted = raw[c["id"]] / raw[base["id"]]
             unit = "ratio"
+        elif "moment_arm" in c["prediction"]:
+            predicted = raw[c["id"]]
+            unit = "cm"
         else:
             predicted = raw[c["id"]] / c["_bw"]
             unit = "BW"
@@ -106,9 +128,10 @@ def figure(results: List[dict], path: str) -> None:
     import matplotlib
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
-    fig, axes = plt.subplots(1, 2, figsize=(10, 4.6))
+    fig, axes = plt.subplots(1, 3, figsize=(14, 4.6))
     for ax, unit, title in ((axes[0], "ratio", "L4/L5 load relative to another activity\n(disc pressure ratios)"),
-                            (axes[1], "BW", "Tibiofemoral force per knee [body weights]")):
+                            (axes[1], "BW", "Tibiofemoral force per knee [body weights]"),
+                            (axes[2], "cm", "Moment arms at upright standing [cm]")):
         rs = [r for r in results if r["unit"] == unit]
         if not rs:
             ax.set_visible(False)
@@ -163,7 +186,7 @@ def report(results: List[dict], image_rel: str) -> str:
         "|---|---|---|---|---|---|---|---|",
     ]
     for r in results:
-        unit = "" if r["unit"] == "ratio" else " BW"
+        unit = {"ratio": "", "BW": " BW", "cm": " cm"}[r["unit"]]
         verdict = "within" if r["within"] else "**outside**"
         if r["status"] == "known_gap":
             verdict += " (known gap)"
@@ -190,6 +213,8 @@ def report(results: List[dict], image_rel: str) -> str:
               "  ratios of predicted L4/L5 compression (`/loads/L4_L5/compression`).",
               "- Knee forces: the peak (or mean, for quiet standing) of `/loads/tibiofemoral/resultant`, the force",
               "  per knee across the tibial plateau, in body weights of the scenario's subject.",
+              "- Moment arms: the mean over a muscle group's fascicles that cross the level, weighted by maximum",
+              "  isometric force, at the first frame of quiet standing (`/muscles/moment_arm`).",
               f"- `hold`: mean over the last {HOLD_WINDOW_S} s of the run (the held end posture); `peak`: largest value",
               "  of the run; `mean`: mean of the run.",
               ""]

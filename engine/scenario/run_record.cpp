@@ -63,7 +63,11 @@ void RunRecord::record(int f, double t, const VecX& qv, const VecX& qdv, const V
       int slot = 0;
       for (int j = msm.muscles.point_begin[i]; j < msm.muscles.point_begin[i + 1]; ++j, ++slot) {
         const PathPoint& pp = msm.muscles.points[j];
-        const Vec3 w = d.oMb[pp.body].act(pp.p_B_m);
+        // A moving point (e.g. the patella) sits where its splines put it at this frame's coordinate.
+        const double x = pp.moving_q >= 0 ? qv[pp.moving_q] : 0.0;
+        const Vec3 p_B = pp.moving_q >= 0 ? Vec3(pp.moving_x_m.value(x), pp.moving_y_m.value(x), pp.moving_z_m.value(x))
+                                          : pp.p_B_m;
+        const Vec3 w = d.oMb[pp.body].act(p_B);
         for (int c = 0; c < 3; ++c) pts[(static_cast<std::size_t>(i) * max_points + slot) * 3 + c] = w(c);
       }
     }
