@@ -6,6 +6,11 @@
 namespace dembones {
 
 void mark_complete(Hdf5Writer& writer, std::string_view group) {
+  // Flush the run's data first: H5Fflush writes raw-data chunks and metadata in no guaranteed order,
+  // so a kill during a single flush could leave the marker on disk with some of the data still in
+  // the chunk cache (a run read back as complete with stale values). After this first flush the
+  // data is in the file; the marker follows in a second one.
+  writer.flush();
   writer.set_int_attribute(group, kCompleteAttribute, 1);
   writer.flush();
 }

@@ -4,8 +4,9 @@
 //
 // Protocol (writer side, per run group "/runs/NNNNN"):
 //   1. write every dataset of the run;
-//   2. mark_complete(writer, "/runs/NNNNN"): the int64 attribute `complete` = 1, written last, then
-//      H5Fflush, so the marker reaches the file only after (and together with) the run's data.
+//   2. mark_complete(writer, "/runs/NNNNN"): H5Fflush (the run's data reaches the file), then the
+//      int64 attribute `complete` = 1 and a second H5Fflush, so the marker never reaches the file
+//      before the data it vouches for.
 // Resume (before reopening the partial file with Hdf5WriterOptions::resume_existing):
 //   scan_completion(Hdf5Reader(partial), "/runs") -> complete and incomplete run names; then
 //   writer.remove() each incomplete group and rerun it.
