@@ -704,13 +704,24 @@ def main():
 
     # ------------------------------------------------------------ joint-load sites
     w("sites:")
+    # Disc frames: normal along the axis of the upper vertebra (its inferior endplate is taken as
+    # perpendicular to the line from its lower to its upper intervertebral joint centre), so that
+    # compression and shear follow the lordosis rather than the pelvis frame. L1 has no upper joint
+    # centre in this model (the thorax is welded to it): its axis is taken as that of L2.
+    upper_centre = {parent: lp for _, parent, _, lp, _ in chr_joints}
+    lower_centre = {child: lc for _, _, child, _, lc in chr_joints}
     for name, parent, child, lp, lc in chr_joints:
+        vert_axis = child if child in upper_centre else parent
+        u = sub(upper_centre[vert_axis], lower_centre[vert_axis])
+        tilt = math.atan2(-u[0], u[1])
+        note = "" if vert_axis == child else f"; {child} has no upper joint centre here, the axis of {vert_axis} is used"
         w(f"  - name: {name}")
         w("    kind: joint_reaction")
         w(f"    joint: {name}")
         w(f"    body: {child}")
-        w("    source: " + q(f"{CHR}: disc frame at the intervertebral joint centre, in the upper vertebra; its axes are the published vertebral frame (parallel to the pelvis frame at the neutral posture), normal = Y"))
-        w("    origin_m: [0, 0, 0]")
+        w("    source: " + q(f"{CHR}: disc frame at the intervertebral joint centre, in the upper vertebra; normal = Y along the vertebra's axis (line from its lower to its upper intervertebral joint centre, {math.degrees(tilt):+.1f} deg about Z from the published vertebral frame), standing in for the inferior endplate's normal{note}"))
+        w(f"    origin_m: {vec(lc)}")
+        w(f"    orientation_rad: [0, 0, {fmt(tilt)}]")
         w("    normal_axis: y")
         w("    anterior_axis: x")
     w("  - name: hip")
