@@ -331,7 +331,13 @@ def report(df, ok, failed, shares, pairs) -> str:
           "- Wilke et al. 1999 (one subject, disc pressure): 2.3 MPa for a round-back 20 kg lift against 1.7 MPa "
           "with bent knees. The model's 20 kg comparison is in docs/validation.md (round_back_vs_bent_knees): "
           "it does not reproduce the lower bent-knee value with the box in front of the knees.",
-          "- Shear: the review reports lower shear in squat lifts; see the shear rows above for what the model gives.",
+          "- Shear: the review reports lower shear and bending moments in squat lifts. "
+          + (f"The model agrees: at 15 kg its squat L5/S1 shear is {verdicts[(0.15, 15.0, 'L5_S1_ap_shear_peak_N')][0]:+.0%} "
+             f"(box between the feet) and {s_far[0]:+.0%} (in front of the knees) relative to the stoop, even where its "
+             "compression is higher."
+             if s_far[0] < -MEANINGFUL and verdicts[(0.15, 15.0, 'L5_S1_ap_shear_peak_N')][0] < -MEANINGFUL else
+             f"The model gives {verdicts[(0.15, 15.0, 'L5_S1_ap_shear_peak_N')][0]:+.0%} (box between the feet) and "
+             f"{s_far[0]:+.0%} (in front of the knees) for squat against stoop at 15 kg."),
           "", "## The seed questions", "",
           f"Each question is one task run twice, without and with the impairment. A change smaller than "
           f"{MEANINGFUL:.0%} is reported as no meaningful change.", ""]
