@@ -215,6 +215,39 @@ CompliantTendonState solve_compliant_equilibrium(const HillParams& p, const Hill
                                        : EquilibriumStatus::kNotConverged);
 }
 
+CompliantTendonState solve_compliant_equilibrium_from(const HillParams& p, const HillConstants& c,
+                                                      double mt_length_m, double activation,
+                                                      double normalized_fiber_velocity, double x_guess_m,
+                                                      double force_tolerance_rel) {
+  const double tol_N = force_tolerance_rel * p.max_isometric_force_N;
+  const double h = c.fiber_width_m;
+  const double l_max = kMaxNormFiberLengthSearch * p.optimal_fiber_length_m;
+  const double x_min = c.min_fiber_along_tendon_m;
+  const double x_max = std::min(mt_length_m - 0.5 * p.tendon_slack_length_m, std::sqrt(l_max * l_max - h * h));
+  if (std::isfinite(x_guess_m) && x_guess_m > x_min && x_guess_m < x_max) {
+    const double v = normalized_fiber_velocity;
+    double x = x_guess_m;
+    Residual r = equilibrium_residual(p, c, mt_length_m, activation, v, x);
+    constexpr int kWarmSteps = 4;
+    for (int it = 0; it <= kWarmSteps; ++it) {
+      if (std::abs(r.r) <= tol_N) {
+        CompliantTendonState s = state_at(p, c, mt_length_m, x, r);
+        s.iterations = it;
+        s.status = EquilibriumStatus::kConverged;
+        return s;
+      }
+      if (it == kWarmSteps || r.dr_dx == 0.0) break;
+      const double x_new = x - r.r / r.dr_dx;
+      if (!(x_new > x_min && x_new < x_max)) break;
+      const Residual r_new = equilibrium_residual(p, c, mt_length_m, activation, v, x_new);
+      if (!(std::abs(r_new.r) < std::abs(r.r))) break;
+      x = x_new;
+      r = r_new;
+    }
+  }
+  return solve_compliant_equilibrium(p, c, mt_length_m, activation, normalized_fiber_velocity, force_tolerance_rel);
+}
+
 double compliant_fiber_velocity(const HillParams& p, const HillConstants& c, double mt_length_m,
                                 double fiber_length_m, double activation,
                                 double min_active_force) {

@@ -105,6 +105,15 @@ CompliantTendonState solve_compliant_equilibrium(const HillParams& p, const Hill
                                                  double normalized_fiber_velocity = 0.0,
                                                  double force_tolerance_rel = 1e-12);
 
+// The same equilibrium, starting Newton from `x_guess` (the fibre length along the tendon, m, e.g. the
+// previous frame's) when it is finite and feasible: a few unguarded Newton steps, accepted only while
+// |R| decreases and x stays in the feasible range; otherwise (or without a guess) the bracketed solve
+// above. Same tolerance, so both give the same root to within it.
+CompliantTendonState solve_compliant_equilibrium_from(const HillParams& p, const HillConstants& c,
+                                                      double mt_length_m, double activation,
+                                                      double normalized_fiber_velocity, double x_guess_m,
+                                                      double force_tolerance_rel = 1e-12);
+
 // Fibre velocity (m/s, positive lengthening) of a compliant-tendon muscle from the force-velocity
 // inverse: f_V = (F_T / cos(alpha) / F0 - f_PE) / (a f_L), v~ = f_V^-1(f_V) (explicit form, as
 // OpenSim's DeGrooteFregly2016Muscle with fiber_damping = 0). f_V is clamped to [0, 1.79] and a f_L to

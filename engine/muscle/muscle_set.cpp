@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <array>
 #include <cmath>
+#include <limits>
 
 #include <fmt/format.h>
 
@@ -243,6 +244,7 @@ MuscleData::MuscleData(const Model& model, const MuscleSet& set)
       active_force_capacity(VecX::Zero(set.nmuscles)),
       passive_force(VecX::Zero(set.nmuscles)),
       cos_pennation(VecX::Zero(set.nmuscles)),
+      passive_fiber_along_tendon(VecX::Constant(set.nmuscles, std::numeric_limits<double>::quiet_NaN())),
       work_a(VecX::Zero(set.nmuscles)),
       work_b(VecX::Zero(set.nmuscles)),
       work_c(VecX::Zero(set.nmuscles)),
@@ -485,7 +487,10 @@ int compute_passive_equilibrium(const MuscleSet& set, MuscleData& md, double min
     const HillParams& p = set.params[i];
     if (!(md.passive_force[i] > min_passive_fraction * p.max_isometric_force_N)) continue;
     const HillConstants& c = set.constants[i];
-    const CompliantTendonState s = solve_compliant_equilibrium(p, c, md.length[i], 0.0, 0.0, 1e-9);
+    // Warm start from the previous frame's equilibrium: about half the residual evaluations.
+    const CompliantTendonState s =
+        solve_compliant_equilibrium_from(p, c, md.length[i], 0.0, 0.0, md.passive_fiber_along_tendon[i], 1e-9);
+    md.passive_fiber_along_tendon[i] = s.fiber_length_m * s.cos_pennation;
     const double l_n = s.normalized_fiber_length;
     // Active capacity at the new fibre length: F0 f_L f_V cos(alpha) with the rigid f_V kept, so the
     // old capacity is rescaled by the change of f_L cos(alpha).

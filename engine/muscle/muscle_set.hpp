@@ -91,6 +91,9 @@ struct MuscleData {
   VecX passive_force;              // (m) N along the tendon
   int clamped_fiber_count = 0;     // muscles whose path was too short this frame (fibre at max pennation)
   VecX cos_pennation;              // (m)
+  // (m) fibre length along the tendon of the last elastic-tendon passive equilibrium (m; NaN = none):
+  // the next frame's starting guess (compute_passive_equilibrium)
+  VecX passive_fiber_along_tendon;
   VecX work_a, work_b, work_c;     // (m) scratch of the vectorized force stage
 
   // ---- scratch for one path ----

@@ -10,6 +10,7 @@
 //   T_i  = a_i F_active,i + F_passive,i                        tendon force per side
 //   RNEA again with the muscle forces applied to their bodies  → joint reactions at the sites
 // (Crowninshield & Brand 1981; Anderson & Pandy 2001; OpenSim StaticOptimization + JointReaction).
+#include <limits>
 #include <span>
 #include <vector>
 
@@ -80,7 +81,12 @@ class Pipeline {
   const MuscleData& muscle_data() const { return mdata_; }
   const MusculoskeletalModel& model() const { return msm_; }
   const FrameResult& result() const { return out_; }
-  void reset_warm_start() { so_.reset_warm_start(); }
+  // Forget the previous frame (static optimization multipliers, passive fibre lengths): the next frame
+  // is solved as if it were the first.
+  void reset_warm_start() {
+    so_.reset_warm_start();
+    mdata_.passive_fiber_along_tendon.setConstant(std::numeric_limits<double>::quiet_NaN());
+  }
   // Attach (or detach with nullptr) a stage timer; not owned.
   void set_stage_timer(PipelineStageTimes* timer) { timer_ = timer; }
 
