@@ -11,36 +11,14 @@
 #include <sstream>
 #include <string>
 
+#include "common/temp_dir.hpp"
+
 namespace dembones::io_test {
 
 // A folder unique to the running test, removed afterwards.
-class TempDir {
+class TempDir : public test_support::TempDir {
  public:
-  TempDir() {
-    const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
-    std::string name = "dembones_io_";
-    if (info != nullptr) {
-      name += info->test_suite_name();
-      name += '_';
-      name += info->name();
-    }
-    name += '_';
-    name += std::to_string(::getpid());
-    path_ = std::filesystem::temp_directory_path() / name;
-    std::filesystem::remove_all(path_);
-    std::filesystem::create_directories(path_);
-  }
-  ~TempDir() {
-    std::error_code ignored;
-    std::filesystem::remove_all(path_, ignored);
-  }
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-  const std::filesystem::path& path() const { return path_; }
-  std::filesystem::path operator/(const std::string& name) const { return path_ / name; }
-
- private:
-  std::filesystem::path path_;
+  TempDir() : test_support::TempDir("dembones_io_") {}
 };
 
 struct CommandResult {

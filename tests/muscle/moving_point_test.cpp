@@ -14,15 +14,12 @@
 #include "multibody/sample_models.hpp"
 #include "muscle/muscle_set.hpp"
 
+#include "muscle_test_util.hpp"
+
 namespace dembones {
 namespace {
 
-void evaluate(const Model& model, Data& data, const MuscleSet& set, const VecX& q, const VecX& v,
-              MuscleData& md) {
-  forward_kinematics(model, data, q, v);
-  compute_joint_jacobians(model, data, q);
-  compute_muscle_geometry(model, data, set, q, md);
-}
+using muscle_test::evaluate;
 
 // An illustrative patella track in the femur of samples::human20 (knee at (0, -0.4, 0), flexion
 // negative): anterior of the knee at extension, sliding down and back with flexion.

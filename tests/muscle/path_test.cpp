@@ -16,16 +16,12 @@
 #include "muscle/muscle_set.hpp"
 #include "muscle/sample_muscles.hpp"
 
+#include "muscle_test_util.hpp"
+
 namespace dembones {
 namespace {
 
-// Runs the multibody stage and the muscle geometry for (q, v).
-void evaluate(const Model& model, Data& data, const MuscleSet& set, const VecX& q, const VecX& v,
-              MuscleData& md) {
-  forward_kinematics(model, data, q, v);
-  compute_joint_jacobians(model, data, q);
-  compute_muscle_geometry(model, data, set, q, md);
-}
+using muscle_test::evaluate;
 
 MuscleSpec pendulum_muscle() {
   MuscleSpec m;

@@ -14,48 +14,20 @@
 #include "muscle/sample_muscles.hpp"
 #include "solvers/pipeline.hpp"
 
+#include "pipeline_test_util.hpp"
+
 namespace dembones {
 namespace {
 
-MusculoskeletalModel human20_msm() {
-  MusculoskeletalModel msm;
-  msm.model = samples::human20();
-  msm.muscles = make_muscle_set(msm.model, samples::leg_and_trunk_muscles());
-  const int m = msm.muscles.nmuscles;
-  msm.muscle_sides = VecX::Ones(m);
-  msm.activation_cap = VecX::Ones(m);
-  for (int b = 1; b < msm.model.nbodies; ++b) {
-    LoadSite s;
-    s.name = msm.model.body_names[b];
-    s.body = b;
-    s.frame_body = b;
-    msm.sites.push_back(s);
-  }
-  msm.load_body = msm.model.nbodies - 1;
-  msm.load_point_B = Vec3(0.02, -0.05, 0.0);
-  msm.body_mass_kg = msm.model.total_mass();
-  return msm;
-}
-
-struct State {
-  VecX q, qd, qdd;
-};
-
-State random_state(const Model& model, unsigned seed) {
-  State s;
-  s.q = random_configuration(model, seed, 0.4);
-  std::srand(seed);
-  s.qd = 0.5 * VecX::Random(model.nv);
-  s.qdd = 2.0 * VecX::Random(model.nv);
-  return s;
-}
+using pipeline_test::random_state;
+using pipeline_test::State;
 
 double scale(const VecX& x) { return 1.0 + x.cwiseAbs().maxCoeff(); }
 
 // An external force f at a point p of body b changes the net joint moments by −J_p(q)ᵀ f (the
 // environment pushes, the joints need to supply less): compare with J_p built independently here.
 TEST(ExternalLoads, ForceChangesInverseDynamicsByPointJacobianTransposeTimesForce) {
-  const MusculoskeletalModel msm = human20_msm();
+  const MusculoskeletalModel msm = pipeline_test::human20_with_muscles();
   const Model& model = msm.model;
   Pipeline plain(msm, {}), pushed(msm, {});
   plain.set_load_mass(8.0);
@@ -89,7 +61,7 @@ TEST(ExternalLoads, ForceChangesInverseDynamicsByPointJacobianTransposeTimesForc
 // The same physical force given in the body frame (f_B = R_WBᵀ f_W, point p_B) or in ground
 // (f_W, p_W = X_WB p_B) gives the same moments, muscle solution and joint loads.
 TEST(ExternalLoads, BodyAndGroundFramesAgreeWhenConsistent) {
-  const MusculoskeletalModel msm = human20_msm();
+  const MusculoskeletalModel msm = pipeline_test::human20_with_muscles();
   const Model& model = msm.model;
   Pipeline in_ground(msm, {}), in_body(msm, {});
   const State s = random_state(model, 5);
@@ -155,7 +127,7 @@ TEST(ExternalLoads, SeriesGivesEachFramesForceAndPoint) {
 }
 
 TEST(ExternalLoads, ABadBodyIndexIsReportedNotThrown) {
-  const MusculoskeletalModel msm = human20_msm();
+  const MusculoskeletalModel msm = pipeline_test::human20_with_muscles();
   Pipeline p(msm, {});
   const State s = random_state(msm.model, 2);
   AppliedForce a;
@@ -166,7 +138,7 @@ TEST(ExternalLoads, ABadBodyIndexIsReportedNotThrown) {
 
 #if DEMBONES_MALLOC_COUNTED
 TEST(ExternalLoads, RunFrameWithExternalForcesDoesNotAllocate) {
-  const MusculoskeletalModel msm = human20_msm();
+  const MusculoskeletalModel msm = pipeline_test::human20_with_muscles();
   Pipeline p(msm, {});
   p.set_load_mass(10.0);
   const State s = random_state(msm.model, 4);

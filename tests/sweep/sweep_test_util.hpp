@@ -10,32 +10,16 @@
 #include <string>
 #include <vector>
 
+#include "common/temp_dir.hpp"
 #include "io/hdf5_reader.hpp"
 #include "sweep/sweep_summary.hpp"
 
 namespace dembones::sweep_test {
 
-class TempDir {
+// A folder unique to the running test, removed afterwards.
+class TempDir : public test_support::TempDir {
  public:
-  TempDir() {
-    const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
-    std::string name = "dembones_sweep_";
-    if (info != nullptr) name += std::string(info->test_suite_name()) + "_" + info->name();
-    path_ = std::filesystem::temp_directory_path() / (name + "_" + std::to_string(::getpid()));
-    std::filesystem::remove_all(path_);
-    std::filesystem::create_directories(path_);
-  }
-  ~TempDir() {
-    std::error_code ignored;
-    std::filesystem::remove_all(path_, ignored);
-  }
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-  const std::filesystem::path& path() const { return path_; }
-  std::filesystem::path operator/(const std::string& name) const { return path_ / name; }
-
- private:
-  std::filesystem::path path_;
+  TempDir() : test_support::TempDir("dembones_sweep_") {}
 };
 
 inline std::string scenarios_dir() { return std::string(DEMBONES_SOURCE_DIR) + "/scenarios"; }
