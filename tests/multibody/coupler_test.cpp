@@ -429,32 +429,11 @@ TEST(Couplers, JacobiansMatchFiniteDifferences) {
 // J̇q̇ (spline second derivatives of the coupled joints included) against the second difference
 // of a point along q(t) = q ⊕ v t, and accelerations = J a + J̇q̇.
 TEST(Couplers, JdotQdotMatchesFiniteDifferences) {
-  const double h = 1e-4;
   for (unsigned seed = 0; seed < kModels; ++seed) {
     SCOPED_TRACE(seed);
     const CoupledCase c = make_case(seed);
-    const Model& m = c.coupled;
-    const State s = random_state(m, seed);
-    Data data(m), d0(m), dp(m), dm(m), dfk(m);
-    compute_jdot_qdot(m, data, s.q, s.v);
-    VecX qp(m.nq), qm(m.nq);
-    integrate(m, s.q, s.v, h, qp);
-    integrate(m, s.q, s.v, -h, qm);
-    forward_kinematics(m, d0, s.q);
-    forward_kinematics(m, dp, qp);
-    forward_kinematics(m, dm, qm);
-    forward_kinematics(m, dfk, s.q, s.v, s.a);
-    compute_joint_jacobians(m, dfk, s.q);
-    Matrix3Xd Jp(3, m.nv);
-    for (int b = 1; b < m.nbodies; ++b) {
-      const Vec3 r_B(0.12, -0.07, 0.2);
-      const Vec3 p_W = d0.oMb[b].act(r_B);
-      const Vec3 fd = (dp.oMb[b].act(r_B) - 2 * p_W + dm.oMb[b].act(r_B)) / (h * h);
-      EXPECT_TRUE(test::near_rel(point_jdot_qdot(m, data, b, p_W), fd, 1e-5)) << "body " << b;
-      point_jacobian(m, dfk, b, p_W, Jp);
-      EXPECT_TRUE(test::near_rel(point_acceleration(m, dfk, b, p_W),
-                                 Vec3(Jp * s.a + point_jdot_qdot(m, data, b, p_W)), 1e-11));
-    }
+    const State s = random_state(c.coupled, seed);
+    test::expect_jdot_qdot_matches_finite_differences(c.coupled, s.q, s.v, s.a);
   }
 }
 

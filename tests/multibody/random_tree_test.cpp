@@ -162,32 +162,10 @@ TEST(RandomTrees, JacobiansMatchFiniteDifferences) {
 // q(t) = q ⊕ v t (q̈ = 0 for every joint type: integrate() follows the exponential map), and
 // forward-kinematics accelerations against J a + J̇q̇.
 TEST(RandomTrees, JdotQdotMatchesFiniteDifferences) {
-  const double h = 1e-4;
   for (unsigned seed = 0; seed < kModels; ++seed) {
     SCOPED_TRACE(seed);
-    Case c = make_case(seed);
-    const Model& m = c.model;
-    Data data(m), d0(m), dp(m), dm(m);
-    compute_jdot_qdot(m, data, c.q, c.v);
-    VecX qp(m.nq), qm(m.nq);
-    integrate(m, c.q, c.v, h, qp);
-    integrate(m, c.q, c.v, -h, qm);
-    forward_kinematics(m, d0, c.q);
-    forward_kinematics(m, dp, qp);
-    forward_kinematics(m, dm, qm);
-    Data dfk(m);
-    forward_kinematics(m, dfk, c.q, c.v, c.a);
-    compute_joint_jacobians(m, dfk, c.q);
-    Matrix3Xd Jp(3, m.nv);
-    for (int b = 1; b < m.nbodies; ++b) {
-      const Vec3 r_B(0.12, -0.07, 0.2);
-      const Vec3 p_W = d0.oMb[b].act(r_B);
-      const Vec3 fd = (dp.oMb[b].act(r_B) - 2 * p_W + dm.oMb[b].act(r_B)) / (h * h);
-      EXPECT_TRUE(test::near_rel(point_jdot_qdot(m, data, b, p_W), fd, 1e-5)) << "body " << b;
-      point_jacobian(m, dfk, b, p_W, Jp);
-      EXPECT_TRUE(test::near_rel(point_acceleration(m, dfk, b, p_W),
-                                 Vec3(Jp * c.a + point_jdot_qdot(m, data, b, p_W)), 1e-11));
-    }
+    const Case c = make_case(seed);
+    test::expect_jdot_qdot_matches_finite_differences(c.model, c.q, c.v, c.a);
   }
 }
 
