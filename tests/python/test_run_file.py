@@ -15,10 +15,8 @@ import datetime
 import glob
 import hashlib
 import os
-import shutil
 import subprocess
 import sys
-import tempfile
 import unittest
 
 import h5py
@@ -295,18 +293,8 @@ class ShippedScenarios(unittest.TestCase):
 
 
 def main():
-    global DEMBONES, TMP
-    if len(sys.argv) < 2:
-        print("usage: test_run_file.py PATH_TO_DEMBONES", file=sys.stderr)
-        return 2
-    DEMBONES = os.path.abspath(sys.argv.pop(1))
-    TMP = tempfile.mkdtemp(prefix="dembones_run_file_test_")
-    try:
-        result = unittest.main(exit=False, verbosity=2).result
-    finally:
-        shutil.rmtree(TMP, ignore_errors=True)
-    return 0 if result.wasSuccessful() else 1
-
+    import dembones_test_main
+    return dembones_test_main.run(sys.modules[__name__], "dembones_run_file_test_")
 
 if __name__ == "__main__":
     sys.exit(main())
