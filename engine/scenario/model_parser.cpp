@@ -472,7 +472,54 @@ class Parser {
     p.coordinate = r.string("coordinate");
     require_coordinate(r, "coordinate", p.coordinate);
     p.moment_Nm = read_curve(r, "angle", "moment_Nm");
+    if (r.has("posterior_elements")) read_posterior_elements(r, p);
     return p;
+  }
+
+  // posterior_elements: {site: <joint_reaction site of the coordinate's joint>, structures: [{name,
+  // share, lever_arm_m}, ...]}. The site gives the disc frame; shares sum to at most 1.
+  void read_posterior_elements(FieldReader& parent, PassiveMomentSpec& p) const {
+    FieldReader r = parent.child("posterior_elements");
+    p.site = r.string("site");
+    const JointLoadSiteSpec* site = nullptr;
+    std::vector<std::string> names;
+    for (const auto& s : spec_.sites) {
+      names.push_back(s.name);
+      if (s.name == p.site) site = &s;
+    }
+    require_known(r, "site", "joint-load site (sites must come before passive_moments)", p.site, names);
+    if (site->kind != SiteKind::joint_reaction)
+      r.fail("site", fmt::format("expected a joint_reaction site, '{}' is patellofemoral", p.site));
+    const JointSpec* joint = nullptr;
+    for (const auto& j : spec_.joints)
+      if (j.name == site->joint) joint = &j;
+    bool owns = false;
+    for (const auto& c : joint->coordinates) owns = owns || c.name == p.coordinate;
+    if (!owns)
+      r.fail("site", fmt::format("expected the site of the joint owning coordinate '{}', got '{}' (joint '{}')",
+                                 p.coordinate, p.site, site->joint));
+    const auto items = r.sequence("structures");
+    if (items.empty()) r.fail("structures", "expected at least one structure");
+    std::set<std::string> seen;
+    double total = 0;
+    for (std::size_t i = 0; i < items.size(); ++i) {
+      FieldReader e = r.element(items[i], r.path() + "." + element_path("structures", items[i], i));
+      PosteriorElementSpec el;
+      el.name = e.string("name");
+      if (!seen.insert(el.name).second) e.fail("name", fmt::format("duplicate structure '{}'", el.name));
+      el.share = e.number("share");
+      if (!(el.share > 0 && el.share <= 1))
+        e.fail("share", fmt::format("expected a fraction of the passive moment in (0, 1], got {}", el.share));
+      el.lever_arm_m = positive(e, "lever_arm_m");
+      if (el.lever_arm_m > 0.2)
+        e.fail("lever_arm_m", fmt::format("expected metres behind the disc centre (at most 0.2), got {}", el.lever_arm_m));
+      total += el.share;
+      e.finish();
+      p.posterior_elements.push_back(el);
+    }
+    if (total > 1 + 1e-9)
+      r.fail("structures", fmt::format("expected shares summing to at most 1, got {}", total));
+    r.finish();
   }
 
   ActuatorSpec actuator(FieldReader& r) {

@@ -159,10 +159,24 @@ struct JointLoadSiteSpec {
   CurveSpec ratio;
 };
 
+// A posterior structure of a motion segment (a ligament group) that carries, in flexion, a share of
+// the level's passive moment as a tension along the disc normal at a lever arm behind the disc centre
+// (T = share · M / lever_arm): the moment balance is unchanged and the disc gains T of compression.
+struct PosteriorElementSpec {
+  std::string name;
+  double share = 0;        // fraction of the passive flexion moment carried, (0, 1]
+  double lever_arm_m = 0;  // distance behind the disc centre, along the site's posterior axis, m
+};
+
 struct PassiveMomentSpec {
   std::string name;
   std::string coordinate;
   CurveSpec moment_Nm;  // x: coordinate value (rad), y: moment (N m), positive with the coordinate
+  // Optional: the joint_reaction site (of the joint owning `coordinate`) whose frame gives the disc
+  // centre, the disc normal and the anterior axis; and the structures sharing the moment (shares sum
+  // to at most 1; the rest stays a pure moment carried by the disc).
+  std::string site;
+  std::vector<PosteriorElementSpec> posterior_elements;
 };
 
 struct ActuatorSpec {

@@ -92,7 +92,17 @@ MusculoskeletalModel make_musculoskeletal_model(const BuiltModel& built, double 
     if (site.kind == LoadSite::Kind::patellofemoral) site.side_factor = 1.0;
     msm.sites.push_back(site);
   }
-  for (const PassiveJointMoment& p : built.passive_moments) msm.passive.push_back({p.name, p.coordinate, p.moment_Nm});
+  for (std::size_t i = 0; i < built.passive_moments.size(); ++i) {
+    const PassiveJointMoment& p = built.passive_moments[i];
+    PassiveMoment pm{p.name, p.coordinate, p.moment_Nm, -1, {}};
+    // Posterior elements (model_spec.hpp): the site named in the spec (same order as built.sites).
+    const mspec::PassiveMomentSpec& ps = built.spec.passive_moments[i];
+    for (std::size_t s = 0; s < built.sites.size(); ++s)
+      if (!ps.site.empty() && built.sites[s].name == ps.site) pm.site = static_cast<int>(s);
+    for (const mspec::PosteriorElementSpec& e : ps.posterior_elements)
+      pm.posterior.push_back({e.name, e.share, e.lever_arm_m});
+    msm.passive.push_back(std::move(pm));
+  }
   for (const TorqueActuator& a : built.actuators) msm.actuators.push_back({a.name, a.coordinate, a.optimal_force_Nm});
   msm.couplings = built.couplings;
   for (const auto& [name, where] : built.markers)

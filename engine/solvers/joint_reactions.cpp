@@ -1,5 +1,7 @@
 #include "solvers/joint_reactions.hpp"
 
+#include <cmath>
+
 namespace dembones {
 
 SiteLoad site_load(const Model& /*model*/, const Data& data, const LoadSite& site) {
@@ -19,6 +21,40 @@ SiteLoad site_load(const Model& /*model*/, const Data& data, const LoadSite& sit
   out.lateral_shear = -out.force_S(lateral_axis);
   out.resultant = out.force_S.norm();
   return out;
+}
+
+double add_posterior_element_forces(const Model& model, const Data& data, const LoadSite& site,
+                                    const PassiveMoment& pm, double moment_Nm, std::vector<Force>& f_ext_W) {
+  const int upper = site.body;
+  const int lower = model.parent[upper];
+  // The column of the upper body's joint that moves pm.coordinate (its motion per unit velocity).
+  int column = -1;
+  for (int s = model.idx_s[upper]; s < model.idx_s[upper] + model.ns_j[upper]; ++s)
+    if (model.column_v[s] == pm.coordinate) column = s;
+  if (column < 0) return 0.0;  // the builder pairs a passive moment only with its own joint's site
+  const Vec3 omega = data.J_W.col(column).head<3>();
+  const Vec3 v_origin = data.J_W.col(column).tail<3>();
+  const SE3 X_WS = data.oMb[site.frame_body] * site.X_BS;
+  const Vec3 n = X_WS.rotation.col(site.normal_axis);     // disc normal, towards the upper vertebra
+  const Vec3 a = X_WS.rotation.col(site.anterior_axis);   // anterior
+  double total = 0.0;
+  for (const PosteriorElement& e : pm.posterior) {
+    const Vec3 p = X_WS.translation - e.lever_arm_m * a;
+    // Generalized force on the coordinate per unit tension: the force −n on the upper vertebra at p
+    // times the velocity of p per unit coordinate velocity (the lower vertebra does not move with it).
+    const double h = (v_origin + omega.cross(p)).dot(-n);
+    if (!(std::abs(h) > 1e-9) || moment_Nm * h <= 0.0) continue;  // slack: M is not a flexion resistance
+    const double T = e.share * moment_Nm / h;
+    const Vec3 f_upper = -T * n;
+    f_ext_W[upper].linear += f_upper;
+    f_ext_W[upper].angular += p.cross(f_upper);
+    if (lower >= 0) {
+      f_ext_W[lower].linear -= f_upper;
+      f_ext_W[lower].angular -= p.cross(f_upper);
+    }
+    total += T;
+  }
+  return total;
 }
 
 SiteLoad patellofemoral_load(const LoadSite& site, const VecX& q, const VecX& tension_per_side_N) {

@@ -33,10 +33,24 @@ struct LoadSite {
 
 // A passive moment–angle relation of one coordinate (discs and ligaments of a motion segment):
 // generalized force moment(q) acting with the coordinate.
+//
+// Part of it may be the tension of posterior structures (ligaments): in flexion a structure with share
+// s and lever arm d behind the disc centre pulls the two vertebrae together along the disc normal with
+// T = s·M / d (as OpenSim and AnyBody model ligaments, as forces; shares of the flexion resistance:
+// Adams, Hutton & Stott 1980). The moment on the coordinate is unchanged; the disc compression gains
+// T. In extension the structures are slack and the whole moment stays a pure moment.
+struct PosteriorElement {
+  std::string name;
+  double share = 0.0;        // fraction of the passive moment carried in flexion
+  double lever_arm_m = 0.0;  // behind the disc centre, along the site's posterior axis
+};
+
 struct PassiveMoment {
   std::string name;
   int coordinate = -1;
   CubicSpline moment_Nm;
+  int site = -1;  // index in MusculoskeletalModel::sites whose frame is the disc frame (-1: none)
+  std::vector<PosteriorElement> posterior;
 };
 
 struct IdealActuator {

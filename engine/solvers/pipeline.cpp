@@ -46,6 +46,13 @@ MatX coupling_rows(const MusculoskeletalModel& msm, bool couple) {
   return P;
 }
 
+// The moment of one passive relation at q. Its coordinate is a velocity index of a one-coordinate
+// joint; its position is the joint's q entry (q and v indices differ after a quaternion joint).
+double passive_moment(const Model& model, const PassiveMoment& pm, const VecX& q) {
+  const int body = model.velocity_body[pm.coordinate];
+  return pm.moment_Nm.value(q(model.idx_q[body] + (pm.coordinate - model.idx_v[body])));
+}
+
 StaticOptimizationSettings so_settings(const PipelineSettings& s) {
   StaticOptimizationSettings so;
   so.exponent = s.exponent;
@@ -79,6 +86,7 @@ Pipeline::Pipeline(const MusculoskeletalModel& msm, const PipelineSettings& sett
   out_.reserve = VecX::Zero(nv);
   out_.actuator = VecX::Zero(k);
   out_.tau_residual = VecX::Zero(nv);
+  out_.posterior_tension = VecX::Zero(static_cast<Eigen::Index>(msm.passive.size()));
   out_.sites.assign(msm.sites.size(), SiteLoad{});
   setup_solver();
 }
@@ -163,7 +171,7 @@ const FrameResult& Pipeline::run_frame(const VecX& q, const VecX& qd, const VecX
 
   // 4. Static optimization.
   out_.tau_passive.setZero();
-  for (const PassiveMoment& pm : msm_.passive) out_.tau_passive(pm.coordinate) += pm.moment_Nm.value(q(pm.coordinate));
+  for (const PassiveMoment& pm : msm_.passive) out_.tau_passive(pm.coordinate) += passive_moment(model, pm, q);
   StaticOptimizationProblem& pb = so_.upd_problem();
   const VecX& sides = msm_.muscle_sides;
   MatX& A = coupled_ ? A_full_ : pb.A_muscle;
@@ -200,6 +208,14 @@ const FrameResult& Pipeline::run_frame(const VecX& q, const VecX& qd, const VecX
   // 6. Joint reactions: inverse dynamics again with every muscle pulling on its bodies.
   apply_muscle_forces(model, data_, msm_.muscles, mdata_, total_tension_, f_ext_);
   out_.tau_residual = rnea(model, data_, q, qd, qdd, f_ext_);
+  // Posterior ligaments as forces: their share of each passive moment presses the disc together.
+  for (std::size_t i = 0; i < msm_.passive.size(); ++i) {
+    const PassiveMoment& pm = msm_.passive[i];
+    out_.posterior_tension(static_cast<Eigen::Index>(i)) =
+        pm.site < 0 || pm.posterior.empty()
+            ? 0.0
+            : add_posterior_element_forces(model, data_, msm_.sites[pm.site], pm, passive_moment(model, pm, q), f_ext_);
+  }
   for (std::size_t s = 0; s < msm_.sites.size(); ++s) {
     const LoadSite& site = msm_.sites[s];
     out_.sites[s] = site.kind == LoadSite::Kind::patellofemoral ? patellofemoral_load(site, q, out_.tension)

@@ -8,7 +8,8 @@
 //   b    = τ_ID − τ_passive(q) − R (s ⊙ F_passive)             what activations must supply
 //   min Σ a_i^p + Σ u_j²  s.t.  R (s ⊙ F_active) a + A_u u = b,  0 ≤ a ≤ cap
 //   T_i  = a_i F_active,i + F_passive,i                        tendon force per side
-//   RNEA again with the muscle forces applied to their bodies  → joint reactions at the sites
+//   RNEA again with the muscle forces (and posterior-ligament tensions, joint_reactions.hpp) applied to
+//   their bodies                                              → joint reactions at the sites
 // (Crowninshield & Brand 1981; Anderson & Pandy 2001; OpenSim StaticOptimization + JointReaction).
 #include <limits>
 #include <span>
@@ -59,6 +60,8 @@ struct FrameResult {
                         //      over its coordinates as r_k u / Σ r_j², the least-norm split)
   VecX actuator;        // (k) ideal actuator torques, N·m
   VecX tau_residual;    // (nv) what the joints carry after muscles: passive + reserves + actuators
+  VecX posterior_tension;  // (passive moments) summed tension of each passive moment's posterior
+                           //      elements (ligaments) pressing its disc, N (0 without elements)
   std::vector<SiteLoad> sites;  // (sites)
   Vec3 load_position_W = Vec3::Zero();
   StaticOptimizationInfo so;
