@@ -1,0 +1,104 @@
+// Issue #5: moment arms of models/lifter.yaml at the neutral standing posture (every coordinate zero,
+// reference subject: de Leva 1996 male, 1.741 m, 73 kg) against published in vivo measurements. The
+// engine's moment arm is r = -dl/dq over the whole path (wraps and the moving patella included), the
+// same quantity as /muscles/moment_arm in the output; groups of fascicles are reduced as
+// scripts/validate.py does (mean over the fascicles that cross the level, weighted by maximum
+// isometric force). Each reference range and its source is next to its check.
+//
+// Two trunk values are known gaps (docs/models.md, tests/validation/cases.yaml): the checks below
+// assert where the model stands today and fail when a geometry change moves it, so the gap is either
+// closed (then assert the published range and set the validation case to `validated`) or explained.
+#include <gtest/gtest.h>
+
+#include <string>
+
+#include "models/lifter_muscle_state.hpp"
+
+namespace dembones {
+namespace {
+
+using lifter_test::LifterMuscleState;
+using lifter_test::lifter_reference_subject;
+
+constexpr double kCm = 0.01;
+
+const LifterMuscleState& standing() {
+  static const LifterMuscleState s(lifter_reference_subject());
+  return s;
+}
+
+// Patellar tendon / quadriceps at the knee, full extension. MRI of the knee of healthy adults at 0,
+// 20, 40 and 60 deg of flexion: patellar tendon moment arm 42.55 +- 4.20 mm at full extension
+// (Hosseinzadeh, Barzegari, Taghipour, Mehr Aein & Gholinia 2020, Arch Bone Jt Surg 8:641-645,
+// abstract); accepted: mean +- 2 SD, 34.15-50.95 mm. In the model the patella is a moving point of
+// the femur, so a quadriceps' r about the knee is the effective quadriceps moment arm: the patellar
+// tendon moment arm times the patellar-ligament / quadriceps-tendon force ratio, 1/0.86 near full
+// extension (Buff, Jones & Hungerford 1988, J Biomech 21:17-23: F_Q/F_P = 0.86 at 10 deg, the value
+// the model's patellofemoral site uses). Accepted band: 34.15/0.86 - 50.95/0.86 mm = 39.7-59.2 mm.
+TEST(LifterMomentArms, QuadricepsAtTheKneeMatchPatellarTendonMri) {
+  constexpr double kQuadOverPatellarForce = 0.86;  // Buff et al. 1988, 10 deg of flexion
+  const double lo = (42.55e-3 - 2 * 4.20e-3) / kQuadOverPatellarForce;
+  const double hi = (42.55e-3 + 2 * 4.20e-3) / kQuadOverPatellarForce;
+  for (const char* m : {"vastus_lateralis", "vastus_medialis", "vastus_intermedius", "rectus_femoris"}) {
+    const double r = standing().moment_arm_m(m, "knee_angle");  // extension positive
+    EXPECT_GE(r, lo) << m;
+    EXPECT_LE(r, hi) << m;
+  }
+}
+
+// Achilles tendon at the ankle, neutral. MRI, centre-of-rotation method, ankle at 0 deg and the foot
+// neutral in inversion/eversion: 47.93 +- 4.54 mm (Wolfram, Morse, Winwood, Hodson-Tole & McEwan 2018,
+// R Soc Open Sci 5:171358, abstract; 11 participants); accepted: mean +- 2 SD, 38.9-57.0 mm. The
+// resting means of Maganaris, Baltzopoulos & Sargeant 2000 (Eur J Appl Physiol 83:363-369, abstract:
+// 4.3-5.6 cm from 15 deg of dorsiflexion to 30 deg of plantarflexion) lie inside that band. The
+// model's triceps surae share the Achilles insertion on the calcaneus; plantarflexion is the negative
+// ankle direction.
+TEST(LifterMomentArms, TricepsSuraeAtTheAnkleMatchAchillesMri) {
+  const double lo = 47.93e-3 - 2 * 4.54e-3;
+  const double hi = 47.93e-3 + 2 * 4.54e-3;
+  for (const char* m : {"soleus", "gastrocnemius_medialis", "gastrocnemius_lateralis"}) {
+    const double r = -standing().moment_arm_m(m, "ankle_angle");
+    EXPECT_GE(r, lo) << m;
+    EXPECT_LE(r, hi) << m;
+  }
+}
+
+// Rectus abdominis, sagittal moment arm from MRI in an upright neutral standing posture: 8.5 cm at
+// L4/L5 and 9.8 cm at L5/S1 (Jorgensen, Marras, Smith & Pope 2005, Clin Biomech 20:242-246, abstract,
+// five women; supine MRI gives smaller values); about 7-10 cm in the MRI database of Jorgensen,
+// Marras, Granata & Wiand 2001, Clin Biomech 16:182-193 (range as stated in issue #5).
+// Known gap: the Christophy et al. 2012 rectus abdominis runs straight from the pubis to the ribs and
+// passes 5.5-6.5 cm in front of the lumbar joint centres; in the body it follows the abdominal wall.
+TEST(LifterMomentArms, RectusAbdominisIsAKnownGapBelowStandingMri) {
+  const double r45 = -standing().force_weighted_moment_arm_m("rect_abd", "L4_L5_extension");
+  const double r51 = -standing().force_weighted_moment_arm_m("rect_abd", "L5_S1_extension");
+  // It flexes the spine with a moment arm of several centimetres...
+  EXPECT_GT(r45, 4.0 * kCm);
+  EXPECT_GT(r51, 4.0 * kCm);
+  // ...but below the 7 cm floor of the published range (the validation case rectus_abdominis_arm_L4_L5
+  // is a known gap for the same reason).
+  EXPECT_LT(r45, 7.0 * kCm);
+  EXPECT_LT(r51, 7.0 * kCm);
+}
+
+// Erector spinae (iliocostalis lumborum, longissimus thoracis pars thoracis and lumborum) at L4/L5 and
+// L5/S1: about 5-7 cm in the MRI database of Jorgensen et al. 2001, Clin Biomech 16:182-193 (range as
+// stated in issue #5; validation case erector_spinae_arm_L4_L5).
+// Known gap: Christophy et al. 2012's own fascicle geometry gives 4.2 cm (L5/S1) and 4.7 cm (L4/L5)
+// with this reduction: computed from the published path points and joint centres by finite
+// differences of path length, the model reproduces it (docs/models.md). Multifidus sits closer to the
+// spine, as in vivo.
+TEST(LifterMomentArms, ErectorSpinaeIsAKnownGapBelowMri) {
+  const double r45 = standing().force_weighted_moment_arm_m("erector_spinae", "L4_L5_extension");
+  const double r51 = standing().force_weighted_moment_arm_m("erector_spinae", "L5_S1_extension");
+  EXPECT_GT(r45, 4.0 * kCm);
+  EXPECT_GT(r51, 3.5 * kCm);
+  EXPECT_LT(r45, 5.0 * kCm);
+  EXPECT_LT(r51, 5.0 * kCm);
+  const double mf45 = standing().force_weighted_moment_arm_m("multifidus", "L4_L5_extension");
+  EXPECT_GT(mf45, 0.0);
+  EXPECT_LT(mf45, r45);
+}
+
+}  // namespace
+}  // namespace dembones
