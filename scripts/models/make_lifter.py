@@ -766,6 +766,20 @@ def main():
     # linear through the neutral posture; it resists rotation (extension coordinate: a flexed level,
     # q < 0, gets a positive = extending moment).
     MILLER = "Miller, Schultz, Warwick & Spencer 1986, J Biomech 19:79-84 (lumbar motion segments under large loads: stiffness 6-11 N m/deg to flexion-extension moments, rotations up to 18 deg; abstract); lower bound, linear through the neutral posture"
+    # Posterior elements: in flexion the ligaments' share of that moment is a tension pulling the two
+    # vertebrae together (the engine applies it as a force along the disc normal at the lever arm
+    # behind the disc centre, T = share x M / lever arm), so it reaches the disc compression as in
+    # OpenSim and AnyBody models with ligaments. Shares of the resistance to full flexion: Adams,
+    # Hutton & Stott 1980 (disc 29 %, capsular ligaments 39 %, supraspinous/interspinous 19 %,
+    # ligamentum flavum 13 %; the disc's share stays a pure moment). Lever arms: supraspinous and
+    # interspinous from Hindle, Pearcy & Cross 1990 (at most 134 N and about 7 N m: 7/134 = 5.2 cm);
+    # capsular and flavum: the brief's anatomical estimates (not found in a paper in this session).
+    ADAMS = "Adams, Hutton & Stott 1980, Spine 5:245-253 (resistance to full flexion: disc 29 %, capsular ligaments 39 %, supraspinous/interspinous 19 %, ligamentum flavum 13 %; as quoted, the paper itself not read)"
+    HINDLE = "Hindle, Pearcy & Cross 1990, J Biomed Eng 12:340-344 (abstract: the ligaments resist up to 134 N and produce at most about 7 N m of extension moment; lever arm 7/134 = 0.052 m)"
+    ESTIMATE = "estimate from vertebral anatomy, no published value found: facet capsules about 3-4 cm, ligamentum flavum about 2-3 cm behind the disc centre (to be replaced by a measured lever arm)"
+    posterior = (("capsular_ligaments", 0.39, 0.035, ESTIMATE),
+                 ("supraspinous_interspinous", 0.19, 0.052, HINDLE),
+                 ("ligamentum_flavum", 0.13, 0.025, ESTIMATE))
     w("passive_moments:")
     for name, *_ in chr_joints:
         w(f"  - name: {name}_disc_ligaments")
@@ -773,6 +787,11 @@ def main():
         w("    source: " + q(MILLER))
         w("    angle_deg: [-18, 0, 18]")
         w("    moment_Nm: [108, 0, -108]")
+        w("    posterior_elements:")
+        w(f"      site: {name}")
+        w("      structures:")
+        for struct, share, arm, src in posterior:
+            w(f"        - {{name: {struct}, share: {{value: {share}, source: {q(ADAMS)}}}, lever_arm_m: {{value: {arm}, source: {q(src)}}}}}")
 
     # ------------------------------------------------------------ actuators, markers, couplings
     w("actuators:")
