@@ -35,6 +35,10 @@ CHR = "Christophy et al. 2012, Biomech Model Mechanobiol 11:19-34 (OpenSim lumba
 DELP = "Delp et al. 1990, IEEE TBME 37:757-767 (knee kinematics of Yamaguchi & Zajac 1989, J Biomech 22:1-10)"
 BUFF = "Buff, Jones & Hungerford 1988, J Biomech 21:17-23 (quadriceps/patellar tendon force ratio)"
 ROOTS = "Standring (ed.) 2016, Gray's Anatomy 41st ed. (segmental innervation)"
+JORGENSEN2005 = "Jorgensen, Marras, Smith & Pope 2005, Clin Biomech 20:242-246 (abstract)"
+# Rectus abdominis sagittal moment arms in upright neutral standing, MRI through and parallel to each
+# disc, converted to the transverse plane (m): Jorgensen et al. 2005, abstract (five women).
+RA_ARM_M = {"L1_L2": 0.097, "L2_L3": 0.091, "L3_L4": 0.085, "L4_L5": 0.085, "L5_S1": 0.098}
 
 # ---------------------------------------------------------------- de Leva 1996, Table 4
 # (mass fraction, COM fraction from the first endpoint, r_sag (AP axis), r_trans (ML axis), r_long, L [m])
@@ -676,13 +680,34 @@ def main():
             lts += added
             wraps = ps_wrap
             note = f"; continued over the pelvic brim to the femoral insertion of {RAJ} psoas (points, wrap), tendon slack length + {added:.4f} m (added path length at the neutral posture)"
+        lopt = row["lopt"]
+        if row["family"] == "rectus_abdominis":
+            # Christophy's rectus abdominis runs straight from the pubis to the ribs (in the full model
+            # over its "Abdomen" body, absent from the public skeleton); in the body it follows the
+            # abdominal wall. Via points at each lumbar level on the upper vertebra, at the MRI distance
+            # of the muscle's centroid in front of the disc centre in upright standing (Jorgensen et
+            # al. 2005, in the transverse plane), here in front of the intervertebral joint centre.
+            # Fibre and tendon slack lengths keep their share of the longer path (musculotendon length
+            # ratio at the neutral posture, the rule of the leg muscles).
+            straight = sum(norm(sub(neutral_global(*pts[i + 1]), neutral_global(*pts[i])))
+                           for i in range(len(pts) - 1))
+            vias = [(child, add(lc, [RA_ARM_M[name], 0.0, 0.0])) for name, _, child, _, lc in chr_joints]
+            pts = [pts[0]] + vias + pts[1:]
+            f = sum(norm(sub(neutral_global(*pts[i + 1]), neutral_global(*pts[i])))
+                    for i in range(len(pts) - 1)) / straight
+            lopt *= f
+            lts *= f
+            note = (f"; via points at each lumbar level on the upper vertebra, in front of the intervertebral joint centre by the "
+                    f"upright-standing MRI moment arms of {JORGENSEN2005} (L5/S1 to L1/L2: "
+                    + ", ".join(f"{100 * RA_ARM_M[n]:.1f}" for n, *_ in chr_joints)
+                    + f" cm); fibre and tendon slack lengths x{f:.4f}, the musculotendon length ratio at the neutral posture")
         F0 = row["F0"]
         if row["family"] in ES:
             F0 *= es_factor
             note += f"; F0 x{es_factor:.4f}: strength rule scaling the erector spinae fascicles (sum {es_total:.0f} N) to the {ercspn:.0f} N per side of {HAMNER}"
         name = row["name"][:-2] if row["name"].endswith("_r") else row["name"]
         name = name.replace(".", "_").replace("-", "_")
-        emit_muscle(name, F0, row["lopt"], lts, row["penn"] * math.pi / 180, pts, wraps, groups, roots,
+        emit_muscle(name, F0, lopt, lts, row["penn"] * math.pi / 180, pts, wraps, groups, roots,
                     f"{CHR} fascicle {row['name']} (F0, fibre, tendon, pennation, path; sacrum points in the pelvis frame){note}{row.get('swap_note', '')}; nerve roots: {ROOTS}")
 
     w("wraps:")
