@@ -5,7 +5,7 @@
 // (tests/models/lifter_muscle_state.hpp); both sides for the trunk, one leg for the legs; passive muscle forces and passive joint moments
 // included, as the dynamometer measures them.
 //
-// Accepted band: the published mean +- 30 %. Isometric strength of healthy adults varies between
+// Accepted band (trunk, and knee against the meta-analysis): the published mean +- 30 %. Isometric strength of healthy adults varies between
 // subjects with a coefficient of variation of 20-30 % (Benfica et al. 2018, Braz J Phys Ther
 // 22:355-369, meta-analysis of 14 muscle groups, abstract), so the band is the mean +- one standard
 // deviation at the upper end of that range: a generic model of the reference subject must land within
@@ -16,6 +16,7 @@
 // model falls below the band.
 #include <gtest/gtest.h>
 
+#include <numbers>
 #include <string>
 
 #include "models/lifter_muscle_state.hpp"
@@ -83,6 +84,61 @@ TEST(LifterStrength, KneeExtensionMatchesPublishedMidRangeStrength) {
   // One leg (knee_angle: extension positive).
   const double knee = s.max_isometric_moment_Nm("knee_angle", +1, /*one_side=*/true);
   expect_in_band(knee, 3.185 * kMassKg, "knee extension, hip 90 deg, knee 60 deg");
+}
+
+// Lower-limb strength of young men (18-25 years) from Anderson, Madigan & Nussbaum 2007, J Biomech
+// 40:3105-3113, Table 3 (as transcribed in the RBDL muscle addon, Millard2016TorqueMuscle.cc): peak
+// isometric torque c1 x body weight x height, at the joint angle c3, with the standard deviation of
+// c1 across subjects. Accepted band there: the mean +- one of their standard deviations.
+struct AndersonPeak {
+  double c1;          // peak torque / (m g h)
+  double c1_sd;       // its standard deviation
+  double c3_deg;      // joint angle of the peak
+};
+constexpr double kWeightTimesHeightNm = kMassKg * 9.81 * 1.741;  // m g h of the reference subject
+constexpr AndersonPeak kHipExtension{0.161, 0.049, 0.932 * 180.0 / std::numbers::pi};   // hip flexion
+constexpr AndersonPeak kKneeExtension{0.163, 0.040, 1.133 * 180.0 / std::numbers::pi};  // knee flexion
+constexpr AndersonPeak kAnkleExtension{0.095, 0.022, 0.408 * 180.0 / std::numbers::pi};
+
+void expect_in_anderson_band(double model_Nm, const AndersonPeak& a, const std::string& what) {
+  const double lo = (a.c1 - a.c1_sd) * kWeightTimesHeightNm, hi = (a.c1 + a.c1_sd) * kWeightTimesHeightNm;
+  EXPECT_GE(model_Nm, lo) << what << ": model " << model_Nm << " N m, band " << lo << "-" << hi;
+  EXPECT_LE(model_Nm, hi) << what << ": model " << model_Nm << " N m, band " << lo << "-" << hi;
+}
+
+// Knee extension at Anderson's angle of peak torque (64.9 deg of flexion), seated (hip 90 deg): 203 +-
+// 50 N m for the reference subject.
+TEST(LifterStrength, KneeExtensionMatchesAndersonYoungMen) {
+  const LifterMuscleState s(lifter_reference_subject(),
+                            {{"hip_flexion", 90.0}, {"knee_angle", -kKneeExtension.c3_deg}});
+  expect_in_anderson_band(s.max_isometric_moment_Nm("knee_angle", +1, /*one_side=*/true), kKneeExtension,
+                          "knee extension at 64.9 deg, hip 90 deg");
+}
+
+// Hip extension at Anderson's angle of peak torque (53.4 deg of hip flexion), knee extended: 201 +- 61
+// N m. (The knee posture of their hip protocol was not verified here; with the knee flexed 90 deg the
+// model gives about 350 N m, above the band, because the hamstrings then sit nearer their optimal
+// length.)
+TEST(LifterStrength, HipExtensionMatchesAndersonYoungMen) {
+  const LifterMuscleState s(lifter_reference_subject(), {{"hip_flexion", kHipExtension.c3_deg}});
+  expect_in_anderson_band(s.max_isometric_moment_Nm("hip_flexion", -1, /*one_side=*/true), kHipExtension,
+                          "hip extension at 53.4 deg, knee extended");
+}
+
+// Known gap: plantarflexion. Anderson's young men reach 118 +- 27 N m at their peak angle; the model's
+// triceps surae (Rajagopal et al. 2016 maximum isometric forces: soleus 6195 N, gastrocnemii 3116 and
+// 1575 N) give about twice that at every ankle angle from 20 deg of plantarflexion to 30 deg of
+// dorsiflexion, knee extended or flexed 90 deg. Asserted so that the test fails when the plantarflexors
+// change, and the gap is then closed or re-explained (docs/models.md).
+TEST(LifterStrength, PlantarflexionIsAKnownGapAboveAndersonYoungMen) {
+  const double hi = (kAnkleExtension.c1 + kAnkleExtension.c1_sd) * kWeightTimesHeightNm;
+  for (double knee : {0.0, -90.0})
+    for (double ankle : {-20.0, 0.0, 10.0, 20.0, 30.0}) {
+      const LifterMuscleState s(lifter_reference_subject(), {{"knee_angle", knee}, {"ankle_angle", ankle}});
+      const double pf = s.max_isometric_moment_Nm("ankle_angle", -1, /*one_side=*/true);
+      EXPECT_GT(pf, hi) << "ankle " << ankle << " deg, knee " << knee << " deg";
+      EXPECT_LT(pf, 4.0 * kAnkleExtension.c1 * kWeightTimesHeightNm) << "ankle " << ankle << " deg, knee " << knee;
+    }
 }
 
 }  // namespace
