@@ -5,6 +5,10 @@
 // scripts/validate.py does (mean over the fascicles that cross the level, weighted by maximum
 // isometric force). Each reference range and its source is next to its check.
 //
+// Not checked yet: hamstrings and gluteus maximus at the hip. The in vivo values (Nemeth & Ohlsen
+// 1985, J Biomech 18:129-140, CT at several hip angles) could not be read in this session; at the
+// neutral posture the model gives 4.3-4.9 cm (hamstrings) and 5.0-7.5 cm (gluteus maximus 1-3).
+//
 // The erector spinae moment arm is a known gap (docs/models.md, tests/validation/cases.yaml): its check
 // asserts where the model stands today and fails when a geometry change moves it, so the gap is either
 // closed (then assert the published range and set the validation case to `validated`) or explained.
