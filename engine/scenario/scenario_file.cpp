@@ -143,6 +143,10 @@ TaskSpec read_task(FieldReader r, const std::string& scenario_path) {
     case TaskType::sit_to_stand:
     case TaskType::stand_to_sit:
       t.chair_height_m = in_range(r, "chair_height_m", r.number("chair_height_m"), 0.25, 0.8);
+      // NaN: not given; read_scenario sets it from the subject's stature.
+      t.hip_above_seat_m = r.has("hip_above_seat_m")
+                               ? in_range(r, "hip_above_seat_m", r.number("hip_above_seat_m"), 0.0, 0.3)
+                               : std::numeric_limits<double>::quiet_NaN();
       break;
     case TaskType::motion_file:
       t.motion_file = resolve_relative(scenario_path, r.string("file"));
@@ -342,6 +346,7 @@ ScenarioSpec parse_scenario(YAML::Node root, const std::string& path) {
     sub.finish();
   }
   s.task = read_task(r.child("task"), path);
+  if (std::isnan(s.task.hip_above_seat_m)) s.task.hip_above_seat_m = kHipAboveSeatPerStature * s.subject.height_m;
   if (r.has("impairments")) {
     int i = 0;
     for (const YAML::Node& item : r.sequence("impairments")) {

@@ -257,7 +257,8 @@ GeneratedMotion generate_task_motion(const Model& model, const TaskRig& rig, con
         forward_kinematics(model, d, q);
         return d.oMb[rig.hip_body].act(rig.hip_point_B);
       }();
-      const double seat = task.chair_height_m, up = hip_stand.y();
+      // At seat contact the hip joint centre is above the seat by the thighs' thickness under it.
+      const double seat = task.chair_height_m + task.hip_above_seat_m, up = hip_stand.y();
       const bool rising = task.type == TaskType::sit_to_stand;
       PostureTargets sts = g.base_targets(technique_preset(Technique::semi_squat, task));
       // The seat-off posture, by continuation down from standing. Straight knees and hips are a

@@ -24,6 +24,14 @@ struct BoxSpec {
   double height_m = 0.3;  // vertical size
 };
 
+// Hip joint centre above the seat when seated, per unit stature: half the sitting thigh thickness
+// (seat to the top of the thigh at its thickest, near the hip), taking the femoral head at mid-depth
+// of the thigh (an assumption). Thigh thickness of British men aged 19-65, 50th percentile, 160 mm
+// (Pheasant & Haslegrave 2006, Bodyspace, 3rd ed., as tabulated in City University of Hong Kong's
+// online anthropometry notes, ch. 2 dimension 12), per the same population's 50th-percentile stature
+// of 1740 mm (Bodyspace; recalled, not re-read): 0.5 × 160 / 1740 = 0.046.
+constexpr double kHipAboveSeatPerStature = 0.5 * 160.0 / 1740.0;
+
 struct TaskSpec {
   TaskType type = TaskType::stand;
   Technique technique = Technique::stoop;
@@ -35,6 +43,10 @@ struct TaskSpec {
   TimingProfile profile = TimingProfile::minimum_jerk;
   double trunk_flexion_rad = 0.0;  // forward_bend: target trunk inclination from vertical
   double chair_height_m = 0.45;    // sit_to_stand / stand_to_sit: seat height
+  // sit_to_stand / stand_to_sit: height of the hip joint centre above the seat surface at seat contact
+  // (the thighs and buttocks lie between them). 0 here (hips at the seat); scenario files default it
+  // to kHipAboveSeatPerStature × stature.
+  double hip_above_seat_m = 0.0;
   std::string motion_file;         // motion_file: path (resolved relative to the scenario file)
 };
 
