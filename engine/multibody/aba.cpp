@@ -88,6 +88,92 @@ inline Motion world_joint_columns(const Model& model, Data& data, int i, const V
   return vJ;
 }
 
+// A rigid body's inertia in world axes in the centre-of-mass form {m, c, I_c} (c = world position
+// of the centre of mass, I_c = R I_C R^T about it): transforming it is one rotation of a symmetric
+// 3x3 (a diagonal one when the body's inertia is given in its principal axes, as MuJoCo stores
+// it), against the parallel-axis terms of the about-the-origin form, which are only formed where a
+// 6x6 articulated inertia needs them (Featherstone 2008, eqs. 2.62-2.63).
+struct WorldInertia {
+  double m = 0.0;                                          // kg
+  Vec3 c;                                                  // m, world
+  double xx, yy, zz, xy, xz, yz;                           // kg m^2, I_c in world axes
+
+  WorldInertia(const SpatialInertia& I, const Mat3& R, const Vec3& t) : m(I.mass) {
+    c.noalias() = R * I.com;
+    c += t;
+    const Mat3& J = I.inertia_about_com;
+    double T[3][3];  // T = R J
+    if (J(0, 1) == 0.0 && J(0, 2) == 0.0 && J(1, 2) == 0.0) {
+      for (int k = 0; k < 3; ++k)
+        for (int j = 0; j < 3; ++j) T[k][j] = R(k, j) * J(j, j);
+    } else {
+      for (int k = 0; k < 3; ++k) {
+        const double r0 = R(k, 0), r1 = R(k, 1), r2 = R(k, 2);
+        T[k][0] = r0 * J(0, 0) + r1 * J(0, 1) + r2 * J(0, 2);
+        T[k][1] = r0 * J(0, 1) + r1 * J(1, 1) + r2 * J(1, 2);
+        T[k][2] = r0 * J(0, 2) + r1 * J(1, 2) + r2 * J(2, 2);
+      }
+    }
+    auto entry = [&](int a, int b) { return T[a][0] * R(b, 0) + T[a][1] * R(b, 1) + T[a][2] * R(b, 2); };
+    xx = entry(0, 0); yy = entry(1, 1); zz = entry(2, 2);
+    xy = entry(0, 1); xz = entry(0, 2); yz = entry(1, 2);
+  }
+  Vec3 Ic(const Vec3& w) const {
+    return Vec3(xx * w.x() + xy * w.y() + xz * w.z(), xy * w.x() + yy * w.y() + yz * w.z(),
+                xz * w.x() + yz * w.y() + zz * w.z());
+  }
+  // Momentum of the motion [w; v_o] (about the world origin): the centre of mass moves with
+  // v_c = v_o + w x c, so f = m v_c and n = I_c w + c x f.
+  Force apply(const Vec3& w, const Vec3& v_o) const {
+    Force f;
+    f.linear = m * (v_o + w.cross(c));
+    f.angular = Ic(w) + c.cross(f.linear);
+    return f;
+  }
+  // Bias force v x* I v of the body moving with v = [w; v_o]: the force that keeps its spatial
+  // acceleration zero, i.e. the centre of mass accelerating by w x v_c and no angular
+  // acceleration: f = m w x v_c, n = w x I_c w + c x f (equal to v x* I v, fewer products).
+  Force bias(const Motion& v) const {
+    const Vec3& w = v.angular;
+    Force f;
+    f.linear = m * w.cross(v.linear + w.cross(c));
+    f.angular = w.cross(Ic(w)) + c.cross(f.linear);
+    return f;
+  }
+  // The 6x6 about the world origin: [I_O, [h]x; [h]x^T, m 1], h = m c, I_O = I_c + m (|c|^2 1 - c c^T).
+  template <bool kAdd>
+  void write(Mat6& M) const {
+    const Vec3 h = m * c;
+    const double mc2 = h.dot(c);
+    const double e[6] = {xx + mc2 - h.x() * c.x(), yy + mc2 - h.y() * c.y(), zz + mc2 - h.z() * c.z(),
+                         xy - h.x() * c.y(),        xz - h.x() * c.z(),        yz - h.y() * c.z()};
+    auto put = [&M](int r, int col, double x) {
+      if constexpr (kAdd) M(r, col) += x; else M(r, col) = x;
+    };
+    put(0, 0, e[0]); put(1, 1, e[1]); put(2, 2, e[2]);
+    put(0, 1, e[3]); put(1, 0, e[3]); put(0, 2, e[4]); put(2, 0, e[4]); put(1, 2, e[5]); put(2, 1, e[5]);
+    put(0, 4, -h.z()); put(0, 5, h.y()); put(1, 3, h.z()); put(1, 5, -h.x()); put(2, 3, -h.y()); put(2, 4, h.x());
+    put(4, 0, -h.z()); put(5, 0, h.y()); put(3, 1, h.z()); put(5, 1, -h.x()); put(3, 2, -h.y()); put(4, 2, h.x());
+    put(3, 3, m); put(4, 4, m); put(5, 5, m);
+    if constexpr (!kAdd) {
+      M(0, 3) = M(1, 4) = M(2, 5) = M(3, 0) = M(4, 1) = M(5, 2) = 0.0;
+      M(3, 4) = M(3, 5) = M(4, 3) = M(4, 5) = M(5, 3) = M(5, 4) = 0.0;
+    }
+  }
+};
+
+inline bool is_axis_revolute(JointKind kind) {
+  return kind == JointKind::kRevoluteX || kind == JointKind::kRevoluteY || kind == JointKind::kRevoluteZ;
+}
+
+// I^A_λ += I^A - W U^T (W = U D^-1) column by column: one vectorised pass over the parent's 36
+// entries for the rank-1 (revolute) or rank-3 (ball) downdate and the accumulation together.
+template <int N>
+inline void add_projected_inertia(const Mat6& IA, const Eigen::Matrix<double, 6, N>& W,
+                                  const Eigen::Matrix<double, 6, N>& U, Mat6& IAp) {
+  for (int j = 0; j < 6; ++j) IAp.col(j) += IA.col(j) - W * U.row(j).transpose();
+}
+
 // Articulated-body algorithm (Featherstone 2008, Table 7.1) with every quantity in world
 // coordinates about the world origin (as Pinocchio does since v2): articulated inertias then add
 // to the parent's without any spatial transform, which saves the dominant 6x6 congruence per body.
@@ -95,109 +181,174 @@ inline Motion world_joint_columns(const Model& model, Data& data, int i, const V
 // needs its weight wrench; in world coordinates about the origin the offset [0; g] is the same
 // spatial vector for every body and is added back to give data.a_W / data.a true accelerations.
 //   pass 1: X_Wi, S_W = X_Wi S, v_i = v_λ + S_W q̇, c_i = v_λ x S_W q̇ (= v_i x S_W q̇) + X_Wi c_J,
-//           Y_i = X_Wi^* I_i X_Wi^-1 (3x3 form), p^A_i = v_i x* Y_i v_i - f_ext,i
+//           Y_i (centre-of-mass form, WorldInertia), p^A_i = v_i x* Y_i v_i - f_ext,i
 //   pass 2: I^A_i = Y_i + Σ_children I^a, U = I^A S_W, D = S_W^T U, u = τ - S_W^T p^A,
 //           I^a = I^A - U D^-1 U^T, I^A_λ += I^a, p^A_λ += p^A + I^a c + U D^-1 u
 //   pass 3: a' = a_λ + c, q̈ = D^-1 (u - U^T a'), a = a' + S_W q̈.
-// Leaf bodies (no children) have I^A = Y_i: their products use the 3x3 form {m, h, I_O} and never
-// assemble a 6x6. Free joints (S invertible) transmit no inertia: I^a = 0, p^a = X_Wi^* τ, and their
-// body solves I^A a = X_Wi^* τ - p^A directly (6x6 Cholesky).
+// Per joint kind (the work Pinocchio's JointModel visitors specialise):
+// - axis-aligned revolute joints form R_Wi by rotating two columns of R_Wλ R_λJ, and their
+//   column is [r; t x r] with r a column of R_Wi; a leaf body of such a joint (I^A = Y_i) does its
+//   pass-2 step in pass 1 with the 3x3 centre-of-mass products, and never assembles a 6x6 of its own;
+// - ball joints use the world-aligned basis S' = [1; [t]x] = S_W R_Wi^T (t = joint centre), whose
+//   products with I^A are column combinations; the unknown is then x = R_Wi q̈ (same c_i: only the
+//   basis of the same subspace changes), q̈ = R_Wi^T x;
+// - free joints (S invertible) transmit no inertia: I^a = 0, p^a = X_Wi^* τ, and their body solves
+//   I^A a = X_Wi^* τ - p^A directly (6x6 Cholesky).
 template <bool kWithExternal>
 const VecX& aba_impl(const Model& model, Data& data, const VecX& q, const VecX& v, const VecX& tau,
                      const std::vector<Force>* f_ext_W) {
   const int nb = model.nbodies;
   for (int i = 1; i < nb; ++i) {
     const int p = model.parent[i];
-    detail::joint_position(model, data, i, q);
-    const SE3& oMi = data.oMb[i] = data.oMb[p] * data.X_parent[i];
-    const Motion vJ_W = world_joint_columns(model, data, i, v);
-    const Motion& vp = data.v_W[p];
-    data.c[i] = cross(vp, vJ_W);
-    data.v_W[i] = vp + vJ_W;
-    if (model.kind[i] == JointKind::kCustom) {
-      data.c_J[i] = detail::joint_bias(model, data, i, v);
-      data.c[i] += oMi.act(data.c_J[i]);
+    const int iv = model.idx_v[i];
+    const JointKind kind = model.kind[i];
+    const SE3& oMp = data.oMb[p];
+    SE3& oMi = data.oMb[i];
+    Motion vJ;
+    if (is_axis_revolute(kind) || kind == JointKind::kSpherical) {
+      const SE3& Xpj = model.X_parent_joint[i];
+      const double* qi = &q[model.idx_q[i]];
+      Mat3 R_WJ;
+      R_WJ.noalias() = oMp.rotation * Xpj.rotation;
+      oMi.translation.noalias() = oMp.rotation * Xpj.translation;
+      oMi.translation += oMp.translation;
+      const Vec3& t = oMi.translation;
+      Mat3& R = oMi.rotation;
+      if (kind == JointKind::kSpherical) {
+        R.noalias() = R_WJ * detail::quaternion_matrix(qi);
+        for (int k = 0; k < 3; ++k) {
+          data.J_W.col(iv + k).head<3>() = R.col(k);
+          data.J_W.col(iv + k).tail<3>() = t.cross(R.col(k));
+        }
+        vJ.angular.noalias() = R * v.segment<3>(iv);
+        vJ.linear = t.cross(vJ.angular);
+      } else {
+        const double cq = std::cos(*qi), sq = std::sin(*qi);
+        const int axis = static_cast<int>(kind) - static_cast<int>(JointKind::kRevoluteX);
+        if (axis == 0) detail::rotate_x(R_WJ, cq, sq, R);
+        else if (axis == 1) detail::rotate_y(R_WJ, cq, sq, R);
+        else detail::rotate_z(R_WJ, cq, sq, R);
+        const Vec3 r = R.col(axis);
+        const Vec3 tr = t.cross(r);
+        data.J_W.col(iv).head<3>() = r;
+        data.J_W.col(iv).tail<3>() = tr;
+        vJ.angular = r * v[iv];
+        vJ.linear = tr * v[iv];
+      }
+    } else {
+      detail::joint_position(model, data, i, q);
+      oMi = oMp * data.X_parent[i];
+      vJ = world_joint_columns(model, data, i, v);
     }
-    const Motion& vi = data.v_W[i];
-    const InertiaAtOrigin& Y = data.Y_W[i] = model.inertia_o[i].transformed_by(oMi);
-    data.pA[i] = cross(vi, Y.apply(vi));
-    if constexpr (kWithExternal) data.pA[i] -= (*f_ext_W)[i];
-    if (!model.children[i].empty()) data.IA[i].setZero();
+    const Motion& vp = data.v_W[p];
+    Motion& ci = data.c[i];
+    ci = cross(vp, vJ);
+    Motion& vi = data.v_W[i];
+    vi = vp + vJ;
+    if (kind == JointKind::kCustom) {
+      data.c_J[i] = detail::joint_bias(model, data, i, v);
+      ci += oMi.act(data.c_J[i]);
+    }
+    const WorldInertia Y(model.inertia[i], oMi.rotation, oMi.translation);
+    Force pA = Y.bias(vi);
+    if constexpr (kWithExternal) pA -= (*f_ext_W)[i];
+    if (!model.children[i].empty() || !is_axis_revolute(kind)) {
+      data.pA[i] = pA;
+      Y.write<false>(data.IA[i]);
+      continue;
+    }
+    // Leaf body on an axis-aligned revolute joint: I^A = Y_i, pass 2 right here.
+    const Vec3 r = data.J_W.col(iv).head<3>();
+    const Vec3 tr = data.J_W.col(iv).tail<3>();
+    const Force U = Y.apply(r, tr);
+    const double Dinv = 1.0 / (r.dot(U.angular) + tr.dot(U.linear));
+    const double u = tau[iv] - (r.dot(pA.angular) + tr.dot(pA.linear));
+    data.U.col(iv).head<3>() = U.angular;
+    data.U.col(iv).tail<3>() = U.linear;
+    data.Dinv[i](0, 0) = Dinv;
+    data.u[iv] = u;
+    if (p == 0) continue;
+    // p^a = p^A + Y c + U D^-1 (u - U^T c) ; I^A_λ += Y - U D^-1 U^T
+    const double k = Dinv * (u - (U.angular.dot(ci.angular) + U.linear.dot(ci.linear)));
+    const Force Yc = Y.apply(ci.angular, ci.linear);
+    Force& pAp = data.pA[p];
+    pAp.angular += pA.angular + Yc.angular + k * U.angular;
+    pAp.linear += pA.linear + Yc.linear + k * U.linear;
+    Mat6& IAp = data.IA[p];
+    Y.write<true>(IAp);
+    Vec6 U6;
+    U6 << U.angular, U.linear;
+    const Vec6 W = U6 * Dinv;
+    for (int j = 0; j < 6; ++j) IAp.col(j) -= W * U6[j];
   }
   for (int i = nb - 1; i > 0; --i) {
+    const JointKind kind = model.kind[i];
+    if (model.children[i].empty() && is_axis_revolute(kind)) continue;  // done in pass 1
     const int iv = model.idx_v[i];
     const int n = model.nv_j[i];
     const int p = model.parent[i];
-    const bool leaf = model.children[i].empty();
-    const InertiaAtOrigin& Y = data.Y_W[i];
-    Mat6& IA = data.IA[i];
-    const Vec6 pA = data.pA[i].to_vector();
-    const JointKind kind = model.kind[i];
-    if (n == 1) {
-      const Vec6 s = data.J_W.col(iv);
-      Vec6 U;
-      if (leaf) {
-        U = Y.apply(s);
-      } else {
-        Y.add_to(IA);
-        U.noalias() = IA * s;
-      }
-      const double Dinv = 1.0 / s.dot(U);
-      const double u = tau[iv] - s.dot(pA);
-      data.U.col(iv) = U;
-      data.Dinv[i](0, 0) = Dinv;
-      data.u[iv] = u;
-      if (p > 0) {
-        // I^a c = I^A c - U D^-1 (U^T c)
-        const Vec6 c = data.c[i].to_vector();
-        Vec6 pa = pA + U * (Dinv * (u - U.dot(c)));
-        Mat6& IAp = data.IA[p];
-        if (leaf) {
-          pa += Y.apply(c);
-          Y.add_to(IAp);
-        } else {
-          pa.noalias() += IA * c;
-          IAp += IA;
-        }
-        IAp.noalias() -= (U * Dinv) * U.transpose();
-        data.pA[p] += Force::from_vector(pa);
-      }
-      continue;
-    }
-    if (leaf) {
-      IA = Y.to_matrix();
-    } else {
-      Y.add_to(IA);
-    }
+    const Mat6& IA = data.IA[i];
+    const Force& pA = data.pA[i];
     if (kind == JointKind::kFree) {
-      data.f[i] = data.oMb[i].act(Force::from_vector(tau.segment<6>(iv)));  // X^* τ
+      data.f[i] = data.oMb[i].act(Force{tau.segment<3>(iv), tau.segment<3>(iv + 3)});  // X^* τ
       if (p > 0) data.pA[p] += data.f[i];
       continue;
     }
     if (n == 0) {
       if (p > 0) {
         data.IA[p] += IA;
-        data.pA[p] += data.pA[i];  // c = 0 for a fixed joint
+        data.pA[p] += pA;  // c = 0 for a fixed joint
       }
       continue;
     }
-    // Multi-column joints (spherical): fixed 6x3 blocks.
-    const Eigen::Matrix<double, 6, 3> S = data.J_W.middleCols<3>(iv);
-    const Eigen::Matrix<double, 6, 3> U = IA * S;
-    const Mat3 Dinv = (S.transpose() * U).inverse();
-    const Vec3 u = tau.segment<3>(iv) - S.transpose() * pA;
+    const Vec6 pA6 = pA.to_vector();
+    if (n == 1) {
+      const Vec6 s = data.J_W.col(iv);
+      Vec6 U;
+      U.noalias() = IA * s;
+      const double Dinv = 1.0 / s.dot(U);
+      const double u = tau[iv] - s.dot(pA6);
+      data.U.col(iv) = U;
+      data.Dinv[i](0, 0) = Dinv;
+      data.u[iv] = u;
+      if (p > 0) {
+        const Vec6 c = data.c[i].to_vector();
+        Vec6 pa = pA6 + U * (Dinv * (u - U.dot(c)));
+        pa.noalias() += IA * c;
+        data.pA[p] += Force::from_vector(pa);
+        add_projected_inertia<1>(IA, U * Dinv, U, data.IA[p]);
+      }
+      continue;
+    }
+    // Ball joint in the world-aligned basis S' = [1; [t]x]: column k of I^A S' is
+    // I^A_k + I^A_{3:6} (t x e_k), and S'^T f = n - t x f (the moment about the joint centre).
+    const Vec3& t = data.oMb[i].translation;
+    Eigen::Matrix<double, 6, 3> U;
+    U.col(0) = IA.col(0) + t.z() * IA.col(4) - t.y() * IA.col(5);
+    U.col(1) = IA.col(1) - t.z() * IA.col(3) + t.x() * IA.col(5);
+    U.col(2) = IA.col(2) + t.y() * IA.col(3) - t.x() * IA.col(4);
+    Mat3 D;
+    for (int k = 0; k < 3; ++k) {
+      const Vec3 top = U.col(k).head<3>();
+      const Vec3 bottom = U.col(k).tail<3>();
+      D.col(k) = top - t.cross(bottom);
+    }
+    const Mat3 Dinv = D.inverse();
+    Vec3 u;
+    u.noalias() = data.oMb[i].rotation * tau.segment<3>(iv);  // τ' = R τ
+    u -= pA.angular - t.cross(pA.linear);
     data.U.middleCols<3>(iv) = U;
     data.Dinv[i].topLeftCorner<3, 3>() = Dinv;
     data.u.segment<3>(iv) = u;
     if (p > 0) {
-      const Eigen::Matrix<double, 6, 3> UDinv = U * Dinv;
-      Mat6& IAp = data.IA[p];
-      IAp += IA;
-      IAp.noalias() -= UDinv * U.transpose();
+      Eigen::Matrix<double, 6, 3> W;
+      W.noalias() = U * Dinv;
       const Vec6 c = data.c[i].to_vector();
-      Vec6 pa = pA + UDinv * (u - U.transpose() * c);
+      Vec6 pa = pA6;
+      pa.noalias() += W * (u - U.transpose() * c);
       pa.noalias() += IA * c;
       data.pA[p] += Force::from_vector(pa);
+      add_projected_inertia<3>(IA, W, U, data.IA[p]);
     }
   }
   // Accelerations relative to the fictitious base acceleration [0; -g]: the parent's true
@@ -206,10 +357,11 @@ const VecX& aba_impl(const Model& model, Data& data, const VecX& q, const VecX& 
     const int iv = model.idx_v[i];
     const int n = model.nv_j[i];
     const int p = model.parent[i];
+    const JointKind kind = model.kind[i];
     Motion a_prime = data.a_W[p] + data.c[i];
     a_prime.linear -= model.gravity;
     Motion& a_W = data.a_W[i];
-    if (model.kind[i] == JointKind::kFree) {
+    if (kind == JointKind::kFree) {
       const Vec6 rhs = (data.f[i] - data.pA[i]).to_vector();
       a_W = Motion::from_vector(solve_spd6(data.IA[i], rhs));
       // q̈ = S^-1 (a - a'), S = X_Wi: the body-frame form of the relative acceleration.
@@ -219,16 +371,22 @@ const VecX& aba_impl(const Model& model, Data& data, const VecX& q, const VecX& 
     } else if (n == 0) {
       a_W = a_prime;
     } else if (n == 1) {
-      const Vec6 ap = a_prime.to_vector();
-      const double qdd = data.Dinv[i](0, 0) * (data.u[iv] - data.U.col(iv).dot(ap));
+      const auto U = data.U.col(iv);
+      const double qdd = data.Dinv[i](0, 0) *
+                         (data.u[iv] - U.head<3>().dot(a_prime.angular) - U.tail<3>().dot(a_prime.linear));
       data.ddq[iv] = qdd;
-      a_W = Motion::from_vector(ap + data.J_W.col(iv) * qdd);
+      a_W.angular = a_prime.angular + data.J_W.col(iv).head<3>() * qdd;
+      a_W.linear = a_prime.linear + data.J_W.col(iv).tail<3>() * qdd;
     } else {
-      const Vec6 ap = a_prime.to_vector();
-      const Vec3 qdd = data.Dinv[i].topLeftCorner<3, 3>() *
-                       (data.u.segment<3>(iv) - data.U.middleCols<3>(iv).transpose() * ap);
-      data.ddq.segment<3>(iv) = qdd;
-      a_W = Motion::from_vector(ap + data.J_W.middleCols<3>(iv) * qdd);
+      // Ball: x = D'^-1 (u' - U'^T a'), a = a' + S' x, q̈ = R^T x.
+      const auto U = data.U.middleCols<3>(iv);
+      const Vec3 x = data.Dinv[i].topLeftCorner<3, 3>() *
+                     (data.u.segment<3>(iv) - U.topRows<3>().transpose() * a_prime.angular -
+                      U.bottomRows<3>().transpose() * a_prime.linear);
+      const SE3& oMi = data.oMb[i];
+      data.ddq.segment<3>(iv).noalias() = oMi.rotation.transpose() * x;
+      a_W.angular = a_prime.angular + x;
+      a_W.linear = a_prime.linear + oMi.translation.cross(x);
     }
     a_W.linear += model.gravity;
     data.a[i] = data.oMb[i].actInv(a_W);

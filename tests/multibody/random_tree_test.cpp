@@ -104,6 +104,32 @@ TEST(RandomTrees, AbaInvertsRnea) {
   }
 }
 
+// What aba() leaves besides q̈ (aba.hpp): world poses, world joint columns (as
+// compute_joint_jacobians), true body accelerations in body and world frames (as forward
+// kinematics at q̈), with and without external forces.
+TEST(RandomTrees, AbaLeavesPosesColumnsAndAccelerations) {
+  for (unsigned seed = 0; seed < kModels; ++seed) {
+    SCOPED_TRACE(seed);
+    Case c = make_case(seed);
+    const Model& m = c.model;
+    Data data(m), ref(m);
+    const VecX tau = rnea(m, ref, c.q, c.v, c.a);
+    for (int with_ext = 0; with_ext < 2; ++with_ext) {
+      const VecX ddq = with_ext ? aba(m, data, c.q, c.v, rnea(m, ref, c.q, c.v, c.a, c.f_ext), c.f_ext)
+                                : aba(m, data, c.q, c.v, tau);
+      compute_joint_jacobians(m, ref, c.q);
+      EXPECT_TRUE(test::near_rel(data.J_W, ref.J_W, 1e-12));
+      forward_kinematics(m, ref, c.q, c.v, ddq);
+      for (int i = 1; i < m.nbodies; ++i) {
+        EXPECT_TRUE(data.oMb[i].isApprox(ref.oMb[i], 1e-12)) << "body " << i;
+        EXPECT_TRUE(test::near_rel(data.a[i].to_vector(), ref.a[i].to_vector(), 1e-10)) << "body " << i;
+        EXPECT_TRUE(test::near_rel(data.a_W[i].to_vector(), ref.oMb[i].act(ref.a[i]).to_vector(), 1e-10))
+            << "body " << i;
+      }
+    }
+  }
+}
+
 // Joint Jacobians, point Jacobians and the CoM Jacobian against central finite differences along
 // each velocity direction (q ⊕ ε e_k through integrate()).
 TEST(RandomTrees, JacobiansMatchFiniteDifferences) {
