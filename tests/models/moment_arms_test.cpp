@@ -67,9 +67,10 @@ TEST(LifterMomentArms, TricepsSuraeAtTheAnkleMatchAchillesMri) {
 }
 
 // Gluteus maximus at the hip, neutral: 7.5 cm at 5 deg of hip flexion in vivo (Nemeth & Ohlsen 1985,
-// J Biomech 18:129-140, computed tomography; the value as tabulated from the paper by Modenese & Kohout
-// 2020, Ann Biomed Eng, doi 10.1007/s10439-020-02490-4, repository modenaxe/3d-muscles), 4.6 cm at 0 deg in the cadaver
-// straight-line model of Dostal, Soderberg & Andrews 1986 (Phys Ther 66:351-359, as tabulated there).
+// J Biomech 18:129-140, computed tomography), 4.6 cm at 0 deg in the cadaver straight-line model of
+// Dostal, Soderberg & Andrews 1986 (Phys Ther 66:351-359); both values as tabulated from the papers
+// by Modenese & Kohout 2020 (Ann Biomed Eng, doi 10.1007/s10439-020-02490-4; repository
+// modenaxe/3d-muscles).
 // Accepted: the force-weighted mean of the three Rajagopal et al. 2016 parts between the two.
 TEST(LifterMomentArms, GluteusMaximusAtTheHipBetweenCadaverAndInVivo) {
   const double r = -standing().force_weighted_moment_arm_m("gluteus_maximus_*", "hip_flexion");  // extensor
