@@ -2,13 +2,14 @@
 // male, 1.741 m, 73 kg) at the postures of published dynamometry, against published strength of
 // healthy men. All muscles that act in the tested direction at full activation, force-length (and
 // pennation) at that posture, zero speed, with the elastic-tendon passive state of the inverse pipeline
-// (tests/models/lifter_muscle_state.hpp); both sides for the trunk, one leg for the legs; passive muscle forces and passive joint moments
-// included, as the dynamometer measures them.
+// (tests/models/lifter_muscle_state.hpp); both sides for the trunk, one leg for the legs; passive
+// muscle forces and passive joint moments included, as the dynamometer measures them.
 //
-// Accepted band (trunk, and knee against the meta-analysis): the published mean +- 30 %. Isometric strength of healthy adults varies between
-// subjects with a coefficient of variation of 20-30 % (Benfica et al. 2018, Braz J Phys Ther
-// 22:355-369, meta-analysis of 14 muscle groups, abstract), so the band is the mean +- one standard
-// deviation at the upper end of that range: a generic model of the reference subject must land within
+// Accepted band for the trunk and for the knee against the meta-analysis: the published mean +- 30 %.
+// Isometric strength of healthy adults varies between subjects with a coefficient of variation of
+// 20-30 % (Benfica et al. 2018, Braz J Phys Ther 22:355-369, meta-analysis of 14 muscle groups,
+// abstract), so the band is the mean +- one standard deviation at the upper end of that range: a
+// generic model of the reference subject must land within
 // the middle two thirds of men.
 //
 // Trunk extension shows the erector spinae strength rule (scripts/models/make_lifter.py: Christophy
@@ -137,7 +138,8 @@ TEST(LifterStrength, PlantarflexionIsAKnownGapAboveAndersonYoungMen) {
       const LifterMuscleState s(lifter_reference_subject(), {{"knee_angle", knee}, {"ankle_angle", ankle}});
       const double pf = s.max_isometric_moment_Nm("ankle_angle", -1, /*one_side=*/true);
       EXPECT_GT(pf, hi) << "ankle " << ankle << " deg, knee " << knee << " deg";
-      EXPECT_LT(pf, 4.0 * kAnkleExtension.c1 * kWeightTimesHeightNm) << "ankle " << ankle << " deg, knee " << knee;
+      EXPECT_LT(pf, 4.0 * kAnkleExtension.c1 * kWeightTimesHeightNm)
+          << "ankle " << ankle << " deg, knee " << knee << " deg";
     }
 }
 
