@@ -9,8 +9,7 @@
 // Isometric strength of healthy adults varies between subjects with a coefficient of variation of
 // 20-30 % (Benfica et al. 2018, Braz J Phys Ther 22:355-369, meta-analysis of 14 muscle groups,
 // abstract), so the band is the mean +- one standard deviation at the upper end of that range: a
-// generic model of the reference subject must land within
-// the middle two thirds of men.
+// generic model of the reference subject must land within the middle two thirds of men.
 //
 // Trunk extension shows the erector spinae strength rule (scripts/models/make_lifter.py: Christophy
 // et al. 2012 fascicles scaled to the lumped erector spinae of Hamner et al. 2010): without it the
