@@ -799,7 +799,7 @@ def main():
     # ligamentum flavum 13 %; the disc's share stays a pure moment). Lever arms: supraspinous and
     # interspinous from Hindle, Pearcy & Cross 1990 (at most 134 N and about 7 N m: 7/134 = 5.2 cm);
     # capsular and flavum: the brief's anatomical estimates (not found in a paper in this session).
-    ADAMS = "Adams, Hutton & Stott 1980, Spine 5:245-253 (resistance to full flexion: disc 29 %, capsular ligaments 39 %, supraspinous/interspinous 19 %, ligamentum flavum 13 %; as quoted, the paper itself not read)"
+    ADAMS = "Adams, Hutton & Stott 1980, Spine 5:245-253 (resistance to full flexion: disc 29 %, capsular ligaments 39 %, supraspinous/interspinous 19 %, ligamentum flavum 13 %, as quoted, the paper itself not read; its abstract, quoted in a public literature table, confirms the order: capsular ligaments and disc resist considerably more than the ligamentum flavum and the supraspinous/interspinous ligaments)"
     HINDLE = "Hindle, Pearcy & Cross 1990, J Biomed Eng 12:340-344 (abstract: the ligaments resist up to 134 N and produce at most about 7 N m of extension moment; lever arm 7/134 = 0.052 m)"
     ESTIMATE = "estimate from vertebral anatomy, no published value found: facet capsules about 3-4 cm, ligamentum flavum about 2-3 cm behind the disc centre (to be replaced by a measured lever arm)"
     posterior = (("capsular_ligaments", 0.39, 0.035, ESTIMATE),
