@@ -798,13 +798,37 @@ def main():
     # Hutton & Stott 1980 (disc 29 %, capsular ligaments 39 %, supraspinous/interspinous 19 %,
     # ligamentum flavum 13 %; the disc's share stays a pure moment). Lever arms: supraspinous and
     # interspinous from Hindle, Pearcy & Cross 1990 (at most 134 N and about 7 N m: 7/134 = 5.2 cm);
-    # capsular and flavum: the brief's anatomical estimates (not found in a paper in this session).
-    ADAMS = "Adams, Hutton & Stott 1980, Spine 5:245-253 (resistance to full flexion: disc 29 %, capsular ligaments 39 %, supraspinous/interspinous 19 %, ligamentum flavum 13 %, as quoted, the paper itself not read; its abstract, quoted in a public literature table, confirms the order: capsular ligaments and disc resist considerably more than the ligamentum flavum and the supraspinous/interspinous ligaments)"
+    # capsular ligaments and ligamentum flavum from the published ligament geometry of the Remus et
+    # al. 2021 lumbosacral spine model (Male Visible Human): the mean distance of each ligament's fibre
+    # midpoints behind the disc centre, measured along the disc's mid-plane, where the disc centre is
+    # the midpoint of the anterior and posterior longitudinal ligaments' mid-disc points. Their files
+    # give L4/L5 and L5/S1 only; the levels above take the L4/L5 values (vertebral size changes little
+    # from L1 to L4 compared with the spread of these distances, about +-7 mm between fibres).
+    ADAMS = "Adams, Hutton & Stott 1980, Spine 5:245-253 (resistance to full flexion: disc 29 %, capsular ligaments 39 %, supraspinous/interspinous 19 %, ligamentum flavum 13 %, as quoted in the brief of issue #10; neither the paper nor a review quoting these numbers could be read in two searches, so the numbers are unverified; its abstract, quoted in a public literature table, confirms only the order: capsular ligaments and disc resist considerably more than the ligamentum flavum and the supraspinous/interspinous ligaments)"
     HINDLE = "Hindle, Pearcy & Cross 1990, J Biomed Eng 12:340-344 (abstract: the ligaments resist up to 134 N and produce at most about 7 N m of extension moment; lever arm 7/134 = 0.052 m)"
-    ESTIMATE = "estimate from vertebral anatomy, no published value found: facet capsules about 3-4 cm, ligamentum flavum about 2-3 cm behind the disc centre (to be replaced by a measured lever arm)"
-    posterior = (("capsular_ligaments", 0.39, 0.035, ESTIMATE),
-                 ("supraspinous_interspinous", 0.19, 0.052, HINDLE),
-                 ("ligamentum_flavum", 0.13, 0.025, ESTIMATE))
+    REMUS = ("Remus, Lipphaus, Neumann & Bender 2021, PLoS ONE 16:e0250456, ligament geometry of their lumbosacral "
+             "spine model (public files geometry/{lvl}_Ligs_AS.lig and {lvl}_Ligs_MP.lig of github "
+             "RemusR9/artisynth_lumbosacralSpineModel): mean distance of the {n} {lig} fibre midpoints behind the "
+             "disc centre along the disc mid-plane, {mm:.1f} mm at {at} (range {lo:.0f}-{hi:.0f} mm){note}")
+    # (posterior distance mm, fibre count, min mm, max mm) per level, computed from those files.
+    REMUS_MM = {"L4_L5": {"capsular_ligaments": (34.9, 20, 28.0, 42.5), "ligamentum_flavum": (34.5, 11, 26.6, 40.6)},
+                "L5_S1": {"capsular_ligaments": (32.8, 20, 24.9, 41.2), "ligamentum_flavum": (32.1, 11, 24.2, 38.2)}}
+
+    def posterior_structures(level):
+        at = level if level in REMUS_MM else "L4_L5"
+        note = "" if level in REMUS_MM else "; the model's files cover L4/L5 and L5/S1 only, the L4/L5 value is used here"
+        out = []
+        for struct, share in (("capsular_ligaments", 0.39), ("supraspinous_interspinous", 0.19),
+                              ("ligamentum_flavum", 0.13)):
+            if struct == "supraspinous_interspinous":
+                out.append((struct, share, 0.052, HINDLE))
+                continue
+            mm, n, lo, hi = REMUS_MM[at][struct]
+            lig = "capsular ligament" if struct == "capsular_ligaments" else "ligamentum flavum"
+            src = REMUS.format(lvl=at.replace("_", "").replace("L4L5", "L45").replace("L5S1", "L51"), n=n, lig=lig,
+                               mm=mm, at=at.replace("_", "/"), lo=lo, hi=hi, note=note)
+            out.append((struct, share, round(mm / 1000.0, 4), src))
+        return out
     w("passive_moments:")
     for name, *_ in chr_joints:
         w(f"  - name: {name}_disc_ligaments")
@@ -815,7 +839,7 @@ def main():
         w("    posterior_elements:")
         w(f"      site: {name}")
         w("      structures:")
-        for struct, share, arm, src in posterior:
+        for struct, share, arm, src in posterior_structures(name):
             w(f"        - {{name: {struct}, share: {{value: {share}, source: {q(ADAMS)}}}, lever_arm_m: {{value: {arm}, source: {q(src)}}}}}")
 
     # ------------------------------------------------------------ actuators, markers, couplings
