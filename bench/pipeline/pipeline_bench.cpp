@@ -75,6 +75,12 @@ void BM_Pipeline(benchmark::State& state, const std::string& name, bool elastic_
   state.counters["flagged_frames_fraction"] = static_cast<double>(not_ok) / static_cast<double>(state.iterations());
   state.counters["muscles"] = fx.run->msm.muscles.nmuscles;
   state.counters["nv"] = fx.run->msm.model.nv;
+  // Elastic-tendon passive equilibria per frame: solved, and reused (bit-identical length), over the
+  // whole life of the pipeline (warm-up included).
+  const MuscleData& md = p.muscle_data();
+  const double frames_run = static_cast<double>(state.iterations()) + fx.frames();
+  state.counters["passive_solves_per_frame"] = static_cast<double>(md.passive_solves) / frames_run;
+  state.counters["passive_reused_per_frame"] = static_cast<double>(md.passive_reused) / frames_run;
 }
 
 void BM_PipelineStages(benchmark::State& state, const std::string& name) {

@@ -98,6 +98,7 @@ namespace {
 struct Residual {
   double r = 0.0;
   double dr_dx = 0.0;
+  double dr_dl_mt = 0.0;  // dR/dl_MT = dF_T/dl_T (the tendon stiffness), N/m
   double tendon_force_N = 0.0;
   double fiber_force_along_tendon_N = 0.0;
 };
@@ -126,6 +127,7 @@ Residual equilibrium_residual(const HillParams& p, const HillConstants& c, doubl
   const double df_t_dx =
       -f0 * curves::tendon_force_length_slope(lt_norm, c.tendon_shape_kT) / p.tendon_slack_length_m;
   out.dr_dx = df_t_dx - (df_m_dl * cos_a * cos_a + f_m * sin2_a / l_m);
+  out.dr_dl_mt = -df_t_dx;
   return out;
 }
 
@@ -140,6 +142,8 @@ CompliantTendonState state_at(const HillParams& p, const HillConstants& c, doubl
   s.normalized_tendon_length = s.tendon_length_m / p.tendon_slack_length_m;
   s.tendon_force_N = res.tendon_force_N;
   s.fiber_force_along_tendon_N = res.fiber_force_along_tendon_N;
+  s.residual_slope_N_per_m = res.dr_dx;
+  s.tendon_stiffness_N_per_m = res.dr_dl_mt;
   return s;
 }
 
@@ -155,10 +159,40 @@ CompliantTendonState evaluate_compliant_tendon(const HillParams& p, const HillCo
   return state_at(p, c, mt_length_m, x, res);
 }
 
-CompliantTendonState solve_compliant_equilibrium(const HillParams& p, const HillConstants& c,
-                                                 double mt_length_m, double activation,
-                                                 double normalized_fiber_velocity,
-                                                 double force_tolerance_rel) {
+namespace {
+
+// Residual of the passive equilibrium (activation 0, fibre velocity 0). The same numbers as
+// equilibrium_residual(p, c, l_MT, 0, 0, x), term for term: there the active term is 0 · f_L f_V = 0
+// and the damping term β · 0 = 0 exactly, so F_M = F0 f_PE and dF_M/dl_M = F0/l_opt f_PE'. What is
+// saved is the work on those zeros (f_L and its slope: six exp; f_V: an asinh) and one exp each for
+// the passive and tendon curves, whose value and slope share it (curves.hpp forms, same rounding).
+Residual passive_equilibrium_residual(const HillParams& p, const HillConstants& c, double mt_length_m, double x) {
+  const double f0 = p.max_isometric_force_N;
+  const double h = c.fiber_width_m;
+  const double l_m = std::sqrt(x * x + h * h);
+  const double cos_a = x / l_m;
+  const double sin2_a = (h * h) / (l_m * l_m);
+  const double l_norm = l_m / p.optimal_fiber_length_m;
+  const double lt_norm = (mt_length_m - x) / p.tendon_slack_length_m;
+  const curves::PassiveForceLengthCurve& pe = c.passive;
+  const double e_pe = std::exp(pe.shape_over_strain * (l_norm - 1.0));
+  const double f_m = f0 * ((e_pe - pe.offset) * pe.inv_denom);
+  const double df_m_dl = f0 / p.optimal_fiber_length_m * (pe.shape_over_strain * e_pe * pe.inv_denom);
+  const double e_t = std::exp(c.tendon_shape_kT * (lt_norm - curves::kTendonC2));
+  Residual out;
+  out.tendon_force_N = f0 * (curves::kTendonC1 * e_t - curves::kTendonC3);
+  out.fiber_force_along_tendon_N = f_m * cos_a;
+  out.r = out.tendon_force_N - out.fiber_force_along_tendon_N;
+  const double df_t_dx = -f0 * (curves::kTendonC1 * c.tendon_shape_kT * e_t) / p.tendon_slack_length_m;
+  out.dr_dx = df_t_dx - (df_m_dl * cos_a * cos_a + f_m * sin2_a / l_m);
+  out.dr_dl_mt = -df_t_dx;
+  return out;
+}
+
+// The bracketed solve of solve_compliant_equilibrium for a residual R(x) given as a function.
+template <class ResidualAt>
+CompliantTendonState solve_bracketed(const HillParams& p, const HillConstants& c, double mt_length_m,
+                                     double force_tolerance_rel, const ResidualAt& residual_at) {
   const double tol_N = force_tolerance_rel * p.max_isometric_force_N;
   const double h = c.fiber_width_m;
   const double l_max = kMaxNormFiberLengthSearch * p.optimal_fiber_length_m;
@@ -172,15 +206,14 @@ CompliantTendonState solve_compliant_equilibrium(const HillParams& p, const Hill
     s.status = st;
     return s;
   };
-  const double v = normalized_fiber_velocity;
-  Residual r_lo = equilibrium_residual(p, c, mt_length_m, activation, v, x_lo);
+  Residual r_lo = residual_at(x_lo);
   if (x_hi <= x_lo || r_lo.r <= 0.0) {
     // The tendon is slack (or pushing) even with the shortest fibre: no tension can develop.
     return finish(x_lo, r_lo, 0,
                   std::abs(r_lo.r) <= tol_N ? EquilibriumStatus::kConverged
                                             : EquilibriumStatus::kTendonSlack);
   }
-  Residual r_hi = equilibrium_residual(p, c, mt_length_m, activation, v, x_hi);
+  Residual r_hi = residual_at(x_hi);
   if (r_hi.r >= 0.0) {
     return finish(x_hi, r_hi, 0,
                   std::abs(r_hi.r) <= tol_N ? EquilibriumStatus::kConverged
@@ -188,7 +221,7 @@ CompliantTendonState solve_compliant_equilibrium(const HillParams& p, const Hill
   }
   // Start from the rigid-tendon guess (l_T = l_ts), inside the bracket.
   double x = std::clamp(mt_length_m - p.tendon_slack_length_m, x_lo, x_hi);
-  Residual r = equilibrium_residual(p, c, mt_length_m, activation, v, x);
+  Residual r = residual_at(x);
   constexpr int kMaxIterations = 200;
   for (int it = 1; it <= kMaxIterations; ++it) {
     if (std::abs(r.r) <= tol_N) return finish(x, r, it - 1, EquilibriumStatus::kConverged);
@@ -208,26 +241,26 @@ CompliantTendonState solve_compliant_equilibrium(const HillParams& p, const Hill
       return finish(x, r, it, EquilibriumStatus::kConverged);
     }
     x = x_new;
-    r = equilibrium_residual(p, c, mt_length_m, activation, v, x);
+    r = residual_at(x);
   }
   return finish(x, r, kMaxIterations,
                 std::abs(r.r) <= tol_N ? EquilibriumStatus::kConverged
                                        : EquilibriumStatus::kNotConverged);
 }
 
-CompliantTendonState solve_compliant_equilibrium_from(const HillParams& p, const HillConstants& c,
-                                                      double mt_length_m, double activation,
-                                                      double normalized_fiber_velocity, double x_guess_m,
-                                                      double force_tolerance_rel) {
+// The warm-started solve of solve_compliant_equilibrium_from for a residual given as a function:
+// unguarded Newton from the guess while |R| decreases and x stays feasible, else the bracketed solve.
+template <class ResidualAt>
+CompliantTendonState solve_warm(const HillParams& p, const HillConstants& c, double mt_length_m,
+                                double x_guess_m, double force_tolerance_rel, const ResidualAt& residual_at) {
   const double tol_N = force_tolerance_rel * p.max_isometric_force_N;
   const double h = c.fiber_width_m;
   const double l_max = kMaxNormFiberLengthSearch * p.optimal_fiber_length_m;
   const double x_min = c.min_fiber_along_tendon_m;
   const double x_max = std::min(mt_length_m - 0.5 * p.tendon_slack_length_m, std::sqrt(l_max * l_max - h * h));
   if (std::isfinite(x_guess_m) && x_guess_m > x_min && x_guess_m < x_max) {
-    const double v = normalized_fiber_velocity;
     double x = x_guess_m;
-    Residual r = equilibrium_residual(p, c, mt_length_m, activation, v, x);
+    Residual r = residual_at(x);
     constexpr int kWarmSteps = 4;
     for (int it = 0; it <= kWarmSteps; ++it) {
       if (std::abs(r.r) <= tol_N) {
@@ -239,13 +272,40 @@ CompliantTendonState solve_compliant_equilibrium_from(const HillParams& p, const
       if (it == kWarmSteps || r.dr_dx == 0.0) break;
       const double x_new = x - r.r / r.dr_dx;
       if (!(x_new > x_min && x_new < x_max)) break;
-      const Residual r_new = equilibrium_residual(p, c, mt_length_m, activation, v, x_new);
+      const Residual r_new = residual_at(x_new);
       if (!(std::abs(r_new.r) < std::abs(r.r))) break;
       x = x_new;
       r = r_new;
     }
   }
-  return solve_compliant_equilibrium(p, c, mt_length_m, activation, normalized_fiber_velocity, force_tolerance_rel);
+  return solve_bracketed(p, c, mt_length_m, force_tolerance_rel, residual_at);
+}
+
+}  // namespace
+
+CompliantTendonState solve_compliant_equilibrium(const HillParams& p, const HillConstants& c,
+                                                 double mt_length_m, double activation,
+                                                 double normalized_fiber_velocity,
+                                                 double force_tolerance_rel) {
+  return solve_bracketed(p, c, mt_length_m, force_tolerance_rel, [&](double x) {
+    return equilibrium_residual(p, c, mt_length_m, activation, normalized_fiber_velocity, x);
+  });
+}
+
+CompliantTendonState solve_compliant_equilibrium_from(const HillParams& p, const HillConstants& c,
+                                                      double mt_length_m, double activation,
+                                                      double normalized_fiber_velocity, double x_guess_m,
+                                                      double force_tolerance_rel) {
+  return solve_warm(p, c, mt_length_m, x_guess_m, force_tolerance_rel, [&](double x) {
+    return equilibrium_residual(p, c, mt_length_m, activation, normalized_fiber_velocity, x);
+  });
+}
+
+CompliantTendonState solve_passive_equilibrium_from(const HillParams& p, const HillConstants& c,
+                                                    double mt_length_m, double x_guess_m,
+                                                    double force_tolerance_rel) {
+  return solve_warm(p, c, mt_length_m, x_guess_m, force_tolerance_rel,
+                    [&](double x) { return passive_equilibrium_residual(p, c, mt_length_m, x); });
 }
 
 double compliant_fiber_velocity(const HillParams& p, const HillConstants& c, double mt_length_m,

@@ -85,6 +85,9 @@ struct CompliantTendonState {
   double normalized_tendon_length = 0.0;
   double tendon_force_N = 0.0;
   double fiber_force_along_tendon_N = 0.0;  // F_M cos(alpha)
+  // Derivatives of the residual R = F_T - F_M cos(alpha) at this state, x = l_M cos(alpha):
+  double residual_slope_N_per_m = 0.0;    // dR/dx
+  double tendon_stiffness_N_per_m = 0.0;  // dR/dl_MT = dF_T/dl_T; at a root dx/dl_MT = -this / dR/dx
   int iterations = 0;
   EquilibriumStatus status = EquilibriumStatus::kConverged;
 };
@@ -113,6 +116,14 @@ CompliantTendonState solve_compliant_equilibrium_from(const HillParams& p, const
                                                       double mt_length_m, double activation,
                                                       double normalized_fiber_velocity, double x_guess_m,
                                                       double force_tolerance_rel = 1e-12);
+
+// The passive equilibrium (activation 0, fibre velocity 0) of solve_compliant_equilibrium_from(p, c,
+// l_MT, 0, 0, x_guess_m, tol): the same iterates and the same result, from a residual that skips the
+// terms that are exactly zero at a = 0, v~ = 0 (f_L, f_V) and shares one exp between each curve's value
+// and slope: about a quarter of the exp calls. For compute_passive_equilibrium's per-frame loop.
+CompliantTendonState solve_passive_equilibrium_from(const HillParams& p, const HillConstants& c,
+                                                    double mt_length_m, double x_guess_m,
+                                                    double force_tolerance_rel = 1e-12);
 
 // Fibre velocity (m/s, positive lengthening) of a compliant-tendon muscle from the force-velocity
 // inverse: f_V = (F_T / cos(alpha) / F0 - f_PE) / (a f_L), v~ = f_V^-1(f_V) (explicit form, as

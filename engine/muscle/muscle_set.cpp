@@ -244,7 +244,15 @@ MuscleData::MuscleData(const Model& model, const MuscleSet& set)
       active_force_capacity(VecX::Zero(set.nmuscles)),
       passive_force(VecX::Zero(set.nmuscles)),
       cos_pennation(VecX::Zero(set.nmuscles)),
+      force_velocity_factor(VecX::Ones(set.nmuscles)),
       passive_fiber_along_tendon(VecX::Constant(set.nmuscles, std::numeric_limits<double>::quiet_NaN())),
+      passive_mt_length(VecX::Zero(set.nmuscles)),
+      passive_dx_dlength(VecX::Zero(set.nmuscles)),
+      passive_fiber_length(VecX::Zero(set.nmuscles)),
+      passive_cos_pennation(VecX::Zero(set.nmuscles)),
+      passive_pennation(VecX::Zero(set.nmuscles)),
+      passive_tendon_force(VecX::Zero(set.nmuscles)),
+      passive_active_force_length(VecX::Zero(set.nmuscles)),
       work_a(VecX::Zero(set.nmuscles)),
       work_b(VecX::Zero(set.nmuscles)),
       work_c(VecX::Zero(set.nmuscles)),
@@ -471,8 +479,9 @@ void compute_muscle_forces_rigid(const MuscleSet& set, MuscleData& md) {
   w = curves::kFvD2 * v_n + curves::kFvD3;
   w = w.sign() * (w.abs() + (w.square() + 1.0).sqrt()).log();
   // work_c now holds asinh(w).
-  md.active_force_capacity.array() = md.force_scale.array() * h.max_isometric_force_N.array() * cos_a * f_l *
-                                     (curves::kFvD1 * w + curves::kFvD4);
+  auto f_v = md.force_velocity_factor.array();
+  f_v = curves::kFvD1 * w + curves::kFvD4;
+  md.active_force_capacity.array() = md.force_scale.array() * h.max_isometric_force_N.array() * cos_a * f_l * f_v;
   // f_PE = (exp(kPE (l~ - 1)/e0) - offset) / denom (curves::PassiveForceLengthCurve).
   md.passive_force.array() =
       h.max_isometric_force_N.array() * cos_a *
@@ -486,22 +495,42 @@ int compute_passive_equilibrium(const MuscleSet& set, MuscleData& md, double min
   for (int i = 0; i < set.nmuscles; ++i) {
     const HillParams& p = set.params[i];
     if (!(md.passive_force[i] > min_passive_fraction * p.max_isometric_force_N)) continue;
-    const HillConstants& c = set.constants[i];
-    // Warm start from the previous frame's equilibrium: about half the residual evaluations.
-    const CompliantTendonState s =
-        solve_compliant_equilibrium_from(p, c, md.length[i], 0.0, 0.0, md.passive_fiber_along_tendon[i], 1e-9);
-    md.passive_fiber_along_tendon[i] = s.fiber_length_m * s.cos_pennation;
-    const double l_n = s.normalized_fiber_length;
-    // Active capacity at the new fibre length: F0 f_L f_V cos(alpha) with the rigid f_V kept, so the
-    // old capacity is rescaled by the change of f_L cos(alpha).
-    const double old_factor = curves::active_force_length(md.normalized_fiber_length[i]) * md.cos_pennation[i];
-    const double new_factor = curves::active_force_length(l_n) * s.cos_pennation;
-    md.active_force_capacity[i] = old_factor > 0.0 ? md.active_force_capacity[i] * (new_factor / old_factor) : 0.0;
-    md.fiber_length[i] = s.fiber_length_m;
-    md.normalized_fiber_length[i] = l_n;
-    md.cos_pennation[i] = s.cos_pennation;
-    md.pennation[i] = std::acos(std::min(1.0, s.cos_pennation));
-    md.passive_force[i] = s.tendon_force_N;
+    const double l_mt = md.length[i];
+    const double x_prev = md.passive_fiber_along_tendon[i];
+    if (std::isfinite(x_prev) && l_mt == md.passive_mt_length[i]) {
+      // Bit-identical length: the last root is this frame's (the solve from it stops at once).
+      ++md.passive_reused;
+    } else {
+      const HillConstants& c = set.constants[i];
+      // Warm start: the previous root moved along its tangent dx/dl_MT (without a previous root, NaN:
+      // the bracketed solve). A predicted guess outside the feasible range falls back to the root.
+      double guess = x_prev;
+      if (std::isfinite(x_prev)) {
+        const double predicted = x_prev + md.passive_dx_dlength[i] * (l_mt - md.passive_mt_length[i]);
+        if (std::isfinite(predicted) && predicted > c.min_fiber_along_tendon_m) guess = predicted;
+      }
+      const CompliantTendonState s = solve_passive_equilibrium_from(p, c, l_mt, guess, 1e-9);
+      ++md.passive_solves;
+      md.passive_fiber_along_tendon[i] = s.fiber_length_m * s.cos_pennation;
+      md.passive_mt_length[i] = l_mt;
+      // Implicit function theorem on R(x, l_MT) = 0: dx/dl_MT = -(dR/dl_MT)/(dR/dx).
+      md.passive_dx_dlength[i] =
+          s.residual_slope_N_per_m != 0.0 ? -s.tendon_stiffness_N_per_m / s.residual_slope_N_per_m : 0.0;
+      md.passive_fiber_length[i] = s.fiber_length_m;
+      md.passive_cos_pennation[i] = s.cos_pennation;
+      md.passive_pennation[i] = std::acos(std::min(1.0, s.cos_pennation));
+      md.passive_tendon_force[i] = s.tendon_force_N;
+      md.passive_active_force_length[i] = curves::active_force_length(s.normalized_fiber_length);
+    }
+    // Active capacity at the new fibre length: F0 f_L f_V cos(alpha) with the rigid-tendon f_V kept
+    // (the factors in compute_muscle_forces_rigid's order).
+    md.active_force_capacity[i] = md.force_scale[i] * p.max_isometric_force_N * md.passive_cos_pennation[i] *
+                                  md.passive_active_force_length[i] * md.force_velocity_factor[i];
+    md.fiber_length[i] = md.passive_fiber_length[i];
+    md.normalized_fiber_length[i] = md.passive_fiber_length[i] / p.optimal_fiber_length_m;
+    md.cos_pennation[i] = md.passive_cos_pennation[i];
+    md.pennation[i] = md.passive_pennation[i];
+    md.passive_force[i] = md.passive_tendon_force[i];
     ++changed;
   }
   return changed;

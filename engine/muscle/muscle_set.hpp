@@ -91,9 +91,20 @@ struct MuscleData {
   VecX passive_force;              // (m) N along the tendon
   int clamped_fiber_count = 0;     // muscles whose path was too short this frame (fibre at max pennation)
   VecX cos_pennation;              // (m)
-  // (m) fibre length along the tendon of the last elastic-tendon passive equilibrium (m; NaN = none):
-  // the next frame's starting guess (compute_passive_equilibrium)
-  VecX passive_fiber_along_tendon;
+  VecX force_velocity_factor;      // (m) f_V of the rigid-tendon fibre velocity (1 at rest)
+  // The last elastic-tendon passive equilibrium of each muscle (compute_passive_equilibrium): the next
+  // frame's starting guess, and its result when the musculotendon length has not changed at all.
+  // passive_fiber_along_tendon = NaN marks "none" (the other fields are then not read).
+  VecX passive_fiber_along_tendon;  // (m) x = l_M cos(alpha) at the root, m
+  VecX passive_mt_length;           // (m) l_MT it was solved at, m
+  VecX passive_dx_dlength;          // (m) dx/dl_MT at the root (implicit function theorem), 1
+  VecX passive_fiber_length;        // (m) l_M at the root, m
+  VecX passive_cos_pennation;       // (m)
+  VecX passive_pennation;           // (m) rad
+  VecX passive_tendon_force;        // (m) F_T at the root, N
+  VecX passive_active_force_length; // (m) f_L(l_M / l_opt) at the root
+  long passive_solves = 0;          // equilibrium solves run (counters, for benchmarks and tests)
+  long passive_reused = 0;          // roots reused because l_MT was bit-identical to the last solve's
   VecX work_a, work_b, work_c;     // (m) scratch of the vectorized force stage
 
   // ---- scratch for one path ----
@@ -126,6 +137,10 @@ void compute_muscle_forces_rigid(const MuscleSet& set, MuscleData& mdata);
 // pennation; the rigid-tendon force-velocity factor is kept). With a rigid tendon the whole
 // musculotendon stretch goes into the fibre: hamstrings with long tendons (semimembranosus: tendon
 // slack 5 times its fibre) then reach several times F0 in a stoop, which the tendon in fact takes up.
+// Each solve starts from the previous frame's root moved along the root's tangent,
+// x_guess = x_prev + dx/dl_MT (l_MT - l_MT,prev) (first-order predictor; Newton then verifies the
+// tolerance, 1e-9 F0); when l_MT is bit-identical to the last solve's, that root is reused as it is
+// (the solve would return it at its first residual). Reset by setting passive_fiber_along_tendon to NaN.
 // Returns the number of muscles re-evaluated. Does not allocate.
 int compute_passive_equilibrium(const MuscleSet& set, MuscleData& mdata, double min_passive_fraction = 0.01);
 

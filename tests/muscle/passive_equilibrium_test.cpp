@@ -2,6 +2,7 @@
 // the tendon and the passive fibre carry the same force, an elastic tendon never gives more passive
 // force than a rigid one, and muscles with negligible passive force are left as they were.
 #include <cmath>
+#include <limits>
 #include <tuple>
 #include <vector>
 
@@ -84,6 +85,69 @@ TEST(PassiveEquilibrium, TendonAndFibreCarryTheSameForce) {
   // With a long tendon the difference is large: at 0.12 m past slack + optimal the rigid fibre is
   // at 2.7 l_opt, the elastic one much shorter.
   EXPECT_LT(elastic.passive_force[0], 0.5 * rigid.passive_force[0]);
+}
+
+// Frame after frame, as the pipeline calls it: the warm-started (predictor + Newton) and reused roots
+// agree with a cold bracketed solve to the solver tolerance; a length held bit-identical reuses the
+// last root exactly; the active capacity is F0 f_L f_V cos(alpha) at the new fibre length with the
+// rigid tendon's f_V; forgetting the warm start (NaN) gives the same forces.
+TEST(PassiveEquilibrium, WarmStartedFramesMatchColdSolves) {
+  const Model model = samples::pendulum_model();
+  Data data(model);
+  const MuscleSet set = make_muscle_set(model, stretched_muscles());
+  MuscleData md(model, set);
+  VecX q = VecX::Zero(1), v = VecX::Zero(1);
+  forward_kinematics(model, data, q, v);
+  compute_joint_jacobians(model, data, q);
+  compute_muscle_geometry(model, data, set, q, md);
+  md.force_scale[1] = 0.7;  // an impaired muscle: the scale stays on the capacity
+  const double tol_rel = 1e-9;
+  long reused_expected = 0;
+  double previous_force[2] = {0.0, 0.0};
+  constexpr int kFrames = 400;
+  for (int f = 0; f < kFrames; ++f) {
+    if (f == 250) md.passive_fiber_along_tendon.setConstant(std::numeric_limits<double>::quiet_NaN());
+    // A lift-like stretch: 100 Hz, up to 11 cm past slack + optimal, held still for frames 100-129.
+    const int g = (f >= 100 && f < 130) ? 100 : f;
+    const double extra = 0.055 * (1.0 - std::cos(2.0 * 3.141592653589793 * g / 200.0));
+    const bool held = f > 100 && f < 130 && f != 250;
+    for (int i = 0; i < set.nmuscles; ++i) {
+      md.length[i] = set.params[i].tendon_slack_length_m + set.params[i].optimal_fiber_length_m * std::cos(0.25) + extra;
+      md.velocity[i] = 0.3 * std::sin(2.0 * 3.141592653589793 * g / 200.0);
+    }
+    compute_muscle_forces_rigid(set, md);
+    const VecX rigid_passive = md.passive_force, rigid_fv = md.force_velocity_factor;
+    const long reused_before = md.passive_reused;
+    compute_passive_equilibrium(set, md, 0.01);
+    for (int i = 0; i < set.nmuscles; ++i) {
+      const HillParams& p = set.params[i];
+      if (!(rigid_passive[i] > 0.01 * p.max_isometric_force_N)) continue;
+      if (held) {
+        ++reused_expected;
+        EXPECT_EQ(md.passive_force[i], previous_force[i]) << "frame " << f;
+      }
+      const CompliantTendonState cold =
+          solve_compliant_equilibrium(p, set.constants[i], md.length[i], 0.0, 0.0, tol_rel);
+      ASSERT_EQ(cold.status, EquilibriumStatus::kConverged);
+      // Two roots within the residual tolerance: the tendon forces differ by at most twice it.
+      EXPECT_NEAR(md.passive_force[i], cold.tendon_force_N, 2 * tol_rel * p.max_isometric_force_N) << "frame " << f;
+      EXPECT_NEAR(md.fiber_length[i], cold.fiber_length_m, 1e-9) << "frame " << f;
+      EXPECT_EQ(md.normalized_fiber_length[i], md.fiber_length[i] / p.optimal_fiber_length_m);
+      EXPECT_NEAR(md.pennation[i], std::acos(md.cos_pennation[i]), 1e-12);
+      const double f_v = curves::force_velocity(md.normalized_fiber_velocity[i]);
+      EXPECT_NEAR(rigid_fv[i], f_v, 1e-12);
+      const double capacity = md.force_scale[i] * p.max_isometric_force_N * md.cos_pennation[i] *
+                              curves::active_force_length(md.normalized_fiber_length[i]) * f_v;
+      EXPECT_NEAR(md.active_force_capacity[i], capacity, 1e-9 * p.max_isometric_force_N) << "frame " << f;
+      previous_force[i] = md.passive_force[i];
+    }
+    if (!held) {
+      EXPECT_EQ(md.passive_reused, reused_before) << "frame " << f;
+    }
+  }
+  EXPECT_EQ(md.passive_reused, reused_expected);
+  EXPECT_GT(reused_expected, 20);
+  EXPECT_GT(md.passive_solves, 300);
 }
 
 }  // namespace

@@ -47,5 +47,66 @@ TEST(WarmEquilibrium, SameRootAsTheBracketedSolveFromAnyGuess) {
   EXPECT_GT(warm_converged_fast, 20);  // a 1 % guess converges in a few Newton steps
 }
 
+// The passive solve (a = 0, v~ = 0) with its reduced residual takes the same iterates as the general
+// one: bit-identical states, iteration counts and statuses, from every kind of guess, including
+// slack and overstretched paths and muscles with fibre damping (whose term is 0 at v~ = 0).
+TEST(WarmEquilibrium, PassiveSolveIsTheGeneralSolveAtZeroActivation) {
+  const double nan = std::numeric_limits<double>::quiet_NaN();
+  HillParams damped = long_tendon_muscle();
+  damped.fiber_damping = 0.1;
+  HillParams short_tendon = long_tendon_muscle();
+  short_tendon.tendon_slack_length_m = 0.02;
+  short_tendon.pennation_at_optimal_rad = 0.0;
+  int compared = 0;
+  for (const HillParams& p : {long_tendon_muscle(), damped, short_tendon}) {
+    const HillConstants c = make_hill_constants(p);
+    // From a slack path (shorter than the tendon) to far past the passive range.
+    for (double extra = -0.05; extra <= 0.3; extra += 0.007) {
+      const double l_mt = p.tendon_slack_length_m + p.optimal_fiber_length_m + extra;
+      const CompliantTendonState cold = solve_compliant_equilibrium(p, c, l_mt, 0.0, 0.0, 1e-9);
+      const double x_root = cold.fiber_length_m * cold.cos_pennation;
+      for (double guess : {x_root, x_root * 1.003, x_root * 0.97, x_root * 2.0, 0.0, nan}) {
+        const CompliantTendonState general = solve_compliant_equilibrium_from(p, c, l_mt, 0.0, 0.0, guess, 1e-9);
+        const CompliantTendonState passive = solve_passive_equilibrium_from(p, c, l_mt, guess, 1e-9);
+        EXPECT_EQ(passive.fiber_length_m, general.fiber_length_m) << l_mt << " " << guess;
+        EXPECT_EQ(passive.cos_pennation, general.cos_pennation);
+        EXPECT_EQ(passive.tendon_force_N, general.tendon_force_N);
+        EXPECT_EQ(passive.fiber_force_along_tendon_N, general.fiber_force_along_tendon_N);
+        EXPECT_EQ(passive.residual_slope_N_per_m, general.residual_slope_N_per_m);
+        EXPECT_EQ(passive.tendon_stiffness_N_per_m, general.tendon_stiffness_N_per_m);
+        EXPECT_EQ(passive.iterations, general.iterations);
+        EXPECT_EQ(passive.status, general.status);
+        ++compared;
+      }
+    }
+  }
+  EXPECT_GT(compared, 800);
+}
+
+// The derivatives returned with the state: dR/dx and dR/dl_MT against central differences of the
+// residual R = F_T - F_M cos(alpha) evaluated at fixed fibre lengths (evaluate_compliant_tendon).
+TEST(WarmEquilibrium, ResidualDerivativesMatchFiniteDifferences) {
+  const HillParams p = long_tendon_muscle();
+  const HillConstants c = make_hill_constants(p);
+  const double h = c.fiber_width_m;
+  const auto residual = [&](double l_mt, double x) {
+    const CompliantTendonState s = evaluate_compliant_tendon(p, c, l_mt, std::sqrt(x * x + h * h), 0.0, 0.0);
+    return s.tendon_force_N - s.fiber_force_along_tendon_N;
+  };
+  for (double extra : {0.01, 0.04, 0.08}) {
+    const double l_mt = p.tendon_slack_length_m + p.optimal_fiber_length_m + extra;
+    const CompliantTendonState s = solve_passive_equilibrium_from(p, c, l_mt, std::numeric_limits<double>::quiet_NaN(), 1e-9);
+    ASSERT_EQ(s.status, EquilibriumStatus::kConverged);
+    const double x = s.fiber_length_m * s.cos_pennation;
+    const double d = 1e-7;
+    const double dr_dx = (residual(l_mt, x + d) - residual(l_mt, x - d)) / (2 * d);
+    const double dr_dl = (residual(l_mt + d, x) - residual(l_mt - d, x)) / (2 * d);
+    EXPECT_NEAR(s.residual_slope_N_per_m, dr_dx, 1e-5 * std::abs(dr_dx));
+    EXPECT_NEAR(s.tendon_stiffness_N_per_m, dr_dl, 1e-5 * std::abs(dr_dl));
+    EXPECT_LT(s.residual_slope_N_per_m, 0.0);
+    EXPECT_GT(s.tendon_stiffness_N_per_m, 0.0);
+  }
+}
+
 }  // namespace
 }  // namespace dembones
