@@ -118,49 +118,77 @@ struct WorldInertia {
     xx = entry(0, 0); yy = entry(1, 1); zz = entry(2, 2);
     xy = entry(0, 1); xz = entry(0, 2); yz = entry(1, 2);
   }
-  Vec3 Ic(const Vec3& w) const {
-    return Vec3(xx * w.x() + xy * w.y() + xz * w.z(), xy * w.x() + yy * w.y() + yz * w.z(),
-                xz * w.x() + yz * w.y() + zz * w.z());
-  }
   // Momentum of the motion [w; v_o] (about the world origin): the centre of mass moves with
-  // v_c = v_o + w x c, so f = m v_c and n = I_c w + c x f.
+  // v_c = v_o + w x c, so f = m v_c and n = I_c w + c x f. Written on scalars: Eigen's 3-vector
+  // temporaries cost more loads and stores than the arithmetic here (callgrind).
   Force apply(const Vec3& w, const Vec3& v_o) const {
+    const double wx = w.x(), wy = w.y(), wz = w.z(), cx = c.x(), cy = c.y(), cz = c.z();
+    const double fx = m * (v_o.x() + wy * cz - wz * cy);
+    const double fy = m * (v_o.y() + wz * cx - wx * cz);
+    const double fz = m * (v_o.z() + wx * cy - wy * cx);
     Force f;
-    f.linear = m * (v_o + w.cross(c));
-    f.angular = Ic(w) + c.cross(f.linear);
+    f.linear = Vec3(fx, fy, fz);
+    f.angular = Vec3(xx * wx + xy * wy + xz * wz + cy * fz - cz * fy,
+                     xy * wx + yy * wy + yz * wz + cz * fx - cx * fz,
+                     xz * wx + yz * wy + zz * wz + cx * fy - cy * fx);
     return f;
   }
   // Bias force v x* I v of the body moving with v = [w; v_o]: the force that keeps its spatial
   // acceleration zero, i.e. the centre of mass accelerating by w x v_c and no angular
   // acceleration: f = m w x v_c, n = w x I_c w + c x f (equal to v x* I v, fewer products).
   Force bias(const Motion& v) const {
-    const Vec3& w = v.angular;
+    const double wx = v.angular.x(), wy = v.angular.y(), wz = v.angular.z();
+    const double cx = c.x(), cy = c.y(), cz = c.z();
+    const double vcx = v.linear.x() + wy * cz - wz * cy;
+    const double vcy = v.linear.y() + wz * cx - wx * cz;
+    const double vcz = v.linear.z() + wx * cy - wy * cx;
+    const double fx = m * (wy * vcz - wz * vcy), fy = m * (wz * vcx - wx * vcz), fz = m * (wx * vcy - wy * vcx);
+    const double ix = xx * wx + xy * wy + xz * wz, iy = xy * wx + yy * wy + yz * wz, iz = xz * wx + yz * wy + zz * wz;
     Force f;
-    f.linear = m * w.cross(v.linear + w.cross(c));
-    f.angular = w.cross(Ic(w)) + c.cross(f.linear);
+    f.linear = Vec3(fx, fy, fz);
+    f.angular = Vec3(wy * iz - wz * iy + cy * fz - cz * fy, wz * ix - wx * iz + cz * fx - cx * fz,
+                     wx * iy - wy * ix + cx * fy - cy * fx);
     return f;
   }
   // The 6x6 about the world origin: [I_O, [h]x; [h]x^T, m 1], h = m c, I_O = I_c + m (|c|^2 1 - c c^T).
-  template <bool kAdd>
   void write(Mat6& M) const {
     const Vec3 h = m * c;
     const double mc2 = h.dot(c);
-    const double e[6] = {xx + mc2 - h.x() * c.x(), yy + mc2 - h.y() * c.y(), zz + mc2 - h.z() * c.z(),
-                         xy - h.x() * c.y(),        xz - h.x() * c.z(),        yz - h.y() * c.z()};
-    auto put = [&M](int r, int col, double x) {
-      if constexpr (kAdd) M(r, col) += x; else M(r, col) = x;
-    };
-    put(0, 0, e[0]); put(1, 1, e[1]); put(2, 2, e[2]);
-    put(0, 1, e[3]); put(1, 0, e[3]); put(0, 2, e[4]); put(2, 0, e[4]); put(1, 2, e[5]); put(2, 1, e[5]);
-    put(0, 4, -h.z()); put(0, 5, h.y()); put(1, 3, h.z()); put(1, 5, -h.x()); put(2, 3, -h.y()); put(2, 4, h.x());
-    put(4, 0, -h.z()); put(5, 0, h.y()); put(3, 1, h.z()); put(5, 1, -h.x()); put(3, 2, -h.y()); put(4, 2, h.x());
-    put(3, 3, m); put(4, 4, m); put(5, 5, m);
-    if constexpr (!kAdd) {
-      M(0, 3) = M(1, 4) = M(2, 5) = M(3, 0) = M(4, 1) = M(5, 2) = 0.0;
-      M(3, 4) = M(3, 5) = M(4, 3) = M(4, 5) = M(5, 3) = M(5, 4) = 0.0;
-    }
+    M(0, 0) = xx + mc2 - h.x() * c.x();
+    M(1, 1) = yy + mc2 - h.y() * c.y();
+    M(2, 2) = zz + mc2 - h.z() * c.z();
+    M(0, 1) = M(1, 0) = xy - h.x() * c.y();
+    M(0, 2) = M(2, 0) = xz - h.x() * c.z();
+    M(1, 2) = M(2, 1) = yz - h.y() * c.z();
+    M(0, 3) = M(1, 4) = M(2, 5) = M(3, 0) = M(4, 1) = M(5, 2) = 0.0;
+    M(0, 4) = M(4, 0) = -h.z();
+    M(0, 5) = M(5, 0) = h.y();
+    M(1, 3) = M(3, 1) = h.z();
+    M(1, 5) = M(5, 1) = -h.x();
+    M(2, 3) = M(3, 2) = -h.y();
+    M(2, 4) = M(4, 2) = h.x();
+    M(3, 3) = M(4, 4) = M(5, 5) = m;
+    M(3, 4) = M(3, 5) = M(4, 3) = M(4, 5) = M(5, 3) = M(5, 4) = 0.0;
   }
 };
+
+// v x m (Featherstone eq. 2.31) on scalars (as WorldInertia::apply).
+inline Motion cross_motion(const Motion& v, const Motion& m) {
+  const double wx = v.angular.x(), wy = v.angular.y(), wz = v.angular.z();
+  const double vx = v.linear.x(), vy = v.linear.y(), vz = v.linear.z();
+  const double ax = m.angular.x(), ay = m.angular.y(), az = m.angular.z();
+  const double lx = m.linear.x(), ly = m.linear.y(), lz = m.linear.z();
+  Motion r;
+  r.angular = Vec3(wy * az - wz * ay, wz * ax - wx * az, wx * ay - wy * ax);
+  r.linear = Vec3(wy * lz - wz * ly + vy * az - vz * ay, wz * lx - wx * lz + vz * ax - vx * az,
+                  wx * ly - wy * lx + vx * ay - vy * ax);
+  return r;
+}
+
+inline bool is_identity(const Mat3& R) {
+  return R(0, 0) == 1.0 && R(1, 1) == 1.0 && R(2, 2) == 1.0 && R(0, 1) == 0.0 && R(0, 2) == 0.0 &&
+         R(1, 0) == 0.0 && R(1, 2) == 0.0 && R(2, 0) == 0.0 && R(2, 1) == 0.0;
+}
 
 inline bool is_axis_revolute(JointKind kind) {
   return kind == JointKind::kRevoluteX || kind == JointKind::kRevoluteY || kind == JointKind::kRevoluteZ;
@@ -208,8 +236,11 @@ const VecX& aba_impl(const Model& model, Data& data, const VecX& q, const VecX& 
     if (is_axis_revolute(kind) || kind == JointKind::kSpherical) {
       const SE3& Xpj = model.X_parent_joint[i];
       const double* qi = &q[model.idx_q[i]];
-      Mat3 R_WJ;
-      R_WJ.noalias() = oMp.rotation * Xpj.rotation;
+      // R_WJ = R_Wλ R_λJ; most joint frames are pure translations (R_λJ = 1).
+      Mat3 R_product;
+      const bool translation_only = is_identity(Xpj.rotation);
+      if (!translation_only) R_product.noalias() = oMp.rotation * Xpj.rotation;
+      const Mat3& R_WJ = translation_only ? oMp.rotation : R_product;
       oMi.translation.noalias() = oMp.rotation * Xpj.translation;
       oMi.translation += oMp.translation;
       const Vec3& t = oMi.translation;
@@ -242,7 +273,7 @@ const VecX& aba_impl(const Model& model, Data& data, const VecX& q, const VecX& 
     }
     const Motion& vp = data.v_W[p];
     Motion& ci = data.c[i];
-    ci = cross(vp, vJ);
+    ci = cross_motion(vp, vJ);
     Motion& vi = data.v_W[i];
     vi = vp + vJ;
     if (kind == JointKind::kCustom) {
@@ -254,7 +285,7 @@ const VecX& aba_impl(const Model& model, Data& data, const VecX& q, const VecX& 
     if constexpr (kWithExternal) pA -= (*f_ext_W)[i];
     if (!model.children[i].empty() || !is_axis_revolute(kind)) {
       data.pA[i] = pA;
-      Y.write<false>(data.IA[i]);
+      Y.write(data.IA[i]);
       continue;
     }
     // Leaf body on an axis-aligned revolute joint: I^A = Y_i, pass 2 right here.
@@ -274,12 +305,11 @@ const VecX& aba_impl(const Model& model, Data& data, const VecX& q, const VecX& 
     Force& pAp = data.pA[p];
     pAp.angular += pA.angular + Yc.angular + k * U.angular;
     pAp.linear += pA.linear + Yc.linear + k * U.linear;
-    Mat6& IAp = data.IA[p];
-    Y.write<true>(IAp);
+    Mat6 Y6;
+    Y.write(Y6);
     Vec6 U6;
     U6 << U.angular, U.linear;
-    const Vec6 W = U6 * Dinv;
-    for (int j = 0; j < 6; ++j) IAp.col(j) -= W * U6[j];
+    add_projected_inertia<1>(Y6, U6 * Dinv, U6, data.IA[p]);
   }
   for (int i = nb - 1; i > 0; --i) {
     const JointKind kind = model.kind[i];
