@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <span>
+#include <string>
 
 namespace dembones {
 
@@ -100,6 +102,37 @@ void RunRecord::record(int f, double t, const VecX& qv, const VecX& qdv, const V
       for (int j = 0; j < 3; ++j) body_rotation[(static_cast<std::size_t>(f) * B + b) * 9 + i * 3 + j] = X.rotation(i, j);
   }
   load_position.row(f) = r.load_position_W.transpose();
+  record_external_forces(f, p);
+}
+
+void RunRecord::record_external_forces(int f, const Pipeline& p) {
+  const std::span<const AppliedForce> ext = p.last_external_forces();
+  const std::size_t E = ext.size();
+  if (E == 0) return;
+  if (external_names.size() != E) {
+    // First frame with forces: the run's force list (the same every frame) and its arrays.
+    external_names.clear();
+    external_body.clear();
+    external_force_frame.clear();
+    external_point_frame.clear();
+    for (std::size_t e = 0; e < E; ++e) {
+      external_names.push_back(ext[e].name.empty() ? "force" + std::to_string(e) : std::string(ext[e].name));
+      external_body.push_back(ext[e].body);
+      external_force_frame.push_back(ext[e].force_frame == ExpressedIn::body ? "body" : "ground");
+      external_point_frame.push_back(ext[e].point_frame == ExpressedIn::body ? "body" : "ground");
+    }
+    const std::size_t n = static_cast<std::size_t>(frames()) * E * 3;
+    external_force.assign(n, std::numeric_limits<double>::quiet_NaN());
+    external_point.assign(n, std::numeric_limits<double>::quiet_NaN());
+  }
+  for (std::size_t e = 0; e < E; ++e) {
+    Vec3 f_W, p_W;
+    resolve_in_world(p.data(), ext[e], f_W, p_W);
+    for (int c = 0; c < 3; ++c) {
+      external_force[(static_cast<std::size_t>(f) * E + e) * 3 + c] = f_W(c);
+      external_point[(static_cast<std::size_t>(f) * E + e) * 3 + c] = p_W(c);
+    }
+  }
 }
 
 std::vector<Peak> summarize(const MusculoskeletalModel& msm, const RunRecord& r) {

@@ -37,11 +37,22 @@ struct RunRecord {
   std::vector<double> body_position;  // (F × B × 3)
   std::vector<double> body_rotation;  // (F × B × 3 × 3)
   MatX load_position;                 // (F × 3)
+  // Measured external forces (the scenario's `external_forces`, as the pipeline applied them), E of
+  // them; sized at the first recorded frame that has any (E = 0: none).
+  std::vector<std::string> external_names;   // (E) force names
+  std::vector<int> external_body;            // (E) body index
+  std::vector<std::string> external_force_frame, external_point_frame;  // (E) "ground" or "body", as given
+  std::vector<double> external_force;        // (F × E × 3) force on the body, world frame, N
+  std::vector<double> external_point;        // (F × E × 3) point of application, world frame, m
   int frames() const { return static_cast<int>(time.size()); }
 
   RunRecord(const MusculoskeletalModel& msm, int frames, bool full);
   // Copies frame f from the pipeline's last run_frame.
   void record(int f, double t, const VecX& q, const VecX& qd, const VecX& qdd, const Pipeline& p);
+
+ private:
+  // The external forces of frame f (Pipeline::last_external_forces), in world coordinates.
+  void record_external_forces(int f, const Pipeline& p);
 };
 
 // Peaks of the loads that answer the users' questions: L5/S1 and L4/L5 compression and shear, hip,

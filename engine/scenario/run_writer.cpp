@@ -216,6 +216,23 @@ void write_run(Hdf5Writer& w, const std::string& prefix, const MusculoskeletalMo
     const std::uint64_t rd[] = {F, B, 3, 3};
     w.write_array(path(prefix, "bodies/rotation"), r.body_rotation.data(), rd, {"1", "world rotation matrix of each body frame"});
   }
+  // Measured external forces (present only when the scenario has `external_forces`).
+  if (!r.external_names.empty()) {
+    const auto E = static_cast<std::uint64_t>(r.external_names.size());
+    std::vector<std::string> bodies;
+    for (const int b : r.external_body) bodies.push_back(model.body_names[static_cast<std::size_t>(b)]);
+    w.write_strings(path(prefix, "external_forces/names"), r.external_names, {"", "external force names (scenario external_forces)"});
+    w.write_strings(path(prefix, "external_forces/bodies"), bodies, {"", "body each external force acts on"});
+    w.write_strings(path(prefix, "external_forces/force_frame"), r.external_force_frame,
+                    {"", "frame of the force columns in the input file: ground or body"});
+    w.write_strings(path(prefix, "external_forces/point_frame"), r.external_point_frame,
+                    {"", "frame of the point in the input: ground or body"});
+    const std::uint64_t ed[] = {F, E, 3};
+    w.write_array(path(prefix, "external_forces/force"), r.external_force.data(), ed,
+                  {"N", "force the environment exerts on the body, world frame, as applied in this frame"});
+    w.write_array(path(prefix, "external_forces/point"), r.external_point.data(), ed,
+                  {"m", "point of application, world frame"});
+  }
   // Summary: scalar attributes per peak and a row-per-peak table.
   const std::string sg = path(prefix, "summary");
   w.create_group(sg);

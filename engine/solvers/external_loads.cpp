@@ -6,9 +6,8 @@ namespace dembones {
 
 void add_applied_forces(const Data& data, std::span<const AppliedForce> forces, std::vector<Force>& f_ext_W) {
   for (const AppliedForce& a : forces) {
-    const SE3& X_WB = data.oMb[a.body];
-    const Vec3 f_W = a.force_frame == ExpressedIn::body ? Vec3(X_WB.rotation * a.force_N) : a.force_N;
-    const Vec3 p_W = a.point_frame == ExpressedIn::body ? X_WB.act(a.point_m) : a.point_m;
+    Vec3 f_W, p_W;
+    resolve_in_world(data, a, f_W, p_W);
     f_ext_W[a.body].linear += f_W;
     f_ext_W[a.body].angular += p_W.cross(f_W);
   }
@@ -20,6 +19,7 @@ void ExternalLoadSeries::get_frame(int frame, std::vector<AppliedForce>& out) co
     out[i] = t.applied;
     out[i].force_N = t.force_N.row(frame).transpose();
     if (t.point_varies) out[i].point_m = t.point_m.row(frame).transpose();
+    out[i].name = t.name;
   }
 }
 

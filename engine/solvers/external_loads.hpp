@@ -11,6 +11,7 @@
 // generalized forces then change by Jᵀ f with J the point Jacobian of p on the body.
 #include <span>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "multibody/data.hpp"
@@ -27,7 +28,16 @@ struct AppliedForce {
   Vec3 point_m = Vec3::Zero();   // point of application, in point_frame
   ExpressedIn force_frame = ExpressedIn::ground;
   ExpressedIn point_frame = ExpressedIn::body;
+  std::string_view name;  // label for the output (ExternalForceTrack::name; empty = none); not owned
 };
+
+// The force and its point of application in world coordinates (data: forward kinematics done):
+// f_W = R_WB f (body frame) or f (ground), p_W = X_WB p (body frame) or p (ground).
+inline void resolve_in_world(const Data& data, const AppliedForce& a, Vec3& f_W, Vec3& p_W) {
+  const SE3& X_WB = data.oMb[a.body];
+  f_W = a.force_frame == ExpressedIn::body ? Vec3(X_WB.rotation * a.force_N) : a.force_N;
+  p_W = a.point_frame == ExpressedIn::body ? X_WB.act(a.point_m) : a.point_m;
+}
 
 // Adds each force as a world wrench about the world origin to f_ext_W[body] (data: forward
 // kinematics already done). Never allocates.
@@ -46,7 +56,8 @@ struct ExternalLoadSeries {
   std::vector<ExternalForceTrack> tracks;
 
   bool empty() const { return tracks.empty(); }
-  // Frame `frame` of every track into out (resized once by the caller to tracks.size()).
+  // Frame `frame` of every track into out (resized once by the caller to tracks.size()); each
+  // AppliedForce's name views its track's name (valid while this series lives).
   void get_frame(int frame, std::vector<AppliedForce>& out) const;
 };
 

@@ -71,7 +71,6 @@ Pipeline::Pipeline(const MusculoskeletalModel& msm, const PipelineSettings& sett
       coupled_(rows_ != msm.model.nv),
       P_(coupling_rows(msm, settings.couple_coordinates)),
       row_norm2_(P_.rowwise().squaredNorm()),
-      A_full_(MatX::Zero(msm.model.nv, msm.muscles.nmuscles)),
       b_full_(VecX::Zero(msm.model.nv)),
       row_tmp_(VecX::Zero(rows_)),
       so_(rows_, msm.muscles.nmuscles, rows_ + static_cast<int>(msm.actuators.size()), so_settings(settings)) {
@@ -88,6 +87,12 @@ Pipeline::Pipeline(const MusculoskeletalModel& msm, const PipelineSettings& sett
   out_.tau_residual = VecX::Zero(nv);
   out_.posterior_tension = VecX::Zero(static_cast<Eigen::Index>(msm.passive.size()));
   out_.sites.assign(msm.sites.size(), SiteLoad{});
+  P_row_begin_.push_back(0);
+  for (int r = 0; r < rows_; ++r) {
+    for (int k = 0; k < nv; ++k)
+      if (P_(r, k) != 0.0) P_entries_.push_back({k, P_(r, k)});
+    P_row_begin_.push_back(static_cast<int>(P_entries_.size()));
+  }
   setup_solver();
 }
 
@@ -114,6 +119,7 @@ const FrameResult& Pipeline::run_frame(const VecX& q, const VecX& qd, const VecX
 const FrameResult& Pipeline::run_frame(const VecX& q, const VecX& qd, const VecX& qdd,
                                        std::span<const AppliedForce> external) {
   const Model& model = msm_.model;
+  external_ = external;
   out_.status = FrameStatus::ok;
   out_.bad_quantity = "";
   if (!finite(q) || !finite(qd) || !finite(qdd)) {
@@ -174,16 +180,32 @@ const FrameResult& Pipeline::run_frame(const VecX& q, const VecX& qd, const VecX
   for (const PassiveMoment& pm : msm_.passive) out_.tau_passive(pm.coordinate) += passive_moment(model, pm, q);
   StaticOptimizationProblem& pb = so_.upd_problem();
   const VecX& sides = msm_.muscle_sides;
-  MatX& A = coupled_ ? A_full_ : pb.A_muscle;
   VecX& b = coupled_ ? b_full_ : pb.b;
-  for (int i = 0; i < msm_.muscles.nmuscles; ++i)
-    A.col(i) = mdata_.moment_arm.col(i) * (mdata_.active_force_capacity(i) * sides(i));
+  if (coupled_) {
+    // Rows of P·A, P being the identity but for the coupled rows: each row sums its few
+    // coordinates' entries (P_entries_, from P_) instead of a dense (rows × nv)·(nv × m) product.
+    for (int i = 0; i < msm_.muscles.nmuscles; ++i) {
+      const double scale = mdata_.active_force_capacity(i) * sides(i);
+      for (int r = 0; r < rows_; ++r) {
+        double sum = 0.0;
+        for (int e = P_row_begin_[r]; e < P_row_begin_[r + 1]; ++e)
+          sum += P_entries_[e].ratio * (mdata_.moment_arm(P_entries_[e].coordinate, i) * scale);
+        pb.A_muscle(r, i) = sum;
+      }
+    }
+  } else {
+    for (int i = 0; i < msm_.muscles.nmuscles; ++i)
+      pb.A_muscle.col(i) = mdata_.moment_arm.col(i) * (mdata_.active_force_capacity(i) * sides(i));
+  }
   b = out_.tau_id - out_.tau_passive;
   total_tension_ = mdata_.passive_force.cwiseProduct(sides);  // both sides' passive force (reused below)
   b.noalias() -= mdata_.moment_arm * total_tension_;
   if (coupled_) {
-    pb.A_muscle.noalias() = P_ * A_full_;
-    pb.b.noalias() = P_ * b_full_;
+    for (int r = 0; r < rows_; ++r) {
+      double sum = 0.0;
+      for (int e = P_row_begin_[r]; e < P_row_begin_[r + 1]; ++e) sum += P_entries_[e].ratio * b_full_(P_entries_[e].coordinate);
+      pb.b(r) = sum;
+    }
   }
   out_.so = so_.solve();
 

@@ -84,6 +84,10 @@ class Pipeline {
   const MuscleData& muscle_data() const { return mdata_; }
   const MusculoskeletalModel& model() const { return msm_; }
   const FrameResult& result() const { return out_; }
+  // The measured external forces of the last run_frame (empty without): a view of the caller's
+  // array, valid until the caller changes or frees it (read it right after run_frame, as
+  // RunRecord::record does).
+  std::span<const AppliedForce> last_external_forces() const { return external_; }
   // Forget the previous frame (static optimization multipliers, passive fibre lengths): the next frame
   // is solved as if it were the first.
   void reset_warm_start() {
@@ -105,13 +109,19 @@ class Pipeline {
   bool coupled_ = false;
   MatX P_;                     // (rows × nv)
   VecX row_norm2_;             // (rows) Σ_k P(row, k)²
-  MatX A_full_;                // (nv × m) muscle columns before projection
+  struct RowEntry {
+    int coordinate;
+    double ratio;
+  };
+  std::vector<RowEntry> P_entries_;  // nonzeros of P_, row by row
+  std::vector<int> P_row_begin_;     // (rows + 1) row r's entries: [P_row_begin_[r], P_row_begin_[r + 1])
   VecX b_full_;                // (nv)
   VecX row_tmp_;               // (rows)
   StaticOptimizationSolver so_;
   std::vector<Force> f_ext_;   // (nbodies) world wrenches on each body
   VecX total_tension_;         // (m) both sides
   double load_mass_kg_ = 0.0;
+  std::span<const AppliedForce> external_;  // the last run_frame's external forces (not owned)
   PipelineStageTimes* timer_ = nullptr;
   FrameResult out_;
 };
