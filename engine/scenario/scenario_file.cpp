@@ -147,6 +147,13 @@ TaskSpec read_task(FieldReader r, const std::string& scenario_path) {
       t.hip_above_seat_m = r.has("hip_above_seat_m")
                                ? in_range(r, "hip_above_seat_m", r.number("hip_above_seat_m"), 0.0, 0.3)
                                : std::numeric_limits<double>::quiet_NaN();
+      // Seat-off posture (task_spec.hpp: Tully et al. 2005 by default).
+      if (r.has("seat_off_trunk_inclination_deg"))
+        t.seat_off_trunk_inclination_rad =
+            in_range(r, "seat_off_trunk_inclination_deg", r.number("seat_off_trunk_inclination_deg"), 0.0, 80.0) *
+            kDegToRad;
+      if (r.has("seat_off_lumbar_share"))
+        t.seat_off_lumbar_share = in_range(r, "seat_off_lumbar_share", r.number("seat_off_lumbar_share"), 0.0, 1.0);
       break;
     case TaskType::motion_file:
       t.motion_file = resolve_relative(scenario_path, r.string("file"));

@@ -49,6 +49,9 @@ constexpr double kSmoothWeight = 5.0;
 // Pull toward the interpolated posture of a lift or lower (per rad): firm enough that the joints move
 // together, weak against the hands' 1000 per m.
 constexpr double kPathPostureWeight = 3.0;
+// Pull of the prescribed seat-off angles (trunk inclination, lumbar flexion; per rad): as the forward
+// bend's trunk target, strong enough to hold them against the technique preferences.
+constexpr double kSeatOffPostureWeight = 100.0;
 
 struct Generator {
   const Model& model;
@@ -257,19 +260,33 @@ GeneratedMotion generate_task_motion(const Model& model, const TaskRig& rig, con
         forward_kinematics(model, d, q);
         return d.oMb[rig.hip_body].act(rig.hip_point_B);
       }();
-      // At seat contact the hip joint centre is above the seat by the thighs' thickness under it.
+      // At seat-off the hip joint centre is above the seat by the thighs' thickness under it.
       const double seat = task.chair_height_m + task.hip_above_seat_m, up = hip_stand.y();
       const bool rising = task.type == TaskType::sit_to_stand;
       PostureTargets sts = g.base_targets(technique_preset(Technique::semi_squat, task));
-      // The seat-off posture, by continuation down from standing. Straight knees and hips are a
-      // singular posture for lowering the hips (the hip height does not change to first order with
-      // knee or hip flexion there), so the descent starts from a slightly bent one.
+      // The seat-off posture, prescribed by its published angles (task_spec.hpp, Tully et al. 2005):
+      // the trunk inclined forward by seat_off_trunk_inclination_rad, the lumbar spine making
+      // seat_off_lumbar_share of the trunk's lean from standing (spread over the levels by the lumbar
+      // rhythm) and the hips the rest. Knees and ankles follow from the hip height, the technique's
+      // preferences and the balance band. Reached by continuation down from standing. Straight knees
+      // and hips are a singular posture for lowering the hips (the hip height does not change to first
+      // order with knee or hip flexion there), so the descent starts from a slightly bent one.
+      const double incl_stand = g.solver.evaluate(theta_stand).trunk_inclination;
+      const double lean = task.seat_off_trunk_inclination_rad - incl_stand;
+      const double lumbar_stand = rig.lumbar >= 0 ? theta_stand(rig.lumbar) : 0.0;
       if (rig.knee >= 0) g.theta(rig.knee) = std::max(g.theta(rig.knee), 0.2);
       if (rig.hip >= 0) g.theta(rig.hip) = std::max(g.theta(rig.hip), 0.2);
       if (rig.ankle >= 0) g.theta(rig.ankle) = std::max(g.theta(rig.ankle), 0.1);
       for (int i = 1; i <= 40; ++i) {
+        const double s = i / 40.0;
         PostureTargets t = sts;
-        t.hip_height = up + (seat - up) * (i / 40.0);
+        t.hip_height = up + (seat - up) * s;
+        t.trunk_inclination = incl_stand + lean * s;
+        t.trunk_weight = kSeatOffPostureWeight;
+        if (rig.lumbar >= 0) {
+          t.preferred(rig.lumbar) = lumbar_stand + task.seat_off_lumbar_share * lean * s;
+          t.weights(rig.lumbar) = kSeatOffPostureWeight;
+        }
         g.prev = g.theta;
         g.solve(t, 0.0);
       }

@@ -32,6 +32,14 @@ struct BoxSpec {
 // of 1740 mm (Bodyspace; recalled, not re-read): 0.5 × 160 / 1740 = 0.046.
 constexpr double kHipAboveSeatPerStature = 0.5 * 160.0 / 1740.0;
 
+// Seat-off (buttocks lift-off) of a natural sit-to-stand from a chair at knee height, 47 healthy young
+// adults (Tully, Fotoohabadi & Galea 2005, Gait Posture 22:338-345, abstract): the trunk is at
+// 45.7 +- 5.8 deg to the horizontal, i.e. inclined 90 - 45.7 = 44.3 deg forward of vertical, and the
+// forward lean before lift-off is made by concurrent lumbar and hip flexion in the ratio 1:3 (lumbar
+// share 1/4). Angles only: the posture reaches the subject through its segment lengths.
+constexpr double kSeatOffTrunkInclinationDeg = 90.0 - 45.7;
+constexpr double kSeatOffLumbarShare = 1.0 / (1.0 + 3.0);
+
 struct TaskSpec {
   TaskType type = TaskType::stand;
   Technique technique = Technique::stoop;
@@ -47,6 +55,12 @@ struct TaskSpec {
   // (the thighs and buttocks lie between them). 0 here (hips at the seat); scenario files default it
   // to kHipAboveSeatPerStature × stature.
   double hip_above_seat_m = 0.0;
+  // sit_to_stand / stand_to_sit: the posture at seat-off (the motion's end on the chair): trunk
+  // inclination from vertical (rad, positive forward) and the lumbar spine's share of the trunk's
+  // forward lean from standing (the hips make the rest). The motion starts (sit_to_stand) or ends
+  // (stand_to_sit) at seat-off: the seated part, where the seat carries weight, is not generated.
+  double seat_off_trunk_inclination_rad = kSeatOffTrunkInclinationDeg * 3.14159265358979323846 / 180.0;
+  double seat_off_lumbar_share = kSeatOffLumbarShare;
   std::string motion_file;         // motion_file: path (resolved relative to the scenario file)
 };
 
