@@ -55,6 +55,8 @@ class PostureSolver {
   MatX H_, A_;     // (nvars x nvars) Gauss-Newton matrix, and damped
   Eigen::LDLT<MatX> ldlt_;
   VecX g_, step_, trial_;
+  Eigen::RowVectorXd com_dx_;     // (nvars) d(centre-of-mass x)/dθ, body and load
+  double com_second_order_ = 0;   // r·r'' of the centre-of-mass penalty (per m²), ≥ 0
 };
 
 // Trunk inclination from vertical (rad, positive forward) of a body whose y axis runs along the trunk.
