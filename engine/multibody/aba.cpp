@@ -99,24 +99,30 @@ struct WorldInertia {
   double xx, yy, zz, xy, xz, yz;                           // kg m^2, I_c in world axes
 
   WorldInertia(const SpatialInertia& I, const Mat3& R, const Vec3& t) : m(I.mass) {
-    c.noalias() = R * I.com;
-    c += t;
+    const Vec3& cb = I.com;
+    c = Vec3(R(0, 0) * cb.x() + R(0, 1) * cb.y() + R(0, 2) * cb.z() + t.x(),
+             R(1, 0) * cb.x() + R(1, 1) * cb.y() + R(1, 2) * cb.z() + t.y(),
+             R(2, 0) * cb.x() + R(2, 1) * cb.y() + R(2, 2) * cb.z() + t.z());
     const Mat3& J = I.inertia_about_com;
-    double T[3][3];  // T = R J
+    // I_c = R J R^T = Σ_j (R J)_j R_j^T over the columns; with J diagonal (principal axes),
+    // (R J)_j = J_jj R_j.
+    double T[3][3];  // T[j] = column j of R J
     if (J(0, 1) == 0.0 && J(0, 2) == 0.0 && J(1, 2) == 0.0) {
-      for (int k = 0; k < 3; ++k)
-        for (int j = 0; j < 3; ++j) T[k][j] = R(k, j) * J(j, j);
+      for (int j = 0; j < 3; ++j) {
+        const double d = J(j, j);
+        T[j][0] = d * R(0, j); T[j][1] = d * R(1, j); T[j][2] = d * R(2, j);
+      }
     } else {
-      for (int k = 0; k < 3; ++k) {
-        const double r0 = R(k, 0), r1 = R(k, 1), r2 = R(k, 2);
-        T[k][0] = r0 * J(0, 0) + r1 * J(0, 1) + r2 * J(0, 2);
-        T[k][1] = r0 * J(0, 1) + r1 * J(1, 1) + r2 * J(1, 2);
-        T[k][2] = r0 * J(0, 2) + r1 * J(1, 2) + r2 * J(2, 2);
+      for (int j = 0; j < 3; ++j) {
+        for (int k = 0; k < 3; ++k) T[j][k] = R(k, 0) * J(0, j) + R(k, 1) * J(1, j) + R(k, 2) * J(2, j);
       }
     }
-    auto entry = [&](int a, int b) { return T[a][0] * R(b, 0) + T[a][1] * R(b, 1) + T[a][2] * R(b, 2); };
-    xx = entry(0, 0); yy = entry(1, 1); zz = entry(2, 2);
-    xy = entry(0, 1); xz = entry(0, 2); yz = entry(1, 2);
+    xx = T[0][0] * R(0, 0) + T[1][0] * R(0, 1) + T[2][0] * R(0, 2);
+    yy = T[0][1] * R(1, 0) + T[1][1] * R(1, 1) + T[2][1] * R(1, 2);
+    zz = T[0][2] * R(2, 0) + T[1][2] * R(2, 1) + T[2][2] * R(2, 2);
+    xy = T[0][0] * R(1, 0) + T[1][0] * R(1, 1) + T[2][0] * R(1, 2);
+    xz = T[0][0] * R(2, 0) + T[1][0] * R(2, 1) + T[2][0] * R(2, 2);
+    yz = T[0][1] * R(2, 0) + T[1][1] * R(2, 1) + T[2][1] * R(2, 2);
   }
   // Momentum of the motion [w; v_o] (about the world origin): the centre of mass moves with
   // v_c = v_o + w x c, so f = m v_c and n = I_c w + c x f. Written on scalars: Eigen's 3-vector
@@ -182,6 +188,22 @@ inline Motion cross_motion(const Motion& v, const Motion& m) {
   r.angular = Vec3(wy * az - wz * ay, wz * ax - wx * az, wx * ay - wy * ax);
   r.linear = Vec3(wy * lz - wz * ly + vy * az - vz * ay, wz * lx - wx * lz + vz * ax - vx * az,
                   wx * ly - wy * lx + vx * ay - vy * ax);
+  return r;
+}
+
+// X_Wi^-1 m (SE3::actInv) on scalars: [R^T ω ; R^T (v - t x ω)].
+inline Motion motion_in_body(const SE3& X, const Motion& m) {
+  const Mat3& R = X.rotation;
+  const double wx = m.angular.x(), wy = m.angular.y(), wz = m.angular.z();
+  const double tx = X.translation.x(), ty = X.translation.y(), tz = X.translation.z();
+  const double lx = m.linear.x() - (ty * wz - tz * wy);
+  const double ly = m.linear.y() - (tz * wx - tx * wz);
+  const double lz = m.linear.z() - (tx * wy - ty * wx);
+  Motion r;
+  r.angular = Vec3(R(0, 0) * wx + R(1, 0) * wy + R(2, 0) * wz, R(0, 1) * wx + R(1, 1) * wy + R(2, 1) * wz,
+                   R(0, 2) * wx + R(1, 2) * wy + R(2, 2) * wz);
+  r.linear = Vec3(R(0, 0) * lx + R(1, 0) * ly + R(2, 0) * lz, R(0, 1) * lx + R(1, 1) * ly + R(2, 1) * lz,
+                  R(0, 2) * lx + R(1, 2) * ly + R(2, 2) * lz);
   return r;
 }
 
@@ -419,7 +441,7 @@ const VecX& aba_impl(const Model& model, Data& data, const VecX& q, const VecX& 
       a_W.linear = a_prime.linear + oMi.translation.cross(x);
     }
     a_W.linear += model.gravity;
-    data.a[i] = data.oMb[i].actInv(a_W);
+    data.a[i] = motion_in_body(data.oMb[i], a_W);
   }
   return data.ddq;
 }
