@@ -51,7 +51,7 @@ struct TaskSpec {
   TimingProfile profile = TimingProfile::minimum_jerk;
   double trunk_flexion_rad = 0.0;  // forward_bend: target trunk inclination from vertical
   double chair_height_m = 0.45;    // sit_to_stand / stand_to_sit: seat height
-  // sit_to_stand / stand_to_sit: height of the hip joint centre above the seat surface at seat contact
+  // sit_to_stand / stand_to_sit: height of the hip joint centre above the seat surface at seat-off
   // (the thighs and buttocks lie between them). 0 here (hips at the seat); scenario files default it
   // to kHipAboveSeatPerStature × stature.
   double hip_above_seat_m = 0.0;

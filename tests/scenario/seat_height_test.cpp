@@ -1,6 +1,6 @@
 // Sitting down and standing up: the hip joint centre sits above the seat by the thighs' thickness
 // (task_spec.hpp kHipAboveSeatPerStature), scaled with the subject's stature unless the scenario
-// gives `hip_above_seat_m`; the generated seat-contact posture puts it there.
+// gives `hip_above_seat_m`; the generated seat-off posture puts it there.
 #include <gtest/gtest.h>
 
 #include <filesystem>
@@ -35,7 +35,7 @@ TEST(SeatHeight, OutOfRangeNamesTheField) {
   }
 }
 
-// The first frame of a sit-to-stand (seat contact) puts the hip joint centre at chair + offset.
+// The first frame of a sit-to-stand (seat-off) puts the hip joint centre at chair + offset.
 TEST(SeatHeight, SeatContactPostureHasTheHipAboveTheSeat) {
   for (double offset : {0.0, 0.08}) {
     const ScenarioSpec s = load_scenario(kScenario, {parse_override("solver.rate_hz=50"),
