@@ -39,6 +39,13 @@ JORGENSEN2005 = "Jorgensen, Marras, Smith & Pope 2005, Clin Biomech 20:242-246 (
 # Rectus abdominis sagittal moment arms in upright neutral standing, MRI through and parallel to each
 # disc, converted to the transverse plane (m): Jorgensen et al. 2005, abstract (five women).
 RA_ARM_M = {"L1_L2": 0.097, "L2_L3": 0.091, "L3_L4": 0.085, "L4_L5": 0.085, "L5_S1": 0.098}
+JORGENSEN2001 = "Jorgensen, Marras, Granata & Wiand 2001, Clin Biomech 16:182-193"
+# Erector spinae sagittal moment arm (m) at the levels where a published value is at hand: about 5-7 cm
+# at L4/L5 and L5/S1 in the MRI database of Jorgensen et al. 2001 (centroid of the muscle behind the
+# vertebral body centroid, 20 women and 10 men, supine; range as stated in issue #5). Its middle is used
+# at both levels: the paper's per-level, per-sex table was not readable while this was written, so no
+# per-level or per-sex value and no value above L4/L5 is used.
+ES_ARM_M = {"L5_S1": 0.060, "L4_L5": 0.060}
 
 # ---------------------------------------------------------------- de Leva 1996, Table 4
 # (mass fraction, COM fraction from the first endpoint, r_sag (AP axis), r_trans (ML axis), r_long, L [m])
@@ -228,6 +235,23 @@ def natural_spline(x, y, t):
     return y[j] + s * (b + s * (c[j] + s * d))
 
 
+def read_christophy_wrapped(path):
+    """Names of the fascicles that Christophy's muscle file wraps over a surface (`wrapobject` lines),
+    with the surfaces: {"IL_L1_r": ["Cylinder2"], ...}."""
+    wrapped = {}
+    name = None
+    with open(path) as f:
+        for line in f:
+            words = line.split()
+            if not words:
+                continue
+            if words[0] == "beginmuscle":
+                name = words[1]
+            elif words[0] == "wrapobject" and name is not None:
+                wrapped.setdefault(name, []).append(words[1])
+    return wrapped
+
+
 def read_christophy(path):
     rows = []
     with open(path) as f:
@@ -248,6 +272,7 @@ def main():
     raj = Osim(os.path.join(REF, "osim", "Rajagopal2016.osim"))
     g2392 = Osim(os.path.join(REF, "osim", "gait2392_thelen.osim"))
     chr_rows = read_christophy(os.path.join(REF, "christophy2012_lumbar_muscles_right.tsv"))
+    chr_wrapped = read_christophy_wrapped(os.path.join(REF, "osim", "ChristophyMuscle.txt"))
     out = []
     w = out.append
     M = DL["M"]
@@ -629,6 +654,64 @@ def main():
             return add(hip, p)
         return to_pelvis(b, p)
 
+    chain = ["pelvis", "lumbar5", "lumbar4", "lumbar3", "lumbar2", "lumbar1", "torso"]
+
+    def sagittal_moment_arms(pts):
+        """Extensor moment arm (m) of a straight-segment path about each lumbar level at the neutral
+        posture, r = -dl/dq = -z . ((B - c) x u) for the segment that spans the level (u from its lower
+        to its upper point, c the joint centre); levels the path does not span are left out."""
+        arms = {}
+        for level, parent, child, _, lc in chr_joints:
+            k = chain.index(parent)
+            c = to_pelvis(child, lc)
+            for i in range(len(pts) - 1):
+                ia, ib = chain.index(pts[i][0]), chain.index(pts[i + 1][0])
+                if min(ia, ib) <= k < max(ia, ib):
+                    a, b = neutral_global(*pts[i]), neutral_global(*pts[i + 1])
+                    if ia > ib:
+                        a, b = b, a
+                    u = mul(sub(b, a), 1.0 / norm(sub(b, a)))
+                    bc = sub(b, c)
+                    arms[level] = -(bc[0] * u[1] - bc[1] * u[0])
+        return arms
+
+    def es_via_points(pts):
+        """Via points standing in for the wrap surfaces of Christophy's erector spinae fascicles: at each
+        level of ES_ARM_M, a point on the upper vertebra at the MRI moment arm behind the intervertebral
+        joint centre (along the level's antero-posterior axis, at the height of the joint centre and at
+        the fascicle's own lateral position where its path crosses that height). A via point is added
+        only where the fascicle's path crosses that height (the MRI slice of the level) and runs closer
+        to the joint centre than the MRI value, and only if it lowers the fascicle's moment arm at no
+        level it spans: a via point never pulls a fascicle inward (an iliac-crest fascicle attached
+        above the L5/S1 joint centre would be tilted by a point behind L4/L5 and lose L5/S1 moment arm).
+        Returns (points, path length ratio, levels given a via point)."""
+        path = list(pts)
+        placed = []
+        for level, parent, child, _, lc in chr_joints:
+            if level not in ES_ARM_M:
+                continue
+            k = chain.index(parent)
+            for i in range(len(path) - 1):
+                ia, ib = chain.index(path[i][0]), chain.index(path[i + 1][0])
+                if not (min(ia, ib) <= k < max(ia, ib)):
+                    continue  # this segment does not span the level
+                a, b = neutral_global(*path[i]), neutral_global(*path[i + 1])
+                c = to_pelvis(child, lc)
+                t = (c[1] - a[1]) / (b[1] - a[1])
+                if not 0.0 <= t <= 1.0 or c[0] - (a[0] + t * (b[0] - a[0])) >= ES_ARM_M[level]:
+                    break  # misses the level's transverse plane, or already runs at least as far out
+                via = (child, add(lc, [-ES_ARM_M[level], 0.0, a[2] + t * (b[2] - a[2])]))
+                trial = path[:i + 1] + [via] + path[i + 1:]
+                before, after = sagittal_moment_arms(path), sagittal_moment_arms(trial)
+                if all(after[n] >= before[n] for n in before):
+                    path = trial
+                    placed.append(level)
+                break
+
+        def length(ps):
+            return sum(norm(sub(neutral_global(*ps[j + 1]), neutral_global(*ps[j]))) for j in range(len(ps) - 1))
+        return path, length(path) / length(pts), placed
+
     families = {
         "psoas": ("psoas_major", ["hip_flexors", "iliopsoas", "psoas", "lumbar"], ["L1", "L2", "L3"]),
         "iliocostalis": ("iliocostalis_lumborum", ["back_extensors", "erector_spinae"], ["L1-L5"]),
@@ -701,6 +784,16 @@ def main():
                     f"upright-standing MRI moment arms of {JORGENSEN2005} (L5/S1 to L1/L2: "
                     + ", ".join(f"{100 * RA_ARM_M[n]:.1f}" for n, *_ in chr_joints)
                     + f" cm); fibre and tendon slack lengths x{f:.4f}, the musculotendon length ratio at the neutral posture")
+        if row["family"] in ES and row["name"] in chr_wrapped:
+            pts, f, placed = es_via_points(pts)
+            if placed:
+                lopt *= f
+                lts *= f
+                note = (f"; Christophy wraps this fascicle over {', '.join(chr_wrapped[row['name']])} (surface geometry not in the "
+                        f"public model): via points on the upper vertebra behind the intervertebral joint centre at "
+                        + ", ".join(f"{n.replace('_', '/')} {100 * ES_ARM_M[n]:.1f} cm" for n in placed)
+                        + f" (middle of the 5-7 cm MRI range of {JORGENSEN2001}), only where the fascicle's own path runs closer and the point lowers none of its moment arms, "
+                        f"at its own lateral position; fibre and tendon slack lengths x{f:.4f}, the musculotendon length ratio at the neutral posture")
         F0 = row["F0"]
         if row["family"] in ES:
             F0 *= es_factor
