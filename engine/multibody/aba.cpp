@@ -255,32 +255,54 @@ const VecX& aba_impl(const Model& model, Data& data, const VecX& q, const VecX& 
     const SE3& oMp = data.oMb[p];
     SE3& oMi = data.oMb[i];
     Motion vJ;
-    if (is_axis_revolute(kind) || kind == JointKind::kSpherical) {
+    if (is_axis_revolute(kind) || kind == JointKind::kSpherical || kind == JointKind::kFree) {
+      // Joint frame in the world, X_WJ = X_Wλ X_λJ, skipping the products by identities: the
+      // ground's pose, and joint frames that are pure translations (R_λJ = 1, the usual case).
       const SE3& Xpj = model.X_parent_joint[i];
       const double* qi = &q[model.idx_q[i]];
-      // R_WJ = R_Wλ R_λJ; most joint frames are pure translations (R_λJ = 1).
       Mat3 R_product;
-      const bool translation_only = is_identity(Xpj.rotation);
-      if (!translation_only) R_product.noalias() = oMp.rotation * Xpj.rotation;
-      const Mat3& R_WJ = translation_only ? oMp.rotation : R_product;
-      oMi.translation.noalias() = oMp.rotation * Xpj.translation;
-      oMi.translation += oMp.translation;
-      const Vec3& t = oMi.translation;
+      const Mat3* R_WJ = &Xpj.rotation;
+      Vec3 t_WJ = Xpj.translation;
+      if (p > 0) {
+        if (is_identity(Xpj.rotation)) {
+          R_WJ = &oMp.rotation;
+        } else {
+          R_product.noalias() = oMp.rotation * Xpj.rotation;
+          R_WJ = &R_product;
+        }
+        t_WJ = oMp.rotation * Xpj.translation + oMp.translation;
+      }
       Mat3& R = oMi.rotation;
-      if (kind == JointKind::kSpherical) {
-        R.noalias() = R_WJ * detail::quaternion_matrix(qi);
+      Vec3& t = oMi.translation;
+      if (kind == JointKind::kFree) {
+        R.noalias() = *R_WJ * detail::quaternion_matrix(qi + 3);
+        t.noalias() = *R_WJ * Vec3(qi[0], qi[1], qi[2]);
+        t += t_WJ;
+      } else {
+        t = t_WJ;
+      }
+      if (kind == JointKind::kSpherical || kind == JointKind::kFree) {
+        if (kind == JointKind::kSpherical) R.noalias() = *R_WJ * detail::quaternion_matrix(qi);
         for (int k = 0; k < 3; ++k) {
           data.J_W.col(iv + k).head<3>() = R.col(k);
           data.J_W.col(iv + k).tail<3>() = t.cross(R.col(k));
         }
         vJ.angular.noalias() = R * v.segment<3>(iv);
         vJ.linear = t.cross(vJ.angular);
+        if (kind == JointKind::kFree) {
+          // Translation columns [0; R e_k]; v_J = [R ω ; t x R ω + R v] (body-frame free velocity).
+          for (int k = 0; k < 3; ++k) {
+            data.J_W.col(iv + 3 + k).head<3>().setZero();
+            data.J_W.col(iv + 3 + k).tail<3>() = R.col(k);
+          }
+          vJ.linear.noalias() += R * v.segment<3>(iv + 3);
+        }
       } else {
         const double cq = std::cos(*qi), sq = std::sin(*qi);
         const int axis = static_cast<int>(kind) - static_cast<int>(JointKind::kRevoluteX);
-        if (axis == 0) detail::rotate_x(R_WJ, cq, sq, R);
-        else if (axis == 1) detail::rotate_y(R_WJ, cq, sq, R);
-        else detail::rotate_z(R_WJ, cq, sq, R);
+        if (axis == 0) detail::rotate_x(*R_WJ, cq, sq, R);
+        else if (axis == 1) detail::rotate_y(*R_WJ, cq, sq, R);
+        else detail::rotate_z(*R_WJ, cq, sq, R);
         const Vec3 r = R.col(axis);
         const Vec3 tr = t.cross(r);
         data.J_W.col(iv).head<3>() = r;
@@ -356,8 +378,9 @@ const VecX& aba_impl(const Model& model, Data& data, const VecX& q, const VecX& 
     const Vec6 pA6 = pA.to_vector();
     if (n == 1) {
       const Vec6 s = data.J_W.col(iv);
-      Vec6 U;
-      U.noalias() = IA * s;
+      // U = I^A s as a sum of columns (Eigen's 6x6 product kernel is called out of line).
+      Vec6 U = IA.col(0) * s[0];
+      for (int j = 1; j < 6; ++j) U += IA.col(j) * s[j];
       const double Dinv = 1.0 / s.dot(U);
       const double u = tau[iv] - s.dot(pA6);
       data.U.col(iv) = U;
