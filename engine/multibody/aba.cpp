@@ -19,24 +19,32 @@ namespace {
 inline Vec6 solve_spd6(const Mat6& A, const Vec6& b) {
   double L[6][6];
   double inv_diag[6];
+#pragma GCC unroll 6
   for (int j = 0; j < 6; ++j) {
     double d = A(j, j);
+#pragma GCC unroll 6
     for (int k = 0; k < j; ++k) d -= L[j][k] * L[j][k];
     inv_diag[j] = 1.0 / std::sqrt(d);
+#pragma GCC unroll 6
     for (int i = j + 1; i < 6; ++i) {
       double s = A(i, j);
+#pragma GCC unroll 6
       for (int k = 0; k < j; ++k) s -= L[i][k] * L[j][k];
       L[i][j] = s * inv_diag[j];
     }
   }
   Vec6 x;
+#pragma GCC unroll 6
   for (int i = 0; i < 6; ++i) {
     double s = b[i];
+#pragma GCC unroll 6
     for (int k = 0; k < i; ++k) s -= L[i][k] * x[k];
     x[i] = s * inv_diag[i];
   }
+#pragma GCC unroll 6
   for (int i = 5; i >= 0; --i) {
     double s = x[i];
+#pragma GCC unroll 6
     for (int k = i + 1; k < 6; ++k) s -= L[k][i] * x[k];
     x[i] = s * inv_diag[i];
   }
@@ -104,25 +112,22 @@ struct WorldInertia {
              R(1, 0) * cb.x() + R(1, 1) * cb.y() + R(1, 2) * cb.z() + t.y(),
              R(2, 0) * cb.x() + R(2, 1) * cb.y() + R(2, 2) * cb.z() + t.z());
     const Mat3& J = I.inertia_about_com;
-    // I_c = R J R^T = Σ_j (R J)_j R_j^T over the columns; with J diagonal (principal axes),
-    // (R J)_j = J_jj R_j.
-    double T[3][3];  // T[j] = column j of R J
+    // I_c = R J R^T = Σ_j T_j R_j^T over the columns j of T = R J and R (entry (a, b) =
+    // Σ_j T(a, j) R(b, j)); with J diagonal (principal axes) T_j = J_jj R_j.
+    Mat3 T;
     if (J(0, 1) == 0.0 && J(0, 2) == 0.0 && J(1, 2) == 0.0) {
-      for (int j = 0; j < 3; ++j) {
-        const double d = J(j, j);
-        T[j][0] = d * R(0, j); T[j][1] = d * R(1, j); T[j][2] = d * R(2, j);
-      }
+      T.col(0) = J(0, 0) * R.col(0);
+      T.col(1) = J(1, 1) * R.col(1);
+      T.col(2) = J(2, 2) * R.col(2);
     } else {
-      for (int j = 0; j < 3; ++j) {
-        for (int k = 0; k < 3; ++k) T[j][k] = R(k, 0) * J(0, j) + R(k, 1) * J(1, j) + R(k, 2) * J(2, j);
-      }
+      T.noalias() = R * J;
     }
-    xx = T[0][0] * R(0, 0) + T[1][0] * R(0, 1) + T[2][0] * R(0, 2);
-    yy = T[0][1] * R(1, 0) + T[1][1] * R(1, 1) + T[2][1] * R(1, 2);
-    zz = T[0][2] * R(2, 0) + T[1][2] * R(2, 1) + T[2][2] * R(2, 2);
-    xy = T[0][0] * R(1, 0) + T[1][0] * R(1, 1) + T[2][0] * R(1, 2);
-    xz = T[0][0] * R(2, 0) + T[1][0] * R(2, 1) + T[2][0] * R(2, 2);
-    yz = T[0][1] * R(2, 0) + T[1][1] * R(2, 1) + T[2][1] * R(2, 2);
+    xx = T(0, 0) * R(0, 0) + T(0, 1) * R(0, 1) + T(0, 2) * R(0, 2);
+    xy = T(0, 0) * R(1, 0) + T(0, 1) * R(1, 1) + T(0, 2) * R(1, 2);
+    xz = T(0, 0) * R(2, 0) + T(0, 1) * R(2, 1) + T(0, 2) * R(2, 2);
+    yy = T(1, 0) * R(1, 0) + T(1, 1) * R(1, 1) + T(1, 2) * R(1, 2);
+    yz = T(1, 0) * R(2, 0) + T(1, 1) * R(2, 1) + T(1, 2) * R(2, 2);
+    zz = T(2, 0) * R(2, 0) + T(2, 1) * R(2, 1) + T(2, 2) * R(2, 2);
   }
   // Momentum of the motion [w; v_o] (about the world origin): the centre of mass moves with
   // v_c = v_o + w x c, so f = m v_c and n = I_c w + c x f. Written on scalars: Eigen's 3-vector
@@ -389,7 +394,7 @@ const VecX& aba_impl(const Model& model, Data& data, const VecX& q, const VecX& 
       if (p > 0) {
         const Vec6 c = data.c[i].to_vector();
         Vec6 pa = pA6 + U * (Dinv * (u - U.dot(c)));
-        pa.noalias() += IA * c;
+        for (int j = 0; j < 6; ++j) pa += IA.col(j) * c[j];  // + I^A c
         data.pA[p] += Force::from_vector(pa);
         add_projected_inertia<1>(IA, U * Dinv, U, data.IA[p]);
       }
@@ -421,7 +426,7 @@ const VecX& aba_impl(const Model& model, Data& data, const VecX& q, const VecX& 
       const Vec6 c = data.c[i].to_vector();
       Vec6 pa = pA6;
       pa.noalias() += W * (u - U.transpose() * c);
-      pa.noalias() += IA * c;
+      for (int j = 0; j < 6; ++j) pa += IA.col(j) * c[j];  // + I^A c
       data.pA[p] += Force::from_vector(pa);
       add_projected_inertia<3>(IA, W, U, data.IA[p]);
     }
