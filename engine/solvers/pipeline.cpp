@@ -229,7 +229,6 @@ const FrameResult& Pipeline::run_frame(const VecX& q, const VecX& qd, const VecX
 
   // 6. Joint reactions: inverse dynamics again with every muscle pulling on its bodies.
   apply_muscle_forces(model, data_, msm_.muscles, mdata_, total_tension_, f_ext_);
-  out_.tau_residual = rnea(model, data_, q, qd, qdd, f_ext_);
   // Posterior ligaments as forces: their share of each passive moment presses the disc together.
   for (std::size_t i = 0; i < msm_.passive.size(); ++i) {
     const PassiveMoment& pm = msm_.passive[i];
@@ -238,6 +237,7 @@ const FrameResult& Pipeline::run_frame(const VecX& q, const VecX& qd, const VecX
             ? 0.0
             : add_posterior_element_forces(model, data_, msm_.sites[pm.site], pm, passive_moment(model, pm, q), f_ext_);
   }
+  out_.tau_residual = rnea(model, data_, q, qd, qdd, f_ext_);
   for (std::size_t s = 0; s < msm_.sites.size(); ++s) {
     const LoadSite& site = msm_.sites[s];
     out_.sites[s] = site.kind == LoadSite::Kind::patellofemoral ? patellofemoral_load(site, q, out_.tension)
