@@ -5,6 +5,7 @@
 #include <cmath>
 #include <fstream>
 #include <numbers>
+#include <optional>
 #include <set>
 #include <sstream>
 
@@ -65,6 +66,22 @@ const ModelSpec& ModelCache::get(const std::string& path, std::string* text) {
   cache_.emplace_back(path, entry);
   if (text) *text = entry->second;
   return entry->first;
+}
+
+std::shared_ptr<const SubjectModel> ModelCache::subject_model(const std::string& path, const SubjectSpec& subject) {
+  // Hexadecimal floats: two subjects share an entry only if their fields are the same doubles.
+  const std::string key = fmt::format("{:a} {:a} {} {}", subject.height_m, subject.mass_kg,
+                                      static_cast<int>(subject.sex), path);
+  for (const auto& [k, entry] : subjects_)
+    if (k == key) return entry;
+  auto entry = std::make_shared<SubjectModel>();
+  entry->built = build_model(scale_model(get(path), subject));
+  entry->msm = make_musculoskeletal_model(entry->built, subject.mass_kg);
+  entry->rig = make_task_rig(entry->built, subject);
+  ++builds_;
+  if (subjects_.size() >= kMaxSubjectModels) subjects_.erase(subjects_.begin());
+  subjects_.emplace_back(key, entry);
+  return entry;
 }
 
 MusculoskeletalModel make_musculoskeletal_model(const BuiltModel& built, double body_mass_kg) {
@@ -189,28 +206,30 @@ PipelineSettings pipeline_settings(const SolverSpec& solver) {
 std::unique_ptr<PreparedRun> prepare_run(const ScenarioSpec& scenario, ModelCache& models) {
   auto run = std::make_unique<PreparedRun>();
   run->scenario = scenario;
-  const ModelSpec& base = models.get(scenario.model_file, &run->model_text);
-  ModelSpec spec = scale_model(base, scenario.subject);
+  models.get(scenario.model_file, &run->model_text);
+  const std::shared_ptr<const SubjectModel> subject = models.subject_model(scenario.model_file, scenario.subject);
+  const BuiltModel& intact = subject->built;
+  std::optional<ModelSpec> changed_spec;  // the scaled spec with muscle impairments, when there are any
+  auto spec_to_change = [&]() -> ModelSpec& {
+    if (!changed_spec) changed_spec = intact.spec;  // the scaled spec the intact model was built from
+    return *changed_spec;
+  };
 
   // Impairments: selectors are resolved on the intact model, then the spec is changed and rebuilt.
-  BuiltModel intact = build_model(spec);
   std::vector<std::pair<int, double>> caps;
   double pelvic_tilt = 0.0, lumbar_flexion = 0.0;
-  bool changed = false;
   for (const ImpairmentSpec& imp : scenario.impairments) {
     switch (imp.type) {
       case ImpairmentType::weak_muscle:
         for (int i : select_all(intact.muscles, imp.muscles, imp, "muscles"))
-          spec_muscle(spec, intact.muscles.names[i]).max_isometric_force_N *= imp.strength_scale;
-        changed = true;
+          spec_muscle(spec_to_change(), intact.muscles.names[i]).max_isometric_force_N *= imp.strength_scale;
         break;
       case ImpairmentType::tight_muscle:
         for (int i : select_all(intact.muscles, imp.muscles, imp, "muscles")) {
-          mspec::MuscleSpec& m = spec_muscle(spec, intact.muscles.names[i]);
+          mspec::MuscleSpec& m = spec_muscle(spec_to_change(), intact.muscles.names[i]);
           m.optimal_fiber_length_m *= imp.length_scale;
           m.tendon_slack_length_m *= imp.length_scale;
         }
-        changed = true;
         break;
       case ImpairmentType::nerve_root:
         for (int i : select_all(intact.muscles, {imp.root}, imp, "root")) caps.emplace_back(i, imp.activation_cap);
@@ -221,10 +240,18 @@ std::unique_ptr<PreparedRun> prepare_run(const ScenarioSpec& scenario, ModelCach
         break;
     }
   }
-  run->built = changed ? build_model(spec) : std::move(intact);
-  run->msm = make_musculoskeletal_model(run->built, scenario.subject.mass_kg);
+  if (changed_spec) {
+    auto rebuilt = std::make_shared<BuiltModel>(build_model(*changed_spec));
+    run->msm = make_musculoskeletal_model(*rebuilt, scenario.subject.mass_kg);
+    run->rig = make_task_rig(*rebuilt, scenario.subject);
+    run->built = std::move(rebuilt);
+  } else {
+    // Exactly what the lines above would compute from the same build (make_* are deterministic).
+    run->built = std::shared_ptr<const BuiltModel>(subject, &subject->built);
+    run->msm = subject->msm;
+    run->rig = subject->rig;
+  }
   for (const auto& [i, cap] : caps) run->msm.activation_cap(i) = std::min(run->msm.activation_cap(i), cap);
-  run->rig = make_task_rig(run->built, scenario.subject);
   // Posture offsets: an anterior pelvic tilt flexes the hip and extends the lumbar spine by the same
   // angle when the trunk stays where it was; a lumbar flexion offset is spread by the lumbar rhythm.
   {

@@ -19,7 +19,7 @@ namespace dembones {
 struct PreparedRun {
   ScenarioSpec scenario;
   std::string model_text;  // the model file as read (stored in the output for provenance)
-  BuiltModel built;
+  std::shared_ptr<const BuiltModel> built;  // shared with other runs of the same subject (ModelCache)
   MusculoskeletalModel msm;
   TaskRig rig;
   KinematicSeries kinematics;
@@ -32,13 +32,33 @@ struct PreparedRun {
 // body, a missing column, non-increasing times or a time range that does not cover `time`.
 ExternalLoadSeries load_external_forces(const ExternalForcesSpec& spec, const Model& model, const VecX& time);
 
-// Caches parsed model files by path, so a sweep parses each model once.
+// A model scaled to one subject and built, without impairments, with what every run of that subject
+// starts from: its engine model and its task rig (before posture offsets and activation caps).
+struct SubjectModel {
+  BuiltModel built;
+  MusculoskeletalModel msm;
+  TaskRig rig;
+};
+
+// Caches parsed model files by path, so a sweep parses each model once, and the models built for the
+// most recent subjects, so variants that differ only in what the model does not depend on (box,
+// technique, task, solver settings, nerve-root caps, posture offsets) share one build. Not
+// thread-safe: one per thread. The results do not depend on it: a model is built from (file, stature,
+// mass, sex) alone, by the same deterministic code, whether built now or earlier.
 class ModelCache {
  public:
   const ModelSpec& get(const std::string& path, std::string* text = nullptr);
+  // The model of `path` scaled to `subject`, built (cached, keyed by the path and the exact bits of
+  // the subject's fields).
+  std::shared_ptr<const SubjectModel> subject_model(const std::string& path, const SubjectSpec& subject);
+  int subject_model_builds() const { return builds_; }  // how many subject_model calls built one
+
+  static constexpr std::size_t kMaxSubjectModels = 256;  // about 1 MB each
 
  private:
   std::vector<std::pair<std::string, std::shared_ptr<const std::pair<ModelSpec, std::string>>>> cache_;
+  std::vector<std::pair<std::string, std::shared_ptr<const SubjectModel>>> subjects_;  // oldest first
+  int builds_ = 0;
 };
 
 // Throws InputError (with the scenario's file and field) for impossible requests: a selector that
