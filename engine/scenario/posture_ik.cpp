@@ -167,7 +167,7 @@ PostureResult PostureSolver::evaluate(const VecX& theta) {
   return out;
 }
 
-PostureResult PostureSolver::solve(const PostureTargets& t, VecX& theta, const VecX& theta_prev) {
+PostureResult PostureSolver::solve(const PostureTargets& t, VecX& theta, const VecX& theta_prev, double tolerance_rad) {
   const int n = rig_.nvars();
   auto clamp = [&](VecX& th) {
     for (int k = 0; k < n; ++k) th(k) = std::min(std::max(th(k), rig_.vars[k].lower), rig_.vars[k].upper);
@@ -219,7 +219,7 @@ PostureResult PostureSolver::solve(const PostureTargets& t, VecX& theta, const V
         cost = trial_cost;
         mu = std::max(mu / 3.0, 1e-9);
         m = residuals(t, theta, theta_prev, true);
-        if (moved < 1e-10 || gain < 1e-14 * (1.0 + cost)) {
+        if (moved < tolerance_rad || gain < 1e-14 * (1.0 + cost)) {
           out.converged = true;
         }
       } else {

@@ -36,7 +36,8 @@ class PostureSolver {
  public:
   PostureSolver(const Model& model, const TaskRig& rig);
   // theta: start guess in, solution out (nvars). theta_prev: the previous frame (smoothness term).
-  PostureResult solve(const PostureTargets& targets, VecX& theta, const VecX& theta_prev);
+  // Stops when a step moves θ by less than tolerance_rad (or no longer lowers the cost).
+  PostureResult solve(const PostureTargets& targets, VecX& theta, const VecX& theta_prev, double tolerance_rad = 1e-10);
   // Hand point, hip point, trunk inclination and COM x at theta (for tests and the generator).
   PostureResult evaluate(const VecX& theta);
   const VecX& configuration() const { return q_; }
