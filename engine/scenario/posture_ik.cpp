@@ -167,7 +167,8 @@ PostureResult PostureSolver::evaluate(const VecX& theta) {
   return out;
 }
 
-PostureResult PostureSolver::solve(const PostureTargets& t, VecX& theta, const VecX& theta_prev, double tolerance_rad) {
+PostureResult PostureSolver::solve(const PostureTargets& t, VecX& theta, const VecX& theta_prev, double tolerance_rad,
+                                   double initial_damping) {
   const int n = rig_.nvars();
   auto clamp = [&](VecX& th) {
     for (int k = 0; k < n; ++k) th(k) = std::min(std::max(th(k), rig_.vars[k].lower), rig_.vars[k].upper);
@@ -175,7 +176,7 @@ PostureResult PostureSolver::solve(const PostureTargets& t, VecX& theta, const V
   clamp(theta);
   int m = residuals(t, theta, theta_prev, true);
   double cost = r_.head(m).squaredNorm();
-  double mu = 1e-3;
+  double mu = initial_damping;
   PostureResult out;
   int it = 0;
   for (; it < 200; ++it) {

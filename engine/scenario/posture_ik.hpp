@@ -37,7 +37,10 @@ class PostureSolver {
   PostureSolver(const Model& model, const TaskRig& rig);
   // theta: start guess in, solution out (nvars). theta_prev: the previous frame (smoothness term).
   // Stops when a step moves θ by less than tolerance_rad (or no longer lowers the cost).
-  PostureResult solve(const PostureTargets& targets, VecX& theta, const VecX& theta_prev, double tolerance_rad = 1e-10);
+  // initial_damping: the Levenberg-Marquardt μ of the first step (relative to 1 + diag(JᵀJ)); small
+  // when theta starts next to the solution, e.g. the previous frame of a smooth motion.
+  PostureResult solve(const PostureTargets& targets, VecX& theta, const VecX& theta_prev, double tolerance_rad = 1e-10,
+                      double initial_damping = 1e-3);
   // Hand point, hip point, trunk inclination and COM x at theta (for tests and the generator).
   PostureResult evaluate(const VecX& theta);
   const VecX& configuration() const { return q_; }

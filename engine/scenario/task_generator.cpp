@@ -53,6 +53,12 @@ constexpr double kSmoothWeight = 5.0;
 // and semi-squat lifts of two statures) and saves a third of the IK time.
 constexpr double kPostureTolerance_rad = 1e-10;
 constexpr double kContinuationTolerance_rad = 1e-5;
+// First Levenberg-Marquardt damping of a solve. The frames of the motion start next to their
+// solution (extrapolated, and pulled toward the previous frame) and take a nearly undamped first step;
+// 1e-3 there spent a quarter of all IK iterations unwinding the damping. Continuation steps keep 1e-3:
+// with less they land in other local minima (hands that then cannot reach the box).
+constexpr double kStartDamping = 1e-3;
+constexpr double kFrameStartDamping = 1e-6;
 // Pull toward the interpolated posture of a lift or lower (per rad): firm enough that the joints move
 // together, weak against the hands' 1000 per m.
 constexpr double kPathPostureWeight = 3.0;
@@ -111,10 +117,11 @@ struct Generator {
     return {rig.ankle_W.x() + p.forward_m, p.height_m};
   }
 
-  PostureResult solve(const PostureTargets& t, double smooth, double tol = kPostureTolerance_rad) {
+  PostureResult solve(const PostureTargets& t, double smooth, double tol = kPostureTolerance_rad,
+                      double damping = kStartDamping) {
     PostureTargets tt = t;
     tt.smooth_weight = smooth;
-    return solver.solve(tt, theta, prev, tol);
+    return solver.solve(tt, theta, prev, tol, damping);
   }
 
   // Moves the posture from where it is to the targets `to` in `steps` small steps (continuation), so
@@ -333,7 +340,7 @@ GeneratedMotion generate_task_motion(const Model& model, const TaskRig& rig, con
     const VecX last = g.theta;
     if (i >= 2) g.theta = 2.0 * g.theta - g.prev;
     g.prev = last;
-    r = g.solve(t, kSmoothWeight);
+    r = g.solve(t, kSmoothWeight, kPostureTolerance_rad, kFrameStartDamping);
     g.record(time, r, t);
   }
   const PostureTargets t1 = at(1.0);
