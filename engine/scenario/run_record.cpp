@@ -14,6 +14,7 @@ RunRecord::RunRecord(const MusculoskeletalModel& msm, int F, bool store_full) : 
   time = VecX::Zero(F);
   for (MatX* x : {&q, &qd, &qdd, &tau_id, &tau_passive, &reserve}) *x = MatX::Zero(F, nv);
   actuator = MatX::Zero(F, k);
+  posterior_tension = MatX::Zero(F, static_cast<Eigen::Index>(msm.passive.size()));
   for (MatX* x : {&activation, &tension, &passive_force, &fiber_length, &mt_length, &mt_velocity}) *x = MatX::Zero(F, m);
   for (int i = 0; i < m; ++i)
     max_points = std::max(max_points, msm.muscles.point_begin[i + 1] - msm.muscles.point_begin[i]);
@@ -102,6 +103,7 @@ void RunRecord::record(int f, double t, const VecX& qv, const VecX& qdv, const V
       for (int j = 0; j < 3; ++j) body_rotation[(static_cast<std::size_t>(f) * B + b) * 9 + i * 3 + j] = X.rotation(i, j);
   }
   load_position.row(f) = r.load_position_W.transpose();
+  posterior_tension.row(f) = r.posterior_tension.transpose();
   record_external_forces(f, p);
 }
 

@@ -170,6 +170,18 @@ void write_run(Hdf5Writer& w, const std::string& prefix, const MusculoskeletalMo
   w.write_strings(path(prefix, "coordinates/units"), coordinate_units(model),
                   {"", "unit of each coordinate: rad (rotational) or m (translational)"});
   w.write_strings(path(prefix, "reserves/names"), model.coordinate_names, {"", "coordinate of each reserve actuator"});
+  if (!msm.passive.empty()) {
+    // The ligament part of each passive moment as a force (it is in the disc compression of /loads).
+    std::vector<std::string> passive_names, passive_coords;
+    for (const PassiveMoment& pm : msm.passive) {
+      passive_names.push_back(pm.name);
+      passive_coords.push_back(model.coordinate_names[static_cast<std::size_t>(pm.coordinate)]);
+    }
+    w.write_strings(path(prefix, "joints/passive_names"), passive_names, {"", "passive moment-angle relations (model passive_moments)"});
+    w.write_strings(path(prefix, "joints/passive_coordinates"), passive_coords, {"", "coordinate each passive moment acts on"});
+    w.write_matrix(path(prefix, "joints/posterior_tension"), r.posterior_tension,
+                   {"N", "summed tension of each passive moment's posterior ligaments (0 in extension), part of the disc compression"});
+  }
   std::vector<std::string> act_names;
   for (const IdealActuator& a : msm.actuators) act_names.push_back(a.name);
   w.write_strings(path(prefix, "actuators/names"), act_names, {"", "ideal torque actuators"});

@@ -136,6 +136,20 @@ def check_layout(test, f):
         resultant = f[f"loads/{site}/resultant"][:]
         test.assertFalse(np.isnan(resultant).any(), site)
         np.testing.assert_allclose(np.linalg.norm(force, axis=1), resultant, rtol=1e-5, atol=1e-6, err_msg=site)
+    # Posterior ligaments: one tension series per passive moment, never negative (a ligament cannot
+    # push), zero whenever the passive moment resists extension (q > 0: the ligaments are slack).
+    if "joints/passive_names" in f:
+        names_p = list(f["joints/passive_names"].asstr()[()])
+        coords_p = list(f["joints/passive_coordinates"].asstr()[()])
+        test.assertEqual(f["joints/posterior_tension"].shape, (F, len(names_p)))
+        test.assertEqual(f["joints/posterior_tension"].attrs["units"], "N")
+        tension = f["joints/posterior_tension"][:]
+        test.assertTrue(np.all(tension >= 0.0), "posterior tension is never negative")
+        q_all = f["coordinates/q"][:]
+        for j, c in enumerate(coords_p):
+            test.assertIn(c, names["coordinates/names"])
+            extended = q_all[:, names["coordinates/names"].index(c)] > 1e-9
+            test.assertTrue(np.all(tension[extended, j] == 0.0), f"{names_p[j]}: slack in extension")
     # The summary: peaks in N and body weights, with their times.
     peaks = f["summary/peaks"][:]
     quantities = [q.decode() if isinstance(q, bytes) else q for q in peaks["quantity"]]
@@ -174,6 +188,8 @@ class RunFile(unittest.TestCase):
             self.assertEqual(f["coordinates/q"].dtype, np.float64)
             self.assertEqual(f["time"].shape[0], 51)
             self.assertEqual(len(names["muscles/groups"]), len(names["muscles/names"]))
+            # The bend flexes the lumbar levels: their posterior ligaments are stretched.
+            self.assertGreater(f["joints/posterior_tension"][:].max(), 10.0)
 
     def test_strings_are_utf8_variable_length(self):
         with h5py.File(self.path, "r") as f:
