@@ -259,10 +259,10 @@ def report(df, ok, failed, shares, pairs) -> str:
          f"{len(ok)} lifts solved; {len(failed)} could not be generated (the hands could not reach the box within "
          "the joint ranges and balance; listed at the end).",
          "",
-         "**Read the knee numbers with care:** the model's knee forces in deep flexion are about three times the "
-         "in vivo values (docs/validation.md, sit-to-stand against Kutzner 2010): in postures at the hip's "
-         "flexion limit the hamstrings and quadriceps co-contract. Comparisons between techniques are more "
-         "trustworthy than the absolute values. The back extensors' moment arms are also a third short of the "
+         "**Read the knee numbers with care:** in deep-flexion tasks the model's knee forces are well above the "
+         "in vivo values (sit-to-stand against Kutzner 2010: the ratios are in docs/validation.md): in deep "
+         "flexion the hamstrings and quadriceps co-contract. Comparisons between techniques are more "
+         "trustworthy than the absolute values. The back extensors' moment arms are also shorter than the "
          "MRI values (docs/validation.md), which puts them near full activation in 15-25 kg lifts.",
          "",
          "![stoop, semi-squat and squat](img/stoop_vs_squat_study.png)",
