@@ -575,6 +575,13 @@ def main():
         ("gaslat_r", "gastrocnemius_lateralis", ["plantarflexors", "triceps_surae", "knee_flexors"], ["S1", "S2"]),
         ("soleus_r", "soleus", ["plantarflexors", "triceps_surae"], ["S1", "S2"]),
         ("tibant_r", "tibialis_anterior", ["dorsiflexors"], ["L4", "L5"]),
+        # Adductor magnus: with the hip flexed it is a large hip extensor (its ischial part runs with
+        # the hamstrings); the adductor part is supplied by the obturator nerve, the ischial part by
+        # the tibial division of the sciatic nerve (Standring 2016).
+        ("addmagDist_r", "adductor_magnus_distal", ["hip_adductors", "adductor_magnus"], ["L2", "L3", "L4"]),
+        ("addmagIsch_r", "adductor_magnus_ischial", ["hip_adductors", "adductor_magnus"], ["L4"]),
+        ("addmagMid_r", "adductor_magnus_middle", ["hip_adductors", "adductor_magnus"], ["L2", "L3", "L4"]),
+        ("addmagProx_r", "adductor_magnus_proximal", ["hip_adductors", "adductor_magnus"], ["L2", "L3", "L4"]),
     ]
     muscles_yaml = []
 

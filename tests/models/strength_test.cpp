@@ -115,14 +115,18 @@ TEST(LifterStrength, KneeExtensionMatchesAndersonYoungMen) {
                           "knee extension at 64.9 deg, hip 90 deg");
 }
 
-// Hip extension at Anderson's angle of peak torque (53.4 deg of hip flexion), knee extended: 201 +- 61
-// N m. (The knee posture of their hip protocol was not verified here; with the knee flexed 90 deg the
-// model gives about 350 N m, above the band, because the hamstrings then sit nearer their optimal
-// length.)
-TEST(LifterStrength, HipExtensionMatchesAndersonYoungMen) {
+// Known gap: hip extension. Anderson's young men reach 201 +- 61 N m at 53.4 deg of hip flexion (knee
+// extended). With every hip extensor of Rajagopal et al. 2016 in the model — the adductor magnus
+// included, whose four parts extend the flexed hip — the model gives about 340 N m, above the band
+// (without the adductor magnus it gave 254 N m, inside it, only because a major hip extensor was
+// missing). Rajagopal's maximum forces come from MRI muscle volumes (Handsfield et al. 2014) and a
+// specific tension of 60 N/cm^2, above what dynamometry of voluntary contractions shows, as for the
+// plantarflexors below. Asserted so that the test fails when the hip extensors change (docs/models.md).
+TEST(LifterStrength, HipExtensionIsAKnownGapAboveAndersonYoungMen) {
   const LifterMuscleState s(lifter_reference_subject(), {{"hip_flexion", kHipExtension.c3_deg}});
-  expect_in_anderson_band(s.max_isometric_moment_Nm("hip_flexion", -1, /*one_side=*/true), kHipExtension,
-                          "hip extension at 53.4 deg, knee extended");
+  const double hip = s.max_isometric_moment_Nm("hip_flexion", -1, /*one_side=*/true);
+  EXPECT_GT(hip, (kHipExtension.c1 + kHipExtension.c1_sd) * kWeightTimesHeightNm) << "hip extension at 53.4 deg";
+  EXPECT_LT(hip, 2.0 * kHipExtension.c1 * kWeightTimesHeightNm) << "hip extension at 53.4 deg";
 }
 
 // Known gap: plantarflexion. Anderson's young men reach 118 +- 27 N m at their peak angle; the model's
