@@ -24,18 +24,7 @@ const Vec3& center_of_mass(const Model& model, Data& data, const VecX& q) {
 const Matrix3Xd& center_of_mass_jacobian(const Model& model, Data& data, const VecX& q) {
   compute_joint_jacobians(model, data, q);
   const int nb = model.nbodies;
-  for (int i = 0; i < nb; ++i) {
-    const double m = model.inertia[i].mass;
-    data.Ic[i].mass = m;
-    data.Ic[i].h = m * data.oMb[i].act(model.inertia[i].com);
-  }
-  for (int i = nb - 1; i > 0; --i) {
-    const int p = model.parent[i];
-    data.Ic[p].mass += data.Ic[i].mass;
-    data.Ic[p].h += data.Ic[i].h;
-  }
-  data.mass = data.Ic[0].mass;
-  data.com = data.mass > 0.0 ? Vec3(data.Ic[0].h / data.mass) : Vec3::Zero();
+  subtree_centers_of_mass(model, data);
   data.J_com.setZero();
   if (data.mass <= 0.0) return data.J_com;
   for (int j = 1; j < nb; ++j) {
@@ -74,6 +63,23 @@ const Force& spatial_momentum(const Model& model, Data& data) {
   for (int i = 1; i < model.nbodies; ++i) h += data.oMb[i].act(model.inertia_o[i].apply(data.v[i]));
   data.momentum_W = h;
   return data.momentum_W;
+}
+
+const Vec3& subtree_centers_of_mass(const Model& model, Data& data) {
+  const int nb = model.nbodies;
+  for (int i = 0; i < nb; ++i) {
+    const double m = model.inertia[i].mass;
+    data.Ic[i].mass = m;
+    data.Ic[i].h = m * data.oMb[i].act(model.inertia[i].com);
+  }
+  for (int i = nb - 1; i > 0; --i) {
+    const int p = model.parent[i];
+    data.Ic[p].mass += data.Ic[i].mass;
+    data.Ic[p].h += data.Ic[i].h;
+  }
+  data.mass = data.Ic[0].mass;
+  data.com = data.mass > 0.0 ? Vec3(data.Ic[0].h / data.mass) : Vec3::Zero();
+  return data.com;
 }
 
 }  // namespace dembones

@@ -8,6 +8,9 @@ namespace dembones {
 const Vec3& center_of_mass(const Model& model, Data& data, const VecX& q);
 // data.J_com (3 x nv), plus data.com. Runs compute_joint_jacobians. Returns data.J_com.
 const Matrix3Xd& center_of_mass_jacobian(const Model& model, Data& data, const VecX& q);
+// Mass and first moment of every body's subtree in data.Ic (world coordinates), data.mass and
+// data.com, from the body poses already in data.oMb (forward kinematics done by the caller).
+const Vec3& subtree_centers_of_mass(const Model& model, Data& data);
 // Kinetic energy ½ Σ v_i·I_i v_i [J]; runs forward_kinematics(q, v). Stores data.kinetic_energy.
 double kinetic_energy(const Model& model, Data& data, const VecX& q, const VecX& v);
 // Potential energy −Σ m_i g·c_i [J] (zero at the world origin); runs the position pass.

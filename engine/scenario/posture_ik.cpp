@@ -21,24 +21,12 @@ constexpr double kComSoftness_m = 0.002;  // width of the smooth band edge
 double softplus(double d) { return d > 30.0 ? d : std::log1p(std::exp(d)); }
 double logistic(double d) { return 1.0 / (1.0 + std::exp(-d)); }
 
-// data.oMb, data.mass and data.com without the joint Jacobians, summed over subtrees in the order of
-// center_of_mass_jacobian (energy.cpp), so a trial point's cost is computed exactly as it would be
-// with the Jacobian. Half the residual evaluations of a solve are trial points.
+// data.oMb, data.mass and data.com without the joint Jacobians, summed over subtrees as
+// center_of_mass_jacobian does (energy.cpp, the same function), so a trial point's cost is computed
+// exactly as it would be with the Jacobian. Half the residual evaluations of a solve are trial points.
 void subtree_center_of_mass(const Model& model, Data& data, const VecX& q) {
   forward_kinematics(model, data, q);
-  const int nb = model.nbodies;
-  for (int i = 0; i < nb; ++i) {
-    const double m = model.inertia[i].mass;
-    data.Ic[i].mass = m;
-    data.Ic[i].h = m * data.oMb[i].act(model.inertia[i].com);
-  }
-  for (int i = nb - 1; i > 0; --i) {
-    const int p = model.parent[i];
-    data.Ic[p].mass += data.Ic[i].mass;
-    data.Ic[p].h += data.Ic[i].h;
-  }
-  data.mass = data.Ic[0].mass;
-  data.com = data.mass > 0.0 ? Vec3(data.Ic[0].h / data.mass) : Vec3::Zero();
+  subtree_centers_of_mass(model, data);
 }
 }  // namespace
 
