@@ -20,6 +20,7 @@ namespace dembones {
 namespace {
 
 using muscle_test::evaluate;
+using muscle_test::expect_lengthening_speed_matches;
 
 // An illustrative patella track in the femur of samples::human20 (knee at (0, -0.4, 0), flexion
 // negative): anterior of the knee at extension, sliding down and back with flexion.
@@ -146,20 +147,7 @@ TEST(MovingPathPoint, LengtheningSpeedMatchesMomentArmsAndFiniteDifferences) {
     for (unsigned seed = 100; seed < 120; ++seed) {
       const VecX q = random_pose(model, seed);
       const VecX v = random_configuration(model, seed + 1000, 2.0).head(model.nv);
-      evaluate(model, data, set, q, v, md);
-      const VecX speed = md.velocity;
-      const VecX from_r = -(md.moment_arm.transpose() * v);
-      const double h = 1e-6;
-      VecX qp(model.nq), qm(model.nq);
-      integrate(model, q, v, h, qp);
-      integrate(model, q, v, -h, qm);
-      evaluate(model, data, set, qp, v, md);
-      const VecX lp = md.length;
-      evaluate(model, data, set, qm, v, md);
-      for (int i = 0; i < set.nmuscles; ++i) {
-        EXPECT_NEAR(speed[i], from_r[i], 1e-12) << set.names[i];
-        EXPECT_NEAR(speed[i], (lp[i] - md.length[i]) / (2 * h), 1e-6) << set.names[i];
-      }
+      expect_lengthening_speed_matches(model, data, set, q, v, md);
     }
   }
 }

@@ -22,6 +22,7 @@ namespace dembones {
 namespace {
 
 using muscle_test::evaluate;
+using muscle_test::expect_lengthening_speed_matches;
 
 MuscleSpec pendulum_muscle() {
   MuscleSpec m;
@@ -222,21 +223,7 @@ TEST(MusclePath, LengtheningSpeedMatchesMomentArmsAndFiniteDifferences) {
     if (near_condition_bound(set, q, 1e-4)) continue;
     evaluate(model, data, set, q, v, md);
     if (md.wrap_inside_count > 0) continue;
-    const VecX speed = md.velocity;
-    // dl/dt = (dl/dq) v = -r^T v.
-    const VecX from_r = -(md.moment_arm.transpose() * v);
-    for (int i = 0; i < set.nmuscles; ++i) EXPECT_NEAR(speed[i], from_r[i], 1e-12) << set.names[i];
-    // Along the motion q(t) = q (+) v t.
-    const double h = 1e-6;
-    VecX qp(model.nq), qm(model.nq);
-    integrate(model, q, v, h, qp);
-    integrate(model, q, v, -h, qm);
-    evaluate(model, data, set, qp, v, md);
-    const VecX lp = md.length;
-    evaluate(model, data, set, qm, v, md);
-    for (int i = 0; i < set.nmuscles; ++i) {
-      EXPECT_NEAR(speed[i], (lp[i] - md.length[i]) / (2 * h), 1e-6) << set.names[i];
-    }
+    expect_lengthening_speed_matches(model, data, set, q, v, md);
     ++checked;
   }
   EXPECT_GE(checked, 6);

@@ -18,6 +18,7 @@ namespace {
 using pipeline_test::human20_with_muscles;
 using pipeline_test::random_state;
 using pipeline_test::State;
+using pipeline_test::expect_newton_euler_closes;
 
 // Shares of the flexion resistance and lever arms (test values of the lifter's order of magnitude).
 const std::vector<PosteriorElement> kElements = {
@@ -142,27 +143,7 @@ TEST(PosteriorElements, NewtonEulerClosesOnEveryBody) {
         f_ext[model.parent[torso]].angular -= point.cross(f);
       }
     }
-    for (int b = 1; b < model.nbodies; ++b) {
-      const Motion& v = d.v[b];
-      const Force h = model.inertia[b].apply(v);
-      const Force Ia = model.inertia[b].apply(d.a[b]);
-      const Force hdot_B{Ia.angular + v.angular.cross(h.angular) + v.linear.cross(h.linear),
-                         Ia.linear + v.angular.cross(h.linear)};
-      const Force hdot_W = d.oMb[b].act(hdot_B);
-      const Vec3 c_W = d.oMb[b].act(model.inertia[b].com);
-      Force sum = p.data().f_joint_W[b];
-      for (int c : model.children[b]) {
-        sum.angular -= p.data().f_joint_W[c].angular;
-        sum.linear -= p.data().f_joint_W[c].linear;
-      }
-      sum.angular += f_ext[b].angular + c_W.cross(model.inertia[b].mass * model.gravity);
-      sum.linear += f_ext[b].linear + model.inertia[b].mass * model.gravity;
-      const double scale = 1.0 + hdot_W.linear.norm() + p.data().f_joint_W[b].linear.norm() + r.posterior_tension(0);
-      EXPECT_LT((sum.linear - hdot_W.linear).norm(), 1e-9 * scale) << "body " << b << " seed " << seed;
-      EXPECT_LT((sum.angular - hdot_W.angular).norm(),
-                1e-9 * (scale + hdot_W.angular.norm() + p.data().f_joint_W[b].angular.norm()))
-          << "body " << b << " seed " << seed;
-    }
+    expect_newton_euler_closes(model, d, p.data(), f_ext, r.posterior_tension(0), seed);
   }
   EXPECT_GT(flexed, 0) << "no random state flexed the lumbar joint: the ligament forces were never checked";
 }
