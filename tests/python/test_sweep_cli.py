@@ -1,16 +1,18 @@
 #!/usr/bin/env python3
 """Tests of `dembones sweep` and `dembones merge` from the outside: 2 MPI ranks under mpirun, the
-Slurm job-array script run locally, --list, the /summary table read by pandas and plotted by
-scripts/plot_sweep.py. Every sweep file must equal the 1-thread run in every dataset.
+Slurm job-array script run locally and submitted to a loopback Slurm cluster, --list, the /summary
+table read by pandas and plotted by scripts/plot_sweep.py. Every sweep file must equal the 1-thread run in every dataset.
 
 CTest runs `/usr/bin/python3 test_sweep_cli.py <path-to-dembones>` from the build folder.
 """
 
 import os
+import re
 import shutil
 import subprocess
 import sys
 import tempfile
+import time
 import unittest
 
 import h5py
@@ -160,6 +162,45 @@ class SweepCli(unittest.TestCase):
         r = run([DEMBONES, "merge", os.path.join(self.tmp, "two.h5"), shards[0], shards[1]])
         self.assertEqual(r.returncode, 2)
         self.assertIn("2 runs are in no shard: 2, 5", r.stderr)
+
+    def test_slurm_array_on_a_loopback_cluster(self):
+        """sweep.sbatch submit on a real Slurm (scripts/slurm/loopback_cluster.sh: slurmctld and slurmd
+        on this machine): the job array runs the shards, the dependent job merges them, and the
+        merged file equals the 1-thread run."""
+        for tool in ("slurmctld", "slurmd", "sbatch"):
+            if shutil.which(tool) is None:
+                self.fail(f"{tool} not found (slurm-wlm is a test dependency: scripts/debian-packages.txt)")
+        cluster = os.path.join(self.tmp, "slurm-cluster")
+        helper = os.path.join(SOURCE, "scripts", "slurm", "loopback_cluster.sh")
+        r = run(["bash", helper, "start", cluster])
+        self.assertEqual(r.returncode, 0, r.stdout + r.stderr)
+        try:
+            env = {"SLURM_CONF": os.path.join(cluster, "slurm.conf"), "DEMBONES": DEMBONES}
+            script = os.path.join(SOURCE, "scripts", "slurm", "sweep.sbatch")
+            out = os.path.join(self.tmp, "slurm_cluster.h5")
+            r = run(["bash", script, "submit", self.sweep, "3", out, "--cpus-per-task=1"], env=env, cwd=self.tmp)
+            self.assertEqual(r.returncode, 0, r.stderr)
+            m = re.search(r"job array (\d+) \(3 tasks\); merge: job (\d+)", r.stdout)
+            self.assertIsNotNone(m, r.stdout)
+            array_id, merge_id = m.group(1), m.group(2)
+            deadline = time.time() + 300
+            while time.time() < deadline and run(["squeue", "-h"], env=env).stdout.strip():
+                time.sleep(1)
+            states = run(["scontrol", "-o", "show", "job"], env=env).stdout
+            jobs = dict(re.findall(r"JobId=(\d+) .*?JobState=(\w+)", states))
+            logs = ""
+            for name in sorted(os.listdir(self.tmp)):
+                if name.startswith("dembones-") and name.endswith(".log"):
+                    with open(os.path.join(self.tmp, name)) as f:
+                        logs += f.read()
+            # Three array tasks and the merge, each completed, the merge after the array.
+            self.assertEqual(sorted(jobs.values()), ["COMPLETED"] * 4, states + logs)
+            self.assertIn(merge_id, jobs, states)
+            self.assertEqual(len([j for j in states.splitlines() if f"ArrayJobId={array_id} " in j]), 3, states)
+            self.assertIn("6 of 6 runs from 3 shards", logs)
+            assert_same(self, self.reference, out)
+        finally:
+            run(["bash", helper, "stop", cluster])
 
     def test_summary_reads_into_pandas_and_plots(self):
         with h5py.File(self.reference) as f:
