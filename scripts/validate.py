@@ -66,6 +66,136 @@ def moment_arm_cm(path: str, spec: dict) -> float:
     return 100.0 * float(spec.get("sign", 1)) * float(np.sum(r[idx] * f0[idx]) / np.sum(f0[idx]))
 
 
+# Groups the knee's contact force is broken into (model muscle groups, /muscles/groups).
+KNEE_GROUPS = (("quadriceps", "quadriceps"), ("hamstrings", "hamstrings"), ("gastrocnemius", "triceps_surae"))
+JOINT_COORDINATE = {"tibiofemoral": "knee_angle", "hip": "hip_flexion"}
+UPPER_BODY = {"tibiofemoral": "femur", "hip": "pelvis"}  # first body above the joint in the run's tree
+
+
+def _upper_bodies(f, first: str) -> set:
+    """Names of the bodies whose chain to the ground passes through `first` (the part of the model the
+    joint carries)."""
+    names = list(f["bodies/names"].asstr()[()])
+    parent = [int(p) for p in f["bodies/parent"][()]]
+    out = set()
+    for i in range(len(names)):
+        j = i
+        while j >= 0:
+            if names[j] == first:
+                out.add(names[i])
+                break
+            j = parent[j]
+    return out
+
+
+def contact_breakdown(path: str, site: str) -> Optional[dict]:
+    """What makes up a knee or hip contact force at its peak frame (needs `output.store: full`).
+
+    Moments: the joint's net moment per leg from inverse dynamics, and the muscles' moments about the
+    joint coordinate (force x moment arm, per side), split into those acting with the net moment and
+    those against it, with their passive parts.
+    Knee forces (tibiofemoral only): the joint carries everything above it, so its reaction on the femur
+    is the muscle forces crossing it plus the weight and inertia of the body above; each knee-crossing
+    muscle pulls the part above along the path segment that crosses the joint (read from
+    /muscles/path_points, the bodies from the model stored in the file). Each part is projected on the
+    resultant, so the parts add up to it; "external and inertial" is the rest (weight and inertia of
+    the body above, per leg).
+    Patella: the quadriceps run over points that move with the femur as the knee flexes (Rajagopal et
+    al. 2016's patella kinematics), so the whole quadriceps tension reaches the tibia along the patellar
+    tendon. For a massless patella the tendon force F_P is fixed by the work balance F_P r_PT = F_Q r_Q
+    (r_Q: the quadriceps' moment arm, -dl/dq, r_PT: the tendon's about the knee's motion); the
+    breakdown also gives the resultant with F_P in place of F_Q."""
+    import yaml as _yaml
+    coord = JOINT_COORDINATE.get(site)
+    if coord is None:
+        return None
+    with h5py.File(path, "r") as f:
+        if "moment_arm" not in f["muscles"] or "path_points" not in f["muscles"]:
+            return None
+        res = np.asarray(f[f"loads/{site}/resultant"][()], dtype=float)
+        k = int(np.argmax(res))
+        bw = float(f.attrs["subject_mass_kg"]) * GRAVITY
+        mass = float(f.attrs["subject_mass_kg"])
+        coords = list(f["coordinates/names"].asstr()[()])
+        q = np.asarray(f["coordinates/q"][()], dtype=float)
+        ic = coords.index(coord)
+        names = list(f["muscles/names"].asstr()[()])
+        groups = [set(g.strip() for g in s.split(",")) for s in f["muscles/groups"].asstr()[()]]
+        force = np.asarray(f["muscles/force"][k], dtype=float)
+        passive = np.asarray(f["muscles/passive_force"][k], dtype=float)
+        arm = np.asarray(f["muscles/moment_arm"][k], dtype=float)[:, ic]
+        net = float(f["joints/moment"][k, ic]) / 2.0  # the model's leg chain carries both legs
+        out = dict(time=float(f["time"][k]), resultant_bw=res[k] / bw,
+                   angles={c: float(np.degrees(q[k, coords.index(c)])) for c in ("hip_flexion", "knee_angle",
+                                                                                  "ankle_angle") if c in coords},
+                   net_Nm_per_kg=net / mass)
+        m = force * arm
+        with_net = np.sign(m) == np.sign(net)
+        out["with_Nm"] = float(np.sum(m[with_net]))
+        out["with_passive_Nm"] = float(np.sum((passive * arm)[with_net]))
+        out["against_Nm"] = float(np.sum(m[~with_net]))
+        out["against_passive_Nm"] = float(np.sum((passive * arm)[~with_net]))
+        top = np.argsort(-np.abs(m))[:3]
+        out["top"] = [(names[j], float(m[j]), float(passive[j] * arm[j])) for j in top]
+        if site != "tibiofemoral":
+            return out
+        model = _yaml.safe_load(f.attrs["model_yaml"])
+        spec = {mu["name"]: mu for mu in model["muscles"]}
+        upper = _upper_bodies(f, UPPER_BODY[site])
+        pts = np.asarray(f["muscles/path_points"][k], dtype=float)
+        rot = np.asarray(f[f"loads/{site}/rotation"][k], dtype=float)
+        total_W = rot @ np.asarray(f[f"loads/{site}/force"][k], dtype=float)
+        unit = total_W / np.linalg.norm(total_W)
+        bnames = list(f["bodies/names"].asstr()[()])
+        ifem, itib = bnames.index("femur"), bnames.index("tibia")
+        parts = {label: 0.0 for label, _ in KNEE_GROUPS}
+        parts["other muscles"] = 0.0
+        muscles_W = np.zeros(3)
+        excess_W = np.zeros(3)
+        fq = fp = 0.0
+        for j, n in enumerate(names):
+            bodies = [p["body"] for p in spec[n]["path"]]
+            up = [b in upper for b in bodies]
+            if all(up) or not any(up):
+                continue
+            v = np.zeros(3)
+            for a in range(len(bodies) - 1):
+                if up[a] != up[a + 1] and not (np.isnan(pts[j, a]).any() or np.isnan(pts[j, a + 1]).any()):
+                    d = pts[j, a + 1] - pts[j, a]
+                    v += (d if up[a] else -d) / np.linalg.norm(d)
+            # The muscle pulls the part above the joint along v; the joint pushes back (compression).
+            contribution = -force[j] * v
+            muscles_W += contribution
+            label = next((lab for lab, g in KNEE_GROUPS if g in groups[j]), "other muscles")
+            parts[label] += float(contribution @ unit) / bw
+            if "quadriceps" in groups[j] and "tibia" in bodies and abs(arm[j]) > 1e-6:
+                # Tendon moment arm about the knee's motion: the tibia point's speed relative to the femur
+                # per unit knee angle, from the neighbouring frames.
+                it = bodies.index("tibia")
+                k0, k1 = max(k - 1, 0), min(k + 1, len(res) - 1)
+                dq = q[k1, ic] - q[k0, ic]
+                if abs(dq) < 1e-6:
+                    continue
+                P = np.asarray(f["bodies/position"][[k0, k1]], dtype=float)
+                R = np.asarray(f["bodies/rotation"][[k0, k1]], dtype=float)
+                tib = np.asarray(f["muscles/path_points"][[k0, k1], j, it], dtype=float)
+                local = [R[i, ifem].T @ (tib[i] - P[i, ifem]) for i in range(2)]
+                speed_W = np.asarray(f["bodies/rotation"][k, ifem], dtype=float) @ ((local[1] - local[0]) / dq)
+                tendon = pts[j, it - 1] - pts[j, it]
+                tendon /= np.linalg.norm(tendon)
+                r_pt = abs(float(tendon @ speed_W))
+                ratio = abs(arm[j]) / r_pt
+                fq += force[j]
+                fp += force[j] * ratio
+                excess_W += force[j] * (1.0 - ratio) * tendon  # the part of its contribution beyond F_P
+        parts["external and inertial"] = float((total_W - muscles_W) @ unit) / bw
+        out["parts_bw"] = parts
+        if fq > 0:
+            out["patellar_ratio"] = fp / fq
+            out["with_patellar_tendon_bw"] = float(np.linalg.norm(total_W - excess_W)) / bw
+        return out
+
+
 def load_statistic(path: str, prediction: dict) -> float:
     """The predicted load (N) of one run: peak, mean or the mean over the held end posture; or a
     moment arm (cm) when the prediction names one."""
@@ -98,6 +228,9 @@ def evaluate(cases: List[dict], dembones: str, out_dir: str) -> List[dict]:
         h5 = run_scenario(dembones, c["scenario"], out_dir, cache)
         raw[c["id"]] = load_statistic(h5, c["prediction"])
         c["_bw"] = body_weight_N(h5)
+        pred = c["prediction"]
+        c["_breakdown"] = (contact_breakdown(h5, pred["site"])
+                           if pred.get("statistic") == "peak" and pred.get("site") in JOINT_COORDINATE else None)
     results = []
     for c in cases:
         if c.get("reference_only"):
@@ -123,7 +256,7 @@ def evaluate(cases: List[dict], dembones: str, out_dir: str) -> List[dict]:
             status=c["status"], ok=(within == expected_pass), cause=c.get("cause", ""),
             verified=c.get("reference_verified", True),
             justification=" ".join(str(c.get("justification", "")).split()),
-            newtons=raw[c["id"]]))
+            newtons=raw[c["id"]], breakdown=c.get("_breakdown")))
     return results
 
 
@@ -172,6 +305,40 @@ def git_commit() -> str:
         return "unknown"
 
 
+def breakdown_section(results: List[dict]) -> List[str]:
+    """The table of what each knee and hip contact force is made of at its peak (contact_breakdown)."""
+    rows = [r for r in results if r.get("breakdown")]
+    if not rows:
+        return []
+    lines = ["", "## What the knee and hip contact forces are made of (at their peak)", "",
+             "From the same runs (`contact_breakdown` in `scripts/validate.py`). Angles: hip flexion, knee "
+             "flexion, ankle dorsiflexion. Net moment: the joint's moment from inverse dynamics per leg, per kg "
+             "of body mass (extension positive). Muscle moments per leg about the joint, with the net "
+             "moment / against it, and their passive parts. Knee force parts: each knee-crossing muscle "
+             "group's force and the weight and inertia of the body above, projected on the resultant so "
+             "that they add up to it. Patellar tendon: the quadriceps' force ratio F_P/F_Q = r_Q/r_PT that "
+             "the model's patella kinematics imply, and the knee force if the tibia received F_P instead of "
+             "the whole quadriceps tension (see the knee causes below).", "",
+             "| case | peak at | hip / knee / ankle (deg) | net moment (N m/kg) | muscle moment with (passive) "
+             "/ against (passive), N m | largest muscle moments (passive), N m | knee force parts (BW) | "
+             "patellar tendon F_P/F_Q; knee force with F_P (BW) |",
+             "|---|---|---|---|---|---|---|---|"]
+    for r in rows:
+        b = r["breakdown"]
+        ang = b["angles"]
+        angles = (f"{ang.get('hip_flexion', float('nan')):.0f} / {-ang.get('knee_angle', float('nan')):.0f} / "
+                  f"{ang.get('ankle_angle', float('nan')):.0f}")
+        net = b["net_Nm_per_kg"] * (-1.0 if r["id"].startswith("hip") else 1.0)
+        moments = (f"{abs(b['with_Nm']):.0f} ({abs(b['with_passive_Nm']):.0f}) / {abs(b['against_Nm']):.0f} "
+                   f"({abs(b['against_passive_Nm']):.0f})")
+        top = "; ".join(f"{n} {abs(m):.0f} ({abs(pm):.0f})" for n, m, pm in b["top"])
+        parts = ", ".join(f"{k} {v:.2f}" for k, v in b["parts_bw"].items()) if "parts_bw" in b else "–"
+        pat = (f"{b['patellar_ratio']:.2f}; {b['with_patellar_tendon_bw']:.2f}" if "patellar_ratio" in b else "–")
+        lines.append(f"| {r['id']} | {b['time']:.2f} s, {b['resultant_bw']:.2f} BW | {angles} | {net:.2f} | "
+                     f"{moments} | {top} | {parts} | {pat} |")
+    return lines
+
+
 def report(results: List[dict], image_rel: str) -> str:
     n_ok = sum(r["within"] for r in results)
     lines = [
@@ -204,6 +371,7 @@ def report(results: List[dict], image_rel: str) -> str:
             seen.add(r["justification"])
             ids = ", ".join(x["id"] for x in results if x["justification"] == r["justification"])
             lines.append(f"- {ids}: {r['justification']}")
+    lines += breakdown_section(results)
     gaps = [r for r in results if r["status"] == "known_gap" or not r["within"]]
     lines += ["", "## Known gaps", ""]
     if not gaps:
