@@ -68,7 +68,7 @@ def moment_arm_cm(path: str, spec: dict) -> float:
 
 # Groups the knee's contact force is broken into (model muscle groups, /muscles/groups).
 KNEE_GROUPS = (("quadriceps", "quadriceps"), ("hamstrings", "hamstrings"), ("gastrocnemius", "triceps_surae"))
-JOINT_COORDINATE = {"tibiofemoral": "knee_angle", "hip": "hip_flexion"}
+JOINT_COORDINATE = {"tibiofemoral": "knee_angle", "hip": "hip_flexion", "L4_L5": "L4_L5_extension"}
 UPPER_BODY = {"tibiofemoral": "femur", "hip": "pelvis"}  # first body above the joint in the run's tree
 
 
@@ -137,6 +137,27 @@ def contact_breakdown(path: str, site: str) -> Optional[dict]:
         out["against_passive_Nm"] = float(np.sum((passive * arm)[~with_net]))
         top = np.argsort(-np.abs(m))[:3]
         out["top"] = [(names[j], float(m[j]), float(passive[j] * arm[j])) for j in top]
+        if site == "L4_L5":
+            # Lifts: where the box is relative to the disc, how flexed the lumbar spine is, what the
+            # posterior ligaments carry, and whether the muscles could balance the frame without reserves.
+            # The spine is not per side: every muscle counts with its number of sides.
+            sides = np.asarray(f["muscles/sides"][()], dtype=float)
+            ms, ps = sides * m, sides * passive * arm
+            out["net_Nm"] = net * 2.0
+            w = np.sign(ms) == np.sign(out["net_Nm"])
+            out["with_Nm"], out["with_passive_Nm"] = float(np.sum(ms[w])), float(np.sum(ps[w]))
+            out["against_Nm"], out["against_passive_Nm"] = float(np.sum(ms[~w])), float(np.sum(ps[~w]))
+            out["top"] = [(names[j], float(ms[j]), float(ps[j])) for j in np.argsort(-np.abs(ms))[:3]]
+            disc = np.asarray(f["loads/L4_L5/position"][k], dtype=float)
+            out["box_forward_m"] = float(f["box/position"][k, 0] - disc[0]) if "box" in f else float("nan")
+            out["lumbar_flexion_deg"] = float(-np.degrees(sum(q[k, coords.index(c)] for c in coords
+                                                              if c.startswith("L") and c.endswith("_extension"))))
+            if "posterior_tension" in f["joints"]:
+                pc = list(f["joints/passive_coordinates"].asstr()[()])
+                out["posterior_N"] = float(f["joints/posterior_tension"][k, pc.index(coord)]) if coord in pc else 0.0
+            out["reserve_Nm"] = float(np.max(np.abs(f["reserves/torque"][k])))
+            out["joint_passive_Nm"] = float(f["joints/passive_moment"][k, ic])
+            return out
         if site != "tibiofemoral":
             return out
         model = _yaml.safe_load(f.attrs["model_yaml"])
@@ -147,7 +168,7 @@ def contact_breakdown(path: str, site: str) -> Optional[dict]:
         total_W = rot @ np.asarray(f[f"loads/{site}/force"][k], dtype=float)
         unit = total_W / np.linalg.norm(total_W)
         bnames = list(f["bodies/names"].asstr()[()])
-        ifem, itib = bnames.index("femur"), bnames.index("tibia")
+        ifem = bnames.index("femur")
         parts = {label: 0.0 for label, _ in KNEE_GROUPS}
         parts["other muscles"] = 0.0
         muscles_W = np.zeros(3)
@@ -256,7 +277,7 @@ def evaluate(cases: List[dict], dembones: str, out_dir: str) -> List[dict]:
             status=c["status"], ok=(within == expected_pass), cause=c.get("cause", ""),
             verified=c.get("reference_verified", True),
             justification=" ".join(str(c.get("justification", "")).split()),
-            newtons=raw[c["id"]], breakdown=c.get("_breakdown")))
+            newtons=raw[c["id"]], breakdown=c.get("_breakdown"), scenario=c["scenario"]))
     return results
 
 
@@ -307,10 +328,42 @@ def git_commit() -> str:
 
 def breakdown_section(results: List[dict]) -> List[str]:
     """The table of what each knee and hip contact force is made of at its peak (contact_breakdown)."""
-    rows = [r for r in results if r.get("breakdown")]
+    rows = [r for r in results if r.get("breakdown") and "box_forward_m" not in r["breakdown"]]
+    lifts, seen = [], set()
+    for r in results:  # one row per run: a ratio case reuses another case's run
+        if r.get("breakdown") and "box_forward_m" in r["breakdown"] and r["scenario"] not in seen:
+            seen.add(r["scenario"])
+            lifts.append(r)
+    lines: List[str] = []
+    if lifts:
+        lines += ["", "## The lifts at their peak L4/L5 compression", "",
+                  "From the same runs. Box: horizontal distance of the box centre in front of the L4/L5 disc "
+                  "centre. Lumbar flexion: sum over the five levels. Net moment: the L4/L5 extension moment "
+                  "from inverse dynamics; disc and ligaments: the model's passive moment of the level; muscle "
+                  "moments about L4/L5 with the net moment / against it (passive parts). The lumbar levels move "
+                  "together (the model's lumbar rhythm), so the muscles balance the levels' moments together: at "
+                  "one level the parts need not add up to the net moment; "
+                  "posterior ligaments: their tension at L4/L5 (part of the compression); reserve: the largest "
+                  "reserve actuator torque of the frame (the muscles could not balance it alone when not 0).",
+                  "",
+                  "| case | peak at | hip / knee / ankle (deg) | lumbar flexion (deg) | box in front of L4/L5 (m) "
+                  "| net moment (N m) | disc and ligaments (N m) | muscle moment with (passive) / against (passive), N m | "
+                  "posterior ligaments (N) | reserve (N m) |",
+                  "|---|---|---|---|---|---|---|---|---|---|"]
+        for r in lifts:
+            b = r["breakdown"]
+            ang = b["angles"]
+            lines.append(
+                f"| {r['id']} | {b['time']:.2f} s | {ang.get('hip_flexion', float('nan')):.0f} / "
+                f"{-ang.get('knee_angle', float('nan')):.0f} / {ang.get('ankle_angle', float('nan')):.0f} | "
+                f"{b['lumbar_flexion_deg']:.0f} | {b['box_forward_m']:.2f} | {b['net_Nm']:.0f} | "
+                f"{b['joint_passive_Nm']:.0f} | "
+                f"{abs(b['with_Nm']):.0f} ({abs(b['with_passive_Nm']):.0f}) / {abs(b['against_Nm']):.0f} "
+                f"({abs(b['against_passive_Nm']):.0f}) | {b.get('posterior_N', float('nan')):.0f} | "
+                f"{b['reserve_Nm']:.1f} |")
     if not rows:
-        return []
-    lines = ["", "## What the knee and hip contact forces are made of (at their peak)", "",
+        return lines
+    lines += ["", "## What the knee and hip contact forces are made of (at their peak)", "",
              "From the same runs (`contact_breakdown` in `scripts/validate.py`). Angles: hip flexion, knee "
              "flexion, ankle dorsiflexion. Net moment: the joint's moment from inverse dynamics per leg, per kg "
              "of body mass (extension positive). Muscle moments per leg about the joint, with the net "
