@@ -196,22 +196,6 @@ inline Motion cross_motion(const Motion& v, const Motion& m) {
   return r;
 }
 
-// X_Wi^-1 m (SE3::actInv) on scalars: [R^T ω ; R^T (v - t x ω)].
-inline Motion motion_in_body(const SE3& X, const Motion& m) {
-  const Mat3& R = X.rotation;
-  const double wx = m.angular.x(), wy = m.angular.y(), wz = m.angular.z();
-  const double tx = X.translation.x(), ty = X.translation.y(), tz = X.translation.z();
-  const double lx = m.linear.x() - (ty * wz - tz * wy);
-  const double ly = m.linear.y() - (tz * wx - tx * wz);
-  const double lz = m.linear.z() - (tx * wy - ty * wx);
-  Motion r;
-  r.angular = Vec3(R(0, 0) * wx + R(1, 0) * wy + R(2, 0) * wz, R(0, 1) * wx + R(1, 1) * wy + R(2, 1) * wz,
-                   R(0, 2) * wx + R(1, 2) * wy + R(2, 2) * wz);
-  r.linear = Vec3(R(0, 0) * lx + R(1, 0) * ly + R(2, 0) * lz, R(0, 1) * lx + R(1, 1) * ly + R(2, 1) * lz,
-                  R(0, 2) * lx + R(1, 2) * ly + R(2, 2) * lz);
-  return r;
-}
-
 inline bool is_identity(const Mat3& R) {
   return R(0, 0) == 1.0 && R(1, 1) == 1.0 && R(2, 2) == 1.0 && R(0, 1) == 0.0 && R(0, 2) == 0.0 &&
          R(1, 0) == 0.0 && R(1, 2) == 0.0 && R(2, 0) == 0.0 && R(2, 1) == 0.0;
@@ -469,7 +453,6 @@ const VecX& aba_impl(const Model& model, Data& data, const VecX& q, const VecX& 
       a_W.linear = a_prime.linear + oMi.translation.cross(x);
     }
     a_W.linear += model.gravity;
-    data.a[i] = motion_in_body(data.oMb[i], a_W);
   }
   return data.ddq;
 }

@@ -5,7 +5,10 @@
 
 namespace dembones {
 
-// q̈ = M^-1 (τ - b(q, v)). Returns data.ddq; also fills data.a, data.a_W and data.J_W.
+// q̈ = M^-1 (τ - b(q, v)). Returns data.ddq; also fills data.oMb, data.a_W (true accelerations, world
+// frame) and data.J_W. Body-frame quantities (data.v, data.a) are not filled: the recursion runs in
+// world coordinates, and a body-frame acceleration is data.oMb[i].actInv(data.a_W[i]) when needed
+// (MuJoCo's mj_forward does not compute body accelerations either).
 // Models with coupled joints (model.has_couplers()) are not trees in velocity space: a driver's
 // velocity moves bodies that are not its descendants, so the O(n) articulated-body recursion, which
 // eliminates each joint's velocities from its own subtree only, does not apply. For them aba()

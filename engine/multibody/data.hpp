@@ -34,7 +34,8 @@ struct Data {
 
   // ---- acceleration stage (forward_kinematics with q, v, a; rnea; aba) ----
   std::vector<Motion> a;       // (nbodies) spatial acceleration, body frame (true acceleration, no gravity
-                               //           offset; after rnea/aba: of the last call's q, v, a/ddq)
+                               //           offset; after forward_kinematics/rnea: of the last call's q, v, a;
+                               //           aba() does not fill it, see a_W)
   std::vector<Motion> a_W;     // (nbodies) after aba: spatial acceleration, world frame about the world origin
   std::vector<Motion> a_bias;  // (nbodies) J̇q̇ per body: acceleration with q̈ = 0 (compute_jdot_qdot)
 

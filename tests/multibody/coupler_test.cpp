@@ -328,7 +328,7 @@ TEST(Couplers, RneaCrbaAndJacobianInertiaAgree) {
 }
 
 // aba() (CRBA + Cholesky for coupled models) inverts RNEA, with and without external forces, and
-// leaves the body accelerations of forward kinematics at q̈; the two forward-dynamics paths agree
+// leaves the world-frame body accelerations of forward kinematics at q̈; the two forward-dynamics paths agree
 // on coupler-free trees too.
 TEST(Couplers, ForwardDynamicsInvertsRnea) {
   for (unsigned seed = 0; seed < kModels; ++seed) {
@@ -344,7 +344,6 @@ TEST(Couplers, ForwardDynamicsInvertsRnea) {
     EXPECT_TRUE(test::near_rel(aba(m, data, s.q, s.v, tau), s.a, tol));
     forward_kinematics(m, fk, s.q, s.v, s.a);
     for (int i = 1; i < m.nbodies; ++i) {
-      EXPECT_TRUE(test::near_rel(data.a[i].to_vector(), fk.a[i].to_vector(), 1e-9));
       EXPECT_TRUE(test::near_rel(data.a_W[i].to_vector(), fk.oMb[i].act(fk.a[i]).to_vector(), 1e-9));
     }
     // tau may be data.tau itself (aba must not read it after RNEA overwrote it).
