@@ -98,7 +98,7 @@ inline Motion world_joint_columns(const Model& model, Data& data, int i, const V
 
 // A rigid body's inertia in world axes in the centre-of-mass form {m, c, I_c} (c = world position
 // of the centre of mass, I_c = R I_C R^T about it): transforming it is one rotation of a symmetric
-// 3x3 (a diagonal one when the body's inertia is given in its principal axes, as MuJoCo stores
+// 3x3 (two rank-1 terms when the body's inertia is given in its principal axes, as MuJoCo stores
 // it), against the parallel-axis terms of the about-the-origin form, which are only formed where a
 // 6x6 articulated inertia needs them (Featherstone 2008, eqs. 2.62-2.63).
 struct WorldInertia {
@@ -106,22 +106,31 @@ struct WorldInertia {
   Vec3 c;                                                  // m, world
   double xx, yy, zz, xy, xz, yz;                           // kg m^2, I_c in world axes
 
-  WorldInertia(const SpatialInertia& I, const Mat3& R, const Vec3& t) : m(I.mass) {
+  // principal: I.inertia_about_com is diagonal (Model::BodyTraits::principal_inertia).
+  WorldInertia(const SpatialInertia& I, bool principal, const Mat3& R, const Vec3& t) : m(I.mass) {
     const Vec3& cb = I.com;
     c = Vec3(R(0, 0) * cb.x() + R(0, 1) * cb.y() + R(0, 2) * cb.z() + t.x(),
              R(1, 0) * cb.x() + R(1, 1) * cb.y() + R(1, 2) * cb.z() + t.y(),
              R(2, 0) * cb.x() + R(2, 1) * cb.y() + R(2, 2) * cb.z() + t.z());
     const Mat3& J = I.inertia_about_com;
-    // I_c = R J R^T = Σ_j T_j R_j^T over the columns j of T = R J and R (entry (a, b) =
-    // Σ_j T(a, j) R(b, j)); with J diagonal (principal axes) T_j = J_jj R_j.
-    Mat3 T;
-    if (J(0, 1) == 0.0 && J(0, 2) == 0.0 && J(1, 2) == 0.0) {
-      T.col(0) = J(0, 0) * R.col(0);
-      T.col(1) = J(1, 1) * R.col(1);
-      T.col(2) = J(2, 2) * R.col(2);
-    } else {
-      T.noalias() = R * J;
+    if (principal) {
+      // J = diag(j1, j2, j3) and R R^T = 1 = Σ_k r_k r_k^T (r_k = columns of R) give
+      // R J R^T = j3 1 + (j1 - j3) r_1 r_1^T + (j2 - j3) r_2 r_2^T: two rank-1 terms instead of three.
+      const double j3 = J(2, 2), d1 = J(0, 0) - j3, d2 = J(1, 1) - j3;
+      const double ax = d1 * R(0, 0), ay = d1 * R(1, 0), az = d1 * R(2, 0);
+      const double bx = d2 * R(0, 1), by = d2 * R(1, 1), bz = d2 * R(2, 1);
+      xx = j3 + ax * R(0, 0) + bx * R(0, 1);
+      yy = j3 + ay * R(1, 0) + by * R(1, 1);
+      zz = j3 + az * R(2, 0) + bz * R(2, 1);
+      xy = ax * R(1, 0) + bx * R(1, 1);
+      xz = ax * R(2, 0) + bx * R(2, 1);
+      yz = ay * R(2, 0) + by * R(2, 1);
+      return;
     }
+    // I_c = R J R^T = Σ_j T_j R_j^T over the columns j of T = R J and R (entry (a, b) =
+    // Σ_j T(a, j) R(b, j)).
+    Mat3 T;
+    T.noalias() = R * J;
     xx = T(0, 0) * R(0, 0) + T(0, 1) * R(0, 1) + T(0, 2) * R(0, 2);
     xy = T(0, 0) * R(1, 0) + T(0, 1) * R(1, 1) + T(0, 2) * R(1, 2);
     xz = T(0, 0) * R(2, 0) + T(0, 1) * R(2, 1) + T(0, 2) * R(2, 2);
@@ -196,11 +205,6 @@ inline Motion cross_motion(const Motion& v, const Motion& m) {
   return r;
 }
 
-inline bool is_identity(const Mat3& R) {
-  return R(0, 0) == 1.0 && R(1, 1) == 1.0 && R(2, 2) == 1.0 && R(0, 1) == 0.0 && R(0, 2) == 0.0 &&
-         R(1, 0) == 0.0 && R(1, 2) == 0.0 && R(2, 0) == 0.0 && R(2, 1) == 0.0;
-}
-
 inline bool is_axis_revolute(JointKind kind) {
   return kind == JointKind::kRevoluteX || kind == JointKind::kRevoluteY || kind == JointKind::kRevoluteZ;
 }
@@ -253,7 +257,7 @@ const VecX& aba_impl(const Model& model, Data& data, const VecX& q, const VecX& 
       const Mat3* R_WJ = &Xpj.rotation;
       Vec3 t_WJ = Xpj.translation;
       if (p > 0) {
-        if (is_identity(Xpj.rotation)) {
+        if (model.traits[i].joint_rotation_free) {
           R_WJ = &oMp.rotation;
         } else {
           R_product.noalias() = oMp.rotation * Xpj.rotation;
@@ -313,10 +317,11 @@ const VecX& aba_impl(const Model& model, Data& data, const VecX& q, const VecX& 
       data.c_J[i] = detail::joint_bias(model, data, i, v);
       ci += oMi.act(data.c_J[i]);
     }
-    const WorldInertia Y(model.inertia[i], oMi.rotation, oMi.translation);
+    const Model::BodyTraits& traits = model.traits[i];
+    const WorldInertia Y(model.inertia[i], traits.principal_inertia, oMi.rotation, oMi.translation);
     Force pA = Y.bias(vi);
     if constexpr (kWithExternal) pA -= (*f_ext_W)[i];
-    if (!model.children[i].empty() || !is_axis_revolute(kind)) {
+    if (!traits.leaf || !is_axis_revolute(kind)) {
       data.pA[i] = pA;
       Y.write(data.IA[i]);
       continue;
@@ -346,7 +351,7 @@ const VecX& aba_impl(const Model& model, Data& data, const VecX& q, const VecX& 
   }
   for (int i = nb - 1; i > 0; --i) {
     const JointKind kind = model.kind[i];
-    if (model.children[i].empty() && is_axis_revolute(kind)) continue;  // done in pass 1
+    if (model.traits[i].leaf && is_axis_revolute(kind)) continue;  // done in pass 1
     const int iv = model.idx_v[i];
     const int n = model.nv_j[i];
     const int p = model.parent[i];

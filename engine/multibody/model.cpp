@@ -101,8 +101,14 @@ void finalize(Model& model) {
   model.parent_v.assign(model.nv, -1);
   model.support.assign(nb, {});
   model.children.assign(nb, {});
+  model.traits.assign(nb, Model::BodyTraits{});
   for (int i = 1; i < nb; ++i) {
     model.kind[i] = kind_of(model.joints[i]);
+    const Mat3& R = model.X_parent_joint[i].rotation;
+    const Mat3& J = model.inertia[i].inertia_about_com;
+    model.traits[i].joint_rotation_free = R == Mat3::Identity();
+    model.traits[i].principal_inertia = J(0, 1) == 0.0 && J(0, 2) == 0.0 && J(1, 2) == 0.0 &&
+                                        J(1, 0) == 0.0 && J(2, 0) == 0.0 && J(2, 1) == 0.0;
     model.inertia_o[i] = model.inertia[i].at_origin();
     const int p = model.parent[i];
     model.children[p].push_back(i);
@@ -122,6 +128,7 @@ void finalize(Model& model) {
       model.support[i].push_back(vk);
     }
   }
+  for (int i = 0; i < nb; ++i) model.traits[i].leaf = model.children[i].empty();
   // Coupled joints: resolve drivers, give each joint its column after the nv velocity columns.
   model.ns = model.nv;
   model.idx_s = model.idx_v;

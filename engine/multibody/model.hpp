@@ -51,6 +51,14 @@ struct Model {
   std::vector<int> coupled_bodies;              // bodies whose joint is coupled, ascending
   bool has_couplers() const { return !coupled_bodies.empty(); }
   std::vector<std::vector<int>> children;       // (nbodies) child bodies
+  // Facts about each body that the articulated-body algorithm (aba.cpp) branches on, decided once
+  // here rather than tested in every call.
+  struct BodyTraits {
+    bool joint_rotation_free = false;  // X_parent_joint.rotation is exactly the identity (pure translation)
+    bool principal_inertia = false;    // inertia_about_com is diagonal: the body axes are principal axes
+    bool leaf = false;                 // no child bodies
+  };
+  std::vector<BodyTraits> traits;               // (nbodies)
 
   int find_body(std::string_view name) const;        // -1 when missing
   int find_coordinate(std::string_view name) const;  // velocity index, -1 when missing

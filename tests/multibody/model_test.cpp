@@ -46,6 +46,15 @@ TEST(Model, DerivedArraysOfHuman20) {
   EXPECT_EQ(m.find_body("nope"), -1);
   EXPECT_EQ(m.find_coordinate("nope"), -1);
   EXPECT_EQ(static_cast<int>(m.coordinate_names.size()), m.nv);
+  // Its bodies' inertias are given in principal axes and its joint frames are translations only;
+  // head, feet and arms are the leaves.
+  for (int i = 1; i < m.nbodies; ++i) {
+    EXPECT_TRUE(m.traits[i].principal_inertia) << m.body_names[i];
+    EXPECT_TRUE(m.traits[i].joint_rotation_free) << m.body_names[i];
+    const std::string& name = m.body_names[i];
+    const bool leaf = name == "head" || name.rfind("foot", 0) == 0 || name.rfind("arm", 0) == 0;
+    EXPECT_EQ(m.traits[i].leaf, leaf) << name;
+  }
 }
 
 TEST(Configuration, DifferenceInvertsIntegrate) {

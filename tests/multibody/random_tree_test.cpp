@@ -104,6 +104,37 @@ TEST(RandomTrees, AbaInvertsRnea) {
   }
 }
 
+// The same check on the random trees with every other body's inertia made diagonal (principal axes)
+// and its joint frame a pure translation: aba() takes its precomputed fast paths for those bodies
+// (Model::BodyTraits) and its general ones for the rest.
+TEST(RandomTrees, AbaInvertsRneaWithPrincipalInertiasAndTranslatedJointFrames) {
+  for (unsigned seed = 0; seed < kModels; ++seed) {
+    SCOPED_TRACE(seed);
+    Case c = make_case(seed);
+    Model& m = c.model;
+    for (int i = 1; i < m.nbodies; i += 2) {
+      m.inertia[i].inertia_about_com = Mat3(m.inertia[i].inertia_about_com.diagonal().asDiagonal());
+      m.X_parent_joint[i].rotation.setIdentity();
+    }
+    finalize(m);
+    for (int i = 1; i < m.nbodies; ++i) {
+      EXPECT_EQ(m.traits[i].principal_inertia, i % 2 == 1) << "body " << i;
+      EXPECT_EQ(m.traits[i].leaf, m.children[i].empty()) << "body " << i;
+      if (i % 2 == 1) {
+        EXPECT_TRUE(m.traits[i].joint_rotation_free) << "body " << i;
+      }
+    }
+    Data data(m);
+    const MatX M = crba(m, data, c.q);
+    Eigen::SelfAdjointEigenSolver<MatX> eig(M);
+    const double tol = 1e-14 * eig.eigenvalues().maxCoeff() / eig.eigenvalues().minCoeff() + 1e-12;
+    const VecX tau = rnea(m, data, c.q, c.v, c.a);
+    EXPECT_TRUE(test::near_rel(aba(m, data, c.q, c.v, tau), c.a, tol));
+    const VecX tau_ext = rnea(m, data, c.q, c.v, c.a, c.f_ext);
+    EXPECT_TRUE(test::near_rel(aba(m, data, c.q, c.v, tau_ext, c.f_ext), c.a, tol));
+  }
+}
+
 // What aba() leaves besides q̈ (aba.hpp): world poses, world joint columns (as
 // compute_joint_jacobians), true body accelerations in the world frame (as forward kinematics at
 // q̈), with and without external forces.
