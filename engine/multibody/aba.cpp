@@ -291,7 +291,8 @@ const VecX& aba_impl(const Model& model, Data& data, const VecX& q, const VecX& 
           vJ.linear.noalias() += R * v.segment<3>(iv + 3);
         }
       } else {
-        const double cq = std::cos(*qi), sq = std::sin(*qi);
+        double cq, sq;
+        detail::sin_cos(*qi, sq, cq);
         const int axis = static_cast<int>(kind) - static_cast<int>(JointKind::kRevoluteX);
         if (axis == 0) detail::rotate_x(*R_WJ, cq, sq, R);
         else if (axis == 1) detail::rotate_y(*R_WJ, cq, sq, R);

@@ -7,6 +7,39 @@
 
 namespace dembones::detail {
 
+// sin x and cos x together, inlined: Cody-Waite reduction x = n pi/2 + r, |r| <= pi/4 (pi/2 split in
+// a 33-bit head and its tail, so n * head is exact), then the minimax polynomials of Sun's fdlibm
+// (FreeBSD msun k_sin.c / k_cos.c, error < 1 ulp on |r| <= pi/4) and the quadrant's swap and signs.
+// About a third of the instructions of the libm call for joint angles; |x| > 1e5 and non-finite
+// x go to std::sin / std::cos (the reduction above loses accuracy there).
+inline void sin_cos(double x, double& s, double& c) {
+  if (!(std::abs(x) <= 1e5)) {
+    s = std::sin(x);
+    c = std::cos(x);
+    return;
+  }
+  constexpr double kInvPio2 = 6.36619772367581382433e-01;  // 2/pi
+  constexpr double kPio2Head = 1.57079632673412561417e+00;  // first 33 bits of pi/2
+  constexpr double kPio2Tail = 6.07710050650619224932e-11;  // pi/2 - kPio2Head
+  constexpr double kRound = 6755399441055744.0;             // 1.5 * 2^52: adding it rounds to an integer
+  const double fn = (x * kInvPio2 + kRound) - kRound;
+  const double r = (x - fn * kPio2Head) - fn * kPio2Tail;
+  const double z = r * r, w = z * z;
+  const double ps = 8.33333333332248946124e-03 + z * (-1.98412698298579493134e-04 + z * 2.75573137070700676789e-06) +
+                    z * w * (-2.50507602534068634195e-08 + z * 1.58969099521155010221e-10);
+  const double sin_r = r + z * r * (-1.66666666666666324348e-01 + z * ps);
+  const double pc = z * (4.16666666666666019037e-02 + z * (-1.38888888888741095749e-03 + z * 2.48015872894767294178e-05)) +
+                    w * w * (-2.75573143513906633035e-07 + z * (2.08757232129817482790e-09 + z * -1.13596475577881948265e-11));
+  const double hz = 0.5 * z, one_minus_hz = 1.0 - hz;
+  const double cos_r = one_minus_hz + (((1.0 - one_minus_hz) - hz) + z * pc);
+  const int n = static_cast<int>(fn);
+  // x = n pi/2 + r: (sin, cos) = (sin r, cos r), (cos r, -sin r), (-sin r, -cos r), (-cos r, sin r).
+  const double a = (n & 1) ? cos_r : sin_r;
+  const double b = (n & 1) ? sin_r : cos_r;
+  s = (n & 2) ? -a : a;
+  c = ((n + 1) & 2) ? -b : b;
+}
+
 // R * Rot_x(q) etc., column by column: 6 multiplies per column instead of a 3x3 product.
 inline void rotate_x(const Mat3& P, double c, double s, Mat3& R) {
   R.col(0) = P.col(0);
