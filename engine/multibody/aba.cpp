@@ -109,9 +109,8 @@ struct WorldInertia {
   // principal: I.inertia_about_com is diagonal (Model::BodyTraits::principal_inertia).
   WorldInertia(const SpatialInertia& I, bool principal, const Mat3& R, const Vec3& t) : m(I.mass) {
     const Vec3& cb = I.com;
-    c = Vec3(R(0, 0) * cb.x() + R(0, 1) * cb.y() + R(0, 2) * cb.z() + t.x(),
-             R(1, 0) * cb.x() + R(1, 1) * cb.y() + R(1, 2) * cb.z() + t.y(),
-             R(2, 0) * cb.x() + R(2, 1) * cb.y() + R(2, 2) * cb.z() + t.z());
+    c.noalias() = R * cb;
+    c += t;
     const Mat3& J = I.inertia_about_com;
     if (principal) {
       // J = diag(j1, j2, j3) and R R^T = 1 = Σ_k r_k r_k^T (r_k = columns of R) give
