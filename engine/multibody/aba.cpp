@@ -191,17 +191,21 @@ struct WorldInertia {
   }
 };
 
-// v x m (Featherstone eq. 2.31) on scalars (as WorldInertia::apply).
-inline Motion cross_motion(const Motion& v, const Motion& m) {
-  const double wx = v.angular.x(), wy = v.angular.y(), wz = v.angular.z();
-  const double vx = v.linear.x(), vy = v.linear.y(), vz = v.linear.z();
-  const double ax = m.angular.x(), ay = m.angular.y(), az = m.angular.z();
-  const double lx = m.linear.x(), ly = m.linear.y(), lz = m.linear.z();
-  Motion r;
-  r.angular = Vec3(wy * az - wz * ay, wz * ax - wx * az, wx * ay - wy * ax);
-  r.linear = Vec3(wy * lz - wz * ly + vy * az - vz * ay, wz * lx - wx * lz + vz * ax - vx * az,
-                  wx * ly - wy * lx + vx * ay - vy * ax);
-  return r;
+// Inverse of a symmetric positive definite 3x3 (a ball joint's D = S'^T I^A S') from its six
+// distinct cofactors (adjugate / determinant), reading only the upper triangle.
+inline Mat3 inverse_symmetric3(const Mat3& D) {
+  const double a = D(0, 0), b = D(0, 1), c = D(0, 2), d = D(1, 1), e = D(1, 2), f = D(2, 2);
+  const double A00 = d * f - e * e, A01 = c * e - b * f, A02 = b * e - c * d;
+  const double inv_det = 1.0 / (a * A00 + b * A01 + c * A02);
+  const double A11 = a * f - c * c, A12 = b * c - a * e, A22 = a * d - b * b;
+  Mat3 X;
+  X(0, 0) = A00 * inv_det;
+  X(1, 1) = A11 * inv_det;
+  X(2, 2) = A22 * inv_det;
+  X(0, 1) = X(1, 0) = A01 * inv_det;
+  X(0, 2) = X(2, 0) = A02 * inv_det;
+  X(1, 2) = X(2, 1) = A12 * inv_det;
+  return X;
 }
 
 inline bool is_axis_revolute(JointKind kind) {
@@ -310,7 +314,7 @@ const VecX& aba_impl(const Model& model, Data& data, const VecX& q, const VecX& 
     }
     const Motion& vp = data.v_W[p];
     Motion& ci = data.c[i];
-    ci = cross_motion(vp, vJ);
+    ci = cross(vp, vJ);
     Motion& vi = data.v_W[i];
     vi = vp + vJ;
     if (kind == JointKind::kCustom) {
@@ -402,7 +406,7 @@ const VecX& aba_impl(const Model& model, Data& data, const VecX& q, const VecX& 
       const Vec3 bottom = U.col(k).tail<3>();
       D.col(k) = top - t.cross(bottom);
     }
-    const Mat3 Dinv = D.inverse();
+    const Mat3 Dinv = inverse_symmetric3(D);
     Vec3 u;
     u.noalias() = data.oMb[i].rotation * tau.segment<3>(iv);  // τ' = R τ
     u -= pA.angular - t.cross(pA.linear);
