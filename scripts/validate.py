@@ -319,6 +319,9 @@ def figure(results: List[dict], path: str) -> None:
 
 
 def git_commit() -> str:
+    # A clean export of a commit (git archive) has no .git: its builder names the commit.
+    if os.environ.get("DEMBONES_GIT_COMMIT"):
+        return os.environ["DEMBONES_GIT_COMMIT"]
     try:
         return subprocess.run(["git", "-C", SOURCE, "rev-parse", "--short", "HEAD"], capture_output=True,
                               text=True, check=True).stdout.strip()
