@@ -298,11 +298,15 @@ def figure(results: List[dict], path: str) -> None:
         ax.plot(xs, xs, color="0.3", lw=1, label="identity")
         tol = rs[0]["tolerance"]
         ax.fill_between(xs, xs * (1 - tol), xs * (1 + tol), color="0.85", label=f"±{tol:.0%} band")
+        placed: List[tuple] = []
         for r in rs:
             ax.errorbar(r["measured"], r["predicted"], xerr=r["measured"] * r["tolerance"], fmt="o",
                         color="tab:green" if r["within"] else "tab:red", capsize=3)
-            ax.annotate(r["id"], (r["measured"], r["predicted"]), textcoords="offset points", xytext=(5, 4),
-                        fontsize=8)
+            # Labels of nearby points go below / further down so that they do not overprint each other.
+            near = sum(1 for x, y in placed if abs(x - r["measured"]) < 0.08 * top and abs(y - r["predicted"]) < 0.05 * top)
+            placed.append((r["measured"], r["predicted"]))
+            ax.annotate(r["id"], (r["measured"], r["predicted"]), textcoords="offset points",
+                        xytext=(5, 4 - 11 * near), fontsize=8)
         ax.set_xlim(0, top)
         ax.set_ylim(0, top)
         ax.set_xlabel("measured in vivo")
