@@ -101,6 +101,8 @@ inline Motion world_joint_columns(const Model& model, Data& data, int i, const V
 // 3x3 (two rank-1 terms when the body's inertia is given in its principal axes, as MuJoCo stores
 // it), against the parallel-axis terms of the about-the-origin form, which are only formed where a
 // 6x6 articulated inertia needs them (Featherstone 2008, eqs. 2.62-2.63).
+// apply() and write() are forced inline (GCC 12 leaves them out of line in aba_impl, which then
+// spills the inertia to memory for each call: 2-4 % of the call on human20, callgrind).
 struct WorldInertia {
   double m = 0.0;                                          // kg
   Vec3 c;                                                  // m, world
@@ -140,7 +142,7 @@ struct WorldInertia {
   // Momentum of the motion [w; v_o] (about the world origin): the centre of mass moves with
   // v_c = v_o + w x c, so f = m v_c and n = I_c w + c x f. Written on scalars: Eigen's 3-vector
   // temporaries cost more loads and stores than the arithmetic here (callgrind).
-  Force apply(const Vec3& w, const Vec3& v_o) const {
+  [[gnu::always_inline]] Force apply(const Vec3& w, const Vec3& v_o) const {
     const double wx = w.x(), wy = w.y(), wz = w.z(), cx = c.x(), cy = c.y(), cz = c.z();
     const double fx = m * (v_o.x() + wy * cz - wz * cy);
     const double fy = m * (v_o.y() + wz * cx - wx * cz);
@@ -170,7 +172,7 @@ struct WorldInertia {
     return f;
   }
   // The 6x6 about the world origin: [I_O, [h]x; [h]x^T, m 1], h = m c, I_O = I_c + m (|c|^2 1 - c c^T).
-  void write(Mat6& M) const {
+  [[gnu::always_inline]] void write(Mat6& M) const {
     const Vec3 h = m * c;
     const double mc2 = h.dot(c);
     M(0, 0) = xx + mc2 - h.x() * c.x();
