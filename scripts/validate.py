@@ -209,11 +209,21 @@ def contact_breakdown(path: str, site: str) -> Optional[dict]:
                 fq += force[j]
                 fp += force[j] * ratio
                 excess_W += force[j] * (1.0 - ratio) * tendon  # the part of its contribution beyond F_P
-        parts["external and inertial"] = float((total_W - muscles_W) @ unit) / bw
+        # Which force did the engine put on the tibia, F_Q or F_P (a patella lever)? The rest of the
+        # reaction, the weight and inertia of the body above, has no lateral component in these
+        # sagittal motions, while the tendon line has one: the hypothesis that leaves the smaller
+        # lateral rest is the one the run used.
+        rest_q, rest_p = total_W - muscles_W, total_W - (muscles_W - excess_W)
+        lever = fq > 0 and abs(rest_p[2]) < abs(rest_q[2])
+        if lever:
+            parts["quadriceps"] -= float(excess_W @ unit) / bw
+        parts["external and inertial"] = float((rest_p if lever else rest_q) @ unit) / bw
         out["parts_bw"] = parts
         if fq > 0:
             out["patellar_ratio"] = fp / fq
-            out["with_patellar_tendon_bw"] = float(np.linalg.norm(total_W - excess_W)) / bw
+            out["patella_lever"] = bool(lever)
+            # The other hypothesis' knee force, for comparison.
+            out["other_patella_bw"] = float(np.linalg.norm(total_W + excess_W if lever else total_W - excess_W)) / bw
         return out
 
 
@@ -377,11 +387,12 @@ def breakdown_section(results: List[dict]) -> List[str]:
              "moment / against it, and their passive parts. Knee force parts: each knee-crossing muscle "
              "group's force and the weight and inertia of the body above, projected on the resultant so "
              "that they add up to it. Patellar tendon: the quadriceps' force ratio F_P/F_Q = r_Q/r_PT that "
-             "the model's patella kinematics imply, and the knee force if the tibia received F_P instead of "
-             "the whole quadriceps tension (see the knee causes below).", "",
+             "the model's patella kinematics imply, whether the run put F_P (a patella lever) or the whole "
+             "quadriceps tension F_Q on the tibia (read off the run: only the right one leaves no lateral "
+             "force for the weight and inertia above), and the knee force with the other one.", "",
              "| case | peak at | hip / knee / ankle (deg) | net moment (N m/kg) | muscle moment with (passive) "
              "/ against (passive), N m | largest muscle moments (passive), N m | knee force parts (BW) | "
-             "patellar tendon F_P/F_Q; knee force with F_P (BW) |",
+             "patellar tendon F_P/F_Q (BW) |",
              "|---|---|---|---|---|---|---|---|"]
     for r in rows:
         b = r["breakdown"]
@@ -393,7 +404,11 @@ def breakdown_section(results: List[dict]) -> List[str]:
                    f"({abs(b['against_passive_Nm']):.0f})")
         top = "; ".join(f"{n} {abs(m):.0f} ({abs(pm):.0f})" for n, m, pm in b["top"])
         parts = ", ".join(f"{k} {v:.2f}" for k, v in b["parts_bw"].items()) if "parts_bw" in b else "–"
-        pat = (f"{b['patellar_ratio']:.2f}; {b['with_patellar_tendon_bw']:.2f}" if "patellar_ratio" in b else "–")
+        pat = "–"
+        if "patellar_ratio" in b:
+            pat = (f"{b['patellar_ratio']:.2f}; F_P on the tibia in this run (with F_Q it would be "
+                   f"{b['other_patella_bw']:.2f})" if b["patella_lever"] else
+                   f"{b['patellar_ratio']:.2f}; F_Q on the tibia in this run, with F_P {b['other_patella_bw']:.2f}")
         lines.append(f"| {r['id']} | {b['time']:.2f} s, {b['resultant_bw']:.2f} BW | {angles} | {net:.2f} | "
                      f"{moments} | {top} | {parts} | {pat} |")
     return lines
