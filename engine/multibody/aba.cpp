@@ -273,9 +273,14 @@ const VecX& aba_impl(const Model& model, Data& data, const VecX& q, const VecX& 
       Mat3& R = oMi.rotation;
       Vec3& t = oMi.translation;
       if (kind == JointKind::kFree) {
-        R.noalias() = *R_WJ * detail::quaternion_matrix(qi + 3);
-        t.noalias() = *R_WJ * Vec3(qi[0], qi[1], qi[2]);
-        t += t_WJ;
+        if (p == 0 && model.traits[i].joint_rotation_free) {  // R_WJ = 1: the usual floating base
+          R = detail::quaternion_matrix(qi + 3);
+          t = Vec3(qi[0], qi[1], qi[2]) + t_WJ;
+        } else {
+          R.noalias() = *R_WJ * detail::quaternion_matrix(qi + 3);
+          t.noalias() = *R_WJ * Vec3(qi[0], qi[1], qi[2]);
+          t += t_WJ;
+        }
       } else {
         t = t_WJ;
       }
