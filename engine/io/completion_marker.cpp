@@ -15,6 +15,13 @@ void mark_complete(Hdf5Writer& writer, std::string_view group) {
   writer.flush();
 }
 
+void mark_complete(Hdf5Writer& writer, std::span<const std::string> groups) {
+  if (groups.empty()) return;
+  writer.flush();  // every group's data first, as above
+  for (const std::string& g : groups) writer.set_int_attribute(g, kCompleteAttribute, 1);
+  writer.flush();
+}
+
 bool is_complete(const Hdf5Reader& reader, std::string_view group) {
   if (!reader.is_group(group) || !reader.has_attribute(group, kCompleteAttribute)) return false;
   return reader.read_int_attribute(group, kCompleteAttribute) == 1;

@@ -12,6 +12,7 @@
 //   writer.remove() each incomplete group and rerun it.
 // A SIGKILL leaves what write() already handed to the kernel, so the flushed state survives; a power
 // loss may not (HDF5 has no journal) — then the reader throws IoError and the sweep starts over.
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -25,6 +26,11 @@ inline constexpr const char* kCompleteAttribute = "complete";
 
 // Sets `complete` = 1 on the group and flushes the file.
 void mark_complete(Hdf5Writer& writer, std::string_view group);
+// The same for several groups written since the last flush, with two flushes in all: a sweep marks
+// its runs in batches (docs/sweeps.md: at most every second), so a SIGKILL loses the runs of the last
+// batch at most, and the two flushes per run (half the cost of storing a summary-mode run) are paid
+// once per batch.
+void mark_complete(Hdf5Writer& writer, std::span<const std::string> groups);
 
 // True when the group exists and carries `complete` = 1.
 bool is_complete(const Hdf5Reader& reader, std::string_view group);

@@ -400,6 +400,24 @@ void Hdf5Writer::write_strings(std::string_view path, std::span<const std::strin
 
 // --- Attributes ------------------------------------------------------------------------------
 
+namespace {
+
+// Creates (or replaces) one attribute on an open object.
+void write_attribute(hid_t obj, const std::string& attr_name, hid_t file_type, hid_t mem_type, hid_t space,
+                     const void* data, const std::string& file_label, const std::string& where) {
+  const htri_t exists = check(H5Aexists(obj, attr_name.c_str()), file_label, "cannot query attribute", where);
+  if (exists > 0) {
+    check(H5Adelete(obj, attr_name.c_str()), file_label, "cannot replace attribute", where);
+  }
+  hdf5::PropertyList acpl(H5Pcreate(H5P_ATTRIBUTE_CREATE));
+  H5Pset_char_encoding(acpl.get(), H5T_CSET_UTF8);
+  hdf5::Attribute attr(check_id(H5Acreate2(obj, attr_name.c_str(), file_type, space, acpl.get(), H5P_DEFAULT),
+                                file_label, "cannot create attribute", where));
+  check(H5Awrite(attr.get(), mem_type, data), file_label, "cannot write attribute", where);
+}
+
+}  // namespace
+
 void Hdf5Writer::set_attribute_raw(std::string_view object, std::string_view name, hid_t file_type,
                                    hid_t mem_type, hid_t space, const void* data) {
   const std::string norm = hdf5::normalize_path(object);
@@ -407,15 +425,21 @@ void Hdf5Writer::set_attribute_raw(std::string_view object, std::string_view nam
   const std::string where = norm + "@" + attr_name;
   hdf5::Object obj(check_id(H5Oopen(file_id(), norm.c_str(), H5P_DEFAULT), file_label_,
                             "cannot open object for attribute", where));
-  const htri_t exists = check(H5Aexists(obj.get(), attr_name.c_str()), file_label_, "cannot query attribute", where);
-  if (exists > 0) {
-    check(H5Adelete(obj.get(), attr_name.c_str()), file_label_, "cannot replace attribute", where);
-  }
-  hdf5::PropertyList acpl(H5Pcreate(H5P_ATTRIBUTE_CREATE));
-  H5Pset_char_encoding(acpl.get(), H5T_CSET_UTF8);
-  hdf5::Attribute attr(check_id(H5Acreate2(obj.get(), attr_name.c_str(), file_type, space, acpl.get(), H5P_DEFAULT),
-                                file_label_, "cannot create attribute", where));
-  check(H5Awrite(attr.get(), mem_type, data), file_label_, "cannot write attribute", where);
+  write_attribute(obj.get(), attr_name, file_type, mem_type, space, data, file_label_, where);
+}
+
+void Hdf5Writer::set_double_attributes(std::string_view object, std::span<const std::string> names,
+                                       std::span<const double> values) {
+  const std::string norm = hdf5::normalize_path(object);
+  if (names.size() != values.size())
+    throw InternalError("HDF5 attributes of '" + norm + "': " + std::to_string(names.size()) + " names, " +
+                        std::to_string(values.size()) + " values");
+  hdf5::Object obj(check_id(H5Oopen(file_id(), norm.c_str(), H5P_DEFAULT), file_label_,
+                            "cannot open object for attribute", norm));
+  hdf5::Dataspace scalar(H5Screate(H5S_SCALAR));
+  for (std::size_t i = 0; i < names.size(); ++i)
+    write_attribute(obj.get(), names[i], H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, scalar.get(), &values[i], file_label_,
+                    norm + "@" + names[i]);
 }
 
 void Hdf5Writer::set_string_attribute(std::string_view object, std::string_view name, std::string_view value) {
@@ -556,17 +580,19 @@ Hdf5Writer::TableState& Hdf5Writer::open_table(const std::string& norm) {
   return *(tables_[norm] = std::move(state));
 }
 
-void Hdf5Writer::append_table_row(std::string_view path, std::span<const TableCell> row) {
-  const std::string norm = hdf5::normalize_path(path);
-  TableState& t = open_table(norm);
-  if (row.size() != t.columns.size()) {
+namespace {
+
+// Packs one row's cells into `cell_bytes` (t.row_size bytes) at the column offsets. Strings are
+// stored as pointers into the cells themselves, which must outlive the H5Dwrite.
+void pack_table_row(const std::string& norm, const std::vector<TableColumn>& columns,
+                    const std::vector<std::size_t>& offsets, std::span<const TableCell> row, unsigned char* cell_bytes) {
+  if (row.size() != columns.size()) {
     throw InternalError("HDF5 table '" + norm + "': row has " + std::to_string(row.size()) + " cells, table has " +
-                        std::to_string(t.columns.size()) + " columns");
+                        std::to_string(columns.size()) + " columns");
   }
-  std::vector<unsigned char> buffer(t.row_size);
   for (std::size_t i = 0; i < row.size(); ++i) {
-    unsigned char* cell = buffer.data() + t.offsets[i];
-    const TableColumn& col = t.columns[i];
+    unsigned char* cell = cell_bytes + offsets[i];
+    const TableColumn& col = columns[i];
     bool ok = false;
     if (col.type == ColumnType::Float64) {
       double v = 0;
@@ -589,23 +615,41 @@ void Hdf5Writer::append_table_row(std::string_view path, std::span<const TableCe
       ok = true;
     }
     if (!ok) {
-      throw InternalError("HDF5 table '" + norm + "': column '" + col.name + "' holds " +
-                          column_type_name(col.type) + ", the row gives another type");
+      throw InternalError("HDF5 table '" + norm + "': column '" + col.name + "' holds " + column_type_name(col.type) +
+                          ", the row gives another type");
     }
   }
+}
+
+}  // namespace
+
+void Hdf5Writer::append_table_row(std::string_view path, std::span<const TableCell> row) {
+  const std::vector<TableCell> one(row.begin(), row.end());
+  append_table_rows(path, std::span<const std::vector<TableCell>>(&one, 1));
+}
+
+void Hdf5Writer::append_table_rows(std::string_view path, std::span<const std::vector<TableCell>> rows) {
+  const std::string norm = hdf5::normalize_path(path);
+  TableState& t = open_table(norm);
+  if (rows.empty()) return;
+  std::vector<unsigned char> buffer(t.row_size * rows.size());
+  for (std::size_t r = 0; r < rows.size(); ++r)
+    pack_table_row(norm, t.columns, t.offsets, rows[r], buffer.data() + r * t.row_size);
+  // One extent change and one write for all the rows: appending row by row re-reads and rewrites
+  // the (compressed) chunk of 256 rows for every row.
   hdf5::Dataspace old_space(H5Dget_space(t.dataset.get()));
-  hsize_t rows = 0;
-  H5Sget_simple_extent_dims(old_space.get(), &rows, nullptr);
-  const hsize_t new_rows = rows + 1;
+  hsize_t old_rows = 0;
+  H5Sget_simple_extent_dims(old_space.get(), &old_rows, nullptr);
+  const hsize_t count = rows.size();
+  const hsize_t new_rows = old_rows + count;
   check(H5Dset_extent(t.dataset.get(), &new_rows), file_label_, "cannot extend table", norm);
   hdf5::Dataspace file_space(H5Dget_space(t.dataset.get()));
-  const hsize_t start = rows;
-  const hsize_t count = 1;
+  const hsize_t start = old_rows;
   check(H5Sselect_hyperslab(file_space.get(), H5S_SELECT_SET, &start, nullptr, &count, nullptr), file_label_,
-        "cannot select row of", norm);
+        "cannot select rows of", norm);
   hdf5::Dataspace mem_space(H5Screate_simple(1, &count, nullptr));
   check(H5Dwrite(t.dataset.get(), t.mem_type.get(), mem_space.get(), file_space.get(), H5P_DEFAULT, buffer.data()),
-        file_label_, "cannot append a row to table", norm);
+        file_label_, "cannot append rows to table", norm);
 }
 
 std::size_t Hdf5Writer::table_rows(std::string_view path) {

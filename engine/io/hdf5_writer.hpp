@@ -114,6 +114,10 @@ class Hdf5Writer {
   void set_double_array_attribute(std::string_view object, std::string_view name, std::span<const double> values);
   void set_string_array_attribute(std::string_view object, std::string_view name,
                                   std::span<const std::string> values);
+  // Scalar double attributes names[i] = values[i] on one object, opened once (a sweep run's peaks:
+  // opening the object by path for each of ~60 attributes was most of the cost).
+  void set_double_attributes(std::string_view object, std::span<const std::string> names,
+                             std::span<const double> values);
 
   // --- Compound table, one row per record, appendable (the sweep summary) ---
   // Creates an empty, extendible, chunked table. Its `units` attribute holds one entry per column
@@ -123,6 +127,8 @@ class Hdf5Writer {
   // Appends one row; cells must match the columns in count and type (Int64 cells are accepted in
   // Float64 columns). Works on a table created earlier, also in a previous session (resume).
   void append_table_row(std::string_view path, std::span<const TableCell> row);
+  // Appends many rows with one write (a sweep's /summary: row by row, every row rewrote its chunk).
+  void append_table_rows(std::string_view path, std::span<const std::vector<TableCell>> rows);
   std::size_t table_rows(std::string_view path);
 
   // --- Merging shards ---

@@ -4,6 +4,7 @@
 #include <omp.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <cstdio>
@@ -140,7 +141,7 @@ void write_outcome(Hdf5Writer& w, const RunOutcome& out, SeriesLevel series) {
     if (series == SeriesLevel::summary) write_run_peaks(w, g, bw, out.row.peaks);
     if (series == SeriesLevel::full) write_run(w, g, msm, *out.record, out.row.peaks);
   }
-  mark_complete(w, g);  // written last, then flushed: completion_marker.hpp
+  // The completion marker follows later, with the other runs of its batch (commit_interval_s).
 }
 
 std::string read_file_text(const std::string& path) {
@@ -183,6 +184,44 @@ int default_threads(const SweepRunOptions& o) {
   const int cores = std::max(1, static_cast<int>(std::thread::hardware_concurrency()));
   const int local = o.mpi ? o.mpi->local_size() : 1;
   return std::max(1, cores / local);
+}
+
+// The scenario of every run of the sweep (each checked as `dembones run` would), in parallel; returns
+// those of `todo` (sorted run numbers). The first error in run order is thrown, as a loop would.
+// yaml-cpp nodes are not safe to read from several threads, so each thread clones the base first.
+std::vector<ScenarioSpec> check_scenarios(const SweepSpec& spec, const SweepPlan& plan, const std::vector<int>& todo,
+                                          int threads) {
+  const int n = static_cast<int>(plan.runs.size());
+  std::vector<int> slot(static_cast<std::size_t>(n), -1);  // position in todo, -1 = checked only
+  for (std::size_t k = 0; k < todo.size(); ++k) slot[static_cast<std::size_t>(todo[k])] = static_cast<int>(k);
+  std::vector<ScenarioSpec> scenarios(todo.size());
+  int first_bad = n;
+  std::exception_ptr first_error;
+#pragma omp parallel num_threads(std::max(1, std::min(threads, n / 64 + 1)))
+  {
+    SweepSpec local;
+#pragma omp critical(dembones_sweep_yaml)
+    {
+      local = spec;
+      local.base = YAML::Clone(spec.base);  // a copy of a Node shares its tree: clone it
+    }
+#pragma omp for schedule(dynamic, 32)
+    for (int i = 0; i < n; ++i) {
+      try {
+        const auto r = static_cast<std::size_t>(i);
+        ScenarioSpec s = make_run_scenario(local, plan, plan.runs[r].index);
+        if (slot[r] >= 0) scenarios[static_cast<std::size_t>(slot[r])] = std::move(s);
+      } catch (...) {
+#pragma omp critical(dembones_sweep_check)
+        if (i < first_bad) {
+          first_bad = i;
+          first_error = std::current_exception();
+        }
+      }
+    }
+  }
+  if (first_error) std::rethrow_exception(first_error);
+  return scenarios;
 }
 
 }  // namespace
@@ -284,18 +323,8 @@ SweepRunStats run_sweep(const SweepSpec& spec, const SweepPlan& plan, const Swee
 
   // --- Check every run's scenario before running any (load-time errors name the sweep file) ---
   const auto t_validate = Clock::now();
-  std::vector<ScenarioSpec> scenarios;
-  scenarios.reserve(todo.size());
-  {
-    std::size_t next = 0;
-    for (const SweepRunSpec& r : plan.runs) {
-      ScenarioSpec s = make_run_scenario(spec, plan, r.index);
-      if (next < todo.size() && todo[next] == r.index) {
-        scenarios.push_back(std::move(s));
-        ++next;
-      }
-    }
-  }
+  const int threads = default_threads(o);
+  std::vector<ScenarioSpec> scenarios = check_scenarios(spec, plan, todo, threads);
   stats.validate_s = seconds_since(t_validate);
   for (ScenarioSpec& s : scenarios) {
     // Moment arms and path points only when the time series are kept and the base asks for them.
@@ -337,7 +366,6 @@ SweepRunStats run_sweep(const SweepSpec& spec, const SweepPlan& plan, const Swee
   writer.flush();
 
   // --- The runs, in parallel ---
-  const int threads = default_threads(o);
   stats.threads = threads;
   std::unique_ptr<MpiCounter> counter;
   if (multi_rank) counter = std::make_unique<MpiCounter>(*mpi);
@@ -352,6 +380,22 @@ SweepRunStats run_sweep(const SweepSpec& spec, const SweepPlan& plan, const Swee
   std::exception_ptr failure;
   std::atomic<bool> stop{false};
   double prepare_s = 0, execute_s = 0, write_s = 0;
+  // Runs written but not yet marked complete; the progress shows the marked ones only.
+  std::vector<std::string> unmarked;
+  int marked_done = 0, marked_failed = 0, failed_unmarked = 0;
+  const bool logging = o.progress && !isatty(fileno(stderr));
+  const double commit_interval_s =
+      std::max(0.0, logging ? std::min(o.commit_interval_s, o.log_interval_s) : o.commit_interval_s);
+  auto last_commit = Clock::now();
+  auto commit = [&] {
+    mark_complete(writer, unmarked);
+    marked_done += static_cast<int>(unmarked.size());
+    marked_failed += failed_unmarked;
+    unmarked.clear();
+    failed_unmarked = 0;
+    last_commit = Clock::now();
+    progress.update(marked_done, marked_failed);
+  };
 
 #pragma omp parallel num_threads(threads) reduction(+ : prepare_s, execute_s)
   {
@@ -382,14 +426,18 @@ SweepRunStats run_sweep(const SweepSpec& spec, const SweepPlan& plan, const Swee
       {
         if (!stop.load()) {
           try {
-            const auto tw = Clock::now();
+            const double tw = thread_cpu_s();
             write_outcome(writer, out, series);
-            write_s += seconds_since(tw);
+            unmarked.push_back(run_group(out.row.index));
             ++stats.runs_done;
-            if (out.row.status != "ok") ++stats.runs_failed;
+            if (out.row.status != "ok") {
+              ++stats.runs_failed;
+              ++failed_unmarked;
+            }
             stats.frames += out.row.frames;
             rows.push_back(std::move(out.row));
-            progress.update(stats.runs_done, stats.runs_failed);
+            if (seconds_since(last_commit) >= commit_interval_s) commit();
+            write_s += thread_cpu_s() - tw;
           } catch (...) {
             if (!failure) failure = std::current_exception();
             stop = true;
@@ -399,6 +447,17 @@ SweepRunStats run_sweep(const SweepSpec& spec, const SweepPlan& plan, const Swee
     }
   }
   counter.reset();
+  {
+    // The last batch. After a failure too: those runs are wholly written (a run whose writing failed
+    // is not in the batch), and --resume need not redo them.
+    const double tw = thread_cpu_s();
+    try {
+      commit();
+    } catch (...) {
+      if (!failure) failure = std::current_exception();
+    }
+    write_s += thread_cpu_s() - tw;
+  }
   stats.prepare_s = prepare_s;
   stats.execute_s = execute_s;
   stats.write_s = write_s;

@@ -1,8 +1,8 @@
 #pragma once
 // Running a sweep: the runs of a plan (or of one shard of it) in parallel with OpenMP, one Pipeline
 // per run built on its own model (variants differ in subject size and impairments), results written
-// by one thread at a time (libhdf5 is not thread-safe) into /runs/NNNNN with a completion marker, and
-// /summary built in run order at the end. The output is written under NAME.partial and renamed when
+// by one thread at a time (libhdf5 is not thread-safe) into /runs/NNNNN, marked complete in batches
+// (SweepRunOptions::commit_interval_s), and /summary built in run order at the end. The output is written under NAME.partial and renamed when
 // complete; --resume reopens NAME.partial, keeps the complete runs and redoes the others.
 //
 // Every run is computed from its own scenario by a fresh Pipeline (warm start reset), so the results
@@ -33,6 +33,10 @@ struct SweepRunOptions {
   std::string command_line;        // stored as provenance
   bool progress = true;            // progress bar (terminal) or a log line every few seconds (stderr)
   double log_interval_s = 5.0;
+  // Runs are marked complete in batches (completion_marker.hpp) at most this often, and whenever a
+  // progress line is printed (so a line never counts runs a SIGKILL would lose): --resume after a
+  // kill redoes the runs of the last interval at most. 0 = every run (two flushes per run).
+  double commit_interval_s = 1.0;
   MergeMode mpi_merge = MergeMode::Copy;  // how rank 0 joins the ranks' shards
   bool keep_shards = false;        // keep the ranks' shard files after a copy merge
   const MpiSession* mpi = nullptr; // set under mpirun: runs shared out across ranks
@@ -52,7 +56,8 @@ struct SweepRunStats {
   double validate_s = 0;   // expanding and checking the scenarios
   double prepare_s = 0;    // Σ over runs of prepare_run (model, IK, motion), CPU seconds of the threads
   double execute_s = 0;    // Σ over runs of the per-frame pipeline, CPU seconds of the threads
-  double write_s = 0;      // Σ of writing runs (inside the writer's critical section)
+  double write_s = 0;      // Σ of writing runs and marking them complete, CPU seconds of the writing thread
+                           // (inside the writer's critical section)
   double merge_s = 0;      // MPI: rank 0's merge
   std::filesystem::path written;  // the file committed (shard, or the final file)
 };

@@ -101,12 +101,19 @@ void write_run_peaks(Hdf5Writer& w, const std::string& group, double body_weight
   // table per run would keep one open dataset per run in the writer, and /summary has the rows.
   const std::string sg = group + "/summary";
   w.create_group(sg);
-  w.set_double_attribute(sg, "body_weight_N", body_weight_N);
+  std::vector<std::string> names{"body_weight_N"};
+  std::vector<double> values{body_weight_N};
+  names.reserve(1 + 3 * peaks.size());
+  values.reserve(1 + 3 * peaks.size());
   for (const Peak& p : peaks) {
-    w.set_double_attribute(sg, p.quantity + "_peak_N", p.value);
-    w.set_double_attribute(sg, p.quantity + "_peak_bw", p.value_bw);
-    w.set_double_attribute(sg, p.quantity + "_peak_time_s", p.time_s);
+    names.push_back(p.quantity + "_peak_N");
+    values.push_back(p.value);
+    names.push_back(p.quantity + "_peak_bw");
+    values.push_back(p.value_bw);
+    names.push_back(p.quantity + "_peak_time_s");
+    values.push_back(p.time_s);
   }
+  w.set_double_attributes(sg, names, values);
 }
 
 void write_summary_table(Hdf5Writer& w, const std::vector<SweepParameter>& parameters, std::vector<SweepRow> rows) {
@@ -132,12 +139,14 @@ void write_summary_table(Hdf5Writer& w, const std::vector<SweepParameter>& param
                  "one row per run: run number, varied parameters, status (ok or failed) and error, frames "
                  "solved and frames needing reserve actuators, peak loads in N, body weights and their times");
   constexpr double nan = std::numeric_limits<double>::quiet_NaN();
-  std::vector<TableCell> cells;
+  std::vector<std::vector<TableCell>> table;
+  table.reserve(rows.size());
   for (const SweepRow& row : rows) {
     if (row.values.size() != parameters.size())
       throw InternalError(fmt::format("run {} has {} parameter values, the sweep {}", row.index, row.values.size(),
                                       parameters.size()));
-    cells.clear();
+    std::vector<TableCell>& cells = table.emplace_back();
+    cells.reserve(columns.size());
     cells.emplace_back(std::int64_t{row.index});
     for (std::size_t k = 0; k < parameters.size(); ++k) {
       if (parameters[k].numeric)
@@ -155,8 +164,8 @@ void write_summary_table(Hdf5Writer& w, const std::vector<SweepParameter>& param
       cells.emplace_back(it == row.peaks.end() ? nan : it->value_bw);
       cells.emplace_back(it == row.peaks.end() ? nan : it->time_s);
     }
-    w.append_table_row("/summary", cells);
   }
+  w.append_table_rows("/summary", table);  // one write: row by row cost ~0.3 ms a row (10,000-run sweeps)
 }
 
 }  // namespace dembones

@@ -281,5 +281,40 @@ TEST(SweepRun, ResumeAfterSigkillEqualsAnUninterruptedSweep) {
   expect_same_sweep_files(dir / "straight.h5", out);
 }
 
+// Runs are marked complete in batches (at most every second, and whenever a progress line is printed):
+// a SIGKILL loses at most the runs written since the last line, never one a line counted, and --resume
+// redoes exactly the unmarked ones.
+TEST(SweepRun, BatchedMarkersResumeAfterSigkillAndProgressNeverCountsLostRuns) {
+  TempDir dir;
+  const fs::path s = write_sweep(dir, "s.yaml",
+                                 "vary:\n"
+                                 "  task.technique: [stoop, squat]\n"
+                                 "  task.box.mass_kg: {linspace: [0, 25, 60]}\n"
+                                 "output: {series: summary}\n");
+  const fs::path out = dir / "b.h5";
+  std::string log;
+  const bool killed = run_and_kill({DEMBONES_BINARY, "sweep", s.string(), "-o", out.string(), "--threads", "2",
+                                    "--log-interval", "0.2"},
+                                   1, log);
+  ASSERT_TRUE(killed) << "the sweep was not killed mid-way; its output:\n" << log;
+  int reported = -1;  // the count of the last progress line
+  const std::regex line_re(R"(: (\d+)/120 runs)");
+  for (auto it = std::sregex_iterator(log.begin(), log.end(), line_re); it != std::sregex_iterator(); ++it)
+    reported = std::stoi((*it)[1].str());
+  ASSERT_GE(reported, 1) << log;
+  int complete_before = 0;
+  {
+    const Hdf5Reader r(out.string() + ".partial");
+    complete_before = static_cast<int>(scan_completion(r, "/runs").complete.size());
+  }
+  EXPECT_GE(complete_before, reported);  // what the progress line counted is on disk
+  EXPECT_LT(complete_before, 120);
+  const SweepRunStats st = run(s, out, 2, 1, 1, /*resume=*/true);
+  EXPECT_EQ(st.runs_resumed, complete_before);
+  EXPECT_EQ(st.runs_done, 120 - complete_before);
+  run(s, dir / "straight.h5", 1);
+  expect_same_sweep_files(dir / "straight.h5", out);
+}
+
 }  // namespace
 }  // namespace dembones
