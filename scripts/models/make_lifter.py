@@ -14,6 +14,8 @@ What comes from where (each block in the YAML repeats it in its `source:`):
   parameters): Rajagopal et al. 2016 (OpenSim model Rajagopal2016.osim). Thigh, shank, upper arm and
   forearm geometry is scaled by de Leva length / Rajagopal length so the model matches its reference
   subject; muscle fibre and tendon slack lengths are scaled by the musculotendon-length ratio at the neutral pose (the rule of engine/scenario/scaling.hpp).
+- Leg muscle optimal fibre and tendon slack lengths (with the path points and wrap cylinders they belong
+  to) where Lai, Arnold & Wakeling 2017 corrected Rajagopal's: the LAI_MUSCLES table below.
 - Knee: tibiofemoral translation against knee angle of Yamaguchi & Zajac 1989 as used by Delp et al.
   1990 (gait2392 knee CustomJoint splines), re-based to zero at full extension.
 - Lumbar vertebrae, joint centres, vertebral centres of mass and inertias and the trunk muscles:
@@ -46,6 +48,55 @@ JORGENSEN2001 = "Jorgensen, Marras, Granata & Wiand 2001, Clin Biomech 16:182-19
 # at both levels: the paper's per-level, per-sex table was not readable while this was written, so no
 # per-level or per-sex value and no value above L4/L5 is used.
 ES_ARM_M = {"L5_S1": 0.060, "L4_L5": 0.060}
+LAI = ("Lai, Arnold & Wakeling 2017, Ann Biomed Eng 45:2762-2774 (values as distributed in the LaiUhlrich2022 "
+       "OpenSim model, Uhlrich et al. 2023 PLoS Comput Biol 19:e1011462)")
+# Lai et al. 2017 corrected Rajagopal's optimal fibre and tendon slack lengths (and the paths and wrap
+# cylinders they belong to) because Rajagopal's hamstrings and other leg muscles produce large passive
+# forces in deep hip and knee flexion. Every value below was read from LaiUhlrich2022.osim (github
+# stanfordnmbl/opencap-core, opensimPipeline/Models) for the leg muscles of this model and differs from
+# Rajagopal2016.osim; a value not listed is the same in both files (maximum isometric forces,
+# pennation angles and the passive fibre strain at F0, 0.7, are the same for every muscle here; so are
+# iliacus, tibialis anterior, semitendinosus and the adductor magnus parts). Path points are given by
+# their index in Rajagopal's path (0 = origin), in Rajagopal's unscaled body frames; a new tendon slack
+# length belongs to the new path, so points, wraps and lengths are taken together.
+LAI_MUSCLES = {
+    "bflh_r": dict(lts=0.3325, points={1: ("tibia_r", [-0.03436, -0.03648, 0.03618]),
+                                       2: ("tibia_r", [-0.02704, -0.05008, 0.03476])}),
+    "bfsh_r": dict(lts=0.10581791424960163, points={1: ("tibia_r", [-0.02866, -0.03284, 0.03204])}),
+    "semimem_r": dict(lopt=0.086, lts=0.335, points={1: ("tibia_r", [-0.027, -0.041, -0.0196])}),
+    "glmax1_r": dict(lts=0.0873),
+    "glmax2_r": dict(lts=0.109),
+    "glmax3_r": dict(lts=0.103),
+    "glmed1_r": dict(lopt=0.0765, lts=0.0585, points={0: ("pelvis", [-0.049, 0.026, 0.115]),
+                                                      1: ("femur_r", [-0.014, -0.018, 0.059])}),
+    "glmed2_r": dict(lopt=0.084, lts=0.07545, points={0: ("pelvis", [-0.085, 0.055, 0.082]),
+                                                      1: ("femur_r", [-0.022, -0.01, 0.056])}),
+    "glmed3_r": dict(lopt=0.0781, lts=0.0484, points={0: ("pelvis", [-0.1, 0.016, 0.064])}),
+    "gaslat_r": dict(lopt=0.069, lts=0.374, points={0: ("femur_r", [0.002, -0.381, 0.02059])},
+                     wraps=["GasLat_at_shank_r", "GasLat_at_condyles_r"]),
+    "gasmed_r": dict(lopt=0.059, lts=0.387, points={0: ("femur_r", [0.006, -0.385, -0.022])},
+                     wraps=["GasMed_at_shank_r", "GasMed_at_condyles_r"]),
+    "soleus_r": dict(lts=0.28135),
+    "recfem_r": dict(lts=0.4504),
+    "vasint_r": dict(lopt=0.117, lts=0.205),
+    "vaslat_r": dict(lopt=0.117, lts=0.221, wraps=["KnExtVL_at_fem_r"]),
+    "vasmed_r": dict(lopt=0.11, lts=0.208),
+}
+# Wrap cylinders of LaiUhlrich2022.osim that are new (replacing Rajagopal's single Gastroc_at_condyles_r
+# and a separate vastus lateralis cylinder) or changed (fields listed; the others are Rajagopal's).
+LAI_WRAPS_NEW = {
+    "GasLat_at_condyles_r": dict(body="femur_r", rotation=[0.0, 0.0, 0.0], translation=[0.005, -0.41, 0.0],
+                                 radius=0.026, length=0.1, quadrant="all"),
+    "GasMed_at_condyles_r": dict(body="femur_r", rotation=[0.0, 0.0, 0.0], translation=[0.005, -0.41, 0.0],
+                                 radius=0.025, length=0.1, quadrant="all"),
+    "KnExtVL_at_fem_r": dict(body="femur_r", rotation=[-0.0623366, 0.0507601, 0.0],
+                             translation=[0.00188828, -0.402732, 0.00209111], radius=0.025, length=0.1, quadrant="all"),
+}
+LAI_WRAPS_CHANGED = {
+    "GasMed_at_shank_r": dict(radius=0.059),
+    "SM_at_condyles_r": dict(radius=0.0345),
+    "BF_at_gastroc_r": dict(translation=[-0.039, -0.06, 0.0], radius=0.029),
+}
 
 # ---------------------------------------------------------------- de Leva 1996, Table 4
 # (mass fraction, COM fraction from the first endpoint, r_sag (AP axis), r_trans (ML axis), r_long, L [m])
@@ -385,6 +436,8 @@ def main():
         ("yamaguchi1989", "Yamaguchi GT, Zajac FE (1989) A planar model of the knee joint to characterize the knee extensor mechanism. J Biomech 22(1):1-10"),
         ("buff1988", "Buff HU, Jones LC, Hungerford DS (1988) Experimental determination of forces transmitted through the patello-femoral joint. J Biomech 21(1):17-23"),
         ("standring2016", "Standring S (ed.) (2016) Gray's Anatomy, 41st edition. Elsevier"),
+        ("lai2017", "Lai AKM, Arnold AS, Wakeling JM (2017) Why are antagonist muscles co-activated in my simulation? A musculoskeletal model for analysing human locomotor tasks. Ann Biomed Eng 45(12):2762-2774"),
+        ("uhlrich2023", "Uhlrich SD, Falisse A, Kidzinski L, et al. (2023) OpenCap: Human movement dynamics from smartphone videos. PLoS Comput Biol 19(10):e1011462 (distributes the LaiUhlrich2022 OpenSim model)"),
     ]:
         w(f"  {key}: {q(cite)}")
     w("reference_subject: {height_m: %s, mass_kg: %s, sex: male, source: %s}"
@@ -610,7 +663,14 @@ def main():
         L(f"    nerve_roots: [{', '.join(roots)}]")
 
     def use_wrap(raj_name):
-        wr = raj_wraps[raj_name]
+        if raj_name in LAI_WRAPS_NEW:
+            wr = dict(LAI_WRAPS_NEW[raj_name], source=f"{LAI}: wrap cylinder {raj_name}")
+        elif raj_name in LAI_WRAPS_CHANGED:
+            changed = LAI_WRAPS_CHANGED[raj_name]
+            wr = dict(raj_wraps[raj_name], **changed)
+            wr["source"] = (f"{RAJ} wrap cylinder {raj_name}, with {' and '.join(changed)} from {LAI}")
+        else:
+            wr = dict(raj_wraps[raj_name], source=f"{RAJ} wrap cylinder {raj_name}")
         name = raj_name[:-2] if raj_name.endswith("_r") else raj_name
         used_wraps[name] = wr
         return name
@@ -636,13 +696,31 @@ def main():
 
     for raj_name, name, groups, roots in leg_muscles:
         mu = raj.muscle(raj_name)
-        pts = [map_point(b, p) for b, p in mu["points"]]
-        f = path_length(mu["points"], True) / path_length(mu["points"], False)
-        wraps = [use_wrap(x) for x in mu["wraps"]]
+        lai = LAI_MUSCLES.get(raj_name, {})
+        raj_points = list(mu["points"])
+        for i, (b, p) in lai.get("points", {}).items():
+            assert raj_points[i][0] == b, (raj_name, i)
+            raj_points[i] = (b, p)
+        pts = [map_point(b, p) for b, p in raj_points]
+        f = path_length(raj_points, True) / path_length(raj_points, False)
+        wraps = [use_wrap(x) for x in lai.get("wraps", mu["wraps"])]
+        lopt, lts = lai.get("lopt", mu["lopt"]), lai.get("lts", mu["lts"])
         patella = ("; patella points as moving points of the femur that follow knee flexion as in its patellofemoral joint (splines sampled at their knots)"
                    if any(b == "patella_r" for b, _ in mu["points"]) else "")
-        emit_muscle(name, mu["F0"], mu["lopt"] * f, mu["lts"] * f, mu["penn"], pts, wraps, groups, roots,
-                    f"{RAJ} muscle {raj_name} (F0, fibre, tendon, pennation, passive fibre strain at F0 {mu['passive_strain']:g} from its FiberForceLengthCurve, path, wraps{patella}; fibre and tendon lengths x{f:.4f}, the musculotendon length ratio at the neutral pose after scaling the segments); nerve roots: {ROOTS}", passive_strain=mu["passive_strain"])
+        if lai:
+            changed = [n for n, k in (("optimal fibre length", "lopt"), ("tendon slack length", "lts")) if k in lai]
+            if "points" in lai:
+                changed.append("path points " + ", ".join(f"P{i + 1}" for i in sorted(lai["points"])))
+            if "wraps" in lai:
+                changed.append("wrap cylinders " + ", ".join(lai["wraps"]))
+            what = (f"{RAJ} muscle {raj_name} (F0, pennation, passive fibre strain at F0 {mu['passive_strain']:g} from its "
+                    f"FiberForceLengthCurve, path, wraps{patella}); {', '.join(changed)}: {LAI} "
+                    f"(Rajagopal: fibre {mu['lopt']:g} m, tendon {mu['lts']:.5g} m)")
+        else:
+            what = (f"{RAJ} muscle {raj_name} (F0, fibre, tendon, pennation, passive fibre strain at F0 {mu['passive_strain']:g} "
+                    f"from its FiberForceLengthCurve, path, wraps{patella}; the same in {LAI})")
+        emit_muscle(name, mu["F0"], lopt * f, lts * f, mu["penn"], pts, wraps, groups, roots,
+                    f"{what}; fibre and tendon lengths x{f:.4f}, the musculotendon length ratio at the neutral pose after scaling the segments; nerve roots: {ROOTS}", passive_strain=mu["passive_strain"])
 
     # Psoas: Christophy fascicles from each lumbar level to the pelvic brim, then Rajagopal's femoral
     # insertion over the brim cylinder. The added brim-to-trochanter length goes to the tendon (the
@@ -817,7 +895,7 @@ def main():
         w(f"  - name: {name}")
         w("    type: cylinder")
         w(f"    body: {b}")
-        w("    source: " + q(f"{RAJ} wrap cylinder {name}_r" + (f", scaled x{s:.4f} with its segment" if s != 1.0 else "")))
+        w("    source: " + q(wr["source"] + (f", scaled x{s:.4f} with its segment" if s != 1.0 else "")))
         w(f"    location_m: {vec(mul(wr['translation'], s))}")
         w(f"    orientation_rad: {vec(wr['rotation'])}")
         w(f"    radius_m: {fmt(wr['radius'] * s)}")

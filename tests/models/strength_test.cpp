@@ -5,7 +5,8 @@
 // (tests/models/lifter_muscle_state.hpp); both sides for the trunk, one leg for the legs; passive
 // muscle forces and passive joint moments included, as the dynamometer measures them.
 //
-// Accepted band for the trunk and for the knee against the meta-analysis: the published mean +- 30 %.
+// Accepted band for the trunk, and the band the knee is compared with (a known gap), against the
+// meta-analyses: the published mean +- 30 %.
 // Isometric strength of healthy adults varies between subjects with a coefficient of variation of
 // 20-30 % (Benfica et al. 2018, Braz J Phys Ther 22:355-369, meta-analysis of 14 muscle groups,
 // abstract), so the band is the mean +- one standard deviation at the upper end of that range: a
@@ -75,21 +76,30 @@ TEST(LifterStrength, ErectorSpinaeStrengthRuleIsNeededForTrunkExtension) {
   EXPECT_LT(without_rule, (1.0 - kBand) * 288.0) << "without the strength rule: " << without_rule << " N m";
 }
 
-// Knee extension strength of adult men at mid-range knee angles: pooled 95 % CI of the mean
-// 2.92-3.45 N m/kg (Sarabon, Kozinc & Perman 2021, Front Physiol 12:767941, meta-analysis of 411
+// Known gap: knee extension strength of adult men at mid-range knee angles: pooled 95 % CI of the
+// mean 2.92-3.45 N m/kg (Sarabon, Kozinc & Perman 2021, Front Physiol 12:767941, meta-analysis of 411
 // studies, abstract); mean taken as the middle, 3.185 N m/kg x 73 kg. Seated dynamometry: hip flexed
-// 90 deg, knee flexed 60 deg.
-TEST(LifterStrength, KneeExtensionMatchesPublishedMidRangeStrength) {
+// 90 deg, knee flexed 60 deg. The model gives about 324 N m, above the band (+30 %): with the vasti
+// fibre lengths of Lai, Arnold & Wakeling 2017 the vasti sit at 1.04 of their optimal length there and
+// give their full force; with Rajagopal et al. 2016's shorter optimal lengths they sat at 1.21-1.24, on
+// the descending limb, and the model gave 260 N m, inside the band only for that reason. Rajagopal's
+// maximum forces (vasti 5149, 2748 and 1697 N) come from MRI volumes and 60 N/cm^2, above voluntary
+// dynamometry, as for the hip extensors and plantarflexors below. Asserted as a gap so that the test
+// fails when the knee extensors change (docs/models.md).
+TEST(LifterStrength, KneeExtensionIsAKnownGapAbovePublishedMidRangeStrength) {
   const LifterMuscleState s(lifter_reference_subject(), {{"hip_flexion", 90.0}, {"knee_angle", -60.0}});
   // One leg (knee_angle: extension positive).
   const double knee = s.max_isometric_moment_Nm("knee_angle", +1, /*one_side=*/true);
-  expect_in_band(knee, 3.185 * kMassKg, "knee extension, hip 90 deg, knee 60 deg");
+  const double mean_Nm = 3.185 * kMassKg;
+  EXPECT_GT(knee, (1.0 + kBand) * mean_Nm) << "knee extension, hip 90 deg, knee 60 deg";
+  EXPECT_LT(knee, 2.0 * mean_Nm) << "knee extension, hip 90 deg, knee 60 deg";
 }
 
 // Lower-limb strength of young men (18-25 years) from Anderson, Madigan & Nussbaum 2007, J Biomech
 // 40:3105-3113, Table 3 (as transcribed in the RBDL muscle addon, Millard2016TorqueMuscle.cc): peak
 // isometric torque c1 x body weight x height, at the joint angle c3, with the standard deviation of
-// c1 across subjects. Accepted band there: the mean +- one of their standard deviations.
+// c1 across subjects. Band there: the mean +- one of their standard deviations (every joint tested
+// against it is a known gap, above the band).
 struct AndersonPeak {
   double c1;          // peak torque / (m g h)
   double c1_sd;       // its standard deviation
@@ -100,27 +110,25 @@ constexpr AndersonPeak kHipExtension{0.161, 0.049, 0.932 * 180.0 / std::numbers:
 constexpr AndersonPeak kKneeExtension{0.163, 0.040, 1.133 * 180.0 / std::numbers::pi};  // knee flexion
 constexpr AndersonPeak kAnkleExtension{0.095, 0.022, 0.408 * 180.0 / std::numbers::pi};
 
-void expect_in_anderson_band(double model_Nm, const AndersonPeak& a, const std::string& what) {
-  const double lo = (a.c1 - a.c1_sd) * kWeightTimesHeightNm, hi = (a.c1 + a.c1_sd) * kWeightTimesHeightNm;
-  EXPECT_GE(model_Nm, lo) << what << ": model " << model_Nm << " N m, band " << lo << "-" << hi;
-  EXPECT_LE(model_Nm, hi) << what << ": model " << model_Nm << " N m, band " << lo << "-" << hi;
-}
-
-// Knee extension at Anderson's angle of peak torque (64.9 deg of flexion), seated (hip 90 deg): 203 +-
-// 50 N m for the reference subject.
-TEST(LifterStrength, KneeExtensionMatchesAndersonYoungMen) {
+// Known gap: knee extension at Anderson's angle of peak torque (64.9 deg of flexion), seated (hip 90
+// deg): 203 +- 50 N m for the reference subject; the model gives about 314 N m, above the band, for
+// the reason given above (with Rajagopal's vasti fibre lengths it gave 245 N m, inside).
+TEST(LifterStrength, KneeExtensionIsAKnownGapAboveAndersonYoungMen) {
   const LifterMuscleState s(lifter_reference_subject(),
                             {{"hip_flexion", 90.0}, {"knee_angle", -kKneeExtension.c3_deg}});
-  expect_in_anderson_band(s.max_isometric_moment_Nm("knee_angle", +1, /*one_side=*/true), kKneeExtension,
-                          "knee extension at 64.9 deg, hip 90 deg");
+  const double knee = s.max_isometric_moment_Nm("knee_angle", +1, /*one_side=*/true);
+  EXPECT_GT(knee, (kKneeExtension.c1 + kKneeExtension.c1_sd) * kWeightTimesHeightNm) << "knee extension at 64.9 deg";
+  EXPECT_LT(knee, 2.0 * kKneeExtension.c1 * kWeightTimesHeightNm) << "knee extension at 64.9 deg";
 }
 
 // Known gap: hip extension. Anderson's young men reach 201 +- 61 N m at 53.4 deg of hip flexion (knee
 // extended). With every hip extensor of Rajagopal et al. 2016 in the model — the adductor magnus
-// included, whose four parts extend the flexed hip — the model gives about 340 N m, above the band
+// included, whose four parts extend the flexed hip — the model gives about 385 N m, above the band
 // (without the adductor magnus it gave 254 N m, inside it, only because a major hip extensor was
-// missing). Rajagopal's maximum forces come from MRI muscle volumes (Handsfield et al. 2014) and a
-// specific tension of 60 N/cm^2, above what dynamometry of voluntary contractions shows, as for the
+// missing; with Rajagopal's own gluteus maximus tendon slack lengths, before those of Lai, Arnold &
+// Wakeling 2017, 337 N m: its fibres sat at 1.30-1.34 of optimal length, now 1.05-1.15). Rajagopal's
+// maximum forces come from MRI muscle volumes (Handsfield et al. 2014) and a specific tension of
+// 60 N/cm^2, above what dynamometry of voluntary contractions shows, as for the
 // plantarflexors below. Asserted so that the test fails when the hip extensors change (docs/models.md).
 TEST(LifterStrength, HipExtensionIsAKnownGapAboveAndersonYoungMen) {
   const LifterMuscleState s(lifter_reference_subject(), {{"hip_flexion", kHipExtension.c3_deg}});
