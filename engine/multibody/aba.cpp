@@ -171,6 +171,12 @@ struct WorldInertia {
                      wx * iy - wy * ix + cx * fy - cy * fx);
     return f;
   }
+  // M += the 6x6 below minus w u^T (a rank-1 downdate), column by column.
+  [[gnu::always_inline]] void add_to_minus_rank1(Mat6& M, const Vec6& w, const Vec6& u) const {
+    Mat6 Y6;
+    write(Y6);
+    for (int j = 0; j < 6; ++j) M.col(j) += Y6.col(j) - w * u[j];
+  }
   // The 6x6 about the world origin: [I_O, [h]x; [h]x^T, m 1], h = m c, I_O = I_c + m (|c|^2 1 - c c^T).
   [[gnu::always_inline]] void write(Mat6& M) const {
     const Vec3 h = m * c;
@@ -354,11 +360,9 @@ const VecX& aba_impl(const Model& model, Data& data, const VecX& q, const VecX& 
     Force& pAp = data.pA[p];
     pAp.angular += pA.angular + Yc.angular + k * U.angular;
     pAp.linear += pA.linear + Yc.linear + k * U.linear;
-    Mat6 Y6;
-    Y.write(Y6);
     Vec6 U6;
     U6 << U.angular, U.linear;
-    add_projected_inertia<1>(Y6, U6 * Dinv, U6, data.IA[p]);
+    Y.add_to_minus_rank1(data.IA[p], U6 * Dinv, U6);
   }
   for (int i = nb - 1; i > 0; --i) {
     const JointKind kind = model.kind[i];
