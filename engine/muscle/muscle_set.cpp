@@ -262,7 +262,8 @@ MuscleData::MuscleData(const Model& model, const MuscleSet& set)
       node_arc_m(set.max_nodes, 0.0),
       node_arc(set.max_nodes, 0),
       node_point(set.max_nodes, -1),
-      node_dp_W(set.max_nodes, Vec3::Zero()) {
+      node_dp_W(set.max_nodes, Vec3::Zero()),
+      node_lever(set.max_nodes, 0) {
   if (model.nv != set.nv) {
     throw InternalError(fmt::format("MuscleData: the MuscleSet was built for nv = {}, the Model has nv = {}",
                                     set.nv, model.nv));
@@ -297,6 +298,90 @@ inline bool point_active(const PathPoint& pt, const VecX& q) {
 
 // Appends the tangent points of wrap `ws` to the node list when the segment from the last node to
 // p_next_W wraps. Returns whether it did.
+// dl/dq_k of the moving point at node j from its motion in its body: (e_in - e_out) . R_WB p_B'(q_k)
+// (the chain rule on the two straight segments at the point; a point's neighbours are points or
+// wrap tangent points, whose own motion on the wrap surface does not change the length to first
+// order).
+double moving_point_dl_dq(const MuscleData& md, int j, int n) {
+  Vec3 e = Vec3::Zero();  // e_in - e_out
+  if (j > 0) {
+    const Vec3 d = md.node_p_W[j] - md.node_p_W[j - 1];
+    const double s = d.norm();
+    if (s > 0.0) e += d / s;
+  }
+  if (j + 1 < n) {
+    const Vec3 d = md.node_p_W[j + 1] - md.node_p_W[j];
+    const double s = d.norm();
+    if (s > 0.0) e -= d / s;
+  }
+  return e.dot(md.node_dp_W[j]);
+}
+
+// True when body b is joint body `root` or below it.
+bool in_subtree(const Model& model, int b, int root) {
+  for (; b > 0; b = model.parent[b]) {
+    if (b == root) return true;
+  }
+  return false;
+}
+
+// The patella lever (step 3 of compute_muscle_geometry) for the moving points of node j's
+// coordinate q_k (all of them: a patella carries two points, tendon insertion and ligament origin).
+// The one straight segment that crosses q_k's joint (one end in the joint's subtree, the other on
+// its parent body, where the moving points are) gets its unit-tension force pair scaled by
+// (r_t + r_p) / r_t, r_t its moment arm about q_k and r_p = -sum dl/dq_k of the moving points, so
+// the body forces carry the whole moment on q_k. This is the equilibrium of a massless patella: the
+// tibia receives the patellar-tendon force F_P = F_Q (r_t + r_p) / r_t, the femur the difference
+// (the patellofemoral contact); the ratio F_P / F_Q then follows from the patella's kinematics, as
+// in van Eijden et al. 1986 (J Biomech 19:219), and is what Buff et al. 1988 measured. Marks the
+// group's nodes 1 (carried) or 2 (declined: no single crossing segment, a moment arm below 1 mm or
+// a ratio that would not be positive; the term then stays a generalized force on q_k).
+void patella_lever(const Model& model, const Data& data, const MuscleSet& set, MuscleData& md, int b0, int j,
+                   int n) {
+  const int kv = set.points[md.node_point[j]].moving_v;
+  const int joint = set.points[md.node_point[j]].moving_joint;
+  double r_p = 0.0;
+  for (int m = 0; m < n; ++m) {
+    if (md.node_point[m] >= 0 && set.points[md.node_point[m]].moving_v == kv) r_p -= moving_point_dl_dq(md, m, n);
+  }
+  int crossing = -1, count = 0;
+  for (int a = 0; a + 1 < n; ++a) {
+    if (md.node_arc[a]) continue;
+    if (in_subtree(model, md.node_body[a], joint) != in_subtree(model, md.node_body[a + 1], joint)) {
+      crossing = a;
+      ++count;
+    }
+  }
+  unsigned char verdict = 2;
+  if (count == 1) {
+    const int a = crossing;
+    const int inside = in_subtree(model, md.node_body[a + 1], joint) ? a + 1 : a;
+    const int outside = inside == a ? a + 1 : a;
+    const Vec3 d = md.node_p_W[a + 1] - md.node_p_W[a];
+    const double len = d.norm();
+    if (md.node_body[outside] == model.parent[joint] && md.node_slot[inside] >= 0 && md.node_slot[outside] >= 0 &&
+        len > 0.0) {
+      const Vec3 u = d / len;
+      const Vec3 f = inside == a ? u : Vec3(-u);  // unit force on the inside node (+u at a, -u at a + 1)
+      const auto Jk = data.J_W.col(kv);
+      const double r_t = Jk.head<3>().dot(md.node_p_W[inside].cross(f)) + Jk.tail<3>().dot(f);
+      if (std::abs(r_t) >= 1e-3 && (r_t + r_p) / r_t > 0.0) {
+        const double extra = r_p / r_t;
+        for (const int node : {a, a + 1}) {
+          const Vec3 g = (node == a ? u : Vec3(-u)) * extra;
+          Force& w = md.body_wrench_W[b0 + md.node_slot[node]];
+          w.linear += g;
+          w.angular += md.node_p_W[node].cross(g);
+        }
+        verdict = 1;
+      }
+    }
+  }
+  for (int m = 0; m < n; ++m) {
+    if (md.node_point[m] >= 0 && set.points[md.node_point[m]].moving_v == kv) md.node_lever[m] = verdict;
+  }
+}
+
 bool add_wrap_nodes(const Data& data, const WrapSurface& ws, const Vec3& p_next_W, int& n,
                     MuscleData& md, unsigned char& engaged) {
   const SE3& X_WB = data.oMb[ws.body];
@@ -407,7 +492,17 @@ void compute_muscle_geometry(const Model& model, const Data& data, const MuscleS
     md.length[i] = length;
     md.velocity[i] = speed;
 
-    // 3. Moment arms: column i = sum over touched bodies of J_b^T w_b, r_k = J_W[:, k] . w (the
+    // 3. Moving points: the patella as a lever (see path.hpp). A moving point's motion in its body
+    // adds dl/dq_k = (e_in - e_out) . R_WB p_B'(q_k) to the length derivative. The segment crossing
+    // the joint that moves the points (the patellar tendon, to the tibia) carries that moment too:
+    // its force is scaled by (r_t + r_p) / r_t, the femur taking the difference (the patellofemoral
+    // contact). Where that fails the term stays a generalized force on q_k, added to the column below.
+    for (int j = 0; j < n; ++j) md.node_lever[j] = 0;
+    for (int j = 0; j < n; ++j) {
+      if (md.node_point[j] >= 0 && md.node_lever[j] == 0) patella_lever(model, data, set, md, b0, j, n);
+    }
+
+    // 4. Moment arms: column i = sum over touched bodies of J_b^T w_b, r_k = J_W[:, k] . w (the
     // add_body_wrench walk of multibody/jacobian.hpp), stopped at the common ancestor because the
     // wrenches of one path sum to zero.
     double* col = md.moment_arm.col(i).data();
@@ -423,26 +518,12 @@ void compute_muscle_geometry(const Model& model, const Data& data, const MuscleS
       }
     }
 
-    // 4. Moving points: their motion in their body adds dl/dq_k = (e_in - e_out) . R_WB p_B'(q_k)
-    // (the chain rule on the two straight segments at the point; a point's neighbours are points or
-    // wrap tangent points, whose own motion on the wrap surface does not change the length to first
-    // order). Added straight to row k, independent of the ancestor walk above.
+    // 5. Moving points' length derivative in the speed, and in the column where no lever took it.
     for (int j = 0; j < n; ++j) {
       if (md.node_point[j] < 0) continue;
       const PathPoint& pt = set.points[md.node_point[j]];
-      Vec3 e = Vec3::Zero();  // e_in - e_out
-      if (j > 0) {
-        const Vec3 d = md.node_p_W[j] - md.node_p_W[j - 1];
-        const double s = d.norm();
-        if (s > 0.0) e += d / s;
-      }
-      if (j + 1 < n) {
-        const Vec3 d = md.node_p_W[j + 1] - md.node_p_W[j];
-        const double s = d.norm();
-        if (s > 0.0) e -= d / s;
-      }
-      const double dl_dq = e.dot(md.node_dp_W[j]);
-      col[pt.moving_v] -= dl_dq;
+      const double dl_dq = moving_point_dl_dq(md, j, n);
+      if (md.node_lever[j] != 1) col[pt.moving_v] -= dl_dq;
       md.velocity[i] += dl_dq * joint_speed(model, data, pt.moving_joint);
     }
   }

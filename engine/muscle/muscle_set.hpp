@@ -115,6 +115,7 @@ struct MuscleData {
   std::vector<unsigned char> node_arc;  // (max_nodes) 1: the segment to the next node is a wrap arc
   std::vector<int> node_point;     // (max_nodes) index into set.points of a moving point, -1 otherwise
   std::vector<Vec3> node_dp_W;     // (max_nodes) moving point: R_WB p_B'(q_k), world, m per unit q_k
+  std::vector<unsigned char> node_lever;  // (max_nodes) moving point: 1 = a patella lever carries its term, 2 = declined
 };
 
 // Lengths, lengthening speeds, moment arms and unit-tension body wrenches of every muscle. Needs

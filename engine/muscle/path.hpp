@@ -20,14 +20,18 @@
 // Rajagopal 2016's patellofemoral joint). Its motion in the body adds to the length derivative
 //   dl/dq_k += (e_in - e_out) . R_WB p_B'(q_k)
 // (e_in: unit vector of the segment arriving at the point, e_out: of the segment leaving it), so the
-// moment arm r_k = -dl/dq_k and the speed dl/dt get that term. apply_muscle_forces still applies the
-// tension as body forces at the point (on the body the point is expressed in); those forces do not
-// contain that term, so sum_b J_b^T f_b = moment_arm * T holds except in row k, which differs by
-// -T (e_in - e_out) . R_WB p_B'. In the joint-reaction RNEA that generalized force is left in the
-// joint moment of coordinate k's joint (tau_residual and the joint's moment about its axis), while
-// the joint's reaction force is that of the tensions at the points. OpenSim's
-// GeometryPath::addInEquivalentForces likewise applies the tension as body forces at the points and
-// adds the moving-point term as a separate mobility (generalized) force on the coordinate.
+// moment arm r_k = -dl/dq_k and the speed dl/dt get that term. The body forces carry it through
+// the patella as a lever (compute_muscle_geometry, step 3): the segment from the point into the
+// subtree of the joint that moves it (the patellar tendon, on the tibia) carries the force
+// T (r_t + r_p) / r_t, r_t its own moment arm about q_k and r_p = -(e_in - e_out) . R_WB p_B', and
+// the body the point is expressed in (the femur) takes the difference at the point: the equilibrium
+// of a massless patella, whose tendon-to-quadriceps force ratio then follows from the patella's
+// kinematics (Buff et al. 1988 measured it; van Eijden et al. 1986 derive it this way). So
+// sum_b J_b^T f_b = moment_arm * T in every row, and the tibiofemoral reaction sees the patellar
+// tendon force, not the whole quadriceps tension. Where no such segment exists (a path ending at
+// the point) the term stays a generalized force on q_k, left in the joint moment of coordinate k's
+// joint by the joint-reaction RNEA, as OpenSim's GeometryPath::addInEquivalentForces adds it as a
+// mobility force.
 #include <cmath>
 #include <string>
 #include <vector>

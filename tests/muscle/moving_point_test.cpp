@@ -190,19 +190,10 @@ TEST(MovingPathPoint, ConstantSplinesReproduceTheFixedPoint) {
   }
 }
 
-TEST(MovingPathPoint, BodyForcesCarryAllButTheMovingPointTerm) {
-  // apply_muscle_forces puts the tension at the point on the femur: J^T f equals moment_arm * T in
-  // every row but the knee's, which lacks T (e_in - e_out) . R_WB p_B' (see path.hpp).
-  const Model model = samples::human20();
-  std::vector<MuscleSpec> specs = patella_muscles();
-  const MuscleSet set = make_muscle_set(model, specs);
-  Data data(model);
-  MuscleData md(model, set);
-  const VecX q = random_pose(model, 7);
-  evaluate(model, data, set, q, VecX::Zero(model.nv), md);
-  VecX tension = VecX::Zero(set.nmuscles);
-  tension[set.find_muscle("vastus_r")] = 1000.0;
-  std::vector<Force> f(model.nbodies, Force::Zero());
+// Generalized forces of the body forces apply_muscle_forces puts on the model for `tension`.
+VecX body_force_torques(const Model& model, const Data& data, const MuscleSet& set, const MuscleData& md,
+                        const VecX& tension, std::vector<Force>& f) {
+  f.assign(model.nbodies, Force::Zero());
   apply_muscle_forces(model, data, set, md, tension, f);
   VecX tau = VecX::Zero(model.nv);
   for (int b = 1; b < model.nbodies; ++b) {
@@ -212,6 +203,75 @@ TEST(MovingPathPoint, BodyForcesCarryAllButTheMovingPointTerm) {
       }
     }
   }
+  return tau;
+}
+
+// The muscle's knee moment arm with its moving point frozen where it is at q (no patella motion).
+double frozen_knee_moment_arm(const Model& model, Data& data, const MuscleSpec& spec, const VecX& q) {
+  MuscleSpec frozen = spec;
+  const int knee = model.find_coordinate("knee_angle_r");
+  const double qk = q[model.idx_q[model.velocity_body[knee]]];
+  for (PathPointSpec& p : frozen.path) {
+    if (p.moving_coordinate.empty()) continue;
+    p.p_B_m = Vec3(p.moving_x_m.value(qk), p.moving_y_m.value(qk), p.moving_z_m.value(qk));
+    p.moving_coordinate.clear();
+  }
+  const MuscleSet set_frozen = make_muscle_set(model, {frozen});
+  MuscleData md_frozen(model, set_frozen);
+  compute_muscle_geometry(model, data, set_frozen, q, md_frozen);
+  return md_frozen.moment_arm(knee, 0);
+}
+
+TEST(MovingPathPoint, PatellaLeverCarriesTheWholeMomentInBodyForces) {
+  // Where a segment runs from the patella into the tibia, the body forces carry the whole moment
+  // (J^T f = moment_arm * T in every row), the tibia receiving the patellar-tendon force
+  // T r / r_t (r_t: the moment arm with the patella frozen) and the femur the difference.
+  const Model model = samples::human20();
+  const std::vector<MuscleSpec> specs = patella_muscles();
+  const MuscleSet set = make_muscle_set(model, specs);
+  Data data(model);
+  MuscleData md(model, set);
+  const int knee = model.find_coordinate("knee_angle_r");
+  const int tibia = model.velocity_body[knee];
+  int flexed = 0;
+  for (unsigned seed = 1; seed <= 20; ++seed) {
+    const VecX q = random_pose(model, seed);
+    evaluate(model, data, set, q, VecX::Zero(model.nv), md);
+    for (const char* name : {"vastus_r", "rectus_r", "vastus_wrap_r"}) {
+      const int i = set.find_muscle(name);
+      VecX tension = VecX::Zero(set.nmuscles);
+      tension[i] = 1000.0;
+      std::vector<Force> f;
+      const VecX tau = body_force_torques(model, data, set, md, tension, f);
+      const VecX expected = md.moment_arm * tension;
+      for (int k = 0; k < model.nv; ++k) {
+        EXPECT_NEAR(tau[k], expected[k], 1e-9) << name << " " << model.coordinate_names[k] << " seed " << seed;
+      }
+      const double r_t = frozen_knee_moment_arm(model, data, specs[static_cast<size_t>(i)], q);
+      const double ratio = md.moment_arm(knee, i) / r_t;  // patellar tendon / quadriceps force
+      EXPECT_NEAR(f[tibia].linear.norm(), 1000.0 * ratio, 1e-6) << name << " seed " << seed;
+      EXPECT_GT(ratio, 0.0);
+      if (std::abs(ratio - 1.0) > 0.05) ++flexed;
+    }
+  }
+  EXPECT_GT(flexed, 10);  // the lever is exercised, not a ratio of one everywhere
+}
+
+TEST(MovingPathPoint, PathEndingAtThePatellaKeepsTheGeneralizedForce) {
+  // No segment reaches the tibia: the body forces carry every row but the knee's, which lacks
+  // T (e_in - e_out) . R_WB p_B' (path.hpp), and equal the frozen-patella moment there.
+  const Model model = samples::human20();
+  const std::vector<MuscleSpec> specs = patella_muscles();
+  const MuscleSet set = make_muscle_set(model, specs);
+  Data data(model);
+  MuscleData md(model, set);
+  const VecX q = random_pose(model, 7);
+  evaluate(model, data, set, q, VecX::Zero(model.nv), md);
+  const int i = set.find_muscle("to_patella_r");
+  VecX tension = VecX::Zero(set.nmuscles);
+  tension[i] = 1000.0;
+  std::vector<Force> f;
+  const VecX tau = body_force_torques(model, data, set, md, tension, f);
   const VecX expected = md.moment_arm * tension;
   const int knee = model.find_coordinate("knee_angle_r");
   for (int k = 0; k < model.nv; ++k) {
@@ -219,16 +279,7 @@ TEST(MovingPathPoint, BodyForcesCarryAllButTheMovingPointTerm) {
       EXPECT_NEAR(tau[k], expected[k], 1e-9) << model.coordinate_names[k];
     }
   }
-  // The moving term by finite differences with the patella frozen at its current place.
-  MuscleSpec frozen = specs[static_cast<size_t>(set.find_muscle("vastus_r"))];
-  const double qk = q[model.idx_q[model.velocity_body[knee]]];
-  frozen.path[1].p_B_m = Vec3(frozen.path[1].moving_x_m.value(qk), frozen.path[1].moving_y_m.value(qk),
-                              frozen.path[1].moving_z_m.value(qk));
-  frozen.path[1].moving_coordinate.clear();
-  const MuscleSet set_frozen = make_muscle_set(model, {frozen});
-  MuscleData md_frozen(model, set_frozen);
-  compute_muscle_geometry(model, data, set_frozen, q, md_frozen);
-  EXPECT_NEAR(tau[knee], 1000.0 * md_frozen.moment_arm(knee, 0), 1e-9);
+  EXPECT_NEAR(tau[knee], 1000.0 * frozen_knee_moment_arm(model, data, specs[static_cast<size_t>(i)], q), 1e-9);
   EXPECT_GT(std::abs(expected[knee] - tau[knee]), 1e-3);
 }
 
