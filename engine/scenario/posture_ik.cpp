@@ -28,6 +28,19 @@ void subtree_center_of_mass(const Model& model, Data& data, const VecX& q) {
   forward_kinematics(model, data, q);
   subtree_centers_of_mass(model, data);
 }
+
+// row · T for a (1 × nv) row: T has a few nonzeros per column (a variable drives one coordinate, or
+// the lumbar levels by the rhythm's ratios), so the product is a short sum per variable rather than a
+// dense (nv × nvars) product.
+template <typename Row, typename Out>
+void times_T(const TaskRig& rig, const Row& row, Out&& out) {
+  for (int k = 0; k < rig.nvars(); ++k) {
+    const PostureVariable& v = rig.vars[k];
+    double sum = 0.0;
+    for (std::size_t i = 0; i < v.coords.size(); ++i) sum += v.ratios[i] * row(v.coords[i]);
+    out(k) = sum;
+  }
+}
 }  // namespace
 
 double trunk_inclination(const SE3& X_WB) {
@@ -76,7 +89,8 @@ int PostureSolver::residuals(const PostureTargets& t, const VecX& theta, const V
     r_(m + 1) = kHandWeight * (p.y() - t.hand->y());
     if (with_jacobian) {
       point_jacobian(model_, data_, rig_.hand_body, p, Jp_);
-      J_.middleRows(m, 2) = kHandWeight * Jp_.topRows(2) * T_;
+      times_T(rig_, kHandWeight * Jp_.row(0), J_.row(m));
+      times_T(rig_, kHandWeight * Jp_.row(1), J_.row(m + 1));
     }
     m += 2;
   }
@@ -85,7 +99,7 @@ int PostureSolver::residuals(const PostureTargets& t, const VecX& theta, const V
     r_(m) = kHipWeight * (p.y() - *t.hip_height);
     if (with_jacobian) {
       point_jacobian(model_, data_, rig_.hip_body, p, Jp_);
-      J_.row(m) = kHipWeight * Jp_.row(1) * T_;
+      times_T(rig_, kHipWeight * Jp_.row(1), J_.row(m));
     }
     m += 1;
   }
@@ -113,7 +127,7 @@ int PostureSolver::residuals(const PostureTargets& t, const VecX& theta, const V
     r_(m) = kComWeight * excess;
     if (with_jacobian) {
       point_jacobian(model_, data_, rig_.hand_body, hand, Jp_);
-      com_dx_.noalias() = ((mb * data_.J_com.row(0) + ml * Jp_.row(0)) / (mb + ml)) * T_;  // dx/dθ
+      times_T(rig_, (mb * data_.J_com.row(0) + ml * Jp_.row(0)) / (mb + ml), com_dx_);  // dx/dθ
       J_.row(m) = kComWeight * slope * com_dx_;
       // Curvature of the penalty, d²excess/dx² = (σ'(d_hi) − σ'(d_lo)) / s with σ' = σ(1 − σ): the
       // softplus edge bends sharply (2 mm wide, weight 1000 per m), so its r·r'' term is as large as
@@ -168,14 +182,15 @@ PostureResult PostureSolver::solve(const PostureTargets& t, VecX& theta, const V
   PostureResult out;
   int it = 0;
   for (; it < 200; ++it) {
-    H_.noalias() = J_.topRows(m).transpose() * J_.topRows(m);
+    // A few tens of rows by nvars columns: coefficient-wise products beat the blocked GEMM kernels.
+    H_.noalias() = J_.topRows(m).transpose().lazyProduct(J_.topRows(m));
     // Second-order term of the centre-of-mass penalty (residuals() explains why): H = JᵀJ + Σ r_j ∇²r_j
     // keeping, of the Σ (Nocedal & Wright 2006, Numerical Optimization, eq. 10.5), the part of the one
     // residual that is strongly curved, r·r''(x)·∇x∇xᵀ (the curvature of x(θ) itself is left out, as
     // for the other residuals). It is ≥ 0, so H stays positive semi-definite and the LM step a descent
     // direction; the minimum is the same, it is reached in a tenth of the iterations.
     if (com_second_order_ > 0.0) H_.noalias() += com_second_order_ * (com_dx_.transpose() * com_dx_);
-    g_.noalias() = J_.topRows(m).transpose() * r_.head(m);
+    g_.noalias() = J_.topRows(m).transpose().lazyProduct(r_.head(m));
     bool accepted = false;
     for (int tries = 0; tries < 12 && !accepted; ++tries) {
       A_ = H_;
@@ -196,6 +211,14 @@ PostureResult PostureSolver::solve(const PostureTargets& t, VecX& theta, const V
       }
       ldlt_.compute(A_);
       step_ = -ldlt_.solve(step_);
+      if (step_.norm() < tolerance_rad) {
+        // The step is below the tolerance: converged without evaluating it. Near the solution the
+        // cost no longer decreases measurably in floating point, and the trial would be rejected up
+        // to 12 times with ever larger damping before giving up where it is.
+        out.converged = true;
+        accepted = true;
+        break;
+      }
       trial_ = theta + step_;
       clamp(trial_);
       const int mt = residuals(t, trial_, theta_prev, false);
