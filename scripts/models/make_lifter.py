@@ -42,6 +42,13 @@ JORGENSEN2005 = "Jorgensen, Marras, Smith & Pope 2005, Clin Biomech 20:242-246 (
 # disc, converted to the transverse plane (m): Jorgensen et al. 2005, abstract (five women).
 RA_ARM_M = {"L1_L2": 0.097, "L2_L3": 0.091, "L3_L4": 0.085, "L4_L5": 0.085, "L5_S1": 0.098}
 JORGENSEN2001 = "Jorgensen, Marras, Granata & Wiand 2001, Clin Biomech 16:182-193"
+# Christophy's EO1-EO4 and IO1-IO3 end on an "Abdomen" body of their full model (a massless body on a
+# joint coupled to lumbar flexion) that the public skeleton lacks. Its origin in the L5 frame, from the
+# MuJoCo conversion of the full model (MyoTorso, github MyoHub/myo_sim, torso/assets/myotorso_chain.xml:
+# body Abdomen pos 0.098 0.0711 0 in lumbar5; a conversion, not a publication), places the Abdomen
+# points 9.5-10.5 cm in front of the lumbar joint centres, on the abdominal wall.
+MYOTORSO = "MyoTorso (Walia et al., MuJoCo conversion of the Christophy et al. 2012 full model; github MyoHub/myo_sim, torso/assets/myotorso_chain.xml)"
+ABDOMEN_IN_L5 = [0.098, 0.0711, 0.0]
 # Erector spinae sagittal moment arm (m) at the levels where a published value is at hand: about 5-7 cm
 # at L4/L5 and L5/S1 in the MRI database of Jorgensen et al. 2001 (centroid of the muscle behind the
 # vertebral body centroid, 20 women and 10 men, supine; range as stated in issue #5). Its middle is used
@@ -826,17 +833,71 @@ def main():
     es_factor = ercspn / es_total
     HAMNER = "Hamner, Seth & Delp 2010, J Biomech 43:2709-2716 (OpenSim model, lumped erector spinae ercspn_r)"
     skipped = []
+    abdomen_origin = add(origin["lumbar5"], ABDOMEN_IN_L5)  # pelvis frame, neutral posture
+    ra_row = next(r for r in chr_rows if r["family"] == "rectus_abdominis")
+    # The rectus abdominis' pubic and thoracic attachments, on the right side like the obliques.
+    ra_pubis, ra_thorax = [(chr_body[b], [p[0], p[1], abs(p[2])]) for b, p in ra_row["points"]]
+
+    def abdomen_path(row):
+        """Path of an oblique fascicle that ends on Christophy's Abdomen body. The Abdomen point becomes a
+        via point on the lumbar vertebra at its height at the neutral posture (the vertebra between
+        whose intervertebral joint centres it lies), at its neutral position, so that it follows the
+        abdominal wall as the trunk flexes, as the rectus abdominis via points do. From there the
+        aponeurosis carries the tension along the abdominal wall (linea alba and rectus sheath) to the
+        bone that resists the pull: an external oblique fascicle (ribs above, pulling the wall up) to
+        the pubis, an internal oblique fascicle (iliac crest below, pulling the wall down) to the
+        xiphoid and costal cartilages; over the rectus abdominis via points of the levels passed, to
+        the rectus abdominis' pubic or thoracic attachment. Returns (points, added tendon length,
+        vertebra of the Abdomen point)."""
+        (b0, p0), (b1, p1) = row["points"]
+        abd, other = (p0, (b1, p1)) if b0 == "Abdomen" else (p1, (b0, p0))
+        g = add(abdomen_origin, abd)
+        below = [(name, child, lc) for name, _, child, _, lc in chr_joints if to_pelvis(child, lc)[1] <= g[1]]
+        above = [(name, child, lc) for name, _, child, _, lc in chr_joints if to_pelvis(child, lc)[1] > g[1]]
+        vert = below[-1][1] if below else "pelvis"
+        via = (vert, from_pelvis(vert, g))
+        if other[0] == "torso":  # external oblique: ribs -> wall -> pubis
+            wall = [ra_pubis] + [(c, add(lc, [RA_ARM_M[n], 0.0, 0.0])) for n, c, lc in below] + [via]
+            pts = wall + [chr_point(*other)]
+        else:  # internal oblique: iliac crest -> wall -> thorax
+            wall = [via] + [(c, add(lc, [RA_ARM_M[n], 0.0, 0.0])) for n, c, lc in above] + [ra_thorax]
+            pts = [chr_point(*other)] + wall
+        added = sum(norm(sub(neutral_global(*wall[i + 1]), neutral_global(*wall[i]))) for i in range(len(wall) - 1))
+        return pts, added, vert
+
     for row in chr_rows:
         if row["family"] not in families:
             continue  # latissimus dorsi: an arm muscle, not part of this model
-        if any(b == "Abdomen" for b, _ in row["points"]):
-            skipped.append(row["name"])
-            continue
         fam, groups, roots = families[row["family"]]
-        pts = [chr_point(b, p) for b, p in row["points"]]
         lts = row["lts"]
         wraps = []
         note = ""
+        lopt = row["lopt"]
+        if any(b == "Abdomen" for b, _ in row["points"]):
+            pts, added, vert = abdomen_path(row)
+            # Fibre and tendon lengths fitted to the fibres' path at the neutral posture: Christophy's
+            # Abdomen joint is not public, so how long these fascicles were in their model is unknown;
+            # the public oblique fascicles that end on bones (IO4-IO6) measure 1.005-1.007 times their
+            # fibre plus tendon length there, so the same fit (1.0) is assumed, keeping the fibre / tendon
+            # proportion (the scaling rule of the leg muscles). Unfitted, the MyoTorso Abdomen origin
+            # would put EO1-EO4 at 1.16-1.18 and IO1-IO3 at 0.92 times their fibre plus tendon length.
+            fibres = norm(sub(neutral_global(*pts[-1]), neutral_global(*pts[-2]))) if row["family"] == "external_oblique" \
+                else norm(sub(neutral_global(*pts[1]), neutral_global(*pts[0])))
+            fit = fibres / (row["lopt"] + row["lts"])
+            lopt *= fit
+            lts = row["lts"] * fit + added
+            skipped.append(f"{row['name']}->{vert} (x{fit:.3f})")
+            note = (f"; fibre and tendon lengths x{fit:.4f} to fit the fibres' path at the neutral posture (Abdomen joint not public; the public IO4-IO6 fit theirs within 1 %)"
+                    f"; the Abdomen point (Christophy's Abdomen body, origin {vec(ABDOMEN_IN_L5)} m in the L5 frame as in {MYOTORSO}) "
+                    f"is a via point on {vert}, the vertebra at its height at the neutral posture, so that it follows the abdominal wall; "
+                    + ("the aponeurosis carries the upward pull of the fibres down the abdominal wall, over the rectus abdominis via points below it "
+                       f"({JORGENSEN2005}), to the rectus abdominis' pubic attachment ({CHR}; external oblique aponeurosis to the linea alba and pubis: {ROOTS})"
+                       if row["family"] == "external_oblique" else
+                       "the aponeurosis carries the downward pull of the fibres up the abdominal wall, over the rectus abdominis via points above it "
+                       f"({JORGENSEN2005}), to the rectus abdominis' thoracic attachment ({CHR}; internal oblique aponeurosis to the linea alba, xiphoid and lower costal cartilages: {ROOTS})")
+                    + f": tendon slack length + {added:.4f} m, that added path at the neutral posture")
+        else:
+            pts = [chr_point(b, p) for b, p in row["points"]]
         if row["family"] == "psoas":
             added = 0.0
             prev = neutral_global(*pts[-1])
@@ -848,7 +909,6 @@ def main():
             lts += added
             wraps = ps_wrap
             note = f"; continued over the pelvic brim to the femoral insertion of {RAJ} psoas (points, wrap), tendon slack length + {added:.4f} m (added path length at the neutral posture)"
-        lopt = row["lopt"]
         if row["family"] == "rectus_abdominis":
             # Christophy's rectus abdominis runs straight from the pubis to the ribs (in the full model
             # over its "Abdomen" body, absent from the public skeleton); in the body it follows the
@@ -1041,7 +1101,7 @@ def main():
     hip_h = ankle_h + norm(sub(ankle_tib, knee_tib)) + norm(knee_fem)
     vertex = hip_h + (c7_in_torso[1] - midhip_in_torso[1]) + M["head_neck"][5]
     print(f"# hip JC height {hip_h:.3f} m, vertex {vertex:.3f} m (reference 1.741 m); "
-          f"skipped (Abdomen body not public): {', '.join(skipped)}", file=sys.stderr)
+          f"Abdomen points on: {', '.join(skipped)}", file=sys.stderr)
 
 
 if __name__ == "__main__":

@@ -98,6 +98,30 @@ TEST(LifterMomentArms, RectusAbdominisFollowsTheAbdominalWall) {
   }
 }
 
+// External and internal obliques: all twelve Christophy et al. 2012 fascicles per side, EO1-EO4 and
+// IO1-IO3 with their "Abdomen" points as via points on the abdominal wall and their aponeuroses along
+// it (scripts/models/make_lifter.py, docs/models.md). Acting on both sides the obliques flex the trunk
+// (Standring 2016, Gray's Anatomy 41st ed.): every wall fascicle is a flexor at each lumbar level it
+// spans at the neutral posture, and the wall keeps them in front of the spine (no further than the
+// rectus abdominis' 10 cm at the lower levels). No published oblique moment arm was at hand, so no
+// value is asserted. Their groups and nerve roots put them under the weak_core impairment
+// (`weak_muscle` on `abdominals`) and the T7-T12 / L1 roots (Standring 2016).
+TEST(LifterMomentArms, ObliquesOnTheAbdominalWallFlexTheLumbarSpine) {
+  const BuiltModel& b = lifter_reference_subject();
+  for (const char* name : {"EO1", "EO2", "EO3", "EO4", "EO5", "EO6", "IO1", "IO2", "IO3", "IO4", "IO5", "IO6"}) {
+    const int i = b.muscles.find_muscle(name);
+    ASSERT_GE(i, 0) << name;
+    const auto& groups = b.muscles.groups[i];
+    EXPECT_NE(std::find(groups.begin(), groups.end(), "abdominals"), groups.end()) << name;
+  }
+  for (const char* name : {"EO1", "EO2", "EO3", "EO4", "IO1", "IO2", "IO3"})
+    for (const char* level : {"L4_L5_extension", "L5_S1_extension"}) {
+      const double r = -standing().moment_arm_m(name, level);  // flexor: positive
+      EXPECT_GT(r, 1.0 * kCm) << name << " " << level;
+      EXPECT_LT(r, 10.0 * kCm) << name << " " << level;
+    }
+}
+
 // Erector spinae (iliocostalis lumborum, longissimus thoracis pars thoracis and lumborum) at L4/L5 and
 // L5/S1: about 5-7 cm in the MRI database of Jorgensen et al. 2001, Clin Biomech 16:182-193 (range as
 // stated in issue #5; validation case erector_spinae_arm_L4_L5).
