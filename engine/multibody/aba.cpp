@@ -13,24 +13,28 @@
 namespace dembones {
 namespace {
 
-// x = A^-1 b for a symmetric positive definite 6x6 A (the free base's articulated inertia): Cholesky
-// A = L L^T with fixed loop bounds the compiler unrolls (Golub & Van Loan, Matrix Computations,
-// alg. 4.2.1), then the two triangular solves. About a fifth of Eigen's general LLT's instructions.
+// x = A^-1 b for a symmetric positive definite 6x6 A (the free base's articulated inertia): the
+// square-root-free factorisation A = L D L^T (unit lower L; Golub & Van Loan, Matrix Computations,
+// alg. 4.1.2) with fixed loop bounds the compiler unrolls, then the two unit triangular solves. One
+// division per column and no square root: the factorisation is a serial chain at the head of the
+// acceleration pass, so its latency counts, not only its instructions.
 inline Vec6 solve_spd6(const Mat6& A, const Vec6& b) {
   double L[6][6];
-  double inv_diag[6];
+  double LD[6][6];  // L[i][k] d_k
+  double inv_d[6];
 #pragma GCC unroll 6
   for (int j = 0; j < 6; ++j) {
     double d = A(j, j);
 #pragma GCC unroll 6
-    for (int k = 0; k < j; ++k) d -= L[j][k] * L[j][k];
-    inv_diag[j] = 1.0 / std::sqrt(d);
+    for (int k = 0; k < j; ++k) d -= L[j][k] * LD[j][k];
+    inv_d[j] = 1.0 / d;
 #pragma GCC unroll 6
     for (int i = j + 1; i < 6; ++i) {
       double s = A(i, j);
 #pragma GCC unroll 6
-      for (int k = 0; k < j; ++k) s -= L[i][k] * L[j][k];
-      L[i][j] = s * inv_diag[j];
+      for (int k = 0; k < j; ++k) s -= L[i][k] * LD[j][k];
+      LD[i][j] = s;
+      L[i][j] = s * inv_d[j];
     }
   }
   Vec6 x;
@@ -39,14 +43,16 @@ inline Vec6 solve_spd6(const Mat6& A, const Vec6& b) {
     double s = b[i];
 #pragma GCC unroll 6
     for (int k = 0; k < i; ++k) s -= L[i][k] * x[k];
-    x[i] = s * inv_diag[i];
+    x[i] = s;
   }
+#pragma GCC unroll 6
+  for (int i = 0; i < 6; ++i) x[i] *= inv_d[i];
 #pragma GCC unroll 6
   for (int i = 5; i >= 0; --i) {
     double s = x[i];
 #pragma GCC unroll 6
     for (int k = i + 1; k < 6; ++k) s -= L[k][i] * x[k];
-    x[i] = s * inv_diag[i];
+    x[i] = s;
   }
   return x;
 }
