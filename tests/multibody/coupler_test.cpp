@@ -137,7 +137,8 @@ CoupledCase make_coupled_case(unsigned seed, int n_bodies, bool free_root) {
   c.kinds.assign(static_cast<std::size_t>(n_bodies) + 1, CouplerKind::kNone);
   for (int i = 1; i <= n_bodies; ++i) {
     const BodySpec& b = specs[i];
-    const std::string name = "b" + std::to_string(i);
+    std::string name = "b";  // appended, not "b" + to_string(i): GCC 12 -Wrestrict false positive there
+    name += std::to_string(i);
     c.kinds[i] = b.kind;
     if (b.kind == CouplerKind::kNone) {
       add_body(c.coupled, b.parent, b.joint, b.X, b.inertia, name);
