@@ -10,6 +10,7 @@
 #include <fstream>
 #include <sstream>
 #include <string>
+#include <vector>
 
 #include "common/temp_dir.hpp"
 
@@ -20,6 +21,20 @@ class TempDir : public test_support::TempDir {
  public:
   TempDir() : test_support::TempDir("dembones_io_") {}
 };
+
+// The group of sweep run `run` ("/runs/00007"), as the sweep writer names it.
+inline std::string run_group(int run) {
+  char name[32];
+  std::snprintf(name, sizeof name, "/runs/%05d", run);
+  return name;
+}
+
+// `count` distinct values for run `run` (1000 run + 0.001 i): a run's data told apart from another's.
+inline std::vector<double> run_values(int run, std::size_t count) {
+  std::vector<double> v(count);
+  for (std::size_t i = 0; i < v.size(); ++i) v[i] = 1000.0 * run + 0.001 * static_cast<double>(i);
+  return v;
+}
 
 struct CommandResult {
   int exit_code = -1;

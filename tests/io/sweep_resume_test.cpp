@@ -20,22 +20,13 @@
 namespace dembones {
 namespace {
 
+using io_test::run_group;
 using io_test::TempDir;
 
 constexpr std::size_t kFrames = 300;
 constexpr std::size_t kMuscles = 12;
 
-std::string run_group(int run) {
-  char name[32];
-  std::snprintf(name, sizeof name, "/runs/%05d", run);
-  return name;
-}
-
-std::vector<double> run_values(int run) {
-  std::vector<double> v(kFrames * kMuscles);
-  for (std::size_t i = 0; i < v.size(); ++i) v[i] = 1000.0 * run + 0.001 * static_cast<double>(i);
-  return v;
-}
+std::vector<double> run_values(int run) { return io_test::run_values(run, kFrames * kMuscles); }
 
 void write_run_data(Hdf5Writer& w, int run) {
   const auto v = run_values(run);

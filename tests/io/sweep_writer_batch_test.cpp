@@ -91,17 +91,9 @@ TEST(SweepWriterBatch, DoubleAttributesOnOneObjectEqualOneByOne) {
 
 constexpr std::size_t kValues = 3000;
 
-std::string group(int run) {
-  char name[32];
-  std::snprintf(name, sizeof name, "/runs/%05d", run);
-  return name;
-}
+std::string group(int run) { return io_test::run_group(run); }
 
-std::vector<double> values_of(int run) {
-  std::vector<double> v(kValues);
-  for (std::size_t i = 0; i < v.size(); ++i) v[i] = 1000.0 * run + 0.001 * static_cast<double>(i);
-  return v;
-}
+std::vector<double> values_of(int run) { return io_test::run_values(run, kValues); }
 
 // Child process: writes runs forever, marking them complete five at a time.
 [[noreturn]] void child_batches(const std::filesystem::path& final_path) {

@@ -222,15 +222,20 @@ double frozen_knee_moment_arm(const Model& model, Data& data, const MuscleSpec& 
   return md_frozen.moment_arm(knee, 0);
 }
 
-TEST(MovingPathPoint, PatellaLeverCarriesTheWholeMomentInBodyForces) {
-  // Where a segment runs from the patella into the tibia, the body forces carry the whole moment
-  // (J^T f = moment_arm * T in every row), the tibia receiving the patellar-tendon force
-  // T r / r_t (r_t: the moment arm with the patella frozen) and the femur the difference.
+// samples::human20 with the patella muscles, and its work data.
+class MovingPatella : public ::testing::Test {
+ protected:
   const Model model = samples::human20();
   const std::vector<MuscleSpec> specs = patella_muscles();
   const MuscleSet set = make_muscle_set(model, specs);
-  Data data(model);
-  MuscleData md(model, set);
+  Data data{model};
+  MuscleData md{model, set};
+};
+
+TEST_F(MovingPatella, LeverCarriesTheWholeMomentInBodyForces) {
+  // Where a segment runs from the patella into the tibia, the body forces carry the whole moment
+  // (J^T f = moment_arm * T in every row), the tibia receiving the patellar-tendon force
+  // T r / r_t (r_t: the moment arm with the patella frozen) and the femur the difference.
   const int knee = model.find_coordinate("knee_angle_r");
   const int tibia = model.velocity_body[knee];
   int flexed = 0;
@@ -257,14 +262,9 @@ TEST(MovingPathPoint, PatellaLeverCarriesTheWholeMomentInBodyForces) {
   EXPECT_GT(flexed, 10);  // the lever is exercised, not a ratio of one everywhere
 }
 
-TEST(MovingPathPoint, PathEndingAtThePatellaKeepsTheGeneralizedForce) {
+TEST_F(MovingPatella, PathEndingAtThePatellaKeepsTheGeneralizedForce) {
   // No segment reaches the tibia: the body forces carry every row but the knee's, which lacks
   // T (e_in - e_out) . R_WB p_B' (path.hpp), and equal the frozen-patella moment there.
-  const Model model = samples::human20();
-  const std::vector<MuscleSpec> specs = patella_muscles();
-  const MuscleSet set = make_muscle_set(model, specs);
-  Data data(model);
-  MuscleData md(model, set);
   const VecX q = random_pose(model, 7);
   evaluate(model, data, set, q, VecX::Zero(model.nv), md);
   const int i = set.find_muscle("to_patella_r");
