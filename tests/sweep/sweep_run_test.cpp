@@ -252,18 +252,29 @@ bool run_and_kill(const std::vector<std::string>& args, int kill_after, std::str
   return killed && WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL;
 }
 
-TEST(SweepRun, ResumeAfterSigkillEqualsAnUninterruptedSweep) {
-  TempDir dir;
+// A stoop/squat x `masses` box-mass sweep written to `dir`, run with `threads` threads and progress
+// lines every `log_interval` s, SIGKILLed after `kill_after` runs. Returns the sweep file; `killed`
+// and `log` say whether the kill happened mid-sweep and what the sweep printed.
+fs::path kill_lift_sweep(const TempDir& dir, int masses, const std::string& series, const fs::path& out,
+                         const std::string& threads, const std::string& log_interval, int kill_after, bool& killed,
+                         std::string& log) {
   const fs::path s = write_sweep(dir, "s.yaml",
                                  "vary:\n"
                                  "  task.technique: [stoop, squat]\n"
-                                 "  task.box.mass_kg: {linspace: [0, 25, 6]}\n"
-                                 "output: {series: full, compression: 1}\n");
+                                 "  task.box.mass_kg: {linspace: [0, 25, " + std::to_string(masses) + "]}\n"
+                                 "output: " + series + "\n");
+  killed = run_and_kill({DEMBONES_BINARY, "sweep", s.string(), "-o", out.string(), "--threads", threads,
+                         "--log-interval", log_interval},
+                        kill_after, log);
+  return s;
+}
+
+TEST(SweepRun, ResumeAfterSigkillEqualsAnUninterruptedSweep) {
+  TempDir dir;
   const fs::path out = dir / "k.h5";
   std::string log;
-  const bool killed = run_and_kill({DEMBONES_BINARY, "sweep", s.string(), "-o", out.string(), "--threads", "1",
-                                    "--log-interval", "0"},
-                                   3, log);
+  bool killed = false;
+  const fs::path s = kill_lift_sweep(dir, 6, "{series: full, compression: 1}", out, "1", "0", 3, killed, log);
   ASSERT_TRUE(killed) << "the sweep was not killed mid-way; its output:\n" << log;
   EXPECT_FALSE(fs::exists(out));
   ASSERT_TRUE(fs::exists(out.string() + ".partial"));
@@ -286,16 +297,10 @@ TEST(SweepRun, ResumeAfterSigkillEqualsAnUninterruptedSweep) {
 // redoes exactly the unmarked ones.
 TEST(SweepRun, BatchedMarkersResumeAfterSigkillAndProgressNeverCountsLostRuns) {
   TempDir dir;
-  const fs::path s = write_sweep(dir, "s.yaml",
-                                 "vary:\n"
-                                 "  task.technique: [stoop, squat]\n"
-                                 "  task.box.mass_kg: {linspace: [0, 25, 60]}\n"
-                                 "output: {series: summary}\n");
   const fs::path out = dir / "b.h5";
   std::string log;
-  const bool killed = run_and_kill({DEMBONES_BINARY, "sweep", s.string(), "-o", out.string(), "--threads", "2",
-                                    "--log-interval", "0.2"},
-                                   1, log);
+  bool killed = false;
+  const fs::path s = kill_lift_sweep(dir, 60, "{series: summary}", out, "2", "0.2", 1, killed, log);
   ASSERT_TRUE(killed) << "the sweep was not killed mid-way; its output:\n" << log;
   int reported = -1;  // the count of the last progress line
   const std::regex line_re(R"(: (\d+)/120 runs)");
