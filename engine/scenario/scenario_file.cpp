@@ -154,6 +154,17 @@ TaskSpec read_task(FieldReader r, const std::string& scenario_path) {
             kDegToRad;
       if (r.has("seat_off_lumbar_share"))
         t.seat_off_lumbar_share = in_range(r, "seat_off_lumbar_share", r.number("seat_off_lumbar_share"), 0.0, 1.0);
+      // Seat-off joint angles (optional): ranges of the human joints (hip flexion up to 140 deg, knee
+      // flexion up to 150 deg, ankle from 40 deg of plantarflexion to 40 deg of dorsiflexion); the
+      // model's own joint ranges are checked when the motion is generated.
+      if (r.has("seat_off_hip_deg"))
+        t.seat_off_hip_flexion_rad = in_range(r, "seat_off_hip_deg", r.number("seat_off_hip_deg"), 0.0, 140.0) * kDegToRad;
+      if (r.has("seat_off_knee_deg"))
+        t.seat_off_knee_flexion_rad =
+            in_range(r, "seat_off_knee_deg", r.number("seat_off_knee_deg"), 0.0, 150.0) * kDegToRad;
+      if (r.has("seat_off_ankle_deg"))
+        t.seat_off_ankle_dorsiflexion_rad =
+            in_range(r, "seat_off_ankle_deg", r.number("seat_off_ankle_deg"), -40.0, 40.0) * kDegToRad;
       break;
     case TaskType::motion_file:
       t.motion_file = resolve_relative(scenario_path, r.string("file"));

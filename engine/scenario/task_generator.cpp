@@ -5,6 +5,8 @@
 #include <cmath>
 #include <functional>
 #include <limits>
+#include <optional>
+#include <vector>
 
 #include "common/error.hpp"
 #include "multibody/kinematics.hpp"
@@ -71,6 +73,10 @@ constexpr double kPathPostureWeight = 3.0;
 // Pull of the prescribed seat-off angles (trunk inclination, lumbar flexion; per rad): as the forward
 // bend's trunk target, strong enough to hold them against the technique preferences.
 constexpr double kSeatOffPostureWeight = 100.0;
+// A prescribed seat-off joint angle (task.seat_off_hip_deg, _knee_deg, _ankle_deg) must be reached
+// within this, or the run stops naming the field: the hip height, the trunk angles and the balance band
+// then ask for another posture (the request is inconsistent for this subject and chair).
+constexpr double kSeatOffAngleTolerance_rad = 1.0 * 3.14159265358979323846 / 180.0;
 
 struct Generator {
   const Model& model;
@@ -184,6 +190,54 @@ struct Generator {
 };
 
 int frame_count(double seconds, double rate_hz) { return static_cast<int>(std::lround(seconds * rate_hz)); }
+
+// A seat-off joint angle the scenario prescribes: posture variable, its target θ, the task field.
+struct SeatOffJoint {
+  int var;
+  double theta;
+  double angle_rad;  // as the scenario gives it (clinical convention)
+  const char* field;
+};
+
+// The variable's clinical angle at θ = 0: q_offset of its (first) coordinate over its ratio.
+double clinical_offset(const TaskRig& rig, int var) {
+  const PostureVariable& v = rig.vars[var];
+  return rig.q_offset(v.coords[0]) / v.ratios[0];
+}
+
+std::vector<SeatOffJoint> seat_off_joints(const TaskRig& rig, const TaskSpec& task, const std::string& file) {
+  std::vector<SeatOffJoint> out;
+  constexpr double kDeg = 3.14159265358979323846 / 180.0;
+  auto add = [&](int var, const std::optional<double>& angle, const char* field) {
+    if (!angle) return;
+    if (var < 0) throw InputError(Location{file, 0, 0, field}, "the model has no such joint for the task generator");
+    const double theta = *angle - clinical_offset(rig, var);
+    const PostureVariable& v = rig.vars[var];
+    if (theta < v.lower || theta > v.upper)
+      throw InputError(Location{file, 0, 0, field},
+                       fmt::format("expected an angle within the model's joint range, {:.1f} to {:.1f} deg, got {:.1f}",
+                                   (v.lower + clinical_offset(rig, var)) / kDeg,
+                                   (v.upper + clinical_offset(rig, var)) / kDeg, *angle / kDeg));
+    out.push_back({var, theta, *angle, field});
+  };
+  add(rig.hip, task.seat_off_hip_flexion_rad, "task.seat_off_hip_deg");
+  add(rig.knee, task.seat_off_knee_flexion_rad, "task.seat_off_knee_deg");
+  add(rig.ankle, task.seat_off_ankle_dorsiflexion_rad, "task.seat_off_ankle_deg");
+  return out;
+}
+
+// The prescribed angles compete with the hip height (chair), the trunk angles and the balance band;
+// a request they cannot all meet stops the run instead of silently giving another posture.
+void check_seat_off_joints(const std::vector<SeatOffJoint>& joints, const VecX& theta, const std::string& file) {
+  constexpr double kDeg = 3.14159265358979323846 / 180.0;
+  for (const SeatOffJoint& j : joints)
+    if (std::abs(theta(j.var) - j.theta) > kSeatOffAngleTolerance_rad)
+      throw InputError(Location{file, 0, 0, j.field},
+                       fmt::format("the seat-off posture cannot have {:.1f} deg here: with the hips at the chair "
+                                   "height, the seat-off trunk angles and the centre of mass over the feet it "
+                                   "reaches {:.1f} deg (change the chair height, the other seat-off angles or this one)",
+                                   j.angle_rad / kDeg, (j.angle_rad + theta(j.var) - j.theta) / kDeg));
+}
 
 }  // namespace
 
@@ -302,6 +356,9 @@ GeneratedMotion generate_task_motion(const Model& model, const TaskRig& rig, con
       const double incl_stand = g.solver.evaluate(theta_stand).trunk_inclination;
       const double lean = task.seat_off_trunk_inclination_rad - incl_stand;
       const double lumbar_stand = rig.lumbar >= 0 ? theta_stand(rig.lumbar) : 0.0;
+      // Prescribed seat-off joint angles (optional; task_spec.hpp), as targets of the posture
+      // variables: θ = clinical angle − the variable's clinical offset (posture impairments shift it).
+      const std::vector<SeatOffJoint> joints = seat_off_joints(rig, task, scenario_file);
       if (rig.knee >= 0) g.theta(rig.knee) = std::max(g.theta(rig.knee), 0.2);
       if (rig.hip >= 0) g.theta(rig.hip) = std::max(g.theta(rig.hip), 0.2);
       if (rig.ankle >= 0) g.theta(rig.ankle) = std::max(g.theta(rig.ankle), 0.1);
@@ -315,10 +372,15 @@ GeneratedMotion generate_task_motion(const Model& model, const TaskRig& rig, con
           t.preferred(rig.lumbar) = lumbar_stand + task.seat_off_lumbar_share * lean * s;
           t.weights(rig.lumbar) = kSeatOffPostureWeight;
         }
+        for (const SeatOffJoint& j : joints) {
+          t.preferred(j.var) = theta_stand(j.var) + (j.theta - theta_stand(j.var)) * s;
+          t.weights(j.var) = kSeatOffPostureWeight;
+        }
         g.prev = g.theta;
         g.solve(t, 0.0);
       }
       const VecX theta_seat = g.theta;
+      check_seat_off_joints(joints, theta_seat, scenario_file);
       const VecX theta_from = rising ? theta_seat : theta_stand, theta_to = rising ? theta_stand : theta_seat;
       g.theta = theta_from;
       // As for lifts, the preferred posture slides between the two end postures with the hips.

@@ -1,6 +1,7 @@
 #pragma once
 // The task part of a scenario (docs/scenarios.md, "task"): what the subject does. SI units; angles in rad.
 #include <map>
+#include <optional>
 #include <string>
 
 namespace dembones {
@@ -61,6 +62,11 @@ struct TaskSpec {
   // (stand_to_sit) at seat-off: the seated part, where the seat carries weight, is not generated.
   double seat_off_trunk_inclination_rad = kSeatOffTrunkInclinationDeg * 3.14159265358979323846 / 180.0;
   double seat_off_lumbar_share = kSeatOffLumbarShare;
+  // sit_to_stand / stand_to_sit: joint angles at seat-off, clinical convention (rad; hip and knee
+  // flexion, ankle dorsiflexion positive), each prescribed only when given: a measured population's
+  // seat-off posture. Not given, the angle follows from the hip height, the trunk angles above and the
+  // balance band (the generator's default posture).
+  std::optional<double> seat_off_hip_flexion_rad, seat_off_knee_flexion_rad, seat_off_ankle_dorsiflexion_rad;
   std::string motion_file;         // motion_file: path (resolved relative to the scenario file)
 };
 

@@ -1,0 +1,119 @@
+// Prescribed seat-off joint angles (task.seat_off_hip_deg, seat_off_knee_deg, seat_off_ankle_deg;
+// task_spec.hpp, docs/scenarios.md): the generated seat-off frame has the requested angles when the
+// request is consistent with the chair height and balance, and a bad or unreachable request stops with
+// an InputError naming the field.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "common/error.hpp"
+#include "scenario/scenario_file.hpp"
+#include "scenario/scenario_runner.hpp"
+
+namespace dembones {
+namespace {
+
+constexpr double kDeg = 3.14159265358979323846 / 180.0;
+// The generator holds a prescribed angle to 1 deg at seat-off (kSeatOffAngleTolerance_rad); the first
+// (last) frame of the motion is solved once more with the hip height and a weaker pull toward that
+// posture, so it may move a little further.
+constexpr double kFrameTolerance_rad = 1.5 * kDeg;
+
+std::string scenario(const char* name) {
+  return (std::filesystem::path(DEMBONES_SOURCE_DIR) / "tests" / "validation" / "scenarios" / name).string();
+}
+
+// Clinical angle (flexion / dorsiflexion positive) of a posture variable at frame f: q = offset + r θ.
+double clinical_angle(const PreparedRun& run, int var, int f) {
+  const PostureVariable& v = run.rig.vars[var];
+  return run.kinematics.q(f, v.coords[0]) / v.ratios[0];
+}
+
+struct Angles {
+  double hip, knee, ankle;
+};
+
+Angles angles_at(const PreparedRun& run, int f) {
+  return {clinical_angle(run, run.rig.hip, f), clinical_angle(run, run.rig.knee, f),
+          clinical_angle(run, run.rig.ankle, f)};
+}
+
+std::unique_ptr<PreparedRun> run_with(const char* file, const std::vector<std::string>& overrides) {
+  std::vector<Override> o;
+  for (const std::string& s : overrides) o.push_back(parse_override(s));
+  o.push_back(parse_override("solver.rate_hz=50"));
+  ModelCache models;
+  return prepare_run(load_scenario(scenario(file), o), models);
+}
+
+// On a 52 cm chair the default seat-off has the hip flexed about 100 deg (trunk angles and balance);
+// prescribing 96 deg gives 96 deg at the first frame of the rise (the knees and ankles follow).
+TEST(SeatOffPosture, PrescribedHipAngleIsTheFirstFrameOfTheRise) {
+  const auto free = run_with("sit_to_stand.yaml", {"task.chair_height_m=0.52"});
+  const auto set = run_with("sit_to_stand.yaml", {"task.chair_height_m=0.52", "task.seat_off_hip_deg=96"});
+  ASSERT_TRUE(set->scenario.task.seat_off_hip_flexion_rad.has_value());
+  EXPECT_NEAR(*set->scenario.task.seat_off_hip_flexion_rad, 96.0 * kDeg, 1e-12);
+  EXPECT_FALSE(set->scenario.task.seat_off_knee_flexion_rad.has_value());
+  EXPECT_FALSE(set->scenario.task.seat_off_ankle_dorsiflexion_rad.has_value());
+  const Angles a_free = angles_at(*free, 0), a_set = angles_at(*set, 0);
+  ASSERT_GT(a_free.hip, 98.5 * kDeg) << "the default must differ from the request for the test to mean anything";
+  EXPECT_NEAR(a_set.hip, 96.0 * kDeg, kFrameTolerance_rad);
+  // The motion still ends standing.
+  const Angles last = angles_at(*set, set->kinematics.frames() - 1);
+  EXPECT_LT(last.knee, 10.0 * kDeg);
+  EXPECT_LT(last.hip, 20.0 * kDeg);
+}
+
+TEST(SeatOffPosture, PrescribedHipAndKneeAnglesAreTheLastFrameOfSittingDown) {
+  const auto run = run_with("stand_to_sit.yaml",
+                            {"task.chair_height_m=0.52", "task.seat_off_hip_deg=97", "task.seat_off_knee_deg=95.5"});
+  const Angles end = angles_at(*run, run->kinematics.frames() - 1);
+  EXPECT_NEAR(end.hip, 97.0 * kDeg, kFrameTolerance_rad);
+  EXPECT_NEAR(end.knee, 95.5 * kDeg, kFrameTolerance_rad);
+  const Angles first = angles_at(*run, 0);
+  EXPECT_LT(first.knee, 10.0 * kDeg);
+}
+
+TEST(SeatOffPosture, OutOfRangeValuesNameTheFieldWhenRead) {
+  for (const char* o : {"task.seat_off_hip_deg=145", "task.seat_off_knee_deg=-5", "task.seat_off_ankle_deg=45",
+                        "task.seat_off_ankle_deg=-41"}) {
+    try {
+      load_scenario(scenario("sit_to_stand.yaml"), {parse_override(o)});
+      FAIL() << "expected an InputError for " << o;
+    } catch (const InputError& e) {
+      const std::string field = std::string(o).substr(5, std::string(o).find('=') - 5);
+      EXPECT_NE(e.where().field.find(field), std::string::npos) << e.where().field;
+      EXPECT_NE(std::string(e.what()).find("expected"), std::string::npos) << e.what();
+    }
+  }
+}
+
+// Within the human range but outside the model's ankle range (dorsiflexion limit 30 deg): the generator
+// says so, naming the field.
+TEST(SeatOffPosture, AngleOutsideTheModelsJointRangeNamesTheField) {
+  try {
+    run_with("sit_to_stand.yaml", {"task.seat_off_ankle_deg=35"});
+    FAIL() << "expected an InputError";
+  } catch (const InputError& e) {
+    EXPECT_EQ(e.where().field, "task.seat_off_ankle_deg");
+    EXPECT_NE(std::string(e.what()).find("joint range"), std::string::npos) << e.what();
+  }
+}
+
+// A request the chair height and balance cannot meet is not silently replaced by another posture:
+// 84 deg of knee flexion on a 45 cm chair would put the hips above the seat or the feet in front of
+// the centre of mass.
+TEST(SeatOffPosture, UnreachableAngleStopsTheRunNamingTheField) {
+  try {
+    run_with("sit_to_stand.yaml", {"task.seat_off_knee_deg=84"});
+    FAIL() << "expected an InputError";
+  } catch (const InputError& e) {
+    EXPECT_EQ(e.where().field, "task.seat_off_knee_deg");
+    EXPECT_NE(std::string(e.what()).find("reaches"), std::string::npos) << e.what();
+  }
+}
+
+}  // namespace
+}  // namespace dembones
