@@ -8,10 +8,19 @@
 
 namespace dembones {
 
-RunRecord::RunRecord(const MusculoskeletalModel& msm, int F, bool store_full) : full(store_full) {
+RunRecord::RunRecord(const MusculoskeletalModel& msm, int F, bool store_full)
+    : RunRecord(msm, F, store_full ? RecordLevel::full : RecordLevel::summary) {}
+
+RunRecord::RunRecord(const MusculoskeletalModel& msm, int F, RecordLevel level)
+    : full(level == RecordLevel::full), series(level != RecordLevel::peaks) {
   const int nv = msm.model.nv, m = msm.muscles.nmuscles, k = static_cast<int>(msm.actuators.size());
   const int B = msm.model.nbodies;
   time = VecX::Zero(F);
+  sites.resize(msm.sites.size());
+  for (SiteSeries& s : sites)
+    for (VecX* x : {&s.compression, &s.ap_shear, &s.lateral_shear, &s.resultant}) *x = VecX::Zero(F);
+  for (VecX* x : {&iterations, &kkt_residual, &reserve_flag, &status}) *x = VecX::Zero(F);
+  if (!series) return;
   for (MatX* x : {&q, &qd, &qdd, &tau_id, &tau_passive, &reserve}) *x = MatX::Zero(F, nv);
   actuator = MatX::Zero(F, k);
   posterior_tension = MatX::Zero(F, static_cast<Eigen::Index>(msm.passive.size()));
@@ -22,15 +31,12 @@ RunRecord::RunRecord(const MusculoskeletalModel& msm, int F, bool store_full) : 
     moment_arm.assign(static_cast<std::size_t>(F) * m * nv, 0.0);
     path_points.assign(static_cast<std::size_t>(F) * m * max_points * 3, std::numeric_limits<double>::quiet_NaN());
   }
-  sites.resize(msm.sites.size());
   for (SiteSeries& s : sites) {
-    for (VecX* x : {&s.compression, &s.ap_shear, &s.lateral_shear, &s.resultant}) *x = VecX::Zero(F);
     s.force = MatX::Zero(F, 3);
     s.moment = MatX::Zero(F, 3);
     s.position = MatX::Constant(F, 3, std::numeric_limits<double>::quiet_NaN());
     s.rotation.assign(static_cast<std::size_t>(F) * 9, std::numeric_limits<double>::quiet_NaN());
   }
-  for (VecX* x : {&iterations, &kkt_residual, &reserve_flag, &status}) *x = VecX::Zero(F);
   body_position.assign(static_cast<std::size_t>(F) * B * 3, 0.0);
   body_rotation.assign(static_cast<std::size_t>(F) * B * 9, 0.0);
   load_position = MatX::Zero(F, 3);
@@ -42,6 +48,18 @@ void RunRecord::record(int f, double t, const VecX& qv, const VecX& qdv, const V
   const MuscleData& md = p.muscle_data();
   const Data& d = p.data();
   time(f) = t;
+  for (std::size_t s = 0; s < sites.size(); ++s) {
+    const SiteLoad& l = r.sites[s];
+    sites[s].compression(f) = l.compression;
+    sites[s].ap_shear(f) = l.ap_shear;
+    sites[s].lateral_shear(f) = l.lateral_shear;
+    sites[s].resultant(f) = l.resultant;
+  }
+  iterations(f) = r.so.iterations;
+  kkt_residual(f) = r.so.kkt_residual;
+  reserve_flag(f) = r.status == FrameStatus::reserve_limited ? 1.0 : 0.0;
+  status(f) = static_cast<double>(static_cast<int>(r.status));
+  if (!series) return;
   q.row(f) = qv.transpose();
   qd.row(f) = qdv.transpose();
   qdd.row(f) = qddv.transpose();
@@ -77,10 +95,6 @@ void RunRecord::record(int f, double t, const VecX& qv, const VecX& qdv, const V
   }
   for (std::size_t s = 0; s < sites.size(); ++s) {
     const SiteLoad& l = r.sites[s];
-    sites[s].compression(f) = l.compression;
-    sites[s].ap_shear(f) = l.ap_shear;
-    sites[s].lateral_shear(f) = l.lateral_shear;
-    sites[s].resultant(f) = l.resultant;
     sites[s].force.row(f) = l.force_S.transpose();
     sites[s].moment.row(f) = l.moment_S.transpose();
     const LoadSite& site = msm.sites[s];
@@ -91,10 +105,6 @@ void RunRecord::record(int f, double t, const VecX& qv, const VecX& qdv, const V
         for (int j = 0; j < 3; ++j) sites[s].rotation[static_cast<std::size_t>(f) * 9 + i * 3 + j] = X_WS.rotation(i, j);
     }
   }
-  iterations(f) = r.so.iterations;
-  kkt_residual(f) = r.so.kkt_residual;
-  reserve_flag(f) = r.status == FrameStatus::reserve_limited ? 1.0 : 0.0;
-  status(f) = static_cast<double>(static_cast<int>(r.status));
   const int B = msm.model.nbodies;
   for (int b = 0; b < B; ++b) {
     const SE3& X = d.oMb[b];

@@ -22,8 +22,16 @@ struct Peak {
   double value_bw = 0.0; // in body weights
 };
 
+// What a RunRecord keeps per frame. `peaks`: the time, the load sites' compression, shear and
+// resultant series, and the per-frame status (iterations, KKT residual, reserve flag): all that
+// summarize() and a sweep's summary row read; the other series stay empty (size 0), which saves
+// a sweep in summary mode the copies and memory it never writes. `summary`: every series but the
+// moment arms and path points; `full`: everything.
+enum class RecordLevel { peaks, summary, full };
+
 struct RunRecord {
   bool full = true;       // store moment arms and path points
+  bool series = true;     // store the series beyond the peaks' (false: RecordLevel::peaks)
   VecX time;              // (F)
   MatX q, qd, qdd;        // (F × nv)
   MatX tau_id, tau_passive, reserve;  // (F × nv)
@@ -48,6 +56,7 @@ struct RunRecord {
   int frames() const { return static_cast<int>(time.size()); }
 
   RunRecord(const MusculoskeletalModel& msm, int frames, bool full);
+  RunRecord(const MusculoskeletalModel& msm, int frames, RecordLevel level);
   // Copies frame f from the pipeline's last run_frame.
   void record(int f, double t, const VecX& q, const VecX& qd, const VecX& qdd, const Pipeline& p);
 

@@ -351,9 +351,15 @@ ExternalLoadSeries load_external_forces(const ExternalForcesSpec& spec, const Mo
 }
 
 RunRecord execute_run(const PreparedRun& run, Pipeline& pipeline, const std::function<void(int, int)>& progress) {
+  return execute_run(run, pipeline, run.scenario.output.store == StoreLevel::full ? RecordLevel::full : RecordLevel::summary,
+                     progress);
+}
+
+RunRecord execute_run(const PreparedRun& run, Pipeline& pipeline, RecordLevel level,
+                      const std::function<void(int, int)>& progress) {
   const KinematicSeries& k = run.kinematics;
   const int F = k.frames();
-  RunRecord rec(run.msm, F, run.scenario.output.store == StoreLevel::full);
+  RunRecord rec(run.msm, F, level);
   pipeline.set_load_mass(run.load_mass_kg);
   pipeline.reset_warm_start();
   VecX q(k.q.cols()), qd(k.q.cols()), qdd(k.q.cols());

@@ -79,5 +79,9 @@ PipelineSettings pipeline_settings(const SolverSpec& solver);
 // InternalError-free: a non-finite quantity stops the run with an InputError naming the frame.
 RunRecord execute_run(const PreparedRun& run, Pipeline& pipeline,
                       const std::function<void(int, int)>& progress = {});
+// The same, keeping what `level` asks for instead of what the scenario's output.store says (a sweep
+// in summary mode keeps RecordLevel::peaks: the numbers of every frame are the same).
+RunRecord execute_run(const PreparedRun& run, Pipeline& pipeline, RecordLevel level,
+                      const std::function<void(int, int)>& progress = {});
 
 }  // namespace dembones

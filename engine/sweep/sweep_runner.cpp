@@ -100,7 +100,8 @@ struct RunOutcome {
   double prepare_s = 0, execute_s = 0;
 };
 
-RunOutcome compute_run(const SweepPlan& plan, int index, const ScenarioSpec& scenario, ModelCache& models) {
+RunOutcome compute_run(const SweepPlan& plan, int index, const ScenarioSpec& scenario, ModelCache& models,
+                       SeriesLevel series) {
   RunOutcome out;
   out.row.index = index;
   out.row.values = plan.runs[static_cast<std::size_t>(index)].values;
@@ -110,7 +111,11 @@ RunOutcome compute_run(const SweepPlan& plan, int index, const ScenarioSpec& sce
     const double t1 = thread_cpu_s();
     out.prepare_s = t1 - t0;
     Pipeline pipeline(out.prepared->msm, pipeline_settings(scenario.solver));
-    out.record = std::make_unique<RunRecord>(execute_run(*out.prepared, pipeline));
+    // Without time series in the file only the peaks' series are kept (same numbers, fewer copies).
+    const RecordLevel level = series != SeriesLevel::full ? RecordLevel::peaks
+                              : scenario.output.store == StoreLevel::full ? RecordLevel::full
+                                                                          : RecordLevel::summary;
+    out.record = std::make_unique<RunRecord>(execute_run(*out.prepared, pipeline, level));
     out.execute_s = thread_cpu_s() - t1;
     out.row.peaks = summarize(out.prepared->msm, *out.record);
     out.row.frames = out.record->frames();
@@ -413,7 +418,7 @@ SweepRunStats run_sweep(const SweepSpec& spec, const SweepPlan& plan, const Swee
       const auto p = static_cast<std::size_t>(position);
       RunOutcome out;
       try {
-        out = compute_run(plan, todo[p], scenarios[p], models);
+        out = compute_run(plan, todo[p], scenarios[p], models, series);
       } catch (...) {
 #pragma omp critical(dembones_sweep_writer)
         if (!failure) failure = std::current_exception();

@@ -40,8 +40,6 @@ struct SweepRunOptions {
   MergeMode mpi_merge = MergeMode::Copy;  // how rank 0 joins the ranks' shards
   bool keep_shards = false;        // keep the ranks' shard files after a copy merge
   const MpiSession* mpi = nullptr; // set under mpirun: runs shared out across ranks
-  // Tests only: stop (as if killed) after this many runs were written in this session; < 0 = never.
-  int stop_after_runs = -1;
 };
 
 struct SweepRunStats {
