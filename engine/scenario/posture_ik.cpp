@@ -5,6 +5,7 @@
 
 #include "multibody/energy.hpp"
 #include "multibody/jacobian.hpp"
+#include "multibody/joint_motion.hpp"
 #include "multibody/kinematics.hpp"
 
 namespace dembones {
@@ -48,6 +49,35 @@ double trunk_inclination(const SE3& X_WB) {
   return std::atan2(y.x(), y.y());
 }
 
+// center_of_mass_jacobian (energy.cpp) at the configuration whose forward kinematics and subtree
+// centres of mass `data` already holds: the joint columns J_W (compute_joint_jacobians, jacobian.cpp)
+// and J_com, the same sums in the same order, without running the kinematics again. An accepted
+// trial point was evaluated with positions only; its Jacobians then cost no second forward
+// kinematics.
+void calc_com_jacobian_at_current_positions(const Model& model, Data& data) {
+  const int nb = model.nbodies;
+  for (int i = 1; i < nb; ++i) {
+    const int is = model.idx_s[i];
+    for (int s = is; s < is + model.ns_j[i]; ++s) {
+      const Motion m = data.oMb[i].act(detail::column_motion(data.S, s));
+      data.J_W.col(s).head<3>() = m.angular;
+      data.J_W.col(s).tail<3>() = m.linear;
+    }
+  }
+  data.J_com.setZero();
+  if (data.mass <= 0.0) return;
+  for (int j = 1; j < nb; ++j) {
+    const double m_sub = data.Ic[j].mass;
+    if (m_sub <= 0.0) continue;
+    const Vec3 c_sub = data.Ic[j].h / m_sub;
+    const int js = model.idx_s[j];
+    for (int s = js; s < js + model.ns_j[j]; ++s) {
+      data.J_com.col(model.column_v[s]) += (m_sub / data.mass) *
+                                           (data.J_W.col(s).tail<3>() + data.J_W.col(s).head<3>().cross(c_sub));
+    }
+  }
+}
+
 void TaskRig::to_configuration(const VecX& theta, VecX& q) const {
   q = q_offset;
   for (int k = 0; k < nvars(); ++k)
@@ -75,13 +105,18 @@ PostureSolver::PostureSolver(const Model& model, const TaskRig& rig)
 }
 
 int PostureSolver::residuals(const PostureTargets& t, const VecX& theta, const VecX& theta_prev,
-                             bool with_jacobian) {
+                             Evaluation what) {
   const int n = rig_.nvars();
-  rig_.to_configuration(theta, q_);
-  if (with_jacobian)
-    center_of_mass_jacobian(model_, data_, q_);  // also fills oMb and J_W
-  else
-    subtree_center_of_mass(model_, data_, q_);   // trial points: positions only
+  const bool with_jacobian = what != Evaluation::positions;
+  if (what == Evaluation::jacobian_at_current_positions) {
+    calc_com_jacobian_at_current_positions(model_, data_);  // q_, oMb and the subtree sums are theta's
+  } else {
+    rig_.to_configuration(theta, q_);
+    if (with_jacobian)
+      center_of_mass_jacobian(model_, data_, q_);  // also fills oMb and J_W
+    else
+      subtree_center_of_mass(model_, data_, q_);   // trial points: positions only
+  }
   int m = 0;
   if (t.hand) {
     const Vec3 p = data_.oMb[rig_.hand_body].act(rig_.hand_point_B);
@@ -176,7 +211,8 @@ PostureResult PostureSolver::solve(const PostureTargets& t, VecX& theta, const V
     for (int k = 0; k < n; ++k) th(k) = std::min(std::max(th(k), rig_.vars[k].lower), rig_.vars[k].upper);
   };
   clamp(theta);
-  int m = residuals(t, theta, theta_prev, true);
+  int m = residuals(t, theta, theta_prev, Evaluation::jacobian);
+  bool kinematics_at_theta = true;  // data_ holds the forward kinematics at theta (not at a trial)
   double cost = r_.head(m).squaredNorm();
   double mu = initial_damping;
   PostureResult out;
@@ -221,7 +257,8 @@ PostureResult PostureSolver::solve(const PostureTargets& t, VecX& theta, const V
       }
       trial_ = theta + step_;
       clamp(trial_);
-      const int mt = residuals(t, trial_, theta_prev, false);
+      const int mt = residuals(t, trial_, theta_prev, Evaluation::positions);
+      kinematics_at_theta = false;
       const double trial_cost = r_.head(mt).squaredNorm();
       if (trial_cost < cost) {
         accepted = true;
@@ -230,7 +267,9 @@ PostureResult PostureSolver::solve(const PostureTargets& t, VecX& theta, const V
         theta = trial_;
         cost = trial_cost;
         mu = std::max(mu / 3.0, 1e-9);
-        m = residuals(t, theta, theta_prev, true);
+        // theta is the trial point just evaluated: data_ holds its kinematics.
+        m = residuals(t, theta, theta_prev, Evaluation::jacobian_at_current_positions);
+        kinematics_at_theta = true;
         if (moved < tolerance_rad || gain < 1e-14 * (1.0 + cost)) {
           out.converged = true;
         }
@@ -240,15 +279,28 @@ PostureResult PostureSolver::solve(const PostureTargets& t, VecX& theta, const V
     }
     if (!accepted) {
       out.converged = true;  // no descent direction left within the limits: a (constrained) minimum
-      residuals(t, theta, theta_prev, false);
+      residuals(t, theta, theta_prev, Evaluation::positions);
+      kinematics_at_theta = true;
       break;
     }
     if (out.converged) break;
   }
   out.iterations = it + 1;
-  // Report the achieved geometry at the solution.
+  // Report the achieved geometry at the solution. Unless a rejected trial was the last evaluation,
+  // data_ holds theta's kinematics already; the centre of mass is then summed again without them,
+  // as center_of_mass (multibody/energy.cpp) sums it: body by body, not by subtrees, the same bits.
   rig_.to_configuration(theta, q_);
-  center_of_mass(model_, data_, q_);
+  if (!kinematics_at_theta) forward_kinematics(model_, data_, q_);
+  data_.mass = 0.0;
+  {
+    Vec3 moment = Vec3::Zero();
+    for (int i = 1; i < model_.nbodies; ++i) {
+      const double mass = model_.inertia[i].mass;
+      data_.mass += mass;
+      moment += mass * data_.oMb[i].act(model_.inertia[i].com);
+    }
+    data_.com = data_.mass > 0.0 ? Vec3(moment / data_.mass) : Vec3::Zero();
+  }
   {
     const Vec3 hand = data_.oMb[rig_.hand_body].act(rig_.hand_point_B);
     out.com_x = (data_.mass * data_.com.x() + t.load_mass_kg * hand.x()) / (data_.mass + t.load_mass_kg);

@@ -46,7 +46,11 @@ class PostureSolver {
   const VecX& configuration() const { return q_; }
 
  private:
-  int residuals(const PostureTargets& t, const VecX& theta, const VecX& theta_prev, bool with_jacobian);
+  // positions: residuals only (trial points); jacobian: residuals and their Jacobian at theta;
+  // jacobian_at_current_positions: the same when data_ already holds theta's kinematics (the trial
+  // point just evaluated with positions), skipping the second forward kinematics.
+  enum class Evaluation { positions, jacobian, jacobian_at_current_positions };
+  int residuals(const PostureTargets& t, const VecX& theta, const VecX& theta_prev, Evaluation what);
 
   const Model& model_;
   const TaskRig& rig_;
@@ -62,6 +66,11 @@ class PostureSolver {
   Eigen::RowVectorXd com_dx_;     // (nvars) d(centre-of-mass x)/dθ, body and load
   double com_second_order_ = 0;   // r·r'' of the centre-of-mass penalty (per m²), ≥ 0
 };
+
+// data.J_W and data.J_com as center_of_mass_jacobian (multibody/energy.hpp) computes them, bit for
+// bit, when data already holds the forward kinematics and subtree centres of mass at that
+// configuration (forward_kinematics then subtree_centers_of_mass): no second kinematics pass.
+void calc_com_jacobian_at_current_positions(const Model& model, Data& data);
 
 // Trunk inclination from vertical (rad, positive forward) of a body whose y axis runs along the trunk.
 double trunk_inclination(const SE3& X_WB);

@@ -6,6 +6,8 @@
 
 #include <algorithm>
 
+#include "multibody/energy.hpp"
+#include "multibody/kinematics.hpp"
 #include "scenario/posture_ik.hpp"
 #include "scenario_test_util.hpp"
 
@@ -62,6 +64,30 @@ TEST(PostureIkConvergence, StandingPostureIsReachedFromTwoStartsInFewIterations)
   const PostureResult rc = solver.solve(t, c, c);
   EXPECT_LE(rc.iterations, 3);
   EXPECT_LT((c - a).lpNorm<Eigen::Infinity>(), 1e-9);
+}
+
+// The solver evaluates a trial point with positions only and, when it accepts it, adds the
+// Jacobians without a second forward kinematics pass: they must be center_of_mass_jacobian's to the
+// last bit, at postures across the lift (the knee's moving centre included).
+TEST(PostureIkConvergence, JacobianAtCurrentPositionsEqualsTheFullEvaluationBitForBit) {
+  const LifterIk ik;
+  const Model& model = ik.run->msm.model;
+  const KinematicSeries& k = ik.run->kinematics;
+  Data fresh(model), reused(model);
+  int compared = 0;
+  for (int f = 0; f < k.frames(); f += std::max(1, k.frames() / 7)) {
+    const VecX q = k.q.row(f).transpose();
+    center_of_mass_jacobian(model, fresh, q);
+    forward_kinematics(model, reused, q);
+    subtree_centers_of_mass(model, reused);
+    calc_com_jacobian_at_current_positions(model, reused);
+    ASSERT_EQ(fresh.J_W.cols(), reused.J_W.cols());
+    EXPECT_TRUE((fresh.J_W.array() == reused.J_W.array()).all()) << "frame " << f;
+    EXPECT_TRUE((fresh.J_com.array() == reused.J_com.array()).all()) << "frame " << f;
+    EXPECT_GT(fresh.J_com.norm(), 0.0);
+    ++compared;
+  }
+  EXPECT_GE(compared, 7);
 }
 
 }  // namespace
