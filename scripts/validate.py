@@ -37,16 +37,21 @@ GRAVITY = 9.81
 HOLD_WINDOW_S = 0.3
 
 
-def run_scenario(dembones: str, scenario: str, out_dir: str, cache: Dict[str, str]) -> str:
-    """Runs a scenario once (cached by file name) and returns the HDF5 path."""
-    if scenario in cache:
-        return cache[scenario]
-    out = os.path.join(out_dir, os.path.splitext(scenario)[0] + ".h5")
+def run_scenario(dembones: str, scenario: str, out_dir: str, cache: Dict[str, str],
+                 overrides: Optional[List[str]] = None, name: Optional[str] = None) -> str:
+    """Runs a scenario once (cached by file name and overrides) and returns the HDF5 path; `overrides`
+    are `dembones run --set` fields, `name` the output file's stem (default: the scenario's)."""
+    key = scenario + "".join(" --set " + o for o in overrides or [])
+    if key in cache:
+        return cache[key]
+    out = os.path.join(out_dir, (name or os.path.splitext(scenario)[0]) + ".h5")
     cmd = [dembones, "run", os.path.join(SCENARIOS, scenario), "-o", out, "-q"]
+    for o in overrides or []:
+        cmd += ["--set", o]
     r = subprocess.run(cmd, capture_output=True, text=True)
     if r.returncode != 0:
         raise RuntimeError(f"{' '.join(cmd)} failed ({r.returncode}):\n{r.stderr}")
-    cache[scenario] = out
+    cache[key] = out
     return out
 
 
@@ -291,6 +296,79 @@ def evaluate(cases: List[dict], dembones: str, out_dir: str) -> List[dict]:
     return results
 
 
+# What a sensitivity row reports unless its study says otherwise: the peak knee and hip contact forces.
+DEFAULT_SENSITIVITY_QUANTITIES = [
+    {"site": "tibiofemoral", "quantity": "resultant", "label": "peak tibiofemoral", "unit": "BW"},
+    {"site": "hip", "quantity": "resultant", "label": "peak hip", "unit": "BW"},
+]
+
+
+def seat_off_angles(path: str) -> Dict[str, float]:
+    """Hip flexion, knee flexion and ankle dorsiflexion (deg) at seat-off: the first frame of a
+    sit-to-stand, the last of a stand-to-sit (the generated motion starts or ends there)."""
+    with h5py.File(path, "r") as f:
+        coords = list(f["coordinates/names"].asstr()[()])
+        q = np.asarray(f["coordinates/q"][()], dtype=float)
+        task = (yaml.safe_load(str(f.attrs["scenario_yaml"])) or {}).get("task", {}).get("type", "")
+    k = -1 if task == "stand_to_sit" else 0
+    sign = {"hip_flexion": 1.0, "knee_angle": -1.0, "ankle_angle": 1.0}
+    return {c: sign[c] * float(np.degrees(q[k, coords.index(c)])) for c in sign if c in coords}
+
+
+def evaluate_sensitivity(studies: List[dict], dembones: str, out_dir: str) -> List[dict]:
+    """Runs each sensitivity study's variants (a scenario of the cases with fields changed) and reads the
+    seat-off angles and the peak knee and hip contact forces (BW). A variant the engine refuses (an
+    InputError: e.g. a seat-off posture the chair height and balance cannot meet) is reported with the
+    engine's message instead of numbers."""
+    out = []
+    for st in studies:
+        rows = []
+        quantities = st.get("quantities", DEFAULT_SENSITIVITY_QUANTITIES)
+        for i, v in enumerate(st["variants"]):
+            sets = [str(x) for x in v.get("set", [])]
+            scenario = v.get("scenario", st["scenario"])
+            row = dict(label=v["label"], set=sets, scenario=scenario)
+            try:
+                h5 = run_scenario(dembones, scenario, out_dir, {}, sets, f"sensitivity_{st['id']}_{i}")
+            except RuntimeError as e:
+                msg = [ln for ln in str(e).splitlines() if "error:" in ln]
+                text = msg[-1].split("error:", 1)[1].strip() if msg else str(e).splitlines()[-1]
+                # Without the scenario's path (it names the folder the report was made in).
+                row["refused"] = text.split(": ", 1)[1] if text.startswith(os.sep) and ": " in text else text
+                rows.append(row)
+                continue
+            bw = body_weight_N(h5)
+            row["angles"] = seat_off_angles(h5)
+            row["values"] = [load_statistic(h5, {"site": qq["site"], "quantity": qq["quantity"], "statistic": "peak"})
+                             / (bw if qq.get("unit", "BW") == "BW" else 1.0) for qq in quantities]
+            rows.append(row)
+        out.append(dict(id=st["id"], title=st["title"], text=" ".join(str(st.get("text", "")).split()),
+                        scenario=st["scenario"], rows=rows, quantities=quantities,
+                        angles_label=st.get("angles_label", "hip / knee / ankle (deg)")))
+    return out
+
+
+def sensitivity_section(studies: List[dict]) -> List[str]:
+    lines: List[str] = []
+    for st in studies:
+        qs = st["quantities"]
+        heads = " | ".join(f"{qq['label']} ({qq.get('unit', 'BW')})" for qq in qs)
+        lines += ["", f"## {st['title']}", "", st["text"], "",
+                  "Each row runs the scenario with the fields given (`dembones run --set`).", "",
+                  f"| variant | scenario and fields | {st['angles_label']} | {heads} |",
+                  "|---|---|---|" + "---|" * len(qs)]
+        for r in st["rows"]:
+            fields = ", ".join([f"`{r['scenario']}`"] + [f"`{x}`" for x in r["set"]])
+            if "refused" in r:
+                lines.append(f"| {r['label']} | {fields} | not generated: {r['refused']} |" + " – |" * len(qs))
+                continue
+            a = r["angles"]
+            vals = " | ".join(f"{v:.2f}" if qq.get("unit", "BW") == "BW" else f"{v:.0f}" for v, qq in zip(r["values"], qs))
+            lines.append(f"| {r['label']} | {fields} | {a.get('hip_flexion', float('nan')):.0f} / "
+                         f"{a.get('knee_angle', float('nan')):.0f} / {a.get('ankle_angle', float('nan')):.0f} | {vals} |")
+    return lines
+
+
 def figure(results: List[dict], path: str) -> None:
     import matplotlib
     matplotlib.use("Agg")
@@ -414,7 +492,7 @@ def breakdown_section(results: List[dict]) -> List[str]:
     return lines
 
 
-def report(results: List[dict], image_rel: str) -> str:
+def report(results: List[dict], image_rel: str, studies: Optional[List[dict]] = None) -> str:
     n_ok = sum(r["within"] for r in results)
     lines = [
         "# Validation against in vivo measurements",
@@ -447,6 +525,7 @@ def report(results: List[dict], image_rel: str) -> str:
             ids = ", ".join(x["id"] for x in results if x["justification"] == r["justification"])
             lines.append(f"- {ids}: {r['justification']}")
     lines += breakdown_section(results)
+    lines += sensitivity_section(studies or [])
     gaps = [r for r in results if r["status"] == "known_gap" or not r["within"]]
     lines += ["", "## Known gaps", ""]
     if not gaps:
@@ -490,11 +569,13 @@ def main(argv: Optional[List[str]] = None) -> int:
         print(f"validate.py: no dembones program at {a.dembones} (run scripts/setup)", file=sys.stderr)
         return 2
     with open(CASES, encoding="utf-8") as f:
-        cases = yaml.safe_load(f)["cases"]
+        spec = yaml.safe_load(f)
+    cases = spec["cases"]
     out_dir = a.out or tempfile.mkdtemp(prefix="dembones-validation-")
     os.makedirs(out_dir, exist_ok=True)
     try:
         results = evaluate(cases, a.dembones, out_dir)
+        studies = evaluate_sensitivity(spec.get("sensitivity", []), a.dembones, out_dir)
     except RuntimeError as e:
         print(f"validate.py: {e}", file=sys.stderr)
         return 2
@@ -503,7 +584,7 @@ def main(argv: Optional[List[str]] = None) -> int:
     else:
         md, img = os.path.join(out_dir, "validation.md"), os.path.join(out_dir, "img", "validation.png")
     figure(results, img)
-    write_atomic(md, report(results, "img/validation.png"))
+    write_atomic(md, report(results, "img/validation.png", studies))
     bad = [r for r in results if not r["ok"]]
     for r in results:
         flag = "ok " if r["ok"] else "BAD"
