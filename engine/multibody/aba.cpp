@@ -177,6 +177,26 @@ struct WorldInertia {
                      wx * iy - wy * ix + cx * fy - cy * fx);
     return f;
   }
+  // v x* Y v + Y a in one pass (a leaf's p^A + Y c): the two centre-of-mass forces share the
+  // c x f term, f = m (w x v_c + a_o + a_w x c), n = w x I_c w + I_c a_w + c x f.
+  [[gnu::always_inline]] Force bias_plus_apply(const Motion& v, const Motion& a) const {
+    const double wx = v.angular.x(), wy = v.angular.y(), wz = v.angular.z();
+    const double ax = a.angular.x(), ay = a.angular.y(), az = a.angular.z();
+    const double cx = c.x(), cy = c.y(), cz = c.z();
+    const double vcx = v.linear.x() + wy * cz - wz * cy;
+    const double vcy = v.linear.y() + wz * cx - wx * cz;
+    const double vcz = v.linear.z() + wx * cy - wy * cx;
+    const double fx = m * (wy * vcz - wz * vcy + a.linear.x() + ay * cz - az * cy);
+    const double fy = m * (wz * vcx - wx * vcz + a.linear.y() + az * cx - ax * cz);
+    const double fz = m * (wx * vcy - wy * vcx + a.linear.z() + ax * cy - ay * cx);
+    const double ix = xx * wx + xy * wy + xz * wz, iy = xy * wx + yy * wy + yz * wz, iz = xz * wx + yz * wy + zz * wz;
+    Force f;
+    f.linear = Vec3(fx, fy, fz);
+    f.angular = Vec3(wy * iz - wz * iy + xx * ax + xy * ay + xz * az + cy * fz - cz * fy,
+                     wz * ix - wx * iz + xy * ax + yy * ay + yz * az + cz * fx - cx * fz,
+                     wx * iy - wy * ix + xz * ax + yz * ay + zz * az + cx * fy - cy * fx);
+    return f;
+  }
   // M += the 6x6 below minus w u^T (a rank-1 downdate), column by column.
   [[gnu::always_inline]] void add_to_minus_rank1(Mat6& M, const Vec6& w, const Vec6& u) const {
     Mat6 Y6;
@@ -245,6 +265,10 @@ inline void add_projected_inertia(const Mat6& IA, const Eigen::Matrix<double, 6,
 //   pass 2: I^A_i = Y_i + Σ_children I^a, U = I^A S_W, D = S_W^T U, u = τ - S_W^T p^A,
 //           I^a = I^A - U D^-1 U^T, I^A_λ += I^a, p^A_λ += p^A + I^a c + U D^-1 u
 //   pass 3: a' = a_λ + c, q̈ = D^-1 (u - U^T a'), a = a' + S_W q̈.
+// Rearranged (I^A symmetric, so U^T c = S^T I^A c): with P = p^A + I^A c and W = U D^-1,
+//   p^A_λ += P + U k, k = D^-1 (τ - S_W^T P);   q̈ = κ - W^T a_λ, κ = k + W^T [0; g],
+// with a_λ the parent's true acceleration: u is never formed, and pass 3 (a serial chain from the
+// root) is one dot product and one update per body, gravity off its path (data.W, data.kappa).
 // Per joint kind (the work Pinocchio's JointModel visitors specialise):
 // - axis-aligned revolute joints form R_Wi by rotating two columns of R_Wλ R_λJ, and their
 //   column is [r; t x r] with r a column of R_Wi; a leaf body of such a joint (I^A = Y_i) does its
@@ -342,33 +366,34 @@ const VecX& aba_impl(const Model& model, Data& data, const VecX& q, const VecX& 
     }
     const Model::BodyTraits& traits = model.traits[i];
     const WorldInertia Y(model.inertia[i], traits.principal_inertia, oMi.rotation, oMi.translation);
-    Force pA = Y.bias(vi);
-    if constexpr (kWithExternal) pA -= (*f_ext_W)[i];
     if (!traits.leaf || !is_axis_revolute(kind)) {
-      data.pA[i] = pA;
+      Force& pA = data.pA[i];
+      pA = Y.bias(vi);
+      if constexpr (kWithExternal) pA -= (*f_ext_W)[i];
       Y.write(data.IA[i]);
       continue;
     }
-    // Leaf body on an axis-aligned revolute joint: I^A = Y_i, pass 2 right here.
+    // Leaf body on an axis-aligned revolute joint: I^A = Y_i, pass 2 right here, on
+    // P = p^A + Y c (see pass 2).
     const Vec3 r = data.J_W.col(iv).head<3>();
     const Vec3 tr = data.J_W.col(iv).tail<3>();
     const Force U = Y.apply(r, tr);
+    Force P = Y.bias_plus_apply(vi, ci);
+    if constexpr (kWithExternal) P -= (*f_ext_W)[i];
     const double Dinv = 1.0 / (r.dot(U.angular) + tr.dot(U.linear));
-    const double u = tau[iv] - (r.dot(pA.angular) + tr.dot(pA.linear));
-    data.U.col(iv).head<3>() = U.angular;
-    data.U.col(iv).tail<3>() = U.linear;
-    data.Dinv[i](0, 0) = Dinv;
-    data.u[iv] = u;
+    const double k = Dinv * (tau[iv] - (r.dot(P.angular) + tr.dot(P.linear)));
+    const Vec3 W_ang = U.angular * Dinv, W_lin = U.linear * Dinv;
+    data.W.col(iv).head<3>() = W_ang;
+    data.W.col(iv).tail<3>() = W_lin;
+    data.kappa[iv] = k + W_lin.dot(model.gravity);
     if (p == 0) continue;
-    // p^a = p^A + Y c + U D^-1 (u - U^T c) ; I^A_λ += Y - U D^-1 U^T
-    const double k = Dinv * (u - (U.angular.dot(ci.angular) + U.linear.dot(ci.linear)));
-    const Force Yc = Y.apply(ci.angular, ci.linear);
     Force& pAp = data.pA[p];
-    pAp.angular += pA.angular + Yc.angular + k * U.angular;
-    pAp.linear += pA.linear + Yc.linear + k * U.linear;
-    Vec6 U6;
+    pAp.angular += P.angular + k * U.angular;
+    pAp.linear += P.linear + k * U.linear;
+    Vec6 U6, W6;
     U6 << U.angular, U.linear;
-    Y.add_to_minus_rank1(data.IA[p], U6 * Dinv, U6);
+    W6 << W_ang, W_lin;
+    Y.add_to_minus_rank1(data.IA[p], W6, U6);
   }
   for (int i = nb - 1; i > 0; --i) {
     const JointKind kind = model.kind[i];
@@ -390,23 +415,26 @@ const VecX& aba_impl(const Model& model, Data& data, const VecX& q, const VecX& 
       }
       continue;
     }
-    const Vec6 pA6 = pA.to_vector();
+    // P = p^A + I^A c gives u - U^T c = τ - S^T P (U = I^A S, I^A symmetric), so the parent's
+    // p^a = P + U k with k = D^-1 (τ - S^T P), and pass 3's q̈ = D^-1 (u - U^T a') = k - W^T a_λ
+    // + W^T [0; g] (W = U D^-1, a_λ the parent's true acceleration): pass 3 reads W and
+    // κ = k + W^T [0; g], two numbers per coordinate, with neither u nor gravity on its chain.
+    const Vec6 c = data.c[i].to_vector();
+    Vec6 P = pA.to_vector();
+    for (int j = 0; j < 6; ++j) P += IA.col(j) * c[j];
     if (n == 1) {
       const Vec6 s = data.J_W.col(iv);
       // U = I^A s as a sum of columns (Eigen's 6x6 product kernel is called out of line).
       Vec6 U = IA.col(0) * s[0];
       for (int j = 1; j < 6; ++j) U += IA.col(j) * s[j];
       const double Dinv = 1.0 / s.dot(U);
-      const double u = tau[iv] - s.dot(pA6);
-      data.U.col(iv) = U;
-      data.Dinv[i](0, 0) = Dinv;
-      data.u[iv] = u;
+      const double k = Dinv * (tau[iv] - s.dot(P));
+      const Vec6 W = U * Dinv;
+      data.W.col(iv) = W;
+      data.kappa[iv] = k + W.tail<3>().dot(model.gravity);
       if (p > 0) {
-        const Vec6 c = data.c[i].to_vector();
-        Vec6 pa = pA6 + U * (Dinv * (u - U.dot(c)));
-        for (int j = 0; j < 6; ++j) pa += IA.col(j) * c[j];  // + I^A c
-        data.pA[p] += Force::from_vector(pa);
-        add_projected_inertia<1>(IA, U * Dinv, U, data.IA[p]);
+        data.pA[p] += Force::from_vector(P + U * k);
+        add_projected_inertia<1>(IA, W, U, data.IA[p]);
       }
       continue;
     }
@@ -426,59 +454,56 @@ const VecX& aba_impl(const Model& model, Data& data, const VecX& q, const VecX& 
     const Mat3 Dinv = inverse_symmetric3(D);
     Vec3 u;
     u.noalias() = data.oMb[i].rotation * tau.segment<3>(iv);  // τ' = R τ
-    u -= pA.angular - t.cross(pA.linear);
-    data.U.middleCols<3>(iv) = U;
-    data.Dinv[i].topLeftCorner<3, 3>() = Dinv;
-    data.u.segment<3>(iv) = u;
+    u -= P.head<3>() - t.cross(Vec3(P.tail<3>()));
+    const Vec3 k = Dinv * u;
+    Eigen::Matrix<double, 6, 3> W;
+    W.noalias() = U * Dinv;
+    data.W.middleCols<3>(iv) = W;
+    data.kappa.segment<3>(iv).noalias() = k + W.bottomRows<3>().transpose() * model.gravity;
     if (p > 0) {
-      Eigen::Matrix<double, 6, 3> W;
-      W.noalias() = U * Dinv;
-      const Vec6 c = data.c[i].to_vector();
-      Vec6 pa = pA6;
-      pa.noalias() += W * (u - U.transpose() * c);
-      for (int j = 0; j < 6; ++j) pa += IA.col(j) * c[j];  // + I^A c
-      data.pA[p] += Force::from_vector(pa);
+      P.noalias() += U * k;
+      data.pA[p] += Force::from_vector(P);
       add_projected_inertia<3>(IA, W, U, data.IA[p]);
     }
   }
-  // Accelerations relative to the fictitious base acceleration [0; -g]: the parent's true
-  // acceleration minus [0; g]; stored back as true accelerations.
+  // Accelerations: a_i = a_λ + c_i + S q̈ with q̈ = κ - W^T a_λ (true accelerations a_λ, see pass 2);
+  // the free base solves I^A a = X^* τ - p^A for its acceleration relative to the fictitious base
+  // acceleration [0; -g].
   for (int i = 1; i < nb; ++i) {
     const int iv = model.idx_v[i];
     const int n = model.nv_j[i];
     const int p = model.parent[i];
     const JointKind kind = model.kind[i];
-    Motion a_prime = data.a_W[p] + data.c[i];
-    a_prime.linear -= model.gravity;
+    const Motion& a_p = data.a_W[p];
     Motion& a_W = data.a_W[i];
     if (kind == JointKind::kFree) {
       const Vec6 rhs = (data.f[i] - data.pA[i]).to_vector();
       a_W = Motion::from_vector(solve_spd6(data.IA[i], rhs));
-      // q̈ = S^-1 (a - a'), S = X_Wi: the body-frame form of the relative acceleration.
+      // q̈ = S^-1 (a - a'), S = X_Wi, a' = a_λ + c - [0; g]: the body-frame form of the relative acceleration.
+      Motion a_prime = a_p + data.c[i];
+      a_prime.linear -= model.gravity;
       const Motion qdd = data.oMb[i].actInv(a_W - a_prime);
       data.ddq.segment<3>(iv) = qdd.angular;
       data.ddq.segment<3>(iv + 3) = qdd.linear;
+      a_W.linear += model.gravity;
     } else if (n == 0) {
-      a_W = a_prime;
+      a_W = a_p + data.c[i];
     } else if (n == 1) {
-      const auto U = data.U.col(iv);
-      const double qdd = data.Dinv[i](0, 0) *
-                         (data.u[iv] - U.head<3>().dot(a_prime.angular) - U.tail<3>().dot(a_prime.linear));
+      const auto W = data.W.col(iv);
+      const double qdd = data.kappa[iv] - W.head<3>().dot(a_p.angular) - W.tail<3>().dot(a_p.linear);
       data.ddq[iv] = qdd;
-      a_W.angular = a_prime.angular + data.J_W.col(iv).head<3>() * qdd;
-      a_W.linear = a_prime.linear + data.J_W.col(iv).tail<3>() * qdd;
+      a_W.angular = a_p.angular + data.c[i].angular + data.J_W.col(iv).head<3>() * qdd;
+      a_W.linear = a_p.linear + data.c[i].linear + data.J_W.col(iv).tail<3>() * qdd;
     } else {
-      // Ball: x = D'^-1 (u' - U'^T a'), a = a' + S' x, q̈ = R^T x.
-      const auto U = data.U.middleCols<3>(iv);
-      const Vec3 x = data.Dinv[i].topLeftCorner<3, 3>() *
-                     (data.u.segment<3>(iv) - U.topRows<3>().transpose() * a_prime.angular -
-                      U.bottomRows<3>().transpose() * a_prime.linear);
+      // Ball: x = κ - W^T a_λ, a = a_λ + c + S' x, q̈ = R^T x.
+      const auto W = data.W.middleCols<3>(iv);
+      const Vec3 x = data.kappa.segment<3>(iv) - W.topRows<3>().transpose() * a_p.angular -
+                     W.bottomRows<3>().transpose() * a_p.linear;
       const SE3& oMi = data.oMb[i];
       data.ddq.segment<3>(iv).noalias() = oMi.rotation.transpose() * x;
-      a_W.angular = a_prime.angular + x;
-      a_W.linear = a_prime.linear + oMi.translation.cross(x);
+      a_W.angular = a_p.angular + data.c[i].angular + x;
+      a_W.linear = a_p.linear + data.c[i].linear + oMi.translation.cross(x);
     }
-    a_W.linear += model.gravity;
   }
   return data.ddq;
 }

@@ -33,10 +33,8 @@ Data::Data(const Model& model) : M_llt(model.nv) {
   Y_W.assign(nb, InertiaAtOrigin{});
   IA.assign(nb, Mat6::Zero());
   pA.assign(nb, Force{});
-  U = Matrix6Xd::Zero(6, nv);
-  Dinv.resize(nb);
-  for (int i = 0; i < nb; ++i) Dinv[i] = JointMatrix::Zero(model.nv_j[i], model.nv_j[i]);
-  u = VecX::Zero(nv);
+  W = Matrix6Xd::Zero(6, nv);
+  kappa = VecX::Zero(nv);
   ddq = VecX::Zero(nv);
   J_com = Matrix3Xd::Zero(3, nv);
   zero_nv = VecX::Zero(nv);

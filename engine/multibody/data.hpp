@@ -13,8 +13,6 @@ namespace dembones {
 struct Data {
   explicit Data(const Model& model);
 
-  using JointMatrix = Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, 0, 6, 6>;
-
   // ---- position stage (forward_kinematics with q) ----
   std::vector<SE3> X_parent;   // (nbodies) pose of body i in its parent body frame, X_λ(i)i
   std::vector<SE3> oMb;        // (nbodies) X_WB: world pose of each body frame
@@ -58,9 +56,9 @@ struct Data {
   std::vector<InertiaAtOrigin> Y_W;  // (nbodies) rigid body inertia, world frame about the world origin
   std::vector<Mat6> IA;        // (nbodies) articulated inertia (bodies with children; leaves use Y_W)
   std::vector<Force> pA;       // (nbodies) articulated bias force
-  Matrix6Xd U;                 // (6 x nv) IA S
-  std::vector<JointMatrix> Dinv;  // (nbodies) (S^T IA S)^-1, nv_j x nv_j
-  VecX u;                      // (nv) τ - S^T pA
+  Matrix6Xd W;                 // (6 x nv) U D^-1 per joint (U = IA S, D = S^T IA S; ball joints in the
+                               //          world-aligned basis S', see aba.cpp)
+  VecX kappa;                  // (nv) κ = D^-1 (τ - S^T (pA + IA c)) + W^T [0; g]: q̈ = κ - W^T a_λ
   VecX ddq;                    // (nv) aba output
   Eigen::LLT<MatX> M_llt;      // (nv x nv) Cholesky factor of M for forward_dynamics_via_crba
 
