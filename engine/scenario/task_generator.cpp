@@ -86,6 +86,8 @@ struct Generator {
   PostureSolver solver;
   VecX theta, prev;
   GeneratedMotion out;
+  int recorded = 0;  // frames recorded in out
+  VecX q_record;     // (nq) scratch of record()
   double support_lo, support_hi;
 
   Generator(const Model& m, const TaskRig& r, const TaskSpec& t, std::string f)
@@ -170,16 +172,22 @@ struct Generator {
     return d.oMb[rig.hand_body].act(rig.hand_point_B);
   }
 
+  // Sizes the motion's arrays for `frames` frames once (growing them frame by frame copied the whole
+  // motion at every frame: quadratic in the frames).
+  void begin_frames(int frames) {
+    out.time.resize(frames);
+    out.q.resize(frames, model.nq);
+    out.hand_target.resize(frames, 2);
+    out.com_x.resize(frames);
+    recorded = 0;
+  }
+
   void record(double time, const PostureResult& r, const PostureTargets& t) {
-    const int f = static_cast<int>(out.time.size());
-    out.time.conservativeResize(f + 1);
-    out.q.conservativeResize(f + 1, model.nq);
-    out.hand_target.conservativeResize(f + 1, 2);
-    out.com_x.conservativeResize(f + 1);
+    const int f = recorded++;
+    if (f >= out.time.size()) throw InternalError("task generator: more frames recorded than sized");
     out.time(f) = time;
-    VecX q;
-    rig.to_configuration(theta, q);
-    out.q.row(f) = q.transpose();
+    rig.to_configuration(theta, q_record);
+    out.q.row(f) = q_record.transpose();
     const double nan = std::numeric_limits<double>::quiet_NaN();
     out.hand_target.row(f) = t.hand ? t.hand->transpose() : Eigen::RowVector2d(nan, nan);
     out.com_x(f) = r.com_x;
@@ -408,6 +416,7 @@ GeneratedMotion generate_task_motion(const Model& model, const TaskRig& rig, con
   PostureTargets t0 = at(0.0);
   g.prev = g.theta;
   PostureResult r = g.solve(t0, 0.0);
+  g.begin_frames(2 * n_pause + n_move);
   for (int i = 0; i < n_pause; ++i, time += dt) g.record(time, r, t0);
   for (int i = 0; i < n_move; ++i, time += dt) {
     const PostureTargets t = at(profile(i));

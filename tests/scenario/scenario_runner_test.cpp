@@ -82,5 +82,33 @@ TEST(ScenarioRunner, ASelectorThatMatchesNothingNamesTheImpairment) {
   }
 }
 
+// A sweep in summary mode records only the peaks' series (RecordLevel::peaks): the same peaks and
+// per-frame status as a full record, and none of the other series.
+TEST(ScenarioRunner, PeaksRecordGivesTheFullRecordsPeaksAndKeepsNoOtherSeries) {
+  const ScenarioSpec s = scenario_test::short_scenario("stoop_lift.yaml");
+  ModelCache models;
+  const auto run = prepare_run(s, models);
+  Pipeline p_full(run->msm, pipeline_settings(s.solver)), p_peaks(run->msm, pipeline_settings(s.solver));
+  const RunRecord full = execute_run(*run, p_full, RecordLevel::full);
+  const RunRecord peaks = execute_run(*run, p_peaks, RecordLevel::peaks);
+  const std::vector<Peak> a = summarize(run->msm, full), b = summarize(run->msm, peaks);
+  ASSERT_EQ(a.size(), b.size());
+  ASSERT_FALSE(a.empty());
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    EXPECT_EQ(a[i].quantity, b[i].quantity);
+    EXPECT_EQ(a[i].value, b[i].value) << a[i].quantity;
+    EXPECT_EQ(a[i].time_s, b[i].time_s) << a[i].quantity;
+  }
+  EXPECT_TRUE(full.reserve_flag == peaks.reserve_flag);
+  EXPECT_TRUE(full.iterations == peaks.iterations);
+  EXPECT_EQ(full.frames(), peaks.frames());
+  EXPECT_FALSE(peaks.series);
+  EXPECT_EQ(peaks.activation.size(), 0);
+  EXPECT_EQ(peaks.q.size(), 0);
+  EXPECT_TRUE(peaks.body_position.empty());
+  EXPECT_TRUE(peaks.moment_arm.empty());
+  EXPECT_GT(full.activation.size(), 0);
+}
+
 }  // namespace
 }  // namespace dembones
