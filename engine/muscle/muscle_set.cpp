@@ -240,7 +240,6 @@ MuscleData::MuscleData(const Model& model, const MuscleSet& set)
       fiber_length(VecX::Zero(set.nmuscles)),
       normalized_fiber_length(VecX::Zero(set.nmuscles)),
       normalized_fiber_velocity(VecX::Zero(set.nmuscles)),
-      pennation(VecX::Zero(set.nmuscles)),
       active_force_capacity(VecX::Zero(set.nmuscles)),
       passive_force(VecX::Zero(set.nmuscles)),
       cos_pennation(VecX::Zero(set.nmuscles)),
@@ -250,7 +249,6 @@ MuscleData::MuscleData(const Model& model, const MuscleSet& set)
       passive_dx_dlength(VecX::Zero(set.nmuscles)),
       passive_fiber_length(VecX::Zero(set.nmuscles)),
       passive_cos_pennation(VecX::Zero(set.nmuscles)),
-      passive_pennation(VecX::Zero(set.nmuscles)),
       passive_tendon_force(VecX::Zero(set.nmuscles)),
       passive_active_force_length(VecX::Zero(set.nmuscles)),
       work_a(VecX::Zero(set.nmuscles)),
@@ -542,7 +540,6 @@ void compute_muscle_forces_rigid(const MuscleSet& set, MuscleData& md) {
   l_m = (x.square() + h.fiber_width_m.array().square()).sqrt();
   auto cos_a = md.cos_pennation.array();
   cos_a = x / l_m;
-  md.pennation.array() = (h.fiber_width_m.array() / x).atan();
   auto l_n = md.normalized_fiber_length.array();
   l_n = l_m * h.inv_optimal_fiber_length_per_m.array();
   // v_M = v_MT cos(alpha); zero for a clamped fibre (it no longer follows the path).
@@ -569,6 +566,10 @@ void compute_muscle_forces_rigid(const MuscleSet& set, MuscleData& md) {
       (((h.passive_shape_over_strain.array() * (l_n - 1.0)).exp() - h.passive_offset.array()) *
            h.passive_inv_denom.array() +
        h.fiber_damping.array() * v_n);
+}
+
+double calc_pennation_rad(const MuscleSet& set, const MuscleData& md, int i) {
+  return std::atan(set.hill.fiber_width_m[i] / (md.fiber_length[i] * md.cos_pennation[i]));
 }
 
 int compute_passive_equilibrium(const MuscleSet& set, MuscleData& md, double min_passive_fraction) {
@@ -599,7 +600,6 @@ int compute_passive_equilibrium(const MuscleSet& set, MuscleData& md, double min
           s.residual_slope_N_per_m != 0.0 ? -s.tendon_stiffness_N_per_m / s.residual_slope_N_per_m : 0.0;
       md.passive_fiber_length[i] = s.fiber_length_m;
       md.passive_cos_pennation[i] = s.cos_pennation;
-      md.passive_pennation[i] = std::acos(std::min(1.0, s.cos_pennation));
       md.passive_tendon_force[i] = s.tendon_force_N;
       md.passive_active_force_length[i] = curves::active_force_length(s.normalized_fiber_length);
     }
@@ -610,7 +610,6 @@ int compute_passive_equilibrium(const MuscleSet& set, MuscleData& md, double min
     md.fiber_length[i] = md.passive_fiber_length[i];
     md.normalized_fiber_length[i] = md.passive_fiber_length[i] / p.optimal_fiber_length_m;
     md.cos_pennation[i] = md.passive_cos_pennation[i];
-    md.pennation[i] = md.passive_pennation[i];
     md.passive_force[i] = md.passive_tendon_force[i];
     ++changed;
   }

@@ -86,7 +86,6 @@ struct MuscleData {
   VecX fiber_length;               // (m) m
   VecX normalized_fiber_length;    // (m) l_M / l_opt
   VecX normalized_fiber_velocity;  // (m) v_M / (v_max l_opt), positive lengthening
-  VecX pennation;                  // (m) rad
   VecX active_force_capacity;      // (m) N per unit activation, along the tendon (scaled by force_scale)
   VecX passive_force;              // (m) N along the tendon
   int clamped_fiber_count = 0;     // muscles whose path was too short this frame (fibre at max pennation)
@@ -100,7 +99,6 @@ struct MuscleData {
   VecX passive_dx_dlength;          // (m) dx/dl_MT at the root (implicit function theorem), 1
   VecX passive_fiber_length;        // (m) l_M at the root, m
   VecX passive_cos_pennation;       // (m)
-  VecX passive_pennation;           // (m) rad
   VecX passive_tendon_force;        // (m) F_T at the root, N
   VecX passive_active_force_length; // (m) f_L(l_M / l_opt) at the root
   long passive_solves = 0;          // equilibrium solves run (counters, for benchmarks and tests)
@@ -127,6 +125,12 @@ void compute_muscle_geometry(const Model& model, const Data& data, const MuscleS
 
 // Rigid-tendon fibre state and force capacity of every muscle from mdata.length and mdata.velocity.
 void compute_muscle_forces_rigid(const MuscleSet& set, MuscleData& mdata);
+
+// Pennation angle of muscle i at the fibre state of the last compute_muscle_forces_rigid (or
+// compute_passive_equilibrium), rad: atan(w / (l_M cos α)), w the fibre width of the constant-width
+// pennation model. On demand: the pipeline needs cos α only, and the angle (an atan per muscle and
+// frame, an acos per passive solve) was a twentieth of the force stage.
+double calc_pennation_rad(const MuscleSet& set, const MuscleData& mdata, int i);
 
 // Passive state with an elastic tendon, for static optimization (as OpenSim's StaticOptimization,
 // whose passive forces come from the muscles' compliant-tendon equilibrium while the active capacity

@@ -125,7 +125,7 @@ TEST_F(MuscleSetTest, RigidForcesMatchSingleMuscleFunctions) {
     EXPECT_NEAR(md.fiber_length[i], s.fiber_length_m, 1e-15);
     EXPECT_NEAR(md.normalized_fiber_length[i], s.normalized_fiber_length, 1e-14);
     EXPECT_NEAR(md.normalized_fiber_velocity[i], s.normalized_fiber_velocity, 1e-14);
-    EXPECT_NEAR(md.pennation[i], s.pennation_rad, 1e-14);
+    EXPECT_NEAR(calc_pennation_rad(set, md, i), s.pennation_rad, 1e-14);
     EXPECT_NEAR(md.cos_pennation[i], s.cos_pennation, 1e-15);
     EXPECT_NEAR(md.passive_force[i], s.passive_force_N, 1e-12 * (1.0 + std::abs(s.passive_force_N)));
     EXPECT_NEAR(md.active_force_capacity[i], (i == 5 ? 0.4 : 1.0) * s.active_force_capacity_N,
@@ -210,7 +210,7 @@ TEST_F(MuscleSetTest, PerFrameFunctionsKeepTheirBuffers) {
   const std::vector<const void*> before = {
       md.length.data(), md.velocity.data(), md.moment_arm.data(), md.body_wrench_W.data(),
       md.wrap_engaged.data(), md.fiber_length.data(), md.normalized_fiber_length.data(),
-      md.normalized_fiber_velocity.data(), md.pennation.data(), md.cos_pennation.data(),
+      md.normalized_fiber_velocity.data(), md.cos_pennation.data(),
       md.active_force_capacity.data(), md.passive_force.data(), md.node_p_W.data(), md.node_slot.data(),
       md.node_body.data(), md.node_arc_m.data(), md.node_arc.data(), md.work_a.data(), md.work_b.data(),
       md.work_c.data()};
@@ -228,7 +228,7 @@ TEST_F(MuscleSetTest, PerFrameFunctionsKeepTheirBuffers) {
   const std::vector<const void*> after = {
       md.length.data(), md.velocity.data(), md.moment_arm.data(), md.body_wrench_W.data(),
       md.wrap_engaged.data(), md.fiber_length.data(), md.normalized_fiber_length.data(),
-      md.normalized_fiber_velocity.data(), md.pennation.data(), md.cos_pennation.data(),
+      md.normalized_fiber_velocity.data(), md.cos_pennation.data(),
       md.active_force_capacity.data(), md.passive_force.data(), md.node_p_W.data(), md.node_slot.data(),
       md.node_body.data(), md.node_arc_m.data(), md.node_arc.data(), md.work_a.data(), md.work_b.data(),
       md.work_c.data()};

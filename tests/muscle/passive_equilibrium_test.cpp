@@ -133,7 +133,7 @@ TEST(PassiveEquilibrium, WarmStartedFramesMatchColdSolves) {
       EXPECT_NEAR(md.passive_force[i], cold.tendon_force_N, 2 * tol_rel * p.max_isometric_force_N) << "frame " << f;
       EXPECT_NEAR(md.fiber_length[i], cold.fiber_length_m, 1e-9) << "frame " << f;
       EXPECT_EQ(md.normalized_fiber_length[i], md.fiber_length[i] / p.optimal_fiber_length_m);
-      EXPECT_NEAR(md.pennation[i], std::acos(md.cos_pennation[i]), 1e-12);
+      EXPECT_NEAR(calc_pennation_rad(set, md, i), std::acos(md.cos_pennation[i]), 1e-12);
       const double f_v = curves::force_velocity(md.normalized_fiber_velocity[i]);
       EXPECT_NEAR(rigid_fv[i], f_v, 1e-12);
       const double capacity = md.force_scale[i] * p.max_isometric_force_N * md.cos_pennation[i] *
