@@ -165,26 +165,39 @@ bool StaticOptimizationSolver::check_input() {
     info_.message = "non-finite entry in A_muscle, A_actuator or b";
     return false;
   }
-  if (!pb.muscle_weight.allFinite() || (pb.muscle_weight.array() <= 0.0).any()) {
+  // One plain pass per group of variables, in the order of the messages below (Eigen's boolean
+  // array reductions over these short vectors cost more than the solve's own Newton step).
+  bool weight_ok = true, bounds_ok = true, cubic_ok = true;
+  for (int i = 0; i < n_mus_; ++i) {
+    const double w = pb.muscle_weight[i], lo = pb.activation_min[i], hi = pb.activation_max[i];
+    weight_ok = weight_ok && std::isfinite(w) && w > 0.0;
+    bounds_ok = bounds_ok && std::isfinite(lo) && std::isfinite(hi) && !(lo > hi);
+    cubic_ok = cubic_ok && !(lo < 0.0);
+  }
+  if (!weight_ok) {
     info_.message = "muscle_weight must be finite and > 0";
     return false;
   }
-  if (!pb.actuator_weight.allFinite() || (pb.actuator_weight.array() <= 0.0).any()) {
+  bool actuator_weight_ok = true, actuator_bounds_ok = true;
+  for (int a = 0; a < n_act_; ++a) {
+    const double c = pb.actuator_weight[a], lo = pb.actuator_min[a], hi = pb.actuator_max[a];
+    actuator_weight_ok = actuator_weight_ok && std::isfinite(c) && c > 0.0;
+    // NaN compares false both ways, so !(lo <= hi) also rejects NaN bounds.
+    actuator_bounds_ok = actuator_bounds_ok && lo <= hi && lo != kInf && hi != -kInf;
+  }
+  if (!actuator_weight_ok) {
     info_.message = "actuator_weight must be finite and > 0";
     return false;
   }
-  if (!pb.activation_min.allFinite() || !pb.activation_max.allFinite() ||
-      (pb.activation_min.array() > pb.activation_max.array()).any()) {
+  if (!bounds_ok) {
     info_.message = "activation bounds must be finite with activation_min <= activation_max";
     return false;
   }
-  if (settings_.exponent == 3 && (pb.activation_min.array() < 0.0).any()) {
+  if (settings_.exponent == 3 && !cubic_ok) {
     info_.message = "activation_min must be >= 0 with exponent 3 (a^3 is convex only for a >= 0)";
     return false;
   }
-  // NaN compares false both ways, so !(lo <= hi) also rejects NaN bounds.
-  if (!(pb.actuator_min.array() <= pb.actuator_max.array()).all() ||
-      (pb.actuator_min.array() == kInf).any() || (pb.actuator_max.array() == -kInf).any()) {
+  if (!actuator_bounds_ok) {
     info_.message = "actuator bounds must satisfy actuator_min <= actuator_max";
     return false;
   }
@@ -407,8 +420,10 @@ int StaticOptimizationSolver::run_newton(int max_it, double target, bool& conver
     }
     // The rounding floor is honoured up to kMaxFloorRatio × the target, never beyond: an
     // infeasible problem also drives λ up, and must not pass as converged.
-    converged = residual_.lpNorm<Eigen::Infinity>() <=
-                std::max(target, std::min(calc_rounding_floor(), kMaxFloorRatio * target));
+    // (The floor is computed only when the target itself is missed: the same test, cheaper.)
+    const double residual = residual_.lpNorm<Eigen::Infinity>();
+    converged = residual <= target ||
+                residual <= std::max(target, std::min(calc_rounding_floor(), kMaxFloorRatio * target));
     if (!converged && certify_infeasible()) {
       infeasible = true;
       break;
