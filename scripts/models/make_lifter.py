@@ -16,8 +16,8 @@ What comes from where (each block in the YAML repeats it in its `source:`):
   subject; muscle fibre and tendon slack lengths are scaled by the musculotendon-length ratio at the neutral pose (the rule of engine/scenario/scaling.hpp).
 - Leg muscle optimal fibre and tendon slack lengths (with the path points and wrap cylinders they belong
   to) where Lai, Arnold & Wakeling 2017 corrected Rajagopal's: the LAI_MUSCLES table below.
-- Knee: tibiofemoral translation against knee angle of Yamaguchi & Zajac 1989 as used by Delp et al.
-  1990 (gait2392 knee CustomJoint splines), re-based to zero at full extension.
+- Knee: tibiofemoral translation against knee flexion of Rajagopal's walker_knee_r (sagittal part), the
+  tibiofemoral motion its patellofemoral track belongs to; range of Delp et al. 1990 (gait2392).
 - Lumbar vertebrae, joint centres, vertebral centres of mass and inertias and the trunk muscles:
   Christophy et al. 2012 (OpenSim lumbar spine model; fascicle table of its public export).
 - Psoas fascicles: Christophy 2012 lumbar origins and pelvic-brim point, continued to the femoral
@@ -35,6 +35,9 @@ RAJ = "Rajagopal et al. 2016, IEEE TBME 63:2068-2079 (OpenSim model Rajagopal201
 DELEVA = "de Leva 1996, J Biomech 29:1223-1230, Table 4"
 CHR = "Christophy et al. 2012, Biomech Model Mechanobiol 11:19-34 (OpenSim lumbar spine model)"
 DELP = "Delp et al. 1990, IEEE TBME 37:757-767 (knee kinematics of Yamaguchi & Zajac 1989, J Biomech 22:1-10)"
+# The walker knee is named for the knee model of Walker, Rovick & Robertson 1988 (J Biomech 21:965-974);
+# the splines are read from Rajagopal's file, not from that paper.
+WALKER = "Walker, Rovick & Robertson 1988, J Biomech 21:965-974, the knee model the joint is named for"
 BUFF = "Buff, Jones & Hungerford 1988, J Biomech 21:17-23 (quadriceps/patellar tendon force ratio)"
 ROOTS = "Standring (ed.) 2016, Gray's Anatomy 41st ed. (segmental innervation)"
 JORGENSEN2005 = "Jorgensen, Marras, Smith & Pope 2005, Clin Biomech 20:242-246 (abstract)"
@@ -204,6 +207,22 @@ class Osim:
                         return floats(f.findtext("translation"))
         raise KeyError((joint, frame))
 
+    def orientation(self, joint, frame):
+        for j in self.root.iter():
+            if j.get("name") == joint and j.tag.endswith("Joint"):
+                for f in j.iter("PhysicalOffsetFrame"):
+                    if f.get("name") == frame:
+                        return floats(f.findtext("orientation"))
+        raise KeyError((joint, frame))
+
+    def axis(self, joint, axis_name):
+        for j in self.root.iter("CustomJoint"):
+            if j.get("name") == joint:
+                for ta in j.iter("TransformAxis"):
+                    if ta.get("name") == axis_name:
+                        return floats(ta.findtext("axis"))
+        raise KeyError((joint, axis_name))
+
     def coordinate_range(self, name):
         for c in self.root.iter("Coordinate"):
             if c.get("name") == name:
@@ -370,6 +389,38 @@ def main():
     # Our knee_angle is negative in flexion: knee_angle = -beta, knots in increasing order.
     pf_knee_knots = [-b for b in reversed(pf_beta)]
 
+    # Tibiofemoral translation: Rajagopal's walker_knee_r (after Walker, Rovick & Robertson 1988) moves
+    # the knee centre (origin of tibia_r_offset) in femur_r_offset by its translation1/2 splines of
+    # knee flexion along the offset frame's Y and Z axes, i.e. by R_F t(beta) in the femur, with R_F the
+    # offset frame's body-fixed X-Y-Z orientation. The lifter keeps the sagittal (femur x, y) part and
+    # rotates about the femur z axis (the walker flexion axis is the offset X axis, 4 deg from femur -z;
+    # its coupled ab/adduction and rotation are out of plane). This is the tibiofemoral motion the
+    # patella track (patellofemoral_r, below) was built with: the Yamaguchi & Zajac 1989 translation of
+    # gait2392, used before, drops the tibia 2.1 cm against the femur at 100 deg of flexion and moved
+    # the patellar ligament towards the knee centre (scripts/models/knee_extensor_check.py).
+    wk_rot = raj.orientation("walker_knee_r", "femur_r_offset")
+    wk_beta, _ = raj.spline("walker_knee_r", "translation1")
+    wk_t = [(raj.axis("walker_knee_r", a), raj.spline("walker_knee_r", a)) for a in ("translation1", "translation2")]
+    assert all(sp[0] == wk_beta for _, sp in wk_t), "walker knee splines on different knots"
+    assert raj.constant("walker_knee_r", "translation3") == 0.0
+
+    def body_xyz(a):
+        """OpenSim orientation: body-fixed X-Y-Z rotations, R = Rx Ry Rz (rows of the matrix)."""
+        cx, sx, cy, sy, cz, sz = (math.cos(a[0]), math.sin(a[0]), math.cos(a[1]), math.sin(a[1]),
+                                  math.cos(a[2]), math.sin(a[2]))
+        return [[cy * cz, -cy * sz, sy],
+                [cx * sz + sx * sy * cz, cx * cz - sx * sy * sz, -sx * cy],
+                [sx * sz - cx * sy * cz, sx * cz + cx * sy * sz, cx * cy]]
+
+    wk_R = body_xyz(wk_rot)
+
+    def walker_translation(i):
+        """Knee-centre translation in the femur at the walker knots (knee flexion = wk_beta[i])."""
+        t = [0.0, 0.0, 0.0]
+        for ax, (_, ys) in wk_t:
+            t = add(t, mul(ax, ys[i]))
+        return [sum(wk_R[r][c] * t[c] for c in range(3)) for r in range(3)]
+
     k = {
         "thigh": M["thigh"][5] / norm(knee_f),
         "shank": M["shank"][5] / norm(sub(ankle_t, knee_t)),
@@ -440,7 +491,7 @@ def main():
         ("rajagopal2016", "Rajagopal A, Dembia CL, DeMers MS, Delp DD, Hicks JL, Delp SL (2016) Full-body musculoskeletal model for muscle-driven simulation of human gait. IEEE Trans Biomed Eng 63(10):2068-2079"),
         ("christophy2012", "Christophy M, Faruk Senan NA, Lotz JC, O'Reilly OM (2012) A musculoskeletal model for the lumbar spine. Biomech Model Mechanobiol 11:19-34"),
         ("delp1990", "Delp SL, Loan JP, Hoy MG, Zajac FE, Topp EL, Rosen JM (1990) An interactive graphics-based model of the lower extremity to study orthopaedic surgical procedures. IEEE Trans Biomed Eng 37(8):757-767"),
-        ("yamaguchi1989", "Yamaguchi GT, Zajac FE (1989) A planar model of the knee joint to characterize the knee extensor mechanism. J Biomech 22(1):1-10"),
+        ("walker1988", "Walker PS, Rovick JS, Robertson DD (1988) The effects of knee brace hinge design and placement on joint mechanics. J Biomech 21(11):965-974"),
         ("buff1988", "Buff HU, Jones LC, Hungerford DS (1988) Experimental determination of forces transmitted through the patello-femoral joint. J Biomech 21(1):17-23"),
         ("standring2016", "Standring S (ed.) (2016) Gray's Anatomy, 41st edition. Elsevier"),
         ("lai2017", "Lai AKM, Arnold AS, Wakeling JM (2017) Why are antagonist muscles co-activated in my simulation? A musculoskeletal model for analysing human locomotor tasks. Ann Biomed Eng 45(12):2762-2774"),
@@ -553,22 +604,25 @@ def main():
     revolute("ankle", "tibia", "foot", ankle_tib, mul(subtalar, -1.0), "ankle_angle",
              raj.coordinate_range("ankle_angle_r"),
              f"{RAJ}: ankle centre in the tibia (scaled x{k['shank']:.4f}), talus origin in the calcaneus frame (subtalar offset), range; axis reduced to the sagittal Z axis")
-    # Knee: Yamaguchi & Zajac translations, re-based to zero at full extension (their origin differs).
+    # Knee: Rajagopal's walker-knee translation of the knee centre in the femur, sagittal part.
     w("  - name: knee")
     w("    type: custom")
     w("    parent: femur")
     w("    child: tibia")
-    w("    source: " + q(f"{RAJ}: knee centre in femur (scaled x{k['thigh']:.4f}) and tibia (scaled x{k['shank']:.4f}); range and tibiofemoral translation: {DELP} gait2392 knee splines minus their value at 0, scaled with the femur"))
+    w("    source: " + q(f"{RAJ}: knee centre in femur (scaled x{k['thigh']:.4f}) and tibia (scaled x{k['shank']:.4f}); tibiofemoral translation: its walker_knee_r translation splines of knee flexion (after {WALKER}) rotated into the femur by the joint's femur_r_offset orientation, sagittal x and y components at the spline knots, scaled with the femur (flexion axis reduced to the sagittal Z axis, coupled ab/adduction and rotation left out); range: {DELP} gait2392 knee (10 deg of hyperextension, the translation held at its full-extension value there)"))
     w(f"    location_in_parent_m: {vec(knee_fem)}")
     w(f"    location_in_child_m: {vec(knee_tib)}")
     w("    axis: [0, 0, 1]")
     kr = g2392.coordinate_range("knee_angle_r")
     w(f"    coordinate: {{name: knee_angle, range_rad: [{fmt(kr[0])}, {fmt(kr[1])}]}}")
     w("    rotation: {type: linear, slope: 1, intercept: 0}")
-    for axis, ta in (("x", "translation1"), ("y", "translation2")):
-        xs, ys = g2392.spline("knee_r", ta)
-        y0 = natural_spline(xs, ys, 0.0)
-        w(f"    translation_{axis}: {{type: spline, x: {vec(xs)}, y: {vec([(v - y0) * k['thigh'] for v in ys])}}}")
+    # Knots in increasing knee_angle (= -flexion); a knot at the top of the range keeps the translation at
+    # its full-extension value (zero) in hyperextension, where the walker knee has no data.
+    wk_idx = list(reversed(range(len(wk_beta))))
+    wk_x = [-wk_beta[i] for i in wk_idx] + [kr[1]]
+    for c, axis in ((0, "x"), (1, "y")):
+        ys = [walker_translation(i)[c] * k["thigh"] for i in wk_idx] + [walker_translation(0)[c] * k["thigh"]]
+        w(f"    translation_{axis}: {{type: spline, x: {vec(wk_x)}, y: {vec(ys)}}}")
     revolute("hip", "pelvis", "femur", hip, [0, 0, 0], "hip_flexion", raj.coordinate_range("hip_flexion_r"),
              f"{RAJ}: hip joint centre in the pelvis, hip flexion range")
     fe_range = [-70.0 * math.pi / 180, 26.0 * math.pi / 180]
