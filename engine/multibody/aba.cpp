@@ -242,6 +242,16 @@ inline Mat3 inverse_symmetric3(const Mat3& D) {
   return X;
 }
 
+// [angular; linear] as one 6-vector by two block copies (Motion/Force::to_vector's comma
+// initializer is an out-of-line call in aba_impl).
+template <class SpatialVector>
+inline Vec6 stacked(const SpatialVector& x) {
+  Vec6 r;
+  r.head<3>() = x.angular;
+  r.tail<3>() = x.linear;
+  return r;
+}
+
 inline bool is_axis_revolute(JointKind kind) {
   return kind == JointKind::kRevoluteX || kind == JointKind::kRevoluteY || kind == JointKind::kRevoluteZ;
 }
@@ -391,8 +401,10 @@ const VecX& aba_impl(const Model& model, Data& data, const VecX& q, const VecX& 
     pAp.angular += P.angular + k * U.angular;
     pAp.linear += P.linear + k * U.linear;
     Vec6 U6, W6;
-    U6 << U.angular, U.linear;
-    W6 << W_ang, W_lin;
+    U6.head<3>() = U.angular;
+    U6.tail<3>() = U.linear;
+    W6.head<3>() = W_ang;
+    W6.tail<3>() = W_lin;
     Y.add_to_minus_rank1(data.IA[p], W6, U6);
   }
   for (int i = nb - 1; i > 0; --i) {
@@ -419,8 +431,8 @@ const VecX& aba_impl(const Model& model, Data& data, const VecX& q, const VecX& 
     // p^a = P + U k with k = D^-1 (τ - S^T P), and pass 3's q̈ = D^-1 (u - U^T a') = k - W^T a_λ
     // + W^T [0; g] (W = U D^-1, a_λ the parent's true acceleration): pass 3 reads W and
     // κ = k + W^T [0; g], two numbers per coordinate, with neither u nor gravity on its chain.
-    const Vec6 c = data.c[i].to_vector();
-    Vec6 P = pA.to_vector();
+    const Vec6 c = stacked(data.c[i]);
+    Vec6 P = stacked(pA);
     for (int j = 0; j < 6; ++j) P += IA.col(j) * c[j];
     if (n == 1) {
       const Vec6 s = data.J_W.col(iv);
@@ -457,7 +469,7 @@ const VecX& aba_impl(const Model& model, Data& data, const VecX& q, const VecX& 
     u -= P.head<3>() - t.cross(Vec3(P.tail<3>()));
     const Vec3 k = Dinv * u;
     Eigen::Matrix<double, 6, 3> W;
-    W.noalias() = U * Dinv;
+    for (int j = 0; j < 3; ++j) W.col(j) = U.col(0) * Dinv(0, j) + U.col(1) * Dinv(1, j) + U.col(2) * Dinv(2, j);
     data.W.middleCols<3>(iv) = W;
     data.kappa.segment<3>(iv).noalias() = k + W.bottomRows<3>().transpose() * model.gravity;
     if (p > 0) {
@@ -477,7 +489,7 @@ const VecX& aba_impl(const Model& model, Data& data, const VecX& q, const VecX& 
     const Motion& a_p = data.a_W[p];
     Motion& a_W = data.a_W[i];
     if (kind == JointKind::kFree) {
-      const Vec6 rhs = (data.f[i] - data.pA[i]).to_vector();
+      const Vec6 rhs = stacked(data.f[i] - data.pA[i]);
       a_W = Motion::from_vector(solve_spd6(data.IA[i], rhs));
       // q̈ = S^-1 (a - a'), S = X_Wi, a' = a_λ + c - [0; g]: the body-frame form of the relative acceleration.
       Motion a_prime = a_p + data.c[i];
