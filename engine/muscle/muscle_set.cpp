@@ -568,6 +568,21 @@ void compute_muscle_forces_rigid(const MuscleSet& set, MuscleData& md) {
        h.fiber_damping.array() * v_n);
 }
 
+std::vector<int> calc_muscle_coordinates(const Model& model, const MuscleSet& set, int i) {
+  std::vector<int> coords;
+  // The walk of step 4 of compute_muscle_geometry.
+  const int stop = set.common_ancestor[i];
+  for (int b = set.body_begin[i]; b < set.body_begin[i + 1]; ++b)
+    for (int j = set.bodies[b]; j != stop; j = model.parent[j])
+      for (int k = model.idx_v[j]; k < model.idx_v[j] + model.nv_j[j]; ++k) coords.push_back(k);
+  // Step 5: a moving point's own motion.
+  for (int k = set.point_begin[i]; k < set.point_begin[i + 1]; ++k)
+    if (set.points[k].moving_q >= 0) coords.push_back(set.points[k].moving_v);
+  std::sort(coords.begin(), coords.end());
+  coords.erase(std::unique(coords.begin(), coords.end()), coords.end());
+  return coords;
+}
+
 double calc_pennation_rad(const MuscleSet& set, const MuscleData& md, int i) {
   return std::atan(set.hill.fiber_width_m[i] / (md.fiber_length[i] * md.cos_pennation[i]));
 }

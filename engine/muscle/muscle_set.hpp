@@ -126,6 +126,12 @@ void compute_muscle_geometry(const Model& model, const Data& data, const MuscleS
 // Rigid-tendon fibre state and force capacity of every muscle from mdata.length and mdata.velocity.
 void compute_muscle_forces_rigid(const MuscleSet& set, MuscleData& mdata);
 
+// The velocity indices at which compute_muscle_geometry can make muscle i's moment-arm column
+// nonzero (sorted, unique): the joints on the paths from the bodies its path touches up to their
+// common ancestor, and the coordinates that move its moving points. Every other entry is exactly 0,
+// at every configuration; a muscle crosses 1-4 of the lifter's 11 coordinates.
+std::vector<int> calc_muscle_coordinates(const Model& model, const MuscleSet& set, int i);
+
 // Pennation angle of muscle i at the fibre state of the last compute_muscle_forces_rigid (or
 // compute_passive_equilibrium), rad: atan(w / (l_M cos α)), w the fibre width of the constant-width
 // pennation model. On demand: the pipeline needs cos α only, and the angle (an atan per muscle and

@@ -1,5 +1,6 @@
 #include "solvers/pipeline.hpp"
 
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 
@@ -93,6 +94,17 @@ Pipeline::Pipeline(const MusculoskeletalModel& msm, const PipelineSettings& sett
       if (P_(r, k) != 0.0) P_entries_.push_back({k, P_(r, k)});
     P_row_begin_.push_back(static_cast<int>(P_entries_.size()));
   }
+  muscle_row_begin_.push_back(0);
+  for (int i = 0; i < m; ++i) {
+    const std::vector<int> coords = calc_muscle_coordinates(msm.model, msm.muscles, i);
+    for (int r = 0; r < rows_; ++r) {
+      bool touched = false;
+      for (int e = P_row_begin_[r]; e < P_row_begin_[r + 1] && !touched; ++e)
+        touched = std::binary_search(coords.begin(), coords.end(), P_entries_[e].coordinate);
+      if (touched) muscle_rows_.push_back(r);
+    }
+    muscle_row_begin_.push_back(static_cast<int>(muscle_rows_.size()));
+  }
   setup_solver();
 }
 
@@ -183,15 +195,24 @@ const FrameResult& Pipeline::run_frame(const VecX& q, const VecX& qd, const VecX
   VecX& b = coupled_ ? b_full_ : pb.b;
   if (coupled_) {
     // Rows of P·A, P being the identity but for the coupled rows: each row sums its few
-    // coordinates' entries (P_entries_, from P_) instead of a dense (rows × nv)·(nv × m) product.
+    // coordinates' entries (P_entries_, from P_) instead of a dense (rows × nv)·(nv × m) product,
+    // and only the rows the muscle crosses (muscle_rows_): the others sum exact zeros to +0. A
+    // non-finite scale takes every row, so that it still reaches the solver's input check.
+    auto row_sum = [&](int r, int i, double scale) {
+      double sum = 0.0;
+      for (int e = P_row_begin_[r]; e < P_row_begin_[r + 1]; ++e)
+        sum += P_entries_[e].ratio * (mdata_.moment_arm(P_entries_[e].coordinate, i) * scale);
+      return sum;
+    };
     for (int i = 0; i < msm_.muscles.nmuscles; ++i) {
       const double scale = mdata_.active_force_capacity(i) * sides(i);
-      for (int r = 0; r < rows_; ++r) {
-        double sum = 0.0;
-        for (int e = P_row_begin_[r]; e < P_row_begin_[r + 1]; ++e)
-          sum += P_entries_[e].ratio * (mdata_.moment_arm(P_entries_[e].coordinate, i) * scale);
-        pb.A_muscle(r, i) = sum;
+      double* col = pb.A_muscle.col(i).data();
+      if (!std::isfinite(scale)) {
+        for (int r = 0; r < rows_; ++r) col[r] = row_sum(r, i, scale);
+        continue;
       }
+      for (int r = 0; r < rows_; ++r) col[r] = 0.0;
+      for (int t = muscle_row_begin_[i]; t < muscle_row_begin_[i + 1]; ++t) col[muscle_rows_[t]] = row_sum(muscle_rows_[t], i, scale);
     }
   } else {
     for (int i = 0; i < msm_.muscles.nmuscles; ++i)

@@ -115,6 +115,10 @@ class Pipeline {
   };
   std::vector<RowEntry> P_entries_;  // nonzeros of P_, row by row
   std::vector<int> P_row_begin_;     // (rows + 1) row r's entries: [P_row_begin_[r], P_row_begin_[r + 1])
+  // Rows of P·R where muscle i's column can be nonzero (rows holding one of calc_muscle_coordinates):
+  // [muscle_row_begin_[i], muscle_row_begin_[i + 1]) in muscle_rows_. The other rows are exactly 0.
+  std::vector<int> muscle_rows_;
+  std::vector<int> muscle_row_begin_;  // (m + 1)
   VecX b_full_;                // (nv)
   VecX row_tmp_;               // (rows)
   StaticOptimizationSolver so_;

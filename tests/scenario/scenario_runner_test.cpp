@@ -5,6 +5,8 @@
 #include <algorithm>
 #include <filesystem>
 
+#include "multibody/jacobian.hpp"
+#include "multibody/kinematics.hpp"
 #include "multibody/rnea.hpp"
 #include "scenario/scenario_file.hpp"
 #include "scenario_test_util.hpp"
@@ -108,6 +110,45 @@ TEST(ScenarioRunner, PeaksRecordGivesTheFullRecordsPeaksAndKeepsNoOtherSeries) {
   EXPECT_TRUE(peaks.body_position.empty());
   EXPECT_TRUE(peaks.moment_arm.empty());
   EXPECT_GT(full.activation.size(), 0);
+}
+
+// calc_muscle_coordinates lists every coordinate a moment-arm column can reach: on the lifter (wraps,
+// the moving patella points, the coupled lumbar levels) every other entry is exactly zero at every
+// frame of a lift, which the pipeline relies on to skip those rows of P·A.
+TEST(ScenarioRunner, MomentArmsOutsideTheMusclesCoordinatesAreExactlyZero) {
+  const ScenarioSpec s = scenario_test::short_scenario("squat_lift.yaml");
+  ModelCache models;
+  const auto run = prepare_run(s, models);
+  const Model& model = run->msm.model;
+  const MuscleSet& set = run->msm.muscles;
+  Data data(model);
+  MuscleData md(model, set);
+  std::vector<std::vector<int>> coords;
+  int listed = 0, moving = 0;
+  for (int i = 0; i < set.nmuscles; ++i) {
+    coords.push_back(calc_muscle_coordinates(model, set, i));
+    listed += static_cast<int>(coords.back().size());
+    for (int k = set.point_begin[i]; k < set.point_begin[i + 1]; ++k) moving += set.points[k].moving_q >= 0;
+  }
+  EXPECT_GT(moving, 0) << "the lifter's patella points should be covered";
+  EXPECT_LT(listed, set.nmuscles * model.nv / 2);  // sparse: what makes the skipping worth it
+  const KinematicSeries& k = run->kinematics;
+  int nonzero = 0;
+  for (int f = 0; f < k.frames(); f += 5) {
+    const VecX q = k.q.row(f).transpose(), v = k.qd.row(f).transpose();
+    forward_kinematics(model, data, q, v);
+    compute_joint_jacobians(model, data, q);
+    compute_muscle_geometry(model, data, set, q, md);
+    for (int i = 0; i < set.nmuscles; ++i)
+      for (int c = 0; c < model.nv; ++c) {
+        const bool in = std::binary_search(coords[i].begin(), coords[i].end(), c);
+        if (!in) {
+          EXPECT_EQ(md.moment_arm(c, i), 0.0) << set.names[i] << " coordinate " << c << " frame " << f;
+        }
+        nonzero += in && md.moment_arm(c, i) != 0.0;
+      }
+  }
+  EXPECT_GT(nonzero, 0);
 }
 
 }  // namespace
