@@ -59,6 +59,23 @@ void BM_Aba(benchmark::State& state, const std::string& name) {
   }
 }
 
+// The same with an external wrench on every body (world frame, about the world origin): the
+// overload the solvers call with ground reactions and hand loads. BM_Aba is compared with
+// mj_forward at xfrc_applied = 0, which MuJoCo skips body by body (mj_xfrcAccumulate), as the
+// overload without forces skips them here.
+void BM_AbaExternalForces(benchmark::State& state, const std::string& name) {
+  Fixture f(name);
+  std::vector<Force> f_ext(static_cast<std::size_t>(f.model.nbodies));
+  for (std::size_t i = 1; i < f_ext.size(); ++i) {
+    f_ext[i].angular = Vec3(0.1, -0.2, 0.3) * static_cast<double>(i);
+    f_ext[i].linear = Vec3(-5.0, 20.0, 3.0) / static_cast<double>(i);
+  }
+  for (auto _ : state) {
+    benchmark::DoNotOptimize(aba(f.model, f.data, f.q, f.v, f.tau, f_ext).data());
+    benchmark::ClobberMemory();
+  }
+}
+
 #ifdef DEMBONES_HAVE_MUJOCO
 // MuJoCo inverse dynamics from q, v, q̈ with the kinematics it needs: mj_kinematics, mj_comPos
 // (composite inertias, motion subspaces), mj_comVel (cdof_dot), then mj_rne with accelerations.
@@ -115,6 +132,7 @@ DEMBONES_MB_BENCH(BM_Rnea);
 DEMBONES_MB_BENCH(BM_RneaTorquesOnly);
 DEMBONES_MB_BENCH(BM_Crba);
 DEMBONES_MB_BENCH(BM_Aba);
+DEMBONES_MB_BENCH(BM_AbaExternalForces);
 #ifdef DEMBONES_HAVE_MUJOCO
 DEMBONES_MB_BENCH(BM_MujocoRne);
 DEMBONES_MB_BENCH(BM_MujocoForward);
