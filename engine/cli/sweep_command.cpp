@@ -35,6 +35,7 @@ struct SweepOptions {
   bool keep_shards = false;
   bool quiet = false;
   double log_interval_s = 5.0;
+  double commit_interval_s = 1.0;
 };
 
 int run_sweep_command(const SweepOptions& o, const MpiSession* mpi) {
@@ -60,6 +61,7 @@ int run_sweep_command(const SweepOptions& o, const MpiSession* mpi) {
   ro.command_line = command_line();
   ro.progress = !o.quiet;
   ro.log_interval_s = o.log_interval_s;
+  ro.commit_interval_s = o.commit_interval_s;
   ro.mpi_merge = o.link ? MergeMode::ExternalLink : MergeMode::Copy;
   ro.keep_shards = o.keep_shards;
   ro.mpi = mpi;
@@ -101,6 +103,10 @@ Command add_sweep(CLI::App& app) {
   app.add_flag("--link", o->link, "Under mpirun: join the ranks' shards with external links instead of copying");
   app.add_flag("--keep-shards", o->keep_shards, "Under mpirun: keep the ranks' shard files after copying them");
   app.add_option("--log-interval", o->log_interval_s, "Seconds between progress lines when stderr is not a terminal")
+      ->check(CLI::Range(0.0, 1e6));
+  app.add_option("--commit-interval", o->commit_interval_s,
+                 "Seconds between batches of completion markers (0 = after every run); a SIGKILL loses at most "
+                 "that much work, which --resume redoes (default 1)")
       ->check(CLI::Range(0.0, 1e6));
   app.add_flag("-q,--quiet", o->quiet, "No progress output");
   return [o] {

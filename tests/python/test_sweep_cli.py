@@ -121,6 +121,18 @@ class SweepCli(unittest.TestCase):
         self.assertIn(f"{bad}:5:", r.stderr)
         self.assertIn("mas_kg", r.stderr)
 
+    def test_commit_interval_every_run_equals_the_default_and_rejects_negatives(self):
+        out = os.path.join(self.tmp, "commit0.h5")
+        r = run([DEMBONES, "sweep", self.sweep, "--threads", "1", "--commit-interval", "0", "-q", "-o", out])
+        self.assertEqual(r.returncode, 0, r.stderr)
+        assert_same(self, self.reference, out)
+        with h5py.File(out, "r") as f:
+            self.assertTrue(all(f["runs"][n].attrs["complete"] == 1 for n in f["runs"]))
+        r = run([DEMBONES, "sweep", self.sweep, "--commit-interval", "-1", "-o", os.path.join(self.tmp, "x.h5")])
+        self.assertEqual(r.returncode, 2)
+        self.assertIn("--commit-interval", r.stderr)
+        self.assertFalse(os.path.exists(os.path.join(self.tmp, "x.h5.partial")))
+
     def test_two_mpi_ranks_equal_one_thread(self):
         if shutil.which("mpirun") is None:
             self.fail("mpirun not found (Open MPI is a build dependency: scripts/debian-packages.txt)")
