@@ -260,8 +260,12 @@ def report(df, ok, failed, shares, pairs) -> str:
          "the joint ranges and balance; listed at the end).",
          "",
          "**Read the knee numbers with care:** in deep-flexion tasks the model's knee forces are well above the "
-         "in vivo values (sit-to-stand against Kutzner 2010: the ratios are in docs/validation.md): in deep "
-         "flexion the hamstrings and quadriceps co-contract. Comparisons between techniques are more "
+         "in vivo values (sit-to-stand and knee bend against the knee-implant patients of Kutzner 2010; the "
+         "ratios and their causes are in docs/validation.md). Two causes are known: the implant patients rise "
+         "with a smaller knee moment than a healthy adult, and in deep flexion the model's quadriceps lever "
+         "(Rajagopal et al. 2016's geometry) is about a quarter shorter than cadaver excursion measurements "
+         "(docs/models.md), so its quadriceps force, and with it the patellofemoral force of a squat, is "
+         "likely too high there. Comparisons between techniques are more "
          "trustworthy than the absolute values. The back extensors' moment arms are also shorter than the "
          "MRI values (docs/validation.md), which puts them near full activation in 15-25 kg lifts.",
          "",
