@@ -55,6 +55,20 @@ bool MpiSession::any(bool flag) const {
   return out != 0;
 }
 
+int MpiSession::min(int value) const {
+  int out = value;
+  MPI_Allreduce(&value, &out, 1, MPI_INT, MPI_MIN, MPI_COMM_WORLD);
+  return out;
+}
+
+std::string MpiSession::broadcast(const std::string& text, int root) const {
+  std::int64_t n = rank_ == root ? static_cast<std::int64_t>(text.size()) : 0;
+  MPI_Bcast(&n, 1, MPI_INT64_T, root, MPI_COMM_WORLD);
+  std::string out = rank_ == root ? text : std::string(static_cast<std::size_t>(n), '\0');
+  if (n > 0) MPI_Bcast(out.data(), static_cast<int>(n), MPI_CHAR, root, MPI_COMM_WORLD);
+  return out;
+}
+
 struct MpiCounter::Impl {
   MPI_Win win = MPI_WIN_NULL;
   std::int64_t* base = nullptr;
@@ -92,6 +106,8 @@ MpiSession::~MpiSession() = default;
 void MpiSession::barrier() const {}
 void MpiSession::abort(int code) const { std::exit(code); }
 bool MpiSession::any(bool flag) const { return flag; }
+int MpiSession::min(int value) const { return value; }
+std::string MpiSession::broadcast(const std::string& text, int) const { return text; }
 struct MpiCounter::Impl {};
 MpiCounter::MpiCounter(const MpiSession&) { throw InternalError("this dembones was built without MPI"); }
 MpiCounter::~MpiCounter() = default;

@@ -11,6 +11,7 @@
 // others; on one node Open MPI's shared-memory window makes the fetch a processor atomic.
 #include <cstdint>
 #include <memory>
+#include <string>
 
 namespace dembones {
 
@@ -35,6 +36,10 @@ class MpiSession {
   [[noreturn]] void abort(int code) const;
   // Logical OR of a flag over all ranks.
   bool any(bool flag) const;
+  // Smallest value over all ranks.
+  int min(int value) const;
+  // Rank `root`'s text, on every rank.
+  std::string broadcast(const std::string& text, int root) const;
 
  private:
   int rank_ = 0, size_ = 1, local_size_ = 1;

@@ -11,6 +11,7 @@
 #include <exception>
 #include <fstream>
 #include <memory>
+#include <optional>
 #include <set>
 #include <sstream>
 #include <thread>
@@ -191,18 +192,29 @@ int default_threads(const SweepRunOptions& o) {
   return std::max(1, cores / local);
 }
 
-// The scenario of every run of the sweep (each checked as `dembones run` would), in parallel; returns
-// those of `todo` (sorted run numbers). The first error in run order is thrown, as a loop would.
-// yaml-cpp nodes are not safe to read from several threads, so each thread clones the base first.
-std::vector<ScenarioSpec> check_scenarios(const SweepSpec& spec, const SweepPlan& plan, const std::vector<int>& todo,
-                                          int threads) {
+// The scenarios of a sweep's runs, each checked as `dembones run` would check it, in parallel.
+struct ScenarioCheck {
+  std::vector<ScenarioSpec> scenarios;  // of `todo` (sorted run numbers); valid where `held` is set
+  std::vector<char> held;               // per position of `todo`
+  int first_bad = 0;                    // first run that failed its check; the number of runs if none
+  std::exception_ptr error;             // its error
+};
+
+// Checks the runs i with i % stride == offset (every run with stride 1; under MPI each rank checks
+// its slice once instead of every rank checking all) and keeps the scenarios of those in `todo`.
+// The first error in run order is kept, as a loop would find it. yaml-cpp nodes are not safe to read
+// from several threads, so each thread clones the base first.
+ScenarioCheck check_scenarios(const SweepSpec& spec, const SweepPlan& plan, const std::vector<int>& todo,
+                              int threads, int offset, int stride) {
   const int n = static_cast<int>(plan.runs.size());
   std::vector<int> slot(static_cast<std::size_t>(n), -1);  // position in todo, -1 = checked only
   for (std::size_t k = 0; k < todo.size(); ++k) slot[static_cast<std::size_t>(todo[k])] = static_cast<int>(k);
-  std::vector<ScenarioSpec> scenarios(todo.size());
-  int first_bad = n;
-  std::exception_ptr first_error;
-#pragma omp parallel num_threads(std::max(1, std::min(threads, n / 64 + 1)))
+  ScenarioCheck c;
+  c.scenarios.resize(todo.size());
+  c.held.assign(todo.size(), 0);
+  c.first_bad = n;
+  const int mine = n > offset ? (n - offset + stride - 1) / stride : 0;
+#pragma omp parallel num_threads(std::max(1, std::min(threads, mine / 64 + 1)))
   {
     SweepSpec local;
 #pragma omp critical(dembones_sweep_yaml)
@@ -211,22 +223,47 @@ std::vector<ScenarioSpec> check_scenarios(const SweepSpec& spec, const SweepPlan
       local.base = YAML::Clone(spec.base);  // a copy of a Node shares its tree: clone it
     }
 #pragma omp for schedule(dynamic, 32)
-    for (int i = 0; i < n; ++i) {
+    for (int j = 0; j < mine; ++j) {
+      const int i = offset + j * stride;
       try {
         const auto r = static_cast<std::size_t>(i);
         ScenarioSpec s = make_run_scenario(local, plan, plan.runs[r].index);
-        if (slot[r] >= 0) scenarios[static_cast<std::size_t>(slot[r])] = std::move(s);
+        if (slot[r] >= 0) {
+          const auto k = static_cast<std::size_t>(slot[r]);
+          c.scenarios[k] = std::move(s);
+          c.held[k] = 1;
+        }
       } catch (...) {
 #pragma omp critical(dembones_sweep_check)
-        if (i < first_bad) {
-          first_bad = i;
-          first_error = std::current_exception();
+        if (i < c.first_bad) {
+          c.first_bad = i;
+          c.error = std::current_exception();
         }
       }
     }
   }
-  if (first_error) std::rethrow_exception(first_error);
-  return scenarios;
+  return c;
+}
+
+// Under MPI: the first bad run over all ranks' slices is reported by every rank, with the error
+// text of the rank that checked it (each rank ends through the CLI's MPI_Abort with the same message).
+void throw_first_bad_scenario(const MpiSession& mpi, const ScenarioCheck& c, int runs) {
+  const int first_bad = mpi.min(c.first_bad);
+  if (first_bad >= runs) return;
+  const int owner = first_bad % mpi.size();  // rank r checks the runs i with i % size == r
+  std::string text;
+  if (mpi.rank() == owner) {
+    try {
+      std::rethrow_exception(c.error);
+    } catch (const std::exception& e) {
+      text = e.what();
+    } catch (...) {
+      text = "unknown error";
+    }
+  }
+  text = mpi.broadcast(text, owner);
+  if (mpi.rank() == owner) std::rethrow_exception(c.error);
+  throw InputError(Location{}, text);
 }
 
 }  // namespace
@@ -329,12 +366,18 @@ SweepRunStats run_sweep(const SweepSpec& spec, const SweepPlan& plan, const Swee
   // --- Check every run's scenario before running any (load-time errors name the sweep file) ---
   const auto t_validate = Clock::now();
   const int threads = default_threads(o);
-  std::vector<ScenarioSpec> scenarios = check_scenarios(spec, plan, todo, threads);
+  ScenarioCheck checked = multi_rank ? check_scenarios(spec, plan, todo, threads, mpi->rank(), mpi->size())
+                                     : check_scenarios(spec, plan, todo, threads, 0, 1);
+  if (multi_rank)
+    throw_first_bad_scenario(*mpi, checked, static_cast<int>(plan.runs.size()));
+  else if (checked.error)
+    std::rethrow_exception(checked.error);
   stats.validate_s = seconds_since(t_validate);
-  for (ScenarioSpec& s : scenarios) {
-    // Moment arms and path points only when the time series are kept and the base asks for them.
+  // Moment arms and path points only when the time series are kept and the base asks for them.
+  auto set_store = [&](ScenarioSpec& s) {
     if (series != SeriesLevel::full) s.output.store = StoreLevel::summary;
-  }
+  };
+  for (ScenarioSpec& s : checked.scenarios) set_store(s);
 
   // --- The output file ---
   Hdf5WriterOptions wo;
@@ -405,6 +448,9 @@ SweepRunStats run_sweep(const SweepSpec& spec, const SweepPlan& plan, const Swee
 #pragma omp parallel num_threads(threads) reduction(+ : prepare_s, execute_s)
   {
     ModelCache models;  // per thread: ModelCache is not thread-safe
+    // Under MPI a rank builds the scenarios of the runs it takes from another rank's checked slice
+    // (already checked there), from its own clone of the base (yaml-cpp nodes are not thread-safe).
+    std::optional<SweepSpec> local;
     for (;;) {
       if (stop.load()) break;
       std::int64_t position = 0;
@@ -418,7 +464,19 @@ SweepRunStats run_sweep(const SweepSpec& spec, const SweepPlan& plan, const Swee
       const auto p = static_cast<std::size_t>(position);
       RunOutcome out;
       try {
-        out = compute_run(plan, todo[p], scenarios[p], models, series);
+        if (!checked.held[p]) {
+          if (!local) {
+#pragma omp critical(dembones_sweep_yaml)
+            {
+              local = spec;
+              local->base = YAML::Clone(spec.base);
+            }
+          }
+          checked.scenarios[p] = make_run_scenario(*local, plan, todo[p]);
+          set_store(checked.scenarios[p]);
+          checked.held[p] = 1;
+        }
+        out = compute_run(plan, todo[p], checked.scenarios[p], models, series);
       } catch (...) {
 #pragma omp critical(dembones_sweep_writer)
         if (!failure) failure = std::current_exception();

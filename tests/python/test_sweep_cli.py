@@ -149,6 +149,26 @@ class SweepCli(unittest.TestCase):
             self.assertEqual(f.attrs["merge_mode"], "copy")
         self.assertFalse(os.path.exists(os.path.join(self.tmp, "mpi.shard-1-of-2.h5")))  # copied, then removed
 
+    def test_two_mpi_ranks_report_a_bad_run_checked_by_either_rank(self):
+        # Each rank checks every size-th run; the first bad run is reported by every rank, whichever
+        # checked it (run 1 by rank 1, run 2 by rank 0), and no run starts.
+        if shutil.which("mpirun") is None:
+            self.fail("mpirun not found (Open MPI is a build dependency: scripts/debian-packages.txt)")
+        env = {"OMPI_ALLOW_RUN_AS_ROOT": "1", "OMPI_ALLOW_RUN_AS_ROOT_CONFIRM": "1", "OMPI_MCA_rmaps_base_oversubscribe": "1"}
+        for masses, first_bad in (("[0, -20, 10]", "00001"), ("[0, 10, -20]", "00002")):
+            bad = os.path.join(self.tmp, f"bad_mpi_{first_bad}.yaml")
+            with open(bad, "w") as f:
+                f.write(SWEEP.replace("[0, 10, 20]", masses))
+            out = os.path.join(self.tmp, f"bad_mpi_{first_bad}.h5")
+            r = run(["mpirun", "--oversubscribe", "-np", "2", DEMBONES, "sweep", bad, "-o", out, "--threads", "1"],
+                    env=env)
+            self.assertEqual(r.returncode, 2, r.stdout + r.stderr)
+            self.assertIn(f"{bad}:5:", r.stderr)
+            self.assertIn(f"run {first_bad} (task.technique = stoop, task.box.mass_kg = -20)", r.stderr)
+            self.assertFalse(os.path.exists(out))
+            for s in (1, 2):
+                self.assertFalse(os.path.exists(os.path.join(self.tmp, f"bad_mpi_{first_bad}.shard-{s}-of-2.h5.partial")))
+
     def test_slurm_array_script_shards_and_merge(self):
         script = os.path.join(SOURCE, "scripts", "slurm", "sweep.sbatch")
         self.assertEqual(run(["bash", "-n", script]).returncode, 0)
