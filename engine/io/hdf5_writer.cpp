@@ -73,6 +73,9 @@ namespace {
 static_assert(sizeof(char*) == 8 && sizeof(double) == 8 && sizeof(std::int64_t) == 8,
               "table rows lay out every cell in 8 bytes");
 
+// Attributes an object header holds before HDF5 moves them to dense storage (create_group).
+constexpr unsigned kMaxCompactAttributes = 128;
+
 hdf5::PropertyList make_lcpl_with_parents() {
   hdf5::PropertyList lcpl(H5Pcreate(H5P_LINK_CREATE));
   H5Pset_create_intermediate_group(lcpl.get(), 1);
@@ -191,7 +194,14 @@ void Hdf5Writer::create_group(std::string_view path) {
     return;
   }
   const auto lcpl = make_lcpl_with_parents();
-  hdf5::Group g(check_id(H5Gcreate2(file, norm.c_str(), lcpl.get(), H5P_DEFAULT, H5P_DEFAULT), file_label_,
+  hdf5::PropertyList gcpl(H5Pcreate(H5P_GROUP_CREATE));
+  // Attributes stay in the object header up to kMaxCompactAttributes (HDF5's default is 8): a run's
+  // /summary group holds ~60 peak attributes, and dense storage builds a fractal heap and a name
+  // B-tree per group for them (and H5Ocopy copies both in a merge). Readers see the same attributes
+  // either way (h5py lists them by name in both).
+  check(H5Pset_attr_phase_change(gcpl.get(), kMaxCompactAttributes, kMaxCompactAttributes - 16), file_label_,
+        "cannot set attribute storage", norm);
+  hdf5::Group g(check_id(H5Gcreate2(file, norm.c_str(), lcpl.get(), gcpl.get(), H5P_DEFAULT), file_label_,
                          "cannot create group", norm));
 }
 
@@ -402,16 +412,21 @@ void Hdf5Writer::write_strings(std::string_view path, std::span<const std::strin
 
 namespace {
 
-// Creates (or replaces) one attribute on an open object.
-void write_attribute(hid_t obj, const std::string& attr_name, hid_t file_type, hid_t mem_type, hid_t space,
-                     const void* data, const std::string& file_label, const std::string& where) {
-  const htri_t exists = check(H5Aexists(obj, attr_name.c_str()), file_label, "cannot query attribute", where);
-  if (exists > 0) {
-    check(H5Adelete(obj, attr_name.c_str()), file_label, "cannot replace attribute", where);
-  }
+hdf5::PropertyList make_utf8_acpl() {
   hdf5::PropertyList acpl(H5Pcreate(H5P_ATTRIBUTE_CREATE));
   H5Pset_char_encoding(acpl.get(), H5T_CSET_UTF8);
-  hdf5::Attribute attr(check_id(H5Acreate2(obj, attr_name.c_str(), file_type, space, acpl.get(), H5P_DEFAULT),
+  return acpl;
+}
+
+// Creates one attribute on an open object; replaces it unless `is_new` (the caller knows it is absent).
+void write_attribute(hid_t obj, const std::string& attr_name, hid_t file_type, hid_t mem_type, hid_t space,
+                     const void* data, const std::string& file_label, const std::string& where, hid_t acpl,
+                     bool is_new = false) {
+  if (!is_new) {
+    const htri_t exists = check(H5Aexists(obj, attr_name.c_str()), file_label, "cannot query attribute", where);
+    if (exists > 0) check(H5Adelete(obj, attr_name.c_str()), file_label, "cannot replace attribute", where);
+  }
+  hdf5::Attribute attr(check_id(H5Acreate2(obj, attr_name.c_str(), file_type, space, acpl, H5P_DEFAULT),
                                 file_label, "cannot create attribute", where));
   check(H5Awrite(attr.get(), mem_type, data), file_label, "cannot write attribute", where);
 }
@@ -425,7 +440,8 @@ void Hdf5Writer::set_attribute_raw(std::string_view object, std::string_view nam
   const std::string where = norm + "@" + attr_name;
   hdf5::Object obj(check_id(H5Oopen(file_id(), norm.c_str(), H5P_DEFAULT), file_label_,
                             "cannot open object for attribute", where));
-  write_attribute(obj.get(), attr_name, file_type, mem_type, space, data, file_label_, where);
+  const auto acpl = make_utf8_acpl();
+  write_attribute(obj.get(), attr_name, file_type, mem_type, space, data, file_label_, where, acpl.get());
 }
 
 void Hdf5Writer::set_double_attributes(std::string_view object, std::span<const std::string> names,
@@ -437,9 +453,25 @@ void Hdf5Writer::set_double_attributes(std::string_view object, std::span<const 
   hdf5::Object obj(check_id(H5Oopen(file_id(), norm.c_str(), H5P_DEFAULT), file_label_,
                             "cannot open object for attribute", norm));
   hdf5::Dataspace scalar(H5Screate(H5S_SCALAR));
+  const auto acpl = make_utf8_acpl();
+  // On an object without attributes (a group just created) and distinct names, none can exist yet:
+  // skip the per-name lookup.
+#if H5_VERSION_GE(1, 12, 0)
+  H5O_info2_t info{};
+  check(H5Oget_info3(obj.get(), &info, H5O_INFO_NUM_ATTRS), file_label_, "cannot query attributes", norm);
+#else
+  H5O_info_t info{};
+  check(H5Oget_info2(obj.get(), &info, H5O_INFO_NUM_ATTRS), file_label_, "cannot query attributes", norm);
+#endif
+  bool fresh = info.num_attrs == 0;
+  if (fresh) {
+    std::vector<std::string_view> sorted(names.begin(), names.end());
+    std::sort(sorted.begin(), sorted.end());
+    fresh = std::adjacent_find(sorted.begin(), sorted.end()) == sorted.end();
+  }
   for (std::size_t i = 0; i < names.size(); ++i)
     write_attribute(obj.get(), names[i], H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, scalar.get(), &values[i], file_label_,
-                    norm + "@" + names[i]);
+                    norm + "@" + names[i], acpl.get(), fresh);
 }
 
 void Hdf5Writer::set_string_attribute(std::string_view object, std::string_view name, std::string_view value) {

@@ -89,6 +89,37 @@ TEST(SweepWriterBatch, DoubleAttributesOnOneObjectEqualOneByOne) {
     EXPECT_EQ(r.read_double_attribute("/runs/00001/summary", names[i]), values[i]) << names[i];
 }
 
+// On a fresh group the batch skips the per-name existence lookup: a name given twice must still end
+// with its last value and one attribute, and more attributes than the object header keeps (128, then
+// dense storage) must all be readable.
+TEST(SweepWriterBatch, DoubleAttributesOnAFreshGroupHandleRepeatsAndDenseStorage) {
+  TempDir dir;
+  std::vector<std::string> names;
+  std::vector<double> values;
+  for (int i = 0; i < 200; ++i) {
+    char name[32];
+    std::snprintf(name, sizeof name, "q%d_peak_time_s", i);  // (not string +: GCC 12 false -Wrestrict)
+    names.emplace_back(name);
+    values.push_back(0.01 * i - 0.5);
+  }
+  const std::vector<std::string> repeated = {"a_N", "b_N", "a_N"};
+  const std::vector<double> repeated_values = {1.0, 2.0, 3.0};
+  {
+    Hdf5Writer w(dir / "a.h5");
+    w.create_group("/many");
+    w.set_double_attributes("/many", names, values);
+    w.create_group("/repeat");
+    w.set_double_attributes("/repeat", repeated, repeated_values);
+    w.commit();
+  }
+  const Hdf5Reader r(dir / "a.h5");
+  EXPECT_EQ(r.attribute_names("/many").size(), names.size());
+  for (std::size_t i = 0; i < names.size(); ++i) EXPECT_EQ(r.read_double_attribute("/many", names[i]), values[i]);
+  EXPECT_EQ(r.attribute_names("/repeat").size(), 2u);
+  EXPECT_EQ(r.read_double_attribute("/repeat", "a_N"), 3.0);
+  EXPECT_EQ(r.read_double_attribute("/repeat", "b_N"), 2.0);
+}
+
 constexpr std::size_t kValues = 3000;
 
 std::string group(int run) { return io_test::run_group(run); }
