@@ -13,18 +13,46 @@
 namespace dembones {
 
 SweepMergeReport merge_sweep(const std::vector<std::filesystem::path>& shards, const std::filesystem::path& output,
-                             MergeMode mode, const Hdf5WriterOptions& options) {
+                             MergeMode mode, const Hdf5WriterOptions& options, bool reuse_first_shard) {
   namespace fs = std::filesystem;
   if (shards.empty()) throw InputError(Location{output.string(), 0, 0, ""}, "no shard files to merge");
   SweepMergeReport report;
-  Hdf5Writer w(output, options);
-  w.create_group("/runs");
   SweepHeader first;
   std::vector<SweepRow> rows;
   std::map<int, std::string> owner;  // run -> shard that provided it
   std::vector<std::string> names;
+  const bool reuse = reuse_first_shard && mode == MergeMode::Copy;
+  std::vector<std::string> stale;  // reused shard: its incomplete runs, removed from the output
+  if (reuse) {
+    // The first shard's file becomes the output (its runs are not copied one by one): read its records.
+    {
+      const Hdf5Reader shard(shards[0]);
+      first = read_sweep_header(shard);
+      names.push_back(shards[0].filename().string());
+      const CompletionScan scan = scan_completion(shard, "/runs");
+      for (const std::string& name : scan.incomplete) {
+        report.skipped_incomplete.push_back(shards[0].string() + ":/runs/" + name);
+        stale.push_back("/runs/" + name);
+      }
+      for (const std::string& name : scan.complete) {
+        const int index = std::stoi(name);
+        owner.emplace(index, shards[0].string());
+        rows.push_back(read_run_row(shard, index));
+        ++report.runs_merged;
+      }
+    }
+    // A byte copy (milliseconds) rather than a rename: the shard stays intact until the merge is
+    // committed, so a merge interrupted by a kill is redone by --resume without redoing any run.
+    fs::copy_file(shards[0], output.string() + ".partial", fs::copy_options::overwrite_existing);
+  }
+  Hdf5WriterOptions wo = options;
+  wo.resume_existing = reuse;
+  Hdf5Writer w(output, wo);
+  for (const std::string& g : stale) w.remove(g);
+  if (reuse && w.exists("/summary")) w.remove("/summary");  // rebuilt below with every shard's rows
+  w.create_group("/runs");
   const fs::path out_folder = fs::absolute(output).parent_path();
-  for (std::size_t s = 0; s < shards.size(); ++s) {
+  for (std::size_t s = reuse ? 1 : 0; s < shards.size(); ++s) {
     const Hdf5Reader shard(shards[s]);
     const SweepHeader h = read_sweep_header(shard);
     names.push_back(shards[s].filename().string());

@@ -24,7 +24,11 @@ struct SweepMergeReport {
 // IoError when a shard is unreadable or not a sweep file, when shards come from different sweeps,
 // or when two shards hold the same run. The output is written atomically (NAME.partial, rename).
 // With ExternalLink the links hold each shard's path relative to the output's folder.
+// reuse_first_shard (Copy only; rank 0 under mpirun): a byte copy of the first shard file becomes
+// the output (NAME.partial, its /summary rebuilt) and only the other shards' runs are copied with
+// H5Ocopy; the merged file holds the same objects and attributes as a copy into a new file.
 SweepMergeReport merge_sweep(const std::vector<std::filesystem::path>& shards, const std::filesystem::path& output,
-                             MergeMode mode, const Hdf5WriterOptions& options = {});
+                             MergeMode mode, const Hdf5WriterOptions& options = {},
+                             bool reuse_first_shard = false);
 
 }  // namespace dembones

@@ -548,7 +548,8 @@ SweepRunStats run_sweep(const SweepSpec& spec, const SweepPlan& plan, const Swee
       Hdf5WriterOptions mo;
       mo.compression_level = wo.compression_level;
       mo.store_float32 = wo.store_float32;
-      const SweepMergeReport rep = merge_sweep(shards, final_out, o.mpi_merge, mo);
+      // Rank 0's shard file is copied whole to the final file; only the other ranks' runs one by one.
+      const SweepMergeReport rep = merge_sweep(shards, final_out, o.mpi_merge, mo, /*reuse_first_shard=*/true);
       if (o.mpi_merge == MergeMode::Copy && !o.keep_shards)
         for (const fs::path& s : shards) fs::remove(s);
       stats.merge_s = seconds_since(tm);

@@ -142,6 +142,23 @@ TEST(SweepRun, ThreeShardsMergedEqualOneRun) {
   EXPECT_EQ(copy.runs_merged, 6u);
   EXPECT_TRUE(copy.missing.empty());
   expect_same_sweep_files(dir / "one.h5", dir / "merged.h5");
+  // Rank 0's merge: the first shard's file copied whole, the others' runs copied into it. Same file
+  // contents as a copy into a new file, the same root attributes, and the first shard left intact.
+  const SweepMergeReport reused = merge_sweep(shards, dir / "reused.h5", MergeMode::Copy, {}, true);
+  EXPECT_EQ(reused.runs_merged, 6u);
+  EXPECT_TRUE(reused.missing.empty());
+  expect_same_sweep_files(dir / "one.h5", dir / "reused.h5");
+  {
+    const Hdf5Reader a(dir / "merged.h5"), b(dir / "reused.h5"), first(shards[0]);
+    EXPECT_EQ(b.table_rows("/summary"), 6u);
+    for (const char* name : {"shard", "merge_mode", "sweep_fingerprint", "sweep_name"})
+      EXPECT_EQ(a.read_string_attribute("/", name), b.read_string_attribute("/", name)) << name;
+    EXPECT_EQ(a.read_string_array_attribute("/", "merged_from"), b.read_string_array_attribute("/", "merged_from"));
+    EXPECT_EQ(a.attribute_names("/"), b.attribute_names("/"));
+    EXPECT_EQ(first.read_string_attribute("/", "shard"), "1/3");
+    EXPECT_EQ(first.table_rows("/summary"), 2u);
+    EXPECT_EQ(first.children("/runs"), (std::vector<std::string>{"00000", "00003"}));
+  }
   const SweepMergeReport link = merge_sweep(shards, dir / "linked.h5", MergeMode::ExternalLink);
   EXPECT_EQ(link.runs_merged, 6u);
   expect_same_sweep_files(dir / "one.h5", dir / "linked.h5");
