@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <cstring>
 #include <system_error>
+#include <utility>
 
 #include "common/error.hpp"
 #include "io/hdf5_handle.hpp"
@@ -435,13 +436,63 @@ void write_attribute(hid_t obj, const std::string& attr_name, hid_t file_type, h
 
 void Hdf5Writer::set_attribute_raw(std::string_view object, std::string_view name, hid_t file_type,
                                    hid_t mem_type, hid_t space, const void* data) {
-  const std::string norm = hdf5::normalize_path(object);
+  open_attributes(object).set_raw(name, file_type, mem_type, space, data);
+}
+
+Hdf5Writer::ObjectAttributes Hdf5Writer::open_attributes(std::string_view object) {
+  return ObjectAttributes(*this, object);
+}
+
+Hdf5Writer::ObjectAttributes::ObjectAttributes(const Hdf5Writer& writer, std::string_view object)
+    : file_label_(writer.file_label_), object_(hdf5::normalize_path(object)) {
+  hdf5::Object obj(check_id(H5Oopen(writer.file_id(), object_.c_str(), H5P_DEFAULT), file_label_,
+                            "cannot open object for attribute", object_));
+  auto acpl = make_utf8_acpl();
+  object_id_ = obj.release();
+  acpl_ = acpl.release();
+}
+
+Hdf5Writer::ObjectAttributes::ObjectAttributes(ObjectAttributes&& other) noexcept
+    : file_label_(other.file_label_),
+      object_(std::move(other.object_)),
+      object_id_(std::exchange(other.object_id_, H5I_INVALID_HID)),
+      acpl_(std::exchange(other.acpl_, H5I_INVALID_HID)) {}
+
+Hdf5Writer::ObjectAttributes::~ObjectAttributes() {
+  if (acpl_ >= 0) H5Pclose(acpl_);
+  if (object_id_ >= 0) H5Oclose(object_id_);
+}
+
+void Hdf5Writer::ObjectAttributes::set_raw(std::string_view name, hid_t file_type, hid_t mem_type, hid_t space,
+                                           const void* data) {
   const std::string attr_name(name);
-  const std::string where = norm + "@" + attr_name;
-  hdf5::Object obj(check_id(H5Oopen(file_id(), norm.c_str(), H5P_DEFAULT), file_label_,
-                            "cannot open object for attribute", where));
-  const auto acpl = make_utf8_acpl();
-  write_attribute(obj.get(), attr_name, file_type, mem_type, space, data, file_label_, where, acpl.get());
+  write_attribute(object_id_, attr_name, file_type, mem_type, space, data, file_label_, object_ + "@" + attr_name,
+                  acpl_);
+}
+
+void Hdf5Writer::ObjectAttributes::set_string(std::string_view name, std::string_view value) {
+  const auto type = hdf5::make_vl_utf8_string_type();
+  hdf5::Dataspace scalar(H5Screate(H5S_SCALAR));
+  const std::string copy(value);  // NUL-terminated
+  const char* pointer = copy.c_str();
+  set_raw(name, type.get(), type.get(), scalar.get(), &pointer);
+}
+
+void Hdf5Writer::ObjectAttributes::set_double_array(std::string_view name, std::span<const double> values) {
+  const std::uint64_t dims[] = {values.size()};
+  const auto space = make_space(dims);
+  set_raw(name, H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, space.get(), values.data());
+}
+
+void Hdf5Writer::ObjectAttributes::set_string_array(std::string_view name, std::span<const std::string> values) {
+  const auto type = hdf5::make_vl_utf8_string_type();
+  const std::uint64_t dims[] = {values.size()};
+  const auto space = make_space(dims);
+  // One element even for an empty list: H5Awrite refuses a null buffer (a zero-length vector's
+  // data() may be null), although it reads nothing from it.
+  std::vector<const char*> pointers(std::max<std::size_t>(values.size(), 1), "");
+  for (std::size_t i = 0; i < values.size(); ++i) pointers[i] = values[i].c_str();
+  set_raw(name, type.get(), type.get(), space.get(), pointers.data());
 }
 
 void Hdf5Writer::set_double_attributes(std::string_view object, std::span<const std::string> names,
@@ -475,11 +526,7 @@ void Hdf5Writer::set_double_attributes(std::string_view object, std::span<const 
 }
 
 void Hdf5Writer::set_string_attribute(std::string_view object, std::string_view name, std::string_view value) {
-  const auto type = hdf5::make_vl_utf8_string_type();
-  hdf5::Dataspace scalar(H5Screate(H5S_SCALAR));
-  const std::string copy(value);  // NUL-terminated
-  const char* pointer = copy.c_str();
-  set_attribute_raw(object, name, type.get(), type.get(), scalar.get(), &pointer);
+  open_attributes(object).set_string(name, value);
 }
 
 void Hdf5Writer::set_double_attribute(std::string_view object, std::string_view name, double value) {
@@ -494,21 +541,12 @@ void Hdf5Writer::set_int_attribute(std::string_view object, std::string_view nam
 
 void Hdf5Writer::set_double_array_attribute(std::string_view object, std::string_view name,
                                             std::span<const double> values) {
-  const std::uint64_t dims[] = {values.size()};
-  const auto space = make_space(dims);
-  set_attribute_raw(object, name, H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, space.get(), values.data());
+  open_attributes(object).set_double_array(name, values);
 }
 
 void Hdf5Writer::set_string_array_attribute(std::string_view object, std::string_view name,
                                             std::span<const std::string> values) {
-  const auto type = hdf5::make_vl_utf8_string_type();
-  const std::uint64_t dims[] = {values.size()};
-  const auto space = make_space(dims);
-  // One element even for an empty list: H5Awrite refuses a null buffer (a zero-length vector's
-  // data() may be null), although it reads nothing from it.
-  std::vector<const char*> pointers(std::max<std::size_t>(values.size(), 1), "");
-  for (std::size_t i = 0; i < values.size(); ++i) pointers[i] = values[i].c_str();
-  set_attribute_raw(object, name, type.get(), type.get(), space.get(), pointers.data());
+  open_attributes(object).set_string_array(name, values);
 }
 
 // --- Compound table --------------------------------------------------------------------------

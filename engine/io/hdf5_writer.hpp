@@ -119,6 +119,29 @@ class Hdf5Writer {
   void set_double_attributes(std::string_view object, std::span<const std::string> names,
                              std::span<const double> values);
 
+  // Attributes set one after another on one object opened once, for as long as this lives (a sweep
+  // run group's 6 attributes: opening the group by path for each was a third of their cost). An
+  // existing attribute is replaced, as with set_*_attribute. Must not outlive its writer.
+  class ObjectAttributes {
+   public:
+    ObjectAttributes(ObjectAttributes&&) noexcept;
+    ObjectAttributes& operator=(ObjectAttributes&&) = delete;
+    ~ObjectAttributes();
+    void set_string(std::string_view name, std::string_view value);
+    void set_double_array(std::string_view name, std::span<const double> values);
+    void set_string_array(std::string_view name, std::span<const std::string> values);
+
+   private:
+    friend class Hdf5Writer;
+    ObjectAttributes(const Hdf5Writer& writer, std::string_view object);
+    void set_raw(std::string_view name, hid_t file_type, hid_t mem_type, hid_t space, const void* data);
+    const std::string& file_label_;
+    std::string object_;  // normalized path, for error messages
+    hid_t object_id_ = H5I_INVALID_HID;  // owned (H5Oclose in the destructor)
+    hid_t acpl_ = H5I_INVALID_HID;       // owned (H5Pclose in the destructor)
+  };
+  ObjectAttributes open_attributes(std::string_view object);
+
   // --- Compound table, one row per record, appendable (the sweep summary) ---
   // Creates an empty, extendible, chunked table. Its `units` attribute holds one entry per column
   // (TableColumn::units), its `description` attribute the given text.

@@ -57,13 +57,16 @@ SweepHeader read_sweep_header(const Hdf5Reader& r) {
 void write_run_row(Hdf5Writer& w, const SweepRow& row) {
   const std::string g = run_group(row.index);
   w.create_group(g);
-  w.set_string_array_attribute(g, "parameter_values", row.values);
-  w.set_string_attribute(g, "status", row.status);
-  w.set_string_attribute(g, "error", row.error);
+  Hdf5Writer::ObjectAttributes a = w.open_attributes(g);  // the group opened once for all its attributes
+  a.set_string_array("parameter_values", row.values);
+  a.set_string("status", row.status);
+  a.set_string("error", row.error);
   const double counts[] = {static_cast<double>(row.frames), static_cast<double>(row.reserve_frames)};
-  w.set_double_array_attribute(g, "frame_counts", counts);
-  std::vector<std::string> q;
+  a.set_double_array("frame_counts", counts);
   const std::size_t k = row.peaks.size();
+  if (k == 0) return;  // a failed run: no peak attributes (HDF5 attributes cannot hold empty arrays here)
+  std::vector<std::string> q;
+  q.reserve(k);
   std::vector<double> peaks(3 * k);
   for (std::size_t i = 0; i < k; ++i) {
     q.push_back(row.peaks[i].quantity);
@@ -71,9 +74,8 @@ void write_run_row(Hdf5Writer& w, const SweepRow& row) {
     peaks[k + i] = row.peaks[i].value_bw;
     peaks[2 * k + i] = row.peaks[i].time_s;
   }
-  if (k == 0) return;  // a failed run: no peak attributes (HDF5 attributes cannot hold empty arrays here)
-  w.set_string_array_attribute(g, "peak_quantities", q);
-  w.set_double_array_attribute(g, "peaks", peaks);
+  a.set_string_array("peak_quantities", q);
+  a.set_double_array("peaks", peaks);
 }
 
 SweepRow read_run_row(const Hdf5Reader& r, int index) {

@@ -1,0 +1,55 @@
+// Hdf5Writer::open_attributes: several attributes on one object opened once (a sweep run group)
+// read back equal to the one-call setters, replace existing attributes like them, and report a
+// missing object as an IoError.
+#include <string>
+#include <utility>
+#include <vector>
+
+#include <gtest/gtest.h>
+
+#include "common/error.hpp"
+#include "io/hdf5_reader.hpp"
+#include "io/hdf5_writer.hpp"
+#include "io_test_util.hpp"
+
+namespace dembones {
+namespace {
+
+TEST(Hdf5ObjectAttributes, EqualTheOneCallSettersAndReplaceExistingOnes) {
+  io_test::TempDir dir;
+  const auto path = dir / "attributes.h5";
+  const std::vector<std::string> values{"task.technique=stoop", "subject.height_m=1.75"};
+  const std::vector<double> peaks{3812.5, 5.1, 0.93};
+  {
+    Hdf5Writer w(path);
+    w.create_group("/one_call");
+    w.set_string_array_attribute("/one_call", "parameter_values", values);
+    w.set_string_attribute("/one_call", "status", "ok");
+    w.set_double_array_attribute("/one_call", "peaks", peaks);
+
+    w.create_group("/runs/00007");
+    w.set_string_attribute("/runs/00007", "status", "stale");  // replaced below
+    {
+      Hdf5Writer::ObjectAttributes opened = w.open_attributes("runs/00007");
+      Hdf5Writer::ObjectAttributes a = std::move(opened);  // the moved-from handle closes nothing
+      a.set_string_array("parameter_values", values);
+      a.set_string("status", "ok");
+      a.set_double_array("peaks", peaks);
+      a.set_string_array("none", std::vector<std::string>{});
+    }
+    EXPECT_THROW(w.open_attributes("/runs/missing"), IoError);
+    w.commit();
+  }
+  const Hdf5Reader r(path);
+  for (const char* g : {"/one_call", "/runs/00007"}) {
+    SCOPED_TRACE(g);
+    EXPECT_EQ(r.read_string_array_attribute(g, "parameter_values"), values);
+    EXPECT_EQ(r.read_string_attribute(g, "status"), "ok");
+    EXPECT_EQ(r.read_double_array_attribute(g, "peaks"), peaks);
+  }
+  EXPECT_TRUE(r.read_string_array_attribute("/runs/00007", "none").empty());
+  EXPECT_FALSE(r.has_attribute("/one_call", "none"));
+}
+
+}  // namespace
+}  // namespace dembones
