@@ -203,10 +203,11 @@ PipelineSettings pipeline_settings(const SolverSpec& solver) {
   return s;
 }
 
-std::unique_ptr<PreparedRun> prepare_run(const ScenarioSpec& scenario, ModelCache& models) {
+std::unique_ptr<PreparedRun> prepare_run(const ScenarioSpec& scenario, ModelCache& models,
+                                         const PrepareRunOptions& options) {
   auto run = std::make_unique<PreparedRun>();
   run->scenario = scenario;
-  models.get(scenario.model_file, &run->model_text);
+  if (options.keep_model_text) models.get(scenario.model_file, &run->model_text);
   const std::shared_ptr<const SubjectModel> subject = models.subject_model(scenario.model_file, scenario.subject);
   const BuiltModel& intact = subject->built;
   std::optional<ModelSpec> changed_spec;  // the scaled spec with muscle impairments, when there are any

@@ -18,7 +18,8 @@ namespace dembones {
 // A scenario made ready to run; shared read-only by the threads that run it.
 struct PreparedRun {
   ScenarioSpec scenario;
-  std::string model_text;  // the model file as read (stored in the output for provenance)
+  std::string model_text;  // the model file as read (stored in the output for provenance); empty
+                           // unless PrepareRunOptions::keep_model_text
   std::shared_ptr<const BuiltModel> built;  // shared with other runs of the same subject (ModelCache)
   MusculoskeletalModel msm;
   TaskRig rig;
@@ -61,9 +62,16 @@ class ModelCache {
   int builds_ = 0;
 };
 
+struct PrepareRunOptions {
+  // Copy the model file's text into PreparedRun::model_text (a run file stores it for provenance).
+  // A sweep stores it once at its root: its runs skip the copy (180 kB per run for the lifter).
+  bool keep_model_text = true;
+};
+
 // Throws InputError (with the scenario's file and field) for impossible requests: a selector that
 // matches no muscle, a box out of reach, balance that cannot be kept.
-std::unique_ptr<PreparedRun> prepare_run(const ScenarioSpec& scenario, ModelCache& models);
+std::unique_ptr<PreparedRun> prepare_run(const ScenarioSpec& scenario, ModelCache& models,
+                                         const PrepareRunOptions& options = {});
 
 // The engine model of a built spec, ready for the pipeline (sites, passive moments, actuators, the
 // grip where loads are held).

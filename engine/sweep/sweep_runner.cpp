@@ -108,7 +108,7 @@ RunOutcome compute_run(const SweepPlan& plan, int index, const ScenarioSpec& sce
   out.row.values = plan.runs[static_cast<std::size_t>(index)].values;
   try {
     const double t0 = thread_cpu_s();
-    out.prepared = prepare_run(scenario, models);
+    out.prepared = prepare_run(scenario, models, {.keep_model_text = false});  // the root has the model's text
     const double t1 = thread_cpu_s();
     out.prepare_s = t1 - t0;
     Pipeline pipeline(out.prepared->msm, pipeline_settings(scenario.solver));

@@ -61,5 +61,20 @@ TEST(ModelCacheReuse, VariantsOfOneSubjectShareOneBuildAndEqualRunsPreparedAlone
   EXPECT_FALSE(from_cache[4]->kinematics.q == from_cache[0]->kinematics.q);
 }
 
+// A sweep's runs skip the copy of the model file's text (its root stores it once); nothing else
+// of the prepared run changes.
+TEST(ModelCacheReuse, RunWithoutModelTextIsTheSameRun) {
+  const ScenarioSpec scenario = short_scenario("stoop_lift.yaml", {parse_override("task.box.mass_kg=10")});
+  ModelCache models;
+  const auto with_text = prepare_run(scenario, models);
+  const auto without_text = prepare_run(scenario, models, {.keep_model_text = false});
+  std::string file_text;
+  models.get(scenario.model_file, &file_text);
+  EXPECT_FALSE(file_text.empty());
+  EXPECT_EQ(with_text->model_text, file_text);
+  EXPECT_TRUE(without_text->model_text.empty());
+  expect_same_prepared(*with_text, *without_text);
+}
+
 }  // namespace
 }  // namespace dembones
