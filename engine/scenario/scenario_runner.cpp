@@ -205,9 +205,6 @@ PipelineSettings pipeline_settings(const SolverSpec& solver) {
 
 std::unique_ptr<PreparedRun> prepare_run(const ScenarioSpec& scenario, ModelCache& models,
                                          const PrepareRunOptions& options) {
-  auto run = std::make_unique<PreparedRun>();
-  run->scenario = scenario;
-  if (options.keep_model_text) models.get(scenario.model_file, &run->model_text);
   const std::shared_ptr<const SubjectModel> subject = models.subject_model(scenario.model_file, scenario.subject);
   const BuiltModel& intact = subject->built;
   std::optional<ModelSpec> changed_spec;  // the scaled spec with muscle impairments, when there are any
@@ -241,18 +238,30 @@ std::unique_ptr<PreparedRun> prepare_run(const ScenarioSpec& scenario, ModelCach
         break;
     }
   }
+  std::shared_ptr<const BuiltModel> built;
+  std::shared_ptr<const MusculoskeletalModel> msm;
+  TaskRig rig;
   if (changed_spec) {
     auto rebuilt = std::make_shared<BuiltModel>(build_model(*changed_spec));
-    run->msm = make_musculoskeletal_model(*rebuilt, scenario.subject.mass_kg);
-    run->rig = make_task_rig(*rebuilt, scenario.subject);
-    run->built = std::move(rebuilt);
+    msm = std::make_shared<const MusculoskeletalModel>(make_musculoskeletal_model(*rebuilt, scenario.subject.mass_kg));
+    rig = make_task_rig(*rebuilt, scenario.subject);
+    built = std::move(rebuilt);
   } else {
     // Exactly what the lines above would compute from the same build (make_* are deterministic).
-    run->built = std::shared_ptr<const BuiltModel>(subject, &subject->built);
-    run->msm = subject->msm;
-    run->rig = subject->rig;
+    built = std::shared_ptr<const BuiltModel>(subject, &subject->built);
+    msm = std::shared_ptr<const MusculoskeletalModel>(subject, &subject->msm);
+    rig = subject->rig;
   }
-  for (const auto& [i, cap] : caps) run->msm.activation_cap(i) = std::min(run->msm.activation_cap(i), cap);
+  if (!caps.empty()) {
+    auto capped = std::make_shared<MusculoskeletalModel>(*msm);  // the shared model stays intact
+    for (const auto& [i, cap] : caps) capped->activation_cap(i) = std::min(capped->activation_cap(i), cap);
+    msm = std::move(capped);
+  }
+  auto run = std::make_unique<PreparedRun>(std::move(msm));
+  run->scenario = scenario;
+  if (options.keep_model_text) models.get(scenario.model_file, &run->model_text);
+  run->built = std::move(built);
+  run->rig = std::move(rig);
   // Posture offsets: an anterior pelvic tilt flexes the hip and extends the lumbar spine by the same
   // angle when the trunk stays where it was; a lumbar flexion offset is spread by the lumbar rhythm.
   {

@@ -17,11 +17,19 @@ namespace dembones {
 
 // A scenario made ready to run; shared read-only by the threads that run it.
 struct PreparedRun {
+  explicit PreparedRun(std::shared_ptr<const MusculoskeletalModel> engine_model)
+      : msm_owner(std::move(engine_model)), msm(*msm_owner) {}
+  PreparedRun(const PreparedRun&) = delete;
+  PreparedRun& operator=(const PreparedRun&) = delete;
+
   ScenarioSpec scenario;
   std::string model_text;  // the model file as read (stored in the output for provenance); empty
                            // unless PrepareRunOptions::keep_model_text
   std::shared_ptr<const BuiltModel> built;  // shared with other runs of the same subject (ModelCache)
-  MusculoskeletalModel msm;
+  // The engine model, shared with the other runs of the same subject (ModelCache) unless impairments
+  // changed it: a copy per run was ~1 % of a sweep's lift (its names, muscle paths and sites).
+  std::shared_ptr<const MusculoskeletalModel> msm_owner;
+  const MusculoskeletalModel& msm;  // *msm_owner
   TaskRig rig;
   KinematicSeries kinematics;
   double load_mass_kg = 0.0;

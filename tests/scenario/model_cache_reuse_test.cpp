@@ -47,6 +47,13 @@ TEST(ModelCacheReuse, VariantsOfOneSubjectShareOneBuildAndEqualRunsPreparedAlone
   EXPECT_EQ(from_cache[0]->built.get(), from_cache[1]->built.get());
   EXPECT_NE(from_cache[0]->built.get(), from_cache[2]->built.get());
   EXPECT_NE(from_cache[0]->built.get(), from_cache[5]->built.get());
+  // The engine model too, unless an impairment changed it (the nerve-root caps on a copy: the
+  // shared model keeps its caps of 1, checked below on variant 0).
+  EXPECT_EQ(&from_cache[0]->msm, &from_cache[1]->msm);
+  EXPECT_EQ(&from_cache[0]->msm, &from_cache[4]->msm);
+  EXPECT_NE(&from_cache[0]->msm, &from_cache[2]->msm);
+  EXPECT_NE(&from_cache[0]->msm, &from_cache[3]->msm);
+  EXPECT_NE(&from_cache[0]->msm, &from_cache[5]->msm);
 
   for (std::size_t k = 0; k < variants.size(); ++k) {
     SCOPED_TRACE(k);
