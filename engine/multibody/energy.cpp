@@ -7,6 +7,10 @@ namespace dembones {
 
 const Vec3& center_of_mass(const Model& model, Data& data, const VecX& q) {
   forward_kinematics(model, data, q);
+  return center_of_mass_at_current_positions(model, data);
+}
+
+const Vec3& center_of_mass_at_current_positions(const Model& model, Data& data) {
   data.mass = 0.0;
   Vec3 moment = Vec3::Zero();
   for (int i = 1; i < model.nbodies; ++i) {

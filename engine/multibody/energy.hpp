@@ -6,6 +6,9 @@ namespace dembones {
 
 // data.mass, data.com (world). Runs the position pass. Returns data.com.
 const Vec3& center_of_mass(const Model& model, Data& data, const VecX& q);
+// The same from the body poses already in data.oMb (forward kinematics done by the caller): sums
+// body by body, so it gives center_of_mass's bits.
+const Vec3& center_of_mass_at_current_positions(const Model& model, Data& data);
 // data.J_com (3 x nv), plus data.com. Runs compute_joint_jacobians. Returns data.J_com.
 const Matrix3Xd& center_of_mass_jacobian(const Model& model, Data& data, const VecX& q);
 // Mass and first moment of every body's subtree in data.Ic (world coordinates), data.mass and

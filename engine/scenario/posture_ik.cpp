@@ -291,16 +291,7 @@ PostureResult PostureSolver::solve(const PostureTargets& t, VecX& theta, const V
   // as center_of_mass (multibody/energy.cpp) sums it: body by body, not by subtrees, the same bits.
   rig_.to_configuration(theta, q_);
   if (!kinematics_at_theta) forward_kinematics(model_, data_, q_);
-  data_.mass = 0.0;
-  {
-    Vec3 moment = Vec3::Zero();
-    for (int i = 1; i < model_.nbodies; ++i) {
-      const double mass = model_.inertia[i].mass;
-      data_.mass += mass;
-      moment += mass * data_.oMb[i].act(model_.inertia[i].com);
-    }
-    data_.com = data_.mass > 0.0 ? Vec3(moment / data_.mass) : Vec3::Zero();
-  }
+  center_of_mass_at_current_positions(model_, data_);
   {
     const Vec3 hand = data_.oMb[rig_.hand_body].act(rig_.hand_point_B);
     out.com_x = (data_.mass * data_.com.x() + t.load_mass_kg * hand.x()) / (data_.mass + t.load_mass_kg);

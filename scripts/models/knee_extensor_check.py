@@ -25,6 +25,9 @@ import os
 import sys
 import xml.etree.ElementTree as ET
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import make_lifter  # noqa: E402  (the generator's spline: one implementation of the engine's)
+
 HERE = os.path.dirname(os.path.abspath(__file__))
 REF = sys.argv[1] if len(sys.argv) > 1 else os.path.join(HERE, "..", "..", "..", "shared", "reference")
 
@@ -146,29 +149,9 @@ def simm_spline(x, y):
 
 def natural_spline(x, y):
     """Natural cubic spline (zero second derivative at both ends), as the dembones engine evaluates
-    moving points and custom-joint translations."""
-    n = len(x)
-    h = [x[i + 1] - x[i] for i in range(n - 1)]
-    alpha = [0.0] * n
-    for i in range(1, n - 1):
-        alpha[i] = 3 / h[i] * (y[i + 1] - y[i]) - 3 / h[i - 1] * (y[i] - y[i - 1])
-    l, mu, z, c = [1.0] * n, [0.0] * n, [0.0] * n, [0.0] * n
-    for i in range(1, n - 1):
-        l[i] = 2 * (x[i + 1] - x[i - 1]) - h[i - 1] * mu[i - 1]
-        mu[i] = h[i] / l[i]
-        z[i] = (alpha[i] - h[i - 1] * z[i - 1]) / l[i]
-    for j in range(n - 2, -1, -1):
-        c[j] = z[j] - mu[j] * c[j + 1]
-
-    def f(t):
-        j = 0
-        while j < n - 2 and t > x[j + 1]:
-            j += 1
-        bb = (y[j + 1] - y[j]) / h[j] - h[j] * (c[j + 1] + 2 * c[j]) / 3
-        dd = (c[j + 1] - c[j]) / (3 * h[j])
-        s = t - x[j]
-        return y[j] + s * (bb + s * (c[j] + s * dd))
-    return f
+    moving points and custom-joint translations: the generator's make_lifter.natural_spline as a
+    function of t."""
+    return lambda t: make_lifter.natural_spline(x, y, t)
 
 
 def floats(text):

@@ -91,13 +91,16 @@ TEST(SitToStandSeatOff, TheSeatOffAnglesAreScenarioFields) {
 }
 
 TEST(SitToStandSeatOff, OutOfRangeSeatOffFieldsNameTheField) {
-  for (const char* o : {"task.seat_off_trunk_inclination_deg=85", "task.seat_off_lumbar_share=1.5"}) {
+  for (const char* o : {"task.seat_off_trunk_inclination_deg=85", "task.seat_off_lumbar_share=1.5",
+                        "task.seat_off_hip_deg=145", "task.seat_off_knee_deg=-5", "task.seat_off_ankle_deg=45",
+                        "task.seat_off_ankle_deg=-41"}) {
     try {
       load_scenario(scenario("sit_to_stand.yaml"), {parse_override(o)});
       FAIL() << "expected an InputError for " << o;
     } catch (const InputError& e) {
       const std::string field = std::string(o).substr(5, std::string(o).find('=') - 5);
       EXPECT_NE(e.where().field.find(field), std::string::npos) << e.where().field;
+      EXPECT_NE(std::string(e.what()).find("expected"), std::string::npos) << e.what();
     }
   }
 }
