@@ -27,8 +27,12 @@ const Vec3& center_of_mass_at_current_positions(const Model& model, Data& data) 
 // Subtree sums use data.Ic (mass and first moment, here in world coordinates).
 const Matrix3Xd& center_of_mass_jacobian(const Model& model, Data& data, const VecX& q) {
   compute_joint_jacobians(model, data, q);
-  const int nb = model.nbodies;
   subtree_centers_of_mass(model, data);
+  return center_of_mass_jacobian_from_subtrees(model, data);
+}
+
+const Matrix3Xd& center_of_mass_jacobian_from_subtrees(const Model& model, Data& data) {
+  const int nb = model.nbodies;
   data.J_com.setZero();
   if (data.mass <= 0.0) return data.J_com;
   for (int j = 1; j < nb; ++j) {

@@ -11,6 +11,9 @@ const Vec3& center_of_mass(const Model& model, Data& data, const VecX& q);
 const Vec3& center_of_mass_at_current_positions(const Model& model, Data& data);
 // data.J_com (3 x nv), plus data.com. Runs compute_joint_jacobians. Returns data.J_com.
 const Matrix3Xd& center_of_mass_jacobian(const Model& model, Data& data, const VecX& q);
+// The same from the joint Jacobian columns (data.J_W), subtree sums (data.Ic) and total mass already
+// in data, for callers that computed those themselves.
+const Matrix3Xd& center_of_mass_jacobian_from_subtrees(const Model& model, Data& data);
 // Mass and first moment of every body's subtree in data.Ic (world coordinates), data.mass and
 // data.com, from the body poses already in data.oMb (forward kinematics done by the caller).
 const Vec3& subtree_centers_of_mass(const Model& model, Data& data);

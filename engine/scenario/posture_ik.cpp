@@ -64,18 +64,7 @@ void calc_com_jacobian_at_current_positions(const Model& model, Data& data) {
       data.J_W.col(s).tail<3>() = m.linear;
     }
   }
-  data.J_com.setZero();
-  if (data.mass <= 0.0) return;
-  for (int j = 1; j < nb; ++j) {
-    const double m_sub = data.Ic[j].mass;
-    if (m_sub <= 0.0) continue;
-    const Vec3 c_sub = data.Ic[j].h / m_sub;
-    const int js = model.idx_s[j];
-    for (int s = js; s < js + model.ns_j[j]; ++s) {
-      data.J_com.col(model.column_v[s]) += (m_sub / data.mass) *
-                                           (data.J_W.col(s).tail<3>() + data.J_W.col(s).head<3>().cross(c_sub));
-    }
-  }
+  center_of_mass_jacobian_from_subtrees(model, data);
 }
 
 void TaskRig::to_configuration(const VecX& theta, VecX& q) const {
