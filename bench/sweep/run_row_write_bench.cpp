@@ -39,17 +39,9 @@ void write_row_per_attribute(Hdf5Writer& w, const SweepRow& row) {
   w.set_string_attribute(g, "error", row.error);
   const double counts[] = {static_cast<double>(row.frames), static_cast<double>(row.reserve_frames)};
   w.set_double_array_attribute(g, "frame_counts", counts);
-  const std::size_t k = row.peaks.size();
-  std::vector<std::string> q;
-  std::vector<double> peaks(3 * k);
-  for (std::size_t i = 0; i < k; ++i) {
-    q.push_back(row.peaks[i].quantity);
-    peaks[i] = row.peaks[i].value;
-    peaks[k + i] = row.peaks[i].value_bw;
-    peaks[2 * k + i] = row.peaks[i].time_s;
-  }
-  w.set_string_array_attribute(g, "peak_quantities", q);
-  w.set_double_array_attribute(g, "peaks", peaks);
+  const RunRowPeaks p = run_row_peaks(row);
+  w.set_string_array_attribute(g, "peak_quantities", p.quantities);
+  w.set_double_array_attribute(g, "peaks", p.values);
 }
 
 template <bool kOpenOnce>

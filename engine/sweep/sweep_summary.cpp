@@ -65,17 +65,23 @@ void write_run_row(Hdf5Writer& w, const SweepRow& row) {
   a.set_double_array("frame_counts", counts);
   const std::size_t k = row.peaks.size();
   if (k == 0) return;  // a failed run: no peak attributes (HDF5 attributes cannot hold empty arrays here)
-  std::vector<std::string> q;
-  q.reserve(k);
-  std::vector<double> peaks(3 * k);
+  const RunRowPeaks p = run_row_peaks(row);
+  a.set_string_array("peak_quantities", p.quantities);
+  a.set_double_array("peaks", p.values);
+}
+
+RunRowPeaks run_row_peaks(const SweepRow& row) {
+  const std::size_t k = row.peaks.size();
+  RunRowPeaks p;
+  p.quantities.reserve(k);
+  p.values.resize(3 * k);
   for (std::size_t i = 0; i < k; ++i) {
-    q.push_back(row.peaks[i].quantity);
-    peaks[i] = row.peaks[i].value;
-    peaks[k + i] = row.peaks[i].value_bw;
-    peaks[2 * k + i] = row.peaks[i].time_s;
+    p.quantities.push_back(row.peaks[i].quantity);
+    p.values[i] = row.peaks[i].value;
+    p.values[k + i] = row.peaks[i].value_bw;
+    p.values[2 * k + i] = row.peaks[i].time_s;
   }
-  a.set_string_array("peak_quantities", q);
-  a.set_double_array("peaks", peaks);
+  return p;
 }
 
 SweepRow read_run_row(const Hdf5Reader& r, int index) {

@@ -44,6 +44,14 @@ void write_sweep_header(Hdf5Writer& w, const SweepHeader& h);
 SweepHeader read_sweep_header(const Hdf5Reader& r);
 
 // The row's attributes on its run group (creates the group).
+// A row's peaks as written to its run group: the quantity names, and values, values in body weights
+// and times one after the other (3 x peaks).
+struct RunRowPeaks {
+  std::vector<std::string> quantities;
+  std::vector<double> values;
+};
+RunRowPeaks run_row_peaks(const SweepRow& row);
+
 void write_run_row(Hdf5Writer& w, const SweepRow& row);
 SweepRow read_run_row(const Hdf5Reader& r, int index);
 

@@ -33,16 +33,7 @@ REF = sys.argv[1] if len(sys.argv) > 1 else os.path.join(HERE, "..", "..", "..",
 
 
 # ------------------------------------------------------------------ small linear algebra
-def add(a, b):
-    return [a[i] + b[i] for i in range(3)]
-
-
-def sub(a, b):
-    return [a[i] - b[i] for i in range(3)]
-
-
-def mul(a, s):
-    return [x * s for x in a]
+add, sub, mul = make_lifter.add, make_lifter.sub, make_lifter.mul
 
 
 def dot(a, b):
