@@ -199,21 +199,20 @@ class Osim:
     def __init__(self, path):
         self.root = ET.parse(path).getroot()
 
-    def offset(self, joint, frame):
+    def frame_field(self, joint, frame, field):
+        """A field (translation, orientation) of a joint's PhysicalOffsetFrame, as numbers."""
         for j in self.root.iter():
             if j.get("name") == joint and j.tag.endswith("Joint"):
                 for f in j.iter("PhysicalOffsetFrame"):
                     if f.get("name") == frame:
-                        return floats(f.findtext("translation"))
+                        return floats(f.findtext(field))
         raise KeyError((joint, frame))
 
+    def offset(self, joint, frame):
+        return self.frame_field(joint, frame, "translation")
+
     def orientation(self, joint, frame):
-        for j in self.root.iter():
-            if j.get("name") == joint and j.tag.endswith("Joint"):
-                for f in j.iter("PhysicalOffsetFrame"):
-                    if f.get("name") == frame:
-                        return floats(f.findtext("orientation"))
-        raise KeyError((joint, frame))
+        return self.frame_field(joint, frame, "orientation")
 
     def axis(self, joint, axis_name):
         for j in self.root.iter("CustomJoint"):

@@ -48,6 +48,17 @@ std::unique_ptr<PreparedRun> run_with(const char* file, const std::vector<std::s
   return prepare_run(load_scenario(scenario(file), o), models);
 }
 
+// The sit-to-stand run with one override is refused with an InputError naming `field` and saying `phrase`.
+void expect_run_refused(const std::string& override_text, const std::string& field, const std::string& phrase) {
+  try {
+    run_with("sit_to_stand.yaml", {override_text});
+    FAIL() << "expected an InputError for " << override_text;
+  } catch (const InputError& e) {
+    EXPECT_EQ(e.where().field, field);
+    EXPECT_NE(std::string(e.what()).find(phrase), std::string::npos) << e.what();
+  }
+}
+
 // On a 52 cm chair the default seat-off has the hip flexed about 100 deg (trunk angles and balance);
 // prescribing 96 deg gives 96 deg at the first frame of the rise (the knees and ankles follow).
 TEST(SeatOffPosture, PrescribedHipAngleIsTheFirstFrameOfTheRise) {
@@ -79,26 +90,14 @@ TEST(SeatOffPosture, PrescribedHipAndKneeAnglesAreTheLastFrameOfSittingDown) {
 // Within the human range but outside the model's ankle range (dorsiflexion limit 30 deg): the generator
 // says so, naming the field.
 TEST(SeatOffPosture, AngleOutsideTheModelsJointRangeNamesTheField) {
-  try {
-    run_with("sit_to_stand.yaml", {"task.seat_off_ankle_deg=35"});
-    FAIL() << "expected an InputError";
-  } catch (const InputError& e) {
-    EXPECT_EQ(e.where().field, "task.seat_off_ankle_deg");
-    EXPECT_NE(std::string(e.what()).find("joint range"), std::string::npos) << e.what();
-  }
+  expect_run_refused("task.seat_off_ankle_deg=35", "task.seat_off_ankle_deg", "joint range");
 }
 
 // A request the chair height and balance cannot meet is not silently replaced by another posture:
 // 84 deg of knee flexion on a 45 cm chair would put the hips above the seat or the feet in front of
 // the centre of mass.
 TEST(SeatOffPosture, UnreachableAngleStopsTheRunNamingTheField) {
-  try {
-    run_with("sit_to_stand.yaml", {"task.seat_off_knee_deg=84"});
-    FAIL() << "expected an InputError";
-  } catch (const InputError& e) {
-    EXPECT_EQ(e.where().field, "task.seat_off_knee_deg");
-    EXPECT_NE(std::string(e.what()).find("reaches"), std::string::npos) << e.what();
-  }
+  expect_run_refused("task.seat_off_knee_deg=84", "task.seat_off_knee_deg", "reaches");
 }
 
 }  // namespace
