@@ -95,6 +95,7 @@ struct Generator {
   int recorded = 0;  // frames recorded in out
   VecX q_record;     // (nq) scratch of record()
   double support_lo, support_hi;
+  double trunk_inclination_standing = 0.0;  // rad, of the standing posture solved first (step 1)
 
   Generator(const Model& m, const TaskRig& r, const TaskSpec& t, std::string f)
       : model(m), rig(r), task(t), file(std::move(f)), solver(m, r) {
@@ -121,8 +122,12 @@ struct Generator {
     set(rig.ankle, p.ankle_weight, 0.0);
     set(rig.shoulder, 0.3, 0.0);
     set(rig.elbow, 0.3, 0.0);
+    // "Upright" is the trunk's inclination in the subject's own upright standing, not 0: the trunk body's
+    // frame need not be vertical when the subject stands (the lifter's torso frame, Christophy et al.
+    // 2012's thorax, leans about 15 deg forward in relaxed standing), so a target of 0 pulled the trunk
+    // about 15 deg behind standing in every squat and at the end of every lift.
     if (p.trunk_upright_weight > 0) {
-      t.trunk_inclination = 0.0;
+      t.trunk_inclination = trunk_inclination_standing;
       t.trunk_weight = p.trunk_upright_weight;
     }
     // Keep the centre of mass over the middle half of the feet, a margin inside the base of support.
@@ -269,6 +274,7 @@ GeneratedMotion generate_task_motion(const Model& model, const TaskRig& rig, con
   PostureTargets stand = g.base_targets(stand_preset);
   g.solve(stand, 0.0);
   const VecX theta_stand = g.theta;
+  g.trunk_inclination_standing = g.solver.evaluate(theta_stand).trunk_inclination;
 
   // 2. The task: a target path s ∈ [0, 1] → PostureTargets.
   const bool has_box = task.type == TaskType::lift || task.type == TaskType::lower || task.type == TaskType::hold;

@@ -33,7 +33,7 @@ GeneratedMotion generate_task_motion(const Model& model, const TaskRig& rig, con
 struct TechniquePreset {
   double knee_weight, knee_preferred;    // per rad, rad
   double hip_weight, lumbar_weight, ankle_weight;
-  double trunk_upright_weight;           // pull of the trunk toward vertical
+  double trunk_upright_weight;           // pull of the trunk toward its inclination in upright standing
 };
 TechniquePreset technique_preset(Technique technique, const TaskSpec& task);
 
