@@ -162,6 +162,27 @@ TEST(LifterMomentArms, GluteusMaximusAtTheHipBetweenCadaverAndInVivo) {
   EXPECT_LE(r, 7.5 * kCm);
 }
 
+// Gluteus maximus through hip flexion (the lever of the hip extension a lift needs): in vivo moment arm
+// from computed tomography at 5-90 deg of hip flexion (Nemeth & Ohlsen 1985, J Biomech 18:129-140),
+// falling from 7.5 cm at 5 deg to 3.1 cm at 90 deg; the values in 5-deg steps as transcribed from the
+// paper by Modenese & Kohout 2020 (repository modenaxe/3d-muscles, d1_Table1_mom_arms_compare.m).
+// Accepted: the model's force-weighted mean within 20 % of theirs at every angle. No spread between
+// subjects is at hand; at the neutral posture the in vivo and cadaver values (above) differ by 39 %,
+// so the check asks the model to follow the in vivo curve within half that. The model gives 0.83-1.04
+// of it (shorter near extension, equal at 90 deg): the hip extension strength gap (strength_test.cpp)
+// is not gluteus maximus leverage.
+TEST(LifterMomentArms, GluteusMaximusThroughHipFlexionFollowsInVivoCurve) {
+  const std::vector<double> nemeth_cm = {7.5, 7.4, 7.2, 7.0, 6.9, 6.6, 6.4, 6.2, 5.9,
+                                         5.6, 5.4, 5.1, 4.8, 4.4, 4.1, 3.8, 3.4, 3.1};  // 5, 10, ..., 90 deg
+  for (std::size_t i = 0; i < nemeth_cm.size(); ++i) {
+    const double hip_deg = 5.0 * static_cast<double>(i + 1);
+    const LifterMuscleState s(lifter_reference_subject(), {{"hip_flexion", hip_deg}});
+    const double r = -s.force_weighted_moment_arm_m("gluteus_maximus_*", "hip_flexion");  // extensor
+    EXPECT_GE(r, 0.8 * nemeth_cm[i] * kCm) << "hip flexion " << hip_deg << " deg";
+    EXPECT_LE(r, 1.2 * nemeth_cm[i] * kCm) << "hip flexion " << hip_deg << " deg";
+  }
+}
+
 // Rectus abdominis, sagittal moment arm: about 7-10 cm at the lumbar levels in the MRI database of
 // Jorgensen, Marras, Granata & Wiand 2001, Clin Biomech 16:182-193 (range as stated in issue #5);
 // 8.5 cm at L4/L5 and 9.8 cm at L5/S1 in upright standing (Jorgensen, Marras, Smith & Pope 2005,
