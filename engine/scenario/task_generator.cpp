@@ -341,13 +341,17 @@ GeneratedMotion generate_task_motion(const Model& model, const TaskRig& rig, con
       break;
     case TaskType::forward_bend: {
       field = "task.trunk_flexion_deg";
-      const double start_incl = g.solver.evaluate(theta_stand).trunk_inclination;
+      // The flexion is the trunk's forward rotation from upright standing, as the measurements give it
+      // (Wilke et al. 1999's "flexed forward 36 deg", Nachemson 1981's 20 deg lean), not an inclination of
+      // the trunk body's frame: that frame leans forward already in standing (15 deg in the lifter), so
+      // an absolute target made a 20 deg lean one of about 5 deg.
+      const double start_incl = g.trunk_inclination_standing;
       at = [&, start_incl](double s) {
         PostureTargets t = stand;
-        t.trunk_inclination = start_incl + (task.trunk_flexion_rad - start_incl) * s;
+        t.trunk_inclination = start_incl + task.trunk_flexion_rad * s;
         t.trunk_weight = 100.0;
-        // Arms hang under gravity: the shoulder flexes as far as the trunk leans.
-        if (rig.shoulder >= 0) t.preferred(rig.shoulder) = *t.trunk_inclination;
+        // Arms hang under gravity: the shoulder flexes as far as the trunk leans from standing.
+        if (rig.shoulder >= 0) t.preferred(rig.shoulder) = theta_stand(rig.shoulder) + task.trunk_flexion_rad * s;
         return t;
       };
       break;

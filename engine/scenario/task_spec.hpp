@@ -50,7 +50,7 @@ struct TaskSpec {
   double duration_s = 2.0;
   double pause_s = 0.0;  // still time added before and after the movement
   TimingProfile profile = TimingProfile::minimum_jerk;
-  double trunk_flexion_rad = 0.0;  // forward_bend: target trunk inclination from vertical
+  double trunk_flexion_rad = 0.0;  // forward_bend: target trunk rotation forward from upright standing
   double chair_height_m = 0.45;    // sit_to_stand / stand_to_sit: seat height
   // sit_to_stand / stand_to_sit: height of the hip joint centre above the seat surface at seat-off
   // (the thighs and buttocks lie between them). 0 here (hips at the seat); scenario files default it

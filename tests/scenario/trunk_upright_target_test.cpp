@@ -1,7 +1,8 @@
-// The generator's "keep the trunk upright" target (the squat's instruction and the standing end of
-// every lift; task_generator.cpp base_targets) is the trunk's inclination in the subject's own upright
-// standing, not an inclination of 0: the lifter's trunk body frame (Christophy et al. 2012's thorax)
-// leans forward when the subject stands, so a target of 0 pulled the trunk behind standing.
+// The generator's trunk targets are measured from the subject's own upright standing: "keep the trunk
+// upright" (the squat's instruction and the standing end of every lift; task_generator.cpp
+// base_targets) is the standing inclination, not 0, and a forward bend's trunk_flexion_deg is a rotation
+// from it. The lifter's trunk body frame (Christophy et al. 2012's thorax) leans forward when the
+// subject stands, so absolute targets pulled the trunk behind standing and shortened forward bends.
 #include <gtest/gtest.h>
 
 #include <cmath>
@@ -53,6 +54,18 @@ TEST(TrunkUprightTarget, IsTheStandingTrunkInclinationNotZero) {
                             models);
   EXPECT_NEAR(trunk_at(*lift, 0), standing, 1.0 * kDeg)
       << "low point " << trunk_at(*lift, 0) / kDeg << " deg, standing " << standing / kDeg << " deg";
+}
+
+TEST(TrunkUprightTarget, ForwardBendFlexionIsMeasuredFromStanding) {
+  // task.trunk_flexion_deg is the trunk's rotation from upright standing (Wilke et al. 1999's 36 deg,
+  // Nachemson 1981's 20 deg lean); the held end posture of forward_lean_20.yaml leans 20 deg further
+  // than standing, not to a trunk-frame inclination of 20 deg.
+  ModelCache models;
+  const auto stand = prepare("stand.yaml", {"solver.rate_hz=50"}, models);
+  const auto lean = prepare("forward_lean_20.yaml", {"solver.rate_hz=50"}, models);
+  const double standing = trunk_at(*stand, 0);
+  const double held = trunk_at(*lean, static_cast<int>(lean->kinematics.q.rows()) - 1);
+  EXPECT_NEAR(held - standing, 20 * kDeg, 1.5 * kDeg) << "held " << held / kDeg << " deg, standing " << standing / kDeg;
 }
 
 }  // namespace
