@@ -93,6 +93,21 @@ def _upper_bodies(f, first: str) -> set:
     return out
 
 
+# A coordinate this close to an end of its range is reported as at its limit.
+RANGE_LIMIT_TOLERANCE_RAD = np.radians(0.5)
+
+
+def joint_ranges_rad(f) -> Dict[str, List[float]]:
+    """Each coordinate's range [lower, upper] (rad) from the model stored in a result file."""
+    model = yaml.safe_load(f.attrs["model_yaml"])
+    return {j["coordinate"]["name"]: j["coordinate"]["range_rad"] for j in model.get("joints", [])
+            if isinstance(j.get("coordinate"), dict) and "range_rad" in j["coordinate"]}
+
+
+def at_range_limit(value: float, rng: List[float]) -> bool:
+    return min(abs(value - rng[0]), abs(value - rng[1])) < RANGE_LIMIT_TOLERANCE_RAD
+
+
 def contact_breakdown(path: str, site: str) -> Optional[dict]:
     """What makes up a knee or hip contact force at its peak frame (needs `output.store: full`).
 
@@ -162,6 +177,14 @@ def contact_breakdown(path: str, site: str) -> Optional[dict]:
                 out["posterior_N"] = float(f["joints/posterior_tension"][k, pc.index(coord)]) if coord in pc else 0.0
             out["reserve_Nm"] = float(np.max(np.abs(f["reserves/torque"][k])))
             out["joint_passive_Nm"] = float(f["joints/passive_moment"][k, ic])
+            # Where the hips are: the hip joint centre (the pelvis frame's origin) in front of the ankle
+            # joint centre (the shank frame's origin), and which leg joints sit at their model range.
+            bnames = list(f["bodies/names"].asstr()[()])
+            pos = np.asarray(f["bodies/position"][k], dtype=float)
+            out["hip_forward_m"] = float(pos[bnames.index("pelvis"), 0] - pos[bnames.index("tibia"), 0])
+            ranges = joint_ranges_rad(f)
+            out["at_limit"] = [c for c in ("hip_flexion", "knee_angle", "ankle_angle")
+                               if c in ranges and c in coords and at_range_limit(q[k, coords.index(c)], ranges[c])]
             return out
         if site != "tibiofemoral":
             return out
@@ -315,6 +338,18 @@ def seat_off_angles(path: str) -> Dict[str, float]:
     return {c: sign[c] * float(np.degrees(q[k, coords.index(c)])) for c in sign if c in coords}
 
 
+def seat_off_limits(path: str) -> List[str]:
+    """The leg coordinates at the end of their model range in the frame seat_off_angles reads."""
+    with h5py.File(path, "r") as f:
+        coords = list(f["coordinates/names"].asstr()[()])
+        q = np.asarray(f["coordinates/q"][()], dtype=float)
+        task = (yaml.safe_load(str(f.attrs["scenario_yaml"])) or {}).get("task", {}).get("type", "")
+        ranges = joint_ranges_rad(f)
+    k = -1 if task == "stand_to_sit" else 0
+    return [c for c in ("hip_flexion", "knee_angle", "ankle_angle")
+            if c in coords and c in ranges and at_range_limit(q[k, coords.index(c)], ranges[c])]
+
+
 def evaluate_sensitivity(studies: List[dict], dembones: str, out_dir: str) -> List[dict]:
     """Runs each sensitivity study's variants (a scenario of the cases with fields changed) and reads the
     seat-off angles and the peak knee and hip contact forces (BW). A variant the engine refuses (an
@@ -339,6 +374,7 @@ def evaluate_sensitivity(studies: List[dict], dembones: str, out_dir: str) -> Li
                 continue
             bw = body_weight_N(h5)
             row["angles"] = seat_off_angles(h5)
+            row["at_limit"] = seat_off_limits(h5)
             row["values"] = [load_statistic(h5, {"site": qq["site"], "quantity": qq["quantity"], "statistic": "peak"})
                              / (bw if qq.get("unit", "BW") == "BW" else 1.0) for qq in quantities]
             rows.append(row)
@@ -354,7 +390,8 @@ def sensitivity_section(studies: List[dict]) -> List[str]:
         qs = st["quantities"]
         heads = " | ".join(f"{qq['label']} ({qq.get('unit', 'BW')})" for qq in qs)
         lines += ["", f"## {st['title']}", "", st["text"], "",
-                  "Each row runs the scenario with the fields given (`dembones run --set`).", "",
+                  "Each row runs the scenario with the fields given (`dembones run --set`). Angles marked * are "
+                  "at the end of the model's range.", "",
                   f"| variant | scenario and fields | {st['angles_label']} | {heads} |",
                   "|---|---|---|" + "---|" * len(qs)]
         for r in st["rows"]:
@@ -364,8 +401,9 @@ def sensitivity_section(studies: List[dict]) -> List[str]:
                 continue
             a = r["angles"]
             vals = " | ".join(f"{v:.2f}" if qq.get("unit", "BW") == "BW" else f"{v:.0f}" for v, qq in zip(r["values"], qs))
-            lines.append(f"| {r['label']} | {fields} | {a.get('hip_flexion', float('nan')):.0f} / "
-                         f"{a.get('knee_angle', float('nan')):.0f} / {a.get('ankle_angle', float('nan')):.0f} | {vals} |")
+            ang = " / ".join(f"{a.get(c, float('nan')):.0f}" + ("*" if c in r.get("at_limit", []) else "")
+                             for c in ("hip_flexion", "knee_angle", "ankle_angle"))
+            lines.append(f"| {r['label']} | {fields} | {ang} | {vals} |")
     return lines
 
 
@@ -439,18 +477,26 @@ def breakdown_section(results: List[dict]) -> List[str]:
                   "together (the model's lumbar rhythm), so the muscles balance the levels' moments together: at "
                   "one level the parts need not add up to the net moment; "
                   "posterior ligaments: their tension at L4/L5 (part of the compression); reserve: the largest "
-                  "reserve actuator torque of the frame (the muscles could not balance it alone when not 0).",
+                  "reserve actuator torque of the frame (the muscles could not balance it alone when not 0). "
+                  "Angles marked * are at the end of the model's range (models/lifter.yaml); hips: the hip "
+                  "joint centre in front of the ankle joint centre (negative: behind).",
                   "",
-                  "| case | peak at | hip / knee / ankle (deg) | lumbar flexion (deg) | box in front of L4/L5 (m) "
+                  "| case | peak at | hip / knee / ankle (deg) | hips in front of the ankles (m) | lumbar flexion (deg) "
+                  "| box in front of L4/L5 (m) "
                   "| net moment (N m) | disc and ligaments (N m) | muscle moment with (passive) / against (passive), N m | "
                   "posterior ligaments (N) | reserve (N m) |",
-                  "|---|---|---|---|---|---|---|---|---|---|"]
+                  "|---|---|---|---|---|---|---|---|---|---|---|"]
         for r in lifts:
             b = r["breakdown"]
             ang = b["angles"]
+            lim = b.get("at_limit", [])
+
+            def angle(c: str, sign: float = 1.0) -> str:
+                return f"{sign * ang.get(c, float('nan')):.0f}" + ("*" if c in lim else "")
+
             lines.append(
-                f"| {r['id']} | {b['time']:.2f} s | {ang.get('hip_flexion', float('nan')):.0f} / "
-                f"{-ang.get('knee_angle', float('nan')):.0f} / {ang.get('ankle_angle', float('nan')):.0f} | "
+                f"| {r['id']} | {b['time']:.2f} s | {angle('hip_flexion')} / "
+                f"{angle('knee_angle', -1.0)} / {angle('ankle_angle')} | {b['hip_forward_m']:.2f} | "
                 f"{b['lumbar_flexion_deg']:.0f} | {b['box_forward_m']:.2f} | {b['net_Nm']:.0f} | "
                 f"{b['joint_passive_Nm']:.0f} | "
                 f"{abs(b['with_Nm']):.0f} ({abs(b['with_passive_Nm']):.0f}) / {abs(b['against_Nm']):.0f} "
