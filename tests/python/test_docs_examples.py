@@ -10,6 +10,7 @@ hdf5-layout,plotting,models}.md carries a marker, an HTML comment on the line ju
     <!-- doctest: output -->         (on a plain ``` block) the text must appear in the output of the
                                      block run just before, compared with runs of white space joined
     <!-- doctest: file=PATH -->      write the block (a scenario, a sweep file) to PATH, for later blocks
+    <!-- doctest: append=PATH -->    append the block (a part of a scenario) to PATH
     <!-- doctest: model-entry -->    (models.md) a model fragment: put into a copy of models/lifter.yaml
     <!-- doctest: model-entry=LIST -->  (replacing the entry of the same name) and the model must load
     <!-- doctest: skip (REASON) -->  not run: builds the project, needs a cluster, root or minutes
@@ -195,10 +196,10 @@ def run_doc(test, doc):
         if "skip" in opts:
             test.assertTrue(opts["skip"], f"{b.where}: a skipped example must say why")
             continue
-        if "file" in opts:
-            path = clone.path(opts["file"])
+        if "file" in opts or "append" in opts:
+            path = clone.path(opts.get("file") or opts["append"])
             os.makedirs(os.path.dirname(path), exist_ok=True)
-            with open(path, "w", encoding="utf-8") as f:
+            with open(path, "w" if "file" in opts else "a", encoding="utf-8") as f:
                 f.write(b.text)
         elif "output" in opts:
             test.assertIsNotNone(last, f"{b.where}: an output block with no command before it")
@@ -227,6 +228,48 @@ def assert_image(test, path, magic):
     test.assertTrue(os.path.isfile(path), f"{path} not written")
     with open(path, "rb") as f:
         test.assertEqual(f.read(len(magic)), magic, path)
+
+
+def check_datasets(test, f, prefix=""):
+    """The rows of hdf5-layout.md's dataset table whose path starts with prefix, against the open run
+    file f: each dataset exists, with the documented number of dimensions, the sizes named by F, C, M,
+    B, A, E or a number, and the documented units ('-' for text). Returns how many were checked."""
+    sizes = {"F": f["time"].shape[0], "C": len(f["coordinates/names"]), "M": len(f["muscles/names"]),
+             "B": len(f["bodies/names"]), "A": len(f["actuators/names"])}
+    if "external_forces" in f:
+        sizes["E"] = len(f["external_forces/names"])
+    checked = 0
+    for row in md_table(read_doc("docs/hdf5-layout.md"), "## Datasets"):
+        path_cell, shape_cell, unit_cell = row[0], row[1], row[2]
+        spans = code_spans(path_cell)
+        if not spans or not spans[0].startswith(prefix) or spans[0].startswith("/summary"):
+            continue  # the summary has its own section
+        if spans[0].startswith("/external_forces") and "external_forces" not in f:
+            continue  # "the group exists only when the scenario has them"
+        first = spans[0].replace("<site>", "L5_S1")
+        paths = [first] + [p if p.startswith("/") else first.rsplit("/", 1)[0] + "/" + p for p in spans[1:]]
+        shapes = [x.strip() for x in shape_cell.split(",")]
+        shapes = shapes if len(shapes) == len(paths) else shapes[:1] * len(paths)
+        unit_text = re.sub(r"\(.*?\)", "", unit_cell).strip()
+        units = [u.strip() for u in unit_text.split(",")]
+        check_units = " or " not in unit_text and len(units) in (1, len(paths))
+        units = units if len(units) == len(paths) else units[:1] * len(paths)
+        for path, shape, u in zip(paths, shapes, units):
+            test.assertIn(path, f, f"documented dataset {path} not in the file")
+            ds = f[path]
+            dims = shape.replace("x", "×").split("×")
+            test.assertEqual(ds.ndim, len(dims), f"{path}: shape {ds.shape}, documented {shape}")
+            for n, d in zip(ds.shape, dims):
+                if d in sizes:
+                    test.assertEqual(n, sizes[d], f"{path}: shape {ds.shape}, documented {shape}")
+                elif d.isdigit():
+                    test.assertEqual(n, int(d), f"{path}: shape {ds.shape}, documented {shape}")
+            if check_units:
+                is_text = h5py.check_string_dtype(ds.dtype) is not None
+                want = "-" if is_text else u.replace("–", "-").replace("—", "-")
+                test.assertEqual(ds.attrs["units"], want, f"{path}: units")
+            checked += 1
+    return checked
 
 
 class DocsExamples(unittest.TestCase):
@@ -299,9 +342,16 @@ class DocsExamples(unittest.TestCase):
             r = subprocess.run([DEMBONES, "validate", clone.path("scenarios", "my_lift.yaml"),
                                 "--set", f"impairments=[{examples[kind]}]"], capture_output=True, text=True, timeout=60)
             self.assertEqual(r.returncode, 0, f"{kind}: {r.stderr}")
+        # The external forces example: its two forces in /external_forces, as hdf5-layout.md lists them.
+        with h5py.File(clone.path("pushed.h5"), "r") as f:
+            self.assertEqual(list(f["external_forces/names"].asstr()[:]), ["push", "foot_force1"])  # BODY_forceI
+            self.assertEqual(list(f["external_forces/bodies"].asstr()[:]), ["hand", "foot"])
+            self.assertEqual(check_datasets(self, f, "/external_forces"), 6)
+            np.testing.assert_allclose(f["external_forces/force"][:, 0, :], [[-20.0, 0.0, 0.0]] * len(f["time"]),
+                                       rtol=0, atol=1e-12)  # the table interpolated: a constant pull
         # "Shipped scenarios": exactly the files in scenarios/, each valid.
         shipped = code_spans(text[text.index("## Shipped scenarios"):].split("\n\n")[0].split("\n", 1)[1])
-        files = sorted(f[:-5] for f in os.listdir(clone.path("scenarios")) if f.endswith(".yaml") and f != "my_lift.yaml")
+        files = sorted(f[:-5] for f in os.listdir(os.path.join(SOURCE, "scenarios")) if f.endswith(".yaml"))
         self.assertEqual(sorted(shipped), files)
         for name in shipped:
             r = subprocess.run([DEMBONES, "validate", clone.path("scenarios", name + ".yaml")],
@@ -392,41 +442,9 @@ class DocsExamples(unittest.TestCase):
                     self.assertIn(name, f.attrs, f"root attribute {name}")
             self.assertEqual(f.attrs["format"], "dembones-run")
             self.assertEqual(f.attrs["format_version"], 1)
-            sizes = {"F": f["time"].shape[0], "C": len(f["coordinates/names"]), "M": len(f["muscles/names"]),
-                     "B": len(f["bodies/names"]), "A": len(f["actuators/names"])}
-            checked = 0
-            for row in md_table(text, "## Datasets"):
-                path_cell, shape_cell, unit_cell = row[0], row[1], row[2]
-                spans = code_spans(path_cell)
-                if not spans or spans[0].startswith("/summary"):
-                    continue  # the summary has its own section
-                if spans[0].startswith("/external_forces"):
-                    # "the group exists only when the scenario has them": this one has none.
-                    self.assertNotIn("external_forces", f)
-                    continue
-                first = spans[0].replace("<site>", "L5_S1")
-                paths = [first] + [p if p.startswith("/") else first.rsplit("/", 1)[0] + "/" + p for p in spans[1:]]
-                shapes = [s.strip() for s in shape_cell.split(",")]
-                shapes = shapes if len(shapes) == len(paths) else shapes[:1] * len(paths)
-                unit_text = re.sub(r"\(.*?\)", "", unit_cell).strip()
-                units = [u.strip() for u in unit_text.split(",")]
-                check_units = " or " not in unit_text and len(units) in (1, len(paths))
-                units = units if len(units) == len(paths) else units[:1] * len(paths)
-                for path, shape, u in zip(paths, shapes, units):
-                    self.assertIn(path, f, f"documented dataset {path} not in the file")
-                    ds = f[path]
-                    dims = shape.replace("x", "×").split("×")
-                    self.assertEqual(ds.ndim, len(dims), f"{path}: shape {ds.shape}, documented {shape}")
-                    for n, d in zip(ds.shape, dims):
-                        if d in sizes:
-                            self.assertEqual(n, sizes[d], f"{path}: shape {ds.shape}, documented {shape}")
-                        elif d.isdigit():
-                            self.assertEqual(n, int(d), f"{path}: shape {ds.shape}, documented {shape}")
-                    if check_units:
-                        is_text = h5py.check_string_dtype(ds.dtype) is not None
-                        want = "-" if is_text else u.replace("–", "-").replace("—", "-")
-                        self.assertEqual(ds.attrs["units"], want, f"{path}: units")
-                    checked += 1
+            # "the group exists only when the scenario has them": this one has none (scenarios.md's has).
+            self.assertNotIn("external_forces", f)
+            checked = check_datasets(self, f)
             self.assertGreater(checked, 50)
             # Summary: the table's columns and the scalar attributes it names.
             peaks = f["summary/peaks"]
