@@ -411,6 +411,15 @@ class DocsExamples(unittest.TestCase):
                 self.assertTrue(np.array_equal(a.view(np.uint64), b.view(np.uint64)), name)
             else:
                 self.assertTrue(np.array_equal(a, b), name)
+        # "Value sets": logspace's endpoints are the values themselves.
+        with open(clone.path("scenarios", "sweeps", "logspace.yaml"), "w", encoding="utf-8") as f:
+            f.write("base: ../stoop_lift.yaml\nvary:\n  task.box.mass_kg: {logspace: [0.01, 100, 5]}\n")
+        r = subprocess.run([DEMBONES, "sweep", clone.path("scenarios", "sweeps", "logspace.yaml"), "--list"],
+                           capture_output=True, text=True, timeout=60)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertIn("`[0.01, 100, 5]` gives 0.01, 0.1, 1, 10, 100", text)
+        listed = [line.split()[1] for line in r.stdout.split("\n") if re.match(r"\d{5} ", line)]
+        self.assertEqual([float(v) for v in listed], [0.01, 0.1, 1, 10, 100])
         # "Running": every option of `dembones sweep` and `dembones merge` is documented, and every
         # option of the synopsis exists.
         option = re.compile(r"(?<![\w-])--[a-z][a-z0-9-]*")
@@ -479,6 +488,17 @@ class DocsExamples(unittest.TestCase):
         assert_image(self, clone.path("knees.png"), b"\x89PNG")
         assert_image(self, clone.path("tmp", "stoop_vs_squat.png"), b"\x89PNG")
         assert_image(self, clone.path("tmp", "sweep.png"), b"\x89PNG")
+        self.assertIn("plot.py: error: missing.h5: no such file", out)
+        # Each script's option table lists exactly the options of its --help.
+        text = read_doc("docs/plotting.md")
+        for script in ("plot.py", "animate.py", "plot_sweep.py"):
+            table = md_table(text, f"## {script}")
+            documented = {span.split()[0] for row in table for span in code_spans(row[0]) if span.startswith("--")}
+            r = subprocess.run([PYTHON, os.path.join(SOURCE, "scripts", script), "--help"], capture_output=True,
+                               text=True, timeout=60, env=dict(os.environ, PYTHONDONTWRITEBYTECODE="1"))
+            self.assertEqual(r.returncode, 0, r.stderr)
+            program = set(re.findall(r"(?<![\w-])--[a-z][a-z0-9-]*", r.stdout)) - {"--help"}
+            self.assertEqual(documented, program, f"{script}: options in docs/plotting.md vs --help")
 
     def test_models(self):
         clone, results = run_doc(self, "docs/models.md")
