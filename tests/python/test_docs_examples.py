@@ -32,6 +32,7 @@ import json
 import os
 import re
 import shutil
+import struct
 import subprocess
 import sys
 import unittest
@@ -489,6 +490,18 @@ class DocsExamples(unittest.TestCase):
         assert_image(self, clone.path("tmp", "stoop_vs_squat.png"), b"\x89PNG")
         assert_image(self, clone.path("tmp", "sweep.png"), b"\x89PNG")
         self.assertIn("plot.py: error: missing.h5: no such file", out)
+        # Default sizes: plot.py 16 x 9 in at 150 dpi, "about 2400 x 1350 pixels"; animate.py 960 x 540;
+        # plot_sweep.py 8 x 5.5 in per panel at 150 dpi (two panels side by side in knees.png).
+        def png_size(name):
+            with open(clone.path(name), "rb") as f:
+                return struct.unpack(">II", f.read(24)[16:24])
+        for name, (w, h) in (("stoop_vs_squat.png", (2400, 1350)), ("box_mass.png", (1200, 825)),
+                             ("knees.png", (2400, 825))):
+            got = png_size(name)
+            self.assertLess(abs(got[0] / w - 1), 0.05, f"{name}: {got}")
+            self.assertLess(abs(got[1] / h - 1), 0.05, f"{name}: {got}")
+        with open(clone.path("preview.gif"), "rb") as f:
+            self.assertEqual(struct.unpack("<HH", f.read(10)[6:10]), (960, 540))
         # Each script's option table lists exactly the options of its --help.
         text = read_doc("docs/plotting.md")
         for script in ("plot.py", "animate.py", "plot_sweep.py"):
