@@ -63,6 +63,8 @@ HillConstants make_hill_constants(const HillParams& p) {
   c.max_fiber_velocity_m_per_s = p.max_contraction_velocity_lopt_per_s * l_opt;
   c.tendon_shape_kT = curves::tendon_stiffness_shape(p.tendon_strain_at_max_force);
   c.passive = curves::PassiveForceLengthCurve::make(p.passive_strain_at_max_force);
+  const double l_max = kMaxNormFiberLengthSearch * l_opt;
+  c.max_search_fiber_along_tendon_m = std::sqrt(l_max * l_max - c.fiber_width_m * c.fiber_width_m);
   return c;
 }
 
@@ -194,12 +196,10 @@ template <class ResidualAt>
 CompliantTendonState solve_bracketed(const HillParams& p, const HillConstants& c, double mt_length_m,
                                      double force_tolerance_rel, const ResidualAt& residual_at) {
   const double tol_N = force_tolerance_rel * p.max_isometric_force_N;
-  const double h = c.fiber_width_m;
-  const double l_max = kMaxNormFiberLengthSearch * p.optimal_fiber_length_m;
   double x_lo = c.min_fiber_along_tendon_m;
   // At l_T = l_ts / 2 the tendon "pushes" with f_T ~ -c3 F0 = -0.2 F0, below any fibre force
   // (f_PE >= -1e-4, f_V >= 0 for |v~| <= 1), so R(x_hi) < 0 whenever fibre damping is < 0.2.
-  double x_hi = std::min(mt_length_m - 0.5 * p.tendon_slack_length_m, std::sqrt(l_max * l_max - h * h));
+  double x_hi = std::min(mt_length_m - 0.5 * p.tendon_slack_length_m, c.max_search_fiber_along_tendon_m);
   const auto finish = [&](double x, const Residual& res, int it, EquilibriumStatus st) {
     CompliantTendonState s = state_at(p, c, mt_length_m, x, res);
     s.iterations = it;
@@ -254,10 +254,8 @@ template <class ResidualAt>
 CompliantTendonState solve_warm(const HillParams& p, const HillConstants& c, double mt_length_m,
                                 double x_guess_m, double force_tolerance_rel, const ResidualAt& residual_at) {
   const double tol_N = force_tolerance_rel * p.max_isometric_force_N;
-  const double h = c.fiber_width_m;
-  const double l_max = kMaxNormFiberLengthSearch * p.optimal_fiber_length_m;
   const double x_min = c.min_fiber_along_tendon_m;
-  const double x_max = std::min(mt_length_m - 0.5 * p.tendon_slack_length_m, std::sqrt(l_max * l_max - h * h));
+  const double x_max = std::min(mt_length_m - 0.5 * p.tendon_slack_length_m, c.max_search_fiber_along_tendon_m);
   if (std::isfinite(x_guess_m) && x_guess_m > x_min && x_guess_m < x_max) {
     double x = x_guess_m;
     Residual r = residual_at(x);

@@ -41,6 +41,9 @@ struct HillConstants {
   double max_fiber_velocity_m_per_s = 0.0;  // v_max l_opt
   double tendon_shape_kT = 0.0;      // k_T of curves::tendon_force_length
   curves::PassiveForceLengthCurve passive;  // f_PE with this muscle's strain at one normalized force
+  // Longest fibre along the tendon the equilibrium solves search, sqrt(l_max^2 - h^2) with
+  // l_max = 5 l_opt (their upper bound is the smaller of this and l_MT - l_ts / 2), m.
+  double max_search_fiber_along_tendon_m = 0.0;
 };
 
 HillConstants make_hill_constants(const HillParams& p);

@@ -342,13 +342,15 @@ void apply_override(YAML::Node& root, const Override& o, const std::string& file
   }
 }
 
-ScenarioSpec parse_scenario(YAML::Node root, const std::string& path) {
+ScenarioSpec parse_scenario(YAML::Node root, const std::string& path, const ScenarioParseOptions& options) {
   ScenarioSpec s;
   s.file = path;
-  YAML::Emitter emitter;
-  emitter << root;
-  s.text = emitter.c_str();
-  s.text += "\n";
+  if (options.keep_text) {
+    YAML::Emitter emitter;
+    emitter << root;
+    s.text = emitter.c_str();
+    s.text += "\n";
+  }
   FieldReader r(root, path, "");
   s.name = r.string("name");
   for (char c : s.name)

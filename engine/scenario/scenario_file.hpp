@@ -24,7 +24,14 @@ void apply_override(YAML::Node& root, const Override& o, const std::string& file
 // Loads and checks a scenario file, after applying the overrides in order.
 ScenarioSpec load_scenario(const std::string& path, const std::vector<Override>& overrides = {});
 
+struct ScenarioParseOptions {
+  // Emit the scenario back to YAML into ScenarioSpec::text (the provenance a run file stores). A
+  // sweep's runs leave it empty: the sweep file stores its base scenario's text once, and emitting
+  // each run's was half the CPU time of checking a sweep's scenarios.
+  bool keep_text = true;
+};
+
 // Parses scenario text; `path` locates relative files (model, motion file) and names errors.
-ScenarioSpec parse_scenario(YAML::Node root, const std::string& path);
+ScenarioSpec parse_scenario(YAML::Node root, const std::string& path, const ScenarioParseOptions& options = {});
 
 }  // namespace dembones

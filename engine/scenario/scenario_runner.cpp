@@ -57,31 +57,59 @@ int coordinate_of(const Model& model, const std::string& name) {
 }  // namespace
 
 const ModelSpec& ModelCache::get(const std::string& path, std::string* text) {
-  for (const auto& [p, entry] : cache_)
-    if (p == path) {
-      if (text) *text = entry->second;
-      return entry->first;
+  auto find = [&]() -> const std::pair<ModelSpec, std::string>* {
+    for (const auto& [p, entry] : cache_)
+      if (p == path) return entry.get();
+    return nullptr;
+  };
+  const std::pair<ModelSpec, std::string>* found = nullptr;
+  {
+    const std::lock_guard<std::mutex> lock(mutex_);
+    found = find();
+  }
+  if (!found) {
+    // Parsed outside the lock; entries are never removed, so the one kept stays valid.
+    auto entry = std::make_shared<const std::pair<ModelSpec, std::string>>(load_model_spec(path), read_text(path));
+    const std::lock_guard<std::mutex> lock(mutex_);
+    found = find();
+    if (!found) {
+      cache_.emplace_back(path, entry);
+      found = entry.get();
     }
-  auto entry = std::make_shared<const std::pair<ModelSpec, std::string>>(load_model_spec(path), read_text(path));
-  cache_.emplace_back(path, entry);
-  if (text) *text = entry->second;
-  return entry->first;
+  }
+  if (text) *text = found->second;
+  return found->first;
 }
 
 std::shared_ptr<const SubjectModel> ModelCache::subject_model(const std::string& path, const SubjectSpec& subject) {
   // Hexadecimal floats: two subjects share an entry only if their fields are the same doubles.
   const std::string key = fmt::format("{:a} {:a} {} {}", subject.height_m, subject.mass_kg,
                                       static_cast<int>(subject.sex), path);
-  for (const auto& [k, entry] : subjects_)
-    if (k == key) return entry;
+  auto find = [&]() -> std::shared_ptr<const SubjectModel> {
+    for (const auto& [k, entry] : subjects_)
+      if (k == key) return entry;
+    return nullptr;
+  };
+  {
+    const std::lock_guard<std::mutex> lock(mutex_);
+    if (auto entry = find()) return entry;
+  }
+  // Built outside the lock (milliseconds), so that the other threads' look-ups do not wait on it.
   auto entry = std::make_shared<SubjectModel>();
   entry->built = build_model(scale_model(get(path), subject));
   entry->msm = make_musculoskeletal_model(entry->built, subject.mass_kg);
   entry->rig = make_task_rig(entry->built, subject);
+  const std::lock_guard<std::mutex> lock(mutex_);
+  if (auto stored = find()) return stored;  // another thread built it meanwhile: the same model
   ++builds_;
   if (subjects_.size() >= kMaxSubjectModels) subjects_.erase(subjects_.begin());
   subjects_.emplace_back(key, entry);
   return entry;
+}
+
+int ModelCache::subject_model_builds() const {
+  const std::lock_guard<std::mutex> lock(mutex_);
+  return builds_;
 }
 
 MusculoskeletalModel make_musculoskeletal_model(const BuiltModel& built, double body_mass_kg) {

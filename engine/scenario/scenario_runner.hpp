@@ -4,6 +4,7 @@
 // pipeline over every frame.
 #include <functional>
 #include <memory>
+#include <mutex>
 #include <string>
 
 #include "scenario/model_builder.hpp"
@@ -51,16 +52,18 @@ struct SubjectModel {
 
 // Caches parsed model files by path, so a sweep parses each model once, and the models built for the
 // most recent subjects, so variants that differ only in what the model does not depend on (box,
-// technique, task, solver settings, nerve-root caps, posture offsets) share one build. Not
-// thread-safe: one per thread. The results do not depend on it: a model is built from (file, stature,
-// mass, sex) alone, by the same deterministic code, whether built now or earlier.
+// technique, task, solver settings, nerve-root caps, posture offsets) share one build. Thread-safe:
+// a sweep's threads share one (each subject is then built once, not once per thread); builds run
+// outside the lock, and when two threads build the same subject at once the first one stored is
+// kept. The results do not depend on it: a model is built from (file, stature, mass, sex) alone, by
+// the same deterministic code, whether built now, earlier or by another thread.
 class ModelCache {
  public:
   const ModelSpec& get(const std::string& path, std::string* text = nullptr);
   // The model of `path` scaled to `subject`, built (cached, keyed by the path and the exact bits of
   // the subject's fields).
   std::shared_ptr<const SubjectModel> subject_model(const std::string& path, const SubjectSpec& subject);
-  int subject_model_builds() const { return builds_; }  // how many subject_model calls built one
+  int subject_model_builds() const;  // how many subject_model calls built one (and stored it)
 
   static constexpr std::size_t kMaxSubjectModels = 256;  // about 1 MB each
 
@@ -68,6 +71,7 @@ class ModelCache {
   std::vector<std::pair<std::string, std::shared_ptr<const std::pair<ModelSpec, std::string>>>> cache_;
   std::vector<std::pair<std::string, std::shared_ptr<const SubjectModel>>> subjects_;  // oldest first
   int builds_ = 0;
+  mutable std::mutex mutex_;  // guards cache_, subjects_ and builds_
 };
 
 struct PrepareRunOptions {

@@ -57,8 +57,6 @@ struct Term {
   }
 };
 
-bool all_finite(const Eigen::MatrixXd& m) { return m.allFinite(); }
-
 }  // namespace
 
 const char* to_string(SoStatus status) {
@@ -148,7 +146,8 @@ void StaticOptimizationSolver::reset_warm_start() {
   have_warm_start_ = false;
 }
 
-// Validates the per-frame data; on failure sets info_.message (a static string, no allocation).
+// Validates the per-frame data, compressing A on the way (compress_columns); on failure sets
+// info_.message (a static string, no allocation).
 bool StaticOptimizationSolver::check_input() {
   const auto& pb = problem_;
   const bool sizes_ok = pb.A_muscle.rows() == n_eq_ && pb.A_muscle.cols() == n_mus_ &&
@@ -161,7 +160,11 @@ bool StaticOptimizationSolver::check_input() {
     info_.message = "problem buffers were resized; they must keep the sizes given to the solver";
     return false;
   }
-  if (!all_finite(pb.A_muscle) || !all_finite(pb.A_actuator) || !pb.b.allFinite()) {
+  // A's entries are checked in the pass that compresses them (a zero is finite, any other entry is
+  // kept): Eigen's allFinite over the dense (n_eq × n_var) A was a second full pass, as costly as
+  // the compression itself.
+  const bool a_finite = compress_columns();
+  if (!a_finite || !pb.b.allFinite()) {
     info_.message = "non-finite entry in A_muscle, A_actuator or b";
     return false;
   }
@@ -205,10 +208,12 @@ bool StaticOptimizationSolver::check_input() {
 }
 
 // Copies the nonzeros of A = [A_m A_u] column by column. A muscle spans 1–3 coordinates, so A is
-// mostly zeros: every product below then costs O(nnz) instead of O(n_eq · n_var).
-void StaticOptimizationSolver::compress_columns() {
+// mostly zeros: every product below then costs O(nnz) instead of O(n_eq · n_var). Returns whether
+// every entry of A is finite (NaN and ±inf compare unequal to 0, so they are among the copies).
+bool StaticOptimizationSolver::compress_columns() {
   const auto& pb = problem_;
   int nnz = 0;
+  bool finite = true;
   for (int j = 0; j < n_var_; ++j) {
     col_start_[j] = nnz;
     const double* col = j < n_mus_ ? pb.A_muscle.col(j).data() : pb.A_actuator.col(j - n_mus_).data();
@@ -216,6 +221,7 @@ void StaticOptimizationSolver::compress_columns() {
       if (col[i] != 0.0) {
         row_[nnz] = i;
         val_[nnz] = col[i];
+        finite = finite && std::isfinite(col[i]);
         ++nnz;
       }
     }
@@ -227,6 +233,7 @@ void StaticOptimizationSolver::compress_columns() {
   lo_.tail(n_act_) = pb.actuator_min;
   hi_.head(n_mus_) = pb.activation_max;
   hi_.tail(n_act_) = pb.actuator_max;
+  return finite;
 }
 
 // Evaluates, at multipliers λ: g = Aᵀλ, x = x(λ) and residual = ∇φ(λ) = b − A x, the gradient of
@@ -434,11 +441,10 @@ int StaticOptimizationSolver::run_newton(int max_it, double target, bool& conver
 
 const StaticOptimizationInfo& StaticOptimizationSolver::solve() {
   info_ = StaticOptimizationInfo{};
-  if (!check_input()) {
+  if (!check_input()) {  // (compresses A too)
     info_.status = SoStatus::invalid_input;
     return info_;
   }
-  compress_columns();
   if (!settings_.warm_start || !have_warm_start_) lambda_.setZero();
 
   const double b_scale = std::max(1.0, problem_.b.lpNorm<Eigen::Infinity>());

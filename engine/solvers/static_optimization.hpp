@@ -133,7 +133,7 @@ class StaticOptimizationSolver {
 
  private:
   bool check_input();
-  void compress_columns();
+  bool compress_columns();
   void evaluate(const Eigen::VectorXd& lambda, Eigen::VectorXd& g, Eigen::VectorXd& x,
                 Eigen::VectorXd& residual) const;
   double calc_rounding_floor() const;

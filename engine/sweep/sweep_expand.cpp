@@ -169,12 +169,13 @@ SweepPlan expand_sweep(const SweepSpec& spec) {
   return plan;
 }
 
-ScenarioSpec make_run_scenario(const SweepSpec& spec, const SweepPlan& plan, int index) {
+ScenarioSpec make_run_scenario(const SweepSpec& spec, const SweepPlan& plan, int index,
+                               const ScenarioParseOptions& options) {
   const SweepRunSpec& run = plan.runs.at(static_cast<std::size_t>(index));
   YAML::Node root = YAML::Clone(spec.base);
   try {
     for (std::size_t k = 0; k < spec.vary.size(); ++k) apply_override(root, Override{spec.vary[k].path, run.values[k]}, spec.file);
-    return parse_scenario(root, spec.base_file);
+    return parse_scenario(root, spec.base_file, options);
   } catch (const InputError& e) {
     // Point at the vary entry the error is about, else at `base:` (then a fixed override or the
     // combination is at fault).

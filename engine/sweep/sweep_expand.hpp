@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "scenario/scenario_file.hpp"
 #include "scenario/scenario_spec.hpp"
 #include "sweep/sweep_spec.hpp"
 
@@ -42,8 +43,10 @@ std::string parameter_label(const std::string& value);
 
 // The scenario of run `index`: the base (with fixed overrides) plus the run's values, parsed and
 // checked. An InputError is located at the vary entry it concerns (else at `base:`) in the sweep
-// file and names the run and its values. Not thread-safe (yaml-cpp nodes).
-ScenarioSpec make_run_scenario(const SweepSpec& spec, const SweepPlan& plan, int index);
+// file and names the run and its values. Not thread-safe (yaml-cpp nodes). `options.keep_text =
+// false` leaves ScenarioSpec::text empty (run_sweep: the file stores the base scenario's text).
+ScenarioSpec make_run_scenario(const SweepSpec& spec, const SweepPlan& plan, int index,
+                               const ScenarioParseOptions& options = {});
 
 // make_run_scenario for the given runs (all when empty), in order: the load-time check of a sweep.
 std::vector<ScenarioSpec> validate_sweep(const SweepSpec& spec, const SweepPlan& plan,

@@ -227,7 +227,7 @@ ScenarioCheck check_scenarios(const SweepSpec& spec, const SweepPlan& plan, cons
       const int i = offset + j * stride;
       try {
         const auto r = static_cast<std::size_t>(i);
-        ScenarioSpec s = make_run_scenario(local, plan, plan.runs[r].index);
+        ScenarioSpec s = make_run_scenario(local, plan, plan.runs[r].index, {.keep_text = false});
         if (slot[r] >= 0) {
           const auto k = static_cast<std::size_t>(slot[r]);
           c.scenarios[k] = std::move(s);
@@ -445,9 +445,9 @@ SweepRunStats run_sweep(const SweepSpec& spec, const SweepPlan& plan, const Swee
     progress.update(marked_done, marked_failed);
   };
 
+  ModelCache models;  // shared by the threads: each subject's model is built once
 #pragma omp parallel num_threads(threads) reduction(+ : prepare_s, execute_s)
   {
-    ModelCache models;  // per thread: ModelCache is not thread-safe
     // Under MPI a rank builds the scenarios of the runs it takes from another rank's checked slice
     // (already checked there), from its own clone of the base (yaml-cpp nodes are not thread-safe).
     std::optional<SweepSpec> local;
@@ -472,7 +472,7 @@ SweepRunStats run_sweep(const SweepSpec& spec, const SweepPlan& plan, const Swee
               local->base = YAML::Clone(spec.base);
             }
           }
-          checked.scenarios[p] = make_run_scenario(*local, plan, todo[p]);
+          checked.scenarios[p] = make_run_scenario(*local, plan, todo[p], {.keep_text = false});
           set_store(checked.scenarios[p]);
           checked.held[p] = 1;
         }

@@ -428,6 +428,35 @@ TEST(StaticOptimization, BadInputIsReportedNotSolved) {
   EXPECT_THROW(StaticOptimizationSolver(1, 1, 1, bad), InputError);
 }
 
+// A's finiteness is checked while A is compressed: every entry of either block, first, last or in
+// between, NaN or an infinity, is still reported, and the solver recovers once A is finite again.
+TEST(StaticOptimization, NonFiniteEntriesOfAAreReportedWherever) {
+  StaticOptimizationSolver so(3, 4, 3);
+  auto& pb = so.upd_problem();
+  pb.A_muscle << 0.05, 0.0, -0.03, 0.0, 0.0, 0.04, 0.02, 0.0, -0.01, 0.0, 0.0, 0.03;
+  pb.A_muscle *= 1000.0;
+  pb.A_actuator = Eigen::MatrixXd::Identity(3, 3);
+  pb.b << 10.0, 5.0, 2.0;
+  const Eigen::MatrixXd A_m = pb.A_muscle, A_u = pb.A_actuator;
+  ASSERT_EQ(so.solve().status, SoStatus::solved);
+  const double bad_values[] = {std::nan(""), std::numeric_limits<double>::infinity(),
+                               -std::numeric_limits<double>::infinity()};
+  for (const double bad : bad_values) {
+    for (int block = 0; block < 2; ++block) {
+      Eigen::MatrixXd& A = block == 0 ? pb.A_muscle : pb.A_actuator;
+      for (Eigen::Index k = 0; k < A.size(); ++k) {
+        A(k) = bad;  // also where A had a zero
+        EXPECT_EQ(so.solve().status, SoStatus::invalid_input) << "block " << block << " entry " << k;
+        EXPECT_STREQ(so.get_info().message, "non-finite entry in A_muscle, A_actuator or b");
+        pb.A_muscle = A_m;
+        pb.A_actuator = A_u;
+      }
+    }
+  }
+  EXPECT_EQ(so.solve().status, SoStatus::solved);
+  EXPECT_LE(so.get_info().kkt_residual, 1e-8);
+}
+
 // A slowly varying sequence (a lift: the torques change a little each frame). Warm-started solves
 // take fewer Newton iterations than cold ones and reach the same optimum.
 void run_sequence(int exponent) {

@@ -226,6 +226,36 @@ TEST(SweepExpand, EveryVariantIsAValidScenario) {
   EXPECT_NE(table.find("00003  squat"), std::string::npos) << table;
 }
 
+// run_sweep's runs skip the YAML text of their scenario (keep_text = false); everything parsed is
+// the same, and the text, when kept, is the run's scenario (it parses back to the same fields).
+TEST(SweepExpand, RunScenariosWithoutTextParseTheSame) {
+  TempDir dir;
+  const SweepSpec spec = load_sweep(write_sweep(dir, "s.yaml",
+                                                "vary:\n"
+                                                "  task.technique: [stoop, squat]\n"
+                                                "  subject.height_m: [1.65, 1.85]\n")
+                                        .string());
+  const SweepPlan plan = expand_sweep(spec);
+  for (const SweepRunSpec& run : plan.runs) {
+    SCOPED_TRACE(run.index);
+    const ScenarioSpec with = make_run_scenario(spec, plan, run.index);
+    const ScenarioSpec without = make_run_scenario(spec, plan, run.index, {.keep_text = false});
+    EXPECT_FALSE(with.text.empty());
+    EXPECT_TRUE(without.text.empty());
+    const ScenarioSpec reparsed = parse_scenario(YAML::Load(with.text), spec.base_file, {.keep_text = false});
+    for (const ScenarioSpec* s : {&without, &reparsed}) {
+      EXPECT_EQ(s->name, with.name);
+      EXPECT_EQ(s->model_file, with.model_file);
+      EXPECT_EQ(s->subject.height_m, with.subject.height_m);
+      EXPECT_EQ(s->subject.mass_kg, with.subject.mass_kg);
+      EXPECT_EQ(s->task.technique, with.task.technique);
+      EXPECT_EQ(s->task.box.mass_kg, with.task.box.mass_kg);
+      EXPECT_EQ(s->task.duration_s, with.task.duration_s);
+      EXPECT_EQ(s->solver.rate_hz, with.solver.rate_hz);
+    }
+  }
+}
+
 TEST(SweepSpecErrors, NameTheSweepFileLineAndField) {
   TempDir dir;
   // The set: line is 2, so vary entries start at line 4.
