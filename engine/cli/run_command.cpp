@@ -1,5 +1,6 @@
 // dembones run SCENARIO.yaml [-o OUT.h5] [--set a.b=v ...]: runs one scenario, writes its HDF5 file
 // (atomically: NAME.h5.partial, renamed when complete) and prints the summary table.
+// dembones validate FILE.yaml [--set a.b=v ...]: checks a scenario, model or sweep file without running it.
 #include <fmt/format.h>
 #include <unistd.h>
 
@@ -13,9 +14,16 @@
 #include "cli/commands.hpp"
 #include "cli/summary.hpp"
 #include "io/hdf5_writer.hpp"
+#include "common/error.hpp"
+#include "scenario/model_builder.hpp"
+#include "scenario/model_parser.hpp"
 #include "scenario/run_writer.hpp"
+#include "scenario/scaling.hpp"
 #include "scenario/scenario_file.hpp"
 #include "scenario/scenario_runner.hpp"
+#include "scenario/yaml_fields.hpp"
+#include "sweep/sweep_expand.hpp"
+#include "sweep/sweep_spec.hpp"
 
 namespace dembones::cli {
 
@@ -69,6 +77,41 @@ int run(const RunOptions& o) {
   return 0;
 }
 
+enum class YamlKind { scenario, model, sweep };
+
+// What a YAML file is, from its top-level fields: a sweep has `base:` or `vary:` (docs/sweeps.md), a
+// model `bodies:` or `joints:` (docs/models.md); anything else is read as a scenario, whose reader
+// then names what is wrong with it.
+YamlKind detect_yaml_kind(const std::string& path) {
+  const YAML::Node root = load_yaml_file(path);
+  if (!root.IsMap()) return YamlKind::scenario;
+  if (root["base"] || root["vary"]) return YamlKind::sweep;
+  if (root["bodies"] || root["joints"]) return YamlKind::model;
+  return YamlKind::scenario;
+}
+
+// A sweep is valid when every run's scenario is (what `dembones sweep --list` checks up front).
+int validate_sweep_file(const std::string& path, const std::vector<Override>& overrides) {
+  const SweepSpec spec = load_sweep(path, overrides);
+  const SweepPlan plan = expand_sweep(spec);
+  validate_sweep(spec, plan);
+  std::printf("%s: valid sweep (%zu runs, %s design, %zu parameters)\n", path.c_str(), plan.runs.size(),
+              to_string(spec.design), plan.parameters.size());
+  return 0;
+}
+
+// A model is valid when it reads (every field, as `dembones info --model` lists them) and builds at
+// its reference subject's size.
+int validate_model_file(const std::string& path, const std::vector<Override>& overrides) {
+  if (!overrides.empty())
+    throw InputError(Location{path, 0, 0, "--set"}, "--set overrides scenario fields; this is a model file");
+  const ModelSpec spec = load_model_spec(path);
+  const BuiltModel built = build_model(scale_model(spec, spec.reference_subject));
+  std::printf("%s: valid model (%zu bodies, %d coordinates, %d muscles)\n", path.c_str(), spec.bodies.size(),
+              built.model.nv, built.muscles.nmuscles);
+  return 0;
+}
+
 }  // namespace
 
 Command add_run(CLI::App& app) {
@@ -86,11 +129,16 @@ Command add_run(CLI::App& app) {
 Command add_validate(CLI::App& app) {
   auto file = std::make_shared<std::string>();
   auto sets = std::make_shared<std::vector<std::string>>();
-  app.add_option("scenario", *file, "Scenario file (.yaml)")->required();
-  app.add_option("--set", *sets, "Override a scenario field (repeatable)");
+  app.add_option("file", *file, "Scenario, model or sweep file (.yaml)")->required();
+  app.add_option("--set", *sets, "Override a scenario field (a sweep's base scenario; repeatable)");
   return [file, sets] {
     std::vector<Override> overrides;
     for (const std::string& s : *sets) overrides.push_back(parse_override(s));
+    switch (detect_yaml_kind(*file)) {
+      case YamlKind::sweep: return validate_sweep_file(*file, overrides);
+      case YamlKind::model: return validate_model_file(*file, overrides);
+      case YamlKind::scenario: break;
+    }
     const ScenarioSpec scenario = load_scenario(*file, overrides);
     ModelCache models;
     // Builds the model with the impairments and generates the motion, without solving any frame.

@@ -201,8 +201,19 @@ std::vector<std::string> export_channel_units(const Hdf5Reader& r, const std::st
 TextTable export_run(const Hdf5Reader& r, const RunExportRequest& request) {
   const std::string file = r.path().string();
   const std::string time_path = in_run(request.run_group, "time");
-  if (!r.is_dataset(time_path))
+  if (!r.is_dataset(time_path)) {
+    // A sweep stored with `series: summary` (or none) keeps only each run's peaks, not its time series
+    // (docs/sweeps.md, output.series): say so and how to get them, rather than "not a dembones run".
+    const std::string series =
+        r.has_attribute("/", "sweep_series") ? r.read_string_attribute("/", "sweep_series") : "";
+    if (request.run_group != "/" && !series.empty() && series != "full")
+      throw InputError(Location{file, 0, 0, "--run"},
+                       fmt::format("run '{}' has no time series: the sweep was stored with series: {} (peaks "
+                                   "only); rerun it with series: full in its output section, or with "
+                                   "`dembones sweep SWEEP.yaml --series full` (add --shard I/N to rerun a slice)",
+                                   request.run_group, series));
     throw InputError(Location{file, 0, 0, ""}, fmt::format("no '{}' dataset: not a dembones run", time_path));
+  }
   const auto time = r.read_doubles(time_path);
   const std::uint64_t frames = time.size();
 

@@ -17,8 +17,11 @@ constexpr double kDegToRad = std::numbers::pi / 180.0;
 double read_angle(FieldReader& r, const std::string& base) {
   const bool rad = r.has(base + "_rad"), deg = r.has(base + "_deg");
   if (rad && deg) r.fail(base + "_deg", fmt::format("give either {0}_rad or {0}_deg, not both", base));
-  if (!rad && !deg)
+  if (!rad && !deg) {
+    r.throw_if_misspelt(base + "_rad");
+    r.throw_if_misspelt(base + "_deg");
     r.fail("", fmt::format("missing required field {0}_rad (or {0}_deg)", base));
+  }
   return rad ? r.number(base + "_rad") : r.number(base + "_deg") * kDegToRad;
 }
 
@@ -45,7 +48,10 @@ void read_range(FieldReader& r, const std::string& base, double& lo, double& hi)
       key = base + suffix;
     }
   }
-  if (key.empty()) r.fail("", fmt::format("missing required field {0}_rad (or {0}_deg, {0}_m)", base));
+  if (key.empty()) {
+    for (const char* suffix : {"_rad", "_deg", "_m"}) r.throw_if_misspelt(base + suffix);
+    r.fail("", fmt::format("missing required field {0}_rad (or {0}_deg, {0}_m)", base));
+  }
   v = r.numbers(key);
   if (v.size() != 2) r.fail(key, fmt::format("expected [min, max], got a list of {}", v.size()));
   const double k = key.ends_with("_deg") ? kDegToRad : 1.0;
@@ -95,7 +101,11 @@ CurveSpec read_curve(FieldReader& r, const std::string& x_base, const std::strin
     x_key = x_base + "_deg";
     k = kDegToRad;
   }
-  if (x_key.empty()) r.fail("", fmt::format("missing required field {0}_rad (or {0}_deg)", x_base));
+  if (x_key.empty()) {
+    r.throw_if_misspelt(x_base + "_rad");
+    r.throw_if_misspelt(x_base + "_deg");
+    r.fail("", fmt::format("missing required field {0}_rad (or {0}_deg)", x_base));
+  }
   c.x = r.numbers(x_key);
   for (double& v : c.x) v *= k;
   c.y = r.numbers(y_key);

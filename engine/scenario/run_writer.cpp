@@ -257,7 +257,7 @@ void write_run(Hdf5Writer& w, const std::string& prefix, const MusculoskeletalMo
     if (p.quantity == "L5_S1_compression")
       w.set_int_attribute(sg, "L5_S1_compression_above_niosh_action_limit", p.value > kNioshActionLimit_N ? 1 : 0);
   w.create_table(sg + "/peaks",
-                 {{"quantity", ColumnType::String, ""}, {"peak", ColumnType::Float64, "N"},
+                 {{"quantity", ColumnType::String, "-"}, {"peak", ColumnType::Float64, "N"},
                   {"time_s", ColumnType::Float64, "s"}, {"peak_bw", ColumnType::Float64, "1"}},
                  "peak loads of the run, in newtons and body weights");
   for (const Peak& p : peaks) {

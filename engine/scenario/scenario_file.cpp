@@ -385,7 +385,22 @@ ScenarioSpec load_scenario(const std::string& path, const std::vector<Override>&
   YAML::Node root = load_yaml_file(path);
   if (!root.IsMap()) throw InputError(location_of(root, path, ""), "expected a mapping of scenario fields");
   for (const Override& o : overrides) apply_override(root, o, path);
-  return parse_scenario(root, path);
+  try {
+    return parse_scenario(root, path);
+  } catch (const InputError& e) {
+    // A field set by --set has no line in the file: name the override instead (the last one that set
+    // the field or a mapping or list holding it), not the file's 1:1 its value node's mark points at.
+    std::string field = e.where().field;  // "impairments[0].x" -> "impairments.0.x", as --set writes it
+    for (std::size_t open; (open = field.find('[')) != std::string::npos;) {
+      const std::size_t close = field.find(']', open);
+      field = field.substr(0, open) + "." + field.substr(open + 1, close - open - 1) + field.substr(close + 1);
+    }
+    for (auto o = overrides.rbegin(); o != overrides.rend(); ++o)
+      if (field == o->path || field.starts_with(o->path + "."))
+        throw InputError(Location{fmt::format("--set {}={}", o->path, o->value), 0, 0, e.where().field},
+                         e.message());
+    throw;
+  }
 }
 
 }  // namespace dembones

@@ -138,9 +138,25 @@ bool FieldReader::has(const std::string& key) const {
 YAML::Node FieldReader::node(const std::string& key) {
   const YAML::Node n = node_[key];
   if (std::find(known_.begin(), known_.end(), key) == known_.end()) known_.push_back(key);
-  if (!n) throw InputError(location_of(node_, file_, field_path(key)), "missing required field");
+  if (!n) {
+    throw_if_misspelt(key);
+    throw InputError(location_of(node_, file_, field_path(key)), "missing required field");
+  }
   if (std::find(used_.begin(), used_.end(), key) == used_.end()) used_.push_back(key);
   return n;
+}
+
+void FieldReader::throw_if_misspelt(const std::string& missing_key) const {
+  // A required field that is absent is most often misspelt (`subjct:`): the unknown key is the real
+  // mistake, so name it, located where it is written, rather than "missing required field" at the
+  // mapping. Only keys no reader has asked about can be the typo.
+  for (const auto& kv : node_) {
+    const std::string key = kv.first.as<std::string>();
+    if (std::find(known_.begin(), known_.end(), key) != known_.end()) continue;
+    if (closest_match(key, {missing_key}).empty()) continue;
+    throw InputError(location_of(kv.first, file_, field_path(key)),
+                     "unknown field" + did_you_mean(key, known_));
+  }
 }
 
 FieldReader FieldReader::child(const std::string& key) {

@@ -86,6 +86,11 @@ class FieldReader {
   std::vector<std::string> strings(const std::string& key);
   std::vector<std::string> strings_or_empty(const std::string& key);
 
+  // Throws "unknown field 'X' (did you mean ...)" when a key X of this mapping that no read asked about
+  // is a likely misspelling of the absent required `missing_key`; returns otherwise. node() calls it
+  // before "missing required field"; call it before reporting a required field missing yourself.
+  void throw_if_misspelt(const std::string& missing_key) const;
+
   // Rejects every key that was not read. Call after reading all known fields.
   void finish();
 

@@ -1,0 +1,168 @@
+// What the user manual promises the program says about mistakes (docs/scenarios.md, docs/models.md,
+// docs/sweeps.md, docs/hdf5-layout.md): a misspelt required field is an unknown field with a
+// suggestion at its own line, an error in a --set value names the override, `validate` takes scenario,
+// model and sweep files, exporting a run of a summary-only sweep says why there is no time series, and
+// the text column of /summary/peaks has the unit '-'.
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <fstream>
+#include <sstream>
+#include <string>
+
+#include "cli_test_util.hpp"
+#include "io/hdf5_reader.hpp"
+
+namespace dembones {
+namespace {
+
+using cli_test::dembones;
+using io_test::TempDir;
+
+std::string read_text(const std::filesystem::path& p) {
+  std::ifstream in(p);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+std::string source_path(const std::string& rel) { return (std::filesystem::path(DEMBONES_SOURCE_DIR) / rel).string(); }
+
+// 1-based line and column of the first `needle` in `text`.
+std::pair<int, int> line_column(const std::string& text, const std::string& needle) {
+  const std::size_t at = text.find(needle);
+  const std::size_t line_start = text.rfind('\n', at) == std::string::npos ? 0 : text.rfind('\n', at) + 1;
+  const int line = 1 + static_cast<int>(std::count(text.begin(), text.begin() + static_cast<long>(at), '\n'));
+  return {line, static_cast<int>(at - line_start) + 1};
+}
+
+std::string replace_first(std::string text, const std::string& from, const std::string& to) {
+  const std::size_t at = text.find(from);
+  EXPECT_NE(at, std::string::npos) << from;
+  if (at != std::string::npos) text.replace(at, from.size(), to);
+  return text;
+}
+
+TEST(UserErrorMessages, MisspeltRequiredScenarioFieldIsUnknownWithSuggestion) {
+  TempDir dir;
+  std::string text = read_text(cli_test::shipped_scenario("stoop_lift"));
+  text = replace_first(text, "model: ../models/lifter.yaml", "model: " + source_path("models/lifter.yaml"));
+  text = replace_first(text, "\nsubject:", "\nsubjct:");
+  const auto file = dir / "typo.yaml";
+  io_test::write_text_file(file, text);
+  const auto [line, column] = line_column(text, "subjct:");
+  const auto r = dembones({"validate", file.string()});
+  EXPECT_EQ(r.exit_code, 2) << r.output;
+  EXPECT_NE(r.output.find(fmt::format("{}:{}:{}: field 'subjct': unknown field (did you mean 'subject'?)",
+                                      file.string(), line, column)),
+            std::string::npos)
+      << r.output;
+  EXPECT_EQ(r.output.find("missing required field"), std::string::npos) << r.output;
+}
+
+TEST(UserErrorMessages, MisspeltRequiredModelFieldIsUnknownWithSuggestion) {
+  TempDir dir;
+  const std::string text = replace_first(read_text(source_path("models/lifter.yaml")), "inertia_kg_m2:", "inertia_kgm2:");
+  const auto file = dir / "lifter_typo.yaml";
+  io_test::write_text_file(file, text);
+  const auto [line, column] = line_column(text, "inertia_kgm2:");
+  const auto r = dembones({"info", "--model", file.string()});
+  EXPECT_EQ(r.exit_code, 2) << r.output;
+  EXPECT_NE(r.output.find(fmt::format("{}:{}:{}: field 'bodies.", file.string(), line, column)), std::string::npos)
+      << r.output;
+  EXPECT_NE(r.output.find(".inertia_kgm2': unknown field (did you mean 'inertia_kg_m2'?)"), std::string::npos)
+      << r.output;
+}
+
+TEST(UserErrorMessages, MisspeltAngleOfAModelJointIsUnknownWithSuggestion) {
+  // Fields given in radians or degrees (`range_rad` or `range_deg`) are required through their own check.
+  TempDir dir;
+  const std::string original = read_text(source_path("models/lifter.yaml"));
+  const std::size_t at = original.find("range_rad:");
+  ASSERT_NE(at, std::string::npos);
+  const std::string text = replace_first(original, "range_rad:", "rang_rad:");
+  const auto file = dir / "lifter_typo.yaml";
+  io_test::write_text_file(file, text);
+  const auto [line, column] = line_column(text, "rang_rad:");
+  const auto r = dembones({"info", "--model", file.string()});
+  EXPECT_EQ(r.exit_code, 2) << r.output;
+  EXPECT_NE(r.output.find(fmt::format("{}:{}:{}: field '", file.string(), line, column)), std::string::npos)
+      << r.output;
+  EXPECT_NE(r.output.find(".rang_rad': unknown field (did you mean 'range_rad'?)"), std::string::npos) << r.output;
+}
+
+TEST(UserErrorMessages, BadValueFromSetNamesTheOverride) {
+  const auto r = dembones({"validate", cli_test::shipped_scenario("stoop_lift").string(), "--set",
+                           "task.box.mass_kg=200"});
+  EXPECT_EQ(r.exit_code, 2) << r.output;
+  EXPECT_NE(r.output.find("--set task.box.mass_kg=200: field 'task.box.mass_kg': expected a number from 0 to 100"),
+            std::string::npos)
+      << r.output;
+  EXPECT_EQ(r.output.find("stoop_lift.yaml:1:1"), std::string::npos) << r.output;
+}
+
+TEST(UserErrorMessages, BadValueInsideASetMappingNamesTheOverride) {
+  const auto r = dembones({"validate", cli_test::shipped_scenario("stoop_lift").string(), "--set",
+                           "task.box={mass_kg: 15, depth_m: 0.3, heigth_m: 0.3}"});
+  EXPECT_EQ(r.exit_code, 2) << r.output;
+  EXPECT_NE(r.output.find("--set task.box={mass_kg: 15, depth_m: 0.3, heigth_m: 0.3}: field 'task.box.heigth_m': "
+                          "unknown field (did you mean 'height_m'?)"),
+            std::string::npos)
+      << r.output;
+}
+
+TEST(UserErrorMessages, ValidateTakesAModelFile) {
+  const auto r = dembones({"validate", source_path("models/lifter.yaml")});
+  EXPECT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_NE(r.output.find("lifter.yaml: valid model ("), std::string::npos) << r.output;
+  EXPECT_EQ(r.output.find("missing required field"), std::string::npos) << r.output;
+}
+
+TEST(UserErrorMessages, ValidateTakesASweepFileAndChecksItsRuns) {
+  TempDir dir;
+  const auto file = dir / "masses.yaml";
+  io_test::write_text_file(file, fmt::format("name: masses\nbase: {}\nvary:\n  task.box.mass_kg: [5, 10, 150]\n",
+                                             cli_test::shipped_scenario("stoop_lift").string()));
+  // The third run's box is out of range: validate checks every run, as `sweep --list` does.
+  const auto bad = dembones({"validate", file.string()});
+  EXPECT_EQ(bad.exit_code, 2) << bad.output;
+  EXPECT_NE(bad.output.find("expected a number from 0 to 100, got 150"), std::string::npos) << bad.output;
+  EXPECT_EQ(bad.output.find("field 'model': missing required field"), std::string::npos) << bad.output;
+
+  io_test::write_text_file(file, fmt::format("name: masses\nbase: {}\nvary:\n  task.box.mass_kg: [5, 10, 15]\n",
+                                             cli_test::shipped_scenario("stoop_lift").string()));
+  const auto good = dembones({"validate", file.string()});
+  EXPECT_EQ(good.exit_code, 0) << good.output;
+  EXPECT_NE(good.output.find("masses.yaml: valid sweep (3 runs"), std::string::npos) << good.output;
+}
+
+TEST(UserErrorMessages, ExportOfASummaryOnlySweepRunSaysItHasNoTimeSeries) {
+  TempDir dir;
+  const auto sweep = dir / "masses.yaml";
+  const auto out = dir / "masses.h5";
+  io_test::write_text_file(sweep, fmt::format("name: masses\nbase: {}\nvary:\n  task.box.mass_kg: [5, 10]\n"
+                                              "output: {{file: masses.h5, series: summary}}\n",
+                                              cli_test::shipped_scenario("stoop_lift").string()));
+  std::vector<std::string> args = {"sweep", sweep.string(), "-o", out.string(), "-q", "--threads", "1"};
+  for (const auto& s : cli_test::short_run_overrides()) args.push_back(s);
+  const auto run = dembones(args);
+  ASSERT_EQ(run.exit_code, 0) << run.output;
+  const auto r = dembones({"export", out.string(), "--run", "1", "--format", "mot", "-o", (dir / "run1.mot").string()});
+  EXPECT_EQ(r.exit_code, 2) << r.output;
+  EXPECT_NE(r.output.find("has no time series: the sweep was stored with series: summary"), std::string::npos)
+      << r.output;
+  EXPECT_NE(r.output.find("--series full"), std::string::npos) << r.output;
+  EXPECT_EQ(r.output.find("not a dembones run"), std::string::npos) << r.output;
+}
+
+TEST(UserErrorMessages, SummaryPeaksTextColumnHasTheTextUnit) {
+  // docs/hdf5-layout.md: `-` for text, as the sweep /summary's status and error columns.
+  TempDir dir;
+  const auto run = dir / "stand.h5";
+  ASSERT_TRUE(cli_test::run_short("stand", run));
+  const Hdf5Reader h5(run);
+  EXPECT_EQ(h5.read_string_array_attribute("/summary/peaks", "units"), (std::vector<std::string>{"-", "N", "s", "1"}));
+}
+
+}  // namespace
+}  // namespace dembones
