@@ -2,6 +2,9 @@
 
 #include <Eigen/Cholesky>
 #include <cmath>
+#include <string>
+
+#include "common/error.hpp"
 
 #include "multibody/energy.hpp"
 #include "multibody/jacobian.hpp"
@@ -49,6 +52,28 @@ double trunk_inclination(const SE3& X_WB) {
   return std::atan2(y.x(), y.y());
 }
 
+double line_inclination(const Vec3& p_a_W, const Vec3& p_b_W) {
+  const Vec3 d = p_b_W - p_a_W;
+  return std::atan2(d.x(), d.y());
+}
+
+double calc_line_inclination(const Data& data, const LineInclinationTarget& line) {
+  return line_inclination(data.oMb[line.body_a].act(line.p_a_B), data.oMb[line.body_b].act(line.p_b_B));
+}
+
+double calc_line_inclination(const Model& model, const Data& data, const LineInclinationTarget& line,
+                             Eigen::Ref<Eigen::RowVectorXd> dphi_dv, Eigen::Ref<Matrix3Xd> Jp_a,
+                             Eigen::Ref<Matrix3Xd> Jp_b) {
+  const Vec3 a = data.oMb[line.body_a].act(line.p_a_B), b = data.oMb[line.body_b].act(line.p_b_B);
+  const Vec3 d = b - a;
+  point_jacobian(model, data, line.body_a, a, Jp_a);
+  point_jacobian(model, data, line.body_b, b, Jp_b);
+  // d atan2(x, y) = (y dx − x dy) / (x² + y²), with dΔ = (J_b − J_a) dv.
+  const double r2 = d.x() * d.x() + d.y() * d.y();
+  dphi_dv = (d.y() * (Jp_b.row(0) - Jp_a.row(0)) - d.x() * (Jp_b.row(1) - Jp_a.row(1))) / r2;
+  return std::atan2(d.x(), d.y());
+}
+
 // center_of_mass_jacobian (energy.cpp) at the configuration whose forward kinematics and subtree
 // centres of mass `data` already holds: the joint columns J_W (compute_joint_jacobians, jacobian.cpp)
 // and J_com, the same sums in the same order, without running the kinematics again. An accepted
@@ -76,17 +101,22 @@ void TaskRig::to_configuration(const VecX& theta, VecX& q) const {
 PostureSolver::PostureSolver(const Model& model, const TaskRig& rig)
     : model_(model), rig_(rig), data_(model) {
   const int n = rig.nvars();
+  if (n > kMaxPostureVariables)
+    throw InternalError("PostureSolver: " + std::to_string(n) + " posture variables, at most " +
+                        std::to_string(kMaxPostureVariables));
   T_ = MatX::Zero(model.nv, n);
   for (int k = 0; k < n; ++k)
     for (std::size_t i = 0; i < rig.vars[k].coords.size(); ++i) T_(rig.vars[k].coords[i], k) = rig.vars[k].ratios[i];
   q_ = rig.q_offset;
-  const int max_res = 5 + 2 * n;
+  const int max_res = 6 + 2 * n;
   r_ = VecX::Zero(max_res);
-  J_ = MatX::Zero(max_res, n);
+  J_ = ResidualJacobian::Zero(max_res, n);
   Jp_ = Matrix3Xd::Zero(3, model.nv);
-  H_ = MatX::Zero(n, n);
-  A_ = MatX::Zero(n, n);
-  ldlt_.compute(MatX::Identity(n, n));  // sizes the factor once (no assignment: see static_optimization.cpp)
+  Jp_b_ = Matrix3Xd::Zero(3, model.nv);
+  dphi_dv_ = Eigen::RowVectorXd::Zero(model.nv);
+  H_ = SquareMat::Zero(n, n);
+  A_ = SquareMat::Zero(n, n);
+  ldlt_.compute(SquareMat::Identity(n, n));  // sizes the factor once (no assignment: see static_optimization.cpp)
   g_ = VecX::Zero(n);
   step_ = VecX::Zero(n);
   trial_ = VecX::Zero(n);
@@ -133,6 +163,17 @@ int PostureSolver::residuals(const PostureTargets& t, const VecX& theta, const V
       // The trunk's y axis turns at −ω_z (planar motion about z): dφ/dq_k = −(J_W)_{2k} over its support.
       J_.row(m).setZero();
       for (int k : model_.support[rig_.trunk_body]) J_.row(m) -= t.trunk_weight * data_.J_W(2, k) * T_.row(k);
+    }
+    m += 1;
+  }
+  if (t.line) {
+    const LineInclinationTarget& l = *t.line;
+    if (with_jacobian) {
+      const double phi = calc_line_inclination(model_, data_, l, dphi_dv_, Jp_, Jp_b_);
+      r_(m) = l.weight * (phi - l.inclination);
+      times_T(rig_, l.weight * dphi_dv_, J_.row(m));
+    } else {
+      r_(m) = l.weight * (calc_line_inclination(data_, l) - l.inclination);
     }
     m += 1;
   }

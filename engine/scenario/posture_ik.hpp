@@ -11,11 +11,24 @@
 
 namespace dembones {
 
+// Inclination of the line from point a (on body_a) to point b (on body_b), from vertical, positive
+// leaning forward (b ahead of a when b is above a): the way kinematics studies give a trunk angle
+// measured between two landmarks (e.g. hip joint centre to shoulder) rather than a segment's frame.
+struct LineInclinationTarget {
+  int body_a = -1;
+  Vec3 p_a_B = Vec3::Zero();  // in body_a's frame
+  int body_b = -1;
+  Vec3 p_b_B = Vec3::Zero();  // in body_b's frame
+  double inclination = 0.0;   // rad from vertical, positive forward
+  double weight = 0.0;        // per rad
+};
+
 struct PostureTargets {
   std::optional<Eigen::Vector2d> hand;   // world (x, y) of the hand point
   std::optional<double> hip_height;      // world y of the hip joint centre
   std::optional<double> trunk_inclination;  // rad from vertical, positive leaning forward
   double trunk_weight = 0.0;             // weight of the trunk target (per rad)
+  std::optional<LineInclinationTarget> line;  // a landmark line's inclination (sit-to-stand seat-off)
   double com_lo = -1e9, com_hi = 1e9;    // band of world x the centre of mass must stay in
   double load_mass_kg = 0.0;             // a load held at the hand point counts in the centre of mass
   VecX preferred;                        // (nvars) preferred posture
@@ -31,6 +44,13 @@ struct PostureResult {
   int iterations = 0;
   bool converged = false;
 };
+
+// Upper bounds of the Levenberg-Marquardt workspace (PostureSolver): a posture has a handful of
+// variables (7 for the lifter) and 5 + 2 nvars residuals, so J, JᵀJ and its LDLT live inside the
+// solver (Eigen's fixed maximum sizes: no heap, the same operations in the same order) rather than
+// behind dynamic allocations whose bookkeeping cost as much as the 7 × 7 factorisation itself.
+inline constexpr int kMaxPostureVariables = 16;
+inline constexpr int kMaxPostureResiduals = 5 + 2 * kMaxPostureVariables;
 
 class PostureSolver {
  public:
@@ -58,10 +78,16 @@ class PostureSolver {
   MatX T_;         // (nv x nvars) q = q_offset + T θ
   VecX q_;         // (nq)
   VecX r_;         // residuals
-  MatX J_;         // (nres x nvars)
+  using ResidualJacobian = Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, 0, kMaxPostureResiduals,
+                                         kMaxPostureVariables>;
+  using SquareMat = Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, 0, kMaxPostureVariables,
+                                  kMaxPostureVariables>;
+  ResidualJacobian J_;  // (nres x nvars)
   Matrix3Xd Jp_;   // (3 x nv) point Jacobian
-  MatX H_, A_;     // (nvars x nvars) Gauss-Newton matrix, and damped
-  Eigen::LDLT<MatX> ldlt_;
+  Matrix3Xd Jp_b_; // (3 x nv) point Jacobian of a line target's second point
+  Eigen::RowVectorXd dphi_dv_;  // (nv) gradient of a line target's inclination
+  SquareMat H_, A_;  // (nvars x nvars) Gauss-Newton matrix, and damped
+  Eigen::LDLT<SquareMat> ldlt_;
   VecX g_, step_, trial_;
   Eigen::RowVectorXd com_dx_;     // (nvars) d(centre-of-mass x)/dθ, body and load
   double com_second_order_ = 0;   // r·r'' of the centre-of-mass penalty (per m²), ≥ 0
@@ -74,5 +100,18 @@ void calc_com_jacobian_at_current_positions(const Model& model, Data& data);
 
 // Trunk inclination from vertical (rad, positive forward) of a body whose y axis runs along the trunk.
 double trunk_inclination(const SE3& X_WB);
+
+// Inclination from vertical (rad, positive forward: +x ahead, +y up) of the line from p_a_W to p_b_W.
+double line_inclination(const Vec3& p_a_W, const Vec3& p_b_W);
+
+// The line target's inclination φ at the kinematics `data` holds, and its gradient dφ/dv (1 x nv) when
+// data also holds the joint Jacobians (J_W; compute_joint_jacobians): φ = atan2(Δx, Δy) with
+// Δ = p_b − p_a, so dφ = (Δy dΔx − Δx dΔy) / |Δ|², dΔ from the two points' Jacobians. Jp_a, Jp_b
+// (3 x nv) are scratch.
+double calc_line_inclination(const Model& model, const Data& data, const LineInclinationTarget& line,
+                             Eigen::Ref<Eigen::RowVectorXd> dphi_dv, Eigen::Ref<Matrix3Xd> Jp_a,
+                             Eigen::Ref<Matrix3Xd> Jp_b);
+// The inclination only (kinematics in data).
+double calc_line_inclination(const Data& data, const LineInclinationTarget& line);
 
 }  // namespace dembones
