@@ -46,11 +46,12 @@ struct PostureResult {
 };
 
 // Upper bounds of the Levenberg-Marquardt workspace (PostureSolver): a posture has a handful of
-// variables (7 for the lifter) and 5 + 2 nvars residuals, so J, JᵀJ and its LDLT live inside the
+// variables (7 for the lifter) and at most 6 + 2 nvars residuals (hand 2, hip 1, trunk 1, trunk line 1,
+// centre of mass 1, preferences nvars, smoothness nvars), so J, JᵀJ and its LDLT live inside the
 // solver (Eigen's fixed maximum sizes: no heap, the same operations in the same order) rather than
 // behind dynamic allocations whose bookkeeping cost as much as the 7 × 7 factorisation itself.
 inline constexpr int kMaxPostureVariables = 16;
-inline constexpr int kMaxPostureResiduals = 5 + 2 * kMaxPostureVariables;
+inline constexpr int kMaxPostureResiduals = 6 + 2 * kMaxPostureVariables;
 
 class PostureSolver {
  public:

@@ -377,7 +377,29 @@ GeneratedMotion generate_task_motion(const Model& model, const TaskRig& rig, con
       // preferences and the balance band. Reached by continuation down from standing. Straight knees
       // and hips are a singular posture for lowering the hips (the hip height does not change to first
       // order with knee or hip flexion there), so the descent starts from a slightly bent one.
-      const double incl_stand = g.solver.evaluate(theta_stand).trunk_inclination;
+      // Tully et al.'s trunk is the whole trunk between landmarks, not the thorax: their lumbar spine
+      // flexes while the thoracic spine extends, "resulting in" the lift-off trunk angle (abstract). So
+      // the inclination is that of the line from the hip joint centre to the shoulder joint centre (the
+      // upper arm's origin, on the torso), an exact target of the IK; the torso body's frame leans
+      // 15 deg in standing where that line leans about 9 deg, and lumbar flexion turns the two apart.
+      // A model without a shoulder keeps the torso frame's inclination.
+      std::optional<LineInclinationTarget> trunk_line;
+      if (rig.shoulder >= 0) {
+        LineInclinationTarget l;
+        l.body_a = rig.hip_body;
+        l.p_a_B = rig.hip_point_B;
+        l.body_b = model.velocity_body[rig.vars[rig.shoulder].coords[0]];
+        l.weight = kSeatOffPostureWeight;
+        trunk_line = l;
+      }
+      const double incl_stand = [&] {
+        if (!trunk_line) return g.solver.evaluate(theta_stand).trunk_inclination;
+        Data d(model);
+        VecX q;
+        rig.to_configuration(theta_stand, q);
+        forward_kinematics(model, d, q);
+        return calc_line_inclination(d, *trunk_line);
+      }();
       const double lean = task.seat_off_trunk_inclination_rad - incl_stand;
       const double lumbar_stand = rig.lumbar >= 0 ? theta_stand(rig.lumbar) : 0.0;
       // Prescribed seat-off joint angles (optional; task_spec.hpp), as targets of the posture
@@ -390,8 +412,13 @@ GeneratedMotion generate_task_motion(const Model& model, const TaskRig& rig, con
         const double s = i / 40.0;
         PostureTargets t = sts;
         t.hip_height = up + (seat - up) * s;
-        t.trunk_inclination = incl_stand + lean * s;
-        t.trunk_weight = kSeatOffPostureWeight;
+        if (trunk_line) {
+          t.line = trunk_line;
+          t.line->inclination = incl_stand + lean * s;
+        } else {
+          t.trunk_inclination = incl_stand + lean * s;
+          t.trunk_weight = kSeatOffPostureWeight;
+        }
         if (rig.lumbar >= 0) {
           t.preferred(rig.lumbar) = lumbar_stand + task.seat_off_lumbar_share * lean * s;
           t.weights(rig.lumbar) = kSeatOffPostureWeight;

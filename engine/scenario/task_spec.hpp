@@ -37,7 +37,11 @@ constexpr double kHipAboveSeatPerStature = 0.5 * 160.0 / 1740.0;
 // adults (Tully, Fotoohabadi & Galea 2005, Gait Posture 22:338-345, abstract): the trunk is at
 // 45.7 +- 5.8 deg to the horizontal, i.e. inclined 90 - 45.7 = 44.3 deg forward of vertical, and the
 // forward lean before lift-off is made by concurrent lumbar and hip flexion in the ratio 1:3 (lumbar
-// share 1/4). Angles only: the posture reaches the subject through its segment lengths.
+// share 1/4). Angles only: the posture reaches the subject through its segment lengths. Their trunk is
+// the whole trunk between landmarks (the abstract: the lumbar spine flexes while the thoracic spine
+// extends, "resulting in" the trunk angle; the methods, with the markers, were not readable here), so
+// the generator holds the line from the hip joint centre to the shoulder joint centre at this angle,
+// not the torso body's frame (task_generator.cpp).
 constexpr double kSeatOffTrunkInclinationDeg = 90.0 - 45.7;
 constexpr double kSeatOffLumbarShare = 1.0 / (1.0 + 3.0);
 
@@ -57,7 +61,8 @@ struct TaskSpec {
   // to kHipAboveSeatPerStature × stature.
   double hip_above_seat_m = 0.0;
   // sit_to_stand / stand_to_sit: the posture at seat-off (the motion's end on the chair): trunk
-  // inclination from vertical (rad, positive forward) and the lumbar spine's share of the trunk's
+  // inclination from vertical (rad, positive forward; of the hip-joint-centre-to-shoulder line, or of
+  // the torso frame in a model without a shoulder) and the lumbar spine's share of the trunk's
   // forward lean from standing (the hips make the rest). The motion starts (sit_to_stand) or ends
   // (stand_to_sit) at seat-off: the seated part, where the seat carries weight, is not generated.
   double seat_off_trunk_inclination_rad = kSeatOffTrunkInclinationDeg * 3.14159265358979323846 / 180.0;

@@ -59,18 +59,18 @@ void expect_run_refused(const std::string& override_text, const std::string& fie
   }
 }
 
-// On a 52 cm chair the default seat-off has the hip flexed about 100 deg (trunk angles and balance);
-// prescribing 96 deg gives 96 deg at the first frame of the rise (the knees and ankles follow).
+// On a 52 cm chair the default seat-off has the hip flexed about 109 deg (trunk angles and balance);
+// prescribing 104 deg gives 104 deg at the first frame of the rise (the knees and ankles follow).
 TEST(SeatOffPosture, PrescribedHipAngleIsTheFirstFrameOfTheRise) {
   const auto free = run_with("sit_to_stand.yaml", {"task.chair_height_m=0.52"});
-  const auto set = run_with("sit_to_stand.yaml", {"task.chair_height_m=0.52", "task.seat_off_hip_deg=96"});
+  const auto set = run_with("sit_to_stand.yaml", {"task.chair_height_m=0.52", "task.seat_off_hip_deg=104"});
   ASSERT_TRUE(set->scenario.task.seat_off_hip_flexion_rad.has_value());
-  EXPECT_NEAR(*set->scenario.task.seat_off_hip_flexion_rad, 96.0 * kDeg, 1e-12);
+  EXPECT_NEAR(*set->scenario.task.seat_off_hip_flexion_rad, 104.0 * kDeg, 1e-12);
   EXPECT_FALSE(set->scenario.task.seat_off_knee_flexion_rad.has_value());
   EXPECT_FALSE(set->scenario.task.seat_off_ankle_dorsiflexion_rad.has_value());
   const Angles a_free = angles_at(*free, 0), a_set = angles_at(*set, 0);
-  ASSERT_GT(a_free.hip, 98.5 * kDeg) << "the default must differ from the request for the test to mean anything";
-  EXPECT_NEAR(a_set.hip, 96.0 * kDeg, kFrameTolerance_rad);
+  ASSERT_GT(a_free.hip, 106.5 * kDeg) << "the default must differ from the request for the test to mean anything";
+  EXPECT_NEAR(a_set.hip, 104.0 * kDeg, kFrameTolerance_rad);
   // The motion still ends standing.
   const Angles last = angles_at(*set, set->kinematics.frames() - 1);
   EXPECT_LT(last.knee, 10.0 * kDeg);
@@ -79,9 +79,9 @@ TEST(SeatOffPosture, PrescribedHipAngleIsTheFirstFrameOfTheRise) {
 
 TEST(SeatOffPosture, PrescribedHipAndKneeAnglesAreTheLastFrameOfSittingDown) {
   const auto run = run_with("stand_to_sit.yaml",
-                            {"task.chair_height_m=0.52", "task.seat_off_hip_deg=97", "task.seat_off_knee_deg=95.5"});
+                            {"task.chair_height_m=0.52", "task.seat_off_hip_deg=104", "task.seat_off_knee_deg=95.5"});
   const Angles end = angles_at(*run, run->kinematics.frames() - 1);
-  EXPECT_NEAR(end.hip, 97.0 * kDeg, kFrameTolerance_rad);
+  EXPECT_NEAR(end.hip, 104.0 * kDeg, kFrameTolerance_rad);
   EXPECT_NEAR(end.knee, 95.5 * kDeg, kFrameTolerance_rad);
   const Angles first = angles_at(*run, 0);
   EXPECT_LT(first.knee, 10.0 * kDeg);

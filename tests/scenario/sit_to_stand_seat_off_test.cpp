@@ -25,7 +25,9 @@ std::string scenario(const char* name) {
   return (std::filesystem::path(DEMBONES_SOURCE_DIR) / "tests" / "validation" / "scenarios" / name).string();
 }
 
-// Trunk inclination (rad, forward) and lumbar flexion (rad, sum over the levels) of frame f.
+// Trunk inclination (rad, forward: the line from the hip joint centre to the shoulder joint centre,
+// as Tully et al. 2005's trunk angle; task_generator.cpp) and lumbar flexion (rad, sum over the
+// levels) of frame f.
 struct SeatOffAngles {
   double trunk_inclination, lumbar_flexion;
 };
@@ -41,7 +43,11 @@ SeatOffAngles angles_at(const PreparedRun& run, int f) {
     EXPECT_GE(k, 0) << c;
     if (k >= 0) lumbar -= run.kinematics.q(f, k);  // extension coordinates: flexion is negative
   }
-  return {trunk_inclination(d.oMb[run.rig.trunk_body]), lumbar};
+  LineInclinationTarget trunk;
+  trunk.body_a = run.rig.hip_body;
+  trunk.p_a_B = run.rig.hip_point_B;
+  trunk.body_b = model.velocity_body[run.rig.vars[run.rig.shoulder].coords[0]];
+  return {calc_line_inclination(d, trunk), lumbar};
 }
 
 // Centre of pressure under the feet (world x) of every frame, from the inverse dynamics of the
