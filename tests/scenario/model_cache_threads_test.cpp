@@ -13,17 +13,7 @@ namespace {
 using scenario_test::short_scenario;
 
 void expect_same_subject_model(const SubjectModel& a, const SubjectModel& b) {
-  ASSERT_EQ(a.msm.model.nbodies, b.msm.model.nbodies);
-  for (int i = 0; i < a.msm.model.nbodies; ++i) {
-    EXPECT_EQ(a.msm.model.inertia[i].mass, b.msm.model.inertia[i].mass) << i;
-    EXPECT_TRUE(a.msm.model.inertia[i].com == b.msm.model.inertia[i].com) << i;
-  }
-  ASSERT_EQ(a.msm.muscles.nmuscles, b.msm.muscles.nmuscles);
-  for (int i = 0; i < a.msm.muscles.nmuscles; ++i) {
-    EXPECT_EQ(a.msm.muscles.params[i].max_isometric_force_N, b.msm.muscles.params[i].max_isometric_force_N) << i;
-    EXPECT_EQ(a.msm.muscles.params[i].optimal_fiber_length_m, b.msm.muscles.params[i].optimal_fiber_length_m) << i;
-    EXPECT_EQ(a.msm.muscles.params[i].tendon_slack_length_m, b.msm.muscles.params[i].tendon_slack_length_m) << i;
-  }
+  scenario_test::expect_same_bodies_and_muscles(a.msm, b.msm);
   EXPECT_TRUE(a.rig.q_offset == b.rig.q_offset);
 }
 

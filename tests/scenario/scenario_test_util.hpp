@@ -20,6 +20,22 @@ inline ScenarioSpec short_scenario(const std::string& name, std::vector<Override
   return load_scenario((kScenarios / name).string(), extra);
 }
 
+// The engine models' bodies (mass, centre of mass) and muscles (maximum force, optimal fibre and
+// tendon slack lengths) equal to the last bit: two builds of one subject.
+inline void expect_same_bodies_and_muscles(const MusculoskeletalModel& a, const MusculoskeletalModel& b) {
+  ASSERT_EQ(a.model.nbodies, b.model.nbodies);
+  for (int i = 0; i < a.model.nbodies; ++i) {
+    EXPECT_EQ(a.model.inertia[i].mass, b.model.inertia[i].mass) << i;
+    EXPECT_TRUE(a.model.inertia[i].com == b.model.inertia[i].com) << i;
+  }
+  ASSERT_EQ(a.muscles.nmuscles, b.muscles.nmuscles);
+  for (int i = 0; i < a.muscles.nmuscles; ++i) {
+    EXPECT_EQ(a.muscles.params[i].max_isometric_force_N, b.muscles.params[i].max_isometric_force_N) << i;
+    EXPECT_EQ(a.muscles.params[i].optimal_fiber_length_m, b.muscles.params[i].optimal_fiber_length_m) << i;
+    EXPECT_EQ(a.muscles.params[i].tendon_slack_length_m, b.muscles.params[i].tendon_slack_length_m) << i;
+  }
+}
+
 inline double peak(const RunRecord& r, const MusculoskeletalModel& msm, const std::string& q) {
   for (const Peak& p : summarize(msm, r))
     if (p.quantity == q) return p.value;
