@@ -19,9 +19,12 @@ namespace {
 using sweep_test::TempDir;
 using sweep_test::write_sweep;
 
-SweepPlan plan_of(const TempDir& dir, const std::string& body) {
-  return expand_sweep(load_sweep(write_sweep(dir, "s.yaml", body).string()));
+// The sweep file `body`, written in `dir` as s.yaml and loaded.
+SweepSpec spec_of(const TempDir& dir, const std::string& body) {
+  return load_sweep(write_sweep(dir, "s.yaml", body).string());
 }
+
+SweepPlan plan_of(const TempDir& dir, const std::string& body) { return expand_sweep(spec_of(dir, body)); }
 
 std::vector<double> column(const SweepPlan& p, std::size_t k) {
   std::vector<double> out;
@@ -208,11 +211,7 @@ TEST(SweepExpand, RandomDesignIsReproducibleAndInBounds) {
 
 TEST(SweepExpand, EveryVariantIsAValidScenario) {
   TempDir dir;
-  const SweepSpec spec = load_sweep(write_sweep(dir, "s.yaml",
-                                                "vary:\n"
-                                                "  task.technique: [stoop, squat]\n"
-                                                "  task.box.mass_kg: [5, 15]\n")
-                                        .string());
+  const SweepSpec spec = spec_of(dir, "vary:\n  task.technique: [stoop, squat]\n  task.box.mass_kg: [5, 15]\n");
   const SweepPlan plan = expand_sweep(spec);
   const std::vector<ScenarioSpec> s = validate_sweep(spec, plan);
   ASSERT_EQ(s.size(), 4u);
@@ -230,11 +229,7 @@ TEST(SweepExpand, EveryVariantIsAValidScenario) {
 // the same, and the text, when kept, is the run's scenario (it parses back to the same fields).
 TEST(SweepExpand, RunScenariosWithoutTextParseTheSame) {
   TempDir dir;
-  const SweepSpec spec = load_sweep(write_sweep(dir, "s.yaml",
-                                                "vary:\n"
-                                                "  task.technique: [stoop, squat]\n"
-                                                "  subject.height_m: [1.65, 1.85]\n")
-                                        .string());
+  const SweepSpec spec = spec_of(dir, "vary:\n  task.technique: [stoop, squat]\n  subject.height_m: [1.65, 1.85]\n");
   const SweepPlan plan = expand_sweep(spec);
   for (const SweepRunSpec& run : plan.runs) {
     SCOPED_TRACE(run.index);
