@@ -60,35 +60,31 @@ TEST(UserErrorMessages, MisspeltRequiredScenarioFieldIsUnknownWithSuggestion) {
   EXPECT_EQ(r.output.find("missing required field"), std::string::npos) << r.output;
 }
 
-TEST(UserErrorMessages, MisspeltRequiredModelFieldIsUnknownWithSuggestion) {
+// `dembones info --model` on lifter.yaml with its first `field:` written `typo:` reports the typo at its
+// own line and column, as an unknown field of `what` with `field` suggested.
+void expect_model_typo_reported(const std::string& field, const std::string& typo, const std::string& what) {
   TempDir dir;
-  const std::string text = replace_first(read_text(source_path("models/lifter.yaml")), "inertia_kg_m2:", "inertia_kgm2:");
+  const std::string original = read_text(source_path("models/lifter.yaml"));
+  ASSERT_NE(original.find(field + ":"), std::string::npos) << field;
+  const std::string text = replace_first(original, field + ":", typo + ":");
   const auto file = dir / "lifter_typo.yaml";
   io_test::write_text_file(file, text);
-  const auto [line, column] = line_column(text, "inertia_kgm2:");
+  const auto [line, column] = line_column(text, typo + ":");
   const auto r = dembones({"info", "--model", file.string()});
   EXPECT_EQ(r.exit_code, 2) << r.output;
-  EXPECT_NE(r.output.find(fmt::format("{}:{}:{}: field 'bodies.", file.string(), line, column)), std::string::npos)
+  EXPECT_NE(r.output.find(fmt::format("{}:{}:{}: field '{}", file.string(), line, column, what)), std::string::npos)
       << r.output;
-  EXPECT_NE(r.output.find(".inertia_kgm2': unknown field (did you mean 'inertia_kg_m2'?)"), std::string::npos)
+  EXPECT_NE(r.output.find(fmt::format(".{}': unknown field (did you mean '{}'?)", typo, field)), std::string::npos)
       << r.output;
+}
+
+TEST(UserErrorMessages, MisspeltRequiredModelFieldIsUnknownWithSuggestion) {
+  expect_model_typo_reported("inertia_kg_m2", "inertia_kgm2", "bodies.");
 }
 
 TEST(UserErrorMessages, MisspeltAngleOfAModelJointIsUnknownWithSuggestion) {
   // Fields given in radians or degrees (`range_rad` or `range_deg`) are required through their own check.
-  TempDir dir;
-  const std::string original = read_text(source_path("models/lifter.yaml"));
-  const std::size_t at = original.find("range_rad:");
-  ASSERT_NE(at, std::string::npos);
-  const std::string text = replace_first(original, "range_rad:", "rang_rad:");
-  const auto file = dir / "lifter_typo.yaml";
-  io_test::write_text_file(file, text);
-  const auto [line, column] = line_column(text, "rang_rad:");
-  const auto r = dembones({"info", "--model", file.string()});
-  EXPECT_EQ(r.exit_code, 2) << r.output;
-  EXPECT_NE(r.output.find(fmt::format("{}:{}:{}: field '", file.string(), line, column)), std::string::npos)
-      << r.output;
-  EXPECT_NE(r.output.find(".rang_rad': unknown field (did you mean 'range_rad'?)"), std::string::npos) << r.output;
+  expect_model_typo_reported("range_rad", "rang_rad", "");
 }
 
 // `dembones validate stoop_lift.yaml --set OVERRIDE` fails with "--set OVERRIDE: MESSAGE", not with a

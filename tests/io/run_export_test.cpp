@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "common/error.hpp"
+#include "common/input_error_text.hpp"
 #include "io/hdf5_reader.hpp"
 #include "io/hdf5_writer.hpp"
 #include "io/text_table.hpp"
@@ -199,33 +200,24 @@ TEST(RunExport, SweepRunsAreChosenWithTheirNumber) {
   EXPECT_THROW(find_run_group(r, 1), InputError);             // no run 1
 }
 
-// The error's text, for checking that it names the file and the field.
-template <typename F>
-std::string error_of(F&& f) {
-  try {
-    f();
-  } catch (const InputError& e) {
-    return e.what();
-  }
-  return "(no InputError)";
-}
+using test_support::input_error_text;
 
 TEST(RunExport, ErrorsNameTheFileAndTheDataset) {
   TempDir dir;
   const auto path = write_run_file(dir);
   const Hdf5Reader r(path);
-  const std::string missing = error_of([&] { export_run(r, {.datasets = {"muscles/forces"}}); });
+  const std::string missing = input_error_text([&] { export_run(r, {.datasets = {"muscles/forces"}}); });
   EXPECT_NE(missing.find(path.string()), std::string::npos) << missing;
   EXPECT_NE(missing.find("--dataset"), std::string::npos) << missing;
   EXPECT_NE(missing.find("did you mean 'muscles/force'"), std::string::npos) << missing;
-  const std::string three_d = error_of([&] { export_run(r, {.datasets = {"muscles/moment_arm"}}); });
+  const std::string three_d = input_error_text([&] { export_run(r, {.datasets = {"muscles/moment_arm"}}); });
   EXPECT_NE(three_d.find("[4 x 2 x 3]"), std::string::npos) << three_d;
-  const std::string strings = error_of([&] { export_run(r, {.datasets = {"muscles/names"}}); });
+  const std::string strings = input_error_text([&] { export_run(r, {.datasets = {"muscles/names"}}); });
   EXPECT_NE(strings.find("string"), std::string::npos) << strings;
-  const std::string twice = error_of([&] { export_run(r, {.datasets = {"muscles/force", "/muscles/force"}}); });
+  const std::string twice = input_error_text([&] { export_run(r, {.datasets = {"muscles/force", "/muscles/force"}}); });
   EXPECT_NE(twice.find("named twice"), std::string::npos) << twice;
-  EXPECT_NE(error_of([&] { find_run_group(r, 0); }).find("single-run file"), std::string::npos);
-  const std::string format = error_of([] { parse_export_format("xlsx", Location{"", 0, 0, "--format"}); });
+  EXPECT_NE(input_error_text([&] { find_run_group(r, 0); }).find("single-run file"), std::string::npos);
+  const std::string format = input_error_text([] { parse_export_format("xlsx", Location{"", 0, 0, "--format"}); });
   EXPECT_NE(format.find("expected csv, sto or mot, got 'xlsx'"), std::string::npos) << format;
   EXPECT_EQ(parse_export_format(".MOT", Location{}), ExportFormat::mot);
   EXPECT_THROW(Hdf5Reader(dir / "absent.h5"), IoError);

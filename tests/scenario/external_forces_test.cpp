@@ -4,10 +4,10 @@
 
 #include <filesystem>
 #include <fstream>
-#include <functional>
 #include <string>
 #include <unistd.h>
 
+#include "common/input_error_text.hpp"
 #include "multibody/jacobian.hpp"
 #include "multibody/kinematics.hpp"
 #include "scenario/scenario_file.hpp"
@@ -53,14 +53,7 @@ std::string force_csv(double t_end) {
   return s;
 }
 
-std::string error_of(const std::function<void()>& f) {
-  try {
-    f();
-  } catch (const InputError& e) {
-    return e.what();
-  }
-  return "(no InputError)";
-}
+using test_support::input_error_text;
 
 TEST(ExternalForcesScenario, ParsesTheBlock) {
   Scratch s;
@@ -87,24 +80,24 @@ TEST(ExternalForcesScenario, ParsesTheBlock) {
 TEST(ExternalForcesScenario, MalformedBlocksNameTheField) {
   Scratch s;
   s.write("f.csv", force_csv(1.0));
-  const std::string both = error_of([&] {
+  const std::string both = input_error_text([&] {
     load_scenario(s.scenario("  file: f.csv\n  forces:\n    - {body: hand, force_columns: [Fx, Fy, Fz], "
                              "point_m: [0, 0, 0], point_columns: [px, py, pz]}\n").string());
   });
   EXPECT_NE(both.find("external_forces.forces[0]"), std::string::npos) << both;
   EXPECT_NE(both.find("exactly one of point_m"), std::string::npos) << both;
-  const std::string two = error_of([&] {
+  const std::string two = input_error_text([&] {
     load_scenario(s.scenario("  file: f.csv\n  forces:\n    - {body: hand, force_columns: [Fx, Fy], point_m: [0, 0, 0]}\n")
                       .string());
   });
   EXPECT_NE(two.find("external_forces.forces[0].force_columns"), std::string::npos) << two;
   EXPECT_NE(two.find("expected 3 column labels"), std::string::npos) << two;
-  const std::string frame = error_of([&] {
+  const std::string frame = input_error_text([&] {
     load_scenario(s.scenario("  file: f.csv\n  forces:\n    - {body: hand, force_columns: [Fx, Fy, Fz], "
                              "point_m: [0, 0, 0], frame: world}\n").string());
   });
   EXPECT_NE(frame.find("external_forces.forces[0].frame"), std::string::npos) << frame;
-  const std::string typo = error_of([&] {
+  const std::string typo = input_error_text([&] {
     load_scenario(s.scenario("  file: f.csv\n  forces:\n    - {body: hand, force_columns: [Fx, Fy, Fz], "
                              "point_m: [0, 0, 0], pointframe: body}\n").string());
   });
@@ -119,20 +112,20 @@ TEST(ExternalForcesScenario, BadTablesNameFileFieldAndColumn) {
   auto prepare = [&](const std::string& block) {
     return [&models, block, &s] { prepare_run(load_scenario(s.scenario(block).string()), models); };
   };
-  const std::string body = error_of(
+  const std::string body = input_error_text(
       prepare("  file: f.csv\n  forces:\n    - {body: paw, force_columns: [Fx, Fy, Fz], point_m: [0, 0, 0]}\n"));
   EXPECT_NE(body.find("external_forces.forces[0].body"), std::string::npos) << body;
   EXPECT_NE(body.find("'paw'"), std::string::npos) << body;
   EXPECT_NE(body.find("s.yaml"), std::string::npos) << body;
-  const std::string column = error_of(
+  const std::string column = input_error_text(
       prepare("  file: f.csv\n  forces:\n    - {body: hand, force_columns: [Fx, Fy, F_z], point_m: [0, 0, 0]}\n"));
   EXPECT_NE(column.find("external_forces.forces[0].force_columns"), std::string::npos) << column;
   EXPECT_NE(column.find("f.csv' has no column 'F_z'"), std::string::npos) << column;
-  const std::string range = error_of(
+  const std::string range = input_error_text(
       prepare("  file: short.csv\n  forces:\n    - {body: hand, force_columns: [Fx, Fy, Fz], point_m: [0, 0, 0]}\n"));
   EXPECT_NE(range.find("short.csv' covers t = 0 to 0.2 s"), std::string::npos) << range;
   EXPECT_NE(range.find("external_forces.file"), std::string::npos) << range;
-  const std::string missing = error_of(
+  const std::string missing = input_error_text(
       prepare("  file: nowhere.csv\n  forces:\n    - {body: hand, force_columns: [Fx, Fy, Fz], point_m: [0, 0, 0]}\n"));
   EXPECT_NE(missing.find("nowhere.csv"), std::string::npos) << missing;
 }

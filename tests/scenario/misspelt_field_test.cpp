@@ -5,28 +5,20 @@
 #include <filesystem>
 #include <string>
 
+#include "common/input_error_text.hpp"
 #include "scenario/scenario_file.hpp"
 #include "scenario/yaml_fields.hpp"
 
 namespace dembones {
 namespace {
 
-// The InputError's what() when `f` throws one, else "".
-template <class F>
-std::string error_of(F&& f) {
-  try {
-    f();
-  } catch (const InputError& e) {
-    return e.what();
-  }
-  return {};
-}
+using test_support::input_error_text;
 
 TEST(MisspeltField, RequiredFieldMisspeltIsUnknownAtItsLine) {
   const YAML::Node root = load_yaml_string("name: a\nmas_kg: 3\n", "t.yaml");
   FieldReader r(root, "t.yaml", "body");
   r.string("name");
-  EXPECT_EQ(error_of([&] { r.number("mass_kg"); }),
+  EXPECT_EQ(input_error_text([&] { r.number("mass_kg"); }),
             "t.yaml:2:1: field 'body.mas_kg': unknown field (did you mean 'mass_kg'?)");
 }
 
@@ -34,7 +26,7 @@ TEST(MisspeltField, RequiredFieldAbsentWithoutNearMissIsStillMissing) {
   const YAML::Node root = load_yaml_string("name: a\ncolour: red\n", "t.yaml");
   FieldReader r(root, "t.yaml", "body");
   r.string("name");
-  EXPECT_EQ(error_of([&] { r.number("mass_kg"); }), "t.yaml:1:1: field 'body.mass_kg': missing required field");
+  EXPECT_EQ(input_error_text([&] { r.number("mass_kg"); }), "t.yaml:1:1: field 'body.mass_kg': missing required field");
 }
 
 TEST(MisspeltField, KeyAlreadyAskedAboutIsNotTakenForATypo) {
@@ -42,21 +34,21 @@ TEST(MisspeltField, KeyAlreadyAskedAboutIsNotTakenForATypo) {
   const YAML::Node root = load_yaml_string("height_m: 1\n", "t.yaml");
   FieldReader r(root, "t.yaml", "");
   r.number_or("height_m", 0.0);
-  EXPECT_EQ(error_of([&] { r.number("weight_m"); }), "t.yaml:1:1: field 'weight_m': missing required field");
+  EXPECT_EQ(input_error_text([&] { r.number("weight_m"); }), "t.yaml:1:1: field 'weight_m': missing required field");
 }
 
 TEST(MisspeltField, SetOverrideErrorNamesTheOverride) {
   const std::string stoop = (std::filesystem::path(DEMBONES_SOURCE_DIR) / "scenarios" / "stoop_lift.yaml").string();
-  EXPECT_EQ(error_of([&] { load_scenario(stoop, {Override{"task.box.mass_kg", "200"}}); }),
+  EXPECT_EQ(input_error_text([&] { load_scenario(stoop, {Override{"task.box.mass_kg", "200"}}); }),
             "--set task.box.mass_kg=200: field 'task.box.mass_kg': expected a number from 0 to 100, got 200");
   // A list element set by index: the error's field says impairments[0], the override impairments.0.
-  EXPECT_EQ(error_of([&] {
+  EXPECT_EQ(input_error_text([&] {
               load_scenario(stoop, {Override{"impairments", "[{type: weak_muscle, muscles: core, strength_scale: 0.5}]"},
                                     Override{"impairments.0.strength_scale", "abc"}});
             }),
             "--set impairments.0.strength_scale=abc: field 'impairments[0].strength_scale': expected a number, got 'abc'");
   // A bad choice given with --set names the override too.
-  const std::string other = error_of([&] { load_scenario(stoop, {Override{"task.technique", "stop"}}); });
+  const std::string other = input_error_text([&] { load_scenario(stoop, {Override{"task.technique", "stop"}}); });
   EXPECT_EQ(other.rfind("--set task.technique=stop: field 'task.technique': expected one of", 0), 0u) << other;
 }
 
