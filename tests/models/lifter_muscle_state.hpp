@@ -108,6 +108,7 @@ class LifterMuscleState {
     return sign * tau;
   }
   const MuscleData& muscle_data() const { return md_; }
+  const Data& data() const { return data_; }  // kinematics at this posture (body poses oMb)
 
  private:
   const BuiltModel& b_;

@@ -5,15 +5,20 @@
 // scripts/validate.py does (mean over the fascicles that cross the level, weighted by maximum
 // isometric force). Each reference range and its source is next to its check.
 //
-// Not checked yet: the hamstrings at the hip (no readable published value in this session; the model
-// gives 4.3-4.9 cm at the neutral posture).
+// Not checked: the hamstrings at the hip through hip flexion (no published curve was readable: the
+// in vivo CT values of Nemeth & Ohlsen 1985 for the hamstrings, and Visser et al. 1990's cadaver
+// biceps femoris, were found only as abstracts or first pages); the erector spinae per lumbar level
+// against a per-level published table (Jorgensen et al. 2001's tables were not readable).
 //
 // The erector spinae moment arm is a known gap (docs/models.md, tests/validation/cases.yaml): its check
 // asserts where the model stands today and fails when a geometry change moves it, so the gap is either
 // closed (then assert the published range and set the validation case to `validated`) or explained.
+// Measured as MRI measures it (distance behind the joint centre in the disc plane), the model's erector
+// spinae is inside the published range at L4/L5 and at its edge at L5/S1 (the last test).
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <string>
 #include <vector>
@@ -183,6 +188,58 @@ TEST(LifterMomentArms, GluteusMaximusThroughHipFlexionFollowsInVivoCurve) {
   }
 }
 
+// Hamstrings at the hip, neutral posture, against the cadaver straight-line model of Dostal & Andrews
+// 1981 (J Biomech 14:803-812), whose moment arms Dostal, Soderberg & Andrews 1986 (Phys Ther
+// 66:351-361) tabulated at the anatomical position. Dostal's Table 1 coordinates (cm; origin at the
+// hip centre, x anterior, y superior, z lateral; pelvis origin, femur insertion), as transcribed in
+// RWTHmediTEC/HipJointForceModel, data/Dostal1981.m (Fischer et al. 2021, J Biomech 110526). Their
+// straight lines give the extension moment arm about the medio-lateral axis through the hip centre
+// computed below; the same computation gives 4.58 cm for their gluteus maximus, the 4.6 cm of Dostal et
+// al. 1986 as tabulated by Modenese & Kohout 2020 (the test above), which is how the transcription and
+// the construction are checked against the published table: semimembranosus 4.50 cm, semitendinosus
+// 5.55 cm, biceps femoris (long head) 5.51 cm.
+// Accepted (stated before comparing): each muscle within 20 % of Dostal's, the tolerance of the gluteus
+// maximus curve above (half the 39 % by which Dostal's cadaver value and the in vivo value of Nemeth &
+// Ohlsen 1985 differ for the one hip extensor both give); no spread between specimens is given. Two
+// differences the band has to hold, both stated rather than corrected: Dostal's pelvis is larger (16.9
+// cm between the hip centres against 15.5 cm in Rajagopal et al. 2016's pelvis, a ratio of 0.91), and
+// the two pelvic frames' neutral orientations need not agree (near neutral the model's hamstrings gain
+// about 0.07 cm per degree of hip flexion). The model gives about 0.95 (semimembranosus) and 0.87 (the
+// others) of Dostal's values, 1.04 and 0.95 after the size ratio.
+// Through hip flexion the model's force-weighted hamstrings moment arm rises to about 5.9 cm at 30-45
+// deg and falls to 3.9 cm at 90 deg (not asserted: no published curve at hand, see the top of the file).
+struct DostalLine {
+  const char* dostal_name;
+  const char* lifter_muscle;
+  Vec3 origin_cm;     // on the pelvis
+  Vec3 insertion_cm;  // on the femur (tibia at full knee extension)
+};
+
+// Extension moment arm (cm) of a straight line about the medio-lateral (z) axis through the hip centre
+// (the origin): the moment of a unit pull on the insertion towards the origin, sign flipped so that an
+// extensor is positive.
+double dostal_extension_moment_arm_cm(const DostalLine& m) {
+  const Vec3 pull = (m.origin_cm - m.insertion_cm).normalized();
+  return -m.insertion_cm.cross(pull).z();
+}
+
+TEST(LifterMomentArms, HamstringsAtTheHipMatchDostalsCadaverModel) {
+  const DostalLine gluteus_maximus{"gluteus maximus", "", Vec3(-8.7, 6.8, -4.4), Vec3(-0.9, -10.3, 4.7)};
+  // The construction reproduces the published gluteus maximus value (4.6 cm, to its rounding).
+  EXPECT_NEAR(dostal_extension_moment_arm_cm(gluteus_maximus), 4.6, 0.05);
+  const std::array<DostalLine, 3> hamstrings = {{
+      {"semimembranosus", "semimembranosus", Vec3(-4.4, -3.1, -0.8), Vec3(-2.9, -42.8, -3.4)},
+      {"semitendinosus", "semitendinosus", Vec3(-5.3, -3.6, -1.3), Vec3(-2.2, -43.3, -4.0)},
+      {"biceps femoris", "biceps_femoris_long_head", Vec3(-5.3, -3.6, -1.3), Vec3(-2.3, -44.1, 3.9)},
+  }};
+  for (const DostalLine& m : hamstrings) {
+    const double dostal = dostal_extension_moment_arm_cm(m) * kCm;
+    const double model = -standing().moment_arm_m(m.lifter_muscle, "hip_flexion");  // extensor
+    EXPECT_GE(model, 0.8 * dostal) << m.dostal_name << ": model " << model / kCm << " cm, Dostal " << dostal / kCm;
+    EXPECT_LE(model, 1.2 * dostal) << m.dostal_name << ": model " << model / kCm << " cm, Dostal " << dostal / kCm;
+  }
+}
+
 // Rectus abdominis, sagittal moment arm: about 7-10 cm at the lumbar levels in the MRI database of
 // Jorgensen, Marras, Granata & Wiand 2001, Clin Biomech 16:182-193 (range as stated in issue #5);
 // 8.5 cm at L4/L5 and 9.8 cm at L5/S1 in upright standing (Jorgensen, Marras, Smith & Pope 2005,
@@ -278,6 +335,108 @@ TEST(LifterMomentArms, ErectorSpinaeL5S1GapLiesInTheFasciclesChristophyDoesNotWr
   const double wrapped_at_via_points = (sum_unwrapped + 6.0 * kCm * f_wrapped) / (f_unwrapped + f_wrapped);
   EXPECT_LT(wrapped_at_via_points, 5.0 * kCm);
   EXPECT_LT(sum_unwrapped / f_unwrapped, 5.0 * kCm);
+}
+
+// The erector spinae per lumbar level, measured as MRI measures it. MRI and CT give the distance from
+// the vertebral body (or disc) centroid to the muscle's cross-sectional centroid in a transverse slice
+// (Jorgensen et al. 2001, abstract: "between the muscle centroid and vertebral body centroid ... at each
+// vertebral level"; McGill, Santaguida & Stevens 1993, Clin Biomech 8:171-178, abstract: "distances from
+// muscle centroids to their respective intervertebral disc centroid"), while the model's moment arm is
+// -dl/dq about the intervertebral joint centre. The like-for-like quantity in the model: where each
+// fascicle's path crosses the disc's mid-plane (the plane through the joint centre normal to the disc
+// frame's normal, the lifter's joint-load site), its distance behind the joint centre along the site's
+// antero-posterior axis, averaged over the fascicles that cross the plane weighted by maximum isometric
+// force (the lifter's erector spinae forces are Christophy et al. 2012's PCSA times one factor, so this is
+// a PCSA weighting; the MRI centroid weights anatomical area). A fascicle attached above the plane on both
+// sides (iliocostalis from the iliac crest at L5/S1) lies outside that slice, as in the image.
+struct LevelLever {
+  double moment_arm_m = 0;     // force-weighted -dl/dq of the fascicles that cross the plane
+  double plane_distance_m = 0; // force-weighted distance behind the joint centre in the disc mid-plane
+  int crossing = 0;            // fascicles with a moment arm that cross the plane
+  int not_crossing = 0;        // fascicles with a moment arm whose path stays on one side of the plane
+};
+
+LevelLever lever_in_disc_plane(const LifterMuscleState& s, const std::string& selector, const std::string& level) {
+  const BuiltModel& b = lifter_reference_subject();
+  const auto site = std::find_if(b.sites.begin(), b.sites.end(), [&](const BuiltJointLoadSite& x) { return x.name == level; });
+  EXPECT_NE(site, b.sites.end()) << level;
+  if (site == b.sites.end()) return {};
+  const SE3 X_W_disc = s.data().oMb[site->frame_body] * site->X_body_site;
+  const Vec3 centre = X_W_disc.translation;
+  const Vec3 normal = X_W_disc.rotation.col(site->normal_axis);
+  const Vec3 anterior = X_W_disc.rotation.col(site->anterior_axis);
+  const int k = s.coordinate(level + "_extension");
+  LevelLever out;
+  double weight = 0;
+  for (int i : select(b.muscles, selector)) {
+    const double r = s.muscle_data().moment_arm(k, i);
+    if (std::abs(r) <= 1e-4) continue;  // does not cross the level (the reduction of validate.py)
+    // The back muscles have neither wraps nor conditional or moving points: the path is the polyline.
+    EXPECT_EQ(b.muscles.wrap_begin[i], b.muscles.wrap_begin[i + 1]) << b.muscles.names[i];
+    bool crossed = false;
+    for (int p = b.muscles.point_begin[i]; p + 1 < b.muscles.point_begin[i + 1] && !crossed; ++p) {
+      EXPECT_LT(b.muscles.points[p].condition_q, 0) << b.muscles.names[i];
+      EXPECT_LT(b.muscles.points[p].moving_q, 0) << b.muscles.names[i];
+      const Vec3 a = s.data().oMb[b.muscles.points[p].body].act(b.muscles.points[p].p_B_m);
+      const Vec3 c = s.data().oMb[b.muscles.points[p + 1].body].act(b.muscles.points[p + 1].p_B_m);
+      const double ha = (a - centre).dot(normal), hc = (c - centre).dot(normal);
+      if (ha * hc > 0 || ha == hc) continue;
+      const Vec3 x = a + (ha / (ha - hc)) * (c - a);
+      const double f0 = b.muscles.params[i].max_isometric_force_N;
+      out.plane_distance_m += -(x - centre).dot(anterior) * f0;
+      out.moment_arm_m += r * f0;
+      weight += f0;
+      crossed = true;
+    }
+    ++(crossed ? out.crossing : out.not_crossing);
+  }
+  EXPECT_GT(weight, 0.0) << selector << " " << level;
+  if (weight > 0) {
+    out.plane_distance_m /= weight;
+    out.moment_arm_m /= weight;
+  }
+  return out;
+}
+
+// Model, reference subject, neutral posture (force-weighted; erector spinae = iliocostalis and
+// longissimus; cm):                         L1/L2  L2/L3  L3/L4  L4/L5  L5/S1
+//   moment arm -dl/dq, all that cross        3.9    4.1    4.6    4.8    4.2
+//   moment arm of those in the disc plane    3.9    4.1    4.6    4.8    4.8
+//   distance in the disc plane               4.0    4.3    4.9    5.1    5.0
+// With the multifidus (MRI cannot always part it from the erector spinae at the lowest levels) the
+// distance is 4.0, 4.3, 4.8, 5.05, 4.9 cm. Measured as MRI measures it, the model's erector spinae lies
+// inside the 5-7 cm quoted for L4/L5 and at its lower edge at L5/S1 (issue #5; Jorgensen et al. 2001).
+// Two effects separate the quantities. At L5/S1 the selection: 8 of the 29 fascicles with a moment arm
+// there (iliocostalis from the iliac crest, above the disc plane) are not in the slice, and their short
+// levers pull the moment arm of all fascicles down from 4.8 to 4.2 cm. At every level the obliquity: a
+// fascicle running at an angle to the disc's normal has a shorter lever about the joint centre than its
+// distance behind it (0.1-0.3 cm here). Two differences stay: MRI measures from the vertebral body or
+// disc centroid, the model from Christophy's joint centre (where that centre lies in the disc is not in
+// the model, which has no vertebral geometry); and the per-level, per-sex values of Jorgensen et al. 2001
+// were not readable (the full text was found only as its first page), so no level is compared with a
+// per-level published value.
+TEST(LifterMomentArms, ErectorSpinaeInTheDiscPlaneAsMriMeasuresIt) {
+  for (const char* level : {"L1_L2", "L2_L3", "L3_L4", "L4_L5", "L5_S1"}) {
+    const LevelLever es = lever_in_disc_plane(standing(), "erector_spinae", level);
+    EXPECT_GT(es.crossing, 0) << level;
+    // A fascicle's lever about the joint centre cannot exceed its distance in the plane through that
+    // centre (equal only where it runs along the disc normal): checks the construction at every level.
+    EXPECT_LE(es.moment_arm_m, es.plane_distance_m + 1e-9) << level;
+    EXPECT_GT(es.moment_arm_m, 0.0) << level;
+  }
+  const LevelLever l45 = lever_in_disc_plane(standing(), "erector_spinae", "L4_L5");
+  EXPECT_GE(l45.plane_distance_m, 5.0 * kCm) << "L4/L5 " << l45.plane_distance_m / kCm << " cm";
+  EXPECT_LE(l45.plane_distance_m, 7.0 * kCm) << "L4/L5 " << l45.plane_distance_m / kCm << " cm";
+  // L5/S1: at the lower edge of the range, just below it (a known gap of a few tenths of a millimetre,
+  // asserted so that a geometry change must revisit it); the iliocostalis fascicles from the iliac crest
+  // stay above this plane.
+  const LevelLever l51 = lever_in_disc_plane(standing(), "erector_spinae", "L5_S1");
+  EXPECT_LT(l51.plane_distance_m, 5.0 * kCm) << "L5/S1 " << l51.plane_distance_m / kCm << " cm";
+  EXPECT_GT(l51.plane_distance_m, 4.5 * kCm) << "L5/S1 " << l51.plane_distance_m / kCm << " cm";
+  EXPECT_GT(l51.not_crossing, 0);
+  // Obliquity at L4/L5 (0.26 cm) and selection at L5/S1 (0.57 cm), as described above.
+  EXPECT_GT(l45.plane_distance_m - l45.moment_arm_m, 0.2 * kCm);
+  EXPECT_GT(l51.moment_arm_m - standing().force_weighted_moment_arm_m("erector_spinae", "L5_S1_extension"), 0.4 * kCm);
 }
 
 }  // namespace
