@@ -157,7 +157,7 @@ TEST(LifterMomentArms, TricepsSuraeAtTheAnkleMatchAchillesMri) {
 
 // Gluteus maximus at the hip, neutral: 7.5 cm at 5 deg of hip flexion in vivo (Nemeth & Ohlsen 1985,
 // J Biomech 18:129-140, computed tomography), 4.6 cm at 0 deg in the cadaver straight-line model of
-// Dostal, Soderberg & Andrews 1986 (Phys Ther 66:351-359); both values as tabulated from the papers
+// Dostal, Soderberg & Andrews 1986 (Phys Ther 66:351-361); both values as tabulated from the papers
 // by Modenese & Kohout 2020 (Ann Biomed Eng, doi 10.1007/s10439-020-02490-4; repository
 // modenaxe/3d-muscles).
 // Accepted: the force-weighted mean of the three Rajagopal et al. 2016 parts between the two.
@@ -340,8 +340,10 @@ TEST(LifterMomentArms, ErectorSpinaeL5S1GapLiesInTheFasciclesChristophyDoesNotWr
 // The erector spinae per lumbar level, measured as MRI measures it. MRI and CT give the distance from
 // the vertebral body (or disc) centroid to the muscle's cross-sectional centroid in a transverse slice
 // (Jorgensen et al. 2001, abstract: "between the muscle centroid and vertebral body centroid ... at each
-// vertebral level"; McGill, Santaguida & Stevens 1993, Clin Biomech 8:171-178, abstract: "distances from
-// muscle centroids to their respective intervertebral disc centroid"), while the model's moment arm is
+// vertebral level", read at c.coek.info; McGill, Santaguida & Stevens, "Measurement of the trunk
+// musculature from T5 to L5 using MRI scans of 15 young males corrected for muscle fibre orientation",
+// abstract on semanticscholar.org: "distances from muscle centroids to their respective intervertebral
+// disc centroid"), while the model's moment arm is
 // -dl/dq about the intervertebral joint centre. The like-for-like quantity in the model: where each
 // fascicle's path crosses the disc's mid-plane (the plane through the joint centre normal to the disc
 // frame's normal, the lifter's joint-load site), its distance behind the joint centre along the site's
