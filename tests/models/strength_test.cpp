@@ -147,6 +147,34 @@ double anderson_active_Nm(const AndersonPeak& a, double angle_deg) {
 //   whatever the forces, while Anderson's fitted curve gives their young men 89 N m of active hip
 //   extension at 120 deg (the model, with Rajagopal's forces: 139 N m there, knee flexed).
 
+// Other published strength data looked for (issue #5; none changes a band, so none is asserted):
+// - Hip extension of young men elsewhere: 297.7 +- 82.7 N m at full inspiration and 266.4 +- 84.5 N m at
+//   full expiration, 12 healthy males ("Causal effect of intra-abdominal pressure on maximal voluntary
+//   isometric hip extension torque", Eur J Appl Physiol, doi 10.1007/s00421-017-3748-0, abstract at
+//   link.springer.com; hip and knee angles and body size not in the abstract, so no like-for-like test).
+//   That is 1.3-1.5 times Anderson's 201 N m: the published means of two laboratories differ by more than
+//   Anderson's SD. The model (one leg, knee straight) gives 406, 480, 385, 307, 267, 218 and 149 N m at
+//   0, 30, 53.4, 75, 90, 105 and 120 deg of hip flexion (knee flexed 90 deg: 229, 314, 434, 385, 310,
+//   220, 139 N m): inside mean +- 1 SD of that inspiratory value from 53 to 105 deg (at 53 deg, 385 N m
+//   against 380, just above), and weaker, not stronger, in deep flexion, as Anderson's fitted curve is
+//   (peak at 53 deg). So the expectation that hip extension is much larger in deep flexion is not borne
+//   out by either; no published isometric hip extension at 90-120 deg of flexion was found readable.
+// - Plantarflexion with the knee extended or flexed: static plantarflexion strength is "about 15 % lower
+//   with flexed than with extended knees" in 135 sedentary adults ("Isokinetic and static plantar flexion
+//   characteristics", abstract at scilit.com; knee and ankle angles not in the abstract). The model at
+//   the neutral ankle: 429 N m knee straight, 391 N m knee flexed 90 deg (9 % lower); at 10 deg of
+//   plantarflexion 437 and 287 N m (34 % lower); at 10 deg of dorsiflexion 363 and 387 N m (flexed
+//   stronger), and with the knee flexed 45 deg stronger than straight at neutral (457 N m): with the knee
+//   straight and the ankle dorsiflexed the gastrocnemii sit on the descending limb. The published
+//   direction holds in plantarflexion and at neutral, not in dorsiflexion. Isometric plantarflexion at -10 to 30 deg was measured in 53 healthy adults by
+//   Hussain & Frey-Law 2016 (J Foot Ankle Res, "3D strength surfaces for ankle plantar- and dorsi-flexion
+//   in healthy adults"), but only the abstract, without values, was readable.
+// - What Rajagopal et al. 2016 compared their model's strength with: only the abstract was readable
+//   (PMC5507211: walking and running simulations, joint moments within 3 % RMSE, EMG); a public script
+//   that computes the isometric and passive moments of Rajagopal2016 and its successors
+//   (nicos1993/model_personalization, Scripts/calculate_model_moments.m) plots model curves only, with no
+//   dynamometry to compare.
+
 // Known gap: knee extension at Anderson's angle of peak torque (64.9 deg of flexion), seated (hip 90
 // deg): 203 +- 50 N m for the reference subject; the model gives about 307 N m, above the band, for
 // the reasons given above (with Rajagopal's vasti fibre lengths it gave 245 N m, inside). Anderson's c1
