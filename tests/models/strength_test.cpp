@@ -155,7 +155,7 @@ double anderson_active_Nm(const AndersonPeak& a, double angle_deg) {
 //   That is 1.3-1.5 times Anderson's 201 N m: the published means of two laboratories differ by more than
 //   Anderson's SD. The model (one leg, knee straight) gives 406, 480, 385, 307, 267, 218 and 149 N m at
 //   0, 30, 53.4, 75, 90, 105 and 120 deg of hip flexion (knee flexed 90 deg: 229, 314, 434, 385, 310,
-//   220, 139 N m): inside mean +- 1 SD of that inspiratory value from 53 to 105 deg (at 53 deg, 385 N m
+//   220, 139 N m): inside mean +- 1 SD of that inspiratory value from 75 to 105 deg (at 53 deg, 385 N m
 //   against 380, just above), and weaker, not stronger, in deep flexion, as Anderson's fitted curve is
 //   (peak at 53 deg). So the expectation that hip extension is much larger in deep flexion is not borne
 //   out by either; no published isometric hip extension at 90-120 deg of flexion was found readable.
