@@ -1,7 +1,9 @@
 #include "sweep/sweep_mpi.hpp"
 
 #include <algorithm>
+#include <chrono>
 #include <cstdlib>
+#include <thread>
 
 #include "common/error.hpp"
 
@@ -42,7 +44,31 @@ MpiSession::MpiSession() {
 
 MpiSession::~MpiSession() { MPI_Finalize(); }
 
-void MpiSession::barrier() const { MPI_Barrier(MPI_COMM_WORLD); }
+namespace {
+
+// Waits for a non-blocking collective without spinning. Open MPI's blocking collectives poll their
+// progress engine on a busy loop, so a rank that waits for another (rank 0 closing the file, the
+// last run of a slower rank) would hold a whole core for nothing: on a machine shared with other
+// work (or with more ranks than cores) the working rank then gets less of the processor. Polling
+// every 50 us to 1 ms costs at most a millisecond per collective.
+void wait_politely(MPI_Request& request) {
+  int done = 0;
+  MPI_Test(&request, &done, MPI_STATUS_IGNORE);
+  auto pause = std::chrono::microseconds(50);
+  while (done == 0) {
+    std::this_thread::sleep_for(pause);
+    pause = std::min(2 * pause, std::chrono::microseconds(1000));
+    MPI_Test(&request, &done, MPI_STATUS_IGNORE);
+  }
+}
+
+}  // namespace
+
+void MpiSession::barrier() const {
+  MPI_Request request = MPI_REQUEST_NULL;
+  MPI_Ibarrier(MPI_COMM_WORLD, &request);
+  wait_politely(request);
+}
 
 void MpiSession::abort(int code) const {
   MPI_Abort(MPI_COMM_WORLD, code);
@@ -51,21 +77,30 @@ void MpiSession::abort(int code) const {
 
 bool MpiSession::any(bool flag) const {
   int in = flag ? 1 : 0, out = 0;
-  MPI_Allreduce(&in, &out, 1, MPI_INT, MPI_LOR, MPI_COMM_WORLD);
+  MPI_Request request = MPI_REQUEST_NULL;
+  MPI_Iallreduce(&in, &out, 1, MPI_INT, MPI_LOR, MPI_COMM_WORLD, &request);
+  wait_politely(request);
   return out != 0;
 }
 
 int MpiSession::min(int value) const {
   int out = value;
-  MPI_Allreduce(&value, &out, 1, MPI_INT, MPI_MIN, MPI_COMM_WORLD);
+  MPI_Request request = MPI_REQUEST_NULL;
+  MPI_Iallreduce(&value, &out, 1, MPI_INT, MPI_MIN, MPI_COMM_WORLD, &request);
+  wait_politely(request);
   return out;
 }
 
 std::string MpiSession::broadcast(const std::string& text, int root) const {
   std::int64_t n = rank_ == root ? static_cast<std::int64_t>(text.size()) : 0;
-  MPI_Bcast(&n, 1, MPI_INT64_T, root, MPI_COMM_WORLD);
+  MPI_Request request = MPI_REQUEST_NULL;
+  MPI_Ibcast(&n, 1, MPI_INT64_T, root, MPI_COMM_WORLD, &request);
+  wait_politely(request);
   std::string out = rank_ == root ? text : std::string(static_cast<std::size_t>(n), '\0');
-  if (n > 0) MPI_Bcast(out.data(), static_cast<int>(n), MPI_CHAR, root, MPI_COMM_WORLD);
+  if (n > 0) {
+    MPI_Ibcast(out.data(), static_cast<int>(n), MPI_CHAR, root, MPI_COMM_WORLD, &request);
+    wait_politely(request);
+  }
   return out;
 }
 
@@ -82,7 +117,7 @@ MpiCounter::MpiCounter(const MpiSession& session) : impl_(std::make_unique<Impl>
     *impl_->base = 0;
     MPI_Win_unlock(0, impl_->win);
   }
-  MPI_Barrier(MPI_COMM_WORLD);  // the counter is zero before anyone fetches
+  session.barrier();  // the counter is zero before anyone fetches
   MPI_Win_lock_all(0, impl_->win);
 }
 

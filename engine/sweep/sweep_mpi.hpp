@@ -31,6 +31,8 @@ class MpiSession {
   int size() const { return size_; }
   // Ranks on this node (OMPI_COMM_WORLD_LOCAL_SIZE, else 1): threads per rank default to cores / it.
   int local_size() const { return local_size_; }
+  // The collectives below wait without spinning (a sleeping poll, at most ~1 ms late): a rank
+  // waiting for another leaves the core to whoever has work.
   void barrier() const;
   // Ends every rank (after an error on one of them, so the others do not wait forever).
   [[noreturn]] void abort(int code) const;
