@@ -3,7 +3,9 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdlib>
+#include <deque>
 #include <thread>
+#include <utility>
 
 #include "common/error.hpp"
 
@@ -51,16 +53,28 @@ namespace {
 // last run of a slower rank) would hold a whole core for nothing: on a machine shared with other
 // work (or with more ranks than cores) the working rank then gets less of the processor. Polling
 // every 50 us to 1 ms costs at most a millisecond per collective.
+class Backoff {
+ public:
+  void pause() {
+    std::this_thread::sleep_for(pause_);
+    pause_ = std::min(2 * pause_, std::chrono::microseconds(1000));
+  }
+
+ private:
+  std::chrono::microseconds pause_{50};
+};
+
 void wait_politely(MPI_Request& request) {
   int done = 0;
   MPI_Test(&request, &done, MPI_STATUS_IGNORE);
-  auto pause = std::chrono::microseconds(50);
+  Backoff backoff;
   while (done == 0) {
-    std::this_thread::sleep_for(pause);
-    pause = std::min(2 * pause, std::chrono::microseconds(1000));
+    backoff.pause();
     MPI_Test(&request, &done, MPI_STATUS_IGNORE);
   }
 }
+
+constexpr int kMailboxTag = 7301;
 
 }  // namespace
 
@@ -134,6 +148,60 @@ std::int64_t MpiCounter::next() {
   return previous;
 }
 
+struct MpiMailbox::Impl {
+  // MPI_COMM_WORLD with a tag of its own (nothing else in dembones sends point-to-point): no
+  // collective call to create or free a communicator, so a rank can unwind after an error.
+  MPI_Comm comm = MPI_COMM_WORLD;
+  std::deque<std::pair<std::string, MPI_Request>> sending;  // bytes kept until delivered
+
+  // Frees the buffers of delivered sends (in order; the oldest complete first).
+  void reap() {
+    while (!sending.empty()) {
+      int done = 0;
+      MPI_Test(&sending.front().second, &done, MPI_STATUS_IGNORE);
+      if (done == 0) return;
+      sending.pop_front();
+    }
+  }
+};
+
+MpiMailbox::MpiMailbox(const MpiSession&) : impl_(std::make_unique<Impl>()) {}
+
+MpiMailbox::~MpiMailbox() { flush(); }
+
+void MpiMailbox::send(int rank, std::string bytes) {
+  impl_->reap();
+  auto& [buffer, request] = impl_->sending.emplace_back(std::move(bytes), MPI_REQUEST_NULL);
+  MPI_Isend(buffer.data(), static_cast<int>(buffer.size()), MPI_BYTE, rank, kMailboxTag, impl_->comm, &request);
+}
+
+std::optional<std::string> MpiMailbox::try_receive() {
+  int arrived = 0;
+  MPI_Status status;
+  MPI_Iprobe(MPI_ANY_SOURCE, kMailboxTag, impl_->comm, &arrived, &status);
+  if (arrived == 0) return std::nullopt;
+  int bytes = 0;
+  MPI_Get_count(&status, MPI_BYTE, &bytes);
+  std::string out(static_cast<std::size_t>(bytes), '\0');
+  MPI_Recv(out.data(), bytes, MPI_BYTE, status.MPI_SOURCE, kMailboxTag, impl_->comm, MPI_STATUS_IGNORE);
+  return out;
+}
+
+std::string MpiMailbox::receive() {
+  Backoff backoff;
+  for (;;) {
+    if (std::optional<std::string> m = try_receive()) return std::move(*m);
+    backoff.pause();
+  }
+}
+
+void MpiMailbox::flush() {
+  while (!impl_->sending.empty()) {
+    wait_politely(impl_->sending.front().second);
+    impl_->sending.pop_front();
+  }
+}
+
 #else
 
 MpiSession::MpiSession() { throw InternalError("this dembones was built without MPI"); }
@@ -147,6 +215,13 @@ struct MpiCounter::Impl {};
 MpiCounter::MpiCounter(const MpiSession&) { throw InternalError("this dembones was built without MPI"); }
 MpiCounter::~MpiCounter() = default;
 std::int64_t MpiCounter::next() { return 0; }
+struct MpiMailbox::Impl {};
+MpiMailbox::MpiMailbox(const MpiSession&) { throw InternalError("this dembones was built without MPI"); }
+MpiMailbox::~MpiMailbox() = default;
+void MpiMailbox::send(int, std::string) {}
+std::optional<std::string> MpiMailbox::try_receive() { return std::nullopt; }
+std::string MpiMailbox::receive() { return {}; }
+void MpiMailbox::flush() {}
 
 #endif
 

@@ -11,6 +11,7 @@
 // others; on one node Open MPI's shared-memory window makes the fetch a processor atomic.
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 
 namespace dembones {
@@ -56,6 +57,28 @@ class MpiCounter {
   MpiCounter(const MpiCounter&) = delete;
   MpiCounter& operator=(const MpiCounter&) = delete;
   std::int64_t next();  // one thread at a time (MPI_THREAD_SERIALIZED)
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+// Messages between ranks (MPI: the ranks send their finished runs to rank 0, which writes the final
+// file as it goes). send() does not block: the bytes are kept until delivered. Messages from one
+// rank arrive in the order sent. Not collective; destruction waits for this rank's sends.
+class MpiMailbox {
+ public:
+  explicit MpiMailbox(const MpiSession& session);
+  ~MpiMailbox();
+  MpiMailbox(const MpiMailbox&) = delete;
+  MpiMailbox& operator=(const MpiMailbox&) = delete;
+  void send(int rank, std::string bytes);
+  // The next message that has arrived (from any rank), without waiting; nullopt when none has.
+  std::optional<std::string> try_receive();
+  // Waits (without spinning) until the next message arrives.
+  std::string receive();
+  // Waits (without spinning) until this rank's sends are delivered.
+  void flush();
 
  private:
   struct Impl;

@@ -98,6 +98,7 @@ struct RunOutcome {
   SweepRow row;
   std::unique_ptr<PreparedRun> prepared;  // kept for writing its series
   std::unique_ptr<RunRecord> record;
+  double body_weight_N = 0;  // when ok
   double prepare_s = 0, execute_s = 0;
 };
 
@@ -124,6 +125,7 @@ RunOutcome compute_run(const SweepPlan& plan, int index, const ScenarioSpec& sce
     for (Eigen::Index f = 0; f < out.record->reserve_flag.size(); ++f) flagged += out.record->reserve_flag(f) != 0.0;
     out.row.reserve_frames = flagged;
     out.row.status = "ok";
+    out.body_weight_N = out.prepared->msm.body_mass_kg * std::abs(out.prepared->msm.model.gravity.y());
   } catch (const Error& e) {
     // An impossible variant (box out of reach, balance that cannot be kept, a non-finite frame):
     // recorded with its message, and the sweep goes on.
@@ -137,18 +139,25 @@ RunOutcome compute_run(const SweepPlan& plan, int index, const ScenarioSpec& sce
   return out;
 }
 
-void write_outcome(Hdf5Writer& w, const RunOutcome& out, SeriesLevel series) {
-  const std::string g = run_group(out.row.index);
+// A run's record: its row, and with series summary its peaks (all a run stores without time series,
+// so rank 0 writes another rank's run from its message alone).
+void write_run_record(Hdf5Writer& w, const SweepRow& row, double body_weight_N, SeriesLevel series) {
+  const std::string g = run_group(row.index);
   if (w.exists(g)) w.remove(g);  // cannot happen after the resume scan; never append to a stale group
-  write_run_row(w, out.row);
-  if (out.row.status == "ok") {
-    const MusculoskeletalModel& msm = out.prepared->msm;
-    const double bw = msm.body_mass_kg * std::abs(msm.model.gravity.y());
-    if (series == SeriesLevel::summary) write_run_peaks(w, g, bw, out.row.peaks);
-    if (series == SeriesLevel::full) write_run(w, g, msm, *out.record, out.row.peaks);
-  }
+  write_run_row(w, row);
+  if (row.status == "ok" && series == SeriesLevel::summary) write_run_peaks(w, g, body_weight_N, row.peaks);
+}
+
+void write_outcome(Hdf5Writer& w, const RunOutcome& out, SeriesLevel series) {
+  write_run_record(w, out.row, out.body_weight_N, series);
+  if (out.row.status == "ok" && series == SeriesLevel::full)
+    write_run(w, run_group(out.row.index), out.prepared->msm, *out.record, out.row.peaks);
   // The completion marker follows later, with the other runs of its batch (commit_interval_s).
 }
+
+// Messages of the ranks to rank 0 (streamed MPI sweeps): a run's record, or the sender's last message.
+constexpr char kRunMessage = 'R';
+constexpr char kEndMessage = 'E';
 
 std::string read_file_text(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
@@ -303,6 +312,14 @@ SweepRunStats run_sweep(const SweepSpec& spec, const SweepPlan& plan, const Swee
     throw InputError(Location{"", 0, 0, "--shard"}, "--shard splits a sweep across separate jobs; under mpirun the ranks "
                                                     "share the runs already: use one or the other");
   const fs::path final_out = o.output.empty() ? fs::path(spec.output.file) : fs::path(o.output);
+  const SeriesLevel series = o.series.value_or(spec.output.series);
+  // Under mpirun, runs without time series (a few kB each) are streamed: every rank sends each
+  // finished run's record to rank 0, which writes the final file as it goes (docs/sweeps.md), so
+  // nothing is left to copy at the end. With series full (or --link) each rank writes its own
+  // shard and rank 0 merges them at the end.
+  const bool streamed = multi_rank && series != SeriesLevel::full && o.mpi_merge == MergeMode::Copy;
+  const bool collector = streamed && mpi->rank() == 0;  // writes the streamed sweep's file
+  const bool writes_file = !streamed || collector;
   fs::path file = final_out;
   std::string label;
   if (o.shard_count > 1) {
@@ -310,7 +327,7 @@ SweepRunStats run_sweep(const SweepSpec& spec, const SweepPlan& plan, const Swee
     label = fmt::format(" [shard {}/{}]", o.shard_index, o.shard_count);
   }
   if (multi_rank) {
-    file = shard_path(final_out, mpi->rank() + 1, mpi->size());
+    if (!streamed) file = shard_path(final_out, mpi->rank() + 1, mpi->size());
     label = fmt::format(" [rank {}/{}]", mpi->rank(), mpi->size());
   }
   const fs::path partial = file.string() + ".partial";
@@ -323,17 +340,16 @@ SweepRunStats run_sweep(const SweepSpec& spec, const SweepPlan& plan, const Swee
     if (o.shard_count <= 1 || r.index % o.shard_count == o.shard_index - 1) selected.push_back(r.index);
   stats.runs_selected = static_cast<int>(selected.size());
 
-  const SeriesLevel series = o.series.value_or(spec.output.series);
   ResumeState resume;
   if (!o.resume) {
-    if (fs::exists(partial))
+    if (writes_file && fs::exists(partial))
       throw InputError(Location{partial.string(), 0, 0, ""},
                        "exists: an interrupted sweep. Continue it with --resume, or delete it to start over");
   } else {
     // A finished file (or a rank's committed shard) is reopened as partial, so that --resume after
     // a completed sweep finds every run done.
-    if (!fs::exists(partial) && fs::exists(file)) fs::rename(file, partial);
-    if (fs::exists(partial) && !hdf5_file_readable(partial, "/runs")) {
+    if (writes_file && !fs::exists(partial) && fs::exists(file)) fs::rename(file, partial);
+    if (writes_file && fs::exists(partial) && !hdf5_file_readable(partial, "/runs")) {
       // Killed while HDF5 was writing metadata: the file cannot be read safely (hdf5_probe.hpp).
       // Keep it for inspection and start over rather than crash.
       const fs::path damaged = partial.string() + ".damaged";
@@ -342,13 +358,18 @@ SweepRunStats run_sweep(const SweepSpec& spec, const SweepPlan& plan, const Swee
                            "metadata); kept as %s, starting the sweep over\n",
                    partial.string().c_str(), damaged.string().c_str());
     }
-    resume.existed = fs::exists(partial);
+    resume.existed = writes_file && fs::exists(partial);
     if (resume.existed) scan_partial(partial, plan, series, /*own=*/true, resume);
     if (multi_rank) {
       mpi->barrier();  // every rank has renamed its file
-      for (int s = 0; s < mpi->size(); ++s) {
-        const fs::path other = shard_path(final_out, s + 1, mpi->size()).string() + ".partial";
-        if (s != mpi->rank() && fs::exists(other)) scan_partial(other, plan, series, /*own=*/false, resume);
+      if (streamed) {
+        // Rank 0's file holds every rank's runs: the others learn which are done from it.
+        if (!collector && fs::exists(partial)) scan_partial(partial, plan, series, /*own=*/false, resume);
+      } else {
+        for (int s = 0; s < mpi->size(); ++s) {
+          const fs::path other = shard_path(final_out, s + 1, mpi->size()).string() + ".partial";
+          if (s != mpi->rank() && fs::exists(other)) scan_partial(other, plan, series, /*own=*/false, resume);
+        }
       }
       mpi->barrier();  // nobody opens its file for writing while others read it
     }
@@ -385,46 +406,52 @@ SweepRunStats run_sweep(const SweepSpec& spec, const SweepPlan& plan, const Swee
   wo.store_float32 = o.float32.value_or(spec.output.float32);
   wo.resume_existing = o.resume;
   wo.remove_partial_on_abort = false;  // an interrupted sweep keeps its partial file for --resume
-  Hdf5Writer writer(file, wo);
-  for (const std::string& name : resume.incomplete) writer.remove("/runs/" + name);
-  if (writer.exists("/summary")) writer.remove("/summary");  // rebuilt at the end
-  if (!resume.existed) {
-    const ScenarioSpec base = parse_scenario(YAML::Clone(spec.base), spec.base_file);
-    RunProvenance prov{base.name, base.text, read_file_text(base.model_file), o.command_line,
-                       base.subject.height_m, base.subject.mass_kg, to_string(base.subject.sex)};
-    write_provenance(writer, "dembones-sweep", prov);
-    write_sweep_header(writer, SweepHeader{plan.parameters, plan.fingerprint, stats.runs_total});
-    writer.set_string_attribute("/", "sweep_name", spec.name);
-    writer.set_string_attribute("/", "sweep_description", spec.description);
-    writer.set_string_attribute("/", "sweep_file", spec.file);
-    writer.set_string_attribute("/", "sweep_yaml", spec.text);
-    writer.set_string_attribute("/", "sweep_design", to_string(spec.design));
-    writer.set_int_attribute("/", "sweep_samples", spec.samples);
-    writer.set_int_attribute("/", "sweep_seed", static_cast<std::int64_t>(spec.seed));
-    writer.set_string_attribute("/", "sweep_series", to_string(series));
-    std::vector<std::string> fixed;
-    for (const Override& f : spec.fixed) fixed.push_back(f.path + "=" + f.value);
-    writer.set_string_array_attribute("/", "sweep_fixed_overrides", fixed);
-    writer.set_string_attribute("/", "shard",
-                                multi_rank         ? fmt::format("{}/{}", mpi->rank() + 1, mpi->size())
-                                : o.shard_count > 1 ? fmt::format("{}/{}", o.shard_index, o.shard_count)
-                                                    : "all");
-    writer.create_group("/runs");
+  std::optional<Hdf5Writer> writer;    // none on the ranks of a streamed sweep but rank 0
+  if (writes_file) {
+    writer.emplace(file, wo);
+    for (const std::string& name : resume.incomplete) writer->remove("/runs/" + name);
+    if (writer->exists("/summary")) writer->remove("/summary");  // rebuilt at the end
+    if (!resume.existed) {
+      const ScenarioSpec base = parse_scenario(YAML::Clone(spec.base), spec.base_file);
+      RunProvenance prov{base.name, base.text, read_file_text(base.model_file), o.command_line,
+                         base.subject.height_m, base.subject.mass_kg, to_string(base.subject.sex)};
+      write_provenance(*writer, "dembones-sweep", prov);
+      write_sweep_header(*writer, SweepHeader{plan.parameters, plan.fingerprint, stats.runs_total});
+      writer->set_string_attribute("/", "sweep_name", spec.name);
+      writer->set_string_attribute("/", "sweep_description", spec.description);
+      writer->set_string_attribute("/", "sweep_file", spec.file);
+      writer->set_string_attribute("/", "sweep_yaml", spec.text);
+      writer->set_string_attribute("/", "sweep_design", to_string(spec.design));
+      writer->set_int_attribute("/", "sweep_samples", spec.samples);
+      writer->set_int_attribute("/", "sweep_seed", static_cast<std::int64_t>(spec.seed));
+      writer->set_string_attribute("/", "sweep_series", to_string(series));
+      std::vector<std::string> fixed;
+      for (const Override& f : spec.fixed) fixed.push_back(f.path + "=" + f.value);
+      writer->set_string_array_attribute("/", "sweep_fixed_overrides", fixed);
+      writer->set_string_attribute("/", "shard",
+                                   multi_rank && !streamed ? fmt::format("{}/{}", mpi->rank() + 1, mpi->size())
+                                   : o.shard_count > 1      ? fmt::format("{}/{}", o.shard_index, o.shard_count)
+                                                            : "all");
+      writer->create_group("/runs");
+    }
+    writer->flush();
   }
-  writer.flush();
 
   // --- The runs, in parallel ---
   stats.threads = threads;
   std::unique_ptr<MpiCounter> counter;
   if (multi_rank) counter = std::make_unique<MpiCounter>(*mpi);
+  std::unique_ptr<MpiMailbox> mailbox;
+  if (streamed) mailbox = std::make_unique<MpiMailbox>(*mpi);
   std::atomic<std::size_t> next_position{0};
   std::vector<SweepRow> rows = std::move(resume.rows);
   // Under MPI each rank reports its own runs against its expected share (an estimate: the shares
-  // are dynamic); on a terminal only rank 0 draws a bar.
-  const int expected = multi_rank ? static_cast<int>((todo.size() + mpi->size() - 1) / mpi->size())
-                                  : static_cast<int>(todo.size());
-  Progress progress(o.progress && (!multi_rank || mpi->rank() == 0 || !isatty(fileno(stderr))), expected, label,
-                    o.log_interval_s);
+  // are dynamic); on a terminal only rank 0 draws a bar. A streamed sweep's rank 0 reports every
+  // rank's runs as it marks them, and the other ranks nothing.
+  const int expected = multi_rank && !streamed ? static_cast<int>((todo.size() + mpi->size() - 1) / mpi->size())
+                                               : static_cast<int>(todo.size());
+  const bool reports = streamed ? collector : !multi_rank || mpi->rank() == 0 || !isatty(fileno(stderr));
+  Progress progress(o.progress && reports, expected, label, o.log_interval_s);
   std::exception_ptr failure;
   std::atomic<bool> stop{false};
   double prepare_s = 0, execute_s = 0, write_s = 0;
@@ -436,13 +463,31 @@ SweepRunStats run_sweep(const SweepSpec& spec, const SweepPlan& plan, const Swee
       std::max(0.0, logging ? std::min(o.commit_interval_s, o.log_interval_s) : o.commit_interval_s);
   auto last_commit = Clock::now();
   auto commit = [&] {
-    mark_complete(writer, unmarked);
+    mark_complete(*writer, unmarked);
     marked_done += static_cast<int>(unmarked.size());
     marked_failed += failed_unmarked;
     unmarked.clear();
     failed_unmarked = 0;
     last_commit = Clock::now();
     progress.update(marked_done, marked_failed);
+  };
+  // Rank 0 of a streamed sweep: another rank's message, written like its own runs (in the writer's
+  // critical section; after a failure the runs are dropped, and --resume redoes them).
+  int ranks_ended = 0;
+  auto take_message = [&](const std::string& message) {
+    if (message.empty() || (message[0] != kRunMessage && message[0] != kEndMessage))
+      throw InternalError("an MPI rank sent an unknown message");
+    if (message[0] == kEndMessage) {
+      ++ranks_ended;
+      return;
+    }
+    double body_weight_N = 0;
+    SweepRow row = unpack_run_row(std::string_view(message).substr(1), body_weight_N);
+    if (stop.load()) return;
+    write_run_record(*writer, row, body_weight_N, series);
+    unmarked.push_back(run_group(row.index));
+    if (row.status != "ok") ++failed_unmarked;
+    rows.push_back(std::move(row));
   };
 
   ModelCache models;  // shared by the threads: each subject's model is built once
@@ -490,16 +535,32 @@ SweepRunStats run_sweep(const SweepSpec& spec, const SweepPlan& plan, const Swee
         if (!stop.load()) {
           try {
             const double tw = thread_cpu_s();
-            write_outcome(writer, out, series);
-            unmarked.push_back(run_group(out.row.index));
             ++stats.runs_done;
-            if (out.row.status != "ok") {
-              ++stats.runs_failed;
-              ++failed_unmarked;
-            }
+            if (out.row.status != "ok") ++stats.runs_failed;
             stats.frames += out.row.frames;
-            rows.push_back(std::move(out.row));
-            if (seconds_since(last_commit) >= commit_interval_s) commit();
+            if (streamed && !collector) {
+              // The record goes to rank 0 (MPI calls one thread at a time: MPI_THREAD_SERIALIZED).
+              std::string message(1, kRunMessage);
+              message += pack_run_row(out.row, out.body_weight_N);
+#pragma omp critical(dembones_sweep_mpi)
+              mailbox->send(0, std::move(message));
+            } else {
+              write_outcome(*writer, out, series);
+              unmarked.push_back(run_group(out.row.index));
+              if (out.row.status != "ok") ++failed_unmarked;
+              rows.push_back(std::move(out.row));
+              if (collector) {
+                // The other ranks' runs that have arrived meanwhile.
+                for (;;) {
+                  std::optional<std::string> message;
+#pragma omp critical(dembones_sweep_mpi)
+                  message = mailbox->try_receive();
+                  if (!message) break;
+                  take_message(*message);
+                }
+              }
+              if (seconds_since(last_commit) >= commit_interval_s) commit();
+            }
             write_s += thread_cpu_s() - tw;
           } catch (...) {
             if (!failure) failure = std::current_exception();
@@ -510,7 +571,28 @@ SweepRunStats run_sweep(const SweepSpec& spec, const SweepPlan& plan, const Swee
     }
   }
   counter.reset();
-  {
+  const auto t_end_of_runs = Clock::now();
+  if (collector) {
+    // The other ranks' last runs, until each has sent its end message (also after a failure here,
+    // so that no rank waits for its sends forever).
+    const double tw = thread_cpu_s();
+    while (ranks_ended < mpi->size() - 1) {
+      const std::string message = mailbox->receive();
+      try {
+        take_message(message);
+        if (!stop.load() && seconds_since(last_commit) >= commit_interval_s) commit();
+      } catch (...) {
+        if (!failure) failure = std::current_exception();
+        stop = true;
+      }
+    }
+    write_s += thread_cpu_s() - tw;
+  } else if (streamed) {
+    mailbox->send(0, std::string(1, kEndMessage));
+    mailbox->flush();
+  }
+  mailbox.reset();
+  if (writes_file) {
     // The last batch. After a failure too: those runs are wholly written (a run whose writing failed
     // is not in the batch), and --resume need not redo them.
     const double tw = thread_cpu_s();
@@ -528,18 +610,34 @@ SweepRunStats run_sweep(const SweepSpec& spec, const SweepPlan& plan, const Swee
     // Every rank must reach the merge, or none: an error on one rank ends them all.
     if (mpi->any(static_cast<bool>(failure))) {
       if (failure) std::rethrow_exception(failure);
-      throw InternalError("another MPI rank failed; its shard is kept for --resume");
+      throw InternalError(streamed ? "another MPI rank failed; the runs written so far are kept for --resume"
+                                   : "another MPI rank failed; its shard is kept for --resume");
     }
   } else if (failure) {
     std::rethrow_exception(failure);
   }
 
   // --- Summary in run order, then the atomic rename ---
-  write_summary_table(writer, plan.parameters, std::move(rows));
-  writer.commit();
-  stats.written = file;
+  if (writes_file) {
+    const std::size_t runs_in_file = rows.size();
+    write_summary_table(*writer, plan.parameters, std::move(rows));
+    if (streamed) {
+      // The same root attributes as a merge of the ranks' shards (docs/sweeps.md).
+      std::vector<std::string> ranks;
+      for (int r = 0; r < mpi->size(); ++r) ranks.push_back(fmt::format("rank {} of {}", r, mpi->size()));
+      writer->set_string_attribute("/", "shard", "merged");
+      writer->set_string_array_attribute("/", "merged_from", ranks);
+      writer->set_string_attribute("/", "merge_mode", "copy");
+      writer->set_int_attribute("/", "runs_missing", stats.runs_total - static_cast<std::int64_t>(runs_in_file));
+    }
+    writer->commit();
+    stats.written = file;
+  }
 
-  if (multi_rank) {
+  if (streamed) {
+    if (collector) stats.merge_s = seconds_since(t_end_of_runs);
+    mpi->barrier();  // the file is committed before any rank returns
+  } else if (multi_rank) {
     mpi->barrier();  // every shard committed
     if (mpi->rank() == 0) {
       const auto tm = Clock::now();

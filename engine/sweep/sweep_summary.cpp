@@ -3,7 +3,9 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cstring>
 #include <limits>
+#include <type_traits>
 
 #include "common/error.hpp"
 #include "io/hdf5_reader.hpp"
@@ -15,7 +17,91 @@ namespace {
 
 constexpr const char* kFormat = "dembones-sweep";
 
+// Byte packing of a row (same process image on every rank: native byte order, sizes as stored).
+template <class T>
+void put(std::string& out, const T& value) {
+  static_assert(std::is_trivially_copyable_v<T>);
+  out.append(reinterpret_cast<const char*>(&value), sizeof(T));
+}
+void put(std::string& out, const std::string& text) {
+  put(out, static_cast<std::uint64_t>(text.size()));
+  out.append(text);
+}
+
+class Unpacker {
+ public:
+  explicit Unpacker(std::string_view bytes) : bytes_(bytes) {}
+  template <class T>
+  T get() {
+    static_assert(std::is_trivially_copyable_v<T>);
+    T value{};
+    std::memcpy(&value, take(sizeof(T)), sizeof(T));
+    return value;
+  }
+  std::string text() {
+    const auto n = get<std::uint64_t>();
+    const char* p = take(n);
+    return std::string(p, static_cast<std::size_t>(n));
+  }
+  bool done() const { return at_ == bytes_.size(); }
+
+ private:
+  const char* take(std::uint64_t n) {
+    if (n > bytes_.size() - at_) throw InternalError("a sweep run's record message is truncated");
+    const char* p = bytes_.data() + at_;
+    at_ += static_cast<std::size_t>(n);
+    return p;
+  }
+  std::string_view bytes_;
+  std::size_t at_ = 0;
+};
+
 }  // namespace
+
+std::string pack_run_row(const SweepRow& row, double body_weight_N) {
+  std::string out;
+  out.reserve(256 + 64 * row.peaks.size());
+  put(out, static_cast<std::int64_t>(row.index));
+  put(out, body_weight_N);
+  put(out, row.frames);
+  put(out, row.reserve_frames);
+  put(out, row.status);
+  put(out, row.error);
+  put(out, static_cast<std::uint64_t>(row.values.size()));
+  for (const std::string& v : row.values) put(out, v);
+  put(out, static_cast<std::uint64_t>(row.peaks.size()));
+  for (const Peak& p : row.peaks) {
+    put(out, p.quantity);
+    put(out, p.value);
+    put(out, p.time_s);
+    put(out, p.value_bw);
+  }
+  return out;
+}
+
+SweepRow unpack_run_row(std::string_view bytes, double& body_weight_N) {
+  Unpacker in(bytes);
+  SweepRow row;
+  row.index = static_cast<int>(in.get<std::int64_t>());
+  body_weight_N = in.get<double>();
+  row.frames = in.get<std::int64_t>();
+  row.reserve_frames = in.get<std::int64_t>();
+  row.status = in.text();
+  row.error = in.text();
+  const auto values = in.get<std::uint64_t>();
+  for (std::uint64_t i = 0; i < values; ++i) row.values.push_back(in.text());
+  const auto peaks = in.get<std::uint64_t>();
+  for (std::uint64_t i = 0; i < peaks; ++i) {
+    Peak p;
+    p.quantity = in.text();
+    p.value = in.get<double>();
+    p.time_s = in.get<double>();
+    p.value_bw = in.get<double>();
+    row.peaks.push_back(std::move(p));
+  }
+  if (!in.done()) throw InternalError("a sweep run's record message has trailing bytes");
+  return row;
+}
 
 std::string run_group(int index) { return fmt::format("/runs/{:05d}", index); }
 

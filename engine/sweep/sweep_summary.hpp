@@ -8,6 +8,7 @@
 // of shards rebuilds it from the runs it actually holds.
 #include <cstdint>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "scenario/run_record.hpp"
@@ -58,6 +59,13 @@ SweepRow read_run_row(const Hdf5Reader& r, int index);
 // The peaks of one run as the scalar attributes of `group`/summary (QUANTITY_peak_N, _peak_bw,
 // _peak_time_s and body_weight_N, as on a `dembones run` file's /summary group).
 void write_run_peaks(Hdf5Writer& w, const std::string& group, double body_weight_N, const std::vector<Peak>& peaks);
+
+// A finished run's record as bytes (MPI: the ranks send their runs to rank 0, which writes them):
+// the row and its body weight, every double by its bits, so the run written from the message
+// equals the run written where it was computed. unpack_run_row throws InternalError on a message
+// that is not a packed row (truncated, trailing bytes).
+std::string pack_run_row(const SweepRow& row, double body_weight_N);
+SweepRow unpack_run_row(std::string_view bytes, double& body_weight_N);
 
 // /summary: one row per run, sorted by run number. Columns: run, each parameter (float64 or
 // string), status, error, frames, reserve_frames, then for every peak quantity found in any run

@@ -1,5 +1,6 @@
-// Running sweeps: the same file from 1 and 2 threads, from 3 shards merged (copied or linked), and
-// after a SIGKILL and --resume; each run equal to the same scenario run alone; failing runs recorded.
+// Running sweeps: the same file from 1 and 2 threads, from 3 shards merged (copied or linked), from
+// 2 MPI ranks (runs streamed to rank 0, or shards merged with series full), and after a SIGKILL and
+// --resume; each run equal to the same scenario run alone; failing runs recorded.
 #include <gtest/gtest.h>
 #include <fcntl.h>
 #include <signal.h>
@@ -10,6 +11,7 @@
 #include <cmath>
 #include <cstdio>
 #include <cstring>
+#include <map>
 #include <regex>
 
 #include "io/completion_marker.hpp"
@@ -335,6 +337,147 @@ TEST(SweepRun, BatchedMarkersResumeAfterSigkillAndProgressNeverCountsLostRuns) {
   EXPECT_EQ(st.runs_resumed, complete_before);
   EXPECT_EQ(st.runs_done, 120 - complete_before);
   run(s, dir / "straight.h5", 1);
+  expect_same_sweep_files(dir / "straight.h5", out);
+}
+
+// Runs `mpirun --oversubscribe -np N dembones ARGS...` (as root too: Open MPI's two environment
+// variables), its stdout and stderr in `log`. Returns the exit code (-1 when it did not exit).
+int run_mpi(int ranks, const std::vector<std::string>& args, std::string& log) {
+  std::vector<std::string> cmd{"mpirun", "--oversubscribe", "-np", std::to_string(ranks), DEMBONES_BINARY};
+  cmd.insert(cmd.end(), args.begin(), args.end());
+  std::vector<std::string> env_text{"OMPI_ALLOW_RUN_AS_ROOT=1", "OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1"};
+  for (char** e = environ; *e != nullptr; ++e) env_text.emplace_back(*e);
+  std::vector<char*> env;
+  for (std::string& e : env_text) env.push_back(e.data());
+  env.push_back(nullptr);
+  int fds[2];
+  if (::pipe(fds) != 0) return -1;
+  posix_spawn_file_actions_t fa;
+  posix_spawn_file_actions_init(&fa);
+  posix_spawn_file_actions_adddup2(&fa, fds[1], 1);
+  posix_spawn_file_actions_adddup2(&fa, fds[1], 2);
+  posix_spawn_file_actions_addclose(&fa, fds[0]);
+  std::vector<char*> argv;
+  for (std::string& a : cmd) argv.push_back(a.data());
+  argv.push_back(nullptr);
+  pid_t pid = 0;
+  const int rc = posix_spawnp(&pid, "mpirun", &fa, nullptr, argv.data(), env.data());
+  posix_spawn_file_actions_destroy(&fa);
+  ::close(fds[1]);
+  if (rc != 0) {
+    ::close(fds[0]);
+    ADD_FAILURE() << "cannot start mpirun (Open MPI is a build dependency: scripts/debian-packages.txt): "
+                  << std::strerror(rc);
+    return -1;
+  }
+  char buffer[4096];
+  for (ssize_t n; (n = ::read(fds[0], buffer, sizeof buffer)) > 0;) log.append(buffer, static_cast<std::size_t>(n));
+  ::close(fds[0]);
+  int status = 0;
+  ::waitpid(pid, &status, 0);
+  return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+// "rank R: N runs done (F failed), M resumed" lines of an MPI sweep: per rank, {done, resumed}.
+std::map<int, std::pair<int, int>> rank_counts(const std::string& log) {
+  std::map<int, std::pair<int, int>> out;
+  const std::regex re(R"(rank (\d+): (\d+) runs done \(\d+ failed\), (\d+) resumed)");
+  for (auto it = std::sregex_iterator(log.begin(), log.end(), re); it != std::sregex_iterator(); ++it)
+    out[std::stoi((*it)[1].str())] = {std::stoi((*it)[2].str()), std::stoi((*it)[3].str())};
+  return out;
+}
+
+// Nothing but the final file is left in `dir` by an MPI sweep (no shard, no partial file).
+std::vector<std::string> leftovers(const fs::path& dir, const std::string& stem) {
+  std::vector<std::string> out;
+  for (const auto& e : fs::directory_iterator(dir)) {
+    const std::string name = e.path().filename().string();
+    if (name.rfind(stem, 0) == 0 && name != stem + ".h5") out.push_back(name);
+  }
+  return out;
+}
+
+// Without time series the ranks send every finished run's record to rank 0, which writes the final
+// file as it goes: the file equals one thread's, bit for bit, with the root attributes of a merge,
+// and no shard file is written. Also with 2 threads per rank (MPI calls one thread at a time).
+TEST(SweepRun, TwoMpiRanksStreamTheirRunsToRankZero) {
+  TempDir dir;
+  const fs::path s = write_sweep(dir, "s.yaml",
+                                 "vary:\n"
+                                 "  task.technique: [stoop, squat]\n"
+                                 "  task.box.mass_kg: {linspace: [0, 25, 6]}\n"
+                                 "output: {series: summary}\n");
+  run(s, dir / "one.h5", 1);
+  for (const std::string threads : {"1", "2"}) {
+    SCOPED_TRACE("threads per rank: " + threads);
+    const std::string stem = "mpi" + threads;
+    std::string log;
+    ASSERT_EQ(run_mpi(2, {"sweep", s.string(), "-o", (dir / (stem + ".h5")).string(), "--threads", threads}, log), 0)
+        << log;
+    const auto counts = rank_counts(log);
+    ASSERT_EQ(counts.size(), 2u) << log;
+    EXPECT_EQ(counts.at(0).first + counts.at(1).first, 12) << log;
+    EXPECT_GE(counts.at(1).first, 1) << "rank 1 ran nothing, so nothing was streamed:\n" << log;
+    expect_same_sweep_files(dir / "one.h5", dir / (stem + ".h5"));
+    const Hdf5Reader r(dir / (stem + ".h5"));
+    EXPECT_EQ(r.read_string_attribute("/", "shard"), "merged");
+    EXPECT_EQ(r.read_string_attribute("/", "merge_mode"), "copy");
+    EXPECT_EQ(r.read_string_array_attribute("/", "merged_from"),
+              (std::vector<std::string>{"rank 0 of 2", "rank 1 of 2"}));
+    EXPECT_EQ(r.read_int_attribute("/", "runs_missing"), 0);
+    EXPECT_EQ(leftovers(dir.path(), stem), std::vector<std::string>{});
+  }
+}
+
+// With time series each rank writes its shard and rank 0 merges them (copying the other ranks' runs).
+TEST(SweepRun, TwoMpiRanksWithFullSeriesMergeTheirShards) {
+  TempDir dir;
+  const fs::path s = write_sweep(dir, "s.yaml", kTwoByTwo);
+  run(s, dir / "one.h5", 1, 1, 1, false, SeriesLevel::full);
+  std::string log;
+  ASSERT_EQ(run_mpi(2, {"sweep", s.string(), "-o", (dir / "mpi.h5").string(), "--threads", "1", "--series", "full"},
+                    log),
+            0)
+      << log;
+  expect_same_sweep_files(dir / "one.h5", dir / "mpi.h5");
+  const Hdf5Reader r(dir / "mpi.h5");
+  EXPECT_EQ(r.read_string_attribute("/", "shard"), "merged");
+  EXPECT_EQ(r.read_string_array_attribute("/", "merged_from"),
+            (std::vector<std::string>{"mpi.shard-1-of-2.h5", "mpi.shard-2-of-2.h5"}));
+  EXPECT_TRUE(r.is_dataset("/runs/00003/time"));
+  EXPECT_EQ(leftovers(dir.path(), "mpi"), std::vector<std::string>{});  // shards removed after the copy
+}
+
+// A streamed sweep's file is the one a single process writes (OUT.h5.partial): a sweep killed on one
+// process is resumed on 2 ranks (each rank learns the finished runs from it), and the other way round.
+TEST(SweepRun, TwoMpiRanksResumeASweepKilledOnOneProcess) {
+  TempDir dir;
+  const fs::path out = dir / "k.h5";
+  std::string log;
+  bool killed = false;
+  const fs::path s = kill_lift_sweep(dir, 6, "{series: summary}", out, "1", "0", 3, killed, log);
+  ASSERT_TRUE(killed) << "the sweep was not killed mid-way; its output:\n" << log;
+  int complete_before = 0;
+  {
+    const Hdf5Reader r(out.string() + ".partial");
+    complete_before = static_cast<int>(scan_completion(r, "/runs").complete.size());
+    EXPECT_GE(complete_before, 3);
+    EXPECT_LT(complete_before, 12);
+  }
+  std::string mpi_log;
+  ASSERT_EQ(run_mpi(2, {"sweep", s.string(), "-o", out.string(), "--threads", "1", "--resume"}, mpi_log), 0) << mpi_log;
+  const auto counts = rank_counts(mpi_log);
+  ASSERT_EQ(counts.size(), 2u) << mpi_log;
+  EXPECT_EQ(counts.at(0).second, complete_before) << mpi_log;  // rank 0 reports the runs its file held
+  EXPECT_EQ(counts.at(0).first + counts.at(1).first, 12 - complete_before) << mpi_log;  // only the others redone
+  run(s, dir / "straight.h5", 1);
+  expect_same_sweep_files(dir / "straight.h5", out);
+  // A finished file resumed on 2 ranks: every run done, nothing recomputed; then on one process.
+  mpi_log.clear();
+  ASSERT_EQ(run_mpi(2, {"sweep", s.string(), "-o", out.string(), "--threads", "1", "--resume"}, mpi_log), 0) << mpi_log;
+  EXPECT_EQ(rank_counts(mpi_log).at(0), (std::pair<int, int>{0, 12})) << mpi_log;
+  EXPECT_EQ(rank_counts(mpi_log).at(1).first, 0) << mpi_log;
+  EXPECT_EQ(run(s, out, 1, 1, 1, /*resume=*/true).runs_resumed, 12);
   expect_same_sweep_files(dir / "straight.h5", out);
 }
 
