@@ -24,6 +24,7 @@ Data::Data(const Model& model) : M_llt(model.nv) {
   f_joint.assign(nb, Force{});
   f_joint_W.assign(nb, Force{});
   f_ext_body.assign(nb, Force{});
+  f_motion.assign(nb, Force{});
   c.assign(nb, Motion{});
   tau = VecX::Zero(nv);
   nle = VecX::Zero(nv);

@@ -43,6 +43,9 @@ struct Data {
                                //           its joint, in body i's frame about its origin (= joint child frame)
   std::vector<Force> f_joint_W;  // (nbodies) same force, world frame about the world origin
   std::vector<Force> f_ext_body; // (nbodies) work: external forces in body frames
+  std::vector<Force> f_motion;   // (nbodies) after rnea: I a + v x* I v - I [0; g] of each body, body frame
+                                 //           (what its own motion and weight ask for, before external forces;
+                                 //           rnea_with_other_external_forces starts from it)
   std::vector<Motion> c;       // (nbodies) work: ABA's velocity-product acceleration, world frame
   VecX tau;                    // (nv) rnea output, N m or N
   VecX nle;                    // (nv) nonlinear_effects output b(q, v) (Coriolis, centrifugal, gravity)

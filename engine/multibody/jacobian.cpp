@@ -7,6 +7,10 @@ namespace dembones {
 
 void compute_joint_jacobians(const Model& model, Data& data, const VecX& q) {
   forward_kinematics(model, data, q);
+  calc_joint_jacobians_at_current_positions(model, data);
+}
+
+void calc_joint_jacobians_at_current_positions(const Model& model, Data& data) {
   for (int i = 1; i < model.nbodies; ++i) {
     const int is = model.idx_s[i];
     for (int s = is; s < is + model.ns_j[i]; ++s) {

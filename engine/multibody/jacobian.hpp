@@ -9,6 +9,10 @@ namespace dembones {
 // unit of the velocity it carries (Model::column_v), world frame about the world origin. Without
 // coupled joints ns = nv and column k is coordinate k's joint axis.
 void compute_joint_jacobians(const Model& model, Data& data, const VecX& q);
+// data.J_W as compute_joint_jacobians fills it, bit for bit, when data already holds the position pass
+// at q (forward_kinematics with q, with or without velocities: the same poses and motion subspaces):
+// the per-frame pipeline and the posture IK have just run it.
+void calc_joint_jacobians_at_current_positions(const Model& model, Data& data);
 
 // Spatial Jacobian of body b in the world frame about the world origin (6 x nv); columns outside
 // b's support are zero. Needs compute_joint_jacobians.

@@ -13,26 +13,42 @@ namespace {
 //   backward: τ_i = S_i^T f_i ;  f_λ += X_λi^* f_i.
 // After the backward pass f_i is the total force transmitted to body i through its joint. A coupled
 // joint's τ = S^T f_i (S = ∂ joint motion / ∂ q_driver) is added to its driver's entry (chain rule).
-template <bool kWithExternal>
+// Which passes rnea_impl runs: all (kFull); forces and backward pass on the kinematics of
+// forward_kinematics(q, v, a) (kAfterKinematics: accelerations recomputed, see below); the backward
+// pass on the body forces of the last call (kExternalOnly).
+enum class RneaStart { kFull, kAfterKinematics, kExternalOnly };
+
+template <bool kWithExternal, RneaStart kStart = RneaStart::kFull>
 const VecX& rnea_impl(const Model& model, Data& data, const VecX& q, const VecX& v, const VecX& a,
                       const std::vector<Force>* f_ext_W) {
   const int nb = model.nbodies;
   for (int i = 1; i < nb; ++i) {
-    const int p = model.parent[i];
-    detail::joint_position(model, data, i, q);
-    const SE3& X = data.X_parent[i];
-    data.oMb[i] = data.oMb[p] * X;
-    const Motion vJ = detail::joint_velocity(model, data, i, v);
-    data.v[i] = X.actInv(data.v[p]) + vJ;
-    data.c_J[i] = detail::joint_bias(model, data, i, v);
-    data.a[i] = X.actInv(data.a[p]) + detail::joint_velocity(model, data, i, a) + data.c_J[i] +
-                detail::cross_joint_velocity(model, i, data.v[i], vJ);
-    const InertiaAtOrigin& I = model.inertia_o[i];
-    const Vec3 g_i = data.oMb[i].rotation.transpose() * model.gravity;
-    Force f = I.apply(data.a[i]) + cross(data.v[i], I.apply(data.v[i]));
-    // I [0; g] = [h x g ; m g]
-    f.angular -= I.h.cross(g_i);
-    f.linear -= I.mass * g_i;
+    if constexpr (kStart != RneaStart::kExternalOnly) {
+      const int p = model.parent[i];
+      const SE3& X = data.X_parent[i];
+      Motion vJ;
+      if constexpr (kStart == RneaStart::kFull) {
+        detail::joint_position(model, data, i, q);
+        data.oMb[i] = data.oMb[p] * X;
+        vJ = detail::joint_velocity(model, data, i, v);
+        data.v[i] = X.actInv(data.v[p]) + vJ;
+        data.c_J[i] = detail::joint_bias(model, data, i, v);
+      } else {
+        // forward_kinematics(q, v, a) computed X_parent, oMb, v and c_J with these same expressions;
+        // its accelerations use the general cross product, so they are formed here as below.
+        vJ = detail::joint_velocity(model, data, i, v);
+      }
+      data.a[i] = X.actInv(data.a[p]) + detail::joint_velocity(model, data, i, a) + data.c_J[i] +
+                  detail::cross_joint_velocity(model, i, data.v[i], vJ);
+      const InertiaAtOrigin& I = model.inertia_o[i];
+      const Vec3 g_i = data.oMb[i].rotation.transpose() * model.gravity;
+      Force f = I.apply(data.a[i]) + cross(data.v[i], I.apply(data.v[i]));
+      // I [0; g] = [h x g ; m g]
+      f.angular -= I.h.cross(g_i);
+      f.linear -= I.mass * g_i;
+      data.f_motion[i] = f;
+    }
+    Force f = data.f_motion[i];
     if constexpr (kWithExternal) {
       data.f_ext_body[i] = data.oMb[i].actInv((*f_ext_W)[i]);
       f -= data.f_ext_body[i];
@@ -91,6 +107,16 @@ const VecX& rnea(const Model& model, Data& data, const VecX& q, const VecX& v, c
 const VecX& rnea(const Model& model, Data& data, const VecX& q, const VecX& v, const VecX& a,
                  const std::vector<Force>& f_ext_W) {
   return rnea_impl<true>(model, data, q, v, a, &f_ext_W);
+}
+
+const VecX& rnea_after_forward_kinematics(const Model& model, Data& data, const VecX& v, const VecX& a,
+                                          const std::vector<Force>& f_ext_W) {
+  // q is not read: the position pass is not run (data.X_parent, oMb and S are forward_kinematics').
+  return rnea_impl<true, RneaStart::kAfterKinematics>(model, data, data.zero_nv, v, a, &f_ext_W);
+}
+
+const VecX& rnea_with_other_external_forces(const Model& model, Data& data, const std::vector<Force>& f_ext_W) {
+  return rnea_impl<true, RneaStart::kExternalOnly>(model, data, data.zero_nv, data.zero_nv, data.zero_nv, &f_ext_W);
 }
 
 const VecX& nonlinear_effects(const Model& model, Data& data, const VecX& q, const VecX& v) {

@@ -12,6 +12,20 @@ const VecX& rnea(const Model& model, Data& data, const VecX& q, const VecX& v, c
 // (size nbodies; entry 0 is ignored).
 const VecX& rnea(const Model& model, Data& data, const VecX& q, const VecX& v, const VecX& a,
                  const std::vector<Force>& f_ext_W);
+// rnea(q, v, a, f_ext_W) when data already holds forward_kinematics(model, data, q, v, a) (kinematics.hpp)
+// for the same q, v, a, and nothing has changed data.X_parent, oMb, S, v or c_J since: the position and
+// velocity passes are not run again (their results are those bits), only the accelerations, the forces
+// and the backward pass. The same τ, f_joint, f_joint_W, a and f_motion as rnea(q, v, a, f_ext_W), bit
+// for bit. The per-frame pipeline runs forward kinematics first (muscle paths need it). Returns data.tau.
+const VecX& rnea_after_forward_kinematics(const Model& model, Data& data, const VecX& v, const VecX& a,
+                                          const std::vector<Force>& f_ext_W);
+// rnea(q, v, a, f_ext_W) again at the q, v, a of the last rnea call on data (rnea with external forces
+// or rnea_after_forward_kinematics), with other external wrenches: each body's own inertial and weight
+// force (data.f_motion) is reused, only the external forces and the backward pass are new. The same
+// τ, f_joint and f_joint_W as a full rnea call, bit for bit (joint reactions: inverse dynamics again
+// with the muscle forces applied, solvers/pipeline.cpp). Nothing but rnea may have written data.oMb,
+// X_parent, S and f_motion since that call. Returns data.tau.
+const VecX& rnea_with_other_external_forces(const Model& model, Data& data, const std::vector<Force>& f_ext_W);
 // τ = M(q) a + b(q, v) only, for callers that need no joint forces in the world frame (optimizers,
 // benchmarks against peers that compute τ alone). Gravity enters as the fictitious base acceleration
 // −g (Featherstone 2008, sec. 5.3), so no world poses are formed: data.oMb, data.f_joint and

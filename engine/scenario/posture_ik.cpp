@@ -8,7 +8,6 @@
 
 #include "multibody/energy.hpp"
 #include "multibody/jacobian.hpp"
-#include "multibody/joint_motion.hpp"
 #include "multibody/kinematics.hpp"
 
 namespace dembones {
@@ -80,15 +79,7 @@ double calc_line_inclination(const Model& model, const Data& data, const LineInc
 // trial point was evaluated with positions only; its Jacobians then cost no second forward
 // kinematics.
 void calc_com_jacobian_at_current_positions(const Model& model, Data& data) {
-  const int nb = model.nbodies;
-  for (int i = 1; i < nb; ++i) {
-    const int is = model.idx_s[i];
-    for (int s = is; s < is + model.ns_j[i]; ++s) {
-      const Motion m = data.oMb[i].act(detail::column_motion(data.S, s));
-      data.J_W.col(s).head<3>() = m.angular;
-      data.J_W.col(s).tail<3>() = m.linear;
-    }
-  }
+  calc_joint_jacobians_at_current_positions(model, data);
   center_of_mass_jacobian_from_subtrees(model, data);
 }
 

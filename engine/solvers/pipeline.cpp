@@ -149,8 +149,10 @@ const FrameResult& Pipeline::run_frame(const VecX& q, const VecX& qd, const VecX
     last = now;
   };
   // 1. Kinematics, Jacobians and muscle geometry.
+  // One position pass per frame: the Jacobians and both inverse dynamics below reuse this one's poses
+  // (the same bits as running it again at the same q).
   forward_kinematics(model, data_, q, qd, qdd);
-  compute_joint_jacobians(model, data_, q);
+  calc_joint_jacobians_at_current_positions(model, data_);
   lap(&PipelineStageTimes::kinematics_id_s);
   compute_muscle_geometry(model, data_, msm_.muscles, q, mdata_);
   lap(&PipelineStageTimes::muscle_geometry_s);
@@ -179,7 +181,7 @@ const FrameResult& Pipeline::run_frame(const VecX& q, const VecX& qd, const VecX
   add_applied_forces(data_, external, f_ext_);
 
   // 3. Inverse dynamics.
-  out_.tau_id = rnea(model, data_, q, qd, qdd, f_ext_);
+  out_.tau_id = rnea_after_forward_kinematics(model, data_, qd, qdd, f_ext_);
   if (!finite(out_.tau_id)) {
     out_.status = FrameStatus::nan_input;
     out_.bad_quantity = "joint moments from inverse dynamics";
@@ -258,7 +260,8 @@ const FrameResult& Pipeline::run_frame(const VecX& q, const VecX& qd, const VecX
             ? 0.0
             : add_posterior_element_forces(model, data_, msm_.sites[pm.site], pm, passive_moment(model, pm, q), f_ext_);
   }
-  out_.tau_residual = rnea(model, data_, q, qd, qdd, f_ext_);
+  // The same q, q̇, q̈ as the inverse dynamics of step 3: only the external forces differ.
+  out_.tau_residual = rnea_with_other_external_forces(model, data_, f_ext_);
   for (std::size_t s = 0; s < msm_.sites.size(); ++s) {
     const LoadSite& site = msm_.sites[s];
     out_.sites[s] = site.kind == LoadSite::Kind::patellofemoral ? patellofemoral_load(site, q, out_.tension)
