@@ -37,6 +37,9 @@ struct SweepRunOptions {
   // progress line is printed (so a line never counts runs a SIGKILL would lose): --resume after a
   // kill redoes the runs of the last interval at most. 0 = every run (two flushes per run).
   double commit_interval_s = 1.0;
+  // Under mpirun, runs without time series are sent to rank 0, which writes the final file as it
+  // goes (no shards); with series full, or mpi_merge = ExternalLink, each rank writes a shard and
+  // rank 0 joins them at the end.
   MergeMode mpi_merge = MergeMode::Copy;  // how rank 0 joins the ranks' shards
   bool keep_shards = false;        // keep the ranks' shard files after a copy merge
   const MpiSession* mpi = nullptr; // set under mpirun: runs shared out across ranks
@@ -56,7 +59,7 @@ struct SweepRunStats {
   double execute_s = 0;    // Σ over runs of the per-frame pipeline, CPU seconds of the threads
   double write_s = 0;      // Σ of writing runs and marking them complete, CPU seconds of the writing thread
                            // (inside the writer's critical section)
-  double merge_s = 0;      // MPI: rank 0's merge
+  double merge_s = 0;      // MPI: rank 0's merge (streamed: from its last run to the committed file)
   std::filesystem::path written;  // the file committed (shard, or the final file)
 };
 

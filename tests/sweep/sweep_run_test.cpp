@@ -429,6 +429,25 @@ TEST(SweepRun, TwoMpiRanksStreamTheirRunsToRankZero) {
   }
 }
 
+// A failed run streamed from either rank keeps its status and error (the record message carries them).
+TEST(SweepRun, TwoMpiRanksStreamFailedRuns) {
+  TempDir dir;
+  const fs::path s = write_sweep(dir, "s.yaml",
+                                 "design: zip\n"
+                                 "vary:\n"
+                                 "  task.start.forward_m: [0.4, 1.4, 0.35, 1.5, 0.4, 1.45]\n"
+                                 "  task.box.mass_kg: [10, 10, 15, 5, 0, 20]\n"
+                                 "output: {series: summary}\n");
+  run(s, dir / "one.h5", 1);
+  std::string log;
+  ASSERT_EQ(run_mpi(2, {"sweep", s.string(), "-o", (dir / "mpi.h5").string(), "--threads", "1"}, log), 0) << log;
+  expect_same_sweep_files(dir / "one.h5", dir / "mpi.h5");
+  const Hdf5Reader r(dir / "mpi.h5");
+  EXPECT_EQ(r.read_table_strings("/summary", "status"),
+            (std::vector<std::string>{"ok", "failed", "ok", "failed", "ok", "failed"}));
+  EXPECT_FALSE(r.read_table_strings("/summary", "error")[3].empty());
+}
+
 // With time series each rank writes its shard and rank 0 merges them (copying the other ranks' runs).
 TEST(SweepRun, TwoMpiRanksWithFullSeriesMergeTheirShards) {
   TempDir dir;
