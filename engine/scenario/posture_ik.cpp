@@ -240,13 +240,26 @@ PostureResult PostureSolver::solve(const PostureTargets& t, VecX& theta, const V
   int it = 0;
   for (; it < 200; ++it) {
     // A few tens of rows by nvars columns: coefficient-wise products beat the blocked GEMM kernels.
-    H_.noalias() = J_.topRows(m).transpose().lazyProduct(J_.topRows(m));
+    // The lower triangle only, mirrored: each coefficient is the sum Eigen's lazy product forms for
+    // it (the same expression, so the same order and bits), and the LDLT below reads only the lower
+    // triangle; half the products of a full JᵀJ.
+    for (int j = 0; j < n; ++j) {
+      for (int i = j; i < n; ++i) H_(i, j) = J_.col(i).head(m).cwiseProduct(J_.col(j).head(m)).sum();
+    }
     // Second-order term of the centre-of-mass penalty (residuals() explains why): H = JᵀJ + Σ r_j ∇²r_j
     // keeping, of the Σ (Nocedal & Wright 2006, Numerical Optimization, eq. 10.5), the part of the one
     // residual that is strongly curved, r·r''(x)·∇x∇xᵀ (the curvature of x(θ) itself is left out, as
     // for the other residuals). It is ≥ 0, so H stays positive semi-definite and the LM step a descent
     // direction; the minimum is the same, it is reached in a tenth of the iterations.
-    if (com_second_order_ > 0.0) H_.noalias() += com_second_order_ * (com_dx_.transpose() * com_dx_);
+    // As Eigen's outer product c xᵀx adds it (column j += x_j (c x)), on the lower triangle.
+    if (com_second_order_ > 0.0) {
+      for (int j = 0; j < n; ++j) {
+        for (int i = j; i < n; ++i) H_(i, j) += com_dx_(j) * (com_second_order_ * com_dx_(i));
+      }
+    }
+    for (int j = 0; j < n; ++j) {
+      for (int i = j + 1; i < n; ++i) H_(j, i) = H_(i, j);
+    }
     g_.noalias() = J_.topRows(m).transpose().lazyProduct(r_.head(m));
     bool accepted = false;
     for (int tries = 0; tries < 12 && !accepted; ++tries) {
