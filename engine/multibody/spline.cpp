@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <string>
 
 #include "common/error.hpp"
@@ -25,6 +26,7 @@ CubicSpline::CubicSpline(std::vector<double> x, std::vector<double> y)
   // Second derivatives m_i from the tridiagonal continuity system with natural ends
   // (Press et al., Numerical Recipes, 3rd ed., 2007, sec. 3.3, eq. 3.3.7), Thomas algorithm.
   m_.assign(n, 0.0);
+  inv_mean_step_ = static_cast<double>(n - 1) / (x_.back() - x_.front());
   if (n == 2) return;
   std::vector<double> c_prime(n, 0.0), d_prime(n, 0.0);
   for (std::size_t i = 1; i + 1 < n; ++i) {
@@ -58,8 +60,18 @@ FunctionValue CubicSpline::evaluate(double x) const {
     const double y0 = left ? y_.front() : y_.back();
     return {y0 + slope * (x - x0), slope, 0.0};
   }
-  const std::size_t hi = static_cast<std::size_t>(std::upper_bound(x_.begin(), x_.end(), x) - x_.begin());
-  const std::size_t i = hi - 1;
+  if (std::isnan(x)) {
+    const double nan = std::numeric_limits<double>::quiet_NaN();
+    return {nan, nan, nan};
+  }
+  // The interval x_i <= x < x_i+1 (x is strictly inside the knots here): guessed from the mean knot
+  // spacing, then moved to the right one. Knots are nearly evenly spaced in practice (joint-angle
+  // grids), so this costs a multiplication and two comparisons where a binary search took several
+  // hard-to-predict branches; the same interval, so the same value.
+  const std::size_t last = n - 2;  // the last interval
+  std::size_t i = static_cast<std::size_t>(std::min((x - x_.front()) * inv_mean_step_, static_cast<double>(last)));
+  while (i > 0 && x < x_[i]) --i;
+  while (i < last && x >= x_[i + 1]) ++i;
   const double h = x_[i + 1] - x_[i];
   const double A = (x_[i + 1] - x) / h;
   const double B = (x - x_[i]) / h;

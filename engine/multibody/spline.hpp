@@ -32,7 +32,7 @@ class CubicSpline {
   CubicSpline() = default;
   CubicSpline(std::vector<double> x, std::vector<double> y);
 
-  FunctionValue evaluate(double x) const;
+  FunctionValue evaluate(double x) const;  // NaN x: NaN value and derivatives
   double value(double x) const { return evaluate(x).f; }
   double d1(double x) const { return evaluate(x).d1; }
   double d2(double x) const { return evaluate(x).d2; }
@@ -42,6 +42,7 @@ class CubicSpline {
  private:
   std::vector<double> x_, y_;
   std::vector<double> m_;  // second derivatives at the knots
+  double inv_mean_step_ = 0.0;  // (n - 1) / (x_n - x_0): first guess of a point's interval
 };
 
 // One of: constant, linear, natural cubic spline. A tagged struct (no virtual dispatch) so that
