@@ -27,6 +27,10 @@ void print_summary(std::FILE* out, const ScenarioSpec& scenario, const Musculosk
   for (int f = 0; f < r.frames(); ++f) flagged += r.reserve_flag(f) > 0 ? 1 : 0;
   fmt::print(out, "frames the muscles could not balance without reserves: {} of {}{}\n", flagged, r.frames(),
              flagged ? fmt::format(" (max reserve {:.1f} N*m)", r.reserve.cwiseAbs().maxCoeff()) : "");
+  // Feet fixed to the floor: inverse dynamics balances any motion; the centre of pressure says
+  // whether a person could (solvers/ground_reaction.hpp).
+  fmt::print(out, "frames whose centre of pressure leaves the feet (heel to toe): {} of {}\n",
+             r.ground.frames_outside_support(), r.frames());
   fmt::print(out, "most active muscles (peak activation):");
   for (const auto& [name, a] : most_active_muscles(msm, r, 5)) fmt::print(out, " {} {:.2f};", name, a);
   fmt::print(out, "\n");

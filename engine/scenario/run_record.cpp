@@ -20,6 +20,7 @@ RunRecord::RunRecord(const MusculoskeletalModel& msm, int F, RecordLevel level)
   for (SiteSeries& s : sites)
     for (VecX* x : {&s.compression, &s.ap_shear, &s.lateral_shear, &s.resultant}) *x = VecX::Zero(F);
   for (VecX* x : {&iterations, &kkt_residual, &reserve_flag, &status}) *x = VecX::Zero(F);
+  ground.resize(F);
   if (!series) return;
   for (MatX* x : {&q, &qd, &qdd, &tau_id, &tau_passive, &reserve}) *x = MatX::Zero(F, nv);
   actuator = MatX::Zero(F, k);
@@ -59,6 +60,7 @@ void RunRecord::record(int f, double t, const VecX& qv, const VecX& qdv, const V
   kkt_residual(f) = r.so.kkt_residual;
   reserve_flag(f) = r.status == FrameStatus::reserve_limited ? 1.0 : 0.0;
   status(f) = static_cast<double>(static_cast<int>(r.status));
+  ground.record(f, msm.model, d);
   if (!series) return;
   q.row(f) = qv.transpose();
   qd.row(f) = qdv.transpose();

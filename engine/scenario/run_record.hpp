@@ -4,6 +4,7 @@
 #include <string>
 #include <vector>
 
+#include "scenario/ground_series.hpp"
 #include "solvers/pipeline.hpp"
 
 namespace dembones {
@@ -46,6 +47,8 @@ struct RunRecord {
   std::vector<double> body_position;  // (F × B × 3)
   std::vector<double> body_rotation;  // (F × B × 3 × 3)
   MatX load_position;                 // (F × 3)
+  // Ground reaction on the feet and its centre of pressure, every level (its support set by execute_run).
+  GroundSeries ground;
   // Measured external forces (the scenario's `external_forces`, as the pipeline applied them), E of
   // them; sized at the first recorded frame that has any (E = 0: none).
   std::vector<std::string> external_names;   // (E) force names

@@ -215,6 +215,7 @@ void write_run(Hdf5Writer& w, const std::string& prefix, const MusculoskeletalMo
     w.write_array(g + "/rotation", ss.rotation.data(), rd, {"1", "site frame axes in world (columns x, y, z)"});
     w.set_double_attribute(g, "side_factor", msm.sites[s].side_factor);
   }
+  write_ground_series(w, prefix, r.ground);
   w.write_vector(path(prefix, "solver/iterations"), r.iterations, {"1", "static-optimization iterations"});
   w.write_vector(path(prefix, "solver/kkt_residual"), r.kkt_residual, {"1", "largest KKT residual of the frame"});
   w.write_vector(path(prefix, "solver/reserve_flag"), r.reserve_flag, {"1", "1: muscles could not balance the frame without reserves"});

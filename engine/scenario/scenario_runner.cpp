@@ -398,6 +398,10 @@ RunRecord execute_run(const PreparedRun& run, Pipeline& pipeline, RecordLevel le
   const KinematicSeries& k = run.kinematics;
   const int F = k.frames();
   RunRecord rec(run.msm, F, level);
+  // The ground reaction's base of support: the feet from heel to toe, the band the task generator
+  // keeps the centre of mass in (make_task_rig); a bilateral foot body stands for both feet.
+  const mspec::BodySpec* foot = run.built->spec.find_body("foot");
+  rec.ground.support = {run.rig.heel_x, run.rig.toe_x, run.rig.ankle_W.x(), foot ? foot->sides : 1};
   pipeline.set_load_mass(run.load_mass_kg);
   pipeline.reset_warm_start();
   VecX q(k.q.cols()), qd(k.q.cols()), qdd(k.q.cols());
