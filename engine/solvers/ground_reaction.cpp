@@ -22,7 +22,7 @@ void calc_ground_reaction(const Model& model, const Data& data, GroundReaction& 
     out.cop_x_m = out.cop_z_m = out.free_moment_Nm = nan;
     return;
   }
-  // Moment about p = (x, 0, z): M − p × F; its x and z components vanish (Winter 2009, ch. 4).
+  // Moment about p = (x, 0, z): M − p × F; its x and z components vanish (Winter 2009, force-plate COP).
   out.cop_x_m = m.z() / f.y();
   out.cop_z_m = -m.x() / f.y();
   out.free_moment_Nm = m.y() - (out.cop_z_m * f.x() - out.cop_x_m * f.z());

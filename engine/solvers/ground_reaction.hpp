@@ -10,8 +10,8 @@
 // box's weight acts through the hands); muscle forces are internal and do not change it.
 //
 // Centre of pressure: the point p of the floor (world y = 0, Y up) about which the ground reaction
-// has no moment about the horizontal axes (force-plate COP, Winter 2009, Biomechanics and Motor
-// Control of Human Movement, 4th ed., ch. 4; the plate's x = −M_y/F_z with its z axis vertical).
+// has no moment about the horizontal axes, as a force plate reports it (Winter 2009, Biomechanics and
+// Motor Control of Human Movement, 4th ed., Wiley; a plate with its z axis vertical: x = −M_y/F_z).
 // With M the moment about the world origin (on the floor) and F the force, the moment about p is
 // M − p × F; its z (lateral-axis, sagittal) and x components vanish for
 //   x_cop = M_z / F_y,   z_cop = −M_x / F_y,
