@@ -205,6 +205,19 @@ MuscleSet make_muscle_set(const Model& model, const std::vector<MuscleSpec>& spe
     set.max_nodes = std::max(set.max_nodes, n_points + 2 * static_cast<int>(spec.wraps.size()));
     ++set.nmuscles;
   }
+  // The moment-arm walk of each muscle, flattened (step 4 of compute_muscle_geometry), and the
+  // coordinates its column can reach.
+  set.walk_begin.assign(1, 0);
+  set.reach_begin.assign(1, 0);
+  for (int i = 0; i < set.nmuscles; ++i) {
+    const int stop = set.common_ancestor[i];
+    for (int b = set.body_begin[i]; b < set.body_begin[i + 1]; ++b)
+      for (int j = set.bodies[b]; j != stop; j = model.parent[j])
+        for (int k = model.idx_v[j]; k < model.idx_v[j] + model.nv_j[j]; ++k) set.walk_terms.push_back({k, b});
+    set.walk_begin.push_back(static_cast<int>(set.walk_terms.size()));
+    for (const int k : calc_muscle_coordinates(model, set, i)) set.reach.push_back(k);
+    set.reach_begin.push_back(static_cast<int>(set.reach.size()));
+  }
   // Arrays of the Hill constants for the vectorized force stage.
   const int m = set.nmuscles;
   auto& h = set.hill;
@@ -503,17 +516,14 @@ void compute_muscle_geometry(const Model& model, const Data& data, const MuscleS
     // 4. Moment arms: column i = sum over touched bodies of J_b^T w_b, r_k = J_W[:, k] . w (the
     // add_body_wrench walk of multibody/jacobian.hpp), stopped at the common ancestor because the
     // wrenches of one path sum to zero.
+    // The walk is flattened in set.walk_terms (the same terms in the same order); the column's other
+    // entries are zero from MuscleData's construction and never written.
     double* col = md.moment_arm.col(i).data();
-    for (int k = 0; k < model.nv; ++k) col[k] = 0.0;
-    const int stop = set.common_ancestor[i];
-    for (int b = b0; b < b1; ++b) {
-      const Force& w = md.body_wrench_W[b];
-      for (int j = set.bodies[b]; j != stop; j = model.parent[j]) {
-        const int jv = model.idx_v[j];
-        for (int k = jv; k < jv + model.nv_j[j]; ++k) {
-          col[k] += data.J_W.col(k).head<3>().dot(w.angular) + data.J_W.col(k).tail<3>().dot(w.linear);
-        }
-      }
+    for (int r = set.reach_begin[i]; r < set.reach_begin[i + 1]; ++r) col[set.reach[r]] = 0.0;
+    for (int t = set.walk_begin[i]; t < set.walk_begin[i + 1]; ++t) {
+      const int k = set.walk_terms[t].coordinate;
+      const Force& w = md.body_wrench_W[set.walk_terms[t].body_slot];
+      col[k] += data.J_W.col(k).head<3>().dot(w.angular) + data.J_W.col(k).tail<3>().dot(w.linear);
     }
 
     // 5. Moving points' length derivative in the speed, and in the column where no lever took it.

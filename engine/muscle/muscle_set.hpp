@@ -51,6 +51,19 @@ struct MuscleSet {
   // unit-tension wrenches of a path sum to zero, so the joints above it get no moment arm: the
   // Jacobian walk stops there.
   std::vector<int> common_ancestor;                     // (m)
+  // The moment-arm walk of compute_muscle_geometry flattened (make_muscle_set): muscle i's terms
+  // walk_terms[walk_begin[i] .. walk_begin[i+1]) add J_W column `coordinate` · the unit-tension
+  // wrench on touched body `body_slot` (an index into `bodies`), in the order of the nested walk
+  // (touched body, joints up to the common ancestor, their coordinates); and the coordinates its
+  // moment-arm column can reach (calc_muscle_coordinates), the only entries the column ever holds.
+  struct WalkTerm {
+    int coordinate;
+    int body_slot;
+  };
+  std::vector<WalkTerm> walk_terms;
+  std::vector<int> walk_begin;                          // (m + 1)
+  std::vector<int> reach;                               // coordinates, muscle by muscle
+  std::vector<int> reach_begin;                         // (m + 1)
   int max_nodes = 0;  // longest path: points + 2 tangent points per wrap
 
   // Hill constants as arrays (m), for the vectorized force stage (compute_muscle_forces_rigid).
