@@ -313,7 +313,7 @@ SweepRunStats run_sweep(const SweepSpec& spec, const SweepPlan& plan, const Swee
                                                     "share the runs already: use one or the other");
   const fs::path final_out = o.output.empty() ? fs::path(spec.output.file) : fs::path(o.output);
   const SeriesLevel series = o.series.value_or(spec.output.series);
-  // Under mpirun, runs without time series (a few kB each) are streamed: every rank sends each
+  // Under mpirun, runs without time series (about 1 kB each) are streamed: every rank sends each
   // finished run's record to rank 0, which writes the final file as it goes (docs/sweeps.md), so
   // nothing is left to copy at the end. With series full (or --link) each rank writes its own
   // shard and rank 0 merges them at the end.
@@ -328,7 +328,8 @@ SweepRunStats run_sweep(const SweepSpec& spec, const SweepPlan& plan, const Swee
   }
   if (multi_rank) {
     if (!streamed) file = shard_path(final_out, mpi->rank() + 1, mpi->size());
-    label = fmt::format(" [rank {}/{}]", mpi->rank(), mpi->size());
+    // A streamed sweep's progress is rank 0's count of every rank's runs.
+    label = streamed ? fmt::format(" [{} MPI ranks]", mpi->size()) : fmt::format(" [rank {}/{}]", mpi->rank(), mpi->size());
   }
   const fs::path partial = file.string() + ".partial";
   if (!file.parent_path().empty() && !fs::is_directory(file.parent_path()))
@@ -580,7 +581,7 @@ SweepRunStats run_sweep(const SweepSpec& spec, const SweepPlan& plan, const Swee
       const std::string message = mailbox->receive();
       try {
         take_message(message);
-        if (!stop.load() && seconds_since(last_commit) >= commit_interval_s) commit();
+        if (!stop.load() && !unmarked.empty() && seconds_since(last_commit) >= commit_interval_s) commit();
       } catch (...) {
         if (!failure) failure = std::current_exception();
         stop = true;
