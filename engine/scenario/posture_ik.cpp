@@ -1,7 +1,6 @@
 #include "scenario/posture_ik.hpp"
 
 #include <Eigen/Cholesky>
-#include <algorithm>
 #include <cmath>
 #include <string>
 
@@ -91,7 +90,7 @@ void TaskRig::to_configuration(const VecX& theta, VecX& q) const {
 }
 
 PostureSolver::PostureSolver(const Model& model, const TaskRig& rig)
-    : model_(model), rig_(rig), data_(model), ldlt_(std::min(rig.nvars(), SmallLdlt::kMaxSize)) {
+    : model_(model), rig_(rig), data_(model) {
   const int n = rig.nvars();
   if (n > kMaxPostureVariables)
     throw InternalError("PostureSolver: " + std::to_string(n) + " posture variables, at most " +
@@ -108,6 +107,7 @@ PostureSolver::PostureSolver(const Model& model, const TaskRig& rig)
   dphi_dv_ = Eigen::RowVectorXd::Zero(model.nv);
   H_ = SquareMat::Zero(n, n);
   A_ = SquareMat::Zero(n, n);
+  ldlt_.compute(SquareMat::Identity(n, n));  // sizes the factor once (no assignment: see static_optimization.cpp)
   g_ = VecX::Zero(n);
   step_ = VecX::Zero(n);
   trial_ = VecX::Zero(n);
@@ -280,8 +280,7 @@ PostureResult PostureSolver::solve(const PostureTargets& t, VecX& theta, const V
         }
       }
       ldlt_.compute(A_);
-      ldlt_.solve_in_place(step_);
-      step_ = -step_;
+      step_ = -ldlt_.solve(step_);
       if (step_.norm() < tolerance_rad) {
         // The step is below the tolerance: converged without evaluating it. Near the solution the
         // cost no longer decreases measurably in floating point, and the trial would be rejected up

@@ -7,7 +7,6 @@
 #include <optional>
 
 #include "multibody/data.hpp"
-#include "scenario/small_ldlt.hpp"
 #include "scenario/task_rig.hpp"
 
 namespace dembones {
@@ -89,7 +88,7 @@ class PostureSolver {
   Matrix3Xd Jp_b_; // (3 x nv) point Jacobian of a line target's second point
   Eigen::RowVectorXd dphi_dv_;  // (nv) gradient of a line target's inclination
   SquareMat H_, A_;  // (nvars x nvars) Gauss-Newton matrix, and damped
-  SmallLdlt ldlt_;  // Eigen::LDLT's arithmetic for the (nvars x nvars) damped matrix (small_ldlt.hpp)
+  Eigen::LDLT<SquareMat> ldlt_;
   VecX g_, step_, trial_;
   Eigen::RowVectorXd com_dx_;     // (nvars) d(centre-of-mass x)/dθ, body and load
   double com_second_order_ = 0;   // r·r'' of the centre-of-mass penalty (per m²), ≥ 0
