@@ -82,6 +82,10 @@ constexpr int kLiftContinuationSteps = 30;
 // Pull toward the interpolated posture of a lift or lower (per rad): firm enough that the joints move
 // together, weak against the hands' 1000 per m.
 constexpr double kPathPostureWeight = 3.0;
+// Pull toward the joint-space straight line between the end postures of a sit-to-stand or
+// stand-to-sit (per rad): as firm as the hands' 1000 per m, so the posture follows the line to
+// within a fraction of a degree and only the balance band (1000 per m outside it) can move it.
+constexpr double kJointPathWeight = 1000.0;
 // Pull of the prescribed seat-off angles (trunk inclination, lumbar flexion; per rad): as the forward
 // bend's trunk target, strong enough to hold them against the technique preferences.
 constexpr double kSeatOffPostureWeight = 100.0;
@@ -440,12 +444,20 @@ GeneratedMotion generate_task_motion(const Model& model, const TaskRig& rig, con
       check_seat_off_joints(joints, theta_seat, scenario_file);
       const VecX theta_from = rising ? theta_seat : theta_stand, theta_to = rising ? theta_stand : theta_seat;
       g.theta = theta_from;
-      // As for lifts, the preferred posture slides between the two end postures with the hips.
-      at = [&, sts, seat, up, rising, theta_from, theta_to](double s) {
+      // Between the two end postures every joint moves on the straight line in joint space with the
+      // minimum-jerk profile: the minimum angle-jerk trajectory between two postures at rest, which
+      // resembles the measured joint angles of sit-to-stand and back-to-sit (Yamasaki, Nakamura &
+      // Nagasaki 2014, J Biomed Sci Eng 7(7), doi 10.4236/jbise.2014.77041, abstract: minimum
+      // angle-jerk trajectories through a via-posture near seat-off). The hip height is not a target
+      // on the way: it was, with a minimum-jerk profile of its own, but near the straight knee the
+      // hip height hardly changes with knee angle (dh/dθ_knee → 0), so the knee extended its last
+      // 11 deg in 0.16 s with a -13.5 rad/s² spike and the centre of pressure left the toes (1.5 s
+      // rise; 13 frames at 1.0 s). The balance band stays a target (the straight line is left only
+      // where the centre of mass would leave the middle half of the feet).
+      at = [&, sts, theta_from, theta_to](double s) {
         PostureTargets t = sts;
-        t.hip_height = rising ? seat + (up - seat) * s : up + (seat - up) * s;
         t.preferred = (1.0 - s) * theta_from + s * theta_to;
-        t.weights = VecX::Constant(theta_from.size(), kPathPostureWeight);
+        t.weights = VecX::Constant(theta_from.size(), kJointPathWeight);
         t.trunk_inclination.reset();
         t.trunk_weight = 0.0;
         return t;
