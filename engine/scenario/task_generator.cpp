@@ -6,10 +6,15 @@
 #include <functional>
 #include <limits>
 #include <optional>
+#include <utility>
 #include <vector>
 
 #include "common/error.hpp"
+#include "multibody/jacobian.hpp"
 #include "multibody/kinematics.hpp"
+#include "multibody/rnea.hpp"
+#include "solvers/ground_reaction.hpp"
+#include "solvers/kinematic_series.hpp"
 
 namespace dembones {
 
@@ -105,6 +110,7 @@ struct Generator {
   int recorded = 0;  // frames recorded in out
   VecX q_record;     // (nq) scratch of record()
   double support_lo, support_hi;
+  double com_lo_shift_m = 0.0, com_hi_shift_m = 0.0;  // the balance band narrowed by (balance_lift)
   double trunk_inclination_standing = 0.0;  // rad, of the standing posture solved first (step 1)
 
   Generator(const Model& m, const TaskRig& r, const TaskSpec& t, std::string f)
@@ -142,8 +148,8 @@ struct Generator {
     }
     // Keep the centre of mass over the middle half of the feet, a margin inside the base of support.
     const double len = support_hi - support_lo;
-    t.com_lo = support_lo + 0.25 * len;
-    t.com_hi = support_hi - 0.25 * len;
+    t.com_lo = support_lo + 0.25 * len + com_lo_shift_m;
+    t.com_hi = support_hi - 0.25 * len - com_hi_shift_m;
     return t;
   }
 
@@ -270,11 +276,17 @@ void check_seat_off_joints(const std::vector<SeatOffJoint>& joints, const VecX& 
 
 }  // namespace
 
-GeneratedMotion generate_task_motion(const Model& model, const TaskRig& rig, const TaskSpec& task, double rate_hz,
-                                     const std::string& scenario_file) {
+namespace {
+
+// One generation of the task's motion with the static balance band narrowed by the shifts (m) from
+// its rear and front edges.
+GeneratedMotion generate_with_band(const Model& model, const TaskRig& rig, const TaskSpec& task, double rate_hz,
+                                   const std::string& scenario_file, double com_lo_shift_m, double com_hi_shift_m) {
   if (model.nq != model.nv) throw InternalError("task generation needs a model without quaternion joints");
   if (rig.hand_body < 0 || rig.trunk_body < 0) throw InternalError("task rig without hand or trunk");
   Generator g(model, rig, task, scenario_file);
+  g.com_lo_shift_m = com_lo_shift_m;
+  g.com_hi_shift_m = com_hi_shift_m;
   const double dt = 1.0 / rate_hz;
   const int n_move = std::max(2, frame_count(task.duration_s, rate_hz) + 1);
   const int n_pause = frame_count(task.pause_s, rate_hz);
@@ -507,6 +519,92 @@ GeneratedMotion generate_task_motion(const Model& model, const TaskRig& rig, con
                                         g.out.time(f), g.out.com_x(f), g.support_lo, g.support_hi));
   }
   return std::move(g.out);
+}
+
+// World x of the centre of pressure of every frame of a generated motion: inverse dynamics of the
+// kinematics the run will use (prepare_kinematics: the frames low-pass filtered at the solver's
+// default 6 Hz and differentiated) with the held load's weight and inertia on the hand, f = m (g − a),
+// as the pipeline applies them; the COP of the ground's wrench on the feet (solvers/ground_reaction.hpp).
+// NaN where the feet would have to be pulled down.
+VecX calc_motion_cop_x(const Model& model, const TaskRig& rig, const GeneratedMotion& m, double rate_hz,
+                       double load_kg) {
+  const KinematicSeries k = prepare_kinematics(m.time, m.q, KinematicSettings{rate_hz, KinematicSettings{}.filter_cutoff_hz});
+  Data d(model);
+  std::vector<Force> f_ext(model.nbodies, Force::Zero());
+  VecX cop(k.frames()), q, qd, qdd;
+  GroundReaction ground;
+  for (int f = 0; f < k.frames(); ++f) {
+    q = k.q.row(f).transpose();
+    qd = k.qd.row(f).transpose();
+    qdd = k.qdd.row(f).transpose();
+    f_ext[rig.hand_body] = Force::Zero();
+    if (load_kg > 0.0) {
+      forward_kinematics(model, d, q, qd, qdd);
+      const Vec3 p = d.oMb[rig.hand_body].act(rig.hand_point_B);
+      const Vec3 force = load_kg * (model.gravity - point_acceleration(model, d, rig.hand_body, p));
+      f_ext[rig.hand_body].linear = force;
+      f_ext[rig.hand_body].angular = p.cross(force);
+    }
+    rnea(model, d, q, qd, qdd, f_ext);
+    calc_ground_reaction(model, d, ground);
+    cop(f) = ground.cop_x_m;
+  }
+  return cop;
+}
+
+// The static balance band keeps the centre of mass (body and load) over the middle half of the feet,
+// but the centre of pressure also moves with the body's accelerations: x_cop − x_com follows the
+// centre of mass's horizontal acceleration (Winter 1995, Gait Posture 3:193-214), and a heavy box
+// braked mid-lift takes it past the toes. Where a lift's centre of pressure leaves the feet by e,
+// the band's edge on that side moves in by e (plus a margin) and the motion is generated again: with
+// the same timing the accelerations barely change, so the COP moves back with the static centre of
+// mass. A bounded number of passes; when the narrower band cannot be met (the hands cannot reach the
+// box, or the band closes), the last motion stays and its frames stay flagged by the run.
+constexpr int kBalancePasses = 3;
+constexpr double kCopMargin_m = 0.005;
+
+}  // namespace
+
+GeneratedMotion generate_task_motion(const Model& model, const TaskRig& rig, const TaskSpec& task, double rate_hz,
+                                     const std::string& scenario_file) {
+  GeneratedMotion m = generate_with_band(model, rig, task, rate_hz, scenario_file, 0.0, 0.0);
+  if (task.type != TaskType::lift && task.type != TaskType::lower) return m;
+  const double heel = std::min(rig.heel_x, rig.toe_x), toe = std::max(rig.heel_x, rig.toe_x);
+  const double half_band = 0.25 * (toe - heel);  // the middle half's margin inside each edge
+  double lo = 0.0, hi = 0.0;
+  // How far the centre of pressure leaves the feet, ahead of the toes and behind the heels (m, >= 0).
+  auto excursions = [&](const GeneratedMotion& motion) {
+    const VecX cop = calc_motion_cop_x(model, rig, motion, rate_hz, task.box.mass_kg);
+    double ahead = 0.0, behind = 0.0;
+    for (Eigen::Index f = 0; f < cop.size(); ++f) {
+      if (!std::isfinite(cop(f))) continue;
+      ahead = std::max(ahead, cop(f) - toe);
+      behind = std::max(behind, heel - cop(f));
+    }
+    return std::pair{ahead, behind};
+  };
+  auto [ahead, behind] = excursions(m);
+  for (int pass = 0; pass < kBalancePasses; ++pass) {
+    if (ahead <= 0.0 && behind <= 0.0) break;
+    const double next_lo = behind > 0.0 ? lo + behind + kCopMargin_m : lo;
+    const double next_hi = ahead > 0.0 ? hi + ahead + kCopMargin_m : hi;
+    if (next_lo + next_hi >= 2.0 * half_band) break;  // the band would close
+    try {
+      GeneratedMotion next = generate_with_band(model, rig, task, rate_hz, scenario_file, next_lo, next_hi);
+      const auto [next_ahead, next_behind] = excursions(next);
+      // The argument holds only while the motion keeps its shape; a narrower band that changes the
+      // posture enough to leave the feet further is not taken.
+      if (std::max(next_ahead, next_behind) >= std::max(ahead, behind)) break;
+      m = std::move(next);
+      ahead = next_ahead;
+      behind = next_behind;
+    } catch (const InputError&) {
+      break;
+    }
+    lo = next_lo;
+    hi = next_hi;
+  }
+  return m;
 }
 
 }  // namespace dembones
