@@ -279,6 +279,47 @@ def body_weight_N(path: str) -> float:
         return float(f.attrs["subject_mass_kg"]) * GRAVITY
 
 
+def balance(path: str) -> Optional[dict]:
+    """The centre of pressure of the ground reaction (m forward of the ankle joint centre): its range,
+    the feet's heel and toe, and the frames where it leaves them (`/loads/ground`; None in files
+    written before the engine recorded it)."""
+    with h5py.File(path, "r") as f:
+        if "loads/ground/cop_forward" not in f:
+            return None
+        g = f["loads/ground"]
+        cop = np.asarray(g["cop_forward"][()], dtype=float)
+        out = np.asarray(g["outside_support"][()]) != 0
+        time = np.asarray(f["time"][()], dtype=float)
+        return dict(lo=float(np.min(cop)), hi=float(np.max(cop)), heel=float(g.attrs["heel_forward_of_ankle_m"]),
+                    toe=float(g.attrs["toe_forward_of_ankle_m"]), outside=int(np.sum(out)), frames=int(cop.size),
+                    times=(float(time[out].min()), float(time[out].max())) if out.any() else None)
+
+
+def balance_section(results: List[dict]) -> List[str]:
+    """One row per scenario: can a person make this motion with the feet flat? The model's feet are fixed
+    to the ground, so inverse dynamics finds joint moments even where the ground reaction would have to
+    act outside the feet; those frames are flagged in the run files, and counted here."""
+    rows, seen = [], set()
+    for r in results:
+        b = r.get("balance")
+        if b is None or r["scenario"] in seen:
+            continue
+        seen.add(r["scenario"])
+        when = f" ({b['times'][0]:.2f}-{b['times'][1]:.2f} s)" if b["times"] else ""
+        rows.append(f"| `{r['scenario']}` | {b['lo']:.3f} to {b['hi']:.3f} | {b['heel']:.3f} to {b['toe']:.3f} | "
+                    f"{b['outside']} of {b['frames']}{when} |")
+    if not rows:
+        return []
+    return ["", "## Balance: the centre of pressure under the feet", "",
+            "The model's feet are fixed to the floor, so inverse dynamics finds joint moments even for a motion "
+            "whose ground reaction would have to act behind the heels or ahead of the toes, which a person "
+            "cannot make with the feet flat. Each run records the ground reaction's centre of pressure "
+            "(`/loads/ground/cop_forward`, m forward of the ankle joint centre) and flags the frames where it "
+            "leaves the feet (`/loads/ground/outside_support`; docs/hdf5-layout.md).", "",
+            "| scenario | centre of pressure (m) | heel to toe (m) | frames outside the feet |",
+            "|---|---|---|---|"] + rows
+
+
 def evaluate(cases: List[dict], dembones: str, out_dir: str) -> List[dict]:
     cache: Dict[str, str] = {}
     by_id = {c["id"]: c for c in cases}
@@ -287,6 +328,7 @@ def evaluate(cases: List[dict], dembones: str, out_dir: str) -> List[dict]:
         h5 = run_scenario(dembones, c["scenario"], out_dir, cache)
         raw[c["id"]] = load_statistic(h5, c["prediction"])
         c["_bw"] = body_weight_N(h5)
+        c["_balance"] = balance(h5)
         pred = c["prediction"]
         c["_breakdown"] = (contact_breakdown(h5, pred["site"])
                            if pred.get("statistic") == "peak" and pred.get("site") in JOINT_COORDINATE else None)
@@ -315,7 +357,8 @@ def evaluate(cases: List[dict], dembones: str, out_dir: str) -> List[dict]:
             status=c["status"], ok=(within == expected_pass), cause=c.get("cause", ""),
             verified=c.get("reference_verified", True),
             justification=" ".join(str(c.get("justification", "")).split()),
-            newtons=raw[c["id"]], breakdown=c.get("_breakdown"), scenario=c["scenario"]))
+            newtons=raw[c["id"]], breakdown=c.get("_breakdown"), scenario=c["scenario"],
+            balance=c.get("_balance")))
     return results
 
 
@@ -571,6 +614,7 @@ def report(results: List[dict], image_rel: str, studies: Optional[List[dict]] = 
             ids = ", ".join(x["id"] for x in results if x["justification"] == r["justification"])
             lines.append(f"- {ids}: {r['justification']}")
     lines += breakdown_section(results)
+    lines += balance_section(results)
     lines += sensitivity_section(studies or [])
     gaps = [r for r in results if r["status"] == "known_gap" or not r["within"]]
     lines += ["", "## Known gaps", ""]
