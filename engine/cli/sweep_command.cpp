@@ -75,7 +75,9 @@ int run_sweep_command(const SweepOptions& o, const MpiSession* mpi) {
                 "check %.2f s, prepare %.2f CPU-s, frames %.2f CPU-s, write %.2f s)\n",
                 who.c_str(), st.runs_done, st.runs_failed, st.runs_resumed, st.frames, st.threads, st.wall_s,
                 st.wall_s > 0 ? st.runs_done / st.wall_s : 0.0, st.validate_s, st.prepare_s, st.execute_s, st.write_s);
-    if (mpi && mpi->size() > 1 && root) std::printf("%smerged the ranks' shards in %.2f s\n", who.c_str(), st.merge_s);
+    if (mpi && mpi->size() > 1 && root)
+      std::printf(st.streamed ? "%sfinished the file in %.2f s after its last run\n" : "%smerged the ranks' shards in %.2f s\n",
+                  who.c_str(), st.merge_s);
     if (root) std::printf("wrote %s\n", st.written.string().c_str());
   }
   if (st.runs_failed > 0 && !o.quiet)

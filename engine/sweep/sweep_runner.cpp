@@ -635,6 +635,7 @@ SweepRunStats run_sweep(const SweepSpec& spec, const SweepPlan& plan, const Swee
     stats.written = file;
   }
 
+  stats.streamed = streamed;
   if (streamed) {
     if (collector) stats.merge_s = seconds_since(t_end_of_runs);
     mpi->barrier();  // the file is committed before any rank returns

@@ -60,6 +60,7 @@ struct SweepRunStats {
   double write_s = 0;      // Σ of writing runs and marking them complete, CPU seconds of the writing thread
                            // (inside the writer's critical section)
   double merge_s = 0;      // MPI: rank 0's merge (streamed: from its last run to the committed file)
+  bool streamed = false;   // MPI: the ranks sent their runs to rank 0 (no shards to merge)
   std::filesystem::path written;  // the file committed (shard, or the final file)
 };
 
