@@ -124,6 +124,7 @@ RunOutcome compute_run(const SweepPlan& plan, int index, const ScenarioSpec& sce
     std::int64_t flagged = 0;
     for (Eigen::Index f = 0; f < out.record->reserve_flag.size(); ++f) flagged += out.record->reserve_flag(f) != 0.0;
     out.row.reserve_frames = flagged;
+    out.row.cop_outside_frames = out.record->ground.frames_outside_support();
     out.row.status = "ok";
     out.body_weight_N = out.prepared->msm.body_mass_kg * std::abs(out.prepared->msm.model.gravity.y());
   } catch (const Error& e) {
@@ -134,6 +135,7 @@ RunOutcome compute_run(const SweepPlan& plan, int index, const ScenarioSpec& sce
     out.row.peaks.clear();
     out.row.frames = 0;
     out.row.reserve_frames = 0;
+    out.row.cop_outside_frames = 0;
     out.record.reset();
   }
   return out;

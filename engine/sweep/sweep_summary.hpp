@@ -26,6 +26,9 @@ struct SweepRow {
   std::string error;                // the failure's message; empty when ok
   std::int64_t frames = 0;          // frames solved (0 when the run failed before solving)
   std::int64_t reserve_frames = 0;  // frames the muscles could not balance without reserves
+  // Frames whose ground reaction's centre of pressure leaves the feet (/loads/ground/outside_support);
+  // -1 for a run read back from a file written before the engine recorded it.
+  std::int64_t cop_outside_frames = 0;
   std::vector<Peak> peaks;          // summarize(); empty when failed
 };
 
