@@ -288,22 +288,33 @@ fs::path kill_lift_sweep(const TempDir& dir, int masses, const std::string& seri
   return s;
 }
 
-TEST(SweepRun, ResumeAfterSigkillEqualsAnUninterruptedSweep) {
-  TempDir dir;
-  const fs::path out = dir / "k.h5";
+// The 12-run lift sweep (stoop/squat x 6 masses, one thread) SIGKILLed after 3 runs, as the resume
+// tests start from: the final file not committed, its partial file holding some but not all runs.
+struct KilledSweep {
+  fs::path sweep;
+  int complete = 0;  // runs marked complete in OUT.h5.partial
+};
+
+void kill_twelve_run_sweep(const TempDir& dir, const std::string& series, const fs::path& out, KilledSweep& k) {
   std::string log;
   bool killed = false;
-  const fs::path s = kill_lift_sweep(dir, 6, "{series: full, compression: 1}", out, "1", "0", 3, killed, log);
+  k.sweep = kill_lift_sweep(dir, 6, series, out, "1", "0", 3, killed, log);
   ASSERT_TRUE(killed) << "the sweep was not killed mid-way; its output:\n" << log;
   EXPECT_FALSE(fs::exists(out));
   ASSERT_TRUE(fs::exists(out.string() + ".partial"));
-  int complete_before = 0;
-  {
-    const Hdf5Reader r(out.string() + ".partial");
-    complete_before = static_cast<int>(scan_completion(r, "/runs").complete.size());
-    EXPECT_GE(complete_before, 3);
-    EXPECT_LT(complete_before, 12);
-  }
+  const Hdf5Reader r(out.string() + ".partial");
+  k.complete = static_cast<int>(scan_completion(r, "/runs").complete.size());
+  EXPECT_GE(k.complete, 3);
+  EXPECT_LT(k.complete, 12);
+}
+
+TEST(SweepRun, ResumeAfterSigkillEqualsAnUninterruptedSweep) {
+  TempDir dir;
+  const fs::path out = dir / "k.h5";
+  KilledSweep k;
+  ASSERT_NO_FATAL_FAILURE(kill_twelve_run_sweep(dir, "{series: full, compression: 1}", out, k));
+  const fs::path& s = k.sweep;
+  const int complete_before = k.complete;
   const SweepRunStats st = run(s, out, 2, 1, 1, /*resume=*/true);
   EXPECT_EQ(st.runs_resumed, complete_before);
   EXPECT_EQ(st.runs_done, 12 - complete_before);  // only the unfinished runs are redone
@@ -472,17 +483,10 @@ TEST(SweepRun, TwoMpiRanksWithFullSeriesMergeTheirShards) {
 TEST(SweepRun, TwoMpiRanksResumeASweepKilledOnOneProcess) {
   TempDir dir;
   const fs::path out = dir / "k.h5";
-  std::string log;
-  bool killed = false;
-  const fs::path s = kill_lift_sweep(dir, 6, "{series: summary}", out, "1", "0", 3, killed, log);
-  ASSERT_TRUE(killed) << "the sweep was not killed mid-way; its output:\n" << log;
-  int complete_before = 0;
-  {
-    const Hdf5Reader r(out.string() + ".partial");
-    complete_before = static_cast<int>(scan_completion(r, "/runs").complete.size());
-    EXPECT_GE(complete_before, 3);
-    EXPECT_LT(complete_before, 12);
-  }
+  KilledSweep k;
+  ASSERT_NO_FATAL_FAILURE(kill_twelve_run_sweep(dir, "{series: summary}", out, k));
+  const fs::path& s = k.sweep;
+  const int complete_before = k.complete;
   std::string mpi_log;
   ASSERT_EQ(run_mpi(2, {"sweep", s.string(), "-o", out.string(), "--threads", "1", "--resume"}, mpi_log), 0) << mpi_log;
   const auto counts = rank_counts(mpi_log);
