@@ -313,12 +313,10 @@ TEST(SweepRun, ResumeAfterSigkillEqualsAnUninterruptedSweep) {
   const fs::path out = dir / "k.h5";
   KilledSweep k;
   ASSERT_NO_FATAL_FAILURE(kill_twelve_run_sweep(dir, "{series: full, compression: 1}", out, k));
-  const fs::path& s = k.sweep;
-  const int complete_before = k.complete;
-  const SweepRunStats st = run(s, out, 2, 1, 1, /*resume=*/true);
-  EXPECT_EQ(st.runs_resumed, complete_before);
-  EXPECT_EQ(st.runs_done, 12 - complete_before);  // only the unfinished runs are redone
-  run(s, dir / "straight.h5", 1);
+  const SweepRunStats st = run(k.sweep, out, 2, 1, 1, /*resume=*/true);
+  EXPECT_EQ(st.runs_resumed, k.complete);
+  EXPECT_EQ(st.runs_done, 12 - k.complete);  // only the unfinished runs are redone
+  run(k.sweep, dir / "straight.h5", 1);
   expect_same_sweep_files(dir / "straight.h5", out);
 }
 
@@ -485,22 +483,20 @@ TEST(SweepRun, TwoMpiRanksResumeASweepKilledOnOneProcess) {
   const fs::path out = dir / "k.h5";
   KilledSweep k;
   ASSERT_NO_FATAL_FAILURE(kill_twelve_run_sweep(dir, "{series: summary}", out, k));
-  const fs::path& s = k.sweep;
-  const int complete_before = k.complete;
   std::string mpi_log;
-  ASSERT_EQ(run_mpi(2, {"sweep", s.string(), "-o", out.string(), "--threads", "1", "--resume"}, mpi_log), 0) << mpi_log;
+  ASSERT_EQ(run_mpi(2, {"sweep", k.sweep.string(), "-o", out.string(), "--threads", "1", "--resume"}, mpi_log), 0) << mpi_log;
   const auto counts = rank_counts(mpi_log);
   ASSERT_EQ(counts.size(), 2u) << mpi_log;
-  EXPECT_EQ(counts.at(0).second, complete_before) << mpi_log;  // rank 0 reports the runs its file held
-  EXPECT_EQ(counts.at(0).first + counts.at(1).first, 12 - complete_before) << mpi_log;  // only the others redone
-  run(s, dir / "straight.h5", 1);
+  EXPECT_EQ(counts.at(0).second, k.complete) << mpi_log;  // rank 0 reports the runs its file held
+  EXPECT_EQ(counts.at(0).first + counts.at(1).first, 12 - k.complete) << mpi_log;  // only the others redone
+  run(k.sweep, dir / "straight.h5", 1);
   expect_same_sweep_files(dir / "straight.h5", out);
   // A finished file resumed on 2 ranks: every run done, nothing recomputed; then on one process.
   mpi_log.clear();
-  ASSERT_EQ(run_mpi(2, {"sweep", s.string(), "-o", out.string(), "--threads", "1", "--resume"}, mpi_log), 0) << mpi_log;
+  ASSERT_EQ(run_mpi(2, {"sweep", k.sweep.string(), "-o", out.string(), "--threads", "1", "--resume"}, mpi_log), 0) << mpi_log;
   EXPECT_EQ(rank_counts(mpi_log).at(0), (std::pair<int, int>{0, 12})) << mpi_log;
   EXPECT_EQ(rank_counts(mpi_log).at(1).first, 0) << mpi_log;
-  EXPECT_EQ(run(s, out, 1, 1, 1, /*resume=*/true).runs_resumed, 12);
+  EXPECT_EQ(run(k.sweep, out, 1, 1, 1, /*resume=*/true).runs_resumed, 12);
   expect_same_sweep_files(dir / "straight.h5", out);
 }
 
