@@ -19,6 +19,7 @@
 #include "multibody/data.hpp"
 #include "multibody/jacobian.hpp"
 #include "multibody/kinematics.hpp"
+#include "muscle/hill_muscle.hpp"
 #include "muscle/muscle_set.hpp"
 #include "scenario/model_builder.hpp"
 #include "scenario/model_parser.hpp"
@@ -106,6 +107,33 @@ class LifterMuscleState {
       if (p.coordinate == k)
         tau += (one_side ? 0.5 : 1.0) * p.moment_Nm.value(q_[model.idx_q[body] + (k - model.idx_v[body])]);
     return sign * tau;
+  }
+  // The same maximum with each muscle of that direction in its own static equilibrium at full
+  // activation (solve_compliant_equilibrium, a = 1, zero fibre speed): its tendon stretched by the
+  // force it develops, its fibres shortened by that stretch. This is what the model's muscles give a
+  // dynamometer; max_isometric_moment_Nm evaluates the active force at the relaxed muscle's fibre
+  // length (the state the inverse pipeline's static optimization draws on), which for the long
+  // tendons of the triceps surae is 20-25 % of the optimal fibre length longer. Muscles of the other
+  // direction, passive joint moments and sides as in max_isometric_moment_Nm.
+  double max_isometric_moment_full_activation_Nm(const std::string& coordinate_name, int sign,
+                                                  bool one_side = false) const {
+    const int k = coordinate(coordinate_name);
+    double tau = 0;
+    for (int i = 0; i < b_.muscles.nmuscles; ++i) {
+      const double r = md_.moment_arm(k, i);
+      const double force = sign * r > 0 ? full_activation_state(i).tendon_force_N : md_.passive_force[i];
+      tau += (one_side ? 1.0 : b_.muscle_sides[i]) * r * force;
+    }
+    const Model& model = b_.model;
+    const int body = model.velocity_body[k];
+    for (const auto& p : b_.passive_moments)
+      if (p.coordinate == k)
+        tau += (one_side ? 0.5 : 1.0) * p.moment_Nm.value(q_[model.idx_q[body] + (k - model.idx_v[body])]);
+    return sign * tau;
+  }
+  // Static equilibrium of muscle i at full activation and zero fibre speed at this posture.
+  CompliantTendonState full_activation_state(int i) const {
+    return solve_compliant_equilibrium(b_.muscles.params[i], b_.muscles.constants[i], md_.length[i], 1.0, 0.0);
   }
   const MuscleData& muscle_data() const { return md_; }
   const Data& data() const { return data_; }  // kinematics at this posture (body poses oMb)
