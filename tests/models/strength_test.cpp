@@ -362,6 +362,22 @@ TEST(LifterStrength, TricepsSuraeShortenMoreByContractionAtLongerLengths) {
   }
 }
 
+// Not the moment arm: the Achilles moment arm grows from dorsiflexion to plantarflexion in vivo, at rest
+// from 4.3 cm at 15 deg of dorsiflexion to 5.6 cm at 30 deg of plantarflexion (Maganaris,
+// Baltzopoulos & Sargeant 2000, Eur J Appl Physiol 83:363-369, abstract; ratio 1.30). The model's
+// triceps surae moment arms grow the same way but less (soleus 3.72 -> 4.52 cm, gastrocnemius medialis
+// 4.12 -> 4.31, lateralis 4.05 -> 4.35: ratios 1.07-1.22), so their angle dependence favours
+// plantarflexion less than the human one does and cannot be what moves the model's peak there.
+TEST(LifterStrength, TricepsSuraeMomentArmsGrowTowardsPlantarflexionLessThanInVivo) {
+  const LifterMuscleState dorsi(lifter_reference_subject(), {{"ankle_angle", 15.0}});
+  const LifterMuscleState plantar(lifter_reference_subject(), {{"ankle_angle", -30.0}});
+  for (const char* name : {"soleus", "gastrocnemius_medialis", "gastrocnemius_lateralis"}) {
+    const double ratio = plantar.moment_arm_m(name, "ankle_angle") / dorsi.moment_arm_m(name, "ankle_angle");
+    EXPECT_GT(ratio, 1.0) << name;
+    EXPECT_LT(ratio, 5.6 / 4.3) << name;
+  }
+}
+
 // Why the plantarflexion curve peaks in plantarflexion in the pipeline's state: the active force is
 // taken at the relaxed fibre length. With each muscle at full activation the tendon stretch moves the
 // fibres 25-33 % of their optimal length down the ascending limb, so the moment's peak moves to
