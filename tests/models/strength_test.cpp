@@ -180,6 +180,16 @@ double anderson_active_Nm(const AndersonPeak& a, double angle_deg) {
 //   joint angles exceeds eccentric and concentric torque in lower extremity joint actions", Stotz et
 //   al. 2022, BMC Sports Sci Med Rehabil 14:13, abstract): no torques or angles in the abstract. Neither
 //   gives a like-for-like band; none found for young men at 45-90 deg of hip flexion.
+// - Which hip extensors carry the moment: 13 young adults' maximal isometric hip extension in four hip
+//   and knee positions, each muscle's share from EMG through a SIMM model ("Influence of hip and knee
+//   positions on gluteus maximus and hamstrings contributions to hip extension torque production",
+//   Physiother Theory Pract 2022, 38:2650-2657, abstract; no torques there): the gluteus maximus share
+//   highest with the hip flexed 45 deg, the hamstrings' with the knee extended, the gluteus maximus /
+//   hamstrings ratio highest at 0 deg of hip flexion with the knee flexed 90 deg. The model (active
+//   capacity, one leg; hip 0 or 45 deg x knee 0 or 90 deg): gluteus maximus 154, 154, 161, 161 N m,
+//   hamstrings 172, 20, 130, 150 N m, ratio highest (7.8) at hip 0 deg / knee 90 deg, as there; but at
+//   45 deg of hip flexion the model's hamstrings give more with the knee flexed than straight (on the
+//   descending limb with the knee straight). Recorded, not asserted (the shares are a model's).
 // - Plantarflexion with the knee extended or flexed: static plantarflexion strength is "about 15 % lower
 //   with flexed than with extended knees" in 135 sedentary adults ("Isokinetic and static plantar flexion
 //   characteristics", abstract at scilit.com; knee and ankle angles not in the abstract). The model at
