@@ -165,6 +165,15 @@ TaskSpec read_task(FieldReader r, const std::string& scenario_path) {
       if (r.has("seat_off_ankle_deg"))
         t.seat_off_ankle_dorsiflexion_rad =
             in_range(r, "seat_off_ankle_deg", r.number("seat_off_ankle_deg"), -40.0, 40.0) * kDegToRad;
+      // Dynamic seat-off (optional): the centre of mass's velocity as the rise leaves the seat. A
+      // plausibility check only (a rise leaves the seat moving forward and not down; 1.5 m/s is past
+      // any chair rise); whether the feet can take that momentum is checked on the generated motion.
+      if (r.has("seat_off_com_velocity_forward_m_s"))
+        t.seat_off_com_velocity_forward_m_s = in_range(r, "seat_off_com_velocity_forward_m_s",
+                                                       r.number("seat_off_com_velocity_forward_m_s"), 0.0, 1.5);
+      if (r.has("seat_off_com_velocity_up_m_s"))
+        t.seat_off_com_velocity_up_m_s =
+            in_range(r, "seat_off_com_velocity_up_m_s", r.number("seat_off_com_velocity_up_m_s"), 0.0, 1.5);
       break;
     case TaskType::motion_file:
       t.motion_file = resolve_relative(scenario_path, r.string("file"));

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "common/error.hpp"
+#include "multibody/energy.hpp"
 #include "multibody/jacobian.hpp"
 #include "multibody/kinematics.hpp"
 #include "multibody/rnea.hpp"
@@ -263,20 +264,130 @@ std::vector<SeatOffJoint> seat_off_joints(const TaskRig& rig, const TaskSpec& ta
 
 // The prescribed angles compete with the hip height (chair), the trunk angles and the balance band;
 // a request they cannot all meet stops the run instead of silently giving another posture.
-void check_seat_off_joints(const std::vector<SeatOffJoint>& joints, const VecX& theta, const std::string& file) {
+// With a seat-off velocity (dynamic) the band holds the extrapolated centre of mass (seat_off_band_shift_m).
+void check_seat_off_joints(const std::vector<SeatOffJoint>& joints, const VecX& theta, const std::string& file,
+                           bool dynamic) {
   constexpr double kDeg = 3.14159265358979323846 / 180.0;
   for (const SeatOffJoint& j : joints)
     if (std::abs(theta(j.var) - j.theta) > kSeatOffAngleTolerance_rad)
       throw InputError(Location{file, 0, 0, j.field},
                        fmt::format("the seat-off posture cannot have {:.1f} deg here: with the hips at the chair "
-                                   "height, the seat-off trunk angles and the centre of mass over the feet it "
+                                   "height, the seat-off trunk angles and the {} over the feet it "
                                    "reaches {:.1f} deg (change the chair height, the other seat-off angles or this one)",
-                                   j.angle_rad / kDeg, (j.angle_rad + theta(j.var) - j.theta) / kDeg));
+                                   j.angle_rad / kDeg,
+                                   dynamic ? "extrapolated centre of mass (with the seat-off velocity)" : "centre of mass",
+                                   (j.angle_rad + theta(j.var) - j.theta) / kDeg));
+}
+
+// ---- Dynamic seat-off (task.seat_off_com_velocity_forward_m_s / _up_m_s) ----
+// A rise at natural speed leaves the seat with the centre of mass moving forward and up: the
+// "momentum transfer" strategy, in which horizontal momentum developed by the trunk before seat-off
+// carries the body over the feet (Hughes, Weiner, Schenkman, Long & Studenski 1994, Clin Biomech
+// 9:187-192, abstract; the centre of mass is then still separated from the base of support at
+// lift-off). The horizontal momentum peaks when the propulsive horizontal impulse turns into a
+// braking one (Pai & Rogers 1990, Med Sci Sports Exerc 22:378-384, abstract), so after seat-off the
+// forward motion is braked: the centre of pressure then lies ahead of the centre of mass, which may
+// start behind the static balance band.
+
+// The task field that names a seat-off velocity request (for errors): the forward one when given.
+const char* seat_off_velocity_field(const TaskSpec& task) {
+  return task.seat_off_com_velocity_forward_m_s ? "task.seat_off_com_velocity_forward_m_s"
+                                                : "task.seat_off_com_velocity_up_m_s";
+}
+
+bool has_seat_off_velocity(const TaskSpec& task) {
+  return task.seat_off_com_velocity_forward_m_s.has_value() || task.seat_off_com_velocity_up_m_s.has_value();
+}
+
+// World (x, y) of the centre of mass at posture θ and its Jacobian with respect to the posture
+// variables, d(x, y)/dθ (2 × nvars): the model's centre-of-mass Jacobian through q = q_offset + T θ.
+struct ComAtPosture {
+  Eigen::Vector2d p_W;
+  MatX J_theta;  // (2 × nvars)
+};
+
+ComAtPosture calc_com_at_posture(const Model& model, const TaskRig& rig, const VecX& theta) {
+  Data d(model);
+  VecX q;
+  rig.to_configuration(theta, q);
+  const Matrix3Xd& J = center_of_mass_jacobian(model, d, q);
+  ComAtPosture out;
+  out.p_W = d.com.head<2>();
+  out.J_theta = MatX::Zero(2, rig.nvars());
+  for (int k = 0; k < rig.nvars(); ++k)
+    for (size_t i = 0; i < rig.vars[k].coords.size(); ++i)
+      out.J_theta.col(k) += rig.vars[k].ratios[i] * J.block(0, rig.vars[k].coords[i], 2, 1);
+  return out;
+}
+
+// How far behind the static balance band the seat-off centre of mass may be for a forward velocity
+// v (m/s): v / ω0, ω0 = sqrt(g / l), the "extrapolated centre of mass" x + v/ω0 of an inverted
+// pendulum of length l (Hof, Gazendam & Sinke 2005, J Biomech 38:1-8: the body can still be brought to
+// rest over the feet while x + v/ω0 lies within the base of support). l: the centre of mass's height
+// above the ankle joint centre at the posture θ.
+double seat_off_band_shift_m(const Model& model, const TaskRig& rig, const TaskSpec& task, const VecX& theta) {
+  if (!task.seat_off_com_velocity_forward_m_s) return 0.0;
+  const double l = calc_com_at_posture(model, rig, theta).p_W.y() - rig.ankle_W.y();
+  if (!(l > 0.0)) throw InternalError("task generator: the centre of mass is not above the ankles at seat-off");
+  return *task.seat_off_com_velocity_forward_m_s / std::sqrt(-model.gravity.y() / l);
+}
+
+// The posture velocity (rad/s per variable) at seat-off that gives the centre of mass the prescribed
+// velocity components: the smallest one over the knee and ankle variables, θ' = Jᵀ (J Jᵀ)⁻¹ v with J
+// the rows of the prescribed components (with both components given, the one solution). The hip,
+// the lumbar spine and the arms are at rest at seat-off: a modelling choice, the trunk's forward lean
+// ending there (the measured seat-off angles the scenarios take, Farquhar et al. 2009's, are the
+// peak hip and knee flexion of the rise, where the hip's velocity is zero) while the legs carry the
+// body forward over the feet (the shank rotating forward at the ankle, the knee extending). Letting
+// the hip share it flexed the hip further at seat-off, past the model's range on the 45 cm chair.
+// Throws naming the field when the posture cannot move the centre of mass that way.
+VecX seat_off_posture_velocity(const Model& model, const TaskRig& rig, const TaskSpec& task, const VecX& theta,
+                               const std::string& file) {
+  const ComAtPosture com = calc_com_at_posture(model, rig, theta);
+  std::vector<int> rows;
+  std::vector<double> v;
+  if (task.seat_off_com_velocity_forward_m_s) {
+    rows.push_back(0);
+    v.push_back(*task.seat_off_com_velocity_forward_m_s);
+  }
+  if (task.seat_off_com_velocity_up_m_s) {
+    rows.push_back(1);
+    v.push_back(*task.seat_off_com_velocity_up_m_s);
+  }
+  MatX J = MatX::Zero(static_cast<Eigen::Index>(rows.size()), rig.nvars());
+  for (size_t r = 0; r < rows.size(); ++r)
+    for (int var : {rig.ankle, rig.knee})
+      if (var >= 0) J(static_cast<Eigen::Index>(r), var) = com.J_theta(rows[r], var);
+  const MatX JJt = J * J.transpose();
+  const Eigen::LDLT<MatX> ldlt(JJt);
+  // The two rows must be independent: a posture whose knee and ankle move the centre of mass only
+  // along one line cannot take an arbitrary velocity (a reciprocal condition number below 1e-6).
+  const double cond_inv = JJt.size() ? ldlt.rcond() : 0.0;
+  if (!(cond_inv > 1e-6))
+    throw InputError(Location{file, 0, 0, seat_off_velocity_field(task)},
+                     "the seat-off posture's knee and ankle cannot give the centre of mass this velocity (they "
+                     "move it along one line only)");
+  const Eigen::Map<const VecX> v_W(v.data(), static_cast<Eigen::Index>(v.size()));
+  return J.transpose() * ldlt.solve(v_W);
+}
+
+// Velocity blend of the joint-space path: g(0) = 0, g'(0) = 1, g''(0) = 0, g(1) = g'(1) = g''(1) = 0.
+// The quintic through those six conditions: g(τ) = τ − 6τ³ + 8τ⁴ − 3τ⁵. Added to the minimum-jerk
+// line, θ(τ) = θ0 + (θ1 − θ0) s(τ) + V g(τ) starts with the velocity V (per unit τ) and zero
+// acceleration and ends at rest, with the line's end conditions otherwise unchanged (both terms are
+// quintics: the path is the minimum-jerk trajectory between those end states, Flash & Hogan 1985).
+double start_velocity_blend(double tau) {
+  tau = std::min(std::max(tau, 0.0), 1.0);
+  return tau * (1.0 + tau * tau * (-6.0 + tau * (8.0 - 3.0 * tau)));
 }
 
 }  // namespace
 
 namespace {
+
+void check_seat_off_motion(const Model& model, const TaskRig& rig, const TaskSpec& task, const GeneratedMotion& m,
+                           const std::function<PostureTargets(double)>& path, int first_move_frame, int n_move,
+                           double rate_hz, const std::string& file);
 
 // One generation of the task's motion with the static balance band narrowed by the shifts (m) from
 // its rear and front edges.
@@ -290,6 +401,9 @@ GeneratedMotion generate_with_band(const Model& model, const TaskRig& rig, const
   const double dt = 1.0 / rate_hz;
   const int n_move = std::max(2, frame_count(task.duration_s, rate_hz) + 1);
   const int n_pause = frame_count(task.pause_s, rate_hz);
+  int n_pause_before = n_pause, n_pause_after = n_pause;
+  bool path_in_time = false;      // the task's path takes the normalised time τ, not the timing profile's s(τ)
+  bool seat_off_dynamic = false;  // a sit-to-stand or stand-to-sit with a seat-off velocity
 
   // 1. Upright standing, the start of every generated task.
   const TechniquePreset stand_preset = technique_preset(Technique::stoop, task);
@@ -391,6 +505,7 @@ GeneratedMotion generate_with_band(const Model& model, const TaskRig& rig, const
       // At seat-off the hip joint centre is above the seat by the thighs' thickness under it.
       const double seat = task.chair_height_m + task.hip_above_seat_m, up = hip_stand.y();
       const bool rising = task.type == TaskType::sit_to_stand;
+      const bool dynamic = has_seat_off_velocity(task);
       PostureTargets sts = g.base_targets(technique_preset(Technique::semi_squat, task));
       // The seat-off posture, prescribed by its published angles (task_spec.hpp, Tully et al. 2005):
       // the trunk inclined forward by seat_off_trunk_inclination_rad, the lumbar spine making
@@ -449,13 +564,31 @@ GeneratedMotion generate_with_band(const Model& model, const TaskRig& rig, const
           t.preferred(j.var) = theta_stand(j.var) + (j.theta - theta_stand(j.var)) * s;
           t.weights(j.var) = kSeatOffPostureWeight;
         }
+        // Dynamic seat-off: the balance band holds the extrapolated centre of mass, so the centre of
+        // mass itself may lie behind it by v/ω0 (seat_off_band_shift_m; l from the current posture,
+        // which the continuation moves by small steps).
+        if (dynamic) {
+          const double shift = s * seat_off_band_shift_m(model, rig, task, g.theta);
+          t.com_lo -= shift;
+          t.com_hi -= shift;
+        }
         g.prev = g.theta;
         g.solve(t, 0.0);
       }
       const VecX theta_seat = g.theta;
-      check_seat_off_joints(joints, theta_seat, scenario_file);
+      check_seat_off_joints(joints, theta_seat, scenario_file, dynamic);
       const VecX theta_from = rising ? theta_seat : theta_stand, theta_to = rising ? theta_stand : theta_seat;
       g.theta = theta_from;
+      // Dynamic seat-off: the path's velocity at seat-off (per unit τ: the rate times the duration);
+      // the descent is the rise reversed in time, so it arrives with the opposite velocity. Inverse
+      // dynamics of rigid bodies is symmetric under time reversal (M(q) q'' + C(q, q') q' + g(q): q''
+      // and the terms quadratic in q' keep their sign), so a descent has the joint moments and centre
+      // of pressure of the rise through the same postures, in reverse order.
+      VecX v_from = VecX::Zero(theta_seat.size()), v_to = v_from;
+      if (dynamic) {
+        const VecX rate = seat_off_posture_velocity(model, rig, task, theta_seat, scenario_file);
+        (rising ? v_from : v_to) = (rising ? 1.0 : -1.0) * task.duration_s * rate;
+      }
       // Between the two end postures every joint moves on the straight line in joint space with the
       // minimum-jerk profile: the minimum angle-jerk trajectory between two postures at rest, which
       // resembles the measured joint angles of sit-to-stand and back-to-sit (Yamasaki, Nakamura &
@@ -466,6 +599,33 @@ GeneratedMotion generate_with_band(const Model& model, const TaskRig& rig, const
       // 11 deg in 0.16 s with a -13.5 rad/s² spike and the centre of pressure left the toes (1.5 s
       // rise; 13 frames at 1.0 s). The balance band stays a target (the straight line is left only
       // where the centre of mass would leave the middle half of the feet).
+      // With a dynamic seat-off the path is the minimum-jerk line plus the start (or end) velocity's
+      // quintic (start_velocity_blend), a function of the normalised time τ itself, and the joint
+      // accelerations at seat-off are zero: the pipeline's natural-spline ends give q'' = 0 at the
+      // first and last frame anyway, and the horizontal momentum is at its peak (Pai & Rogers 1990).
+      // The static balance band is not a target on the way (the centre of mass may start behind it);
+      // the centre of pressure of the generated motion is checked instead (below, after the frames).
+      if (dynamic) {
+        if (task.profile != TimingProfile::minimum_jerk)
+          throw InputError(Location{scenario_file, 0, 0, "task.profile"},
+                           "expected minimum_jerk with a seat-off velocity (task.seat_off_com_velocity_*): the path "
+                           "from a moving seat-off is the minimum-jerk quintic, got linear");
+        path_in_time = true;
+        seat_off_dynamic = true;
+        (rising ? n_pause_before : n_pause_after) = 0;  // no still time at a moving seat-off
+        at = [&, sts, theta_from, theta_to, v_from, v_to](double tau) {
+          PostureTargets t = sts;
+          t.preferred = theta_from + (theta_to - theta_from) * minimum_jerk(tau) + v_from * start_velocity_blend(tau) -
+                        v_to * start_velocity_blend(1.0 - tau);
+          t.weights = VecX::Constant(theta_from.size(), kJointPathWeight);
+          t.trunk_inclination.reset();
+          t.trunk_weight = 0.0;
+          t.com_lo = -1e9;
+          t.com_hi = 1e9;
+          return t;
+        };
+        break;
+      }
       at = [&, sts, theta_from, theta_to](double s) {
         PostureTargets t = sts;
         t.preferred = (1.0 - s) * theta_from + s * theta_to;
@@ -489,10 +649,10 @@ GeneratedMotion generate_with_band(const Model& model, const TaskRig& rig, const
   PostureTargets t0 = at(0.0);
   g.prev = g.theta;
   PostureResult r = g.solve(t0, 0.0);
-  g.begin_frames(2 * n_pause + n_move);
-  for (int i = 0; i < n_pause; ++i, time += dt) g.record(time, r, t0);
+  g.begin_frames(n_pause_before + n_move + n_pause_after);
+  for (int i = 0; i < n_pause_before; ++i, time += dt) g.record(time, r, t0);
   for (int i = 0; i < n_move; ++i, time += dt) {
-    const PostureTargets t = at(profile(i));
+    const PostureTargets t = at(path_in_time ? double(i) / (n_move - 1) : profile(i));
     // Start from the posture extrapolated from the last two frames (the smoothness term still pulls
     // toward the last one): the IK then starts within a fraction of a frame's motion of its solution.
     const VecX last = g.theta;
@@ -502,7 +662,7 @@ GeneratedMotion generate_with_band(const Model& model, const TaskRig& rig, const
     g.record(time, r, t);
   }
   const PostureTargets t1 = at(1.0);
-  for (int i = 0; i < n_pause; ++i, time += dt) g.record(time, r, t1);
+  for (int i = 0; i < n_pause_after; ++i, time += dt) g.record(time, r, t1);
 
   const Location where{scenario_file, 0, 0, field};
   if (g.out.max_hand_error_m > kReachTolerance_m)
@@ -512,6 +672,10 @@ GeneratedMotion generate_with_band(const Model& model, const TaskRig& rig, const
   if (g.out.max_hip_error_m > kReachTolerance_m)
     throw InputError(where, fmt::format("the hips cannot reach the chair height: {:.1f} cm away",
                                         100.0 * g.out.max_hip_error_m));
+  if (seat_off_dynamic) {
+    check_seat_off_motion(model, rig, task, g.out, at, n_pause_before, n_move, rate_hz, scenario_file);
+    return std::move(g.out);
+  }
   if (!g.out.frames_outside_support.empty()) {
     const int f = g.out.frames_outside_support.front();
     throw InputError(where, fmt::format("balance cannot be kept: at t = {:.2f} s the centre of mass (with the load) "
@@ -550,6 +714,42 @@ VecX calc_motion_cop_x(const Model& model, const TaskRig& rig, const GeneratedMo
     cop(f) = ground.cop_x_m;
   }
   return cop;
+}
+
+// A dynamic seat-off's motion (sit_to_stand / stand_to_sit with task.seat_off_com_velocity_*): the
+// path must stay within the model's joint ranges (the velocity term carries the joints past the
+// seat-off posture before it brings them back; the IK would clamp them at a limit and change the
+// prescribed velocity), and the centre of pressure of the motion as the run will see it
+// (calc_motion_cop_x) must stay under the feet: that, not the static balance band, is what limits
+// how far behind the feet the seat-off centre of mass may be for a given velocity. A request that
+// breaks either stops the run naming the velocity field.
+void check_seat_off_motion(const Model& model, const TaskRig& rig, const TaskSpec& task, const GeneratedMotion& m,
+                           const std::function<PostureTargets(double)>& path, int first_move_frame, int n_move,
+                           double rate_hz, const std::string& file) {
+  constexpr double kDeg = 3.14159265358979323846 / 180.0;
+  const Location where{file, 0, 0, seat_off_velocity_field(task)};
+  for (int i = 0; i < n_move; ++i) {
+    const VecX theta = path(double(i) / (n_move - 1)).preferred;
+    for (int k = 0; k < rig.nvars(); ++k) {
+      const PostureVariable& v = rig.vars[k];
+      if (theta(k) >= v.lower - 1e-9 && theta(k) <= v.upper + 1e-9) continue;
+      throw InputError(where, fmt::format("the path from the moving seat-off leaves the model's {} range at t = {:.2f} s "
+                                          "({:.1f} deg, range {:.1f} to {:.1f} deg): a smaller seat-off velocity, a "
+                                          "longer duration or another seat-off posture",
+                                          v.name, m.time(first_move_frame + i), theta(k) / kDeg, v.lower / kDeg,
+                                          v.upper / kDeg));
+    }
+  }
+  const VecX cop = calc_motion_cop_x(model, rig, m, rate_hz, 0.0);
+  const double heel = std::min(rig.heel_x, rig.toe_x), toe = std::max(rig.heel_x, rig.toe_x);
+  for (Eigen::Index f = 0; f < cop.size(); ++f) {
+    if (std::isfinite(cop(f)) && cop(f) >= heel && cop(f) <= toe) continue;
+    throw InputError(where, fmt::format("with this seat-off velocity the centre of pressure leaves the feet: at t = "
+                                        "{:.2f} s it is at x = {:.3f} m, outside the feet [{:.3f}, {:.3f}] m (the "
+                                        "momentum and the seat-off posture ask for more than the feet can brake: "
+                                        "another velocity, seat-off posture or duration)",
+                                        m.time(f), cop(f), heel, toe));
+  }
 }
 
 // The static balance band keeps the centre of mass (body and load) over the middle half of the feet,

@@ -72,6 +72,12 @@ struct TaskSpec {
   // seat-off posture. Not given, the angle follows from the hip height, the trunk angles above and the
   // balance band (the generator's default posture).
   std::optional<double> seat_off_hip_flexion_rad, seat_off_knee_flexion_rad, seat_off_ankle_dorsiflexion_rad;
+  // sit_to_stand / stand_to_sit: the whole-body centre of mass's velocity at seat-off (m/s; forward and
+  // up, as the rise leaves the seat), each component prescribed only when given (a dynamic seat-off:
+  // the momentum-transfer rise). Both absent: the rise starts, and the descent ends, at rest at
+  // seat-off (the generator's default). A stand_to_sit arrives at seat-off with the opposite velocity
+  // (the time reverse of the rise; task_generator.cpp).
+  std::optional<double> seat_off_com_velocity_forward_m_s, seat_off_com_velocity_up_m_s;
   std::string motion_file;         // motion_file: path (resolved relative to the scenario file)
 };
 
