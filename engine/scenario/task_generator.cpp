@@ -281,13 +281,16 @@ void check_seat_off_joints(const std::vector<SeatOffJoint>& joints, const VecX& 
 
 // ---- Dynamic seat-off (task.seat_off_com_velocity_forward_m_s / _up_m_s) ----
 // A rise at natural speed leaves the seat with the centre of mass moving forward and up: the
-// "momentum transfer" strategy, in which horizontal momentum developed by the trunk before seat-off
-// carries the body over the feet (Hughes, Weiner, Schenkman, Long & Studenski 1994, Clin Biomech
-// 9:187-192, abstract; the centre of mass is then still separated from the base of support at
-// lift-off). The horizontal momentum peaks when the propulsive horizontal impulse turns into a
-// braking one (Pai & Rogers 1990, Med Sci Sports Exerc 22:378-384, abstract), so after seat-off the
-// forward motion is braked: the centre of pressure then lies ahead of the centre of mass, which may
-// start behind the static balance band.
+// "momentum transfer" strategy, in which horizontal momentum developed in the trunk carries the body
+// up (Hughes et al. 1994, "Chair rise strategies in the elderly", Clin Biomech 9:187-192, abstract:
+// its centre-of-mass-to-base-of-support separation differs from that of the "stabilization"
+// strategy, which uses very little momentum; in functionally impaired elderly that separation at
+// lift-off is a measured quantity, "Chair rise strategy in the functionally impaired elderly", J
+// Rehabil Res Dev 1996, 33:409-412, abstract). The horizontal momentum peaks when the propulsive
+// horizontal impulse turns into a braking one (Pai & Rogers 1990, Med Sci Sports Exerc 22:378-384,
+// abstract), after which the forward motion is braked: the centre of pressure lies ahead of the
+// centre of mass, which may start behind the static balance band. No readable source gave the
+// velocity's size at seat-off; the scenario gives it.
 
 // The task field that names a seat-off velocity request (for errors): the forward one when given.
 const char* seat_off_velocity_field(const TaskSpec& task) {
@@ -321,10 +324,12 @@ ComAtPosture calc_com_at_posture(const Model& model, const TaskRig& rig, const V
 }
 
 // How far behind the static balance band the seat-off centre of mass may be for a forward velocity
-// v (m/s): v / ω0, ω0 = sqrt(g / l), the "extrapolated centre of mass" x + v/ω0 of an inverted
-// pendulum of length l (Hof, Gazendam & Sinke 2005, J Biomech 38:1-8: the body can still be brought to
-// rest over the feet while x + v/ω0 lies within the base of support). l: the centre of mass's height
-// above the ankle joint centre at the posture θ.
+// v (m/s): v / ω0, ω0 = sqrt(g / l), the "extrapolated centre of mass" x + v·sqrt(l/g) of an inverted
+// pendulum (Hof, Gazendam & Sinke 2005, J Biomech 38:1-8, abstract: the condition for dynamic
+// stability is that it lies within the base of support). Hof takes l as the leg length; here the
+// pendulum is the seated-off body over the ankles, so l is the centre of mass's height above the ankle
+// joint centre at the posture θ. The band keeps its margin: the extrapolated centre of mass over the
+// middle half of the feet, as the centre of mass at rest.
 double seat_off_band_shift_m(const Model& model, const TaskRig& rig, const TaskSpec& task, const VecX& theta) {
   if (!task.seat_off_com_velocity_forward_m_s) return 0.0;
   const double l = calc_com_at_posture(model, rig, theta).p_W.y() - rig.ankle_W.y();
