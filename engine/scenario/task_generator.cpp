@@ -607,7 +607,10 @@ GeneratedMotion generate_with_band(const Model& model, const TaskRig& rig, const
       // With a dynamic seat-off the path is the minimum-jerk line plus the start (or end) velocity's
       // quintic (start_velocity_blend), a function of the normalised time τ itself, and the joint
       // accelerations at seat-off are zero: the pipeline's natural-spline ends give q'' = 0 at the
-      // first and last frame anyway, and the horizontal momentum is at its peak (Pai & Rogers 1990).
+      // first and last frame anyway (so a start acceleration would not reach the run), which takes
+      // seat-off at the horizontal momentum's peak (Pai & Rogers 1990 place the peak where the
+      // propulsive impulse turns into a braking one; when that is relative to seat-off is not in
+      // their abstract).
       // The static balance band is not a target on the way (the centre of mass may start behind it);
       // the centre of pressure of the generated motion is checked instead (below, after the frames).
       if (dynamic) {
@@ -738,11 +741,12 @@ void check_seat_off_motion(const Model& model, const TaskRig& rig, const TaskSpe
     for (int k = 0; k < rig.nvars(); ++k) {
       const PostureVariable& v = rig.vars[k];
       if (theta(k) >= v.lower - 1e-9 && theta(k) <= v.upper + 1e-9) continue;
+      const double offset = clinical_offset(rig, k);  // as the seat-off angle fields give it
       throw InputError(where, fmt::format("the path from the moving seat-off leaves the model's {} range at t = {:.2f} s "
                                           "({:.1f} deg, range {:.1f} to {:.1f} deg): a smaller seat-off velocity, a "
                                           "longer duration or another seat-off posture",
-                                          v.name, m.time(first_move_frame + i), theta(k) / kDeg, v.lower / kDeg,
-                                          v.upper / kDeg));
+                                          v.name, m.time(first_move_frame + i), (theta(k) + offset) / kDeg,
+                                          (v.lower + offset) / kDeg, (v.upper + offset) / kDeg));
     }
   }
   const VecX cop = calc_motion_cop_x(model, rig, m, rate_hz, 0.0);
