@@ -317,10 +317,17 @@ std::unique_ptr<PreparedRun> prepare_run(const ScenarioSpec& scenario, ModelCach
     }
   } else {
     GeneratedMotion m = generate_task_motion(run->msm.model, run->rig, task, scenario.solver.rate_hz, scenario.file);
+    // The generator's balance check has filtered and differentiated these frames already: the same
+    // function of the same data when the settings agree (the solver's cut-off is the check's 6 Hz).
+    const KinematicSettings& used = m.kinematics_settings;
+    if (m.kinematics.frames() > 0 && used.rate_hz == scenario.solver.rate_hz &&
+        used.filter_cutoff_hz == scenario.solver.filter_cutoff_hz)
+      run->kinematics = std::move(m.kinematics);
     time = std::move(m.time);
     q = std::move(m.q);
   }
-  run->kinematics = prepare_kinematics(time, q, {scenario.solver.rate_hz, scenario.solver.filter_cutoff_hz});
+  if (run->kinematics.frames() == 0)
+    run->kinematics = prepare_kinematics(time, q, {scenario.solver.rate_hz, scenario.solver.filter_cutoff_hz});
   if (scenario.external_forces)
     run->external = load_external_forces(*scenario.external_forces, run->msm.model, run->kinematics.time);
   return run;

@@ -693,14 +693,14 @@ GeneratedMotion generate_with_band(const Model& model, const TaskRig& rig, const
   return std::move(g.out);
 }
 
-// World x of the centre of pressure of every frame of a generated motion: inverse dynamics of the
-// kinematics the run will use (prepare_kinematics: the frames low-pass filtered at the solver's
-// default 6 Hz and differentiated) with the held load's weight and inertia on the hand, f = m (g − a),
-// as the pipeline applies them; the COP of the ground's wrench on the feet (solvers/ground_reaction.hpp).
-// NaN where the feet would have to be pulled down.
-VecX calc_motion_cop_x(const Model& model, const TaskRig& rig, const GeneratedMotion& m, double rate_hz,
-                       double load_kg) {
-  const KinematicSeries k = prepare_kinematics(m.time, m.q, KinematicSettings{rate_hz, KinematicSettings{}.filter_cutoff_hz});
+// World x of the centre of pressure of every frame of a generated motion, from the kinematics the run
+// will use (k = prepare_kinematics of its frames: low-pass filtered at the solver's default 6 Hz and
+// differentiated): inverse dynamics with the held load's weight and inertia on the hand,
+// f = m (g − a), as the pipeline applies them; the COP of the ground's wrench on the feet
+// (solvers/ground_reaction.hpp). NaN where the feet would have to be pulled down. With a load the
+// inverse dynamics starts from the forward kinematics that gave the hand's acceleration
+// (rnea_after_forward_kinematics: the same bits as rnea, one position pass per frame instead of two).
+VecX calc_motion_cop_x(const Model& model, const TaskRig& rig, const KinematicSeries& k, double load_kg) {
   Data d(model);
   std::vector<Force> f_ext(model.nbodies, Force::Zero());
   VecX cop(k.frames()), q, qd, qdd;
@@ -716,8 +716,10 @@ VecX calc_motion_cop_x(const Model& model, const TaskRig& rig, const GeneratedMo
       const Vec3 force = load_kg * (model.gravity - point_acceleration(model, d, rig.hand_body, p));
       f_ext[rig.hand_body].linear = force;
       f_ext[rig.hand_body].angular = p.cross(force);
+      rnea_after_forward_kinematics(model, d, qd, qdd, f_ext);
+    } else {
+      rnea(model, d, q, qd, qdd, f_ext);
     }
-    rnea(model, d, q, qd, qdd, f_ext);
     calc_ground_reaction(model, d, ground);
     cop(f) = ground.cop_x_m;
   }
@@ -781,9 +783,13 @@ GeneratedMotion generate_task_motion(const Model& model, const TaskRig& rig, con
   const double heel = std::min(rig.heel_x, rig.toe_x), toe = std::max(rig.heel_x, rig.toe_x);
   const double half_band = 0.25 * (toe - heel);  // the middle half's margin inside each edge
   double lo = 0.0, hi = 0.0;
-  // How far the centre of pressure leaves the feet, ahead of the toes and behind the heels (m, >= 0).
-  auto excursions = [&](const GeneratedMotion& motion) {
-    const VecX cop = calc_motion_cop_x(model, rig, motion, rate_hz, task.box.mass_kg);
+  // How far the centre of pressure leaves the feet, ahead of the toes and behind the heels (m, >= 0),
+  // from the motion's filtered kinematics (kept in the motion: the run uses them, prepare_run).
+  const KinematicSettings settings{rate_hz, KinematicSettings{}.filter_cutoff_hz};
+  auto excursions = [&](GeneratedMotion& motion) {
+    motion.kinematics = prepare_kinematics(motion.time, motion.q, settings);
+    motion.kinematics_settings = settings;
+    const VecX cop = calc_motion_cop_x(model, rig, motion.kinematics, task.box.mass_kg);
     double ahead = 0.0, behind = 0.0;
     for (Eigen::Index f = 0; f < cop.size(); ++f) {
       if (!std::isfinite(cop(f))) continue;

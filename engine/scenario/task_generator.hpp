@@ -8,6 +8,7 @@
 
 #include "scenario/posture_ik.hpp"
 #include "scenario/task_spec.hpp"
+#include "solvers/kinematic_series.hpp"
 
 namespace dembones {
 
@@ -19,6 +20,11 @@ struct GeneratedMotion {
   double max_hip_error_m = 0.0;
   std::vector<int> frames_outside_support;  // frames whose centre of mass (body + load) left the feet
   VecX com_x;                      // (F) world x of the centre of mass (body + load)
+  // Lifts and lowers: prepare_kinematics(time, q, kinematics_settings), which the balance check has
+  // formed for this motion; the run takes it instead of filtering the same frames again when its
+  // settings are these. Other tasks: empty (0 frames).
+  KinematicSeries kinematics;
+  KinematicSettings kinematics_settings;
 };
 
 // Minimum-jerk position profile s(τ) = 10τ³ − 15τ⁴ + 6τ⁵ for τ in [0, 1].
