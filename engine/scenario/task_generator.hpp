@@ -25,6 +25,8 @@ struct GeneratedMotion {
   // settings are these. Other tasks: empty (0 frames).
   KinematicSeries kinematics;
   KinematicSettings kinematics_settings;
+  int balance_passes = 0;  // lifts and lowers: motions generated again with a narrower balance band
+                           // (taken or not), at most 3
 };
 
 // Minimum-jerk position profile s(τ) = 10τ³ − 15τ⁴ + 6τ⁵ for τ in [0, 1].
