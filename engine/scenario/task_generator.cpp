@@ -751,7 +751,8 @@ void check_seat_off_motion(const Model& model, const TaskRig& rig, const TaskSpe
                                           (v.lower + offset) / kDeg, (v.upper + offset) / kDeg));
     }
   }
-  const VecX cop = calc_motion_cop_x(model, rig, m, rate_hz, 0.0);
+  const KinematicSeries k = prepare_kinematics(m.time, m.q, KinematicSettings{rate_hz, KinematicSettings{}.filter_cutoff_hz});
+  const VecX cop = calc_motion_cop_x(model, rig, k, 0.0);
   const double heel = std::min(rig.heel_x, rig.toe_x), toe = std::max(rig.heel_x, rig.toe_x);
   for (Eigen::Index f = 0; f < cop.size(); ++f) {
     if (std::isfinite(cop(f)) && cop(f) >= heel && cop(f) <= toe) continue;
