@@ -101,12 +101,7 @@ class LifterMuscleState {
       const double sides = one_side ? 1.0 : b_.muscle_sides[i];
       tau += sides * r * (active + md_.passive_force[i]);
     }
-    const Model& model = b_.model;
-    const int body = model.velocity_body[k];
-    for (const auto& p : b_.passive_moments)
-      if (p.coordinate == k)
-        tau += (one_side ? 0.5 : 1.0) * p.moment_Nm.value(q_[model.idx_q[body] + (k - model.idx_v[body])]);
-    return sign * tau;
+    return sign * (tau + passive_joint_moment_Nm(k, one_side));
   }
   // The same maximum with each muscle of that direction in its own static equilibrium at full
   // activation (solve_compliant_equilibrium, a = 1, zero fibre speed): its tendon stretched by the
@@ -124,12 +119,18 @@ class LifterMuscleState {
       const double force = sign * r > 0 ? full_activation_state(i).tendon_force_N : md_.passive_force[i];
       tau += (one_side ? 1.0 : b_.muscle_sides[i]) * r * force;
     }
+    return sign * (tau + passive_joint_moment_Nm(k, one_side));
+  }
+  // The model's passive joint moments (discs and ligaments) about coordinate k at this posture; a
+  // level's moment acts once for both sides, so one side carries half of it.
+  double passive_joint_moment_Nm(int k, bool one_side) const {
     const Model& model = b_.model;
     const int body = model.velocity_body[k];
+    double tau = 0;
     for (const auto& p : b_.passive_moments)
       if (p.coordinate == k)
         tau += (one_side ? 0.5 : 1.0) * p.moment_Nm.value(q_[model.idx_q[body] + (k - model.idx_v[body])]);
-    return sign * tau;
+    return tau;
   }
   // Static equilibrium of muscle i at full activation and zero fibre speed at this posture.
   CompliantTendonState full_activation_state(int i) const {
