@@ -659,12 +659,19 @@ GeneratedMotion generate_with_band(const Model& model, const TaskRig& rig, const
   PostureResult r = g.solve(t0, 0.0);
   g.begin_frames(n_pause_before + n_move + n_pause_after);
   for (int i = 0; i < n_pause_before; ++i, time += dt) g.record(time, r, t0);
+  VecX prev2 = g.prev;
   for (int i = 0; i < n_move; ++i, time += dt) {
     const PostureTargets t = at(path_in_time ? double(i) / (n_move - 1) : profile(i));
-    // Start from the posture extrapolated from the last two frames (the smoothness term still pulls
+    // Start from the posture extrapolated from the last frames (the smoothness term still pulls
     // toward the last one): the IK then starts within a fraction of a frame's motion of its solution.
+    // Quadratic extrapolation from the last three frames (error O(h^3) instead of the line's O(h^2))
+    // saves a tenth of the frames' Levenberg-Marquardt iterations (lifts_1000.yaml: 3.37 -> 3.01 per
+    // frame); the postures are the same to the solver's 1e-8 rad tolerance (every summary peak within
+    // 8.3e-6 relative, 2 of 22,000 peak times one frame off, the same 218 lifts off the feet).
     const VecX last = g.theta;
-    if (i >= 2) g.theta = 2.0 * g.theta - g.prev;
+    if (i >= 3) g.theta = 3.0 * g.theta - 3.0 * g.prev + prev2;
+    else if (i >= 2) g.theta = 2.0 * g.theta - g.prev;
+    prev2 = g.prev;
     g.prev = last;
     r = g.solve(t, kSmoothWeight, kPostureTolerance_rad, kFrameStartDamping);
     g.record(time, r, t);
