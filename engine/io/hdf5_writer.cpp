@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <atomic>
 #include <cstring>
 #include <system_error>
 #include <utility>
@@ -69,6 +70,15 @@ struct Hdf5Writer::TableState {
   std::size_t row_size = 0;
 };
 
+// An in-memory group whose scalar double attributes stay open (create_group_with_double_attributes).
+// Members close in reverse order: attributes, group, file.
+struct Hdf5Writer::AttributeTemplate {
+  hdf5::File file;  // core driver without backing store: never touches the disk
+  hdf5::Group group;
+  std::vector<std::string> names;
+  std::vector<hdf5::Attribute> attributes;  // one per name, open
+};
+
 namespace {
 
 static_assert(sizeof(char*) == 8 && sizeof(double) == 8 && sizeof(std::int64_t) == 8,
@@ -82,6 +92,16 @@ hdf5::PropertyList make_lcpl_with_parents() {
   H5Pset_create_intermediate_group(lcpl.get(), 1);
   H5Pset_char_encoding(lcpl.get(), H5T_CSET_UTF8);
   return lcpl;
+}
+
+// Group creation properties: attributes stay in the object header up to kMaxCompactAttributes
+// (HDF5's default is 8): a run's /summary group holds ~60 peak attributes, and dense storage builds a
+// fractal heap and a name B-tree per group for them (and H5Ocopy copies both in a merge). Readers see
+// the same attributes either way (h5py lists them by name in both).
+hdf5::PropertyList make_gcpl() {
+  hdf5::PropertyList gcpl(H5Pcreate(H5P_GROUP_CREATE));
+  H5Pset_attr_phase_change(gcpl.get(), kMaxCompactAttributes, kMaxCompactAttributes - 16);
+  return gcpl;
 }
 
 // fsync so that the rename in commit() cannot expose a file whose data is still only in the page
@@ -140,7 +160,7 @@ Hdf5Writer::Hdf5Writer(std::filesystem::path final_path, Hdf5WriterOptions optio
 
 Hdf5Writer::~Hdf5Writer() {
   if (committed_) return;
-  tables_.clear();
+  close_all_open_objects();
   if (file_ >= 0) {
     H5Fclose(file_);
     H5Eclear2(H5E_DEFAULT);
@@ -157,7 +177,10 @@ hid_t Hdf5Writer::file_id() const {
   return file_;
 }
 
-void Hdf5Writer::close_all_open_objects() { tables_.clear(); }
+void Hdf5Writer::close_all_open_objects() {
+  tables_.clear();
+  templates_.clear();
+}
 
 void Hdf5Writer::flush() {
   check(H5Fflush(file_id(), H5F_SCOPE_GLOBAL), file_label_, "cannot flush", "");
@@ -195,13 +218,7 @@ void Hdf5Writer::create_group(std::string_view path) {
     return;
   }
   const auto lcpl = make_lcpl_with_parents();
-  hdf5::PropertyList gcpl(H5Pcreate(H5P_GROUP_CREATE));
-  // Attributes stay in the object header up to kMaxCompactAttributes (HDF5's default is 8): a run's
-  // /summary group holds ~60 peak attributes, and dense storage builds a fractal heap and a name
-  // B-tree per group for them (and H5Ocopy copies both in a merge). Readers see the same attributes
-  // either way (h5py lists them by name in both).
-  check(H5Pset_attr_phase_change(gcpl.get(), kMaxCompactAttributes, kMaxCompactAttributes - 16), file_label_,
-        "cannot set attribute storage", norm);
+  const auto gcpl = make_gcpl();
   hdf5::Group g(check_id(H5Gcreate2(file, norm.c_str(), lcpl.get(), gcpl.get(), H5P_DEFAULT), file_label_,
                          "cannot create group", norm));
 }
@@ -523,6 +540,71 @@ void Hdf5Writer::set_double_attributes(std::string_view object, std::span<const 
   for (std::size_t i = 0; i < names.size(); ++i)
     write_attribute(obj.get(), names[i], H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, scalar.get(), &values[i], file_label_,
                     norm + "@" + names[i], acpl.get(), fresh);
+}
+
+Hdf5Writer::AttributeTemplate* Hdf5Writer::attribute_template(std::span<const std::string> names) {
+  const auto same = [&](const std::unique_ptr<AttributeTemplate>& t) {
+    return std::equal(t->names.begin(), t->names.end(), names.begin(), names.end());
+  };
+  if (auto it = std::find_if(templates_.begin(), templates_.end(), same); it != templates_.end()) {
+    std::rotate(it, it + 1, templates_.end());  // most recently used last
+    return templates_.back().get();
+  }
+  // Repeated names (set one after another) and more attributes than an object header keeps (dense
+  // storage, which H5Ocopy handles badly in libhdf5 1.10.8) get no template.
+  std::vector<std::string_view> sorted(names.begin(), names.end());
+  std::sort(sorted.begin(), sorted.end());
+  if (names.size() > kMaxCompactAttributes || std::adjacent_find(sorted.begin(), sorted.end()) != sorted.end())
+    return nullptr;
+  constexpr std::size_t kMaxTemplates = 4;
+  if (templates_.size() == kMaxTemplates) templates_.erase(templates_.begin());
+  auto t = std::make_unique<AttributeTemplate>();
+  // The same format bounds as the file, so that the copied messages are those create_group and
+  // set_double_attributes would write; a name unique among the open core files of the process.
+  static std::atomic<unsigned long> serial{0};
+  const std::string name = "dembones-attribute-template-" + std::to_string(::getpid()) + "-" +
+                           std::to_string(serial.fetch_add(1));
+  hdf5::PropertyList fapl(H5Pcreate(H5P_FILE_ACCESS));
+  H5Pset_fapl_core(fapl.get(), 64 * 1024, /*backing_store=*/0);
+  H5Pset_libver_bounds(fapl.get(), H5F_LIBVER_V18, H5F_LIBVER_V18);
+  t->file = hdf5::File(check_id(H5Fcreate(name.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, fapl.get()), file_label_,
+                                "cannot create the in-memory attribute template for", ""));
+  const auto gcpl = make_gcpl();
+  t->group = hdf5::Group(check_id(H5Gcreate2(t->file.get(), "template", H5P_DEFAULT, gcpl.get(), H5P_DEFAULT),
+                                  file_label_, "cannot create the in-memory attribute template for", ""));
+  hdf5::Dataspace scalar(H5Screate(H5S_SCALAR));
+  const auto acpl = make_utf8_acpl();
+  t->names.assign(names.begin(), names.end());
+  t->attributes.reserve(names.size());
+  for (const std::string& n : t->names)
+    t->attributes.emplace_back(check_id(H5Acreate2(t->group.get(), n.c_str(), H5T_IEEE_F64LE, scalar.get(), acpl.get(),
+                                                   H5P_DEFAULT),
+                                        file_label_, "cannot create template attribute", n));
+  templates_.push_back(std::move(t));
+  return templates_.back().get();
+}
+
+void Hdf5Writer::create_group_with_double_attributes(std::string_view path, std::span<const std::string> names,
+                                                     std::span<const double> values) {
+  const std::string norm = hdf5::normalize_path(path);
+  if (names.size() != values.size())
+    throw InternalError("HDF5 attributes of '" + norm + "': " + std::to_string(names.size()) + " names, " +
+                        std::to_string(values.size()) + " values");
+  const hid_t file = file_id();
+  AttributeTemplate* t = attribute_template(names);
+  if (t == nullptr) {  // the attribute-by-attribute way
+    if (hdf5::path_exists(file, norm))
+      throw IoError(Location{file_label_, 0, 0, ""}, "cannot create group '" + norm + "': it already exists");
+    create_group(norm);
+    set_double_attributes(norm, names, values);
+    return;
+  }
+  for (std::size_t i = 0; i < values.size(); ++i)
+    if (H5Awrite(t->attributes[i].get(), H5T_NATIVE_DOUBLE, &values[i]) < 0)  // (the label only on failure)
+      check(-1, file_label_, "cannot write attribute", norm + "@" + names[i]);
+  const auto lcpl = make_lcpl_with_parents();
+  check(H5Ocopy(t->group.get(), ".", file, norm.c_str(), H5P_DEFAULT, lcpl.get()), file_label_, "cannot create group",
+        norm);
 }
 
 void Hdf5Writer::set_string_attribute(std::string_view object, std::string_view name, std::string_view value) {

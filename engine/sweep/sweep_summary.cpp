@@ -198,8 +198,6 @@ SweepRow read_run_row(const Hdf5Reader& r, int index) {
 void write_run_peaks(Hdf5Writer& w, const std::string& group, double body_weight_N, const std::vector<Peak>& peaks) {
   // The scalar attributes of a run file's /summary group (docs/hdf5-layout.md). No peaks table: a
   // table per run would keep one open dataset per run in the writer, and /summary has the rows.
-  const std::string sg = group + "/summary";
-  w.create_group(sg);
   std::vector<std::string> names{"body_weight_N"};
   std::vector<double> values{body_weight_N};
   names.reserve(1 + 3 * peaks.size());
@@ -212,7 +210,7 @@ void write_run_peaks(Hdf5Writer& w, const std::string& group, double body_weight
     names.push_back(p.quantity + "_peak_time_s");
     values.push_back(p.time_s);
   }
-  w.set_double_attributes(sg, names, values);
+  w.create_group_with_double_attributes(group + "/summary", names, values);
 }
 
 void write_summary_table(Hdf5Writer& w, const std::vector<SweepParameter>& parameters, std::vector<SweepRow> rows) {
