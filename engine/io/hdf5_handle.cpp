@@ -107,27 +107,14 @@ std::pair<std::string, std::string> split_parent(std::string_view normalized_pat
 bool path_exists(hid_t loc, std::string_view path) {
   const std::string norm = normalize_path(path);
   if (norm == "/") return true;
-  // H5Lexists fails (rather than returning false) when an intermediate group is missing, so walk
-  // the path one component at a time.
-  std::size_t pos = 0;
-  while (pos < norm.size()) {
-    const std::size_t next = norm.find('/', pos + 1);
-    const std::string prefix = norm.substr(0, next);
-    const htri_t link = H5Lexists(loc, prefix.c_str(), H5P_DEFAULT);
-    if (link <= 0) {
-      H5Eclear2(H5E_DEFAULT);
-      return false;
-    }
-    // The link may dangle (an external link whose file is gone).
-    const htri_t object = H5Oexists_by_name(loc, prefix.c_str(), H5P_DEFAULT);
-    if (object <= 0) {
-      H5Eclear2(H5E_DEFAULT);
-      return false;
-    }
-    if (next == std::string::npos) break;
-    pos = next;
-  }
-  return true;
+  // H5Lexists fails (rather than returning false) when an intermediate group is missing or cannot be
+  // traversed, which means false here too; when it finds the last link, every group on the way
+  // resolved. Then only the last link may dangle (an external link whose file is gone). Two lookups
+  // of the whole path instead of two per component (a sweep checks each run group it writes).
+  const htri_t link = H5Lexists(loc, norm.c_str(), H5P_DEFAULT);
+  const htri_t object = link > 0 ? H5Oexists_by_name(loc, norm.c_str(), H5P_DEFAULT) : 0;
+  if (object <= 0) H5Eclear2(H5E_DEFAULT);
+  return object > 0;
 }
 
 }  // namespace dembones::hdf5

@@ -469,11 +469,28 @@ Hdf5Writer::ObjectAttributes::ObjectAttributes(const Hdf5Writer& writer, std::st
   acpl_ = acpl.release();
 }
 
+Hdf5Writer::ObjectAttributes::ObjectAttributes(const Hdf5Writer& writer, std::string normalized_path,
+                                               hid_t owned_object)
+    : file_label_(writer.file_label_), object_(std::move(normalized_path)), object_id_(owned_object), created_(true) {
+  acpl_ = make_utf8_acpl().release();
+}
+
 Hdf5Writer::ObjectAttributes::ObjectAttributes(ObjectAttributes&& other) noexcept
     : file_label_(other.file_label_),
       object_(std::move(other.object_)),
       object_id_(std::exchange(other.object_id_, H5I_INVALID_HID)),
-      acpl_(std::exchange(other.acpl_, H5I_INVALID_HID)) {}
+      acpl_(std::exchange(other.acpl_, H5I_INVALID_HID)),
+      created_(other.created_),
+      set_names_(std::move(other.set_names_)) {}
+
+Hdf5Writer::ObjectAttributes Hdf5Writer::create_group_with_attributes(std::string_view path) {
+  const std::string norm = hdf5::normalize_path(path);
+  const auto lcpl = make_lcpl_with_parents();
+  const auto gcpl = make_gcpl();
+  hdf5::Group g(check_id(H5Gcreate2(file_id(), norm.c_str(), lcpl.get(), gcpl.get(), H5P_DEFAULT), file_label_,
+                         "cannot create group", norm));
+  return ObjectAttributes(*this, norm, g.release());
+}
 
 Hdf5Writer::ObjectAttributes::~ObjectAttributes() {
   if (acpl_ >= 0) H5Pclose(acpl_);
@@ -483,8 +500,13 @@ Hdf5Writer::ObjectAttributes::~ObjectAttributes() {
 void Hdf5Writer::ObjectAttributes::set_raw(std::string_view name, hid_t file_type, hid_t mem_type, hid_t space,
                                            const void* data) {
   const std::string attr_name(name);
+  bool is_new = false;
+  if (created_) {
+    is_new = std::find(set_names_.begin(), set_names_.end(), attr_name) == set_names_.end();
+    if (is_new) set_names_.push_back(attr_name);
+  }
   write_attribute(object_id_, attr_name, file_type, mem_type, space, data, file_label_, object_ + "@" + attr_name,
-                  acpl_);
+                  acpl_, is_new);
 }
 
 void Hdf5Writer::ObjectAttributes::set_string(std::string_view name, std::string_view value) {

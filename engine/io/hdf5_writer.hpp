@@ -143,13 +143,22 @@ class Hdf5Writer {
    private:
     friend class Hdf5Writer;
     ObjectAttributes(const Hdf5Writer& writer, std::string_view object);
+    // On an object just created (owned_object: its open id): no attribute but those set through this
+    // handle can exist, so other names are created without looking them up first.
+    ObjectAttributes(const Hdf5Writer& writer, std::string normalized_path, hid_t owned_object);
     void set_raw(std::string_view name, hid_t file_type, hid_t mem_type, hid_t space, const void* data);
     const std::string& file_label_;
     std::string object_;  // normalized path, for error messages
     hid_t object_id_ = H5I_INVALID_HID;  // owned (H5Oclose in the destructor)
     hid_t acpl_ = H5I_INVALID_HID;       // owned (H5Pclose in the destructor)
+    bool created_ = false;               // the object was created with this handle
+    std::vector<std::string> set_names_;  // names set through this handle (when created_)
   };
   ObjectAttributes open_attributes(std::string_view object);
+  // A new group at `path` (IoError when something is linked there already; missing parents are
+  // created) and its attributes, set on the group kept open (a sweep run group: no path lookup to
+  // open it again, no lookup of each attribute before creating it).
+  ObjectAttributes create_group_with_attributes(std::string_view path);
 
   // --- Compound table, one row per record, appendable (the sweep summary) ---
   // Creates an empty, extendible, chunked table. Its `units` attribute holds one entry per column

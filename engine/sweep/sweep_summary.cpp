@@ -144,8 +144,7 @@ SweepHeader read_sweep_header(const Hdf5Reader& r) {
 // (H5A__dense_post_copy_file_all), which `dembones merge` relies on.
 void write_run_row(Hdf5Writer& w, const SweepRow& row) {
   const std::string g = run_group(row.index);
-  w.create_group(g);
-  Hdf5Writer::ObjectAttributes a = w.open_attributes(g);  // the group opened once for all its attributes
+  Hdf5Writer::ObjectAttributes a = w.create_group_with_attributes(g);  // kept open for all its attributes
   a.set_string_array("parameter_values", row.values);
   a.set_string("status", row.status);
   a.set_string("error", row.error);

@@ -47,7 +47,7 @@ void write_sweep_header(Hdf5Writer& w, const SweepHeader& h);
 // IoError naming the file when it is not a dembones sweep file (or shard).
 SweepHeader read_sweep_header(const Hdf5Reader& r);
 
-// The row's attributes on its run group (creates the group).
+// The row's attributes on its run group (creates the group; IoError when it exists).
 // A row's peaks as written to its run group: the quantity names, and values, values in body weights
 // and times one after the other (3 x peaks).
 struct RunRowPeaks {

@@ -1,6 +1,6 @@
 // Hdf5Writer::open_attributes: several attributes on one object opened once (a sweep run group)
 // read back equal to the one-call setters, replace existing attributes like them, and report a
-// missing object as an IoError.
+// missing object as an IoError; likewise on a group created with create_group_with_attributes.
 #include <string>
 #include <utility>
 #include <vector>
@@ -49,6 +49,43 @@ TEST(Hdf5ObjectAttributes, EqualTheOneCallSettersAndReplaceExistingOnes) {
   }
   EXPECT_TRUE(r.read_string_array_attribute("/runs/00007", "none").empty());
   EXPECT_FALSE(r.has_attribute("/one_call", "none"));
+}
+
+// create_group_with_attributes: the group is new, so its attributes are created without looking them
+// up first; a name set twice through the handle must still be replaced (one attribute, last value),
+// also after the handle was moved, and a group that exists already is an IoError.
+TEST(Hdf5ObjectAttributes, OnAGroupJustCreatedEqualTheOneCallSetters) {
+  io_test::TempDir dir;
+  const auto path = dir / "created.h5";
+  const std::vector<std::string> values{"stoop", "12.5"};
+  const std::vector<double> counts{201, 3, 0};
+  {
+    Hdf5Writer w(path);
+    w.create_group("/one_call");
+    w.set_string_array_attribute("/one_call", "parameter_values", values);
+    w.set_string_attribute("/one_call", "status", "ok");
+    w.set_double_array_attribute("/one_call", "frame_counts", counts);
+    {
+      Hdf5Writer::ObjectAttributes created = w.create_group_with_attributes("/runs/00003");  // parent made too
+      created.set_string("status", "stale");
+      Hdf5Writer::ObjectAttributes a = std::move(created);
+      a.set_string_array("parameter_values", values);
+      a.set_double_array("frame_counts", counts);
+      a.set_string("status", "ok");  // replaces "stale"
+    }
+    EXPECT_THROW(w.create_group_with_attributes("/runs/00003"), IoError);
+    EXPECT_THROW(w.create_group_with_attributes("/one_call"), IoError);
+    w.commit();
+  }
+  const Hdf5Reader r(path);
+  EXPECT_EQ(r.attribute_names("/runs/00003"), r.attribute_names("/one_call"));
+  EXPECT_EQ(r.attribute_names("/runs/00003").size(), 3u);
+  for (const char* g : {"/one_call", "/runs/00003"}) {
+    SCOPED_TRACE(g);
+    EXPECT_EQ(r.read_string_array_attribute(g, "parameter_values"), values);
+    EXPECT_EQ(r.read_string_attribute(g, "status"), "ok");
+    EXPECT_EQ(r.read_double_array_attribute(g, "frame_counts"), counts);
+  }
 }
 
 }  // namespace
