@@ -7,10 +7,12 @@
 #include <algorithm>
 #include <atomic>
 #include <chrono>
+#include <deque>
 #include <cstdio>
 #include <exception>
 #include <fstream>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <set>
 #include <sstream>
@@ -493,6 +495,80 @@ SweepRunStats run_sweep(const SweepSpec& spec, const SweepPlan& plan, const Swee
     rows.push_back(std::move(row));
   };
 
+  // A computed run goes to the writer (libhdf5 is not thread-safe: one thread writes at a time). A
+  // thread that finds another writing queues its run and computes its next one instead of waiting:
+  // the writing thread writes the queued runs before it lets go of the writer.
+  std::mutex writer_mutex;  // held while writing (and to set `failure`)
+  std::mutex queue_mutex;
+  std::deque<RunOutcome> queue;  // computed runs not yet written
+  auto write_one = [&](RunOutcome& out) {
+    if (stop.load()) return;  // after a failure the runs are dropped, and --resume redoes them
+    try {
+      const double tw = thread_cpu_s();
+      ++stats.runs_done;
+      if (out.row.status != "ok") ++stats.runs_failed;
+      stats.frames += out.row.frames;
+      if (streamed && !collector) {
+        // The record goes to rank 0 (MPI calls one thread at a time: MPI_THREAD_SERIALIZED).
+        std::string message(1, kRunMessage);
+        message += pack_run_row(out.row, out.body_weight_N);
+#pragma omp critical(dembones_sweep_mpi)
+        mailbox->send(0, std::move(message));
+      } else {
+        write_outcome(*writer, out, series);
+        unmarked.push_back(run_group(out.row.index));
+        if (out.row.status != "ok") ++failed_unmarked;
+        rows.push_back(std::move(out.row));
+        if (collector) {
+          // The other ranks' runs that have arrived meanwhile.
+          for (;;) {
+            std::optional<std::string> message;
+#pragma omp critical(dembones_sweep_mpi)
+            message = mailbox->try_receive();
+            if (!message) break;
+            take_message(*message);
+          }
+        }
+        if (seconds_since(last_commit) >= commit_interval_s) commit();
+      }
+      write_s += thread_cpu_s() - tw;
+    } catch (...) {
+      if (!failure) failure = std::current_exception();
+      stop = true;
+    }
+  };
+  // Writes queued runs until the queue is empty; the caller holds writer_mutex.
+  auto write_queued = [&] {
+    for (;;) {
+      RunOutcome next;
+      {
+        const std::lock_guard<std::mutex> lock(queue_mutex);
+        if (queue.empty()) return;
+        next = std::move(queue.front());
+        queue.pop_front();
+      }
+      write_one(next);
+    }
+  };
+  auto hand_over = [&](RunOutcome&& out) {
+    {
+      const std::lock_guard<std::mutex> lock(queue_mutex);
+      queue.push_back(std::move(out));
+    }
+    while (writer_mutex.try_lock()) {
+      write_queued();
+      writer_mutex.unlock();
+      // A run queued after the writer's last look and before its unlock found the writer busy:
+      // whoever looks next writes it.
+      const std::lock_guard<std::mutex> lock(queue_mutex);
+      if (queue.empty()) break;
+    }
+  };
+  auto drain_writer_queue = [&] {
+    const std::lock_guard<std::mutex> lock(writer_mutex);
+    write_queued();
+  };
+
   ModelCache models;  // shared by the threads: each subject's model is built once
 #pragma omp parallel num_threads(threads) reduction(+ : prepare_s, execute_s)
   {
@@ -526,53 +602,19 @@ SweepRunStats run_sweep(const SweepSpec& spec, const SweepPlan& plan, const Swee
         }
         out = compute_run(plan, todo[p], checked.scenarios[p], models, series);
       } catch (...) {
-#pragma omp critical(dembones_sweep_writer)
-        if (!failure) failure = std::current_exception();
+        {
+          const std::lock_guard<std::mutex> lock(writer_mutex);
+          if (!failure) failure = std::current_exception();
+        }
         stop = true;
         break;
       }
       prepare_s += out.prepare_s;
       execute_s += out.execute_s;
-#pragma omp critical(dembones_sweep_writer)
-      {
-        if (!stop.load()) {
-          try {
-            const double tw = thread_cpu_s();
-            ++stats.runs_done;
-            if (out.row.status != "ok") ++stats.runs_failed;
-            stats.frames += out.row.frames;
-            if (streamed && !collector) {
-              // The record goes to rank 0 (MPI calls one thread at a time: MPI_THREAD_SERIALIZED).
-              std::string message(1, kRunMessage);
-              message += pack_run_row(out.row, out.body_weight_N);
-#pragma omp critical(dembones_sweep_mpi)
-              mailbox->send(0, std::move(message));
-            } else {
-              write_outcome(*writer, out, series);
-              unmarked.push_back(run_group(out.row.index));
-              if (out.row.status != "ok") ++failed_unmarked;
-              rows.push_back(std::move(out.row));
-              if (collector) {
-                // The other ranks' runs that have arrived meanwhile.
-                for (;;) {
-                  std::optional<std::string> message;
-#pragma omp critical(dembones_sweep_mpi)
-                  message = mailbox->try_receive();
-                  if (!message) break;
-                  take_message(*message);
-                }
-              }
-              if (seconds_since(last_commit) >= commit_interval_s) commit();
-            }
-            write_s += thread_cpu_s() - tw;
-          } catch (...) {
-            if (!failure) failure = std::current_exception();
-            stop = true;
-          }
-        }
-      }
+      hand_over(std::move(out));
     }
   }
+  drain_writer_queue();  // (empty: the last thread to queue a run wrote it)
   counter.reset();
   const auto t_end_of_runs = Clock::now();
   if (collector) {
