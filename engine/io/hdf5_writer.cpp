@@ -77,6 +77,8 @@ struct Hdf5Writer::AttributeTemplate {
   hdf5::Group group;
   std::vector<std::string> names;
   std::vector<hdf5::Attribute> attributes;  // one per name, open
+  std::vector<std::uint64_t> bits;          // the value each attribute holds (when `filled`)
+  bool filled = false;                      // every attribute written once
 };
 
 namespace {
@@ -621,9 +623,18 @@ void Hdf5Writer::create_group_with_double_attributes(std::string_view path, std:
     set_double_attributes(norm, names, values);
     return;
   }
-  for (std::size_t i = 0; i < values.size(); ++i)
+  // A value the attribute holds already is not written again (a sweep's consecutive runs share about
+  // one in five: the body weight, peak times on the same frame).
+  t->bits.resize(values.size());
+  for (std::size_t i = 0; i < values.size(); ++i) {
+    std::uint64_t bits = 0;
+    std::memcpy(&bits, &values[i], sizeof bits);
+    if (t->filled && bits == t->bits[i]) continue;
     if (H5Awrite(t->attributes[i].get(), H5T_NATIVE_DOUBLE, &values[i]) < 0)  // (the label only on failure)
       check(-1, file_label_, "cannot write attribute", norm + "@" + names[i]);
+    t->bits[i] = bits;
+  }
+  t->filled = true;
   const auto lcpl = make_lcpl_with_parents();
   check(H5Ocopy(t->group.get(), ".", file, norm.c_str(), H5P_DEFAULT, lcpl.get()), file_label_, "cannot create group",
         norm);
