@@ -1,8 +1,9 @@
 // Writing a sweep run's row (the attributes of /runs/NNNNN, sweep_summary.cpp write_run_row) against
 // the same attributes set one call each, which opens the run group by path for every attribute (what
-// write_run_row did before Hdf5Writer::open_attributes). Both in one file, timed in the same run.
+// write_run_row did before Hdf5Writer::open_attributes); and its /summary group (write_run_peaks)
+// copied from a template against attribute by attribute. Each pair timed in the same run.
 //
-//   dembones_bench_sweep --benchmark_filter=RunRow
+//   dembones_bench_sweep --benchmark_filter='RunRow|RunSummaryGroup'
 #include <benchmark/benchmark.h>
 #include <unistd.h>
 
@@ -62,6 +63,41 @@ void BM_RunRow(benchmark::State& state) {
 }
 BENCHMARK(BM_RunRow<true>)->Name("BM_RunRow/open_once")->Unit(benchmark::kMicrosecond);
 BENCHMARK(BM_RunRow<false>)->Name("BM_RunRow/per_attribute")->Unit(benchmark::kMicrosecond);
+
+// A run's /summary group of a summary-mode sweep (write_run_peaks: body_weight_N and 3 attributes per
+// peak, 22 peaks = 67 scalar attributes) copied from the writer's in-memory template
+// (create_group_with_double_attributes) against the group created and its attributes appended one by
+// one (create_group + set_double_attributes, what write_run_peaks did before). Values change every
+// run but the peak times, as in a sweep whose runs peak on the same frames.
+template <bool kTemplate>
+void BM_RunSummaryGroup(benchmark::State& state) {
+  const fs::path path =
+      fs::temp_directory_path() / ("dembones_run_summary_bench_" + std::to_string(::getpid()) + ".h5");
+  std::vector<std::string> names{"body_weight_N"};
+  for (int i = 0; i < 22; ++i)
+    for (const char* suffix : {"_peak_N", "_peak_bw", "_peak_time_s"})
+      names.push_back("site_" + std::to_string(i) + "_compression" + suffix);
+  std::vector<double> values(names.size(), 0.5);
+  int run = 0;
+  {
+    Hdf5Writer w(path, {.compression_level = 0});
+    w.create_group("/runs");
+    for (auto _ : state) {
+      values[0] = 700.0 + run;
+      for (std::size_t k = 1; k < values.size(); k += 3) values[k] = values[k + 1] = 3000.0 + run + k;
+      const std::string g = run_group(run++) + "/summary";
+      if constexpr (kTemplate) {
+        w.create_group_with_double_attributes(g, names, values);
+      } else {
+        w.create_group(g);
+        w.set_double_attributes(g, names, values);
+      }
+    }
+  }  // not committed: the writer removes its temporary file
+  state.SetItemsProcessed(state.iterations());
+}
+BENCHMARK(BM_RunSummaryGroup<true>)->Name("BM_RunSummaryGroup/template_copy")->Unit(benchmark::kMicrosecond);
+BENCHMARK(BM_RunSummaryGroup<false>)->Name("BM_RunSummaryGroup/per_attribute")->Unit(benchmark::kMicrosecond);
 
 }  // namespace
 }  // namespace dembones

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cstring>
 #include <limits>
+#include <map>
 #include <type_traits>
 
 #include "common/error.hpp"
@@ -236,6 +237,14 @@ void write_summary_table(Hdf5Writer& w, const std::vector<SweepParameter>& param
                  "one row per run: run number, varied parameters, status (ok or failed) and error, frames "
                  "solved, frames needing reserve actuators and frames whose centre of pressure leaves the feet, peak loads in N, body weights and their times");
   constexpr double nan = std::numeric_limits<double>::quiet_NaN();
+  // A text parameter has a few values, each parsed once (parameter_label loads it as YAML: half the
+  // cost of a row when done for every row).
+  std::map<std::string, std::string, std::less<>> labels;
+  const auto label_of = [&](const std::string& value) -> const std::string& {
+    auto it = labels.find(value);
+    if (it == labels.end()) it = labels.emplace(value, parameter_label(value)).first;
+    return it->second;
+  };
   std::vector<std::vector<TableCell>> table;
   table.reserve(rows.size());
   for (const SweepRow& row : rows) {
@@ -249,7 +258,7 @@ void write_summary_table(Hdf5Writer& w, const std::vector<SweepParameter>& param
       if (parameters[k].numeric)
         cells.emplace_back(parameter_number(row.values[k]));
       else
-        cells.emplace_back(parameter_label(row.values[k]));
+        cells.emplace_back(label_of(row.values[k]));
     }
     cells.emplace_back(row.status);
     cells.emplace_back(row.error);
