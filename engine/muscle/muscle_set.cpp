@@ -267,14 +267,7 @@ MuscleData::MuscleData(const Model& model, const MuscleSet& set)
       work_a(VecX::Zero(set.nmuscles)),
       work_b(VecX::Zero(set.nmuscles)),
       work_c(VecX::Zero(set.nmuscles)),
-      node_p_W(set.max_nodes, Vec3::Zero()),
-      node_slot(set.max_nodes, -1),
-      node_body(set.max_nodes, 0),
-      node_arc_m(set.max_nodes, 0.0),
-      node_arc(set.max_nodes, 0),
-      node_point(set.max_nodes, -1),
-      node_dp_W(set.max_nodes, Vec3::Zero()),
-      node_lever(set.max_nodes, 0) {
+      nodes(set.max_nodes) {
   if (model.nv != set.nv) {
     throw InternalError(fmt::format("MuscleData: the MuscleSet was built for nv = {}, the Model has nv = {}",
                                     set.nv, model.nv));
@@ -283,12 +276,9 @@ MuscleData::MuscleData(const Model& model, const MuscleSet& set)
 
 namespace {
 
-// World velocity of the material point of body b at world position p: v_o + omega x p (spatial
-// velocity about the world origin, Featherstone eq. 2.20).
-inline Vec3 point_velocity_W(const Data& data, int body, const Vec3& p_W) {
-  const Motion& v = data.v_W[body];
-  return v.linear + v.angular.cross(p_W);
-}
+// World velocity of the material point of a body with spatial velocity v (world frame, about the
+// world origin) at world position p: v_o + omega x p (Featherstone eq. 2.20).
+inline Vec3 point_velocity_W(const Motion& v, const Vec3& p_W) { return v.linear + v.angular.cross(p_W); }
 
 // Speed of the 1-DoF joint of body b: its relative spatial velocity is J_W column * q_dot (world,
 // about the world origin), so q_dot = J . (v_b - v_parent) / |J|^2. Data keeps no copy of v.
@@ -307,25 +297,23 @@ inline bool point_active(const PathPoint& pt, const VecX& q) {
   return x >= pt.range_min && x <= pt.range_max;
 }
 
-// Appends the tangent points of wrap `ws` to the node list when the segment from the last node to
-// p_next_W wraps. Returns whether it did.
 // dl/dq_k of the moving point at node j from its motion in its body: (e_in - e_out) . R_WB p_B'(q_k)
 // (the chain rule on the two straight segments at the point; a point's neighbours are points or
 // wrap tangent points, whose own motion on the wrap surface does not change the length to first
 // order).
-double moving_point_dl_dq(const MuscleData& md, int j, int n) {
+double moving_point_dl_dq(const PathNode* nd, int j, int n) {
   Vec3 e = Vec3::Zero();  // e_in - e_out
   if (j > 0) {
-    const Vec3 d = md.node_p_W[j] - md.node_p_W[j - 1];
+    const Vec3 d = nd[j].p_W - nd[j - 1].p_W;
     const double s = d.norm();
     if (s > 0.0) e += d / s;
   }
   if (j + 1 < n) {
-    const Vec3 d = md.node_p_W[j + 1] - md.node_p_W[j];
+    const Vec3 d = nd[j + 1].p_W - nd[j].p_W;
     const double s = d.norm();
     if (s > 0.0) e -= d / s;
   }
-  return e.dot(md.node_dp_W[j]);
+  return e.dot(nd[j].dp_W);
 }
 
 // True when body b is joint body `root` or below it.
@@ -347,81 +335,188 @@ bool in_subtree(const Model& model, int b, int root) {
 // in van Eijden et al. 1986 (J Biomech 19:219), and is what Buff et al. 1988 measured. Marks the
 // group's nodes 1 (carried) or 2 (declined: no single crossing segment, a moment arm below 1 mm or
 // a ratio that would not be positive; the term then stays a generalized force on q_k).
-void patella_lever(const Model& model, const Data& data, const MuscleSet& set, MuscleData& md, int b0, int j,
+// `wrench` is the muscle's first body wrench (slot 0).
+void patella_lever(const Model& model, const Data& data, const MuscleSet& set, PathNode* nd, Force* wrench, int j,
                    int n) {
-  const int kv = set.points[md.node_point[j]].moving_v;
-  const int joint = set.points[md.node_point[j]].moving_joint;
+  const int kv = set.points[nd[j].point].moving_v;
+  const int joint = set.points[nd[j].point].moving_joint;
   double r_p = 0.0;
   for (int m = 0; m < n; ++m) {
-    if (md.node_point[m] >= 0 && set.points[md.node_point[m]].moving_v == kv) r_p -= moving_point_dl_dq(md, m, n);
+    if (nd[m].point >= 0 && set.points[nd[m].point].moving_v == kv) r_p -= moving_point_dl_dq(nd, m, n);
   }
   int crossing = -1, count = 0;
   for (int a = 0; a + 1 < n; ++a) {
-    if (md.node_arc[a]) continue;
-    if (in_subtree(model, md.node_body[a], joint) != in_subtree(model, md.node_body[a + 1], joint)) {
+    if (nd[a].arc) continue;
+    if (in_subtree(model, nd[a].body, joint) != in_subtree(model, nd[a + 1].body, joint)) {
       crossing = a;
       ++count;
     }
   }
-  unsigned char verdict = 2;
+  int verdict = 2;
   if (count == 1) {
     const int a = crossing;
-    const int inside = in_subtree(model, md.node_body[a + 1], joint) ? a + 1 : a;
+    const int inside = in_subtree(model, nd[a + 1].body, joint) ? a + 1 : a;
     const int outside = inside == a ? a + 1 : a;
-    const Vec3 d = md.node_p_W[a + 1] - md.node_p_W[a];
+    const Vec3 d = nd[a + 1].p_W - nd[a].p_W;
     const double len = d.norm();
-    if (md.node_body[outside] == model.parent[joint] && md.node_slot[inside] >= 0 && md.node_slot[outside] >= 0 &&
-        len > 0.0) {
+    if (nd[outside].body == model.parent[joint] && nd[inside].slot >= 0 && nd[outside].slot >= 0 && len > 0.0) {
       const Vec3 u = d / len;
       const Vec3 f = inside == a ? u : Vec3(-u);  // unit force on the inside node (+u at a, -u at a + 1)
       const auto Jk = data.J_W.col(kv);
-      const double r_t = Jk.head<3>().dot(md.node_p_W[inside].cross(f)) + Jk.tail<3>().dot(f);
+      const double r_t = Jk.head<3>().dot(nd[inside].p_W.cross(f)) + Jk.tail<3>().dot(f);
       if (std::abs(r_t) >= 1e-3 && (r_t + r_p) / r_t > 0.0) {
         const double extra = r_p / r_t;
         for (const int node : {a, a + 1}) {
           const Vec3 g = (node == a ? u : Vec3(-u)) * extra;
-          Force& w = md.body_wrench_W[b0 + md.node_slot[node]];
+          Force& w = wrench[nd[node].slot];
           w.linear += g;
-          w.angular += md.node_p_W[node].cross(g);
+          w.angular += nd[node].p_W.cross(g);
         }
         verdict = 1;
       }
     }
   }
   for (int m = 0; m < n; ++m) {
-    if (md.node_point[m] >= 0 && set.points[md.node_point[m]].moving_v == kv) md.node_lever[m] = verdict;
+    if (nd[m].point >= 0 && set.points[nd[m].point].moving_v == kv) nd[m].lever = verdict;
   }
 }
 
-bool add_wrap_nodes(const Data& data, const WrapSurface& ws, const Vec3& p_next_W, int& n,
-                    MuscleData& md, unsigned char& engaged) {
+// Appends the tangent points of wrap `ws` to the nodes nd[0..n) when the segment from the last node
+// to p_next_W wraps. Returns whether it did.
+bool add_wrap_nodes(const Data& data, const WrapSurface& ws, const Vec3& p_next_W, PathNode* nd, int& n,
+                    int& inside_count, unsigned char& engaged) {
   const SE3& X_WB = data.oMb[ws.body];
   // X_WS = X_WB X_BS, applied to points without forming the product.
   const Vec3 o_S_W = X_WB.act(ws.X_BS.translation);
   const Mat3 R_WS = X_WB.rotation * ws.X_BS.rotation;
-  const Vec3 p_S = R_WS.transpose() * (md.node_p_W[n - 1] - o_S_W);
+  const Vec3 p_S = R_WS.transpose() * (nd[n - 1].p_W - o_S_W);
   const Vec3 s_S = R_WS.transpose() * (p_next_W - o_S_W);
   const WrapResult w =
       ws.kind == WrapKind::kSphere ? wrap_sphere(p_S, s_S, ws.radius_m)
       : ws.opensim_rules           ? wrap_cylinder_opensim(p_S, s_S, ws.radius_m, ws.half_length_m, ws.quadrant)
                                    : wrap_cylinder(p_S, s_S, ws.radius_m, ws.direction);
-  if (w.inside) ++md.wrap_inside_count;
+  if (w.inside) ++inside_count;
   engaged = w.engaged ? 1 : 0;
   if (!w.engaged) return false;
-  md.node_p_W[n] = R_WS * w.t1 + o_S_W;
-  md.node_slot[n] = ws.slot;
-  md.node_body[n] = ws.body;
-  md.node_arc[n] = 1;
-  md.node_arc_m[n] = w.arc_length_m;
-  md.node_point[n] = -1;  // tangent points are not moving path points
-  ++n;
-  md.node_p_W[n] = R_WS * w.t2 + o_S_W;
-  md.node_slot[n] = ws.slot;
-  md.node_body[n] = ws.body;
-  md.node_arc[n] = 0;
-  md.node_point[n] = -1;
-  ++n;
+  PathNode& t1 = nd[n++];
+  t1.p_W = R_WS * w.t1 + o_S_W;
+  t1.slot = ws.slot;
+  t1.body = ws.body;
+  t1.arc = 1;
+  t1.arc_m = w.arc_length_m;
+  t1.point = -1;  // tangent points are not moving path points
+  PathNode& t2 = nd[n++];
+  t2.p_W = R_WS * w.t2 + o_S_W;
+  t2.slot = ws.slot;
+  t2.body = ws.body;
+  t2.arc = 0;
+  t2.point = -1;
   return true;
+}
+
+// Step 1 of compute_muscle_geometry for muscle i: its active points, with the tangent points of
+// engaged wraps between them, into nd. Returns the node count; `moving` tells whether one of them is
+// a moving point.
+int build_path_nodes(const Data& data, const MuscleSet& set, const VecX& q, int i, MuscleData& md, PathNode* nd,
+                     bool& moving) {
+  const int p0 = set.point_begin[i], p1 = set.point_begin[i + 1];
+  const int w0 = set.wrap_begin[i], w1 = set.wrap_begin[i + 1];
+  const PathPoint* const points = set.points.data();
+  const SE3* const oMb = data.oMb.data();
+  int n = 0;
+  int last_point = -1;  // local index of the last active point
+  moving = false;
+  for (int k = p0; k < p1; ++k) {
+    const PathPoint& pt = points[k];
+    if (!point_active(pt, q)) continue;
+    Vec3 p_B = pt.p_B_m;
+    Vec3 dp_B = Vec3::Zero();
+    if (pt.moving_q >= 0) {
+      const double x = q[pt.moving_q];
+      const FunctionValue fx = pt.moving_x_m.evaluate(x), fy = pt.moving_y_m.evaluate(x),
+                          fz = pt.moving_z_m.evaluate(x);
+      p_B = Vec3(fx.f, fy.f, fz.f);
+      dp_B = Vec3(fx.d1, fy.d1, fz.d1);
+    }
+    const Vec3 p_W = oMb[pt.body].act(p_B);
+    const int local = k - p0;
+    if (last_point >= 0) {
+      // A wrap attached to any point in [last_point, local) acts on this segment.
+      for (int w = w0; w < w1; ++w) {
+        const WrapSurface& ws = set.wraps[w];
+        if (ws.after_point >= last_point && ws.after_point < local) {
+          // Two wraps on one segment (a conditional point between them inactive) are chained:
+          // the second starts from the first's T2 (an approximation of the two-obstacle path).
+          add_wrap_nodes(data, ws, p_W, nd, n, md.wrap_inside_count, md.wrap_engaged[w]);
+        }
+      }
+    }
+    PathNode& node = nd[n++];
+    node.p_W = p_W;
+    node.slot = pt.slot;
+    node.body = pt.body;
+    node.arc = 0;
+    node.point = -1;
+    if (pt.moving_q >= 0) {
+      node.point = k;
+      node.dp_W = oMb[pt.body].rotation * dp_B;
+      node.lever = 0;
+      moving = true;
+    }
+    last_point = local;
+  }
+  return n;
+}
+
+// Step 2: length, lengthening speed and unit-tension wrenches of the path nd[0..n). A straight
+// segment j -> j+1 with unit vector u pulls node j along +u and node j+1 along -u; r = -dl/dq =
+// sum_nodes J^T f follows (for wraps, T1 and T2 act as points fixed on the wrap body, see wrap.hpp).
+// `wrench` is the muscle's first body wrench (slot 0), zeroed by the caller.
+void path_length_speed_wrenches(const Data& data, const PathNode* nd, int n, Force* wrench, double& length,
+                                double& speed) {
+  const Motion* const v_W = data.v_W.data();
+  length = 0.0;
+  speed = 0.0;
+  for (int j = 0; j + 1 < n; ++j) {
+    const PathNode& a = nd[j];
+    const PathNode& b = nd[j + 1];
+    if (a.arc) {
+      length += a.arc_m;
+      continue;
+    }
+    const Vec3 d = b.p_W - a.p_W;
+    const double seg = d.norm();
+    length += seg;
+    // Same body: no work by the body forces (a moving point's own motion is added below).
+    if (seg <= 0.0 || a.slot == b.slot) continue;
+    const Vec3 u = d / seg;
+    speed += u.dot(point_velocity_W(v_W[b.body], b.p_W) - point_velocity_W(v_W[a.body], a.p_W));
+    if (a.slot >= 0) {
+      Force& w = wrench[a.slot];
+      w.linear += u;
+      w.angular += a.p_W.cross(u);
+    }
+    if (b.slot >= 0) {
+      Force& w = wrench[b.slot];
+      w.linear -= u;
+      w.angular -= b.p_W.cross(u);
+    }
+  }
+}
+
+// Step 4: moment-arm column i = sum over touched bodies of J_b^T w_b, r_k = J_W[:, k] . w (the
+// add_body_wrench walk of multibody/jacobian.hpp), stopped at the common ancestor because the
+// wrenches of one path sum to zero. The walk is flattened in set.walk_terms (the same terms in the
+// same order); the column's other entries are zero from MuscleData's construction and never written.
+void moment_arm_column(const Data& data, const MuscleSet& set, const Force* body_wrench, int i, double* col) {
+  const int* const reach = set.reach.data();
+  for (int r = set.reach_begin[i]; r < set.reach_begin[i + 1]; ++r) col[reach[r]] = 0.0;
+  const MuscleSet::WalkTerm* const terms = set.walk_terms.data();
+  for (int t = set.walk_begin[i]; t < set.walk_begin[i + 1]; ++t) {
+    const int k = terms[t].coordinate;
+    const Force& w = body_wrench[terms[t].body_slot];
+    col[k] += data.J_W.col(k).head<3>().dot(w.angular) + data.J_W.col(k).tail<3>().dot(w.linear);
+  }
 }
 
 }  // namespace
@@ -429,77 +524,19 @@ bool add_wrap_nodes(const Data& data, const WrapSurface& ws, const Vec3& p_next_
 void compute_muscle_geometry(const Model& model, const Data& data, const MuscleSet& set, const VecX& q,
                              MuscleData& md) {
   md.wrap_inside_count = 0;
+  PathNode* const nd = md.nodes.data();
+  Force* const body_wrench = md.body_wrench_W.data();
+  const Eigen::Index nv = md.moment_arm.rows();
   for (int i = 0; i < set.nmuscles; ++i) {
-    // 1. Path nodes: active points, with the tangent points of engaged wraps between them.
-    const int p0 = set.point_begin[i], p1 = set.point_begin[i + 1];
-    const int w0 = set.wrap_begin[i], w1 = set.wrap_begin[i + 1];
-    int n = 0;
-    int last_point = -1;  // local index of the last active point
-    for (int k = p0; k < p1; ++k) {
-      const PathPoint& pt = set.points[k];
-      if (!point_active(pt, q)) continue;
-      Vec3 p_B = pt.p_B_m;
-      Vec3 dp_B = Vec3::Zero();
-      if (pt.moving_q >= 0) {
-        const double x = q[pt.moving_q];
-        const FunctionValue fx = pt.moving_x_m.evaluate(x), fy = pt.moving_y_m.evaluate(x),
-                            fz = pt.moving_z_m.evaluate(x);
-        p_B = Vec3(fx.f, fy.f, fz.f);
-        dp_B = Vec3(fx.d1, fy.d1, fz.d1);
-      }
-      const Vec3 p_W = data.oMb[pt.body].act(p_B);
-      const int local = k - p0;
-      if (last_point >= 0) {
-        // A wrap attached to any point in [last_point, local) acts on this segment.
-        for (int w = w0; w < w1; ++w) {
-          const WrapSurface& ws = set.wraps[w];
-          if (ws.after_point >= last_point && ws.after_point < local) {
-            // Two wraps on one segment (a conditional point between them inactive) are chained:
-            // the second starts from the first's T2 (an approximation of the two-obstacle path).
-            add_wrap_nodes(data, ws, p_W, n, md, md.wrap_engaged[w]);
-          }
-        }
-      }
-      md.node_p_W[n] = p_W;
-      md.node_slot[n] = pt.slot;
-      md.node_body[n] = pt.body;
-      md.node_arc[n] = 0;
-      md.node_point[n] = pt.moving_q >= 0 ? k : -1;
-      if (pt.moving_q >= 0) md.node_dp_W[n] = data.oMb[pt.body].rotation * dp_B;
-      ++n;
-      last_point = local;
-    }
+    // 1. Path nodes.
+    bool moving = false;
+    const int n = build_path_nodes(data, set, q, i, md, nd, moving);
 
-    // 2. Length, lengthening speed and unit-tension wrenches. A straight segment j -> j+1 with unit
-    // vector u pulls node j along +u and node j+1 along -u; r = -dl/dq = sum_nodes J^T f follows
-    // (for wraps, T1 and T2 act as points fixed on the wrap body, see wrap.hpp).
+    // 2. Length, lengthening speed and unit-tension wrenches.
     const int b0 = set.body_begin[i], b1 = set.body_begin[i + 1];
-    for (int b = b0; b < b1; ++b) md.body_wrench_W[b] = Force::Zero();
+    for (int b = b0; b < b1; ++b) body_wrench[b] = Force::Zero();
     double length = 0.0, speed = 0.0;
-    for (int j = 0; j + 1 < n; ++j) {
-      if (md.node_arc[j]) {
-        length += md.node_arc_m[j];
-        continue;
-      }
-      const Vec3 d = md.node_p_W[j + 1] - md.node_p_W[j];
-      const double seg = d.norm();
-      length += seg;
-      // Same body: no work by the body forces (a moving point's own motion is added below).
-      if (seg <= 0.0 || md.node_slot[j] == md.node_slot[j + 1]) continue;
-      const Vec3 u = d / seg;
-      speed += u.dot(point_velocity_W(data, md.node_body[j + 1], md.node_p_W[j + 1]) -
-                     point_velocity_W(data, md.node_body[j], md.node_p_W[j]));
-      if (md.node_slot[j] >= 0) {
-        Force& w = md.body_wrench_W[b0 + md.node_slot[j]];
-        w.linear += u;
-        w.angular += md.node_p_W[j].cross(u);
-      }
-      if (md.node_slot[j + 1] >= 0) {
-        Force& w = md.body_wrench_W[b0 + md.node_slot[j + 1]];
-        w.linear -= u;
-        w.angular -= md.node_p_W[j + 1].cross(u);
-      }
-    }
+    path_length_speed_wrenches(data, nd, n, body_wrench + b0, length, speed);
     md.length[i] = length;
     md.velocity[i] = speed;
 
@@ -508,31 +545,25 @@ void compute_muscle_geometry(const Model& model, const Data& data, const MuscleS
     // the joint that moves the points (the patellar tendon, to the tibia) carries that moment too:
     // its force is scaled by (r_t + r_p) / r_t, the femur taking the difference (the patellofemoral
     // contact). Where that fails the term stays a generalized force on q_k, added to the column below.
-    for (int j = 0; j < n; ++j) md.node_lever[j] = 0;
-    for (int j = 0; j < n; ++j) {
-      if (md.node_point[j] >= 0 && md.node_lever[j] == 0) patella_lever(model, data, set, md, b0, j, n);
+    if (moving) {
+      for (int j = 0; j < n; ++j) {
+        if (nd[j].point >= 0 && nd[j].lever == 0) patella_lever(model, data, set, nd, body_wrench + b0, j, n);
+      }
     }
 
-    // 4. Moment arms: column i = sum over touched bodies of J_b^T w_b, r_k = J_W[:, k] . w (the
-    // add_body_wrench walk of multibody/jacobian.hpp), stopped at the common ancestor because the
-    // wrenches of one path sum to zero.
-    // The walk is flattened in set.walk_terms (the same terms in the same order); the column's other
-    // entries are zero from MuscleData's construction and never written.
-    double* col = md.moment_arm.col(i).data();
-    for (int r = set.reach_begin[i]; r < set.reach_begin[i + 1]; ++r) col[set.reach[r]] = 0.0;
-    for (int t = set.walk_begin[i]; t < set.walk_begin[i + 1]; ++t) {
-      const int k = set.walk_terms[t].coordinate;
-      const Force& w = md.body_wrench_W[set.walk_terms[t].body_slot];
-      col[k] += data.J_W.col(k).head<3>().dot(w.angular) + data.J_W.col(k).tail<3>().dot(w.linear);
-    }
+    // 4. Moment arms.
+    double* col = md.moment_arm.data() + nv * i;
+    moment_arm_column(data, set, body_wrench, i, col);
 
     // 5. Moving points' length derivative in the speed, and in the column where no lever took it.
-    for (int j = 0; j < n; ++j) {
-      if (md.node_point[j] < 0) continue;
-      const PathPoint& pt = set.points[md.node_point[j]];
-      const double dl_dq = moving_point_dl_dq(md, j, n);
-      if (md.node_lever[j] != 1) col[pt.moving_v] -= dl_dq;
-      md.velocity[i] += dl_dq * joint_speed(model, data, pt.moving_joint);
+    if (moving) {
+      for (int j = 0; j < n; ++j) {
+        if (nd[j].point < 0) continue;
+        const PathPoint& pt = set.points[nd[j].point];
+        const double dl_dq = moving_point_dl_dq(nd, j, n);
+        if (nd[j].lever != 1) col[pt.moving_v] -= dl_dq;
+        md.velocity[i] += dl_dq * joint_speed(model, data, pt.moving_joint);
+      }
     }
   }
 }

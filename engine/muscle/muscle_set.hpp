@@ -81,6 +81,19 @@ struct MuscleSet {
 MuscleSet make_muscle_set(const Model& model, const std::vector<MuscleSpec>& specs,
                           const Location& where = {});
 
+// One node of a muscle path in the current frame (compute_muscle_geometry's scratch): an active path
+// point or a wrap tangent point.
+struct PathNode {
+  Vec3 p_W = Vec3::Zero();   // world position, m
+  Vec3 dp_W = Vec3::Zero();  // moving point: R_WB p_B'(q_k), world, m per unit q_k
+  double arc_m = 0.0;        // length of the wrap arc to the next node when `arc`, m
+  int slot = -1;             // body slot (index into the muscle's body list), -1 = ground
+  int body = 0;
+  int point = -1;            // index into set.points of a moving point, -1 otherwise
+  int arc = 0;               // 1: the segment to the next node is a wrap arc
+  int lever = 0;             // moving point: 1 = a patella lever carries its term, 2 = declined
+};
+
 struct MuscleData {
   MuscleData(const Model& model, const MuscleSet& set);
 
@@ -119,14 +132,7 @@ struct MuscleData {
   VecX work_a, work_b, work_c;     // (m) scratch of the vectorized force stage
 
   // ---- scratch for one path ----
-  std::vector<Vec3> node_p_W;      // (max_nodes) path nodes, world
-  std::vector<int> node_slot;      // (max_nodes) body slot of each node, -1 = ground
-  std::vector<int> node_body;      // (max_nodes)
-  std::vector<double> node_arc_m;  // (max_nodes) > 0: a wrap arc (not a straight segment) follows
-  std::vector<unsigned char> node_arc;  // (max_nodes) 1: the segment to the next node is a wrap arc
-  std::vector<int> node_point;     // (max_nodes) index into set.points of a moving point, -1 otherwise
-  std::vector<Vec3> node_dp_W;     // (max_nodes) moving point: R_WB p_B'(q_k), world, m per unit q_k
-  std::vector<unsigned char> node_lever;  // (max_nodes) moving point: 1 = a patella lever carries its term, 2 = declined
+  std::vector<PathNode> nodes;     // (max_nodes) the path of the muscle being computed
 };
 
 // Lengths, lengthening speeds, moment arms and unit-tension body wrenches of every muscle. Needs

@@ -211,8 +211,8 @@ TEST_F(MuscleSetTest, PerFrameFunctionsKeepTheirBuffers) {
       md.length.data(), md.velocity.data(), md.moment_arm.data(), md.body_wrench_W.data(),
       md.wrap_engaged.data(), md.fiber_length.data(), md.normalized_fiber_length.data(),
       md.normalized_fiber_velocity.data(), md.cos_pennation.data(),
-      md.active_force_capacity.data(), md.passive_force.data(), md.node_p_W.data(), md.node_slot.data(),
-      md.node_body.data(), md.node_arc_m.data(), md.node_arc.data(), md.work_a.data(), md.work_b.data(),
+      md.active_force_capacity.data(), md.passive_force.data(), md.nodes.data(),
+      md.work_a.data(), md.work_b.data(),
       md.work_c.data()};
   std::vector<Force> f_ext(model.nbodies, Force::Zero());
   const VecX tension = VecX::Constant(set.nmuscles, 10.0);
@@ -229,13 +229,13 @@ TEST_F(MuscleSetTest, PerFrameFunctionsKeepTheirBuffers) {
       md.length.data(), md.velocity.data(), md.moment_arm.data(), md.body_wrench_W.data(),
       md.wrap_engaged.data(), md.fiber_length.data(), md.normalized_fiber_length.data(),
       md.normalized_fiber_velocity.data(), md.cos_pennation.data(),
-      md.active_force_capacity.data(), md.passive_force.data(), md.node_p_W.data(), md.node_slot.data(),
-      md.node_body.data(), md.node_arc_m.data(), md.node_arc.data(), md.work_a.data(), md.work_b.data(),
+      md.active_force_capacity.data(), md.passive_force.data(), md.nodes.data(),
+      md.work_a.data(), md.work_b.data(),
       md.work_c.data()};
   EXPECT_EQ(before, after);
   EXPECT_EQ(md.moment_arm.rows(), model.nv);
   EXPECT_EQ(md.moment_arm.cols(), set.nmuscles);
-  EXPECT_EQ(static_cast<int>(md.node_p_W.size()), set.max_nodes);
+  EXPECT_EQ(static_cast<int>(md.nodes.size()), set.max_nodes);
 }
 
 TEST_F(MuscleSetTest, MomentArmsOnlyOnCrossedJoints) {
