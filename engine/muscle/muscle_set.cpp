@@ -709,9 +709,19 @@ void apply_muscle_forces(const Model& model, const Data& /*data*/, const MuscleS
     throw InternalError(fmt::format("apply_muscle_forces: expected {} body forces and {} tensions, got {} and {}",
                                     model.nbodies, set.nmuscles, f_ext_W.size(), tension_N.size()));
   }
+  // Through local pointers: the wrench products and sums of `f += w * T`, without reloading the
+  // vectors' storage after every store.
+  Force* const f = f_ext_W.data();
+  const Force* const wrench = md.body_wrench_W.data();
+  const int* const bodies = set.bodies.data();
+  const int* const body_begin = set.body_begin.data();
+  const double* const tension = tension_N.data();
   for (int i = 0; i < set.nmuscles; ++i) {
-    for (int b = set.body_begin[i]; b < set.body_begin[i + 1]; ++b) {
-      f_ext_W[set.bodies[b]] += md.body_wrench_W[b] * tension_N[i];
+    const double t = tension[i];
+    for (int b = body_begin[i]; b < body_begin[i + 1]; ++b) {
+      Force& fb = f[bodies[b]];
+      fb.angular += wrench[b].angular * t;
+      fb.linear += wrench[b].linear * t;
     }
   }
 }

@@ -6,7 +6,13 @@
 namespace dembones {
 namespace detail {
 
-PlanarWrap wrap_circle(double px, double py, double sx, double sy, double radius_m, int direction) {
+namespace {
+
+// The tangent points and straight lengths of wrap_circle, without the wrap angle: T1 = R (cos(beta_p)
+// p^ + sigma sin(beta_p) p^perp), cos(beta_p) = R/|p|, sin(beta_p) = a/|p|: the path leaves P and meets
+// the circle moving in the direction of travel; T2 = R (cos(beta_s) s^ - sigma sin(beta_s) s^perp):
+// the path leaves the circle towards S. Sets `inside` (and nothing else) when P or S is inside.
+PlanarWrap tangent_points(double px, double py, double sx, double sy, double radius_m, double sigma) {
   PlanarWrap w;
   const double r = radius_m;
   const double dp2 = px * px + py * py;
@@ -15,20 +21,25 @@ PlanarWrap wrap_circle(double px, double py, double sx, double sy, double radius
     w.inside = true;
     return w;
   }
-  const double sigma = direction >= 0 ? 1.0 : -1.0;
   const double dp = std::sqrt(dp2);
   const double ds = std::sqrt(ds2);
   w.a = std::sqrt(dp2 - r * r);
   w.b = std::sqrt(ds2 - r * r);
-  // T1 = R (cos(beta_p) p^ + sigma sin(beta_p) p^perp), cos(beta_p) = R/|p|, sin(beta_p) = a/|p|:
-  // the path leaves P and meets the circle moving in the direction of travel.
   const double c1 = r / dp, s1 = sigma * w.a / dp;
   w.t1x = r * (c1 * px - s1 * py) / dp;
   w.t1y = r * (c1 * py + s1 * px) / dp;
-  // T2 = R (cos(beta_s) s^ - sigma sin(beta_s) s^perp): the path leaves the circle towards S.
   const double c2 = r / ds, s2 = -sigma * w.b / ds;
   w.t2x = r * (c2 * sx - s2 * sy) / ds;
   w.t2y = r * (c2 * sy + s2 * sx) / ds;
+  return w;
+}
+
+}  // namespace
+
+PlanarWrap wrap_circle(double px, double py, double sx, double sy, double radius_m, int direction) {
+  const double sigma = direction >= 0 ? 1.0 : -1.0;
+  PlanarWrap w = tangent_points(px, py, sx, sy, radius_m, sigma);
+  if (w.inside) return w;
   // Wrap angle from T1 to T2 in the direction of travel, in (-pi, pi]; negative means the tangent
   // points have crossed: the straight line clears the circle. The sign test comes first so the atan2
   // is paid only by engaged wraps (sigma * cross > 0, or cross = 0 with T2 opposite T1: theta = pi).
@@ -39,10 +50,12 @@ PlanarWrap wrap_circle(double px, double py, double sx, double sy, double radius
   return w;
 }
 
+// The tangent points once and one atan2 (wrap_circle's own angle, when engaged, was the same atan2
+// of the same numbers).
 PlanarWrap wrap_circle_forced(double px, double py, double sx, double sy, double radius_m, int direction) {
-  PlanarWrap w = wrap_circle(px, py, sx, sy, radius_m, direction);
-  if (w.inside) return w;
   const double sigma = direction >= 0 ? 1.0 : -1.0;
+  PlanarWrap w = tangent_points(px, py, sx, sy, radius_m, sigma);
+  if (w.inside) return w;
   const double cross = sigma * (w.t1x * w.t2y - w.t1y * w.t2x);
   const double dot = w.t1x * w.t2x + w.t1y * w.t2y;
   w.theta = std::atan2(cross, dot);

@@ -271,5 +271,44 @@ TEST(WrapCylinderOpenSim, LengthContinuousWhileTheLineSweepsAcross) {
   }
 }
 
+// wrap_circle_forced forms its tangent points once and takes one atan2; it was wrap_circle (whose
+// engaged wraps already took that atan2) followed by the same atan2 of the same numbers. Every field
+// must equal the old two-call form to the bit, engaged or not, both directions, inside included.
+TEST(WrapCircleForced, EqualsTheOldTwoCallFormBitForBit) {
+  auto old_forced = [](double px, double py, double sx, double sy, double r, int direction) {
+    detail::PlanarWrap w = detail::wrap_circle(px, py, sx, sy, r, direction);
+    if (w.inside) return w;
+    const double sigma = direction >= 0 ? 1.0 : -1.0;
+    const double cross = sigma * (w.t1x * w.t2y - w.t1y * w.t2x);
+    const double dot = w.t1x * w.t2x + w.t1y * w.t2y;
+    w.theta = std::atan2(cross, dot);
+    if (w.theta < 0.0) w.theta += 2.0 * std::numbers::pi;
+    w.engaged = true;
+    return w;
+  };
+  auto bits = [](const detail::PlanarWrap& w) {
+    return std::make_tuple(w.engaged, w.inside, w.t1x, w.t1y, w.t2x, w.t2y, w.a, w.b, w.theta);
+  };
+  int engaged = 0, inside = 0, clear = 0;
+  unsigned state = 12345u;
+  auto uniform = [&state](double lo, double hi) {
+    state = state * 1664525u + 1013904223u;
+    return lo + (hi - lo) * (state >> 8) / double(1u << 24);
+  };
+  for (int n = 0; n < 4000; ++n) {
+    const double px = uniform(-3, 3), py = uniform(-3, 3), sx = uniform(-3, 3), sy = uniform(-3, 3);
+    for (const int direction : {+1, -1}) {
+      const detail::PlanarWrap a = detail::wrap_circle_forced(px, py, sx, sy, 1.0, direction);
+      const detail::PlanarWrap b = old_forced(px, py, sx, sy, 1.0, direction);
+      ASSERT_EQ(bits(a), bits(b)) << px << " " << py << " " << sx << " " << sy << " " << direction;
+      const detail::PlanarWrap plain = detail::wrap_circle(px, py, sx, sy, 1.0, direction);
+      (plain.inside ? inside : plain.engaged ? engaged : clear)++;
+    }
+  }
+  EXPECT_GT(engaged, 100);
+  EXPECT_GT(inside, 100);
+  EXPECT_GT(clear, 100);
+}
+
 }  // namespace
 }  // namespace dembones
