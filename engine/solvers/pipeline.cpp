@@ -122,6 +122,10 @@ void Pipeline::setup_solver() {
   pb.activation_min.setZero();
   for (int i = 0; i < msm_.muscles.nmuscles; ++i)
     pb.activation_max(i) = msm_.activation_cap.size() ? msm_.activation_cap(i) : 1.0;
+  // A muscle's column of P·R·diag(F) is zero outside the rows it crosses (muscle_rows_; run_frame
+  // writes exact zeros there, or fills the whole column when its scale is not finite, declared rows
+  // included): the solver compresses A from those rows only.
+  so_.set_muscle_column_rows(muscle_rows_, muscle_row_begin_);
 }
 
 const FrameResult& Pipeline::run_frame(const VecX& q, const VecX& qd, const VecX& qdd) {

@@ -141,6 +141,26 @@ void StaticOptimizationSolver::set_multipliers(const Eigen::Ref<const Eigen::Vec
   have_warm_start_ = lambda_.allFinite();
 }
 
+void StaticOptimizationSolver::set_muscle_column_rows(const std::vector<int>& rows, const std::vector<int>& begin) {
+  if (begin.empty()) {
+    pattern_rows_.clear();
+    pattern_begin_.clear();
+    return;
+  }
+  bool ok = static_cast<int>(begin.size()) == n_mus_ + 1 && begin.front() == 0 &&
+            begin.back() == static_cast<int>(rows.size());
+  for (int i = 0; ok && i < n_mus_; ++i) {
+    ok = begin[i] <= begin[i + 1];
+    for (int t = begin[i]; ok && t < begin[i + 1]; ++t)
+      ok = rows[t] >= 0 && rows[t] < n_eq_ && (t == begin[i] || rows[t - 1] < rows[t]);
+  }
+  if (!ok)
+    throw InternalError("StaticOptimizationSolver::set_muscle_column_rows: expected n_muscles + 1 column starts "
+                        "and ascending row indices in [0, n_eq) for each column");
+  pattern_rows_ = rows;
+  pattern_begin_ = begin;
+}
+
 void StaticOptimizationSolver::reset_warm_start() {
   lambda_.setZero();
   have_warm_start_ = false;
@@ -214,16 +234,23 @@ bool StaticOptimizationSolver::compress_columns() {
   const auto& pb = problem_;
   int nnz = 0;
   bool finite = true;
+  const auto keep = [&](const double* col, int i) {
+    if (col[i] != 0.0) {
+      row_[nnz] = i;
+      val_[nnz] = col[i];
+      finite = finite && std::isfinite(col[i]);
+      ++nnz;
+    }
+  };
+  const bool pattern = !pattern_begin_.empty();
   for (int j = 0; j < n_var_; ++j) {
     col_start_[j] = nnz;
     const double* col = j < n_mus_ ? pb.A_muscle.col(j).data() : pb.A_actuator.col(j - n_mus_).data();
-    for (int i = 0; i < n_eq_; ++i) {
-      if (col[i] != 0.0) {
-        row_[nnz] = i;
-        val_[nnz] = col[i];
-        finite = finite && std::isfinite(col[i]);
-        ++nnz;
-      }
+    if (pattern && j < n_mus_) {
+      // Only the declared rows (ascending, so the copies come in the full scan's order).
+      for (int t = pattern_begin_[j]; t < pattern_begin_[j + 1]; ++t) keep(col, pattern_rows_[t]);
+    } else {
+      for (int i = 0; i < n_eq_; ++i) keep(col, i);
     }
   }
   col_start_[n_var_] = nnz;

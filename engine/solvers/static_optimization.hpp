@@ -34,6 +34,8 @@
 //   auto& pb = so.upd_problem();         // sized buffers; write A_m, A_u, b, bounds, weights in place
 //   const auto& info = so.solve();       // warm-starts from the previous solution
 //   so.get_activations(), so.get_actuator_controls(), so.get_reserve_torques(), info.status ...
+#include <vector>
+
 #include <Eigen/Core>
 #include <Eigen/Cholesky>
 
@@ -111,6 +113,14 @@ class StaticOptimizationSolver {
   // Never allocates and never throws; trouble is reported in the returned status.
   const StaticOptimizationInfo& solve();
 
+  // Declares where A_muscle can be nonzero: column i only in rows rows[begin[i] .. begin[i + 1])
+  // (ascending; begin has n_muscles + 1 entries). solve() then reads only those rows of A_muscle
+  // when it compresses A (the caller's rows × muscles scan was most of the solver's input check);
+  // every other entry must be exactly 0 in every later problem, or non-finite in a column whose
+  // declared rows hold a non-finite entry too (still reported as invalid input). The compressed A,
+  // and so every result, is then the one of the full scan. An empty `begin` goes back to full scans.
+  // Sized here, once: solve() still never allocates.
+  void set_muscle_column_rows(const std::vector<int>& rows, const std::vector<int>& begin);
   // Sets the multipliers the next solve() starts from (e.g. a saved state); size n_eq.
   void set_multipliers(const Eigen::Ref<const Eigen::VectorXd>& lambda);
   // Forgets the warm start: the next solve() starts cold.
@@ -156,6 +166,7 @@ class StaticOptimizationSolver {
   StaticOptimizationInfo info_;
 
   // Workspace, sized once. Variables j = 0..n_var−1 are [muscles; actuators].
+  std::vector<int> pattern_rows_, pattern_begin_;  // set_muscle_column_rows (empty: none declared)
   Eigen::VectorXi col_start_;     // (n_var + 1) compressed-column pointers into row_/val_
   Eigen::VectorXi row_;           // (n_eq · n_var) row indices of the nonzeros of A = [A_m A_u]
   Eigen::VectorXd val_;           // (n_eq · n_var) their values

@@ -489,6 +489,63 @@ void run_sequence(int exponent) {
   EXPECT_LT(it_warm, it_cold) << "warm " << it_warm << " cold " << it_cold;
 }
 
+// Rows declared for A_muscle's columns (set_muscle_column_rows, as the pipeline declares the rows a
+// muscle crosses) only spare the scan of the other rows: a superset of the nonzeros gives the full
+// scan's solution to the bit, frame after frame (warm starts included); a column the caller fills
+// with NaN is still invalid input; a malformed declaration is refused.
+TEST(StaticOptimization, DeclaredColumnRowsGiveTheFullScansResults) {
+  for (const int exponent : {2, 3}) {
+    RandomProblemOptions opt;
+    opt.n_eq = 7;
+    opt.n_muscles = 20;
+    opt.exponent = exponent;
+    opt.ideal_actuator = true;
+    StaticOptimizationSettings settings;
+    settings.exponent = exponent;
+    StaticOptimizationSolver full(opt.n_eq, opt.n_muscles, opt.n_eq + 1, settings);
+    StaticOptimizationSolver declared(opt.n_eq, opt.n_muscles, opt.n_eq + 1, settings);
+    std::mt19937 rng(exponent);
+    fill_random_problem(rng, opt, full.upd_problem());
+    // The structure: each muscle's nonzero rows and, for every other muscle, one more row that
+    // stays zero (a declared row need not hold a nonzero).
+    std::vector<int> rows, begin{0};
+    for (int i = 0; i < opt.n_muscles; ++i) {
+      for (int r = 0; r < opt.n_eq; ++r)
+        if (full.get_problem().A_muscle(r, i) != 0.0 || (i % 2 == 0 && r == (i + 3) % opt.n_eq)) rows.push_back(r);
+      begin.push_back(static_cast<int>(rows.size()));
+    }
+    declared.set_muscle_column_rows(rows, begin);
+    const MatrixXd structure = full.get_problem().A_muscle;
+    std::uniform_real_distribution<double> u(0.7, 1.3);
+    for (int frame = 0; frame < 12; ++frame) {
+      // The next frame: the same structure with other values and loads.
+      StaticOptimizationProblem& pb = full.upd_problem();
+      for (int i = 0; i < opt.n_muscles; ++i) pb.A_muscle.col(i) = structure.col(i) * u(rng);
+      pb.b *= u(rng);
+      declared.upd_problem() = pb;
+      const StaticOptimizationInfo a = full.solve();
+      const StaticOptimizationInfo b = declared.solve();
+      ASSERT_EQ(a.status, b.status) << "frame " << frame;
+      EXPECT_EQ(a.iterations, b.iterations);
+      EXPECT_EQ(a.objective, b.objective);
+      EXPECT_EQ(a.kkt_residual, b.kkt_residual);
+      for (int i = 0; i < opt.n_muscles; ++i) EXPECT_EQ(full.get_activations()[i], declared.get_activations()[i]);
+      for (int j = 0; j < opt.n_eq + 1; ++j) {
+        EXPECT_EQ(full.get_actuator_controls()[j], declared.get_actuator_controls()[j]);
+      }
+      for (int r = 0; r < opt.n_eq; ++r) EXPECT_EQ(full.get_multipliers()[r], declared.get_multipliers()[r]);
+    }
+    declared.upd_problem().A_muscle.col(3).setConstant(std::numeric_limits<double>::quiet_NaN());
+    EXPECT_EQ(declared.solve().status, SoStatus::invalid_input);
+    EXPECT_THROW(declared.set_muscle_column_rows({0}, {0, 1}), InternalError);  // too few column starts
+    std::vector<int> unsorted = rows;
+    std::swap(unsorted[begin[0]], unsorted[begin[0] + 1]);
+    if (begin[1] - begin[0] >= 2) {
+      EXPECT_THROW(declared.set_muscle_column_rows(unsorted, begin), InternalError);
+    }
+  }
+}
+
 TEST(StaticOptimization, WarmStartReducesIterationsQuadratic) { run_sequence(2); }
 TEST(StaticOptimization, WarmStartReducesIterationsCubic) { run_sequence(3); }
 
