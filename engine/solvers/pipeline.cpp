@@ -210,14 +210,20 @@ const FrameResult& Pipeline::run_frame(const VecX& q, const VecX& qd, const VecX
         sum += P_entries_[e].ratio * (mdata_.moment_arm(P_entries_[e].coordinate, i) * scale);
       return sum;
     };
+    // The rows a muscle does not cross hold the exact zeros written once (the solver's constructor,
+    // or here after a frame that filled whole columns), not rewritten every frame.
+    if (!a_muscle_zero_elsewhere_) {
+      pb.A_muscle.setZero();
+      a_muscle_zero_elsewhere_ = true;
+    }
     for (int i = 0; i < msm_.muscles.nmuscles; ++i) {
       const double scale = mdata_.active_force_capacity(i) * sides(i);
       double* col = pb.A_muscle.col(i).data();
       if (!std::isfinite(scale)) {
         for (int r = 0; r < rows_; ++r) col[r] = row_sum(r, i, scale);
+        a_muscle_zero_elsewhere_ = false;
         continue;
       }
-      for (int r = 0; r < rows_; ++r) col[r] = 0.0;
       for (int t = muscle_row_begin_[i]; t < muscle_row_begin_[i + 1]; ++t) col[muscle_rows_[t]] = row_sum(muscle_rows_[t], i, scale);
     }
   } else {

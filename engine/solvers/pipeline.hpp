@@ -119,6 +119,9 @@ class Pipeline {
   // [muscle_row_begin_[i], muscle_row_begin_[i + 1]) in muscle_rows_. The other rows are exactly 0.
   std::vector<int> muscle_rows_;
   std::vector<int> muscle_row_begin_;  // (m + 1)
+  // Coupled rows: A_muscle holds exact zeros outside muscle_rows_ (false after a frame whose
+  // non-finite scale filled whole columns; the next frame zeroes A_muscle first).
+  bool a_muscle_zero_elsewhere_ = true;
   VecX b_full_;                // (nv)
   VecX row_tmp_;               // (rows)
   StaticOptimizationSolver so_;

@@ -129,6 +129,33 @@ TEST(Pipeline, NonFiniteInputIsReportedNotThrown) {
   EXPECT_STREQ(r.bad_quantity, "accelerations qddot");
 }
 
+// With coupled rows, run_frame writes only the rows each muscle crosses and keeps exact zeros in the
+// others; a frame whose non-finite muscle scale filled whole columns of A must not leave them behind:
+// the frame after it equals a fresh pipeline's, bit for bit.
+TEST(Pipeline, CoupledFrameAfterANonFiniteScaleEqualsAFreshOne) {
+  MusculoskeletalModel msm = human20_with_muscles(true);
+  const int nv = msm.model.nv;
+  msm.couplings.push_back({"pair", {nv - 4, nv - 3}, {0.4, 0.6}});
+  Pipeline after_bad(msm, {});
+  const State bad_state = random_state(msm.model, 5);
+  msm.muscle_sides(0) = std::numeric_limits<double>::infinity();  // read through the pipeline's reference
+  EXPECT_EQ(after_bad.run_frame(bad_state.q, bad_state.qd, bad_state.qdd).status, FrameStatus::nan_input);
+  msm.muscle_sides(0) = 1.0;
+  after_bad.reset_warm_start();
+  Pipeline fresh(msm, {});
+  const State s = random_state(msm.model, 7);
+  const FrameResult a = after_bad.run_frame(s.q, s.qd, s.qdd);
+  const FrameResult& b = fresh.run_frame(s.q, s.qd, s.qdd);
+  ASSERT_EQ(a.status, b.status);
+  EXPECT_EQ(a.so.iterations, b.so.iterations);
+  for (int i = 0; i < a.tension.size(); ++i) EXPECT_EQ(a.tension(i), b.tension(i)) << "muscle " << i;
+  for (int k = 0; k < nv; ++k) EXPECT_EQ(a.reserve(k), b.reserve(k)) << "coordinate " << k;
+  for (std::size_t j = 0; j < a.sites.size(); ++j) {
+    EXPECT_EQ(a.sites[j].force_S, b.sites[j].force_S) << "site " << j;
+    EXPECT_EQ(a.sites[j].moment_S, b.sites[j].moment_S) << "site " << j;
+  }
+}
+
 #if DEMBONES_MALLOC_COUNTED
 TEST(Pipeline, RunFrameDoesNotAllocate) {
   const MusculoskeletalModel msm = human20_with_muscles(true);
