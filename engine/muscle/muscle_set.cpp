@@ -198,6 +198,9 @@ MuscleSet make_muscle_set(const Model& model, const std::vector<MuscleSpec>& spe
     int ancestor = touches_ground || muscle_bodies.empty() ? 0 : muscle_bodies[0];
     for (const int b : muscle_bodies) ancestor = common_ancestor(model, ancestor, b);
     set.common_ancestor.push_back(ancestor);
+    for (int k = 0; k < n_points; ++k) set.wrap_into_point.push_back(-1);
+    for (int w = set.wrap_begin.back(); w < static_cast<int>(set.wraps.size()); ++w)
+      set.wrap_into_point[set.points.size() - n_points + set.wraps[w].after_point + 1] = w;
     set.bodies.insert(set.bodies.end(), muscle_bodies.begin(), muscle_bodies.end());
     set.point_begin.push_back(static_cast<int>(set.points.size()));
     set.wrap_begin.push_back(static_cast<int>(set.wraps.size()));
@@ -440,7 +443,12 @@ int build_path_nodes(const Data& data, const MuscleSet& set, const VecX& q, int 
     }
     const Vec3 p_W = oMb[pt.body].act(p_B);
     const int local = k - p0;
-    if (last_point >= 0) {
+    if (last_point == local - 1) {
+      // The point before is active: only the wrap of this segment can act (found once, in
+      // make_muscle_set, as the scan below would find it).
+      const int w = set.wrap_into_point[k];
+      if (w >= 0) add_wrap_nodes(data, set.wraps[w], p_W, nd, n, md.wrap_inside_count, md.wrap_engaged[w]);
+    } else if (last_point >= 0) {
       // A wrap attached to any point in [last_point, local) acts on this segment.
       for (int w = w0; w < w1; ++w) {
         const WrapSurface& ws = set.wraps[w];

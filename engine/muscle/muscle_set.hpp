@@ -45,6 +45,9 @@ struct MuscleSet {
   std::vector<int> point_begin;                         // (m + 1)
   std::vector<WrapSurface> wraps;
   std::vector<int> wrap_begin;                          // (m + 1)
+  // (points) the wrap (index into wraps) on the segment that ends at point k when the point before
+  // it is active, -1 when that segment has none (at most one wrap per segment).
+  std::vector<int> wrap_into_point;
   std::vector<int> bodies;
   std::vector<int> body_begin;                          // (m + 1)
   // Lowest common ancestor of every body the path touches (0 when a point lies on the ground). The

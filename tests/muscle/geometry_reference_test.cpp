@@ -138,6 +138,27 @@ void expect_geometry_equals_reference(const Model& model, const MuscleSet& set) 
   }
 }
 
+// MuscleSet::wrap_into_point is the wrap the old scan over the muscle's wraps finds for a segment
+// whose first point is active (after_point == the point before), or -1.
+TEST(GeometryReference, WrapIntoPointIsTheScansWrap) {
+  const Model model = samples::human20();
+  for (const MuscleSet& set : {make_muscle_set(model, samples::leg_and_trunk_muscles()),
+                               make_muscle_set(model, knee_muscles())}) {
+    ASSERT_EQ(set.wrap_into_point.size(), set.points.size());
+    int with_wrap = 0;
+    for (int i = 0; i < set.nmuscles; ++i) {
+      for (int k = set.point_begin[i]; k < set.point_begin[i + 1]; ++k) {
+        int found = -1;
+        for (int w = set.wrap_begin[i]; w < set.wrap_begin[i + 1]; ++w)
+          if (k > set.point_begin[i] && set.wraps[w].after_point == k - set.point_begin[i] - 1) found = w;
+        EXPECT_EQ(set.wrap_into_point[k], found) << set.names[i] << " point " << k - set.point_begin[i];
+        with_wrap += found >= 0;
+      }
+    }
+    EXPECT_EQ(with_wrap, static_cast<int>(set.wraps.size()));
+  }
+}
+
 TEST(GeometryReference, SampleMusclesWithConditionalPointsAndWraps) {
   const Model model = samples::human20();
   expect_geometry_equals_reference(model, make_muscle_set(model, samples::leg_and_trunk_muscles()));
