@@ -191,8 +191,12 @@ bool StaticOptimizationSolver::check_input() {
   // One plain pass per group of variables, in the order of the messages below (Eigen's boolean
   // array reductions over these short vectors cost more than the solve's own Newton step).
   bool weight_ok = true, bounds_ok = true, cubic_ok = true;
+  // The same passes copy the weights and bounds into the solver's [muscles; actuators] arrays.
   for (int i = 0; i < n_mus_; ++i) {
     const double w = pb.muscle_weight[i], lo = pb.activation_min[i], hi = pb.activation_max[i];
+    weight_[i] = w;
+    lo_[i] = lo;
+    hi_[i] = hi;
     weight_ok = weight_ok && std::isfinite(w) && w > 0.0;
     bounds_ok = bounds_ok && std::isfinite(lo) && std::isfinite(hi) && !(lo > hi);
     cubic_ok = cubic_ok && !(lo < 0.0);
@@ -204,6 +208,9 @@ bool StaticOptimizationSolver::check_input() {
   bool actuator_weight_ok = true, actuator_bounds_ok = true;
   for (int a = 0; a < n_act_; ++a) {
     const double c = pb.actuator_weight[a], lo = pb.actuator_min[a], hi = pb.actuator_max[a];
+    weight_[n_mus_ + a] = c;
+    lo_[n_mus_ + a] = lo;
+    hi_[n_mus_ + a] = hi;
     actuator_weight_ok = actuator_weight_ok && std::isfinite(c) && c > 0.0;
     // NaN compares false both ways, so !(lo <= hi) also rejects NaN bounds.
     actuator_bounds_ok = actuator_bounds_ok && lo <= hi && lo != kInf && hi != -kInf;
@@ -254,12 +261,6 @@ bool StaticOptimizationSolver::compress_columns() {
     }
   }
   col_start_[n_var_] = nnz;
-  weight_.head(n_mus_) = pb.muscle_weight;
-  weight_.tail(n_act_) = pb.actuator_weight;
-  lo_.head(n_mus_) = pb.activation_min;
-  lo_.tail(n_act_) = pb.actuator_min;
-  hi_.head(n_mus_) = pb.activation_max;
-  hi_.tail(n_act_) = pb.actuator_max;
   return finite;
 }
 
