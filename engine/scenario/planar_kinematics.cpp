@@ -40,7 +40,7 @@ void times_block(const Mat3& P, const double a[4], double a22, double b[4], doub
 bool PlanarKinematics::applies(const Model& model) {
   if (!model.finalized || model.nq != model.nv || model.has_couplers() || model.ns != model.nv) return false;
   for (int i = 1; i < model.nbodies; ++i) {
-    if (!in_plane(model.X_parent_joint[i].rotation)) return false;
+    if (!in_plane(model.X_parent_joint[i].rotation) || model.idx_q[i] != model.idx_v[i]) return false;
     switch (model.kind[i]) {
       case JointKind::kFixed:
       case JointKind::kRevoluteZ: break;
@@ -58,18 +58,45 @@ bool PlanarKinematics::applies(const Model& model) {
 
 PlanarKinematics::PlanarKinematics(const Model& model) : model_(model) {
   if (!applies(model)) throw InternalError("PlanarKinematics: the model has joints that leave the x-y plane");
-  const std::size_t nb = static_cast<std::size_t>(model.nbodies), nv = static_cast<std::size_t>(model.nv);
-  // Body 0 is the ground: the identity pose (data.oMb[0]), never written.
-  r00_.assign(nb, 1.0);
-  r01_.assign(nb, 0.0);
-  r10_.assign(nb, 0.0);
-  r11_.assign(nb, 1.0);
-  r22_.assign(nb, 1.0);
-  tx_.assign(nb, 0.0);
-  ty_.assign(nb, 0.0);
+  const int nb = model.nbodies;
+  bodies_.resize(nb);
+  for (int i = 0; i < nb; ++i) {
+    Body& b = bodies_[i];
+    b.mass = model.inertia[i].mass;
+    b.com_x = model.inertia[i].com.x();
+    b.com_y = model.inertia[i].com.y();
+    if (i == 0) continue;  // the ground: no joint, the identity pose (data.oMb[0]), never written
+    const SE3& X = model.X_parent_joint[i];
+    b.parent = model.parent[i];
+    b.p00 = X.rotation(0, 0);
+    b.p01 = X.rotation(0, 1);
+    b.p10 = X.rotation(1, 0);
+    b.p11 = X.rotation(1, 1);
+    b.p22 = X.rotation(2, 2);
+    b.px = X.translation.x();
+    b.py = X.translation.y();
+    switch (model.kind[i]) {
+      case JointKind::kRevoluteZ: b.kind = Kind::revolute_z; break;
+      case JointKind::kRevoluteAxis: b.kind = Kind::revolute_axis; break;
+      case JointKind::kCustom: b.kind = Kind::custom; break;
+      default: b.kind = Kind::fixed; break;
+    }
+    if (b.kind != Kind::fixed) {
+      b.q = model.idx_q[i];
+      joint_bodies_.push_back(i);
+    }
+  }
+  path_start_.assign(1, 0);
+  for (int i = 0; i < nb; ++i) {
+    for (int j = i; j > 0; j = model.parent[j])
+      if (bodies_[j].kind != Kind::fixed) path_.push_back(model.idx_v[j]);
+    path_start_.push_back(static_cast<int>(path_.size()));
+  }
+  poses_.assign(nb, Pose{});
   subtree_mass_.assign(nb, 0.0);
   hx_.assign(nb, 0.0);
   hy_.assign(nb, 0.0);
+  const std::size_t nv = static_cast<std::size_t>(model.nv);
   s_wz_.assign(nv, 0.0);
   s_vx_.assign(nv, 0.0);
   s_vy_.assign(nv, 0.0);
@@ -79,81 +106,72 @@ PlanarKinematics::PlanarKinematics(const Model& model) : model_(model) {
   com_jacobian_x_ = Eigen::RowVectorXd::Zero(model.nv);
 }
 
-// detail::joint_position (multibody/joint_motion.hpp) in the plane.
-void PlanarKinematics::joint_transform(int i, double x, double b[4], double& b22, double t[2]) {
-  const SE3& Xpj = model_.X_parent_joint[i];
-  const Mat3& P = Xpj.rotation;
-  t[0] = Xpj.translation.x();
-  t[1] = Xpj.translation.y();
-  switch (model_.kind[i]) {
-    case JointKind::kRevoluteZ: {
-      // rotate_z: R.col(0) = c P.col(0) + s P.col(1), R.col(1) = c P.col(1) - s P.col(0).
-      const double c = std::cos(x), s = std::sin(x);
-      b[0] = c * P(0, 0) + s * P(0, 1);
-      b[2] = c * P(1, 0) + s * P(1, 1);
-      b[1] = c * P(0, 1) - s * P(0, 0);
-      b[3] = c * P(1, 1) - s * P(1, 0);
-      b22 = P(2, 2);
-      return;
-    }
-    case JointKind::kRevoluteAxis: {
-      double a[4], a22;
-      angle_axis_block(x, model_.joints[i].axis, a, a22);
-      times_block(P, a, a22, b, b22);
-      return;
-    }
-    case JointKind::kCustom: {
-      // custom_position: X = (P R_J, P p + t); S = [axis θ' ; R_Jᵀ p'].
-      const CustomJointFunctions& cf = model_.joints[i].custom;
-      const FunctionValue th = cf.rotation.evaluate(x);
-      const FunctionValue px = cf.translation_x.evaluate(x);
-      const FunctionValue py = cf.translation_y.evaluate(x);
-      double a[4], a22;
-      angle_axis_block(th.f, cf.rotation_axis, a, a22);
-      times_block(P, a, a22, b, b22);
-      t[0] = (P(0, 0) * px.f + P(0, 1) * py.f) + Xpj.translation.x();
-      t[1] = (P(1, 0) * px.f + P(1, 1) * py.f) + Xpj.translation.y();
-      const int k = model_.idx_v[i];
-      s_wz_[k] = cf.rotation_axis.z() * th.d1;
-      s_vx_[k] = a[0] * px.d1 + a[2] * py.d1;  // R_Jᵀ: column 0 of R_J
-      s_vy_[k] = a[1] * px.d1 + a[3] * py.d1;
-      return;
-    }
-    default:  // kFixed: X_parent = X_parent_joint
-      b[0] = P(0, 0);
-      b[1] = P(0, 1);
-      b[2] = P(1, 0);
-      b[3] = P(1, 1);
-      b22 = P(2, 2);
-      return;
-  }
+// custom_position (multibody/joint_motion.hpp) in the plane: X = (P R_J, P p + t); S = [axis θ' ; R_Jᵀ p'].
+void PlanarKinematics::custom_joint_transform(int i, double x, double b[4], double& b22, double t[2]) {
+  const Mat3& P = model_.X_parent_joint[i].rotation;
+  const CustomJointFunctions& cf = model_.joints[i].custom;
+  const FunctionValue th = cf.rotation.evaluate(x);
+  const FunctionValue px = cf.translation_x.evaluate(x);
+  const FunctionValue py = cf.translation_y.evaluate(x);
+  double a[4], a22;
+  angle_axis_block(th.f, cf.rotation_axis, a, a22);
+  times_block(P, a, a22, b, b22);
+  t[0] = (P(0, 0) * px.f + P(0, 1) * py.f) + bodies_[i].px;
+  t[1] = (P(1, 0) * px.f + P(1, 1) * py.f) + bodies_[i].py;
+  const int k = bodies_[i].q;
+  s_wz_[k] = cf.rotation_axis.z() * th.d1;
+  s_vx_[k] = a[0] * px.d1 + a[2] * py.d1;  // R_Jᵀ: column 0 of R_J
+  s_vy_[k] = a[1] * px.d1 + a[3] * py.d1;
 }
 
 void PlanarKinematics::positions(const VecX& q) {
   const int nb = model_.nbodies;
-  // forward_kinematics: X_W,i = X_W,parent X_parent,i.
+  // forward_kinematics: X_W,i = X_W,parent X_parent,i, X_parent = X_parent_joint X_J(q)
+  // (detail::joint_position).
   for (int i = 1; i < nb; ++i) {
-    const int p = model_.parent[i];
-    double b[4], b22, t[2];
-    joint_transform(i, model_.kind[i] == JointKind::kFixed ? 0.0 : q[model_.idx_q[i]], b, b22, t);
-    r00_[i] = r00_[p] * b[0] + r01_[p] * b[2];
-    r01_[i] = r00_[p] * b[1] + r01_[p] * b[3];
-    r10_[i] = r10_[p] * b[0] + r11_[p] * b[2];
-    r11_[i] = r10_[p] * b[1] + r11_[p] * b[3];
-    r22_[i] = r22_[p] * b22;
-    tx_[i] = (r00_[p] * t[0] + r01_[p] * t[1]) + tx_[p];
-    ty_[i] = (r10_[p] * t[0] + r11_[p] * t[1]) + ty_[p];
+    const Body& B = bodies_[i];
+    const Pose P = poses_[B.parent];
+    // A fixed joint's X_parent is X_parent_joint.
+    double b[4] = {B.p00, B.p01, B.p10, B.p11}, b22 = B.p22, t[2] = {B.px, B.py};
+    switch (B.kind) {
+      case Kind::revolute_z: {
+        // rotate_z: R.col(0) = c P.col(0) + s P.col(1), R.col(1) = c P.col(1) - s P.col(0).
+        const double c = std::cos(q[B.q]);
+        const double s = std::sin(q[B.q]);
+        b[0] = c * B.p00 + s * B.p01;
+        b[2] = c * B.p10 + s * B.p11;
+        b[1] = c * B.p01 - s * B.p00;
+        b[3] = c * B.p11 - s * B.p10;
+        b22 = B.p22;
+        break;
+      }
+      case Kind::revolute_axis: {
+        double a[4], a22;
+        angle_axis_block(q[B.q], model_.joints[i].axis, a, a22);
+        times_block(model_.X_parent_joint[i].rotation, a, a22, b, b22);
+        break;
+      }
+      case Kind::custom: custom_joint_transform(i, q[B.q], b, b22, t); break;
+      case Kind::fixed: break;
+    }
+    Pose& X = poses_[i];
+    X.r00 = P.r00 * b[0] + P.r01 * b[2];
+    X.r01 = P.r00 * b[1] + P.r01 * b[3];
+    X.r10 = P.r10 * b[0] + P.r11 * b[2];
+    X.r11 = P.r10 * b[1] + P.r11 * b[3];
+    X.r22 = P.r22 * b22;
+    X.x = act_x(P, t[0], t[1]);
+    X.y = act_y(P, t[0], t[1]);
   }
   // subtree_centers_of_mass: each body's mass and first moment m (R c + t), summed into its parent.
   for (int i = 0; i < nb; ++i) {
-    const double m = model_.inertia[i].mass;
-    const Vec3& c = model_.inertia[i].com;
-    subtree_mass_[i] = m;
-    hx_[i] = m * ((r00_[i] * c.x() + r01_[i] * c.y()) + tx_[i]);
-    hy_[i] = m * ((r10_[i] * c.x() + r11_[i] * c.y()) + ty_[i]);
+    const Body& B = bodies_[i];
+    subtree_mass_[i] = B.mass;
+    hx_[i] = B.mass * act_x(poses_[i], B.com_x, B.com_y);
+    hy_[i] = B.mass * act_y(poses_[i], B.com_x, B.com_y);
   }
   for (int i = nb - 1; i > 0; --i) {
-    const int p = model_.parent[i];
+    const int p = bodies_[i].parent;
     subtree_mass_[p] += subtree_mass_[i];
     hx_[p] += hx_[i];
     hy_[p] += hy_[i];
@@ -162,22 +180,22 @@ void PlanarKinematics::positions(const VecX& q) {
 }
 
 void PlanarKinematics::jacobians() {
-  const int nb = model_.nbodies;
   // calc_joint_jacobians_at_current_positions: ω_W = R ω_S, v_W = R v_S + t x ω_W, of which only
   // ω_z, v_x, v_y are not zero.
-  for (int i = 1; i < nb; ++i) {
-    if (model_.kind[i] == JointKind::kFixed) continue;
-    const int k = model_.idx_v[i];
-    if (model_.kind[i] == JointKind::kCustom) {
-      const double w = r22_[i] * s_wz_[k];
+  for (int i : joint_bodies_) {
+    const Body& B = bodies_[i];
+    const Pose& X = poses_[i];
+    const int k = B.q;
+    if (B.kind == Kind::custom) {
+      const double w = X.r22 * s_wz_[k];
       wz_[k] = w;
-      vx_[k] = (r00_[i] * s_vx_[k] + r01_[i] * s_vy_[k]) + ty_[i] * w;
-      vy_[k] = (r10_[i] * s_vx_[k] + r11_[i] * s_vy_[k]) - tx_[i] * w;
+      vx_[k] = (X.r00 * s_vx_[k] + X.r01 * s_vy_[k]) + X.y * w;
+      vy_[k] = (X.r10 * s_vx_[k] + X.r11 * s_vy_[k]) - X.x * w;
     } else {
-      const double w = r22_[i] * model_.joints[i].axis.z();
+      const double w = X.r22 * model_.joints[i].axis.z();
       wz_[k] = w;
-      vx_[k] = ty_[i] * w;
-      vy_[k] = -(tx_[i] * w);
+      vx_[k] = X.y * w;
+      vy_[k] = -(X.x * w);
     }
   }
   // center_of_mass_jacobian_from_subtrees: column k of joint j moves j's subtree,
@@ -185,26 +203,25 @@ void PlanarKinematics::jacobians() {
   com_jacobian_x_.setZero();
   const double mass = subtree_mass_[0];
   if (mass <= 0.0) return;
-  for (int j = 1; j < nb; ++j) {
+  for (int j : joint_bodies_) {
     const double m_sub = subtree_mass_[j];
-    if (m_sub <= 0.0 || model_.kind[j] == JointKind::kFixed) continue;
-    const int k = model_.idx_v[j];
+    if (m_sub <= 0.0) continue;
+    const int k = bodies_[j].q;
     const double c_y = hy_[j] / m_sub;
     com_jacobian_x_(k) += (m_sub / mass) * (vx_[k] - wz_[k] * c_y);
   }
 }
 
 Eigen::Vector2d PlanarKinematics::point(int body, const Vec3& p_B) const {
-  return {(r00_[body] * p_B.x() + r01_[body] * p_B.y()) + tx_[body],
-          (r10_[body] * p_B.x() + r11_[body] * p_B.y()) + ty_[body]};
+  const Pose& X = poses_[body];
+  return {act_x(X, p_B.x(), p_B.y()), act_y(X, p_B.x(), p_B.y())};
 }
 
 // point_jacobian: v_k + ω_k x p on the path to the root; x = v_x - ω_z p_y, y = v_y + ω_z p_x.
 void PlanarKinematics::point_jacobian(int body, const Eigen::Vector2d& p_W, Eigen::Ref<Eigen::Matrix2Xd> J) const {
   J.setZero();
-  for (int j = body; j > 0; j = model_.parent[j]) {
-    if (model_.kind[j] == JointKind::kFixed) continue;
-    const int k = model_.idx_v[j];
+  for (int n = path_start_[body]; n < path_start_[body + 1]; ++n) {
+    const int k = path_[n];
     J(0, k) = vx_[k] - wz_[k] * p_W.y();
     J(1, k) = vy_[k] + wz_[k] * p_W.x();
   }
@@ -214,10 +231,9 @@ void PlanarKinematics::body_sum_center_of_mass(double& mass, double& com_x) cons
   mass = 0.0;
   double moment_x = 0.0;
   for (int i = 1; i < model_.nbodies; ++i) {
-    const double m = model_.inertia[i].mass;
-    const Vec3& c = model_.inertia[i].com;
-    mass += m;
-    moment_x += m * ((r00_[i] * c.x() + r01_[i] * c.y()) + tx_[i]);
+    const Body& B = bodies_[i];
+    mass += B.mass;
+    moment_x += B.mass * act_x(poses_[i], B.com_x, B.com_y);
   }
   com_x = mass > 0.0 ? moment_x / mass : 0.0;
 }

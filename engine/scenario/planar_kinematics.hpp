@@ -40,7 +40,7 @@ class PlanarKinematics {
   // World x, y of a body point (SE3::act).
   Eigen::Vector2d point(int body, const Vec3& p_B) const;
   // atan2 of the body's y axis, x over y (trunk_inclination in posture_ik.hpp).
-  double y_axis_inclination(int body) const { return std::atan2(r01_[body], r11_[body]); }
+  double y_axis_inclination(int body) const { return std::atan2(poses_[body].r01, poses_[body].r11); }
   // Rows x and y of point_jacobian at world point p (on `body`), 2 x nv, after jacobians().
   void point_jacobian(int body, const Eigen::Vector2d& p_W, Eigen::Ref<Eigen::Matrix2Xd> J) const;
   // Total mass and centre-of-mass x from the subtree sums (data.mass, data.com.x()).
@@ -54,13 +54,32 @@ class PlanarKinematics {
   void body_sum_center_of_mass(double& mass, double& com_x) const;
 
  private:
-  // The in-plane block, r22 and the translation of body i's joint transform X_parent (and, for a
-  // custom joint, its motion-subspace column) at coordinate x.
-  void joint_transform(int i, double x, double b[4], double& b22, double t[2]);
+  // What the position pass needs of body i's joint, gathered once (X_parent_joint's in-plane block
+  // p00 p01 p10 p11, p22 and translation; the joint's kind and coordinate).
+  enum class Kind : unsigned char { fixed, revolute_z, revolute_axis, custom };
+  struct Body {
+    Kind kind = Kind::fixed;
+    int parent = 0;
+    int q = -1;  // coordinate index, also the velocity index (applies); -1 for a fixed joint
+    double p00 = 1, p01 = 0, p10 = 0, p11 = 1, p22 = 1, px = 0, py = 0;
+    double mass = 0, com_x = 0, com_y = 0;
+  };
+  // A world pose: rotation entries r00 r01 r10 r11 r22 and translation x, y.
+  struct Pose {
+    double r00 = 1, r01 = 0, r10 = 0, r11 = 1, r22 = 1, x = 0, y = 0;
+  };
+  // Body i's joint transform X_parent at coordinate x: in-plane block b, b22 and translation t (and,
+  // for a custom joint, its motion-subspace column).
+  void custom_joint_transform(int i, double x, double b[4], double& b22, double t[2]);
+  double act_x(const Pose& X, double px, double py) const { return (X.r00 * px + X.r01 * py) + X.x; }
+  double act_y(const Pose& X, double px, double py) const { return (X.r10 * px + X.r11 * py) + X.y; }
 
   const Model& model_;
-  // World poses: rotation entries r00 r01 r10 r11 r22 and translation x, y, per body.
-  std::vector<double> r00_, r01_, r10_, r11_, r22_, tx_, ty_;
+  std::vector<Body> bodies_;          // (nbodies)
+  std::vector<Pose> poses_;           // (nbodies) data.oMb
+  std::vector<int> joint_bodies_;     // bodies with a coordinate, ascending
+  std::vector<int> path_start_, path_;  // path_[path_start_[i] ..< path_start_[i + 1]]: the columns from
+                                        // body i to the root, in point_jacobian's order
   // Subtree masses and first moments h x, y (data.Ic[i].mass, .h).
   std::vector<double> subtree_mass_, hx_, hy_;
   double com_x_ = 0.0;

@@ -2,11 +2,13 @@
 // Inverse kinematics of one posture: Levenberg–Marquardt (damped least squares) on the hand, hip and
 // trunk targets, the centre of mass kept over the feet, a technique's preferred posture and closeness
 // to the previous frame, with the posture variables kept within their joint limits (projection).
-// Analytic Jacobians from the multibody library; workspaces sized once per model.
+// Analytic Jacobians from the multibody library, or for a model moving in the x-y plane (the lifter)
+// from scenario/planar_kinematics.hpp, the same doubles; workspaces sized once per model.
 #include <Eigen/Cholesky>
 #include <optional>
 
 #include "multibody/data.hpp"
+#include "scenario/planar_kinematics.hpp"
 #include "scenario/task_rig.hpp"
 
 namespace dembones {
@@ -55,7 +57,11 @@ inline constexpr int kMaxPostureResiduals = 6 + 2 * kMaxPostureVariables;
 
 class PostureSolver {
  public:
-  PostureSolver(const Model& model, const TaskRig& rig);
+  // planar_when_possible: evaluate the kinematics in the x-y plane when the model allows
+  // (PlanarKinematics::applies; the same doubles as the multibody library's, in a fraction of the
+  // operations); false keeps the library's 3D kinematics (for tests and benchmarks).
+  PostureSolver(const Model& model, const TaskRig& rig, bool planar_when_possible = true);
+  bool planar() const { return planar_.has_value(); }
   // theta: start guess in, solution out (nvars). theta_prev: the previous frame (smoothness term).
   // Stops when a step moves θ by less than tolerance_rad (or no longer lowers the cost).
   // initial_damping: the Levenberg-Marquardt μ of the first step (relative to 1 + diag(JᵀJ)); small
@@ -68,15 +74,28 @@ class PostureSolver {
 
  private:
   // positions: residuals only (trial points); jacobian: residuals and their Jacobian at theta;
-  // jacobian_at_current_positions: the same when data_ already holds theta's kinematics (the trial
-  // point just evaluated with positions), skipping the second forward kinematics.
+  // jacobian_at_current_positions: the same when the kinematics already hold theta's positions (the
+  // trial point just evaluated with positions), skipping the second forward kinematics.
   enum class Evaluation { positions, jacobian, jacobian_at_current_positions };
-  int residuals(const PostureTargets& t, const VecX& theta, const VecX& theta_prev, Evaluation what);
+  // Kinematics: the planar chain's (planar models) or the multibody library's (posture_ik.cpp), the
+  // same doubles either way.
+  template <class Kinematics>
+  PostureResult solve_with(Kinematics& kin, const PostureTargets& targets, VecX& theta, const VecX& theta_prev,
+                           double tolerance_rad, double initial_damping);
+  template <class Kinematics>
+  int residuals(Kinematics& kin, const PostureTargets& t, const VecX& theta, const VecX& theta_prev, Evaluation what);
 
   const Model& model_;
   const TaskRig& rig_;
   Data data_;
+  std::optional<PlanarKinematics> planar_;  // when the model qualifies (PlanarKinematics::applies)
   MatX T_;         // (nv x nvars) q = q_offset + T θ
+  // T's non-zeros variable by variable, in rig.vars' order (coordinate and ratio of entry e, the
+  // entries of variable k at var_begin_[k] ..< var_begin_[k + 1]): flat arrays for the products with T
+  // in every evaluation, the same operations in the same order as through rig.vars.
+  std::vector<int> var_begin_, var_coord_;
+  std::vector<double> var_ratio_;
+  void to_configuration(const VecX& theta);  // q_ = TaskRig::to_configuration(theta)
   VecX q_;         // (nq)
   VecX r_;         // residuals
   using ResidualJacobian = Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, 0, kMaxPostureResiduals,
@@ -84,8 +103,9 @@ class PostureSolver {
   using SquareMat = Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, 0, kMaxPostureVariables,
                                   kMaxPostureVariables>;
   ResidualJacobian J_;  // (nres x nvars)
-  Matrix3Xd Jp_;   // (3 x nv) point Jacobian
-  Matrix3Xd Jp_b_; // (3 x nv) point Jacobian of a line target's second point
+  Matrix3Xd Jp_;   // (3 x nv) point Jacobian of the hand
+  Matrix3Xd Jp_a_, Jp_b_;  // (3 x nv) point Jacobians of the hip, of a line target's two points
+  Eigen::Matrix2Xd Jp2_, Jp2_a_, Jp2_b_;  // (2 x nv) the same, x and y rows, of the planar kinematics
   Eigen::RowVectorXd dphi_dv_;  // (nv) gradient of a line target's inclination
   SquareMat H_, A_;  // (nvars x nvars) Gauss-Newton matrix, and damped
   Eigen::LDLT<SquareMat> ldlt_;

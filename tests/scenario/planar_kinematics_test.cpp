@@ -12,6 +12,7 @@
 #include "multibody/kinematics.hpp"
 #include "multibody/sample_models.hpp"
 #include "scenario/planar_kinematics.hpp"
+#include "scenario/posture_ik.hpp"
 #include "scenario_test_util.hpp"
 
 namespace dembones {
@@ -128,6 +129,47 @@ TEST(PlanarKinematics, RefusesModelsThatLeaveThePlane) {
   finalize(tilted);
   EXPECT_FALSE(PlanarKinematics::applies(tilted));  // a joint frame turned out of the plane
   EXPECT_THROW(PlanarKinematics{tilted}, InternalError);
+}
+
+// The posture IK with the planar kinematics takes the same steps as with the multibody library's:
+// the same postures, results and iteration counts to the last bit, from standing down to a box on the
+// floor and back with a load, a trunk target, the balance band and the smoothness pull.
+TEST(PlanarKinematics, PostureSolverTakesTheSameStepsAsWithTheMultibodyKinematics) {
+  ModelCache models;
+  const auto run = prepare_run(scenario_test::short_scenario("squat_lift.yaml"), models);
+  const Model& model = run->msm.model;
+  const TaskRig& rig = run->rig;
+  PostureSolver planar(model, rig), tree(model, rig, false);
+  ASSERT_TRUE(planar.planar());
+  ASSERT_FALSE(tree.planar());
+  PostureTargets t;
+  t.preferred = VecX::Zero(rig.nvars());
+  t.weights = VecX::Constant(rig.nvars(), 0.5);
+  t.weights(rig.knee) = 30.0;
+  t.preferred(rig.knee) = 1.2;
+  t.trunk_inclination = 0.3;
+  t.trunk_weight = 10.0;
+  t.com_lo = rig.heel_x + 0.03;
+  t.com_hi = rig.heel_x + 0.12;
+  t.load_mass_kg = 15.0;
+  VecX a = VecX::Zero(rig.nvars()), b = a, prev = a;
+  int steps = 0;
+  for (int i = 0; i <= 40; ++i, ++steps) {
+    const double s = i <= 20 ? i / 20.0 : (40 - i) / 20.0;
+    t.hand = Eigen::Vector2d(rig.ankle_W.x() + 0.35, 1.0 - 0.8 * s);
+    t.smooth_weight = i > 0 ? 5.0 : 0.0;
+    const PostureResult ra = planar.solve(t, a, prev, 1e-8, i > 0 ? 1e-6 : 1e-3);
+    const PostureResult rb = tree.solve(t, b, prev, 1e-8, i > 0 ? 1e-6 : 1e-3);
+    ASSERT_TRUE((a.array() == b.array()).all()) << "step " << i << "\n" << a.transpose() << "\n" << b.transpose();
+    EXPECT_EQ(ra.iterations, rb.iterations) << i;
+    EXPECT_EQ(ra.converged, rb.converged) << i;
+    EXPECT_EQ(ra.hand_error_m, rb.hand_error_m) << i;
+    EXPECT_EQ(ra.com_x, rb.com_x) << i;
+    EXPECT_EQ(ra.trunk_inclination, rb.trunk_inclination) << i;
+    prev = a;
+  }
+  EXPECT_EQ(steps, 41);
+  EXPECT_GT(a(rig.knee), 0.0);
 }
 
 }  // namespace
