@@ -1,0 +1,83 @@
+// The posture IK (Levenberg-Marquardt on the hand, trunk and balance targets, scenario/posture_ik.hpp)
+// on the reference model models/lifter.yaml, the largest part of prepare_run in a sweep of lifts.
+//
+// BM_LifterLiftMotion/<technique>: generate_task_motion of the issue #9 lift (scenarios/stoop_lift.yaml
+//   or squat_lift.yaml at 100 Hz, 2 s, no pause: the continuation to both end postures, 201 frames and
+//   the balance check); counter per_lift (CPU time per lift).
+// BM_LifterPostureIk/<kinematics>: 41 solves of a squat reach to the floor and back with a 15 kg load
+//   (as tests/scenario/planar_kinematics_test.cpp), with the planar kinematics or the multibody
+//   library's 3D ones (the same postures bit for bit); counters per_solve (CPU time) and
+//   iterations_per_solve.
+// Timings compare only within one run on one machine (bench/README.md); read CPU time and repeat.
+#include <benchmark/benchmark.h>
+
+#include <filesystem>
+#include <memory>
+#include <string>
+
+#include "scenario/scenario_file.hpp"
+#include "scenario/scenario_runner.hpp"
+#include "scenario/task_generator.hpp"
+
+namespace dembones {
+namespace {
+
+std::unique_ptr<PreparedRun> prepare_lift(const std::string& scenario_name) {
+  const std::filesystem::path path = std::filesystem::path(DEMBONES_SOURCE_DIR) / "scenarios" / scenario_name;
+  ModelCache models;
+  return prepare_run(load_scenario(path.string(), {parse_override("solver.rate_hz=100"),
+                                                   parse_override("task.duration_s=2.0"), parse_override("task.pause_s=0")}),
+                     models);
+}
+
+void BM_LifterLiftMotion(benchmark::State& state, const std::string& scenario_name) {
+  const std::unique_ptr<PreparedRun> run = prepare_lift(scenario_name);
+  const double rate_hz = run->scenario.solver.rate_hz;
+  for (auto _ : state) {
+    GeneratedMotion m = generate_task_motion(run->msm.model, run->rig, run->scenario.task, rate_hz, run->scenario.file);
+    benchmark::DoNotOptimize(m.q.data());
+  }
+  state.counters["per_lift"] = benchmark::Counter(static_cast<double>(state.iterations()),
+                                                  benchmark::Counter::kIsRate | benchmark::Counter::kInvert);
+}
+BENCHMARK_CAPTURE(BM_LifterLiftMotion, stoop, std::string("stoop_lift.yaml"))->Unit(benchmark::kMillisecond);
+BENCHMARK_CAPTURE(BM_LifterLiftMotion, squat, std::string("squat_lift.yaml"))->Unit(benchmark::kMillisecond);
+
+void BM_LifterPostureIk(benchmark::State& state, bool planar) {
+  const std::unique_ptr<PreparedRun> run = prepare_lift("squat_lift.yaml");
+  const TaskRig& rig = run->rig;
+  PostureSolver solver(run->msm.model, rig, planar);
+  PostureTargets t;
+  t.preferred = VecX::Zero(rig.nvars());
+  t.weights = VecX::Constant(rig.nvars(), 0.5);
+  t.weights(rig.knee) = 30.0;
+  t.preferred(rig.knee) = 1.2;
+  t.trunk_inclination = 0.3;
+  t.trunk_weight = 10.0;
+  t.com_lo = rig.heel_x + 0.03;
+  t.com_hi = rig.heel_x + 0.12;
+  t.load_mass_kg = 15.0;
+  VecX theta(rig.nvars()), prev(rig.nvars());
+  long solves = 0, iterations = 0;
+  for (auto _ : state) {
+    theta.setZero();
+    prev.setZero();
+    for (int i = 0; i <= 40; ++i) {
+      const double s = i <= 20 ? i / 20.0 : (40 - i) / 20.0;
+      t.hand = Eigen::Vector2d(rig.ankle_W.x() + 0.35, 1.0 - 0.8 * s);
+      t.smooth_weight = i > 0 ? 5.0 : 0.0;
+      iterations += solver.solve(t, theta, prev, 1e-8, i > 0 ? 1e-6 : 1e-3).iterations;
+      prev = theta;
+      ++solves;
+    }
+    benchmark::DoNotOptimize(theta.data());
+  }
+  state.counters["per_solve"] =
+      benchmark::Counter(static_cast<double>(solves), benchmark::Counter::kIsRate | benchmark::Counter::kInvert);
+  state.counters["iterations_per_solve"] = static_cast<double>(iterations) / static_cast<double>(solves);
+}
+BENCHMARK_CAPTURE(BM_LifterPostureIk, planar, true)->Unit(benchmark::kMicrosecond);
+BENCHMARK_CAPTURE(BM_LifterPostureIk, multibody_3d, false)->Unit(benchmark::kMicrosecond);
+
+}  // namespace
+}  // namespace dembones
