@@ -26,12 +26,14 @@ void angle_axis_block(double angle, const Vec3& axis, double a[4], double& a22) 
   a22 = cos1_z * axis.z() + c;
 }
 
-// The in-plane block of P * A (P the joint frame's rotation): each entry's third product is zero.
-void times_block(const Mat3& P, const double a[4], double a22, double b[4], double& b22) {
-  b[0] = P(0, 0) * a[0] + P(0, 1) * a[2];
-  b[1] = P(0, 0) * a[1] + P(0, 1) * a[3];
-  b[2] = P(1, 0) * a[0] + P(1, 1) * a[2];
-  b[3] = P(1, 0) * a[1] + P(1, 1) * a[3];
+// The in-plane block and r22 of P * A (P the joint frame's rotation): each entry's third product is
+// zero.
+void times_block(const Mat3& P, const double a[4], double a22, double& b00, double& b01, double& b10, double& b11,
+                 double& b22) {
+  b00 = P(0, 0) * a[0] + P(0, 1) * a[2];
+  b01 = P(0, 0) * a[1] + P(0, 1) * a[3];
+  b10 = P(1, 0) * a[0] + P(1, 1) * a[2];
+  b11 = P(1, 0) * a[1] + P(1, 1) * a[3];
   b22 = P(2, 2) * a22;
 }
 
@@ -93,6 +95,13 @@ PlanarKinematics::PlanarKinematics(const Model& model) : model_(model) {
     path_start_.push_back(static_cast<int>(path_.size()));
   }
   poses_.assign(nb, Pose{});
+  // X_parent starts as X_parent_joint: what a fixed joint keeps, and the translation (and r22) of a
+  // revolute one.
+  local_.resize(nb);
+  for (int i = 0; i < nb; ++i) {
+    const Body& b = bodies_[i];
+    local_[i] = Pose{b.p00, b.p01, b.p10, b.p11, b.p22, b.px, b.py};
+  }
   subtree_mass_.assign(nb, 0.0);
   hx_.assign(nb, 0.0);
   hy_.assign(nb, 0.0);
@@ -107,7 +116,7 @@ PlanarKinematics::PlanarKinematics(const Model& model) : model_(model) {
 }
 
 // custom_position (multibody/joint_motion.hpp) in the plane: X = (P R_J, P p + t); S = [axis θ' ; R_Jᵀ p'].
-void PlanarKinematics::custom_joint_transform(int i, double x, double b[4], double& b22, double t[2]) {
+void PlanarKinematics::custom_joint_transform(int i, double x) {
   const Mat3& P = model_.X_parent_joint[i].rotation;
   const CustomJointFunctions& cf = model_.joints[i].custom;
   const FunctionValue th = cf.rotation.evaluate(x);
@@ -115,9 +124,10 @@ void PlanarKinematics::custom_joint_transform(int i, double x, double b[4], doub
   const FunctionValue py = cf.translation_y.evaluate(x);
   double a[4], a22;
   angle_axis_block(th.f, cf.rotation_axis, a, a22);
-  times_block(P, a, a22, b, b22);
-  t[0] = (P(0, 0) * px.f + P(0, 1) * py.f) + bodies_[i].px;
-  t[1] = (P(1, 0) * px.f + P(1, 1) * py.f) + bodies_[i].py;
+  Pose& L = local_[i];
+  times_block(P, a, a22, L.r00, L.r01, L.r10, L.r11, L.r22);
+  L.x = (P(0, 0) * px.f + P(0, 1) * py.f) + bodies_[i].px;
+  L.y = (P(1, 0) * px.f + P(1, 1) * py.f) + bodies_[i].py;
   const int k = bodies_[i].q;
   s_wz_[k] = cf.rotation_axis.z() * th.d1;
   s_vx_[k] = a[0] * px.d1 + a[2] * py.d1;  // R_Jᵀ: column 0 of R_J
@@ -126,42 +136,45 @@ void PlanarKinematics::custom_joint_transform(int i, double x, double b[4], doub
 
 void PlanarKinematics::positions(const VecX& q) {
   const int nb = model_.nbodies;
-  // forward_kinematics: X_W,i = X_W,parent X_parent,i, X_parent = X_parent_joint X_J(q)
-  // (detail::joint_position).
-  for (int i = 1; i < nb; ++i) {
+  // X_parent = X_parent_joint X_J(q) of every joint with a coordinate (detail::joint_position); the
+  // fixed joints' X_parent_joint stays in local_ from the constructor. All the calls (sin, cos,
+  // splines) happen here, so that the pass below keeps its poses in registers.
+  for (int i : joint_bodies_) {
     const Body& B = bodies_[i];
-    const Pose P = poses_[B.parent];
-    // A fixed joint's X_parent is X_parent_joint.
-    double b[4] = {B.p00, B.p01, B.p10, B.p11}, b22 = B.p22, t[2] = {B.px, B.py};
+    Pose& L = local_[i];
     switch (B.kind) {
       case Kind::revolute_z: {
         // rotate_z: R.col(0) = c P.col(0) + s P.col(1), R.col(1) = c P.col(1) - s P.col(0).
         const double c = std::cos(q[B.q]);
         const double s = std::sin(q[B.q]);
-        b[0] = c * B.p00 + s * B.p01;
-        b[2] = c * B.p10 + s * B.p11;
-        b[1] = c * B.p01 - s * B.p00;
-        b[3] = c * B.p11 - s * B.p10;
-        b22 = B.p22;
+        L.r00 = c * B.p00 + s * B.p01;
+        L.r10 = c * B.p10 + s * B.p11;
+        L.r01 = c * B.p01 - s * B.p00;
+        L.r11 = c * B.p11 - s * B.p10;
         break;
       }
       case Kind::revolute_axis: {
         double a[4], a22;
         angle_axis_block(q[B.q], model_.joints[i].axis, a, a22);
-        times_block(model_.X_parent_joint[i].rotation, a, a22, b, b22);
+        times_block(model_.X_parent_joint[i].rotation, a, a22, L.r00, L.r01, L.r10, L.r11, L.r22);
         break;
       }
-      case Kind::custom: custom_joint_transform(i, q[B.q], b, b22, t); break;
+      case Kind::custom: custom_joint_transform(i, q[B.q]); break;
       case Kind::fixed: break;
     }
+  }
+  // forward_kinematics: X_W,i = X_W,parent X_parent,i.
+  for (int i = 1; i < nb; ++i) {
+    const Pose P = poses_[bodies_[i].parent];
+    const Pose& L = local_[i];
     Pose& X = poses_[i];
-    X.r00 = P.r00 * b[0] + P.r01 * b[2];
-    X.r01 = P.r00 * b[1] + P.r01 * b[3];
-    X.r10 = P.r10 * b[0] + P.r11 * b[2];
-    X.r11 = P.r10 * b[1] + P.r11 * b[3];
-    X.r22 = P.r22 * b22;
-    X.x = act_x(P, t[0], t[1]);
-    X.y = act_y(P, t[0], t[1]);
+    X.r00 = P.r00 * L.r00 + P.r01 * L.r10;
+    X.r01 = P.r00 * L.r01 + P.r01 * L.r11;
+    X.r10 = P.r10 * L.r00 + P.r11 * L.r10;
+    X.r11 = P.r10 * L.r01 + P.r11 * L.r11;
+    X.r22 = P.r22 * L.r22;
+    X.x = act_x(P, L.x, L.y);
+    X.y = act_y(P, L.x, L.y);
   }
   // subtree_centers_of_mass: each body's mass and first moment m (R c + t), summed into its parent.
   for (int i = 0; i < nb; ++i) {

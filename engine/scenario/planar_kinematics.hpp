@@ -68,15 +68,16 @@ class PlanarKinematics {
   struct Pose {
     double r00 = 1, r01 = 0, r10 = 0, r11 = 1, r22 = 1, x = 0, y = 0;
   };
-  // Body i's joint transform X_parent at coordinate x: in-plane block b, b22 and translation t (and,
-  // for a custom joint, its motion-subspace column).
-  void custom_joint_transform(int i, double x, double b[4], double& b22, double t[2]);
+  // Body i's custom joint transform X_parent at coordinate x into local_[i], and its motion-subspace
+  // column.
+  void custom_joint_transform(int i, double x);
   double act_x(const Pose& X, double px, double py) const { return (X.r00 * px + X.r01 * py) + X.x; }
   double act_y(const Pose& X, double px, double py) const { return (X.r10 * px + X.r11 * py) + X.y; }
 
   const Model& model_;
   std::vector<Body> bodies_;          // (nbodies)
   std::vector<Pose> poses_;           // (nbodies) data.oMb
+  std::vector<Pose> local_;           // (nbodies) data.X_parent
   std::vector<int> joint_bodies_;     // bodies with a coordinate, ascending
   std::vector<int> path_start_, path_;  // path_[path_start_[i] ..< path_start_[i + 1]]: the columns from
                                         // body i to the root, in point_jacobian's order
