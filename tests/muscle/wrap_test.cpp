@@ -271,21 +271,11 @@ TEST(WrapCylinderOpenSim, LengthContinuousWhileTheLineSweepsAcross) {
   }
 }
 
-// wrap_circle_forced forms its tangent points once and takes one atan2; it was wrap_circle (whose
-// engaged wraps already took that atan2) followed by the same atan2 of the same numbers. Every field
-// must equal the old two-call form to the bit, engaged or not, both directions, inside included.
-TEST(WrapCircleForced, EqualsTheOldTwoCallFormBitForBit) {
-  auto old_forced = [](double px, double py, double sx, double sy, double r, int direction) {
-    detail::PlanarWrap w = detail::wrap_circle(px, py, sx, sy, r, direction);
-    if (w.inside) return w;
-    const double sigma = direction >= 0 ? 1.0 : -1.0;
-    const double cross = sigma * (w.t1x * w.t2y - w.t1y * w.t2x);
-    const double dot = w.t1x * w.t2x + w.t1y * w.t2y;
-    w.theta = std::atan2(cross, dot);
-    if (w.theta < 0.0) w.theta += 2.0 * std::numbers::pi;
-    w.engaged = true;
-    return w;
-  };
+// wrap_circle_forced (wrap.hpp) against wrap_circle: where the plain wrap engages, the forced one is
+// the same wrap to the bit (the same tangent points, lengths and angle); where the plain one clears,
+// the forced one keeps the same tangent points and lengths and its angle is the turn from T1 to T2 in
+// the wrap direction, in [0, 2 pi) (rotating T1 by it lands on T2); inside is inside for both.
+TEST(WrapCircleForced, IsTheEngagedWrapOrTheTurnFromT1ToT2) {
   auto bits = [](const detail::PlanarWrap& w) {
     return std::make_tuple(w.engaged, w.inside, w.t1x, w.t1y, w.t2x, w.t2y, w.a, w.b, w.theta);
   };
@@ -298,11 +288,30 @@ TEST(WrapCircleForced, EqualsTheOldTwoCallFormBitForBit) {
   for (int n = 0; n < 4000; ++n) {
     const double px = uniform(-3, 3), py = uniform(-3, 3), sx = uniform(-3, 3), sy = uniform(-3, 3);
     for (const int direction : {+1, -1}) {
-      const detail::PlanarWrap a = detail::wrap_circle_forced(px, py, sx, sy, 1.0, direction);
-      const detail::PlanarWrap b = old_forced(px, py, sx, sy, 1.0, direction);
-      ASSERT_EQ(bits(a), bits(b)) << px << " " << py << " " << sx << " " << sy << " " << direction;
+      const detail::PlanarWrap forced = detail::wrap_circle_forced(px, py, sx, sy, 1.0, direction);
       const detail::PlanarWrap plain = detail::wrap_circle(px, py, sx, sy, 1.0, direction);
-      (plain.inside ? inside : plain.engaged ? engaged : clear)++;
+      const auto where = ::testing::Message() << px << " " << py << " " << sx << " " << sy << " " << direction;
+      if (plain.inside) {
+        EXPECT_TRUE(forced.inside) << where;
+        EXPECT_FALSE(forced.engaged) << where;
+        ++inside;
+      } else if (plain.engaged) {
+        ASSERT_EQ(bits(forced), bits(plain)) << where;
+        ++engaged;
+      } else {
+        EXPECT_TRUE(forced.engaged && !forced.inside) << where;
+        EXPECT_EQ(std::make_tuple(forced.t1x, forced.t1y, forced.t2x, forced.t2y, forced.a, forced.b),
+                  std::make_tuple(plain.t1x, plain.t1y, plain.t2x, plain.t2y, plain.a, plain.b))
+            << where;
+        EXPECT_GE(forced.theta, 0.0) << where;
+        EXPECT_LT(forced.theta, 2 * kPi) << where;
+        // Cleared wraps turn the long way round: more than half a turn (or none, T1 on T2).
+        EXPECT_TRUE(forced.theta > kPi || forced.theta == 0.0) << where << " theta " << forced.theta;
+        const double c = std::cos(direction * forced.theta), s = std::sin(direction * forced.theta);
+        EXPECT_NEAR(c * forced.t1x - s * forced.t1y, forced.t2x, 1e-12) << where;
+        EXPECT_NEAR(s * forced.t1x + c * forced.t1y, forced.t2y, 1e-12) << where;
+        ++clear;
+      }
     }
   }
   EXPECT_GT(engaged, 100);
