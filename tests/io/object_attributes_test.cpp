@@ -15,38 +15,54 @@
 namespace dembones {
 namespace {
 
-TEST(Hdf5ObjectAttributes, EqualTheOneCallSettersAndReplaceExistingOnes) {
-  io_test::TempDir dir;
-  const auto path = dir / "attributes.h5";
-  const std::vector<std::string> values{"task.technique=stoop", "subject.height_m=1.75"};
-  const std::vector<double> peaks{3812.5, 5.1, 0.93};
-  {
-    Hdf5Writer w(path);
+// The attributes both tests set, with the one-call setters on /one_call and through a handle on a run
+// group: "parameter_values" (a string array), "status" = "ok" and a double array `array_name`.
+struct RunAttributes {
+  std::vector<std::string> values;
+  std::string array_name;
+  std::vector<double> array;
+
+  void write_one_call(Hdf5Writer& w) const {
     w.create_group("/one_call");
     w.set_string_array_attribute("/one_call", "parameter_values", values);
     w.set_string_attribute("/one_call", "status", "ok");
-    w.set_double_array_attribute("/one_call", "peaks", peaks);
+    w.set_double_array_attribute("/one_call", array_name, array);
+  }
+
+  // Reads them back from /one_call and from `run`.
+  void expect_on_both(const Hdf5Reader& r, const char* run) const {
+    for (const char* g : {"/one_call", run}) {
+      SCOPED_TRACE(g);
+      EXPECT_EQ(r.read_string_array_attribute(g, "parameter_values"), values);
+      EXPECT_EQ(r.read_string_attribute(g, "status"), "ok");
+      EXPECT_EQ(r.read_double_array_attribute(g, array_name), array);
+    }
+  }
+};
+
+TEST(Hdf5ObjectAttributes, EqualTheOneCallSettersAndReplaceExistingOnes) {
+  io_test::TempDir dir;
+  const auto path = dir / "attributes.h5";
+  const RunAttributes expected{{"task.technique=stoop", "subject.height_m=1.75"}, "peaks", {3812.5, 5.1, 0.93}};
+  {
+    Hdf5Writer w(path);
+    expected.write_one_call(w);
 
     w.create_group("/runs/00007");
     w.set_string_attribute("/runs/00007", "status", "stale");  // replaced below
     {
       Hdf5Writer::ObjectAttributes opened = w.open_attributes("runs/00007");
       Hdf5Writer::ObjectAttributes a = std::move(opened);  // the moved-from handle closes nothing
-      a.set_string_array("parameter_values", values);
+      a.set_string_array("parameter_values", expected.values);
       a.set_string("status", "ok");
-      a.set_double_array("peaks", peaks);
+      a.set_double_array("peaks", expected.array);
       a.set_string_array("none", std::vector<std::string>{});
     }
     EXPECT_THROW(w.open_attributes("/runs/missing"), IoError);
     w.commit();
   }
   const Hdf5Reader r(path);
-  for (const char* g : {"/one_call", "/runs/00007"}) {
-    SCOPED_TRACE(g);
-    EXPECT_EQ(r.read_string_array_attribute(g, "parameter_values"), values);
-    EXPECT_EQ(r.read_string_attribute(g, "status"), "ok");
-    EXPECT_EQ(r.read_double_array_attribute(g, "peaks"), peaks);
-  }
+  expected.expect_on_both(r, "/runs/00007");
   EXPECT_TRUE(r.read_string_array_attribute("/runs/00007", "none").empty());
   EXPECT_FALSE(r.has_attribute("/one_call", "none"));
 }
@@ -57,20 +73,16 @@ TEST(Hdf5ObjectAttributes, EqualTheOneCallSettersAndReplaceExistingOnes) {
 TEST(Hdf5ObjectAttributes, OnAGroupJustCreatedEqualTheOneCallSetters) {
   io_test::TempDir dir;
   const auto path = dir / "created.h5";
-  const std::vector<std::string> values{"stoop", "12.5"};
-  const std::vector<double> counts{201, 3, 0};
+  const RunAttributes expected{{"stoop", "12.5"}, "frame_counts", {201, 3, 0}};
   {
     Hdf5Writer w(path);
-    w.create_group("/one_call");
-    w.set_string_array_attribute("/one_call", "parameter_values", values);
-    w.set_string_attribute("/one_call", "status", "ok");
-    w.set_double_array_attribute("/one_call", "frame_counts", counts);
+    expected.write_one_call(w);
     {
       Hdf5Writer::ObjectAttributes created = w.create_group_with_attributes("/runs/00003");  // parent made too
       created.set_string("status", "stale");
       Hdf5Writer::ObjectAttributes a = std::move(created);
-      a.set_string_array("parameter_values", values);
-      a.set_double_array("frame_counts", counts);
+      a.set_string_array("parameter_values", expected.values);
+      a.set_double_array("frame_counts", expected.array);
       a.set_string("status", "ok");  // replaces "stale"
     }
     EXPECT_THROW(w.create_group_with_attributes("/runs/00003"), IoError);
@@ -80,12 +92,7 @@ TEST(Hdf5ObjectAttributes, OnAGroupJustCreatedEqualTheOneCallSetters) {
   const Hdf5Reader r(path);
   EXPECT_EQ(r.attribute_names("/runs/00003"), r.attribute_names("/one_call"));
   EXPECT_EQ(r.attribute_names("/runs/00003").size(), 3u);
-  for (const char* g : {"/one_call", "/runs/00003"}) {
-    SCOPED_TRACE(g);
-    EXPECT_EQ(r.read_string_array_attribute(g, "parameter_values"), values);
-    EXPECT_EQ(r.read_string_attribute(g, "status"), "ok");
-    EXPECT_EQ(r.read_double_array_attribute(g, "frame_counts"), counts);
-  }
+  expected.expect_on_both(r, "/runs/00003");
 }
 
 }  // namespace
