@@ -438,6 +438,22 @@ hdf5::PropertyList make_utf8_acpl() {
   return acpl;
 }
 
+// The normalized path of the object that receives one value per attribute name (the counts must match).
+std::string attributes_path(std::string_view object, std::size_t n_names, std::size_t n_values) {
+  std::string norm = hdf5::normalize_path(object);
+  if (n_names != n_values)
+    throw InternalError("HDF5 attributes of '" + norm + "': " + std::to_string(n_names) + " names, " +
+                        std::to_string(n_values) + " values");
+  return norm;
+}
+
+// True when no name occurs twice.
+bool distinct_names(std::span<const std::string> names) {
+  std::vector<std::string_view> sorted(names.begin(), names.end());
+  std::sort(sorted.begin(), sorted.end());
+  return std::adjacent_find(sorted.begin(), sorted.end()) == sorted.end();
+}
+
 // Creates one attribute on an open object; replaces it unless `is_new` (the caller knows it is absent).
 void write_attribute(hid_t obj, const std::string& attr_name, hid_t file_type, hid_t mem_type, hid_t space,
                      const void* data, const std::string& file_label, const std::string& where, hid_t acpl,
@@ -538,10 +554,7 @@ void Hdf5Writer::ObjectAttributes::set_string_array(std::string_view name, std::
 
 void Hdf5Writer::set_double_attributes(std::string_view object, std::span<const std::string> names,
                                        std::span<const double> values) {
-  const std::string norm = hdf5::normalize_path(object);
-  if (names.size() != values.size())
-    throw InternalError("HDF5 attributes of '" + norm + "': " + std::to_string(names.size()) + " names, " +
-                        std::to_string(values.size()) + " values");
+  const std::string norm = attributes_path(object, names.size(), values.size());
   hdf5::Object obj(check_id(H5Oopen(file_id(), norm.c_str(), H5P_DEFAULT), file_label_,
                             "cannot open object for attribute", norm));
   hdf5::Dataspace scalar(H5Screate(H5S_SCALAR));
@@ -555,12 +568,7 @@ void Hdf5Writer::set_double_attributes(std::string_view object, std::span<const 
   H5O_info_t info{};
   check(H5Oget_info2(obj.get(), &info, H5O_INFO_NUM_ATTRS), file_label_, "cannot query attributes", norm);
 #endif
-  bool fresh = info.num_attrs == 0;
-  if (fresh) {
-    std::vector<std::string_view> sorted(names.begin(), names.end());
-    std::sort(sorted.begin(), sorted.end());
-    fresh = std::adjacent_find(sorted.begin(), sorted.end()) == sorted.end();
-  }
+  const bool fresh = info.num_attrs == 0 && distinct_names(names);
   for (std::size_t i = 0; i < names.size(); ++i)
     write_attribute(obj.get(), names[i], H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, scalar.get(), &values[i], file_label_,
                     norm + "@" + names[i], acpl.get(), fresh);
@@ -576,10 +584,7 @@ Hdf5Writer::AttributeTemplate* Hdf5Writer::attribute_template(std::span<const st
   }
   // Repeated names (set one after another) and more attributes than an object header keeps (dense
   // storage, which H5Ocopy handles badly in libhdf5 1.10.8) get no template.
-  std::vector<std::string_view> sorted(names.begin(), names.end());
-  std::sort(sorted.begin(), sorted.end());
-  if (names.size() > kMaxCompactAttributes || std::adjacent_find(sorted.begin(), sorted.end()) != sorted.end())
-    return nullptr;
+  if (names.size() > kMaxCompactAttributes || !distinct_names(names)) return nullptr;
   constexpr std::size_t kMaxTemplates = 4;
   if (templates_.size() == kMaxTemplates) templates_.erase(templates_.begin());
   auto t = std::make_unique<AttributeTemplate>();
@@ -610,10 +615,7 @@ Hdf5Writer::AttributeTemplate* Hdf5Writer::attribute_template(std::span<const st
 
 void Hdf5Writer::create_group_with_double_attributes(std::string_view path, std::span<const std::string> names,
                                                      std::span<const double> values) {
-  const std::string norm = hdf5::normalize_path(path);
-  if (names.size() != values.size())
-    throw InternalError("HDF5 attributes of '" + norm + "': " + std::to_string(names.size()) + " names, " +
-                        std::to_string(values.size()) + " values");
+  const std::string norm = attributes_path(path, names.size(), values.size());
   const hid_t file = file_id();
   AttributeTemplate* t = attribute_template(names);
   if (t == nullptr) {  // the attribute-by-attribute way
