@@ -1,7 +1,9 @@
 // Moving path points (a point in its body as splines of one coordinate, OpenSim MovingPathPoint):
 // moment arms against central finite differences of the length (r = -dl/dq) at random poses, with a
-// wrap on the segment after the moving point; lengthening speed against -r^T v and a finite
-// difference along a motion; constant splines reproduce the fixed point; input errors.
+// wrap (fixed-direction or OpenSim-rule cylinder) on the segment after the moving point; lengthening
+// speed against -r^T v and a finite difference along a motion; constant splines reproduce the fixed
+// point; body forces against the moment arms (virtual work); the segment-to-wrap index; input errors.
+#include <cmath>
 #include <map>
 #include <vector>
 
@@ -13,6 +15,7 @@
 #include "multibody/kinematics.hpp"
 #include "multibody/sample_models.hpp"
 #include "muscle/muscle_set.hpp"
+#include "muscle/sample_muscles.hpp"
 
 #include "muscle_test_util.hpp"
 
@@ -52,8 +55,26 @@ MuscleSpec muscle(const std::string& name, std::vector<PathPointSpec> path) {
   return m;
 }
 
+// A condyle cylinder in the femur (engaged beyond about 70 deg of flexion) on the segment after path
+// point `after_point`: fixed direction, or OpenSim's rules (wrap_cylinder_opensim: wraps only when the
+// path would cross the cylinder, kept on its +x side, the front of the knee; finite length).
+WrapSpec femur_cylinder(const std::string& side, int after_point, bool opensim) {
+  WrapSpec c;
+  c.kind = WrapKind::kCylinder;
+  c.body = "femur" + side;
+  c.X_BS.translation = Vec3(-0.01, -0.42, 0.0);
+  c.radius_m = 0.026;
+  c.direction = -1;
+  c.after_point = after_point;
+  c.opensim_rules = opensim;
+  c.quadrant = CylinderQuadrant{0, opensim ? 1 : 0};
+  c.half_length_m = opensim ? 0.05 : INFINITY;
+  return c;
+}
+
 // Quadriceps-like paths with the moving patella point inside, at the insertion and at the origin,
-// spanning one joint (vastus), two joints (rectus, from the pelvis) and with a condyle wrap.
+// spanning one joint (vastus), two joints (rectus, from the pelvis) and with a condyle wrap of either
+// rule.
 std::vector<MuscleSpec> patella_muscles() {
   std::vector<MuscleSpec> ms;
   for (const std::string side : {"_r", "_l"}) {
@@ -62,32 +83,24 @@ std::vector<MuscleSpec> patella_muscles() {
                                           fixed("tibia" + side, 0.04, -0.07, 0.0)}));
     ms.push_back(muscle("rectus" + side, {fixed("pelvis", 0.03, -0.03, 0.08 * s), patella(side),
                                           fixed("tibia" + side, 0.04, -0.07, 0.0)}));
-    // A fixed path with a wrap right after a path with a moving point: its tangent points take node
-    // slots the moving point used (no moving-point term may leak into it).
-    MuscleSpec fw = muscle("fixed_wrap" + side, {fixed("femur" + side, 0.03, -0.2, 0.0),
-                                                 fixed("tibia" + side, 0.04, -0.07, 0.0)});
-    WrapSpec fc;
-    fc.kind = WrapKind::kCylinder;
-    fc.body = "femur" + side;
-    fc.X_BS.translation = Vec3(-0.01, -0.42, 0.0);
-    fc.radius_m = 0.026;
-    fc.direction = -1;
-    fc.after_point = 0;
-    fw.wraps.push_back(fc);
-    ms.push_back(fw);
+    for (const bool opensim : {false, true}) {
+      const std::string rule = opensim ? "_opensim" : "";
+      // A fixed path with a wrap right after a path with a moving point: its tangent points take node
+      // slots the moving point used (no moving-point term may leak into it).
+      MuscleSpec fw = muscle("fixed_wrap" + rule + side, {fixed("femur" + side, 0.03, -0.2, 0.0),
+                                                          fixed("tibia" + side, 0.04, -0.07, 0.0)});
+      fw.wraps.push_back(femur_cylinder(side, 0, opensim));
+      ms.push_back(fw);
+    }
     ms.push_back(muscle("to_patella" + side, {fixed("femur" + side, 0.03, -0.2, 0.0), patella(side)}));
     ms.push_back(muscle("from_patella" + side, {patella(side), fixed("tibia" + side, 0.04, -0.07, 0.0)}));
-    MuscleSpec w = muscle("vastus_wrap" + side, {fixed("femur" + side, 0.03, -0.2, 0.02 * s), patella(side),
-                                                 fixed("tibia" + side, 0.04, -0.07, 0.0)});
-    WrapSpec c;
-    c.kind = WrapKind::kCylinder;
-    c.body = "femur" + side;
-    c.X_BS.translation = Vec3(-0.01, -0.42, 0.0);  // engaged beyond about 70 deg of flexion
-    c.radius_m = 0.026;
-    c.direction = -1;
-    c.after_point = 1;
-    w.wraps.push_back(c);
-    ms.push_back(w);
+    for (const bool opensim : {false, true}) {
+      MuscleSpec w = muscle("vastus_wrap" + std::string(opensim ? "_opensim" : "") + side,
+                            {fixed("femur" + side, 0.03, -0.2, 0.02 * s), patella(side),
+                             fixed("tibia" + side, 0.04, -0.07, 0.0)});
+      w.wraps.push_back(femur_cylinder(side, 1, opensim));
+      ms.push_back(w);
+    }
   }
   return ms;
 }
@@ -242,7 +255,8 @@ TEST_F(MovingPatella, LeverCarriesTheWholeMomentInBodyForces) {
   for (unsigned seed = 1; seed <= 20; ++seed) {
     const VecX q = random_pose(model, seed);
     evaluate(model, data, set, q, VecX::Zero(model.nv), md);
-    for (const char* name : {"vastus_r", "rectus_r", "vastus_wrap_r"}) {
+    // (fixed_wrap: no moving point, the tibia takes the whole tension, a ratio of one.)
+    for (const char* name : {"vastus_r", "rectus_r", "vastus_wrap_r", "fixed_wrap_r", "fixed_wrap_opensim_r"}) {
       const int i = set.find_muscle(name);
       VecX tension = VecX::Zero(set.nmuscles);
       tension[i] = 1000.0;
@@ -260,6 +274,41 @@ TEST_F(MovingPatella, LeverCarriesTheWholeMomentInBodyForces) {
     }
   }
   EXPECT_GT(flexed, 10);  // the lever is exercised, not a ratio of one everywhere
+}
+
+TEST_F(MovingPatella, OpenSimRuleWrapAfterThePatellaCarriesOrDeclinesTheLever) {
+  // The OpenSim-rule condyle wrap after the patella: the body forces carry every row but the knee's;
+  // there they carry the whole moment where the lever is taken, and the frozen-patella moment where
+  // it is declined (its ratio would not be positive, muscle_set.cpp patella_lever), the tibia then
+  // receiving the whole tension.
+  const int knee = model.find_coordinate("knee_angle_r");
+  const int tibia = model.velocity_body[knee];
+  const int i = set.find_muscle("vastus_wrap_opensim_r");
+  VecX tension = VecX::Zero(set.nmuscles);
+  tension[i] = 1000.0;
+  int carried = 0, declined = 0;
+  for (unsigned seed = 1; seed <= 20; ++seed) {
+    const VecX q = random_pose(model, seed);
+    evaluate(model, data, set, q, VecX::Zero(model.nv), md);
+    std::vector<Force> f;
+    const VecX tau = body_force_torques(model, data, set, md, tension, f);
+    const VecX expected = md.moment_arm * tension;
+    for (int k = 0; k < model.nv; ++k) {
+      if (k != knee) {
+        EXPECT_NEAR(tau[k], expected[k], 1e-9) << model.coordinate_names[k] << " seed " << seed;
+      }
+    }
+    if (std::abs(tau[knee] - expected[knee]) <= 1e-9) {
+      ++carried;
+    } else {
+      EXPECT_NEAR(tau[knee], 1000.0 * frozen_knee_moment_arm(model, data, specs[static_cast<size_t>(i)], q), 1e-9)
+          << "seed " << seed;
+      EXPECT_NEAR(f[tibia].linear.norm(), 1000.0, 1e-9) << "seed " << seed;
+      ++declined;
+    }
+  }
+  EXPECT_GT(carried, 0);
+  EXPECT_GT(declined, 0);
 }
 
 TEST_F(MovingPatella, PathEndingAtThePatellaKeepsTheGeneralizedForce) {
@@ -281,6 +330,28 @@ TEST_F(MovingPatella, PathEndingAtThePatellaKeepsTheGeneralizedForce) {
   }
   EXPECT_NEAR(tau[knee], 1000.0 * frozen_knee_moment_arm(model, data, specs[static_cast<size_t>(i)], q), 1e-9);
   EXPECT_GT(std::abs(expected[knee] - tau[knee]), 1e-3);
+}
+
+// MuscleSet::wrap_into_point is the wrap whose after_point is the point before (the muscle's wraps
+// scanned for the segment into each point), or -1 (a muscle's first point), on the sample muscles
+// (conditional points, cylinders, spheres) and the patella muscles (wraps after a moving point).
+TEST(MovingPathPoint, WrapIntoPointIsTheWrapOnTheSegmentBefore) {
+  const Model model = samples::human20();
+  for (const MuscleSet& set : {make_muscle_set(model, samples::leg_and_trunk_muscles()),
+                               make_muscle_set(model, patella_muscles())}) {
+    ASSERT_EQ(set.wrap_into_point.size(), set.points.size());
+    int with_wrap = 0;
+    for (int i = 0; i < set.nmuscles; ++i) {
+      for (int k = set.point_begin[i]; k < set.point_begin[i + 1]; ++k) {
+        int found = -1;
+        for (int w = set.wrap_begin[i]; w < set.wrap_begin[i + 1]; ++w)
+          if (k > set.point_begin[i] && set.wraps[w].after_point == k - set.point_begin[i] - 1) found = w;
+        EXPECT_EQ(set.wrap_into_point[k], found) << set.names[i] << " point " << k - set.point_begin[i];
+        with_wrap += found >= 0;
+      }
+    }
+    EXPECT_EQ(with_wrap, static_cast<int>(set.wraps.size()));
+  }
 }
 
 #if DEMBONES_MALLOC_COUNTED
