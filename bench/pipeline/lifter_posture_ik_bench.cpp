@@ -5,7 +5,7 @@
 //   or squat_lift.yaml at 100 Hz, 2 s, no pause: the continuation to both end postures, 201 frames and
 //   the balance check); counter per_lift (CPU time per lift).
 // BM_LifterPostureIk/<kinematics>: 41 solves of a squat reach to the floor and back with a 15 kg load
-//   (as tests/scenario/planar_kinematics_test.cpp), with the planar kinematics or the multibody
+//   (tests/scenario/squat_reach.hpp, as tests/scenario/planar_kinematics_test.cpp), with the planar kinematics or the multibody
 //   library's 3D ones (the same postures bit for bit); counters per_solve (CPU time) and
 //   iterations_per_solve.
 // Timings compare only within one run on one machine (bench/README.md); read CPU time and repeat.
@@ -18,6 +18,8 @@
 #include "scenario/scenario_file.hpp"
 #include "scenario/scenario_runner.hpp"
 #include "scenario/task_generator.hpp"
+
+#include "../../tests/scenario/squat_reach.hpp"
 
 namespace dembones {
 namespace {
@@ -47,26 +49,14 @@ void BM_LifterPostureIk(benchmark::State& state, bool planar) {
   const std::unique_ptr<PreparedRun> run = prepare_lift("squat_lift.yaml");
   const TaskRig& rig = run->rig;
   PostureSolver solver(run->msm.model, rig, planar);
-  PostureTargets t;
-  t.preferred = VecX::Zero(rig.nvars());
-  t.weights = VecX::Constant(rig.nvars(), 0.5);
-  t.weights(rig.knee) = 30.0;
-  t.preferred(rig.knee) = 1.2;
-  t.trunk_inclination = 0.3;
-  t.trunk_weight = 10.0;
-  t.com_lo = rig.heel_x + 0.03;
-  t.com_hi = rig.heel_x + 0.12;
-  t.load_mass_kg = 15.0;
+  PostureTargets t = squat_reach::targets(rig);
   VecX theta(rig.nvars()), prev(rig.nvars());
   long solves = 0, iterations = 0;
   for (auto _ : state) {
     theta.setZero();
     prev.setZero();
-    for (int i = 0; i <= 40; ++i) {
-      const double s = i <= 20 ? i / 20.0 : (40 - i) / 20.0;
-      t.hand = Eigen::Vector2d(rig.ankle_W.x() + 0.35, 1.0 - 0.8 * s);
-      t.smooth_weight = i > 0 ? 5.0 : 0.0;
-      iterations += solver.solve(t, theta, prev, 1e-8, i > 0 ? 1e-6 : 1e-3).iterations;
+    for (int i = 0; i < squat_reach::kSteps; ++i) {
+      iterations += squat_reach::solve_step(solver, rig, i, t, theta, prev).iterations;
       prev = theta;
       ++solves;
     }

@@ -14,6 +14,7 @@
 #include "scenario/planar_kinematics.hpp"
 #include "scenario/posture_ik.hpp"
 #include "scenario_test_util.hpp"
+#include "squat_reach.hpp"
 
 namespace dembones {
 namespace {
@@ -142,24 +143,12 @@ TEST(PlanarKinematics, PostureSolverTakesTheSameStepsAsWithTheMultibodyKinematic
   PostureSolver planar(model, rig), tree(model, rig, false);
   ASSERT_TRUE(planar.planar());
   ASSERT_FALSE(tree.planar());
-  PostureTargets t;
-  t.preferred = VecX::Zero(rig.nvars());
-  t.weights = VecX::Constant(rig.nvars(), 0.5);
-  t.weights(rig.knee) = 30.0;
-  t.preferred(rig.knee) = 1.2;
-  t.trunk_inclination = 0.3;
-  t.trunk_weight = 10.0;
-  t.com_lo = rig.heel_x + 0.03;
-  t.com_hi = rig.heel_x + 0.12;
-  t.load_mass_kg = 15.0;
+  PostureTargets t = squat_reach::targets(rig);
   VecX a = VecX::Zero(rig.nvars()), b = a, prev = a;
   int steps = 0;
-  for (int i = 0; i <= 40; ++i, ++steps) {
-    const double s = i <= 20 ? i / 20.0 : (40 - i) / 20.0;
-    t.hand = Eigen::Vector2d(rig.ankle_W.x() + 0.35, 1.0 - 0.8 * s);
-    t.smooth_weight = i > 0 ? 5.0 : 0.0;
-    const PostureResult ra = planar.solve(t, a, prev, 1e-8, i > 0 ? 1e-6 : 1e-3);
-    const PostureResult rb = tree.solve(t, b, prev, 1e-8, i > 0 ? 1e-6 : 1e-3);
+  for (int i = 0; i < squat_reach::kSteps; ++i, ++steps) {
+    const PostureResult ra = squat_reach::solve_step(planar, rig, i, t, a, prev);
+    const PostureResult rb = squat_reach::solve_step(tree, rig, i, t, b, prev);
     ASSERT_TRUE((a.array() == b.array()).all()) << "step " << i << "\n" << a.transpose() << "\n" << b.transpose();
     EXPECT_EQ(ra.iterations, rb.iterations) << i;
     EXPECT_EQ(ra.converged, rb.converged) << i;
