@@ -1,6 +1,7 @@
 // Hdf5Writer::open_attributes: several attributes on one object opened once (a sweep run group)
 // read back equal to the one-call setters, replace existing attributes like them, and report a
 // missing object as an IoError; likewise on a group created with create_group_with_attributes.
+#include <filesystem>
 #include <string>
 #include <utility>
 #include <vector>
@@ -22,11 +23,24 @@ struct RunAttributes {
   std::string array_name;
   std::vector<double> array;
 
-  void write_one_call(Hdf5Writer& w) const {
+  // Writes the file at `path`: /one_call with the one-call setters, then `run_group(w)` (the test's
+  // own objects); commits.
+  template <class RunGroup>
+  void write_file(const std::filesystem::path& path, RunGroup run_group) const {
+    Hdf5Writer w(path);
     w.create_group("/one_call");
     w.set_string_array_attribute("/one_call", "parameter_values", values);
     w.set_string_attribute("/one_call", "status", "ok");
     w.set_double_array_attribute("/one_call", array_name, array);
+    run_group(w);
+    w.commit();
+  }
+
+  // Sets them through a handle (status last: it replaces an earlier value).
+  void set_through(Hdf5Writer::ObjectAttributes& a) const {
+    a.set_string_array("parameter_values", values);
+    a.set_double_array(array_name, array);
+    a.set_string("status", "ok");
   }
 
   // Reads them back from /one_call and from `run`.
@@ -42,26 +56,19 @@ struct RunAttributes {
 
 TEST(Hdf5ObjectAttributes, EqualTheOneCallSettersAndReplaceExistingOnes) {
   io_test::TempDir dir;
-  const auto path = dir / "attributes.h5";
   const RunAttributes expected{{"task.technique=stoop", "subject.height_m=1.75"}, "peaks", {3812.5, 5.1, 0.93}};
-  {
-    Hdf5Writer w(path);
-    expected.write_one_call(w);
-
+  expected.write_file(dir / "attributes.h5", [&](Hdf5Writer& w) {
     w.create_group("/runs/00007");
     w.set_string_attribute("/runs/00007", "status", "stale");  // replaced below
     {
       Hdf5Writer::ObjectAttributes opened = w.open_attributes("runs/00007");
       Hdf5Writer::ObjectAttributes a = std::move(opened);  // the moved-from handle closes nothing
-      a.set_string_array("parameter_values", expected.values);
-      a.set_string("status", "ok");
-      a.set_double_array("peaks", expected.array);
+      expected.set_through(a);
       a.set_string_array("none", std::vector<std::string>{});
     }
     EXPECT_THROW(w.open_attributes("/runs/missing"), IoError);
-    w.commit();
-  }
-  const Hdf5Reader r(path);
+  });
+  const Hdf5Reader r(dir / "attributes.h5");
   expected.expect_on_both(r, "/runs/00007");
   EXPECT_TRUE(r.read_string_array_attribute("/runs/00007", "none").empty());
   EXPECT_FALSE(r.has_attribute("/one_call", "none"));
@@ -72,24 +79,18 @@ TEST(Hdf5ObjectAttributes, EqualTheOneCallSettersAndReplaceExistingOnes) {
 // also after the handle was moved, and a group that exists already is an IoError.
 TEST(Hdf5ObjectAttributes, OnAGroupJustCreatedEqualTheOneCallSetters) {
   io_test::TempDir dir;
-  const auto path = dir / "created.h5";
   const RunAttributes expected{{"stoop", "12.5"}, "frame_counts", {201, 3, 0}};
-  {
-    Hdf5Writer w(path);
-    expected.write_one_call(w);
+  expected.write_file(dir / "created.h5", [&](Hdf5Writer& w) {
     {
       Hdf5Writer::ObjectAttributes created = w.create_group_with_attributes("/runs/00003");  // parent made too
       created.set_string("status", "stale");
       Hdf5Writer::ObjectAttributes a = std::move(created);
-      a.set_string_array("parameter_values", expected.values);
-      a.set_double_array("frame_counts", expected.array);
-      a.set_string("status", "ok");  // replaces "stale"
+      expected.set_through(a);  // its "status" replaces "stale"
     }
     EXPECT_THROW(w.create_group_with_attributes("/runs/00003"), IoError);
     EXPECT_THROW(w.create_group_with_attributes("/one_call"), IoError);
-    w.commit();
-  }
-  const Hdf5Reader r(path);
+  });
+  const Hdf5Reader r(dir / "created.h5");
   EXPECT_EQ(r.attribute_names("/runs/00003"), r.attribute_names("/one_call"));
   EXPECT_EQ(r.attribute_names("/runs/00003").size(), 3u);
   expected.expect_on_both(r, "/runs/00003");
