@@ -332,6 +332,8 @@ def evaluate(cases: List[dict], dembones: str, out_dir: str) -> List[dict]:
         pred = c["prediction"]
         c["_breakdown"] = (contact_breakdown(h5, pred["site"])
                            if pred.get("statistic") == "peak" and pred.get("site") in JOINT_COORDINATE else None)
+        if c["_breakdown"] is not None:
+            c["_breakdown"]["site"] = pred["site"]
     results = []
     for c in cases:
         if c.get("reference_only"):
@@ -504,7 +506,17 @@ def git_commit() -> str:
 
 def breakdown_section(results: List[dict]) -> List[str]:
     """The table of what each knee and hip contact force is made of at its peak (contact_breakdown)."""
-    rows = [r for r in results if r.get("breakdown") and "box_forward_m" not in r["breakdown"]]
+    # One row per run and site: cases that compare one run with several measurements share it.
+    rows, also = [], {}
+    for r in results:
+        if not r.get("breakdown") or "box_forward_m" in r["breakdown"]:
+            continue
+        key = (r["scenario"], r["breakdown"].get("site"))
+        if key in also:
+            also[key].append(r["id"])
+        else:
+            also[key] = []
+            rows.append(r)
     lifts, seen = [], set()
     for r in results:  # one row per run: a ratio case reuses another case's run
         if r.get("breakdown") and "box_forward_m" in r["breakdown"] and r["scenario"] not in seen:
@@ -576,7 +588,9 @@ def breakdown_section(results: List[dict]) -> List[str]:
             pat = (f"{b['patellar_ratio']:.2f}; F_P on the tibia in this run (with F_Q it would be "
                    f"{b['other_patella_bw']:.2f})" if b["patella_lever"] else
                    f"{b['patellar_ratio']:.2f}; F_Q on the tibia in this run, with F_P {b['other_patella_bw']:.2f}")
-        lines.append(f"| {r['id']} | {b['time']:.2f} s, {b['resultant_bw']:.2f} BW | {angles} | {net:.2f} | "
+        shared = also[(r["scenario"], b.get("site"))]
+        name = r["id"] + (f" (also {', '.join(shared)})" if shared else "")
+        lines.append(f"| {name} | {b['time']:.2f} s, {b['resultant_bw']:.2f} BW | {angles} | {net:.2f} | "
                      f"{moments} | {top} | {parts} | {pat} |")
     return lines
 
