@@ -456,7 +456,7 @@ def figure(results: List[dict], path: str) -> None:
     import matplotlib
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
-    fig, axes = plt.subplots(1, 3, figsize=(14, 4.6))
+    fig, axes = plt.subplots(1, 3, figsize=(14, 6.8))
     for ax, unit, title in ((axes[0], "ratio", "L4/L5 load relative to another activity\n(disc pressure ratios)"),
                             (axes[1], "BW", "Knee and hip contact force per joint [body weights]"),
                             (axes[2], "cm", "Moment arms at upright standing [cm]")):
@@ -470,14 +470,20 @@ def figure(results: List[dict], path: str) -> None:
         tol = rs[0]["tolerance"]
         ax.fill_between(xs, xs * (1 - tol), xs * (1 + tol), color="0.85", label=f"±{tol:.0%} band")
         placed: List[tuple] = []
-        for r in rs:
+        key: List[str] = []
+        for i, r in enumerate(rs, start=1):
             ax.errorbar(r["measured"], r["predicted"], xerr=r["measured"] * r["tolerance"], fmt="o",
                         color="tab:green" if r["within"] else "tab:red", capsize=3)
-            # Labels of nearby points go below / further down so that they do not overprint each other.
-            near = sum(1 for x, y in placed if abs(x - r["measured"]) < 0.08 * top and abs(y - r["predicted"]) < 0.05 * top)
+            # Points are numbered (the key under the panel names them): case names overprinted each other
+            # where several cases share a run. Numbers of nearby points are moved up and along.
+            near = sum(1 for x, y in placed if abs(x - r["measured"]) < 0.12 * top and abs(y - r["predicted"]) < 0.05 * top)
             placed.append((r["measured"], r["predicted"]))
-            ax.annotate(r["id"], (r["measured"], r["predicted"]), textcoords="offset points",
-                        xytext=(5, 4 - 11 * near), fontsize=8)
+            ax.annotate(str(i), (r["measured"], r["predicted"]), textcoords="offset points",
+                        xytext=(4 + 6 * near, 4 + 9 * near), fontsize=8,
+                        arrowprops=dict(arrowstyle="-", lw=0.5, color="0.4") if near else None)
+            key.append(f"{i}  {r['id']}")
+        ax.text(0.0, -0.16, "\n".join(key), transform=ax.transAxes, va="top", ha="left", fontsize=7.5,
+                family="monospace")
         ax.set_xlim(0, top)
         ax.set_ylim(0, top)
         ax.set_xlabel("measured in vivo")
@@ -488,7 +494,7 @@ def figure(results: List[dict], path: str) -> None:
     fig.suptitle("dembones against in vivo measurements (green: within tolerance, red: outside)", fontsize=11)
     fig.tight_layout()
     os.makedirs(os.path.dirname(path), exist_ok=True)
-    fig.savefig(path + ".partial.png", dpi=120)
+    fig.savefig(path + ".partial.png", dpi=120, bbox_inches="tight")  # "tight": the keys under the panels
     os.replace(path + ".partial.png", path)
     plt.close(fig)
 
