@@ -5,10 +5,12 @@
 // scripts/validate.py does (mean over the fascicles that cross the level, weighted by maximum
 // isometric force). Each reference range and its source is next to its check.
 //
-// Not checked: the hamstrings at the hip through hip flexion (no published curve was readable: the
-// in vivo CT values of Nemeth & Ohlsen 1985 for the hamstrings, and Visser et al. 1990's cadaver
-// biceps femoris, were found only as abstracts or first pages); the erector spinae per lumbar level
-// against a per-level published table (Jorgensen et al. 2001's tables were not readable).
+// Not checked here: the hip extensors through hip flexion beyond the gluteus maximus curve below (no in
+// vivo curve for the hamstrings or the adductor magnus was readable: the in vivo CT values of Nemeth &
+// Ohlsen 1985 for them, and Visser et al. 1990's cadaver biceps femoris, were found only as abstracts or
+// first pages; hip_extensor_arms_test.cpp compares them, into deep flexion, with Dostal & Andrews
+// 1981's cadaver lines); the erector spinae per lumbar level against a per-level published table
+// (Jorgensen et al. 2001's tables were not readable).
 //
 // The erector spinae moment arm is a known gap (docs/models.md, tests/validation/cases.yaml): its check
 // asserts where the model stands today and fails when a geometry change moves it, so the gap is either
@@ -207,7 +209,8 @@ TEST(LifterMomentArms, GluteusMaximusThroughHipFlexionFollowsInVivoCurve) {
 // about 0.07 cm per degree of hip flexion). The model gives about 0.95 (semimembranosus) and 0.87 (the
 // others) of Dostal's values, 1.04 and 0.95 after the size ratio.
 // Through hip flexion the model's force-weighted hamstrings moment arm rises to about 5.9 cm at 30-45
-// deg and falls to 3.9 cm at 90 deg (not asserted: no published curve at hand, see the top of the file).
+// deg and falls to 3.9 cm at 90 deg (no in vivo curve at hand, see the top of the file; against Dostal's
+// lines turned through flexion: hip_extensor_arms_test.cpp).
 struct DostalLine {
   const char* dostal_name;
   const char* lifter_muscle;
