@@ -5,7 +5,8 @@
 // model's extensors have 1.9-3.4 cm levers). Reference subject (de Leva 1996 male, 1.741 m, 73 kg);
 // r = -dl/dq about hip_flexion, so an extensor's arm is -r. The model's values, per muscle, with the
 // knee straight (with the knee flexed 90 deg the one-joint muscles are identical and the hamstrings
-// within 0.2 cm; docs/models.md "Hip extensor moment arms in deep flexion" has both tables):
+// within 0.2 cm; docs/models.md "Hip extensor moment arms in deep flexion" sets them beside the published
+// values):
 //
 //   hip flexion (deg)              0     15    30    45    60    75    90   105   120
 //   gluteus_maximus_1            5.03  4.62  4.48  4.28  3.94  3.53  3.11  2.74  2.53
