@@ -457,7 +457,7 @@ def figure(results: List[dict], path: str) -> None:
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
     fig, axes = plt.subplots(1, 3, figsize=(14, 6.8))
-    for ax, unit, title in ((axes[0], "ratio", "L4/L5 load relative to another activity\n(disc pressure ratios)"),
+    for ax, unit, title in ((axes[0], "ratio", "Lumbar load relative to another activity\n(L4/L5 disc pressure; L5/S1 compression of a published model)"),
                             (axes[1], "BW", "Knee and hip contact force per joint [body weights]"),
                             (axes[2], "cm", "Moment arms at upright standing [cm]")):
         rs = [r for r in results if r["unit"] == unit]
@@ -652,6 +652,9 @@ def report(results: List[dict], image_rel: str, studies: Optional[List[dict]] = 
               "- Disc pressure is not a force: for one disc, intradiscal pressure is proportional to the",
               "  compressive force (Nachemson 1981), so pressure ratios between activities are compared with",
               "  ratios of predicted L4/L5 compression (`/loads/L4_L5/compression`).",
+              "- Published model predictions (Arjmand & Shirazi-Adl 2006): their L5-S1 compressions are compared",
+              "  as ratios to their upright standing, with the ratios of predicted L5/S1 compression",
+              "  (`/loads/L5_S1/compression`) to the lifter's upright standing (the subjects' mass is not given).",
               "- Knee forces: the peak (or mean, for quiet standing) of `/loads/tibiofemoral/resultant`, the force",
               "  per knee across the tibial plateau, in body weights of the scenario's subject.",
               "- Moment arms: the mean over a muscle group's fascicles that cross the level, weighted by maximum",
