@@ -74,6 +74,7 @@ def moment_arm_cm(path: str, spec: dict) -> float:
 # Groups the knee's contact force is broken into (model muscle groups, /muscles/groups).
 KNEE_GROUPS = (("quadriceps", "quadriceps"), ("hamstrings", "hamstrings"), ("gastrocnemius", "triceps_surae"))
 JOINT_COORDINATE = {"tibiofemoral": "knee_angle", "hip": "hip_flexion", "L4_L5": "L4_L5_extension"}
+STATIC_COORDINATE = {"L5_S1": "L5_S1_extension"}  # sites whose held postures get static_breakdown
 UPPER_BODY = {"tibiofemoral": "femur", "hip": "pelvis"}  # first body above the joint in the run's tree
 
 
@@ -334,6 +335,10 @@ def evaluate(cases: List[dict], dembones: str, out_dir: str) -> List[dict]:
                            if pred.get("statistic") == "peak" and pred.get("site") in JOINT_COORDINATE else None)
         if c["_breakdown"] is not None:
             c["_breakdown"]["site"] = pred["site"]
+        # Held lumbar postures (published-model L5/S1 cases): what makes up the compression.
+        c["_static"] = (static_breakdown(h5, pred["site"], STATIC_COORDINATE[pred["site"]])
+                        if pred.get("statistic") in ("hold", "mean") and pred.get("site") in STATIC_COORDINATE
+                        else None)
     results = []
     for c in cases:
         if c.get("reference_only"):
@@ -360,6 +365,10 @@ def evaluate(cases: List[dict], dembones: str, out_dir: str) -> List[dict]:
             verified=c.get("reference_verified", True),
             justification=" ".join(str(c.get("justification", "")).split()),
             newtons=raw[c["id"]], breakdown=c.get("_breakdown"), scenario=c["scenario"],
+            static=c.get("_static"),
+            static_reference=((c["relative_to"], by_id[c["relative_to"]]["scenario"],
+                               by_id[c["relative_to"]].get("_static"))
+                              if "relative_to" in c and by_id[c["relative_to"]].get("_static") else None),
             balance=c.get("_balance")))
     return results
 
@@ -449,6 +458,85 @@ def sensitivity_section(studies: List[dict]) -> List[str]:
             ang = " / ".join(f"{a.get(c, float('nan')):.0f}" + ("*" if c in r.get("at_limit", []) else "")
                              for c in ("hip_flexion", "knee_angle", "ankle_angle"))
             lines.append(f"| {r['label']} | {fields} | {ang} | {vals} |")
+    return lines
+
+
+def static_breakdown(path: str, site: str, coordinate: str) -> dict:
+    """What makes up a lumbar compression in a held posture (needs `output.store: full`): the mean over
+    the hold window of the net moment about the level from inverse dynamics, the level's passive (disc
+    and ligament) moment, the muscles' moments about it (force x moment arm, every muscle counted with
+    its number of sides) with the net moment / against it, the muscle force crossing the level, the
+    posterior ligaments' tension, and the moment the joint itself transmits about the lateral axis
+    (world z, the model's sagittal plane is x-y): the part of the level's moment that neither the
+    muscles nor the passive tissues carry, because the lumbar levels move together (the model's lumbar
+    rhythm) and the muscles balance their moments together."""
+    with h5py.File(path, "r") as f:
+        time = np.asarray(f["time"][()], dtype=float)
+        w = time >= time[-1] - HOLD_WINDOW_S
+        coords = list(f["coordinates/names"].asstr()[()])
+        q = np.asarray(f["coordinates/q"][()], dtype=float)[w].mean(axis=0)
+        ic = coords.index(coordinate)
+        sides = np.asarray(f["muscles/sides"][()], dtype=float)
+        force = np.asarray(f["muscles/force"][()], dtype=float)[w].mean(axis=0) * sides
+        arm = np.asarray(f["muscles/moment_arm"][()], dtype=float)[w].mean(axis=0)[:, ic]
+        net = float(np.mean(f["joints/moment"][w, ic]))
+        m = force * arm
+        with_net = np.sign(m) == np.sign(net)
+        out = dict(net_Nm=net, passive_Nm=float(np.mean(f["joints/passive_moment"][w, ic])),
+                   with_Nm=float(np.sum(m[with_net])), against_Nm=float(np.sum(m[~with_net])),
+                   muscle_force_N=float(np.sum(force[np.abs(arm) > 1e-6])),
+                   compression_N=float(np.mean(f[f"loads/{site}/compression"][w])),
+                   hip_deg=float(np.degrees(q[coords.index("hip_flexion")])),
+                   knee_deg=float(-np.degrees(q[coords.index("knee_angle")])),
+                   lumbar_flexion_deg=float(-np.degrees(sum(q[coords.index(c)] for c in coords
+                                                            if c.startswith("L") and c.endswith("_extension")))))
+        rot = np.asarray(f[f"loads/{site}/rotation"][()], dtype=float)[w]
+        mom = np.asarray(f[f"loads/{site}/moment"][()], dtype=float)[w]
+        out["joint_carries_Nm"] = float(np.mean(np.einsum("fij,fj->fi", rot, mom)[:, 2]))
+        disc = np.asarray(f[f"loads/{site}/position"][()], dtype=float)[w].mean(axis=0)
+        out["hands_forward_m"] = float(np.mean(f["box/position"][w, 0]) - disc[0]) if "box" in f else float("nan")
+        out["posterior_N"] = float("nan")
+        if "posterior_tension" in f["joints"]:
+            pc = list(f["joints/passive_coordinates"].asstr()[()])
+            if coordinate in pc:
+                out["posterior_N"] = float(np.mean(f["joints/posterior_tension"][w, pc.index(coordinate)]))
+        out["reserve_Nm"] = float(np.max(np.abs(f["reserves/torque"][w]))) if "reserves" in f else 0.0
+        return out
+
+
+def static_section(results: List[dict]) -> List[str]:
+    """The table of what makes up the L5/S1 compression of the held postures (static_breakdown), one row
+    per run, the reference posture of the ratios first."""
+    rows, seen = [], set()
+    for r in results:
+        for name, scenario, b in (r.get("static_reference") or (None, None, None), (r["id"], r["scenario"], r.get("static"))):
+            if b is not None and scenario not in seen:
+                seen.add(scenario)
+                rows.append((name, scenario, b))
+    if not rows:
+        return []
+    lines = ["", "## The static postures at L5/S1", "",
+             "From the same runs (`static_breakdown` in `scripts/validate.py`), means over the held posture (the "
+             "last 0.3 s; the whole run for standing). Hands: the grip (where the load is held) in front of the "
+             "L5/S1 disc centre (negative: behind). Lumbar flexion: sum over the five levels. Net moment: the "
+             "L5/S1 extension moment from inverse dynamics; disc and ligaments: the level's passive moment; "
+             "muscle moment with the net moment / against it, and the force of the muscles crossing L5/S1 (both "
+             "sides); posterior ligaments: their tension at L5/S1 (part of the compression); carried by the "
+             "joint: the sagittal moment the L5/S1 site transmits itself. The lumbar levels move together (the "
+             "model's lumbar rhythm), so the muscles balance the levels' moments together and at L5/S1 the "
+             "parts need not add up to the net moment: the rest is carried by the joint, with no muscle force "
+             "and no compression of its own. Reserve: the largest reserve actuator torque of the window.", "",
+             "| case (scenario) | hip / knee (deg) | lumbar flexion (deg) | hands in front of L5/S1 (m) | "
+             "net moment (N m) | disc and ligaments (N m) | muscle moment with / against (N m) | "
+             "muscle force crossing L5/S1 (N) | posterior ligaments (N) | carried by the joint (N m) | "
+             "compression (N) | reserve (N m) |",
+             "|---|---|---|---|---|---|---|---|---|---|---|---|"]
+    for name, scenario, b in rows:
+        lines.append(f"| {name} (`{scenario}`) | {b['hip_deg']:.0f} / {b['knee_deg']:.0f} | "
+                     f"{b['lumbar_flexion_deg']:.0f} | {b['hands_forward_m']:.2f} | {b['net_Nm']:.0f} | "
+                     f"{b['passive_Nm']:.0f} | {abs(b['with_Nm']):.0f} / {abs(b['against_Nm']):.0f} | "
+                     f"{b['muscle_force_N']:.0f} | {b['posterior_N']:.0f} | {b['joint_carries_Nm']:.0f} | "
+                     f"{b['compression_N']:.0f} | {b['reserve_Nm']:.1f} |")
     return lines
 
 
@@ -634,6 +722,7 @@ def report(results: List[dict], image_rel: str, studies: Optional[List[dict]] = 
             ids = ", ".join(x["id"] for x in results if x["justification"] == r["justification"])
             lines.append(f"- {ids}: {r['justification']}")
     lines += breakdown_section(results)
+    lines += static_section(results)
     lines += balance_section(results)
     lines += sensitivity_section(studies or [])
     gaps = [r for r in results if r["status"] == "known_gap" or not r["within"]]
