@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cmath>
 #include <fstream>
 #include <numbers>
@@ -120,6 +121,11 @@ MusculoskeletalModel make_musculoskeletal_model(const BuiltModel& built, double 
   msm.muscle_sides = VecX(m);
   for (int i = 0; i < m; ++i) msm.muscle_sides(i) = built.muscle_sides[i];
   msm.activation_cap = VecX::Ones(m);
+  // A model that lumps left-right pairs into one side is left-right symmetric: its midline sites
+  // report the mirror pair (LoadSite::mirror_pair).
+  const bool lumped = std::any_of(built.muscle_sides.begin(), built.muscle_sides.end(), [](int s) { return s == 2; }) ||
+                      std::any_of(built.spec.bodies.begin(), built.spec.bodies.end(),
+                                  [](const mspec::BodySpec& b) { return b.sides == 2; });
   for (const BuiltJointLoadSite& s : built.sites) {
     LoadSite site;
     site.name = s.name;
@@ -130,6 +136,7 @@ MusculoskeletalModel make_musculoskeletal_model(const BuiltModel& built, double 
     site.normal_axis = s.normal_axis;
     site.anterior_axis = s.anterior_axis;
     site.side_factor = s.per_side ? 0.5 : 1.0;
+    site.mirror_pair = lumped && !s.per_side;
     site.coordinate = s.coordinate;
     site.muscles = s.muscles;
     site.ratio = s.ratio;

@@ -7,9 +7,17 @@ namespace dembones {
 SiteLoad site_load(const Model& /*model*/, const Data& data, const LoadSite& site) {
   const Force& f_W = data.f_joint_W[site.body];  // about the world origin
   const SE3 X_WS = data.oMb[site.frame_body] * site.X_BS;
-  const Vec3 f = f_W.linear;
+  Vec3 f = f_W.linear;
   // Moment about the site origin: n_S = n_O − p × f.
-  const Vec3 n = f_W.angular - X_WS.translation.cross(f);
+  Vec3 n = f_W.angular - X_WS.translation.cross(f);
+  if (site.mirror_pair) {
+    // The lumped copy (f, n) and its mirror image about the plane z = z_S through the site origin
+    // (f_x, f_y, −f_z; −n_x, −n_y, n_z) are the pair, carried by the lumped model twice over: their
+    // mean is the pair's load. n_z does not involve f_z (it is p_x f_y − p_y f_x about the origin).
+    f.z() = 0.0;
+    n.x() = 0.0;
+    n.y() = 0.0;
+  }
   SiteLoad out;
   const Mat3 R_SW = X_WS.rotation.transpose();
   out.force_S = site.side_factor * (R_SW * f);

@@ -25,6 +25,12 @@ struct LoadSite {
   int normal_axis = 1;             // site axis normal to the endplate / plateau, pointing to the upper segment
   int anterior_axis = 0;           // site axis pointing anterior
   double side_factor = 1.0;        // 0.5: a bilateral joint lumped into one (report per side)
+  // A midline joint (the lumbar levels) of a left-right symmetric model whose bilateral bodies and
+  // muscles are lumped into one side (sides: 2). Of each real pair, the left copy is the mirror image
+  // of the right about the midsagittal plane (through the site origin, normal to world z, the model's
+  // joint axes), so across a midline joint their lateral forces and their moments about the in-plane
+  // axes cancel, while the lumped copy, on the right, would double them. The site reports the pair.
+  bool mirror_pair = false;
   // patellofemoral: F_pf = ratio(q[coordinate]) · Σ quadriceps tension (per side).
   int coordinate = -1;
   std::vector<int> muscles;

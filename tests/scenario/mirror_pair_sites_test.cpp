@@ -1,0 +1,65 @@
+// Which load sites report the mirror pair (LoadSite::mirror_pair, tests/solvers/mirror_pair_test.cpp
+// for the mechanics): the midline sites of a model that lumps left-right pairs into one side, and no
+// per-side joint; a model without lumped pairs has none.
+#include <gtest/gtest.h>
+
+#include <fstream>
+#include <sstream>
+#include <string>
+
+#include "scenario/model_builder.hpp"
+#include "scenario/model_parser.hpp"
+#include "scenario/scenario_runner.hpp"
+
+namespace dembones {
+namespace {
+
+TEST(MirrorPairSites, LifterMidlineSitesOnly) {
+  const BuiltModel built = build_model(load_model_spec(std::string(DEMBONES_SOURCE_DIR) + "/models/lifter.yaml"));
+  const MusculoskeletalModel msm = make_musculoskeletal_model(built, 73.0);
+  int midline = 0;
+  for (const LoadSite& s : msm.sites) {
+    const bool lumbar = s.name.find('_') != std::string::npos && s.name.front() == 'L';  // L5_S1 ... L1_L2
+    if (lumbar) {
+      EXPECT_TRUE(s.mirror_pair) << s.name;
+      ++midline;
+    } else {
+      EXPECT_FALSE(s.mirror_pair) << s.name << ": a per-side joint reports its own side";
+    }
+  }
+  EXPECT_GE(midline, 5);
+}
+
+// two_segment.yaml (one lumped muscle, sides: 2) with its knee site made a midline one (per_side:
+// false): flagged while the muscle stands for a pair, not once it is a single muscle.
+MusculoskeletalModel two_segment(int muscle_sides) {
+  std::ifstream in(std::string(DEMBONES_TEST_DATA_DIR) + "/models/two_segment.yaml");
+  std::stringstream text;
+  text << in.rdbuf();
+  std::string t = text.str();
+  const auto replace = [&t](const std::string& from, const std::string& to) {
+    const std::size_t at = t.find(from);
+    ASSERT_NE(at, std::string::npos) << "two_segment.yaml changed: update this test (" << from << ")";
+    t.replace(at, from.size(), to);
+  };
+  replace("    per_side: true\n", "    per_side: false\n");
+  replace("    sides: 2\n", "    sides: " + std::to_string(muscle_sides) + "\n");
+  replace("markers:\n", "markers:\n  - {name: grip, body: shank, location_m: [0, 0, 0], source: test}\n");
+  return make_musculoskeletal_model(build_model(parse_model_spec(t, "m.yaml")), 70.0);
+}
+
+TEST(MirrorPairSites, OnlyModelsThatLumpPairs) {
+  for (int sides : {2, 1}) {
+    const MusculoskeletalModel msm = two_segment(sides);
+    bool found = false;
+    for (const LoadSite& s : msm.sites) {
+      if (s.name != "tibiofemoral") continue;
+      found = true;
+      EXPECT_EQ(s.mirror_pair, sides == 2) << "muscle sides " << sides;
+    }
+    EXPECT_TRUE(found);
+  }
+}
+
+}  // namespace
+}  // namespace dembones
