@@ -5,7 +5,8 @@ published in vivo measurement.
     scripts/validate.py [--dembones build/release/bin/dembones] [--out DIR] [--write-docs]
 
 Each case's scenario (tests/validation/scenarios/) is run with `dembones run`; the prediction is read
-from the HDF5 file with h5py (a load in body weights, or the ratio of two cases' loads). A case with
+from the HDF5 file with h5py (a load in body weights, the ratio of two cases' loads or moments, the
+difference of two cases' loads in body weights, a moment arm, or a joint angle's range). A case with
 status `validated` passes when the prediction lies within its tolerance of the measurement; a
 `known_gap` case is expected to miss (its cause is reported) and is flagged when it starts to pass.
 A case with `reference_verified: false` has a reference value that could not be checked against a
@@ -183,6 +184,12 @@ def contact_breakdown(path: str, site: str) -> Optional[dict]:
             bnames = list(f["bodies/names"].asstr()[()])
             pos = np.asarray(f["bodies/position"][k], dtype=float)
             out["hip_forward_m"] = float(pos[bnames.index("pelvis"), 0] - pos[bnames.index("tibia"), 0])
+            # Trunk inclination: the line from the hip joint centre to the shoulder joint centre (the
+            # humerus frame's origin) forward of vertical, as the sit-to-stand generator measures it.
+            if "humerus" in bnames:
+                d = pos[bnames.index("humerus")] - pos[bnames.index("pelvis")]
+                out["trunk_inclination_deg"] = float(np.degrees(np.arctan2(d[0], d[1])))
+            out["compression_bw"] = float(abs(f["loads/L4_L5/compression"][k])) / bw
             ranges = joint_ranges_rad(f)
             out["at_limit"] = [c for c in ("hip_flexion", "knee_angle", "ankle_angle")
                                if c in ranges and c in coords and at_range_limit(q[k, coords.index(c)], ranges[c])]
@@ -256,11 +263,35 @@ def contact_breakdown(path: str, site: str) -> Optional[dict]:
         return out
 
 
+def angle_range_deg(path: str, spec: dict) -> float:
+    """Range of motion (deg) over the run of the sum of the named coordinates (e.g. the five lumbar
+    levels: the change of the angle between L1 and the sacrum), max minus min."""
+    with h5py.File(path, "r") as f:
+        coords = list(f["coordinates/names"].asstr()[()])
+        q = np.asarray(f["coordinates/q"][()], dtype=float)
+    total = np.sum(q[:, [coords.index(c) for c in spec["coordinates"]]], axis=1)
+    return float(np.degrees(np.max(total) - np.min(total)))
+
+
+def joint_moment_peak_Nm(path: str, spec: dict) -> float:
+    """Largest net joint moment (N m, inverse dynamics, /joints/moment) about one coordinate over the
+    run; for the leg coordinates it is the sum of both legs."""
+    with h5py.File(path, "r") as f:
+        coords = list(f["coordinates/names"].asstr()[()])
+        m = np.asarray(f["joints/moment"][()], dtype=float)[:, coords.index(spec["coordinate"])]
+    return float(np.max(np.abs(m)))
+
+
 def load_statistic(path: str, prediction: dict) -> float:
     """The predicted load (N) of one run: peak, mean or the mean over the held end posture; or a
-    moment arm (cm) when the prediction names one."""
+    moment arm (cm), a peak net joint moment (N m) or an angle's range of motion (deg) when the
+    prediction names one."""
     if "moment_arm" in prediction:
         return moment_arm_cm(path, prediction["moment_arm"])
+    if "angle_range" in prediction:
+        return angle_range_deg(path, prediction["angle_range"])
+    if "joint_moment" in prediction:
+        return joint_moment_peak_Nm(path, prediction["joint_moment"])
     with h5py.File(path, "r") as f:
         site, quantity = prediction["site"], prediction["quantity"]
         series = np.asarray(f[f"loads/{site}/{quantity}"][()], dtype=float)
@@ -347,9 +378,17 @@ def evaluate(cases: List[dict], dembones: str, out_dir: str) -> List[dict]:
             base = by_id[c["relative_to"]]
             predicted = raw[c["id"]] / raw[base["id"]]
             unit = "ratio"
+        elif "difference_to" in c:
+            # This case's load minus another case's, in body weights of this case's subject (the two
+            # scenarios have the same subject).
+            predicted = (raw[c["id"]] - raw[c["difference_to"]]) / c["_bw"]
+            unit = "BW difference"
         elif "moment_arm" in c["prediction"]:
             predicted = raw[c["id"]]
             unit = "cm"
+        elif "angle_range" in c["prediction"]:
+            predicted = raw[c["id"]]
+            unit = "deg"
         else:
             predicted = raw[c["id"]] / c["_bw"]
             unit = "BW"
@@ -361,7 +400,7 @@ def evaluate(cases: List[dict], dembones: str, out_dir: str) -> List[dict]:
         results.append(dict(
             id=c["id"], activity=c["activity"], source=c["source"], measured=measured,
             predicted=predicted, unit=unit, ratio=ratio, tolerance=tol, within=within,
-            status=c["status"], ok=(within == expected_pass), cause=c.get("cause", ""),
+            status=c["status"], ok=(within == expected_pass), cause=c.get("cause", ""), panel=c.get("panel"),
             verified=c.get("reference_verified", True),
             justification=" ".join(str(c.get("justification", "")).split()),
             newtons=raw[c["id"]], breakdown=c.get("_breakdown"), scenario=c["scenario"],
@@ -540,31 +579,51 @@ def static_section(results: List[dict]) -> List[str]:
     return lines
 
 
+# The figure's panels, one per unit of the cases (a panel without cases is left out).
+FIGURE_PANELS = (
+    ("ratio", "Lumbar load relative to another activity\n(L4/L5 disc pressure; L5/S1 compression of a published model)"),
+    ("squat / stoop", "Squat lift relative to stoop lift\n(L5/S1 compression and net moment)"),
+    ("BW", "Knee and hip contact force per joint [body weights]"),
+    ("cm", "Moment arms at upright standing [cm]"),
+    ("BW difference", "Stoop minus squat lift, peak lumbar load\n[body weights]"),
+    ("deg", "Lumbar range of motion in a lift [deg]"),
+)
+
+
 def figure(results: List[dict], path: str) -> None:
     import matplotlib
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
-    fig, axes = plt.subplots(1, 3, figsize=(14, 6.8))
-    for ax, unit, title in ((axes[0], "ratio", "Lumbar load relative to another activity\n(L4/L5 disc pressure; L5/S1 compression of a published model)"),
-                            (axes[1], "BW", "Knee and hip contact force per joint [body weights]"),
-                            (axes[2], "cm", "Moment arms at upright standing [cm]")):
-        rs = [r for r in results if r["unit"] == unit]
-        if not rs:
-            ax.set_visible(False)
-            continue
-        top = 1.15 * max(max(r["measured"] * (1 + r["tolerance"]) for r in rs), max(r["predicted"] for r in rs))
-        xs = np.linspace(0, top, 50)
+    def panel(r: dict) -> str:  # a case may name its panel (`panel`); otherwise its unit's
+        return r.get("panel") or r["unit"]
+
+    panels = [(unit, title) for unit, title in FIGURE_PANELS if any(panel(r) == unit for r in results)]
+    ncol = min(3, max(1, len(panels)))
+    nrow = (len(panels) + ncol - 1) // ncol
+    fig, axes = plt.subplots(nrow, ncol, figsize=(4.7 * ncol, 6.8 * nrow), squeeze=False)
+    for ax in axes.flat[len(panels):]:
+        ax.set_visible(False)
+    for ax, (unit, title) in zip(axes.flat, panels):
+        rs = [r for r in results if panel(r) == unit]
+        # Limits over the bands and predictions (the stoop-minus-squat differences are negative).
+        ends = [r["measured"] * (1 + s * r["tolerance"]) for r in rs for s in (-1.0, 1.0)] + [r["predicted"] for r in rs]
+        lo, hi = min(0.0, min(ends)), max(0.0, max(ends))
+        lo, hi = lo - 0.15 * (hi - lo) * (lo < 0), hi + 0.15 * (hi - lo) * (hi > 0)
+        span = hi - lo
+        xs = np.linspace(lo, hi, 50)
         ax.plot(xs, xs, color="0.3", lw=1, label="identity")
-        tol = rs[0]["tolerance"]
-        ax.fill_between(xs, xs * (1 - tol), xs * (1 + tol), color="0.85", label=f"±{tol:.0%} band")
+        tols = {r["tolerance"] for r in rs}
+        if len(tols) == 1:  # one band for all; otherwise each point's error bar is its own band
+            tol = tols.pop()
+            ax.fill_between(xs, xs * (1 - tol), xs * (1 + tol), color="0.85", label=f"±{tol:.0%} band")
         placed: List[tuple] = []
         key: List[str] = []
         for i, r in enumerate(rs, start=1):
-            ax.errorbar(r["measured"], r["predicted"], xerr=r["measured"] * r["tolerance"], fmt="o",
+            ax.errorbar(r["measured"], r["predicted"], xerr=abs(r["measured"]) * r["tolerance"], fmt="o",
                         color="tab:green" if r["within"] else "tab:red", capsize=3)
             # Points are numbered (the key under the panel names them): case names overprinted each other
             # where several cases share a run. Numbers of nearby points are moved up and along.
-            near = sum(1 for x, y in placed if abs(x - r["measured"]) < 0.12 * top and abs(y - r["predicted"]) < 0.05 * top)
+            near = sum(1 for x, y in placed if abs(x - r["measured"]) < 0.12 * span and abs(y - r["predicted"]) < 0.05 * span)
             placed.append((r["measured"], r["predicted"]))
             ax.annotate(str(i), (r["measured"], r["predicted"]), textcoords="offset points",
                         xytext=(4 + 6 * near, 4 + 9 * near), fontsize=8,
@@ -572,14 +631,15 @@ def figure(results: List[dict], path: str) -> None:
             key.append(f"{i}  {r['id']}")
         ax.text(0.0, -0.16, "\n".join(key), transform=ax.transAxes, va="top", ha="left", fontsize=7.5,
                 family="monospace")
-        ax.set_xlim(0, top)
-        ax.set_ylim(0, top)
-        ax.set_xlabel("measured in vivo")
+        ax.set_xlim(lo, hi)
+        ax.set_ylim(lo, hi)
+        ax.set_xlabel("measured in vivo" if unit in ("BW", "cm") else "measured / published")
         ax.set_ylabel("predicted by dembones")
         ax.set_title(title, fontsize=10)
         ax.set_aspect("equal")
         ax.legend(loc="upper left", fontsize=8)
-    fig.suptitle("dembones against in vivo measurements (green: within tolerance, red: outside)", fontsize=11)
+    fig.suptitle("dembones against in vivo measurements and published model estimates "
+                 "(green: within tolerance, red: outside)", fontsize=11)
     fig.tight_layout()
     os.makedirs(os.path.dirname(path), exist_ok=True)
     fig.savefig(path + ".partial.png", dpi=120, bbox_inches="tight")  # "tight": the keys under the panels
@@ -598,8 +658,10 @@ def git_commit() -> str:
         return "unknown"
 
 
-def breakdown_section(results: List[dict]) -> List[str]:
-    """The table of what each knee and hip contact force is made of at its peak (contact_breakdown)."""
+def breakdown_section(results: List[dict], references: Optional[List[dict]] = None) -> List[str]:
+    """The table of what each knee and hip contact force is made of at its peak (contact_breakdown).
+    `references`: reference-only cases (id, scenario, breakdown), whose lifts get a row too (the squat
+    lift that a stoop-minus-squat case subtracts)."""
     # One row per run and site: cases that compare one run with several measurements share it.
     rows, also = [], {}
     for r in results:
@@ -612,7 +674,7 @@ def breakdown_section(results: List[dict]) -> List[str]:
             also[key] = []
             rows.append(r)
     lifts, seen = [], set()
-    for r in results:  # one row per run: a ratio case reuses another case's run
+    for r in list(results) + list(references or []):  # one row per run: a ratio case reuses another case's run
         if r.get("breakdown") and "box_forward_m" in r["breakdown"] and r["scenario"] not in seen:
             seen.add(r["scenario"])
             lifts.append(r)
@@ -628,13 +690,14 @@ def breakdown_section(results: List[dict]) -> List[str]:
                   "posterior ligaments: their tension at L4/L5 (part of the compression); reserve: the largest "
                   "reserve actuator torque of the frame (the muscles could not balance it alone when not 0). "
                   "Angles marked * are at the end of the model's range (models/lifter.yaml); hips: the hip "
-                  "joint centre in front of the ankle joint centre (negative: behind).",
+                  "joint centre in front of the ankle joint centre (negative: behind); trunk: the line from the "
+                  "hip joint centre to the shoulder joint centre, forward of vertical.",
                   "",
-                  "| case | peak at | hip / knee / ankle (deg) | hips in front of the ankles (m) | lumbar flexion (deg) "
-                  "| box in front of L4/L5 (m) "
+                  "| case | peak at | L4/L5 compression (BW) | hip / knee / ankle (deg) | hips in front of the ankles (m) "
+                  "| trunk (deg) | lumbar flexion (deg) | box in front of L4/L5 (m) "
                   "| net moment (N m) | disc and ligaments (N m) | muscle moment with (passive) / against (passive), N m | "
                   "posterior ligaments (N) | reserve (N m) |",
-                  "|---|---|---|---|---|---|---|---|---|---|---|"]
+                  "|---|---|---|---|---|---|---|---|---|---|---|---|---|"]
         for r in lifts:
             b = r["breakdown"]
             ang = b["angles"]
@@ -644,9 +707,9 @@ def breakdown_section(results: List[dict]) -> List[str]:
                 return f"{sign * ang.get(c, float('nan')):.0f}" + ("*" if c in lim else "")
 
             lines.append(
-                f"| {r['id']} | {b['time']:.2f} s | {angle('hip_flexion')} / "
+                f"| {r['id']} | {b['time']:.2f} s | {b['compression_bw']:.2f} | {angle('hip_flexion')} / "
                 f"{angle('knee_angle', -1.0)} / {angle('ankle_angle')} | {b['hip_forward_m']:.2f} | "
-                f"{b['lumbar_flexion_deg']:.0f} | {b['box_forward_m']:.2f} | {b['net_Nm']:.0f} | "
+                f"{b.get('trunk_inclination_deg', float('nan')):.0f} | {b['lumbar_flexion_deg']:.0f} | {b['box_forward_m']:.2f} | {b['net_Nm']:.0f} | "
                 f"{b['joint_passive_Nm']:.0f} | "
                 f"{abs(b['with_Nm']):.0f} ({abs(b['with_passive_Nm']):.0f}) / {abs(b['against_Nm']):.0f} "
                 f"({abs(b['against_passive_Nm']):.0f}) | {b.get('posterior_N', float('nan')):.0f} | "
@@ -689,7 +752,8 @@ def breakdown_section(results: List[dict]) -> List[str]:
     return lines
 
 
-def report(results: List[dict], image_rel: str, studies: Optional[List[dict]] = None) -> str:
+def report(results: List[dict], image_rel: str, studies: Optional[List[dict]] = None,
+           references: Optional[List[dict]] = None) -> str:
     n_ok = sum(r["within"] for r in results)
     lines = [
         "# Validation against in vivo measurements",
@@ -706,7 +770,7 @@ def report(results: List[dict], image_rel: str, studies: Optional[List[dict]] = 
         "|---|---|---|---|---|---|---|---|",
     ]
     for r in results:
-        unit = {"ratio": "", "BW": " BW", "cm": " cm"}[r["unit"]]
+        unit = {"ratio": "", "BW": " BW", "BW difference": " BW", "cm": " cm", "deg": " deg"}[r["unit"]]
         verdict = "within" if r["within"] else "**outside**"
         if r["status"] == "known_gap":
             verdict += " (known gap)"
@@ -721,7 +785,7 @@ def report(results: List[dict], image_rel: str, studies: Optional[List[dict]] = 
             seen.add(r["justification"])
             ids = ", ".join(x["id"] for x in results if x["justification"] == r["justification"])
             lines.append(f"- {ids}: {r['justification']}")
-    lines += breakdown_section(results)
+    lines += breakdown_section(results, references)
     lines += static_section(results)
     lines += balance_section(results)
     lines += sensitivity_section(studies or [])
@@ -748,6 +812,11 @@ def report(results: List[dict], image_rel: str, studies: Optional[List[dict]] = 
               "  per knee across the tibial plateau, in body weights of the scenario's subject.",
               "- Moment arms: the mean over a muscle group's fascicles that cross the level, weighted by maximum",
               "  isometric force, at the first frame of quiet standing (`/muscles/moment_arm`).",
+              "- Stoop and squat lifts: ratios of the peak L5/S1 compression (`/loads/L5_S1/compression`) or of the",
+              "  peak net L5/S1 moment (`/joints/moment`, inverse dynamics) of a squat lift to a stoop lift; the",
+              "  stoop lift's peak lumbar compression or anterior shear (`ap_shear`) minus the squat lift's, in",
+              "  body weights; the lumbar range of motion: the range over the lift of the summed flexion of the",
+              "  five lumbar levels (the change of the angle between L1 and the sacrum).",
               f"- `hold`: mean over the last {HOLD_WINDOW_S} s of the run (the held end posture); `peak`: largest value",
               "  of the run; `mean`: mean of the run.",
               ""]
@@ -786,7 +855,9 @@ def main(argv: Optional[List[str]] = None) -> int:
     else:
         md, img = os.path.join(out_dir, "validation.md"), os.path.join(out_dir, "img", "validation.png")
     figure(results, img)
-    write_atomic(md, report(results, "img/validation.png", studies))
+    references = [dict(id=c["id"], scenario=c["scenario"], breakdown=c.get("_breakdown")) for c in cases
+                  if c.get("reference_only")]
+    write_atomic(md, report(results, "img/validation.png", studies, references))
     bad = [r for r in results if not r["ok"]]
     for r in results:
         flag = "ok " if r["ok"] else "BAD"
