@@ -124,6 +124,16 @@ TaskSpec read_task(FieldReader r, const std::string& scenario_path) {
       t.box = read_box(r, "box");
       t.start = read_point(r, "start");
       t.end = read_point(r, "end");
+      // Low-point posture (optional): the human ranges as for the seat-off angles (knee flexion up to
+      // 150 deg, hip flexion up to 140 deg) and the trunk from upright to the range of trunk_flexion_deg;
+      // the model's joint ranges, the box and balance are checked when the motion is generated.
+      auto low_point = [&](const char* key, double lo_deg, double hi_deg) {
+        return PrescribedAngle{in_range(r, key, r.number(key), lo_deg, hi_deg) * kDegToRad, r.where(key)};
+      };
+      if (r.has("low_point_knee_deg")) t.low_point_knee_flexion = low_point("low_point_knee_deg", 0.0, 150.0);
+      if (r.has("low_point_hip_deg")) t.low_point_hip_flexion = low_point("low_point_hip_deg", 0.0, 140.0);
+      if (r.has("low_point_trunk_inclination_deg"))
+        t.low_point_trunk_inclination = low_point("low_point_trunk_inclination_deg", 0.0, 120.0);
       break;
     }
     case TaskType::hold:
@@ -395,7 +405,20 @@ ScenarioSpec load_scenario(const std::string& path, const std::vector<Override>&
   if (!root.IsMap()) throw InputError(location_of(root, path, ""), "expected a mapping of scenario fields");
   for (const Override& o : overrides) apply_override(root, o, path);
   try {
-    return parse_scenario(root, path);
+    ScenarioSpec s = parse_scenario(root, path);
+    // A prescribed angle set by --set has no line in the file: its errors (raised when the motion is
+    // generated) name the override, as parse errors do below.
+    for (std::optional<PrescribedAngle>* a :
+         {&s.task.low_point_knee_flexion, &s.task.low_point_hip_flexion, &s.task.low_point_trunk_inclination}) {
+      if (!*a) continue;
+      const std::string& field = (*a)->where.field;
+      for (auto o = overrides.rbegin(); o != overrides.rend(); ++o)
+        if (field == o->path || field.starts_with(o->path + ".")) {
+          (*a)->where = Location{fmt::format("--set {}={}", o->path, o->value), 0, 0, field};
+          break;
+        }
+    }
+    return s;
   } catch (const InputError& e) {
     // A field set by --set has no line in the file: name the override instead (the last one that set
     // the field or a mapping or list holding it), not the file's 1:1 its value node's mark points at.

@@ -100,6 +100,15 @@ constexpr double kSeatOffPostureWeight = 100.0;
 // then ask for another posture (the request is inconsistent for this subject and chair).
 constexpr double kSeatOffAngleTolerance_rad = 1.0 * 3.14159265358979323846 / 180.0;
 
+// Pull of a prescribed low-point angle of a lift or lower (task.low_point_knee_deg, _hip_deg,
+// _trunk_inclination_deg; per rad): as the seat-off angles', firm against the technique's preferences
+// (0.1-30 per rad) yet weaker than the hands (1000 per m) and the balance band's edge (1000 per m), so
+// that when the box and balance ask for another posture it is the angle that gives way, and the check
+// below names it with the angle reached.
+constexpr double kLowPointPostureWeight = 100.0;
+// A prescribed low-point angle must be held within this (as a seat-off angle), or the run stops.
+constexpr double kLowPointAngleTolerance_rad = 1.0 * 3.14159265358979323846 / 180.0;
+
 struct Generator {
   const Model& model;
   const TaskRig& rig;
@@ -171,15 +180,20 @@ struct Generator {
   // The preferred posture is phased in with the hands (from the current posture): pulled toward a
   // bent knee while the hands are still high, the IK tips the trunk backwards to keep its balance and
   // ends in a posture that cannot reach down (a semi-squat did).
+  // A landmark line's inclination (t.line: a prescribed low-point trunk) is phased in the same way,
+  // from the current posture's to the target's.
   void move_hand_to(PostureTargets t, const Eigen::Vector2d& to, int steps) {
     const Vec3 h = hand_position();
     const Eigen::Vector2d from(h.x(), h.y());
     const VecX start = theta, preferred = t.preferred;
+    const double line_from = t.line ? line_inclination_at(theta, *t.line) : 0.0;
+    const double line_to = t.line ? t.line->inclination : 0.0;
     VecX before = theta;  // the posture two steps back
     for (int i = 1; i <= steps; ++i) {
       const double s = double(i) / steps;
       t.hand = from + (to - from) * s;
       t.preferred = (1.0 - s) * start + s * preferred;
+      if (t.line) t.line->inclination = line_from + (line_to - line_from) * s;
       prev = theta;
       // Predictor (Allgower & Georg 1990, secant continuation): each step starts from the posture
       // extrapolated from the last two, as the frames of the motion do; the targets move by equal
@@ -190,6 +204,15 @@ struct Generator {
       solve(t, 0.0, i < steps ? kContinuationTolerance_rad : kPostureTolerance_rad,
             i >= 2 ? kPredictedStartDamping : kStartDamping);
     }
+  }
+
+  // Inclination of a landmark line at posture th (rad from vertical, positive forward).
+  double line_inclination_at(const VecX& th, const LineInclinationTarget& line) const {
+    Data d(model);
+    VecX q;
+    rig.to_configuration(th, q);
+    forward_kinematics(model, d, q);
+    return calc_line_inclination(d, line);
   }
 
   Vec3 hand_position() {
@@ -277,6 +300,107 @@ void check_seat_off_joints(const std::vector<SeatOffJoint>& joints, const VecX& 
                                    j.angle_rad / kDeg,
                                    dynamic ? "extrapolated centre of mass (with the seat-off velocity)" : "centre of mass",
                                    (j.angle_rad + theta(j.var) - j.theta) / kDeg));
+}
+
+// The trunk's landmark line, from the hip joint centre to the shoulder joint centre (the upper arm's
+// origin, on the torso), as kinematics studies measure a trunk angle between landmarks; none in a
+// model without a shoulder.
+std::optional<LineInclinationTarget> hip_shoulder_line(const Model& model, const TaskRig& rig, double weight) {
+  if (rig.shoulder < 0) return std::nullopt;
+  LineInclinationTarget l;
+  l.body_a = rig.hip_body;
+  l.p_a_B = rig.hip_point_B;
+  l.body_b = model.velocity_body[rig.vars[rig.shoulder].coords[0]];
+  l.weight = weight;
+  return l;
+}
+
+// ---- Prescribed low point of a lift or lower (task.low_point_knee_deg, _hip_deg, _trunk_inclination_deg) ----
+// A measured lifting posture (e.g. the knee angle and trunk inclination at the peak spinal load) held at
+// the low point, where the hands are at `start`; the joints not prescribed follow from the technique's
+// weights, the hands on the box and the balance band, as without the fields. All three are well posed
+// together: with the knee and the hip given, the trunk line fixes the lumbar flexion, and the ankle and
+// the arms remain to put the hands on the box and the centre of mass over the feet; whether they can
+// is checked after the solve (check_low_point), not assumed.
+
+struct LowPointJoint {
+  int var;
+  double theta;      // the posture variable's target
+  double angle_rad;  // as the scenario gives it (clinical convention)
+  Location where;
+};
+
+struct LowPoint {
+  std::vector<LowPointJoint> joints;
+  std::optional<LineInclinationTarget> trunk;  // the hip-shoulder line at the prescribed inclination
+  Location trunk_where;
+  bool any() const { return !joints.empty() || trunk.has_value(); }
+  // The field to name when the prescribed posture as a whole cannot put the hands on the box.
+  const Location& first_where() const { return joints.empty() ? trunk_where : joints.front().where; }
+};
+
+LowPoint low_point_request(const Model& model, const TaskRig& rig, const TaskSpec& task) {
+  constexpr double kDeg = 3.14159265358979323846 / 180.0;
+  LowPoint out;
+  auto add = [&](int var, const std::optional<PrescribedAngle>& a) {
+    if (!a) return;
+    if (var < 0) throw InputError(a->where, "the model has no such joint for the task generator");
+    const double theta = a->rad - clinical_offset(rig, var);
+    const PostureVariable& v = rig.vars[var];
+    if (theta < v.lower || theta > v.upper)
+      throw InputError(a->where,
+                       fmt::format("expected an angle within the model's joint range, {:.1f} to {:.1f} deg, got {:.1f}",
+                                   (v.lower + clinical_offset(rig, var)) / kDeg,
+                                   (v.upper + clinical_offset(rig, var)) / kDeg, a->rad / kDeg));
+    out.joints.push_back({var, theta, a->rad, a->where});
+  };
+  add(rig.knee, task.low_point_knee_flexion);
+  add(rig.hip, task.low_point_hip_flexion);
+  if (task.low_point_trunk_inclination) {
+    out.trunk_where = task.low_point_trunk_inclination->where;
+    out.trunk = hip_shoulder_line(model, rig, kLowPointPostureWeight);
+    if (!out.trunk)
+      throw InputError(out.trunk_where, "the model has no shoulder: the trunk's hip-to-shoulder line is not defined");
+    out.trunk->inclination = task.low_point_trunk_inclination->rad;
+  }
+  return out;
+}
+
+// The technique's low-point targets with the prescribed angles: each one replaces the technique's
+// preference for that joint, and a prescribed trunk replaces the squat's "keep the trunk upright".
+PostureTargets low_point_targets(PostureTargets t, const LowPoint& lp) {
+  for (const LowPointJoint& j : lp.joints) {
+    t.preferred(j.var) = j.theta;
+    t.weights(j.var) = kLowPointPostureWeight;
+  }
+  if (lp.trunk) {
+    t.line = lp.trunk;
+    t.trunk_inclination.reset();
+    t.trunk_weight = 0.0;
+  }
+  return t;
+}
+
+// The prescribed angles compete with the hands on the box, the joint ranges and the balance band; a
+// request they cannot all meet stops the run naming the field and the angle reached, instead of
+// silently giving another posture. hand_error_m: the hands' distance from the box at the low point.
+void check_low_point(const LowPoint& lp, const VecX& theta, double trunk_inclination, double hand_error_m) {
+  constexpr double kDeg = 3.14159265358979323846 / 180.0;
+  const char* why = "with the hands on the box (task.start), the joint ranges, the centre of mass over the feet "
+                    "and the other prescribed low-point angles";
+  for (const LowPointJoint& j : lp.joints)
+    if (std::abs(theta(j.var) - j.theta) > kLowPointAngleTolerance_rad)
+      throw InputError(j.where, fmt::format("the low point cannot have {:.1f} deg here: {} it reaches {:.1f} deg "
+                                            "(move the box, or change this angle or the others)",
+                                            j.angle_rad / kDeg, why, (j.angle_rad + theta(j.var) - j.theta) / kDeg));
+  if (lp.trunk && std::abs(trunk_inclination - lp.trunk->inclination) > kLowPointAngleTolerance_rad)
+    throw InputError(lp.trunk_where, fmt::format("the low point cannot have the trunk at {:.1f} deg here: {} it "
+                                                 "reaches {:.1f} deg (move the box, or change this angle or the others)",
+                                                 lp.trunk->inclination / kDeg, why, trunk_inclination / kDeg));
+  if (hand_error_m > kReachTolerance_m)
+    throw InputError(lp.first_where(), fmt::format("with the prescribed low-point angles the hands cannot reach the "
+                                                   "box: they stay {:.1f} cm from it (move the box or change the angles)",
+                                                   100.0 * hand_error_m));
 }
 
 // ---- Dynamic seat-off (task.seat_off_com_velocity_forward_m_s / _up_m_s) ----
@@ -459,7 +583,18 @@ GeneratedMotion generate_with_band(const Model& model, const TaskRig& rig, const
       // after another, which would ask for large late accelerations), and the IK keeps the hands on
       // the box path.
       const Eigen::Vector2d low = low_first ? from : to, high = low_first ? to : from;
-      g.move_hand_to(base, low, kLiftContinuationSteps);
+      // A prescribed low point (task.low_point_*) is held there; without one the targets are the
+      // technique's alone.
+      const LowPoint low_point = low_point_request(model, rig, task);
+      if (low_point.any()) {
+        g.move_hand_to(low_point_targets(base, low_point), low, kLiftContinuationSteps);
+        const Vec3 h = g.hand_position();
+        check_low_point(low_point, g.theta,
+                        low_point.trunk ? g.line_inclination_at(g.theta, *low_point.trunk) : 0.0,
+                        (Eigen::Vector2d(h.x(), h.y()) - low).norm());
+      } else {
+        g.move_hand_to(base, low, kLiftContinuationSteps);
+      }
       const VecX theta_low = g.theta;
       g.move_hand_to(upright, high, kLiftContinuationSteps);
       const VecX theta_high = g.theta;
@@ -525,15 +660,7 @@ GeneratedMotion generate_with_band(const Model& model, const TaskRig& rig, const
       // upper arm's origin, on the torso), an exact target of the IK; the torso body's frame leans
       // 15 deg in standing where that line leans about 9 deg, and lumbar flexion turns the two apart.
       // A model without a shoulder keeps the torso frame's inclination.
-      std::optional<LineInclinationTarget> trunk_line;
-      if (rig.shoulder >= 0) {
-        LineInclinationTarget l;
-        l.body_a = rig.hip_body;
-        l.p_a_B = rig.hip_point_B;
-        l.body_b = model.velocity_body[rig.vars[rig.shoulder].coords[0]];
-        l.weight = kSeatOffPostureWeight;
-        trunk_line = l;
-      }
+      const std::optional<LineInclinationTarget> trunk_line = hip_shoulder_line(model, rig, kSeatOffPostureWeight);
       const double incl_stand = [&] {
         if (!trunk_line) return g.solver.evaluate(theta_stand).trunk_inclination;
         Data d(model);

@@ -4,6 +4,8 @@
 #include <optional>
 #include <string>
 
+#include "common/error.hpp"
+
 namespace dembones {
 
 enum class TaskType { lift, lower, hold, stand, forward_bend, sit_to_stand, stand_to_sit, motion_file };
@@ -45,6 +47,13 @@ constexpr double kHipAboveSeatPerStature = 0.5 * 160.0 / 1740.0;
 constexpr double kSeatOffTrunkInclinationDeg = 90.0 - 45.7;
 constexpr double kSeatOffLumbarShare = 1.0 / (1.0 + 3.0);
 
+// An angle a scenario prescribes (rad) and where it is written (file, line, field), so that the motion
+// generator, which finds out whether the posture can have it, names that field in its error.
+struct PrescribedAngle {
+  double rad = 0.0;
+  Location where;
+};
+
 struct TaskSpec {
   TaskType type = TaskType::stand;
   Technique technique = Technique::stoop;
@@ -78,6 +87,12 @@ struct TaskSpec {
   // seat-off (the generator's default). A stand_to_sit arrives at seat-off with the opposite velocity
   // (the time reverse of the rise; task_generator.cpp).
   std::optional<double> seat_off_com_velocity_forward_m_s, seat_off_com_velocity_up_m_s;
+  // lift / lower: the posture at the low point (the hands at `start`), each prescribed only when given:
+  // knee and hip flexion (clinical convention) and the trunk's inclination forward of vertical, of the
+  // hip-joint-centre-to-shoulder line (as seat_off_trunk_inclination_rad; the torso frame in a model
+  // without a shoulder): a measured lifting posture. Not given, the low point follows from the
+  // technique's weights and balance (the generator's default); the rest of the motion is unchanged.
+  std::optional<PrescribedAngle> low_point_knee_flexion, low_point_hip_flexion, low_point_trunk_inclination;
   std::string motion_file;         // motion_file: path (resolved relative to the scenario file)
 };
 
