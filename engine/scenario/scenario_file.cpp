@@ -400,6 +400,17 @@ ScenarioSpec parse_scenario(YAML::Node root, const std::string& path, const Scen
   return s;
 }
 
+void relocate_prescribed_angles(ScenarioSpec& s, const std::string& path, const Location& where) {
+  for (std::optional<PrescribedAngle>* a :
+       {&s.task.low_point_knee_flexion, &s.task.low_point_hip_flexion, &s.task.low_point_trunk_inclination}) {
+    if (!*a) continue;
+    const std::string field = (*a)->where.field;
+    if (field != path && !field.starts_with(path + ".")) continue;
+    (*a)->where = where;
+    (*a)->where.field = field;
+  }
+}
+
 ScenarioSpec load_scenario(const std::string& path, const std::vector<Override>& overrides) {
   YAML::Node root = load_yaml_file(path);
   if (!root.IsMap()) throw InputError(location_of(root, path, ""), "expected a mapping of scenario fields");
@@ -407,17 +418,9 @@ ScenarioSpec load_scenario(const std::string& path, const std::vector<Override>&
   try {
     ScenarioSpec s = parse_scenario(root, path);
     // A prescribed angle set by --set has no line in the file: its errors (raised when the motion is
-    // generated) name the override, as parse errors do below.
-    for (std::optional<PrescribedAngle>* a :
-         {&s.task.low_point_knee_flexion, &s.task.low_point_hip_flexion, &s.task.low_point_trunk_inclination}) {
-      if (!*a) continue;
-      const std::string& field = (*a)->where.field;
-      for (auto o = overrides.rbegin(); o != overrides.rend(); ++o)
-        if (field == o->path || field.starts_with(o->path + ".")) {
-          (*a)->where = Location{fmt::format("--set {}={}", o->path, o->value), 0, 0, field};
-          break;
-        }
-    }
+    // generated) name the override, as parse errors do below (the last override that set it wins).
+    for (const Override& o : overrides)
+      relocate_prescribed_angles(s, o.path, Location{fmt::format("--set {}={}", o.path, o.value), 0, 0, ""});
     return s;
   } catch (const InputError& e) {
     // A field set by --set has no line in the file: name the override instead (the last one that set

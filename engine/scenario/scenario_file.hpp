@@ -34,4 +34,10 @@ struct ScenarioParseOptions {
 // Parses scenario text; `path` locates relative files (model, motion file) and names errors.
 ScenarioSpec parse_scenario(YAML::Node root, const std::string& path, const ScenarioParseOptions& options = {});
 
+// The angles a scenario prescribes for the motion generator (task.low_point_*) keep where they are
+// written, for the generator's errors. One whose field is `path` or lies inside it was set from
+// outside the file (--set, a sweep's varied field), where its value's own line means nothing: it is
+// located at `where` instead. load_scenario does this for its overrides.
+void relocate_prescribed_angles(ScenarioSpec& s, const std::string& path, const Location& where);
+
 }  // namespace dembones

@@ -209,3 +209,27 @@ TEST(LowPointPosture, UnreachableCombinationNamesFileLineFieldAndAngleReached) {
 
 }  // namespace
 }  // namespace dembones
+
+namespace dembones {
+namespace {
+
+// A value set from outside the file (a sweep's varied field) is located where that was written; the
+// field keeps its own dotted path, and angles elsewhere keep their lines.
+TEST(LowPointPosture, RelocatedAnglesNameTheOverrideAndKeepTheirField) {
+  const WrittenScenario w =
+      write_with_task_fields("vonarx_squat_15kg.yaml", {"low_point_knee_deg: 45", "low_point_hip_deg: 100"});
+  ScenarioSpec s = load_scenario(w.path);
+  ASSERT_TRUE(s.task.low_point_knee_flexion && s.task.low_point_hip_flexion);
+  EXPECT_EQ(s.task.low_point_knee_flexion->where.line, w.lines[0]);
+  relocate_prescribed_angles(s, "task.low_point_knee_deg", Location{"sweep.yaml", 7, 5, "vary[0]"});
+  EXPECT_EQ(s.task.low_point_knee_flexion->where.file, "sweep.yaml");
+  EXPECT_EQ(s.task.low_point_knee_flexion->where.line, 7);
+  EXPECT_EQ(s.task.low_point_knee_flexion->where.field, "task.low_point_knee_deg");
+  EXPECT_EQ(s.task.low_point_hip_flexion->where.file, w.path);
+  EXPECT_EQ(s.task.low_point_hip_flexion->where.line, w.lines[1]);
+  relocate_prescribed_angles(s, "task", Location{"sweep.yaml", 9, 1, ""});  // a whole mapping set
+  EXPECT_EQ(s.task.low_point_hip_flexion->where.line, 9);
+}
+
+}  // namespace
+}  // namespace dembones
