@@ -175,7 +175,10 @@ ScenarioSpec make_run_scenario(const SweepSpec& spec, const SweepPlan& plan, int
   YAML::Node root = YAML::Clone(spec.base);
   try {
     for (std::size_t k = 0; k < spec.vary.size(); ++k) apply_override(root, Override{spec.vary[k].path, run.values[k]}, spec.file);
-    return parse_scenario(root, spec.base_file, options);
+    ScenarioSpec s = parse_scenario(root, spec.base_file, options);
+    // A prescribed angle that the generator later cannot meet names its vary entry, not the base file.
+    for (const VariedField& v : spec.vary) relocate_prescribed_angles(s, v.path, v.where);
+    return s;
   } catch (const InputError& e) {
     // Point at the vary entry the error is about, else at `base:` (then a fixed override or the
     // combination is at fault).

@@ -251,6 +251,20 @@ TEST(SweepExpand, RunScenariosWithoutTextParseTheSame) {
   }
 }
 
+// A prescribed low-point angle that comes from a vary entry carries that entry's place, so that the
+// generator's later refusal (the angle cannot be reached) names the sweep file's line, not the base's.
+TEST(SweepExpand, VariedPrescribedAngleNamesTheVaryEntry) {
+  TempDir dir;
+  const SweepSpec spec = spec_of(dir, "vary:\n  task.low_point_knee_deg: [40, 60]\n");
+  const SweepPlan plan = expand_sweep(spec);
+  ASSERT_EQ(plan.runs.size(), 2u);
+  const ScenarioSpec s = make_run_scenario(spec, plan, 1);
+  ASSERT_TRUE(s.task.low_point_knee_flexion.has_value());
+  EXPECT_NEAR(s.task.low_point_knee_flexion->rad, 60.0 * std::numbers::pi / 180.0, 1e-12);
+  EXPECT_EQ(s.task.low_point_knee_flexion->where.file, (dir / "s.yaml").string());
+  EXPECT_EQ(s.task.low_point_knee_flexion->where.line, 4);  // the set: line is 2, vary entries from 4
+}
+
 TEST(SweepSpecErrors, NameTheSweepFileLineAndField) {
   TempDir dir;
   // The set: line is 2, so vary entries start at line 4.
