@@ -381,9 +381,13 @@ def dreischarf_text(lifts: Dict[str, Dict[str, float]]) -> str:
                if deeper > 15.0 else "The model's squat is close to the patients' in knee flexion. ")
             + ("The lifter's semi-squat (knees drawn toward 45°) is nearer the patients' knee angle: "
                f"{semi['knee_flexion_deg']:.0f}° at its peak, its L1/L2 compression {semi_ratio:+.0%} relative to the "
-               f"stoop, but its trunk inclined {semi['trunk_inclination_deg']:.0f}° (patients' squat: 39°). A squat "
-               "with the patients' knee angle and trunk inclination together needs a generator change (a target knee "
-               "angle or trunk inclination for the squat), which this report does not make."
+               f"stoop, but its trunk inclined {semi['trunk_inclination_deg']:.0f}° (patients' squat: 39°). A lift can "
+               "prescribe the patients' posture at its low point (`task.low_point_knee_deg`, "
+               "`low_point_trunk_inclination_deg`; docs/scenarios.md): docs/validation.md, \"Sensitivity: the 15 kg "
+               "stoop and squat with the postures measured in vivo\", runs these lifts with it. With the box 0.20 m above the floor "
+               "the patients' knee angle and trunk inclination together cannot reach the box (the engine says so); "
+               "with their knee angles alone, or both on a higher box, the squat-over-stoop difference at L1/L2 "
+               "shrinks to a few per cent, as they measured."
                if semi else ""))
 
 
