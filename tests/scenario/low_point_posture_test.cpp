@@ -19,19 +19,16 @@
 #include "scenario/posture_ik.hpp"
 #include "scenario/scenario_file.hpp"
 #include "scenario/scenario_runner.hpp"
+#include "scenario_test_util.hpp"
 
 namespace dembones {
 namespace {
 
-constexpr double kDeg = 3.14159265358979323846 / 180.0;
-// The generator holds a prescribed angle to 1 deg at the low point (kLowPointAngleTolerance_rad); the
-// motion's first frame is solved once more with a weaker pull toward that posture and the run's
-// kinematics are low-pass filtered, so the recorded frame may move a little further.
-constexpr double kFrameTolerance_rad = 1.5 * kDeg;
+using scenario_test::kDeg;
+// Also covers the run's low-pass filtered kinematics of a lift (its first frame).
+constexpr double kFrameTolerance_rad = scenario_test::kPrescribedFrameTolerance_rad;
 
-std::string scenario(const char* name) {
-  return (std::filesystem::path(DEMBONES_SOURCE_DIR) / "tests" / "validation" / "scenarios" / name).string();
-}
+std::string scenario(const char* name) { return scenario_test::validation_scenario(name); }
 
 std::unique_ptr<PreparedRun> run_with(const std::string& file, const std::vector<std::string>& overrides) {
   std::vector<Override> o;

@@ -15,6 +15,17 @@ namespace dembones::scenario_test {
 
 inline const std::filesystem::path kScenarios = std::filesystem::path(DEMBONES_SOURCE_DIR) / "scenarios";
 
+// A scenario of the validation suite (tests/validation/scenarios/).
+inline std::string validation_scenario(const char* name) {
+  return (std::filesystem::path(DEMBONES_SOURCE_DIR) / "tests" / "validation" / "scenarios" / name).string();
+}
+
+inline constexpr double kDeg = 3.14159265358979323846 / 180.0;
+// A prescribed posture angle (seat-off, low point of a lift) is held to 1 deg by the generator; the
+// motion's end frame is solved once more with a weaker pull toward that posture (and, for seat-off,
+// the hip height), so the recorded frame may move a little further.
+inline constexpr double kPrescribedFrameTolerance_rad = 1.5 * kDeg;
+
 inline ScenarioSpec short_scenario(const std::string& name, std::vector<Override> extra = {}) {
   extra.push_back(parse_override("solver.rate_hz=50"));
   return load_scenario((kScenarios / name).string(), extra);

@@ -11,19 +11,15 @@
 #include "common/error.hpp"
 #include "scenario/scenario_file.hpp"
 #include "scenario/scenario_runner.hpp"
+#include "scenario_test_util.hpp"
 
 namespace dembones {
 namespace {
 
-constexpr double kDeg = 3.14159265358979323846 / 180.0;
-// The generator holds a prescribed angle to 1 deg at seat-off (kSeatOffAngleTolerance_rad); the first
-// (last) frame of the motion is solved once more with the hip height and a weaker pull toward that
-// posture, so it may move a little further.
-constexpr double kFrameTolerance_rad = 1.5 * kDeg;
+using scenario_test::kDeg;
+constexpr double kFrameTolerance_rad = scenario_test::kPrescribedFrameTolerance_rad;
 
-std::string scenario(const char* name) {
-  return (std::filesystem::path(DEMBONES_SOURCE_DIR) / "tests" / "validation" / "scenarios" / name).string();
-}
+std::string scenario(const char* name) { return scenario_test::validation_scenario(name); }
 
 // Clinical angle (flexion / dorsiflexion positive) of a posture variable at frame f: q = offset + r θ.
 double clinical_angle(const PreparedRun& run, int var, int f) {
