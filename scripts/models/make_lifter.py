@@ -58,6 +58,9 @@ ABDOMEN_IN_L5 = [0.098, 0.0711, 0.0]
 # at both levels: the paper's per-level, per-sex table was not readable while this was written, so no
 # per-level or per-sex value and no value above L4/L5 is used.
 ES_ARM_M = {"L5_S1": 0.060, "L4_L5": 0.060}
+# Triceps surae strength rule (see the leg muscles below): one factor on Rajagopal's forces, the scale
+# that brings the full-activation plantarflexion to Anderson et al. 2007's young men's mean.
+TRICEPS_SURAE_FACTOR = 0.357
 LAI = ("Lai, Arnold & Wakeling 2017, Ann Biomed Eng 45:2762-2774 (values as distributed in the LaiUhlrich2022 "
        "OpenSim model, Uhlrich et al. 2023 PLoS Comput Biol 19:e1011462)")
 # Lai et al. 2017 corrected Rajagopal's optimal fibre and tendon slack lengths (and the paths and wrap
@@ -754,8 +757,22 @@ def main():
         g = [raj_global(b, p, scaled) for b, p in points]
         return sum(norm(sub(g[i + 1], g[i])) for i in range(len(g) - 1))
 
+    # Strength rule for the triceps surae (issue #5): a scale to measured strength. Rajagopal's forces
+    # (MRI volumes of Handsfield et al. 2014 at 60 N/cm^2) give 2.7-2.9 times the isometric
+    # plantarflexion of Anderson, Madigan & Nussbaum 2007 (J Biomech 40:3105-3113, Table 3: young men,
+    # c1 = 0.095 m g h at 23.4 deg of dorsiflexion, 118 N m for the de Leva reference subject); the
+    # three muscles keep Rajagopal's proportions and are scaled by one factor, chosen so that the
+    # model's full-activation plantarflexion there (mean of the knee straight and flexed 90 deg)
+    # equals Anderson's mean (tests/models/strength_test.cpp checks it and the other angles). The
+    # lifts do not need the excess: with it removed no scenario needs an ankle reserve.
+    triceps_surae_factor = TRICEPS_SURAE_FACTOR
+    triceps_surae_note = (f"; F0 x{triceps_surae_factor:g}: strength rule scaling the triceps surae to the isometric "
+                          f"plantarflexion of young men (Anderson, Madigan & Nussbaum 2007, J Biomech 40:3105-3113, Table 3)")
+
     for raj_name, name, groups, roots in leg_muscles:
         mu = raj.muscle(raj_name)
+        if "triceps_surae" in groups:
+            mu = dict(mu, F0=mu["F0"] * triceps_surae_factor)
         lai = LAI_MUSCLES.get(raj_name, {})
         raj_points = list(mu["points"])
         for i, (b, p) in lai.get("points", {}).items():
@@ -780,7 +797,7 @@ def main():
             what = (f"{RAJ} muscle {raj_name} (F0, fibre, tendon, pennation, passive fibre strain at F0 {mu['passive_strain']:g} "
                     f"from its FiberForceLengthCurve, path, wraps{patella}; the same in {LAI})")
         emit_muscle(name, mu["F0"], lopt * f, lts * f, mu["penn"], pts, wraps, groups, roots,
-                    f"{what}; fibre and tendon lengths x{f:.4f}, the musculotendon length ratio at the neutral pose after scaling the segments; nerve roots: {ROOTS}", passive_strain=mu["passive_strain"])
+                    f"{what}{triceps_surae_note if 'triceps_surae' in groups else ''}; fibre and tendon lengths x{f:.4f}, the musculotendon length ratio at the neutral pose after scaling the segments; nerve roots: {ROOTS}", passive_strain=mu["passive_strain"])
 
     # Psoas: Christophy fascicles from each lumbar level to the pelvic brim, then Rajagopal's femoral
     # insertion over the brim cylinder. The added brim-to-trochanter length goes to the tendon (the

@@ -242,40 +242,59 @@ TEST(LifterStrength, HipExtensionIsAKnownGapAboveAndersonYoungMen) {
   EXPECT_LT(hip, 2.0 * kHipExtension.c1 * kWeightTimesHeightNm) << "hip extension at 53.4 deg";
 }
 
-// Known gap: plantarflexion. Anderson's young men reach 118 +- 27 N m at their peak angle (23 deg of
-// dorsiflexion); the model's triceps surae (Rajagopal et al. 2016 maximum isometric forces: soleus
-// 6195 N, gastrocnemii 3116 and 1575 N) give about 250 N m there (44 N m of it passive) and about
-// 430 N m at the neutral ankle (390 N m with the knee flexed 90 deg, gastrocnemii slack), two to four
-// times Anderson's, at every ankle angle from 20 deg of plantarflexion to 30 deg of dorsiflexion: not
-// a posture effect. With the gait2392 forces of Delp et al. 1990 the model gives 133 N m at Anderson's
-// angle (inside), but those forces fail the lifts (above). With each muscle at full activation
-// (its tendon stretched) the gap stays one of magnitude: 346 N m at Anderson's angle with the knee
-// straight, 317 N m with it flexed 90 deg, 2.7-2.9 times Anderson's mean (the forces; the shape is
-// the next tests'). Asserted so that the test fails when the plantarflexors change, and the gap is then
-// closed or re-explained (docs/models.md).
-TEST(LifterStrength, PlantarflexionIsAKnownGapAboveAndersonYoungMen) {
+// Plantarflexion, with the triceps surae strength rule of scripts/models/make_lifter.py (Rajagopal et
+// al. 2016's forces, from MRI volumes at 60 N/cm^2, times kTricepsSuraeFactor: the scale that brings
+// the full-activation moment at Anderson's angle of peak torque, mean of the knee straight and flexed
+// 90 deg, to his young men's mean). Anderson's young men reach 118 +- 27 N m at 23 deg of dorsiflexion
+// (the knee posture of their ankle test is not known here): the model gives about 124 N m with the knee
+// straight and 113 N m with it flexed 90 deg, inside the band at both. Without the rule it gave 346 and
+// 317 N m, 2.7-2.9 times the mean, at every ankle angle above the band: the rule is what brings the
+// ankle in. The lifts do not need the excess (no scenario needs an ankle reserve with the rule).
+constexpr double kTricepsSuraeFactor = 0.357;  // scripts/models/make_lifter.py, TRICEPS_SURAE_FACTOR
+
+void expect_in_anderson_band(double model_Nm, const AndersonPeak& a, const std::string& what) {
+  EXPECT_GE(model_Nm, (a.c1 - a.c1_sd) * kWeightTimesHeightNm) << what << ": model " << model_Nm << " N m";
+  EXPECT_LE(model_Nm, (a.c1 + a.c1_sd) * kWeightTimesHeightNm) << what << ": model " << model_Nm << " N m";
+}
+
+TEST(LifterStrength, PlantarflexionMatchesAndersonYoungMen) {
   const double hi = (kAnkleExtension.c1 + kAnkleExtension.c1_sd) * kWeightTimesHeightNm;
   for (double knee : {0.0, -90.0}) {
     const LifterMuscleState s(lifter_reference_subject(),
                               {{"knee_angle", knee}, {"ankle_angle", kAnkleExtension.c3_deg}});
     const double pf = s.max_isometric_moment_full_activation_Nm("ankle_angle", -1, /*one_side=*/true);
-    EXPECT_GT(pf, 2.0 * hi) << "full activation, Anderson's angle, knee " << knee << " deg";
-    EXPECT_LT(pf, 3.0 * hi) << "full activation, Anderson's angle, knee " << knee << " deg";
+    expect_in_anderson_band(pf, kAnkleExtension, "full activation, Anderson's angle, knee " + std::to_string(knee));
+    // Every plantarflexor of the model is a triceps surae muscle and the moment scales with their
+    // forces (the tendon curve is normalised by F0), so undoing the factor gives the moment without it.
+    EXPECT_GT(pf / kTricepsSuraeFactor, 2.0 * hi) << "without the strength rule, knee " << knee << " deg";
   }
-  for (double knee : {0.0, -90.0})
-    for (double ankle : {-20.0, 0.0, 10.0, 20.0, 30.0}) {
-      const LifterMuscleState s(lifter_reference_subject(), {{"knee_angle", knee}, {"ankle_angle", ankle}});
-      const double pf = s.max_isometric_moment_Nm("ankle_angle", -1, /*one_side=*/true);
-      EXPECT_GT(pf, hi) << "ankle " << ankle << " deg, knee " << knee << " deg";
-      EXPECT_LT(pf, 4.0 * kAnkleExtension.c1 * kWeightTimesHeightNm)
-          << "ankle " << ankle << " deg, knee " << knee << " deg";
-    }
+}
+
+// A second laboratory, like for like as far as its abstract allows: nine physically active young men,
+// maximal isometric plantarflexion 154.4 +- 37.8 N m with the knee extended and 93.1 +- 22.3 N m with
+// it flexed, 40 % lower (PubMed 39577118, 2024, abstract; the ankle and knee angles and body size are
+// not in the abstract: the neutral ankle and 90 deg of knee flexion, the usual dynamometer settings, are
+// assumed). The model at full activation: about 138 and 84 N m, inside both bands (mean +- SD), 39 %
+// lower with the knee flexed: the gastrocnemii, slack with the knee flexed, carry the difference, as
+// there. In the pipeline's state (relaxed fibre lengths) the knee-flexed moment is only about 9 % lower
+// (next tests: that state overstates the gastrocnemii's capacity with the knee flexed).
+TEST(LifterStrength, PlantarflexionKneeStraightAndFlexedMatchASecondLaboratory) {
+  const LifterMuscleState straight(lifter_reference_subject(), {{"knee_angle", 0.0}, {"ankle_angle", 0.0}});
+  const LifterMuscleState flexed(lifter_reference_subject(), {{"knee_angle", -90.0}, {"ankle_angle", 0.0}});
+  const double pf_straight = straight.max_isometric_moment_full_activation_Nm("ankle_angle", -1, true);
+  const double pf_flexed = flexed.max_isometric_moment_full_activation_Nm("ankle_angle", -1, true);
+  EXPECT_GE(pf_straight, 154.4 - 37.8) << "knee extended";
+  EXPECT_LE(pf_straight, 154.4 + 37.8) << "knee extended";
+  EXPECT_GE(pf_flexed, 93.1 - 22.3) << "knee flexed";
+  EXPECT_LE(pf_flexed, 93.1 + 22.3) << "knee flexed";
+  EXPECT_LT(pf_flexed / pf_straight, 0.85) << "flexing the knee lowers plantarflexion";
 }
 
 // In the state of the inverse pipeline (active force at the relaxed fibre length) the model's
 // plantarflexion moment-angle curve has another shape than Anderson's. From the neutral ankle to 30 deg
-// of dorsiflexion its ratio to Anderson's mean curve falls from about 4.3 to 1.8 (the curve peaks near
-// 5 deg of plantarflexion, Anderson's young men at 23 deg of dorsiflexion). A specific tension or a
+// of dorsiflexion its ratio to Anderson's mean curve falls from about 1.5 to 0.65 (4.3 to 1.8 before the
+// strength rule; the curve peaks near 5 deg of plantarflexion, Anderson's young men at 23 deg of
+// dorsiflexion). A specific tension or a
 // scale to measured strength multiplies every angle alike, so it keeps that spread, while landing inside
 // the band (c1 +- SD) at every angle allows a spread of at most (c1 + SD) / (c1 - SD) = 1.6. The model
 // includes passive force (largest in dorsiflexion) and Anderson's curve is active only, so the active
@@ -295,7 +314,10 @@ TEST(LifterStrength, PlantarflexionCurveShapeDiffersFromAndersonYoungMen) {
   const double band_spread =
       (kAnkleExtension.c1 + kAnkleExtension.c1_sd) / (kAnkleExtension.c1 - kAnkleExtension.c1_sd);
   EXPECT_GT(highest / lowest, band_spread) << "model / Anderson from " << lowest << " to " << highest;
-  EXPECT_GT(lowest, 1.0) << "the model is above Anderson's mean at every one of these angles";
+  // With the strength rule (set at full activation) this state lies above the band near the neutral
+  // ankle and below it at 30 deg of dorsiflexion.
+  EXPECT_GT(highest, 1.0 + kAnkleExtension.c1_sd / kAnkleExtension.c1) << "near the neutral ankle";
+  EXPECT_LT(lowest, 1.0 - kAnkleExtension.c1_sd / kAnkleExtension.c1) << "at 30 deg of dorsiflexion";
 }
 
 // The plantarflexors' operating range at full activation (issue #5). In vivo the triceps surae work on
