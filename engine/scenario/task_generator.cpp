@@ -95,6 +95,9 @@ constexpr double kJointPathWeight = 1000.0;
 // Pull of the prescribed seat-off angles (trunk inclination, lumbar flexion; per rad): as the forward
 // bend's trunk target, strong enough to hold them against the technique preferences.
 constexpr double kSeatOffPostureWeight = 100.0;
+// Pull of the hanging arms in a forward bend (per rad): as the bend's trunk target (100), so that the
+// balance band moves the hips and ankles rather than swinging the arms back.
+constexpr double kArmsHangWeight = 100.0;
 // A prescribed seat-off joint angle (task.seat_off_hip_deg, _knee_deg, _ankle_deg) must be reached
 // within this, or the run stops naming the field: the hip height, the trunk angles and the balance band
 // then ask for another posture (the request is inconsistent for this subject and chair).
@@ -122,6 +125,8 @@ struct Generator {
   double support_lo, support_hi;
   double com_lo_shift_m = 0.0, com_hi_shift_m = 0.0;  // the balance band narrowed by (balance_lift)
   double trunk_inclination_standing = 0.0;  // rad, of the standing posture solved first (step 1)
+  double shoulder_hanging = 0.0;  // the shoulder variable with the upper arm vertical in standing (step 1)
+  bool hands_free = true;         // no box in the hands: the arms' preference is to hang (shoulder_hanging)
 
   Generator(const Model& m, const TaskRig& r, const TaskSpec& t, std::string f)
       : model(m), rig(r), task(t), file(std::move(f)), solver(m, r) {
@@ -146,7 +151,8 @@ struct Generator {
     set(rig.hip, p.hip_weight, 0.0);
     set(rig.lumbar, p.lumbar_weight, 0.0);
     set(rig.ankle, p.ankle_weight, 0.0);
-    set(rig.shoulder, 0.3, 0.0);
+    // Free hands hang (step 1 of generate_with_band); hands on a box keep the neutral preference.
+    set(rig.shoulder, 0.3, hands_free ? shoulder_hanging : 0.0);
     set(rig.elbow, 0.3, 0.0);
     // "Upright" is the trunk's inclination in the subject's own upright standing, not 0: the trunk body's
     // frame need not be vertical when the subject stands (the lifter's torso frame, Christophy et al.
@@ -213,6 +219,20 @@ struct Generator {
     rig.to_configuration(th, q);
     forward_kinematics(model, d, q);
     return calc_line_inclination(d, line);
+  }
+
+  // How far the upper arm (shoulder joint centre to elbow joint centre, or to the hand in a model
+  // without an elbow) leans back from vertical in posture th (rad, positive with the elbow behind the
+  // shoulder): the shoulder flexion that makes the arm hang.
+  double upper_arm_lean_back(const VecX& th) const {
+    Data d(model);
+    VecX q;
+    rig.to_configuration(th, q);
+    forward_kinematics(model, d, q);
+    const Vec3 s = d.oMb[model.velocity_body[rig.vars[rig.shoulder].coords[0]]].translation;
+    const Vec3 e = rig.elbow >= 0 ? d.oMb[model.velocity_body[rig.vars[rig.elbow].coords[0]]].translation
+                                  : d.oMb[rig.hand_body].act(rig.hand_point_B);
+    return std::atan2(s.x() - e.x(), s.y() - e.y());
   }
 
   Vec3 hand_position() {
@@ -535,14 +555,36 @@ GeneratedMotion generate_with_band(const Model& model, const TaskRig& rig, const
   bool seat_off_dynamic = false;  // a sit-to-stand or stand-to-sit with a seat-off velocity
 
   // 1. Upright standing, the start of every generated task.
+  const bool has_box = task.type == TaskType::lift || task.type == TaskType::lower || task.type == TaskType::hold;
   const TechniquePreset stand_preset = technique_preset(Technique::stoop, task);
+  g.hands_free = false;
   PostureTargets stand = g.base_targets(stand_preset);
   g.solve(stand, 0.0);
+  // Relaxed arms hang vertically. The shoulder's zero puts the arm along the torso frame, which leans
+  // forward in standing (about 15 deg in the lifter: Christophy et al. 2012's thorax), so a preference
+  // of 0 held the hands about 0.13 m behind the shoulders. The subject's upright standing is solved with
+  // the shoulder angle that makes the upper arm vertical as its preference (two passes, as the posture
+  // shifts a little with the arms): the start of the tasks with free hands and, for every task, the
+  // trunk inclination that "upright" means. A task with a box starts its continuation from the
+  // neutral-shoulder posture solved first (the box places the hands; that start keeps the motions'
+  // local minima as they were).
+  const VecX theta_neutral = g.theta;
+  if (rig.shoulder >= 0) {
+    g.hands_free = true;
+    for (int pass = 0; pass < 2; ++pass) {
+      g.shoulder_hanging = g.theta(rig.shoulder) + g.upper_arm_lean_back(g.theta) / rig.vars[rig.shoulder].ratios[0];
+      stand = g.base_targets(stand_preset);
+      g.solve(stand, 0.0);
+    }
+  }
+  g.trunk_inclination_standing = g.solver.evaluate(g.theta).trunk_inclination;
+  if (has_box) {
+    g.theta = theta_neutral;
+    g.hands_free = false;
+  }
   const VecX theta_stand = g.theta;
-  g.trunk_inclination_standing = g.solver.evaluate(theta_stand).trunk_inclination;
 
   // 2. The task: a target path s ∈ [0, 1] → PostureTargets.
-  const bool has_box = task.type == TaskType::lift || task.type == TaskType::lower || task.type == TaskType::hold;
   const TechniquePreset preset = has_box ? technique_preset(task.technique, task) : stand_preset;
   PostureTargets base = g.base_targets(preset);
   base.load_mass_kg = has_box ? task.box.mass_kg : 0.0;
@@ -626,8 +668,14 @@ GeneratedMotion generate_with_band(const Model& model, const TaskRig& rig, const
         PostureTargets t = stand;
         t.trunk_inclination = start_incl + task.trunk_flexion_rad * s;
         t.trunk_weight = 100.0;
-        // Arms hang under gravity: the shoulder flexes as far as the trunk leans from standing.
-        if (rig.shoulder >= 0) t.preferred(rig.shoulder) = theta_stand(rig.shoulder) + task.trunk_flexion_rad * s;
+        // Arms hang under gravity: the shoulder flexes as far as the trunk leans from standing. Held as
+        // firmly as the trunk target: with the standing preference's weight the balance band swung
+        // the arms back as a counterweight (36 deg of flexion: the hands 0.36 m behind the shoulders),
+        // where a person keeps the centre of mass over the feet with the hips and ankles.
+        if (rig.shoulder >= 0) {
+          t.preferred(rig.shoulder) = theta_stand(rig.shoulder) + task.trunk_flexion_rad * s;
+          t.weights(rig.shoulder) = kArmsHangWeight;
+        }
         return t;
       };
       break;
