@@ -98,6 +98,9 @@ constexpr double kSeatOffPostureWeight = 100.0;
 // Pull of the hanging arms in a forward bend (per rad): as the bend's trunk target (100), so that the
 // balance band moves the hips and ankles rather than swinging the arms back.
 constexpr double kArmsHangWeight = 100.0;
+// Upright standing's hanging arms: the upper arm vertical to within 0.1 deg, in at most 6 solves.
+constexpr double kArmsHangTolerance_rad = 0.1 * 3.14159265358979323846 / 180.0;
+constexpr int kArmsHangPasses = 6;
 // A prescribed seat-off joint angle (task.seat_off_hip_deg, _knee_deg, _ankle_deg) must be reached
 // within this, or the run stops naming the field: the hip height, the trunk angles and the balance band
 // then ask for another posture (the request is inconsistent for this subject and chair).
@@ -563,16 +566,20 @@ GeneratedMotion generate_with_band(const Model& model, const TaskRig& rig, const
   // Relaxed arms hang vertically. The shoulder's zero puts the arm along the torso frame, which leans
   // forward in standing (about 15 deg in the lifter: Christophy et al. 2012's thorax), so a preference
   // of 0 held the hands about 0.13 m behind the shoulders. The subject's upright standing is solved with
-  // the shoulder angle that makes the upper arm vertical as its preference (two passes, as the posture
-  // shifts a little with the arms): the start of the tasks with free hands and, for every task, the
+  // the shoulder angle that makes the upper arm vertical as its preference: the start of the tasks with free hands and, for every task, the
   // trunk inclination that "upright" means. A task with a box starts its continuation from the
   // neutral-shoulder posture solved first (the box places the hands; that start keeps the motions'
   // local minima as they were).
   const VecX theta_neutral = g.theta;
   if (rig.shoulder >= 0) {
     g.hands_free = true;
-    for (int pass = 0; pass < 2; ++pass) {
-      g.shoulder_hanging = g.theta(rig.shoulder) + g.upper_arm_lean_back(g.theta) / rig.vars[rig.shoulder].ratios[0];
+    g.shoulder_hanging = g.theta(rig.shoulder);
+    // The preference is weak (the other joints' pulls move the solution a little off it), so it is
+    // moved by the remaining lean until the arm hangs to within kArmsHangTolerance_rad.
+    for (int pass = 0; pass < kArmsHangPasses; ++pass) {
+      const double lean = g.upper_arm_lean_back(g.theta);
+      if (pass > 0 && std::abs(lean) < kArmsHangTolerance_rad) break;
+      g.shoulder_hanging += lean / rig.vars[rig.shoulder].ratios[0];
       stand = g.base_targets(stand_preset);
       g.solve(stand, 0.0);
     }
