@@ -23,10 +23,24 @@ void print_summary(std::FILE* out, const ScenarioSpec& scenario, const Musculosk
     if (p.quantity == "L5_S1_compression")
       fmt::print(out, "NIOSH action limit 3400 N: L5/S1 peak {:.0f} N is {} the limit ({:.0f} %)\n", p.value,
                  p.value > kNioshActionLimit_N ? "ABOVE" : "below", 100.0 * p.value / kNioshActionLimit_N);
-  int flagged = 0;
-  for (int f = 0; f < r.frames(); ++f) flagged += r.reserve_flag(f) > 0 ? 1 : 0;
-  fmt::print(out, "frames the muscles could not balance without reserves: {} of {}{}\n", flagged, r.frames(),
-             flagged ? fmt::format(" (max reserve {:.1f} N*m)", r.reserve.cwiseAbs().maxCoeff()) : "");
+  // Where the reserves act, and how many of their frames are ones a person could not make with the
+  // feet flat anyway (the centre of pressure off the feet): there the reserves flag the motion, not
+  // weak muscles.
+  int flagged = 0, flagged_off_feet = 0;
+  for (int f = 0; f < r.frames(); ++f) {
+    if (r.reserve_flag(f) <= 0) continue;
+    ++flagged;
+    if (r.ground.outside_support.size() > f && r.ground.outside_support(f) > 0) ++flagged_off_feet;
+  }
+  std::string detail;
+  if (flagged) {
+    Eigen::Index frame = 0, k = 0;
+    const double largest = r.reserve.cwiseAbs().maxCoeff(&frame, &k);
+    const auto& names = msm.model.coordinate_names;
+    detail = fmt::format(" (max reserve {:.1f} N*m, {}; {} of them with the centre of pressure off the feet)", largest,
+                         k < static_cast<Eigen::Index>(names.size()) ? names[k] : std::string("?"), flagged_off_feet);
+  }
+  fmt::print(out, "frames the muscles could not balance without reserves: {} of {}{}\n", flagged, r.frames(), detail);
   // Feet fixed to the floor: inverse dynamics balances any motion; the centre of pressure says
   // whether a person could (solvers/ground_reaction.hpp).
   fmt::print(out, "frames whose centre of pressure leaves the feet (heel to toe): {} of {}\n",

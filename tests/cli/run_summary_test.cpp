@@ -1,0 +1,65 @@
+// The summary `dembones run` prints says where the reserve actuators act and how many of their frames
+// are frames a person could not make with the feet flat anyway (centre of pressure off the feet), so
+// that a user can tell weak muscles from an impossible motion (docs/sweeps.md, the population sweep).
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <regex>
+#include <string>
+
+#include "cli/cli_test_util.hpp"
+
+namespace dembones {
+namespace {
+
+using cli_test::dembones;
+using cli_test::shipped_scenario;
+
+struct ReserveLine {
+  int flagged = -1, frames = -1, off_feet = -1;
+  std::string coordinate;
+};
+
+ReserveLine reserve_line(const std::string& output) {
+  static const std::regex re(
+      R"(frames the muscles could not balance without reserves: (\d+) of (\d+) \(max reserve [0-9.]+ N\*m, (\w+); (\d+) of them with the centre of pressure off the feet\))");
+  std::smatch m;
+  ReserveLine r;
+  if (std::regex_search(output, m, re)) {
+    r.flagged = std::stoi(m[1]);
+    r.frames = std::stoi(m[2]);
+    r.coordinate = m[3];
+    r.off_feet = std::stoi(m[4]);
+  }
+  return r;
+}
+
+TEST(RunSummary, NamesTheReserveCoordinateWhenTheFeetHold) {
+  // Holding 20 kg 60 cm in front of the body: the trunk extensors are at their limit in every frame,
+  // with the centre of pressure under the feet.
+  io_test::TempDir tmp;
+  const auto r = dembones({"run", shipped_scenario("hold_far").string(), "-o", (tmp / "h.h5").string(), "--set",
+                           "solver.rate_hz=50"});
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  const ReserveLine line = reserve_line(r.output);
+  ASSERT_GT(line.flagged, 0) << r.output;
+  EXPECT_NE(line.coordinate.find("_extension"), std::string::npos) << "a lumbar level: " << line.coordinate;
+  EXPECT_EQ(line.off_feet, 0) << r.output;
+}
+
+TEST(RunSummary, CountsTheReserveFramesWithTheCentreOfPressureOffTheFeet) {
+  // A 1.95 m, 110 kg subject's 2.0 s squat lift tips about the ankles faster than flat feet hold
+  // (docs/sweeps.md): the plantarflexors are at their limit exactly where the feet could not hold.
+  io_test::TempDir tmp;
+  const auto r = dembones({"run", shipped_scenario("squat_lift").string(), "-o", (tmp / "s.h5").string(),
+                           "--set", "subject.height_m=1.95", "--set", "subject.mass_kg=110"});
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  const ReserveLine line = reserve_line(r.output);
+  ASSERT_GT(line.flagged, 0) << r.output;
+  EXPECT_EQ(line.coordinate, "ankle_angle");
+  EXPECT_GT(line.off_feet, 0) << r.output;
+  EXPECT_LE(line.off_feet, line.flagged) << r.output;
+}
+
+}  // namespace
+}  // namespace dembones
