@@ -92,7 +92,16 @@ std::string run_overview(const Hdf5Reader& r, const std::string& group) {
   if (r.is_dataset(flags)) {
     const auto flag = r.read_doubles(flags);
     const auto n = std::count_if(flag.begin(), flag.end(), [](double v) { return v > 0; });
-    out += fmt::format("frames the muscles could not balance without reserves: {} of {}\n", n, flag.size());
+    out += fmt::format("frames the muscles could not balance without reserves: {} of {}", n, flag.size());
+    // As `dembones run` prints it: how many of them a person could not make with the feet flat anyway.
+    const std::string outside = base + "/loads/ground/outside_support";
+    if (n > 0 && r.is_dataset(outside)) {
+      const auto off = r.read_doubles(outside);
+      std::size_t both = 0;
+      for (std::size_t f = 0; f < flag.size() && f < off.size(); ++f) both += (flag[f] > 0 && off[f] > 0) ? 1 : 0;
+      out += fmt::format(" ({} of them with the centre of pressure off the feet)", both);
+    }
+    out += "\n";
   }
   return out + "\n";
 }
