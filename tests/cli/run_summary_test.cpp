@@ -1,6 +1,7 @@
 // The summary `dembones run` prints says where the reserve actuators act and how many of their frames
 // are frames a person could not make with the feet flat anyway (centre of pressure off the feet), so
-// that a user can tell weak muscles from an impossible motion (docs/sweeps.md, the population sweep).
+// that a user can tell weak muscles from an impossible motion (docs/sweeps.md, the population sweep);
+// `dembones info` on the run file counts them too.
 #include <gtest/gtest.h>
 
 #include <filesystem>
@@ -59,6 +60,13 @@ TEST(RunSummary, CountsTheReserveFramesWithTheCentreOfPressureOffTheFeet) {
   EXPECT_EQ(line.coordinate, "ankle_angle");
   EXPECT_GT(line.off_feet, 0) << r.output;
   EXPECT_LE(line.off_feet, line.flagged) << r.output;
+  // `dembones info` on the file says the same.
+  const auto info = dembones({"info", (tmp / "s.h5").string()});
+  ASSERT_EQ(info.exit_code, 0) << info.output;
+  const std::string expected = "frames the muscles could not balance without reserves: " +
+                               std::to_string(line.flagged) + " of " + std::to_string(line.frames) + " (" +
+                               std::to_string(line.off_feet) + " of them with the centre of pressure off the feet)";
+  EXPECT_NE(info.output.find(expected), std::string::npos) << info.output.substr(0, 2000);
 }
 
 }  // namespace
