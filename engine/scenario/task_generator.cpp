@@ -5,6 +5,7 @@
 #include <cmath>
 #include <functional>
 #include <limits>
+#include <memory>
 #include <optional>
 #include <tuple>
 #include <utility>
@@ -546,22 +547,40 @@ void check_seat_off_motion(const Model& model, const TaskRig& rig, const TaskSpe
                            const std::function<PostureTargets(double)>& path, int first_move_frame, int n_move,
                            double rate_hz, const std::string& file);
 
-// One generation of the task's motion with the static balance band narrowed by the shifts (m) from
-// its rear and front edges.
-GeneratedMotion generate_with_band(const Model& model, const TaskRig& rig, const TaskSpec& task, double rate_hz,
-                                   const std::string& scenario_file, double com_lo_shift_m, double com_hi_shift_m,
-                                   const VecX* com_target = nullptr) {
-  if (model.nq != model.nv) throw InternalError("task generation needs a model without quaternion joints");
-  if (rig.hand_body < 0 || rig.trunk_body < 0) throw InternalError("task rig without hand or trunk");
-  Generator g(model, rig, task, scenario_file);
-  g.com_lo_shift_m = com_lo_shift_m;
-  g.com_hi_shift_m = com_hi_shift_m;
-  const double dt = 1.0 / rate_hz;
-  const int n_move = std::max(2, frame_count(task.duration_s, rate_hz) + 1);
-  const int n_pause = frame_count(task.pause_s, rate_hz);
-  int n_pause_before = n_pause, n_pause_after = n_pause;
+// Steps 1 and 2 of a generation (upright standing, the task's end postures and its target path), kept
+// so that the frames can be generated again with a centre-of-mass target (the dynamic balance passes)
+// without solving them again: they are three fifths of a lift's generation. The path captures copies
+// of its targets and references to the caller's model, rig and task only.
+struct TaskPlan {
+  std::unique_ptr<Generator> g;
+  std::function<PostureTargets(double)> at;
+  VecX theta_start;  // the posture the frames start from
+  int n_move = 2, n_pause_before = 0, n_pause_after = 0;
   bool path_in_time = false;      // the task's path takes the normalised time τ, not the timing profile's s(τ)
   bool seat_off_dynamic = false;  // a sit-to-stand or stand-to-sit with a seat-off velocity
+  const char* field = "task";
+  double rate_hz = 100.0;
+};
+
+// Steps 1 and 2 with the static balance band narrowed by the shifts (m) from its rear and front edges.
+TaskPlan plan_with_band(const Model& model, const TaskRig& rig, const TaskSpec& task, double rate_hz,
+                        const std::string& scenario_file, double com_lo_shift_m, double com_hi_shift_m) {
+  if (model.nq != model.nv) throw InternalError("task generation needs a model without quaternion joints");
+  if (rig.hand_body < 0 || rig.trunk_body < 0) throw InternalError("task rig without hand or trunk");
+  TaskPlan plan;
+  plan.g = std::make_unique<Generator>(model, rig, task, scenario_file);
+  plan.rate_hz = rate_hz;
+  Generator& g = *plan.g;
+  g.com_lo_shift_m = com_lo_shift_m;
+  g.com_hi_shift_m = com_hi_shift_m;
+  const int n_move = std::max(2, frame_count(task.duration_s, rate_hz) + 1);
+  const int n_pause = frame_count(task.pause_s, rate_hz);
+  int& n_pause_before = plan.n_pause_before;
+  int& n_pause_after = plan.n_pause_after;
+  n_pause_before = n_pause_after = n_pause;
+  plan.n_move = n_move;
+  bool& path_in_time = plan.path_in_time;
+  bool& seat_off_dynamic = plan.seat_off_dynamic;
 
   // 1. Upright standing, the start of every generated task.
   const bool has_box = task.type == TaskType::lift || task.type == TaskType::lower || task.type == TaskType::hold;
@@ -602,8 +621,8 @@ GeneratedMotion generate_with_band(const Model& model, const TaskRig& rig, const
   PostureTargets base = g.base_targets(preset);
   base.load_mass_kg = has_box ? task.box.mass_kg : 0.0;
   Eigen::Vector2d from = Eigen::Vector2d::Zero(), to = Eigen::Vector2d::Zero();
-  const char* field = "task";
-  std::function<PostureTargets(double)> at;
+  const char*& field = plan.field;
+  std::function<PostureTargets(double)>& at = plan.at;
   switch (task.type) {
     case TaskType::lift:
     case TaskType::lower:
@@ -623,7 +642,7 @@ GeneratedMotion generate_with_band(const Model& model, const TaskRig& rig, const
       const bool low_first = task.type == TaskType::lift;
       const bool fixed = task.type == TaskType::hold;
       if (fixed) {
-        at = [&, from](double) {
+        at = [base, from](double) {
           PostureTargets t = base;
           t.hand = from;
           return t;
@@ -656,7 +675,7 @@ GeneratedMotion generate_with_band(const Model& model, const TaskRig& rig, const
       const VecX& theta_from = low_first ? theta_low : theta_high;
       const VecX& theta_to = low_first ? theta_high : theta_low;
       g.theta = theta_from;
-      at = [&, from, to, theta_from, theta_to](double s) {
+      at = [base, from, to, theta_from, theta_to](double s) {
         PostureTargets t = base;
         t.preferred = (1.0 - s) * theta_from + s * theta_to;
         t.weights = VecX::Constant(theta_from.size(), kPathPostureWeight);
@@ -668,7 +687,7 @@ GeneratedMotion generate_with_band(const Model& model, const TaskRig& rig, const
       break;
     }
     case TaskType::stand:
-      at = [&](double) { return stand; };
+      at = [stand](double) { return stand; };
       break;
     case TaskType::forward_bend: {
       field = "task.trunk_flexion_deg";
@@ -677,7 +696,7 @@ GeneratedMotion generate_with_band(const Model& model, const TaskRig& rig, const
       // the trunk body's frame: that frame leans forward already in standing (15 deg in the lifter), so
       // an absolute target made a 20 deg lean one of about 5 deg.
       const double start_incl = g.trunk_inclination_standing;
-      at = [&, start_incl](double s) {
+      at = [stand, start_incl, theta_stand, &task, &rig](double s) {
         PostureTargets t = stand;
         t.trunk_inclination = start_incl + task.trunk_flexion_rad * s;
         t.trunk_weight = 100.0;
@@ -809,7 +828,7 @@ GeneratedMotion generate_with_band(const Model& model, const TaskRig& rig, const
         path_in_time = true;
         seat_off_dynamic = true;
         (rising ? n_pause_before : n_pause_after) = 0;  // no still time at a moving seat-off
-        at = [&, sts, theta_from, theta_to, v_from, v_to](double tau) {
+        at = [sts, theta_from, theta_to, v_from, v_to](double tau) {
           PostureTargets t = sts;
           t.preferred = theta_from + (theta_to - theta_from) * minimum_jerk(tau) + v_from * start_velocity_blend(tau) -
                         v_to * start_velocity_blend(1.0 - tau);
@@ -822,7 +841,7 @@ GeneratedMotion generate_with_band(const Model& model, const TaskRig& rig, const
         };
         break;
       }
-      at = [&, sts, theta_from, theta_to](double s) {
+      at = [sts, theta_from, theta_to](double s) {
         PostureTargets t = sts;
         t.preferred = (1.0 - s) * theta_from + s * theta_to;
         t.weights = VecX::Constant(theta_from.size(), kJointPathWeight);
@@ -836,7 +855,24 @@ GeneratedMotion generate_with_band(const Model& model, const TaskRig& rig, const
       throw InternalError("motion_file tasks are read, not generated");
   }
 
-  // 3. Frames: pause, movement with the timing profile, pause.
+  plan.theta_start = g.theta;
+  return plan;
+}
+
+// Step 3, the frames: pause, movement with the timing profile, pause; with a centre-of-mass target
+// (com_target: per frame, NaN or absent where the band holds) in the movement's frames.
+GeneratedMotion generate_frames(TaskPlan& plan, const VecX* com_target) {
+  Generator& g = *plan.g;
+  const Model& model = g.model;
+  const TaskRig& rig = g.rig;
+  const TaskSpec& task = g.task;
+  const std::string& scenario_file = g.file;
+  const double rate_hz = plan.rate_hz, dt = 1.0 / rate_hz;
+  const int n_move = plan.n_move, n_pause_before = plan.n_pause_before, n_pause_after = plan.n_pause_after;
+  const bool path_in_time = plan.path_in_time;
+  const std::function<PostureTargets(double)>& at = plan.at;
+  g.out = GeneratedMotion{};
+  g.theta = plan.theta_start;
   auto profile = [&](int i) {
     const double tau = double(i) / (n_move - 1);
     return task.profile == TimingProfile::minimum_jerk ? minimum_jerk(tau) : tau;
@@ -879,7 +915,7 @@ GeneratedMotion generate_with_band(const Model& model, const TaskRig& rig, const
   const PostureTargets t1 = at(1.0);
   for (int i = 0; i < n_pause_after; ++i, time += dt) g.record(time, r, t1);
 
-  const Location where{scenario_file, 0, 0, field};
+  const Location where{scenario_file, 0, 0, plan.field};
   if (g.out.max_hand_error_m > kReachTolerance_m)
     throw InputError(where, fmt::format("the hands cannot reach the box: they stay {:.1f} cm from the target "
                                         "(the model's arms, joint ranges and balance allow no closer)",
@@ -887,7 +923,7 @@ GeneratedMotion generate_with_band(const Model& model, const TaskRig& rig, const
   if (g.out.max_hip_error_m > kReachTolerance_m)
     throw InputError(where, fmt::format("the hips cannot reach the chair height: {:.1f} cm away",
                                         100.0 * g.out.max_hip_error_m));
-  if (seat_off_dynamic) {
+  if (plan.seat_off_dynamic) {
     check_seat_off_motion(model, rig, task, g.out, at, n_pause_before, n_move, rate_hz, scenario_file);
     return std::move(g.out);
   }
@@ -898,6 +934,18 @@ GeneratedMotion generate_with_band(const Model& model, const TaskRig& rig, const
                                         g.out.time(f), g.out.com_x(f), g.support_lo, g.support_hi));
   }
   return std::move(g.out);
+}
+
+// One generation of the task's motion with the static balance band narrowed by the shifts (m) from
+// its rear and front edges; its plan, when asked for, is kept for the dynamic balance passes.
+GeneratedMotion generate_with_band(const Model& model, const TaskRig& rig, const TaskSpec& task, double rate_hz,
+                                   const std::string& scenario_file, double com_lo_shift_m, double com_hi_shift_m,
+                                   std::unique_ptr<TaskPlan>* keep_plan = nullptr) {
+  auto plan = std::make_unique<TaskPlan>(
+      plan_with_band(model, rig, task, rate_hz, scenario_file, com_lo_shift_m, com_hi_shift_m));
+  GeneratedMotion m = generate_frames(*plan, nullptr);
+  if (keep_plan) *keep_plan = std::move(plan);
+  return m;
 }
 
 // World x of the centre of pressure of every frame of a generated motion, from the kinematics the run
@@ -1037,7 +1085,8 @@ VecX calc_motion_com_height(const Model& model, const TaskRig& rig, const MatX& 
 
 GeneratedMotion generate_task_motion(const Model& model, const TaskRig& rig, const TaskSpec& task, double rate_hz,
                                      const std::string& scenario_file) {
-  GeneratedMotion m = generate_with_band(model, rig, task, rate_hz, scenario_file, 0.0, 0.0);
+  std::unique_ptr<TaskPlan> plan;  // of the motion kept
+  GeneratedMotion m = generate_with_band(model, rig, task, rate_hz, scenario_file, 0.0, 0.0, &plan);
   if (task.type != TaskType::lift && task.type != TaskType::lower) return m;
   const double heel = std::min(rig.heel_x, rig.toe_x), toe = std::max(rig.heel_x, rig.toe_x);
   const double half_band = 0.25 * (toe - heel);  // the middle half's margin inside each edge
@@ -1070,7 +1119,8 @@ GeneratedMotion generate_task_motion(const Model& model, const TaskRig& rig, con
     if (pass == 0 && behind <= 0.0 && ahead > kSmallExcursion_m && reach_hi < kMinBandReach * ahead) break;
     try {
       ++passes;
-      GeneratedMotion next = generate_with_band(model, rig, task, rate_hz, scenario_file, next_lo, next_hi);
+      std::unique_ptr<TaskPlan> next_plan;
+      GeneratedMotion next = generate_with_band(model, rig, task, rate_hz, scenario_file, next_lo, next_hi, &next_plan);
       const auto [next_ahead, next_behind] = excursions(next);
       // The argument holds only while the motion keeps its shape; a narrower band that changes the
       // posture enough to leave the feet further is not taken.
@@ -1079,6 +1129,7 @@ GeneratedMotion generate_task_motion(const Model& model, const TaskRig& rig, con
         break;
       }
       m = std::move(next);
+      plan = std::move(next_plan);
       ahead = next_ahead;
       behind = next_behind;
     } catch (const InputError&) {
@@ -1108,7 +1159,8 @@ GeneratedMotion generate_task_motion(const Model& model, const TaskRig& rig, con
         m.com_x.segment(m.move_begin, m.move_end - m.move_begin) + delta.segment(m.move_begin, m.move_end - m.move_begin);
     try {
       ++dynamic_passes;
-      GeneratedMotion next = generate_with_band(model, rig, task, rate_hz, scenario_file, lo, hi, &target);
+      // The kept motion's plan: the same end postures and path, only the frames are solved again.
+      GeneratedMotion next = generate_frames(*plan, &target);
       const auto [next_ahead, next_behind] = excursions(next);
       if (std::max(next_ahead, next_behind) >= worst) break;
       m = std::move(next);
