@@ -2,9 +2,45 @@
 
 #include <fmt/format.h>
 
+#include <cmath>
 #include <string>
 
 namespace dembones::cli {
+
+namespace {
+
+// The coupling constraints (the lumbar rhythm) balance each coupled group as a whole; what is left at
+// each level is carried by the constraint, not by muscles or tissue, so it adds no compression. The
+// largest such moment, and its share of that level's net moment then, say how much of the spine's
+// load the rhythm hides (solver.couplings: ignore makes the muscles carry every level).
+void print_coupling_line(std::FILE* out, const ScenarioSpec& scenario, const MusculoskeletalModel& msm,
+                         const RunRecord& r) {
+  if (msm.couplings.empty() || r.coupling.rows() != r.frames() || r.frames() == 0) return;
+  if (!scenario.solver.couple_coordinates) {
+    fmt::print(out, "coupling constraints: ignored (solver.couplings: ignore): the muscles balance every coordinate\n");
+    return;
+  }
+  for (const CoordinateCoupling& c : msm.couplings) {
+    double largest = -1.0, share = 0.0, at = 0.0;
+    int coordinate = -1;
+    for (int k : c.coordinates)
+      for (int f = 0; f < r.frames(); ++f) {
+        const double m = std::abs(r.coupling(f, k));
+        if (m <= largest) continue;
+        largest = m;
+        coordinate = k;
+        at = r.time(f);
+        share = std::abs(r.tau_id(f, k)) > 0.0 ? m / std::abs(r.tau_id(f, k)) : 0.0;
+      }
+    if (coordinate < 0) continue;
+    fmt::print(out,
+               "{} constraint (no muscle, no compression): up to {:.1f} N*m at {} ({:.0f} % of its net moment, "
+               "t = {:.2f} s)\n",
+               c.name, largest, msm.model.coordinate_names[static_cast<std::size_t>(coordinate)], 100.0 * share, at);
+  }
+}
+
+}  // namespace
 
 void print_summary(std::FILE* out, const ScenarioSpec& scenario, const MusculoskeletalModel& msm, const RunRecord& r,
                    const std::vector<Peak>& peaks) {
@@ -41,6 +77,7 @@ void print_summary(std::FILE* out, const ScenarioSpec& scenario, const Musculosk
                          k < static_cast<Eigen::Index>(names.size()) ? names[k] : std::string("?"), flagged_off_feet);
   }
   fmt::print(out, "frames the muscles could not balance without reserves: {} of {}{}\n", flagged, r.frames(), detail);
+  print_coupling_line(out, scenario, msm, r);
   // Feet fixed to the floor: inverse dynamics balances any motion; the centre of pressure says
   // whether a person could (solvers/ground_reaction.hpp).
   fmt::print(out, "frames whose centre of pressure leaves the feet (heel to toe): {} of {}\n",

@@ -52,7 +52,8 @@ std::size_t edit_distance(std::string_view a, std::string_view b) {
 
 // Generalized forces, one channel per coordinate (velocity index).
 bool is_coordinate_indexed(const std::string& rel) {
-  return rel == "joints/moment" || rel == "joints/passive_moment" || rel == "reserves/torque";
+  return rel == "joints/moment" || rel == "joints/passive_moment" || rel == "joints/coupling_moment" ||
+         rel == "reserves/torque";
 }
 
 bool is_numeric(const std::string& dtype) { return dtype != "string" && dtype != "compound" && dtype != "other"; }

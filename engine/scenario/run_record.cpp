@@ -22,7 +22,7 @@ RunRecord::RunRecord(const MusculoskeletalModel& msm, int F, RecordLevel level)
   for (VecX* x : {&iterations, &kkt_residual, &reserve_flag, &status}) *x = VecX::Zero(F);
   ground.resize(F);
   if (!series) return;
-  for (MatX* x : {&q, &qd, &qdd, &tau_id, &tau_passive, &reserve}) *x = MatX::Zero(F, nv);
+  for (MatX* x : {&q, &qd, &qdd, &tau_id, &tau_passive, &reserve, &coupling}) *x = MatX::Zero(F, nv);
   actuator = MatX::Zero(F, k);
   posterior_tension = MatX::Zero(F, static_cast<Eigen::Index>(msm.passive.size()));
   for (MatX* x : {&activation, &tension, &passive_force, &fiber_length, &mt_length, &mt_velocity}) *x = MatX::Zero(F, m);
@@ -68,6 +68,7 @@ void RunRecord::record(int f, double t, const VecX& qv, const VecX& qdv, const V
   tau_id.row(f) = r.tau_id.transpose();
   tau_passive.row(f) = r.tau_passive.transpose();
   reserve.row(f) = r.reserve.transpose();
+  coupling.row(f) = r.coupling.transpose();
   actuator.row(f) = r.actuator.transpose();
   activation.row(f) = r.activation.transpose();
   tension.row(f) = r.tension.transpose();

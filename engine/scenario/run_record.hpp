@@ -36,6 +36,7 @@ struct RunRecord {
   VecX time;              // (F)
   MatX q, qd, qdd;        // (F × nv)
   MatX tau_id, tau_passive, reserve;  // (F × nv)
+  MatX coupling;          // (F × nv) carried by the coupling constraints (FrameResult::coupling)
   MatX posterior_tension;             // (F × passive moments) summed posterior-ligament tension, N
   MatX actuator;          // (F × k)
   MatX activation, tension, passive_force, fiber_length, mt_length, mt_velocity;  // (F × m)

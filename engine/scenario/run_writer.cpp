@@ -154,6 +154,10 @@ void write_run(Hdf5Writer& w, const std::string& prefix, const MusculoskeletalMo
       {"coordinates/qddot", "rad/s^2", "coordinate accelerations", &r.qdd},
       {"joints/moment", "N*m", "net generalized force from inverse dynamics (N for translations)", &r.tau_id},
       {"joints/passive_moment", "N*m", "passive joint moments (intervertebral discs and ligaments)", &r.tau_passive},
+      {"joints/coupling_moment", "N*m",
+       "generalized force carried by the model's coupling constraints (the lumbar rhythm), not by muscles or "
+       "tissue: no joint compression; 0 on uncoupled coordinates and with solver.couplings: ignore",
+       &r.coupling},
       {"reserves/torque", "N*m", "reserve actuator generalized forces (ideally zero)", &r.reserve},
       {"actuators/torque", "N*m", "ideal torque actuators (arms, neck)", &r.actuator},
       {"muscles/activation", "1", "static-optimization activation", &r.activation},

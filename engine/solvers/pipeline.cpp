@@ -86,6 +86,7 @@ Pipeline::Pipeline(const MusculoskeletalModel& msm, const PipelineSettings& sett
   out_.reserve = VecX::Zero(nv);
   out_.actuator = VecX::Zero(k);
   out_.tau_residual = VecX::Zero(nv);
+  out_.coupling = VecX::Zero(nv);
   out_.posterior_tension = VecX::Zero(static_cast<Eigen::Index>(msm.passive.size()));
   out_.sites.assign(msm.sites.size(), SiteLoad{});
   P_row_begin_.push_back(0);
@@ -257,6 +258,17 @@ const FrameResult& Pipeline::run_frame(const VecX& q, const VecX& qd, const VecX
   }
   for (std::size_t a = 0; a < msm_.actuators.size(); ++a)
     out_.actuator(static_cast<Eigen::Index>(a)) = u(rows_ + static_cast<Eigen::Index>(a)) * msm_.actuators[a].optimal_force;
+  if (coupled_) {
+    // Each coordinate's equilibrium with what acts on it; the coupled rows balance only their sum
+    // Σ r_k τ_k, so the per-level remainder is the constraint's (Σ r_k coupling_k = 0: it does no
+    // work along the rhythm). Two steps keep the product free of temporaries.
+    out_.coupling = out_.tau_id - out_.tau_passive - out_.reserve;
+    out_.coupling.noalias() -= mdata_.moment_arm * total_tension_;
+    for (std::size_t a = 0; a < msm_.actuators.size(); ++a)
+      out_.coupling(msm_.actuators[a].coordinate) -= out_.actuator(static_cast<Eigen::Index>(a));
+    for (int r = 0; r < rows_; ++r)
+      if (P_row_begin_[r + 1] - P_row_begin_[r] == 1) out_.coupling(P_entries_[P_row_begin_[r]].coordinate) = 0.0;
+  }
 
   lap(&PipelineStageTimes::static_optimization_s);
 

@@ -59,6 +59,10 @@ struct FrameResult {
   VecX reserve;         // (nv) reserve generalized forces (a coupled group's reserve on θ is spread
                         //      over its coordinates as r_k u / Σ r_j², the least-norm split)
   VecX actuator;        // (k) ideal actuator torques, N·m
+  VecX coupling;        // (nv) generalized force the coupling constraints carry (coupled coordinates,
+                        //      couple_coordinates only; 0 elsewhere): what is left of each coordinate's
+                        //      net moment after passive moments, muscles, reserves and actuators. No
+                        //      muscle or tissue carries it, so it adds no joint compression.
   VecX tau_residual;    // (nv) what the joints carry after muscles: passive + reserves + actuators
   VecX posterior_tension;  // (passive moments) summed tension of each passive moment's posterior
                            //      elements (ligaments) pressing its disc, N (0 without elements)

@@ -104,6 +104,20 @@ TEST(Pipeline, CoupledCoordinatesBalanceTheirVirtualWork) {
         EXPECT_LT(std::abs(gap(k)), 1e-6) << "coordinate " << k;
       }
     EXPECT_LT(std::abs(r1 * gap(k1) + r2 * gap(k2)), 1e-6);
+    // What each of the pair does not balance is the constraint's, reported as `coupling` (0 on every
+    // other coordinate); it does no work along the pair's motion.
+    for (int k = 0; k < nv; ++k)
+      if (k != k1 && k != k2) {
+        EXPECT_EQ(r.coupling(k), 0.0) << "coordinate " << k;
+      }
+    EXPECT_NEAR(r.coupling(k1), -gap(k1), 1e-9 * (1.0 + r.tau_id.cwiseAbs().maxCoeff()));
+    EXPECT_NEAR(r.coupling(k2), -gap(k2), 1e-9 * (1.0 + r.tau_id.cwiseAbs().maxCoeff()));
+    EXPECT_LT(std::abs(r1 * r.coupling(k1) + r2 * r.coupling(k2)), 1e-6);
+    // Newton-Euler with the muscles' forces on the bodies (the second RNEA) leaves on each of the pair
+    // exactly its passive moment, reserve and constraint moment.
+    for (int k : {k1, k2}) {
+      EXPECT_NEAR(r.tau_residual(k), r.tau_passive(k) + r.reserve(k) + r.coupling(k), 1e-6) << "coordinate " << k;
+    }
     // The pair's reserve is split in proportion to the ratios (least-norm).
     if (std::abs(r.reserve(k1)) > 1e-9) {
       EXPECT_NEAR(r.reserve(k2) / r.reserve(k1), r2 / r1, 1e-9);
@@ -114,6 +128,7 @@ TEST(Pipeline, CoupledCoordinatesBalanceTheirVirtualWork) {
     const VecX gap_u = muscle_u + u.tau_passive + u.reserve - u.tau_id;
     EXPECT_LT(std::abs(gap_u(k1)), 1e-6);
     EXPECT_LT(std::abs(gap_u(k2)), 1e-6);
+    EXPECT_EQ(u.coupling.cwiseAbs().maxCoeff(), 0.0);  // nothing is left to a constraint
     EXPECT_LE(r.activation.squaredNorm(), u.activation.squaredNorm() + 1e-9 +
                                                (u.reserve.squaredNorm()));
   }
