@@ -184,6 +184,23 @@ TEST(Pipeline, RunFrameDoesNotAllocate) {
   test_support::counting = false;
   EXPECT_EQ(test_support::allocations.load(), 0);
 }
+
+TEST(Pipeline, CoupledRunFrameDoesNotAllocate) {
+  // The coupled rows and the constraint's moment (FrameResult::coupling) included.
+  MusculoskeletalModel msm = human20_with_muscles(true);
+  const int nv = msm.model.nv;
+  msm.couplings.push_back({"pair", {nv - 4, nv - 3}, {0.4, 0.6}});
+  Pipeline p(msm, {});
+  p.set_load_mass(10.0);
+  const State s = random_state(msm.model, 4);
+  p.run_frame(s.q, s.qd, s.qdd);  // warm up
+  test_support::allocations = 0;
+  test_support::counting = true;
+  for (int i = 0; i < 10; ++i) p.run_frame(s.q, s.qd, s.qdd);
+  test_support::counting = false;
+  EXPECT_EQ(test_support::allocations.load(), 0);
+  EXPECT_GT(p.result().coupling.cwiseAbs().maxCoeff(), 0.0);  // the path that computes it ran
+}
 #endif
 
 }  // namespace
