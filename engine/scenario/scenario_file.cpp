@@ -137,10 +137,13 @@ TaskSpec read_task(FieldReader r, const std::string& scenario_path) {
       break;
     }
     case TaskType::hold:
+      // Default: knees nearly straight (the stoop preset), the trunk free. Holding a box at waist height
+      // a person stands and leans back against it; the semi-squat default drew the knees toward 45 deg
+      // and the balance band then sat the hips back into a crouch (hold_close.yaml: knees 44 deg).
       t.technique = pick<Technique>(r, "technique",
                                     {{"stoop", Technique::stoop}, {"squat", Technique::squat},
                                      {"semi_squat", Technique::semi_squat}},
-                                    Technique::semi_squat);
+                                    Technique::stoop);
       t.box = read_box(r, "box");
       t.start = read_point(r, "position");
       t.end = t.start;
