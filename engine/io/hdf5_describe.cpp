@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cmath>
 
 #include "io/hdf5_reader.hpp"
 
@@ -102,6 +103,21 @@ std::string run_overview(const Hdf5Reader& r, const std::string& group) {
       out += fmt::format(" ({} of them with the centre of pressure off the feet)", both);
     }
     out += "\n";
+  }
+  // As `dembones run` prints it: the largest moment a coupling constraint (the lumbar rhythm) carries
+  // without a muscle, and that coordinate's share of its net moment then.
+  const std::string coupling = base + "/joints/coupling_moment", net = base + "/joints/moment",
+                    names = base + "/coordinates/names";
+  if (r.is_dataset(coupling) && r.is_dataset(net) && r.is_dataset(names)) {
+    const Eigen::MatrixXd c = r.read_matrix(coupling), m = r.read_matrix(net);
+    const auto coordinate = r.read_strings(names);
+    Eigen::Index f = 0, k = 0;
+    const double largest = c.size() ? c.cwiseAbs().maxCoeff(&f, &k) : 0.0;
+    if (largest > 0.0 && m.rows() == c.rows() && m.cols() == c.cols() && k < static_cast<Eigen::Index>(coordinate.size()))
+      out += fmt::format("coupling constraint (no muscle, no compression): up to {:.1f} N*m at {} ({:.0f} % of its net "
+                         "moment, t = {:.2f} s)\n",
+                         largest, coordinate[static_cast<std::size_t>(k)], 100.0 * largest / std::abs(m(f, k)),
+                         f < static_cast<Eigen::Index>(time.size()) ? time[static_cast<std::size_t>(f)] : 0.0);
   }
   return out + "\n";
 }

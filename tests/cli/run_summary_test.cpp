@@ -105,6 +105,13 @@ TEST(RunSummary, ReportsWhatTheLumbarRhythmConstraintCarries) {
       EXPECT_EQ(coupling.col(c).cwiseAbs().maxCoeff(), 0.0) << names[static_cast<std::size_t>(c)];
     }
 
+  // `dembones info` on the file says the same.
+  const auto info = dembones({"info", file});
+  ASSERT_EQ(info.exit_code, 0) << info.output;
+  const std::string expected = "coupling constraint (no muscle, no compression): up to " + m[1].str() + " N*m at " +
+                               m[2].str() + " (" + m[3].str() + " % of its net moment, t = " + m[4].str() + " s)";
+  EXPECT_NE(info.output.find(expected), std::string::npos) << info.output.substr(0, 2000);
+
   const std::string ignored = (tmp / "i.h5").string();
   const auto i = dembones({"run", shipped_scenario("stoop_lift").string(), "-o", ignored, "--set", "solver.rate_hz=50",
                            "--set", "solver.couplings=ignore"});
