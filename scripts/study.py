@@ -153,6 +153,26 @@ def lift_summary(path: str) -> Dict[str, float]:
     return out
 
 
+def coupling_summary(path: str) -> Dict[str, float]:
+    """What the lumbar rhythm's constraint carries in one run (/joints/coupling_moment: moment carried by
+    no muscle or tissue, so in no compression): the largest, at which level and its share of that
+    level's net moment; with the peak L5/S1 compression and the reserves (frames, largest)."""
+    out: Dict[str, float] = {}
+    with h5py.File(path, "r") as f:
+        out["L5_S1_compression"] = float(np.max(np.abs(f["loads/L5_S1/compression"][()])))
+        coords = list(f["coordinates/names"].asstr()[()])
+        c = np.abs(np.asarray(f["joints/coupling_moment"][()], dtype=float))
+        m = np.abs(np.asarray(f["joints/moment"][()], dtype=float))
+        frame, k = np.unravel_index(int(np.argmax(c)), c.shape)
+        out["coupling_Nm"] = float(c[frame, k])
+        out["coupling_level"] = coords[k]
+        out["coupling_share"] = float(c[frame, k] / m[frame, k]) if m[frame, k] > 0 else 0.0
+        out["reserve_frames"] = int(np.sum(f["solver/reserve_flag"][()] > 0))
+        out["reserve_max_Nm"] = float(np.max(np.abs(f["reserves/torque"][()])))
+        out["frames"] = int(f["time"].shape[0])
+    return out
+
+
 def change(base: float, other: float) -> Tuple[float, str]:
     rel = (other - base) / base if base else float("nan")
     if not np.isfinite(rel):
@@ -238,12 +258,17 @@ def main(argv: Optional[List[str]] = None) -> int:
     failed = df[df["status"] != "ok"]
 
     # Muscle shares of the three techniques, 15 kg in front of the knees.
-    shares, lifts = {}, {}
+    shares, lifts, couplings = {}, {}, {}
     for tech in TECHNIQUES:
         path = os.path.join(a.out, f"lift15_{tech}.h5")
         run([a.dembones, "run", os.path.join(SCEN, "stoop_lift.yaml"), "-o", path, "-q", "--set", f"task.technique={tech}"])
         shares[tech] = group_forces(path)
         lifts[tech] = lift_summary(path)
+        couplings[tech] = {"enforce": coupling_summary(path)}
+        ignored = os.path.join(a.out, f"lift15_{tech}_couplings_ignore.h5")
+        run([a.dembones, "run", os.path.join(SCEN, "stoop_lift.yaml"), "-o", ignored, "-q", "--set",
+             f"task.technique={tech}", "--set", "solver.couplings=ignore"])
+        couplings[tech]["ignore"] = coupling_summary(ignored)
     figure_groups(shares, os.path.join(img, "stoop_vs_squat_muscles.png"))
 
     # Seed questions: the same task with and without the impairment.
@@ -259,7 +284,7 @@ def main(argv: Optional[List[str]] = None) -> int:
             pairs[(q, task)] = (base, run_pair(a.dembones, a.out, f"{tag}_{q.replace(' ', '_')}", scenario, [imp]))
 
     md = os.path.join(docs, "stoop-vs-squat.md")
-    text = report(df, ok, failed, shares, pairs, lifts)
+    text = report(df, ok, failed, shares, pairs, lifts, couplings)
     with open(md + ".partial", "w", encoding="utf-8") as f:
         f.write(text)
     os.replace(md + ".partial", md)
@@ -426,7 +451,40 @@ def hwang_text(lifts: Dict[str, Dict[str, float]]) -> str:
             f"({word(lum > 0)}).")
 
 
-def report(df, ok, failed, shares, pairs, lifts) -> str:
+def coupling_section(couplings: Dict[str, Dict[str, Dict[str, float]]]) -> List[str]:
+    """How much the stoop-versus-squat answer depends on the lumbar rhythm's constraint (the three full
+    15 kg lifts, box in front of the knees, with the constraint and with every level balanced by the
+    muscles: solver.couplings ignore)."""
+    L = ["### How much the lumbar rhythm's constraint decides", "",
+         "The generated motions move the five lumbar levels by fixed ratios (Christophy et al. 2012's rhythm), "
+         "and the static optimization balances their moments as a whole; what is left at each level is carried "
+         "by the constraint, by no muscle or tissue, so it is in no disc's compression (`/joints/coupling_moment`). "
+         "The same three 15 kg lifts (box in front of the knees, 2 s) with `solver.couplings: ignore` make the "
+         "muscles balance every level; the muscles then cannot load neighbouring levels as differently as the "
+         "rhythm's passive moments ask, and reserve actuators take the rest.", "",
+         "| technique | constraint's largest moment | peak L5/S1 compression | same, every level by muscles | "
+         "reserves then (frames, largest) |", "|---|---|---|---|---|"]
+    for t in TECHNIQUES:
+        e, i = couplings[t]["enforce"], couplings[t]["ignore"]
+        L.append(f"| {t.replace('_', '-')} | {e['coupling_Nm']:.0f} N m at {e['coupling_level'].replace('_extension', '')} "
+                 f"({e['coupling_share']:.0%} of its net moment) | {e['L5_S1_compression']:.0f} N | "
+                 f"{i['L5_S1_compression']:.0f} N ({change(e['L5_S1_compression'], i['L5_S1_compression'])[0]:+.0%}) | "
+                 f"{i['reserve_frames']} of {i['frames']}, {i['reserve_max_Nm']:.1f} N m |")
+    rise = {t: change(couplings[t]["enforce"]["L5_S1_compression"], couplings[t]["ignore"]["L5_S1_compression"])
+            for t in TECHNIQUES}
+    with_c = change(couplings["stoop"]["enforce"]["L5_S1_compression"], couplings["squat"]["enforce"]["L5_S1_compression"])
+    without = change(couplings["stoop"]["ignore"]["L5_S1_compression"], couplings["squat"]["ignore"]["L5_S1_compression"])
+    L += ["", f"Squat against stoop, peak L5/S1 compression: {with_c[0]:+.0%} ({with_c[1]}) with the constraint, "
+          f"{without[0]:+.0%} ({without[1]}) with every level balanced by the muscles. "
+          + (f"The direction of the answer does not depend on it{'' if with_c[1] == without[1] else ', its size does'}: "
+             if np.sign(with_c[0]) == np.sign(without[0]) else
+             "The direction of the answer depends on it (read the stoop-versus-squat margin as uncertain): ")
+          + f"with every level balanced by the muscles the stoop's peak changes by {rise['stoop'][0]:+.0%}, the "
+          f"squat's by {rise['squat'][0]:+.0%}.", ""]
+    return L
+
+
+def report(df, ok, failed, shares, pairs, lifts, couplings) -> str:
     now = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
     L = ["# Stoop or squat? What the model says",
          "",
@@ -480,6 +538,7 @@ def report(df, ok, failed, shares, pairs, lifts) -> str:
     L += [f"Lift speed matters as much as technique: over all lifts the median peak L5/S1 compression is "
           f"{fast:.0f} N for 1.2 s lifts against {slow:.0f} N for 2.5 s lifts ({change(slow, fast)[0]:+.0%}). "
           f"Body height (same mass): {short:.0f} N at 1.60 m, {tall:.0f} N at 1.90 m.", ""]
+    L += coupling_section(couplings)
     # Knees.
     L += ["## The knees", "", "| box start | box mass | quantity | stoop | semi-squat | squat | squat vs stoop |",
           "|---|---|---|---|---|---|---|"]

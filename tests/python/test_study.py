@@ -26,7 +26,8 @@ def main() -> int:
         text = open(os.path.join(out, "stoop-vs-squat.md"), encoding="utf-8").read()
         problems = []
         for heading in ("## The back", "## The knees", "## Which muscles carry the load", "## Against the literature",
-                        "### tight psoas", "### weak core", "### L4 root"):
+                        "### How much the lumbar rhythm's constraint decides", "### tight psoas", "### weak core",
+                        "### L4 root"):
             if heading not in text:
                 problems.append(f"missing section {heading}")
         if re.search(r"\bnan\b", text, re.IGNORECASE):
