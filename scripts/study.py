@@ -476,7 +476,7 @@ def coupling_section(couplings: Dict[str, Dict[str, Dict[str, float]]]) -> List[
     without = change(couplings["stoop"]["ignore"]["L5_S1_compression"], couplings["squat"]["ignore"]["L5_S1_compression"])
     L += ["", f"Squat against stoop, peak L5/S1 compression: {with_c[0]:+.0%} ({with_c[1]}) with the constraint, "
           f"{without[0]:+.0%} ({without[1]}) with every level balanced by the muscles. "
-          + (f"The direction of the answer does not depend on it{'' if with_c[1] == without[1] else ', its size does'}: "
+          + (f"The direction of the answer does not depend on it{', its size does' if abs(with_c[0] - without[0]) > MEANINGFUL else ''}: "
              if np.sign(with_c[0]) == np.sign(without[0]) else
              "The direction of the answer depends on it (read the stoop-versus-squat margin as uncertain): ")
           + f"with every level balanced by the muscles the stoop's peak changes by {rise['stoop'][0]:+.0%}, the "
