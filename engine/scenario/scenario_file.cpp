@@ -223,6 +223,7 @@ ImpairmentSpec read_impairment(FieldReader r, const YAML::Node& at, const std::s
     case ImpairmentType::nerve_root: {
       m.root = r.choice("root", {"L1", "L2", "L3", "L4", "L5", "S1", "S2"});
       m.activation_cap = in_range(r, "activation_cap", r.number("activation_cap"), 0.0, 1.0);
+      m.root_share = r.choice_or("multi_root", {"cap", "share"}, "cap") == "share";
       break;
     }
     case ImpairmentType::posture:

@@ -265,7 +265,12 @@ std::unique_ptr<PreparedRun> prepare_run(const ScenarioSpec& scenario, ModelCach
         }
         break;
       case ImpairmentType::nerve_root:
-        for (int i : select_all(intact.muscles, {imp.root}, imp, "root")) caps.emplace_back(i, imp.activation_cap);
+        for (int i : select_all(intact.muscles, {imp.root}, imp, "root")) {
+          // With `multi_root: share` a muscle of n roots keeps the other roots' motor units (an equal
+          // share each: a modelling assumption, no published split of a muscle's motor units by root).
+          const double n = static_cast<double>(intact.muscles.nerve_roots[i].size());
+          caps.emplace_back(i, imp.root_share ? 1.0 - (1.0 - imp.activation_cap) / n : imp.activation_cap);
+        }
         break;
       case ImpairmentType::posture:
         pelvic_tilt += imp.pelvic_tilt_rad;

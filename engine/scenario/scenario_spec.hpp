@@ -23,6 +23,10 @@ struct ImpairmentSpec {
   double strength_scale = 1.0;       // weak_muscle: F0 multiplier in (0, 1]
   std::string root;                  // nerve_root: e.g. "L4"
   double activation_cap = 1.0;       // nerve_root: maximum activation in (0, 1]
+  // nerve_root, a muscle innervated by several roots: false (`multi_root: cap`) caps it as a muscle of
+  // the root alone; true (`multi_root: share`) caps only the root's equal share of its motor units,
+  // 1 − (1 − activation_cap) / n for n roots.
+  bool root_share = false;
   double pelvic_tilt_rad = 0.0;      // posture: anterior pelvic tilt offset
   double lumbar_flexion_rad = 0.0;   // posture: lumbar flexion offset (distributed by the rhythm)
   Location where;                    // for messages about this impairment

@@ -24,6 +24,7 @@ What comes from where (each block in the YAML repeats it in its `source:`):
   insertion of Rajagopal 2016's psoas over its pelvic-brim wrap cylinder.
 """
 import math
+import re
 import os
 import sys
 import xml.etree.ElementTree as ET
@@ -40,6 +41,26 @@ DELP = "Delp et al. 1990, IEEE TBME 37:757-767 (knee kinematics of Yamaguchi & Z
 WALKER = "Walker, Rovick & Robertson 1988, J Biomech 21:965-974, the knee model the joint is named for"
 BUFF = "Buff, Jones & Hungerford 1988, J Biomech 21:17-23 (quadriceps/patellar tendon force ratio)"
 ROOTS = "Standring (ed.) 2016, Gray's Anatomy 41st ed. (segmental innervation)"
+# Lumbar dorsal rami (abstract): the L1-L4 rami form medial, lateral and intermediate branches, to
+# multifidus, iliocostalis and longissimus; the L5 ramus only a medial and an intermediate branch;
+# each medial branch supplies only the multifidus fascicles arising from the spinous process with its
+# own segmental number.
+BOGDUK1982 = ("Bogduk, Wilson & Tynan 1982, J Anat 134:383-397 (abstract: L1-L4 dorsal rami to multifidus, "
+              "iliocostalis and longissimus, L5 to multifidus and longissimus; each medial branch supplies only the "
+              "multifidus fascicles arising from the spinous process of its own segment)")
+
+
+def lumbar_roots(family, name, roots):
+    """Nerve roots of a lumbar fascicle: segmental for the multifidus (MF_m<k>: from the spinous process
+    or lamina of L<k>, its medial branch), iliocostalis from the L1-L4 dorsal rami (no L5 lateral
+    branch), as Bogduk et al. 1982 give them; the family's range otherwise."""
+    if family == "multifidus":
+        k = re.match(r"MF_m(\d)", name)
+        if k:
+            return [f"L{k.group(1)}"], BOGDUK1982
+    if family == "iliocostalis":
+        return ["L1-L4"], BOGDUK1982
+    return roots, ROOTS
 JORGENSEN2005 = "Jorgensen, Marras, Smith & Pope 2005, Clin Biomech 20:242-246 (abstract)"
 # Rectus abdominis sagittal moment arms in upright neutral standing, MRI through and parallel to each
 # disc, converted to the transverse plane (m): Jorgensen et al. 2005, abstract (five women).
@@ -1015,8 +1036,9 @@ def main():
             note += f"; F0 x{es_factor:.4f}: strength rule scaling the erector spinae fascicles (sum {es_total:.0f} N) to the {ercspn:.0f} N per side of {HAMNER}"
         name = row["name"][:-2] if row["name"].endswith("_r") else row["name"]
         name = name.replace(".", "_").replace("-", "_")
-        emit_muscle(name, F0, lopt, lts, row["penn"] * math.pi / 180, pts, wraps, groups, roots,
-                    f"{CHR} fascicle {row['name']} (F0, fibre, tendon, pennation, path; sacrum points in the pelvis frame){note}{row.get('swap_note', '')}; nerve roots: {ROOTS}")
+        fascicle_roots, roots_source = lumbar_roots(row["family"], name, roots)
+        emit_muscle(name, F0, lopt, lts, row["penn"] * math.pi / 180, pts, wraps, groups, fascicle_roots,
+                    f"{CHR} fascicle {row['name']} (F0, fibre, tendon, pennation, path; sacrum points in the pelvis frame){note}{row.get('swap_note', '')}; nerve roots: {roots_source}")
 
     w("wraps:")
     for name, wr in used_wraps.items():

@@ -71,6 +71,47 @@ TEST(ScenarioRunner, ImpairmentsChangeTheModelAsDocumented) {
   EXPECT_GT(l4_capped, 0);
 }
 
+// `multi_root: share`: a muscle of n roots keeps the other roots' motor units, cap 1 − (1 − c) / n;
+// a muscle of the root alone is capped as with the default. The multifidus is innervated segment by
+// segment (Bogduk et al. 1982): only the fascicles from L4 are the L4 root's alone.
+TEST(ScenarioRunner, NerveRootShareCapsOnlyTheRootsShareOfAMuscle) {
+  ModelCache models;
+  const auto l4 = prepare_run(short_scenario("l4_root_squat_lift.yaml",
+                                             {parse_override("task.technique=stoop"),
+                                              parse_override("impairments.0.multi_root=share")}),
+                              models);
+  const MuscleSet& a = l4->msm.muscles;
+  int single = 0, shared = 0;
+  for (int i = 0; i < a.nmuscles; ++i) {
+    const auto& roots = a.nerve_roots[i];
+    const bool has_l4 = std::find(roots.begin(), roots.end(), "L4") != roots.end();
+    const double n = static_cast<double>(roots.size());
+    EXPECT_NEAR(l4->msm.activation_cap(i), has_l4 ? 1.0 - 0.7 / n : 1.0, 1e-12) << a.names[i];
+    single += has_l4 && roots.size() == 1;
+    shared += has_l4 && roots.size() > 1;
+  }
+  EXPECT_GT(single, 0);  // the L4 multifidus fascicles
+  EXPECT_GT(shared, 0);  // e.g. the vasti (L2-L4)
+  const int mf4 = a.find_muscle("MF_m4s"), mf3 = a.find_muscle("MF_m3s"), vl = a.find_muscle("vastus_lateralis");
+  ASSERT_GE(mf4, 0);
+  ASSERT_GE(mf3, 0);
+  ASSERT_GE(vl, 0);
+  EXPECT_NEAR(l4->msm.activation_cap(mf4), 0.3, 1e-12);
+  EXPECT_EQ(l4->msm.activation_cap(mf3), 1.0);
+  EXPECT_NEAR(l4->msm.activation_cap(vl), 1.0 - 0.7 / 3.0, 1e-12);
+}
+
+TEST(ScenarioRunner, NerveRootMultiRootIsCapOrShare) {
+  ModelCache models;
+  try {
+    prepare_run(short_scenario("l4_root_squat_lift.yaml", {parse_override("impairments.0.multi_root=half")}), models);
+    FAIL() << "accepted";
+  } catch (const InputError& e) {
+    EXPECT_EQ(e.where().field, "impairments[0].multi_root");
+    EXPECT_NE(std::string(e.what()).find("share"), std::string::npos) << e.what();
+  }
+}
+
 TEST(ScenarioRunner, ASelectorThatMatchesNothingNamesTheImpairment) {
   ModelCache models;
   try {
