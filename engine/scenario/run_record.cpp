@@ -61,6 +61,7 @@ void RunRecord::record(int f, double t, const VecX& qv, const VecX& qdv, const V
   reserve_flag(f) = r.status == FrameStatus::reserve_limited ? 1.0 : 0.0;
   status(f) = static_cast<double>(static_cast<int>(r.status));
   ground.record(f, msm.model, d);
+  coupling_max_Nm = std::max(coupling_max_Nm, r.coupling.cwiseAbs().maxCoeff());
   if (!series) return;
   q.row(f) = qv.transpose();
   qd.row(f) = qdv.transpose();

@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <limits>
 #include <atomic>
 #include <chrono>
 #include <deque>
@@ -127,6 +128,7 @@ RunOutcome compute_run(const SweepPlan& plan, int index, const ScenarioSpec& sce
     for (Eigen::Index f = 0; f < out.record->reserve_flag.size(); ++f) flagged += out.record->reserve_flag(f) != 0.0;
     out.row.reserve_frames = flagged;
     out.row.cop_outside_frames = out.record->ground.frames_outside_support();
+    out.row.coupling_max_Nm = out.record->coupling_max_Nm;
     out.row.status = "ok";
     out.body_weight_N = out.prepared->msm.body_mass_kg * std::abs(out.prepared->msm.model.gravity.y());
   } catch (const Error& e) {
@@ -138,6 +140,7 @@ RunOutcome compute_run(const SweepPlan& plan, int index, const ScenarioSpec& sce
     out.row.frames = 0;
     out.row.reserve_frames = 0;
     out.row.cop_outside_frames = 0;
+    out.row.coupling_max_Nm = std::numeric_limits<double>::quiet_NaN();
     out.record.reset();
   }
   return out;

@@ -7,6 +7,7 @@
 // whatever order the runs finished in (threads, MPI ranks, shards, resumed sessions), and a merge
 // of shards rebuilds it from the runs it actually holds.
 #include <cstdint>
+#include <limits>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -29,6 +30,9 @@ struct SweepRow {
   // Frames whose ground reaction's centre of pressure leaves the feet (/loads/ground/outside_support);
   // -1 for a run read back from a file written before the engine recorded it.
   std::int64_t cop_outside_frames = 0;
+  // Largest moment a coupling constraint (the lumbar rhythm) carried at any level and frame, N·m
+  // (/joints/coupling_moment); NaN for a failed run or one read back from a file written before.
+  double coupling_max_Nm = std::numeric_limits<double>::quiet_NaN();
   std::vector<Peak> peaks;          // summarize(); empty when failed
 };
 

@@ -390,8 +390,10 @@ class DocsExamples(unittest.TestCase):
             units = list(f["summary"].attrs["units"])
             self.assertEqual(len(units), len(cols))
             unit = dict(zip(cols, units))
-            self.assertEqual(cols[:8], ["run", "task.technique", "task.box.mass_kg", "status", "error",
-                                        "frames", "reserve_frames", "cop_outside_frames"])
+            self.assertEqual(cols[:9], ["run", "task.technique", "task.box.mass_kg", "status", "error",
+                                        "frames", "reserve_frames", "cop_outside_frames", "coupling_max_Nm"])
+            self.assertEqual(unit["coupling_max_Nm"], "N*m")
+            self.assertTrue(np.all(s["coupling_max_Nm"] > 0))  # every lift leaves moment to the lumbar rhythm
             self.assertEqual(unit["task.box.mass_kg"], "kg")  # "_kg -> kg"
             self.assertEqual(s["run"].tolist(), list(range(22)))
             for q in ("L5_S1_compression", "L5_S1_ap_shear", "L5_S1_resultant", "patellofemoral_compression"):

@@ -119,6 +119,10 @@ TEST(SweepRun, EachRunEqualsTheScenarioRunAlone) {
     EXPECT_EQ(row.peaks[k].time_s, peaks[k].time_s);
   }
   EXPECT_TRUE(is_complete(r, "/runs/00002"));
+  // The largest moment the lumbar rhythm's constraint carried, as the run's own series gives it.
+  EXPECT_GT(rec.coupling.cwiseAbs().maxCoeff(), 1.0);
+  EXPECT_EQ(row.coupling_max_Nm, rec.coupling.cwiseAbs().maxCoeff());
+  EXPECT_EQ(r.read_table_doubles("/summary", "coupling_max_Nm")[2], row.coupling_max_Nm);
 }
 
 TEST(SweepRun, ThreeShardsMergedEqualOneRun) {
