@@ -224,7 +224,7 @@ TaskRig make_task_rig(const BuiltModel& built, const SubjectSpec& subject) {
   if (rig.lumbar < 0) throw InputError("the model has no 'lumbar_rhythm' coupling for the task generator");
   rig.shoulder = add("shoulder", {coordinate_of(model, "shoulder_flexion")}, {1.0});
   rig.elbow = add("elbow", {coordinate_of(model, "elbow_flexion")}, {1.0});
-  if (const int neck = model.find_coordinate("neck_flexion"); neck >= 0) add("neck", {neck}, {1.0});
+  if (const int neck = model.find_coordinate("neck_flexion"); neck >= 0) rig.neck = add("neck", {neck}, {1.0});
   return rig;
 }
 

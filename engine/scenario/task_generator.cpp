@@ -57,6 +57,15 @@ constexpr double kReachTolerance_m = 0.01;  // hands must be on the box within 1
 // Pull of each frame toward the previous one (per rad): damps jumps where balance or a joint limit
 // engages, without letting the hands lag (their weight is 1000 per m).
 constexpr double kSmoothWeight = 5.0;
+// Pull of the neck toward neutral (per rad): the head is carried in line with the trunk. With the
+// default 0.5 of the other free joints the IK used the head as a counterweight for the balance band:
+// holding a box at waist height with up to 10 kg flexed or extended the neck to the end of its range
+// (+-90 deg; 5 kg: 74 deg, the lumbar spine at its extension limit and L5/S1 compression above the
+// 20 kg hold's), and from 35 kg the reach swung through the neck into a jackknife (hips 120 deg).
+// With 3 the 5 kg hold still flexed it 37 deg; from 10 it stays within 0.1 deg of neutral and the
+// holds from 0 to 80 kg change posture smoothly (tests/scenario/hold_posture_test.cpp). The lifts
+// barely use the neck (2.5 deg at most before): their peaks move by under 0.1 %, a sit-to-stand by 1 %.
+constexpr double kNeckWeight = 10.0;
 // Step size (rad) at which an IK solve stops: every posture of the motion and the end of each
 // continuation is converged to 1e-8 rad (the step then computed, below 1e-8 rad, is what is left);
 // the intermediate steps of a continuation only guide the posture to the right minimum and stop at
@@ -163,6 +172,7 @@ struct Generator {
     // Free hands hang (step 1 of generate_with_band); hands on a box keep the neutral preference.
     set(rig.shoulder, 0.3, hands_free ? shoulder_hanging : 0.0);
     set(rig.elbow, 0.3, 0.0);
+    set(rig.neck, kNeckWeight, 0.0);
     // "Upright" is the trunk's inclination in the subject's own upright standing, not 0: the trunk body's
     // frame need not be vertical when the subject stands (the lifter's torso frame, Christophy et al.
     // 2012's thorax, leans about 15 deg forward in relaxed standing), so a target of 0 pulled the trunk
@@ -196,8 +206,11 @@ struct Generator {
   // bent knee while the hands are still high, the IK tips the trunk backwards to keep its balance and
   // ends in a posture that cannot reach down (a semi-squat did).
   // A landmark line's inclination (t.line: a prescribed low-point trunk) is phased in the same way,
-  // from the current posture's to the target's.
-  void move_hand_to(PostureTargets t, const Eigen::Vector2d& to, int steps) {
+  // from the current posture's to the target's, and the held load from load_from_kg (when given) to
+  // t.load_mass_kg.
+  void move_hand_to(PostureTargets t, const Eigen::Vector2d& to, int steps, double load_from_kg = -1.0) {
+    const double load_to_kg = t.load_mass_kg;
+    if (load_from_kg < 0.0) load_from_kg = load_to_kg;
     const Vec3 h = hand_position();
     const Eigen::Vector2d from(h.x(), h.y());
     const VecX start = theta, preferred = t.preferred;
@@ -208,6 +221,7 @@ struct Generator {
       const double s = double(i) / steps;
       t.hand = from + (to - from) * s;
       t.preferred = (1.0 - s) * start + s * preferred;
+      t.load_mass_kg = (1.0 - s) * load_from_kg + s * load_to_kg;
       if (t.line) t.line->inclination = line_from + (line_to - line_from) * s;
       prev = theta;
       // Predictor (Allgower & Georg 1990, secant continuation): each step starts from the posture
@@ -647,7 +661,14 @@ TaskPlan plan_with_band(const Model& model, const TaskRig& rig, const TaskSpec& 
           t.hand = from;
           return t;
         };
-        g.move_hand_to(base, from, 40);
+        // The hands reach the box unloaded, then the box's mass is phased in with the hands on it:
+        // reaching with the full mass already at the hands, from hands hanging at the sides, the
+        // balance band pushed the reach of a 50 kg box into a jackknife (hips flexed 120 deg, the
+        // lumbar spine fully flexed), where phasing the mass in keeps the subject standing to 80 kg.
+        PostureTargets unloaded = base;
+        unloaded.load_mass_kg = 0.0;
+        g.move_hand_to(unloaded, from, 40);
+        g.move_hand_to(base, from, 20, /*load_from_kg=*/0.0);
         break;
       }
       // The two end postures: the technique's at the low point, upright standing at the high point,

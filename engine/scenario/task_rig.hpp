@@ -27,7 +27,7 @@ struct TaskRig {
   double heel_x = 0, toe_x = 0;       // base of support along x, world
   std::vector<PostureVariable> vars;
   // Indices into vars of the named roles (-1 when the model lacks one).
-  int ankle = -1, knee = -1, hip = -1, lumbar = -1, shoulder = -1, elbow = -1;
+  int ankle = -1, knee = -1, hip = -1, lumbar = -1, shoulder = -1, elbow = -1, neck = -1;
   VecX q_offset;                      // (nq) configuration at θ = 0 (posture impairments shift it)
 
   int nvars() const { return static_cast<int>(vars.size()); }
