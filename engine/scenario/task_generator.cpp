@@ -1067,6 +1067,17 @@ constexpr double kCopMargin_m = 0.005;
 // behind with a reach of 1.0 cm, tests/scenario/lift_balance_test.cpp).
 constexpr double kMinBandReach = 0.75;
 constexpr double kSmallExcursion_m = 0.005;
+// Smallest band a static pass may leave, as a share of the middle half's width. A band narrower than
+// about a quarter pins the centre of mass (the IK's band edges are 2 mm wide), and the posture that
+// pins it can be far from the motion's: a 1.90 m subject's 1.2 s stoop lift from 0.40 m in front of
+// the ankles left the feet both ahead and behind; from 24 to 25 kg the pass's band went from closed
+// (no pass: the dynamic passes mended it) to 0.3 mm wide (the low point's lumbar flexion 56 -> 70 deg,
+// its limit; peak L5/S1 compression 5469 -> 6647 N). With a quarter the peak grows smoothly with the
+// mass (5469, 5517, 5566 N at 24, 25, 26 kg) and the dynamic passes keep those lifts on the feet. On
+// lifts_10000.yaml: 269 lifts change (peak L5/S1 compression median -3.7 %, -14 % to +0.6 %), runs
+// with reserves 2,032 -> 1,990, none leaves the feet, the same time (docs/performance.md;
+// tests/scenario/lift_balance_test.cpp).
+constexpr double kMinStaticBandShare = 0.25;
 
 // Dynamic balance passes, after the static band's. The static band's edge stops the centre of mass
 // within a few frames (the band's soft edge is 2 mm wide), and stopping it, or letting it go again,
@@ -1135,7 +1146,9 @@ GeneratedMotion generate_task_motion(const Model& model, const TaskRig& rig, con
     if (ahead <= 0.0 && behind <= 0.0) break;
     const double next_lo = behind > 0.0 ? lo + behind + kCopMargin_m : lo;
     const double next_hi = ahead > 0.0 ? hi + ahead + kCopMargin_m : hi;
-    if (next_lo + next_hi >= 2.0 * half_band) break;  // the band would close
+    // The band would (nearly) close: a band narrower than kMinStaticBandShare of the middle half pins
+    // the centre of mass, which the dynamic passes below move only where the COP leaves the feet.
+    if (2.0 * half_band - next_lo - next_hi < kMinStaticBandShare * 2.0 * half_band) break;
     const double reach_hi = m.com_x.maxCoeff() - (toe - half_band - next_hi);
     if (pass == 0 && behind <= 0.0 && ahead > kSmallExcursion_m && reach_hi < kMinBandReach * ahead) break;
     try {
