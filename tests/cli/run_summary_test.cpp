@@ -120,5 +120,25 @@ TEST(RunSummary, ReportsWhatTheLumbarRhythmConstraintCarries) {
   EXPECT_EQ(Hdf5Reader(ignored).read_matrix("/joints/coupling_moment").cwiseAbs().maxCoeff(), 0.0);
 }
 
+// The summary's task line is the task as run: a --set (or a sweep's vary) that changes the box mass
+// shows there, while the scenario's description, the author's text, still says "15 kg box".
+TEST(RunSummary, TheTaskLineShowsTheTaskAsRun) {
+  io_test::TempDir tmp;
+  const auto r = dembones({"run", shipped_scenario("stoop_lift").string(), "-o", (tmp / "s.h5").string(), "--set",
+                           "task.box.mass_kg=25", "--set", "task.duration_s=1.5", "--set", "solver.rate_hz=50"});
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_NE(r.output.find("15 kg box"), std::string::npos) << "the description is printed as written";
+  EXPECT_NE(r.output.find("task lift, stoop, box 25 kg from 0.40 m forward, 0.20 m high to 0.30 m forward, 0.95 m "
+                          "high (from the ankles), 1.50 s"),
+            std::string::npos)
+      << r.output;
+  const auto h = dembones({"run", shipped_scenario("hold_close").string(), "-o", (tmp / "h.h5").string(), "--set",
+                           "solver.rate_hz=50"});
+  ASSERT_EQ(h.exit_code, 0) << h.output;
+  EXPECT_NE(h.output.find("task hold, stoop, box 20 kg at 0.30 m forward, 1.00 m high (from the ankles), 1.00 s"),
+            std::string::npos)
+      << h.output;
+}
+
 }  // namespace
 }  // namespace dembones
