@@ -138,7 +138,6 @@ struct Generator {
   int recorded = 0;  // frames recorded in out
   VecX q_record;     // (nq) scratch of record()
   double support_lo, support_hi;
-  double com_lo_shift_m = 0.0, com_hi_shift_m = 0.0;  // the balance band narrowed by (balance_lift)
   // Per-frame world x the centre of mass (body and load) is held at during the movement, in place of
   // the band (NaN or absent: the band); the dynamic balance passes (generate_task_motion).
   const VecX* com_target = nullptr;
@@ -169,7 +168,7 @@ struct Generator {
     set(rig.hip, p.hip_weight, 0.0);
     set(rig.lumbar, p.lumbar_weight, 0.0);
     set(rig.ankle, p.ankle_weight, 0.0);
-    // Free hands hang (step 1 of generate_with_band); hands on a box keep the neutral preference.
+    // Free hands hang (step 1 of make_plan); hands on a box keep the neutral preference.
     set(rig.shoulder, 0.3, hands_free ? shoulder_hanging : 0.0);
     set(rig.elbow, 0.3, 0.0);
     set(rig.neck, kNeckWeight, 0.0);
@@ -183,8 +182,8 @@ struct Generator {
     }
     // Keep the centre of mass over the middle half of the feet, a margin inside the base of support.
     const double len = support_hi - support_lo;
-    t.com_lo = support_lo + 0.25 * len + com_lo_shift_m;
-    t.com_hi = support_hi - 0.25 * len - com_hi_shift_m;
+    t.com_lo = support_lo + 0.25 * len;
+    t.com_hi = support_hi - 0.25 * len;
     return t;
   }
 
@@ -576,17 +575,15 @@ struct TaskPlan {
   double rate_hz = 100.0;
 };
 
-// Steps 1 and 2 with the static balance band narrowed by the shifts (m) from its rear and front edges.
-TaskPlan plan_with_band(const Model& model, const TaskRig& rig, const TaskSpec& task, double rate_hz,
-                        const std::string& scenario_file, double com_lo_shift_m, double com_hi_shift_m) {
+// Steps 1 and 2 of a generation.
+TaskPlan make_plan(const Model& model, const TaskRig& rig, const TaskSpec& task, double rate_hz,
+                   const std::string& scenario_file) {
   if (model.nq != model.nv) throw InternalError("task generation needs a model without quaternion joints");
   if (rig.hand_body < 0 || rig.trunk_body < 0) throw InternalError("task rig without hand or trunk");
   TaskPlan plan;
   plan.g = std::make_unique<Generator>(model, rig, task, scenario_file);
   plan.rate_hz = rate_hz;
   Generator& g = *plan.g;
-  g.com_lo_shift_m = com_lo_shift_m;
-  g.com_hi_shift_m = com_hi_shift_m;
   const int n_move = std::max(2, frame_count(task.duration_s, rate_hz) + 1);
   const int n_pause = frame_count(task.pause_s, rate_hz);
   int& n_pause_before = plan.n_pause_before;
@@ -957,13 +954,10 @@ GeneratedMotion generate_frames(TaskPlan& plan, const VecX* com_target) {
   return std::move(g.out);
 }
 
-// One generation of the task's motion with the static balance band narrowed by the shifts (m) from
-// its rear and front edges; its plan, when asked for, is kept for the dynamic balance passes.
-GeneratedMotion generate_with_band(const Model& model, const TaskRig& rig, const TaskSpec& task, double rate_hz,
-                                   const std::string& scenario_file, double com_lo_shift_m, double com_hi_shift_m,
-                                   std::unique_ptr<TaskPlan>* keep_plan = nullptr) {
-  auto plan = std::make_unique<TaskPlan>(
-      plan_with_band(model, rig, task, rate_hz, scenario_file, com_lo_shift_m, com_hi_shift_m));
+// One generation of the task's motion; its plan, when asked for, is kept for the dynamic balance passes.
+GeneratedMotion generate_planned(const Model& model, const TaskRig& rig, const TaskSpec& task, double rate_hz,
+                                 const std::string& scenario_file, std::unique_ptr<TaskPlan>* keep_plan = nullptr) {
+  auto plan = std::make_unique<TaskPlan>(make_plan(model, rig, task, rate_hz, scenario_file));
   GeneratedMotion m = generate_frames(*plan, nullptr);
   if (keep_plan) *keep_plan = std::move(plan);
   return m;
@@ -1040,48 +1034,23 @@ void check_seat_off_motion(const Model& model, const TaskRig& rig, const TaskSpe
   }
 }
 
-// The static balance band keeps the centre of mass (body and load) over the middle half of the feet,
-// but the centre of pressure also moves with the body's accelerations: x_cop − x_com follows the
-// centre of mass's horizontal acceleration (Winter 1995, Gait Posture 3:193-214), and a heavy box
-// braked mid-lift takes it past the toes. Where a lift's centre of pressure leaves the feet by e,
-// the band's edge on that side moves in by e (plus a margin) and the motion is generated again: with
-// the same timing the accelerations barely change, so the COP moves back with the static centre of
-// mass. A bounded number of passes; when the narrower band cannot be met (the hands cannot reach the
-// box, or the band closes), the last motion stays and its frames stay flagged by the run.
-constexpr int kBalancePasses = 3;
-constexpr double kCopMargin_m = 0.005;
-// First passes that cannot help are not generated (a pass costs a third of a lift's CPU). The
-// narrower band pulls the centre of mass in only where the motion's centre of mass crosses the new
-// edge, by at most how far that edge reaches into the motion's centre-of-mass path (reach = max over
-// the frames of x_com − the new front edge); with the accelerations unchanged the COP comes back by
-// about as much. A first pass for a COP ahead of the toes only, by more than kSmallExcursion_m,
-// whose front edge reaches less than kMinBandReach of the excursion cannot bring the COP under the
-// feet and is skipped. On lifts_10000.yaml (2,023 passes without the rule) every lift whose passes
-// put the COP under the feet or halved its excursion ahead of the toes (427) had a first reach of
-// 0.92 of the excursion or more; the first passes skipped (reach below 0.75, 692 passes with the
-// later ones) were not taken or took the COP back by at most 18 % (75 lifts). Not used for the
-// later passes nor for small excursions nor behind the heels, where the argument fails: the band's
-// soft edge (posture_ik.cpp, 2 mm wide) and the changed posture mend excursions the reach does not
-// explain (1.8 mm ahead of the toes after a first pass, mended with a reach of 0.46; 1-8 mm behind
-// the heels of light stoop lifts with no reach at all; the flagship stoop lift at 1.5 s, 1.6 cm
-// behind with a reach of 1.0 cm, tests/scenario/lift_balance_test.cpp).
-constexpr double kMinBandReach = 0.75;
-constexpr double kSmallExcursion_m = 0.005;
-// Smallest band a static pass may leave, as a share of the middle half's width. A band narrower than
-// about a quarter pins the centre of mass (the IK's band edges are 2 mm wide), and the posture that
-// pins it can be far from the motion's: a 1.90 m subject's 1.2 s stoop lift from 0.40 m in front of
-// the ankles left the feet both ahead and behind; from 24 to 25 kg the pass's band went from closed
-// (no pass: the dynamic passes mended it) to 0.3 mm wide (the low point's lumbar flexion 56 -> 70 deg,
-// its limit; peak L5/S1 compression 5469 -> 6647 N). With a quarter the peak grows smoothly with the
-// mass (5469, 5517, 5566 N at 24, 25, 26 kg) and the dynamic passes keep those lifts on the feet. On
-// lifts_10000.yaml: 269 lifts change (peak L5/S1 compression median -3.7 %, -14 % to +0.6 %), runs
-// with reserves 2,032 -> 1,990, none leaves the feet, the same time (docs/performance.md;
-// tests/scenario/lift_balance_test.cpp).
-constexpr double kMinStaticBandShare = 0.25;
+// No passes with a narrower static band. The static band keeps the centre of mass (body and load)
+// over the middle half of the feet, but the centre of pressure also moves with the body's
+// accelerations: x_cop - x_com follows the centre of mass's horizontal acceleration (Winter 1995, Gait
+// Posture 3:193-214), and a heavy box braked mid-lift takes it past the toes. Until 2026-11-27 such a
+// lift was first generated again with the band's edge on that side moved in by the excursion (up to
+// three passes), then given the dynamic passes below. Those static passes were discrete: where a pass
+// started to be made, or its band to close, the motion jumped (a 1.90 m subject's 2 s stoop lift of
+// 15 kg: peak L5/S1 compression 3515, 3720, 3824, 3697, 3366 N at 1.94, 1.95, 1.96, 1.98, 2.00 m; a
+// 1.2 s stoop of 25 kg: 5469 -> 6647 N from 24 to 25 kg). The dynamic passes alone keep every lift of
+// lifts_10000.yaml and lift_population.yaml on the feet, move only the frames whose centre of pressure
+// leaves the feet, and change smoothly with the excursion (3614, 3515, 3491, 3466, 3417, 3366 N over
+// the same heights); on lifts_10000.yaml 493 lifts changed (median +0.03 %, -11 % to +1.2 %), runs with
+// reserves 1,990 -> 1,957, and the 10,000 lifts took 12-14 % less time (docs/performance.md).
 
-// Dynamic balance passes, after the static band's. The static band's edge stops the centre of mass
-// within a few frames (the band's soft edge is 2 mm wide), and stopping it, or letting it go again,
-// takes the centre of pressure past the toes: a 1.85 m subject's 2 s squat lift of 15 kg passed them
+// Dynamic balance passes. The static band's edge stops the centre of mass within a few frames (the
+// band's soft edge is 2 mm wide), and stopping it, or letting it go again, takes the centre of
+// pressure past the toes: a 1.85 m subject's 2 s squat lift of 15 kg passed them
 // by up to 0.17 m at the two frames where the centre of mass met and left the front edge, while the
 // centre of mass itself stayed on the band. No static band mends that. The centre of pressure of the
 // linear inverted pendulum (Kajita et al. 2003, ICRA, "Biped walking pattern generation by using
@@ -1118,11 +1087,9 @@ VecX calc_motion_com_height(const Model& model, const TaskRig& rig, const MatX& 
 GeneratedMotion generate_task_motion(const Model& model, const TaskRig& rig, const TaskSpec& task, double rate_hz,
                                      const std::string& scenario_file) {
   std::unique_ptr<TaskPlan> plan;  // of the motion kept
-  GeneratedMotion m = generate_with_band(model, rig, task, rate_hz, scenario_file, 0.0, 0.0, &plan);
+  GeneratedMotion m = generate_planned(model, rig, task, rate_hz, scenario_file, &plan);
   if (task.type != TaskType::lift && task.type != TaskType::lower) return m;
   const double heel = std::min(rig.heel_x, rig.toe_x), toe = std::max(rig.heel_x, rig.toe_x);
-  const double half_band = 0.25 * (toe - heel);  // the middle half's margin inside each edge
-  double lo = 0.0, hi = 0.0;
   // How far the centre of pressure leaves the feet, ahead of the toes and behind the heels (m, >= 0),
   // from the motion's filtered kinematics (kept in the motion: the run uses them, prepare_run).
   const KinematicSettings settings{rate_hz, KinematicSettings{}.filter_cutoff_hz};
@@ -1139,42 +1106,7 @@ GeneratedMotion generate_task_motion(const Model& model, const TaskRig& rig, con
     }
     return std::pair{ahead, behind};
   };
-  auto [ahead, behind] = excursions(m);
-  bool cop_of_other_motion = false;
-  int passes = 0;
-  for (int pass = 0; pass < kBalancePasses; ++pass) {
-    if (ahead <= 0.0 && behind <= 0.0) break;
-    const double next_lo = behind > 0.0 ? lo + behind + kCopMargin_m : lo;
-    const double next_hi = ahead > 0.0 ? hi + ahead + kCopMargin_m : hi;
-    // The band would (nearly) close: a band narrower than kMinStaticBandShare of the middle half pins
-    // the centre of mass, which the dynamic passes below move only where the COP leaves the feet.
-    if (2.0 * half_band - next_lo - next_hi < kMinStaticBandShare * 2.0 * half_band) break;
-    const double reach_hi = m.com_x.maxCoeff() - (toe - half_band - next_hi);
-    if (pass == 0 && behind <= 0.0 && ahead > kSmallExcursion_m && reach_hi < kMinBandReach * ahead) break;
-    try {
-      ++passes;
-      std::unique_ptr<TaskPlan> next_plan;
-      GeneratedMotion next = generate_with_band(model, rig, task, rate_hz, scenario_file, next_lo, next_hi, &next_plan);
-      const auto [next_ahead, next_behind] = excursions(next);
-      // The argument holds only while the motion keeps its shape; a narrower band that changes the
-      // posture enough to leave the feet further is not taken.
-      if (std::max(next_ahead, next_behind) >= std::max(ahead, behind)) {
-        cop_of_other_motion = true;
-        break;
-      }
-      m = std::move(next);
-      plan = std::move(next_plan);
-      ahead = next_ahead;
-      behind = next_behind;
-    } catch (const InputError&) {
-      break;
-    }
-    lo = next_lo;
-    hi = next_hi;
-  }
-  // The dynamic passes (above kDynamicBalancePasses), from the motion kept; cop must be its own (a
-  // static pass not taken left its motion's).
-  if (cop_of_other_motion) std::tie(ahead, behind) = excursions(m);
+  const auto [ahead, behind] = excursions(m);
   double worst = std::max(ahead, behind);
   const double gravity = model.gravity.norm(), dt = 1.0 / rate_hz;
   int dynamic_passes = 0;
@@ -1203,7 +1135,6 @@ GeneratedMotion generate_task_motion(const Model& model, const TaskRig& rig, con
       break;
     }
   }
-  m.balance_passes = passes;
   m.dynamic_balance_passes = dynamic_passes;
   return m;
 }

@@ -25,8 +25,6 @@ struct GeneratedMotion {
   // settings are these. Other tasks: empty (0 frames).
   KinematicSeries kinematics;
   KinematicSettings kinematics_settings;
-  int balance_passes = 0;  // lifts and lowers: motions generated again with a narrower balance band
-                           // (taken or not), at most 3
   int dynamic_balance_passes = 0;  // lifts and lowers: motions generated again with a per-frame centre
                                    // of mass moved to keep the centre of pressure on the feet, at most 3
   int move_begin = 0, move_end = 0;  // the movement's frames [move_begin, move_end) between the pauses
