@@ -67,7 +67,8 @@ int run(const RunOptions& o) {
   wo.store_float32 = o.float32 || scenario.output.float32;
   Hdf5Writer writer(out_path, wo);
   RunProvenance prov{scenario.name, scenario.text, prepared->model_text, command_line(),
-                     scenario.subject.height_m, scenario.subject.mass_kg, to_string(scenario.subject.sex)};
+                     scenario.subject.height_m, scenario.subject.mass_kg, to_string(scenario.subject.sex),
+                     describe_task(scenario.task)};
   write_provenance(writer, "dembones-run", prov);
   write_run(writer, "/", prepared->msm, record, peaks);
   writer.commit();

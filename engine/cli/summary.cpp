@@ -9,38 +9,6 @@ namespace dembones::cli {
 
 namespace {
 
-// The task as run, from the scenario after its --set overrides: the scenario's description is the
-// author's text and keeps saying "15 kg box" when a sweep or --set changes the mass.
-std::string task_line(const TaskSpec& t) {
-  constexpr double kDeg = 180.0 / 3.14159265358979323846;
-  std::string line = fmt::format("task {}", to_string(t.type));
-  switch (t.type) {
-    case TaskType::lift:
-    case TaskType::lower:
-      line += fmt::format(", {}, box {:g} kg from {:.2f} m forward, {:.2f} m high to {:.2f} m forward, {:.2f} m high (from the ankles)",
-                          to_string(t.technique), t.box.mass_kg, t.start.forward_m, t.start.height_m, t.end.forward_m,
-                          t.end.height_m);
-      break;
-    case TaskType::hold:
-      line += fmt::format(", {}, box {:g} kg at {:.2f} m forward, {:.2f} m high (from the ankles)", to_string(t.technique),
-                          t.box.mass_kg, t.start.forward_m, t.start.height_m);
-      break;
-    case TaskType::forward_bend:
-      line += fmt::format(", trunk flexed {:.0f} deg", t.trunk_flexion_rad * kDeg);
-      break;
-    case TaskType::sit_to_stand:
-    case TaskType::stand_to_sit:
-      line += fmt::format(", chair {:.2f} m", t.chair_height_m);
-      break;
-    case TaskType::motion_file:
-      line += fmt::format(", {}", t.motion_file);
-      return line;
-    case TaskType::stand:
-      break;
-  }
-  return line + fmt::format(", {:.2f} s", t.duration_s);
-}
-
 // The coupling constraints (the lumbar rhythm) balance each coupled group as a whole; what is left at
 // each level is carried by the constraint, not by muscles or tissue, so it adds no compression. The
 // largest such moment, and its share of that level's net moment then, say how much of the spine's
@@ -80,7 +48,7 @@ void print_summary(std::FILE* out, const ScenarioSpec& scenario, const Musculosk
   fmt::print(out, "\n{} — {}\n", scenario.name, scenario.description);
   fmt::print(out, "subject {:.2f} m, {:.0f} kg ({}), body weight {:.0f} N\n", scenario.subject.height_m,
              scenario.subject.mass_kg, to_string(scenario.subject.sex), bw);
-  fmt::print(out, "{}\n", task_line(scenario.task));
+  fmt::print(out, "task {}\n", describe_task(scenario.task));
   fmt::print(out, "{:<28} {:>10} {:>8} {:>8}\n", "peak load", "N", "BW", "at s");
   const char* wanted[] = {"L5_S1_compression", "L5_S1_ap_shear", "L4_L5_compression", "L4_L5_ap_shear",
                           "hip_resultant", "tibiofemoral_compression", "tibiofemoral_resultant",

@@ -79,6 +79,11 @@ std::string run_overview(const Hdf5Reader& r, const std::string& group) {
     if (span > 0) out += fmt::format(" ({:.4g} Hz)", static_cast<double>(time.size() - 1) / span);
   }
   out += "\n";
+  // The task as run (after --set), as `dembones run` printed it; run files only (a sweep's runs differ).
+  if (group == "/") {
+    const std::string task = string_attribute_or_empty(r, "/", "task");
+    if (!task.empty()) out += fmt::format("task {}\n", task);
+  }
   const std::string peaks = base + "/summary/peaks";
   if (r.is_dataset(peaks)) {
     const auto quantity = r.read_table_strings(peaks, "quantity");

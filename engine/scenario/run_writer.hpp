@@ -17,6 +17,7 @@ struct RunProvenance {
   std::string command_line;
   double subject_height_m = 0, subject_mass_kg = 0;
   std::string subject_sex;
+  std::string task;  // describe_task() of the task as run; not written when empty (a sweep's root)
 };
 
 // Root attributes: format, versions, time, host, scenario and model text with their SHA-256.

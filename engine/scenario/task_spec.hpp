@@ -96,4 +96,10 @@ struct TaskSpec {
   std::string motion_file;         // motion_file: path (resolved relative to the scenario file)
 };
 
+// The task as run, on one line ("lift, stoop, box 25 kg from 0.40 m forward, ..."), from the scenario
+// after its --set overrides or a sweep's values: the scenario's description is its author's text and
+// keeps saying "15 kg box" when the mass is changed. `dembones run` prints it and stores it in the run
+// file (root attribute `task`), where `dembones info` shows it.
+std::string describe_task(const TaskSpec& t);
+
 }  // namespace dembones

@@ -132,6 +132,13 @@ TEST(RunSummary, TheTaskLineShowsTheTaskAsRun) {
                           "high (from the ankles), 1.50 s"),
             std::string::npos)
       << r.output;
+  // The run file keeps it (root attribute `task`), and `dembones info` shows it.
+  const std::string as_run =
+      "lift, stoop, box 25 kg from 0.40 m forward, 0.20 m high to 0.30 m forward, 0.95 m high (from the ankles), 1.50 s";
+  EXPECT_EQ(Hdf5Reader((tmp / "s.h5").string()).read_string_attribute("/", "task"), as_run);
+  const auto info = dembones({"info", (tmp / "s.h5").string()});
+  ASSERT_EQ(info.exit_code, 0) << info.output;
+  EXPECT_NE(info.output.find("task " + as_run + "\n"), std::string::npos) << info.output.substr(0, 2000);
   const auto h = dembones({"run", shipped_scenario("hold_close").string(), "-o", (tmp / "h.h5").string(), "--set",
                            "solver.rate_hz=50"});
   ASSERT_EQ(h.exit_code, 0) << h.output;

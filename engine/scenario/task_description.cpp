@@ -1,0 +1,39 @@
+#include <fmt/format.h>
+
+#include <string>
+
+#include "scenario/task_spec.hpp"
+
+namespace dembones {
+
+std::string describe_task(const TaskSpec& t) {
+  constexpr double kDeg = 180.0 / 3.14159265358979323846;
+  std::string line = to_string(t.type);
+  switch (t.type) {
+    case TaskType::lift:
+    case TaskType::lower:
+      line += fmt::format(", {}, box {:g} kg from {:.2f} m forward, {:.2f} m high to {:.2f} m forward, {:.2f} m high (from the ankles)",
+                          to_string(t.technique), t.box.mass_kg, t.start.forward_m, t.start.height_m, t.end.forward_m,
+                          t.end.height_m);
+      break;
+    case TaskType::hold:
+      line += fmt::format(", {}, box {:g} kg at {:.2f} m forward, {:.2f} m high (from the ankles)", to_string(t.technique),
+                          t.box.mass_kg, t.start.forward_m, t.start.height_m);
+      break;
+    case TaskType::forward_bend:
+      line += fmt::format(", trunk flexed {:.0f} deg", t.trunk_flexion_rad * kDeg);
+      break;
+    case TaskType::sit_to_stand:
+    case TaskType::stand_to_sit:
+      line += fmt::format(", chair {:.2f} m", t.chair_height_m);
+      break;
+    case TaskType::motion_file:
+      line += fmt::format(", {}", t.motion_file);
+      return line;
+    case TaskType::stand:
+      break;
+  }
+  return line + fmt::format(", {:.2f} s", t.duration_s);
+}
+
+}  // namespace dembones
