@@ -502,9 +502,9 @@ def report(df, ok, failed, shares, pairs, lifts, couplings) -> str:
          "in vivo values (sit-to-stand and knee bend against the knee-implant patients of Kutzner 2010; the "
          "ratios and their causes are in docs/validation.md). Two causes are known: the implant patients rise "
          "with a smaller knee moment than a healthy adult, and in deep flexion the model's quadriceps lever "
-         "(Rajagopal et al. 2016's geometry) is about a quarter shorter than cadaver excursion measurements "
-         "(docs/models.md), so its quadriceps force, and with it the patellofemoral force of a squat, is "
-         "likely too high there. Comparisons between techniques are more "
+         "(Rajagopal et al. 2016's geometry) is about a quarter shorter than one cadaver excursion study "
+         "(though close to the lever-arm regression patellofemoral-stress studies use; docs/models.md), so its "
+         "quadriceps force, and with it the patellofemoral force of a squat, may be too high there. Comparisons between techniques are more "
          "trustworthy than the absolute values. The back extensors' moment arms are also shorter than the "
          "MRI values (docs/validation.md), which puts them near full activation in 15-25 kg lifts.",
          "",
