@@ -42,6 +42,19 @@ def main() -> int:
         m = re.search(r"(\d+) lifts solved; (\d+) could not", text)
         if not m or int(m.group(1)) + int(m.group(2)) != 144 or int(m.group(1)) < 100:
             problems.append("unexpected number of solved lifts")
+        # Lifts needing reserves or leaving the feet are counted, marked in the tables and listed.
+        m = re.search(r"(\d+) of the (\d+) solved lifts had frames the muscles could not balance alone", text)
+        if not m:
+            problems.append("no count of the lifts needing reserves or leaving the feet")
+        elif int(m.group(1)) > 0:
+            section = text.split("## Lifts the muscles could not do alone, or off the feet", 1)
+            rows = re.findall(r"^\| (?:stoop|semi-squat|squat) \| \d+ kg \|", section[1], re.MULTILINE) if len(section) == 2 else []
+            if len(rows) != int(m.group(1)):
+                problems.append(f"{m.group(1)} flagged lifts counted, {len(rows)} listed")
+            if "†" not in text.split("## The back", 1)[1].split("## Which muscles", 1)[0]:
+                problems.append("flagged lifts counted but no table cell marked")
+            if "Only the squat and stoop lifts of the same speed and body height" not in text:
+                problems.append("no squat-against-stoop comparison without the flagged lifts")
         for p in problems:
             print(f"test_study: {p}", file=sys.stderr)
         return 1 if problems else 0
