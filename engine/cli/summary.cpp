@@ -5,9 +5,33 @@
 #include <cmath>
 #include <string>
 
+#include "scenario/passive_muscle_pull.hpp"
+
 namespace dembones::cli {
 
 namespace {
+
+// Where the largest reserve acts against the muscles' own passive forces, and those exceed the joint's
+// net moment, the posture stretches muscles further than the opposing ones can hold (an unloaded stoop
+// with straight knees and deeply flexed hips: the hamstrings' passive pull saturates the hip flexors).
+// Said, so that the reserve is not read as weakness.
+void print_passive_pull_line(std::FILE* out, const MusculoskeletalModel& msm, const RunRecord& r) {
+  Eigen::Index frame = 0, k = 0;
+  r.reserve.cwiseAbs().maxCoeff(&frame, &k);
+  const auto f = static_cast<int>(frame);
+  const PassiveMusclePull pull = passive_muscle_pull(msm, r, f, static_cast<int>(k));
+  const double reserve = r.reserve(frame, k), net = r.tau_id(frame, k);
+  if (pull.largest.empty() || pull.moment_Nm * reserve >= 0 || std::abs(pull.moment_Nm) <= std::abs(net)) return;
+  std::string who;
+  for (const PassiveStretch& p : pull.largest)
+    who += fmt::format("{}{} {:.0f} N at {:.2f} of its optimal fibre length", who.empty() ? "" : ", ", p.muscle,
+                       p.force_N, p.fiber_per_optimal);
+  fmt::print(out,
+             "  at t = {:.2f} s the stretched muscles' passive forces pull {} by {:.0f} N*m, more than its net moment "
+             "({:.0f} N*m), and the reserve acts against them: {}. The posture stretches these muscles further than "
+             "the opposing ones can hold (a person would bend the joints differently)\n",
+             r.time(frame), msm.model.coordinate_names[static_cast<std::size_t>(k)], pull.moment_Nm, net, who);
+}
 
 // The coupling constraints (the lumbar rhythm) balance each coupled group as a whole; what is left at
 // each level is carried by the constraint, not by muscles or tissue, so it adds no compression. The
@@ -78,6 +102,7 @@ void print_summary(std::FILE* out, const ScenarioSpec& scenario, const Musculosk
                          k < static_cast<Eigen::Index>(names.size()) ? names[k] : std::string("?"), flagged_off_feet);
   }
   fmt::print(out, "frames the muscles could not balance without reserves: {} of {}{}\n", flagged, r.frames(), detail);
+  if (flagged) print_passive_pull_line(out, msm, r);
   print_coupling_line(out, scenario, msm, r);
   // Feet fixed to the floor: inverse dynamics balances any motion; the centre of pressure says
   // whether a person could (solvers/ground_reaction.hpp).

@@ -120,6 +120,25 @@ TEST(RunSummary, ReportsWhatTheLumbarRhythmConstraintCarries) {
   EXPECT_EQ(Hdf5Reader(ignored).read_matrix("/joints/coupling_moment").cwiseAbs().maxCoeff(), 0.0);
 }
 
+// Where the largest reserve holds off the muscles' own passive pull (a tall subject's unloaded stoop to
+// a box between the feet: the hamstrings stretched past what the hip flexors can hold), the summary says
+// so and names the stretched muscles; where it is strength (holding 20 kg far in front), it does not.
+TEST(RunSummary, SaysWhenTheReserveHoldsOffStretchedMuscles) {
+  io_test::TempDir tmp;
+  const auto r = dembones({"run", shipped_scenario("stoop_lift").string(), "-o", (tmp / "s.h5").string(), "--set",
+                           "task.box.mass_kg=0", "--set", "task.start.forward_m=0.15", "--set", "task.duration_s=2.5",
+                           "--set", "subject.height_m=1.9", "--set", "solver.rate_hz=50"});
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  static const std::regex line(R"(the stretched muscles' passive forces pull hip_flexion by -\d+ N\*m, more than its net moment)");
+  EXPECT_TRUE(std::regex_search(r.output, line)) << r.output;
+  EXPECT_NE(r.output.find("semimembranosus"), std::string::npos) << r.output;
+  const auto h = dembones({"run", shipped_scenario("hold_far").string(), "-o", (tmp / "h.h5").string(), "--set",
+                           "solver.rate_hz=50"});
+  ASSERT_EQ(h.exit_code, 0) << h.output;
+  EXPECT_NE(h.output.find("frames the muscles could not balance without reserves"), std::string::npos);
+  EXPECT_EQ(h.output.find("passive forces pull"), std::string::npos) << h.output;
+}
+
 // The summary's task line is the task as run: a --set (or a sweep's vary) that changes the box mass
 // shows there, while the scenario's description, the author's text, still says "15 kg box".
 TEST(RunSummary, TheTaskLineShowsTheTaskAsRun) {
