@@ -422,7 +422,8 @@ SweepRunStats run_sweep(const SweepSpec& spec, const SweepPlan& plan, const Swee
     if (!resume.existed) {
       const ScenarioSpec base = parse_scenario(YAML::Clone(spec.base), spec.base_file);
       RunProvenance prov{base.name, base.text, read_file_text(base.model_file), o.command_line,
-                         base.subject.height_m, base.subject.mass_kg, to_string(base.subject.sex)};
+                         base.subject.height_m, base.subject.mass_kg, to_string(base.subject.sex),
+                         /*task=*/""};  // the runs' tasks differ: no root task line
       write_provenance(*writer, "dembones-sweep", prov);
       write_sweep_header(*writer, SweepHeader{plan.parameters, plan.fingerprint, stats.runs_total});
       writer->set_string_attribute("/", "sweep_name", spec.name);
