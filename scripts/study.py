@@ -347,13 +347,14 @@ def flagged_section(ok: pd.DataFrame) -> List[str]:
          "(a motion a person cannot make with the feet flat; docs/scenarios.md, the balance passes). Per "
          "technique: " + ", ".join(f"{t.replace('_', '-')} {int(flagged(ok[ok['task.technique'] == t]).sum())} of "
                                    f"{int((ok['task.technique'] == t).sum())}" for t in TECHNIQUES) + ".", "",
-         "| technique | box mass | box start | lift time | height | frames needing reserves | frames off the feet |",
-         "|---|---|---|---|---|---|---|"]
+         "| technique | box mass | box start | lift time | height | frames needing reserves | largest reserve | frames off the feet |",
+         "|---|---|---|---|---|---|---|---|"]
     for _, r in bad.sort_values(["task.technique", "task.box.mass_kg", "task.start.forward_m", "task.duration_s",
                                  "subject.height_m"]).iterrows():
         L.append(f"| {r['task.technique'].replace('_', '-')} | {r['task.box.mass_kg']:.0f} kg | "
                  f"{r['task.start.forward_m']:.2f} m | {r['task.duration_s']:.1f} s | {r['subject.height_m']:.2f} m | "
-                 f"{int(r['reserve_frames'])} of {int(r['frames'])} | {int(r['cop_outside_frames'])} |")
+                 f"{int(r['reserve_frames'])} of {int(r['frames'])} | {r['reserve_max_Nm']:.1f} N m | "
+                 f"{int(r['cop_outside_frames'])} |")
     return L + [""]
 
 

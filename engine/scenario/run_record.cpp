@@ -62,6 +62,7 @@ void RunRecord::record(int f, double t, const VecX& qv, const VecX& qdv, const V
   status(f) = static_cast<double>(static_cast<int>(r.status));
   ground.record(f, msm.model, d);
   coupling_max_Nm = std::max(coupling_max_Nm, r.coupling.cwiseAbs().maxCoeff());
+  if (r.reserve.size() > 0) reserve_max_Nm = std::max(reserve_max_Nm, r.reserve.cwiseAbs().maxCoeff());
   if (!series) return;
   q.row(f) = qv.transpose();
   qd.row(f) = qdv.transpose();

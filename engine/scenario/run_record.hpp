@@ -38,6 +38,7 @@ struct RunRecord {
   MatX tau_id, tau_passive, reserve;  // (F × nv)
   MatX coupling;          // (F × nv) carried by the coupling constraints (FrameResult::coupling)
   double coupling_max_Nm = 0.0;  // largest |coupling| of any frame and coordinate, every level
+  double reserve_max_Nm = 0.0;   // largest |reserve| of any frame and coordinate, every level
   MatX posterior_tension;             // (F × passive moments) summed posterior-ligament tension, N
   MatX actuator;          // (F × k)
   MatX activation, tension, passive_force, fiber_length, mt_length, mt_velocity;  // (F × m)

@@ -129,6 +129,7 @@ RunOutcome compute_run(const SweepPlan& plan, int index, const ScenarioSpec& sce
     out.row.reserve_frames = flagged;
     out.row.cop_outside_frames = out.record->ground.frames_outside_support();
     out.row.coupling_max_Nm = out.record->coupling_max_Nm;
+    out.row.reserve_max_Nm = out.record->reserve_max_Nm;
     out.row.status = "ok";
     out.body_weight_N = out.prepared->msm.body_mass_kg * std::abs(out.prepared->msm.model.gravity.y());
   } catch (const Error& e) {
@@ -141,6 +142,7 @@ RunOutcome compute_run(const SweepPlan& plan, int index, const ScenarioSpec& sce
     out.row.reserve_frames = 0;
     out.row.cop_outside_frames = 0;
     out.row.coupling_max_Nm = std::numeric_limits<double>::quiet_NaN();
+    out.row.reserve_max_Nm = std::numeric_limits<double>::quiet_NaN();
     out.record.reset();
   }
   return out;

@@ -68,6 +68,7 @@ std::string pack_run_row(const SweepRow& row, double body_weight_N) {
   put(out, row.reserve_frames);
   put(out, row.cop_outside_frames);
   put(out, row.coupling_max_Nm);
+  put(out, row.reserve_max_Nm);
   put(out, row.status);
   put(out, row.error);
   put(out, static_cast<std::uint64_t>(row.values.size()));
@@ -91,6 +92,7 @@ SweepRow unpack_run_row(std::string_view bytes, double& body_weight_N) {
   row.reserve_frames = in.get<std::int64_t>();
   row.cop_outside_frames = in.get<std::int64_t>();
   row.coupling_max_Nm = in.get<double>();
+  row.reserve_max_Nm = in.get<double>();
   row.status = in.text();
   row.error = in.text();
   const auto values = in.get<std::uint64_t>();
@@ -151,10 +153,10 @@ void write_run_row(Hdf5Writer& w, const SweepRow& row) {
   a.set_string_array("parameter_values", row.values);
   a.set_string("status", row.status);
   a.set_string("error", row.error);
-  // The frame counts, and after them the largest coupling moment (N·m): an attribute of its own would be
-  // the run group's ninth (above).
+  // The frame counts, and after them the largest coupling moment and the largest reserve (N·m): an
+  // attribute of their own would be the run group's ninth (above).
   const double counts[] = {static_cast<double>(row.frames), static_cast<double>(row.reserve_frames),
-                           static_cast<double>(row.cop_outside_frames), row.coupling_max_Nm};
+                           static_cast<double>(row.cop_outside_frames), row.coupling_max_Nm, row.reserve_max_Nm};
   a.set_double_array("frame_counts", counts);
   const std::size_t k = row.peaks.size();
   if (k == 0) return;  // a failed run: no peak attributes (HDF5 attributes cannot hold empty arrays here)
@@ -190,13 +192,14 @@ SweepRow read_run_row(const Hdf5Reader& r, int index) {
   const auto peaks = has_peaks ? r.read_double_array_attribute(g, "peaks") : std::vector<double>{};
   const std::size_t k = q.size();
   // Two counts in files written before the centre of pressure was recorded, three before the coupling
-  // moment.
-  if (counts.size() < 2 || counts.size() > 4 || peaks.size() != 3 * k)
+  // moment, four before the largest reserve.
+  if (counts.size() < 2 || counts.size() > 5 || peaks.size() != 3 * k)
     throw IoError(Location{r.path().string(), 0, 0, g}, "inconsistent sweep run attributes");
   row.frames = static_cast<std::int64_t>(counts[0]);
   row.reserve_frames = static_cast<std::int64_t>(counts[1]);
   row.cop_outside_frames = counts.size() >= 3 ? static_cast<std::int64_t>(counts[2]) : -1;
   row.coupling_max_Nm = counts.size() >= 4 ? counts[3] : std::numeric_limits<double>::quiet_NaN();
+  row.reserve_max_Nm = counts.size() >= 5 ? counts[4] : std::numeric_limits<double>::quiet_NaN();
   for (std::size_t i = 0; i < k; ++i) row.peaks.push_back(Peak{q[i], peaks[i], peaks[2 * k + i], peaks[k + i]});
   return row;
 }
@@ -235,6 +238,7 @@ void write_summary_table(Hdf5Writer& w, const std::vector<SweepParameter>& param
   columns.push_back({"reserve_frames", ColumnType::Int64, "1"});
   columns.push_back({"cop_outside_frames", ColumnType::Int64, "1"});
   columns.push_back({"coupling_max_Nm", ColumnType::Float64, "N*m"});
+  columns.push_back({"reserve_max_Nm", ColumnType::Float64, "N*m"});
   for (const std::string& q : quantities) {
     columns.push_back({q + "_peak_N", ColumnType::Float64, "N"});
     columns.push_back({q + "_peak_bw", ColumnType::Float64, "1"});
@@ -243,7 +247,8 @@ void write_summary_table(Hdf5Writer& w, const std::vector<SweepParameter>& param
   w.create_table("/summary", columns,
                  "one row per run: run number, varied parameters, status (ok or failed) and error, frames "
                  "solved, frames needing reserve actuators and frames whose centre of pressure leaves the feet, the largest "
-                 "moment a coupling constraint carried, peak loads in N, body weights and their times");
+                 "moment a coupling constraint carried and the largest reserve actuator torque, peak loads in N, "
+                 "body weights and their times");
   constexpr double nan = std::numeric_limits<double>::quiet_NaN();
   // A text parameter has a few values, each parsed once (parameter_label loads it as YAML: half the
   // cost of a row when done for every row).
@@ -274,6 +279,7 @@ void write_summary_table(Hdf5Writer& w, const std::vector<SweepParameter>& param
     cells.emplace_back(row.reserve_frames);
     cells.emplace_back(row.cop_outside_frames);
     cells.emplace_back(row.coupling_max_Nm);
+    cells.emplace_back(row.reserve_max_Nm);
     for (const std::string& q : quantities) {
       const auto it = std::find_if(row.peaks.begin(), row.peaks.end(), [&](const Peak& p) { return p.quantity == q; });
       cells.emplace_back(it == row.peaks.end() ? nan : it->value);

@@ -33,6 +33,10 @@ struct SweepRow {
   // Largest moment a coupling constraint (the lumbar rhythm) carried at any level and frame, N·m
   // (/joints/coupling_moment); NaN for a failed run or one read back from a file written before.
   double coupling_max_Nm = std::numeric_limits<double>::quiet_NaN();
+  // Largest reserve actuator torque of any frame and coordinate, N·m (/reserves/torque): how far the
+  // muscles fell short, beside how often (reserve_frames); NaN for a failed run or one read back from a
+  // file written before.
+  double reserve_max_Nm = std::numeric_limits<double>::quiet_NaN();
   std::vector<Peak> peaks;          // summarize(); empty when failed
 };
 
@@ -75,7 +79,8 @@ std::string pack_run_row(const SweepRow& row, double body_weight_N);
 SweepRow unpack_run_row(std::string_view bytes, double& body_weight_N);
 
 // /summary: one row per run, sorted by run number. Columns: run, each parameter (float64 or
-// string), status, error, frames, reserve_frames, then for every peak quantity found in any run
+// string), status, error, frames, reserve_frames, cop_outside_frames, coupling_max_Nm,
+// reserve_max_Nm, then for every peak quantity found in any run
 // (in order of first appearance by run number) QUANTITY_peak_N, QUANTITY_peak_bw,
 // QUANTITY_peak_time_s (NaN where a run has no such peak).
 void write_summary_table(Hdf5Writer& w, const std::vector<SweepParameter>& parameters, std::vector<SweepRow> rows);

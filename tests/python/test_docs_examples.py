@@ -390,9 +390,13 @@ class DocsExamples(unittest.TestCase):
             units = list(f["summary"].attrs["units"])
             self.assertEqual(len(units), len(cols))
             unit = dict(zip(cols, units))
-            self.assertEqual(cols[:9], ["run", "task.technique", "task.box.mass_kg", "status", "error",
-                                        "frames", "reserve_frames", "cop_outside_frames", "coupling_max_Nm"])
+            self.assertEqual(cols[:10], ["run", "task.technique", "task.box.mass_kg", "status", "error",
+                                         "frames", "reserve_frames", "cop_outside_frames", "coupling_max_Nm",
+                                         "reserve_max_Nm"])
             self.assertEqual(unit["coupling_max_Nm"], "N*m")
+            self.assertEqual(unit["reserve_max_Nm"], "N*m")
+            # A frame is flagged when a reserve passes 1 N·m: runs without flagged frames stay below it.
+            self.assertTrue(np.all((s["reserve_frames"] > 0) == (s["reserve_max_Nm"] > 1.0)))
             self.assertTrue(np.all(s["coupling_max_Nm"] > 0))  # every lift leaves moment to the lumbar rhythm
             self.assertEqual(unit["task.box.mass_kg"], "kg")  # "_kg -> kg"
             self.assertEqual(s["run"].tolist(), list(range(22)))

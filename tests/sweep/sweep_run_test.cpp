@@ -81,6 +81,14 @@ TEST(SweepRun, OneAndTwoThreadsWriteTheSameFile) {
     EXPECT_EQ(frames[i], 51) << i;  // 1 s at 50 Hz
   }
   EXPECT_NE(peak[0], peak[1]);  // the box mass reaches the spine
+  // A frame is flagged when a reserve exceeds the solver's threshold (1 N·m): the largest reserve says
+  // how far beyond, and is below it in a run without flagged frames.
+  const auto reserve_frames = r.read_table_ints("/summary", "reserve_frames");
+  const auto reserve_max = r.read_table_doubles("/summary", "reserve_max_Nm");
+  for (int i = 0; i < 4; ++i) {
+    EXPECT_GE(reserve_max[i], 0.0) << i;
+    EXPECT_EQ(reserve_frames[i] > 0, reserve_max[i] > 1.0) << i << ": " << reserve_max[i] << " N m";
+  }
   for (const auto& c : r.table_columns("/summary"))
     if (c.name == "L5_S1_compression_peak_N") {
       EXPECT_EQ(c.units, "N");
@@ -123,6 +131,9 @@ TEST(SweepRun, EachRunEqualsTheScenarioRunAlone) {
   EXPECT_GT(rec.coupling.cwiseAbs().maxCoeff(), 1.0);
   EXPECT_EQ(row.coupling_max_Nm, rec.coupling.cwiseAbs().maxCoeff());
   EXPECT_EQ(r.read_table_doubles("/summary", "coupling_max_Nm")[2], row.coupling_max_Nm);
+  // The largest reserve, likewise (0 when the muscles balanced every frame).
+  EXPECT_EQ(row.reserve_max_Nm, rec.reserve.cwiseAbs().maxCoeff());
+  EXPECT_EQ(r.read_table_doubles("/summary", "reserve_max_Nm")[2], row.reserve_max_Nm);
 }
 
 TEST(SweepRun, ThreeShardsMergedEqualOneRun) {
