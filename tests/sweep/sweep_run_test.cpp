@@ -81,13 +81,17 @@ TEST(SweepRun, OneAndTwoThreadsWriteTheSameFile) {
     EXPECT_EQ(frames[i], 51) << i;  // 1 s at 50 Hz
   }
   EXPECT_NE(peak[0], peak[1]);  // the box mass reaches the spine
-  // A frame is flagged when a reserve exceeds the solver's threshold (1 N·m): the largest reserve says
-  // how far beyond, and is below it in a run without flagged frames.
+  // The 1 s lifts of 20 kg need reserves (the muscles at their limit), those of 5 kg do not: the largest
+  // reserve says how far they fell short, tens of N·m against a fraction of one.
   const auto reserve_frames = r.read_table_ints("/summary", "reserve_frames");
   const auto reserve_max = r.read_table_doubles("/summary", "reserve_max_Nm");
-  for (int i = 0; i < 4; ++i) {
-    EXPECT_GE(reserve_max[i], 0.0) << i;
-    EXPECT_EQ(reserve_frames[i] > 0, reserve_max[i] > 1.0) << i << ": " << reserve_max[i] << " N m";
+  for (int i : {1, 3}) {
+    EXPECT_GT(reserve_frames[i], 0) << i;
+    EXPECT_GT(reserve_max[i], 10.0) << i;
+  }
+  for (int i : {0, 2}) {
+    EXPECT_EQ(reserve_frames[i], 0) << i;
+    EXPECT_LT(reserve_max[i], 1.0) << i;
   }
   for (const auto& c : r.table_columns("/summary"))
     if (c.name == "L5_S1_compression_peak_N") {
