@@ -133,3 +133,35 @@ TEST(LiftBalance, ThePeakChangesSmoothlyWhereLiftsStartToLeaveTheFeet) {
 
 }  // namespace
 }  // namespace dembones
+
+namespace dembones {
+namespace {
+
+// A fast lift whose rise brakes at its end (a 1.90 m subject's unloaded 1.2 s stoop to a box between
+// the feet: the centre of pressure goes behind the heels as the trunk stops): the dynamic passes'
+// centre-of-mass shift reaches the end of the movement at rest (pendulum_balance.hpp), so the motion
+// stops smoothly into its pause. Shifts held at the end in position only left the joints moving at
+// 0.25 rad/s there and the stop took the centre of pressure 0.19 m behind the heels in the pause.
+TEST(LiftBalance, AFastLiftEndsAtRestIntoItsPause) {
+  const ScenarioSpec s = load_scenario(
+      (std::filesystem::path(DEMBONES_SOURCE_DIR) / "scenarios/stoop_lift.yaml").string(),
+      {parse_override("task.box.mass_kg=0"), parse_override("task.start.forward_m=0.15"),
+       parse_override("task.duration_s=1.2"), parse_override("subject.height_m=1.9")});
+  ModelCache models;
+  const auto run = prepare_run(s, models);
+  const GeneratedMotion m = generate_task_motion(run->msm.model, run->rig, s.task, s.solver.rate_hz);
+  ASSERT_GE(m.dynamic_balance_passes, 1) << "the lift must need the dynamic passes";
+  Pipeline p(run->msm, pipeline_settings(s.solver));
+  const RunRecord rec = execute_run(*run, p);
+  const GroundSeries& g = rec.ground;
+  const double heel = g.support.heel_x_m - g.support.ankle_x_m;
+  const double end_s = rec.time(rec.frames() - 1) - s.task.pause_s;  // the movement's end
+  for (int f = 0; f < rec.frames(); ++f) {
+    if (rec.time(f) < end_s - 1e-9) continue;
+    EXPECT_LT(rec.qd.row(f).cwiseAbs().maxCoeff(), 0.05) << "t = " << rec.time(f);
+    EXPECT_GT(g.cop_forward(f), heel - 0.03) << "t = " << rec.time(f);
+  }
+}
+
+}  // namespace
+}  // namespace dembones
