@@ -15,6 +15,7 @@ from __future__ import annotations
 import argparse
 import datetime
 import os
+import re
 import subprocess
 import sys
 from typing import Dict, List, Optional, Tuple
@@ -79,6 +80,39 @@ def peaks(path: str) -> Dict[str, float]:
         out["reserve_frames"] = int(np.sum(f["solver/reserve_flag"][()] > 0))
         out["frames"] = int(f["time"].shape[0])
     return out
+
+
+def reserve_cause(dembones: str, out: str, r: pd.Series) -> str:
+    """Where a flagged lift's largest reserve acts, and whether it holds off stretched muscles rather
+    than a load, as `dembones run` says it (engine/cli/summary.cpp) for the lift run alone."""
+    if r["reserve_frames"] == 0:
+        return "–"
+    path = os.path.join(out, "flagged.h5")
+    cmd = [dembones, "run", os.path.join(SCEN, "stoop_lift.yaml"), "-o", path, "-q"]
+    for field in ("task.technique", "task.box.mass_kg", "task.start.forward_m", "task.duration_s", "subject.height_m"):
+        cmd += ["--set", f"{field}={r[field]}"]
+    p = subprocess.run(cmd, capture_output=True, text=True)
+    if p.returncode != 0:
+        raise RuntimeError(f"{' '.join(cmd)} failed ({p.returncode}):\n{p.stderr}")
+    where = re.search(r"max reserve [0-9.]+ N\*m, (\w+);", p.stdout)
+    stretched = re.search(r"the reserve acts against them: (.*?)\. The posture", p.stdout)
+    if not where:
+        return "?"
+    coordinate = where.group(1)
+    with h5py.File(path, "r") as f:
+        names = [n.decode() if isinstance(n, bytes) else n for n in f["coordinates/names"][()]]
+        torque = f["reserves/torque"][()][:, names.index(coordinate)]
+    sign = torque[np.argmax(np.abs(torque))]
+    # The lifter's sign conventions (models/lifter.yaml): *_flexion and *_extension positive as named,
+    # knee_angle positive toward extension, ankle_angle toward dorsiflexion.
+    positive, negative = {"knee_angle": ("extension", "flexion"), "ankle_angle": ("dorsiflexion", "plantarflexion")}.get(
+        coordinate, ("flexion", "extension") if coordinate.endswith("_flexion") else ("extension", "flexion"))
+    joint = coordinate.rsplit("_", 1)[0].replace("_", "/" if coordinate.startswith("L") else " ")
+    text = f"{joint} {positive if sign > 0 else negative}"
+    if not stretched:
+        return text
+    muscles = ", ".join(m.split(" ")[0].replace("_", " ") for m in stretched.group(1).split(", "))
+    return f"{text}, against stretched muscles ({muscles})"
 
 
 def run_pair(dembones: str, out: str, name: str, scenario: str, sets: List[str]) -> Dict[str, float]:
@@ -289,7 +323,9 @@ def main(argv: Optional[List[str]] = None) -> int:
             pairs[(q, task)] = (base, run_pair(a.dembones, a.out, f"{tag}_{q.replace(' ', '_')}", scenario, [imp]))
 
     md = os.path.join(docs, "stoop-vs-squat.md")
-    text = report(df, ok, failed, shares, pairs, lifts, couplings)
+    # Where each flagged lift's largest reserve acts (each run alone, as `dembones run` reports it).
+    causes = {int(r["run"]): reserve_cause(a.dembones, a.out, r) for _, r in ok[flagged(ok)].iterrows()}
+    text = report(df, ok, failed, shares, pairs, lifts, couplings, causes)
     with open(md + ".partial", "w", encoding="utf-8") as f:
         f.write(text)
     os.replace(md + ".partial", md)
@@ -335,8 +371,9 @@ def cell_flagged(ok: pd.DataFrame, tech: str, pos: float, mass: float) -> bool:
     return bool(flagged(sel).any())
 
 
-def flagged_section(ok: pd.DataFrame) -> List[str]:
-    """The lifts behind a † in the tables, with what happened in them."""
+def flagged_section(ok: pd.DataFrame, causes: Dict[int, str]) -> List[str]:
+    """The lifts behind a † in the tables, with what happened in them (causes: run number -> where the
+    largest reserve acts, reserve_cause)."""
     bad = ok[flagged(ok)]
     if bad.empty:
         return []
@@ -347,14 +384,19 @@ def flagged_section(ok: pd.DataFrame) -> List[str]:
          "(a motion a person cannot make with the feet flat; docs/scenarios.md, the balance passes). Per "
          "technique: " + ", ".join(f"{t.replace('_', '-')} {int(flagged(ok[ok['task.technique'] == t]).sum())} of "
                                    f"{int((ok['task.technique'] == t).sum())}" for t in TECHNIQUES) + ".", "",
-         "| technique | box mass | box start | lift time | height | frames needing reserves | largest reserve | frames off the feet |",
-         "|---|---|---|---|---|---|---|---|"]
+         "Where the largest reserve acts (the coordinate `dembones run` names for the lift run alone, and the "
+         "direction it helps): " + "; ".join(f"{what} in {n}" for what, n in pd.Series(
+             [c for run, c in causes.items() if c not in ("–", "?")]).value_counts().items())
+         + ". \"Against stretched muscles\": it holds off the passive pull of muscles stretched past what the "
+         "opposing ones hold (a posture beyond the muscles' length, not a load beyond their strength).", "",
+         "| technique | box mass | box start | lift time | height | frames needing reserves | largest reserve | where | frames off the feet |",
+         "|---|---|---|---|---|---|---|---|---|"]
     for _, r in bad.sort_values(["task.technique", "task.box.mass_kg", "task.start.forward_m", "task.duration_s",
                                  "subject.height_m"]).iterrows():
         L.append(f"| {r['task.technique'].replace('_', '-')} | {r['task.box.mass_kg']:.0f} kg | "
                  f"{r['task.start.forward_m']:.2f} m | {r['task.duration_s']:.1f} s | {r['subject.height_m']:.2f} m | "
                  f"{int(r['reserve_frames'])} of {int(r['frames'])} | {r['reserve_max_Nm']:.1f} N m | "
-                 f"{int(r['cop_outside_frames'])} |")
+                 f"{causes.get(int(r['run']), '?')} | {int(r['cop_outside_frames'])} |")
     return L + [""]
 
 
@@ -524,7 +566,7 @@ def coupling_section(couplings: Dict[str, Dict[str, Dict[str, float]]]) -> List[
     return L
 
 
-def report(df, ok, failed, shares, pairs, lifts, couplings) -> str:
+def report(df, ok, failed, shares, pairs, lifts, couplings, causes) -> str:
     now = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
     L = ["# Stoop or squat? What the model says",
          "",
@@ -700,7 +742,7 @@ def report(df, ok, failed, shares, pairs, lifts, couplings) -> str:
     L += ["Frames needing reserves are frames the muscles could not balance alone (docs/hdf5-layout.md); a rise "
           "means the impaired muscles are at their limit and the answer for those frames is partly the reserve "
           "actuators', not the muscles'.", ""]
-    L += flagged_section(ok)
+    L += flagged_section(ok, causes)
     if len(failed):
         L += ["## Lifts the generator could not produce", "",
               "| technique | box mass | box start | lift time | height | error |", "|---|---|---|---|---|---|"]

@@ -49,6 +49,8 @@ def main() -> int:
         elif int(m.group(1)) > 0:
             section = text.split("## Lifts the muscles could not do alone, or off the feet", 1)
             rows = re.findall(r"^\| (?:stoop|semi-squat|squat) \| \d+ kg \|", section[1], re.MULTILINE) if len(section) == 2 else []
+            if "| ? |" in section[-1]:
+                problems.append("a flagged lift without where its largest reserve acts")
             if len(rows) != int(m.group(1)):
                 problems.append(f"{m.group(1)} flagged lifts counted, {len(rows)} listed")
             if "†" not in text.split("## The back", 1)[1].split("## Which muscles", 1)[0]:
