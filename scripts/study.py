@@ -83,8 +83,9 @@ def peaks(path: str) -> Dict[str, float]:
 
 
 def reserve_cause(dembones: str, out: str, r: pd.Series) -> str:
-    """Where a flagged lift's largest reserve acts, and whether it holds off stretched muscles rather
-    than a load, as `dembones run` says it (engine/cli/summary.cpp) for the lift run alone."""
+    """Where a flagged lift's largest reserve acts (the sweep's reserve_max_coordinate and
+    reserve_max_sign), and whether it holds off stretched muscles rather than a load, as `dembones run`
+    says it (engine/cli/summary.cpp) for the lift run alone, which must name the same coordinate."""
     if r["reserve_frames"] == 0:
         return "–"
     path = os.path.join(out, "flagged.h5")
@@ -94,15 +95,12 @@ def reserve_cause(dembones: str, out: str, r: pd.Series) -> str:
     p = subprocess.run(cmd, capture_output=True, text=True)
     if p.returncode != 0:
         raise RuntimeError(f"{' '.join(cmd)} failed ({p.returncode}):\n{p.stderr}")
-    where = re.search(r"max reserve [0-9.]+ N\*m, (\w+);", p.stdout)
+    coordinate, sign = r["reserve_max_coordinate"], int(r["reserve_max_sign"])
+    alone = re.search(r"largest reserve ([-+][0-9.]+) N\*m on (\w+);", p.stdout)
+    if not alone or alone.group(2) != coordinate or np.sign(float(alone.group(1))) != sign:
+        raise RuntimeError(f"run {int(r['run'])}: the sweep's largest reserve ({coordinate}, sign {sign}) is not "
+                           f"the one the lift run alone reports:\n{p.stdout}")
     stretched = re.search(r"the reserve acts against them: (.*?)\. The posture", p.stdout)
-    if not where:
-        return "?"
-    coordinate = where.group(1)
-    with h5py.File(path, "r") as f:
-        names = [n.decode() if isinstance(n, bytes) else n for n in f["coordinates/names"][()]]
-        torque = f["reserves/torque"][()][:, names.index(coordinate)]
-    sign = torque[np.argmax(np.abs(torque))]
     # The lifter's sign conventions (models/lifter.yaml): *_flexion and *_extension positive as named,
     # knee_angle positive toward extension, ankle_angle toward dorsiflexion.
     positive, negative = {"knee_angle": ("extension", "flexion"), "ankle_angle": ("dorsiflexion", "plantarflexion")}.get(
@@ -323,7 +321,8 @@ def main(argv: Optional[List[str]] = None) -> int:
             pairs[(q, task)] = (base, run_pair(a.dembones, a.out, f"{tag}_{q.replace(' ', '_')}", scenario, [imp]))
 
     md = os.path.join(docs, "stoop-vs-squat.md")
-    # Where each flagged lift's largest reserve acts (each run alone, as `dembones run` reports it).
+    # Where each flagged lift's largest reserve acts (the sweep's columns; each run alone for the muscles'
+    # passive pull, as `dembones run` reports it).
     causes = {int(r["run"]): reserve_cause(a.dembones, a.out, r) for _, r in ok[flagged(ok)].iterrows()}
     text = report(df, ok, failed, shares, pairs, lifts, couplings, causes)
     with open(md + ".partial", "w", encoding="utf-8") as f:
@@ -384,8 +383,8 @@ def flagged_section(ok: pd.DataFrame, causes: Dict[int, str]) -> List[str]:
          "(a motion a person cannot make with the feet flat; docs/scenarios.md, the balance passes). Per "
          "technique: " + ", ".join(f"{t.replace('_', '-')} {int(flagged(ok[ok['task.technique'] == t]).sum())} of "
                                    f"{int((ok['task.technique'] == t).sum())}" for t in TECHNIQUES) + ".", "",
-         "Where the largest reserve acts (the coordinate `dembones run` names for the lift run alone, and the "
-         "direction it helps): " + "; ".join(f"{what} in {n}" for what, n in pd.Series(
+         "Where the largest reserve acts (the sweep's `reserve_max_coordinate` and `reserve_max_sign`, the same "
+         "as `dembones run` names for the lift run alone; the direction it helps): " + "; ".join(f"{what} in {n}" for what, n in pd.Series(
              [c for run, c in causes.items() if c not in ("–", "?")]).value_counts().items())
          + ". \"Against stretched muscles\": it holds off the passive pull of muscles stretched past what the "
          "opposing ones hold (a posture beyond the muscles' length, not a load beyond their strength).", "",

@@ -95,11 +95,13 @@ void print_summary(std::FILE* out, const ScenarioSpec& scenario, const Musculosk
   }
   std::string detail;
   if (flagged) {
+    // Signed, on its coordinate (as an OpenSim reserve actuator's value): which way the muscles fell short.
     Eigen::Index frame = 0, k = 0;
-    const double largest = r.reserve.cwiseAbs().maxCoeff(&frame, &k);
+    r.reserve.cwiseAbs().maxCoeff(&frame, &k);
     const auto& names = msm.model.coordinate_names;
-    detail = fmt::format(" (max reserve {:.1f} N*m, {}; {} of them with the centre of pressure off the feet)", largest,
-                         k < static_cast<Eigen::Index>(names.size()) ? names[k] : std::string("?"), flagged_off_feet);
+    detail = fmt::format(" (largest reserve {:+.1f} N*m on {}; {} of them with the centre of pressure off the feet)",
+                         r.reserve(frame, k), k < static_cast<Eigen::Index>(names.size()) ? names[k] : std::string("?"),
+                         flagged_off_feet);
   }
   fmt::print(out, "frames the muscles could not balance without reserves: {} of {}{}\n", flagged, r.frames(), detail);
   if (flagged) print_passive_pull_line(out, msm, r);

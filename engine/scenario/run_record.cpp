@@ -62,7 +62,15 @@ void RunRecord::record(int f, double t, const VecX& qv, const VecX& qdv, const V
   status(f) = static_cast<double>(static_cast<int>(r.status));
   ground.record(f, msm.model, d);
   coupling_max_Nm = std::max(coupling_max_Nm, r.coupling.cwiseAbs().maxCoeff());
-  if (r.reserve.size() > 0) reserve_max_Nm = std::max(reserve_max_Nm, r.reserve.cwiseAbs().maxCoeff());
+  if (r.reserve.size() > 0) {
+    Eigen::Index k = 0;
+    const double largest = r.reserve.cwiseAbs().maxCoeff(&k);
+    if (largest > reserve_max_Nm) {
+      reserve_max_Nm = largest;
+      reserve_max_coordinate = static_cast<int>(k);
+      reserve_max_sign = r.reserve(k) > 0 ? 1 : -1;
+    }
+  }
   if (!series) return;
   q.row(f) = qv.transpose();
   qd.row(f) = qdv.transpose();

@@ -39,6 +39,10 @@ struct RunRecord {
   MatX coupling;          // (F × nv) carried by the coupling constraints (FrameResult::coupling)
   double coupling_max_Nm = 0.0;  // largest |coupling| of any frame and coordinate, every level
   double reserve_max_Nm = 0.0;   // largest |reserve| of any frame and coordinate, every level
+  // Where that largest reserve acts: its coordinate (velocity index; -1 while no reserve was non-zero)
+  // and its sign on that coordinate (+1 or -1; 0 with none), every level.
+  int reserve_max_coordinate = -1;
+  int reserve_max_sign = 0;
   MatX posterior_tension;             // (F × passive moments) summed posterior-ligament tension, N
   MatX actuator;          // (F × k)
   MatX activation, tension, passive_force, fiber_length, mt_length, mt_velocity;  // (F × m)

@@ -130,6 +130,11 @@ RunOutcome compute_run(const SweepPlan& plan, int index, const ScenarioSpec& sce
     out.row.cop_outside_frames = out.record->ground.frames_outside_support();
     out.row.coupling_max_Nm = out.record->coupling_max_Nm;
     out.row.reserve_max_Nm = out.record->reserve_max_Nm;
+    if (out.record->reserve_max_coordinate >= 0) {
+      out.row.reserve_max_coordinate =
+          out.prepared->msm.model.coordinate_names[static_cast<std::size_t>(out.record->reserve_max_coordinate)];
+      out.row.reserve_max_sign = out.record->reserve_max_sign;
+    }
     out.row.status = "ok";
     out.body_weight_N = out.prepared->msm.body_mass_kg * std::abs(out.prepared->msm.model.gravity.y());
   } catch (const Error& e) {
@@ -143,6 +148,8 @@ RunOutcome compute_run(const SweepPlan& plan, int index, const ScenarioSpec& sce
     out.row.cop_outside_frames = 0;
     out.row.coupling_max_Nm = std::numeric_limits<double>::quiet_NaN();
     out.row.reserve_max_Nm = std::numeric_limits<double>::quiet_NaN();
+    out.row.reserve_max_coordinate.clear();
+    out.row.reserve_max_sign = 0;
     out.record.reset();
   }
   return out;

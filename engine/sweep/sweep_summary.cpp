@@ -69,6 +69,8 @@ std::string pack_run_row(const SweepRow& row, double body_weight_N) {
   put(out, row.cop_outside_frames);
   put(out, row.coupling_max_Nm);
   put(out, row.reserve_max_Nm);
+  put(out, static_cast<std::int64_t>(row.reserve_max_sign));
+  put(out, row.reserve_max_coordinate);
   put(out, row.status);
   put(out, row.error);
   put(out, static_cast<std::uint64_t>(row.values.size()));
@@ -93,6 +95,8 @@ SweepRow unpack_run_row(std::string_view bytes, double& body_weight_N) {
   row.cop_outside_frames = in.get<std::int64_t>();
   row.coupling_max_Nm = in.get<double>();
   row.reserve_max_Nm = in.get<double>();
+  row.reserve_max_sign = static_cast<int>(in.get<std::int64_t>());
+  row.reserve_max_coordinate = in.text();
   row.status = in.text();
   row.error = in.text();
   const auto values = in.get<std::uint64_t>();
@@ -146,20 +150,29 @@ SweepHeader read_sweep_header(const Hdf5Reader& r) {
 // At most 8 attributes on a run group (with write_run's body_weight_N and the completion marker):
 // HDF5 1.10 keeps up to 8 in the object header ("compact"); beyond that it moves them to dense
 // storage, and H5Ocopy of dense variable-length string attributes crashes in libhdf5 1.10.8
-// (H5A__dense_post_copy_file_all), which `dembones merge` relies on.
+// (H5A__dense_post_copy_file_all), which `dembones merge` relies on. So a failed run has `error`
+// and no peaks, a run that ran has its peaks and the largest reserve's coordinate and no `error`.
 void write_run_row(Hdf5Writer& w, const SweepRow& row) {
   const std::string g = run_group(row.index);
   Hdf5Writer::ObjectAttributes a = w.create_group_with_attributes(g);  // kept open for all its attributes
   a.set_string_array("parameter_values", row.values);
   a.set_string("status", row.status);
-  a.set_string("error", row.error);
-  // The frame counts, and after them the largest coupling moment and the largest reserve (N·m): an
-  // attribute of their own would be the run group's ninth (above).
-  const double counts[] = {static_cast<double>(row.frames), static_cast<double>(row.reserve_frames),
-                           static_cast<double>(row.cop_outside_frames), row.coupling_max_Nm, row.reserve_max_Nm};
+  // The frame counts, and after them the largest coupling moment, the largest reserve (N·m) and that
+  // reserve's sign: attributes of their own would pass the run group's eight (above).
+  const double counts[] = {static_cast<double>(row.frames),
+                           static_cast<double>(row.reserve_frames),
+                           static_cast<double>(row.cop_outside_frames),
+                           row.coupling_max_Nm,
+                           row.reserve_max_Nm,
+                           static_cast<double>(row.reserve_max_sign)};
   a.set_double_array("frame_counts", counts);
+  if (row.status != "ok") {
+    a.set_string("error", row.error);
+    return;  // no peak attributes (HDF5 attributes cannot hold empty arrays here)
+  }
+  a.set_string("reserve_max_coordinate", row.reserve_max_coordinate);
   const std::size_t k = row.peaks.size();
-  if (k == 0) return;  // a failed run: no peak attributes (HDF5 attributes cannot hold empty arrays here)
+  if (k == 0) return;
   const RunRowPeaks p = run_row_peaks(row);
   a.set_string_array("peak_quantities", p.quantities);
   a.set_double_array("peaks", p.values);
@@ -185,21 +198,25 @@ SweepRow read_run_row(const Hdf5Reader& r, int index) {
   row.index = index;
   row.values = r.read_string_array_attribute(g, "parameter_values");
   row.status = r.read_string_attribute(g, "status");
-  row.error = r.read_string_attribute(g, "error");
+  // Files written before the largest reserve's coordinate have `error` (empty) on every run.
+  if (r.has_attribute(g, "error")) row.error = r.read_string_attribute(g, "error");
+  if (r.has_attribute(g, "reserve_max_coordinate"))
+    row.reserve_max_coordinate = r.read_string_attribute(g, "reserve_max_coordinate");
   const auto counts = r.read_double_array_attribute(g, "frame_counts");
   const bool has_peaks = r.has_attribute(g, "peak_quantities");
   const auto q = has_peaks ? r.read_string_array_attribute(g, "peak_quantities") : std::vector<std::string>{};
   const auto peaks = has_peaks ? r.read_double_array_attribute(g, "peaks") : std::vector<double>{};
   const std::size_t k = q.size();
   // Two counts in files written before the centre of pressure was recorded, three before the coupling
-  // moment, four before the largest reserve.
-  if (counts.size() < 2 || counts.size() > 5 || peaks.size() != 3 * k)
+  // moment, four before the largest reserve, five before its sign.
+  if (counts.size() < 2 || counts.size() > 6 || peaks.size() != 3 * k)
     throw IoError(Location{r.path().string(), 0, 0, g}, "inconsistent sweep run attributes");
   row.frames = static_cast<std::int64_t>(counts[0]);
   row.reserve_frames = static_cast<std::int64_t>(counts[1]);
   row.cop_outside_frames = counts.size() >= 3 ? static_cast<std::int64_t>(counts[2]) : -1;
   row.coupling_max_Nm = counts.size() >= 4 ? counts[3] : std::numeric_limits<double>::quiet_NaN();
   row.reserve_max_Nm = counts.size() >= 5 ? counts[4] : std::numeric_limits<double>::quiet_NaN();
+  row.reserve_max_sign = counts.size() >= 6 ? static_cast<int>(counts[5]) : 0;
   for (std::size_t i = 0; i < k; ++i) row.peaks.push_back(Peak{q[i], peaks[i], peaks[2 * k + i], peaks[k + i]});
   return row;
 }
@@ -239,6 +256,8 @@ void write_summary_table(Hdf5Writer& w, const std::vector<SweepParameter>& param
   columns.push_back({"cop_outside_frames", ColumnType::Int64, "1"});
   columns.push_back({"coupling_max_Nm", ColumnType::Float64, "N*m"});
   columns.push_back({"reserve_max_Nm", ColumnType::Float64, "N*m"});
+  columns.push_back({"reserve_max_coordinate", ColumnType::String, "-"});
+  columns.push_back({"reserve_max_sign", ColumnType::Int64, "1"});
   for (const std::string& q : quantities) {
     columns.push_back({q + "_peak_N", ColumnType::Float64, "N"});
     columns.push_back({q + "_peak_bw", ColumnType::Float64, "1"});
@@ -247,7 +266,7 @@ void write_summary_table(Hdf5Writer& w, const std::vector<SweepParameter>& param
   w.create_table("/summary", columns,
                  "one row per run: run number, varied parameters, status (ok or failed) and error, frames "
                  "solved, frames needing reserve actuators and frames whose centre of pressure leaves the feet, the largest "
-                 "moment a coupling constraint carried and the largest reserve actuator torque, peak loads in N, "
+                 "moment a coupling constraint carried and the largest reserve actuator torque (with its coordinate and its sign on it), peak loads in N, "
                  "body weights and their times");
   constexpr double nan = std::numeric_limits<double>::quiet_NaN();
   // A text parameter has a few values, each parsed once (parameter_label loads it as YAML: half the
@@ -280,6 +299,8 @@ void write_summary_table(Hdf5Writer& w, const std::vector<SweepParameter>& param
     cells.emplace_back(row.cop_outside_frames);
     cells.emplace_back(row.coupling_max_Nm);
     cells.emplace_back(row.reserve_max_Nm);
+    cells.emplace_back(row.reserve_max_coordinate);
+    cells.emplace_back(std::int64_t{row.reserve_max_sign});
     for (const std::string& q : quantities) {
       const auto it = std::find_if(row.peaks.begin(), row.peaks.end(), [&](const Peak& p) { return p.quantity == q; });
       cells.emplace_back(it == row.peaks.end() ? nan : it->value);

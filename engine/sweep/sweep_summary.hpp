@@ -37,6 +37,10 @@ struct SweepRow {
   // muscles fell short, beside how often (reserve_frames); NaN for a failed run or one read back from a
   // file written before.
   double reserve_max_Nm = std::numeric_limits<double>::quiet_NaN();
+  // Where that largest reserve acts: the model coordinate's name and the torque's sign on it (+1, -1;
+  // "" and 0 when no reserve acted, for a failed run, or for one read back from a file written before).
+  std::string reserve_max_coordinate;
+  int reserve_max_sign = 0;
   std::vector<Peak> peaks;          // summarize(); empty when failed
 };
 
@@ -80,7 +84,7 @@ SweepRow unpack_run_row(std::string_view bytes, double& body_weight_N);
 
 // /summary: one row per run, sorted by run number. Columns: run, each parameter (float64 or
 // string), status, error, frames, reserve_frames, cop_outside_frames, coupling_max_Nm,
-// reserve_max_Nm, then for every peak quantity found in any run
+// reserve_max_Nm, reserve_max_coordinate, reserve_max_sign, then for every peak quantity found in any run
 // (in order of first appearance by run number) QUANTITY_peak_N, QUANTITY_peak_bw,
 // QUANTITY_peak_time_s (NaN where a run has no such peak).
 void write_summary_table(Hdf5Writer& w, const std::vector<SweepParameter>& parameters, std::vector<SweepRow> rows);

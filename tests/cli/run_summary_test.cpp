@@ -20,19 +20,21 @@ using cli_test::shipped_scenario;
 
 struct ReserveLine {
   int flagged = -1, frames = -1, off_feet = -1;
+  double largest_Nm = 0.0;  // signed, on its coordinate
   std::string coordinate;
 };
 
 ReserveLine reserve_line(const std::string& output) {
   static const std::regex re(
-      R"(frames the muscles could not balance without reserves: (\d+) of (\d+) \(max reserve [0-9.]+ N\*m, (\w+); (\d+) of them with the centre of pressure off the feet\))");
+      R"(frames the muscles could not balance without reserves: (\d+) of (\d+) \(largest reserve ([-+][0-9.]+) N\*m on (\w+); (\d+) of them with the centre of pressure off the feet\))");
   std::smatch m;
   ReserveLine r;
   if (std::regex_search(output, m, re)) {
     r.flagged = std::stoi(m[1]);
     r.frames = std::stoi(m[2]);
-    r.coordinate = m[3];
-    r.off_feet = std::stoi(m[4]);
+    r.largest_Nm = std::stod(m[3]);
+    r.coordinate = m[4];
+    r.off_feet = std::stoi(m[5]);
   }
   return r;
 }
@@ -47,13 +49,15 @@ TEST(RunSummary, NamesTheReserveCoordinateWhenTheFeetHold) {
   const ReserveLine line = reserve_line(r.output);
   ASSERT_GT(line.flagged, 0) << r.output;
   EXPECT_NE(line.coordinate.find("_extension"), std::string::npos) << "a lumbar level: " << line.coordinate;
+  EXPECT_GT(line.largest_Nm, 0.0) << "the reserve extends the lumbar level (the extensors fall short)";
   EXPECT_EQ(line.off_feet, 0) << r.output;
 }
 
 TEST(RunSummary, CountsTheReserveFramesWithTheCentreOfPressureOffTheFeet) {
   // A 1.95 m, 110 kg subject's squat lift in 0.8 s tips about the ankles faster than flat feet hold,
-  // more than the generator's balance passes can mend (docs/scenarios.md): the plantarflexors are at
-  // their limit exactly where the feet could not hold.
+  // more than the generator's balance passes can mend (docs/scenarios.md): its centre of pressure falls
+  // behind the heels, and the ankle's dorsiflexors (tibialis anterior) are at their limit exactly where
+  // the feet could not hold.
   io_test::TempDir tmp;
   const auto r = dembones({"run", shipped_scenario("squat_lift").string(), "-o", (tmp / "s.h5").string(),
                            "--set", "subject.height_m=1.95", "--set", "subject.mass_kg=110", "--set",
@@ -62,6 +66,7 @@ TEST(RunSummary, CountsTheReserveFramesWithTheCentreOfPressureOffTheFeet) {
   const ReserveLine line = reserve_line(r.output);
   ASSERT_GT(line.flagged, 0) << r.output;
   EXPECT_EQ(line.coordinate, "ankle_angle");
+  EXPECT_GT(line.largest_Nm, 0.0) << "the reserve dorsiflexes the ankle (ankle_angle is positive in dorsiflexion)";
   EXPECT_GT(line.off_feet, 0) << r.output;
   EXPECT_LE(line.off_feet, line.flagged) << r.output;
   // `dembones info` on the file says the same.

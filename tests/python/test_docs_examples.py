@@ -374,9 +374,12 @@ class DocsExamples(unittest.TestCase):
             # /runs/NNNNN attributes, and the summary subgroup of series: summary.
             run = f["runs/00012"]
             para = text[text.index("`/runs/NNNNN` (one group per run)"):text.index("`/summary`: a compound")]
-            for name in ("complete", "parameter_values", "status", "error", "frame_counts", "peak_quantities", "peaks"):
+            for name in ("complete", "parameter_values", "status", "frame_counts", "reserve_max_coordinate",
+                         "peak_quantities", "peaks"):
                 self.assertIn(f"`{name}`", para)
                 self.assertIn(name, run.attrs, f"run attribute {name}")
+            self.assertIn("`error` (a failed\nrun only", para)
+            self.assertNotIn("error", run.attrs)  # a run that ran
             self.assertEqual(run.attrs["complete"], 1)
             k = len(run.attrs["peak_quantities"])
             self.assertEqual(np.asarray(run.attrs["peaks"]).size, 3 * k)  # "3 x k numbers"
@@ -390,14 +393,24 @@ class DocsExamples(unittest.TestCase):
             units = list(f["summary"].attrs["units"])
             self.assertEqual(len(units), len(cols))
             unit = dict(zip(cols, units))
-            self.assertEqual(cols[:10], ["run", "task.technique", "task.box.mass_kg", "status", "error",
+            self.assertEqual(cols[:12], ["run", "task.technique", "task.box.mass_kg", "status", "error",
                                          "frames", "reserve_frames", "cop_outside_frames", "coupling_max_Nm",
-                                         "reserve_max_Nm"])
+                                         "reserve_max_Nm", "reserve_max_coordinate", "reserve_max_sign"])
             self.assertEqual(unit["coupling_max_Nm"], "N*m")
             self.assertEqual(unit["reserve_max_Nm"], "N*m")
             # Every value is a torque (finite, not negative); a run with flagged frames has a reserve.
             self.assertTrue(np.all(np.isfinite(s["reserve_max_Nm"])) and np.all(s["reserve_max_Nm"] >= 0))
             self.assertTrue(np.all(s["reserve_max_Nm"][s["reserve_frames"] > 0] > 0))
+            # Where it acts: every run names a coordinate and a sign (the reserves are never all exactly
+            # zero); the heavy lifts' flagged frames are the upper lumbar extensors' (the reserve extends).
+            coordinate = [c.decode() for c in s["reserve_max_coordinate"]]
+            self.assertTrue(all(coordinate))
+            self.assertTrue(set(s["reserve_max_sign"].tolist()) <= {-1, 1})
+            flagged = s["reserve_frames"] > 0
+            self.assertTrue(np.any(flagged))
+            self.assertEqual({c for c, f in zip(coordinate, flagged) if f}, {"L1_L2_extension"})
+            self.assertTrue(np.all(s["reserve_max_sign"][flagged] == 1))
+            self.assertEqual(f["runs/00000"].attrs["reserve_max_coordinate"], coordinate[0])
             self.assertTrue(np.all(s["coupling_max_Nm"] > 0))  # every lift leaves moment to the lumbar rhythm
             self.assertEqual(unit["task.box.mass_kg"], "kg")  # "_kg -> kg"
             self.assertEqual(s["run"].tolist(), list(range(22)))

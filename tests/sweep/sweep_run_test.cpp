@@ -138,6 +138,18 @@ TEST(SweepRun, EachRunEqualsTheScenarioRunAlone) {
   // The largest reserve, likewise (0 when the muscles balanced every frame).
   EXPECT_EQ(row.reserve_max_Nm, rec.reserve.cwiseAbs().maxCoeff());
   EXPECT_EQ(r.read_table_doubles("/summary", "reserve_max_Nm")[2], row.reserve_max_Nm);
+  // Where it acts: the coordinate of the series' largest entry and the torque's sign there.
+  Eigen::Index frame = 0, k = 0;
+  const double largest = rec.reserve.cwiseAbs().maxCoeff(&frame, &k);
+  ASSERT_GT(largest, 0.0) << "the reserves are penalised, never exactly zero in every frame";
+  EXPECT_EQ(row.reserve_max_coordinate, prepared->msm.model.coordinate_names[static_cast<std::size_t>(k)]);
+  EXPECT_EQ(row.reserve_max_sign, rec.reserve(frame, k) > 0 ? 1 : -1);
+  EXPECT_EQ(r.read_table_strings("/summary", "reserve_max_coordinate")[2], row.reserve_max_coordinate);
+  EXPECT_EQ(r.read_table_ints("/summary", "reserve_max_sign")[2], row.reserve_max_sign);
+  // A run group keeps at most 8 attributes with its series stored (sweep_summary.cpp: more move to
+  // dense storage, which `dembones merge` cannot copy with HDF5 1.10).
+  for (const std::string& run : r.children("/runs"))
+    EXPECT_LE(r.attribute_names("/runs/" + run).size(), 8u) << run;
 }
 
 TEST(SweepRun, ThreeShardsMergedEqualOneRun) {

@@ -90,6 +90,8 @@ inline void expect_same_sweep_files(const std::filesystem::path& pa, const std::
     EXPECT_EQ(ra.cop_outside_frames, rb.cop_outside_frames) << run;
     EXPECT_TRUE(same_bits({ra.coupling_max_Nm}, {rb.coupling_max_Nm})) << run;
     EXPECT_TRUE(same_bits({ra.reserve_max_Nm}, {rb.reserve_max_Nm})) << run;
+    EXPECT_EQ(ra.reserve_max_coordinate, rb.reserve_max_coordinate) << run;
+    EXPECT_EQ(ra.reserve_max_sign, rb.reserve_max_sign) << run;
     ASSERT_EQ(ra.peaks.size(), rb.peaks.size()) << run;
     for (std::size_t k = 0; k < ra.peaks.size(); ++k) {
       EXPECT_EQ(ra.peaks[k].quantity, rb.peaks[k].quantity);
