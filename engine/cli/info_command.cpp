@@ -7,6 +7,7 @@
 #include "io/hdf5_describe.hpp"
 #include "io/hdf5_reader.hpp"
 #include "scenario/model_parser.hpp"
+#include "sweep/sweep_overview.hpp"
 
 namespace dembones::cli {
 
@@ -42,6 +43,12 @@ Command add_info(CLI::App& app) {
     }
     if (!file->empty()) {
       const Hdf5Reader reader(*file);
+      // A sweep: what its /summary says of the runs, then its layout with one run group shown.
+      if (reader.has_attribute("/", "format") && reader.read_string_attribute("/", "format") == "dembones-sweep") {
+        fmt::print("{}", describe_sweep(reader));
+        fmt::print("{}", describe_hdf5(reader, {.run_overview = false, .collapse_runs = true}));
+        return 0;
+      }
       fmt::print("{}", describe_hdf5(reader));
       return 0;
     }

@@ -137,7 +137,20 @@ std::string describe_hdf5(const Hdf5Reader& reader, const DescribeOptions& optio
       out += fmt::format("{} = {}\n", name, attribute_text(reader, options.group, name, options.max_value_chars));
     }
   }
+  std::string first_run;  // "/runs/00000/" when collapsing
+  bool counted = false;    // the line counting the other run groups is written
   for (const auto& e : reader.list(options.group)) {
+    if (options.collapse_runs && e.path.rfind("/runs/", 0) == 0) {
+      const std::string group = e.path.substr(0, e.path.find('/', 6)) + "/";
+      if (first_run.empty()) first_run = group;
+      if ((e.path + "/").rfind(first_run, 0) != 0) {
+        if (!counted)
+          out += fmt::format("... and {} more run groups under /runs, laid out as {}\n",
+                             reader.children("/runs").size() - 1, first_run.substr(0, first_run.size() - 1));
+        counted = true;
+        continue;
+      }
+    }
     if (e.is_group) {
       out += fmt::format("{:<40} group\n", e.path);
       continue;

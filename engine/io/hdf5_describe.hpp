@@ -27,6 +27,9 @@ struct DescribeOptions {
   // When `group` holds a run (a `time` dataset), the overview above first; for a sweep file's
   // root, the number of runs.
   bool run_overview = true;
+  // A sweep file's /runs: list the first run group in full and count the others (all laid out alike;
+  // a sweep with series full has a run file's layout in each of thousands of runs).
+  bool collapse_runs = false;
 };
 
 std::string describe_hdf5(const Hdf5Reader& reader, const DescribeOptions& options = {});

@@ -411,6 +411,16 @@ class DocsExamples(unittest.TestCase):
             self.assertEqual({c for c, f in zip(coordinate, flagged) if f}, {"L1_L2_extension"})
             self.assertTrue(np.all(s["reserve_max_sign"][flagged] == 1))
             self.assertEqual(f["runs/00000"].attrs["reserve_max_coordinate"], coordinate[0])
+            # `dembones info` on the sweep: its overview, as the table says and as the page shows it.
+            where = {c for c, fl in zip(coordinate, flagged) if fl}
+            for line in ("sweep 'stoop_vs_squat' (grid): 22 runs of 22 in this file, 22 ok, 0 failed",
+                         f"runs needing reserves: {int(np.sum(flagged))} of 22",
+                         f"where each run's largest reserve acts (signed on its coordinate): "
+                         f"{where.pop()} +, {int(np.sum(flagged))}\n",
+                         "runs whose centre of pressure leaves the feet: 0 of 22"):
+                self.assertIn(line, out)
+                self.assertIn(line.rstrip("\n"), text)  # the page shows it
+            self.assertIn("... and 21 more run groups under /runs, laid out as /runs/00000\n", out)
             self.assertTrue(np.all(s["coupling_max_Nm"] > 0))  # every lift leaves moment to the lumbar rhythm
             self.assertEqual(unit["task.box.mass_kg"], "kg")  # "_kg -> kg"
             self.assertEqual(s["run"].tolist(), list(range(22)))
