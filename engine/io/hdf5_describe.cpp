@@ -99,14 +99,25 @@ std::string run_overview(const Hdf5Reader& r, const std::string& group) {
     const auto flag = r.read_doubles(flags);
     const auto n = std::count_if(flag.begin(), flag.end(), [](double v) { return v > 0; });
     out += fmt::format("frames the muscles could not balance without reserves: {} of {}", n, flag.size());
-    // As `dembones run` prints it: how many of them a person could not make with the feet flat anyway.
+    // As `dembones run` prints it: the largest reserve, signed on its coordinate, and how many of the
+    // frames a person could not make with the feet flat anyway.
+    std::string detail;
+    const std::string torque = base + "/reserves/torque", names = base + "/coordinates/names";
+    if (n > 0 && r.is_dataset(torque) && r.is_dataset(names)) {
+      const Eigen::MatrixXd t = r.read_matrix(torque);
+      const auto coordinate = r.read_strings(names);
+      Eigen::Index f = 0, k = 0;
+      if (t.size() > 0 && t.cwiseAbs().maxCoeff(&f, &k) > 0.0 && k < static_cast<Eigen::Index>(coordinate.size()))
+        detail = fmt::format("largest reserve {:+.1f} N*m on {}", t(f, k), coordinate[static_cast<std::size_t>(k)]);
+    }
     const std::string outside = base + "/loads/ground/outside_support";
     if (n > 0 && r.is_dataset(outside)) {
       const auto off = r.read_doubles(outside);
       std::size_t both = 0;
       for (std::size_t f = 0; f < flag.size() && f < off.size(); ++f) both += (flag[f] > 0 && off[f] > 0) ? 1 : 0;
-      out += fmt::format(" ({} of them with the centre of pressure off the feet)", both);
+      detail += fmt::format("{}{} of them with the centre of pressure off the feet", detail.empty() ? "" : "; ", both);
     }
+    if (!detail.empty()) out += " (" + detail + ")";
     out += "\n";
   }
   // As `dembones run` prints it: the largest moment a coupling constraint (the lumbar rhythm) carries
