@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <cmath>
+#include <numbers>
 #include <functional>
 #include <limits>
 #include <memory>
@@ -174,8 +175,8 @@ struct Generator {
     set(rig.neck, kNeckWeight, 0.0);
     // "Upright" is the trunk's inclination in the subject's own upright standing, not 0: the trunk body's
     // frame need not be vertical when the subject stands (the lifter's torso frame, Christophy et al.
-    // 2012's thorax, leans about 15 deg forward in relaxed standing), so a target of 0 pulled the trunk
-    // about 15 deg behind standing in every squat and at the end of every lift.
+    // 2012's thorax, leans about 1 deg forward in standing balanced at the ankles, and leaned 15 deg
+    // when standing bent at the hips; a target of 0 then pulled the trunk 15 deg behind standing).
     if (p.trunk_upright_weight > 0) {
       t.trunk_inclination = trunk_inclination_standing;
       t.trunk_weight = p.trunk_upright_weight;
@@ -593,20 +594,36 @@ TaskPlan make_plan(const Model& model, const TaskRig& rig, const TaskSpec& task,
   bool& path_in_time = plan.path_in_time;
   bool& seat_off_dynamic = plan.seat_off_dynamic;
 
-  // 1. Upright standing, the start of every generated task.
+  // 1. Upright standing, the start of every generated task. Quiet standing balances at the ankles:
+  // the body sways as one inverted pendulum about them (the ankle strategy, Winter 1995, Gait Posture
+  // 3:193-214), so the hips and the lumbar spine are held near neutral (Christophy et al. 2012's
+  // standing spine on the pelvis at its neutral tilt), the knees nearly straight, and the ankles put
+  // the centre of mass over the middle of the feet. With the stoop's weights instead (hips and lumbar
+  // spine free, ankles held) the balance band was met by bending the trunk forward 16 deg (hips 11,
+  // lumbar spine 5): the C7 11 cm in front of the L5/S1 disc centre (an SVA of about 13 cm, where
+  // asymptomatic adults stand within a few cm of 0) and 29 N m of L5/S1 moment in "relaxed" standing
+  // (tests/scenario/standing_posture_test.cpp).
   const bool has_box = task.type == TaskType::lift || task.type == TaskType::lower || task.type == TaskType::hold;
-  const TechniquePreset stand_preset = technique_preset(Technique::stoop, task);
+  const TechniquePreset stand_preset{30.0, 3.0 * std::numbers::pi / 180.0, 3.0, 3.0, 0.3, 0.0};
   g.hands_free = false;
+  // A task with a box reaches for it by continuation from a standing posture with the neutral
+  // shoulder (the box places the hands) solved with the stoop's weights: the seed of the reach alone
+  // (the motion starts at the box), kept because from the ankle-balanced standing the semi-squat's
+  // reach fell into a branch with the hips and the lumbar spine at their extension limits and the
+  // hands 48 cm short of a box on the floor; from this seed the lifts' low postures stay as they were.
+  const VecX theta_zero = g.theta;
+  VecX reach_seed;
+  if (has_box) {
+    g.solve(g.base_targets(technique_preset(Technique::stoop, task)), 0.0);
+    reach_seed = g.theta;
+    g.theta = theta_zero;
+  }
   PostureTargets stand = g.base_targets(stand_preset);
   g.solve(stand, 0.0);
-  // Relaxed arms hang vertically. The shoulder's zero puts the arm along the torso frame, which leans
-  // forward in standing (about 15 deg in the lifter: Christophy et al. 2012's thorax), so a preference
-  // of 0 held the hands about 0.13 m behind the shoulders. The subject's upright standing is solved with
-  // the shoulder angle that makes the upper arm vertical as its preference: the start of the tasks with free hands and, for every task, the
-  // trunk inclination that "upright" means. A task with a box starts its continuation from the
-  // neutral-shoulder posture solved first (the box places the hands; that start keeps the motions'
-  // local minima as they were).
-  const VecX theta_neutral = g.theta;
+  // Relaxed arms hang vertically: the subject's upright standing is solved with the shoulder angle
+  // that makes the upper arm vertical as its preference (the shoulder's zero puts the arm along the
+  // torso frame): the start of the tasks with free hands and, for every task, the trunk inclination
+  // that "upright" means.
   if (rig.shoulder >= 0) {
     g.hands_free = true;
     g.shoulder_hanging = g.theta(rig.shoulder);
@@ -622,7 +639,7 @@ TaskPlan make_plan(const Model& model, const TaskRig& rig, const TaskSpec& task,
   }
   g.trunk_inclination_standing = g.solver.evaluate(g.theta).trunk_inclination;
   if (has_box) {
-    g.theta = theta_neutral;
+    g.theta = reach_seed;
     g.hands_free = false;
   }
   const VecX theta_stand = g.theta;
@@ -711,8 +728,8 @@ TaskPlan make_plan(const Model& model, const TaskRig& rig, const TaskSpec& task,
       field = "task.trunk_flexion_deg";
       // The flexion is the trunk's forward rotation from upright standing, as the measurements give it
       // (Wilke et al. 1999's "flexed forward 36 deg", Nachemson 1981's 20 deg lean), not an inclination of
-      // the trunk body's frame: that frame leans forward already in standing (15 deg in the lifter), so
-      // an absolute target made a 20 deg lean one of about 5 deg.
+      // the trunk body's frame: that frame may lean in standing (in the lifter 1 deg; 15 deg when standing
+      // bent at the hips, where an absolute target made a 20 deg lean one of about 5 deg).
       const double start_incl = g.trunk_inclination_standing;
       at = [stand, start_incl, theta_stand, &task, &rig](double s) {
         PostureTargets t = stand;
@@ -755,8 +772,9 @@ TaskPlan make_plan(const Model& model, const TaskRig& rig, const TaskSpec& task,
       // Tully et al.'s trunk is the whole trunk between landmarks, not the thorax: their lumbar spine
       // flexes while the thoracic spine extends, "resulting in" the lift-off trunk angle (abstract). So
       // the inclination is that of the line from the hip joint centre to the shoulder joint centre (the
-      // upper arm's origin, on the torso), an exact target of the IK; the torso body's frame leans
-      // 15 deg in standing where that line leans about 9 deg, and lumbar flexion turns the two apart.
+      // upper arm's origin, on the torso), an exact target of the IK; the torso body's frame and that
+      // line lean differently (in standing 1 deg forward and 4 deg back), and lumbar flexion turns the
+      // two apart.
       // A model without a shoulder keeps the torso frame's inclination.
       const std::optional<LineInclinationTarget> trunk_line = hip_shoulder_line(model, rig, kSeatOffPostureWeight);
       const double incl_stand = [&] {

@@ -165,9 +165,10 @@ TEST(SitToStandMomentum, TheSeatOffCentreOfMassMayStartBehindTheStaticBand) {
     const Eigen::Vector2d com = com_at(g, seat);
     const double omega0 = std::sqrt(9.81 / (com.y() - g.run->rig.ankle_W.y()));
     // At rest the seat-off centre of mass is held at the band's rear edge (the hips at the chair pull
-    // it back); with 0.2 m/s it may lie behind it by 0.2/ω0.
+    // it back); with 0.2 m/s it may lie behind it by up to 0.2/ω0, and it does by most of that.
     EXPECT_NEAR(com_at(rest, seat_rest).x(), band_lo, 0.005) << file;
-    EXPECT_NEAR(com.x(), band_lo - 0.2 / omega0, 0.005) << file;
+    EXPECT_GT(com.x(), band_lo - 0.2 / omega0 - 0.002) << file;
+    EXPECT_LT(com.x(), band_lo - 0.5 * 0.2 / omega0) << file;
     EXPECT_GT(com.x(), heel) << file;
     // The run's centre of pressure (inverse dynamics of the pipeline's kinematics) under the feet.
     ModelCache models;
