@@ -32,6 +32,7 @@ import dembones_h5 as dh  # noqa: E402
 SWEEP = os.path.join(SOURCE, "scenarios", "sweeps", "stoop_vs_squat_study.yaml")
 SCEN = os.path.join(SOURCE, "scenarios")
 MEANINGFUL = 0.05  # a relative change below 5 % is reported as no meaningful effect
+MEANINGFUL_BW = 0.02  # and so is one below 2 % of body weight (a near-zero force changing by a tenth)
 TECHNIQUES = ["stoop", "semi_squat", "squat"]
 LOADS = [("L5_S1_compression", "L5/S1 compression"), ("L5_S1_ap_shear", "L5/S1 anterior shear"),
          ("L4_L5_compression", "L4/L5 compression"), ("hip_resultant", "hip contact (per hip)"),
@@ -205,11 +206,13 @@ def coupling_summary(path: str) -> Dict[str, float]:
     return out
 
 
-def change(base: float, other: float) -> Tuple[float, str]:
+def change(base: float, other: float, floor: float = 0.0) -> Tuple[float, str]:
+    """Relative change and its word; below MEANINGFUL, or below `floor` in absolute terms (a force of a
+    few hundredths of body weight changing by a tenth of itself), "no meaningful change"."""
     rel = (other - base) / base if base else float("nan")
     if not np.isfinite(rel):
         return rel, "n/a"
-    if abs(rel) < MEANINGFUL:
+    if abs(rel) < MEANINGFUL or abs(other - base) < floor:
         return rel, "no meaningful change"
     return rel, "higher" if rel > 0 else "lower"
 
@@ -270,7 +273,7 @@ def figure_groups(shares: Dict[str, Dict[str, float]], path: str) -> None:
 
 
 def fmt_change(base: float, other: float, unit_bw: Optional[float] = None) -> str:
-    rel, word = change(base, other)
+    rel, word = change(base, other, MEANINGFUL_BW * unit_bw if unit_bw else 0.0)
     if unit_bw:
         return f"{base / unit_bw:.2f} → {other / unit_bw:.2f} BW ({rel:+.0%}, {word})"
     return f"{base:.0f} → {other:.0f} N ({rel:+.0%}, {word})"
@@ -343,10 +346,11 @@ def answer(question: str, runs: Dict[str, Tuple[Dict[str, float], Dict[str, floa
                          f"{base['frames']} frames need reserve actuators), so its lower joint loads mean the task "
                          "as specified is beyond this person, not that it became safer")
             continue
-        spine = change(base["L5_S1_compression"], imp["L5_S1_compression"])
-        shear = change(base["L5_S1_ap_shear"], imp["L5_S1_ap_shear"])
-        knee = change(base["tibiofemoral_resultant"], imp["tibiofemoral_resultant"])
-        pf = change(base["patellofemoral_compression"], imp["patellofemoral_compression"])
+        floor = MEANINGFUL_BW * base["bw"]
+        spine = change(base["L5_S1_compression"], imp["L5_S1_compression"], floor)
+        shear = change(base["L5_S1_ap_shear"], imp["L5_S1_ap_shear"], floor)
+        knee = change(base["tibiofemoral_resultant"], imp["tibiofemoral_resultant"], floor)
+        pf = change(base["patellofemoral_compression"], imp["patellofemoral_compression"], floor)
         parts.append(f"{task}: L5/S1 compression {spine[1]} ({spine[0]:+.0%}), L5/S1 shear {shear[1]} "
                      f"({shear[0]:+.0%}), tibiofemoral force {knee[1]} ({knee[0]:+.0%}), patellofemoral force "
                      f"{pf[1]} ({pf[0]:+.0%})")
@@ -716,7 +720,8 @@ def report(df, ok, failed, shares, pairs, lifts, couplings, causes) -> str:
              f"{s_far[0]:+.0%} (in front of the knees) for squat against stoop at 15 kg."),
           "", "## The seed questions", "",
           f"Each question is one task run twice, without and with the impairment. A change smaller than "
-          f"{MEANINGFUL:.0%} is reported as no meaningful change.", ""]
+          f"{MEANINGFUL:.0%}, or smaller than {MEANINGFUL_BW:.0%} of body weight (a near-zero force changing by a "
+          "tenth of itself), is reported as no meaningful change.", ""]
     for q, desc in (("tight psoas", "psoas fascicles 10 % shorter (optimal fibre and tendon slack length × 0.90)"),
                     ("weak core", "glutes, abdominals, back extensors and hip flexors at 50 % strength"),
                     ("L4 root", "every muscle innervated by L4 capped at 30 % activation, the worst case"),

@@ -57,6 +57,11 @@ def main() -> int:
                 problems.append("flagged lifts counted but no table cell marked")
             if "Only the squat and stoop lifts of the same speed and body height" not in text:
                 problems.append("no squat-against-stoop comparison without the flagged lifts")
+        # A force given in body weights is called higher or lower only when it changed by 2 % of body
+        # weight or more (a near-zero patellofemoral force changing by a tenth of itself is no change).
+        for a, b, word in re.findall(r"(\d+\.\d\d) → (\d+\.\d\d) BW \([+-]\d+%, (higher|lower)\)", text):
+            if abs(float(b) - float(a)) < 0.015:
+                problems.append(f"{a} -> {b} BW called {word}")
         for p in problems:
             print(f"test_study: {p}", file=sys.stderr)
         return 1 if problems else 0
