@@ -1,6 +1,5 @@
 #include "io/hdf5_handle.hpp"
 
-#include <mutex>
 #include <string>
 #include <vector>
 
@@ -9,8 +8,13 @@
 namespace dembones::hdf5 {
 
 void silence_hdf5_error_printing() {
-  static std::once_flag once;
-  std::call_once(once, [] { H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr); });
+  // In a thread-safe HDF5 (Debian's libhdf5 is built thread-safe) the error stack and its automatic
+  // printing belong to each thread: silenced once per process, a sweep's writer threads printed two
+  // HDF5-DIAG traces per run group they looked up (path_exists below) on stderr.
+  thread_local bool silenced = false;
+  if (silenced) return;
+  H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr);
+  silenced = true;
 }
 
 namespace {
@@ -105,6 +109,7 @@ std::pair<std::string, std::string> split_parent(std::string_view normalized_pat
 }
 
 bool path_exists(hid_t loc, std::string_view path) {
+  silence_hdf5_error_printing();  // an expected failure below; this thread may not have been silenced
   const std::string norm = normalize_path(path);
   if (norm == "/") return true;
   // H5Lexists fails (rather than returning false) when an intermediate group is missing or cannot be

@@ -3,12 +3,14 @@
 // dembones::IoError. Used by hdf5_writer.cpp and hdf5_reader.cpp; other code should not need it.
 //
 // Errors: the HDF5 library prints its error stack to stderr by default. We switch that printing off
-// once (silence_hdf5_error_printing) so that expected failures stay quiet; a real failure is caught
+// (silence_hdf5_error_printing, once per thread) so that expected failures stay quiet; a real failure is caught
 // by check(), which reads the message off the HDF5 error stack and throws an IoError naming the file
 // and the object path.
 //
-// Threads: the Debian libhdf5 is built without --enable-threadsafe, so all HDF5 calls of a process
-// must come from one thread at a time (a sweep funnels its output through one writer thread).
+// Threads: Debian's libhdf5 is built thread-safe (libhdf5.settings: "Threadsafety: yes"), which
+// serialises calls inside the library and keeps an error stack, and its printing switch, per thread.
+// We still make a file's calls from one thread at a time (a sweep's writes go through one writer
+// mutex), so a build without thread safety would work too.
 #include <hdf5.h>
 
 #include <string>
@@ -60,7 +62,7 @@ using PropertyList = Handle<H5Pclose>;
 using Attribute = Handle<H5Aclose>;
 using Object = Handle<H5Oclose>;  // a group or dataset opened without knowing which
 
-// Turns off HDF5's automatic printing of its error stack (process-wide; idempotent).
+// Turns off HDF5's automatic printing of its error stack for the calling thread (idempotent, cheap).
 void silence_hdf5_error_printing();
 
 // The current HDF5 error stack as one line, innermost (most specific) message last; then clears it.
