@@ -319,6 +319,7 @@ TextTable read_storage_file(const std::filesystem::path& path) {
     }
     ++rows;
     last_line = lines[i].number;
+    table.row_lines.push_back(last_line);
   }
   if (n_rows && *n_rows != rows) {
     throw InputError(Location{file, last_line, 0, "nRows"},
@@ -360,6 +361,7 @@ TextTable read_csv_file(const std::filesystem::path& path) {
     if (is_blank(lines[i].text)) continue;
     const auto tokens = split_csv(lines[i].text, fields, file, lines[i].number);
     parse_data_row(tokens, &fields, table.column_names, file, lines[i].number, table.data, rows);
+    table.row_lines.push_back(lines[i].number);
     ++rows;
   }
   table.data.conservativeResize(rows, Eigen::NoChange);

@@ -37,6 +37,7 @@ struct TextTable {
   std::vector<std::pair<std::string, std::string>> metadata;  // other key=value lines, in order
   std::vector<std::string> description;                      // free header lines, in order
   std::string source_file{};  // set by the readers; names the file in get_column's error
+  std::vector<int> row_lines{};  // set by the readers: the file line of each data row (1-based)
 
   // Index of a column by exact name, or -1.
   Eigen::Index find_column(std::string_view column) const;

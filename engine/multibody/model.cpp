@@ -193,6 +193,23 @@ double Model::total_mass() const {
   return m;
 }
 
+std::vector<std::string> Model::coordinate_units() const {
+  std::vector<bool> translational(static_cast<std::size_t>(nv), false);
+  for (int b = 1; b < nbodies; ++b) {
+    const JointType type = joints[b].type;
+    for (int k = 0; k < nv_j[b]; ++k)
+      translational[static_cast<std::size_t>(idx_v[b] + k)] =
+          type == JointType::kPrismatic || (type == JointType::kFree && k >= 3);
+  }
+  // Built by push_back of whole strings: assigning a literal into an element trips GCC 12's
+  // -Wrestrict false positive (see 7eb0ea6).
+  const std::string rad = "rad", metre = "m";
+  std::vector<std::string> units;
+  units.reserve(translational.size());
+  for (const bool t : translational) units.push_back(t ? metre : rad);
+  return units;
+}
+
 VecX Model::neutral_configuration() const {
   VecX q = VecX::Zero(nq);
   for (int i = 1; i < nbodies; ++i) {

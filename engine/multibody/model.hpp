@@ -65,6 +65,10 @@ struct Model {
   double total_mass() const;
   // The neutral configuration: zeros, identity quaternions (size nq).
   VecX neutral_configuration() const;
+  // "rad" or "m" per velocity index: revolute, spherical and custom (OpenSim CustomJoint: the
+  // coordinate is an angle, the translations follow it) joints are rotational, prismatic ones
+  // translational; a free joint's v = [ω ; v_o] (joint.hpp) is three of each.
+  std::vector<std::string> coordinate_units() const;
 };
 
 // Appends a body attached to `parent` through `joint`, whose joint frame sits at X_parent_joint in

@@ -40,26 +40,6 @@ std::string hostname() {
   return buf;
 }
 
-// "rad" or "m" per velocity index: revolute, spherical and custom (OpenSim CustomJoint: the
-// coordinate is an angle, the translations follow it) joints are rotational, prismatic ones
-// translational; a free joint's v = [ω ; v_o] (joint.hpp) is three of each.
-std::vector<std::string> coordinate_units(const Model& model) {
-  std::vector<bool> translational(static_cast<std::size_t>(model.nv), false);
-  for (int b = 1; b < model.nbodies; ++b) {
-    const JointType type = model.joints[b].type;
-    for (int k = 0; k < model.nv_j[b]; ++k)
-      translational[static_cast<std::size_t>(model.idx_v[b] + k)] =
-          type == JointType::kPrismatic || (type == JointType::kFree && k >= 3);
-  }
-  // Built by push_back of whole strings: assigning a literal into an element trips GCC 12's
-  // -Wrestrict false positive (see 7eb0ea6).
-  const std::string rad = "rad", metre = "m";
-  std::vector<std::string> units;
-  units.reserve(translational.size());
-  for (const bool t : translational) units.push_back(t ? metre : rad);
-  return units;
-}
-
 }  // namespace
 
 std::string sha256_hex(const std::string& text) {
@@ -172,7 +152,7 @@ void write_run(Hdf5Writer& w, const std::string& prefix, const MusculoskeletalMo
   for (const Channel& c : channels) w.write_matrix(path(prefix, c.rel), *c.data, {c.units, c.description});
 
   w.write_strings(path(prefix, "coordinates/names"), model.coordinate_names, {"", "coordinate names (velocity order)"});
-  w.write_strings(path(prefix, "coordinates/units"), coordinate_units(model),
+  w.write_strings(path(prefix, "coordinates/units"), model.coordinate_units(),
                   {"", "unit of each coordinate: rad (rotational) or m (translational)"});
   w.write_strings(path(prefix, "reserves/names"), model.coordinate_names, {"", "coordinate of each reserve actuator"});
   if (!msm.passive.empty()) {

@@ -8,6 +8,8 @@
 #include <filesystem>
 #include <limits>
 #include <numbers>
+#include <tuple>
+#include <vector>
 
 #include "scenario/yaml_fields.hpp"
 
@@ -94,6 +96,46 @@ BoxSpec read_box(FieldReader& parent, const std::string& key) {
   b.height_m = in_range(r, "height_m", r.number_or("height_m", b.height_m), 0.0, 1.5);
   r.finish();
   return b;
+}
+
+// A mapping with the user's own keys (coordinate names), e.g. task.columns: each entry's key, value
+// node and dotted field path.
+std::vector<std::tuple<std::string, YAML::Node, std::string>> free_mapping(FieldReader& r, const std::string& key) {
+  const YAML::Node n = r.node(key);
+  if (!n.IsMap()) r.fail(key, "expected a mapping of coordinate names, e.g. {knee_angle: knee_angle_r}");
+  std::vector<std::tuple<std::string, YAML::Node, std::string>> out;
+  const std::string base = r.path().empty() ? key : r.path() + "." + key;
+  for (const auto& kv : n) {
+    const std::string name = kv.first.as<std::string>();
+    out.emplace_back(name, kv.second, base + "." + name);
+  }
+  return out;
+}
+
+// motion_file: the file and how its columns drive the model (checked against the model when the run
+// is prepared: scenario/motion_file.cpp).
+MotionFileSpec read_motion_spec(FieldReader& r, const std::string& scenario_path) {
+  MotionFileSpec m;
+  m.file = resolve_relative(scenario_path, r.string("file"));
+  m.where = r.where("file");
+  if (r.has("columns")) {
+    for (const auto& [coordinate, value, field] : free_mapping(r, "columns")) {
+      if (!value.IsScalar())
+        throw InputError(location_of(value, r.file(), field), "expected the name of a column of the motion file");
+      m.columns[coordinate] = value.as<std::string>();
+      m.columns_where[coordinate] = location_of(value, r.file(), field);
+    }
+  }
+  if (r.has("ignore_columns")) {
+    m.ignore_columns = r.strings("ignore_columns");
+    m.ignore_where = r.where("ignore_columns");
+  }
+  if (r.has("fixed_deg")) {
+    for (const auto& [coordinate, value, field] : free_mapping(r, "fixed_deg"))
+      m.fixed[coordinate] = PrescribedAngle{parse_number(value, r.file(), field) * kDegToRad,
+                                            location_of(value, r.file(), field)};
+  }
+  return m;
 }
 
 TaskSpec read_task(FieldReader r, const std::string& scenario_path) {
@@ -189,7 +231,7 @@ TaskSpec read_task(FieldReader r, const std::string& scenario_path) {
             in_range(r, "seat_off_com_velocity_up_m_s", r.number("seat_off_com_velocity_up_m_s"), 0.0, 1.5);
       break;
     case TaskType::motion_file:
-      t.motion_file = resolve_relative(scenario_path, r.string("file"));
+      t.motion = read_motion_spec(r, scenario_path);
       break;
     case TaskType::stand:
       break;
@@ -381,6 +423,9 @@ ScenarioSpec parse_scenario(YAML::Node root, const std::string& path, const Scen
       r.fail("name", fmt::format("expected letters, digits, '_' or '-', got '{}'", s.name));
   s.description = r.string_or("description", "");
   s.model_file = resolve_relative(path, r.string("model"));
+  // Checked here, where the field is known (the model is read when the run is prepared).
+  if (std::error_code ec; !std::filesystem::is_regular_file(s.model_file, ec))
+    r.fail("model", fmt::format("no such model file '{}' (a path relative to the scenario file's folder)", s.model_file));
   {
     FieldReader sub = r.child("subject");
     s.subject.height_m = in_range(sub, "height_m", sub.number("height_m"), 1.0, 2.3);

@@ -13,6 +13,7 @@
 #include "io/text_table.hpp"
 #include "multibody/kinematics.hpp"
 #include "scenario/model_parser.hpp"
+#include "scenario/motion_file.hpp"
 #include "scenario/scaling.hpp"
 
 namespace dembones {
@@ -319,14 +320,9 @@ std::unique_ptr<PreparedRun> prepare_run(const ScenarioSpec& scenario, ModelCach
   VecX time;
   MatX q;
   if (task.type == TaskType::motion_file) {
-    const TextTable table = read_text_table(task.motion_file);
-    time = table.get_column("time");
-    q = MatX::Zero(time.size(), run->msm.model.nq);
-    const double scale = table.in_degrees ? std::numbers::pi / 180.0 : 1.0;
-    for (int k = 0; k < run->msm.model.nv; ++k) {
-      const std::string& name = run->msm.model.coordinate_names[k];
-      if (table.find_column(name) >= 0) q.col(k) = table.get_column(name) * scale;
-    }
+    MotionSamples m = read_motion_file(task.motion, run->msm.model, run->built->q_min, run->built->q_max);
+    time = std::move(m.time);
+    q = std::move(m.q);
   } else {
     GeneratedMotion m = generate_task_motion(run->msm.model, run->rig, task, scenario.solver.rate_hz, scenario.file);
     // The generator's balance check has filtered and differentiated these frames already: the same
@@ -346,7 +342,13 @@ std::unique_ptr<PreparedRun> prepare_run(const ScenarioSpec& scenario, ModelCach
 }
 
 ExternalLoadSeries load_external_forces(const ExternalForcesSpec& spec, const Model& model, const VecX& time) {
-  const TextTable table = read_text_table(spec.file);
+  const TextTable table = [&] {
+    try {
+      return read_text_table(spec.file);
+    } catch (const IoError& e) {  // named at the scenario field that points at the file
+      throw InputError(spec.where, fmt::format("external forces file '{}': {}", spec.file, e.message()));
+    }
+  }();
   const Eigen::Index t_col = table.find_column("time");
   if (t_col < 0)
     throw InputError(spec.where, fmt::format("'{}' has no 'time' column (expected time in s, then force and point "

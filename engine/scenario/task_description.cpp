@@ -28,7 +28,7 @@ std::string describe_task(const TaskSpec& t) {
       line += fmt::format(", chair {:.2f} m", t.chair_height_m);
       break;
     case TaskType::motion_file:
-      line += fmt::format(", {}", t.motion_file);
+      line += fmt::format(", {}", t.motion.file);
       return line;
     case TaskType::stand:
       break;

@@ -3,6 +3,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "common/error.hpp"
 
@@ -54,6 +55,21 @@ struct PrescribedAngle {
   Location where;
 };
 
+// motion_file: a table of joint angles over time (OpenSim .mot/.sto or CSV) and how its columns drive
+// the model's coordinates (scenario/motion_file.hpp reads and checks it against the model).
+struct MotionFileSpec {
+  std::string file;  // resolved relative to the scenario file
+  Location where;    // of task.file
+  // Model coordinate -> file column, for columns not named like the coordinate (task.columns), e.g.
+  // knee_angle: knee_angle_r for one side of an OpenSim gait model's motion.
+  std::map<std::string, std::string> columns;
+  std::map<std::string, Location> columns_where;
+  std::vector<std::string> ignore_columns;  // file columns that drive nothing (task.ignore_columns)
+  Location ignore_where;
+  // Coordinates the file does not give, held at a constant angle (rad; task.fixed_deg).
+  std::map<std::string, PrescribedAngle> fixed;
+};
+
 struct TaskSpec {
   TaskType type = TaskType::stand;
   Technique technique = Technique::stoop;
@@ -93,7 +109,7 @@ struct TaskSpec {
   // without a shoulder): a measured lifting posture. Not given, the low point follows from the
   // technique's weights and balance (the generator's default); the rest of the motion is unchanged.
   std::optional<PrescribedAngle> low_point_knee_flexion, low_point_hip_flexion, low_point_trunk_inclination;
-  std::string motion_file;         // motion_file: path (resolved relative to the scenario file)
+  MotionFileSpec motion;  // motion_file: the table of joint angles and how its columns drive the model
 };
 
 // The task as run, on one line ("lift, stoop, box 25 kg from 0.40 m forward, ..."), from the scenario

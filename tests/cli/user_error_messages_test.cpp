@@ -105,6 +105,31 @@ TEST(UserErrorMessages, BadValueInsideASetMappingNamesTheOverride) {
                         "field 'task.box.heigth_m': unknown field (did you mean 'height_m'?)");
 }
 
+// A file the scenario points at that is not there: the scenario's line and field, and the path that
+// was tried (before: "../models/lifter.yaml: cannot open file for reading", no scenario, no field).
+TEST(UserErrorMessages, MissingReferencedFilesNameTheScenarioField) {
+  TempDir dir;
+  const std::string stand = read_text(source_path("scenarios/stand.yaml"));
+  const auto scenario = dir / "s.yaml";
+  io_test::write_text_file(scenario, stand);  // its model path is relative: not found from dir
+  const auto model = dembones({"validate", scenario.string()});
+  EXPECT_EQ(model.exit_code, 2) << model.output;
+  const auto [line, column] = line_column(stand, "../models/lifter.yaml");
+  EXPECT_NE(model.output.find(fmt::format("s.yaml:{}:{}: field 'model': no such model file", line, column)),
+            std::string::npos) << model.output;
+  EXPECT_NE(model.output.find("models/lifter.yaml'"), std::string::npos) << model.output;
+
+  const std::string ef = replace_first(stand, "../models/lifter.yaml", source_path("models/lifter.yaml")) +
+                         "external_forces:\n  file: nothere.sto\n  forces:\n    - {body: hand, force_columns: [fx, fy, fz], "
+                         "point_m: [0, 0, 0]}\n";
+  io_test::write_text_file(scenario, ef);
+  const auto forces = dembones({"validate", scenario.string()});
+  EXPECT_EQ(forces.exit_code, 2) << forces.output;
+  EXPECT_NE(forces.output.find("field 'external_forces.file': external forces file"), std::string::npos)
+      << forces.output;
+  EXPECT_NE(forces.output.find("nothere.sto': no such file"), std::string::npos) << forces.output;
+}
+
 TEST(UserErrorMessages, ValidateTakesAModelFile) {
   const auto r = dembones({"validate", source_path("models/lifter.yaml")});
   EXPECT_EQ(r.exit_code, 0) << r.output;

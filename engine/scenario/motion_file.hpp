@@ -1,0 +1,35 @@
+#pragma once
+// A motion_file task's motion: the model's coordinates over time, from a table of joint angles
+// (OpenSim .mot/.sto or CSV, io/text_table.hpp) and the scenario's column mapping (task.columns,
+// task.ignore_columns, task.fixed_deg; docs/scenarios.md, "Motion files").
+//
+// Stricter than OpenSim's tools, which use the columns they recognise and leave the other coordinates
+// at their defaults: here a column that drives nothing, a coordinate that nothing drives, and a value
+// that is not finite or lies outside the model's range of its coordinate are InputErrors naming the
+// file, the line and the column, so that a motion of another model, of the other side or in the wrong
+// units cannot run as a plausible-looking posture with joints held at zero.
+#include <string>
+#include <vector>
+
+#include "multibody/model.hpp"
+#include "scenario/task_spec.hpp"
+#include "spatial/types.hpp"
+
+namespace dembones {
+
+struct MotionSamples {
+  VecX time;  // s, increasing
+  MatX q;     // frames × nq, rad (m for translations)
+};
+
+// How far past the model's range of a coordinate a value may lie: the generator's own motions, exported
+// (`dembones export`) and read back, graze its limits by up to 3e-4 deg; half a degree also lets
+// measured motions touch them.
+constexpr double kMotionRangeTolerance_rad = 0.5 * 3.14159265358979323846 / 180.0;
+
+// The motion of `spec.file` for `model`, whose coordinate ranges are q_min, q_max (nv; ±inf where
+// unlimited). Throws InputError naming the scenario field (the file missing, a mapping naming an unknown
+// coordinate or column) or the motion file's line and column (a value).
+MotionSamples read_motion_file(const MotionFileSpec& spec, const Model& model, const VecX& q_min, const VecX& q_max);
+
+}  // namespace dembones
