@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cmath>
 #include <fstream>
+#include <map>
 #include <sstream>
 
 namespace dembones {
@@ -52,9 +53,37 @@ Location location_of(const YAML::Node& node, const std::string& file, const std:
   return loc;
 }
 
+namespace {
+
+// YAML requires the keys of a mapping to be unique; yaml-cpp keeps both entries and looks up the
+// first, so a repeated key (two `task:` blocks) silently dropped the second.
+void reject_duplicate_keys(const YAML::Node& n, const std::string& file, const std::string& path) {
+  if (n.IsMap()) {
+    std::map<std::string, int> first_line;
+    for (const auto& kv : n) {
+      if (!kv.first.IsScalar()) continue;
+      const std::string& key = kv.first.Scalar();
+      const std::string field = path.empty() ? key : path + "." + key;
+      const auto [it, fresh] = first_line.emplace(key, kv.first.Mark().line + 1);
+      if (!fresh)
+        throw InputError(location_of(kv.first, file, field),
+                         fmt::format("duplicate key '{}' (first at line {}): keys of a mapping must be unique (the "
+                                     "second would be ignored); merge the two", key, it->second));
+      reject_duplicate_keys(kv.second, file, field);
+    }
+  } else if (n.IsSequence()) {
+    std::size_t i = 0;
+    for (const auto& item : n) reject_duplicate_keys(item, file, fmt::format("{}[{}]", path, i++));
+  }
+}
+
+}  // namespace
+
 YAML::Node load_yaml_string(const std::string& text, const std::string& file) {
   try {
-    return YAML::Load(text);
+    YAML::Node root = YAML::Load(text);
+    reject_duplicate_keys(root, file, "");
+    return root;
   } catch (const YAML::Exception& e) {
     Location loc{file, e.mark.line >= 0 ? e.mark.line + 1 : 0,
                  e.mark.column >= 0 ? e.mark.column + 1 : 0, ""};

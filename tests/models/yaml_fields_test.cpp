@@ -63,6 +63,28 @@ TEST(YamlFields, UnreadKeysAreErrors) {
   }
 }
 
+// YAML keys are unique: yaml-cpp keeps a repeated key's two entries and looks up the first, so a
+// second `task:` block was silently ignored (audit). Every loaded file rejects it, nested or not.
+TEST(YamlFields, ARepeatedKeyIsAnErrorAtItsSecondOccurrence) {
+  try {
+    load_yaml_string("name: a\ntask: {type: stand}\ntask: {type: forward_bend}\n", "s.yaml");
+    FAIL() << "a repeated top-level key";
+  } catch (const InputError& e) {
+    EXPECT_EQ(e.where().line, 3);
+    EXPECT_EQ(e.where().field, "task");
+    EXPECT_NE(std::string(e.what()).find("duplicate key 'task' (first at line 2)"), std::string::npos) << e.what();
+  }
+  try {
+    load_yaml_string("bodies:\n  - {name: a, mass_kg: 1}\n  - {name: b, mass_kg: 1, mass_kg: 2}\n", "m.yaml");
+    FAIL() << "a repeated key in a mapping inside a list";
+  } catch (const InputError& e) {
+    EXPECT_EQ(e.where().field, "bodies[1].mass_kg");
+    EXPECT_EQ(e.where().line, 3);
+  }
+  // The same key in two different mappings is fine.
+  EXPECT_NO_THROW(load_yaml_string("a: {x: 1}\nb: {x: 2}\n", "ok.yaml"));
+}
+
 TEST(YamlFields, NotAMapping) {
   const YAML::Node n = load_yaml_string("[1, 2]", "h.yaml");
   EXPECT_THROW(FieldReader(n, "h.yaml", ""), InputError);
