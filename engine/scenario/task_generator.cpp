@@ -55,9 +55,22 @@ TechniquePreset technique_preset(Technique technique, const TaskSpec& task) {
 namespace {
 
 constexpr double kReachTolerance_m = 0.01;  // hands must be on the box within 1 cm
-// Pull of each frame toward the previous one (per rad): damps jumps where balance or a joint limit
-// engages, without letting the hands lag (their weight is 1000 per m).
+// Pull of each frame (per rad) toward the last frame continued at kSmoothVelocityShare of the last
+// two frames' velocity: it damps jumps where balance or a joint limit engages without letting the hands
+// lag (their weight is 1000 per m). It pulled toward the previous frame (a share of 0) until the
+// motions were found to depend on the frame rate: that pull lags every joint behind its targets by
+// about (weight / stiffness) x velocity x dt, a first-order error in dt that put the 15 kg stoop's
+// peak L5/S1 compression at 3930, 3818, 3758 and 3728 N at 50, 100, 200 and 400 Hz (3696 N without
+// the pull, at every rate). The lag scales with 1 - share: 0.8 gives 3750, 3722, 3709, 3703 N, and over
+// lifts_1000.yaml every peak L5/S1 compression at 100 Hz within 0.8 % of its 200 Hz value (3.2 %
+// before; tibiofemoral 4.0 % against 13 %) (tests/scenario/frame_rate_independence_test.cpp). A share
+// of 1 (no lag) leaves a weakly held joint's frames free to continue any velocity: the forward bend's
+// hips oscillated by degrees at 400 Hz. No pull at all is exact at every rate but left a fast lift's
+// joints moving into its pause and a lift's centre of pressure off the feet in a frame. The price: the
+// motions follow their targets more closely, more lifts get dynamic balance passes, and lifts_1000.yaml
+// takes about 8 % longer (docs/performance.md).
 constexpr double kSmoothWeight = 5.0;
+constexpr double kSmoothVelocityShare = 0.8;
 // Pull of the neck toward neutral (per rad): the head is carried in line with the trunk. With the
 // default 0.5 of the other free joints the IK used the head as a counterweight for the balance band:
 // holding a box at waist height with up to 10 kg flexed or extended the neck to the end of its range
@@ -193,11 +206,12 @@ struct Generator {
     return {rig.ankle_W.x() + p.forward_m, p.height_m};
   }
 
+  // `reference`: the posture the smoothness term pulls toward (default: prev).
   PostureResult solve(const PostureTargets& t, double smooth, double tol = kPostureTolerance_rad,
-                      double damping = kStartDamping) {
+                      double damping = kStartDamping, const VecX* reference = nullptr) {
     PostureTargets tt = t;
     tt.smooth_weight = smooth;
-    return solver.solve(tt, theta, prev, tol, damping);
+    return solver.solve(tt, theta, reference != nullptr ? *reference : prev, tol, damping);
   }
 
   // Moves the posture from where it is to the targets `to` in `steps` small steps (continuation), so
@@ -934,8 +948,8 @@ GeneratedMotion generate_frames(TaskPlan& plan, const VecX* com_target) {
   VecX prev2 = g.prev;
   for (int i = 0; i < n_move; ++i, time += dt) {
     const PostureTargets t = at(path_in_time ? double(i) / (n_move - 1) : profile(i));
-    // Start from the posture extrapolated from the last frames (the smoothness term still pulls
-    // toward the last one): the IK then starts within a fraction of a frame's motion of its solution.
+    // Start from the posture extrapolated from the last frames (the smoothness term pulls toward the
+    // linear extrapolation): the IK then starts within a fraction of a frame's motion of its solution.
     // Quadratic extrapolation from the last three frames (error O(h^3) instead of the line's O(h^2))
     // saves a tenth of the frames' Levenberg-Marquardt iterations (lifts_1000.yaml: 3.37 -> 3.01 per
     // frame); the postures are the same to the solver's 1e-8 rad tolerance (every summary peak within
@@ -945,13 +959,16 @@ GeneratedMotion generate_frames(TaskPlan& plan, const VecX* com_target) {
     else if (i >= 2) g.theta = 2.0 * g.theta - g.prev;
     prev2 = g.prev;
     g.prev = last;
+    // The smoothness term's reference: the last two frames continued at constant velocity (the
+    // motion starts at rest, so the first frame's is the start posture).
+    const VecX smooth_ref = last + kSmoothVelocityShare * (last - prev2);
     if (g.com_target && std::isfinite((*g.com_target)(g.recorded))) {
       // A band of zero width is the exact target: its penalty is then kComWeight (x − target).
       PostureTargets pinned = t;
       pinned.com_lo = pinned.com_hi = (*g.com_target)(g.recorded);
-      r = g.solve(pinned, kSmoothWeight, kPostureTolerance_rad, kFrameStartDamping);
+      r = g.solve(pinned, kSmoothWeight, kPostureTolerance_rad, kFrameStartDamping, &smooth_ref);
     } else {
-      r = g.solve(t, kSmoothWeight, kPostureTolerance_rad, kFrameStartDamping);
+      r = g.solve(t, kSmoothWeight, kPostureTolerance_rad, kFrameStartDamping, &smooth_ref);
     }
     g.record(time, r, t);
   }

@@ -156,9 +156,13 @@ TEST(LiftBalance, AFastLiftEndsAtRestIntoItsPause) {
   const GroundSeries& g = rec.ground;
   const double heel = g.support.heel_x_m - g.support.ankle_x_m;
   const double end_s = rec.time(rec.frames() - 1) - s.task.pause_s;  // the movement's end
+  // The joints stop with the movement: under 0.1 rad/s at its last frame (the 6 Hz filter spreads the
+  // stop over a few frames; the movement's joints reach about 2.5 rad/s) and under 0.02 rad/s from
+  // 0.03 s into the pause, where the failure above kept 0.25 rad/s.
   for (int f = 0; f < rec.frames(); ++f) {
     if (rec.time(f) < end_s - 1e-9) continue;
-    EXPECT_LT(rec.qd.row(f).cwiseAbs().maxCoeff(), 0.05) << "t = " << rec.time(f);
+    const double limit = rec.time(f) < end_s + 0.03 - 1e-9 ? 0.1 : 0.02;
+    EXPECT_LT(rec.qd.row(f).cwiseAbs().maxCoeff(), limit) << "t = " << rec.time(f);
     EXPECT_GT(g.cop_forward(f), heel - 0.03) << "t = " << rec.time(f);
   }
 }
