@@ -73,7 +73,7 @@ int run(const RunOptions& o) {
   write_run(writer, "/", prepared->msm, record, peaks);
   writer.commit();
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-  print_summary(stdout, scenario, prepared->msm, record, peaks);
+  print_summary(stdout, scenario, prepared->msm, record, peaks, prepared->built->q_min, prepared->built->q_max);
   std::printf("wrote %s (%.2f s)\n", out_path.c_str(), seconds);
   return 0;
 }

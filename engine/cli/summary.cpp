@@ -64,10 +64,54 @@ void print_coupling_line(std::FILE* out, const ScenarioSpec& scenario, const Mus
   }
 }
 
+// A coordinate this close to an end of its range is at its limit (scripts/validate.py marks such
+// angles the same way).
+constexpr double kRangeLimitTolerance_rad = 0.5 * 3.14159265358979323846 / 180.0;
+
+// The coordinates that reach an end of the model's range, and in how many frames: there the motion is
+// held by the range (a generated squat stops at the knee's 120 deg, where the model's knee splines
+// end), not by the task; OpenSim users expect to be told.
+void print_range_limit_line(std::FILE* out, const MusculoskeletalModel& msm, const RunRecord& r, const VecX& q_min,
+                            const VecX& q_max) {
+  if (r.q.rows() != r.frames() || q_min.size() != r.q.cols() || q_max.size() != r.q.cols()) return;
+  const std::vector<std::string> units = msm.model.coordinate_units();
+  std::string list;
+  int frames_any = 0;
+  for (int f = 0; f < r.frames(); ++f) {
+    bool any = false;
+    for (Eigen::Index k = 0; k < r.q.cols() && !any; ++k)
+      any = std::abs(r.q(f, k) - q_min(k)) < kRangeLimitTolerance_rad ||
+            std::abs(r.q(f, k) - q_max(k)) < kRangeLimitTolerance_rad;
+    frames_any += any ? 1 : 0;
+  }
+  for (Eigen::Index k = 0; k < r.q.cols(); ++k) {
+    int at_min = 0, at_max = 0;
+    for (int f = 0; f < r.frames(); ++f) {
+      at_min += std::abs(r.q(f, k) - q_min(k)) < kRangeLimitTolerance_rad ? 1 : 0;
+      at_max += std::abs(r.q(f, k) - q_max(k)) < kRangeLimitTolerance_rad ? 1 : 0;
+    }
+    const bool rad = units[static_cast<std::size_t>(k)] == "rad";
+    const double scale = rad ? 180.0 / 3.14159265358979323846 : 1.0;
+    const char* unit = rad ? "deg" : "m";
+    for (const auto& [n, limit] : {std::pair{at_min, q_min(k)}, std::pair{at_max, q_max(k)}}) {
+      if (n == 0) continue;
+      if (!list.empty()) list += ", ";
+      list += fmt::format("{} at {:+.0f} {} in {}", msm.model.coordinate_names[static_cast<std::size_t>(k)],
+                          limit * scale, unit, n);
+    }
+  }
+  if (list.empty()) {
+    fmt::print(out, "joints at an end of the model's range: none\n");
+    return;
+  }
+  fmt::print(out, "joints at an end of the model's range (within 0.5 deg): {} of {} frames ({})\n", frames_any,
+             r.frames(), list);
+}
+
 }  // namespace
 
 void print_summary(std::FILE* out, const ScenarioSpec& scenario, const MusculoskeletalModel& msm, const RunRecord& r,
-                   const std::vector<Peak>& peaks) {
+                   const std::vector<Peak>& peaks, const VecX& q_min, const VecX& q_max) {
   const double bw = msm.body_mass_kg * 9.81;
   fmt::print(out, "\n{} — {}\n", scenario.name, scenario.description);
   fmt::print(out, "subject {:.2f} m, {:.0f} kg ({}), body weight {:.0f} N\n", scenario.subject.height_m,
@@ -110,6 +154,7 @@ void print_summary(std::FILE* out, const ScenarioSpec& scenario, const Musculosk
   // whether a person could (solvers/ground_reaction.hpp).
   fmt::print(out, "frames whose centre of pressure leaves the feet (heel to toe): {} of {}\n",
              r.ground.frames_outside_support(), r.frames());
+  print_range_limit_line(out, msm, r, q_min, q_max);
   fmt::print(out, "most active muscles (peak activation):");
   for (const auto& [name, a] : most_active_muscles(msm, r, 5)) fmt::print(out, " {} {:.2f};", name, a);
   fmt::print(out, "\n");

@@ -3,6 +3,7 @@
 // that a user can tell weak muscles from an impossible motion (docs/sweeps.md, the population sweep);
 // `dembones info` on the run file counts them too.
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <cmath>
@@ -187,6 +188,37 @@ TEST(RunSummary, TheTaskLineShowsTheTaskAsRun) {
   EXPECT_NE(h.output.find("task hold, stoop, box 20 kg at 0.30 m forward, 1.00 m high (from the ankles), 1.00 s"),
             std::string::npos)
       << h.output;
+}
+
+// `dembones run` says which joints sit at an end of the model's range and in how many frames (the
+// generated squat reaches the box at the ankle's, knee's and hip's, audit): the count agrees with the
+// coordinates in the file, and a stoop lift's joints stay inside.
+TEST(RunSummary, NamesTheJointsAtAnEndOfTheirRange) {
+  const auto tmp = std::filesystem::temp_directory_path() / ("dembones_range_" + std::to_string(::getpid()));
+  std::filesystem::create_directories(tmp);
+  const auto sq = dembones({"run", shipped_scenario("squat_lift").string(), "-o", (tmp / "sq.h5").string(), "--set",
+                            "task.duration_s=0.3", "--set", "solver.rate_hz=50"});
+  ASSERT_EQ(sq.exit_code, 0) << sq.output;
+  static const std::regex re(R"(joints at an end of the model's range \(within 0\.5 deg\): (\d+) of (\d+) frames \((.*)\))");
+  std::smatch m;
+  ASSERT_TRUE(std::regex_search(sq.output, m, re)) << sq.output;
+  const std::string list = m[3];
+  EXPECT_NE(list.find("knee_angle at -120 deg in "), std::string::npos) << list;
+  EXPECT_NE(list.find("hip_flexion at +120 deg in "), std::string::npos) << list;
+  // The knee's frames at -120 deg, counted from the file.
+  const Hdf5Reader h5((tmp / "sq.h5").string());
+  const auto names = h5.read_strings("/coordinates/names");
+  const auto q = h5.read_matrix("/coordinates/q");
+  const auto knee = std::find(names.begin(), names.end(), "knee_angle") - names.begin();
+  int at_limit = 0;
+  for (Eigen::Index f = 0; f < q.rows(); ++f) at_limit += std::abs(q(f, knee) + 2.0944) < 0.5 * 3.14159265358979323846 / 180.0 ? 1 : 0;
+  EXPECT_GT(at_limit, 0);
+  EXPECT_NE(list.find("knee_angle at -120 deg in " + std::to_string(at_limit)), std::string::npos) << list;
+  const auto st = dembones({"run", shipped_scenario("stoop_lift").string(), "-o", (tmp / "st.h5").string(), "--set",
+                            "task.duration_s=0.3", "--set", "solver.rate_hz=50"});
+  ASSERT_EQ(st.exit_code, 0) << st.output;
+  EXPECT_NE(st.output.find("joints at an end of the model's range: none\n"), std::string::npos) << st.output;
+  std::filesystem::remove_all(tmp);
 }
 
 }  // namespace
