@@ -4,6 +4,7 @@
 
 #include "cli/commands.hpp"
 #include "common/build_info.hpp"
+#include "common/error.hpp"
 #include "io/hdf5_describe.hpp"
 #include "io/hdf5_reader.hpp"
 #include "scenario/model_parser.hpp"
@@ -28,6 +29,19 @@ void print_build_info() {
   fmt::print("  MPI        : no\n");
 #endif
 }
+// A result file: a sweep's overview from /summary and its layout with one run group shown, or a
+// run's overview (peaks and checks) and layout.
+int describe_file(const std::string& path) {
+  const Hdf5Reader reader(path);
+  if (reader.has_attribute("/", "format") && reader.read_string_attribute("/", "format") == "dembones-sweep") {
+    fmt::print("{}", describe_sweep(reader));
+    fmt::print("{}", describe_hdf5(reader, {.run_overview = false, .collapse_runs = true}));
+    return 0;
+  }
+  fmt::print("{}", describe_hdf5(reader));
+  return 0;
+}
+
 }  // namespace
 
 Command add_info(CLI::App& app) {
@@ -36,21 +50,28 @@ Command add_info(CLI::App& app) {
   app.add_option("file", *file, "A result file (.h5) to describe");
   app.add_option("--model", *model, "A model file (.yaml) whose parameters and sources to list");
   return [file, model]() {
+    if (!model->empty() && !file->empty())
+      throw InputError(Location{"", 0, 0, "--model"},
+                       fmt::format("give a result file or --model FILE, not both (got '{}' and --model '{}')", *file,
+                                   *model));
     if (!model->empty()) {
       // Every parameter of the model file with its published source.
       fmt::print("{}", format_model_parameters(load_model_spec(*model)));
       return 0;
     }
     if (!file->empty()) {
-      const Hdf5Reader reader(*file);
-      // A sweep: what its /summary says of the runs, then its layout with one run group shown.
-      if (reader.has_attribute("/", "format") && reader.read_string_attribute("/", "format") == "dembones-sweep") {
-        fmt::print("{}", describe_sweep(reader));
-        fmt::print("{}", describe_hdf5(reader, {.run_overview = false, .collapse_runs = true}));
-        return 0;
+      try {
+        return describe_file(*file);
+      } catch (const IoError& e) {
+        if (!file->ends_with(".partial")) throw;
+        // A run killed while writing leaves its .partial file with unfinished HDF5 metadata (a sweep's
+        // is readable: describe_sweep says what it holds).
+        const std::string& why = e.message();
+        throw IoError(Location{*file, 0, 0, ""},
+                      fmt::format("an unfinished output file: the run writing it was stopped before it was complete, "
+                                  "and it cannot be read ({}). Run the scenario again (a sweep: the same command "
+                                  "with --resume)", why.substr(0, why.find(';'))));
       }
-      fmt::print("{}", describe_hdf5(reader));
-      return 0;
     }
     print_build_info();
     return 0;

@@ -5,6 +5,7 @@
 #include <cmath>
 #include <string>
 
+#include "common/run_checks.hpp"
 #include "scenario/passive_muscle_pull.hpp"
 
 namespace dembones::cli {
@@ -125,9 +126,7 @@ void print_summary(std::FILE* out, const ScenarioSpec& scenario, const Musculosk
     for (const Peak& p : peaks)
       if (p.quantity == w) fmt::print(out, "{:<28} {:>10.0f} {:>8.2f} {:>8.2f}\n", p.quantity, p.value, p.value_bw, p.time_s);
   for (const Peak& p : peaks)
-    if (p.quantity == "L5_S1_compression")
-      fmt::print(out, "NIOSH action limit 3400 N: L5/S1 peak {:.0f} N is {} the limit ({:.0f} %)\n", p.value,
-                 p.value > kNioshActionLimit_N ? "ABOVE" : "below", 100.0 * p.value / kNioshActionLimit_N);
+    if (p.quantity == "L5_S1_compression") fmt::print(out, "{}", niosh_line(p.value));
   // Where the reserves act, and how many of their frames are ones a person could not make with the
   // feet flat anyway (the centre of pressure off the feet): there the reserves flag the motion, not
   // weak muscles.
@@ -152,12 +151,9 @@ void print_summary(std::FILE* out, const ScenarioSpec& scenario, const Musculosk
   print_coupling_line(out, scenario, msm, r);
   // Feet fixed to the floor: inverse dynamics balances any motion; the centre of pressure says
   // whether a person could (solvers/ground_reaction.hpp).
-  fmt::print(out, "frames whose centre of pressure leaves the feet (heel to toe): {} of {}\n",
-             r.ground.frames_outside_support(), r.frames());
+  fmt::print(out, "{}", cop_outside_line(r.ground.frames_outside_support(), r.frames()));
   print_range_limit_line(out, msm, r, q_min, q_max);
-  fmt::print(out, "most active muscles (peak activation):");
-  for (const auto& [name, a] : most_active_muscles(msm, r, 5)) fmt::print(out, " {} {:.2f};", name, a);
-  fmt::print(out, "\n");
+  fmt::print(out, "{}", most_active_line(most_active_muscles(msm, r, 5)));
 }
 
 }  // namespace dembones::cli

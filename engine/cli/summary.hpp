@@ -9,9 +9,6 @@
 
 namespace dembones::cli {
 
-// NIOSH action limit for L5/S1 compression (Waters et al. 1993, Ergonomics 36:749-776).
-inline constexpr double kNioshActionLimit_N = 3400.0;
-
 // q_min, q_max: the model's coordinate ranges (nv), for the line on joints at the end of their range.
 void print_summary(std::FILE* out, const ScenarioSpec& scenario, const MusculoskeletalModel& msm, const RunRecord& r,
                    const std::vector<Peak>& peaks, const VecX& q_min, const VecX& q_max);

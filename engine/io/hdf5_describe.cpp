@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cmath>
 
+#include "common/run_checks.hpp"
 #include "io/hdf5_reader.hpp"
 
 namespace dembones {
@@ -93,6 +94,8 @@ std::string run_overview(const Hdf5Reader& r, const std::string& group) {
     out += fmt::format("{:<30} {:>10} {:>7} {:>7}\n", "peak loads", "N", "BW", "at s");
     for (std::size_t i = 0; i < quantity.size(); ++i)
       out += fmt::format("  {:<28} {:>10.0f} {:>7.2f} {:>7.2f}\n", quantity[i], value[i], bw[i], at[i]);
+    for (std::size_t i = 0; i < quantity.size(); ++i)
+      if (quantity[i] == "L5_S1_compression") out += niosh_line(value[i]);
   }
   const std::string flags = base + "/solver/reserve_flag";
   if (r.is_dataset(flags)) {
@@ -134,6 +137,24 @@ std::string run_overview(const Hdf5Reader& r, const std::string& group) {
                          "moment, t = {:.2f} s)\n",
                          largest, coordinate[static_cast<std::size_t>(k)], 100.0 * largest / std::abs(m(f, k)),
                          f < static_cast<Eigen::Index>(time.size()) ? time[static_cast<std::size_t>(f)] : 0.0);
+  }
+  const std::string outside = base + "/loads/ground/outside_support";
+  if (r.is_dataset(outside)) {
+    const auto off = r.read_doubles(outside);
+    out += cop_outside_line(std::count_if(off.begin(), off.end(), [](double v) { return v > 0; }),
+                            static_cast<long>(off.size()));
+  }
+  const std::string activation = base + "/muscles/activation", muscles = base + "/muscles/names";
+  if (r.is_dataset(activation) && r.is_dataset(muscles)) {
+    const Eigen::MatrixXd a = r.read_matrix(activation);
+    const auto name = r.read_strings(muscles);
+    std::vector<std::pair<std::string, double>> peak;
+    for (Eigen::Index i = 0; i < a.cols() && i < static_cast<Eigen::Index>(name.size()); ++i)
+      peak.emplace_back(name[static_cast<std::size_t>(i)], a.rows() ? a.col(i).maxCoeff() : 0.0);
+    // As run_record.cpp's most_active_muscles: stable, so ties keep the model's order.
+    std::stable_sort(peak.begin(), peak.end(), [](const auto& x, const auto& y) { return x.second > y.second; });
+    if (peak.size() > 5) peak.resize(5);
+    out += most_active_line(peak);
   }
   return out + "\n";
 }

@@ -9,6 +9,7 @@
 #include <ctime>
 
 #include "common/build_info.hpp"
+#include "common/run_checks.hpp"
 
 namespace dembones {
 
@@ -237,7 +238,6 @@ void write_run(Hdf5Writer& w, const std::string& prefix, const MusculoskeletalMo
   w.set_double_attribute(sg, "body_weight_N", bw);
   // NIOSH action limit for L5/S1 compression (Waters et al. 1993, Ergonomics 36:749-776), so that a
   // file alone answers "was the limit exceeded?".
-  constexpr double kNioshActionLimit_N = 3400.0;
   w.set_double_attribute(sg, "niosh_action_limit_N", kNioshActionLimit_N);
   for (const Peak& p : peaks)
     if (p.quantity == "L5_S1_compression")

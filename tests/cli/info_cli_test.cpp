@@ -2,7 +2,9 @@
 // loads (from /summary/peaks), then the listing of every dataset.
 #include <fmt/format.h>
 
+#include <filesystem>
 #include <string>
+#include <vector>
 
 #include "cli_test_util.hpp"
 #include "io/hdf5_reader.hpp"
@@ -45,6 +47,45 @@ TEST(InfoCli, NotAnHdf5FileIsAnErrorNamingIt) {
   const auto r = dembones({"info", bogus.string()});
   EXPECT_EQ(r.exit_code, 2) << r.output;
   EXPECT_NE(r.output.find(bogus.string()), std::string::npos) << r.output;
+}
+
+// `dembones info RUN.h5` prints the checks `dembones run` printed, from the file, in the same words:
+// the NIOSH line, the reserve line, the centre of pressure and the most active muscles (before: only
+// the reserve and constraint lines; audit).
+TEST(InfoCli, RunFileRepeatsTheChecksTheRunPrinted) {
+  TempDir dir;
+  const auto file = dir / "stoop.h5";
+  std::vector<std::string> args = {"run", cli_test::shipped_scenario("stoop_lift").string(), "-o", file.string()};
+  for (const auto& s : cli_test::short_run_overrides()) args.push_back(s);
+  const auto run = dembones(args);
+  ASSERT_EQ(run.exit_code, 0) << run.output;
+  const auto info = dembones({"info", file.string()});
+  ASSERT_EQ(info.exit_code, 0) << info.output;
+  auto line_starting = [](const std::string& text, const std::string& start) {
+    const auto at = text.find(start);
+    return at == std::string::npos ? std::string() : text.substr(at, text.find('\n', at) - at);
+  };
+  for (const char* start : {"NIOSH action limit 3400 N: L5/S1 peak ", "frames the muscles could not balance",
+                            "frames whose centre of pressure leaves the feet", "most active muscles (peak activation):"}) {
+    const std::string a = line_starting(run.output, start), b = line_starting(info.output, start);
+    EXPECT_FALSE(a.empty()) << start << "\n" << run.output;
+    EXPECT_EQ(a, b) << start;
+  }
+}
+
+// A run killed while writing leaves a .partial file whose HDF5 metadata is unfinished: `info` says
+// what it is instead of an HDF5 error chain; and a result file with --model is one too many.
+TEST(InfoCli, AnUnreadablePartialFileAndTwoFilesAreClearErrors) {
+  TempDir dir;
+  const auto partial = dir / "run.h5.partial";
+  io_test::write_text_file(partial, std::string("\x89HDF\r\n\x1a\n", 8) + std::string(600, '\0'));
+  const auto r = dembones({"info", partial.string()});
+  EXPECT_EQ(r.exit_code, 2) << r.output;
+  EXPECT_NE(r.output.find("an unfinished output file"), std::string::npos) << r.output;
+  const auto both = dembones({"info", partial.string(), "--model",
+                              (std::filesystem::path(DEMBONES_SOURCE_DIR) / "models/lifter.yaml").string()});
+  EXPECT_EQ(both.exit_code, 2) << both.output;
+  EXPECT_NE(both.output.find("not both"), std::string::npos) << both.output;
 }
 
 }  // namespace
