@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cctype>
 #include <cmath>
 #include <cstdlib>
@@ -138,6 +139,41 @@ MotionFileSpec read_motion_spec(FieldReader& r, const std::string& scenario_path
   return m;
 }
 
+// A task field that belongs to other task types (a `technique` on a stand) is named as such, with the
+// types it applies to, rather than as an unknown field.
+void reject_fields_of_other_tasks(const FieldReader& r, TaskType type) {
+  static const std::vector<std::pair<std::string, std::vector<TaskType>>> kFields = {
+      {"technique", {TaskType::lift, TaskType::lower, TaskType::hold}},
+      {"weights", {TaskType::lift, TaskType::lower, TaskType::hold}},
+      {"box", {TaskType::lift, TaskType::lower, TaskType::hold}},
+      {"start", {TaskType::lift, TaskType::lower}},
+      {"end", {TaskType::lift, TaskType::lower}},
+      {"position", {TaskType::hold}},
+      {"low_point_knee_deg", {TaskType::lift, TaskType::lower}},
+      {"low_point_hip_deg", {TaskType::lift, TaskType::lower}},
+      {"low_point_trunk_inclination_deg", {TaskType::lift, TaskType::lower}},
+      {"trunk_flexion_deg", {TaskType::forward_bend}},
+      {"chair_height_m", {TaskType::sit_to_stand, TaskType::stand_to_sit}},
+      {"hip_above_seat_m", {TaskType::sit_to_stand, TaskType::stand_to_sit}},
+      {"seat_off_trunk_inclination_deg", {TaskType::sit_to_stand, TaskType::stand_to_sit}},
+      {"seat_off_lumbar_share", {TaskType::sit_to_stand, TaskType::stand_to_sit}},
+      {"seat_off_hip_deg", {TaskType::sit_to_stand, TaskType::stand_to_sit}},
+      {"seat_off_knee_deg", {TaskType::sit_to_stand, TaskType::stand_to_sit}},
+      {"seat_off_ankle_deg", {TaskType::sit_to_stand, TaskType::stand_to_sit}},
+      {"seat_off_com_velocity_forward_m_s", {TaskType::sit_to_stand, TaskType::stand_to_sit}},
+      {"seat_off_com_velocity_up_m_s", {TaskType::sit_to_stand, TaskType::stand_to_sit}},
+      {"file", {TaskType::motion_file}},
+      {"columns", {TaskType::motion_file}},
+      {"ignore_columns", {TaskType::motion_file}},
+      {"fixed_deg", {TaskType::motion_file}}};
+  for (const auto& [key, types] : kFields) {
+    if (!r.has(key) || std::find(types.begin(), types.end(), type) != types.end()) continue;
+    std::string list;
+    for (TaskType k : types) list += std::string(list.empty() ? "" : ", ") + to_string(k);
+    r.fail(key, fmt::format("does not apply to a {} task (it is a field of: {})", to_string(type), list));
+  }
+}
+
 TaskSpec read_task(FieldReader r, const std::string& scenario_path) {
   TaskSpec t;
   t.type = pick<TaskType>(r, "type",
@@ -236,6 +272,7 @@ TaskSpec read_task(FieldReader r, const std::string& scenario_path) {
     case TaskType::stand:
       break;
   }
+  reject_fields_of_other_tasks(r, t.type);
   r.finish();
   return t;
 }

@@ -15,17 +15,26 @@ std::string describe_task(const TaskSpec& t) {
       line += fmt::format(", {}, box {:g} kg from {:.2f} m forward, {:.2f} m high to {:.2f} m forward, {:.2f} m high (from the ankles)",
                           to_string(t.technique), t.box.mass_kg, t.start.forward_m, t.start.height_m, t.end.forward_m,
                           t.end.height_m);
+      // Prescribed angles, so that a value given in the wrong unit shows (a `_deg` field given 0.8).
+      if (t.low_point_knee_flexion) line += fmt::format(", low point knee {:.3g} deg", t.low_point_knee_flexion->rad * kDeg);
+      if (t.low_point_hip_flexion) line += fmt::format(", low point hip {:.3g} deg", t.low_point_hip_flexion->rad * kDeg);
+      if (t.low_point_trunk_inclination)
+        line += fmt::format(", low point trunk {:.3g} deg", t.low_point_trunk_inclination->rad * kDeg);
       break;
     case TaskType::hold:
       line += fmt::format(", {}, box {:g} kg at {:.2f} m forward, {:.2f} m high (from the ankles)", to_string(t.technique),
                           t.box.mass_kg, t.start.forward_m, t.start.height_m);
       break;
     case TaskType::forward_bend:
-      line += fmt::format(", trunk flexed {:.0f} deg", t.trunk_flexion_rad * kDeg);
+      line += fmt::format(", trunk flexed {:.3g} deg", t.trunk_flexion_rad * kDeg);
       break;
     case TaskType::sit_to_stand:
     case TaskType::stand_to_sit:
       line += fmt::format(", chair {:.2f} m", t.chair_height_m);
+      if (t.seat_off_hip_flexion_rad) line += fmt::format(", seat-off hip {:.3g} deg", *t.seat_off_hip_flexion_rad * kDeg);
+      if (t.seat_off_knee_flexion_rad) line += fmt::format(", seat-off knee {:.3g} deg", *t.seat_off_knee_flexion_rad * kDeg);
+      if (t.seat_off_ankle_dorsiflexion_rad)
+        line += fmt::format(", seat-off ankle {:.3g} deg", *t.seat_off_ankle_dorsiflexion_rad * kDeg);
       break;
     case TaskType::motion_file:
       line += fmt::format(", {}", t.motion.file);
