@@ -184,12 +184,19 @@ ScenarioSpec make_run_scenario(const SweepSpec& spec, const SweepPlan& plan, int
     // combination is at fault).
     const std::string field = dotted(e.where().field);
     Location where = spec.base_where;
+    bool varied = false;
     for (const VariedField& v : spec.vary)
-      if (!field.empty() && (starts_with_path(field, v.path) || starts_with_path(v.path, field))) where = v.where;
+      if (!field.empty() && (starts_with_path(field, v.path) || starts_with_path(v.path, field))) {
+        where = v.where;
+        varied = true;
+      }
     std::string values;
     for (std::size_t k = 0; k < spec.vary.size(); ++k)
       values += fmt::format("{}{} = {}", k ? ", " : "", spec.vary[k].path, parameter_label(run.values[k]));
-    throw InputError(where, fmt::format("run {:05d} ({}): {}", index, values, e.what()));
+    // A value the sweep put in: the base file's line and column would be those of the node the value
+    // replaced (or 1:1 for one it added), which say nothing; the vary entry is located already.
+    const std::string inner = varied ? fmt::format("field '{}': {}", e.where().field, e.message()) : e.what();
+    throw InputError(where, fmt::format("run {:05d} ({}): {}", index, values, inner));
   }
 }
 

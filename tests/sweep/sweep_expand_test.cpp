@@ -276,6 +276,17 @@ TEST(SweepSpecErrors, NameTheSweepFileLineAndField) {
     EXPECT_NE(std::string(e.what()).find("run 00000"), std::string::npos) << e.what();
   }
   {
+    // A value the sweep put in is out of range: the vary entry's line, the run and the field; not the
+    // base file's 1:1 (the value's node has no place there).
+    const InputError e = load_error(dir, "vary:\n  task.box.mass_kg: [10, 200]\n");
+    EXPECT_EQ(e.where().line, 4);
+    const std::string what = e.what();
+    EXPECT_NE(what.find("run 00001 (task.box.mass_kg = 200): field 'task.box.mass_kg': expected a number from 0 to 100"),
+              std::string::npos)
+        << what;
+    EXPECT_EQ(what.find("stoop_lift.yaml:"), std::string::npos) << what;
+  }
+  {
     const InputError e = load_error(dir, "vary:\n  task.technique: [stoop, sqat]\n");
     EXPECT_EQ(e.where().line, 4);
     EXPECT_NE(std::string(e.what()).find("run 00001"), std::string::npos) << e.what();
