@@ -1,6 +1,7 @@
 #include "scenario/scenario_runner.hpp"
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include <algorithm>
 #include <cmath>
@@ -15,6 +16,7 @@
 #include "scenario/model_parser.hpp"
 #include "scenario/motion_file.hpp"
 #include "scenario/scaling.hpp"
+#include "scenario/yaml_fields.hpp"
 
 namespace dembones {
 
@@ -43,7 +45,13 @@ std::vector<int> select_all(const MuscleSet& set, const std::vector<std::string>
     if (hit.empty()) {
       Location where = imp.where;
       where.field += std::string(".") + field;
-      throw InputError(where, fmt::format("'{}' matches no muscle name, group or nerve root of the model", s));
+      std::vector<std::string> known(set.names.begin(), set.names.begin() + set.nmuscles);
+      for (int i = 0; i < set.nmuscles; ++i) {
+        known.insert(known.end(), set.groups[i].begin(), set.groups[i].end());
+        known.insert(known.end(), set.nerve_roots[i].begin(), set.nerve_roots[i].end());
+      }
+      throw InputError(where, fmt::format("'{}' matches no muscle name, group or nerve root of the model{} "
+                                          "(dembones info --model lists them)", s, did_you_mean(s, known)));
     }
     out.insert(hit.begin(), hit.end());
   }
@@ -392,7 +400,9 @@ ExternalLoadSeries load_external_forces(const ExternalForcesSpec& spec, const Mo
     if (track.applied.body <= 0) {
       Location where = f.where;
       where.field += ".body";
-      throw InputError(where, fmt::format("the model has no moving body '{}'", f.body));
+      const std::vector<std::string> bodies(model.body_names.begin() + 1, model.body_names.end());
+      throw InputError(where, fmt::format("the model has no moving body '{}'{} (its bodies: {})", f.body,
+                                          did_you_mean(f.body, bodies), fmt::join(bodies, ", ")));
     }
     track.applied.force_frame = f.force_in_body ? ExpressedIn::body : ExpressedIn::ground;
     track.force_N = resample(columns(f, f.force_columns, "force_columns"));

@@ -116,6 +116,10 @@ TEST(ExternalForcesScenario, BadTablesNameFileFieldAndColumn) {
       prepare("  file: f.csv\n  forces:\n    - {body: paw, force_columns: [Fx, Fy, Fz], point_m: [0, 0, 0]}\n"));
   EXPECT_NE(body.find("external_forces.forces[0].body"), std::string::npos) << body;
   EXPECT_NE(body.find("'paw'"), std::string::npos) << body;
+  EXPECT_NE(body.find("(its bodies: "), std::string::npos) << body;  // and what it could be
+  const std::string typo = input_error_text(
+      prepare("  file: f.csv\n  forces:\n    - {body: hnd, force_columns: [Fx, Fy, Fz], point_m: [0, 0, 0]}\n"));
+  EXPECT_NE(typo.find("'hnd' (did you mean 'hand'?)"), std::string::npos) << typo;
   EXPECT_NE(body.find("s.yaml"), std::string::npos) << body;
   const std::string column = input_error_text(
       prepare("  file: f.csv\n  forces:\n    - {body: hand, force_columns: [Fx, Fy, F_z], point_m: [0, 0, 0]}\n"));

@@ -122,6 +122,7 @@ TEST(ScenarioRunner, ASelectorThatMatchesNothingNamesTheImpairment) {
   } catch (const InputError& e) {
     EXPECT_EQ(e.where().field, "impairments[0].muscles");
     EXPECT_NE(std::string(e.what()).find("'corr' matches no muscle"), std::string::npos) << e.what();
+    EXPECT_NE(std::string(e.what()).find("(did you mean 'core'?)"), std::string::npos) << e.what();
   }
 }
 
