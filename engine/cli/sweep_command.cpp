@@ -3,7 +3,12 @@
 // --shard (Slurm job arrays; join with `dembones merge`), or MPI ranks under mpirun.
 #include <fmt/format.h>
 
+#include <unistd.h>
+
+#include <csignal>
 #include <cstdio>
+#include <cstring>
+#include <filesystem>
 #include <memory>
 #include <optional>
 #include <string>
@@ -19,6 +24,28 @@
 namespace dembones::cli {
 
 namespace {
+
+// What an interrupted sweep (Ctrl-C, or a batch system's SIGTERM) prints before it stops as it would
+// have: the marked runs stay in the .partial file, and the same command with --resume continues it
+// (docs/sweeps.md, "Resume"). Prepared before the sweep starts: a signal handler may only write(2).
+char g_interrupted_message[1024] = "";
+
+extern "C" void on_interrupt(int sig) {
+  const std::size_t n = std::strlen(g_interrupted_message);
+  if (n > 0 && ::write(STDERR_FILENO, g_interrupted_message, n) < 0) {
+    // Nothing to do: the process is stopping anyway.
+  }
+  std::signal(sig, SIG_DFL);
+  std::raise(sig);
+}
+
+void announce_resume_on_interrupt(const std::string& partial) {
+  const std::string m = fmt::format("\ndembones sweep: interrupted; the runs finished so far are kept in {}: run the "
+                                    "same command with --resume to continue\n", partial);
+  std::snprintf(g_interrupted_message, sizeof g_interrupted_message, "%s", m.c_str());
+  std::signal(SIGINT, on_interrupt);
+  std::signal(SIGTERM, on_interrupt);
+}
 
 struct SweepOptions {
   std::string file;
@@ -68,6 +95,12 @@ int run_sweep_command(const SweepOptions& o, const MpiSession* mpi) {
   if (!o.quiet && root)
     std::fprintf(stderr, "dembones sweep: %s: %zu runs (%s design)%s\n", spec.name.c_str(), plan.runs.size(),
                  to_string(spec.design), mpi ? fmt::format(", {} MPI ranks", mpi->size()).c_str() : "");
+  if (root && mpi == nullptr) {
+    // The file run_sweep writes (sweep_runner.cpp): -o or the sweep's output.file, a shard's own name.
+    std::filesystem::path file = o.output.empty() ? std::filesystem::path(spec.output.file) : std::filesystem::path(o.output);
+    if (ro.shard_count > 1) file = shard_path(file, ro.shard_index, ro.shard_count);
+    announce_resume_on_interrupt(file.string() + ".partial");
+  }
   const SweepRunStats st = run_sweep(spec, plan, ro);
   if (!o.quiet) {
     const std::string who = mpi && mpi->size() > 1 ? fmt::format("rank {}: ", mpi->rank()) : "";

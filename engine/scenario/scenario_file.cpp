@@ -422,10 +422,17 @@ void apply_override(YAML::Node& root, const Override& o, const std::string& file
     if (cur.IsSequence()) {
       char* end = nullptr;
       const long idx = std::strtol(key.c_str(), &end, 10);
-      if (*end != '\0' || idx < 0 || static_cast<std::size_t>(idx) >= cur.size())
+      if (*end != '\0' || idx < 0 || static_cast<std::size_t>(idx) >= cur.size()) {
+        std::string list;  // the dotted path of the list
+        for (std::size_t j = 0; j < i; ++j) list += (j ? "." : "") + parts[j];
         throw InputError(Location{file, 0, 0, o.path},
-                         fmt::format("--set: '{}' is a list of {} items; expected an index from 0 to {}", key,
-                                     cur.size(), cur.size() == 0 ? 0 : cur.size() - 1));
+                         cur.size() == 0
+                             ? fmt::format("--set: '{}' is an empty list: no index {} (set the whole list, e.g. "
+                                           "--set '{}=[...]')", list, key, list)
+                             : fmt::format("--set: '{}' has {} item{} (index 0{}); got index '{}'", list, cur.size(),
+                                           cur.size() == 1 ? "" : "s",
+                                           cur.size() == 1 ? "" : fmt::format(" to {}", cur.size() - 1), key));
+      }
       if (last) {
         cur[idx] = value;
         return;

@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 #include <fmt/format.h>
 
+#include <filesystem>
 #include <string>
 #include <vector>
 
@@ -35,6 +36,28 @@ TEST(SweepCliOutput, FullSeriesOnTwoThreadsPrintsNoHdf5ErrorTraces) {
   const Hdf5Reader h5(out);
   for (const char* run : {"/runs/00000", "/runs/00001", "/runs/00002", "/runs/00003"})
     EXPECT_TRUE(h5.is_dataset(std::string(run) + "/muscles/activation")) << run;
+}
+
+// Ctrl-C (SIGINT) or a batch system's SIGTERM stops a sweep as before, but it says where its finished
+// runs are and how to continue (audit: it printed nothing); --resume then finishes the file.
+TEST(SweepCliOutput, AnInterruptedSweepSaysHowToResume) {
+  TempDir dir;
+  const auto out = dir / "lifts.h5";
+  const std::string sweep = (std::filesystem::path(DEMBONES_SOURCE_DIR) / "scenarios/sweeps/lifts_1000.yaml").string();
+  const auto r = io_test::run_command("timeout -s INT 1 " + cli_test::quoted(cli_test::dembones_binary()) + " sweep " +
+                                      cli_test::quoted(sweep) + " -o " + cli_test::quoted(out.string()) +
+                                      " --threads 2 --set solver.rate_hz=50");
+  EXPECT_NE(r.exit_code, 0) << r.output;  // 1,000 lifts take longer than a second
+  EXPECT_NE(r.output.find("dembones sweep: interrupted; the runs finished so far are kept in " + out.string() +
+                          ".partial: run the same command with --resume to continue"),
+            std::string::npos)
+      << r.output;
+  EXPECT_TRUE(std::filesystem::exists(out.string() + ".partial"));
+  EXPECT_FALSE(std::filesystem::exists(out));
+  const auto resumed = dembones({"sweep", sweep, "-o", out.string(), "--threads", "2", "--set", "solver.rate_hz=50",
+                                 "--resume", "-q"});
+  ASSERT_EQ(resumed.exit_code, 0) << resumed.output;
+  EXPECT_EQ(Hdf5Reader(out).table_rows("/summary"), 1000u);
 }
 
 }  // namespace
