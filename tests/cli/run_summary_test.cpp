@@ -221,5 +221,40 @@ TEST(RunSummary, NamesTheJointsAtAnEndOfTheirRange) {
   std::filesystem::remove_all(tmp);
 }
 
+// The postural index of the low point (Burgess-Limerick & Abernethy 1997: knee flexion over ankle + hip
+// + lumbar flexion from standing; stoop near 0, full squat near 1), computed again here from the file's
+// first (the box) and last (standing) frames.
+TEST(RunSummary, GivesTheLowPointsPosturalIndex) {
+  const auto tmp = std::filesystem::temp_directory_path() / ("dembones_pi_" + std::to_string(::getpid()));
+  std::filesystem::create_directories(tmp);
+  static const std::regex re(R"(postural index at the low point: ([0-9.]+) )");
+  double index[2] = {-1, -1};
+  int i = 0;
+  for (const char* scenario : {"stoop_lift", "squat_lift"}) {
+    const auto file = tmp / (std::string(scenario) + ".h5");
+    const auto r = dembones({"run", shipped_scenario(scenario).string(), "-o", file.string(), "--set",
+                             "task.duration_s=0.3", "--set", "solver.rate_hz=50"});
+    ASSERT_EQ(r.exit_code, 0) << r.output;
+    std::smatch m;
+    ASSERT_TRUE(std::regex_search(r.output, m, re)) << r.output;
+    index[i] = std::stod(m[1]);
+    const Hdf5Reader h5(file.string());
+    const auto names = h5.read_strings("/coordinates/names");
+    const auto q = h5.read_matrix("/coordinates/q");
+    auto col = [&](const std::string& n) { return std::find(names.begin(), names.end(), n) - names.begin(); };
+    const Eigen::Index last = q.rows() - 1;
+    auto change = [&](const std::string& n) { return q(0, col(n)) - q(last, col(n)); };
+    double lumbar = 0.0;
+    for (const char* l : {"L5_S1_extension", "L4_L5_extension", "L3_L4_extension", "L2_L3_extension", "L1_L2_extension"})
+      lumbar -= change(l);
+    const double expected = -change("knee_angle") / (change("ankle_angle") + change("hip_flexion") + lumbar);
+    EXPECT_NEAR(index[i], expected, 0.006) << scenario;
+    ++i;
+  }
+  EXPECT_LT(index[0], 0.1);  // the stoop: knees nearly straight
+  EXPECT_GT(index[1], 0.5);  // the squat
+  std::filesystem::remove_all(tmp);
+}
+
 }  // namespace
 }  // namespace dembones
