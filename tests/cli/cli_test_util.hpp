@@ -42,6 +42,24 @@ inline std::vector<std::string> short_run_overrides() {
   return {"--set", "task.duration_s=0.3", "--set", "solver.rate_hz=50"};
 }
 
+// A sweep file over the shipped stoop lift's box mass: `masses` is the YAML list ("[5, 10]"), `series`
+// the output's series (none when empty).
+inline void write_box_mass_sweep(const std::filesystem::path& file, const std::string& masses,
+                                 const std::string& series = "") {
+  std::string text = "name: masses\nbase: " + shipped_scenario("stoop_lift").string() +
+                     "\nvary:\n  task.box.mass_kg: " + masses + "\n";
+  if (!series.empty()) text += "output: {file: masses.h5, series: " + series + "}\n";
+  io_test::write_text_file(file, text);
+}
+
+// `dembones sweep SWEEP -o OUT ARGS...` with the short-run overrides, output captured.
+inline io_test::CommandResult sweep_short(const std::filesystem::path& sweep, const std::filesystem::path& out,
+                                          std::vector<std::string> args) {
+  args.insert(args.begin(), {"sweep", sweep.string(), "-o", out.string()});
+  for (const auto& s : short_run_overrides()) args.push_back(s);
+  return dembones(args);
+}
+
 // Runs `scenario` shortened into `out`; fails the test (and returns false) when the run fails.
 inline bool run_short(const std::string& scenario, const std::filesystem::path& out) {
   std::vector<std::string> args = {"run", shipped_scenario(scenario).string(), "-o", out.string(), "-q"};

@@ -23,12 +23,8 @@ TEST(SweepCliOutput, FullSeriesOnTwoThreadsPrintsNoHdf5ErrorTraces) {
   TempDir dir;
   const auto sweep = dir / "masses.yaml";
   const auto out = dir / "masses.h5";
-  io_test::write_text_file(sweep, fmt::format("name: masses\nbase: {}\nvary:\n  task.box.mass_kg: [0, 5, 10, 15]\n"
-                                              "output: {{file: masses.h5, series: full}}\n",
-                                              cli_test::shipped_scenario("stoop_lift").string()));
-  std::vector<std::string> args = {"sweep", sweep.string(), "-o", out.string(), "--threads", "2"};
-  for (const auto& s : cli_test::short_run_overrides()) args.push_back(s);
-  const auto r = dembones(args);
+  cli_test::write_box_mass_sweep(sweep, "[0, 5, 10, 15]", "full");
+  const auto r = cli_test::sweep_short(sweep, out, {"--threads", "2"});
   ASSERT_EQ(r.exit_code, 0) << r.output;
   EXPECT_EQ(r.output.find("HDF5-DIAG"), std::string::npos) << r.output;
   EXPECT_EQ(r.output.find("Error detected in HDF5"), std::string::npos) << r.output;

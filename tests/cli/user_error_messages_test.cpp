@@ -140,16 +140,14 @@ TEST(UserErrorMessages, ValidateTakesAModelFile) {
 TEST(UserErrorMessages, ValidateTakesASweepFileAndChecksItsRuns) {
   TempDir dir;
   const auto file = dir / "masses.yaml";
-  io_test::write_text_file(file, fmt::format("name: masses\nbase: {}\nvary:\n  task.box.mass_kg: [5, 10, 150]\n",
-                                             cli_test::shipped_scenario("stoop_lift").string()));
+  cli_test::write_box_mass_sweep(file, "[5, 10, 150]");
   // The third run's box is out of range: validate checks every run, as `sweep --list` does.
   const auto bad = dembones({"validate", file.string()});
   EXPECT_EQ(bad.exit_code, 2) << bad.output;
   EXPECT_NE(bad.output.find("expected a number from 0 to 100, got 150"), std::string::npos) << bad.output;
   EXPECT_EQ(bad.output.find("field 'model': missing required field"), std::string::npos) << bad.output;
 
-  io_test::write_text_file(file, fmt::format("name: masses\nbase: {}\nvary:\n  task.box.mass_kg: [5, 10, 15]\n",
-                                             cli_test::shipped_scenario("stoop_lift").string()));
+  cli_test::write_box_mass_sweep(file, "[5, 10, 15]");
   const auto good = dembones({"validate", file.string()});
   EXPECT_EQ(good.exit_code, 0) << good.output;
   EXPECT_NE(good.output.find("masses.yaml: valid sweep (3 runs"), std::string::npos) << good.output;
@@ -159,12 +157,8 @@ TEST(UserErrorMessages, ExportOfASummaryOnlySweepRunSaysItHasNoTimeSeries) {
   TempDir dir;
   const auto sweep = dir / "masses.yaml";
   const auto out = dir / "masses.h5";
-  io_test::write_text_file(sweep, fmt::format("name: masses\nbase: {}\nvary:\n  task.box.mass_kg: [5, 10]\n"
-                                              "output: {{file: masses.h5, series: summary}}\n",
-                                              cli_test::shipped_scenario("stoop_lift").string()));
-  std::vector<std::string> args = {"sweep", sweep.string(), "-o", out.string(), "-q", "--threads", "1"};
-  for (const auto& s : cli_test::short_run_overrides()) args.push_back(s);
-  const auto run = dembones(args);
+  cli_test::write_box_mass_sweep(sweep, "[5, 10]", "summary");
+  const auto run = cli_test::sweep_short(sweep, out, {"-q", "--threads", "1"});
   ASSERT_EQ(run.exit_code, 0) << run.output;
   const auto r = dembones({"export", out.string(), "--run", "1", "--format", "mot", "-o", (dir / "run1.mot").string()});
   EXPECT_EQ(r.exit_code, 2) << r.output;

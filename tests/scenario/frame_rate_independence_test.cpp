@@ -6,36 +6,28 @@
 // (task_generator.cpp, kSmoothVelocityShare): 3750, 3722, 3709, 3703 N.
 #include <gtest/gtest.h>
 
-#include <filesystem>
 #include <string>
 
-#include "scenario/scenario_file.hpp"
-#include "scenario/scenario_runner.hpp"
+#include "scenario/scenario_test_util.hpp"
 
 namespace dembones {
 namespace {
+
+using scenario_test::peak;
+using scenario_test::run_scenario;
 
 struct Peaks {
   double l5s1 = 0.0, tibiofemoral = 0.0;
 };
 
 Peaks peaks_at(const std::string& scenario, double rate_hz) {
-  const ScenarioSpec s = load_scenario((std::filesystem::path(DEMBONES_SOURCE_DIR) / scenario).string(),
-                                       {parse_override("solver.rate_hz=" + std::to_string(rate_hz))});
-  ModelCache models;
-  const auto run = prepare_run(s, models);
-  Pipeline p(run->msm, pipeline_settings(s.solver));
-  const RunRecord rec = execute_run(*run, p);
-  Peaks out;
-  for (const Peak& k : summarize(run->msm, rec)) {
-    if (k.quantity == "L5_S1_compression") out.l5s1 = k.value;
-    if (k.quantity == "tibiofemoral_resultant") out.tibiofemoral = k.value;
-  }
-  return out;
+  const auto ran = run_scenario(load_scenario((scenario_test::kScenarios / scenario).string(),
+                                              {parse_override("solver.rate_hz=" + std::to_string(rate_hz))}));
+  return {peak(ran.record, ran.run->msm, "L5_S1_compression"), peak(ran.record, ran.run->msm, "tibiofemoral_resultant")};
 }
 
 TEST(FrameRateIndependence, TheFlagshipStoopLiftsPeaksDoNotDependOnTheFrameRate) {
-  const Peaks a = peaks_at("scenarios/stoop_lift.yaml", 100.0), b = peaks_at("scenarios/stoop_lift.yaml", 200.0);
+  const Peaks a = peaks_at("stoop_lift.yaml", 100.0), b = peaks_at("stoop_lift.yaml", 200.0);
   ASSERT_GT(a.l5s1, 2000.0);
   ASSERT_GT(a.tibiofemoral, 2000.0);
   // Before: 3818 against 3758 N (1.6 %).

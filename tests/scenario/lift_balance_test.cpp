@@ -9,18 +9,17 @@
 
 #include "scenario/scenario_file.hpp"
 #include "scenario/scenario_runner.hpp"
+#include "scenario/scenario_test_util.hpp"
 #include "scenario/task_generator.hpp"
 
 namespace dembones {
 namespace {
 
 RunRecord run_at(const std::string& relative, double duration_s) {
-  const ScenarioSpec s = load_scenario((std::filesystem::path(DEMBONES_SOURCE_DIR) / relative).string(),
-                                       {parse_override("task.duration_s=" + std::to_string(duration_s))});
-  ModelCache models;
-  const auto run = prepare_run(s, models);
-  Pipeline p(run->msm, pipeline_settings(s.solver));
-  return execute_run(*run, p);
+  return scenario_test::run_scenario(
+             load_scenario((std::filesystem::path(DEMBONES_SOURCE_DIR) / relative).string(),
+                           {parse_override("task.duration_s=" + std::to_string(duration_s))}))
+      .record;
 }
 
 TEST(LiftBalance, FastLiftsKeepTheCentreOfPressureUnderTheFeet) {
