@@ -422,17 +422,21 @@ void apply_override(YAML::Node& root, const Override& o, const std::string& file
     if (cur.IsSequence()) {
       char* end = nullptr;
       const long idx = std::strtol(key.c_str(), &end, 10);
-      if (*end != '\0' || idx < 0 || static_cast<std::size_t>(idx) >= cur.size()) {
+      // Index size adds an item at the end (as `--set impairments.0.type=...` on a scenario without
+      // impairments adds the first); any other index must name an existing item.
+      if (*end != '\0' || idx < 0 || static_cast<std::size_t>(idx) > cur.size()) {
         std::string list;  // the dotted path of the list
         for (std::size_t j = 0; j < i; ++j) list += (j ? "." : "") + parts[j];
         throw InputError(Location{file, 0, 0, o.path},
                          cur.size() == 0
-                             ? fmt::format("--set: '{}' is an empty list: no index {} (set the whole list, e.g. "
-                                           "--set '{}=[...]')", list, key, list)
-                             : fmt::format("--set: '{}' has {} item{} (index 0{}); got index '{}'", list, cur.size(),
-                                           cur.size() == 1 ? "" : "s",
-                                           cur.size() == 1 ? "" : fmt::format(" to {}", cur.size() - 1), key));
+                             ? fmt::format("--set: '{}' is an empty list: no index {} (index 0 adds the first item, "
+                                           "or set the whole list, e.g. --set '{}=[...]')", list, key, list)
+                             : fmt::format("--set: '{}' has {} item{} (index 0{}, or {} to add one); got index '{}'",
+                                           list, cur.size(), cur.size() == 1 ? "" : "s",
+                                           cur.size() == 1 ? "" : fmt::format(" to {}", cur.size() - 1), cur.size(),
+                                           key));
       }
+      if (static_cast<std::size_t>(idx) == cur.size()) cur.push_back(last ? value : empty_map());
       if (last) {
         cur[idx] = value;
         return;
@@ -445,7 +449,12 @@ void apply_override(YAML::Node& root, const Override& o, const std::string& file
       cur[key] = value;
       return;
     }
-    if (!cur[key] || cur[key].IsNull()) cur[key] = empty_map();
+    if (!cur[key] || cur[key].IsNull()) {
+      // A numeric key below a missing field starts a list (impairments.0.type), any other a mapping.
+      const std::string& below = parts[i + 1];
+      const bool index = !below.empty() && std::all_of(below.begin(), below.end(), [](char c) { return c >= '0' && c <= '9'; });
+      cur[key] = index ? YAML::Node(YAML::NodeType::Sequence) : empty_map();
+    }
     YAML::Node next = cur[key];
     cur.reset(next);
   }
@@ -504,9 +513,34 @@ void relocate_prescribed_angles(ScenarioSpec& s, const std::string& path, const 
   }
 }
 
+// Whether a dotted path ("impairments.0") names a node of the scenario file as written.
+bool in_file(const YAML::Node& root, const std::string& dotted) {
+  YAML::Node cur = root;
+  std::size_t start = 0;
+  while (start <= dotted.size()) {
+    const std::size_t dot = std::min(dotted.find('.', start), dotted.size());
+    const std::string key = dotted.substr(start, dot - start);
+    YAML::Node next;
+    if (cur.IsSequence()) {
+      char* end = nullptr;
+      const long idx = std::strtol(key.c_str(), &end, 10);
+      if (*end != '\0' || idx < 0 || static_cast<std::size_t>(idx) >= cur.size()) return false;
+      next = cur[idx];
+    } else if (cur.IsMap() && cur[key]) {
+      next = cur[key];
+    } else {
+      return false;
+    }
+    cur.reset(next);
+    start = dot + 1;
+  }
+  return true;
+}
+
 ScenarioSpec load_scenario(const std::string& path, const std::vector<Override>& overrides) {
   YAML::Node root = load_yaml_file(path);
   if (!root.IsMap()) throw InputError(location_of(root, path, ""), "expected a mapping of scenario fields");
+  const YAML::Node original = YAML::Clone(root);
   for (const Override& o : overrides) apply_override(root, o, path);
   try {
     ScenarioSpec s = parse_scenario(root, path);
@@ -523,10 +557,20 @@ ScenarioSpec load_scenario(const std::string& path, const std::vector<Override>&
       const std::size_t close = field.find(']', open);
       field = field.substr(0, open) + "." + field.substr(open + 1, close - open - 1) + field.substr(close + 1);
     }
+    auto blame = [&](const Override& o) {
+      return InputError(Location{fmt::format("--set {}={}", o.path, o.value), 0, 0, e.where().field}, e.message());
+    };
     for (auto o = overrides.rbegin(); o != overrides.rend(); ++o)
-      if (field == o->path || field.starts_with(o->path + "."))
-        throw InputError(Location{fmt::format("--set {}={}", o->path, o->value), 0, 0, e.where().field},
-                         e.message());
+      if (field == o->path || field.starts_with(o->path + ".")) throw blame(*o);
+    // A field missing from a list item or mapping that --set created (impairments.0.type=... on a
+    // scenario without impairments): name the override that created it, not the file.
+    for (std::string holder = field; !holder.empty();) {
+      const std::size_t dot = holder.rfind('.');
+      holder = dot == std::string::npos ? "" : holder.substr(0, dot);
+      if (holder.empty() || in_file(original, holder)) break;
+      for (auto o = overrides.rbegin(); o != overrides.rend(); ++o)
+        if (o->path.starts_with(holder + ".")) throw blame(*o);
+    }
     throw;
   }
 }

@@ -52,5 +52,26 @@ TEST(MisspeltField, SetOverrideErrorNamesTheOverride) {
   EXPECT_EQ(other.rfind("--set task.technique=stop: field 'task.technique': expected one of", 0), 0u) << other;
 }
 
+// A list item added with --set on a scenario that has none (index 0 of an absent list adds the first
+// item; index size adds one at the end): it is read as a list, not a mapping, and an error about a
+// field the item lacks names the override that created the item, not the scenario file's first line.
+TEST(MisspeltField, SetAddsListItemsAndNamesTheOverrideForTheirMissingFields) {
+  const std::string stoop = (std::filesystem::path(DEMBONES_SOURCE_DIR) / "scenarios" / "stoop_lift.yaml").string();
+  const ScenarioSpec added = load_scenario(stoop, {Override{"impairments.0.type", "tight_muscle"},
+                                                   Override{"impairments.0.muscles", "psoas"},
+                                                   Override{"impairments.0.length_scale", "0.9"},
+                                                   Override{"impairments.1", "{type: weak_muscle, muscles: core, strength_scale: 0.5}"}});
+  ASSERT_EQ(added.impairments.size(), 2u);
+  EXPECT_DOUBLE_EQ(added.impairments[0].length_scale, 0.9);
+  EXPECT_DOUBLE_EQ(added.impairments[1].strength_scale, 0.5);
+  EXPECT_EQ(input_error_text([&] {
+              load_scenario(stoop, {Override{"impairments.0.type", "tight_muscle"}, Override{"impairments.0.muscles", "psoas"}});
+            }),
+            "--set impairments.0.muscles=psoas: field 'impairments[0].length_scale': missing required field");
+  EXPECT_EQ(input_error_text([&] { load_scenario(stoop, {Override{"impairments.3.type", "tight_muscle"}}); }),
+            stoop + ": field 'impairments.3.type': --set: 'impairments' is an empty list: no index 3 (index 0 "
+            "adds the first item, or set the whole list, e.g. --set 'impairments=[...]')");
+}
+
 }  // namespace
 }  // namespace dembones
