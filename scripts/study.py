@@ -541,7 +541,7 @@ def coupling_section(couplings: Dict[str, Dict[str, Dict[str, float]]]) -> List[
     15 kg lifts, box in front of the knees, with the constraint and with every level balanced by the
     muscles: solver.couplings ignore)."""
     L = ["### How much the lumbar rhythm's constraint decides", "",
-         "The generated motions move the five lumbar levels by fixed ratios (Christophy et al. 2012's rhythm), "
+         "The generated motions move the five lumbar levels by fixed ratios (Christophy et al. 2012's rhythm; T12/L1 with them at 0.72 of L1/L2, Yao et al. 2020), "
          "and the static optimization balances their moments as a whole; what is left at each level is carried "
          "by the constraint, by no muscle or tissue, so it is in no disc's compression (`/joints/coupling_moment`). "
          "The same three 15 kg lifts (box in front of the knees, 2 s) with `solver.couplings: ignore` make the "

@@ -414,6 +414,7 @@ PostureResult PostureSolver::solve_with(Kinematics& kin, const PostureTargets& t
     if (out.converged) break;
   }
   out.iterations = it + 1;
+  out.cost = cost;
   // Report the achieved geometry at the solution. Unless a rejected trial was the last evaluation,
   // kin holds theta's positions already; the centre of mass is then summed again from them, as
   // center_of_mass (multibody/energy.cpp) sums it: body by body, not by subtrees, the same bits.

@@ -43,6 +43,8 @@ struct PostureResult {
   double hip_error_m = 0.0;
   double com_x = 0.0;          // world x of the centre of mass (body and held load)
   double trunk_inclination = 0.0;
+  double cost = 0.0;            // sum of the squared residuals at the solution (comparable between
+                                // solutions of the same targets: smoothness off)
   int iterations = 0;
   bool converged = false;
 };

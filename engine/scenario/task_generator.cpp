@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cmath>
 #include <numbers>
 #include <functional>
@@ -222,7 +223,7 @@ struct Generator {
   // A landmark line's inclination (t.line: a prescribed low-point trunk) is phased in the same way,
   // from the current posture's to the target's, and the held load from load_from_kg (when given) to
   // t.load_mass_kg.
-  void move_hand_to(PostureTargets t, const Eigen::Vector2d& to, int steps, double load_from_kg = -1.0) {
+  PostureResult move_hand_to(PostureTargets t, const Eigen::Vector2d& to, int steps, double load_from_kg = -1.0) {
     const double load_to_kg = t.load_mass_kg;
     if (load_from_kg < 0.0) load_from_kg = load_to_kg;
     const Vec3 h = hand_position();
@@ -231,6 +232,7 @@ struct Generator {
     const double line_from = t.line ? line_inclination_at(theta, *t.line) : 0.0;
     const double line_to = t.line ? t.line->inclination : 0.0;
     VecX before = theta;  // the posture two steps back
+    PostureResult last;
     for (int i = 1; i <= steps; ++i) {
       const double s = double(i) / steps;
       t.hand = from + (to - from) * s;
@@ -244,9 +246,10 @@ struct Generator {
       // converged to kPostureTolerance_rad as before.
       if (i >= 2) theta = 2.0 * theta - before;
       before = prev;
-      solve(t, 0.0, i < steps ? kContinuationTolerance_rad : kPostureTolerance_rad,
-            i >= 2 ? kPredictedStartDamping : kStartDamping);
+      last = solve(t, 0.0, i < steps ? kContinuationTolerance_rad : kPostureTolerance_rad,
+                   i >= 2 ? kPredictedStartDamping : kStartDamping);
     }
+    return last;
   }
 
   // Inclination of a landmark line at posture th (rad from vertical, positive forward).
@@ -695,8 +698,26 @@ TaskPlan make_plan(const Model& model, const TaskRig& rig, const TaskSpec& task,
         // lumbar spine fully flexed), where phasing the mass in keeps the subject standing to 80 kg.
         PostureTargets unloaded = base;
         unloaded.load_mass_kg = 0.0;
-        g.move_hand_to(unloaded, from, 40);
-        g.move_hand_to(base, from, 20, /*load_from_kg=*/0.0);
+        // The reach is made twice, from the seed's straight arms and from the elbows flexed 90 deg,
+        // and the posture of lower cost kept: from straight arms alone the reach of a box at waist
+        // height could end leaning back with straight arms and the head as a counterweight (neck
+        // 41 deg, lumbar spine at its extension limit) or with the elbows bent, whichever branch a
+        // small change of the model (the T12/L1 share of the lumbar rhythm, 0.17 / 0.18 / 0.1843)
+        // tipped it into (tests/scenario/hold_posture_test.cpp).
+        const VecX seed = g.theta;
+        auto reach = [&] {
+          g.move_hand_to(unloaded, from, 40);
+          return g.move_hand_to(base, from, 20, /*load_from_kg=*/0.0);
+        };
+        const PostureResult straight = reach();
+        if (rig.elbow >= 0) {
+          const VecX theta_straight = g.theta;
+          g.theta = seed;
+          const PostureVariable& elbow = rig.vars[rig.elbow];
+          g.theta(rig.elbow) = std::clamp(0.5 * std::numbers::pi, elbow.lower, elbow.upper);
+          const PostureResult bent = reach();
+          if (straight.cost <= bent.cost) g.theta = theta_straight;
+        }
         break;
       }
       // The two end postures: the technique's at the low point, upright standing at the high point,

@@ -40,6 +40,12 @@ DELP = "Delp et al. 1990, IEEE TBME 37:757-767 (knee kinematics of Yamaguchi & Z
 # the splines are read from Rajagopal's file, not from that paper.
 WALKER = "Walker, Rovick & Robertson 1988, J Biomech 21:965-974, the knee model the joint is named for"
 BUFF = "Buff, Jones & Hungerford 1988, J Biomech 21:17-23 (quadriceps/patellar tendon force ratio)"
+# T12/L1 (the thoracolumbar junction), articulated beside Christophy's five lumbar levels.
+YAO2020 = "Yao, Chen, Dong, Wang & Tan 2020, Medicine 99:e18202 (weight-bearing kinetic MRI of flexion-extension: mean angular motion 4.95 deg at T12-L1 and 6.85 deg at L1-L2 in the same subjects; abstract)"
+BRUNO2015 = "Bruno, Bouxsein & Anderson 2015, J Biomech Eng 137:081003 (OpenSim full-body thoracolumbar spine model, whose lumbar vertebrae follow Christophy et al. 2012; T12/L1 joint 0.031341 m above the L1/L2 joint along the L1 vertebra, as read from a public code reproduction of the model, cf. its L2/L3-L1/L2 spacing 0.030067 m against Christophy's 0.0302 m)"
+AMMR_DISC = "AnyBody Managed Model Repository (github AnyBody/ammr, Body/AAUHuman/Trunk/DiscStiffness.any): the same intervertebral flexion-extension stiffness at T12/L1 as at the lumbar levels (there Schmidt et al. 1998, Spine 23:2167-2173)"
+T12_L1_SHARE_OF_L1_L2 = 4.95 / 6.85  # YAO2020
+T12_L1_ABOVE_L1_L2_M = 0.031341      # BRUNO2015
 ROOTS = "Standring (ed.) 2016, Gray's Anatomy 41st ed. (segmental innervation)"
 # Lumbar dorsal rami (abstract): the L1-L4 rami form medial, lateral and intermediate branches, to
 # multifidus, iliocostalis and longissimus; the L5 ramus only a medial and an intermediate branch;
@@ -465,6 +471,13 @@ def main():
         ("L1_L2", "lumbar2", "lumbar1", [-0.010, 0.025, 0.0], [0.0014, -0.0038, 0.0]),
     ]
     torso_in_l1 = [0.0025, -0.089, 0.0]
+    # T12/L1: above the L1/L2 centre by Bruno's L1 spacing, along L2's axis (Christophy's lumbar1 has
+    # no upper joint centre to give L1's own; the L1/L2 disc frame below uses the same axis).
+    l2_axis = sub(chr_joints[4][3], chr_joints[3][4])
+    l2_axis = mul(l2_axis, 1.0 / norm(l2_axis))
+    t12_in_l1 = add(chr_joints[4][4], mul(l2_axis, T12_L1_ABOVE_L1_L2_M))
+    t12_joint = ("T12_L1", "lumbar1", "torso", t12_in_l1, sub(t12_in_l1, torso_in_l1))
+    spine_joints = chr_joints + [t12_joint]  # the levels with a coordinate, rhythm, stiffness and site
     vert = {  # Christophy .osim: mass (for the split of de Leva's middle trunk), COM, inertia
         "lumbar5": (1.824, [0.053744, 0.020, 0.0], [0.01219, 0.01765, 0.00546]),
         "lumbar4": (1.799, [0.0170296, 0.018, 0.0], [0.01123, 0.01643, 0.00520]),
@@ -507,7 +520,7 @@ def main():
     w("format: dembones-model/1")
     w("name: lifter")
     w("description: " + q("Whole-body sagittal lifting model: Rajagopal 2016 legs, Christophy 2012 "
-                          "lumbar spine (five articulated levels), de Leva 1996 segment inertia."))
+                          "lumbar spine (five articulated levels) and T12/L1, de Leva 1996 segment inertia."))
     w("references:")
     for key, cite in [
         ("deleva1996", "de Leva P (1996) Adjustments to Zatsiorsky-Seluyanov's segment inertia parameters. J Biomech 29(9):1223-1230"),
@@ -650,16 +663,17 @@ def main():
              f"{RAJ}: hip joint centre in the pelvis, hip flexion range")
     fe_range = [-70.0 * math.pi / 180, 26.0 * math.pi / 180]
     shares = {"L5_S1": 0.125, "L4_L5": 0.185, "L3_L4": 0.204, "L2_L3": 0.231, "L1_L2": 0.255}
+    # T12/L1 moves with the lumbar levels at the ratio to L1/L2 measured in the same subjects (Yao 2020):
+    # its share is of the same lumbar (L1-S1) flexion angle, on top of Christophy's five, which sum to 1.
+    shares["T12_L1"] = round(shares["L1_L2"] * T12_L1_SHARE_OF_L1_L2, 4)
     for name, parent, child, lp, lc in chr_joints:
         s = shares[name]
         revolute(name, parent, child, lp, lc, name + "_extension", [s * fe_range[0], s * fe_range[1]],
                  f"{CHR}: intervertebral joint centre (sacrum 0.049 m below the pelvis origin), range = level share {s} of the lumbar flexion-extension range -70 to 26 deg")
-    w("  - name: T12_L1")
-    w("    type: fixed")
-    w("    parent: lumbar1")
-    w("    child: torso")
-    w("    source: " + q(f"{CHR}: thorax welded to L1 (the model does not articulate T12/L1)"))
-    w(f"    location_in_parent_m: {vec(torso_in_l1)}")
+    name, parent, child, lp, lc = t12_joint
+    s = shares[name]
+    revolute(name, parent, child, lp, lc, name + "_extension", [s * fe_range[0], s * fe_range[1]],
+             f"joint centre: {BRUNO2015}, along the axis of L2 of {CHR} (L1's own axis is not in that model, whose thorax is welded to L1), in the L1 and thorax frames of {CHR}; range = level share {s} of the lumbar flexion-extension range -70 to 26 deg, the share being L1/L2's {shares['L1_L2']} x 4.95/6.85 ({YAO2020})")
     revolute("neck", "torso", "head", c7_in_torso, [0, 0, 0], "neck_flexion", [-math.pi / 2, math.pi / 2],
              f"{DELEVA} trunk C7-mid-hip length 0.6033 m above the mid-hip JC (C7), on the line of the {CHR} L1/L2 centre; range +-90 deg is a non-limiting bound for an actuated joint")
     # Flexion range: Rajagopal's arm_flex_r range (+-90 deg) stops the arms short of hanging
@@ -1061,15 +1075,17 @@ def main():
     w("sites:")
     # Disc frames: normal along the axis of the upper vertebra (its inferior endplate is taken as
     # perpendicular to the line from its lower to its upper intervertebral joint centre), so that
-    # compression and shear follow the lordosis rather than the pelvis frame. L1 has no upper joint
-    # centre in this model (the thorax is welded to it): its axis is taken as that of L2.
-    upper_centre = {parent: lp for _, parent, _, lp, _ in chr_joints}
-    lower_centre = {child: lc for _, _, child, _, lc in chr_joints}
-    for name, parent, child, lp, lc in chr_joints:
+    # compression and shear follow the lordosis rather than the pelvis frame. L1's upper joint centre
+    # (T12/L1) lies on L2's axis, so L1's axis is L2's; the thorax has no T12 axis: T12/L1 takes L1's.
+    upper_centre = {parent: lp for _, parent, _, lp, _ in spine_joints}
+    lower_centre = {child: lc for _, _, child, _, lc in spine_joints}
+    for name, parent, child, lp, lc in spine_joints:
         vert_axis = child if child in upper_centre else parent
         u = sub(upper_centre[vert_axis], lower_centre[vert_axis])
         tilt = math.atan2(-u[0], u[1])
-        note = "" if vert_axis == child else f"; {child} has no upper joint centre here, the axis of {vert_axis} is used"
+        note = "" if vert_axis == child else f"; the thorax has no T12 axis here, the axis of L1 (from its lower to its upper joint centre) is used"
+        if name == "T12_L1":
+            note += f"; joint centre: {BRUNO2015}"
         w(f"  - name: {name}")
         w("    kind: joint_reaction")
         w(f"    joint: {name}")
@@ -1160,10 +1176,10 @@ def main():
             out.append((struct, share, round(mm / 1000.0, 4), src))
         return out
     w("passive_moments:")
-    for name, *_ in chr_joints:
+    for name, *_ in spine_joints:
         w(f"  - name: {name}_disc_ligaments")
         w(f"    coordinate: {name}_extension")
-        w("    source: " + q(MILLER))
+        w("    source: " + q(MILLER if name != "T12_L1" else MILLER + "; applied at T12/L1 as at the lumbar levels, as in the " + AMMR_DISC))
         w("    angle_deg: [-18, 0, 18]")
         w("    moment_Nm: [108, 0, -108]")
         w("    posterior_elements:")
@@ -1183,9 +1199,9 @@ def main():
     w(f"  - {{name: hip_joint_centre, body: pelvis, location_m: {vec(hip)}, source: {q(RAJ)}}}")
     w("couplings:")
     w("  - name: lumbar_rhythm")
-    w("    source: " + q(CHR + ": coordinate couplers, share of lumbar flexion-extension per level"))
-    w("    coordinates: [" + ", ".join(n + "_extension" for n, *_ in chr_joints) + "]")
-    w("    ratios: [" + ", ".join(fmt(shares[n]) for n, *_ in chr_joints) + "]")
+    w("    source: " + q(CHR + ": coordinate couplers, share of lumbar flexion-extension per level (L5/S1 to L1/L2, summing to 1); T12/L1: L1/L2's share x 4.95/6.85, " + YAO2020))
+    w("    coordinates: [" + ", ".join(n + "_extension" for n, *_ in spine_joints) + "]")
+    w("    ratios: [" + ", ".join(fmt(shares[n]) for n, *_ in spine_joints) + "]")
 
     print("\n".join(out))
     # Diagnostics on stderr: stature check and what was left out.

@@ -69,12 +69,12 @@ TEST(ModelBuilder, LifterIsRootedAtTheFeetWithEveryPart) {
   const BuiltModel b = build_model(load_model_spec(kLifter));
   EXPECT_EQ(b.model.body_names[1], "foot");
   EXPECT_EQ(b.model.parent[1], 0);
-  EXPECT_EQ(b.model.nv, 11);  // ankle, knee, hip, 5 lumbar levels, neck, shoulder, elbow
+  EXPECT_EQ(b.model.nv, 12);  // ankle, knee, hip, 5 lumbar levels, T12/L1, neck, shoulder, elbow
   EXPECT_EQ(b.muscles.nmuscles, static_cast<int>(b.spec.muscles.size()));
   EXPECT_EQ(b.sites.size(), b.spec.sites.size());
   EXPECT_EQ(b.actuators.size(), 3u);
   for (const auto& a : b.actuators) EXPECT_GE(a.coordinate, 0);
-  ASSERT_EQ(b.passive_moments.size(), 5u);  // one per lumbar level
+  ASSERT_EQ(b.passive_moments.size(), 6u);  // one per lumbar level and T12/L1
   for (const auto& p : b.passive_moments) {
     EXPECT_GE(p.coordinate, 0);
     // Resists rotation: extending moment when flexed, zero at the neutral posture.
@@ -82,7 +82,7 @@ TEST(ModelBuilder, LifterIsRootedAtTheFeetWithEveryPart) {
     EXPECT_NEAR(p.moment_Nm.value(0.0), 0.0, 1e-12);
   }
   ASSERT_EQ(b.couplings.size(), 1u);
-  EXPECT_EQ(b.couplings[0].coordinates.size(), 5u);
+  EXPECT_EQ(b.couplings[0].coordinates.size(), 6u);  // the lumbar rhythm: five lumbar levels and T12/L1
 }
 
 TEST(ModelBuilder, LifterSitesResolveToTheJointsTheyReport) {

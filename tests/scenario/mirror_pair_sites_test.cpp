@@ -19,15 +19,16 @@ TEST(MirrorPairSites, LifterMidlineSitesOnly) {
   const MusculoskeletalModel msm = make_musculoskeletal_model(built, 73.0);
   int midline = 0;
   for (const LoadSite& s : msm.sites) {
-    const bool lumbar = s.name.find('_') != std::string::npos && s.name.front() == 'L';  // L5_S1 ... L1_L2
-    if (lumbar) {
+    // The spine's levels, L5_S1 ... L1_L2 and T12_L1.
+    const bool spine = s.name.find('_') != std::string::npos && (s.name.front() == 'L' || s.name.starts_with("T12"));
+    if (spine) {
       EXPECT_TRUE(s.mirror_pair) << s.name;
       ++midline;
     } else {
       EXPECT_FALSE(s.mirror_pair) << s.name << ": a per-side joint reports its own side";
     }
   }
-  EXPECT_GE(midline, 5);
+  EXPECT_GE(midline, 6);
 }
 
 // two_segment.yaml (one lumped muscle, sides: 2) with its knee site made a midline one (per_side:
