@@ -737,7 +737,20 @@ TaskPlan make_plan(const Model& model, const TaskRig& rig, const TaskSpec& task,
                         low_point.trunk ? g.line_inclination_at(g.theta, *low_point.trunk) : 0.0,
                         (Eigen::Vector2d(h.x(), h.y()) - low).norm());
       } else {
-        g.move_hand_to(base, low, kLiftContinuationSteps);
+        const PostureResult reached = g.move_hand_to(base, low, kLiftContinuationSteps);
+        // A reach that ends short of the box fell into another branch of the IK (a semi-squat with an
+        // empty box stopped 30-44 cm short, hips and lumbar spine extended, once T12/L1 was
+        // articulated): it is made again through the stoop's posture at the box, from which the
+        // technique's preferences are phased in, and the closer of the two kept.
+        if (reached.hand_error_m > kReachTolerance_m && task.technique != Technique::stoop) {
+          const VecX first = g.theta;
+          PostureTargets via = g.base_targets(technique_preset(Technique::stoop, task));
+          via.load_mass_kg = base.load_mass_kg;
+          g.theta = theta_stand;
+          g.move_hand_to(via, low, kLiftContinuationSteps);
+          const PostureResult again = g.move_hand_to(base, low, kLiftContinuationSteps);
+          if (!(again.hand_error_m < reached.hand_error_m)) g.theta = first;
+        }
       }
       const VecX theta_low = g.theta;
       g.move_hand_to(upright, high, kLiftContinuationSteps);
