@@ -311,15 +311,20 @@ std::unique_ptr<PreparedRun> prepare_run(const ScenarioSpec& scenario, ModelCach
   if (options.keep_model_text) models.get(scenario.model_file, &run->model_text);
   run->built = std::move(built);
   run->rig = std::move(rig);
-  // Posture offsets: an anterior pelvic tilt flexes the hip and extends the lumbar spine by the same
-  // angle when the trunk stays where it was; a lumbar flexion offset is spread by the lumbar rhythm.
+  // Posture offsets: an anterior pelvic tilt flexes the hip and extends the spine by the same angle
+  // when the trunk stays where it was; a lumbar flexion offset is spread by the lumbar rhythm. The
+  // rhythm's variable is the lumbar (L1-S1) flexion, and levels above it (the lifter's T12/L1) move
+  // on top of it (its ratios sum to more than 1): the tilt is shared so that the whole rhythm turns
+  // the thorax back by the tilt alone, not by the ratios' sum times it.
   {
     TaskRig& rig = run->rig;
     const PostureVariable& hip = rig.vars[rig.hip];
     rig.q_offset(hip.coords[0]) += hip.ratios[0] * pelvic_tilt;
     const PostureVariable& lumbar = rig.vars[rig.lumbar];
+    double total = 0.0;
+    for (double r : lumbar.ratios) total += std::abs(r);
     for (std::size_t i = 0; i < lumbar.coords.size(); ++i)
-      rig.q_offset(lumbar.coords[i]) += lumbar.ratios[i] * (lumbar_flexion - pelvic_tilt);
+      rig.q_offset(lumbar.coords[i]) += lumbar.ratios[i] * (lumbar_flexion - pelvic_tilt / total);
   }
 
   const TaskSpec& task = scenario.task;
