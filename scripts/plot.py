@@ -356,6 +356,10 @@ def plot_runs(runs: Sequence[dh.Run], out: str, title: Optional[str], time_s: Op
             musc.curve(i, r, f, name, k)
         hipq = first_coordinate(r, ("hip_flexion", "hip_flexion_r"))
         kneeq = first_coordinate(r, ("knee_angle", "knee_angle_r", "knee_flexion"))
+        # OpenSim's gait2392 and the lifter count knee flexion negative (knee_angle down to -120 deg),
+        # Rajagopal 2016 positive: a knee angle that bends mostly below zero is drawn as its flexion.
+        if kneeq is not None and np.nanmin(kneeq) < -abs(np.nanmax(kneeq)):
+            kneeq = -kneeq
         lum = lumbar_flexion(r)
         for k, (name, q) in enumerate((("hip flexion", hipq), ("knee flexion", kneeq),
                                        ("lumbar flexion", lum))):

@@ -240,7 +240,7 @@ TextTable export_run(const Hdf5Reader& r, const RunExportRequest& request) {
   const bool several = datasets.size() > 1;
   const bool degrees = request.format == ExportFormat::mot;
   TextTable table;
-  table.in_degrees = degrees;
+  bool any_angle = false;  // inDegrees=yes only when some column is an angle (not for /joints/moment)
   table.column_names = {"time"};
   std::vector<std::string> column_units = {"s"};
   std::vector<Eigen::MatrixXd> blocks;
@@ -273,7 +273,10 @@ TextTable export_run(const Hdf5Reader& r, const RunExportRequest& request) {
       // OpenSim's .mot convention (inDegrees=yes): rotational coordinates, their speeds and
       // accelerations in degrees; translations stay in metres.
       for (std::size_t c = 0; c < units.size(); ++c)
-        if (to_degrees(units[c])) block.col(static_cast<Eigen::Index>(c)) *= 180.0 / std::numbers::pi;
+        if (to_degrees(units[c])) {
+          block.col(static_cast<Eigen::Index>(c)) *= 180.0 / std::numbers::pi;
+          any_angle = true;
+        }
     }
     table.description.push_back(describe_units(rel, names, units));
     for (std::size_t c = 0; c < names.size(); ++c) {
@@ -283,6 +286,7 @@ TextTable export_run(const Hdf5Reader& r, const RunExportRequest& request) {
     total_columns += block.cols();
     blocks.push_back(std::move(block));
   }
+  table.in_degrees = any_angle;
   table.data.resize(static_cast<Eigen::Index>(frames), total_columns);
   for (std::uint64_t f = 0; f < frames; ++f) table.data(static_cast<Eigen::Index>(f), 0) = time[f];
   Eigen::Index at = 1;

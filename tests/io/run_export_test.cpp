@@ -172,6 +172,11 @@ TEST(RunExport, CsvHeaderCarriesUnitsAndOneDatasetKeepsPlainNames) {
   const TextTable qdot = export_run(r, {.format = ExportFormat::mot, .datasets = {"coordinates/qdot"}});
   EXPECT_DOUBLE_EQ(qdot.data(3, 1), r.read_matrix("/coordinates/qdot")(3, 0) * 180.0 / std::numbers::pi);
   EXPECT_EQ(qdot.data(3, 2), r.read_matrix("/coordinates/qdot")(3, 1));
+  EXPECT_TRUE(qdot.in_degrees);
+  // A .mot of moments has no angle: its header says inDegrees=no (it said yes before, over N*m columns).
+  const TextTable moments = export_run(r, {.format = ExportFormat::mot, .datasets = {"joints/moment"}});
+  EXPECT_FALSE(moments.in_degrees);
+  EXPECT_EQ(moments.data(3, 1), r.read_matrix("/joints/moment")(3, 0));
 }
 
 TEST(RunExport, SweepRunsAreChosenWithTheirNumber) {
