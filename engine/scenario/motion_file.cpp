@@ -45,17 +45,26 @@ int line_of(const TextTable& table, Eigen::Index r) {
 // The file column driving each model coordinate (-1: held by task.fixed_deg), after checking that
 // every mapping names a coordinate and a column, that every column drives something or is ignored, and
 // that every coordinate is driven.
+// kFollowsCoupling: a coordinate the file does not give that follows its coupling's other members.
+// kFromCouplingColumn - c: a member of a coupling whose angle θ is column c (task.columns maps the
+// coupling's name).
+constexpr Eigen::Index kHeldFixed = -1, kFollowsCoupling = -2, kFromCouplingColumn = -3;
+
 std::vector<Eigen::Index> column_of_each_coordinate(const MotionFileSpec& spec, const TextTable& table,
-                                                    const Model& model, Eigen::Index t_col) {
+                                                    const Model& model, Eigen::Index t_col,
+                                                    const std::vector<CoordinateCoupling>& couplings) {
   const std::vector<std::string>& coords = model.coordinate_names;
   std::vector<std::string> columns;  // the file's, without time
   for (std::size_t c = 0; c < table.column_names.size(); ++c)
     if (static_cast<Eigen::Index>(c) != t_col) columns.push_back(table.column_names[c]);
   auto is_coordinate = [&](const std::string& n) { return model.find_coordinate(n) >= 0; };
 
+  auto is_coupling = [&](const std::string& n) {
+    return std::any_of(couplings.begin(), couplings.end(), [&](const CoordinateCoupling& cc) { return cc.name == n; });
+  };
   for (const auto& [coordinate, column] : spec.columns) {
     const Location& at = spec.columns_where.at(coordinate);
-    if (!is_coordinate(coordinate))
+    if (!is_coordinate(coordinate) && !is_coupling(coordinate))
       throw InputError(at, fmt::format("the model has no coordinate '{}'{} (its coordinates: {})", coordinate,
                                        did_you_mean(coordinate, coords), fmt::join(coords, ", ")));
     if (table.find_column(column) < 0)
@@ -97,6 +106,34 @@ std::vector<Eigen::Index> column_of_each_coordinate(const MotionFileSpec& spec, 
       undriven.push_back(coords[k]);
     }
   }
+  // A column mapped to a coupling (task.columns: {lumbar_rhythm: lumbar_extension}) is its angle θ:
+  // each member not driven by a column of its own is r_k θ.
+  for (const CoordinateCoupling& cc : couplings) {
+    const auto mapped = spec.columns.find(cc.name);
+    if (mapped == spec.columns.end()) continue;
+    if (ignored.count(mapped->second) > 0)
+      throw InputError(spec.columns_where.at(cc.name),
+                       fmt::format("column '{}' is mapped to '{}' and listed in task.ignore_columns", mapped->second, cc.name));
+    used.insert(mapped->second);
+    for (int k : cc.coordinates) {
+      const auto u = std::find(undriven.begin(), undriven.end(), coords[static_cast<std::size_t>(k)]);
+      if (u == undriven.end()) continue;
+      source[static_cast<std::size_t>(k)] = kFromCouplingColumn - table.find_column(mapped->second);
+      undriven.erase(u);
+    }
+  }
+  // An undriven member of a coupling follows it when the file gives another member.
+  for (const CoordinateCoupling& cc : couplings) {
+    const bool any_given = std::any_of(cc.coordinates.begin(), cc.coordinates.end(),
+                                       [&](int k) { return source[static_cast<std::size_t>(k)] >= 0; });
+    if (!any_given) continue;
+    for (int k : cc.coordinates) {
+      const auto u = std::find(undriven.begin(), undriven.end(), coords[static_cast<std::size_t>(k)]);
+      if (u == undriven.end()) continue;
+      source[static_cast<std::size_t>(k)] = kFollowsCoupling;
+      undriven.erase(u);
+    }
+  }
   std::vector<std::string> unknown;
   for (const std::string& c : columns)
     if (used.count(c) == 0 && ignored.count(c) == 0) {
@@ -129,7 +166,8 @@ std::string units_hint(const TextTable& table, const std::string& unit, double v
 
 }  // namespace
 
-MotionSamples read_motion_file(const MotionFileSpec& spec, const Model& model, const VecX& q_min, const VecX& q_max) {
+MotionSamples read_motion_file(const MotionFileSpec& spec, const Model& model, const VecX& q_min, const VecX& q_max,
+                               const std::vector<CoordinateCoupling>& couplings) {
   if (model.nq != model.nv)
     throw InputError(spec.where, "motion files drive models without ball or free joints (one value per coordinate)");
   const TextTable table = read_table(spec);
@@ -137,7 +175,7 @@ MotionSamples read_motion_file(const MotionFileSpec& spec, const Model& model, c
   const Eigen::Index rows = table.data.rows();
   if (rows < 2)
     throw InputError(spec.where, fmt::format("motion file '{}' has {} data rows; a motion needs at least 2", spec.file, rows));
-  const std::vector<Eigen::Index> source = column_of_each_coordinate(spec, table, model, t_col);
+  const std::vector<Eigen::Index> source = column_of_each_coordinate(spec, table, model, t_col, couplings);
   const std::vector<std::string> units = model.coordinate_units();
 
   MotionSamples m;
@@ -161,7 +199,16 @@ MotionSamples read_motion_file(const MotionFileSpec& spec, const Model& model, c
       if (shown == "rad") t += fmt::format(" ({:.6g} to {:.6g} deg)", q_min(k) * kRadToDeg, q_max(k) * kRadToDeg);
       return t;
     };
-    if (source[static_cast<std::size_t>(k)] < 0) {  // held fixed (task.fixed_deg)
+    if (source[static_cast<std::size_t>(k)] == kFollowsCoupling) continue;  // below, from the given members
+    double ratio = 1.0;  // the coordinate is ratio x the column (a coupling's angle, or its own)
+    Eigen::Index column = source[static_cast<std::size_t>(k)];
+    if (column <= kFromCouplingColumn) {
+      column = kFromCouplingColumn - column;
+      for (const CoordinateCoupling& cc : couplings)
+        for (std::size_t i = 0; i < cc.coordinates.size(); ++i)
+          if (cc.coordinates[i] == k && spec.columns.count(cc.name) > 0) ratio = cc.ratios[i];
+    }
+    if (source[static_cast<std::size_t>(k)] == kHeldFixed) {  // task.fixed_deg
       const PrescribedAngle& a = spec.fixed.at(name);
       if (unit != "rad") throw InputError(a.where, fmt::format("coordinate '{}' is a translation (m), not an angle", name));
       if (!(a.rad >= lo && a.rad <= hi))
@@ -170,17 +217,35 @@ MotionSamples read_motion_file(const MotionFileSpec& spec, const Model& model, c
       m.q.col(k).setConstant(a.rad);
       continue;
     }
-    const Eigen::Index c = source[static_cast<std::size_t>(k)];
+    const Eigen::Index c = column;
     const std::string& label = table.column_names[static_cast<std::size_t>(c)];
     for (Eigen::Index r = 0; r < rows; ++r) {
       const double v = table.data(r, c);
       const Location at{spec.file, line_of(table, r), 0, label};
       if (!std::isfinite(v)) throw InputError(at, fmt::format("{} is not a finite number", v));
-      const double si = v * to_si;
+      const double si = ratio * v * to_si;
       if (!(si >= lo && si <= hi))
-        throw InputError(at, fmt::format("{:g} {} (t = {:g} s) is outside the model's range of '{}', {}{}", v, shown,
-                                         m.time(r), name, range_text(), units_hint(table, unit, v)));
+        throw InputError(at, fmt::format("{:g} {} (t = {:g} s) is outside the model's range of '{}', {}{}{}", v, shown,
+                                         m.time(r), name, range_text(),
+                                         ratio != 1.0 ? fmt::format(" (the column times its share {:g})", ratio) : "",
+                                         units_hint(table, unit, v)));
       m.q(r, k) = si;
+    }
+  }
+  for (const CoordinateCoupling& cc : couplings) {
+    double rr = 0.0;  // Σ r_k² over the members the file gives
+    for (std::size_t i = 0; i < cc.coordinates.size(); ++i)
+      if (source[static_cast<std::size_t>(cc.coordinates[i])] >= 0) rr += cc.ratios[i] * cc.ratios[i];
+    for (std::size_t j = 0; j < cc.coordinates.size(); ++j) {
+      const int k = cc.coordinates[j];
+      if (source[static_cast<std::size_t>(k)] != kFollowsCoupling || !(rr > 0.0)) continue;
+      for (Eigen::Index r = 0; r < rows; ++r) {
+        double rq = 0.0;
+        for (std::size_t i = 0; i < cc.coordinates.size(); ++i)
+          if (source[static_cast<std::size_t>(cc.coordinates[i])] >= 0) rq += cc.ratios[i] * m.q(r, cc.coordinates[i]);
+        // Within the range: the members given are, and the coupling's ranges are its ratios times one.
+        m.q(r, k) = std::clamp(cc.ratios[j] * rq / rr, q_min(k), q_max(k));
+      }
     }
   }
   return m;

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "multibody/model.hpp"
+#include "solvers/musculoskeletal_model.hpp"
 #include "scenario/task_spec.hpp"
 #include "spatial/types.hpp"
 
@@ -28,8 +29,14 @@ struct MotionSamples {
 constexpr double kMotionRangeTolerance_rad = 0.5 * 3.14159265358979323846 / 180.0;
 
 // The motion of `spec.file` for `model`, whose coordinate ranges are q_min, q_max (nv; ±inf where
-// unlimited). Throws InputError naming the scenario field (the file missing, a mapping naming an unknown
-// coordinate or column) or the motion file's line and column (a value).
-MotionSamples read_motion_file(const MotionFileSpec& spec, const Model& model, const VecX& q_min, const VecX& q_max);
+// unlimited). A coordinate of a coupling (the lifter's lumbar rhythm) that the file does not give
+// follows the coupling from the members it does give, as OpenSim's CoordinateCouplerConstraint sets a
+// dependent coordinate: θ fitted to the given members by least squares (θ = Σ r_k q_k / Σ r_k², exact
+// when they follow the rhythm), the missing one r_j θ (a motion of Christophy et al. 2012's model, whose
+// thorax is welded to L1, drives the lifter's T12/L1 at its share). Throws InputError naming the
+// scenario field (the file missing, a mapping naming an unknown coordinate or column) or the motion
+// file's line and column (a value).
+MotionSamples read_motion_file(const MotionFileSpec& spec, const Model& model, const VecX& q_min, const VecX& q_max,
+                               const std::vector<CoordinateCoupling>& couplings = {});
 
 }  // namespace dembones

@@ -333,7 +333,8 @@ std::unique_ptr<PreparedRun> prepare_run(const ScenarioSpec& scenario, ModelCach
   VecX time;
   MatX q;
   if (task.type == TaskType::motion_file) {
-    MotionSamples m = read_motion_file(task.motion, run->msm.model, run->built->q_min, run->built->q_max);
+    MotionSamples m =
+        read_motion_file(task.motion, run->msm.model, run->built->q_min, run->built->q_max, run->msm.couplings);
     time = std::move(m.time);
     q = std::move(m.q);
   } else {

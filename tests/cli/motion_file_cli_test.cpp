@@ -89,5 +89,45 @@ TEST(MotionFileCli, OpenSimSideNamesAreRefusedUntilMapped) {
             Hdf5Reader(dir / "same.h5").read_vector("/loads/L5_S1/compression"));
 }
 
+// A motion of a model whose thorax is welded to L1 (Christophy et al. 2012's) has no T12/L1 column:
+// the lifter's T12/L1 then follows its lumbar rhythm from the five lumbar levels, and the exported
+// bend without that column runs again with the same loads.
+TEST(MotionFileCli, AMotionWithoutT12L1DrivesItByTheLumbarRhythm) {
+  TempDir dir;
+  const auto run = dembones({"run", cli_test::shipped_scenario("forward_bend").string(), "-o",
+                             (dir / "bend.h5").string(), "-q", "--set", "solver.rate_hz=50"});
+  ASSERT_EQ(run.exit_code, 0) << run.output;
+  ASSERT_EQ(dembones({"export", (dir / "bend.h5").string(), "--format", "mot", "-o", (dir / "bend.mot").string()})
+                .exit_code, 0);
+  // Drop the T12_L1_extension column from the header's column line and every row after it.
+  std::ifstream in(dir / "bend.mot");
+  std::string line, out;
+  int drop = -1;
+  while (std::getline(in, line)) {
+    std::vector<std::string> cells;
+    std::size_t from = 0;
+    for (std::size_t tab; (tab = line.find('\t', from)) != std::string::npos; from = tab + 1)
+      cells.push_back(line.substr(from, tab - from));
+    cells.push_back(line.substr(from));
+    if (drop < 0 && cells.size() > 1 && cells[0] == "time")
+      for (std::size_t c = 0; c < cells.size(); ++c)
+        if (cells[c] == "T12_L1_extension") drop = static_cast<int>(c);
+    if (drop >= 0 && cells.size() > static_cast<std::size_t>(drop)) cells.erase(cells.begin() + drop);
+    std::string joined;
+    for (std::size_t c = 0; c < cells.size(); ++c) joined += (c ? "\t" : "") + cells[c];
+    if (joined.rfind("nColumns=", 0) == 0) joined = fmt::format("nColumns={}", std::stoi(joined.substr(9)) - 1);
+    out += joined + "\n";
+  }
+  ASSERT_GE(drop, 0);
+  write(dir / "no_t12.mot", out);
+  write(dir / "replay.yaml", replay_scenario("no_t12.mot"));
+  const auto r = dembones({"run", (dir / "replay.yaml").string(), "-o", (dir / "replay.h5").string(), "-q"});
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  const double a = peak(dir / "bend.h5", "/loads/L5_S1/compression");
+  EXPECT_NEAR(peak(dir / "replay.h5", "/loads/L5_S1/compression"), a, 0.01 * a);
+  EXPECT_NEAR(peak(dir / "replay.h5", "/loads/T12_L1/compression"), peak(dir / "bend.h5", "/loads/T12_L1/compression"),
+              0.01 * a);
+}
+
 }  // namespace
 }  // namespace dembones

@@ -147,5 +147,55 @@ TEST(MotionFile, TimeMustIncreaseAndTheFileMustExist) {
   EXPECT_NE(missing.find("no such file"), std::string::npos) << missing;
 }
 
+// A coordinate of a coupling that the file does not give follows the coupling from the members it
+// gives (as OpenSim's CoordinateCouplerConstraint sets a dependent coordinate): q3 coupled to q1 and q2
+// at ratios 0.5, 0.25, 0.2; a file with q1 and q2 on that rhythm gives q3 = 0.2 θ exactly. Without the
+// coupling the missing column is an error, as before.
+TEST(MotionFile, ACoupledCoordinateTheFileLacksFollowsItsCoupling) {
+  TempDir dir;
+  write(dir / "c.mot",
+        "walk\nversion=1\nnRows=2\nnColumns=3\ninDegrees=yes\nendheader\n"
+        "time\tq1\tq2\n0\t10\t5\n0.01\t-20\t-10\n");
+  const Chain c;
+  const std::vector<CoordinateCoupling> rhythm = {{"rhythm", {0, 1, 2}, {0.5, 0.25, 0.2}}};
+  const MotionSamples m = read_motion_file(spec_for(dir / "c.mot"), c.model, c.q_min, c.q_max, rhythm);
+  EXPECT_NEAR(m.q(0, 2), 0.2 * 20.0 * kDeg, 1e-12);  // theta = 10 deg / 0.5
+  EXPECT_NEAR(m.q(1, 2), 0.2 * -40.0 * kDeg, 1e-12);
+  EXPECT_NEAR(m.q(1, 1), -10.0 * kDeg, 1e-12);  // the given members are kept
+  EXPECT_NE(error_of(spec_for(dir / "c.mot"), c).find("gives no column for coordinate q3"), std::string::npos);
+}
+
+// One measured angle drives a whole coupling (an OpenSim gait model's lumbar_extension for the lifter's
+// lumbar rhythm): task.columns maps the coupling's name to the column, its angle θ; each member is
+// r_k θ. A value whose member falls outside the model's range names the line and the column.
+TEST(MotionFile, AColumnMappedToACouplingDrivesItsMembers) {
+  TempDir dir;
+  write(dir / "g.mot",
+        "walk\nversion=1\nnRows=2\nnColumns=3\ninDegrees=yes\nendheader\n"
+        "time\tq1\tlumbar_extension\n0\t10\t-20\n0.01\t11\t-30\n");
+  const Chain c;
+  const std::vector<CoordinateCoupling> rhythm = {{"rhythm", {1, 2}, {0.6, 0.4}}};
+  MotionFileSpec s = spec_for(dir / "g.mot");
+  s.columns["rhythm"] = "lumbar_extension";
+  s.columns_where["rhythm"] = Location{"scenario.yaml", 9, 5, "task.columns.rhythm"};
+  const MotionSamples m = read_motion_file(s, c.model, c.q_min, c.q_max, rhythm);
+  EXPECT_NEAR(m.q(0, 1), 0.6 * -20.0 * kDeg, 1e-12);
+  EXPECT_NEAR(m.q(1, 2), 0.4 * -30.0 * kDeg, 1e-12);
+  EXPECT_NEAR(m.q(1, 0), 11.0 * kDeg, 1e-12);
+  // q2's range ends at -0.5 rad (-28.6 deg): 0.6 x -50 deg = -30 deg is outside it.
+  write(dir / "g.mot",
+        "walk\nversion=1\nnRows=2\nnColumns=3\ninDegrees=yes\nendheader\n"
+        "time\tq1\tlumbar_extension\n0\t10\t-20\n0.01\t11\t-50\n");
+  std::string e;
+  try {
+    read_motion_file(s, c.model, c.q_min, c.q_max, rhythm);
+  } catch (const InputError& x) {
+    e = x.what();
+  }
+  EXPECT_NE(e.find("g.mot:9: field 'lumbar_extension': -50 deg (t = 0.01 s) is outside the model's range of 'q2'"),
+            std::string::npos) << e;
+  EXPECT_NE(e.find("the column times its share 0.6"), std::string::npos) << e;
+}
+
 }  // namespace
 }  // namespace dembones
