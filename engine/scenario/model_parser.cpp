@@ -1,6 +1,7 @@
 #include "scenario/model_parser.hpp"
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include <cmath>
 #include <numbers>
@@ -616,9 +617,41 @@ ModelSpec load_model_spec(const std::string& path) {
   return Parser(load_yaml_file(path), path).run();
 }
 
+// What a scenario names, before the parameters: coordinates (with their ranges in degrees for angles),
+// couplings, load sites, and the muscle group tags and nerve roots selectors take.
+std::string format_model_overview(const ModelSpec& spec) {
+  std::string out;
+  std::vector<std::string> coords;
+  for (const auto& j : spec.joints)
+    for (const auto& c : j.coordinates) {
+      const bool angle = j.type != mspec::JointType::prismatic;
+      const double k = angle ? 180.0 / std::numbers::pi : 1.0;
+      coords.push_back(fmt::format("{} ({:.4g} to {:.4g} {})", c.name, c.range_min * k, c.range_max * k, angle ? "deg" : "m"));
+    }
+  out += fmt::format("coordinates ({}): {}\n", coords.size(), fmt::join(coords, ", "));
+  for (const auto& c : spec.couplings) {
+    std::vector<std::string> parts;
+    for (std::size_t i = 0; i < c.coordinates.size(); ++i) parts.push_back(fmt::format("{} {:g}", c.coordinates[i], c.ratios[i]));
+    out += fmt::format("coupling {}: {}\n", c.name, fmt::join(parts, ", "));
+  }
+  std::vector<std::string> sites;
+  for (const auto& s : spec.sites) sites.push_back(s.name);
+  out += fmt::format("load sites ({}): {}\n", sites.size(), fmt::join(sites, ", "));
+  std::set<std::string> groups, roots;
+  for (const auto& m : spec.muscles) {
+    groups.insert(m.groups.begin(), m.groups.end());
+    roots.insert(m.nerve_roots.begin(), m.nerve_roots.end());
+  }
+  out += fmt::format("muscles: {}; group tags: {}\n", spec.muscles.size(), fmt::join(groups, ", "));
+  out += fmt::format("nerve roots: {}\n", fmt::join(roots, ", "));
+  return out;
+}
+
 std::string format_model_parameters(const ModelSpec& spec) {
   std::string out = fmt::format("model {} ({}): {} numeric parameters\n", spec.name, spec.file,
                                 spec.parameters.size());
+  out += format_model_overview(spec);
+  out += "parameters and their sources:\n";
   for (const auto& p : spec.parameters)
     out += fmt::format("  {} = {}  [{}]\n", p.field, p.value,
                        p.source.empty() ? "NO SOURCE" : p.source);

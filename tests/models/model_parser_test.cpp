@@ -74,6 +74,19 @@ TEST(ModelParser, RecordsASourceForEveryNumber) {
   EXPECT_NE(listing.find("bodies.thigh.mass_kg = 40.0  [test]"), std::string::npos) << listing;
 }
 
+// `dembones info --model` starts with what a scenario names: the coordinates with their ranges, the
+// couplings, the load sites, the muscle group tags and nerve roots (docs/scenarios.md points there).
+TEST(ModelParser, InfoListsCoordinatesCouplingsSitesGroupsAndRoots) {
+  const std::string listing = format_model_parameters(load_model_spec(std::string(DEMBONES_SOURCE_DIR) + "/models/lifter.yaml"));
+  EXPECT_NE(listing.find("coordinates (12): ankle_angle (-40 to 30 deg), knee_angle (-120 to 10 deg)"), std::string::npos) << listing.substr(0, 600);
+  EXPECT_NE(listing.find("T12_L1_extension (-12.9 to 4.792 deg)"), std::string::npos);
+  EXPECT_NE(listing.find("coupling lumbar_rhythm: L5_S1_extension 0.125,"), std::string::npos);
+  EXPECT_NE(listing.find("load sites (9): L5_S1, L4_L5, L3_L4, L2_L3, L1_L2, T12_L1, hip, tibiofemoral, patellofemoral"),
+            std::string::npos);
+  EXPECT_NE(listing.find("group tags: abdominals,"), std::string::npos);
+  EXPECT_NE(listing.find("nerve roots: L1,"), std::string::npos);
+}
+
 std::string error_of(const std::string& file) {
   try {
     load_model_spec(kData + file);
