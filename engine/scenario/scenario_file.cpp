@@ -228,7 +228,7 @@ TaskSpec read_task(FieldReader r, const std::string& scenario_path) {
       break;
     case TaskType::forward_bend:
       t.trunk_flexion_rad = angle_or(r, "trunk_flexion", std::numeric_limits<double>::quiet_NaN());
-      if (std::isnan(t.trunk_flexion_rad)) r.fail("trunk_flexion_deg", "missing required field");
+      if (std::isnan(t.trunk_flexion_rad)) r.missing("trunk_flexion_deg");
       in_range(r, "trunk_flexion_deg", t.trunk_flexion_rad / kDegToRad, 0.0, 120.0);
       break;
     case TaskType::sit_to_stand:
@@ -548,6 +548,21 @@ ScenarioSpec load_scenario(const std::string& path, const std::vector<Override>&
     // generated) name the override, as parse errors do below (the last override that set it wins).
     for (const Override& o : overrides)
       relocate_prescribed_angles(s, o.path, Location{fmt::format("--set {}={}", o.path, o.value), 0, 0, ""});
+    // An impairment given or changed by --set: errors found when the run is prepared (a selector that
+    // matches no muscle) name the override, not a line of the file, which may have no impairments.
+    for (std::size_t k = 0; k < s.impairments.size(); ++k) {
+      const std::string item = fmt::format("impairments.{}", k);
+      const bool created = !in_file(original, item);
+      const Override* by = nullptr;  // the override that set the selector, else the one that set the item
+      for (auto o = overrides.rbegin(); o != overrides.rend() && !by; ++o)
+        if (o->path == item + ".muscles" || o->path == item + ".root") by = &*o;
+      for (auto o = overrides.rbegin(); o != overrides.rend() && !by; ++o)
+        if (o->path == "impairments" || o->path == item || (created && o->path.starts_with(item + "."))) by = &*o;
+      if (by) {
+        Location& where = s.impairments[k].where;
+        where = Location{fmt::format("--set {}={}", by->path, by->value), 0, 0, where.field};
+      }
+    }
     return s;
   } catch (const InputError& e) {
     // A field set by --set has no line in the file: name the override instead (the last one that set

@@ -26,6 +26,12 @@ std::size_t edit_distance(std::string_view a, std::string_view b) {
 }
 
 std::string closest_match(std::string_view key, const std::vector<std::string>& candidates) {
+  // A field written without its unit suffix (`mass` for `mass_kg`, `trunk_flexion` for
+  // `trunk_flexion_deg`) is the likeliest typo of all, whatever the edit distance.
+  for (const auto& c : candidates)
+    if (c.size() > key.size() + 1 && c.compare(0, key.size(), key) == 0 && c[key.size()] == '_' &&
+        c.find('_', key.size() + 1) == std::string::npos)
+      return c;
   std::string best;
   std::size_t best_d = std::max<std::size_t>(2, key.size() / 3) + 1;
   for (const auto& c : candidates) {
@@ -156,6 +162,11 @@ Location FieldReader::where(const std::string& key) const {
 
 void FieldReader::fail(const std::string& key, const std::string& message) const {
   throw InputError(where(key), message);
+}
+
+void FieldReader::missing(const std::string& key) const {
+  throw_if_misspelt(key);
+  throw InputError(location_of(node_, file_, field_path(key)), "missing required field");
 }
 
 bool FieldReader::has(const std::string& key) const {

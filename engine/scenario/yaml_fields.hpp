@@ -101,6 +101,10 @@ class FieldReader {
   Location where(const std::string& key) const;
   // Throws InputError located at `key` (or at the mapping itself when key is empty).
   [[noreturn]] void fail(const std::string& key, const std::string& message) const;
+  // A required field given in none of its forms (trunk_flexion_deg or _rad) is absent: names a
+  // misspelt key close to `key` where it is written ("unknown field (did you mean ...)"), as node()
+  // does, else throws "missing required field".
+  [[noreturn]] void missing(const std::string& key) const;
 
  private:
   std::string field_path(const std::string& key) const;

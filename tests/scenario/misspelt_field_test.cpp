@@ -7,6 +7,7 @@
 
 #include "common/input_error_text.hpp"
 #include "scenario/scenario_file.hpp"
+#include "scenario/scenario_runner.hpp"
 #include "scenario/yaml_fields.hpp"
 
 namespace dembones {
@@ -71,6 +72,39 @@ TEST(MisspeltField, SetAddsListItemsAndNamesTheOverrideForTheirMissingFields) {
   EXPECT_EQ(input_error_text([&] { load_scenario(stoop, {Override{"impairments.3.type", "tight_muscle"}}); }),
             stoop + ": field 'impairments.3.type': --set: 'impairments' is an empty list: no index 3 (index 0 "
             "adds the first item, or set the whole list, e.g. --set 'impairments=[...]')");
+}
+
+// A field written without its unit suffix gets the suffixed name suggested (it got none: "mass" is
+// three edits from "mass_kg"), and a required field read in two forms (trunk_flexion_deg or _rad) that
+// is misspelt is the unknown field at its own line, not "missing required field" at the task.
+TEST(MisspeltField, UnitlessAndTwoFormFieldsGetSuggestions) {
+  const std::string stoop = (std::filesystem::path(DEMBONES_SOURCE_DIR) / "scenarios" / "stoop_lift.yaml").string();
+  EXPECT_EQ(input_error_text([&] { load_scenario(stoop, {Override{"subject.mass", "70"}}); }),
+            "--set subject.mass=70: field 'subject.mass': unknown field (did you mean 'mass_kg'?)");
+  const std::string bend = (std::filesystem::path(DEMBONES_SOURCE_DIR) / "scenarios" / "forward_bend.yaml").string();
+  const std::string e = input_error_text([&] {
+    load_scenario(bend, {Override{"task", "{type: forward_bend, trunk_flexon_deg: 40}"}});
+  });
+  EXPECT_NE(e.find("field 'task.trunk_flexon_deg': unknown field (did you mean 'trunk_flexion_deg'?)"), std::string::npos) << e;
+}
+
+// A muscle selector given with --set that matches nothing is found when the run is prepared: the error
+// names the override (it named the scenario file's 1:2, a file without impairments).
+TEST(MisspeltField, SelectorErrorsOfImpairmentsGivenWithSetNameTheOverride) {
+  const std::string stoop = (std::filesystem::path(DEMBONES_SOURCE_DIR) / "scenarios" / "stoop_lift.yaml").string();
+  auto prepared_error = [&](const std::vector<Override>& o) {
+    return input_error_text([&] {
+      ModelCache models;
+      prepare_run(load_scenario(stoop, o), models);
+    });
+  };
+  EXPECT_EQ(prepared_error({Override{"impairments.0.type", "weak_muscle"}, Override{"impairments.0.muscles", "cor"},
+                            Override{"impairments.0.strength_scale", "0.5"}})
+                .rfind("--set impairments.0.muscles=cor: field 'impairments[0].muscles': 'cor' matches no muscle", 0),
+            0u);
+  const std::string whole = prepared_error({Override{"impairments", "[{type: weak_muscle, muscles: back_extensor, strength_scale: 0.5}]"}});
+  EXPECT_EQ(whole.rfind("--set impairments=[{type: weak_muscle", 0), 0u) << whole;
+  EXPECT_NE(whole.find("(did you mean 'back_extensors'?)"), std::string::npos) << whole;
 }
 
 }  // namespace
