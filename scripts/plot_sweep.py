@@ -134,6 +134,7 @@ def plot_sweep(table, path: str, out: str, x: str, ys: Sequence[str], by: Option
     groups = sorted(set(bv[ok].tolist()), key=_sort_key) if bv is not None else [None]
     categories = sorted(set(xv[ok].tolist()), key=_sort_key) if is_text(xv) else None
 
+    any_flagged = [False]
     for ax, y, yv in zip(axes, ys, yvs):
         for gi, g in enumerate(groups):
             sel = ok & (True if g is None else (bv == g))
@@ -163,6 +164,15 @@ def plot_sweep(table, path: str, out: str, x: str, ys: Sequence[str], by: Option
                 ax.plot(xpos, med, color=colour, marker=marker, ms=7, lw=2.2, label=label)
                 if (hi > lo).any():
                     ax.fill_between(xpos, lo, hi, color=colour, alpha=0.18, lw=0)
+            # Points with a run that needed reserve actuators or left the feet: ringed, so that a
+            # plateau the reserves made (the muscles at their limit) is not read as the muscles' load.
+            flagged = flagged_runs(table)[sel][finite]
+            bad = np.array([flagged[xs_all == k].any() for k in keys])
+            if bad.any():
+                shift = (gi - (len(groups) - 1) / 2) * 0.12 if categories else 0.0
+                ax.plot(xpos[bad] + shift, med[bad], ls="none", marker="o", ms=15, mfc="none", mec="#c00000",
+                        mew=1.8, zorder=5, label=None if any_flagged[0] else "with reserves or off the feet")
+                any_flagged[0] = True
         if y.endswith("_N") and ax.get_ylim()[0] > 0:
             ax.set_ylim(bottom=0)  # forces from zero, so differences are not exaggerated
         _limit_lines(ax, y)
@@ -173,8 +183,12 @@ def plot_sweep(table, path: str, out: str, x: str, ys: Sequence[str], by: Option
         if categories:
             ax.set_xticks(range(len(categories)), categories)
             ax.set_xlim(-0.6, len(categories) - 0.4)
-        if by and ax is axes[0]:
-            ax.legend(title=axis_label(by).split(" (")[0].split()[-1], loc="best")
+        if (by or any_flagged[0]) and ax is axes[0]:
+            ax.legend(title=axis_label(by).split(" (")[0].split()[-1] if by else None, loc="best")
+    n_flagged = int((flagged_runs(table) & ok).sum())
+    if n_flagged:
+        notes.append(f"{n_flagged} of {int(ok.sum())} runs needed reserve actuators or left the feet "
+                     "(reserve_frames, cop_outside_frames): their points are ringed")
     n_ok = int(ok.sum())
     fig.suptitle(title or f"{axis_label(ys[0]).split(' (')[0]} against "
                  f"{axis_label(x).split(' (')[0]} ({n_ok} runs)",
@@ -182,6 +196,16 @@ def plot_sweep(table, path: str, out: str, x: str, ys: Sequence[str], by: Option
     fig.savefig(out, dpi=dpi)
     plt.close(fig)
     return notes
+
+
+def flagged_runs(table) -> np.ndarray:
+    """Runs with frames needing reserve actuators or with the centre of pressure off the feet."""
+    n = len(next(iter(table.values())))
+    out = np.zeros(n, dtype=bool)
+    for column in ("reserve_frames", "cop_outside_frames"):
+        if column in table:
+            out |= np.asarray(table[column], dtype=float) > 0
+    return out
 
 
 def _limit_lines(ax, y: str) -> None:
@@ -192,6 +216,7 @@ def _limit_lines(ax, y: str) -> None:
         ax.text(0.01, dh.NIOSH_ACTION_LIMIT_N, " NIOSH action limit 3400 N", color="#b06d00",
                 va="bottom", fontsize=9, transform=ax.get_yaxis_transform())
         if ax.get_ylim()[1] > 0.9 * dh.NIOSH_MAX_PERMISSIBLE_N:
+            ax.set_ylim(top=max(ax.get_ylim()[1], 1.05 * dh.NIOSH_MAX_PERMISSIBLE_N))  # line and label inside
             ax.axhline(dh.NIOSH_MAX_PERMISSIBLE_N, color="#c00000", ls="--", lw=1.6, zorder=1)
             ax.text(0.01, dh.NIOSH_MAX_PERMISSIBLE_N, " NIOSH maximum permissible 6400 N",
                     color="#c00000", va="bottom", fontsize=9, transform=ax.get_yaxis_transform())
