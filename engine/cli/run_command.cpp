@@ -6,6 +6,7 @@
 
 #include <chrono>
 #include <cmath>
+#include <filesystem>
 #include <cstdio>
 #include <memory>
 #include <string>
@@ -52,6 +53,11 @@ int run(const RunOptions& o) {
   for (const std::string& s : o.sets) overrides.push_back(parse_override(s));
   const ScenarioSpec scenario = load_scenario(o.scenario, overrides);
   const std::string out_path = o.output.empty() ? scenario.output.file : o.output;
+  // A folder that does not exist is found before solving, not after.
+  if (const std::filesystem::path dir = std::filesystem::path(out_path).parent_path();
+      !dir.empty() && !std::filesystem::is_directory(dir))
+    throw InputError(Location{"", 0, 0, o.output.empty() ? "output.file" : "--output"},
+                     fmt::format("no folder '{}' to write '{}' in", dir.string(), out_path));
   const auto t0 = std::chrono::steady_clock::now();
   ModelCache models;
   const std::unique_ptr<PreparedRun> prepared = prepare_run(scenario, models);

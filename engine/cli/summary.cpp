@@ -143,7 +143,10 @@ void print_postural_index_line(std::FILE* out, const ScenarioSpec& scenario, con
 void print_summary(std::FILE* out, const ScenarioSpec& scenario, const MusculoskeletalModel& msm, const RunRecord& r,
                    const std::vector<Peak>& peaks, const VecX& q_min, const VecX& q_max) {
   const double bw = msm.body_mass_kg * 9.81;
-  fmt::print(out, "\n{} — {}\n", scenario.name, scenario.description);
+  if (scenario.description.empty())
+    fmt::print(out, "\n{}\n", scenario.name);
+  else
+    fmt::print(out, "\n{} — {}\n", scenario.name, scenario.description);
   fmt::print(out, "subject {:.2f} m, {:.0f} kg ({}), body weight {:.0f} N\n", scenario.subject.height_m,
              scenario.subject.mass_kg, to_string(scenario.subject.sex), bw);
   fmt::print(out, "task {}\n", describe_task(scenario.task));

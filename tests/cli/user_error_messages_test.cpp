@@ -177,5 +177,14 @@ TEST(UserErrorMessages, SummaryPeaksTextColumnHasTheTextUnit) {
   EXPECT_EQ(h5.read_string_array_attribute("/summary/peaks", "units"), (std::vector<std::string>{"-", "N", "s", "1"}));
 }
 
+// An output folder that does not exist is an error before the run is solved (it came after solving).
+TEST(UserErrorMessages, OutputIntoAMissingFolderFailsBeforeSolving) {
+  TempDir dir;
+  const auto r = dembones({"run", cli_test::shipped_scenario("stand").string(), "-o", (dir / "nodir" / "x.h5").string()});
+  EXPECT_EQ(r.exit_code, 2) << r.output;
+  EXPECT_NE(r.output.find("field '--output': no folder"), std::string::npos) << r.output;
+  EXPECT_EQ(r.output.find("frames, "), std::string::npos) << "solved before failing:\n" << r.output;
+}
+
 }  // namespace
 }  // namespace dembones
