@@ -131,6 +131,13 @@ class Run:
                 raise FileError(f"{path}: is a sweep file; name one run as {path}#N "
                                 "(or plot the sweep with plot_sweep.py)")
             self.group = self.file
+        if "time" not in self.group and run_number is not None:
+            series = self.file.attrs.get("sweep_series", b"")
+            series = series.decode() if isinstance(series, bytes) else str(series)
+            self.close()
+            raise FileError(f"{spec}: run {run_number} has no time series (the sweep stored "
+                            f"{series or 'summaries'} only): rerun the sweep with `series: full` or "
+                            "--series full (a --shard of it keeps it short)")
         if "time" not in self.group:
             self.close()
             what = f"format {fmt!r}" if fmt else "no 'format' attribute"
