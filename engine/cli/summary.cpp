@@ -157,8 +157,6 @@ void print_summary(std::FILE* out, const ScenarioSpec& scenario, const Musculosk
   for (const char* w : wanted)
     for (const Peak& p : peaks)
       if (p.quantity == w) fmt::print(out, "{:<28} {:>10.0f} {:>8.2f} {:>8.2f}\n", p.quantity, p.value, p.value_bw, p.time_s);
-  for (const Peak& p : peaks)
-    if (p.quantity == "L5_S1_compression") fmt::print(out, "{}", niosh_line(p.value));
   // Where the reserves act, and how many of their frames are ones a person could not make with the
   // feet flat anyway (the centre of pressure off the feet): there the reserves flag the motion, not
   // weak muscles.
@@ -168,6 +166,8 @@ void print_summary(std::FILE* out, const ScenarioSpec& scenario, const Musculosk
     ++flagged;
     if (r.ground.outside_support.size() > f && r.ground.outside_support(f) > 0) ++flagged_off_feet;
   }
+  for (const Peak& p : peaks)
+    if (p.quantity == "L5_S1_compression") fmt::print(out, "{}", niosh_line(p.value, flagged));
   std::string detail;
   if (flagged) {
     // Signed, on its coordinate (as an OpenSim reserve actuator's value): which way the muscles fell short.
@@ -179,6 +179,7 @@ void print_summary(std::FILE* out, const ScenarioSpec& scenario, const Musculosk
                          flagged_off_feet);
   }
   fmt::print(out, "frames the muscles could not balance without reserves: {} of {}{}\n", flagged, r.frames(), detail);
+  if (flagged) fmt::print(out, "{}", reserves_by_coordinate_line(r.reserve, msm.model.coordinate_names));
   if (flagged) print_passive_pull_line(out, msm, r);
   print_coupling_line(out, scenario, msm, r);
   // Feet fixed to the floor: inverse dynamics balances any motion; the centre of pressure says

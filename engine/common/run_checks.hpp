@@ -1,7 +1,11 @@
 #pragma once
 // The checks a run prints after its peak loads (`dembones run`, cli/summary.cpp) and `dembones info`
 // prints again from the run file (io/hdf5_describe.cpp): one wording, one limit.
+#include <Eigen/Core>
 #include <fmt/format.h>
+
+#include <algorithm>
+#include <tuple>
 
 #include <string>
 #include <utility>
@@ -12,9 +16,41 @@ namespace dembones {
 // NIOSH action limit for L5/S1 compression (Waters et al. 1993, Ergonomics 36:749-776).
 inline constexpr double kNioshActionLimit_N = 3400.0;
 
-inline std::string niosh_line(double l5s1_peak_N) {
-  return fmt::format("NIOSH action limit 3400 N: L5/S1 peak {:.0f} N is {} the limit ({:.0f} %)\n", l5s1_peak_N,
-                     l5s1_peak_N > kNioshActionLimit_N ? "ABOVE" : "below", 100.0 * l5s1_peak_N / kNioshActionLimit_N);
+// With frames the muscles could not balance, the peak lacks the force the reserves stand in for: the
+// comparison is then with a lower bound (a weak core's squat "below the limit" was the reserves' doing).
+inline std::string niosh_line(double l5s1_peak_N, long reserve_frames = 0) {
+  std::string out = fmt::format("NIOSH action limit 3400 N: L5/S1 peak {:.0f} N is {} the limit ({:.0f} %)", l5s1_peak_N,
+                                l5s1_peak_N > kNioshActionLimit_N ? "ABOVE" : "below",
+                                100.0 * l5s1_peak_N / kNioshActionLimit_N);
+  if (reserve_frames > 0)
+    out += fmt::format("; {} frames needed reserves, so the peak is a lower bound (the muscles fell short)", reserve_frames);
+  return out + "\n";
+}
+
+// Every coordinate a reserve acted on by more than 1 N*m, largest first, with its largest reserve
+// (signed) and its frames above 1 N*m: the run line names only the largest, which hid a knee reserve
+// beside a larger lumbar one. `reserve` is frames x coordinates (N*m; on the legs' coordinates the
+// sum of both legs, as /joints/moment).
+template <class Matrix>
+std::string reserves_by_coordinate_line(const Matrix& reserve, const std::vector<std::string>& names) {
+  std::vector<std::tuple<double, double, long, std::string>> rows;  // |largest|, signed, frames, name
+  for (Eigen::Index k = 0; k < reserve.cols() && k < static_cast<Eigen::Index>(names.size()); ++k) {
+    Eigen::Index f = 0;
+    const double m = reserve.col(k).cwiseAbs().maxCoeff(&f);
+    if (!(m > 1.0)) continue;
+    const long n = static_cast<long>((reserve.col(k).array().abs() > 1.0).count());
+    rows.emplace_back(m, reserve(f, k), n, names[static_cast<std::size_t>(k)]);
+  }
+  if (rows.size() < 2) return "";
+  std::sort(rows.begin(), rows.end(), [](const auto& a, const auto& b) { return std::get<0>(a) > std::get<0>(b); });
+  std::string out = "reserves by coordinate (largest, frames over 1 N*m; legs: both sides):";
+  constexpr std::size_t kShown = 6;
+  for (std::size_t i = 0; i < rows.size() && i < kShown; ++i) {
+    const auto& [m, signed_m, n, name] = rows[i];
+    out += fmt::format(" {} {:+.1f} N*m in {};", name, signed_m, n);
+  }
+  if (rows.size() > kShown) out += fmt::format(" and {} more", rows.size() - kShown);
+  return out + "\n";
 }
 
 inline std::string cop_outside_line(long frames_outside, long frames) {

@@ -94,8 +94,13 @@ std::string run_overview(const Hdf5Reader& r, const std::string& group) {
     out += fmt::format("{:<30} {:>10} {:>7} {:>7}\n", "peak loads", "N", "BW", "at s");
     for (std::size_t i = 0; i < quantity.size(); ++i)
       out += fmt::format("  {:<28} {:>10.0f} {:>7.2f} {:>7.2f}\n", quantity[i], value[i], bw[i], at[i]);
+    long reserve_frames = 0;
+    if (r.is_dataset(base + "/solver/reserve_flag")) {
+      const auto flag = r.read_doubles(base + "/solver/reserve_flag");
+      reserve_frames = static_cast<long>(std::count_if(flag.begin(), flag.end(), [](double v) { return v > 0; }));
+    }
     for (std::size_t i = 0; i < quantity.size(); ++i)
-      if (quantity[i] == "L5_S1_compression") out += niosh_line(value[i]);
+      if (quantity[i] == "L5_S1_compression") out += niosh_line(value[i], reserve_frames);
   }
   const std::string flags = base + "/solver/reserve_flag";
   if (r.is_dataset(flags)) {
@@ -122,6 +127,8 @@ std::string run_overview(const Hdf5Reader& r, const std::string& group) {
     }
     if (!detail.empty()) out += " (" + detail + ")";
     out += "\n";
+    if (n > 0 && r.is_dataset(torque) && r.is_dataset(names))
+      out += reserves_by_coordinate_line(r.read_matrix(torque), r.read_strings(names));
   }
   // As `dembones run` prints it: the largest moment a coupling constraint (the lumbar rhythm) carries
   // without a muscle, and that coordinate's share of its net moment then.
