@@ -341,19 +341,23 @@ def answer(question: str, runs: Dict[str, Tuple[Dict[str, float], Dict[str, floa
     parts = []
     for task, (base, imp) in runs.items():
         extra = imp["reserve_frames"] - base["reserve_frames"]
-        if extra > 0.1 * base["frames"]:
-            parts.append(f"{task}: the impaired muscles cannot do the task alone ({extra} more of "
-                         f"{base['frames']} frames need reserve actuators), so its lower joint loads mean the task "
-                         "as specified is beyond this person, not that it became safer")
-            continue
         floor = MEANINGFUL_BW * base["bw"]
         spine = change(base["L5_S1_compression"], imp["L5_S1_compression"], floor)
         shear = change(base["L5_S1_ap_shear"], imp["L5_S1_ap_shear"], floor)
         knee = change(base["tibiofemoral_resultant"], imp["tibiofemoral_resultant"], floor)
         pf = change(base["patellofemoral_compression"], imp["patellofemoral_compression"], floor)
-        parts.append(f"{task}: L5/S1 compression {spine[1]} ({spine[0]:+.0%}), L5/S1 shear {shear[1]} "
-                     f"({shear[0]:+.0%}), tibiofemoral force {knee[1]} ({knee[0]:+.0%}), patellofemoral force "
-                     f"{pf[1]} ({pf[0]:+.0%})")
+        changes = (f"L5/S1 compression {spine[1]} ({spine[0]:+.0%}), L5/S1 shear {shear[1]} "
+                   f"({shear[0]:+.0%}), tibiofemoral force {knee[1]} ({knee[0]:+.0%}), patellofemoral force "
+                   f"{pf[1]} ({pf[0]:+.0%})")
+        if extra > 0.1 * base["frames"]:
+            # The loads are still reported: a rise is made by the muscles that remain (the reserves only
+            # stand in for missing force), a fall may be the reserves' share.
+            parts.append(f"{task}: the impaired muscles cannot do the task alone ({extra} more of "
+                         f"{base['frames']} frames need reserve actuators): {changes}; a lower load there means "
+                         "the task as specified is beyond this person, not that it became safer, while a higher "
+                         "one is made by the muscles that remain")
+            continue
+        parts.append(f"{task}: {changes}")
     return f"**What the model says ({question}):** " + "; ".join(parts) + "."
 
 
@@ -724,7 +728,10 @@ def report(df, ok, failed, shares, pairs, lifts, couplings, causes) -> str:
           "tenth of itself), is reported as no meaningful change.", ""]
     for q, desc in (("tight psoas", "psoas fascicles 10 % shorter (optimal fibre and tendon slack length × 0.90)"),
                     ("weak core", "glutes, abdominals, back extensors and hip flexors at 50 % strength"),
-                    ("L4 root", "every muscle innervated by L4 capped at 30 % activation, the worst case"),
+                    ("L4 root", "every muscle innervated by L4 capped at 30 % activation, the worst case: in the model that is "
+                                "also every erector spinae fascicle, whose nerve roots are tagged as a span (T1-L5, "
+                                "L1-L5), the quadratus lumborum (T12-L4), the L4 multifidus fascicles, and in the legs "
+                                "the quadriceps, gluteus medius, adductor magnus and tibialis anterior"),
                     ("L4 root, shared", "the same root, `multi_root: share`: a muscle innervated by n roots loses only "
                      "L4's equal share, cap 1 − 0.7/n (the vasti, L2–L4, at 0.77; the L4 multifidus fascicles, "
                      "L4 alone, at 0.3)")):
