@@ -110,32 +110,14 @@ void print_range_limit_line(std::FILE* out, const MusculoskeletalModel& msm, con
              r.frames(), list);
 }
 
-// Burgess-Limerick & Abernethy 1997 (Hum Factors 39:141-148, abstract) quantify a lifting posture by
-// its postural index: the knee flexion from normal standing over the sum of the ankle, hip and lumbar
-// flexion, near 0 in a stoop and near 1 in a full squat. A generated lift starts at the box and ends
-// in upright standing (a lower the other way), so the index of the low point is taken against the
-// standing end. Lifter coordinates (models/lifter.yaml): knee_angle negative in flexion, ankle_angle
-// positive in dorsiflexion, hip_flexion, and the lumbar levels' *_extension (negative in flexion).
+// A generated lift starts at the box and ends in upright standing (a lower the other way), so the
+// postural index of the low point is taken against the standing end (common/run_checks.hpp).
 void print_postural_index_line(std::FILE* out, const ScenarioSpec& scenario, const MusculoskeletalModel& msm,
                                const RunRecord& r) {
   const TaskType type = scenario.task.type;
   if ((type != TaskType::lift && type != TaskType::lower) || r.q.rows() != r.frames() || r.frames() < 2) return;
-  const Model& model = msm.model;
-  const int knee = model.find_coordinate("knee_angle"), hip = model.find_coordinate("hip_flexion"),
-            ankle = model.find_coordinate("ankle_angle");
-  std::vector<int> lumbar;
-  for (const char* level : {"L5_S1_extension", "L4_L5_extension", "L3_L4_extension", "L2_L3_extension", "L1_L2_extension"})
-    if (model.find_coordinate(level) >= 0) lumbar.push_back(model.find_coordinate(level));
-  if (knee < 0 || hip < 0 || ankle < 0 || lumbar.empty()) return;
   const Eigen::Index low = type == TaskType::lift ? 0 : r.frames() - 1, stand = type == TaskType::lift ? r.frames() - 1 : 0;
-  auto flexion_change = [&](int k, double sign) { return sign * (r.q(low, k) - r.q(stand, k)); };
-  double lumbar_flexion = 0.0;
-  for (int k : lumbar) lumbar_flexion += flexion_change(k, -1.0);
-  const double below = flexion_change(ankle, 1.0) + flexion_change(hip, 1.0) + lumbar_flexion;
-  if (!(below > 1e-6)) return;
-  fmt::print(out, "postural index at the low point: {:.2f} (knee flexion / (ankle + hip + lumbar flexion) from "
-                  "standing; Burgess-Limerick & Abernethy 1997: stoop near 0, full squat near 1)\n",
-             flexion_change(knee, -1.0) / below);
+  fmt::print(out, "{}", postural_index_line(r.q.row(low), r.q.row(stand), msm.model.coordinate_names));
 }
 
 }  // namespace

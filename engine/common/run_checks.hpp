@@ -63,4 +63,32 @@ inline std::string most_active_line(const std::vector<std::pair<std::string, dou
   return out + "\n";
 }
 
+// Burgess-Limerick & Abernethy 1997 (Hum Factors 39:141-148, abstract) quantify a lifting posture by
+// its postural index: the knee flexion from normal standing over the sum of the ankle, hip and lumbar
+// flexion, near 0 in a stoop and near 1 in a full squat. `low` and `stand` are the configurations (by
+// coordinate, radians) of the low point and of standing; lifter coordinates (models/lifter.yaml):
+// knee_angle negative in flexion, ankle_angle positive in dorsiflexion, hip_flexion, and the lumbar
+// levels' *_extension (negative in flexion; L1-S1, as docs/validation.md counts lumbar flexion). Empty
+// when the model lacks these coordinates or nothing bends below the knee.
+template <class Row>
+std::string postural_index_line(const Row& low, const Row& stand, const std::vector<std::string>& names) {
+  auto find = [&](const char* n) {
+    const auto it = std::find(names.begin(), names.end(), n);
+    return it == names.end() ? -1 : static_cast<int>(it - names.begin());
+  };
+  const int knee = find("knee_angle"), hip = find("hip_flexion"), ankle = find("ankle_angle");
+  std::vector<int> lumbar;
+  for (const char* level : {"L5_S1_extension", "L4_L5_extension", "L3_L4_extension", "L2_L3_extension", "L1_L2_extension"})
+    if (find(level) >= 0) lumbar.push_back(find(level));
+  if (knee < 0 || hip < 0 || ankle < 0 || lumbar.empty()) return "";
+  auto flexion_change = [&](int k, double sign) { return sign * (low(k) - stand(k)); };
+  double lumbar_flexion = 0.0;
+  for (int k : lumbar) lumbar_flexion += flexion_change(k, -1.0);
+  const double below = flexion_change(ankle, 1.0) + flexion_change(hip, 1.0) + lumbar_flexion;
+  if (!(below > 1e-6)) return "";
+  return fmt::format("postural index at the low point: {:.2f} (knee flexion / (ankle + hip + lumbar flexion) from "
+                     "standing; Burgess-Limerick & Abernethy 1997: stoop near 0, full squat near 1)\n",
+                     flexion_change(knee, -1.0) / below);
+}
+
 }  // namespace dembones

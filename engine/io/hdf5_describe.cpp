@@ -151,6 +151,18 @@ std::string run_overview(const Hdf5Reader& r, const std::string& group) {
     out += cop_outside_line(std::count_if(off.begin(), off.end(), [](double v) { return v > 0; }),
                             static_cast<long>(off.size()));
   }
+  // The postural index of a lift or lower (the task as run says which): the low point against the
+  // standing end, as `dembones run` prints it.
+  const std::string task = string_attribute_or_empty(r, "/", "task");
+  const bool lift = task.rfind("lift,", 0) == 0, lower = task.rfind("lower,", 0) == 0;
+  const std::string q_path = base + "/coordinates/q", q_names = base + "/coordinates/names";
+  if (group == "/" && (lift || lower) && r.is_dataset(q_path) && r.is_dataset(q_names)) {
+    const Eigen::MatrixXd q = r.read_matrix(q_path);
+    if (q.rows() >= 2) {
+      const Eigen::Index low = lift ? 0 : q.rows() - 1, stand = lift ? q.rows() - 1 : 0;
+      out += postural_index_line(q.row(low), q.row(stand), r.read_strings(q_names));
+    }
+  }
   const std::string activation = base + "/muscles/activation", muscles = base + "/muscles/names";
   if (r.is_dataset(activation) && r.is_dataset(muscles)) {
     const Eigen::MatrixXd a = r.read_matrix(activation);

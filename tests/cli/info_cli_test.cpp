@@ -50,8 +50,8 @@ TEST(InfoCli, NotAnHdf5FileIsAnErrorNamingIt) {
 }
 
 // `dembones info RUN.h5` prints the checks `dembones run` printed, from the file, in the same words:
-// the NIOSH line, the reserve line, the centre of pressure and the most active muscles (before: only
-// the reserve and constraint lines; audit).
+// the NIOSH line, the reserve line, the centre of pressure, the most active muscles and a lift's postural
+// index (before: only the reserve and constraint lines; audits).
 TEST(InfoCli, RunFileRepeatsTheChecksTheRunPrinted) {
   TempDir dir;
   const auto file = dir / "stoop.h5";
@@ -66,7 +66,8 @@ TEST(InfoCli, RunFileRepeatsTheChecksTheRunPrinted) {
     return at == std::string::npos ? std::string() : text.substr(at, text.find('\n', at) - at);
   };
   for (const char* start : {"NIOSH action limit 3400 N: L5/S1 peak ", "frames the muscles could not balance",
-                            "frames whose centre of pressure leaves the feet", "most active muscles (peak activation):"}) {
+                            "frames whose centre of pressure leaves the feet", "most active muscles (peak activation):",
+                            "postural index at the low point:"}) {
     const std::string a = line_starting(run.output, start), b = line_starting(info.output, start);
     EXPECT_FALSE(a.empty()) << start << "\n" << run.output;
     EXPECT_EQ(a, b) << start;
