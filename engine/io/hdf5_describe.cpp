@@ -139,10 +139,17 @@ std::string run_overview(const Hdf5Reader& r, const std::string& group) {
     const auto coordinate = r.read_strings(names);
     Eigen::Index f = 0, k = 0;
     const double largest = c.size() ? c.cwiseAbs().maxCoeff(&f, &k) : 0.0;
+    // The coupling's name as the run wrote it (files written before the attribute: "coupling").
+    std::string name = "coupling";
+    if (r.has_attribute(coupling, "coupling")) {
+      const auto of = r.read_string_array_attribute(coupling, "coupling");
+      if (k < static_cast<Eigen::Index>(of.size()) && !of[static_cast<std::size_t>(k)].empty())
+        name = of[static_cast<std::size_t>(k)];
+    }
     if (largest > 0.0 && m.rows() == c.rows() && m.cols() == c.cols() && k < static_cast<Eigen::Index>(coordinate.size()))
-      out += fmt::format("coupling constraint (no muscle, no compression): up to {:.1f} N*m at {} ({:.0f} % of its net "
+      out += fmt::format("{} constraint (no muscle, no compression): up to {:.1f} N*m at {} ({:.0f} % of its net "
                          "moment, t = {:.2f} s)\n",
-                         largest, coordinate[static_cast<std::size_t>(k)], 100.0 * largest / std::abs(m(f, k)),
+                         name, largest, coordinate[static_cast<std::size_t>(k)], 100.0 * largest / std::abs(m(f, k)),
                          f < static_cast<Eigen::Index>(time.size()) ? time[static_cast<std::size_t>(f)] : 0.0);
   }
   const std::string outside = base + "/loads/ground/outside_support";

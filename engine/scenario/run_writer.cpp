@@ -156,6 +156,12 @@ void write_run(Hdf5Writer& w, const std::string& prefix, const MusculoskeletalMo
       {"box/position", "m", "held object position (world)", &r.load_position},
   };
   for (const Channel& c : channels) w.write_matrix(path(prefix, c.rel), *c.data, {c.units, c.description});
+  // Which coupling each coordinate belongs to ("" if none), so that `dembones info` on the file names
+  // the constraint as `dembones run` does (the lumbar rhythm), one entry per coordinate.
+  std::vector<std::string> coupling_of(model.coordinate_names.size());
+  for (const CoordinateCoupling& c : msm.couplings)
+    for (int k : c.coordinates) coupling_of[static_cast<std::size_t>(k)] = c.name;
+  w.set_string_array_attribute(path(prefix, "joints/coupling_moment"), "coupling", coupling_of);
 
   w.write_strings(path(prefix, "coordinates/names"), model.coordinate_names, {"", "coordinate names (velocity order)"});
   w.write_strings(path(prefix, "coordinates/units"), model.coordinate_units(),

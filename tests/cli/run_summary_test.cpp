@@ -132,9 +132,14 @@ TEST(RunSummary, ReportsWhatTheLumbarRhythmConstraintCarries) {
   // `dembones info` on the file says the same.
   const auto info = dembones({"info", file});
   ASSERT_EQ(info.exit_code, 0) << info.output;
-  const std::string expected = "coupling constraint (no muscle, no compression): up to " + m[1].str() + " N*m at " +
+  // Named as the run names it: the file stores each coordinate's coupling (an attribute).
+  const std::string expected = "lumbar_rhythm constraint (no muscle, no compression): up to " + m[1].str() + " N*m at " +
                                m[2].str() + " (" + m[3].str() + " % of its net moment, t = " + m[4].str() + " s)";
   EXPECT_NE(info.output.find(expected), std::string::npos) << info.output.substr(0, 2000);
+  const auto coupling_of = h5.read_string_array_attribute("/joints/coupling_moment", "coupling");
+  ASSERT_EQ(coupling_of.size(), names.size());
+  for (std::size_t c = 0; c < names.size(); ++c)
+    EXPECT_EQ(coupling_of[c], names[c].find("_extension") != std::string::npos ? "lumbar_rhythm" : "") << names[c];
 
   const std::string ignored = (tmp / "i.h5").string();
   const auto i = dembones({"run", shipped_scenario("stoop_lift").string(), "-o", ignored, "--set", "solver.rate_hz=50",
