@@ -145,7 +145,7 @@ void reject_fields_of_other_tasks(const FieldReader& r, TaskType type) {
   static const std::vector<std::pair<std::string, std::vector<TaskType>>> kFields = {
       {"technique", {TaskType::lift, TaskType::lower, TaskType::hold}},
       {"weights", {TaskType::lift, TaskType::lower, TaskType::hold}},
-      {"box", {TaskType::lift, TaskType::lower, TaskType::hold}},
+      {"box", {TaskType::lift, TaskType::lower, TaskType::hold, TaskType::forward_bend}},
       {"start", {TaskType::lift, TaskType::lower}},
       {"end", {TaskType::lift, TaskType::lower}},
       {"position", {TaskType::hold}},
@@ -230,6 +230,8 @@ TaskSpec read_task(FieldReader r, const std::string& scenario_path) {
       t.trunk_flexion_rad = angle_or(r, "trunk_flexion", std::numeric_limits<double>::quiet_NaN());
       if (std::isnan(t.trunk_flexion_rad)) r.missing("trunk_flexion_deg");
       in_range(r, "trunk_flexion_deg", t.trunk_flexion_rad / kDegToRad, 0.0, 120.0);
+      // Optional: a load carried in the hanging hands (Nachemson's lean holding 20 kg).
+      if (r.has("box")) t.box = read_box(r, "box");
       break;
     case TaskType::sit_to_stand:
     case TaskType::stand_to_sit:

@@ -328,7 +328,9 @@ std::unique_ptr<PreparedRun> prepare_run(const ScenarioSpec& scenario, ModelCach
   }
 
   const TaskSpec& task = scenario.task;
-  const bool has_box = task.type == TaskType::lift || task.type == TaskType::lower || task.type == TaskType::hold;
+  // A forward bend may carry a load in its hanging hands (task.box, mass 0 without one).
+  const bool has_box = task.type == TaskType::lift || task.type == TaskType::lower || task.type == TaskType::hold ||
+                       task.type == TaskType::forward_bend;
   run->load_mass_kg = has_box ? task.box.mass_kg : 0.0;
   VecX time;
   MatX q;

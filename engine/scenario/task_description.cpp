@@ -27,6 +27,7 @@ std::string describe_task(const TaskSpec& t) {
       break;
     case TaskType::forward_bend:
       line += fmt::format(", trunk flexed {:.3g} deg", t.trunk_flexion_rad * kDeg);
+      if (t.box.mass_kg > 0.0) line += fmt::format(", {:g} kg in the hanging hands", t.box.mass_kg);
       break;
     case TaskType::sit_to_stand:
     case TaskType::stand_to_sit:

@@ -635,7 +635,10 @@ TaskPlan make_plan(const Model& model, const TaskRig& rig, const TaskSpec& task,
     reach_seed = g.theta;
     g.theta = theta_zero;
   }
+  // A forward bend's load hangs in the hands from the start: standing balances it too.
+  const double hanging_load_kg = task.type == TaskType::forward_bend ? task.box.mass_kg : 0.0;
   PostureTargets stand = g.base_targets(stand_preset);
+  stand.load_mass_kg = hanging_load_kg;
   g.solve(stand, 0.0);
   // Relaxed arms hang vertically: the subject's upright standing is solved with the shoulder angle
   // that makes the upper arm vertical as its preference (the shoulder's zero puts the arm along the
@@ -651,6 +654,7 @@ TaskPlan make_plan(const Model& model, const TaskRig& rig, const TaskSpec& task,
       if (pass > 0 && std::abs(lean) < kArmsHangTolerance_rad) break;
       g.shoulder_hanging += lean / rig.vars[rig.shoulder].ratios[0];
       stand = g.base_targets(stand_preset);
+      stand.load_mass_kg = hanging_load_kg;
       g.solve(stand, 0.0);
     }
   }
@@ -786,6 +790,7 @@ TaskPlan make_plan(const Model& model, const TaskRig& rig, const TaskSpec& task,
       // then 0.9 m ahead of the toes, in 44 of the 36 deg bend's 251 frames.
       PostureTargets bend = g.base_targets(technique_preset(Technique::stoop, task));
       bend.preferred = theta_stand;
+      bend.load_mass_kg = hanging_load_kg;  // in the centre of mass the balance band keeps over the feet
       at = [bend, start_incl, theta_stand, &task, &rig](double s) {
         PostureTargets t = bend;
         t.trunk_inclination = start_incl + task.trunk_flexion_rad * s;
