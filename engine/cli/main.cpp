@@ -1,6 +1,7 @@
 // dembones: the command-line program. Every error is caught here, once, and printed as
 // "dembones: error: ..." with exit code 2 for bad input and 1 for internal failures.
 #include <fmt/format.h>
+#include <hdf5.h>
 
 #include <cstdio>
 #include <exception>
@@ -13,6 +14,11 @@
 
 int main(int argc, char** argv) {
   using namespace dembones;
+  // HDF5 closes files still open when the process exits. A file whose flush failed (a full disk)
+  // cannot be closed, and HDF5's own clean-up then crashed on it (segmentation fault after the error
+  // was printed); every file is closed explicitly or abandoned on error, so the exit-time clean-up
+  // has nothing to do. Must precede any other HDF5 call.
+  H5dont_atexit();
   cli::set_command_line(argc, argv);
   CLI::App app{"dembones: musculoskeletal simulation of how the back, hips and knees share load"};
   app.set_version_flag("--version", fmt::format("dembones {} ({})", build::kVersion, build::kGitCommit));

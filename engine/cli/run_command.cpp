@@ -13,7 +13,10 @@
 #include <vector>
 
 #include "cli/commands.hpp"
+#include "cli/run_interrupt.hpp"
 #include "cli/summary.hpp"
+#include "io/hdf5_probe.hpp"
+#include "io/output_path.hpp"
 #include "io/hdf5_writer.hpp"
 #include "common/error.hpp"
 #include "scenario/model_builder.hpp"
@@ -53,11 +56,21 @@ int run(const RunOptions& o) {
   for (const std::string& s : o.sets) overrides.push_back(parse_override(s));
   const ScenarioSpec scenario = load_scenario(o.scenario, overrides);
   const std::string out_path = o.output.empty() ? scenario.output.file : o.output;
-  // A folder that does not exist is found before solving, not after.
-  if (const std::filesystem::path dir = std::filesystem::path(out_path).parent_path();
-      !dir.empty() && !std::filesystem::is_directory(dir))
-    throw InputError(Location{"", 0, 0, o.output.empty() ? "output.file" : "--output"},
-                     fmt::format("no folder '{}' to write '{}' in", dir.string(), out_path));
+  // Where the file goes is checked before solving, not after: its folder, and that it is not one of
+  // the run's own inputs.
+  const Location out_field{"", 0, 0, o.output.empty() ? "output.file" : "--output"};
+  std::vector<std::filesystem::path> inputs = {scenario.file, scenario.model_file};
+  if (scenario.task.type == TaskType::motion_file) inputs.emplace_back(scenario.task.motion.file);
+  if (scenario.external_forces) inputs.emplace_back(scenario.external_forces->file);
+  check_output_path(out_path, out_field, inputs);
+  // An interrupted sweep's resumable file under the same name is not overwritten by a single run.
+  const std::filesystem::path partial = out_path + ".partial";
+  if (std::filesystem::exists(partial) && hdf5_file_readable(partial, "/runs"))
+    throw InputError(out_field, fmt::format("'{}' is an interrupted sweep's file (continue it with dembones sweep "
+                                            "--resume, or delete it); choose another output file",
+                                            partial.string()));
+  remove_partial_on_interrupt(
+      partial, o.quiet ? std::string{} : fmt::format("\ndembones run: interrupted; nothing written ({} unchanged)\n", out_path));
   const auto t0 = std::chrono::steady_clock::now();
   ModelCache models;
   const std::unique_ptr<PreparedRun> prepared = prepare_run(scenario, models);

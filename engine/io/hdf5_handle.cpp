@@ -47,10 +47,23 @@ std::string take_hdf5_error_message() {
 
 namespace {
 
+// The operating system's reason when HDF5 failed on a system call ("No space left on device",
+// "Permission denied"): its file driver writes it into the error stack as "error message = '...'".
+// That reason is what the user can act on; the stack of a full disk is kilobytes of HDF5 internals.
+std::string system_error_in(const std::string& stack) {
+  static constexpr std::string_view kKey = "error message = '";
+  const std::size_t at = stack.find(kKey);
+  if (at == std::string::npos) return {};
+  const std::size_t from = at + kKey.size(), to = stack.find('\'', from);
+  return to == std::string::npos ? std::string{} : stack.substr(from, to - from);
+}
+
 [[noreturn]] void throw_io(std::string_view file, std::string_view what, std::string_view object) {
   std::string message(what);
   if (!object.empty()) message += " '" + std::string(object) + "'";
-  message += ": " + take_hdf5_error_message();
+  const std::string stack = take_hdf5_error_message();
+  const std::string system = system_error_in(stack);
+  message += ": " + (system.empty() ? stack : system);
   throw IoError(Location{std::string(file), 0, 0, ""}, message);
 }
 

@@ -151,6 +151,9 @@ Hdf5Writer::Hdf5Writer(std::filesystem::path final_path, Hdf5WriterOptions optio
   // HDF5 >= 1.8 (h5py, MATLAB since R2011a, Julia, HDF5.jl) opens it. 1.10-only structures (new
   // chunk indexes) would lock out 1.8-based readers, so the upper bound stays at 1.8 too.
   H5Pset_libver_bounds(fapl.get(), H5F_LIBVER_V18, H5F_LIBVER_V18);
+  // A link left at the temporary name (by anyone) is replaced, never written through: HDF5 would
+  // truncate the file it points to.
+  if (!options_.resume_existing && std::filesystem::is_symlink(temporary_path_)) std::filesystem::remove(temporary_path_);
   if (options_.resume_existing && std::filesystem::exists(temporary_path_)) {
     file_ = check_id(H5Fopen(temporary_path_.c_str(), H5F_ACC_RDWR, fapl.get()), file_label_,
                      "cannot reopen for resuming", "");

@@ -23,6 +23,7 @@
 #include "common/error.hpp"
 #include "io/completion_marker.hpp"
 #include "io/hdf5_probe.hpp"
+#include "io/output_path.hpp"
 #include "io/hdf5_reader.hpp"
 #include "io/hdf5_writer.hpp"
 #include "scenario/run_writer.hpp"
@@ -348,8 +349,10 @@ SweepRunStats run_sweep(const SweepSpec& spec, const SweepPlan& plan, const Swee
     label = streamed ? fmt::format(" [{} MPI ranks]", mpi->size()) : fmt::format(" [rank {}/{}]", mpi->rank(), mpi->size());
   }
   const fs::path partial = file.string() + ".partial";
-  if (!file.parent_path().empty() && !fs::is_directory(file.parent_path()))
-    throw IoError(Location{file.string(), 0, 0, ""}, "its folder does not exist");
+  // Where the file goes is checked before any run: its folder, and that it is neither the sweep file
+  // nor its base scenario (the models are checked with the runs' scenarios below).
+  const Location out_field{"", 0, 0, o.output.empty() ? "output.file" : "--output"};
+  check_output_path(file, out_field, {spec.file, spec.base_file});
 
   // --- Which runs: this shard's, minus those complete in a partial file being resumed ---
   std::vector<int> selected;
@@ -365,7 +368,15 @@ SweepRunStats run_sweep(const SweepSpec& spec, const SweepPlan& plan, const Swee
   } else {
     // A finished file (or a rank's committed shard) is reopened as partial, so that --resume after
     // a completed sweep finds every run done.
-    if (writes_file && !fs::exists(partial) && fs::exists(file)) fs::rename(file, partial);
+    if (writes_file && !fs::exists(partial) && fs::exists(file)) {
+      // Only a sweep's own file is taken over; anything else under that name stays as it is.
+      if (!hdf5_file_readable(file, "/runs"))
+        throw InputError(out_field, fmt::format("'{}' exists and cannot be read as a dembones sweep file: nothing "
+                                                "to resume (choose another output file)",
+                                                file.string()));
+      read_sweep_header(Hdf5Reader(file));  // throws, naming the file, when it is not a sweep's
+      fs::rename(file, partial);
+    }
     if (writes_file && fs::exists(partial) && !hdf5_file_readable(partial, "/runs")) {
       // Killed while HDF5 was writing metadata: the file cannot be read safely (hdf5_probe.hpp).
       // Keep it for inspection and start over rather than crash.
@@ -411,6 +422,11 @@ SweepRunStats run_sweep(const SweepSpec& spec, const SweepPlan& plan, const Swee
   else if (checked.error)
     std::rethrow_exception(checked.error);
   stats.validate_s = seconds_since(t_validate);
+  {
+    std::vector<fs::path> models;
+    for (const ScenarioSpec& sc : checked.scenarios) models.emplace_back(sc.model_file);
+    check_output_path(file, out_field, models);
+  }
   // Moment arms and path points only when the time series are kept and the base asks for them.
   auto set_store = [&](ScenarioSpec& s) {
     if (series != SeriesLevel::full) s.output.store = StoreLevel::summary;
