@@ -160,6 +160,14 @@ void print_summary(std::FILE* out, const ScenarioSpec& scenario, const Musculosk
                          r.reserve(frame, k), k < static_cast<Eigen::Index>(names.size()) ? names[k] : std::string("?"),
                          flagged_off_feet);
   }
+  if (!flagged && r.reserve_max_Nm >= 0.05 && r.reserve_max_coordinate >= 0) {
+    // Never hidden: reserves under the flag threshold are named too.
+    const auto& names = msm.model.coordinate_names;
+    detail = fmt::format(" (largest reserve {:+.1f} N*m on {}, not flagged: under solver.reserve_threshold_Nm = {:g} "
+                         "or 1 % of the net moment)",
+                         r.reserve_max_sign * r.reserve_max_Nm,
+                         names[static_cast<std::size_t>(r.reserve_max_coordinate)], scenario.solver.reserve_threshold_Nm);
+  }
   fmt::print(out, "frames the muscles could not balance without reserves: {} of {}{}\n", flagged, r.frames(), detail);
   if (flagged) fmt::print(out, "{}", reserves_by_coordinate_line(r.reserve, msm.model.coordinate_names));
   if (flagged) print_passive_pull_line(out, msm, r);

@@ -111,12 +111,15 @@ std::string run_overview(const Hdf5Reader& r, const std::string& group) {
     // frames a person could not make with the feet flat anyway.
     std::string detail;
     const std::string torque = base + "/reserves/torque", names = base + "/coordinates/names";
-    if (n > 0 && r.is_dataset(torque) && r.is_dataset(names)) {
+    if (r.is_dataset(torque) && r.is_dataset(names)) {
       const Eigen::MatrixXd t = r.read_matrix(torque);
       const auto coordinate = r.read_strings(names);
       Eigen::Index f = 0, k = 0;
-      if (t.size() > 0 && t.cwiseAbs().maxCoeff(&f, &k) > 0.0 && k < static_cast<Eigen::Index>(coordinate.size()))
-        detail = fmt::format("largest reserve {:+.1f} N*m on {}", t(f, k), coordinate[static_cast<std::size_t>(k)]);
+      // Never hidden: a reserve under the flag threshold is named too.
+      const double largest = t.size() > 0 ? t.cwiseAbs().maxCoeff(&f, &k) : 0.0;
+      if ((n > 0 ? largest > 0.0 : largest >= 0.05) && k < static_cast<Eigen::Index>(coordinate.size()))
+        detail = fmt::format("largest reserve {:+.1f} N*m on {}{}", t(f, k), coordinate[static_cast<std::size_t>(k)],
+                             n > 0 ? "" : ", not flagged: under the run's flag threshold");
     }
     const std::string outside = base + "/loads/ground/outside_support";
     if (n > 0 && r.is_dataset(outside)) {

@@ -323,12 +323,17 @@ SolverSpec read_solver(FieldReader r) {
   s.rate_hz = in_range(r, "rate_hz", r.number_or("rate_hz", s.rate_hz), 10.0, 2000.0);
   s.exponent = r.integer_or("exponent", s.exponent);
   if (s.exponent != 2 && s.exponent != 3) r.fail("exponent", fmt::format("expected 2 or 3, got {}", s.exponent));
-  s.filter_cutoff_hz = in_range(r, "filter_cutoff_hz", r.number_or("filter_cutoff_hz", s.filter_cutoff_hz), 0.5,
+  // The default 6 Hz is lowered to 0.4 x the rate for slow rates (below 15 Hz), where it would be an
+  // error the user never wrote; a cutoff given explicitly must fit the rate.
+  s.filter_cutoff_hz = in_range(r, "filter_cutoff_hz",
+                                r.number_or("filter_cutoff_hz", std::min(s.filter_cutoff_hz, 0.4 * s.rate_hz)), 0.5,
                                 0.4 * s.rate_hz);
   s.reserve_optimal_force =
       positive(r, "reserve_optimal_force", r.number_or("reserve_optimal_force", s.reserve_optimal_force));
+  // Bounded: a large threshold would hide frames the muscles cannot balance (the summary still names
+  // the largest reserve under it).
   s.reserve_threshold_Nm =
-      positive(r, "reserve_threshold_Nm", r.number_or("reserve_threshold_Nm", s.reserve_threshold_Nm));
+      in_range(r, "reserve_threshold_Nm", r.number_or("reserve_threshold_Nm", s.reserve_threshold_Nm), 0.0, 50.0);
   s.elastic_tendon = r.choice_or("tendon", {"elastic", "rigid"}, "elastic") == "elastic";
   s.couple_coordinates = r.choice_or("couplings", {"enforce", "ignore"}, "enforce") == "enforce";
   r.finish();

@@ -263,3 +263,32 @@ TEST(RunSummary, GivesTheLowPointsPosturalIndex) {
 
 }  // namespace
 }  // namespace dembones
+
+namespace dembones {
+namespace {
+
+// A reserve under the flag threshold is still named, by run and by info (an audit hid a 955 N m
+// reserve behind reserve_threshold_Nm = 1e300; the threshold is now at most 50 N m).
+TEST(RunSummary, NamesAReserveUnderTheFlagThreshold) {
+  io_test::TempDir tmp;
+  const std::string file = (tmp / "s.h5").string();
+  const auto r = cli_test::dembones({"run", cli_test::shipped_scenario("squat_lift").string(), "-o", file, "--set",
+                                     "solver.rate_hz=50", "--set", "task.box.mass_kg=22", "--set",
+                                     "solver.reserve_threshold_Nm=50"});
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  static const std::regex re(R"(could not balance without reserves: 0 of \d+ \(largest reserve [+-]([0-9.]+) N\*m on (\w+), not flagged)");
+  std::smatch m;
+  ASSERT_TRUE(std::regex_search(r.output, m, re)) << r.output;
+  const double largest = Hdf5Reader(file).read_matrix("/reserves/torque").cwiseAbs().maxCoeff();
+  EXPECT_GT(largest, 1.0);  // a real reserve, under the 50 N m threshold
+  EXPECT_NEAR(std::stod(m[1]), largest, 0.051);
+  const auto info = cli_test::dembones({"info", file});
+  EXPECT_NE(info.output.find(", not flagged: under the run's flag threshold"), std::string::npos) << info.output;
+  const auto bad = cli_test::dembones({"run", cli_test::shipped_scenario("squat_lift").string(), "-o", file, "--set",
+                                       "solver.reserve_threshold_Nm=1e300"});
+  EXPECT_EQ(bad.exit_code, 2) << bad.output;
+  EXPECT_NE(bad.output.find("expected a number from 0 to 50"), std::string::npos) << bad.output;
+}
+
+}  // namespace
+}  // namespace dembones

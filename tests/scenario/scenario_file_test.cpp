@@ -115,5 +115,19 @@ TEST(ScenarioFile, MalformedOverrideIsRejected) {
   EXPECT_THROW(parse_override("=3"), InputError);
 }
 
+// The filter's default cut-off (6 Hz) follows a slow rate (at most 0.4 x rate_hz) instead of being an
+// error about a field the user never wrote; a cut-off given explicitly must still fit the rate.
+TEST(ScenarioFile, DefaultFilterCutoffFollowsASlowRate) {
+  const std::string stand = (kScenarios / "stand.yaml").string();
+  EXPECT_DOUBLE_EQ(load_scenario(stand, {parse_override("solver.rate_hz=10")}).solver.filter_cutoff_hz, 4.0);
+  EXPECT_DOUBLE_EQ(load_scenario(stand, {parse_override("solver.rate_hz=50")}).solver.filter_cutoff_hz, 6.0);
+  try {
+    load_scenario(stand, {parse_override("solver.rate_hz=10"), parse_override("solver.filter_cutoff_hz=6")});
+    ADD_FAILURE() << "a 6 Hz cut-off at 10 Hz was accepted";
+  } catch (const InputError& e) {
+    EXPECT_EQ(e.where().field, "solver.filter_cutoff_hz");
+  }
+}
+
 }  // namespace
 }  // namespace dembones
