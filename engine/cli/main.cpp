@@ -5,6 +5,7 @@
 
 #include <cstdio>
 #include <exception>
+#include <new>
 #include <map>
 #include <string>
 
@@ -48,6 +49,11 @@ int main(int argc, char** argv) {
   } catch (const InputError& e) {
     std::fprintf(stderr, "dembones: error: %s\n", e.what());
     return kExitBadInput;
+  } catch (const std::bad_alloc&) {
+    std::fprintf(stderr, "dembones: error: out of memory (a run keeps every frame in memory: a long run with "
+                         "output.store: full keeps each frame's moment arms and path points; try store: summary, a "
+                         "shorter run or a lower solver.rate_hz)\n");
+    return kExitInternal;
   } catch (const std::exception& e) {
     std::fprintf(stderr, "dembones: error: internal: %s\n", e.what());
     return kExitInternal;

@@ -426,6 +426,14 @@ void apply_override(YAML::Node& root, const Override& o, const std::string& file
     const std::string& key = parts[i];
     if (key.empty()) throw InputError(Location{file, 0, 0, o.path}, "--set: empty field name in the dotted path");
     const bool last = i + 1 == parts.size();
+    // A field below a value (subject.mass_kg.x): yaml-cpp would throw from operator[] on a scalar.
+    if (cur.IsScalar()) {
+      std::string above;
+      for (std::size_t j = 0; j < i; ++j) above += (j ? "." : "") + parts[j];
+      throw InputError(Location{file, 0, 0, o.path},
+                       fmt::format("--set: '{}' is a value ({}), not a mapping or list: it has no field '{}'", above,
+                                   cur.Scalar(), key));
+    }
     if (cur.IsSequence()) {
       char* end = nullptr;
       const long idx = std::strtol(key.c_str(), &end, 10);
@@ -503,6 +511,16 @@ ScenarioSpec parse_scenario(YAML::Node root, const std::string& path, const Scen
     }
   }
   s.solver = r.has("solver") ? read_solver(r.child("solver")) : SolverSpec{};
+  // A generated motion needs at least 4 frames (3 intervals at the solver's rate) to be filtered and
+  // differentiated, and at most an hour of them (the arrays are sized for the whole run).
+  if (s.task.type != TaskType::motion_file) {
+    FieldReader task = r.child("task");
+    if (s.task.duration_s * s.solver.rate_hz < 3.0)
+      task.fail("duration_s", fmt::format("expected at least 3 frame intervals at solver.rate_hz = {:g} ({:g} s), got {:g} s",
+                                          s.solver.rate_hz, 3.0 / s.solver.rate_hz, s.task.duration_s));
+    if (s.task.duration_s > 3600.0)
+      task.fail("duration_s", fmt::format("expected at most 3600 s (an hour), got {:g} s", s.task.duration_s));
+  }
   s.output = r.has("output") ? read_output(r.child("output"), s.name) : OutputSpec{s.name + ".h5"};
   if (r.has("external_forces")) s.external_forces = read_external_forces(r.child("external_forces"), path);
   r.finish();

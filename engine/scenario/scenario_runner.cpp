@@ -337,6 +337,10 @@ std::unique_ptr<PreparedRun> prepare_run(const ScenarioSpec& scenario, ModelCach
   if (task.type == TaskType::motion_file) {
     MotionSamples m =
         read_motion_file(task.motion, run->msm.model, run->built->q_min, run->built->q_max, run->msm.couplings);
+    // The filter and the differentiation of the coordinates need four samples (kinematic_series.cpp).
+    if (m.time.size() < 4)
+      throw InputError(task.motion.where, fmt::format("motion file '{}' has {} data rows; a run needs at least 4",
+                                                      task.motion.file, m.time.size()));
     time = std::move(m.time);
     q = std::move(m.q);
   } else {

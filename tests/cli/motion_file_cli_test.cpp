@@ -129,5 +129,18 @@ TEST(MotionFileCli, AMotionWithoutT12L1DrivesItByTheLumbarRhythm) {
               0.01 * a);
 }
 
+// Too few rows to filter and differentiate: the scenario's field, not an error without a place (audit).
+TEST(MotionFileCli, AMotionOfThreeRowsNamesTheField) {
+  TempDir dir;
+  write(dir / "three.csv", "time,hip_flexion\n0,0\n0.01,0.01\n0.02,0.02\n");
+  write(dir / "three.yaml", replay_scenario("three.csv", "  fixed_deg: {ankle_angle: 0, knee_angle: 0, L5_S1_extension: 0, "
+                                                        "L4_L5_extension: 0, L3_L4_extension: 0, L2_L3_extension: 0, "
+                                                        "L1_L2_extension: 0, T12_L1_extension: 0, neck_flexion: 0, shoulder_flexion: 0, elbow_flexion: 10}\n"));
+  const auto r = dembones({"run", (dir / "three.yaml").string(), "-o", (dir / "three.h5").string(), "-q"});
+  EXPECT_EQ(r.exit_code, 2) << r.output;
+  EXPECT_NE(r.output.find("field 'task.file': motion file"), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("has 3 data rows; a run needs at least 4"), std::string::npos) << r.output;
+}
+
 }  // namespace
 }  // namespace dembones

@@ -129,5 +129,25 @@ TEST(ScenarioFile, DefaultFilterCutoffFollowsASlowRate) {
   }
 }
 
+// Input that reached the user as internal errors (audit): --set below a value (yaml-cpp's
+// "operator[] call on a scalar") and a duration whose frames do not fit in memory (std::bad_alloc), or
+// too short to filter (an error without a field).
+TEST(ScenarioFile, OverridesAndDurationsOutOfReachAreFieldErrors) {
+  const std::string stand = (kScenarios / "stand.yaml").string();
+  auto field_of = [&](const std::string& set) -> std::string {
+    try {
+      load_scenario(stand, {parse_override(set)});
+    } catch (const InputError& e) {
+      return e.where().field + ": " + e.message();
+    }
+    return "accepted";
+  };
+  EXPECT_NE(field_of("subject.mass_kg.x=3").find("'subject.mass_kg' is a value (75)"), std::string::npos);
+  EXPECT_NE(field_of("task.duration_s=1e9").find("task.duration_s: expected at most 3600 s"), std::string::npos);
+  EXPECT_NE(field_of("task.duration_s=0.001").find("task.duration_s: expected at least 3 frame intervals"),
+            std::string::npos);
+  EXPECT_EQ(field_of("task.duration_s=0.03"), "accepted");
+}
+
 }  // namespace
 }  // namespace dembones
