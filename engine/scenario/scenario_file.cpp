@@ -40,6 +40,13 @@ const char* to_string(Technique t) {
   return "?";
 }
 
+std::string resolve_relative(const std::string& scenario_path, const std::string& file) {
+  namespace fs = std::filesystem;
+  fs::path p(file);
+  if (p.is_absolute()) return p.string();
+  return (fs::path(scenario_path).parent_path() / p).lexically_normal().string();
+}
+
 namespace {
 
 constexpr double kDegToRad = std::numbers::pi / 180.0;
@@ -71,13 +78,6 @@ double in_range(FieldReader& r, const std::string& key, double value, double lo,
 double angle_or(FieldReader& r, const std::string& stem, double fallback_rad) {
   if (r.has(stem + "_deg")) return r.number(stem + "_deg") * kDegToRad;
   return r.number_or(stem + "_rad", fallback_rad);
-}
-
-std::string resolve_relative(const std::string& scenario_path, const std::string& file) {
-  namespace fs = std::filesystem;
-  fs::path p(file);
-  if (p.is_absolute()) return p.string();
-  return (fs::path(scenario_path).parent_path() / p).lexically_normal().string();
 }
 
 SagittalPoint read_point(FieldReader& parent, const std::string& key) {

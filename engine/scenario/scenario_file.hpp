@@ -17,6 +17,10 @@ struct Override {
 // Parses "a.b.c=VALUE"; throws InputError naming the option when malformed.
 Override parse_override(const std::string& text);
 
+// A path written in a file, relative to that file's folder (an absolute path as it is): a scenario's
+// model, motion and force tables, a sweep's base scenario.
+std::string resolve_relative(const std::string& from_file, const std::string& file);
+
 // Sets the field at the dotted path, creating mappings as needed. Sequence elements are addressed
 // by index ("impairments.0.strength_scale").
 void apply_override(YAML::Node& root, const Override& o, const std::string& file);

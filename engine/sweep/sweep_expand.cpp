@@ -3,6 +3,8 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <fstream>
+#include <sstream>
 #include <cmath>
 #include <cstdlib>
 #include <limits>
@@ -10,6 +12,7 @@
 #include <random>
 
 #include "scenario/run_writer.hpp"  // sha256_hex
+#include "scenario/scenario_file.hpp"  // resolve_relative
 #include "scenario/yaml_fields.hpp"
 #include "sweep/sweep_random.hpp"
 
@@ -148,6 +151,62 @@ std::string parameter_label(const std::string& value) {
   return value;
 }
 
+namespace {
+
+// The YAML of a file as parsed (comments and layout dropped) without its description: what defines
+// the runs, not how the file is written.
+std::string semantic_yaml(YAML::Node root) {
+  root = YAML::Clone(root);
+  if (root.IsMap()) root.remove("description");
+  YAML::Emitter out;
+  out << root;
+  return out.c_str();
+}
+
+// The text of a file the runs read, for the fingerprint: a changed model between a crash and its
+// resume must not mix two models in one file.
+std::string file_text_or_missing(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return "<missing>";
+  std::ostringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+// Everything that defines the runs, independent of how the paths are spelt and of the working
+// directory (a Slurm shard rerun by hand with an absolute path, a resume from another folder): the
+// sweep and its base scenario as parsed (`set:` and --set applied), and the text of every file the
+// runs read (the model, a motion or force table), by the value the scenario gives and its content.
+std::string sweep_identity(const SweepSpec& spec) {
+  std::string identity = "--- sweep\n" + semantic_yaml(YAML::Load(spec.text)) + "\n--- base\n" + semantic_yaml(spec.base);
+  for (const char* key : {"model", "task.file", "external_forces.file"}) {
+    std::vector<std::string> values;
+    YAML::Node n = spec.base;
+    bool found = true;
+    std::string part, path = key;
+    for (std::size_t start = 0; start <= path.size();) {
+      const std::size_t dot = std::min(path.find('.', start), path.size());
+      part = path.substr(start, dot - start);
+      if (!n.IsMap() || !n[part]) {
+        found = false;
+        break;
+      }
+      YAML::Node next = n[part];
+      n.reset(next);
+      start = dot + 1;
+    }
+    if (found && n.IsScalar()) values.push_back(n.Scalar());
+    for (const VariedField& v : spec.vary)
+      if (v.path == key)
+        for (const std::string& value : v.values) values.push_back(value);
+    for (const std::string& value : values)
+      identity += fmt::format("\n--- {} {}\n", key, value) + file_text_or_missing(resolve_relative(spec.base_file, value));
+  }
+  return identity;
+}
+
+}  // namespace
+
 SweepPlan expand_sweep(const SweepSpec& spec) {
   SweepPlan plan;
   switch (spec.design) {
@@ -163,9 +222,7 @@ SweepPlan expand_sweep(const SweepSpec& spec) {
     p.units = p.numeric ? units_of(p.path) : "-";
     plan.parameters.push_back(std::move(p));
   }
-  std::string identity = spec.text + "\n--- base " + spec.base_file + "\n" + spec.base_text + "\n--- set\n";
-  for (const Override& o : spec.fixed) identity += o.path + "=" + o.value + "\n";
-  plan.fingerprint = sha256_hex(identity);
+  plan.fingerprint = sha256_hex(sweep_identity(spec));
   return plan;
 }
 

@@ -211,6 +211,22 @@ void scan_partial(const fs::path& partial, const SweepPlan& plan, SeriesLevel se
   if (own) st.incomplete = scan.incomplete;
 }
 
+// The storage of a partial file's runs (written since 2026-11-27) against this session's.
+void check_resumed_storage(const fs::path& partial, const Hdf5WriterOptions& wo) {
+  const Hdf5Reader r(partial);
+  auto refuse = [&](const char* option, const std::string& was, const std::string& now) {
+    throw InputError(Location{partial.string(), 0, 0, option},
+                     fmt::format("its runs were stored with {} {}, this session would store {}: resume with the same "
+                                 "{} (one file, one storage)",
+                                 option, was, now, option));
+  };
+  if (r.has_attribute("/", "sweep_float32") && (r.read_int_attribute("/", "sweep_float32") != 0) != wo.store_float32)
+    refuse("--float32", wo.store_float32 ? "float64" : "float32", wo.store_float32 ? "float32" : "float64");
+  if (r.has_attribute("/", "sweep_compression") && r.read_int_attribute("/", "sweep_compression") != wo.compression_level)
+    refuse("--compression", std::to_string(r.read_int_attribute("/", "sweep_compression")),
+           std::to_string(wo.compression_level));
+}
+
 int default_threads(const SweepRunOptions& o) {
   if (o.threads > 0) return o.threads;
   const int cores = std::max(1, static_cast<int>(std::thread::hardware_concurrency()));
@@ -439,6 +455,8 @@ SweepRunStats run_sweep(const SweepSpec& spec, const SweepPlan& plan, const Swee
   wo.store_float32 = o.float32.value_or(spec.output.float32);
   wo.resume_existing = o.resume;
   wo.remove_partial_on_abort = false;  // an interrupted sweep keeps its partial file for --resume
+  // A resumed file keeps one storage for all its runs (an audit mixed float64 and float32 runs).
+  if (writes_file && resume.existed) check_resumed_storage(partial, wo);
   std::optional<Hdf5Writer> writer;    // none on the ranks of a streamed sweep but rank 0
   if (writes_file) {
     writer.emplace(file, wo);
@@ -459,6 +477,8 @@ SweepRunStats run_sweep(const SweepSpec& spec, const SweepPlan& plan, const Swee
       writer->set_int_attribute("/", "sweep_samples", spec.samples);
       writer->set_int_attribute("/", "sweep_seed", static_cast<std::int64_t>(spec.seed));
       writer->set_string_attribute("/", "sweep_series", to_string(series));
+      writer->set_int_attribute("/", "sweep_float32", wo.store_float32 ? 1 : 0);
+      writer->set_int_attribute("/", "sweep_compression", wo.compression_level);
       std::vector<std::string> fixed;
       for (const Override& f : spec.fixed) fixed.push_back(f.path + "=" + f.value);
       writer->set_string_array_attribute("/", "sweep_fixed_overrides", fixed);

@@ -8,6 +8,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "scenario/scenario_file.hpp"  // resolve_relative
 #include "scenario/yaml_fields.hpp"
 
 namespace dembones {
@@ -127,13 +128,6 @@ VariedField read_varied(const std::string& path, const YAML::Node& key, const YA
   throw InputError(location_of(value.begin()->first, file, field),
                    fmt::format("unknown value set '{}'{}: {}", kind,
                                did_you_mean(kind, {"linspace", "logspace", "uniform", "normal"}), expected));
-}
-
-std::string resolve_relative(const std::string& sweep_path, const std::string& file) {
-  namespace fs = std::filesystem;
-  const fs::path p(file);
-  if (p.is_absolute()) return p.string();
-  return (fs::path(sweep_path).parent_path() / p).lexically_normal().string();
 }
 
 std::string read_text(const std::string& path, const Location& where) {

@@ -6,7 +6,9 @@
 #include <cmath>
 #include <numbers>
 #include <random>
+#include <fstream>
 #include <set>
+#include <sstream>
 
 #include "sweep/sweep_expand.hpp"
 #include "sweep/sweep_random.hpp"
@@ -324,6 +326,52 @@ TEST(SweepSpecErrors, NameTheSweepFileLineAndField) {
     const InputError e = load_error(dir, "vary:\n  task.box.mass_kg: [1]\noutputs: {file: x.h5}\n");
     EXPECT_NE(std::string(e.what()).find("did you mean 'output'"), std::string::npos) << e.what();
   }
+}
+
+}  // namespace
+}  // namespace dembones
+
+namespace dembones {
+namespace {
+
+std::string io_text(const std::filesystem::path& p) {
+  std::ifstream in(p, std::ios::binary);
+  std::ostringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+// The fingerprint that lets --resume and merge accept a partial file or shard is what defines the runs,
+// not how the files are spelt (an audit: a Slurm shard rerun by hand with an absolute path, or a resume
+// from another folder, was refused with "delete it"), nor comments or the description; and it changes
+// with the model's content (an audit: a model edited between a crash and its resume mixed two models
+// in one file).
+TEST(SweepExpand, FingerprintIsTheRunsNotTheSpellingAndFollowsTheModel) {
+  sweep_test::TempDir dir;
+  namespace fs = std::filesystem;
+  const fs::path models = dir / "models", scenarios = dir / "scenarios";
+  fs::create_directories(models);
+  fs::create_directories(scenarios);
+  fs::copy_file(fs::path(DEMBONES_SOURCE_DIR) / "models" / "lifter.yaml", models / "lifter.yaml");
+  std::string base = io_text(fs::path(DEMBONES_SOURCE_DIR) / "scenarios" / "stoop_lift.yaml");
+  sweep_test::write_text(scenarios / "stoop_lift.yaml", base);
+  const std::string sweep = "name: f\nbase: stoop_lift.yaml\nvary:\n  task.box.mass_kg: [5, 10]\n";
+  sweep_test::write_text(scenarios / "f.yaml", sweep);
+  auto fingerprint = [](const fs::path& p) { return expand_sweep(load_sweep(p.string())).fingerprint; };
+  const std::string first = fingerprint(scenarios / "f.yaml");
+  EXPECT_EQ(fingerprint(fs::absolute(scenarios / "f.yaml")), first);
+  EXPECT_EQ(fingerprint(scenarios / "." / "f.yaml"), first);
+  sweep_test::write_text(scenarios / "f.yaml", "# a comment\n" + sweep + "description: reworded\n");
+  EXPECT_EQ(fingerprint(scenarios / "f.yaml"), first);
+  // The model edited: another sweep.
+  std::string model = io_text(models / "lifter.yaml");
+  sweep_test::write_text(models / "lifter.yaml", model + "\n# edited\n");
+  EXPECT_NE(fingerprint(scenarios / "f.yaml"), first);
+  sweep_test::write_text(models / "lifter.yaml", model);
+  EXPECT_EQ(fingerprint(scenarios / "f.yaml"), first);
+  // A varied value: another sweep.
+  sweep_test::write_text(scenarios / "f.yaml", "name: f\nbase: stoop_lift.yaml\nvary:\n  task.box.mass_kg: [5, 11]\n");
+  EXPECT_NE(fingerprint(scenarios / "f.yaml"), first);
 }
 
 }  // namespace

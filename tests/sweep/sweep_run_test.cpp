@@ -259,6 +259,23 @@ TEST(SweepRun, PartialFileNeedsResumeAndTheSameSweep) {
   // Resuming with other series than the runs already stored would mix layouts.
   EXPECT_THROW(run(s, dir / "a.h5", 1, 1, 1, true, SeriesLevel::full), InputError);
   EXPECT_EQ(run(s, dir / "a.h5", 1, 1, 1, true, SeriesLevel::summary).runs_resumed, 4);
+  // So would other storage (an audit resumed with --float32 --compression 1 and got a mixed file).
+  const SweepSpec spec = load_sweep(s.string());
+  SweepRunOptions o;
+  o.output = (dir / "a.h5").string();
+  o.threads = 1;
+  o.resume = true;
+  o.progress = false;
+  for (const bool f32 : {false, true}) {
+    o.float32 = f32;
+    o.compression = f32 ? 4 : 1;
+    fs::rename(dir / "a.h5", dir / "a.h5.partial");
+    EXPECT_THROW(run_sweep(spec, expand_sweep(spec), o), InputError) << (f32 ? "float32" : "compression 1");
+    fs::rename(dir / "a.h5.partial", dir / "a.h5");
+  }
+  o.float32 = false;
+  o.compression = 4;
+  EXPECT_EQ(run_sweep(spec, expand_sweep(spec), o).runs_resumed, 4);
 }
 
 // Starts `dembones sweep`, reads its progress lines (one per run with --log-interval 0) and
