@@ -15,6 +15,7 @@
 #include "cli/commands.hpp"
 #include "cli/run_interrupt.hpp"
 #include "cli/summary.hpp"
+#include "io/file_in_use.hpp"
 #include "io/hdf5_probe.hpp"
 #include "io/output_path.hpp"
 #include "io/hdf5_writer.hpp"
@@ -63,8 +64,12 @@ int run(const RunOptions& o) {
   if (scenario.task.type == TaskType::motion_file) inputs.emplace_back(scenario.task.motion.file);
   if (scenario.external_forces) inputs.emplace_back(scenario.external_forces->file);
   check_output_path(out_path, out_field, inputs);
-  // An interrupted sweep's resumable file under the same name is not overwritten by a single run.
+  // An interrupted sweep's resumable file under the same name is not overwritten by a single run, nor
+  // a file another process is writing.
   const std::filesystem::path partial = out_path + ".partial";
+  if (file_in_use(partial))
+    throw InputError(out_field, fmt::format("'{}' is being written by another process: choose another output file",
+                                            partial.string()));
   if (std::filesystem::exists(partial) && hdf5_file_readable(partial, "/runs"))
     throw InputError(out_field, fmt::format("'{}' is an interrupted sweep's file (continue it with dembones sweep "
                                             "--resume, or delete it); choose another output file",

@@ -22,6 +22,7 @@
 
 #include "common/error.hpp"
 #include "io/completion_marker.hpp"
+#include "io/file_in_use.hpp"
 #include "io/hdf5_probe.hpp"
 #include "io/output_path.hpp"
 #include "io/hdf5_reader.hpp"
@@ -377,6 +378,13 @@ SweepRunStats run_sweep(const SweepSpec& spec, const SweepPlan& plan, const Swee
   stats.runs_selected = static_cast<int>(selected.size());
 
   ResumeState resume;
+  // Another process writing the same file (the same sweep still running, or a second one started on
+  // it): neither resume it nor start over under its name.
+  for (const fs::path& f : {partial, file})
+    if (writes_file && file_in_use(f))
+      throw InputError(out_field, fmt::format("'{}' is being written by another process (is this sweep still running?): "
+                                              "wait for it to finish or stop it, then resume",
+                                              f.string()));
   if (!o.resume) {
     if (writes_file && fs::exists(partial))
       throw InputError(Location{partial.string(), 0, 0, ""},

@@ -126,5 +126,42 @@ TEST(OutputSafety, AFailedWriteIsAClearErrorNotACrash) {
   EXPECT_FALSE(fs::exists(out.string() + ".partial"));
 }
 
+// A --resume (or a second sweep) while the sweep still runs: refused, the running sweep untouched (an
+// audit: the resume read the locked file as damaged, renamed it away and started over; the running
+// sweep then renamed the resume's half-written file to the final name).
+TEST(OutputSafety, ASweepStillRunningIsNeitherResumedNorRestarted) {
+  TempDir dir;
+  const fs::path scenario = stand_copy(dir), sweep = dir / "sweep.yaml", out = dir / "s.h5", log = dir / "log.txt";
+  io_test::write_text_file(sweep, "name: s\nbase: " + scenario.string() +
+                                      "\nset: {task.duration_s: 10}\nvary:\n  subject.mass_kg: {linspace: [60, 90, 24]}\n");
+  const pid_t pid = ::fork();
+  if (pid == 0) {
+    const std::string command = "exec " + cli_test::quoted(cli_test::dembones_binary()) + " sweep " +
+                                cli_test::quoted(sweep.string()) + " -o " + cli_test::quoted(out.string()) +
+                                " --threads 1 > " + cli_test::quoted(log.string()) + " 2>&1";
+    ::execl("/bin/sh", "sh", "-c", command.c_str(), static_cast<char*>(nullptr));
+    ::_exit(127);
+  }
+  ASSERT_GT(pid, 0);
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+  while (!fs::exists(out.string() + ".partial") && std::chrono::steady_clock::now() < deadline)
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  const auto resume = dembones({"sweep", sweep.string(), "-o", out.string(), "--resume"});
+  const auto second = dembones({"sweep", sweep.string(), "-o", out.string()});
+  int status = 0;
+  ::waitpid(pid, &status, 0);
+  ASSERT_TRUE(WIFEXITED(status)) << read_text_file(log);
+  EXPECT_EQ(WEXITSTATUS(status), 0) << read_text_file(log);
+  EXPECT_EQ(resume.exit_code, 2) << resume.output;
+  EXPECT_NE(resume.output.find("being written by another process"), std::string::npos) << resume.output;
+  EXPECT_EQ(second.exit_code, 2) << second.output;
+  // The running sweep's file is whole: every run complete.
+  const auto info = dembones({"info", out.string()});
+  EXPECT_EQ(info.exit_code, 0) << info.output;
+  EXPECT_NE(info.output.find("24 runs"), std::string::npos) << info.output.substr(0, 600);
+  EXPECT_FALSE(fs::exists(out.string() + ".partial"));
+  EXPECT_FALSE(fs::exists(out.string() + ".partial.damaged"));
+}
+
 }  // namespace
 }  // namespace dembones
