@@ -29,6 +29,7 @@
 #include "io/hdf5_writer.hpp"
 #include "scenario/run_writer.hpp"
 #include "scenario/scenario_runner.hpp"
+#include "sweep/sweep_journal.hpp"
 #include "sweep/sweep_merge.hpp"
 #include "sweep/sweep_mpi.hpp"
 #include "sweep/sweep_summary.hpp"
@@ -228,6 +229,19 @@ void check_resumed_storage(const fs::path& partial, const Hdf5WriterOptions& wo)
            std::to_string(wo.compression_level));
 }
 
+// Removes from a resumed partial file the groups of runs without their completion mark and the
+// /summary of a finished file (rebuilt at the end), before any run is computed: a file that HDF5
+// cannot change (killed while it wrote metadata) is found here and set aside, not after the runs.
+void remove_unfinished(const fs::path& file, const ResumeState& resume) {
+  Hdf5WriterOptions wo;
+  wo.resume_existing = true;
+  wo.remove_partial_on_abort = false;
+  Hdf5Writer w(file, wo);
+  for (const std::string& name : resume.incomplete) w.remove("/runs/" + name);
+  if (w.exists("/summary")) w.remove("/summary");
+  w.flush();  // closed, not renamed, when `w` goes (remove_partial_on_abort: false)
+}
+
 int default_threads(const SweepRunOptions& o) {
   if (o.threads > 0) return o.threads;
   const int cores = std::max(1, static_cast<int>(std::thread::hardware_concurrency()));
@@ -378,6 +392,12 @@ SweepRunStats run_sweep(const SweepSpec& spec, const SweepPlan& plan, const Swee
   stats.runs_selected = static_cast<int>(selected.size());
 
   ResumeState resume;
+  // A summary-series sweep journals its finished runs (sweep_journal.hpp): a partial file HDF5 cannot
+  // read is rebuilt from the journal instead of started over.
+  const fs::path journal_path = file.string() + ".journal";
+  const bool journaled = writes_file && series == SeriesLevel::summary;
+  std::vector<JournalRecord> journal =
+      journaled && o.resume ? read_sweep_journal(journal_path, plan.fingerprint) : std::vector<JournalRecord>{};
   // Another process writing the same file (the same sweep still running, or a second one started on
   // it): neither resume it nor start over under its name.
   for (const fs::path& f : {partial, file})
@@ -401,17 +421,29 @@ SweepRunStats run_sweep(const SweepSpec& spec, const SweepPlan& plan, const Swee
       read_sweep_header(Hdf5Reader(file));  // throws, naming the file, when it is not a sweep's
       fs::rename(file, partial);
     }
-    if (writes_file && fs::exists(partial) && !hdf5_file_readable(partial, "/runs")) {
-      // Killed while HDF5 was writing metadata: the file cannot be read safely (hdf5_probe.hpp).
-      // Keep it for inspection and start over rather than crash.
+    // Killed while HDF5 was writing metadata: the file cannot be read safely (hdf5_probe.hpp), or
+    // its incomplete runs cannot be removed. Kept for inspection, and the sweep starts over rather
+    // than crash or stop at every --resume.
+    auto set_aside_damaged = [&](const std::string& why) {
       const fs::path damaged = partial.string() + ".damaged";
       fs::rename(partial, damaged);
-      std::fprintf(stderr, "dembones sweep: %s is damaged (the sweep was killed while HDF5 was writing its "
-                           "metadata); kept as %s, starting the sweep over\n",
-                   partial.string().c_str(), damaged.string().c_str());
-    }
+      std::fprintf(stderr, "dembones sweep: %s is damaged (%s); kept as %s, %s\n", partial.string().c_str(),
+                   why.c_str(), damaged.string().c_str(),
+                   journal.empty() ? "starting the sweep over"
+                                   : "starting over from the finished runs in its journal");
+    };
+    if (writes_file && fs::exists(partial) && !hdf5_file_readable(partial, "/runs"))
+      set_aside_damaged("the sweep was killed while HDF5 was writing its metadata");
     resume.existed = writes_file && fs::exists(partial);
-    if (resume.existed) scan_partial(partial, plan, series, /*own=*/true, resume);
+    if (resume.existed) {
+      scan_partial(partial, plan, series, /*own=*/true, resume);
+      try {
+        remove_unfinished(file, resume);
+      } catch (const Error& e) {
+        set_aside_damaged(fmt::format("its unfinished runs cannot be removed: {}", e.what()));
+        resume = ResumeState{};
+      }
+    }
     if (multi_rank) {
       mpi->barrier();  // every rank has renamed its file
       if (streamed) {
@@ -424,6 +456,23 @@ SweepRunStats run_sweep(const SweepSpec& spec, const SweepPlan& plan, const Swee
         }
       }
       mpi->barrier();  // nobody opens its file for writing while others read it
+    }
+  }
+  // The journal's runs: those the partial file holds are journaled again; without the file (set aside
+  // as damaged) they are rebuilt from their records.
+  std::vector<JournalRecord> kept, restored;
+  {
+    std::set<int> seen;
+    const std::set<int> mine(selected.begin(), selected.end());
+    for (JournalRecord& r : journal) {
+      const int index = r.row.index;
+      if (!seen.insert(index).second || !mine.count(index)) continue;
+      if (resume.existed) {
+        if (resume.complete.count(index)) kept.push_back(std::move(r));
+      } else {
+        resume.complete.insert(index);
+        restored.push_back(std::move(r));
+      }
     }
   }
   stats.runs_resumed = 0;
@@ -468,8 +517,6 @@ SweepRunStats run_sweep(const SweepSpec& spec, const SweepPlan& plan, const Swee
   std::optional<Hdf5Writer> writer;    // none on the ranks of a streamed sweep but rank 0
   if (writes_file) {
     writer.emplace(file, wo);
-    for (const std::string& name : resume.incomplete) writer->remove("/runs/" + name);
-    if (writer->exists("/summary")) writer->remove("/summary");  // rebuilt at the end
     if (!resume.existed) {
       const ScenarioSpec base = parse_scenario(YAML::Clone(spec.base), spec.base_file);
       RunProvenance prov{base.name, base.text, read_file_text(base.model_file), o.command_line,
@@ -496,7 +543,25 @@ SweepRunStats run_sweep(const SweepSpec& spec, const SweepPlan& plan, const Swee
                                                             : "all");
       writer->create_group("/runs");
     }
+    if (!restored.empty()) {
+      std::vector<std::string> groups;
+      for (const JournalRecord& r : restored) {
+        write_run_record(*writer, r.row, r.body_weight_N, series);
+        groups.push_back(run_group(r.row.index));
+        resume.rows.push_back(r.row);
+      }
+      mark_complete(*writer, groups);
+      std::fprintf(stderr, "dembones sweep: %zu finished runs rebuilt from %s\n", restored.size(),
+                   journal_path.string().c_str());
+    }
     writer->flush();
+  }
+  std::optional<SweepJournal> journal_out;
+  std::vector<JournalRecord> journal_pending;  // runs written, journaled at their marks
+  if (journaled) {
+    std::vector<JournalRecord> records = std::move(kept);
+    for (JournalRecord& r : restored) records.push_back(std::move(r));
+    journal_out.emplace(journal_path, plan.fingerprint, records);
   }
 
   // --- The runs, in parallel ---
@@ -526,6 +591,11 @@ SweepRunStats run_sweep(const SweepSpec& spec, const SweepPlan& plan, const Swee
   auto last_commit = Clock::now();
   auto commit = [&] {
     mark_complete(*writer, unmarked);
+    if (journal_out) {
+      for (const JournalRecord& r : journal_pending) journal_out->append(r.row, r.body_weight_N);
+      journal_out->sync();
+      journal_pending.clear();
+    }
     marked_done += static_cast<int>(unmarked.size());
     marked_failed += failed_unmarked;
     unmarked.clear();
@@ -547,6 +617,7 @@ SweepRunStats run_sweep(const SweepSpec& spec, const SweepPlan& plan, const Swee
     SweepRow row = unpack_run_row(std::string_view(message).substr(1), body_weight_N);
     if (stop.load()) return;
     write_run_record(*writer, row, body_weight_N, series);
+    if (journal_out) journal_pending.push_back({row, body_weight_N});
     unmarked.push_back(run_group(row.index));
     if (row.status != "ok") ++failed_unmarked;
     rows.push_back(std::move(row));
@@ -573,6 +644,7 @@ SweepRunStats run_sweep(const SweepSpec& spec, const SweepPlan& plan, const Swee
         mailbox->send(0, std::move(message));
       } else {
         write_outcome(*writer, out, series);
+        if (journal_out) journal_pending.push_back({out.row, out.body_weight_N});
         unmarked.push_back(run_group(out.row.index));
         if (out.row.status != "ok") ++failed_unmarked;
         rows.push_back(std::move(out.row));
@@ -733,6 +805,7 @@ SweepRunStats run_sweep(const SweepSpec& spec, const SweepPlan& plan, const Swee
       writer->set_int_attribute("/", "runs_missing", stats.runs_total - static_cast<std::int64_t>(runs_in_file));
     }
     writer->commit();
+    if (journal_out) journal_out->remove();
     stats.written = file;
   }
 
