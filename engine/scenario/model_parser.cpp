@@ -1,5 +1,6 @@
 #include "scenario/model_parser.hpp"
 
+#include <Eigen/Eigenvalues>
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
@@ -304,6 +305,19 @@ class Parser {
     if (I[0] + I[1] + tol < I[2] || I[1] + I[2] + tol < I[0] || I[0] + I[2] + tol < I[1])
       r.fail("inertia_kg_m2", "moments of inertia violate the triangle inequality");
     b.products_kg_m2 = r.vector3_or("products_kg_m2", Eigen::Vector3d::Zero());
+    // With products of inertia the principal moments are the matrix's eigenvalues (the matrix as
+    // model_builder.cpp assembles it): positive and satisfying the triangle inequality.
+    if (!b.products_kg_m2.isZero()) {
+      const auto& p = b.products_kg_m2;
+      Eigen::Matrix3d M;
+      M << I[0], p[0], p[1], p[0], I[1], p[2], p[1], p[2], I[2];
+      const Eigen::Vector3d e = Eigen::SelfAdjointEigenSolver<Eigen::Matrix3d>(M).eigenvalues();
+      if (!(e[0] > 0) || e[0] + e[1] + tol < e[2])
+        r.fail("products_kg_m2",
+               fmt::format("with these products the inertia matrix is not a rigid body's: principal moments {:.4g}, "
+                           "{:.4g}, {:.4g} kg m^2 (expected positive, each at most the sum of the other two)",
+                           e[0], e[1], e[2]));
+    }
     return b;
   }
 
@@ -560,6 +574,17 @@ class Parser {
     if (c.ratios.size() != c.coordinates.size())
       r.fail("ratios", fmt::format("expected {} ratios (one per coordinate), got {}",
                                    c.coordinates.size(), c.ratios.size()));
+    for (std::size_t i = 0; i < c.coordinates.size(); ++i)
+      for (std::size_t k = 0; k < i; ++k)
+        if (c.coordinates[i] == c.coordinates[k])
+          r.fail("coordinates", fmt::format("coordinate '{}' is listed twice", c.coordinates[i]));
+    // Every member moves with the driver: a zero ratio would hold its coordinate still (and a
+    // coupling of zeros moves nothing), which is what leaving it out of the coupling means.
+    for (std::size_t i = 0; i < c.ratios.size(); ++i)
+      if (!(std::isfinite(c.ratios[i]) && c.ratios[i] != 0.0))
+        r.fail("ratios", fmt::format("expected a non-zero ratio for '{}', got {} (leave a coordinate that does not "
+                                     "move with the others out of the coupling)",
+                                     c.coordinates[i], c.ratios[i]));
     return c;
   }
 

@@ -3,7 +3,9 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <fstream>
 #include <numbers>
+#include <sstream>
 #include <string>
 
 #include "scenario/model_parser.hpp"
@@ -164,6 +166,43 @@ TEST(ModelParser, InlineTextErrorsNameTheGivenFileName) {
     EXPECT_EQ(std::string(e.what()),
               "inline.yaml:6:1: field 'muscels': unknown field (did you mean 'muscles'?)");
   }
+}
+
+// Accepted before an audit: products of inertia that make the matrix indefinite, a coupling listing a
+// coordinate twice (it silently changed the loads) or with zero ratios (an error about spline knots
+// when a scenario ran it).
+std::string error_of_edit(const std::string& from, const std::string& to) {
+  std::ifstream in(kData + "two_segment.yaml");
+  std::stringstream ss;
+  ss << in.rdbuf();
+  std::string text = ss.str();
+  const auto at = text.find(from);
+  if (at == std::string::npos) return "edit not applied: " + from;
+  text.replace(at, from.size(), to);
+  try {
+    parse_model_spec(text, "edited.yaml");
+  } catch (const InputError& e) {
+    return e.where().field + ": " + e.message();
+  }
+  return "no error";
+}
+
+TEST(ModelParser, InertiaProductsMustLeaveARigidBody) {
+  EXPECT_EQ(error_of_edit("inertia_kg_m2: [0.4, 0.04, 0.4]",
+                          "inertia_kg_m2: [0.4, 0.04, 0.4]\n    products_kg_m2: [0.0, 0.0, 0.001]"),
+            "no error");
+  const std::string e = error_of_edit("inertia_kg_m2: [0.4, 0.04, 0.4]",
+                                      "inertia_kg_m2: [0.4, 0.04, 0.4]\n    products_kg_m2: [0.3, 0.0, 0.0]");
+  EXPECT_EQ(e.rfind("bodies.thigh.products_kg_m2: with these products the inertia matrix is not a rigid body's", 0), 0u)
+      << e;
+}
+
+TEST(ModelParser, CouplingMembersAreDistinctAndMove) {
+  const std::string from = "coordinates: [ankle_angle, knee_angle], ratios: [0.5, 1.0]";
+  EXPECT_EQ(error_of_edit(from, "coordinates: [ankle_angle, ankle_angle], ratios: [0.5, 1.0]"),
+            "couplings.leg.coordinates: coordinate 'ankle_angle' is listed twice");
+  const std::string zero = error_of_edit(from, "coordinates: [ankle_angle, knee_angle], ratios: [0.5, 0]");
+  EXPECT_EQ(zero.rfind("couplings.leg.ratios: expected a non-zero ratio for 'knee_angle', got 0", 0), 0u) << zero;
 }
 
 }  // namespace
