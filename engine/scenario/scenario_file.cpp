@@ -290,16 +290,19 @@ ImpairmentSpec read_impairment(FieldReader r, const YAML::Node& at, const std::s
   auto selectors = [&] {
     const YAML::Node n = r.node("muscles");
     if (n.IsScalar()) return std::vector<std::string>{n.Scalar()};
-    return r.strings("muscles");
+    std::vector<std::string> list = r.strings("muscles");
+    // An empty list selects nothing: the impairment would do nothing, silently.
+    if (list.empty()) r.fail("muscles", "expected at least one muscle, group tag or '*', got an empty list");
+    return list;
   };
   switch (m.type) {
     case ImpairmentType::tight_muscle:
       m.muscles = selectors();
-      m.length_scale = in_range(r, "length_scale", r.number("length_scale"), 0.5, 0.999);
+      m.length_scale = in_range(r, "length_scale", r.number("length_scale"), kMinLengthScale, 0.999);
       break;
     case ImpairmentType::weak_muscle:
       m.muscles = selectors();
-      m.strength_scale = in_range(r, "strength_scale", r.number("strength_scale"), 0.01, 1.0);
+      m.strength_scale = in_range(r, "strength_scale", r.number("strength_scale"), kMinStrengthScale, 1.0);
       break;
     case ImpairmentType::nerve_root: {
       m.root = r.choice("root", {"L1", "L2", "L3", "L4", "L5", "S1", "S2"});
@@ -308,10 +311,13 @@ ImpairmentSpec read_impairment(FieldReader r, const YAML::Node& at, const std::s
       break;
     }
     case ImpairmentType::posture:
+      if (!r.has("pelvic_tilt_deg") && !r.has("pelvic_tilt_rad") && !r.has("lumbar_flexion_deg") &&
+          !r.has("lumbar_flexion_rad"))
+        r.fail("type", "a posture impairment needs pelvic_tilt_deg or lumbar_flexion_deg (or both)");
       m.pelvic_tilt_rad = angle_or(r, "pelvic_tilt", 0.0);
       m.lumbar_flexion_rad = angle_or(r, "lumbar_flexion", 0.0);
-      in_range(r, "pelvic_tilt_deg", m.pelvic_tilt_rad / kDegToRad, -30.0, 30.0);
-      in_range(r, "lumbar_flexion_deg", m.lumbar_flexion_rad / kDegToRad, -30.0, 30.0);
+      in_range(r, "pelvic_tilt_deg", m.pelvic_tilt_rad / kDegToRad, -kMaxPostureOffset_deg, kMaxPostureOffset_deg);
+      in_range(r, "lumbar_flexion_deg", m.lumbar_flexion_rad / kDegToRad, -kMaxPostureOffset_deg, kMaxPostureOffset_deg);
       break;
   }
   r.finish();

@@ -237,6 +237,12 @@ TaskRig make_task_rig(const BuiltModel& built, const SubjectSpec& subject) {
   return rig;
 }
 
+namespace {
+// Joint loads above this many body weights stop a run as diverged (execute_run).
+constexpr double kDivergedLoad_BW = 100.0;
+constexpr double kMaxPostureOffset_rad = kMaxPostureOffset_deg * std::numbers::pi / 180.0;
+}  // namespace
+
 PipelineSettings pipeline_settings(const SolverSpec& solver) {
   PipelineSettings s;
   s.exponent = solver.exponent;
@@ -258,16 +264,35 @@ std::unique_ptr<PreparedRun> prepare_run(const ScenarioSpec& scenario, ModelCach
   };
 
   // Impairments: selectors are resolved on the intact model, then the spec is changed and rebuilt.
+  // Impairments of one kind compound (two weak_muscle entries on a muscle multiply), within the range
+  // one entry may take: past it the second entry is the error (an audit reached 1e-4 of a muscle's
+  // strength with two entries of the smallest 0.01).
+  std::vector<double> strength(intact.muscles.names.size(), 1.0), length(intact.muscles.names.size(), 1.0);
+  auto beyond = [&](const ImpairmentSpec& imp, const char* field, const std::string& muscle, double combined,
+                    double limit) {
+    Location where = imp.where;
+    where.field += std::string(".") + field;
+    throw InputError(where, fmt::format("with the impairments before it, {} of '{}' would be {:.3g} of the intact "
+                                        "muscle's, below {} (the smallest one impairment may set)",
+                                        field, muscle, combined, limit));
+  };
   std::vector<std::pair<int, double>> caps;
   double pelvic_tilt = 0.0, lumbar_flexion = 0.0;
   for (const ImpairmentSpec& imp : scenario.impairments) {
     switch (imp.type) {
       case ImpairmentType::weak_muscle:
-        for (int i : select_all(intact.muscles, imp.muscles, imp, "muscles"))
+        for (int i : select_all(intact.muscles, imp.muscles, imp, "muscles")) {
+          strength[static_cast<std::size_t>(i)] *= imp.strength_scale;
+          if (strength[static_cast<std::size_t>(i)] < kMinStrengthScale)
+            beyond(imp, "strength_scale", intact.muscles.names[i], strength[static_cast<std::size_t>(i)], kMinStrengthScale);
           spec_muscle(spec_to_change(), intact.muscles.names[i]).max_isometric_force_N *= imp.strength_scale;
+        }
         break;
       case ImpairmentType::tight_muscle:
         for (int i : select_all(intact.muscles, imp.muscles, imp, "muscles")) {
+          length[static_cast<std::size_t>(i)] *= imp.length_scale;
+          if (length[static_cast<std::size_t>(i)] < kMinLengthScale)
+            beyond(imp, "length_scale", intact.muscles.names[i], length[static_cast<std::size_t>(i)], kMinLengthScale);
           mspec::MuscleSpec& m = spec_muscle(spec_to_change(), intact.muscles.names[i]);
           m.optimal_fiber_length_m *= imp.length_scale;
           m.tendon_slack_length_m *= imp.length_scale;
@@ -284,6 +309,14 @@ std::unique_ptr<PreparedRun> prepare_run(const ScenarioSpec& scenario, ModelCach
       case ImpairmentType::posture:
         pelvic_tilt += imp.pelvic_tilt_rad;
         lumbar_flexion += imp.lumbar_flexion_rad;
+        for (const auto& [field, total] : {std::pair{"pelvic_tilt_deg", pelvic_tilt}, {"lumbar_flexion_deg", lumbar_flexion}})
+          if (std::abs(total) > kMaxPostureOffset_rad + 1e-12) {
+            Location where = imp.where;
+            where.field += std::string(".") + field;
+            throw InputError(where, fmt::format("with the posture impairments before it, {} would total {:.3g} deg, "
+                                                "beyond +-{:g} (the range one impairment may set)",
+                                                field, total * 180.0 / std::numbers::pi, kMaxPostureOffset_deg));
+          }
         break;
     }
   }
@@ -447,6 +480,7 @@ RunRecord execute_run(const PreparedRun& run, Pipeline& pipeline, RecordLevel le
   rec.ground.support = {run.rig.heel_x, run.rig.toe_x, run.rig.ankle_W.x(), foot ? foot->sides : 1};
   pipeline.set_load_mass(run.load_mass_kg);
   pipeline.reset_warm_start();
+  const double body_weight_N = run.msm.body_mass_kg * run.msm.model.gravity.norm();
   VecX q(k.q.cols()), qd(k.q.cols()), qdd(k.q.cols());
   std::vector<AppliedForce> external(run.external.tracks.size());
   for (int f = 0; f < F; ++f) {
@@ -458,6 +492,16 @@ RunRecord execute_run(const PreparedRun& run, Pipeline& pipeline, RecordLevel le
     if (r.status == FrameStatus::nan_input)
       throw InternalError(fmt::format("frame {} (t = {:.3f} s): {} not finite; the run is stopped", f, k.time(f),
                                       r.bad_quantity));
+    // A joint load beyond any physiological one (tens of body weights at most, in falls and jumps):
+    // the model diverged, and its numbers are no result (an audit: every muscle shortened by half gave
+    // 2.2e12 N at L5/S1, flagged only as reserves).
+    for (std::size_t s = 0; s < r.sites.size(); ++s)
+      if (!(r.sites[s].resultant <= kDivergedLoad_BW * body_weight_N))
+        throw InputError(fmt::format("frame {} (t = {:.3f} s): the {} joint load is {:.3g} N ({:.3g} body weights), beyond "
+                                     "any physiological load ({} body weights): the model diverged (e.g. an impairment "
+                                     "that shortens muscles past what the motion stretches them); the run is stopped",
+                                     f, k.time(f), run.msm.sites[s].name, r.sites[s].resultant,
+                                     r.sites[s].resultant / body_weight_N, kDivergedLoad_BW));
     rec.record(f, k.time(f), q, qd, qdd, pipeline);
     if (progress && (f % 16 == 0 || f + 1 == F)) progress(f + 1, F);
   }

@@ -15,6 +15,12 @@ namespace dembones {
 
 enum class ImpairmentType { tight_muscle, weak_muscle, nerve_root, posture };
 
+// The range one impairment may set (scenario_file.cpp); impairments that compound keep it
+// (scenario_runner.cpp).
+inline constexpr double kMinStrengthScale = 0.01;
+inline constexpr double kMinLengthScale = 0.5;
+inline constexpr double kMaxPostureOffset_deg = 30.0;
+
 struct ImpairmentSpec {
   ImpairmentType type = ImpairmentType::weak_muscle;
   std::vector<std::string> muscles;  // selectors: exact name, group tag or glob

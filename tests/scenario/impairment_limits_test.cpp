@@ -1,0 +1,63 @@
+// Impairments that do nothing or go past their range (audit): an empty muscle list and a posture
+// impairment without angles were accepted and did nothing; two weak_muscle entries compounded to 1e-4
+// of a muscle's strength (one may set 0.01); tightening every muscle by half gave 2.2e12 N at L5/S1,
+// flagged only as reserves, where a run whose loads diverge must stop with a diagnostic.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <string>
+
+#include "scenario/scenario_file.hpp"
+#include "scenario/scenario_runner.hpp"
+#include "solvers/pipeline.hpp"
+
+namespace dembones {
+namespace {
+
+const std::string kStand = (std::filesystem::path(DEMBONES_SOURCE_DIR) / "scenarios" / "stand.yaml").string();
+
+// The message of the InputError that loading, preparing and running the stand with `impairments`
+// (YAML) gives, with its field; "ok" when it runs.
+std::string outcome(const std::string& impairments) {
+  try {
+    const ScenarioSpec s = load_scenario(kStand, {parse_override("impairments=" + impairments),
+                                                  parse_override("task.duration_s=0.1"), parse_override("solver.rate_hz=50")});
+    ModelCache models;
+    const auto run = prepare_run(s, models);
+    Pipeline pipeline(run->msm, pipeline_settings(s.solver));
+    execute_run(*run, pipeline);
+  } catch (const InputError& e) {
+    return e.where().field + ": " + e.message();
+  }
+  return "ok";
+}
+
+TEST(ImpairmentLimits, AnImpairmentMustSelectAndSetSomething) {
+  EXPECT_NE(outcome("[{type: weak_muscle, muscles: [], strength_scale: 0.5}]")
+                .find("impairments[0].muscles: expected at least one muscle"),
+            std::string::npos);
+  EXPECT_NE(outcome("[{type: posture}]").find("impairments[0].type: a posture impairment needs"), std::string::npos);
+}
+
+TEST(ImpairmentLimits, CompoundedImpairmentsKeepTheRangeOfOne) {
+  EXPECT_EQ(outcome("[{type: weak_muscle, muscles: core, strength_scale: 0.1}, "
+                    "{type: weak_muscle, muscles: core, strength_scale: 0.1}]"),
+            "ok");
+  const std::string weak = outcome("[{type: weak_muscle, muscles: core, strength_scale: 0.05}, "
+                                   "{type: weak_muscle, muscles: core, strength_scale: 0.1}]");
+  EXPECT_EQ(weak.rfind("impairments[1].strength_scale: with the impairments before it", 0), 0u) << weak;
+  const std::string tilt = outcome("[{type: posture, pelvic_tilt_deg: 20}, {type: posture, pelvic_tilt_deg: 20}]");
+  EXPECT_EQ(tilt.rfind("impairments[1].pelvic_tilt_deg: with the posture impairments before it", 0), 0u) << tilt;
+  const std::string tight = outcome("[{type: tight_muscle, muscles: psoas, length_scale: 0.7}, "
+                                    "{type: tight_muscle, muscles: psoas, length_scale: 0.7}]");
+  EXPECT_EQ(tight.rfind("impairments[1].length_scale: with the impairments before it", 0), 0u) << tight;
+}
+
+TEST(ImpairmentLimits, ADivergedRunStopsWithTheFrameAndTheLoad) {
+  const std::string e = outcome("[{type: tight_muscle, muscles: '*', length_scale: 0.5}]");
+  EXPECT_NE(e.find("frame 0 (t = 0.000 s): the "), std::string::npos) << e;
+  EXPECT_NE(e.find("beyond any physiological load (100 body weights): the model diverged"), std::string::npos) << e;
+}
+
+}  // namespace
+}  // namespace dembones
