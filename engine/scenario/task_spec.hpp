@@ -22,6 +22,8 @@ struct SagittalPoint {
   double height_m = 0;
 };
 
+// The held load: a point mass at the hands' grip. Its size is recorded as given and used nowhere (the
+// grip may be a handle anywhere on the box; docs/scenarios.md).
 struct BoxSpec {
   double mass_kg = 0;
   double depth_m = 0.3;   // front-to-back size
