@@ -38,6 +38,20 @@ Eigen::VectorXd TextTable::get_column(std::string_view column) const {
 
 namespace {
 
+// A column label given twice: the reader would use the first and ignore the second without a word.
+void reject_duplicate_labels(const std::vector<std::string>& names, const std::string& file, int line) {
+  for (std::size_t c = 0; c < names.size(); ++c)
+    for (std::size_t k = 0; k < c; ++k)
+      if (names[c] == names[k])
+        throw InputError(Location{file, line, 0, names[c]},
+                         fmt::format("column '{}' appears twice (columns {} and {}): which one is meant?", names[c],
+                                     k + 1, c + 1));
+}
+
+}  // namespace
+
+namespace {
+
 // ----- Reading helpers -----------------------------------------------------------------------
 
 struct Line {
@@ -294,6 +308,7 @@ TextTable read_storage_file(const std::filesystem::path& path) {
   const auto label_tokens = label_line.text.find('\t') != std::string_view::npos ? split_tabs(label_line.text)
                                                                                  : split_whitespace(label_line.text);
   for (const auto& t : label_tokens) table.column_names.emplace_back(t.text);
+  reject_duplicate_labels(table.column_names, file, label_line.number);
   if (n_columns && static_cast<std::size_t>(*n_columns) != table.column_names.size()) {
     throw InputError(Location{file, label_line.number, 0, "nColumns"},
                      fmt::format("the header says nColumns={} but the column label line has {} labels",
@@ -355,6 +370,7 @@ TextTable read_csv_file(const std::filesystem::path& path) {
     }
     table.column_names.push_back(fields[c]);
   }
+  reject_duplicate_labels(table.column_names, file, header_line);
   table.data.resize(16, static_cast<Eigen::Index>(table.column_names.size()));
   Eigen::Index rows = 0;
   for (; i < lines.size(); ++i) {

@@ -181,6 +181,12 @@ TaskSpec read_task(FieldReader r, const std::string& scenario_path) {
                            {"stand", TaskType::stand}, {"forward_bend", TaskType::forward_bend},
                            {"sit_to_stand", TaskType::sit_to_stand}, {"stand_to_sit", TaskType::stand_to_sit},
                            {"motion_file", TaskType::motion_file}});
+  // A motion file's own time column sets its duration and timing: these would be ignored.
+  if (t.type == TaskType::motion_file)
+    for (const char* key : {"duration_s", "pause_s", "profile"})
+      if (r.has(key))
+        r.fail(key, "does not apply to a motion_file task (the file's time column sets the motion's duration and "
+                    "timing)");
   t.duration_s = positive(r, "duration_s", r.number_or("duration_s", t.duration_s));
   t.pause_s = in_range(r, "pause_s", r.number_or("pause_s", 0.0), 0.0, 60.0);
   t.profile = pick<TimingProfile>(r, "profile",
@@ -311,16 +317,16 @@ ImpairmentSpec read_impairment(FieldReader r, const YAML::Node& at, const std::s
       break;
     }
     case ImpairmentType::posture:
-      if (!r.has("pelvic_tilt_deg") && !r.has("pelvic_tilt_rad") && !r.has("lumbar_flexion_deg") &&
-          !r.has("lumbar_flexion_rad"))
-        r.fail("type", "a posture impairment needs pelvic_tilt_deg or lumbar_flexion_deg (or both)");
       m.pelvic_tilt_rad = angle_or(r, "pelvic_tilt", 0.0);
       m.lumbar_flexion_rad = angle_or(r, "lumbar_flexion", 0.0);
       in_range(r, "pelvic_tilt_deg", m.pelvic_tilt_rad / kDegToRad, -kMaxPostureOffset_deg, kMaxPostureOffset_deg);
       in_range(r, "lumbar_flexion_deg", m.lumbar_flexion_rad / kDegToRad, -kMaxPostureOffset_deg, kMaxPostureOffset_deg);
       break;
   }
-  r.finish();
+  r.finish();  // a misspelt angle is named as such before the check below
+  if (m.type == ImpairmentType::posture && !r.has("pelvic_tilt_deg") && !r.has("pelvic_tilt_rad") &&
+      !r.has("lumbar_flexion_deg") && !r.has("lumbar_flexion_rad"))
+    r.fail("type", "a posture impairment needs pelvic_tilt_deg or lumbar_flexion_deg (or both)");
   return m;
 }
 

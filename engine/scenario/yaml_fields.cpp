@@ -67,8 +67,15 @@ void reject_duplicate_keys(const YAML::Node& n, const std::string& file, const s
   if (n.IsMap()) {
     std::map<std::string, int> first_line;
     for (const auto& kv : n) {
+      if (kv.first.IsNull())
+        throw InputError(location_of(kv.first, file, path),
+                         "a key with no name (a trailing comma in a {...} mapping, or a ':' without a key?)");
       if (!kv.first.IsScalar()) continue;
       const std::string& key = kv.first.Scalar();
+      if (key == "<<")
+        throw InputError(location_of(kv.first, file, path.empty() ? key : path + "." + key),
+                         "YAML merge keys (<<) are not supported: write the fields out (anchors and aliases of "
+                         "whole values, &name and *name, are)");
       const std::string field = path.empty() ? key : path + "." + key;
       const auto [it, fresh] = first_line.emplace(key, kv.first.Mark().line + 1);
       if (!fresh)
@@ -85,7 +92,33 @@ void reject_duplicate_keys(const YAML::Node& n, const std::string& file, const s
 
 }  // namespace
 
+namespace {
+
+// The first line indented with a tab (1-based; 0 if none): YAML forbids tabs in indentation, and
+// yaml-cpp's message for them ("illegal map value") does not say so.
+int first_tab_indented_line(const std::string& text) {
+  int line = 1;
+  bool at_start = true;
+  for (char c : text) {
+    if (c == '\n') {
+      ++line;
+      at_start = true;
+    } else if (at_start && c == '\t') {
+      return line;
+    } else if (c != ' ') {
+      at_start = false;
+    }
+  }
+  return 0;
+}
+
+}  // namespace
+
 YAML::Node load_yaml_string(const std::string& text, const std::string& file) {
+  // A result file given where a YAML file belongs (dembones validate run.h5).
+  if (text.rfind("\x89HDF\r\n\x1a\n", 0) == 0)
+    throw InputError(Location{file, 0, 0, ""}, "this is an HDF5 file (a result), not a YAML file: dembones info " + file +
+                                                    " describes it");
   try {
     YAML::Node root = YAML::Load(text);
     reject_duplicate_keys(root, file, "");
@@ -93,7 +126,10 @@ YAML::Node load_yaml_string(const std::string& text, const std::string& file) {
   } catch (const YAML::Exception& e) {
     Location loc{file, e.mark.line >= 0 ? e.mark.line + 1 : 0,
                  e.mark.column >= 0 ? e.mark.column + 1 : 0, ""};
-    throw InputError(loc, "YAML syntax error: " + e.msg);
+    std::string hint;
+    if (const int tab = first_tab_indented_line(text); tab > 0)
+      hint = fmt::format(" (line {} is indented with a tab: YAML allows spaces only)", tab);
+    throw InputError(loc, "YAML syntax error: " + e.msg + hint);
   }
 }
 

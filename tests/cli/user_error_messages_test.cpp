@@ -186,5 +186,16 @@ TEST(UserErrorMessages, OutputIntoAMissingFolderFailsBeforeSolving) {
   EXPECT_EQ(r.output.find("frames, "), std::string::npos) << "solved before failing:\n" << r.output;
 }
 
+// A result file given to validate (or as a scenario) is named as HDF5, not a YAML syntax error (audit).
+TEST(UserErrorMessages, AnHdf5FileWhereYamlBelongs) {
+  TempDir dir;
+  const auto run = dir / "stand.h5";
+  ASSERT_TRUE(cli_test::run_short("stand", run));
+  const auto r = dembones({"validate", run.string()});
+  EXPECT_EQ(r.exit_code, 2) << r.output;
+  EXPECT_NE(r.output.find("this is an HDF5 file (a result), not a YAML file: dembones info"), std::string::npos)
+      << r.output;
+}
+
 }  // namespace
 }  // namespace dembones

@@ -302,5 +302,23 @@ TEST(TextTable, AtomicWriteLeavesEarlierFileUntilTheNewOneIsComplete) {
   EXPECT_FALSE(std::filesystem::exists(dir / "m.csv.partial"));
 }
 
+// A column label given twice was read from its first column, the second ignored without a word
+// (audit): an error naming both columns, in CSV and in OpenSim files.
+TEST(StorageFile, AColumnLabelGivenTwiceIsAnError) {
+  TempDir dir;
+  write_text_file(dir / "twice.csv", "time,knee_angle,hip_flexion,knee_angle\n0,0,0,0\n");
+  write_text_file(dir / "twice.mot", "twice\nversion=1\nnRows=1\nnColumns=3\ninDegrees=yes\nendheader\n"
+                                     "time\tknee_angle\tknee_angle\n0\t0\t0\n");
+  for (const char* name : {"twice.csv", "twice.mot"}) {
+    try {
+      read_text_table(dir / name);
+      ADD_FAILURE() << name << " was read";
+    } catch (const InputError& e) {
+      EXPECT_EQ(e.where().field, "knee_angle") << name;
+      EXPECT_NE(e.message().find("appears twice (columns 2 and "), std::string::npos) << e.what();
+    }
+  }
+}
+
 }  // namespace
 }  // namespace dembones
