@@ -74,6 +74,8 @@ int run(const RunOptions& o) {
     throw InputError(out_field, fmt::format("'{}' is an interrupted sweep's file (continue it with dembones sweep "
                                             "--resume, or delete it); choose another output file",
                                             partial.string()));
+  if (!o.quiet && std::filesystem::exists(out_path))
+    std::fprintf(stderr, "dembones: %s exists and will be replaced when the run finishes\n", out_path.c_str());
   remove_partial_on_interrupt(
       partial, o.quiet ? std::string{} : fmt::format("\ndembones run: interrupted; nothing written ({} unchanged)\n", out_path));
   const auto t0 = std::chrono::steady_clock::now();

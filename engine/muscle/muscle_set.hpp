@@ -11,6 +11,8 @@
 #include <string_view>
 #include <vector>
 
+#include "muscle/nerve_roots.hpp"
+
 #include "common/error.hpp"
 #include "multibody/data.hpp"
 #include "multibody/model.hpp"
@@ -205,9 +207,5 @@ void apply_muscle_forces(const Model& model, const Data& data, const MuscleSet& 
 // Muscles matching `selector`: an exact muscle name, a group tag, a nerve root (e.g. "L4"), or a glob
 // on names with '*' and '?' ("psoas*"). Ascending indices, no duplicates; empty when nothing matches.
 std::vector<int> select(const MuscleSet& set, std::string_view selector);
-
-// "L2-L4" -> {"L2", "L3", "L4"}; "L4" -> {"L4"}; "L4-S1" -> {"L4", "L5", "S1"}. Roots are
-// C1-C8, T1-T12, L1-L5, S1-S5 in cranio-caudal order. Throws InputError on an unknown root.
-std::vector<std::string> expand_nerve_roots(std::string_view range);
 
 }  // namespace dembones

@@ -1,5 +1,7 @@
 #include "scenario/model_parser.hpp"
 
+#include "muscle/nerve_roots.hpp"
+
 #include <Eigen/Eigenvalues>
 #include <fmt/format.h>
 #include <fmt/ranges.h>
@@ -457,6 +459,14 @@ class Parser {
     for (const auto& w : m.wraps) require_known(r, "wraps", "wrap surface", w, wrap_names);
     m.groups = r.strings_or_empty("groups");
     m.nerve_roots = r.strings_or_empty("nerve_roots");
+    // Checked here, where the file, line and muscle are known (the builder expands the ranges).
+    for (const std::string& root : m.nerve_roots) {
+      try {
+        expand_nerve_roots(root);
+      } catch (const InputError& e) {
+        r.fail("nerve_roots", e.message());
+      }
+    }
     return m;
   }
 

@@ -484,6 +484,16 @@ SweepRunStats run_sweep(const SweepSpec& spec, const SweepPlan& plan, const Swee
       todo.push_back(index);
   }
   if (multi_rank) stats.runs_resumed = static_cast<int>(resume.rows.size());
+  // Said up front (the progress counts the runs still to do): what a resume found, and that a
+  // finished file of the same name is replaced.
+  if (o.progress && writes_file) {
+    if (o.resume)
+      std::fprintf(stderr, "dembones sweep: resuming %s%s: %d of %zu runs done, %zu to run\n", partial.string().c_str(),
+                   label.c_str(), stats.runs_resumed, selected.size(), todo.size());
+    else if (fs::exists(file))
+      std::fprintf(stderr, "dembones sweep: %s exists and will be replaced when the sweep finishes\n",
+                   file.string().c_str());
+  }
 
   // --- Check every run's scenario before running any (load-time errors name the sweep file) ---
   const auto t_validate = Clock::now();

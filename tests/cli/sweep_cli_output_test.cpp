@@ -56,5 +56,19 @@ TEST(SweepCliOutput, AnInterruptedSweepSaysHowToResume) {
   EXPECT_EQ(Hdf5Reader(out).table_rows("/summary"), 1000u);
 }
 
+// Said up front (audit: a resume printed nothing until its last line, and a finished file was
+// replaced without a word): what a resume found, and that an existing file will be replaced.
+TEST(SweepCliOutput, SaysWhatAResumeFoundAndWhatWillBeReplaced) {
+  TempDir dir;
+  cli_test::write_box_mass_sweep(dir / "s.yaml", "[5, 10]");
+  const auto out = dir / "s.h5";
+  ASSERT_EQ(cli_test::sweep_short(dir / "s.yaml", out, {}).exit_code, 0);
+  const auto again = cli_test::sweep_short(dir / "s.yaml", out, {});
+  EXPECT_NE(again.output.find("s.h5 exists and will be replaced when the sweep finishes"), std::string::npos)
+      << again.output;
+  const auto resumed = cli_test::sweep_short(dir / "s.yaml", out, {"--resume"});
+  EXPECT_NE(resumed.output.find("s.h5.partial: 2 of 2 runs done, 0 to run"), std::string::npos) << resumed.output;
+}
+
 }  // namespace
 }  // namespace dembones

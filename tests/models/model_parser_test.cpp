@@ -205,5 +205,24 @@ TEST(ModelParser, CouplingMembersAreDistinctAndMove) {
   EXPECT_EQ(zero.rfind("couplings.leg.ratios: expected a non-zero ratio for 'knee_angle', got 0", 0), 0u) << zero;
 }
 
+// An unknown nerve root was an error without a file, line or muscle (audit).
+TEST(ModelParser, AnUnknownNerveRootNamesTheMuscle) {
+  const std::string e = error_of_edit("nerve_roots: [L3, L4]", "nerve_roots: [L3, L9]");
+  EXPECT_NE(e.find(".nerve_roots: expected a spinal nerve root"), std::string::npos) << e;
+  EXPECT_EQ(e.rfind("muscles.", 0), 0u) << e;
+  try {
+    std::ifstream in(kData + "two_segment.yaml");
+    std::stringstream ss;
+    ss << in.rdbuf();
+    std::string text = ss.str();
+    text.replace(text.find("nerve_roots: [L3, L4]"), 21, "nerve_roots: [L4-L2]");
+    parse_model_spec(text, "edited.yaml");
+    ADD_FAILURE() << "a reversed range was accepted";
+  } catch (const InputError& x) {
+    EXPECT_GT(x.where().line, 0);
+    EXPECT_EQ(x.where().file, "edited.yaml");
+  }
+}
+
 }  // namespace
 }  // namespace dembones
