@@ -374,6 +374,18 @@ std::unique_ptr<PreparedRun> prepare_run(const ScenarioSpec& scenario, ModelCach
     if (m.time.size() < 4)
       throw InputError(task.motion.where, fmt::format("motion file '{}' has {} data rows; a run needs at least 4",
                                                       task.motion.file, m.time.size()));
+    // A time column in milliseconds read as seconds made a 2.4 s trial 2400 s long (240,001 frames):
+    // at most an hour, as a generated task's duration_s, and samples at least once a second (motion
+    // capture samples at tens to hundreds of hertz).
+    std::vector<double> dt(static_cast<std::size_t>(m.time.size() - 1));
+    for (Eigen::Index i = 1; i < m.time.size(); ++i) dt[static_cast<std::size_t>(i - 1)] = m.time(i) - m.time(i - 1);
+    std::nth_element(dt.begin(), dt.begin() + static_cast<std::ptrdiff_t>(dt.size() / 2), dt.end());
+    const double span = m.time(m.time.size() - 1) - m.time(0), median_dt = dt[dt.size() / 2];
+    if (span > 3600.0 || median_dt > 1.0)
+      throw InputError(task.motion.where,
+                       fmt::format("motion file '{}' spans {:g} s, a sample every {:g} s: is its time column in "
+                                   "milliseconds? (expected seconds; at most an hour, sampled at 1 Hz or faster)",
+                                   task.motion.file, span, median_dt));
     time = std::move(m.time);
     q = std::move(m.q);
   } else {

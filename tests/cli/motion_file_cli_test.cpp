@@ -140,6 +140,12 @@ TEST(MotionFileCli, AMotionOfThreeRowsNamesTheField) {
   EXPECT_EQ(r.exit_code, 2) << r.output;
   EXPECT_NE(r.output.find("field 'task.file': motion file"), std::string::npos) << r.output;
   EXPECT_NE(r.output.find("has 3 data rows; a run needs at least 4"), std::string::npos) << r.output;
+  // Time in milliseconds (a 2.4 s trial read as 2400 s).
+  write(dir / "three.csv", "time,hip_flexion\n0,0\n800,0.01\n1600,0.02\n2400,0.03\n");
+  const auto ms = dembones({"run", (dir / "three.yaml").string(), "-o", (dir / "three.h5").string(), "-q"});
+  EXPECT_EQ(ms.exit_code, 2) << ms.output;
+  EXPECT_NE(ms.output.find("spans 2400 s, a sample every 800 s: is its time column in milliseconds?"), std::string::npos)
+      << ms.output;
 }
 
 }  // namespace
