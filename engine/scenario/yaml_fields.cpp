@@ -120,7 +120,13 @@ YAML::Node load_yaml_string(const std::string& text, const std::string& file) {
     throw InputError(Location{file, 0, 0, ""}, "this is an HDF5 file (a result), not a YAML file: dembones info " + file +
                                                     " describes it");
   try {
-    YAML::Node root = YAML::Load(text);
+    // One document per file: a second one (after '---') would be ignored without a word.
+    const std::vector<YAML::Node> documents = YAML::LoadAll(text);
+    if (documents.size() > 1)
+      throw InputError(location_of(documents[1], file, ""),
+                       fmt::format("a second YAML document (after '---'): one file holds one document; the "
+                                   "second would be ignored"));
+    YAML::Node root = documents.empty() ? YAML::Node() : documents[0];
     reject_duplicate_keys(root, file, "");
     return root;
   } catch (const YAML::Exception& e) {
