@@ -247,6 +247,13 @@ ScenarioSpec make_run_scenario(const SweepSpec& spec, const SweepPlan& plan, int
         where = v.where;
         varied = true;
       }
+    // A value of `set:` (or --set) at fault: its entry, not `base:`.
+    if (!varied)
+      for (std::size_t i = 0; i < spec.fixed.size() && i < spec.fixed_where.size(); ++i)
+        if (!field.empty() && (starts_with_path(field, spec.fixed[i].path) || starts_with_path(spec.fixed[i].path, field))) {
+          where = spec.fixed_where[i];
+          varied = true;
+        }
     std::string values;
     for (std::size_t k = 0; k < spec.vary.size(); ++k)
       values += fmt::format("{}{} = {}", k ? ", " : "", spec.vary[k].path, parameter_label(run.values[k]));

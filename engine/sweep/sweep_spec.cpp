@@ -217,10 +217,16 @@ SweepSpec parse_sweep(const YAML::Node& root_in, const std::string& text, const 
   if (r.has("set")) {
     const YAML::Node set = r.node("set");
     if (!set.IsMap()) throw InputError(location_of(set, path, "set"), "expected a mapping of dotted fields to values");
-    for (auto it = set.begin(); it != set.end(); ++it)
-      s.fixed.push_back(Override{it->first.as<std::string>(), emit(it->second)});
+    for (auto it = set.begin(); it != set.end(); ++it) {
+      const std::string key = it->first.as<std::string>();
+      s.fixed.push_back(Override{key, emit(it->second)});
+      s.fixed_where.push_back(location_of(it->second, path, "set." + key));
+    }
   }
-  for (const Override& o : extra_sets) s.fixed.push_back(o);
+  for (const Override& o : extra_sets) {
+    s.fixed.push_back(o);
+    s.fixed_where.push_back(Location{"", 0, 0, "--set " + o.path});
+  }
   for (const Override& o : s.fixed) {
     for (const VariedField& v : s.vary)
       if (v.path == o.path)

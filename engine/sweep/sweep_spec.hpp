@@ -62,6 +62,7 @@ struct SweepSpec {
   YAML::Node base;        // the base scenario's YAML after `set:` and command-line overrides
   std::string base_text;  // the base scenario file as read
   std::vector<Override> fixed;  // `set:` then command-line --set, applied to every run
+  std::vector<Location> fixed_where;  // of each: its `set:` entry, or --set
   Location base_where;
   SweepDesign design = SweepDesign::grid;
   int samples = 0;        // latin_hypercube / random: number of runs

@@ -10,6 +10,7 @@
 #include <set>
 #include <sstream>
 
+#include "scenario/scenario_file.hpp"
 #include "sweep/sweep_expand.hpp"
 #include "sweep/sweep_random.hpp"
 #include "sweep/sweep_spec.hpp"
@@ -372,6 +373,30 @@ TEST(SweepExpand, FingerprintIsTheRunsNotTheSpellingAndFollowsTheModel) {
   // A varied value: another sweep.
   sweep_test::write_text(scenarios / "f.yaml", "name: f\nbase: stoop_lift.yaml\nvary:\n  task.box.mass_kg: [5, 11]\n");
   EXPECT_NE(fingerprint(scenarios / "f.yaml"), first);
+}
+
+// A bad value given by `set:` (or --set) is located at that entry, not at `base:` (audit).
+TEST(SweepExpand, ABadSetValueIsLocatedAtItsEntry) {
+  sweep_test::TempDir dir;
+  const auto file = dir / "s.yaml";
+  sweep_test::write_text(file, "base: " + sweep_test::scenarios_dir() + "/stoop_lift.yaml\n"
+                               "set: {solver.rate_hz: 4000}\nvary:\n  task.box.mass_kg: [5, 10]\n");
+  auto error_of = [](const SweepSpec& spec) -> InputError {
+    try {
+      validate_sweep(spec, expand_sweep(spec));
+    } catch (const InputError& e) {
+      return e;
+    }
+    return InputError("none");
+  };
+  const InputError in_file = error_of(load_sweep(file.string()));
+  EXPECT_EQ(in_file.where().field, "set.solver.rate_hz") << in_file.what();
+  EXPECT_EQ(in_file.where().line, 2) << in_file.what();
+  EXPECT_NE(in_file.message().find("expected a number from 10 to 2000, got 4000"), std::string::npos) << in_file.what();
+  sweep_test::write_text(file, "base: " + sweep_test::scenarios_dir() + "/stoop_lift.yaml\n"
+                               "vary:\n  task.box.mass_kg: [5, 10]\n");
+  const InputError on_line = error_of(load_sweep(file.string(), {parse_override("solver.rate_hz=4000")}));
+  EXPECT_EQ(on_line.where().field, "--set solver.rate_hz") << on_line.what();
 }
 
 }  // namespace
