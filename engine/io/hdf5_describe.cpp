@@ -115,8 +115,15 @@ std::string run_overview(const Hdf5Reader& r, const std::string& group) {
       const Eigen::MatrixXd t = r.read_matrix(torque);
       const auto coordinate = r.read_strings(names);
       Eigen::Index f = 0, k = 0;
-      // Never hidden: a reserve under the flag threshold is named too.
-      const double largest = t.size() > 0 ? t.cwiseAbs().maxCoeff(&f, &k) : 0.0;
+      // Never hidden: a reserve under the flag threshold is named too, on a coordinate the muscles drive
+      // (as `dembones run` says it: not one of the ideal torque actuators', whose reserve shares their torque).
+      Eigen::MatrixXd muscle_driven = t;
+      const std::string actuators = base + "/actuators/names";
+      if (n == 0 && r.is_dataset(actuators) && r.has_attribute(actuators, "coordinates"))
+        for (const std::string& c : r.read_string_array_attribute(actuators, "coordinates"))
+          for (std::size_t j = 0; j < coordinate.size() && static_cast<Eigen::Index>(j) < t.cols(); ++j)
+            if (coordinate[j] == c) muscle_driven.col(static_cast<Eigen::Index>(j)).setZero();
+      const double largest = muscle_driven.size() > 0 ? muscle_driven.cwiseAbs().maxCoeff(&f, &k) : 0.0;
       if ((n > 0 ? largest > 0.0 : largest >= 0.05) && k < static_cast<Eigen::Index>(coordinate.size()))
         detail = fmt::format("largest reserve {:+.1f} N*m on {}{}", t(f, k), coordinate[static_cast<std::size_t>(k)],
                              n > 0 ? "" : ", not flagged: under the run's flag threshold");

@@ -179,9 +179,13 @@ void write_run(Hdf5Writer& w, const std::string& prefix, const MusculoskeletalMo
     w.write_matrix(path(prefix, "joints/posterior_tension"), r.posterior_tension,
                    {"N", "summed tension of each passive moment's posterior ligaments (0 in extension), part of the disc compression"});
   }
-  std::vector<std::string> act_names;
-  for (const IdealActuator& a : msm.actuators) act_names.push_back(a.name);
+  std::vector<std::string> act_names, act_coordinates;
+  for (const IdealActuator& a : msm.actuators) {
+    act_names.push_back(a.name);
+    act_coordinates.push_back(model.coordinate_names[static_cast<std::size_t>(a.coordinate)]);
+  }
   w.write_strings(path(prefix, "actuators/names"), act_names, {"", "ideal torque actuators"});
+  w.set_string_array_attribute(path(prefix, "actuators/names"), "coordinates", act_coordinates);
   w.write_strings(path(prefix, "muscles/names"), set.names, {"", "muscle names"});
   std::vector<std::string> groups, roots;
   for (int i = 0; i < set.nmuscles; ++i) {
