@@ -21,6 +21,9 @@ Command add_sweep(CLI::App& app);
 Command add_merge(CLI::App& app);
 Command add_export(CLI::App& app);
 
+// Checks a file-name option's value: `-o ''` is an error, not the default name.
+const CLI::Validator& nonempty_file_name();
+
 // Subcommands whose machinery has not landed yet say so and fail (exit 1), never fake success.
 int not_built_yet(const std::string& what);
 

@@ -21,6 +21,13 @@ void set_command_line(int argc, char** argv) {
   }
 }
 
+const CLI::Validator& nonempty_file_name() {
+  static const CLI::Validator v(
+      [](std::string& value) { return value.empty() ? std::string("expected a file name, got an empty one") : std::string(); },
+      "FILE");
+  return v;
+}
+
 int not_built_yet(const std::string& what) {
   std::fprintf(stderr, "dembones: error: '%s' is not built yet in this version\n", what.c_str());
   return kExitInternal;

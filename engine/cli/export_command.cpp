@@ -74,7 +74,8 @@ Command add_export(CLI::App& app) {
   app.add_option("-f,--format", o->format,
                  "csv (spreadsheet, header row with units), sto (OpenSim: muscle forces, joint moments, loads) or "
                  "mot (OpenSim motion: coordinates, angles in degrees); default: the output's extension");
-  app.add_option("-o,--output", o->output, "Output file (default: RUN.<format> next to the input)");
+  app.add_option("-o,--output", o->output, "Output file (default: RUN.<format> next to the input)")
+      ->check(nonempty_file_name());
   app.add_option("--dataset", o->datasets,
                  "Dataset to export instead of the format's default, relative to the run, e.g. /muscles/force "
                  "(repeatable: one wide table)");

@@ -144,7 +144,8 @@ int validate_model_file(const std::string& path, const std::vector<Override>& ov
 Command add_run(CLI::App& app) {
   auto o = std::make_shared<RunOptions>();
   app.add_option("scenario", o->scenario, "Scenario file (.yaml)")->required();
-  app.add_option("-o,--output", o->output, "Output file (default: the scenario's output.file)");
+  app.add_option("-o,--output", o->output, "Output file (default: the scenario's output.file)")
+      ->check(nonempty_file_name());
   app.add_option("--set", o->sets, "Override a scenario field, e.g. --set task.box.mass_kg=20 (repeatable)");
   app.add_option("--compression", o->compression, "Deflate level 0-9 (default: the scenario's, 4)")
       ->check(CLI::Range(0, 9));

@@ -125,7 +125,8 @@ Command add_sweep(CLI::App& app) {
   auto o = std::make_shared<SweepOptions>();
   app.add_option("sweep", o->file, "Sweep file (.yaml), see docs/sweeps.md")->required();
   app.add_flag("--list", o->list, "Print the numbered runs (and check every variant) without running");
-  app.add_option("-o,--output", o->output, "Output file (default: the sweep's output.file)");
+  app.add_option("-o,--output", o->output, "Output file (default: the sweep's output.file)")
+      ->check(nonempty_file_name());
   app.add_option("--set", o->sets, "Override a base scenario field for every run, e.g. --set solver.rate_hz=50");
   app.add_option("--threads", o->threads, "OpenMP threads (default: all cores, divided among MPI ranks on a node)")
       ->check(CLI::Range(1, 4096));

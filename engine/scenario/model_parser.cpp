@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
+#include <algorithm>
 #include <cmath>
 #include <numbers>
 #include <set>
@@ -62,6 +63,11 @@ void read_range(FieldReader& r, const std::string& base, double& lo, double& hi)
   lo = v[0] * k;
   hi = v[1] * k;
   if (lo > hi) r.fail(key, fmt::format("expected min <= max, got [{}, {}]", v[0], v[1]));
+  // An angle range beyond one turn is a unit slip (degrees under _rad), which would let the posture
+  // IK and the range-end checks wander through impossible postures.
+  if (!key.ends_with("_m") && (std::abs(lo) > 2 * std::numbers::pi || std::abs(hi) > 2 * std::numbers::pi))
+    r.fail(key, fmt::format("expected angles within one turn (+-{} rad, +-360 deg), got [{}, {}]{}", 2 * std::numbers::pi,
+                            v[0], v[1], key.ends_with("_rad") ? " (degrees given as radians? use range_deg)" : ""));
 }
 
 double positive(FieldReader& r, const std::string& key) {
@@ -294,7 +300,13 @@ class Parser {
       r.fail("segment_share", fmt::format("expected a fraction in (0, 1], got {}", b.segment_share));
     b.sides = read_sides(r);
     b.mass_kg = positive(r, "mass_kg");
+    // Bounds far beyond any body segment (the whole body is at most 300 kg, read_subject), which catch
+    // unit slips (grams, millimetres) before they make a model that balances nothing.
+    if (b.mass_kg > 300) r.fail("mass_kg", fmt::format("expected a segment mass of at most 300 kg, got {}", b.mass_kg));
     b.com_m = r.vector3("com_m");
+    if (b.com_m.norm() > 2.0)
+      r.fail("com_m", fmt::format("expected a centre of mass within 2 m of the body's origin, got {:.4g} m away (millimetres?)",
+                                  b.com_m.norm()));
     b.inertia_kg_m2 = r.vector3("inertia_kg_m2");
     for (int i = 0; i < 3; ++i)
       if (!(b.inertia_kg_m2[i] > 0))
@@ -434,6 +446,14 @@ class Parser {
     m.max_isometric_force_N = positive(r, "max_isometric_force_N");
     m.optimal_fiber_length_m = positive(r, "optimal_fiber_length_m");
     m.tendon_slack_length_m = positive(r, "tendon_slack_length_m");
+    // Bounds far beyond human muscles (the longest fibres, sartorius's, are about 0.5 m; the lifter's
+    // longest tendon 0.47 m; its strongest muscle 5.1 kN), which catch unit slips (mm, cm, kN).
+    if (m.max_isometric_force_N > 50000)
+      r.fail("max_isometric_force_N", fmt::format("expected at most 50000 N, got {}", m.max_isometric_force_N));
+    if (m.optimal_fiber_length_m > 1.0)
+      r.fail("optimal_fiber_length_m", fmt::format("expected at most 1 m, got {} (millimetres?)", m.optimal_fiber_length_m));
+    if (m.tendon_slack_length_m > 1.0)
+      r.fail("tendon_slack_length_m", fmt::format("expected at most 1 m, got {} (millimetres?)", m.tendon_slack_length_m));
     m.pennation_at_optimal_rad = read_angle_or(r, "pennation_at_optimal", 0.0);
     if (m.pennation_at_optimal_rad < 0 || m.pennation_at_optimal_rad >= std::numbers::pi / 2)
       r.fail("pennation_at_optimal_rad", "expected an angle in [0, 90) degrees");
@@ -453,6 +473,10 @@ class Parser {
     if (m.path.size() < 2) r.fail("path", fmt::format("expected at least 2 path points, got {}", m.path.size()));
     if (m.path.front().conditional() || m.path.back().conditional())
       r.fail("path", "origin and insertion cannot be conditional via points");
+    // A path on one body crosses no joint: no moment arm, a muscle that can never act.
+    if (std::all_of(m.path.begin(), m.path.end(), [&](const PathPointSpec& p) { return p.body == m.path.front().body; }))
+      r.fail("path", fmt::format("every path point is on body '{}': a muscle must cross at least one joint",
+                                 m.path.front().body));
     m.wraps = r.strings_or_empty("wraps");
     std::vector<std::string> wrap_names;
     for (const auto& w : spec_.wraps) wrap_names.push_back(w.name);
@@ -640,6 +664,14 @@ SubjectSpec read_subject(FieldReader& r) {
     r.fail("height_m", fmt::format("expected a stature between 0.5 and 2.5 m, got {}", s.height_m));
   if (s.mass_kg < 10 || s.mass_kg > 300)
     r.fail("mass_kg", fmt::format("expected a body mass between 10 and 300 kg, got {}", s.mass_kg));
+  // Each bound alone allows impossible people (2.5 m and 30 kg). 90 % of healthy adults lie within
+  // about 18-30 kg/m^2 (Flegal 2006, Int J Obes 30:374-379, NHANES III); 10 and 100 kg/m^2 are bounds
+  // far outside that, catching typos, not a claim that the scaling holds up to them.
+  const double bmi = s.mass_kg / (s.height_m * s.height_m);
+  if (bmi < 10 || bmi > 100)
+    r.fail("mass_kg", fmt::format("{} kg at {} m is a body mass index of {:.1f} kg/m^2: expected 10 to 100 (a typo in "
+                                  "mass_kg or height_m?)",
+                                  s.mass_kg, s.height_m, bmi));
   r.finish();
   return s;
 }

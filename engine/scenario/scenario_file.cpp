@@ -12,6 +12,7 @@
 #include <tuple>
 #include <vector>
 
+#include "io/output_path.hpp"
 #include "scenario/yaml_fields.hpp"
 
 namespace dembones {
@@ -355,6 +356,7 @@ SolverSpec read_solver(FieldReader r) {
 OutputSpec read_output(FieldReader r, const std::string& name) {
   OutputSpec o;
   o.file = r.string_or("file", name + ".h5");
+  if (!hdf5_file_name(o.file)) r.fail("file", "'" + o.file + "': " + hdf5_file_name_expected(o.file));
   o.store = pick<StoreLevel>(r, "store", {{"full", StoreLevel::full}, {"summary", StoreLevel::summary}},
                              StoreLevel::full);
   o.compression = r.integer_or("compression", o.compression);
@@ -479,7 +481,13 @@ void apply_override(YAML::Node& root, const Override& o, const std::string& file
     if (!cur[key] || cur[key].IsNull()) {
       // A numeric key below a missing field starts a list (impairments.0.type), any other a mapping.
       const std::string& below = parts[i + 1];
-      const bool index = !below.empty() && std::all_of(below.begin(), below.end(), [](char c) { return c >= '0' && c <= '9'; });
+      const auto digits = [](const std::string& t) {
+        return !t.empty() && std::all_of(t.begin(), t.end(), [](char c) { return c >= '0' && c <= '9'; });
+      };
+      const bool index = digits(below);
+      if (below.size() > 1 && below[0] == '-' && digits(below.substr(1)))
+        throw InputError(Location{file, 0, 0, o.path},
+                         fmt::format("--set: list indices count from 0 (index 0 adds the first item); got '{}'", below));
       cur[key] = index ? YAML::Node(YAML::NodeType::Sequence) : empty_map();
     }
     YAML::Node next = cur[key];

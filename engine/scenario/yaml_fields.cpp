@@ -7,6 +7,7 @@
 #include <fstream>
 #include <map>
 #include <sstream>
+#include <stdexcept>
 
 namespace dembones {
 
@@ -166,6 +167,12 @@ double parse_number(const YAML::Node& at, const std::string& file, const std::st
       std::size_t used = 0;
       const double v = std::stod(s, &used);
       if (used == s.size() && std::isfinite(v)) return v;
+    } catch (const std::out_of_range&) {
+      // strtod's ERANGE: an overflow, or an underflow to a subnormal (1e-320), is a typo, not a value.
+      throw InputError(location_of(at, file, field),
+                       fmt::format("'{}' is out of the range of a double-precision number (magnitudes from about "
+                                   "1e-307 to 1e308, or 0)",
+                                   s));
     } catch (const std::exception&) {
     }
   }

@@ -8,6 +8,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "io/output_path.hpp"
 #include "scenario/scenario_file.hpp"  // resolve_relative
 #include "scenario/yaml_fields.hpp"
 
@@ -98,6 +99,12 @@ VariedField read_varied(const std::string& path, const YAML::Node& key, const YA
       throw InputError(location_of(args, file, kfield),
                        fmt::format("logspace spaces values geometrically from first to last: both must be positive, "
                                    "got {} and {}", x[0], x[1]));
+    // numpy's linspace(60, 80, 1) is [60]: the last value silently dropped, rarely what was meant.
+    if (n == 1 && x[0] != x[1])
+      throw InputError(location_of(args, file, kfield),
+                       fmt::format("a count of 1 would keep only the first value ({}) and drop the last ({}): give a "
+                                   "count of at least 2, or a list such as [{}]",
+                                   number_text(x[0]), number_text(x[1]), number_text(x[0])));
     for (int i = 0; i < n; ++i) {
       const double t = n == 1 ? 0.0 : static_cast<double>(i) / (n - 1);
       double xi = kind == "linspace" ? x[0] + (x[1] - x[0]) * t : x[0] * std::pow(x[1] / x[0], t);
@@ -141,6 +148,7 @@ std::string read_text(const std::string& path, const Location& where) {
 SweepOutputSpec read_output(FieldReader r, const std::string& name) {
   SweepOutputSpec o;
   o.file = r.string_or("file", name + ".h5");
+  if (!hdf5_file_name(o.file)) r.fail("file", "'" + o.file + "': " + hdf5_file_name_expected(o.file));
   const std::string s = r.choice_or("series", {"none", "summary", "full"}, "summary");
   o.series = s == "none" ? SeriesLevel::none : s == "full" ? SeriesLevel::full : SeriesLevel::summary;
   o.compression = r.integer_or("compression", o.compression);

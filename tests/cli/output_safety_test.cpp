@@ -57,6 +57,35 @@ TEST(OutputSafety, ASweepDoesNotWriteOverItsSweepFile) {
   EXPECT_FALSE(fs::exists(dir.path().string() + ".partial"));
 }
 
+// `-o ''` wrote to the scenario's default name, and `-o run.csv` an HDF5 file under a CSV's name
+// (audit); output.file is checked at its line.
+TEST(OutputSafety, TheOutputIsANamedHdf5File) {
+  TempDir dir;
+  const fs::path scenario = stand_copy(dir);
+  const auto empty = dembones({"run", scenario.string(), "-o", ""});
+  EXPECT_EQ(empty.exit_code, 2) << empty.output;
+  EXPECT_NE(empty.output.find("expected a file name, got an empty one"), std::string::npos) << empty.output;
+  EXPECT_FALSE(fs::exists(fs::current_path() / "stand_copy.h5"));
+  const auto csv = dembones({"run", scenario.string(), "-o", (dir / "run.csv").string()});
+  EXPECT_EQ(csv.exit_code, 2) << csv.output;
+  EXPECT_NE(csv.output.find("expected a file name ending in .h5 (or .hdf5)"), std::string::npos) << csv.output;
+  EXPECT_NE(csv.output.find("dembones export"), std::string::npos) << csv.output;
+  EXPECT_FALSE(fs::exists(dir / "run.csv"));
+  const auto upper = dembones({"run", scenario.string(), "-q", "-o", (dir / "run.HDF5").string()});
+  EXPECT_EQ(upper.exit_code, 0) << upper.output;
+  io_test::write_text_file(scenario, read_text_file(scenario) + "output: {file: result.mot}\n");
+  const auto field = dembones({"run", scenario.string()});
+  EXPECT_EQ(field.exit_code, 2) << field.output;
+  EXPECT_NE(field.output.find("stand.yaml:6:"), std::string::npos) << field.output;
+  EXPECT_NE(field.output.find("field 'output.file': 'result.mot': expected a file name ending in .h5"), std::string::npos) << field.output;
+  const fs::path sweep = dir / "sweep.yaml";
+  io_test::write_text_file(sweep, "name: s\nbase: " + stand_copy(dir).string() + "\nvary:\n  subject.mass_kg: [70, 80]\n");
+  const auto s = dembones({"sweep", sweep.string(), "-o", (dir / "s.csv").string()});
+  EXPECT_EQ(s.exit_code, 2) << s.output;
+  EXPECT_NE(s.output.find("expected a file name ending in .h5"), std::string::npos) << s.output;
+  EXPECT_FALSE(fs::exists(dir / "s.csv.partial"));
+}
+
 TEST(OutputSafety, ResumeLeavesAFileThatIsNotASweepsAlone) {
   TempDir dir;
   const fs::path scenario = stand_copy(dir), sweep = dir / "sweep.yaml", run = dir / "run.h5";

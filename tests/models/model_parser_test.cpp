@@ -118,7 +118,7 @@ TEST(ModelParser, UnknownBody) {
 
 TEST(ModelParser, UnknownMuscle) {
   EXPECT_EQ(error_of("bad_unknown_muscle.yaml"),
-            kData + "bad_unknown_muscle.yaml:25:14: field 'sites.patellofemoral.muscles': unknown "
+            kData + "bad_unknown_muscle.yaml:27:14: field 'sites.patellofemoral.muscles': unknown "
                     "muscle 'vastus_lateralus' (did you mean 'vastus_lateralis'?)");
 }
 
@@ -222,6 +222,39 @@ TEST(ModelParser, AnUnknownNerveRootNamesTheMuscle) {
     EXPECT_GT(x.where().line, 0);
     EXPECT_EQ(x.where().file, "edited.yaml");
   }
+}
+
+// Unit slips (grams, millimetres, degrees under _rad) and a muscle that crosses no joint were accepted
+// and then balanced nothing (audit: a 1e12 kg head, a centre of mass 100 m away, a hip range of
+// +-100 rad, a 10 m fibre, a path on one body).
+TEST(ModelParser, ValuesNoHumanBodyHasAreUnitSlips) {
+  const auto starts = [](const std::string& e, const std::string& with) { return e.rfind(with, 0) == 0; };
+  std::string e = error_of_edit("    mass_kg: 40.0", "    mass_kg: 40000.0");
+  EXPECT_TRUE(starts(e, "bodies.thigh.mass_kg: expected a segment mass of at most 300 kg")) << e;
+  e = error_of_edit("com_m: [0, -0.2, 0]", "com_m: [0, -200, 0]");
+  EXPECT_TRUE(starts(e, "bodies.thigh.com_m: expected a centre of mass within 2 m")) << e;
+  e = error_of_edit("range_deg: [-120, 0]}\n    rotation", "range_rad: [-120, 0]}\n    rotation");
+  EXPECT_NE(e.find("expected angles within one turn"), std::string::npos) << e;
+  EXPECT_NE(e.find("degrees given as radians?"), std::string::npos) << e;
+  EXPECT_EQ(error_of_edit("range_deg: [-120, 0]}\n    rotation", "range_deg: [-360, 0]}\n    rotation"), "no error");
+  e = error_of_edit("optimal_fiber_length_m: 0.09", "optimal_fiber_length_m: 90");
+  EXPECT_TRUE(starts(e, "muscles.vastus.optimal_fiber_length_m: expected at most 1 m")) << e;
+  e = error_of_edit("tendon_slack_length_m: 0.2", "tendon_slack_length_m: 200");
+  EXPECT_TRUE(starts(e, "muscles.vastus.tendon_slack_length_m: expected at most 1 m")) << e;
+  e = error_of_edit("max_isometric_force_N: 3000", "max_isometric_force_N: 3e6");
+  EXPECT_TRUE(starts(e, "muscles.vastus.max_isometric_force_N: expected at most 50000 N")) << e;
+  e = error_of_edit("{body: shank, location_m: [0.04, 0.39, 0]}", "{body: thigh, location_m: [0.04, -0.5, 0]}");
+  EXPECT_TRUE(starts(e, "muscles.vastus.path: every path point is on body 'thigh'")) << e;
+}
+
+// Stature and mass each within bounds can still describe nobody (2.5 m and 30 kg).
+TEST(ModelParser, ASubjectsBodyMassIndexIsBounded) {
+  const std::string from = "reference_subject: {height_m: 1.80, mass_kg: 80.0,";
+  EXPECT_EQ(error_of_edit(from, "reference_subject: {height_m: 1.55, mass_kg: 40.0,"), "no error");
+  std::string e = error_of_edit(from, "reference_subject: {height_m: 2.5, mass_kg: 30.0,");
+  EXPECT_EQ(e.rfind("reference_subject.mass_kg: 30 kg at 2.5 m is a body mass index of 4.8 kg/m^2: expected 10 to 100", 0), 0u) << e;
+  e = error_of_edit(from, "reference_subject: {height_m: 1.0, mass_kg: 250.0,");
+  EXPECT_NE(e.find("body mass index of 250.0"), std::string::npos) << e;
 }
 
 }  // namespace

@@ -38,6 +38,18 @@ TEST(YamlFields, NumbersAndSources) {
     EXPECT_EQ(e.where().line, 4);
     EXPECT_EQ(e.where().field, "top.c");
   }
+  // An underflow to a subnormal (or an overflow) is out of range, not "not a number" (audit).
+  const YAML::Node tiny = load_yaml_string("x: 1e-320\ny: 1e400\nz: 0\n", "g.yaml");
+  FieldReader t(tiny, "g.yaml", "top", nullptr);
+  for (const char* key : {"x", "y"}) {
+    try {
+      t.number(key);
+      ADD_FAILURE() << key << " was accepted";
+    } catch (const InputError& e) {
+      EXPECT_NE(std::string(e.what()).find("is out of the range of a double-precision number"), std::string::npos) << e.what();
+    }
+  }
+  EXPECT_EQ(t.number("z"), 0.0);
   FieldReader nested = r.child("nested");
   EXPECT_EQ(nested.vector3("d"), Eigen::Vector3d(1, 2, 3));
   nested.finish();

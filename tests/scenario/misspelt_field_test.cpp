@@ -72,6 +72,10 @@ TEST(MisspeltField, SetAddsListItemsAndNamesTheOverrideForTheirMissingFields) {
   EXPECT_EQ(input_error_text([&] { load_scenario(stoop, {Override{"impairments.3.type", "tight_muscle"}}); }),
             stoop + ": field 'impairments.3.type': --set: 'impairments' is an empty list: no index 3 (index 0 "
             "adds the first item, or set the whole list, e.g. --set 'impairments=[...]')");
+  // A negative index below a missing list said "expected a list" at the scenario (audit).
+  EXPECT_EQ(input_error_text([&] { load_scenario(stoop, {Override{"impairments.-1.type", "tight_muscle"}}); }),
+            stoop + ": field 'impairments.-1.type': --set: list indices count from 0 (index 0 adds the first item); "
+            "got '-1'");
 }
 
 // A field written without its unit suffix gets the suffixed name suggested (it got none: "mass" is

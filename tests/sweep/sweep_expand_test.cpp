@@ -315,6 +315,14 @@ TEST(SweepSpecErrors, NameTheSweepFileLineAndField) {
     EXPECT_NE(std::string(e.what()).find("[first, last, count]"), std::string::npos) << e.what();
   }
   {
+    // numpy's linspace(60, 80, 1) keeps 60 and drops 80 without a word (audit).
+    const InputError e = load_error(dir, "vary:\n  task.box.mass_kg: {linspace: [60, 80, 1]}\n");
+    EXPECT_EQ(e.where().line, 4);
+    EXPECT_NE(std::string(e.what()).find("a count of 1 would keep only the first value (60) and drop the last (80)"),
+              std::string::npos)
+        << e.what();
+  }
+  {
     const InputError e = load_error(dir, "vary:\n  task.box.mass_kg: {linspase: [0, 10, 3]}\n");
     EXPECT_NE(std::string(e.what()).find("did you mean 'linspace'"), std::string::npos) << e.what();
   }
