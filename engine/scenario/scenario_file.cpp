@@ -52,6 +52,24 @@ namespace {
 
 constexpr double kDegToRad = std::numbers::pi / 180.0;
 
+// A file a scenario names (model, motion, forces) is read relative to the scenario's folder; when it
+// is missing, say what was written and where it was looked for (from the working directory the
+// resolved path alone read as if it were the one written).
+std::string resolved_file(FieldReader& r, const std::string& key, const std::string& kind, const std::string& scenario_path) {
+  const std::string written = r.string(key);
+  const std::string file = resolve_relative(scenario_path, written);
+  if (std::error_code ec; !std::filesystem::is_regular_file(file, ec)) {
+    const bool folder = std::filesystem::is_directory(file, ec);
+    const std::string what = folder ? fmt::format("'{}' is a folder, not a {}", written, kind)
+                                    : fmt::format("no such {} '{}'", kind, written);
+    r.fail(key, std::filesystem::path(written).is_absolute()
+                    ? what
+                    : fmt::format("{} (looked for {}: a relative path is taken from the scenario file's folder)", what,
+                                  std::filesystem::absolute(file, ec).lexically_normal().string()));
+  }
+  return file;
+}
+
 template <class Enum>
 Enum pick(FieldReader& r, const std::string& key, const std::vector<std::pair<std::string, Enum>>& options,
           std::optional<Enum> fallback = std::nullopt) {
@@ -118,7 +136,7 @@ std::vector<std::tuple<std::string, YAML::Node, std::string>> free_mapping(Field
 // is prepared: scenario/motion_file.cpp).
 MotionFileSpec read_motion_spec(FieldReader& r, const std::string& scenario_path) {
   MotionFileSpec m;
-  m.file = resolve_relative(scenario_path, r.string("file"));
+  m.file = resolved_file(r, "file", "motion file", scenario_path);
   m.where = r.where("file");
   if (r.has("columns")) {
     for (const auto& [coordinate, value, field] : free_mapping(r, "columns")) {
@@ -398,7 +416,7 @@ ExternalForceSpec read_external_force(FieldReader r, const YAML::Node& at, const
 ExternalForcesSpec read_external_forces(FieldReader r, const std::string& scenario_path) {
   ExternalForcesSpec e;
   e.where = r.where("file");
-  e.file = resolve_relative(scenario_path, r.string("file"));
+  e.file = resolved_file(r, "file", "external forces file", scenario_path);
   int i = 0;
   for (const YAML::Node& item : r.sequence("forces")) {
     e.forces.push_back(
@@ -510,10 +528,8 @@ ScenarioSpec parse_scenario(YAML::Node root, const std::string& path, const Scen
     if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '-'))
       r.fail("name", fmt::format("expected letters, digits, '_' or '-', got '{}'", s.name));
   s.description = r.string_or("description", "");
-  s.model_file = resolve_relative(path, r.string("model"));
   // Checked here, where the field is known (the model is read when the run is prepared).
-  if (std::error_code ec; !std::filesystem::is_regular_file(s.model_file, ec))
-    r.fail("model", fmt::format("no such model file '{}' (a path relative to the scenario file's folder)", s.model_file));
+  s.model_file = resolved_file(r, "model", "model file", path);
   {
     FieldReader sub = r.child("subject");
     s.subject.height_m = in_range(sub, "height_m", sub.number("height_m"), 1.0, 2.3);

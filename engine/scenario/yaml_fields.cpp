@@ -64,7 +64,18 @@ namespace {
 
 // YAML requires the keys of a mapping to be unique; yaml-cpp keeps both entries and looks up the
 // first, so a repeated key (two `task:` blocks) silently dropped the second.
-void reject_duplicate_keys(const YAML::Node& n, const std::string& file, const std::string& path) {
+//
+// Aliases (*name) make the tree a graph that is walked once per use: nested ten deep they expand a
+// kilobyte file into a billion values ("billion laughs"), so the walk stops at a budget no scenario,
+// model or sweep comes near (the lifter model is about 30,000 values).
+constexpr std::size_t kMaxYamlValues = 2'000'000;
+
+void reject_duplicate_keys(const YAML::Node& n, const std::string& file, const std::string& path, std::size_t& budget) {
+  if (budget-- == 0)
+    throw InputError(location_of(n, file, path),
+                     fmt::format("the file expands to more than {} values through its aliases (*name): a YAML alias "
+                                 "bomb? Write the values out or use fewer nested aliases",
+                                 kMaxYamlValues));
   if (n.IsMap()) {
     std::map<std::string, int> first_line;
     for (const auto& kv : n) {
@@ -83,11 +94,11 @@ void reject_duplicate_keys(const YAML::Node& n, const std::string& file, const s
         throw InputError(location_of(kv.first, file, field),
                          fmt::format("duplicate key '{}' (first at line {}): keys of a mapping must be unique (the "
                                      "second would be ignored); merge the two", key, it->second));
-      reject_duplicate_keys(kv.second, file, field);
+      reject_duplicate_keys(kv.second, file, field, budget);
     }
   } else if (n.IsSequence()) {
     std::size_t i = 0;
-    for (const auto& item : n) reject_duplicate_keys(item, file, fmt::format("{}[{}]", path, i++));
+    for (const auto& item : n) reject_duplicate_keys(item, file, fmt::format("{}[{}]", path, i++), budget);
   }
 }
 
@@ -113,6 +124,47 @@ int first_tab_indented_line(const std::string& text) {
   return 0;
 }
 
+// The byte offset of the first byte that is not well-formed UTF-8 (RFC 3629: no overlong forms, no
+// surrogates, nothing above U+10FFFF), or npos. yaml-cpp passes such bytes through into names and
+// descriptions, which HDF5 then stores in attributes declared UTF-8 that readers cannot decode.
+std::size_t first_invalid_utf8(const std::string& text) {
+  const auto* b = reinterpret_cast<const unsigned char*>(text.data());
+  const std::size_t n = text.size();
+  std::size_t i = 0;
+  while (i < n) {
+    const unsigned c = b[i];
+    std::size_t len = 0;
+    unsigned lo = 0x80, hi = 0xBF;  // the allowed range of the second byte
+    if (c < 0x80) {
+      ++i;
+      continue;
+    } else if (c >= 0xC2 && c <= 0xDF) {
+      len = 2;
+    } else if (c >= 0xE0 && c <= 0xEF) {
+      len = 3;
+      if (c == 0xE0) lo = 0xA0;
+      if (c == 0xED) hi = 0x9F;
+    } else if (c >= 0xF0 && c <= 0xF4) {
+      len = 4;
+      if (c == 0xF0) lo = 0x90;
+      if (c == 0xF4) hi = 0x8F;
+    } else {
+      return i;
+    }
+    if (i + len > n || b[i + 1] < lo || b[i + 1] > hi) return i;
+    for (std::size_t k = 2; k < len; ++k)
+      if (b[i + k] < 0x80 || b[i + k] > 0xBF) return i;
+    i += len;
+  }
+  return std::string::npos;
+}
+
+// A byte order mark of UTF-16 or UTF-32, which yaml-cpp decodes itself.
+bool wide_unicode(const std::string& text) {
+  return text.rfind("\xFF\xFE", 0) == 0 || text.rfind("\xFE\xFF", 0) == 0 ||
+         text.rfind(std::string("\x00\x00\xFE\xFF", 4), 0) == 0;
+}
+
 }  // namespace
 
 YAML::Node load_yaml_string(const std::string& text, const std::string& file) {
@@ -120,6 +172,15 @@ YAML::Node load_yaml_string(const std::string& text, const std::string& file) {
   if (text.rfind("\x89HDF\r\n\x1a\n", 0) == 0)
     throw InputError(Location{file, 0, 0, ""}, "this is an HDF5 file (a result), not a YAML file: dembones info " + file +
                                                     " describes it");
+  if (const std::size_t bad = wide_unicode(text) ? std::string::npos : first_invalid_utf8(text); bad != std::string::npos) {
+    const std::size_t line_start = text.rfind('\n', bad == 0 ? 0 : bad - 1);
+    const int line = 1 + static_cast<int>(std::count(text.begin(), text.begin() + static_cast<std::ptrdiff_t>(bad), '\n'));
+    const int column = static_cast<int>(bad - (line_start == std::string::npos || bad == 0 ? 0 : line_start + 1)) + 1;
+    throw InputError(Location{file, line, column, ""},
+                     fmt::format("byte 0x{:02X} is not UTF-8 text (saved as Latin-1 or Windows-1252?): save the file "
+                                 "as UTF-8",
+                                 static_cast<unsigned char>(text[bad])));
+  }
   try {
     // One document per file: a second one (after '---') would be ignored without a word.
     const std::vector<YAML::Node> documents = YAML::LoadAll(text);
@@ -128,7 +189,8 @@ YAML::Node load_yaml_string(const std::string& text, const std::string& file) {
                        fmt::format("a second YAML document (after '---'): one file holds one document; the "
                                    "second would be ignored"));
     YAML::Node root = documents.empty() ? YAML::Node() : documents[0];
-    reject_duplicate_keys(root, file, "");
+    std::size_t budget = kMaxYamlValues;
+    reject_duplicate_keys(root, file, "", budget);
     return root;
   } catch (const YAML::Exception& e) {
     Location loc{file, e.mark.line >= 0 ? e.mark.line + 1 : 0,

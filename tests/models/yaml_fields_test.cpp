@@ -1,4 +1,5 @@
 // The shared YAML helpers: edit distance, suggestions, typed reads with located errors.
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 
 #include "scenario/yaml_fields.hpp"
@@ -100,6 +101,41 @@ TEST(YamlFields, ARepeatedKeyIsAnErrorAtItsSecondOccurrence) {
 TEST(YamlFields, NotAMapping) {
   const YAML::Node n = load_yaml_string("[1, 2]", "h.yaml");
   EXPECT_THROW(FieldReader(n, "h.yaml", ""), InputError);
+}
+
+// Nested aliases expanded a kilobyte into ten million values, walked for minutes (audit).
+TEST(YamlFields, AnAliasBombIsRefused) {
+  std::string text = "a: &a [x, x, x, x, x, x, x, x, x, x]\n";
+  std::string prev = "a";
+  for (const char* k : {"b", "c", "d", "e", "f", "g"}) {
+    text += fmt::format("{}: &{} [", k, k);
+    for (int i = 0; i < 10; ++i) text += (i ? ", *" : "*") + prev;
+    text += "]\n";
+    prev = k;
+  }
+  try {
+    load_yaml_string(text, "bomb.yaml");
+    FAIL() << "ten million values were accepted";
+  } catch (const InputError& e) {
+    EXPECT_NE(std::string(e.what()).find("through its aliases (*name): a YAML alias bomb?"), std::string::npos) << e.what();
+  }
+  // A few aliases of whole values are fine.
+  EXPECT_NO_THROW(load_yaml_string("a: &m {x: 1}\nb: *m\nc: [*m, *m]\n", "ok.yaml"));
+}
+
+// Latin-1 bytes went into HDF5 attributes declared UTF-8 (audit); the error names the line and column.
+TEST(YamlFields, TextThatIsNotUtf8IsAnErrorAtItsByte) {
+  try {
+    load_yaml_string("name: x\ndescription: M\xFCller\n", "latin.yaml");
+    FAIL() << "Latin-1 accepted";
+  } catch (const InputError& e) {
+    EXPECT_EQ(std::string(e.what()),
+              "latin.yaml:2:15: byte 0xFC is not UTF-8 text (saved as Latin-1 or Windows-1252?): save the file as UTF-8");
+  }
+  EXPECT_NO_THROW(load_yaml_string("description: M\xC3\xBCller, 5 \xC2\xB0, \xE2\x89\xA4 \xF0\x9F\x99\x82\n", "utf8.yaml"));
+  for (const char* bad : {"\xC0\xAF", "\xED\xA0\x80", "\xF4\x90\x80\x80", "\xE2\x89"}) {
+    EXPECT_THROW(load_yaml_string(std::string("d: ") + bad + "\n", "bad.yaml"), InputError) << bad;
+  }
 }
 
 }  // namespace
