@@ -1,7 +1,8 @@
 // dembones export RUN.h5 [--format csv|sto|mot] [-o OUT] [--dataset D ...] [--run N]: one run of a
 // result file as an OpenSim .mot motion, an OpenSim .sto force table or a CSV table
-// (io/run_export.hpp says what each holds; docs/hdf5-layout.md, "Exporting"). The output is
-// written under OUT.partial and renamed when complete.
+// (io/run_export.hpp says what each holds; docs/hdf5-layout.md, "Exporting"); or
+// dembones export SWEEP.h5 --summary [-o OUT.csv]: a sweep's table of all runs as CSV
+// (io/summary_export.hpp). The output is written under OUT.partial and renamed when complete.
 #include <fmt/format.h>
 
 #include <cstdio>
@@ -14,6 +15,7 @@
 #include "common/error.hpp"
 #include "io/hdf5_reader.hpp"
 #include "io/run_export.hpp"
+#include "io/summary_export.hpp"
 #include "io/text_table.hpp"
 
 namespace dembones::cli {
@@ -26,9 +28,27 @@ struct ExportOptions {
   std::string output;
   std::vector<std::string> datasets;
   int run = -1;
+  bool summary = false;
 };
 
+int export_summary(const ExportOptions& o) {
+  const Location flag{"", 0, 0, "--summary"};
+  if (o.run >= 0) throw InputError(flag, "--summary exports every run's row: leave out --run");
+  if (!o.datasets.empty()) throw InputError(flag, "--summary exports the /summary table: leave out --dataset");
+  if (!o.format.empty() && parse_export_format(o.format, Location{"", 0, 0, "--format"}) != ExportFormat::csv)
+    throw InputError(flag, "the summary table exports as CSV only (--format csv)");
+  const std::filesystem::path out = o.output.empty() ? default_summary_export_path(o.file) : std::filesystem::path(o.output);
+  if (!o.output.empty() && out.has_extension() &&
+      parse_export_format(out.extension().string(), Location{o.output, 0, 0, "-o"}) != ExportFormat::csv)
+    throw InputError(Location{o.output, 0, 0, "-o"}, "the summary table exports as CSV only: name the output .csv");
+  const Hdf5Reader reader(o.file);
+  const std::size_t rows = export_summary_csv(reader, out);
+  std::printf("wrote %s (%zu runs)\n", out.string().c_str(), rows);
+  return 0;
+}
+
 int export_file(const ExportOptions& o) {
+  if (o.summary) return export_summary(o);
   // The format: --format, else the output's extension.
   ExportFormat format = ExportFormat::csv;
   if (!o.format.empty()) {
@@ -80,6 +100,8 @@ Command add_export(CLI::App& app) {
                  "Dataset to export instead of the format's default, relative to the run, e.g. /muscles/force "
                  "(repeatable: one wide table)");
   app.add_option("--run", o->run, "Run number in a sweep file (/runs/NNNNN)")->check(CLI::NonNegativeNumber);
+  app.add_flag("--summary", o->summary,
+               "A sweep file's table of all runs (parameters, status, peaks) as CSV (default: SWEEP_summary.csv)");
   return [o] { return export_file(*o); };
 }
 

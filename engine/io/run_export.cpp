@@ -151,7 +151,7 @@ std::string find_run_group(const Hdf5Reader& r, std::optional<int> run) {
   if (sweep) {
     const auto runs = r.children("/runs");
     throw InputError(Location{file, 0, 0, "--run"},
-                     fmt::format("a sweep file with {} runs{}: choose one with --run N", runs.size(),
+                     fmt::format("a sweep file with {} runs{}: choose one with --run N (or --summary for the table of all runs)", runs.size(),
                                  runs.empty() ? "" : fmt::format(" ({} to {})", runs.front(), runs.back())));
   }
   throw InputError(Location{file, 0, 0, ""}, "not a dembones result file: no /time dataset and no /runs group");

@@ -496,6 +496,31 @@ void write_csv_file(const std::filesystem::path& path, const TextTable& table) {
   write_file_atomically(path, out);
 }
 
+void write_csv_cells(const std::filesystem::path& path, const std::vector<std::string>& names,
+                     const std::vector<std::vector<std::string>>& rows) {
+  std::string out;
+  const auto append_row = [&](const std::vector<std::string>& cells) {
+    for (std::size_t c = 0; c < cells.size(); ++c) {
+      if (c) out += ',';
+      out += csv_field(cells[c]);
+    }
+    out += '\n';
+  };
+  append_row(names);
+  for (const auto& row : rows) {
+    if (row.size() != names.size())
+      throw InternalError(fmt::format("{}: a row of {} cells under {} names", path.string(), row.size(), names.size()));
+    append_row(row);
+  }
+  write_file_atomically(path, out);
+}
+
+std::string csv_number(double v) {
+  std::string out;
+  append_number(out, v);
+  return out;
+}
+
 void write_text_table(const std::filesystem::path& path, const TextTable& table) {
   const std::string ext = lowercase(path.extension().string());
   if (ext == ".mot" || ext == ".sto") return write_storage_file(path, table);

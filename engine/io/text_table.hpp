@@ -56,5 +56,11 @@ void write_text_table(const std::filesystem::path& path, const TextTable& table)
 void write_storage_file(const std::filesystem::path& path, const TextTable& table);
 // CSV: header row of names (quoted when they contain a comma or quote), then one row per frame.
 void write_csv_file(const std::filesystem::path& path, const TextTable& table);
+// CSV of text cells, e.g. a table mixing numbers and names: the header row, then the rows (each as
+// many cells as names), every cell quoted when it holds a comma, quote or line break. Written as above.
+void write_csv_cells(const std::filesystem::path& path, const std::vector<std::string>& names,
+                     const std::vector<std::vector<std::string>>& rows);
+// A number as write_csv_file writes it: the shortest text that reads back to the same double.
+std::string csv_number(double v);
 
 }  // namespace dembones
