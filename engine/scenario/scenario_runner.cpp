@@ -219,8 +219,19 @@ TaskRig make_task_rig(const BuiltModel& built, const SubjectSpec& subject) {
     rig.vars.push_back(std::move(v));
     return rig.nvars() - 1;
   };
+  // Which sign of knee_angle flexes the knee, from the geometry, not from the range (a range edited to
+  // [-10, 10] for a stiff knee made the generated lifts hyperextend it): with the foot on the floor,
+  // flexing the knee carries the hip joint centre backward (the posterior faces of thigh and shank
+  // approach; a squat with upright shins sends the hips back).
   const int knee = coordinate_of(model, "knee_angle");
-  const double knee_sign = std::abs(built.q_min(knee)) > std::abs(built.q_max(knee)) ? -1.0 : 1.0;
+  const auto hip_x = [&](double knee_q) {
+    VecX q = rig.q_offset;
+    q(knee) = knee_q;
+    forward_kinematics(model, d, q);
+    return (d.oMb[rig.hip_body].act(rig.hip_point_B)).x();
+  };
+  const double knee_sign = hip_x(-0.1) < hip_x(0.1) ? -1.0 : 1.0;
+  forward_kinematics(model, d, rig.q_offset);
   rig.ankle = add("ankle", {coordinate_of(model, "ankle_angle")}, {1.0});
   rig.knee = add("knee", {knee}, {knee_sign});
   rig.hip = add("hip", {coordinate_of(model, "hip_flexion")}, {1.0});
