@@ -142,7 +142,6 @@ MuscleSet make_muscle_set(const Model& model, const std::vector<MuscleSpec>& spe
       }
       set.points.push_back(pt);
     }
-    std::vector<int> wrapped_segments;
     for (int w = 0; w < static_cast<int>(spec.wraps.size()); ++w) {
       const WrapSpec& ws = spec.wraps[w];
       const Location wat = with_field(at, fmt::format("wraps[{}]", w));
@@ -172,11 +171,13 @@ MuscleSet make_muscle_set(const Model& model, const std::vector<MuscleSpec>& spe
         throw InputError(with_field(wat, "after_point"),
                          fmt::format("expected a path point index in [0, {}], got {}", n_points - 2, ws.after_point));
       }
-      if (std::find(wrapped_segments.begin(), wrapped_segments.end(), ws.after_point) != wrapped_segments.end()) {
+      // Wraps on one segment chain in the order listed (the second starts from the first's T2), so a
+      // muscle lists its wraps in path order.
+      if (w > 0 && ws.after_point < spec.wraps[w - 1].after_point) {
         throw InputError(with_field(wat, "after_point"),
-                         fmt::format("expected at most one wrap per path segment, segment {} has two", ws.after_point));
+                         fmt::format("expected the wraps in path order (after_point not decreasing), got {} after {}",
+                                     ws.after_point, spec.wraps[w - 1].after_point));
       }
-      wrapped_segments.push_back(ws.after_point);
       s.after_point = ws.after_point;
       set.wraps.push_back(s);
     }
@@ -199,8 +200,10 @@ MuscleSet make_muscle_set(const Model& model, const std::vector<MuscleSpec>& spe
     for (const int b : muscle_bodies) ancestor = common_ancestor(model, ancestor, b);
     set.common_ancestor.push_back(ancestor);
     for (int k = 0; k < n_points; ++k) set.wrap_into_point.push_back(-1);
-    for (int w = set.wrap_begin.back(); w < static_cast<int>(set.wraps.size()); ++w)
-      set.wrap_into_point[set.points.size() - n_points + set.wraps[w].after_point + 1] = w;
+    for (int w = set.wrap_begin.back(); w < static_cast<int>(set.wraps.size()); ++w) {
+      int& first = set.wrap_into_point[set.points.size() - n_points + set.wraps[w].after_point + 1];
+      if (first < 0) first = w;
+    }
     set.bodies.insert(set.bodies.end(), muscle_bodies.begin(), muscle_bodies.end());
     set.point_begin.push_back(static_cast<int>(set.points.size()));
     set.wrap_begin.push_back(static_cast<int>(set.wraps.size()));
@@ -444,17 +447,18 @@ int build_path_nodes(const Data& data, const MuscleSet& set, const VecX& q, int 
     const Vec3 p_W = oMb[pt.body].act(p_B);
     const int local = k - p0;
     if (last_point == local - 1) {
-      // The point before is active: only the wrap of this segment can act (found once, in
-      // make_muscle_set, as the scan below would find it).
-      const int w = set.wrap_into_point[k];
-      if (w >= 0) add_wrap_nodes(data, set.wraps[w], p_W, nd, n, md.wrap_inside_count, md.wrap_engaged[w]);
+      // The point before is active: only the wraps of this segment can act (found once, in
+      // make_muscle_set, as the scan below would find them), chained in order as below.
+      for (int w = set.wrap_into_point[k]; w >= 0 && w < w1 && set.wraps[w].after_point == local - 1; ++w)
+        add_wrap_nodes(data, set.wraps[w], p_W, nd, n, md.wrap_inside_count, md.wrap_engaged[w]);
     } else if (last_point >= 0) {
       // A wrap attached to any point in [last_point, local) acts on this segment.
       for (int w = w0; w < w1; ++w) {
         const WrapSurface& ws = set.wraps[w];
         if (ws.after_point >= last_point && ws.after_point < local) {
-          // Two wraps on one segment (a conditional point between them inactive) are chained:
-          // the second starts from the first's T2 (an approximation of the two-obstacle path).
+          // Two wraps on one segment (listed on it, or a conditional point between them inactive)
+          // are chained: the second starts from the first's T2, as OpenSim applies a path's wrap
+          // objects one after another (an approximation of the two-obstacle path).
           add_wrap_nodes(data, ws, p_W, nd, n, md.wrap_inside_count, md.wrap_engaged[w]);
         }
       }

@@ -27,7 +27,7 @@ struct MuscleSpec {
   HillParams params;
   ActivationParams activation;
   std::vector<PathPointSpec> path;   // origin, via points ..., insertion (at least 2 points)
-  std::vector<WrapSpec> wraps;       // at most one per path segment
+  std::vector<WrapSpec> wraps;       // in path order; several on one segment chain in this order
   std::vector<std::string> groups;   // e.g. "core", "hip_flexors", "glutes", "quadriceps"
   std::vector<std::string> nerve_roots;  // myotomes, e.g. {"L2", "L3", "L4"}; see expand_nerve_roots
 };
@@ -47,8 +47,8 @@ struct MuscleSet {
   std::vector<int> point_begin;                         // (m + 1)
   std::vector<WrapSurface> wraps;
   std::vector<int> wrap_begin;                          // (m + 1)
-  // (points) the wrap (index into wraps) on the segment that ends at point k when the point before
-  // it is active, -1 when that segment has none (at most one wrap per segment).
+  // (points) the first wrap (index into wraps) on the segment that ends at point k when the point
+  // before it is active, -1 when that segment has none (the segment's others follow it in wraps).
   std::vector<int> wrap_into_point;
   std::vector<int> bodies;
   std::vector<int> body_begin;                          // (m + 1)

@@ -6,6 +6,8 @@
 #include <cmath>
 #include <deque>
 #include <map>
+#include <numeric>
+#include <tuple>
 
 #include "scenario/model_pose.hpp"
 
@@ -186,12 +188,14 @@ BuiltModel build_model(const ModelSpec& spec) {
   out.q_default = model.neutral_configuration();
   out.q_min = VecX::Constant(model.nv, -INFINITY);
   out.q_max = VecX::Constant(model.nv, INFINITY);
+  out.locked.assign(static_cast<std::size_t>(model.nv), 0);
   for (const auto& j : spec.joints)
     for (const auto& c : j.coordinates) {
       const int v = model.find_coordinate(c.name);
       if (v < 0) continue;
       out.q_min[v] = c.range_min;
       out.q_max[v] = c.range_max;
+      out.locked[static_cast<std::size_t>(v)] = c.locked ? 1 : 0;
       const int b = model.velocity_body[v];
       if (model.nq_j[b] == model.nv_j[b])
         out.q_default[model.idx_q[b] + (v - model.idx_v[b])] = c.default_value;
@@ -242,21 +246,23 @@ BuiltModel build_model(const ModelSpec& spec) {
       for (double v : p.moving_values_rad) poses.push_back(CoordinateValues{{p.moving_coordinate, v}});
     std::vector<std::map<std::string, Eigen::Isometry3d>> pose_X_GB;
     for (const auto& pose : poses) pose_X_GB.push_back(pose.empty() ? X_GB : calc_body_poses(spec, pose));
-    std::vector<int> wrapped;
+    std::vector<double> along;  // per wrap: where on its segment the path passes it (0 to 1)
     for (const auto& wname : m.wraps) {
       const ms::WrapSpec* w = nullptr;
       for (const auto& ws : spec.wraps)
         if (ws.name == wname) w = &ws;
       // The segment the wrap acts on: the unconditional segment passing closest to the axis at the
-      // default pose or, with moving points, at any of their samples, among segments not yet wrapped
-      // (OpenSim instead picks per frame the first segment that crosses the surface; this fixed choice
-      // agrees with it when one segment is the only one to cross, as for the vasti over the femoral
-      // condyles in deep flexion).
+      // default pose or, with moving points, at any of their samples (OpenSim instead picks per frame
+      // the first segment that crosses the surface; this fixed choice agrees with it when one segment
+      // is the only one to cross, as for the vasti over the femoral condyles in deep flexion). Two
+      // wraps may share a segment (the gastrocnemii's origin-to-heel segment passes the femoral
+      // condyles, then the calf): they chain in path order, as OpenSim applies its wrap objects one
+      // after another. (Until 2026-11-27 a second wrap took another segment, and the gastrocnemii,
+      // with one, lost their condyle cylinders: their paths ran up to 8 mm inside them.)
       int best = -1;
-      double best_d = INFINITY;
+      double best_d = INFINITY, best_t = 0.0;
       for (std::size_t i = 0; i + 1 < m.path.size(); ++i) {
-        if (std::find(wrapped.begin(), wrapped.end(), static_cast<int>(i)) != wrapped.end()) continue;
-        double dist = INFINITY;
+        double dist = INFINITY, dist_t = 0.0;
         for (std::size_t k = 0; k < poses.size(); ++k) {
           const auto& X = pose_X_GB[k];
           const Eigen::Isometry3d X_GS =
@@ -266,15 +272,19 @@ BuiltModel build_model(const ModelSpec& spec) {
               X_GS.inverse() * (X.at(m.path[i + 1].body) * calc_path_point_location(m.path[i + 1], poses[k]));
           const Eigen::Vector2d a = p.head<2>(), d = (s - p).head<2>();
           const double t = d.squaredNorm() > 0 ? std::clamp(-a.dot(d) / d.squaredNorm(), 0.0, 1.0) : 0.0;
-          dist = std::min(dist, (a + t * d).norm());
+          if ((a + t * d).norm() < dist) {
+            dist = (a + t * d).norm();
+            dist_t = t;
+          }
         }
         if (dist < best_d) {
           best_d = dist;
           best = static_cast<int>(i);
+          best_t = dist_t;
         }
       }
-      if (best < 0) continue;  // every segment already carries a wrap
-      wrapped.push_back(best);
+      if (best < 0) continue;  // (a path has at least one segment)
+      along.push_back(best_t);
       WrapSpec ew;
       ew.kind = w->type == ms::WrapType::cylinder ? WrapKind::kCylinder : WrapKind::kSphere;
       ew.body = w->body;
@@ -286,6 +296,15 @@ BuiltModel build_model(const ModelSpec& spec) {
       ew.after_point = best;
       e.wraps.push_back(ew);
     }
+    // Path order: by segment, then along it.
+    std::vector<std::size_t> order(e.wraps.size());
+    std::iota(order.begin(), order.end(), std::size_t{0});
+    std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
+      return std::tie(e.wraps[a].after_point, along[a]) < std::tie(e.wraps[b].after_point, along[b]);
+    });
+    std::vector<WrapSpec> ordered;
+    for (std::size_t k : order) ordered.push_back(e.wraps[k]);
+    e.wraps = std::move(ordered);
     e.groups = m.groups;
     e.nerve_roots = m.nerve_roots;
     mspecs.push_back(std::move(e));

@@ -61,6 +61,9 @@ struct BuiltModel {
   std::vector<int> muscle_sides;                 // (m) 1 or 2
   VecX q_default;                                // (nq) spec default coordinate values
   VecX q_min, q_max;                             // (nv) coordinate ranges
+  // (nv) locked coordinates (`locked: true`, as OpenSim's Coordinate locked): held at their default
+  // by the generated motions, and by a motion file that gives no column for them.
+  std::vector<char> locked;
   std::vector<SE3> X_spec_engine;                // (nbodies) engine frame E_B in the spec body frame B
   std::vector<BuiltJointLoadSite> sites;
   std::vector<PassiveJointMoment> passive_moments;

@@ -47,11 +47,12 @@ int line_of(const TextTable& table, Eigen::Index r) {
 // that every coordinate is driven.
 // kFollowsCoupling: a coordinate the file does not give that follows its coupling's other members.
 // kFromCouplingColumn - c: a member of a coupling whose angle θ is column c (task.columns maps the
-// coupling's name).
-constexpr Eigen::Index kHeldFixed = -1, kFollowsCoupling = -2, kFromCouplingColumn = -3;
+// coupling's name). kHeldLocked: a coordinate locked in the model that the file does not give.
+constexpr Eigen::Index kHeldFixed = -1, kFollowsCoupling = -2, kFromCouplingColumn = -3, kHeldLocked = -1000000;
 
 std::vector<Eigen::Index> column_of_each_coordinate(const MotionFileSpec& spec, const TextTable& table,
-                                                    const Model& model, Eigen::Index t_col,
+                                                    const Model& model, const std::map<std::string, double>& locked,
+                                                    Eigen::Index t_col,
                                                     const std::vector<CoordinateCoupling>& couplings) {
   const std::vector<std::string>& coords = model.coordinate_names;
   std::vector<std::string> columns;  // the file's, without time
@@ -102,6 +103,8 @@ std::vector<Eigen::Index> column_of_each_coordinate(const MotionFileSpec& spec, 
     if (c >= 0) {
       source[k] = c;
       used.insert(column);
+    } else if (locked.count(coords[k]) > 0 && spec.fixed.count(coords[k]) == 0) {
+      source[k] = kHeldLocked;  // locked in the model: held at its default
     } else if (spec.fixed.count(coords[k]) == 0) {
       undriven.push_back(coords[k]);
     }
@@ -167,7 +170,8 @@ std::string units_hint(const TextTable& table, const std::string& unit, double v
 }  // namespace
 
 MotionSamples read_motion_file(const MotionFileSpec& spec, const Model& model, const VecX& q_min, const VecX& q_max,
-                               const std::vector<CoordinateCoupling>& couplings) {
+                               const std::vector<CoordinateCoupling>& couplings,
+                               const std::map<std::string, double>& locked) {
   if (model.nq != model.nv)
     throw InputError(spec.where, "motion files drive models without ball or free joints (one value per coordinate)");
   const TextTable table = read_table(spec);
@@ -175,7 +179,7 @@ MotionSamples read_motion_file(const MotionFileSpec& spec, const Model& model, c
   const Eigen::Index rows = table.data.rows();
   if (rows < 2)
     throw InputError(spec.where, fmt::format("motion file '{}' has {} data rows; a motion needs at least 2", spec.file, rows));
-  const std::vector<Eigen::Index> source = column_of_each_coordinate(spec, table, model, t_col, couplings);
+  const std::vector<Eigen::Index> source = column_of_each_coordinate(spec, table, model, locked, t_col, couplings);
   const std::vector<std::string> units = model.coordinate_units();
 
   MotionSamples m;
@@ -200,6 +204,10 @@ MotionSamples read_motion_file(const MotionFileSpec& spec, const Model& model, c
       return t;
     };
     if (source[static_cast<std::size_t>(k)] == kFollowsCoupling) continue;  // below, from the given members
+    if (source[static_cast<std::size_t>(k)] == kHeldLocked) {
+      m.q.col(k).setConstant(locked.at(name));
+      continue;
+    }
     double ratio = 1.0;  // the coordinate is ratio x the column (a coupling's angle, or its own)
     Eigen::Index column = source[static_cast<std::size_t>(k)];
     if (column <= kFromCouplingColumn) {

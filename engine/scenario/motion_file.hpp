@@ -8,6 +8,7 @@
 // that is not finite or lies outside the model's range of its coordinate are InputErrors naming the
 // file, the line and the column, so that a motion of another model, of the other side or in the wrong
 // units cannot run as a plausible-looking posture with joints held at zero.
+#include <map>
 #include <string>
 #include <vector>
 
@@ -35,8 +36,10 @@ constexpr double kMotionRangeTolerance_rad = 0.5 * 3.14159265358979323846 / 180.
 // when they follow the rhythm), the missing one r_j θ (a motion of Christophy et al. 2012's model, whose
 // thorax is welded to L1, drives the lifter's T12/L1 at its share). Throws InputError naming the
 // scenario field (the file missing, a mapping naming an unknown coordinate or column) or the motion
-// file's line and column (a value).
+// file's line and column (a value). A coordinate in `locked` (the model's locked coordinates, name ->
+// default value) that the file gives no column for is held at that value (a column drives it).
 MotionSamples read_motion_file(const MotionFileSpec& spec, const Model& model, const VecX& q_min, const VecX& q_max,
-                               const std::vector<CoordinateCoupling>& couplings = {});
+                               const std::vector<CoordinateCoupling>& couplings = {},
+                               const std::map<std::string, double>& locked = {});
 
 }  // namespace dembones

@@ -58,6 +58,15 @@ std::vector<int> select_all(const MuscleSet& set, const std::vector<std::string>
   return {out.begin(), out.end()};
 }
 
+// The model's locked coordinates and the values they are held at.
+std::map<std::string, double> locked_coordinates(const BuiltModel& built) {
+  std::map<std::string, double> out;
+  for (int k = 0; k < built.model.nv; ++k)
+    if (built.locked[static_cast<std::size_t>(k)])
+      out[built.model.coordinate_names[static_cast<std::size_t>(k)]] = built.q_default(k);
+  return out;
+}
+
 int coordinate_of(const Model& model, const std::string& name) {
   const int k = model.find_coordinate(name);
   if (k < 0) throw InputError(fmt::format("the model has no coordinate '{}', which the task generator needs", name));
@@ -212,6 +221,9 @@ TaskRig make_task_rig(const BuiltModel& built, const SubjectSpec& subject) {
     PostureVariable v{name, std::move(coords), std::move(ratios), -1e9, 1e9};
     for (std::size_t i = 0; i < v.coords.size(); ++i) {
       double lo = built.q_min(v.coords[i]) / v.ratios[i], hi = built.q_max(v.coords[i]) / v.ratios[i];
+      // A locked coordinate holds its default (for one in a coupling, the whole coupling does).
+      if (built.locked[static_cast<std::size_t>(v.coords[i])])
+        lo = hi = built.q_default(v.coords[i]) / v.ratios[i];
       if (lo > hi) std::swap(lo, hi);
       v.lower = std::max(v.lower, lo);
       v.upper = std::min(v.upper, hi);
@@ -380,7 +392,8 @@ std::unique_ptr<PreparedRun> prepare_run(const ScenarioSpec& scenario, ModelCach
   MatX q;
   if (task.type == TaskType::motion_file) {
     MotionSamples m =
-        read_motion_file(task.motion, run->msm.model, run->built->q_min, run->built->q_max, run->msm.couplings);
+        read_motion_file(task.motion, run->msm.model, run->built->q_min, run->built->q_max, run->msm.couplings,
+                         locked_coordinates(*run->built));
     // The filter and the differentiation of the coordinates need four samples (kinematic_series.cpp).
     if (m.time.size() < 4)
       throw InputError(task.motion.where, fmt::format("motion file '{}' has {} data rows; a run needs at least 4",

@@ -149,5 +149,34 @@ TEST(ModelBuilder, ScaledExtremesBuildWithoutWrapsInsideBone) {
   }
 }
 
+// Every wrap a muscle lists acts: the gastrocnemii list two cylinders on their one segment (the calf,
+// and the femoral condyles they leave from), and the builder used to give the second another segment
+// or none, so their paths ran up to 8 mm inside the condyle cylinders with the knee straight (found by
+// a Newton-Euler audit of the output). Now they chain in path order: condyles, then calf.
+TEST(ModelBuilder, GastrocnemiiWrapTheCondylesThenTheCalf) {
+  const ModelSpec spec = load_model_spec(kLifter);
+  const BuiltModel b = build_model(scale_model(spec, spec.reference_subject));
+  Data data(b.model);
+  MuscleData md(b.model, b.muscles);
+  const VecX v = VecX::Zero(b.model.nv);
+  forward_kinematics(b.model, data, b.q_default, v);
+  compute_joint_jacobians(b.model, data, b.q_default);
+  compute_muscle_geometry(b.model, data, b.muscles, b.q_default, md);
+  for (const char* name : {"gastrocnemius_medialis", "gastrocnemius_lateralis"}) {
+    const int i = b.muscles.find_muscle(name);
+    ASSERT_GE(i, 0) << name;
+    const int w0 = b.muscles.wrap_begin[i], w1 = b.muscles.wrap_begin[i + 1];
+    ASSERT_EQ(w1 - w0, 2) << name;
+    // Path order: the femur's cylinder first, then the tibia's, both on the origin-to-heel segment.
+    EXPECT_EQ(b.model.body_names[b.muscles.wraps[w0].body], "femur") << name;
+    EXPECT_EQ(b.model.body_names[b.muscles.wraps[w0 + 1].body], "tibia") << name;
+    EXPECT_EQ(b.muscles.wraps[w0].after_point, 0) << name;
+    EXPECT_EQ(b.muscles.wraps[w0 + 1].after_point, 0) << name;
+    // Standing, knee straight: the path leaves the femur over its condyles.
+    EXPECT_TRUE(md.wrap_engaged[w0]) << name << ": condyle cylinder";
+  }
+  EXPECT_EQ(md.wrap_inside_count, 0);
+}
+
 }  // namespace
 }  // namespace dembones

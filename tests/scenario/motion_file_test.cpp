@@ -197,5 +197,22 @@ TEST(MotionFile, AColumnMappedToACouplingDrivesItsMembers) {
   EXPECT_NE(e.find("the column times its share 0.6"), std::string::npos) << e;
 }
 
+// A coordinate locked in the model (`locked: true`) needs no column: it holds its default value. A
+// column, when there is one, still drives it.
+TEST(MotionFile, ALockedCoordinateWithoutAColumnHoldsItsValue) {
+  TempDir dir;
+  write(dir / "two.mot", "two\nversion=1\nnRows=2\nnColumns=3\ninDegrees=yes\nendheader\n"
+                         "time\tq1\tq2\n0\t10\t-20\n0.01\t11\t-21\n");
+  const Chain c;
+  EXPECT_NE(error_of(spec_for(dir / "two.mot"), c).find("gives no column for coordinate q3"), std::string::npos);
+  const MotionSamples m = read_motion_file(spec_for(dir / "two.mot"), c.model, c.q_min, c.q_max, {}, {{"q3", 0.25}});
+  EXPECT_DOUBLE_EQ(m.q(0, 2), 0.25);
+  EXPECT_DOUBLE_EQ(m.q(1, 2), 0.25);
+  EXPECT_NEAR(m.q(1, 0), 11 * kDeg, 1e-12);
+  write(dir / "m.mot", kMotDegrees);
+  const MotionSamples driven = read_motion_file(spec_for(dir / "m.mot"), c.model, c.q_min, c.q_max, {}, {{"q3", 0.25}});
+  EXPECT_NEAR(driven.q(1, 2), 31 * kDeg, 1e-12);
+}
+
 }  // namespace
 }  // namespace dembones
