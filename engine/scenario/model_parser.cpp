@@ -180,6 +180,7 @@ class Parser {
   ModelSpec run() {
     spec_.file = file_;
     FieldReader top(root_, file_, "", &spec_.parameters);
+    reject_unknown_sections(top);
     const std::string format = top.string("format");
     if (format != "dembones-model/1")
       top.fail("format", fmt::format("expected 'dembones-model/1', got '{}'", format));
@@ -211,6 +212,7 @@ class Parser {
       for_each(top, "couplings", [&](FieldReader& r) { spec_.couplings.push_back(coupling(r)); });
     top.finish();
     check_tree(top);
+    check_masses(top);
     return std::move(spec_);
   }
 
@@ -288,6 +290,7 @@ class Parser {
   BodySpec body(FieldReader& r) {
     BodySpec b;
     b.name = r.string("name");
+    body_where_[b.name] = r.where("mass_kg");
     if (b.name == "ground") r.fail("name", "'ground' is reserved for the fixed world");
     b.segment = r.string_or("segment", "");
     if (!b.segment.empty()) {
@@ -622,6 +625,51 @@ class Parser {
     return c;
   }
 
+  // A misspelt section (`muscels:`) is named before the sections are read: otherwise a reference into
+  // it (a site's muscles) is reported as unknown first.
+  void reject_unknown_sections(const FieldReader& top) const {
+    static const std::vector<std::string> kSections = {
+        "format", "name",   "description", "references", "reference_subject", "segments", "bodies", "joints", "wraps",
+        "muscles", "sites", "passive_moments", "actuators", "markers",         "couplings", "source"};
+    if (!root_.IsMap()) return;  // FieldReader has said so
+    for (const auto& kv : root_) {
+      if (!kv.first.IsScalar()) continue;
+      const std::string key = kv.first.Scalar();
+      if (std::find(kSections.begin(), kSections.end(), key) == kSections.end()) {
+        const std::string hint = did_you_mean(key, kSections);
+        throw InputError(location_of(kv.first, file_, key),
+                         "unknown field" + (hint.empty() ? fmt::format(" (a model's sections: {})", fmt::join(kSections, ", ")) : hint));
+      }
+    }
+    (void)top;
+  }
+
+  // The scaling keeps each body's share of body mass (scaling.cpp), so the model's masses must add up
+  // to its reference subject's, and a body on a segment must carry its stated share of that
+  // segment's mass (de Leva's fraction of the reference subject's mass): an edited mass_kg, fraction
+  // or share that breaks either would make every scaled subject weigh other than stated.
+  void check_masses(FieldReader& top) const {
+    const double reference = spec_.reference_subject.mass_kg;
+    for (const BodySpec& b : spec_.bodies) {
+      const SegmentSpec* seg = spec_.find_segment(b.segment);
+      if (seg == nullptr) continue;
+      const double expected = b.segment_share * seg->of(spec_.reference_subject.sex).mass_fraction * reference;
+      if (std::abs(b.mass_kg - expected) > 0.005 * expected)
+        throw InputError(body_where_.at(b.name),
+                         fmt::format("mass_kg {:.4g} disagrees with its segment: segment_share {:.4g} x mass_fraction "
+                                     "{:.4g} of '{}' x the reference subject's {:.4g} kg = {:.4g} kg; change them "
+                                     "together (the scaling keeps each body's share of body mass)",
+                                     b.mass_kg, b.segment_share, seg->of(spec_.reference_subject.sex).mass_fraction,
+                                     b.segment, reference, expected));
+    }
+    const double total = spec_.total_mass_kg();
+    if (!spec_.bodies.empty() && std::abs(total - reference) > 0.005 * reference)
+      top.fail("bodies", fmt::format("the bodies' masses (sides counted) add up to {:.4g} kg, the reference subject's "
+                                     "mass_kg is {:.4g}: they must agree (to 0.5 %), or every scaled subject weighs "
+                                     "{:.3g} times what its scenario says",
+                                     total, reference, total / reference));
+  }
+
   // The joints must connect ground and every body into one tree (any root direction): exactly one
   // joint per body and no cycle.
   void check_tree(FieldReader& top) const {
@@ -651,6 +699,7 @@ class Parser {
   std::string file_;
   ModelSpec spec_;
   std::map<std::string, Location> joint_where_;
+  std::map<std::string, Location> body_where_;
 };
 
 }  // namespace

@@ -250,11 +250,29 @@ TEST(ModelParser, ValuesNoHumanBodyHasAreUnitSlips) {
 // Stature and mass each within bounds can still describe nobody (2.5 m and 30 kg).
 TEST(ModelParser, ASubjectsBodyMassIndexIsBounded) {
   const std::string from = "reference_subject: {height_m: 1.80, mass_kg: 80.0,";
-  EXPECT_EQ(error_of_edit(from, "reference_subject: {height_m: 1.55, mass_kg: 40.0,"), "no error");
+  EXPECT_EQ(error_of_edit(from, "reference_subject: {height_m: 1.95, mass_kg: 80.0,"), "no error");
   std::string e = error_of_edit(from, "reference_subject: {height_m: 2.5, mass_kg: 30.0,");
   EXPECT_EQ(e.rfind("reference_subject.mass_kg: 30 kg at 2.5 m is a body mass index of 4.8 kg/m^2: expected 10 to 100", 0), 0u) << e;
   e = error_of_edit(from, "reference_subject: {height_m: 1.0, mass_kg: 250.0,");
   EXPECT_NE(e.find("body mass index of 250.0"), std::string::npos) << e;
+}
+
+// The scaling keeps each body's share of body mass, so masses that do not add up to the reference
+// subject's, or a body's mass that is not its segment's stated share, made every scaled subject weigh
+// other than its scenario says (audit: a torso x1.5 gave an 81 kg "75 kg" subject, a segment_share or
+// a reference-sex mass_fraction edit did nothing).
+TEST(ModelParser, MassesAddUpAndMatchTheirSegments) {
+  std::string e = error_of_edit("    mass_kg: 40.0", "    mass_kg: 45.0");
+  EXPECT_EQ(e.rfind("bodies.thigh.mass_kg: mass_kg 45 disagrees with its segment: segment_share 1 x mass_fraction 0.5 "
+                    "of 'thigh' x the reference subject's 80 kg = 40 kg", 0), 0u) << e;
+  e = error_of_edit("    segment: thigh\n", "    segment: thigh\n    segment_share: 0.5\n");
+  EXPECT_NE(e.find("disagrees with its segment: segment_share 0.5"), std::string::npos) << e;
+  e = error_of_edit("    mass_kg: 20.0\n    com_m: [0.05, 0.02, 0]", "    mass_kg: 25.0\n    com_m: [0.05, 0.02, 0]");
+  EXPECT_EQ(e.rfind("bodies: the bodies' masses (sides counted) add up to 85 kg, the reference subject's mass_kg is 80", 0), 0u)
+      << e;
+  // A misspelt section is named before a reference into it fails.
+  e = error_of_edit("muscles:\n  - name: vastus", "muscels:\n  - name: vastus");
+  EXPECT_EQ(e, "muscels: unknown field (did you mean 'muscles'?)");
 }
 
 }  // namespace
