@@ -206,8 +206,8 @@ void write_run(Hdf5Writer& w, const std::string& prefix, const MusculoskeletalMo
     const std::string g = path(prefix, "loads/" + msm.sites[s].name);
     const SiteSeries& ss = r.sites[s];
     w.write_vector(g + "/compression", ss.compression, {"N", "compression along the site normal, positive pressing"});
-    w.write_vector(g + "/ap_shear", ss.ap_shear, {"N", "antero-posterior shear on the upper segment, positive anterior"});
-    w.write_vector(g + "/lateral_shear", ss.lateral_shear, {"N", "medio-lateral shear"});
+    w.write_vector(g + "/ap_shear", ss.ap_shear, {"N", "antero-posterior shear, positive when the load on the upper segment drives it anteriorly (then force x, the joint's push back, is negative)"});
+    w.write_vector(g + "/lateral_shear", ss.lateral_shear, {"N", "medio-lateral shear, positive when the load on the upper segment drives it to the right (force z negative)"});
     w.write_vector(g + "/resultant", ss.resultant, {"N", "magnitude of the transmitted force"});
     w.write_matrix(g + "/force", ss.force, {"N", "force of the lower on the upper segment, site frame (x anterior, y normal, z right)"});
     w.write_matrix(g + "/moment", ss.moment, {"N*m", "moment transmitted about the site origin, site frame"});

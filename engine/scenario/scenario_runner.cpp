@@ -199,19 +199,23 @@ TaskRig make_task_rig(const BuiltModel& built, const SubjectSpec& subject) {
   }
   rig.trunk_body = model.find_body("torso");
   if (rig.hand_body < 0 || rig.hip_body < 0 || rig.trunk_body < 0)
-    throw InputError("the task generator needs markers 'grip' and 'hip_joint_centre' and a body 'torso'");
+    throw InputError(Location{built.spec.file, 0, 0, ""},
+                     "the task generator needs markers 'grip' and 'hip_joint_centre' and a body 'torso' (docs/models.md, "
+                     "\"What generated tasks need\")");
   rig.q_offset = VecX::Zero(model.nq);
   // The ankle joint centre is the origin of the shank's engine frame (its joint to the foot).
   Data d(model);
   forward_kinematics(model, d, rig.q_offset);
   const int shank = model.find_body("tibia");
-  if (shank < 0) throw InputError("the task generator needs a body 'tibia'");
+  if (shank < 0)
+    throw InputError(Location{built.spec.file, 0, 0, ""}, "the task generator needs a body 'tibia' (docs/models.md)");
   rig.ankle_W = d.oMb[shank].translation;
   // Base of support: the foot frame's origin is the heel on the floor; the foot reaches forward by
   // its segment length (de Leva 1996: heel to the tip of the longest toe, a fraction of stature).
   const int foot = model.find_body("foot");
   const mspec::SegmentSpec* seg = built.spec.find_segment("foot");
-  if (foot < 0 || !seg) throw InputError("the task generator needs a body and a segment named 'foot'");
+  if (foot < 0 || !seg)
+    throw InputError(Location{built.spec.file, 0, 0, ""}, "the task generator needs a body and a segment named 'foot' (docs/models.md)");
   rig.heel_x = d.oMb[foot].translation.x();
   rig.toe_x = rig.heel_x + seg->of(subject.sex).length_fraction_of_height * subject.height_m;
 
@@ -253,7 +257,9 @@ TaskRig make_task_rig(const BuiltModel& built, const SubjectSpec& subject) {
       for (double x : c.ratios) r.push_back(-x);  // *_extension coordinates: flexion is negative
       rig.lumbar = add("lumbar", c.coordinates, r);
     }
-  if (rig.lumbar < 0) throw InputError("the model has no 'lumbar_rhythm' coupling for the task generator");
+  if (rig.lumbar < 0)
+    throw InputError(Location{built.spec.file, 0, 0, "couplings"},
+                     "the model has no 'lumbar_rhythm' coupling for the task generator (docs/models.md)");
   rig.shoulder = add("shoulder", {coordinate_of(model, "shoulder_flexion")}, {1.0});
   rig.elbow = add("elbow", {coordinate_of(model, "elbow_flexion")}, {1.0});
   if (const int neck = model.find_coordinate("neck_flexion"); neck >= 0) rig.neck = add("neck", {neck}, {1.0});
