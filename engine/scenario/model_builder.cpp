@@ -36,13 +36,14 @@ CoordinateFunction to_engine(const ms::FunctionSpec& f) {
 }
 
 // Knots for resampling an inverted custom joint: the spline knots of its functions, else a grid over
-// the coordinate range (41 points, 2.5 % of the range apart).
+// the coordinate range (161 points, 0.625 % of the range apart: with 41 the speed of the lifter's
+// inverted knee translation was up to 0.9 % off near -120 deg, 13 N of the squat's tibiofemoral force).
 std::vector<double> resample_knots(const ms::JointSpec& j) {
   std::vector<double> x;
   for (const auto* f : {&j.rotation, &j.translation[0], &j.translation[1], &j.translation[2]})
     if (f->kind == ms::FunctionSpec::Kind::spline) x.insert(x.end(), f->x.begin(), f->x.end());
   const auto& c = j.coordinates[0];
-  for (int i = 0; i <= 40; ++i) x.push_back(c.range_min + (c.range_max - c.range_min) * i / 40.0);
+  for (int i = 0; i <= 160; ++i) x.push_back(c.range_min + (c.range_max - c.range_min) * i / 160.0);
   std::sort(x.begin(), x.end());
   std::vector<double> out;
   for (double v : x)
