@@ -291,6 +291,7 @@ class Parser {
     BodySpec b;
     b.name = r.string("name");
     body_where_[b.name] = r.where("mass_kg");
+    body_name_where_[b.name] = r.where("name");
     if (b.name == "ground") r.fail("name", "'ground' is reserved for the fixed world");
     b.segment = r.string_or("segment", "");
     if (!b.segment.empty()) {
@@ -670,16 +671,20 @@ class Parser {
                                      total, reference, total / reference));
   }
 
-  // The joints must connect ground and every body into one tree (any root direction): exactly one
-  // joint per body and no cycle.
+  // The joints must connect ground and every body into one tree (any root direction): no body left
+  // out, no loop, one piece with ground. Each failure names the body or joint at fault.
   void check_tree(FieldReader& top) const {
     const std::size_t n = spec_.bodies.size() + 1;
-    if (spec_.joints.size() != spec_.bodies.size())
-      top.fail("joints", fmt::format("expected one joint per body ({}) to form a tree from ground, "
-                                     "got {} joints",
-                                     spec_.bodies.size(), spec_.joints.size()));
     std::map<std::string, std::size_t> index{{"ground", 0}};
     for (std::size_t i = 0; i < spec_.bodies.size(); ++i) index[spec_.bodies[i].name] = i + 1;
+    std::vector<int> touching(n, 0);
+    for (const auto& j : spec_.joints) ++touching[index.at(j.parent)], ++touching[index.at(j.child)];
+    for (std::size_t i = 1; i < n; ++i)
+      if (touching[i] == 0)
+        throw InputError(body_name_where_.at(spec_.bodies[i - 1].name),
+                         fmt::format("body '{}' is in no joint: add a joint with it as child (the model is a tree "
+                                     "from ground)",
+                                     spec_.bodies[i - 1].name));
     std::vector<std::size_t> root(n);
     for (std::size_t i = 0; i < n; ++i) root[i] = i;
     auto find = [&](std::size_t i) {
@@ -690,16 +695,26 @@ class Parser {
       const std::size_t a = find(index.at(j.parent)), b = find(index.at(j.child));
       if (a == b)
         throw InputError(joint_where_.at(j.name),
-                         fmt::format("joint '{}' closes a loop; the model must be a tree", j.name));
+                         fmt::format("joint '{}' closes a loop ('{}' and '{}' are already joined through other "
+                                     "joints); the model must be a tree",
+                                     j.name, j.parent, j.child));
       root[a] = b;
     }
+    std::vector<std::string> apart;
+    for (std::size_t i = 1; i < n; ++i)
+      if (find(i) != find(0)) apart.push_back(spec_.bodies[i - 1].name);
+    if (!apart.empty())
+      top.fail("joints", fmt::format("bodies {} are joined to each other but not to ground: add a joint from ground "
+                                     "(or from a body joined to it) to one of them",
+                                     fmt::join(apart, ", ")));
   }
 
   YAML::Node root_;
   std::string file_;
   ModelSpec spec_;
   std::map<std::string, Location> joint_where_;
-  std::map<std::string, Location> body_where_;
+  std::map<std::string, Location> body_where_;       // at mass_kg
+  std::map<std::string, Location> body_name_where_;  // at name
 };
 
 }  // namespace

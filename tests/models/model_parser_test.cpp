@@ -141,8 +141,8 @@ TEST(ModelParser, MissingField) {
 
 TEST(ModelParser, LoopInJoints) {
   EXPECT_EQ(error_of("bad_loop.yaml"),
-            kData + "bad_loop.yaml:9:5: field 'joints.ba': joint 'ba' closes a loop; the model must "
-                    "be a tree");
+            kData + "bad_loop.yaml:9:5: field 'joints.ba': joint 'ba' closes a loop ('b' and 'a' are already "
+                    "joined through other joints); the model must be a tree");
 }
 
 TEST(ModelParser, SyntaxError) {
@@ -273,6 +273,15 @@ TEST(ModelParser, MassesAddUpAndMatchTheirSegments) {
   // A misspelt section is named before a reference into it fails.
   e = error_of_edit("muscles:\n  - name: vastus", "muscels:\n  - name: vastus");
   EXPECT_EQ(e, "muscels: unknown field (did you mean 'muscles'?)");
+}
+
+// A body in no joint, or a piece not joined to ground, was "expected one joint per body (15) to form a
+// tree from ground, got 14 joints" at the joints list (audit): now the body is named.
+TEST(ModelParser, ATreeErrorNamesTheBody) {
+  std::string e = error_of_edit("joints:\n", "  - {name: extra, mass_kg: 0.001, com_m: [0, 0, 0], inertia_kg_m2: [0.01, 0.01, 0.01]}\njoints:\n");
+  EXPECT_EQ(e, "bodies.extra.name: body 'extra' is in no joint: add a joint with it as child (the model is a tree from ground)");
+  e = error_of_edit("  - name: foot_weld\n    type: fixed\n    parent: ground\n", "  - name: foot_weld\n    type: fixed\n    parent: thigh\n");
+  EXPECT_NE(e.find("closes a loop"), std::string::npos) << e;
 }
 
 }  // namespace
