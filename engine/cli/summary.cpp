@@ -133,6 +133,8 @@ void print_summary(std::FILE* out, const ScenarioSpec& scenario, const Musculosk
     fmt::print(out, "\n{} — {}\n", scenario.name, scenario.description);
   fmt::print(out, "subject {:.2f} m, {:.0f} kg ({}), body weight {:.0f} N\n", scenario.subject.height_m,
              scenario.subject.mass_kg, to_string(scenario.subject.sex), bw);
+  // Which model: an edited copy under another folder gives other loads under the same model name.
+  fmt::print(out, "model {}\n", scenario.model_file);
   fmt::print(out, "task {}\n", describe_task(scenario.task));
   fmt::print(out, "{:<28} {:>10} {:>8} {:>8}\n", "peak load", "N", "BW", "at s");
   const char* wanted[] = {"L5_S1_compression", "L5_S1_ap_shear", "L4_L5_compression", "L4_L5_ap_shear",

@@ -176,6 +176,10 @@ TEST(RunSummary, TheTaskLineShowsTheTaskAsRun) {
                            "task.box.mass_kg=25", "--set", "task.duration_s=1.5", "--set", "solver.rate_hz=50"});
   ASSERT_EQ(r.exit_code, 0) << r.output;
   EXPECT_NE(r.output.find("15 kg box"), std::string::npos) << "the description is printed as written";
+  // The model file, before the task line (an edited copy keeps the model's name: the path tells).
+  EXPECT_NE(r.output.find("\nmodel " + (std::filesystem::path(DEMBONES_SOURCE_DIR) / "models" / "lifter.yaml").lexically_normal().string() + "\ntask lift"),
+            std::string::npos)
+      << r.output;
   EXPECT_NE(r.output.find("task lift, stoop, box 25 kg from 0.40 m forward, 0.20 m high to 0.30 m forward, 0.95 m "
                           "high (from the ankles), 1.50 s"),
             std::string::npos)
