@@ -780,9 +780,22 @@ std::vector<std::string> all_nerve_roots() {
 std::vector<int> select(const MuscleSet& set, std::string_view selector) {
   std::vector<int> out;
   const bool is_glob = selector.find_first_of("*?") != std::string_view::npos;
+  // A range of roots ("L2-L4", as `dembones info --model` lists a muscle's tags) selects the muscles
+  // innervated by any root in it.
+  std::vector<std::string> range;
+  if (selector.find('-') != std::string_view::npos) {
+    try {
+      range = expand_nerve_roots(selector);
+    } catch (const InputError&) {
+      range.clear();  // not a range of roots: a name or group with a dash
+    }
+  }
+  const auto in_range = [&](int i) {
+    return std::any_of(range.begin(), range.end(), [&](const std::string& r) { return contains(set.nerve_roots[i], r); });
+  };
   for (int i = 0; i < set.nmuscles; ++i) {
     const bool match = set.names[i] == selector || contains(set.groups[i], selector) ||
-                       contains(set.nerve_roots[i], selector) ||
+                       contains(set.nerve_roots[i], selector) || in_range(i) ||
                        (is_glob && glob_match(selector, set.names[i]));
     if (match) out.push_back(i);
   }

@@ -204,8 +204,9 @@ void compute_activation_rates(const MuscleSet& set, const VecX& excitation, cons
 void apply_muscle_forces(const Model& model, const Data& data, const MuscleSet& set,
                          const MuscleData& mdata, const VecX& tension_N, std::vector<Force>& f_ext_W);
 
-// Muscles matching `selector`: an exact muscle name, a group tag, a nerve root (e.g. "L4"), or a glob
-// on names with '*' and '?' ("psoas*"). Ascending indices, no duplicates; empty when nothing matches.
+// Muscles matching `selector`: an exact muscle name, a group tag, a nerve root (e.g. "L4"), a range of
+// roots ("L2-L4": innervated by any of them), or a glob on names with '*' and '?' ("psoas*").
+// Ascending indices, no duplicates; empty when nothing matches.
 std::vector<int> select(const MuscleSet& set, std::string_view selector);
 
 }  // namespace dembones

@@ -52,6 +52,14 @@ TEST_F(MuscleSetTest, SelectByNameGroupRootAndGlob) {
   for (const char* m : {"soleus_r", "psoas_r", "gasmed_r"}) {
     EXPECT_EQ(std::find(l4.begin(), l4.end(), m), l4.end()) << m;
   }
+  // A range of roots, as `dembones info --model` lists a muscle's tags, selects any root in it (it
+  // matched nothing before an audit): L4-L5 holds every L4 muscle and the L5 ones without L4.
+  const V l4_l5 = names_of(set, select(set, "L4-L5")), l5 = names_of(set, select(set, "L5"));
+  for (const auto& m : l4) EXPECT_NE(std::find(l4_l5.begin(), l4_l5.end(), m), l4_l5.end()) << m;
+  for (const auto& m : l5) EXPECT_NE(std::find(l4_l5.begin(), l4_l5.end(), m), l4_l5.end()) << m;
+  EXPECT_LE(l4_l5.size(), l4.size() + l5.size());
+  EXPECT_GT(l4_l5.size(), l4.size());
+  EXPECT_TRUE(select(set, "L9-L10").empty());  // not roots: nothing (the caller names the selector)
   EXPECT_TRUE(select(set, "nothing_like_this").empty());
   EXPECT_TRUE(select(set, "zz*").empty());
   // Group tags: five core muscles per side (psoas, erector spinae, both obliques, rectus abdominis).
