@@ -66,7 +66,7 @@ void read_range(FieldReader& r, const std::string& base, double& lo, double& hi)
   // An angle range beyond one turn is a unit slip (degrees under _rad), which would let the posture
   // IK and the range-end checks wander through impossible postures.
   if (!key.ends_with("_m") && (std::abs(lo) > 2 * std::numbers::pi || std::abs(hi) > 2 * std::numbers::pi))
-    r.fail(key, fmt::format("expected angles within one turn (+-{} rad, +-360 deg), got [{}, {}]{}", 2 * std::numbers::pi,
+    r.fail(key, fmt::format("expected angles within one turn (+-{:.4f} rad, +-360 deg), got [{}, {}]{}", 2 * std::numbers::pi,
                             v[0], v[1], key.ends_with("_rad") ? " (degrees given as radians? use range_deg)" : ""));
 }
 
@@ -418,17 +418,24 @@ class Parser {
       FieldReader mr = r.child("moving");
       p.moving_coordinate = mr.string("coordinate");
       require_coordinate(mr, "coordinate", p.moving_coordinate);
-      p.moving_values_rad = mr.numbers("coordinate_values_rad");
+      // In radians or degrees, as every other angle of a model file.
+      const std::string values_key = mr.has("coordinate_values_deg") && !mr.has("coordinate_values_rad")
+                                         ? "coordinate_values_deg"
+                                         : "coordinate_values_rad";
+      if (mr.has("coordinate_values_deg") && mr.has("coordinate_values_rad"))
+        mr.fail("coordinate_values_deg", "give either coordinate_values_rad or coordinate_values_deg, not both");
+      p.moving_values_rad = mr.numbers(values_key);
+      if (values_key.ends_with("_deg"))
+        for (double& v : p.moving_values_rad) v *= std::numbers::pi / 180.0;
       if (p.moving_values_rad.size() < 2)
-        mr.fail("coordinate_values_rad",
-                fmt::format("expected at least 2 values, got {}", p.moving_values_rad.size()));
-      check_increasing(mr, "coordinate_values_rad", p.moving_values_rad);
+        mr.fail(values_key, fmt::format("expected at least 2 values, got {}", p.moving_values_rad.size()));
+      check_increasing(mr, values_key, p.moving_values_rad);
       const char* keys[3] = {"x_m", "y_m", "z_m"};
       std::vector<double>* dst[3] = {&p.moving_x_m, &p.moving_y_m, &p.moving_z_m};
       for (int c = 0; c < 3; ++c) {
         *dst[c] = mr.numbers(keys[c]);
         if (dst[c]->size() != p.moving_values_rad.size())
-          mr.fail(keys[c], fmt::format("expected as many values as coordinate_values_rad ({}), got {}",
+          mr.fail(keys[c], fmt::format("expected as many values as {} ({}), got {}", values_key,
                                        p.moving_values_rad.size(), dst[c]->size()));
       }
       mr.finish();
@@ -459,8 +466,12 @@ class Parser {
     if (m.tendon_slack_length_m > 1.0)
       r.fail("tendon_slack_length_m", fmt::format("expected at most 1 m, got {} (millimetres?)", m.tendon_slack_length_m));
     m.pennation_at_optimal_rad = read_angle_or(r, "pennation_at_optimal", 0.0);
-    if (m.pennation_at_optimal_rad < 0 || m.pennation_at_optimal_rad >= std::numbers::pi / 2)
-      r.fail("pennation_at_optimal_rad", "expected an angle in [0, 90) degrees");
+    if (m.pennation_at_optimal_rad < 0 || m.pennation_at_optimal_rad >= std::numbers::pi / 2) {
+      const std::string key = r.has("pennation_at_optimal_deg") ? "pennation_at_optimal_deg" : "pennation_at_optimal_rad";
+      r.fail(key, fmt::format("expected an angle from 0 up to 90 deg (1.5708 rad), got {:.4g} rad ({:.4g} deg){}",
+                              m.pennation_at_optimal_rad, m.pennation_at_optimal_rad * 180.0 / std::numbers::pi,
+                              key.ends_with("_rad") && m.pennation_at_optimal_rad < 90.0 ? ": degrees given as radians? use pennation_at_optimal_deg" : ""));
+    }
     m.max_contraction_velocity_lopt_per_s =
         r.has("max_contraction_velocity_lopt_per_s") ? positive(r, "max_contraction_velocity_lopt_per_s")
                                                      : 10.0;

@@ -243,6 +243,9 @@ TEST(ModelParser, ValuesNoHumanBodyHasAreUnitSlips) {
   EXPECT_TRUE(starts(e, "muscles.vastus.tendon_slack_length_m: expected at most 1 m")) << e;
   e = error_of_edit("max_isometric_force_N: 3000", "max_isometric_force_N: 3e6");
   EXPECT_TRUE(starts(e, "muscles.vastus.max_isometric_force_N: expected at most 50000 N")) << e;
+  e = error_of_edit("pennation_at_optimal_deg: 5", "pennation_at_optimal_rad: 14.6");
+  EXPECT_EQ(e, "muscles.vastus.pennation_at_optimal_rad: expected an angle from 0 up to 90 deg (1.5708 rad), got 14.6 rad "
+               "(836.5 deg): degrees given as radians? use pennation_at_optimal_deg");
   e = error_of_edit("{body: shank, location_m: [0.04, 0.39, 0]}", "{body: thigh, location_m: [0.04, -0.5, 0]}");
   EXPECT_TRUE(starts(e, "muscles.vastus.path: every path point is on body 'thigh'")) << e;
 }

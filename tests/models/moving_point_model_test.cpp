@@ -6,6 +6,7 @@
 
 #include <fstream>
 #include <sstream>
+#include <numbers>
 #include <string>
 
 #include "multibody/data.hpp"
@@ -58,6 +59,14 @@ TEST(MovingPointModel, Parses) {
   // At a sample the location is the sample.
   const Eigen::Vector3d at = calc_path_point_location(p, {{"knee_angle", -0.7}});
   EXPECT_NEAR((at - Eigen::Vector3d(0.035, -0.45, 0.001)).norm(), 0.0, 1e-15);
+  // The samples in degrees, as every other angle of a model file may be (refused before an audit).
+  const ModelSpec deg = parse_model_spec(
+      with_point(replace(kMoving, "coordinate_values_rad: [-2.1, -1.4, -0.7, 0]", "coordinate_values_deg: [-120, -80, -40, 0]")),
+      "moving.yaml");
+  const auto& pd = deg.muscles.at(0).path.at(1);
+  ASSERT_EQ(pd.moving_values_rad.size(), 4u);
+  EXPECT_NEAR(pd.moving_values_rad[0], -120.0 * std::numbers::pi / 180.0, 1e-15);
+  EXPECT_NEAR(pd.moving_values_rad[2], -40.0 * std::numbers::pi / 180.0, 1e-15);
 }
 
 std::string error_of(const std::string& text) {
