@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <filesystem>
@@ -136,6 +137,14 @@ int validate_model_file(const std::string& path, const std::vector<Override>& ov
   const BuiltModel built = build_model(scale_model(spec, spec.reference_subject));
   std::printf("%s: valid model (%zu bodies, %d coordinates, %d muscles)\n", path.c_str(), spec.bodies.size(),
               built.model.nv, built.muscles.nmuscles);
+  // Sources are the model file's contract (docs/models.md): say when some numbers lack one, and which.
+  std::vector<std::string> unsourced;
+  for (const auto& p : spec.parameters)
+    if (p.source.empty()) unsourced.push_back(p.field);
+  if (!unsourced.empty())
+    std::printf("%s: %zu numbers have no source: %s%s (dembones info --model marks them [NO SOURCE])\n", path.c_str(),
+                unsourced.size(), fmt::format("{}", fmt::join(unsourced.begin(), unsourced.begin() + std::min<std::size_t>(5, unsourced.size()), ", ")).c_str(),
+                unsourced.size() > 5 ? ", ..." : "");
   return 0;
 }
 

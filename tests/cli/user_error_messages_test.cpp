@@ -139,6 +139,23 @@ TEST(UserErrorMessages, ValidateTakesAModelFile) {
   EXPECT_EQ(r.output.find("missing required field"), std::string::npos) << r.output;
 }
 
+// A model whose numbers lack sources validates (a researcher's draft may), but says which (audit:
+// validate was silent; only info --model showed [NO SOURCE]).
+TEST(UserErrorMessages, ValidateNamesNumbersWithoutASource) {
+  TempDir dir;
+  const std::string two = read_text(std::string(DEMBONES_TEST_DATA_DIR) + "/models/two_segment.yaml");
+  const auto sourced = dir / "sourced.yaml";
+  io_test::write_text_file(sourced, two);
+  const auto ok = dembones({"validate", sourced.string()});
+  EXPECT_EQ(ok.exit_code, 0) << ok.output;
+  EXPECT_EQ(ok.output.find("no source"), std::string::npos) << ok.output;
+  const auto model = dir / "unsourced.yaml";
+  io_test::write_text_file(model, replace_first(two, "    segment: thigh\n    source: test\n", "    segment: thigh\n"));
+  const auto r = dembones({"validate", model.string()});
+  EXPECT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_NE(r.output.find("numbers have no source: bodies.thigh.mass_kg"), std::string::npos) << r.output;
+}
+
 TEST(UserErrorMessages, ValidateTakesASweepFileAndChecksItsRuns) {
   TempDir dir;
   const auto file = dir / "masses.yaml";
