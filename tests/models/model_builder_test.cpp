@@ -133,18 +133,23 @@ TEST(ModelBuilder, StraightMusclePathsMatchSpecLengths) {
   }
 }
 
+// Muscle paths of a built model at its default pose.
+MuscleData geometry_at_default_pose(const BuiltModel& b) {
+  Data data(b.model);
+  MuscleData md(b.model, b.muscles);
+  forward_kinematics(b.model, data, b.q_default, VecX::Zero(b.model.nv));
+  compute_joint_jacobians(b.model, data, b.q_default);
+  compute_muscle_geometry(b.model, data, b.muscles, b.q_default, md);
+  return md;
+}
+
 TEST(ModelBuilder, ScaledExtremesBuildWithoutWrapsInsideBone) {
   // A 1.55 m 50 kg woman and a 1.95 m 110 kg man: every muscle longer than zero and no path point
   // inside a wrap surface at the default pose.
   const ModelSpec spec = load_model_spec(kLifter);
   for (const SubjectSpec s : {SubjectSpec{1.55, 50.0, Sex::female}, SubjectSpec{1.95, 110.0, Sex::male}}) {
     const BuiltModel b = build_model(scale_model(spec, s));
-    Data data(b.model);
-    MuscleData md(b.model, b.muscles);
-    const VecX v = VecX::Zero(b.model.nv);
-    forward_kinematics(b.model, data, b.q_default, v);
-    compute_joint_jacobians(b.model, data, b.q_default);
-    compute_muscle_geometry(b.model, data, b.muscles, b.q_default, md);
+    const MuscleData md = geometry_at_default_pose(b);
     EXPECT_EQ(md.wrap_inside_count, 0) << s.height_m;
     for (int i = 0; i < b.muscles.nmuscles; ++i) EXPECT_GT(md.length[i], 0.01) << b.muscles.names[i];
   }
@@ -157,12 +162,7 @@ TEST(ModelBuilder, ScaledExtremesBuildWithoutWrapsInsideBone) {
 TEST(ModelBuilder, GastrocnemiiWrapTheCondylesThenTheCalf) {
   const ModelSpec spec = load_model_spec(kLifter);
   const BuiltModel b = build_model(scale_model(spec, spec.reference_subject));
-  Data data(b.model);
-  MuscleData md(b.model, b.muscles);
-  const VecX v = VecX::Zero(b.model.nv);
-  forward_kinematics(b.model, data, b.q_default, v);
-  compute_joint_jacobians(b.model, data, b.q_default);
-  compute_muscle_geometry(b.model, data, b.muscles, b.q_default, md);
+  const MuscleData md = geometry_at_default_pose(b);
   for (const char* name : {"gastrocnemius_medialis", "gastrocnemius_lateralis"}) {
     const int i = b.muscles.find_muscle(name);
     ASSERT_GE(i, 0) << name;
