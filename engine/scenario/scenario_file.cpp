@@ -310,6 +310,7 @@ ImpairmentSpec read_impairment(FieldReader r, const YAML::Node& at, const std::s
   m.type = pick<ImpairmentType>(r, "type",
                                 {{"tight_muscle", ImpairmentType::tight_muscle},
                                  {"weak_muscle", ImpairmentType::weak_muscle},
+                                 {"strong_muscle", ImpairmentType::strong_muscle},
                                  {"nerve_root", ImpairmentType::nerve_root},
                                  {"posture", ImpairmentType::posture}});
   auto selectors = [&] {
@@ -328,6 +329,10 @@ ImpairmentSpec read_impairment(FieldReader r, const YAML::Node& at, const std::s
     case ImpairmentType::weak_muscle:
       m.muscles = selectors();
       m.strength_scale = in_range(r, "strength_scale", r.number("strength_scale"), kMinStrengthScale, 1.0);
+      break;
+    case ImpairmentType::strong_muscle:
+      m.muscles = selectors();
+      m.strength_scale = in_range(r, "strength_scale", r.number("strength_scale"), 1.0, kMaxStrengthScale);
       break;
     case ImpairmentType::nerve_root: {
       m.root = r.choice("root", {"L1", "L2", "L3", "L4", "L5", "S1", "S2"});

@@ -301,19 +301,24 @@ std::unique_ptr<PreparedRun> prepare_run(const ScenarioSpec& scenario, ModelCach
                     double limit) {
     Location where = imp.where;
     where.field += std::string(".") + field;
+    const bool above = combined > limit;
     throw InputError(where, fmt::format("with the impairments before it, {} of '{}' would be {:.3g} of the intact "
-                                        "muscle's, below {} (the smallest one impairment may set)",
-                                        field, muscle, combined, limit));
+                                        "muscle's, {} {} (the {} one impairment may set)",
+                                        field, muscle, combined, above ? "above" : "below", limit,
+                                        above ? "largest" : "smallest"));
   };
   std::vector<std::pair<int, double>> caps;
   double pelvic_tilt = 0.0, lumbar_flexion = 0.0;
   for (const ImpairmentSpec& imp : scenario.impairments) {
     switch (imp.type) {
       case ImpairmentType::weak_muscle:
+      case ImpairmentType::strong_muscle:  // both scale F0, and compound
         for (int i : select_all(intact.muscles, imp.muscles, imp, "muscles")) {
           strength[static_cast<std::size_t>(i)] *= imp.strength_scale;
           if (strength[static_cast<std::size_t>(i)] < kMinStrengthScale)
             beyond(imp, "strength_scale", intact.muscles.names[i], strength[static_cast<std::size_t>(i)], kMinStrengthScale);
+          if (strength[static_cast<std::size_t>(i)] > kMaxStrengthScale + 1e-12)
+            beyond(imp, "strength_scale", intact.muscles.names[i], strength[static_cast<std::size_t>(i)], kMaxStrengthScale);
           spec_muscle(spec_to_change(), intact.muscles.names[i]).max_isometric_force_N *= imp.strength_scale;
         }
         break;

@@ -13,11 +13,14 @@
 
 namespace dembones {
 
-enum class ImpairmentType { tight_muscle, weak_muscle, nerve_root, posture };
+enum class ImpairmentType { tight_muscle, weak_muscle, strong_muscle, nerve_root, posture };
 
 // The range one impairment may set (scenario_file.cpp); impairments that compound keep it
 // (scenario_runner.cpp).
 inline constexpr double kMinStrengthScale = 0.01;
+// strong_muscle (a trained muscle, an intervention to compare): at most twice the published strength,
+// a bound on input, beyond the gains strength-training studies report, not a claim about any muscle.
+inline constexpr double kMaxStrengthScale = 2.0;
 inline constexpr double kMinLengthScale = 0.5;
 inline constexpr double kMaxPostureOffset_deg = 30.0;
 
@@ -26,7 +29,7 @@ struct ImpairmentSpec {
   std::vector<std::string> muscles;  // selectors: exact name, group tag or glob
   // tight_muscle: optimal fibre and tendon slack lengths scaled by this (< 1 shortens)
   double length_scale = 1.0;
-  double strength_scale = 1.0;       // weak_muscle: F0 multiplier in (0, 1]
+  double strength_scale = 1.0;       // weak_muscle: F0 multiplier in (0, 1]; strong_muscle: (1, 2]
   std::string root;                  // nerve_root: e.g. "L4"
   double activation_cap = 1.0;       // nerve_root: maximum activation in (0, 1]
   // nerve_root, a muscle innervated by several roots: false (`multi_root: cap`) caps it as a muscle of

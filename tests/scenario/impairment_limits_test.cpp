@@ -59,5 +59,30 @@ TEST(ImpairmentLimits, ADivergedRunStopsWithTheFrameAndTheLoad) {
   EXPECT_NE(e.find("beyond any physiological load (100 body weights): the model diverged"), std::string::npos) << e;
 }
 
+// strong_muscle: a trained muscle (an intervention to compare with the intact and the weak one), F0 up
+// to twice the published value; it compounds with weak_muscle and stops past twice.
+TEST(ImpairmentLimits, AStrongMuscleScalesItsForceUpToTwice) {
+  const ScenarioSpec s = load_scenario(kStand, {parse_override("impairments=[{type: strong_muscle, muscles: rect_abd, "
+                                                               "strength_scale: 1.5}]"),
+                                                parse_override("task.duration_s=0.1"), parse_override("solver.rate_hz=50")});
+  ModelCache models;
+  const auto strong = prepare_run(s, models);
+  const ScenarioSpec plain = load_scenario(kStand, {parse_override("task.duration_s=0.1"), parse_override("solver.rate_hz=50")});
+  const auto intact = prepare_run(plain, models);
+  const int i = intact->msm.muscles.find_muscle("rect_abd");
+  ASSERT_GE(i, 0);
+  EXPECT_NEAR(strong->msm.muscles.params[i].max_isometric_force_N, 1.5 * intact->msm.muscles.params[i].max_isometric_force_N,
+              1e-9 * intact->msm.muscles.params[i].max_isometric_force_N);
+  EXPECT_EQ(outcome("[{type: weak_muscle, muscles: core, strength_scale: 0.5}, {type: strong_muscle, muscles: core, strength_scale: 2}]"),
+            "ok");
+  const std::string past = outcome("[{type: strong_muscle, muscles: core, strength_scale: 1.5}, "
+                                   "{type: strong_muscle, muscles: core, strength_scale: 1.5}]");
+  EXPECT_EQ(past.rfind("impairments[1].strength_scale: with the impairments before it, strength_scale of", 0), 0u) << past;
+  EXPECT_NE(past.find("would be 2.25 of the intact muscle's, above 2 (the largest one impairment may set)"), std::string::npos)
+      << past;
+  EXPECT_NE(outcome("[{type: strong_muscle, muscles: core, strength_scale: 0.5}]").find("strength_scale: expected a number from 1 to 2"),
+            std::string::npos);
+}
+
 }  // namespace
 }  // namespace dembones
