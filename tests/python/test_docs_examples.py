@@ -333,6 +333,7 @@ class DocsExamples(unittest.TestCase):
         # Every impairment type of the table is accepted with the fields it lists.
         examples = {"tight_muscle": "{type: tight_muscle, muscles: psoas, length_scale: 0.9}",
                     "weak_muscle": "{type: weak_muscle, muscles: core, strength_scale: 0.5}",
+                    "strong_muscle": "{type: strong_muscle, muscles: core, strength_scale: 1.5}",
                     "nerve_root": "{type: nerve_root, root: L4, activation_cap: 0.3, multi_root: share}",
                     "posture": "{type: posture, pelvic_tilt_deg: 10, lumbar_flexion_deg: 5}"}
         types = [code_spans(row[0])[0] for row in md_table(text, "| type | fields |")]
