@@ -252,10 +252,22 @@ class Parser {
   }
 
   // "unknown <kind> 'x' (did you mean 'y'?)" at `key` when `name` is not among `names`.
+  // `index` >= 0: the name is item `index` of the list at `key`, and the error points at that item
+  // (a bad name in a long list was located at the list's start).
   static void require_known(FieldReader& r, const std::string& key, const char* kind, const std::string& name,
-                            const std::vector<std::string>& names) {
-    if (std::find(names.begin(), names.end(), name) == names.end())
-      r.fail(key, fmt::format("unknown {} '{}'{}", kind, name, did_you_mean(name, names)));
+                            const std::vector<std::string>& names, int index = -1) {
+    if (std::find(names.begin(), names.end(), name) != names.end()) return;
+    const std::string message = fmt::format("unknown {} '{}'{}", kind, name, did_you_mean(name, names));
+    if (index >= 0) {
+      const YAML::Node list = r.node(key);
+      if (list.IsSequence() && static_cast<std::size_t>(index) < list.size()) {
+        Location at = r.where(key);
+        const YAML::Mark m = list[static_cast<std::size_t>(index)].Mark();
+        if (m.line >= 0) at.line = m.line + 1, at.column = m.column + 1;
+        throw InputError(at, message);
+      }
+    }
+    r.fail(key, message);
   }
 
   void require_body(FieldReader& r, const std::string& key, const std::string& name) const {
@@ -273,10 +285,10 @@ class Parser {
     require_known(r, key, "coordinate", name, coordinate_names());
   }
 
-  void require_muscle(FieldReader& r, const std::string& key, const std::string& name) const {
+  void require_muscle(FieldReader& r, const std::string& key, const std::string& name, int index = -1) const {
     std::vector<std::string> names;
     for (const auto& m : spec_.muscles) names.push_back(m.name);
-    require_known(r, key, "muscle", name, names);
+    require_known(r, key, "muscle", name, names, index);
   }
 
   SegmentSpec segment(FieldReader& r) {
@@ -495,7 +507,8 @@ class Parser {
     m.wraps = r.strings_or_empty("wraps");
     std::vector<std::string> wrap_names;
     for (const auto& w : spec_.wraps) wrap_names.push_back(w.name);
-    for (const auto& w : m.wraps) require_known(r, "wraps", "wrap surface", w, wrap_names);
+    for (std::size_t i = 0; i < m.wraps.size(); ++i)
+      require_known(r, "wraps", "wrap surface", m.wraps[i], wrap_names, static_cast<int>(i));
     m.groups = r.strings_or_empty("groups");
     m.nerve_roots = r.strings_or_empty("nerve_roots");
     // Checked here, where the file, line and muscle are known (the builder expands the ranges).
@@ -532,7 +545,7 @@ class Parser {
       s.coordinate = r.string("coordinate");
       require_coordinate(r, "coordinate", s.coordinate);
       s.muscles = r.strings("muscles");
-      for (const auto& m : s.muscles) require_muscle(r, "muscles", m);
+      for (std::size_t i = 0; i < s.muscles.size(); ++i) require_muscle(r, "muscles", s.muscles[i], static_cast<int>(i));
       FieldReader c = r.child("ratio");
       s.ratio = read_curve(c, "coordinate", "ratio");
       c.finish();
@@ -561,7 +574,7 @@ class Parser {
       names.push_back(s.name);
       if (s.name == p.site) site = &s;
     }
-    require_known(r, "site", "joint-load site (sites must come before passive_moments)", p.site, names);
+    require_known(r, "site", "joint-load site", p.site, names);
     if (site->kind != SiteKind::joint_reaction)
       r.fail("site", fmt::format("expected a joint_reaction site, '{}' is patellofemoral", p.site));
     const JointSpec* joint = nullptr;

@@ -116,10 +116,27 @@ TEST(ModelParser, UnknownBody) {
                     "(did you mean 'pelvis'?)");
 }
 
+// The error points at the bad item of the list (column 15), not at the list's '[' (an audit found a
+// bad name in a long list located at its start).
 TEST(ModelParser, UnknownMuscle) {
   EXPECT_EQ(error_of("bad_unknown_muscle.yaml"),
-            kData + "bad_unknown_muscle.yaml:27:14: field 'sites.patellofemoral.muscles': unknown "
+            kData + "bad_unknown_muscle.yaml:27:15: field 'sites.patellofemoral.muscles': unknown "
                     "muscle 'vastus_lateralus' (did you mean 'vastus_lateralis'?)");
+  // A block list: the second item's own line.
+  std::ifstream in(kData + "bad_unknown_muscle.yaml");
+  std::stringstream ss;
+  ss << in.rdbuf();
+  std::string text = ss.str();
+  const std::string from = "muscles: [vastus_lateralus]";
+  ASSERT_NE(text.find(from), std::string::npos);
+  text.replace(text.find(from), from.size(), "muscles:\n      - vastus_lateralis\n      - vastus_lateralus");
+  try {
+    parse_model_spec(text, "block.yaml");
+    FAIL() << "accepted";
+  } catch (const InputError& e) {
+    EXPECT_EQ(e.where().line, 29) << e.what();
+    EXPECT_EQ(e.where().column, 9) << e.what();
+  }
 }
 
 TEST(ModelParser, BadChoice) {
