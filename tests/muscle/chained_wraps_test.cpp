@@ -18,16 +18,8 @@ using muscle_test::evaluate;
 // A muscle from above the pendulum's axis down to its tip, straight through two cylinders (axes
 // along z) that sit on its line: one on the ground above the axis, one on the pendulum below it.
 MuscleSpec two_cylinder_muscle(bool upper, bool lower) {
-  MuscleSpec m;
-  m.name = "chained";
-  m.params.max_isometric_force_N = 1000.0;
-  m.params.optimal_fiber_length_m = 0.2;
-  m.params.tendon_slack_length_m = 0.2;
-  m.path.resize(2);
-  m.path[0].body = "ground";
-  m.path[0].p_B_m = Vec3(0.0, 0.4, 0.0);
-  m.path[1].body = "pendulum";
-  m.path[1].p_B_m = Vec3(0.0, -0.3, 0.0);
+  MuscleSpec m =
+      muscle_test::ground_to_pendulum_muscle("chained", 1000.0, 0.2, 0.2, Vec3(0.0, 0.4, 0.0), Vec3(0.0, -0.3, 0.0));
   const auto cylinder = [](const char* body, double y) {
     WrapSpec w;
     w.kind = WrapKind::kCylinder;

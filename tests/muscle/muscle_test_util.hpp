@@ -2,12 +2,31 @@
 // Runs the multibody stage and the muscle geometry for (q, v), as the pipeline does before forces.
 #include <gtest/gtest.h>
 
+#include <string>
+
 #include "multibody/configuration.hpp"
 #include "multibody/jacobian.hpp"
 #include "multibody/kinematics.hpp"
 #include "muscle/muscle_set.hpp"
 
 namespace dembones::muscle_test {
+
+// A straight two-point muscle from `origin` on the ground to `insertion` on the pendulum
+// (samples::pendulum_model), with the given maximum force, optimal fibre and tendon slack lengths.
+inline MuscleSpec ground_to_pendulum_muscle(const std::string& name, double max_force_N, double optimal_fiber_m,
+                                            double tendon_slack_m, const Vec3& origin, const Vec3& insertion) {
+  MuscleSpec m;
+  m.name = name;
+  m.params.max_isometric_force_N = max_force_N;
+  m.params.optimal_fiber_length_m = optimal_fiber_m;
+  m.params.tendon_slack_length_m = tendon_slack_m;
+  m.path.resize(2);
+  m.path[0].body = "ground";
+  m.path[0].p_B_m = origin;
+  m.path[1].body = "pendulum";
+  m.path[1].p_B_m = insertion;
+  return m;
+}
 
 inline void evaluate(const Model& model, Data& data, const MuscleSet& set, const VecX& q, const VecX& v,
                      MuscleData& md) {

@@ -15,6 +15,8 @@
 #include "muscle/hill_muscle.hpp"
 #include "muscle/muscle_set.hpp"
 
+#include "muscle_test_util.hpp"
+
 namespace dembones {
 namespace {
 
@@ -23,18 +25,9 @@ namespace {
 std::vector<MuscleSpec> stretched_muscles() {
   std::vector<MuscleSpec> out;
   for (const auto& [name, l_opt, l_ts] : {std::tuple{"long_tendon", 0.07, 0.35}, std::tuple{"short_tendon", 0.30, 0.12}}) {
-    MuscleSpec m;
-    m.name = name;
-    m.params.max_isometric_force_N = 2000.0;
-    m.params.optimal_fiber_length_m = l_opt;
-    m.params.tendon_slack_length_m = l_ts;
+    MuscleSpec m = muscle_test::ground_to_pendulum_muscle(name, 2000.0, l_opt, l_ts, Vec3(0.0, 0.0, 0.0), Vec3(0.0, -0.6, 0.0));
     m.params.pennation_at_optimal_rad = 0.25;
     m.params.passive_strain_at_max_force = 0.7;
-    m.path.resize(2);
-    m.path[0].body = "ground";
-    m.path[0].p_B_m = Vec3(0.0, 0.0, 0.0);
-    m.path[1].body = "pendulum";
-    m.path[1].p_B_m = Vec3(0.0, -0.6, 0.0);
     out.push_back(m);
   }
   return out;

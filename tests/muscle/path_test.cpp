@@ -25,17 +25,7 @@ using muscle_test::evaluate;
 using muscle_test::expect_lengthening_speed_matches;
 
 MuscleSpec pendulum_muscle() {
-  MuscleSpec m;
-  m.name = "flexor";
-  m.params.max_isometric_force_N = 1000.0;
-  m.params.optimal_fiber_length_m = 0.2;
-  m.params.tendon_slack_length_m = 0.15;
-  m.path.resize(2);
-  m.path[0].body = "ground";
-  m.path[0].p_B_m = Vec3(0.2, 0.0, 0.0);
-  m.path[1].body = "pendulum";
-  m.path[1].p_B_m = Vec3(0.0, -0.3, 0.0);
-  return m;
+  return muscle_test::ground_to_pendulum_muscle("flexor", 1000.0, 0.2, 0.15, Vec3(0.2, 0.0, 0.0), Vec3(0.0, -0.3, 0.0));
 }
 
 TEST(MusclePath, PendulumHandComputedTorque) {
