@@ -752,14 +752,7 @@ SubjectSpec read_subject(FieldReader& r) {
     r.fail("height_m", fmt::format("expected a stature between 0.5 and 2.5 m, got {}", s.height_m));
   if (s.mass_kg < 10 || s.mass_kg > 300)
     r.fail("mass_kg", fmt::format("expected a body mass between 10 and 300 kg, got {}", s.mass_kg));
-  // Each bound alone allows impossible people (2.5 m and 30 kg). 90 % of healthy adults lie within
-  // about 18-30 kg/m^2 (Flegal 2006, Int J Obes 30:374-379, NHANES III); 10 and 100 kg/m^2 are bounds
-  // far outside that, catching typos, not a claim that the scaling holds up to them.
-  const double bmi = s.mass_kg / (s.height_m * s.height_m);
-  if (bmi < 10 || bmi > 100)
-    r.fail("mass_kg", fmt::format("{} kg at {} m is a body mass index of {:.1f} kg/m^2: expected 10 to 100 (a typo in "
-                                  "mass_kg or height_m?)",
-                                  s.mass_kg, s.height_m, bmi));
+  if (const std::string why = body_mass_index_problem(s); !why.empty()) r.fail("mass_kg", why);
   r.finish();
   return s;
 }

@@ -1,5 +1,7 @@
 #include "scenario/model_spec.hpp"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 
 namespace dembones {
@@ -7,6 +9,17 @@ namespace dembones {
 using namespace mspec;  // NOLINT: the model-file parts
 
 const char* to_string(Sex s) { return s == Sex::male ? "male" : "female"; }
+
+std::string body_mass_index_problem(const SubjectSpec& s) {
+  // Each bound alone allows impossible people (2.3 m and 25 kg). 90 % of healthy adults lie within
+  // about 18-30 kg/m^2 (Flegal 2006, Int J Obes 30:374-379, NHANES III); 10 and 100 kg/m^2 are bounds
+  // far outside that, catching typos, not a claim that the scaling holds up to them (docs/models.md).
+  const double bmi = s.mass_kg / (s.height_m * s.height_m);
+  if (bmi >= 10 && bmi <= 100) return "";
+  return fmt::format("{} kg at {} m is a body mass index of {:.1f} kg/m^2: expected 10 to 100 (a typo in mass_kg or "
+                     "height_m?)",
+                     s.mass_kg, s.height_m, bmi);
+}
 
 const char* mspec::to_string(JointType t) {
   switch (t) {

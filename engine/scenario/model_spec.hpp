@@ -22,6 +22,11 @@ struct SubjectSpec {
   Sex sex = Sex::male;
 };
 
+// Why this stature and mass together are no person (a typo in one of them), or "" when they could be
+// one: the body mass index must lie within 10-100 kg/m^2. Checked wherever a subject is read (model
+// files' reference subject, scenarios, sweeps through them), reported at mass_kg.
+std::string body_mass_index_problem(const SubjectSpec& s);
+
 // The parts of a model file. In their own namespace: engine/muscle and engine/multibody have
 // engine-side structs of the same names (MuscleSpec, WrapSpec, JointType) that model_builder fills.
 namespace mspec {

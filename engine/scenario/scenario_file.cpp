@@ -540,6 +540,7 @@ ScenarioSpec parse_scenario(YAML::Node root, const std::string& path, const Scen
     s.subject.height_m = in_range(sub, "height_m", sub.number("height_m"), 1.0, 2.3);
     s.subject.mass_kg = in_range(sub, "mass_kg", sub.number("mass_kg"), 25.0, 250.0);
     s.subject.sex = pick<Sex>(sub, "sex", {{"male", Sex::male}, {"female", Sex::female}});
+    if (const std::string why = body_mass_index_problem(s.subject); !why.empty()) sub.fail("mass_kg", why);
     sub.finish();
   }
   s.task = read_task(r.child("task"), path);

@@ -229,8 +229,8 @@ TaskRig make_task_rig(const BuiltModel& built, const SubjectSpec& subject) {
       if (built.locked[static_cast<std::size_t>(v.coords[i])])
         lo = hi = built.q_default(v.coords[i]) / v.ratios[i];
       if (lo > hi) std::swap(lo, hi);
-      v.lower = std::max(v.lower, lo);
-      v.upper = std::min(v.upper, hi);
+      if (lo > v.lower) v.lower = lo, v.lower_coord = v.coords[i];
+      if (hi < v.upper) v.upper = hi, v.upper_coord = v.coords[i];
     }
     rig.vars.push_back(std::move(v));
     return rig.nvars() - 1;

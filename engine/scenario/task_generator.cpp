@@ -153,6 +153,12 @@ struct Generator {
   int recorded = 0;  // frames recorded in out
   VecX q_record;     // (nq) scratch of record()
   double support_lo, support_hi;
+  // The frame the hands are farthest from their target: its posture, time and balance band, so that
+  // "the hands cannot reach" can name what stopped them (a joint at its limit, the balance band).
+  struct WorstReach {
+    VecX theta;
+    double time = 0.0, com_x = 0.0, com_lo = 0.0, com_hi = 0.0;
+  } worst_reach;
   // Per-frame world x the centre of mass (body and load) is held at during the movement, in place of
   // the band (NaN or absent: the band); the dynamic balance passes (generate_task_motion).
   const VecX* com_target = nullptr;
@@ -302,6 +308,7 @@ struct Generator {
     const double nan = std::numeric_limits<double>::quiet_NaN();
     out.hand_target.row(f) = t.hand ? t.hand->transpose() : Eigen::RowVector2d(nan, nan);
     out.com_x(f) = r.com_x;
+    if (r.hand_error_m > out.max_hand_error_m) worst_reach = {theta, time, r.com_x, t.com_lo, t.com_hi};
     out.max_hand_error_m = std::max(out.max_hand_error_m, r.hand_error_m);
     out.max_hip_error_m = std::max(out.max_hip_error_m, r.hip_error_m);
     if (r.com_x < support_lo || r.com_x > support_hi) out.frames_outside_support.push_back(f);
@@ -322,6 +329,35 @@ struct SeatOffJoint {
 double clinical_offset(const TaskRig& rig, int var) {
   const PostureVariable& v = rig.vars[var];
   return rig.q_offset(v.coords[0]) / v.ratios[0];
+}
+
+// What stops the hands short of the box in the worst frame: the posture variables within half a
+// degree of a range limit (clinical angles, as the model file gives the ranges) and the centre of mass
+// at an edge of the balance band. An empty answer means neither binds (the arms' length does).
+std::string what_limits_the_reach(const Model& model, const TaskRig& rig, const Generator::WorstReach& w) {
+  constexpr double kDeg = 3.14159265358979323846 / 180.0;
+  constexpr double kAtLimit_rad = 0.5 * kDeg;
+  constexpr double kAtEdge_m = 1e-3;
+  std::vector<std::string> parts;
+  for (int k = 0; k < rig.nvars() && k < w.theta.size(); ++k) {
+    const PostureVariable& v = rig.vars[k];
+    const bool at_lower = w.theta(k) <= v.lower + kAtLimit_rad, at_upper = w.theta(k) >= v.upper - kAtLimit_rad;
+    if (!at_lower && !at_upper) continue;
+    const int c = at_lower ? v.lower_coord : v.upper_coord;
+    const double off = clinical_offset(rig, k);
+    parts.push_back(fmt::format("the {} at {:.1f} deg of flexion, the end of its range{}",
+                                v.name == "lumbar" ? "lumbar spine" : v.name,
+                                (w.theta(k) + off) / kDeg,
+                                c >= 0 ? fmt::format(" (set by {}'s range)", model.coordinate_names[c]) : ""));
+  }
+  if (w.com_x >= w.com_hi - kAtEdge_m)
+    parts.push_back("the centre of mass at the front of the balance band (the middle half of the feet)");
+  else if (w.com_x <= w.com_lo + kAtEdge_m)
+    parts.push_back("the centre of mass at the back of the balance band (the middle half of the feet)");
+  if (parts.empty()) return "";
+  std::string s = parts[0];
+  for (size_t i = 1; i < parts.size(); ++i) s += (i + 1 == parts.size() ? " and " : ", ") + parts[i];
+  return s;
 }
 
 std::vector<SeatOffJoint> seat_off_joints(const TaskRig& rig, const TaskSpec& task, const std::string& file) {
@@ -1015,10 +1051,15 @@ GeneratedMotion generate_frames(TaskPlan& plan, const VecX* com_target) {
   for (int i = 0; i < n_pause_after; ++i, time += dt) g.record(time, r, t1);
 
   const Location where{scenario_file, 0, 0, plan.field};
-  if (g.out.max_hand_error_m > kReachTolerance_m)
-    throw InputError(where, fmt::format("the hands cannot reach the box: they stay {:.1f} cm from the target "
-                                        "(the model's arms, joint ranges and balance allow no closer)",
-                                        100.0 * g.out.max_hand_error_m));
+  if (g.out.max_hand_error_m > kReachTolerance_m) {
+    const std::string limits = what_limits_the_reach(model, rig, g.worst_reach);
+    throw InputError(where, fmt::format("the hands cannot reach the box: they stay {:.1f} cm from the target at "
+                                        "{:.2f} s, {} (move the box closer, or widen the model's joint ranges)",
+                                        100.0 * g.out.max_hand_error_m, g.worst_reach.time,
+                                        limits.empty() ? "with no joint at a range limit and balance not binding: "
+                                                         "beyond the arms' length"
+                                                       : "with " + limits));
+  }
   if (g.out.max_hip_error_m > kReachTolerance_m)
     throw InputError(where, fmt::format("the hips cannot reach the chair height: {:.1f} cm away",
                                         100.0 * g.out.max_hip_error_m));

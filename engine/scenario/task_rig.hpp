@@ -15,6 +15,7 @@ struct PostureVariable {
   std::vector<int> coords;       // velocity indices (the lifter model has nq = nv)
   std::vector<double> ratios;
   double lower = 0, upper = 0;   // limits of θ (from the coordinates' ranges and ratios)
+  int lower_coord = -1, upper_coord = -1;  // the coordinate whose range sets each limit (error messages)
 };
 
 struct TaskRig {

@@ -110,6 +110,26 @@ TEST(ScenarioFile, AnOverrideWithATypoIsAnUnknownField) {
   }
 }
 
+// Stature and mass each within their bounds but together no person (1.0 m and 250 kg; 2.3 m and 25 kg)
+// ran without a word (subject-scaling audit): the body mass index bound the model's reference subject
+// had is checked for the scenario's subject too, at mass_kg.
+TEST(ScenarioFile, ASubjectWhoseBodyMassIndexIsNoPersonIsAnError) {
+  const std::string stand = (kScenarios / "stand.yaml").string();
+  auto with = [&](const char* height, const char* mass) -> std::string {
+    try {
+      load_scenario(stand, {parse_override(std::string("subject.height_m=") + height),
+                            parse_override(std::string("subject.mass_kg=") + mass)});
+    } catch (const InputError& e) {
+      return e.where().field + ": " + e.message();
+    }
+    return "accepted";
+  };
+  EXPECT_EQ(with("1.0", "250").rfind("subject.mass_kg: 250 kg at 1 m is a body mass index of 250.0 kg/m^2: expected 10 to 100", 0), 0u);
+  EXPECT_EQ(with("2.3", "25").rfind("subject.mass_kg: 25 kg at 2.3 m is a body mass index of 4.7", 0), 0u);
+  EXPECT_EQ(with("1.0", "100"), "accepted");
+  EXPECT_EQ(with("2.3", "53"), "accepted");
+}
+
 TEST(ScenarioFile, MalformedOverrideIsRejected) {
   EXPECT_THROW(parse_override("task.box.mass_kg"), InputError);
   EXPECT_THROW(parse_override("=3"), InputError);
