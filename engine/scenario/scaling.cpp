@@ -93,6 +93,20 @@ ModelSpec scale_model(const ModelSpec& spec, const SubjectSpec& subject) {
     m.tendon_slack_length_m *= ratio;
     m.max_isometric_force_N *= force_factor;
   }
+  // Passive intervertebral moments (discs and ligaments) are tissue forces on lever arms: the force
+  // scales with cross-section as the muscles' does, the lever arms with the joint's child body. Left
+  // unscaled (as before) they carried the same moment in a 45 kg as in a 135 kg subject, so the share
+  // left to the muscles, and with it the compression in body weights, changed with body size
+  // (subject-scaling audit: unloaded squat 2.79 -> 3.63 BW at L5/S1 from 45 to 135 kg at 1.75 m).
+  std::map<std::string, std::string> child_of_coordinate;
+  for (const auto& j : out.joints)
+    for (const auto& c : j.coordinates) child_of_coordinate[c.name] = j.child;
+  for (auto& pm : out.passive_moments) {
+    const auto child = child_of_coordinate.find(pm.coordinate);
+    const double k_len = child != child_of_coordinate.end() ? L(child->second) : subject.height_m / spec.reference_subject.height_m;
+    for (double& y : pm.moment_Nm.y) y *= force_factor * k_len;
+    for (auto& pe : pm.posterior_elements) pe.lever_arm_m *= k_len;
+  }
   for (auto& s : out.sites)
     if (s.kind == SiteKind::joint_reaction) s.origin_m *= L(s.body);
   for (auto& mk : out.markers) mk.location_m *= L(mk.body);

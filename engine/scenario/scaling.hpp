@@ -19,8 +19,11 @@
 // - Maximum isometric force scales with (M / M_ref)^(2/3): force follows physiological cross-section,
 //   an area, and under geometric similarity area ~ mass^(2/3) (Hill 1950, Sci Prog 38:209-230;
 //   allometric strength normalisation, Jaric 2002, Sports Med 32:615-631).
+// - Passive moment-angle curves (intervertebral discs and ligaments) scale with (M / M_ref)^(2/3) x
+//   s_L of the joint's child body (tissue force with cross-section, like the muscles'; lever arm with
+//   length), and their posterior elements' lever arms with s_L.
 // - Custom-joint translations (e.g. the knee's tibiofemoral translation) scale with the parent's s_L;
-//   angles, passive moment-angle curves and actuator strengths are not scaled.
+//   angles and actuator strengths are not scaled.
 #include "scenario/model_spec.hpp"
 
 namespace dembones {

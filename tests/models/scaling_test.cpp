@@ -1,5 +1,6 @@
 // Subject scaling of a model spec: identity at the reference subject, the de Leva length and mass
-// ratios, inertia ~ m L^2, F0 ~ M^(2/3), muscle lengths with their segments.
+// ratios, inertia ~ m L^2, F0 ~ M^(2/3), muscle lengths with their segments, passive moments ~
+// M^(2/3) L and their posterior elements' lever arms ~ L.
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -88,6 +89,53 @@ TEST(Scaling, MuscleForceWithMassToTwoThirdsAndLengthsWithSegments) {
   // The ratio of fibre to tendon length is kept.
   EXPECT_NEAR(s.muscles[0].optimal_fiber_length_m / s.muscles[0].tendon_slack_length_m,
               m.muscles[0].optimal_fiber_length_m / m.muscles[0].tendon_slack_length_m, 1e-12);
+}
+
+// Passive moments were left unscaled: a 45 kg subject's discs and ligaments carried what a 135 kg
+// subject's did, so the muscles' share of the lumbar moment, and the compression in body weights,
+// changed with size (unloaded squat at L5/S1: 2.79 BW at 45 kg, 3.63 BW at 135 kg; scaling audit).
+// Now tissue force scales with cross-section like the muscles' (M^(2/3)) on a lever arm scaling with
+// the joint's child body; the angles do not scale.
+TEST(Scaling, PassiveMomentsWithMassToTwoThirdsTimesLength) {
+  const ModelSpec m = load_model_spec(kModel);
+  const SubjectSpec small{1.55, 50.0, Sex::female};
+  const ModelSpec s = scale_model(m, small);
+  const auto scales = calc_body_scales(m, small);
+  const double ks = scales[1].length_factor;  // the knee's child, the shank
+  ASSERT_EQ(s.passive_moments.size(), 1u);
+  const CurveSpec& before = m.passive_moments[0].moment_Nm;
+  const CurveSpec& after = s.passive_moments[0].moment_Nm;
+  ASSERT_EQ(after.y.size(), before.y.size());
+  for (std::size_t i = 0; i < before.y.size(); ++i) {
+    EXPECT_DOUBLE_EQ(after.x[i], before.x[i]);
+    EXPECT_NEAR(after.y[i], before.y[i] * std::pow(50.0 / 80.0, 2.0 / 3.0) * ks, 1e-12);
+  }
+  // The lifter's lumbar levels: the moment and the posterior elements' lever arms (so the ligament
+  // forces, moment / lever arm, scale with M^(2/3) like the muscles').
+  const ModelSpec lifter = load_model_spec(std::string(DEMBONES_SOURCE_DIR) + "/models/lifter.yaml");
+  const SubjectSpec big{1.95, 110.0, Sex::male};
+  const ModelSpec b = scale_model(lifter, big);
+  const auto lifter_scales = calc_body_scales(lifter, big);
+  int checked = 0;
+  for (std::size_t i = 0; i < lifter.passive_moments.size(); ++i) {
+    const PassiveMomentSpec& p0 = lifter.passive_moments[i];
+    const PassiveMomentSpec& p1 = b.passive_moments[i];
+    const JointSpec* joint = nullptr;
+    for (const JointSpec& j : lifter.joints)
+      for (const CoordinateSpec& c : j.coordinates)
+        if (c.name == p0.coordinate) joint = &j;
+    ASSERT_NE(joint, nullptr) << p0.coordinate;
+    const auto child = std::find_if(lifter_scales.begin(), lifter_scales.end(),
+                                    [&](const BodyScale& x) { return x.body == joint->child; });
+    ASSERT_NE(child, lifter_scales.end());
+    const double k = std::pow(110.0 / lifter.reference_subject.mass_kg, 2.0 / 3.0) * child->length_factor;
+    EXPECT_NEAR(p1.moment_Nm.y.front(), p0.moment_Nm.y.front() * k, 1e-9) << p0.name;
+    ASSERT_EQ(p1.posterior_elements.size(), p0.posterior_elements.size());
+    for (std::size_t e = 0; e < p0.posterior_elements.size(); ++e, ++checked)
+      EXPECT_NEAR(p1.posterior_elements[e].lever_arm_m, p0.posterior_elements[e].lever_arm_m * child->length_factor,
+                  1e-12);
+  }
+  EXPECT_EQ(checked, 18);  // six levels, three structures each
 }
 
 TEST(Scaling, TotalMassFollowsSubjectWhenFractionsSumToOne) {
