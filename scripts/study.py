@@ -511,9 +511,10 @@ def dreischarf_text(lifts: Dict[str, Dict[str, float]]) -> str:
                "prescribe the patients' posture at its low point (`task.low_point_knee_deg`, "
                "`low_point_trunk_inclination_deg`; docs/scenarios.md): docs/validation.md, \"Sensitivity: the 15 kg "
                "stoop and squat with the postures measured in vivo\", runs these lifts with it. With the box 0.20 m above the floor "
-               "the patients' knee angle and trunk inclination together cannot reach the box (the engine says so); "
-               "with their knee angles alone, or both on a higher box, the squat-over-stoop difference at L1/L2 "
-               "shrinks to a few per cent, as they measured."
+               "the generator cannot give the squat the patients' knee angle, alone or with their trunk inclination "
+               "(it stops naming the field and the angle it reached); on a 0.60 m box it can, and the table there "
+               "gives the squat-over-stoop difference at L1/L2 for those postures. Where the box starts changes "
+               "the answer at L5/S1 too (\"Where the box starts\", above)."
                if semi else ""))
 
 
