@@ -569,7 +569,9 @@ def coupling_section(couplings: Dict[str, Dict[str, Dict[str, float]]]) -> List[
     for t in TECHNIQUES:
         e, i = couplings[t]["enforce"], couplings[t]["ignore"]
         L.append(f"| {t.replace('_', '-')} | {e['coupling_Nm']:.0f} N m at {e['coupling_level'].replace('_extension', '')} "
-                 f"({e['coupling_share']:.0%} of its net moment) | {e['L5_S1_compression']:.0f} N | "
+                 f"({e['coupling_share']:.0%} of its net moment) | {e['L5_S1_compression']:.0f} N"
+                 + (f"† ({e['reserve_frames']} of {e['frames']} frames need reserves)" if e["reserve_frames"] else "")
+                 + " | "
                  f"{i['L5_S1_compression']:.0f} N ({change(e['L5_S1_compression'], i['L5_S1_compression'])[0]:+.0%}) | "
                  f"{i['reserve_frames']} of {i['frames']}, {i['reserve_max_Nm']:.1f} N m |")
     rise = {t: change(couplings[t]["enforce"]["L5_S1_compression"], couplings[t]["ignore"]["L5_S1_compression"])
@@ -577,7 +579,8 @@ def coupling_section(couplings: Dict[str, Dict[str, Dict[str, float]]]) -> List[
     with_c = change(couplings["stoop"]["enforce"]["L5_S1_compression"], couplings["squat"]["enforce"]["L5_S1_compression"])
     without = change(couplings["stoop"]["ignore"]["L5_S1_compression"], couplings["squat"]["ignore"]["L5_S1_compression"])
     L += ["", f"Squat against stoop, peak L5/S1 compression: {with_c[0]:+.0%} ({with_c[1]}) with the constraint, "
-          f"{without[0]:+.0%} ({without[1]}) with every level balanced by the muscles. "
+          f"{without[0]:+.0%} ({without[1]}) with every level balanced by the muscles, where every frame needs "
+          "reserves, so both peaks are then lower bounds. "
           + (f"The direction of the answer does not depend on it{', its size does' if abs(with_c[0] - without[0]) > MEANINGFUL else ''}: "
              if np.sign(with_c[0]) == np.sign(without[0]) else
              "The direction of the answer depends on it (read the stoop-versus-squat margin as uncertain): ")
