@@ -579,8 +579,11 @@ def coupling_section(couplings: Dict[str, Dict[str, Dict[str, float]]]) -> List[
     with_c = change(couplings["stoop"]["enforce"]["L5_S1_compression"], couplings["squat"]["enforce"]["L5_S1_compression"])
     without = change(couplings["stoop"]["ignore"]["L5_S1_compression"], couplings["squat"]["ignore"]["L5_S1_compression"])
     L += ["", f"Squat against stoop, peak L5/S1 compression: {with_c[0]:+.0%} ({with_c[1]}) with the constraint, "
-          f"{without[0]:+.0%} ({without[1]}) with every level balanced by the muscles, where every frame needs "
-          "reserves, so both peaks are then lower bounds. "
+          f"{without[0]:+.0%} ({without[1]}) with every level balanced by the muscles"
+          + (", where every frame needs reserves, so both peaks are then lower bounds. "
+             if all(couplings[t]["ignore"]["reserve_frames"] == couplings[t]["ignore"]["frames"] for t in ("stoop", "squat"))
+             else (", where some frames need reserves (lower bounds there). "
+                   if any(couplings[t]["ignore"]["reserve_frames"] for t in ("stoop", "squat")) else ". "))
           + (f"The direction of the answer does not depend on it{', its size does' if abs(with_c[0] - without[0]) > MEANINGFUL else ''}: "
              if np.sign(with_c[0]) == np.sign(without[0]) else
              "The direction of the answer depends on it (read the stoop-versus-squat margin as uncertain): ")
