@@ -413,7 +413,12 @@ class Parser {
     w.location_m = r.vector3("location_m");
     w.orientation_rad = read_angles3_or(r, "orientation");
     w.radius_m = positive(r, "radius_m");
-    if (w.type == WrapType::cylinder) w.length_m = positive(r, "length_m");
+    if (w.type == WrapType::cylinder) {
+      w.length_m = positive(r, "length_m");
+    } else if (r.has("length_m")) {
+      // A cylinder changed to a sphere keeps its length_m line: "unknown field" would not say why.
+      r.fail("length_m", "a sphere has no length (length_m is a cylinder's): remove it, or use type: cylinder");
+    }
     w.quadrant = r.choice_or("quadrant", {"all", "+x", "-x", "+y", "-y"}, "all");
     return w;
   }

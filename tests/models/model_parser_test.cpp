@@ -267,6 +267,18 @@ TEST(ModelParser, ValuesNoHumanBodyHasAreUnitSlips) {
   EXPECT_TRUE(starts(e, "muscles.vastus.path: every path point is on body 'thigh'")) << e;
 }
 
+// A cylinder changed to a sphere keeps its length_m: the error says a sphere has none (it said
+// "unknown field", which reads as a misspelling; model-editing audit). Without it the sphere loads.
+TEST(ModelParser, ASphereWithALengthSaysSpheresHaveNone) {
+  const std::string e = error_of_edit("type: cylinder\n    body: thigh", "type: sphere\n    body: thigh");
+  EXPECT_EQ(e.rfind("wraps.knee_cyl.length_m: a sphere has no length (length_m is a cylinder's)", 0), 0u) << e;
+  EXPECT_EQ(error_of_edit("type: cylinder\n    body: thigh\n    source: test\n    location_m: [0, -0.43, 0]\n"
+                          "    radius_m: 0.025\n    length_m: 0.1\n",
+                          "type: sphere\n    body: thigh\n    source: test\n    location_m: [0, -0.43, 0]\n"
+                          "    radius_m: 0.025\n"),
+            "no error");
+}
+
 // Stature and mass each within bounds can still describe nobody (2.5 m and 30 kg).
 TEST(ModelParser, ASubjectsBodyMassIndexIsBounded) {
   const std::string from = "reference_subject: {height_m: 1.80, mass_kg: 80.0,";
