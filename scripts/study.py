@@ -608,22 +608,22 @@ def box_height_section(bh: pd.DataFrame, depths: Dict[float, float]) -> List[str
          "|---|---|---|---|---|---|---|---|"]
     rel = {}
 
-    def cell(sel: pd.DataFrame, tech: str, key: str, fmt: str) -> Tuple[float, str]:
+    def cell(sel: pd.DataFrame, tech: str, key: str, fmt: str, unit: str = "") -> Tuple[float, str]:
         r = sel[sel["task.technique"] == tech]
         if r.empty:
             return float("nan"), "–"
         v = float(r[key].iloc[0])
-        return v, format(v, fmt) + ("†" if bool(flagged(r).any()) else "")
+        return v, format(v, fmt) + unit + ("†" if bool(flagged(r).any()) else "")
 
     for pos, pname in ((0.15, "between the feet"), (0.40, "in front of the knees")):
         for h in heights:
             sel = ok[np.isclose(ok["task.start.forward_m"], pos) & np.isclose(ok["task.start.height_m"], h)]
-            c = {t: cell(sel, t, "L5_S1_compression_peak_N", ".0f") for t in TECHNIQUES}
+            c = {t: cell(sel, t, "L5_S1_compression_peak_N", ".0f", " N") for t in TECHNIQUES}
             tf = {t: cell(sel, t, "tibiofemoral_resultant_peak_bw", ".2f") for t in ("stoop", "squat")}
             pf = {t: cell(sel, t, "patellofemoral_compression_peak_bw", ".2f") for t in ("stoop", "squat")}
             r, word = change(c["stoop"][0], c["squat"][0])
             rel[(pos, round(float(h), 3))] = (r, tf["squat"][0], pf["squat"][0])
-            L.append(f"| {pname} | {h:.2f} m | {c['stoop'][1]} N | {c['semi_squat'][1]} N | {c['squat'][1]} N | "
+            L.append(f"| {pname} | {h:.2f} m | {c['stoop'][1]} | {c['semi_squat'][1]} | {c['squat'][1]} | "
                      f"{r:+.0%} ({word}) | {tf['stoop'][1]} / {tf['squat'][1]} BW | {pf['stoop'][1]} / {pf['squat'][1]} BW |")
     lo, hi = round(float(heights[0]), 3), round(float(heights[-1]), 3)
     below = [h for h in heights if all(abs(rel[(pos, round(float(h), 3))][0]) < MEANINGFUL for pos in (0.15, 0.40))]
