@@ -477,6 +477,14 @@ PostureTargets low_point_targets(PostureTargets t, const LowPoint& lp) {
   return t;
 }
 
+// Whether the posture misses a prescribed low-point joint angle (the trunk line is checked by
+// check_low_point; a missed angle alone triggers the second reach through the stoop's posture).
+bool low_point_missed(const LowPoint& lp, const VecX& theta) {
+  for (const LowPointJoint& j : lp.joints)
+    if (std::abs(theta(j.var) - j.theta) > kLowPointAngleTolerance_rad) return true;
+  return false;
+}
+
 // The prescribed angles compete with the hands on the box, the joint ranges and the balance band; a
 // request they cannot all meet stops the run naming the field and the angle reached, instead of
 // silently giving another posture. hand_error_m: the hands' distance from the box at the low point.
@@ -770,27 +778,35 @@ TaskPlan make_plan(const Model& model, const TaskRig& rig, const TaskSpec& task,
       // A prescribed low point (task.low_point_*) is held there; without one the targets are the
       // technique's alone.
       const LowPoint low_point = low_point_request(model, rig, task);
+      // A reach that ends short of the box, or off a prescribed low-point angle, may have fallen into
+      // another branch of the IK (a semi-squat with an empty box stopped 30-44 cm short, hips and lumbar
+      // spine extended, once T12/L1 was articulated; a squat asked for 45 deg of knee flexion ended
+      // leaning back with the hips and the lumbar spine at their extension limits and the knees at 5
+      // deg): it is made again through the stoop's posture at the box, from which the technique's
+      // preferences are phased in, and the better of the two kept.
+      auto reach_low = [&](const PostureTargets& targets, auto&& missed) {
+        const PostureResult reached = g.move_hand_to(targets, low, kLiftContinuationSteps);
+        if (!missed(reached) || task.technique == Technique::stoop) return;
+        const VecX first = g.theta;
+        PostureTargets via = g.base_targets(technique_preset(Technique::stoop, task));
+        if (low_point.any()) via = low_point_targets(via, low_point);
+        via.load_mass_kg = base.load_mass_kg;
+        g.theta = theta_stand;
+        g.move_hand_to(via, low, kLiftContinuationSteps);
+        const PostureResult again = g.move_hand_to(targets, low, kLiftContinuationSteps);
+        const bool better = low_point.any() ? again.cost < reached.cost : again.hand_error_m < reached.hand_error_m;
+        if (!better) g.theta = first;
+      };
       if (low_point.any()) {
-        g.move_hand_to(low_point_targets(base, low_point), low, kLiftContinuationSteps);
+        reach_low(low_point_targets(base, low_point), [&](const PostureResult& r) {
+          return r.hand_error_m > kReachTolerance_m || low_point_missed(low_point, g.theta);
+        });
         const Vec3 h = g.hand_position();
         check_low_point(low_point, g.theta,
                         low_point.trunk ? g.line_inclination_at(g.theta, *low_point.trunk) : 0.0,
                         (Eigen::Vector2d(h.x(), h.y()) - low).norm());
       } else {
-        const PostureResult reached = g.move_hand_to(base, low, kLiftContinuationSteps);
-        // A reach that ends short of the box fell into another branch of the IK (a semi-squat with an
-        // empty box stopped 30-44 cm short, hips and lumbar spine extended, once T12/L1 was
-        // articulated): it is made again through the stoop's posture at the box, from which the
-        // technique's preferences are phased in, and the closer of the two kept.
-        if (reached.hand_error_m > kReachTolerance_m && task.technique != Technique::stoop) {
-          const VecX first = g.theta;
-          PostureTargets via = g.base_targets(technique_preset(Technique::stoop, task));
-          via.load_mass_kg = base.load_mass_kg;
-          g.theta = theta_stand;
-          g.move_hand_to(via, low, kLiftContinuationSteps);
-          const PostureResult again = g.move_hand_to(base, low, kLiftContinuationSteps);
-          if (!(again.hand_error_m < reached.hand_error_m)) g.theta = first;
-        }
+        reach_low(base, [](const PostureResult& r) { return r.hand_error_m > kReachTolerance_m; });
       }
       const VecX theta_low = g.theta;
       g.move_hand_to(upright, high, kLiftContinuationSteps);
