@@ -311,6 +311,12 @@ def main(argv: Optional[List[str]] = None) -> int:
              f"task.technique={tech}", "--set", "solver.couplings=ignore"])
         couplings[tech]["ignore"] = coupling_summary(ignored)
     figure_groups(shares, os.path.join(img, "stoop_vs_squat_muscles.png"))
+    # The squat at Dreischarf et al.'s knee angle (45 deg at the low point), the same box.
+    knee45 = os.path.join(a.out, "lift15_squat_knee45.h5")
+    run([a.dembones, "run", os.path.join(SCEN, "stoop_lift.yaml"), "-o", knee45, "-q", "--set", "task.technique=squat",
+         "--set", "task.low_point_knee_deg=45"])
+    lifts["squat_knee45"] = lift_summary(knee45)
+    lifts["squat_knee45"]["reserve_frames"] = peaks(knee45)["reserve_frames"]
 
     # Seed questions: the same task with and without the impairment.
     psoas = "impairments=[{type: tight_muscle, muscles: psoas, length_scale: 0.90}]"
@@ -510,11 +516,15 @@ def dreischarf_text(lifts: Dict[str, Dict[str, float]]) -> str:
                f"stoop, but its trunk inclined {semi['trunk_inclination_deg']:.0f}° (patients' squat: 39°). A lift can "
                "prescribe the patients' posture at its low point (`task.low_point_knee_deg`, "
                "`low_point_trunk_inclination_deg`; docs/scenarios.md): docs/validation.md, \"Sensitivity: the 15 kg "
-               "stoop and squat with the postures measured in vivo\", runs these lifts with it. With the box 0.20 m above the floor "
-               "the generator cannot give the squat the patients' knee angle, alone or with their trunk inclination "
-               "(it stops naming the field and the angle it reached); on a 0.60 m box it can, and the table there "
-               "gives the squat-over-stoop difference at L1/L2 for those postures. Where the box starts changes "
-               "the answer at L5/S1 too (\"Where the box starts\", above)."
+               "stoop and squat with the postures measured in vivo\", runs these lifts with it. "
+               + (lambda k: f"The squat with the patients' knee angle prescribed (`task.low_point_knee_deg: 45`, the same box): "
+                  f"its L1/L2 compression {k['L1_L2_compression'] / st['L1_L2_compression'] - 1.0:+.0%} relative to the "
+                  f"stoop, the trunk inclined {k['trunk_inclination_deg']:.0f}° at the peak"
+                  + (f" ({k['reserve_frames']} frames need reserves)" if k["reserve_frames"] else "") + ". ")(lifts["squat_knee45"])
+               + "With the box 0.20 m above the floor their knee angle and trunk inclination together cannot reach it "
+               "(the engine stops naming the field and the angle reached); on a 0.60 m box they can, and the table "
+               "there gives the squat-over-stoop difference at L1/L2 for those postures. Where the box starts "
+               "changes the answer at L5/S1 too (\"Where the box starts\", above)."
                if semi else ""))
 
 
