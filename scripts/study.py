@@ -828,10 +828,10 @@ def report(df, ok, failed, shares, pairs, lifts, couplings, causes, bh, depths) 
           "hip peaks are higher than those validated.", ""]
     for q, desc in (("tight psoas", "psoas fascicles 10 % shorter (optimal fibre and tendon slack length × 0.90)"),
                     ("weak core", "glutes, abdominals, back extensors and hip flexors at 50 % strength"),
-                    ("L4 root", "every muscle innervated by L4 capped at 30 % activation, the worst case: in the model that is "
-                                "also every erector spinae fascicle, whose nerve roots are tagged as a span (T1-L5, "
-                                "L1-L5), the quadratus lumborum (T12-L4), the L4 multifidus fascicles, and in the legs "
-                                "the quadriceps, gluteus medius, adductor magnus and tibialis anterior"),
+                    ("L4 root", "every muscle innervated by L4 capped at 30 % activation, the worst case: in the back the L4 "
+                                "fascicles of the iliocostalis, longissimus and multifidus and the quadratus lumborum "
+                                "(T12-L4), and in the legs the quadriceps, gluteus medius, adductor magnus and tibialis "
+                                "anterior"),
                     ("L4 root, shared", "the same root, `multi_root: share`: a muscle innervated by n roots loses only "
                      "L4's equal share, cap 1 − 0.7/n (the vasti, L2–L4, at 0.77; the L4 multifidus fascicles, "
                      "L4 alone, at 0.3)")):

@@ -56,16 +56,28 @@ BOGDUK1982 = ("Bogduk, Wilson & Tynan 1982, J Anat 134:383-397 (abstract: L1-L4 
               "multifidus fascicles arising from the spinous process of its own segment)")
 
 
+# The thoracic parts of the erector spinae: the lateral branches of the thoracic dorsal rami end in (the
+# upper six) or give branches to (the lower six) the longissimus and the iliocostalis.
+GRAY1918 = ("Gray 1918, Anatomy of the Human Body, 20th ed., The posterior divisions of the thoracic nerves "
+            "(lateral branches of the thoracic dorsal rami to the longissimus dorsi and iliocostalis; public text)")
+
+
 def lumbar_roots(family, name, roots):
-    """Nerve roots of a lumbar fascicle: segmental for the multifidus (MF_m<k>: from the spinous process
-    or lamina of L<k>, its medial branch), iliocostalis from the L1-L4 dorsal rami (no L5 lateral
-    branch), as Bogduk et al. 1982 give them; the family's range otherwise."""
-    if family == "multifidus":
-        k = re.match(r"MF_m(\d)", name)
+    """Nerve roots of a lumbar fascicle, segmental: the erector spinae and multifidus are supplied by the
+    dorsal ramus of their own segment. Multifidus MF_m<k> (from the spinous process or lamina of L<k>): its
+    medial branch; lumbar iliocostalis IL_L<k> (L1-L4: no L5 lateral branch) and longissimus LTpL_L<k>:
+    the lateral and intermediate branches of L<k>, as Bogduk et al. 1982 give them. The thoracic
+    fascicles, which arise from the ribs and thoracic transverse processes and reach the lumbar spine and
+    sacrum by long tendons (IL_R<k>, LTpT_T<k>, LTpT_R<k>): the thoracic dorsal ramus of their segment of
+    origin (Gray 1918). Tagging them with a lumbar span, as before, made a single lumbar root's lesion
+    paralyse the whole back. Other families: the family's range."""
+    seg = {"multifidus": r"MF_m(\d)", "iliocostalis": r"IL_[LR](\d+)",
+           "longissimus_thoracis_pars_thoracis": r"LTpT_[TR](\d+)", "longissimus_thoracis_pars_lumborum": r"LTpL_L(\d)"}
+    if family in seg:
+        k = re.match(seg[family], name)
         if k:
-            return [f"L{k.group(1)}"], BOGDUK1982
-    if family == "iliocostalis":
-        return ["L1-L4"], BOGDUK1982
+            thoracic = name.startswith(("IL_R", "LTpT_"))
+            return [f"{'T' if thoracic else 'L'}{k.group(1)}"], GRAY1918 if thoracic else BOGDUK1982
     return roots, ROOTS
 JORGENSEN2005 = "Jorgensen, Marras, Smith & Pope 2005, Clin Biomech 20:242-246 (abstract)"
 # Rectus abdominis sagittal moment arms in upright neutral standing, MRI through and parallel to each
