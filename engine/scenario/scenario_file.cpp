@@ -321,6 +321,12 @@ ImpairmentSpec read_impairment(FieldReader r, const YAML::Node& at, const std::s
     if (list.empty()) r.fail("muscles", "expected at least one muscle, group tag or '*', got an empty list");
     return list;
   };
+  // The lifter is one leg and one arm chain for both sides (`sides: 2`): "unknown field" would read as a
+  // misspelling of a field that does not exist for any impairment.
+  if (r.has("side") || r.has("sides"))
+    r.fail(r.has("side") ? "side" : "sides",
+           "impairments act on both sides: the model is sagittal and symmetric (each muscle stands for the left and "
+           "right one, `sides: 2`), so a one-sided impairment needs a bilateral model");
   switch (m.type) {
     case ImpairmentType::tight_muscle:
       m.muscles = selectors();
@@ -552,6 +558,16 @@ ScenarioSpec parse_scenario(YAML::Node root, const std::string& path, const Scen
       ++i;
     }
   }
+  // A posture offset shapes the generated motion; a motion file brings its own posture, which it would
+  // leave unchanged without a word (impairment audit).
+  if (s.task.type == TaskType::motion_file)
+    for (const ImpairmentSpec& imp : s.impairments)
+      if (imp.type == ImpairmentType::posture) {
+        Location where = imp.where;
+        where.field += ".type";
+        throw InputError(where, "a posture impairment shifts the generated motion's posture; a motion_file task's "
+                                "posture is the file's (change its angles, or use a generated task)");
+      }
   s.solver = r.has("solver") ? read_solver(r.child("solver")) : SolverSpec{};
   // A generated motion needs at least 4 frames (3 intervals at the solver's rate) to be filtered and
   // differentiated, and at most an hour of them (the arrays are sized for the whole run).

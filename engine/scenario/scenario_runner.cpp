@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <cmath>
 #include <fstream>
+#include <map>
 #include <numbers>
 #include <optional>
 #include <set>
@@ -294,20 +295,29 @@ std::unique_ptr<PreparedRun> prepare_run(const ScenarioSpec& scenario, ModelCach
 
   // Impairments: selectors are resolved on the intact model, then the spec is changed and rebuilt.
   // Impairments of one kind compound (two weak_muscle entries on a muscle multiply), within the range
-  // one entry may take: past it the second entry is the error (an audit reached 1e-4 of a muscle's
-  // strength with two entries of the smallest 0.01).
-  std::vector<double> strength(intact.muscles.names.size(), 1.0), length(intact.muscles.names.size(), 1.0);
+  // one entry may take: a muscle whose combined factor ends beyond it is an error at the last entry that
+  // changed it (an audit reached 1e-4 of a muscle's strength with two entries of the smallest 0.01). The
+  // combination is checked once all are applied, so the order of the entries does not matter (strong x2,
+  // strong x2, weak x0.5 was refused at the second entry, weak first accepted).
+  const std::size_t nm = intact.muscles.names.size();
+  std::vector<double> strength(nm, 1.0), length(nm, 1.0);
+  std::vector<const ImpairmentSpec*> last_strength(nm, nullptr), last_length(nm, nullptr);
   auto beyond = [&](const ImpairmentSpec& imp, const char* field, const std::string& muscle, double combined,
                     double limit) {
     Location where = imp.where;
     where.field += std::string(".") + field;
     const bool above = combined > limit;
-    throw InputError(where, fmt::format("with the impairments before it, {} of '{}' would be {:.3g} of the intact "
+    throw InputError(where, fmt::format("with the other impairments on it, {} of '{}' would be {:.3g} of the intact "
                                         "muscle's, {} {} (the {} one impairment may set)",
                                         field, muscle, combined, above ? "above" : "below", limit,
                                         above ? "largest" : "smallest"));
   };
-  std::vector<std::pair<int, double>> caps;
+  // Nerve roots: a `cap` entry caps the muscle as a whole (the smallest cap wins); `share` entries take
+  // each lesioned root's share of the muscle's motor units, (1 - cap) / n of n roots, and the shares of
+  // different roots add up (L4 and L5 at 0.5 on a muscle of L4, L5 and S1 leave it 1 - 2 x 0.5 / 3;
+  // the smaller cap alone was kept before), the same root twice counting once, at its larger loss.
+  std::vector<double> whole_cap(nm, 1.0);
+  std::vector<std::map<std::string, double>> root_loss(nm);
   double pelvic_tilt = 0.0, lumbar_flexion = 0.0;
   for (const ImpairmentSpec& imp : scenario.impairments) {
     switch (imp.type) {
@@ -315,18 +325,14 @@ std::unique_ptr<PreparedRun> prepare_run(const ScenarioSpec& scenario, ModelCach
       case ImpairmentType::strong_muscle:  // both scale F0, and compound
         for (int i : select_all(intact.muscles, imp.muscles, imp, "muscles")) {
           strength[static_cast<std::size_t>(i)] *= imp.strength_scale;
-          if (strength[static_cast<std::size_t>(i)] < kMinStrengthScale)
-            beyond(imp, "strength_scale", intact.muscles.names[i], strength[static_cast<std::size_t>(i)], kMinStrengthScale);
-          if (strength[static_cast<std::size_t>(i)] > kMaxStrengthScale + 1e-12)
-            beyond(imp, "strength_scale", intact.muscles.names[i], strength[static_cast<std::size_t>(i)], kMaxStrengthScale);
+          last_strength[static_cast<std::size_t>(i)] = &imp;
           spec_muscle(spec_to_change(), intact.muscles.names[i]).max_isometric_force_N *= imp.strength_scale;
         }
         break;
       case ImpairmentType::tight_muscle:
         for (int i : select_all(intact.muscles, imp.muscles, imp, "muscles")) {
           length[static_cast<std::size_t>(i)] *= imp.length_scale;
-          if (length[static_cast<std::size_t>(i)] < kMinLengthScale)
-            beyond(imp, "length_scale", intact.muscles.names[i], length[static_cast<std::size_t>(i)], kMinLengthScale);
+          last_length[static_cast<std::size_t>(i)] = &imp;
           mspec::MuscleSpec& m = spec_muscle(spec_to_change(), intact.muscles.names[i]);
           m.optimal_fiber_length_m *= imp.length_scale;
           m.tendon_slack_length_m *= imp.length_scale;
@@ -334,10 +340,15 @@ std::unique_ptr<PreparedRun> prepare_run(const ScenarioSpec& scenario, ModelCach
         break;
       case ImpairmentType::nerve_root:
         for (int i : select_all(intact.muscles, {imp.root}, imp, "root")) {
-          // With `multi_root: share` a muscle of n roots keeps the other roots' motor units (an equal
-          // share each: a modelling assumption, no published split of a muscle's motor units by root).
-          const double n = static_cast<double>(intact.muscles.nerve_roots[i].size());
-          caps.emplace_back(i, imp.root_share ? 1.0 - (1.0 - imp.activation_cap) / n : imp.activation_cap);
+          const std::size_t k = static_cast<std::size_t>(i);
+          if (!imp.root_share) {
+            whole_cap[k] = std::min(whole_cap[k], imp.activation_cap);
+            continue;
+          }
+          // An equal share each: a modelling assumption, no published split of a muscle's motor units by root.
+          const double n = static_cast<double>(intact.muscles.nerve_roots[k].size());
+          double& loss = root_loss[k][imp.root];
+          loss = std::max(loss, (1.0 - imp.activation_cap) / n);
         }
         break;
       case ImpairmentType::posture:
@@ -353,6 +364,17 @@ std::unique_ptr<PreparedRun> prepare_run(const ScenarioSpec& scenario, ModelCach
           }
         break;
     }
+  }
+  std::vector<std::pair<int, double>> caps;
+  for (std::size_t k = 0; k < nm; ++k) {
+    const std::string& muscle = intact.muscles.names[k];
+    if (strength[k] < kMinStrengthScale - 1e-12) beyond(*last_strength[k], "strength_scale", muscle, strength[k], kMinStrengthScale);
+    if (strength[k] > kMaxStrengthScale + 1e-12) beyond(*last_strength[k], "strength_scale", muscle, strength[k], kMaxStrengthScale);
+    if (length[k] < kMinLengthScale - 1e-12) beyond(*last_length[k], "length_scale", muscle, length[k], kMinLengthScale);
+    double kept = 1.0;
+    for (const auto& [root, loss] : root_loss[k]) kept -= loss;
+    const double cap = std::min(whole_cap[k], std::max(0.0, kept));
+    if (cap < 1.0) caps.emplace_back(static_cast<int>(k), cap);
   }
   std::shared_ptr<const BuiltModel> built;
   std::shared_ptr<const MusculoskeletalModel> msm;

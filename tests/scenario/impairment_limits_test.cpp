@@ -4,6 +4,7 @@
 // flagged only as reserves, where a run whose loads diverge must stop with a diagnostic.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <string>
 
@@ -45,12 +46,12 @@ TEST(ImpairmentLimits, CompoundedImpairmentsKeepTheRangeOfOne) {
             "ok");
   const std::string weak = outcome("[{type: weak_muscle, muscles: core, strength_scale: 0.05}, "
                                    "{type: weak_muscle, muscles: core, strength_scale: 0.1}]");
-  EXPECT_EQ(weak.rfind("impairments[1].strength_scale: with the impairments before it", 0), 0u) << weak;
+  EXPECT_EQ(weak.rfind("impairments[1].strength_scale: with the other impairments on it", 0), 0u) << weak;
   const std::string tilt = outcome("[{type: posture, pelvic_tilt_deg: 20}, {type: posture, pelvic_tilt_deg: 20}]");
   EXPECT_EQ(tilt.rfind("impairments[1].pelvic_tilt_deg: with the posture impairments before it", 0), 0u) << tilt;
   const std::string tight = outcome("[{type: tight_muscle, muscles: psoas, length_scale: 0.7}, "
                                     "{type: tight_muscle, muscles: psoas, length_scale: 0.7}]");
-  EXPECT_EQ(tight.rfind("impairments[1].length_scale: with the impairments before it", 0), 0u) << tight;
+  EXPECT_EQ(tight.rfind("impairments[1].length_scale: with the other impairments on it", 0), 0u) << tight;
 }
 
 TEST(ImpairmentLimits, ADivergedRunStopsWithTheFrameAndTheLoad) {
@@ -77,11 +78,51 @@ TEST(ImpairmentLimits, AStrongMuscleScalesItsForceUpToTwice) {
             "ok");
   const std::string past = outcome("[{type: strong_muscle, muscles: core, strength_scale: 1.5}, "
                                    "{type: strong_muscle, muscles: core, strength_scale: 1.5}]");
-  EXPECT_EQ(past.rfind("impairments[1].strength_scale: with the impairments before it, strength_scale of", 0), 0u) << past;
+  EXPECT_EQ(past.rfind("impairments[1].strength_scale: with the other impairments on it, strength_scale of", 0), 0u) << past;
   EXPECT_NE(past.find("would be 2.25 of the intact muscle's, above 2 (the largest one impairment may set)"), std::string::npos)
       << past;
   EXPECT_NE(outcome("[{type: strong_muscle, muscles: core, strength_scale: 0.5}]").find("strength_scale: expected a number from 1 to 2"),
             std::string::npos);
+  // The combination is judged once all entries are applied, so their order does not matter (strong x2,
+  // strong x2, weak x0.5 was refused at the second entry, weak first accepted; impairment audit).
+  for (const char* order : {"[{type: strong_muscle, muscles: core, strength_scale: 2}, {type: strong_muscle, muscles: core, "
+                            "strength_scale: 2}, {type: weak_muscle, muscles: core, strength_scale: 0.5}]",
+                            "[{type: weak_muscle, muscles: core, strength_scale: 0.5}, {type: strong_muscle, muscles: core, "
+                            "strength_scale: 2}, {type: strong_muscle, muscles: core, strength_scale: 2}]"})
+    EXPECT_EQ(outcome(order), "ok") << order;
+}
+
+// Nerve roots in `share` mode compound across roots: a muscle of n roots loses (1 - cap) / n of its motor
+// units for each lesioned root (the smaller of two caps was kept, as if the second root spared it); the
+// same root twice counts once; a `cap` entry caps the muscle as a whole.
+TEST(ImpairmentLimits, SharedRootLossesAddUpAcrossRoots) {
+  ModelCache models;
+  auto caps_of = [&](const std::string& impairments) {
+    const ScenarioSpec s = load_scenario(kStand, {parse_override("impairments=" + impairments),
+                                                  parse_override("task.duration_s=0.1"), parse_override("solver.rate_hz=50")});
+    return prepare_run(s, models)->msm.activation_cap;
+  };
+  const auto intact = prepare_run(load_scenario(kStand, {parse_override("task.duration_s=0.1"),
+                                                         parse_override("solver.rate_hz=50")}), models);
+  const MuscleSet& set = intact->msm.muscles;
+  // A muscle with three roots, L4, L5 and S1 among them (gluteus medius: L4-S1).
+  int k = -1;
+  for (int i = 0; i < set.nmuscles && k < 0; ++i) {
+    const auto& r = set.nerve_roots[i];
+    if (r.size() == 3 && std::count(r.begin(), r.end(), "L4") && std::count(r.begin(), r.end(), "L5")) k = i;
+  }
+  ASSERT_GE(k, 0) << "no muscle of L4, L5 and a third root";
+  const auto one = caps_of("[{type: nerve_root, root: L4, activation_cap: 0.5, multi_root: share}]");
+  EXPECT_NEAR(one(k), 1.0 - 0.5 / 3.0, 1e-12) << set.names[k];
+  const auto two = caps_of("[{type: nerve_root, root: L4, activation_cap: 0.5, multi_root: share}, "
+                           "{type: nerve_root, root: L5, activation_cap: 0.5, multi_root: share}]");
+  EXPECT_NEAR(two(k), 1.0 - 2.0 * 0.5 / 3.0, 1e-12) << set.names[k];
+  const auto twice = caps_of("[{type: nerve_root, root: L4, activation_cap: 0.5, multi_root: share}, "
+                             "{type: nerve_root, root: L4, activation_cap: 0.2, multi_root: share}]");
+  EXPECT_NEAR(twice(k), 1.0 - 0.8 / 3.0, 1e-12) << set.names[k];
+  const auto whole = caps_of("[{type: nerve_root, root: L4, activation_cap: 0.5, multi_root: share}, "
+                             "{type: nerve_root, root: L5, activation_cap: 0.3}]");
+  EXPECT_NEAR(whole(k), 0.3, 1e-12) << set.names[k];
 }
 
 }  // namespace
