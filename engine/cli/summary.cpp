@@ -1,6 +1,7 @@
 #include "cli/summary.hpp"
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include <algorithm>
 
@@ -112,6 +113,33 @@ void print_range_limit_line(std::FILE* out, const MusculoskeletalModel& msm, con
              r.frames(), list);
 }
 
+// Muscles whose passive force exceeds their maximum isometric force in some frame: a posture (or a
+// tight_muscle impairment) stretching them past what muscle bears, whose loads are the model's, not a
+// person's (a psoas at length_scale 0.7 pulled 7 x its strength in quiet standing, L5/S1 10 BW, and no
+// reserve flagged it; impairment audit).
+void print_passive_overload_line(std::FILE* out, const MusculoskeletalModel& msm, const RunRecord& r) {
+  if (r.passive_force.rows() != r.frames() || r.frames() == 0) return;
+  struct Over { double ratio; int muscle; Eigen::Index frame; };
+  std::vector<Over> over;
+  for (int i = 0; i < msm.muscles.nmuscles && i < r.passive_force.cols(); ++i) {
+    const double f0 = msm.muscles.params[i].max_isometric_force_N;
+    Eigen::Index f = 0;
+    const double peak = r.passive_force.col(i).maxCoeff(&f);
+    if (f0 > 0.0 && peak > f0) over.push_back({peak / f0, i, f});
+  }
+  if (over.empty()) return;
+  std::sort(over.begin(), over.end(), [](const Over& a, const Over& b) { return a.ratio > b.ratio; });
+  std::string list;
+  for (std::size_t k = 0; k < over.size() && k < 3; ++k)
+    list += fmt::format("{}{} {:.1f} x (t = {:.2f} s)", k ? ", " : "", msm.muscles.names[over[k].muscle], over[k].ratio,
+                        r.time(over[k].frame));
+  fmt::print(out,
+             "muscles stretched past their strength: {} of them, passive force above the maximum isometric force ({}{}): "
+             "the posture (or a tight_muscle impairment) stretches them beyond what muscle bears; the loads they cause "
+             "are the model's, not a person's\n",
+             over.size(), list, over.size() > 3 ? ", ..." : "");
+}
+
 // A generated lift starts at the box and ends in upright standing (a lower the other way), so the
 // postural index of the low point is taken against the standing end (common/run_checks.hpp).
 void print_postural_index_line(std::FILE* out, const ScenarioSpec& scenario, const MusculoskeletalModel& msm,
@@ -136,6 +164,11 @@ void print_summary(std::FILE* out, const ScenarioSpec& scenario, const Musculosk
   // Which model: an edited copy under another folder gives other loads under the same model name.
   fmt::print(out, "model {}\n", scenario.model_file);
   fmt::print(out, "task {}\n", describe_task(scenario.task));
+  if (!scenario.impairments.empty()) {
+    std::vector<std::string> imps;
+    for (const ImpairmentSpec& imp : scenario.impairments) imps.push_back(describe_impairment(imp));
+    fmt::print(out, "impairments: {}\n", fmt::join(imps, "; "));
+  }
   fmt::print(out, "{:<28} {:>10} {:>8} {:>8}\n", "peak load", "N", "BW", "at s");
   const char* wanted[] = {"L5_S1_compression", "L5_S1_ap_shear", "L4_L5_compression", "L4_L5_ap_shear",
                           "hip_resultant", "tibiofemoral_compression", "tibiofemoral_resultant",
@@ -186,6 +219,7 @@ void print_summary(std::FILE* out, const ScenarioSpec& scenario, const Musculosk
   fmt::print(out, "frames the muscles could not balance without reserves: {} of {}{}\n", flagged, r.frames(), detail);
   if (flagged) fmt::print(out, "{}", reserves_by_coordinate_line(r.reserve, msm.model.coordinate_names));
   if (flagged) print_passive_pull_line(out, msm, r);
+  print_passive_overload_line(out, msm, r);
   print_coupling_line(out, scenario, msm, r);
   // Feet fixed to the floor: inverse dynamics balances any motion; the centre of pressure says
   // whether a person could (solvers/ground_reaction.hpp).

@@ -302,6 +302,12 @@ void write_run(Hdf5Writer& w, const std::string& prefix, const MusculoskeletalMo
     w.write_vector(path(prefix, "model/muscles/optimal_fiber_length"), lopt.data(), lopt.size(), {"m", "optimal fibre length"});
     w.write_vector(path(prefix, "model/muscles/tendon_slack_length"), lts.data(), lts.size(), {"m", "tendon slack length"});
     w.write_vector(path(prefix, "model/muscles/pennation_at_optimal"), penn.data(), penn.size(), {"rad", "pennation angle at optimal fibre length"});
+    // The activation each muscle may reach (1, or a nerve_root impairment's cap): with the forces, what
+    // the static optimization could use; the caps were in no output before (impairment audit).
+    std::vector<double> cap(static_cast<std::size_t>(set.nmuscles), 1.0);
+    for (int i = 0; i < set.nmuscles && i < msm.activation_cap.size(); ++i) cap[static_cast<std::size_t>(i)] = msm.activation_cap(i);
+    w.write_vector(path(prefix, "model/muscles/activation_max"), cap.data(), cap.size(),
+                   {"1", "largest activation the muscle may reach (1, or a nerve_root impairment's cap)"});
   }
 }
 

@@ -41,6 +41,9 @@ struct ImpairmentSpec {
   Location where;                    // for messages about this impairment
 };
 
+// "weak_muscle glutes, abdominals (strength x0.5)": what the run summary prints for each impairment.
+std::string describe_impairment(const ImpairmentSpec& imp);
+
 struct SolverSpec {
   double rate_hz = 100.0;
   int exponent = 2;

@@ -168,6 +168,41 @@ TEST(RunSummary, SaysWhenTheReserveHoldsOffStretchedMuscles) {
   EXPECT_EQ(h.output.find("passive forces pull"), std::string::npos) << h.output;
 }
 
+// The impairments as run are printed (a --set or a sweep changes them, the description does not), a
+// muscle stretched past its strength is named (a psoas at length_scale 0.7 pulled 7 x its maximum force
+// in quiet standing, L5/S1 at 10 BW, with no reserve and no word; impairment audit), and the caps of a
+// nerve_root impairment are in the file (/model/muscles/activation_max).
+TEST(RunSummary, ListsTheImpairmentsAndNamesMusclesStretchedPastTheirStrength) {
+  io_test::TempDir tmp;
+  const auto tight = dembones({"run", shipped_scenario("psoas_tight_stand").string(), "-o", (tmp / "t.h5").string(),
+                               "--set", "impairments.0.length_scale=0.7", "--set", "solver.rate_hz=50"});
+  ASSERT_EQ(tight.exit_code, 0) << tight.output;
+  EXPECT_NE(tight.output.find("\nimpairments: tight_muscle psoas (fibre and tendon slack lengths x0.7)\n"), std::string::npos)
+      << tight.output;
+  static const std::regex over(R"(muscles stretched past their strength: \d+ of them, passive force above the maximum isometric force \(Ps_\w+ \d+\.\d x)");
+  EXPECT_TRUE(std::regex_search(tight.output, over)) << tight.output;
+  const auto plain = dembones({"run", shipped_scenario("psoas_tight_stand").string(), "-o", (tmp / "p.h5").string(),
+                               "--set", "solver.rate_hz=50"});
+  ASSERT_EQ(plain.exit_code, 0) << plain.output;
+  EXPECT_EQ(plain.output.find("stretched past their strength"), std::string::npos) << plain.output;
+  const auto l4 = dembones({"run", shipped_scenario("l4_root_squat_lift").string(), "-o", (tmp / "l.h5").string(),
+                            "--set", "solver.rate_hz=50", "--set", "task.duration_s=1"});
+  ASSERT_EQ(l4.exit_code, 0) << l4.output;
+  EXPECT_NE(l4.output.find("impairments: nerve_root L4 (activation cap 0.3, multi_root: cap)"), std::string::npos) << l4.output;
+  Hdf5Reader h((tmp / "l.h5").string());
+  const Eigen::VectorXd cap = h.read_vector("/model/muscles/activation_max");
+  const std::vector<std::string> names = h.read_strings("/muscles/names");
+  ASSERT_EQ(static_cast<std::size_t>(cap.size()), names.size());
+  const auto at = [&](const char* n) {
+    const auto it = std::find(names.begin(), names.end(), n);
+    return it == names.end() ? -1.0 : cap(it - names.begin());
+  };
+  EXPECT_DOUBLE_EQ(at("vastus_lateralis"), 0.3);
+  EXPECT_DOUBLE_EQ(at("IL_L4"), 0.3);
+  EXPECT_DOUBLE_EQ(at("IL_L1"), 1.0);
+  EXPECT_DOUBLE_EQ(at("soleus"), 1.0);
+}
+
 // The summary's task line is the task as run: a --set (or a sweep's vary) that changes the box mass
 // shows there, while the scenario's description, the author's text, still says "15 kg box".
 TEST(RunSummary, TheTaskLineShowsTheTaskAsRun) {
