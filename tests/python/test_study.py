@@ -27,12 +27,13 @@ def main() -> int:
         problems = []
         for heading in ("## The back", "## The knees", "## Which muscles carry the load", "## Against the literature",
                         "### How much the lumbar rhythm's constraint decides", "### tight psoas", "### weak core",
-                        "### L4 root", "### L4 root, shared"):
+                        "### weak core, `core` tag", "### L4 root", "### L4 root, shared",
+                        "## Where the box starts: floor or table"):
             if heading not in text:
                 problems.append(f"missing section {heading}")
         if re.search(r"\bnan\b", text, re.IGNORECASE):
             problems.append("NaN in the report")
-        if text.count("**What the model says") != 4:
+        if text.count("**What the model says") != 5:
             problems.append("expected one answer per seed question")
         for f in ("stoop_vs_squat_study.png", "stoop_vs_squat_muscles.png"):
             p = os.path.join(out, "img", f)
