@@ -315,12 +315,31 @@ ImpairmentSpec read_impairment(FieldReader r, const YAML::Node& at, const std::s
                                  {"posture", ImpairmentType::posture}});
   auto selectors = [&] {
     const YAML::Node n = r.node("muscles");
-    if (n.IsScalar()) return std::vector<std::string>{n.Scalar()};
+    const std::string field = r.path().empty() ? "muscles" : r.path() + ".muscles";
+    if (n.IsScalar()) {
+      m.muscles_where.push_back(location_of(n, file, field));
+      return std::vector<std::string>{n.Scalar()};
+    }
     std::vector<std::string> list = r.strings("muscles");
     // An empty list selects nothing: the impairment would do nothing, silently.
     if (list.empty()) r.fail("muscles", "expected at least one muscle, group tag or '*', got an empty list");
+    // Each selector's own line, so that a misspelt one in a long list is found where it is written.
+    for (std::size_t k = 0; k < n.size(); ++k) m.muscles_where.push_back(location_of(n[k], file, field));
     return list;
   };
+  // A field of another impairment type: "unknown field" would read as a misspelling.
+  const bool selects_muscles = m.type == ImpairmentType::tight_muscle || m.type == ImpairmentType::weak_muscle ||
+                               m.type == ImpairmentType::strong_muscle;
+  if (!selects_muscles && r.has("muscles"))
+    r.fail("muscles", fmt::format("does not apply to a {} impairment (a field of tight_muscle, weak_muscle and "
+                                  "strong_muscle{})",
+                                  m.type == ImpairmentType::nerve_root ? "nerve_root" : "posture",
+                                  m.type == ImpairmentType::nerve_root ? "; a nerve_root impairment selects the muscles "
+                                                                         "its `root` supplies"
+                                                                       : ""));
+  if (m.type != ImpairmentType::nerve_root && r.has("root"))
+    r.fail("root", "does not apply to this impairment (a field of nerve_root; to select the muscles of a root here, "
+                   "give the root in `muscles`, e.g. muscles: L4)");
   // The lifter is one leg and one arm chain for both sides (`sides: 2`): "unknown field" would read as a
   // misspelling of a field that does not exist for any impairment.
   if (r.has("side") || r.has("sides"))
@@ -342,6 +361,7 @@ ImpairmentSpec read_impairment(FieldReader r, const YAML::Node& at, const std::s
       break;
     case ImpairmentType::nerve_root: {
       m.root = r.choice("root", {"L1", "L2", "L3", "L4", "L5", "S1", "S2"});
+      m.muscles_where.push_back(location_of(r.node("root"), file, r.path().empty() ? "root" : r.path() + ".root"));
       m.activation_cap = in_range(r, "activation_cap", r.number("activation_cap"), 0.0, 1.0);
       m.root_share = r.choice_or("multi_root", {"cap", "share"}, "cap") == "share";
       break;
@@ -644,6 +664,7 @@ ScenarioSpec load_scenario(const std::string& path, const std::vector<Override>&
       if (by) {
         Location& where = s.impairments[k].where;
         where = Location{fmt::format("--set {}={}", by->path, by->value), 0, 0, where.field};
+        s.impairments[k].muscles_where.clear();  // the override's text has no line in the file
       }
     }
     return s;

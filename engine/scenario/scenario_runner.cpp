@@ -41,11 +41,14 @@ mspec::MuscleSpec& spec_muscle(ModelSpec& spec, const std::string& name) {
 std::vector<int> select_all(const MuscleSet& set, const std::vector<std::string>& selectors, const ImpairmentSpec& imp,
                             const char* field) {
   std::set<int> out;
-  for (const std::string& s : selectors) {
+  for (std::size_t k = 0; k < selectors.size(); ++k) {
+    const std::string& s = selectors[k];
     const std::vector<int> hit = select(set, s);
     if (hit.empty()) {
+      // At the selector's own line when the file gives it (a --set gives the override's text).
       Location where = imp.where;
       where.field += std::string(".") + field;
+      if (k < imp.muscles_where.size() && imp.muscles_where[k].line > 0) where = imp.muscles_where[k];
       std::vector<std::string> known(set.names.begin(), set.names.begin() + set.nmuscles);
       for (int i = 0; i < set.nmuscles; ++i) {
         known.insert(known.end(), set.groups[i].begin(), set.groups[i].end());

@@ -39,6 +39,7 @@ struct ImpairmentSpec {
   double pelvic_tilt_rad = 0.0;      // posture: anterior pelvic tilt offset
   double lumbar_flexion_rad = 0.0;   // posture: lumbar flexion offset (distributed by the rhythm)
   Location where;                    // for messages about this impairment
+  std::vector<Location> muscles_where;  // where each selector of `muscles` (or the `root`) is written
 };
 
 // "weak_muscle glutes, abdominals (strength x0.5)": what the run summary prints for each impairment.
