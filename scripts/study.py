@@ -324,14 +324,20 @@ def main(argv: Optional[List[str]] = None) -> int:
     weak_core_tag = "impairments=[{type: weak_muscle, muscles: core, strength_scale: 0.5}]"
     l4 = "impairments=[{type: nerve_root, root: L4, activation_cap: 0.3}]"
     l4_share = "impairments=[{type: nerve_root, root: L4, activation_cap: 0.3, multi_root: share}]"
-    pairs = {}
+    pairs, pairs_ignore = {}, {}
+    ignore = "solver.couplings=ignore"
     for task, scenario in (("standing", "stand.yaml"), ("stoop lift 15 kg", "stoop_lift.yaml"),
                            ("squat lift 15 kg", "squat_lift.yaml"), ("sit-to-stand", "sit_to_stand.yaml")):
         tag = scenario.split(".")[0]
         base = run_pair(a.dembones, a.out, f"{tag}_base", scenario, [])
+        base_ignore = run_pair(a.dembones, a.out, f"{tag}_base_ignore", scenario, [ignore])
         for q, imp in (("tight psoas", psoas), ("weak core", weak), ("weak core, `core` tag", weak_core_tag),
                        ("L4 root", l4), ("L4 root, shared", l4_share)):
-            pairs[(q, task)] = (base, run_pair(a.dembones, a.out, f"{tag}_{q.replace(' ', '_')}", scenario, [imp]))
+            name = f"{tag}_{re.sub(r'[^A-Za-z0-9]+', '_', q).strip('_')}"
+            pairs[(q, task)] = (base, run_pair(a.dembones, a.out, name, scenario, [imp]))
+            # The same pair with every lumbar level balanced by the muscles (the rhythm's constraint off):
+            # how much of the answer rests on that modelling choice.
+            pairs_ignore[(q, task)] = (base_ignore, run_pair(a.dembones, a.out, name + "_ignore", scenario, [imp, ignore]))
 
     # Where the box starts: the 15 kg lift from four heights; the squat's deepest knee flexion at each
     # (in front of the knees), from the lift run alone.
@@ -347,7 +353,7 @@ def main(argv: Optional[List[str]] = None) -> int:
     # Where each flagged lift's largest reserve acts (the sweep's columns; each run alone for the muscles'
     # passive pull, as `dembones run` reports it).
     causes = {int(r["run"]): reserve_cause(a.dembones, a.out, r) for _, r in ok[flagged(ok)].iterrows()}
-    text = report(df, ok, failed, shares, pairs, lifts, couplings, causes, bh, depths)
+    text = report(df, ok, failed, shares, pairs, lifts, couplings, causes, bh, depths, pairs_ignore)
     with open(md + ".partial", "w", encoding="utf-8") as f:
         f.write(text)
     os.replace(md + ".partial", md)
@@ -655,7 +661,36 @@ def box_height_section(bh: pd.DataFrame, depths: Dict[float, float]) -> List[str
     return L
 
 
-def report(df, ok, failed, shares, pairs, lifts, couplings, causes, bh, depths) -> str:
+def seed_constraint_section(pairs, pairs_ignore) -> List[str]:
+    """The seed questions' L5/S1 answers with and without the lumbar rhythm's constraint (solver.couplings
+    enforce / ignore): where the direction or the size of an answer rests on that modelling choice."""
+    L = ["### The seed questions and the lumbar rhythm's constraint", "",
+         "Each seed question's L5/S1 compression and shear again with every lumbar level balanced by the muscles "
+         "(`solver.couplings: ignore`, \"How much the lumbar rhythm's constraint decides\" above), where reserve "
+         "actuators take what the muscles cannot load level by level. An answer whose direction differs between the "
+         "two columns rests on the constraint, not on the impairment.", "",
+         "| question | task | L5/S1 compression, constraint | same, every level by muscles | L5/S1 shear, constraint | "
+         "same, every level by muscles |", "|---|---|---|---|---|---|"]
+    flips = []
+    for (q, task), (base, imp) in pairs.items():
+        b2, i2 = pairs_ignore[(q, task)]
+        cells = []
+        for key in ("L5_S1_compression", "L5_S1_ap_shear"):
+            floor = MEANINGFUL_BW * base["bw"]
+            with_c, without = change(base[key], imp[key], floor), change(b2[key], i2[key], floor)
+            cells += [f"{base[key]:.0f} → {imp[key]:.0f} N ({with_c[0]:+.0%}, {with_c[1]})",
+                      f"{b2[key]:.0f} → {i2[key]:.0f} N ({without[0]:+.0%}, {without[1]})"]
+            if with_c[1] != without[1]:
+                flips.append(f"{q}, {task}, {'compression' if key.endswith('compression') else 'shear'}")
+        L.append(f"| {q} | {task} | " + " | ".join(cells) + " |")
+    L += ["", ("The verdict differs with the constraint off for: " + "; ".join(flips) + ". Read those answers as "
+               "depending on how the lumbar levels share a moment, which the model fixes by a published rhythm "
+               "(docs/models.md) rather than predicts." if flips else
+               "Every verdict is the same with the constraint off."), ""]
+    return L
+
+
+def report(df, ok, failed, shares, pairs, lifts, couplings, causes, bh, depths, pairs_ignore) -> str:
     now = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
     L = ["# Stoop or squat? What the model says",
          "",
@@ -857,6 +892,7 @@ def report(df, ok, failed, shares, pairs, lifts, couplings, causes, bh, depths) 
             L.append(f"| {task} | " + " | ".join(cells) + f" | {base['reserve_frames']} → {imp['reserve_frames']} of {base['frames']} |")
         L.append("")
         L += [answer(q, {task: v for (qq, task), v in pairs.items() if qq == q}), ""]
+    L += seed_constraint_section(pairs, pairs_ignore)
     L += ["Frames needing reserves are frames the muscles could not balance alone (docs/hdf5-layout.md); a rise "
           "means the impaired muscles are at their limit and the answer for those frames is partly the reserve "
           "actuators', not the muscles'.", ""]
