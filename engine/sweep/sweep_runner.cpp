@@ -140,6 +140,7 @@ RunOutcome compute_run(const SweepPlan& plan, int index, const ScenarioSpec& sce
     }
     out.row.status = "ok";
     out.body_weight_N = out.prepared->msm.body_mass_kg * std::abs(out.prepared->msm.model.gravity.y());
+    out.row.body_weight_N = out.body_weight_N;
   } catch (const Error& e) {
     // An impossible variant (box out of reach, balance that cannot be kept, a non-finite frame):
     // recorded with its message, and the sweep goes on.
@@ -153,6 +154,7 @@ RunOutcome compute_run(const SweepPlan& plan, int index, const ScenarioSpec& sce
     out.row.reserve_max_Nm = std::numeric_limits<double>::quiet_NaN();
     out.row.reserve_max_coordinate.clear();
     out.row.reserve_max_sign = 0;
+    out.row.body_weight_N = std::numeric_limits<double>::quiet_NaN();
     out.record.reset();
   }
   return out;

@@ -243,6 +243,24 @@ TEST(SweepRun, FailingRunsAreRecordedAndTheSweepGoesOn) {
   EXPECT_TRUE(std::isfinite(peak[2]));
   EXPECT_EQ(r.read_table_ints("/summary", "frames")[1], 0);
   EXPECT_TRUE(is_complete(r, "/runs/00001"));  // a failure is a result: not redone on resume
+  // The subject's body weight per run (NaN for the failed one), to normalise a sweep over subjects
+  // whose root attributes describe the base scenario's subject only (population-study audit).
+  const auto bw = r.read_table_doubles("/summary", "body_weight_N");
+  EXPECT_NEAR(bw[0], peak[0] / r.read_table_doubles("/summary", "L5_S1_compression_peak_bw")[0], 1e-9 * bw[0]);
+  EXPECT_TRUE(std::isnan(bw[1]));
+}
+
+// A sweep over body mass: each run's body weight is its own subject's (m g).
+TEST(SweepRun, TheSummaryHasEachRunsBodyWeight) {
+  TempDir dir;
+  const fs::path s = write_sweep(dir, "s.yaml", "design: grid\nvary:\n  subject.mass_kg: [60, 90]\n");
+  run(s, dir / "m.h5", 1);
+  const Hdf5Reader r(dir / "m.h5");
+  const auto bw = r.read_table_doubles("/summary", "body_weight_N");
+  ASSERT_EQ(bw.size(), 2u);
+  EXPECT_NEAR(bw[0], 60.0 * 9.81, 1e-9);
+  EXPECT_NEAR(bw[1], 90.0 * 9.81, 1e-9);
+  EXPECT_EQ(read_run_row(r, 1).body_weight_N, bw[1]);
 }
 
 TEST(SweepRun, PartialFileNeedsResumeAndTheSameSweep) {
