@@ -149,6 +149,10 @@ def plot_sweep(table, path: str, out: str, x: str, ys: Sequence[str], by: Option
             keys = sorted(set(xs_all.tolist()), key=_sort_key)
             xpos = np.array([categories.index(k) if categories else float(k) for k in keys])
             med = np.array([np.median(ys_all[xs_all == k]) for k in keys])
+            counts = [int((xs_all == k).sum()) for k in keys]
+            if len(set(counts)) > 1:
+                notes.append(f"{y}{'' if g is None else f', {g}'}: runs behind each point "
+                             + ", ".join(f"{k}: {n}" for k, n in zip(keys, counts)))
             lo = np.array([np.min(ys_all[xs_all == k]) for k in keys])
             hi = np.array([np.max(ys_all[xs_all == k]) for k in keys])
             colour = plotting.RUN_COLOURS[gi % len(plotting.RUN_COLOURS)]
@@ -245,6 +249,10 @@ def main(argv=None) -> int:
     ap.add_argument("--by", help="one line per value of this column (e.g. task.technique)")
     ap.add_argument("--where", action="append", default=[], metavar="COLUMN=VALUE",
                     help="keep only rows where COLUMN equals VALUE (repeatable)")
+    ap.add_argument("--exclude-flagged", action="store_true",
+                    help="leave out the runs that needed reserve actuators or left the feet (reserve_frames, "
+                         "cop_outside_frames > 0) instead of ringing their points; the figure then shows only "
+                         "what the muscles did alone, and the note says how many runs each point kept")
     ap.add_argument("--list", action="store_true", help="print the summary columns and exit")
     ap.add_argument("--title", help="figure title")
     ap.add_argument("--dpi", type=int, default=150)
@@ -261,9 +269,19 @@ def main(argv=None) -> int:
     table = apply_where(table, args.where, args.sweeps[0])
     if len(next(iter(table.values()))) == 0:
         raise dh.FileError(f"{args.sweeps[0]}: no rows left after --where")
+    excluded = 0
+    if args.exclude_flagged:
+        bad = flagged_runs(table)
+        excluded = int(bad.sum())
+        table = {c: v[~bad] for c, v in table.items()}
+        if len(next(iter(table.values()))) == 0:
+            raise dh.FileError(f"{args.sweeps[0]}: every run needed reserves or left the feet (--exclude-flagged)")
     size = tuple(args.size) if args.size else (8.0 * len(ys), 5.5)
     notes = plot_sweep(table, args.sweeps[0], args.output, args.x, ys, args.by, args.title,
                        args.dpi, size)
+    if excluded:
+        notes.insert(0, f"{excluded} runs that needed reserve actuators or left the feet left out "
+                        "(--exclude-flagged): the points keep the lighter tasks and the stronger subjects")
     for n in dict.fromkeys(notes):
         sys.stderr.write(f"plot_sweep.py: note: {n}\n")
     print(f"plot_sweep.py: wrote {args.output}")

@@ -421,6 +421,27 @@ class SweepPlotTests(SyntheticFiles):
         with Image.open(png) as im:
             self.assertGreater(im.size[0], 1.8 * im.size[1])
 
+    def test_exclude_flagged_leaves_out_runs_with_reserves(self):
+        """--exclude-flagged drops the runs with reserve frames or frames off the feet (population audit:
+        excluding them with --where was guesswork), says how many, and each point's run count is given
+        where the points differ in it."""
+        path = self.out("flagged.h5")
+        text = h5py.string_dtype("utf-8")
+        rows = [(m, "ok", 0 if m < 20.0 or k == 0 else 12, 0, 1000.0 * m + k) for m in (5.0, 10.0, 20.0)
+                for k in range(3)]
+        table = np.array(rows, dtype=[("task.box.mass_kg", "f8"), ("status", text), ("reserve_frames", "i8"),
+                                      ("cop_outside_frames", "i8"), ("L5_S1_compression_peak_N", "f8")])
+        with h5py.File(path, "w") as f:
+            f.attrs["format"] = "dembones-sweep"
+            f.create_dataset("summary", data=table)
+        r = run_script("plot_sweep.py", path, "-o", self.out("flagged.png"), "--exclude-flagged")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertIn("2 runs that needed reserve actuators or left the feet left out", r.stderr)
+        self.assertIn("runs behind each point 5.0: 3, 10.0: 3, 20.0: 1", r.stderr)
+        plain = run_script("plot_sweep.py", path, "-o", self.out("ringed.png"))
+        self.assertEqual(plain.returncode, 0, plain.stderr)
+        self.assertIn("2 of 9 runs needed reserve actuators", plain.stderr)
+
     def test_other_varied_parameters_give_a_band(self):
         """A summary where subject.sex varies too: medians with a band, and a note naming it;
         a text column on x gives categories."""
