@@ -69,10 +69,6 @@ void print_coupling_line(std::FILE* out, const ScenarioSpec& scenario, const Mus
   }
 }
 
-// A coordinate this close to an end of its range is at its limit (scripts/validate.py marks such
-// angles the same way).
-constexpr double kRangeLimitTolerance_rad = 0.5 * 3.14159265358979323846 / 180.0;
-
 // The coordinates that reach an end of the model's range, and in how many frames: there the motion is
 // held by the range (a generated squat stops at the knee's 120 deg, where the model's knee splines
 // end), not by the task; OpenSim users expect to be told.
@@ -82,13 +78,7 @@ void print_range_limit_line(std::FILE* out, const MusculoskeletalModel& msm, con
   const std::vector<std::string> units = msm.model.coordinate_units();
   std::string list;
   int frames_any = 0;
-  for (int f = 0; f < r.frames(); ++f) {
-    bool any = false;
-    for (Eigen::Index k = 0; k < r.q.cols() && !any; ++k)
-      any = std::abs(r.q(f, k) - q_min(k)) < kRangeLimitTolerance_rad ||
-            std::abs(r.q(f, k) - q_max(k)) < kRangeLimitTolerance_rad;
-    frames_any += any ? 1 : 0;
-  }
+  for (int f = 0; f < r.frames(); ++f) frames_any += at_range_end(r.q.row(f), q_min, q_max) ? 1 : 0;
   for (Eigen::Index k = 0; k < r.q.cols(); ++k) {
     int at_min = 0, at_max = 0;
     for (int f = 0; f < r.frames(); ++f) {

@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cmath>
 #include <tuple>
 
 #include <string>
@@ -12,6 +13,19 @@
 #include <vector>
 
 namespace dembones {
+
+// A coordinate this close to an end of its range is at its limit (scripts/validate.py marks such
+// angles the same way): there the motion is held by the range, not by the task.
+inline constexpr double kRangeLimitTolerance_rad = 0.5 * 3.14159265358979323846 / 180.0;
+
+// Whether any coordinate of q is at an end of its range [lo, hi].
+template <class Q, class R>
+bool at_range_end(const Q& q, const R& lo, const R& hi) {
+  for (Eigen::Index k = 0; k < q.size() && k < lo.size() && k < hi.size(); ++k)
+    if (std::abs(q(k) - lo(k)) < kRangeLimitTolerance_rad || std::abs(q(k) - hi(k)) < kRangeLimitTolerance_rad)
+      return true;
+  return false;
+}
 
 // NIOSH action limit for L5/S1 compression (Waters et al. 1993, Ergonomics 36:749-776).
 inline constexpr double kNioshActionLimit_N = 3400.0;

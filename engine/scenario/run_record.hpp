@@ -43,6 +43,9 @@ struct RunRecord {
   // and its sign on that coordinate (+1 or -1; 0 with none), every level.
   int reserve_max_coordinate = -1;
   int reserve_max_sign = 0;
+  // Frames with a coordinate at an end of the model's range (common/run_checks.hpp), every level: the
+  // sweep's range_end_frames (a generated squat held by the knee's 120 deg, not by the box).
+  int range_end_frames = 0;
   MatX posterior_tension;             // (F × passive moments) summed posterior-ligament tension, N
   MatX actuator;          // (F × k)
   MatX activation, tension, passive_force, fiber_length, mt_length, mt_velocity;  // (F × m)

@@ -12,6 +12,7 @@
 #include <set>
 #include <sstream>
 
+#include "common/run_checks.hpp"
 #include "io/text_table.hpp"
 #include "multibody/kinematics.hpp"
 #include "scenario/model_parser.hpp"
@@ -575,6 +576,7 @@ RunRecord execute_run(const PreparedRun& run, Pipeline& pipeline, RecordLevel le
                                      f, k.time(f), run.msm.sites[s].name, r.sites[s].resultant,
                                      r.sites[s].resultant / body_weight_N, kDivergedLoad_BW));
     rec.record(f, k.time(f), q, qd, qdd, pipeline);
+    rec.range_end_frames += at_range_end(q, run.built->q_min, run.built->q_max) ? 1 : 0;
     if (progress && (f % 16 == 0 || f + 1 == F)) progress(f + 1, F);
   }
   return rec;

@@ -131,6 +131,7 @@ RunOutcome compute_run(const SweepPlan& plan, int index, const ScenarioSpec& sce
     for (Eigen::Index f = 0; f < out.record->reserve_flag.size(); ++f) flagged += out.record->reserve_flag(f) != 0.0;
     out.row.reserve_frames = flagged;
     out.row.cop_outside_frames = out.record->ground.frames_outside_support();
+    out.row.range_end_frames = out.record->range_end_frames;
     out.row.coupling_max_Nm = out.record->coupling_max_Nm;
     out.row.reserve_max_Nm = out.record->reserve_max_Nm;
     if (out.record->reserve_max_coordinate >= 0) {
@@ -150,6 +151,7 @@ RunOutcome compute_run(const SweepPlan& plan, int index, const ScenarioSpec& sce
     out.row.frames = 0;
     out.row.reserve_frames = 0;
     out.row.cop_outside_frames = 0;
+    out.row.range_end_frames = 0;
     out.row.coupling_max_Nm = std::numeric_limits<double>::quiet_NaN();
     out.row.reserve_max_Nm = std::numeric_limits<double>::quiet_NaN();
     out.row.reserve_max_coordinate.clear();

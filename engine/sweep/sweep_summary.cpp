@@ -70,6 +70,7 @@ std::string pack_run_row(const SweepRow& row, double body_weight_N) {
   put(out, row.coupling_max_Nm);
   put(out, row.reserve_max_Nm);
   put(out, static_cast<std::int64_t>(row.reserve_max_sign));
+  put(out, row.range_end_frames);
   put(out, row.reserve_max_coordinate);
   put(out, row.status);
   put(out, row.error);
@@ -96,6 +97,7 @@ SweepRow unpack_run_row(std::string_view bytes, double& body_weight_N) {
   row.coupling_max_Nm = in.get<double>();
   row.reserve_max_Nm = in.get<double>();
   row.reserve_max_sign = static_cast<int>(in.get<std::int64_t>());
+  row.range_end_frames = in.get<std::int64_t>();
   row.reserve_max_coordinate = in.text();
   row.status = in.text();
   row.error = in.text();
@@ -166,7 +168,8 @@ void write_run_row(Hdf5Writer& w, const SweepRow& row) {
                            row.coupling_max_Nm,
                            row.reserve_max_Nm,
                            static_cast<double>(row.reserve_max_sign),
-                           row.body_weight_N};
+                           row.body_weight_N,
+                           static_cast<double>(row.range_end_frames)};
   a.set_double_array("frame_counts", counts);
   if (row.status != "ok") {
     a.set_string("error", row.error);
@@ -210,8 +213,9 @@ SweepRow read_run_row(const Hdf5Reader& r, int index) {
   const auto peaks = has_peaks ? r.read_double_array_attribute(g, "peaks") : std::vector<double>{};
   const std::size_t k = q.size();
   // Two counts in files written before the centre of pressure was recorded, three before the coupling
-  // moment, four before the largest reserve, five before its sign, six before the body weight.
-  if (counts.size() < 2 || counts.size() > 7 || peaks.size() != 3 * k)
+  // moment, four before the largest reserve, five before its sign, six before the body weight, seven
+  // before the frames at a range end.
+  if (counts.size() < 2 || counts.size() > 8 || peaks.size() != 3 * k)
     throw IoError(Location{r.path().string(), 0, 0, g}, "inconsistent sweep run attributes");
   row.frames = static_cast<std::int64_t>(counts[0]);
   row.reserve_frames = static_cast<std::int64_t>(counts[1]);
@@ -220,6 +224,7 @@ SweepRow read_run_row(const Hdf5Reader& r, int index) {
   row.reserve_max_Nm = counts.size() >= 5 ? counts[4] : std::numeric_limits<double>::quiet_NaN();
   row.reserve_max_sign = counts.size() >= 6 ? static_cast<int>(counts[5]) : 0;
   if (counts.size() >= 7) row.body_weight_N = counts[6];
+  row.range_end_frames = counts.size() >= 8 ? static_cast<std::int64_t>(counts[7]) : -1;
   for (std::size_t i = 0; i < k; ++i) row.peaks.push_back(Peak{q[i], peaks[i], peaks[2 * k + i], peaks[k + i]});
   return row;
 }
@@ -262,6 +267,7 @@ void write_summary_table(Hdf5Writer& w, const std::vector<SweepParameter>& param
   columns.push_back({"reserve_max_coordinate", ColumnType::String, "-"});
   columns.push_back({"reserve_max_sign", ColumnType::Int64, "1"});
   columns.push_back({"body_weight_N", ColumnType::Float64, "N"});
+  columns.push_back({"range_end_frames", ColumnType::Int64, "1"});
   for (const std::string& q : quantities) {
     columns.push_back({q + "_peak_N", ColumnType::Float64, "N"});
     columns.push_back({q + "_peak_bw", ColumnType::Float64, "1"});
@@ -271,7 +277,7 @@ void write_summary_table(Hdf5Writer& w, const std::vector<SweepParameter>& param
                  "one row per run: run number, varied parameters, status (ok or failed) and error, frames "
                  "solved, frames needing reserve actuators and frames whose centre of pressure leaves the feet, the largest "
                  "moment a coupling constraint carried and the largest reserve actuator torque (with its coordinate and its sign on it), the "
-                 "subject's body weight, peak loads in N, body weights and their times");
+                 "subject's body weight, frames with a joint at an end of its range, peak loads in N, body weights and their times");
   constexpr double nan = std::numeric_limits<double>::quiet_NaN();
   // A text parameter has a few values, each parsed once (parameter_label loads it as YAML: half the
   // cost of a row when done for every row).
@@ -306,6 +312,7 @@ void write_summary_table(Hdf5Writer& w, const std::vector<SweepParameter>& param
     cells.emplace_back(row.reserve_max_coordinate);
     cells.emplace_back(std::int64_t{row.reserve_max_sign});
     cells.emplace_back(row.body_weight_N);
+    cells.emplace_back(row.range_end_frames);
     for (const std::string& q : quantities) {
       const auto it = std::find_if(row.peaks.begin(), row.peaks.end(), [&](const Peak& p) { return p.quantity == q; });
       cells.emplace_back(it == row.peaks.end() ? nan : it->value);
