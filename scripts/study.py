@@ -349,11 +349,12 @@ def main(argv: Optional[List[str]] = None) -> int:
              "--set", f"task.start.height_m={h}"])
         depths[round(float(h), 3)] = float(-np.min(dh.Run(path).coordinate("knee_angle"))) * 180.0 / np.pi
 
+    tight_note = tight_psoas_note(a.out)
     md = os.path.join(docs, "stoop-vs-squat.md")
     # Where each flagged lift's largest reserve acts (the sweep's columns; each run alone for the muscles'
     # passive pull, as `dembones run` reports it).
     causes = {int(r["run"]): reserve_cause(a.dembones, a.out, r) for _, r in ok[flagged(ok)].iterrows()}
-    text = report(df, ok, failed, shares, pairs, lifts, couplings, causes, bh, depths, pairs_ignore)
+    text = report(df, ok, failed, shares, pairs, lifts, couplings, causes, bh, depths, pairs_ignore, tight_note)
     with open(md + ".partial", "w", encoding="utf-8") as f:
         f.write(text)
     os.replace(md + ".partial", md)
@@ -661,6 +662,39 @@ def box_height_section(bh: pd.DataFrame, depths: Dict[float, float]) -> List[str
     return L
 
 
+def psoas_stretch(path: str) -> Tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Per frame: the psoas fascicles' mean fibre length in optimal lengths, the hip flexion and the
+    summed lumbar flexion (deg) of a run file."""
+    with h5py.File(path, "r") as f:
+        names = list(f["muscles/names"].asstr()[()])
+        idx = [i for i, n in enumerate(names) if n.startswith("Ps_")]
+        fl = np.asarray(f["muscles/fiber_length"][()], dtype=float)[:, idx]
+        lopt = np.asarray(f["model/muscles/optimal_fiber_length"][()], dtype=float)[idx]
+        coords = list(f["coordinates/names"].asstr()[()])
+        q = np.asarray(f["coordinates/q"][()], dtype=float)
+        hip = np.degrees(q[:, coords.index("hip_flexion")])
+        lumbar = -np.degrees(q[:, [coords.index(c) for c in LUMBAR]].sum(axis=1))
+    return (fl / lopt).mean(axis=1), hip, lumbar
+
+
+def tight_psoas_note(out: str) -> str:
+    """How severe the seed's tightness is, from the runs: the tight fascicles' stretch in standing against
+    the intact ones', and the least hip flexion of the stoop at which they are back at the intact
+    standing stretch."""
+    intact, _, _ = psoas_stretch(os.path.join(out, "stand_base.h5"))
+    tight, _, _ = psoas_stretch(os.path.join(out, "stand_tight_psoas.h5"))
+    stoop, hip, lumbar = psoas_stretch(os.path.join(out, "stoop_lift_tight_psoas.h5"))
+    back = stoop <= intact.mean()
+    text = (f"How tight that is: standing, the shortened psoas fascicles are stretched to {tight.mean():.2f} optimal "
+            f"lengths on average against the intact ones' {intact.mean():.2f}")
+    if back.any():
+        k = int(np.argmin(np.where(back, hip, np.inf)))
+        text += (f"; they are back at the intact standing stretch only with the hip flexed {hip[k]:.0f}° (and the "
+                 f"lumbar spine {lumbar[k]:.0f}°, in the stoop lift)")
+    return text + (". Read the answer above as that of a marked tightness; a `length_scale` nearer 1 models a "
+                   "milder one.")
+
+
 def seed_constraint_section(pairs, pairs_ignore) -> List[str]:
     """The seed questions' L5/S1 answers with and without the lumbar rhythm's constraint (solver.couplings
     enforce / ignore): where the direction or the size of an answer rests on that modelling choice."""
@@ -690,7 +724,7 @@ def seed_constraint_section(pairs, pairs_ignore) -> List[str]:
     return L
 
 
-def report(df, ok, failed, shares, pairs, lifts, couplings, causes, bh, depths, pairs_ignore) -> str:
+def report(df, ok, failed, shares, pairs, lifts, couplings, causes, bh, depths, pairs_ignore, tight_note) -> str:
     now = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
     L = ["# Stoop or squat? What the model says",
          "",
@@ -892,6 +926,8 @@ def report(df, ok, failed, shares, pairs, lifts, couplings, causes, bh, depths, 
             L.append(f"| {task} | " + " | ".join(cells) + f" | {base['reserve_frames']} → {imp['reserve_frames']} of {base['frames']} |")
         L.append("")
         L += [answer(q, {task: v for (qq, task), v in pairs.items() if qq == q}), ""]
+        if q == "tight psoas":
+            L += [tight_note, ""]
     L += seed_constraint_section(pairs, pairs_ignore)
     L += ["Frames needing reserves are frames the muscles could not balance alone (docs/hdf5-layout.md); a rise "
           "means the impaired muscles are at their limit and the answer for those frames is partly the reserve "
