@@ -208,6 +208,7 @@ void print_summary(std::FILE* out, const ScenarioSpec& scenario, const Musculosk
   }
   fmt::print(out, "frames the muscles could not balance without reserves: {} of {}{}\n", flagged, r.frames(), detail);
   if (flagged) fmt::print(out, "{}", reserves_by_coordinate_line(r.reserve, msm.model.coordinate_names));
+  fmt::print(out, "{}", unconverged_line(r.unconverged_frames, r.frames()));
   if (flagged) print_passive_pull_line(out, msm, r);
   print_passive_overload_line(out, msm, r);
   print_coupling_line(out, scenario, msm, r);

@@ -67,6 +67,14 @@ std::string reserves_by_coordinate_line(const Matrix& reserve, const std::vector
   return out + "\n";
 }
 
+// Frames the static optimization stopped at its iteration limit: named when there are any (never hidden).
+inline std::string unconverged_line(long unconverged, long frames) {
+  if (unconverged <= 0) return "";
+  return fmt::format("frames the static optimization did not solve to tolerance (iteration limit; /solver/status 1): {} "
+                     "of {}; their muscle forces and joint loads are its last iterate's\n",
+                     unconverged, frames);
+}
+
 inline std::string cop_outside_line(long frames_outside, long frames) {
   return fmt::format("frames whose centre of pressure leaves the feet (heel to toe): {} of {}\n", frames_outside, frames);
 }

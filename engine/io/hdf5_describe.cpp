@@ -140,6 +140,12 @@ std::string run_overview(const Hdf5Reader& r, const std::string& group) {
     if (n > 0 && r.is_dataset(torque) && r.is_dataset(names))
       out += reserves_by_coordinate_line(r.read_matrix(torque), r.read_strings(names));
   }
+  // As `dembones run` prints it: frames the static optimization stopped at its iteration limit.
+  const std::string status = base + "/solver/status";
+  if (r.is_dataset(status)) {
+    const auto s = r.read_doubles(status);
+    out += unconverged_line(static_cast<long>(std::count(s.begin(), s.end(), 1.0)), static_cast<long>(s.size()));
+  }
   // As `dembones run` prints it: the largest moment a coupling constraint (the lumbar rhythm) carries
   // without a muscle, and that coordinate's share of its net moment then.
   const std::string coupling = base + "/joints/coupling_moment", net = base + "/joints/moment",

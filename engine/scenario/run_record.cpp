@@ -60,6 +60,7 @@ void RunRecord::record(int f, double t, const VecX& qv, const VecX& qdv, const V
   kkt_residual(f) = r.so.kkt_residual;
   reserve_flag(f) = r.status == FrameStatus::reserve_limited ? 1.0 : 0.0;
   status(f) = static_cast<double>(static_cast<int>(r.status));
+  unconverged_frames += r.status == FrameStatus::max_iterations ? 1 : 0;
   ground.record(f, msm.model, d);
   coupling_max_Nm = std::max(coupling_max_Nm, r.coupling.cwiseAbs().maxCoeff());
   if (r.reserve.size() > 0) {

@@ -46,6 +46,9 @@ struct RunRecord {
   // Frames with a coordinate at an end of the model's range (common/run_checks.hpp), every level: the
   // sweep's range_end_frames (a generated squat held by the knee's 120 deg, not by the box).
   int range_end_frames = 0;
+  // Frames the static optimization stopped at its iteration limit (FrameStatus::max_iterations, status 1
+  // in /solver/status), every level: their muscle forces are the solver's last iterate.
+  int unconverged_frames = 0;
   MatX posterior_tension;             // (F × passive moments) summed posterior-ligament tension, N
   MatX actuator;          // (F × k)
   MatX activation, tension, passive_force, fiber_length, mt_length, mt_velocity;  // (F × m)

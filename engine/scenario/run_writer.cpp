@@ -264,7 +264,10 @@ void write_run(Hdf5Writer& w, const std::string& prefix, const MusculoskeletalMo
   for (const Peak& p : peaks) {
     const TableCell row[] = {p.quantity, p.value, p.time_s, p.value_bw};
     w.append_table_row(sg + "/peaks", row);
+    // The same attributes as a sweep run's summary group (write_run_peaks): a script reading
+    // `<quantity>_peak_bw` works on both.
     w.set_double_attribute(sg, p.quantity + "_peak_N", p.value);
+    w.set_double_attribute(sg, p.quantity + "_peak_bw", p.value_bw);
     w.set_double_attribute(sg, p.quantity + "_peak_time_s", p.time_s);
   }
   // The scaled model parameters.

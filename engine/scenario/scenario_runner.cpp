@@ -562,15 +562,19 @@ RunRecord execute_run(const PreparedRun& run, Pipeline& pipeline, RecordLevel le
     qdd = k.qdd.row(f).transpose();
     run.external.get_frame(f, external);
     const FrameResult& r = pipeline.run_frame(q, qd, qdd, external);
+    // Both stops are the inputs' doing (a motion, an impairment, a model the frame cannot be solved
+    // with), not the engine's: an InputError naming the scenario file, the frame and the quantity.
     if (r.status == FrameStatus::nan_input)
-      throw InternalError(fmt::format("frame {} (t = {:.3f} s): {} not finite; the run is stopped", f, k.time(f),
-                                      r.bad_quantity));
+      throw InputError(Location{run.scenario.file, 0, 0, ""},
+                       fmt::format("frame {} (t = {:.3f} s): {} not finite; the run is stopped", f, k.time(f),
+                                   r.bad_quantity));
     // A joint load beyond any physiological one (tens of body weights at most, in falls and jumps):
     // the model diverged, and its numbers are no result (an audit: every muscle shortened by half gave
     // 2.2e12 N at L5/S1, flagged only as reserves).
     for (std::size_t s = 0; s < r.sites.size(); ++s)
       if (!(r.sites[s].resultant <= kDivergedLoad_BW * body_weight_N))
-        throw InputError(fmt::format("frame {} (t = {:.3f} s): the {} joint load is {:.3g} N ({:.3g} body weights), beyond "
+        throw InputError(Location{run.scenario.file, 0, 0, ""},
+                         fmt::format("frame {} (t = {:.3f} s): the {} joint load is {:.3g} N ({:.3g} body weights), beyond "
                                      "any physiological load ({} body weights): the model diverged (e.g. an impairment "
                                      "that shortens muscles past what the motion stretches them); the run is stopped",
                                      f, k.time(f), run.msm.sites[s].name, r.sites[s].resultant,

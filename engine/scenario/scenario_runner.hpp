@@ -95,8 +95,9 @@ TaskRig make_task_rig(const BuiltModel& built, const SubjectSpec& subject);
 // The pipeline settings a scenario's `solver:` block asks for.
 PipelineSettings pipeline_settings(const SolverSpec& solver);
 
-// Runs every frame. `progress(frame, frames)` is called now and then (may be empty). Throws
-// InternalError-free: a non-finite quantity stops the run with an InputError naming the frame.
+// Runs every frame. `progress(frame, frames)` is called now and then (may be empty). A non-finite
+// quantity in a frame, or a joint load beyond any physiological one (the model diverged), stops the
+// run with an InputError naming the scenario file, the frame, its time and the quantity.
 RunRecord execute_run(const PreparedRun& run, Pipeline& pipeline,
                       const std::function<void(int, int)>& progress = {});
 // The same, keeping what `level` asks for instead of what the scenario's output.store says (a sweep

@@ -58,6 +58,7 @@ StaticOptimizationSettings so_settings(const PipelineSettings& s) {
   StaticOptimizationSettings so;
   so.exponent = s.exponent;
   so.reserve_threshold_Nm = s.reserve_threshold_Nm;
+  so.max_iterations = s.max_iterations;
   return so;
 }
 

@@ -33,6 +33,9 @@ struct PipelineSettings {
   bool elastic_tendon_passive = true;
   // Balance coupled coordinates together (MusculoskeletalModel::couplings) rather than one by one.
   bool couple_coordinates = true;
+  // Newton iterations of the static optimization per frame (StaticOptimizationSettings::max_iterations);
+  // a frame that reaches it is FrameStatus::max_iterations.
+  int max_iterations = 100;
 };
 
 // Wall-clock seconds spent in each stage of run_frame, accumulated over the frames run while the

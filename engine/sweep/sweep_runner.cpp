@@ -132,6 +132,7 @@ RunOutcome compute_run(const SweepPlan& plan, int index, const ScenarioSpec& sce
     out.row.reserve_frames = flagged;
     out.row.cop_outside_frames = out.record->ground.frames_outside_support();
     out.row.range_end_frames = out.record->range_end_frames;
+    out.row.unconverged_frames = out.record->unconverged_frames;
     out.row.coupling_max_Nm = out.record->coupling_max_Nm;
     out.row.reserve_max_Nm = out.record->reserve_max_Nm;
     if (out.record->reserve_max_coordinate >= 0) {
@@ -152,6 +153,7 @@ RunOutcome compute_run(const SweepPlan& plan, int index, const ScenarioSpec& sce
     out.row.reserve_frames = 0;
     out.row.cop_outside_frames = 0;
     out.row.range_end_frames = 0;
+    out.row.unconverged_frames = 0;
     out.row.coupling_max_Nm = std::numeric_limits<double>::quiet_NaN();
     out.row.reserve_max_Nm = std::numeric_limits<double>::quiet_NaN();
     out.row.reserve_max_coordinate.clear();

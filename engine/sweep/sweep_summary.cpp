@@ -9,6 +9,7 @@
 #include <type_traits>
 
 #include "common/error.hpp"
+#include "common/run_checks.hpp"
 #include "io/hdf5_reader.hpp"
 #include "io/hdf5_writer.hpp"
 
@@ -71,6 +72,7 @@ std::string pack_run_row(const SweepRow& row, double body_weight_N) {
   put(out, row.reserve_max_Nm);
   put(out, static_cast<std::int64_t>(row.reserve_max_sign));
   put(out, row.range_end_frames);
+  put(out, row.unconverged_frames);
   put(out, row.reserve_max_coordinate);
   put(out, row.status);
   put(out, row.error);
@@ -98,6 +100,7 @@ SweepRow unpack_run_row(std::string_view bytes, double& body_weight_N) {
   row.reserve_max_Nm = in.get<double>();
   row.reserve_max_sign = static_cast<int>(in.get<std::int64_t>());
   row.range_end_frames = in.get<std::int64_t>();
+  row.unconverged_frames = in.get<std::int64_t>();
   row.reserve_max_coordinate = in.text();
   row.status = in.text();
   row.error = in.text();
@@ -169,7 +172,8 @@ void write_run_row(Hdf5Writer& w, const SweepRow& row) {
                            row.reserve_max_Nm,
                            static_cast<double>(row.reserve_max_sign),
                            row.body_weight_N,
-                           static_cast<double>(row.range_end_frames)};
+                           static_cast<double>(row.range_end_frames),
+                           static_cast<double>(row.unconverged_frames)};
   a.set_double_array("frame_counts", counts);
   if (row.status != "ok") {
     a.set_string("error", row.error);
@@ -214,8 +218,8 @@ SweepRow read_run_row(const Hdf5Reader& r, int index) {
   const std::size_t k = q.size();
   // Two counts in files written before the centre of pressure was recorded, three before the coupling
   // moment, four before the largest reserve, five before its sign, six before the body weight, seven
-  // before the frames at a range end.
-  if (counts.size() < 2 || counts.size() > 8 || peaks.size() != 3 * k)
+  // before the frames at a range end, eight before the unconverged frames.
+  if (counts.size() < 2 || counts.size() > 9 || peaks.size() != 3 * k)
     throw IoError(Location{r.path().string(), 0, 0, g}, "inconsistent sweep run attributes");
   row.frames = static_cast<std::int64_t>(counts[0]);
   row.reserve_frames = static_cast<std::int64_t>(counts[1]);
@@ -225,6 +229,7 @@ SweepRow read_run_row(const Hdf5Reader& r, int index) {
   row.reserve_max_sign = counts.size() >= 6 ? static_cast<int>(counts[5]) : 0;
   if (counts.size() >= 7) row.body_weight_N = counts[6];
   row.range_end_frames = counts.size() >= 8 ? static_cast<std::int64_t>(counts[7]) : -1;
+  row.unconverged_frames = counts.size() >= 9 ? static_cast<std::int64_t>(counts[8]) : -1;
   for (std::size_t i = 0; i < k; ++i) row.peaks.push_back(Peak{q[i], peaks[i], peaks[2 * k + i], peaks[k + i]});
   return row;
 }
@@ -244,7 +249,14 @@ void write_run_peaks(Hdf5Writer& w, const std::string& group, double body_weight
     names.push_back(p.quantity + "_peak_time_s");
     values.push_back(p.time_s);
   }
+  // The NIOSH attributes of a run file's /summary (run_writer.cpp), so the same script reads both.
+  names.push_back("niosh_action_limit_N");
+  values.push_back(kNioshActionLimit_N);
   w.create_group_with_double_attributes(group + "/summary", names, values);
+  for (const Peak& p : peaks)
+    if (p.quantity == "L5_S1_compression")
+      w.set_int_attribute(group + "/summary", "L5_S1_compression_above_niosh_action_limit",
+                          p.value > kNioshActionLimit_N ? 1 : 0);
 }
 
 void write_summary_table(Hdf5Writer& w, const std::vector<SweepParameter>& parameters, std::vector<SweepRow> rows) {
@@ -268,6 +280,7 @@ void write_summary_table(Hdf5Writer& w, const std::vector<SweepParameter>& param
   columns.push_back({"reserve_max_sign", ColumnType::Int64, "1"});
   columns.push_back({"body_weight_N", ColumnType::Float64, "N"});
   columns.push_back({"range_end_frames", ColumnType::Int64, "1"});
+  columns.push_back({"unconverged_frames", ColumnType::Int64, "1"});
   for (const std::string& q : quantities) {
     columns.push_back({q + "_peak_N", ColumnType::Float64, "N"});
     columns.push_back({q + "_peak_bw", ColumnType::Float64, "1"});
@@ -277,7 +290,8 @@ void write_summary_table(Hdf5Writer& w, const std::vector<SweepParameter>& param
                  "one row per run: run number, varied parameters, status (ok or failed) and error, frames "
                  "solved, frames needing reserve actuators and frames whose centre of pressure leaves the feet, the largest "
                  "moment a coupling constraint carried and the largest reserve actuator torque (with its coordinate and its sign on it), the "
-                 "subject's body weight, frames with a joint at an end of its range, peak loads in N, body weights and their times");
+                 "subject's body weight, frames with a joint at an end of its range, frames the static optimization stopped at "
+                 "its iteration limit, peak loads in N, body weights and their times");
   constexpr double nan = std::numeric_limits<double>::quiet_NaN();
   // A text parameter has a few values, each parsed once (parameter_label loads it as YAML: half the
   // cost of a row when done for every row).
@@ -313,6 +327,7 @@ void write_summary_table(Hdf5Writer& w, const std::vector<SweepParameter>& param
     cells.emplace_back(std::int64_t{row.reserve_max_sign});
     cells.emplace_back(row.body_weight_N);
     cells.emplace_back(row.range_end_frames);
+    cells.emplace_back(row.unconverged_frames);
     for (const std::string& q : quantities) {
       const auto it = std::find_if(row.peaks.begin(), row.peaks.end(), [&](const Peak& p) { return p.quantity == q; });
       cells.emplace_back(it == row.peaks.end() ? nan : it->value);

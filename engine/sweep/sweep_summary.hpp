@@ -47,6 +47,9 @@ struct SweepRow {
   // Frames with a joint at an end of the model's range (RunRecord::range_end_frames); -1 for a run read
   // back from a file written before it was recorded.
   std::int64_t range_end_frames = 0;
+  // Frames the static optimization stopped at its iteration limit (RunRecord::unconverged_frames); -1
+  // for a run read back from a file written before it was recorded.
+  std::int64_t unconverged_frames = 0;
   std::vector<Peak> peaks;          // summarize(); empty when failed
 };
 
@@ -90,7 +93,7 @@ SweepRow unpack_run_row(std::string_view bytes, double& body_weight_N);
 
 // /summary: one row per run, sorted by run number. Columns: run, each parameter (float64 or
 // string), status, error, frames, reserve_frames, cop_outside_frames, coupling_max_Nm,
-// reserve_max_Nm, reserve_max_coordinate, reserve_max_sign, body_weight_N, range_end_frames, then for every peak quantity found in any run
+// reserve_max_Nm, reserve_max_coordinate, reserve_max_sign, body_weight_N, range_end_frames, unconverged_frames, then for every peak quantity found in any run
 // (in order of first appearance by run number) QUANTITY_peak_N, QUANTITY_peak_bw,
 // QUANTITY_peak_time_s (NaN where a run has no such peak).
 void write_summary_table(Hdf5Writer& w, const std::vector<SweepParameter>& parameters, std::vector<SweepRow> rows);

@@ -496,6 +496,7 @@ class DocsExamples(unittest.TestCase):
             self.assertIn(attrs["L5_S1_compression_above_niosh_action_limit"], (0, 1))
             for q in (p.decode() for p in peaks["quantity"]):
                 self.assertIn(f"{q}_peak_N", attrs)
+                self.assertIn(f"{q}_peak_bw", attrs)
                 self.assertIn(f"{q}_peak_time_s", attrs)
         # The exports: the files named in the comments, OpenSim headers, CSV names with units.
         with open(clone.path("stoop_lift.mot"), encoding="utf-8") as f:

@@ -161,6 +161,8 @@ def check_layout(test, f):
     bw = f["summary"].attrs["body_weight_N"]
     test.assertAlmostEqual(peaks["peak_bw"][i], peaks["peak"][i] / bw)
     test.assertAlmostEqual(f["summary"].attrs["L5_S1_compression_peak_N"], peaks["peak"][i])
+    # The same attribute names as a sweep run's summary group (docs/sweeps.md).
+    test.assertAlmostEqual(f["summary"].attrs["L5_S1_compression_peak_bw"], peaks["peak_bw"][i])
     limit = f["summary"].attrs["niosh_action_limit_N"]
     test.assertEqual(limit, 3400.0)
     test.assertEqual(int(f["summary"].attrs["L5_S1_compression_above_niosh_action_limit"]),

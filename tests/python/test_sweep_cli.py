@@ -241,6 +241,13 @@ class SweepCli(unittest.TestCase):
             except ImportError:
                 self.fail("pandas is missing for /usr/bin/python3 (python3-pandas)")
             df = pd.DataFrame(f["summary"][:])
+            # A run group's summary has a run file's /summary attributes (docs/sweeps.md), the NIOSH
+            # flag with them, and agrees with the table.
+            attrs = f["runs/00004/summary"].attrs
+            self.assertEqual(attrs["niosh_action_limit_N"], 3400.0)
+            self.assertEqual(int(attrs["L5_S1_compression_above_niosh_action_limit"]),
+                             int(attrs["L5_S1_compression_peak_N"] > 3400.0))
+            self.assertEqual(attrs["L5_S1_compression_peak_bw"], f["summary"]["L5_S1_compression_peak_bw"][4])
         self.assertEqual(len(df), 6)
         self.assertEqual(list(df["run"]), list(range(6)))
         self.assertEqual([s.decode() for s in df["task.technique"]], ["stoop"] * 3 + ["squat"] * 3)

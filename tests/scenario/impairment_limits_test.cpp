@@ -2,12 +2,16 @@
 // impairment without angles were accepted and did nothing; two weak_muscle entries compounded to 1e-4
 // of a muscle's strength (one may set 0.01); tightening every muscle by half gave 2.2e12 N at L5/S1,
 // flagged only as reserves, where a run whose loads diverge must stop with a diagnostic.
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 
 #include <algorithm>
 #include <filesystem>
+#include <limits>
+#include <memory>
 #include <string>
 
+#include "common/run_checks.hpp"
 #include "scenario/scenario_file.hpp"
 #include "scenario/scenario_runner.hpp"
 #include "solvers/pipeline.hpp"
@@ -58,6 +62,47 @@ TEST(ImpairmentLimits, ADivergedRunStopsWithTheFrameAndTheLoad) {
   const std::string e = outcome("[{type: tight_muscle, muscles: '*', length_scale: 0.5}]");
   EXPECT_NE(e.find("frame 0 (t = 0.000 s): the "), std::string::npos) << e;
   EXPECT_NE(e.find("beyond any physiological load (100 body weights): the model diverged"), std::string::npos) << e;
+}
+
+// A frame with a non-finite input stops the run as the inputs' error (not the engine's), naming the
+// scenario file, the frame, its time and the quantity.
+TEST(ImpairmentLimits, ANonFiniteFrameStopsTheRunNamingFrameAndQuantity) {
+  const ScenarioSpec s = load_scenario(kStand, {parse_override("task.duration_s=0.2"), parse_override("solver.rate_hz=50")});
+  ModelCache models;
+  auto prepared = prepare_run(s, models);
+  ASSERT_GT(prepared->kinematics.frames(), 6);
+  prepared->kinematics.qd(6, 0) = std::numeric_limits<double>::quiet_NaN();
+  Pipeline pipeline(prepared->msm, pipeline_settings(s.solver));
+  try {
+    execute_run(*prepared, pipeline);
+    FAIL() << "a NaN velocity ran";
+  } catch (const InputError& e) {
+    EXPECT_EQ(e.where().file, s.file);
+    EXPECT_NE(e.message().find("frame 6 (t = "), std::string::npos) << e.what();
+    EXPECT_NE(e.message().find("velocities qdot not finite; the run is stopped"), std::string::npos) << e.what();
+  }
+}
+
+// Frames the static optimization stops at its iteration limit are counted (RunRecord::unconverged_frames,
+// for the run summary and the sweep's unconverged_frames), as /solver/status marks them (hot-loop audit:
+// they showed only there).
+TEST(ImpairmentLimits, FramesAtTheIterationLimitAreCounted) {
+  const ScenarioSpec s = load_scenario(kStand, {parse_override("task.duration_s=0.2"), parse_override("solver.rate_hz=50"),
+                                                parse_override("solver.exponent=3")});
+  ModelCache models;
+  const auto prepared = prepare_run(s, models);
+  PipelineSettings settings = pipeline_settings(s.solver);
+  EXPECT_EQ(execute_run(*prepared, *std::make_unique<Pipeline>(prepared->msm, settings)).unconverged_frames, 0);
+  settings.max_iterations = 1;
+  Pipeline pipeline(prepared->msm, settings);
+  const RunRecord rec = execute_run(*prepared, pipeline);
+  int marked = 0;
+  for (Eigen::Index f = 0; f < rec.status.size(); ++f) marked += rec.status(f) == 1.0 ? 1 : 0;
+  EXPECT_GT(rec.unconverged_frames, 0);
+  EXPECT_EQ(rec.unconverged_frames, marked);
+  EXPECT_NE(unconverged_line(rec.unconverged_frames, rec.frames()).find(fmt::format("{} of {}", marked, rec.frames())),
+            std::string::npos);
+  EXPECT_EQ(unconverged_line(0, rec.frames()), "");
 }
 
 // strong_muscle: a trained muscle (an intervention to compare with the intact and the weak one), F0 up

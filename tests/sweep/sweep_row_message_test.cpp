@@ -25,6 +25,8 @@ SweepRow sample_row() {
   row.reserve_max_Nm = 12.62841;
   row.reserve_max_coordinate = "hip_flexion";
   row.reserve_max_sign = -1;
+  row.range_end_frames = 11;
+  row.unconverged_frames = 2;
   row.peaks = {Peak{"L5_S1_compression", 3456.789012345678, 0.73, 4.9876543210987},
                Peak{"hip_contact_right", std::numeric_limits<double>::quiet_NaN(), -0.0, 1e-300},
                Peak{"knee_tibiofemoral_left", std::numeric_limits<double>::infinity(), 2.0, 5e-324}};
@@ -48,6 +50,8 @@ TEST(SweepRowMessage, ReadsBackToTheLastBit) {
   EXPECT_TRUE(same_bits(back.reserve_max_Nm, row.reserve_max_Nm));
   EXPECT_EQ(back.reserve_max_coordinate, row.reserve_max_coordinate);
   EXPECT_EQ(back.reserve_max_sign, row.reserve_max_sign);
+  EXPECT_EQ(back.range_end_frames, row.range_end_frames);
+  EXPECT_EQ(back.unconverged_frames, row.unconverged_frames);
   ASSERT_EQ(back.peaks.size(), row.peaks.size());
   for (std::size_t i = 0; i < row.peaks.size(); ++i) {
     EXPECT_EQ(back.peaks[i].quantity, row.peaks[i].quantity);

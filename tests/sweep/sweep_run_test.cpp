@@ -159,6 +159,9 @@ TEST(SweepRun, EachRunEqualsTheScenarioRunAlone) {
   EXPECT_EQ(row.range_end_frames, at_end);
   EXPECT_EQ(r.read_table_ints("/summary", "range_end_frames")[2], at_end);
   EXPECT_EQ(r.read_table_ints("/summary", "range_end_frames")[0], 0) << "the 5 kg stoop stays inside its ranges";
+  // Frames at the static optimization's iteration limit, as the run's own count (none here).
+  EXPECT_EQ(row.unconverged_frames, rec.unconverged_frames);
+  EXPECT_EQ(r.read_table_ints("/summary", "unconverged_frames")[2], rec.unconverged_frames);
   // A run group keeps at most 8 attributes with its series stored (sweep_summary.cpp: more move to
   // dense storage, which `dembones merge` cannot copy with HDF5 1.10).
   for (const std::string& run : r.children("/runs"))

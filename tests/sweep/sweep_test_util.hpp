@@ -92,6 +92,8 @@ inline void expect_same_sweep_files(const std::filesystem::path& pa, const std::
     EXPECT_TRUE(same_bits({ra.reserve_max_Nm}, {rb.reserve_max_Nm})) << run;
     EXPECT_EQ(ra.reserve_max_coordinate, rb.reserve_max_coordinate) << run;
     EXPECT_EQ(ra.reserve_max_sign, rb.reserve_max_sign) << run;
+    EXPECT_EQ(ra.range_end_frames, rb.range_end_frames) << run;
+    EXPECT_EQ(ra.unconverged_frames, rb.unconverged_frames) << run;
     ASSERT_EQ(ra.peaks.size(), rb.peaks.size()) << run;
     for (std::size_t k = 0; k < ra.peaks.size(); ++k) {
       EXPECT_EQ(ra.peaks[k].quantity, rb.peaks[k].quantity);
