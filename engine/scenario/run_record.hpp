@@ -60,6 +60,7 @@ struct RunRecord {
   std::vector<double> body_position;  // (F × B × 3)
   std::vector<double> body_rotation;  // (F × B × 3 × 3)
   MatX load_position;                 // (F × 3)
+  Eigen::Vector2d box_size_m = Eigen::Vector2d::Zero();  // held box (depth, height), m; 0 without one
   // Ground reaction on the feet and its centre of pressure, every level (its support set by execute_run).
   GroundSeries ground;
   // Measured external forces (the scenario's `external_forces`, as the pipeline applied them), E of

@@ -156,6 +156,11 @@ void write_run(Hdf5Writer& w, const std::string& prefix, const MusculoskeletalMo
       {"box/position", "m", "held object position (world)", &r.load_position},
   };
   for (const Channel& c : channels) w.write_matrix(path(prefix, c.rel), *c.data, {c.units, c.description});
+  // The held box's size, so that a plot draws the box the task held (scripts/plot.py, animate.py).
+  if (r.box_size_m.squaredNorm() > 0) {
+    const double size[] = {r.box_size_m.x(), r.box_size_m.y()};
+    w.set_double_array_attribute(path(prefix, "box"), "size_m", size);
+  }
   // Which coupling each coordinate belongs to ("" if none), so that `dembones info` on the file names
   // the constraint as `dembones run` does (the lumbar rhythm), one entry per coordinate.
   std::vector<std::string> coupling_of(model.coordinate_names.size());

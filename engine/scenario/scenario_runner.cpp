@@ -425,6 +425,7 @@ std::unique_ptr<PreparedRun> prepare_run(const ScenarioSpec& scenario, ModelCach
   const bool has_box = task.type == TaskType::lift || task.type == TaskType::lower || task.type == TaskType::hold ||
                        task.type == TaskType::forward_bend;
   run->load_mass_kg = has_box ? task.box.mass_kg : 0.0;
+  if (has_box && task.type != TaskType::forward_bend) run->box_size_m = {task.box.depth_m, task.box.height_m};
   VecX time;
   MatX q;
   if (task.type == TaskType::motion_file) {
@@ -547,6 +548,7 @@ RunRecord execute_run(const PreparedRun& run, Pipeline& pipeline, RecordLevel le
   const KinematicSeries& k = run.kinematics;
   const int F = k.frames();
   RunRecord rec(run.msm, F, level);
+  rec.box_size_m = run.box_size_m;
   // The ground reaction's base of support: the feet from heel to toe, the band the task generator
   // keeps the centre of mass in (make_task_rig); a bilateral foot body stands for both feet.
   const mspec::BodySpec* foot = run.built->spec.find_body("foot");

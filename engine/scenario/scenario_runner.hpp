@@ -34,6 +34,8 @@ struct PreparedRun {
   TaskRig rig;
   KinematicSeries kinematics;
   double load_mass_kg = 0.0;
+  // The held box's size (depth, height), m; zero without a box (written as /box's size_m for plots).
+  Eigen::Vector2d box_size_m = Eigen::Vector2d::Zero();
   ExternalLoadSeries external;  // measured forces at the kinematics' frames (`external_forces:`), may be empty
 };
 

@@ -485,6 +485,8 @@ class DocsExamples(unittest.TestCase):
             self.assertEqual(f.attrs["format_version"], 1)
             # "the group exists only when the scenario has them": this one has none (scenarios.md's has).
             self.assertNotIn("external_forces", f)
+            # "attribute size_m of /box": the shipped stoop's 0.30 m box.
+            self.assertEqual(list(f["box"].attrs["size_m"]), [0.30, 0.30])
             checked = check_datasets(self, f)
             self.assertGreater(checked, 50)
             # Summary: the table's columns and the scalar attributes it names.

@@ -21,6 +21,7 @@ import unittest
 
 import h5py
 import numpy as np
+import yaml
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 SOURCE = os.environ.get("DEMBONES_SOURCE_DIR") or os.path.dirname(os.path.dirname(HERE))
@@ -163,6 +164,11 @@ def check_layout(test, f):
     test.assertAlmostEqual(f["summary"].attrs["L5_S1_compression_peak_N"], peaks["peak"][i])
     # The same attribute names as a sweep run's summary group (docs/sweeps.md).
     test.assertAlmostEqual(f["summary"].attrs["L5_S1_compression_peak_bw"], peaks["peak_bw"][i])
+    # The held box's size, as the scenario gives it (the plots draw it).
+    scenario = yaml.safe_load(str(f.attrs["scenario_yaml"])) or {}
+    box = (scenario.get("task") or {}).get("box")
+    if box and (scenario.get("task") or {}).get("type") in ("lift", "lower", "hold"):
+        test.assertEqual(list(f["box"].attrs["size_m"]), [box.get("depth_m", 0.3), box.get("height_m", 0.3)])
     limit = f["summary"].attrs["niosh_action_limit_N"]
     test.assertEqual(limit, 3400.0)
     test.assertEqual(int(f["summary"].attrs["L5_S1_compression_above_niosh_action_limit"]),
