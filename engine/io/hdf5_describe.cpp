@@ -230,7 +230,10 @@ std::string describe_hdf5(const Hdf5Reader& reader, const DescribeOptions& optio
       continue;
     }
     const std::string units = string_attribute_or_empty(reader, e.path, "units");
-    const std::string description = string_attribute_or_empty(reader, e.path, "description");
+    std::string description = string_attribute_or_empty(reader, e.path, "description");
+    // What the dimensions index, when the writer said it (files before the attribute have none).
+    const std::string dims = string_attribute_or_empty(reader, e.path, "dimensions");
+    if (!dims.empty()) description += fmt::format(" ({})", dims);
     std::string line = fmt::format("{:<40} {:<8} {:<16} {:<6} {}", e.path, e.dtype, shape_text(e), units, description);
     line.erase(line.find_last_not_of(' ') + 1);
     out += line + "\n";

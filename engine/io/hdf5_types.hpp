@@ -12,6 +12,10 @@ namespace dembones {
 struct DatasetMeta {
   std::string units{};
   std::string description{};
+  // What each dimension indexes, first (slowest, C order) first, joined by " × ": "frame × muscle",
+  // "frame × xyz (world)".
+  // Stored as the `dimensions` attribute when not empty (MATLAB and Julia see the dimensions reversed).
+  std::string dimensions{};
   // Keep float64 even when the writer stores doubles as float32 (e.g. /time, where float32's 24-bit
   // mantissa would blur the sample times of long runs).
   bool always_float64 = false;

@@ -259,6 +259,7 @@ std::string Hdf5Writer::ensure_parent(std::string_view path) {
 void Hdf5Writer::write_meta(const std::string& path, const DatasetMeta& meta) {
   set_string_attribute(path, "units", meta.units);
   set_string_attribute(path, "description", meta.description);
+  if (!meta.dimensions.empty()) set_string_attribute(path, "dimensions", meta.dimensions);
 }
 
 // --- Datasets --------------------------------------------------------------------------------

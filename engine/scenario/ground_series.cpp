@@ -36,28 +36,28 @@ void write_ground_series(Hdf5Writer& w, const std::string& prefix, const GroundS
   const Eigen::Index F = g.force.rows();
   // The site layout of /loads/<site> (site frame = world axes: x anterior, y up, z right).
   w.write_vector(grp + "/compression", VecX(g.force.col(1)),
-                 {"N", "vertical ground reaction on both feet, positive pushing up (force of the ground on the feet)"});
-  w.write_vector(grp + "/ap_shear", VecX(g.force.col(0)), {"N", "forward (anterior) ground reaction on the feet"});
-  w.write_vector(grp + "/lateral_shear", VecX(g.force.col(2)), {"N", "lateral ground reaction on the feet (world z, right)"});
-  w.write_vector(grp + "/resultant", VecX(g.force.rowwise().norm()), {"N", "magnitude of the ground reaction"});
-  w.write_matrix(grp + "/force", g.force, {"N", "force of the ground on both feet, world axes (x anterior, y up, z right)"});
+                 {"N", "vertical ground reaction on both feet, positive pushing up (force of the ground on the feet)", "frame"});
+  w.write_vector(grp + "/ap_shear", VecX(g.force.col(0)), {"N", "forward (anterior) ground reaction on the feet", "frame"});
+  w.write_vector(grp + "/lateral_shear", VecX(g.force.col(2)), {"N", "lateral ground reaction on the feet (world z, right)", "frame"});
+  w.write_vector(grp + "/resultant", VecX(g.force.rowwise().norm()), {"N", "magnitude of the ground reaction", "frame"});
+  w.write_matrix(grp + "/force", g.force, {"N", "force of the ground on both feet, world axes (x anterior, y up, z right)", "frame × xyz (world)"});
   w.write_matrix(grp + "/force_per_foot", g.force / g.support.feet,
-                 {"N", "force of the ground on each foot (the model is left-right symmetric), world axes"});
+                 {"N", "force of the ground on each foot (the model is left-right symmetric), world axes", "frame × xyz (world)"});
   w.write_matrix(grp + "/moment", g.moment,
-                 {"N*m", "moment of the ground reaction about the ankle joint centre's projection on the floor, world axes"});
+                 {"N*m", "moment of the ground reaction about the ankle joint centre's projection on the floor, world axes", "frame × xyz (world)"});
   MatX position = MatX::Zero(F, 3);
   position.col(0).setConstant(g.support.ankle_x_m);
-  w.write_matrix(grp + "/position", position, {"m", "site origin: the ankle joint centre's projection on the floor, world"});
+  w.write_matrix(grp + "/position", position, {"m", "site origin: the ankle joint centre's projection on the floor, world", "frame × xyz (world)"});
   std::vector<double> rotation(static_cast<std::size_t>(F) * 9, 0.0);
   for (Eigen::Index f = 0; f < F; ++f)
     for (int i = 0; i < 3; ++i) rotation[static_cast<std::size_t>(f) * 9 + i * 4] = 1.0;
   const std::uint64_t rd[] = {static_cast<std::uint64_t>(F), 3, 3};
-  w.write_array(grp + "/rotation", rotation.data(), rd, {"1", "site frame axes in world (the world axes)"});
+  w.write_array(grp + "/rotation", rotation.data(), rd, {"1", "site frame axes in world (the world axes)", "frame × row × column (the columns are the site axes in the world)"});
   w.write_vector(grp + "/cop_forward", g.cop_forward,
-                 {"m", "centre of pressure on the floor forward of the ankle joint centre (NaN: no push on the floor)"});
-  w.write_vector(grp + "/cop_lateral", g.cop_lateral, {"m", "centre of pressure, world z (NaN: no push on the floor)"});
+                 {"m", "centre of pressure on the floor forward of the ankle joint centre (NaN: no push on the floor)", "frame"});
+  w.write_vector(grp + "/cop_lateral", g.cop_lateral, {"m", "centre of pressure, world z (NaN: no push on the floor)", "frame"});
   w.write_vector(grp + "/outside_support", g.outside_support,
-                 {"1", "1: the centre of pressure is outside the feet (heel to toe) or the feet would lift off"});
+                 {"1", "1: the centre of pressure is outside the feet (heel to toe) or the feet would lift off", "frame"});
   w.set_double_attribute(grp, "side_factor", 1.0 / g.support.feet);
   w.set_int_attribute(grp, "feet", g.support.feet);
   w.set_double_attribute(grp, "heel_forward_of_ankle_m", g.support.heel_x_m - g.support.ankle_x_m);

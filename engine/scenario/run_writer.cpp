@@ -122,40 +122,41 @@ void write_run(Hdf5Writer& w, const std::string& prefix, const MusculoskeletalMo
   if (prefix != "/" && !prefix.empty()) w.create_group(prefix);
   w.set_double_attribute(prefix.empty() ? "/" : prefix, "body_weight_N", bw);
 
-  w.write_vector(path(prefix, "time"), r.time, {"s", "frame times", true});
+  w.write_vector(path(prefix, "time"), r.time, {"s", "frame times", "frame", true});
   // One list of the [frames × channels] series: path, units, description, data.
   struct Channel {
     const char* rel;
+    const char* dimensions;
     const char* units;
     const char* description;
     const MatX* data;
   };
   const Channel channels[] = {
-      {"coordinates/q", "rad", "generalized coordinates (filtered; m for translations)", &r.q},
-      {"coordinates/qdot", "rad/s", "coordinate velocities", &r.qd},
-      {"coordinates/qddot", "rad/s^2", "coordinate accelerations", &r.qdd},
-      {"joints/moment", "N*m",
+      {"coordinates/q", "frame × coordinate", "rad", "generalized coordinates (filtered; m for translations)", &r.q},
+      {"coordinates/qdot", "frame × coordinate", "rad/s", "coordinate velocities", &r.qd},
+      {"coordinates/qddot", "frame × coordinate", "rad/s^2", "coordinate accelerations", &r.qdd},
+      {"joints/moment", "frame × coordinate", "N*m",
        "net generalized force from inverse dynamics (N for translations; a coordinate of a chain that stands "
        "for both sides, as the lifter's legs, carries both sides together)",
        &r.tau_id},
-      {"joints/passive_moment", "N*m", "passive joint moments (intervertebral discs and ligaments)", &r.tau_passive},
-      {"joints/coupling_moment", "N*m",
+      {"joints/passive_moment", "frame × coordinate", "N*m", "passive joint moments (intervertebral discs and ligaments)", &r.tau_passive},
+      {"joints/coupling_moment", "frame × coordinate", "N*m",
        "generalized force carried by the model's coupling constraints (the lumbar rhythm), not by muscles or "
        "tissue: no joint compression; 0 on uncoupled coordinates and with solver.couplings: ignore",
        &r.coupling},
-      {"reserves/torque", "N*m",
+      {"reserves/torque", "frame × coordinate", "N*m",
        "reserve actuator generalized forces (ideally zero; both sides together on a chain that stands for both)",
        &r.reserve},
-      {"actuators/torque", "N*m", "ideal torque actuators (arms, neck)", &r.actuator},
-      {"muscles/activation", "1", "static-optimization activation", &r.activation},
-      {"muscles/force", "N", "tendon force per side", &r.tension},
-      {"muscles/passive_force", "N", "passive part of the tendon force, per side", &r.passive_force},
-      {"muscles/fiber_length", "m", "fibre length (rigid tendon)", &r.fiber_length},
-      {"muscles/mt_length", "m", "muscle-tendon path length", &r.mt_length},
-      {"muscles/mt_velocity", "m/s", "muscle-tendon lengthening speed", &r.mt_velocity},
-      {"box/position", "m", "held object position (world)", &r.load_position},
+      {"actuators/torque", "frame × actuator", "N*m", "ideal torque actuators (arms, neck)", &r.actuator},
+      {"muscles/activation", "frame × muscle", "1", "static-optimization activation", &r.activation},
+      {"muscles/force", "frame × muscle", "N", "tendon force per side", &r.tension},
+      {"muscles/passive_force", "frame × muscle", "N", "passive part of the tendon force, per side", &r.passive_force},
+      {"muscles/fiber_length", "frame × muscle", "m", "fibre length (rigid tendon)", &r.fiber_length},
+      {"muscles/mt_length", "frame × muscle", "m", "muscle-tendon path length", &r.mt_length},
+      {"muscles/mt_velocity", "frame × muscle", "m/s", "muscle-tendon lengthening speed", &r.mt_velocity},
+      {"box/position", "frame × xyz (world)", "m", "held object position (world)", &r.load_position},
   };
-  for (const Channel& c : channels) w.write_matrix(path(prefix, c.rel), *c.data, {c.units, c.description});
+  for (const Channel& c : channels) w.write_matrix(path(prefix, c.rel), *c.data, {c.units, c.description, c.dimensions});
   // The held box's size, so that a plot draws the box the task held (scripts/plot.py, animate.py).
   if (r.box_size_m.squaredNorm() > 0) {
     const double size[] = {r.box_size_m.x(), r.box_size_m.y()};
@@ -168,10 +169,10 @@ void write_run(Hdf5Writer& w, const std::string& prefix, const MusculoskeletalMo
     for (int k : c.coordinates) coupling_of[static_cast<std::size_t>(k)] = c.name;
   w.set_string_array_attribute(path(prefix, "joints/coupling_moment"), "coupling", coupling_of);
 
-  w.write_strings(path(prefix, "coordinates/names"), model.coordinate_names, {"", "coordinate names (velocity order)"});
+  w.write_strings(path(prefix, "coordinates/names"), model.coordinate_names, {"", "coordinate names (velocity order)", "coordinate"});
   w.write_strings(path(prefix, "coordinates/units"), model.coordinate_units(),
-                  {"", "unit of each coordinate: rad (rotational) or m (translational)"});
-  w.write_strings(path(prefix, "reserves/names"), model.coordinate_names, {"", "coordinate of each reserve actuator"});
+                  {"", "unit of each coordinate: rad (rotational) or m (translational)", "coordinate"});
+  w.write_strings(path(prefix, "reserves/names"), model.coordinate_names, {"", "coordinate of each reserve actuator", "coordinate"});
   if (!msm.passive.empty()) {
     // The ligament part of each passive moment as a force (it is in the disc compression of /loads).
     std::vector<std::string> passive_names, passive_coords;
@@ -179,78 +180,78 @@ void write_run(Hdf5Writer& w, const std::string& prefix, const MusculoskeletalMo
       passive_names.push_back(pm.name);
       passive_coords.push_back(model.coordinate_names[static_cast<std::size_t>(pm.coordinate)]);
     }
-    w.write_strings(path(prefix, "joints/passive_names"), passive_names, {"", "passive moment-angle relations (model passive_moments)"});
-    w.write_strings(path(prefix, "joints/passive_coordinates"), passive_coords, {"", "coordinate each passive moment acts on"});
+    w.write_strings(path(prefix, "joints/passive_names"), passive_names, {"", "passive moment-angle relations (model passive_moments)", "passive moment"});
+    w.write_strings(path(prefix, "joints/passive_coordinates"), passive_coords, {"", "coordinate each passive moment acts on", "passive moment"});
     w.write_matrix(path(prefix, "joints/posterior_tension"), r.posterior_tension,
-                   {"N", "summed tension of each passive moment's posterior ligaments (0 in extension), part of the disc compression"});
+                   {"N", "summed tension of each passive moment's posterior ligaments (0 in extension), part of the disc compression", "frame × passive moment"});
   }
   std::vector<std::string> act_names, act_coordinates;
   for (const IdealActuator& a : msm.actuators) {
     act_names.push_back(a.name);
     act_coordinates.push_back(model.coordinate_names[static_cast<std::size_t>(a.coordinate)]);
   }
-  w.write_strings(path(prefix, "actuators/names"), act_names, {"", "ideal torque actuators"});
+  w.write_strings(path(prefix, "actuators/names"), act_names, {"", "ideal torque actuators", "actuator"});
   w.set_string_array_attribute(path(prefix, "actuators/names"), "coordinates", act_coordinates);
-  w.write_strings(path(prefix, "muscles/names"), set.names, {"", "muscle names"});
+  w.write_strings(path(prefix, "muscles/names"), set.names, {"", "muscle names", "muscle"});
   std::vector<std::string> groups, roots;
   for (int i = 0; i < set.nmuscles; ++i) {
     groups.push_back(join(set.groups[i]));
     roots.push_back(join(set.nerve_roots[i]));
   }
-  w.write_strings(path(prefix, "muscles/groups"), groups, {"", "group tags, comma-separated"});
-  w.write_strings(path(prefix, "muscles/nerve_roots"), roots, {"", "nerve roots (myotomes), comma-separated"});
-  w.write_vector(path(prefix, "muscles/sides"), msm.muscle_sides, {"1", "2: bilateral muscle listed once (forces are per side)"});
+  w.write_strings(path(prefix, "muscles/groups"), groups, {"", "group tags, comma-separated", "muscle"});
+  w.write_strings(path(prefix, "muscles/nerve_roots"), roots, {"", "nerve roots (myotomes), comma-separated", "muscle"});
+  w.write_vector(path(prefix, "muscles/sides"), msm.muscle_sides, {"1", "2: bilateral muscle listed once (forces are per side)", "muscle"});
   if (r.full) {
     const std::uint64_t dims[] = {F, m, nv};
-    w.write_array(path(prefix, "muscles/moment_arm"), r.moment_arm.data(), dims, {"m", "moment arm r = -dl/dq"});
+    w.write_array(path(prefix, "muscles/moment_arm"), r.moment_arm.data(), dims, {"m", "moment arm r = -dl/dq", "frame × muscle × coordinate"});
     const std::uint64_t pdims[] = {F, m, static_cast<std::uint64_t>(r.max_points), 3};
     w.write_array(path(prefix, "muscles/path_points"), r.path_points.data(), pdims,
-                  {"m", "world positions of each muscle's path points (NaN = unused)"});
+                  {"m", "world positions of each muscle's path points (NaN = unused)", "frame × muscle × path point × xyz (world)"});
   }
   for (std::size_t s = 0; s < msm.sites.size(); ++s) {
     const std::string g = path(prefix, "loads/" + msm.sites[s].name);
     const SiteSeries& ss = r.sites[s];
-    w.write_vector(g + "/compression", ss.compression, {"N", "compression along the site normal, positive pressing"});
-    w.write_vector(g + "/ap_shear", ss.ap_shear, {"N", "antero-posterior shear, positive when the load on the upper segment drives it anteriorly (then force x, the joint's push back, is negative)"});
-    w.write_vector(g + "/lateral_shear", ss.lateral_shear, {"N", "medio-lateral shear, positive when the load on the upper segment drives it to the right (force z negative)"});
-    w.write_vector(g + "/resultant", ss.resultant, {"N", "magnitude of the transmitted force"});
-    w.write_matrix(g + "/force", ss.force, {"N", "force of the lower on the upper segment, site frame (x anterior, y normal, z right)"});
-    w.write_matrix(g + "/moment", ss.moment, {"N*m", "moment transmitted about the site origin, site frame"});
-    w.write_matrix(g + "/position", ss.position, {"m", "site origin, world (NaN for the patellofemoral model)"});
+    w.write_vector(g + "/compression", ss.compression, {"N", "compression along the site normal, positive pressing", "frame"});
+    w.write_vector(g + "/ap_shear", ss.ap_shear, {"N", "antero-posterior shear, positive when the load on the upper segment drives it anteriorly (then force x, the joint's push back, is negative)", "frame"});
+    w.write_vector(g + "/lateral_shear", ss.lateral_shear, {"N", "medio-lateral shear, positive when the load on the upper segment drives it to the right (force z negative)", "frame"});
+    w.write_vector(g + "/resultant", ss.resultant, {"N", "magnitude of the transmitted force", "frame"});
+    w.write_matrix(g + "/force", ss.force, {"N", "force of the lower on the upper segment, site frame (x anterior, y normal, z right)", "frame × xyz (site frame: x anterior, y normal, z right)"});
+    w.write_matrix(g + "/moment", ss.moment, {"N*m", "moment transmitted about the site origin, site frame", "frame × xyz (site frame: x anterior, y normal, z right)"});
+    w.write_matrix(g + "/position", ss.position, {"m", "site origin, world (NaN for the patellofemoral model)", "frame × xyz (world)"});
     const std::uint64_t rd[] = {F, 3, 3};
-    w.write_array(g + "/rotation", ss.rotation.data(), rd, {"1", "site frame axes in world (columns x, y, z)"});
+    w.write_array(g + "/rotation", ss.rotation.data(), rd, {"1", "site frame axes in world (columns x, y, z)", "frame × row × column (the columns are the site axes x, y, z in the world)"});
     w.set_double_attribute(g, "side_factor", msm.sites[s].side_factor);
   }
   write_ground_series(w, prefix, r.ground);
-  w.write_vector(path(prefix, "solver/iterations"), r.iterations, {"1", "static-optimization iterations"});
-  w.write_vector(path(prefix, "solver/kkt_residual"), r.kkt_residual, {"1", "largest KKT residual of the frame"});
-  w.write_vector(path(prefix, "solver/reserve_flag"), r.reserve_flag, {"1", "1: muscles could not balance the frame without reserves"});
-  w.write_vector(path(prefix, "solver/status"), r.status, {"1", "0 solved, 1 max iterations, 2 reserve-limited, 3 NaN input"});
-  w.write_strings(path(prefix, "bodies/names"), model.body_names, {"", "body names"});
+  w.write_vector(path(prefix, "solver/iterations"), r.iterations, {"1", "static-optimization iterations", "frame"});
+  w.write_vector(path(prefix, "solver/kkt_residual"), r.kkt_residual, {"1", "largest KKT residual of the frame", "frame"});
+  w.write_vector(path(prefix, "solver/reserve_flag"), r.reserve_flag, {"1", "1: muscles could not balance the frame without reserves", "frame"});
+  w.write_vector(path(prefix, "solver/status"), r.status, {"1", "0 solved, 1 max iterations, 2 reserve-limited, 3 NaN input", "frame"});
+  w.write_strings(path(prefix, "bodies/names"), model.body_names, {"", "body names", "body"});
   {
     std::vector<std::int64_t> parent(model.parent.begin(), model.parent.end());
-    w.write_ints(path(prefix, "bodies/parent"), parent, {"1", "parent body index (-1 for the ground)"});
+    w.write_ints(path(prefix, "bodies/parent"), parent, {"1", "parent body index (-1 for the ground)", "body"});
     const std::uint64_t pd[] = {F, B, 3};
-    w.write_array(path(prefix, "bodies/position"), r.body_position.data(), pd, {"m", "world position of each body frame"});
+    w.write_array(path(prefix, "bodies/position"), r.body_position.data(), pd, {"m", "world position of each body frame", "frame × body × xyz (world)"});
     const std::uint64_t rd[] = {F, B, 3, 3};
-    w.write_array(path(prefix, "bodies/rotation"), r.body_rotation.data(), rd, {"1", "world rotation matrix of each body frame"});
+    w.write_array(path(prefix, "bodies/rotation"), r.body_rotation.data(), rd, {"1", "world rotation matrix of each body frame", "frame × body × row × column (the columns are the body axes in the world)"});
   }
   // Measured external forces (present only when the scenario has `external_forces`).
   if (!r.external_names.empty()) {
     const auto E = static_cast<std::uint64_t>(r.external_names.size());
     std::vector<std::string> bodies;
     for (const int b : r.external_body) bodies.push_back(model.body_names[static_cast<std::size_t>(b)]);
-    w.write_strings(path(prefix, "external_forces/names"), r.external_names, {"", "external force names (scenario external_forces)"});
-    w.write_strings(path(prefix, "external_forces/bodies"), bodies, {"", "body each external force acts on"});
+    w.write_strings(path(prefix, "external_forces/names"), r.external_names, {"", "external force names (scenario external_forces)", "external force"});
+    w.write_strings(path(prefix, "external_forces/bodies"), bodies, {"", "body each external force acts on", "external force"});
     w.write_strings(path(prefix, "external_forces/force_frame"), r.external_force_frame,
-                    {"", "frame of the force columns in the input file: ground or body"});
+                    {"", "frame of the force columns in the input file: ground or body", "external force"});
     w.write_strings(path(prefix, "external_forces/point_frame"), r.external_point_frame,
-                    {"", "frame of the point in the input: ground or body"});
+                    {"", "frame of the point in the input: ground or body", "external force"});
     const std::uint64_t ed[] = {F, E, 3};
     w.write_array(path(prefix, "external_forces/force"), r.external_force.data(), ed,
-                  {"N", "force the environment exerts on the body, world frame, as applied in this frame"});
+                  {"N", "force the environment exerts on the body, world frame, as applied in this frame", "frame × external force × xyz (world)"});
     w.write_array(path(prefix, "external_forces/point"), r.external_point.data(), ed,
-                  {"m", "point of application, world frame"});
+                  {"m", "point of application, world frame", "frame × external force × xyz (world)"});
   }
   // Summary: scalar attributes per peak and a row-per-peak table.
   const std::string sg = path(prefix, "summary");
@@ -293,29 +294,29 @@ void write_run(Hdf5Writer& w, const std::string& prefix, const MusculoskeletalMo
       for (int i = 0; i < 3; ++i)
         for (int j = 0; j < 3; ++j) inertia.push_back(model.inertia[b].inertia_about_com(i, j));
     w.write_array3(path(prefix, "model/bodies/inertia"), inertia.data(), static_cast<std::size_t>(model.nbodies), 3, 3,
-                   {"kg*m^2", "inertia tensor about the centre of mass, body-frame axes"});
+                   {"kg*m^2", "inertia tensor about the centre of mass, body-frame axes", "body × row × column (body-frame axes)"});
     w.write_vector(path(prefix, "model/muscles/max_contraction_velocity"), vmax.data(), vmax.size(),
-                   {"1/s", "maximum contraction velocity, optimal fibre lengths per second"});
+                   {"1/s", "maximum contraction velocity, optimal fibre lengths per second", "muscle"});
     w.write_vector(path(prefix, "model/muscles/tendon_strain_at_max_force"), tendon_strain.data(), tendon_strain.size(),
-                   {"1", "tendon strain at the maximum isometric force"});
+                   {"1", "tendon strain at the maximum isometric force", "muscle"});
     w.write_vector(path(prefix, "model/muscles/passive_strain_at_max_force"), passive_strain.data(),
-                   passive_strain.size(), {"1", "fibre strain at which the passive force equals the maximum isometric force"});
-    w.write_vector(path(prefix, "model/bodies/mass"), mass.data(), mass.size(), {"kg", "segment mass (both sides for lumped bilateral segments)"});
+                   passive_strain.size(), {"1", "fibre strain at which the passive force equals the maximum isometric force", "muscle"});
+    w.write_vector(path(prefix, "model/bodies/mass"), mass.data(), mass.size(), {"kg", "segment mass (both sides for lumped bilateral segments)", "body"});
     std::vector<double> com;
     for (int b = 0; b < model.nbodies; ++b)
       for (int c = 0; c < 3; ++c) com.push_back(model.inertia[b].com(c));
     w.write_matrix(path(prefix, "model/bodies/com"), com.data(), static_cast<std::size_t>(model.nbodies), 3,
-                   {"m", "centre of mass in each body's frame"});
-    w.write_vector(path(prefix, "model/muscles/max_isometric_force"), F0.data(), F0.size(), {"N", "maximum isometric force per side (after scaling and impairments)"});
-    w.write_vector(path(prefix, "model/muscles/optimal_fiber_length"), lopt.data(), lopt.size(), {"m", "optimal fibre length"});
-    w.write_vector(path(prefix, "model/muscles/tendon_slack_length"), lts.data(), lts.size(), {"m", "tendon slack length"});
-    w.write_vector(path(prefix, "model/muscles/pennation_at_optimal"), penn.data(), penn.size(), {"rad", "pennation angle at optimal fibre length"});
+                   {"m", "centre of mass in each body's frame", "body × xyz (body frame)"});
+    w.write_vector(path(prefix, "model/muscles/max_isometric_force"), F0.data(), F0.size(), {"N", "maximum isometric force per side (after scaling and impairments)", "muscle"});
+    w.write_vector(path(prefix, "model/muscles/optimal_fiber_length"), lopt.data(), lopt.size(), {"m", "optimal fibre length", "muscle"});
+    w.write_vector(path(prefix, "model/muscles/tendon_slack_length"), lts.data(), lts.size(), {"m", "tendon slack length", "muscle"});
+    w.write_vector(path(prefix, "model/muscles/pennation_at_optimal"), penn.data(), penn.size(), {"rad", "pennation angle at optimal fibre length", "muscle"});
     // The activation each muscle may reach (1, or a nerve_root impairment's cap): with the forces, what
     // the static optimization could use; the caps were in no output before (impairment audit).
     std::vector<double> cap(static_cast<std::size_t>(set.nmuscles), 1.0);
     for (int i = 0; i < set.nmuscles && i < msm.activation_cap.size(); ++i) cap[static_cast<std::size_t>(i)] = msm.activation_cap(i);
     w.write_vector(path(prefix, "model/muscles/activation_max"), cap.data(), cap.size(),
-                   {"1", "largest activation the muscle may reach (1, or a nerve_root impairment's cap)"});
+                   {"1", "largest activation the muscle may reach (1, or a nerve_root impairment's cap)", "muscle"});
   }
 }
 

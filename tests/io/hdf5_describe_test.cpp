@@ -23,7 +23,7 @@ TEST(Hdf5Describe, ListsAttributesTypesShapesUnitsAndDescriptions) {
     w.set_double_array_attribute("/", "limits", std::vector<double>{1, 2});
     const std::vector<double> f(24, 1.0);
     w.write_matrix("/muscles/force", f.data(), 6, 4, {"N", "muscle-tendon force"});
-    w.write_vector("/time", f.data(), 6, {"s", "frame times", true});
+    w.write_vector("/time", f.data(), 6, {"s", "frame times", "frame", true});
     w.write_ints("/solver/iterations", std::vector<std::int64_t>{1, 2}, {"1", "iterations"});
     w.write_strings("/muscles/names", std::vector<std::string>{"a", "b", "c", "d"}, {"-", "names"});
     w.commit();

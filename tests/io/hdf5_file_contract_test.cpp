@@ -235,7 +235,7 @@ std::filesystem::path write_sample_run(const TempDir& dir, bool float32) {
   w.set_string_attribute("/", "format", "dembones-run");
   w.set_string_attribute("/", "subject", "Jürgen 腰");
   w.set_int_attribute("/", "format_version", 1);
-  w.write_vector("/time", t.data(), t.size(), {"s", "sample time", true});
+  w.write_vector("/time", t.data(), t.size(), {"s", "sample time", "frame", true});
   w.write_matrix("/muscles/force", force.data(), 3, 2, {"N", "muscle force"});
   w.write_strings("/muscles/names", std::vector<std::string>{"psoas_r", "iliacus_ü"}, {"1", "names"});
   w.create_table("/summary", {{"run", ColumnType::Int64, "1"}, {"peak_N", ColumnType::Float64, "N"},

@@ -35,7 +35,7 @@ TEST(Hdf5RoundTrip, DoubleVectorMatrixArray3AndScalar) {
   const auto rotation = sample_values(frames * 2 * 9);
   {
     Hdf5Writer w(path, {.compression_level = 4});
-    w.write_vector("/time", t.data(), t.size(), {"s", "sample time", true});
+    w.write_vector("/time", t.data(), t.size(), {"s", "sample time", "frame", true});
     w.write_matrix("muscles/force", force.data(), frames, muscles, {"N", "muscle-tendon force"});
     w.write_array3("/muscles/moment_arm", arms.data(), frames, muscles, coords, {"m", "moment arm"});
     w.write_scalar("/summary/peak_force", 1234.5, {"N", "largest muscle force"});
@@ -97,7 +97,7 @@ TEST(Hdf5RoundTrip, Float32StorageRoundsToFloatAndKeepsFlaggedFloat64) {
   {
     Hdf5Writer w(path, {.compression_level = 0, .store_float32 = true});
     w.write_vector("/x", values.data(), values.size(), {"m", "x"});
-    w.write_vector("/time", values.data(), values.size(), {"s", "t", true});
+    w.write_vector("/time", values.data(), values.size(), {"s", "t", "frame", true});
     w.commit();
   }
   Hdf5Reader r(path);

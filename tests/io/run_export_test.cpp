@@ -39,7 +39,7 @@ void write_run(Hdf5Writer& w, const std::string& prefix, double offset) {
     comp.push_back(1000.0 + 7.0 * f);
     shear.push_back(-20.0 * f);
   }
-  w.write_vector(p("time"), t.data(), t.size(), {"s", "frame times", true});
+  w.write_vector(p("time"), t.data(), t.size(), {"s", "frame times", "frame", true});
   w.write_strings(p("coordinates/names"), std::vector<std::string>{"hip_flexion", "pelvis_tx", "lumbar_extension"},
                   {"", "coordinate names"});
   w.write_strings(p("coordinates/units"), std::vector<std::string>{"rad", "m", "rad"}, {"", "coordinate units"});

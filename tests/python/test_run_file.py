@@ -96,6 +96,19 @@ def check_layout(test, f):
         "model/muscles/max_contraction_velocity": (M,), "model/muscles/tendon_strain_at_max_force": (M,),
         "model/muscles/passive_strain_at_max_force": (M,),
     }
+    # Every array names what its dimensions index (the `dimensions` attribute, C order, " × "-joined),
+    # and each named dimension has the size of what it names.
+    size = {"frame": F, "coordinate": C, "muscle": M, "body": B, "actuator": A, "xyz": 3, "row": 3, "column": 3,
+            "path point": P}
+    for key, ds in datasets(f).items():
+        if ds.dtype.names is not None:
+            continue  # a compound table: one row per peak
+        test.assertIn("dimensions", ds.attrs, key)
+        dims = [d.split(" (")[0].strip() for d in str(ds.attrs["dimensions"]).split("×")]
+        test.assertEqual(len(dims), ds.ndim, f"{key}: {ds.attrs['dimensions']} for shape {ds.shape}")
+        for d, n in zip(dims, ds.shape):
+            if d in size:
+                test.assertEqual(n, size[d], f"{key}: dimension {d}")
     test.assertIn("loads", f)
     sites = list(f["loads"].keys())
     test.assertIn("L5_S1", sites)
