@@ -97,6 +97,8 @@ int run(const RunOptions& o) {
                      scenario.subject.height_m, scenario.subject.mass_kg, to_string(scenario.subject.sex),
                      describe_task(scenario.task)};
   write_provenance(writer, "dembones-run", prov);
+  // Whether the arrays lost their last digits (a sweep file says it as sweep_float32).
+  writer.set_int_attribute("/", "float32", wo.store_float32 ? 1 : 0);
   write_run(writer, "/", prepared->msm, record, peaks);
   writer.commit();
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();

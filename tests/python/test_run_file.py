@@ -299,6 +299,7 @@ class RunFile(unittest.TestCase):
             self.assertEqual(s["muscles/force"].dtype, np.float32)
             self.assertEqual(s["coordinates/q"].dtype, np.float32)
             self.assertEqual(s["time"].dtype, np.float64)  # sample times stay exact
+            self.assertEqual((int(s.attrs["float32"]), int(f.attrs["float32"])), (1, 0))  # the file says which
             np.testing.assert_allclose(s["muscles/force"][:], f["muscles/force"][:], rtol=1e-6, atol=1e-3)
             self.assertIsNone(p["muscles/force"].compression)
             self.assertTrue(np.array_equal(p["muscles/force"][:], f["muscles/force"][:]))
