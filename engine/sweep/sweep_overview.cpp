@@ -153,6 +153,21 @@ std::string describe_sweep(const Hdf5Reader& r) {
     }
     out += fmt::format("runs whose centre of pressure leaves the feet: {} of {}\n", n, n_ok);
   }
+  // Never hidden, named only when there are any: runs with frames at the solver's iteration limit.
+  if (has_column(columns, "unconverged_frames")) {
+    const auto u = r.read_table_ints(kSummary, "unconverged_frames");
+    std::size_t n = 0, n_ok = 0, at = u.size();
+    for (std::size_t i = 0; i < u.size(); ++i) {
+      n_ok += ok[i];
+      if (!ok[i] || u[i] <= 0) continue;
+      ++n;
+      if (at == u.size() || u[i] > u[at]) at = i;
+    }
+    if (n > 0)
+      out += fmt::format("runs with frames the static optimization did not solve to tolerance: {} of {} (most: {} "
+                         "frames, run {})\n",
+                         n, n_ok, u[at], run[at]);
+  }
   if (has_column(columns, "coupling_max_Nm")) {
     const auto c = r.read_table_doubles(kSummary, "coupling_max_Nm");
     std::vector<double> v;

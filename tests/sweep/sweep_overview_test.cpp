@@ -114,6 +114,41 @@ TEST(SweepOverview, ListsOneRunGroupOfASweepWithItsSeries) {
   EXPECT_NE(describe_hdf5(r).find("/runs/00002/loads/L5_S1/compression"), std::string::npos);
 }
 
+// Runs with frames at the static optimization's iteration limit are named (none in the sweep above: the
+// line is absent there); the table rewritten from the run groups with two such runs.
+TEST(SweepOverview, NamesRunsWithUnconvergedFrames) {
+  TempDir dir;
+  const fs::path file = run_sweep_file(dir);
+  EXPECT_EQ(describe_sweep(Hdf5Reader(file)).find("did not solve to tolerance"), std::string::npos);
+  const fs::path partial = dir / "out.h5.partial";
+  fs::rename(file, partial);
+  SweepHeader header;
+  std::vector<SweepRow> rows;
+  {
+    const Hdf5Reader r(partial);
+    header = read_sweep_header(r);
+    for (int i = 0; i < 8; ++i) rows.push_back(read_run_row(r, i));
+  }
+  {
+    Hdf5Writer w(file, {.resume_existing = true, .remove_partial_on_abort = false});
+    ASSERT_EQ(rows[0].status, "ok");
+    ASSERT_EQ(rows[2].status, "ok");
+    rows[0].unconverged_frames = 3;
+    rows[2].unconverged_frames = 7;
+    w.remove("/summary");
+    write_summary_table(w, header.parameters, rows);
+  }
+  const Hdf5Reader r(partial);
+  const auto status = r.read_table_strings("/summary", "status");
+  const auto n_ok = std::count(status.begin(), status.end(), "ok");
+  const std::string text = describe_sweep(r);
+  EXPECT_NE(text.find(fmt::format("runs with frames the static optimization did not solve to tolerance: 2 of {} (most: 7 "
+                                  "frames, run 2)",
+                                  n_ok)),
+            std::string::npos)
+      << text;
+}
+
 TEST(SweepOverview, AnInterruptedSweepHasNoSummaryYet) {
   TempDir dir;
   const fs::path file = run_sweep_file(dir);
