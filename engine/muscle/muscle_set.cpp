@@ -420,6 +420,54 @@ bool add_wrap_nodes(const Data& data, const WrapSurface& ws, const Vec3& p_next_
   return true;
 }
 
+// The wraps `ws[0..count)` of one straight segment, from the last node nd[n - 1] to p_next_W, in path
+// order. One wrap is solved against the segment's end. Several are chained (the gastrocnemii pass the
+// femoral condyles, then the calf): each solved against the next one's first tangent point, which
+// depends on the one before, so the chain is solved again until the tangent points settle (Gauss-Seidel,
+// as OpenSim's GeometryPath::applyWrapObjects repeats its wrap objects). Only the settled path is the
+// shortest one over all its obstacles, for which the moment arms of wrap.hpp equal -dl/dq: solved once,
+// each wrap against the heel, the gastrocnemii's knee moment arms were 15-33 % short of -dl/dq and the
+// length jumped where the condyle wrap engaged (muscle-model audit).
+constexpr int kMaxChainedWraps = 4;  // wraps solved together on one segment (more: in groups of four)
+
+void add_chained_wraps(const Data& data, const MuscleSet& set, const int* ws, int count, const Vec3& p_next_W,
+                       PathNode* nd, int& n, MuscleData& md) {
+  if (count == 1) {
+    add_wrap_nodes(data, set.wraps[ws[0]], p_next_W, nd, n, md.wrap_inside_count, md.wrap_engaged[ws[0]]);
+    return;
+  }
+  constexpr int kMaxPasses = 20;
+  constexpr double kSettled_m = 1e-10;
+  std::array<Vec3, kMaxChainedWraps> t1;  // each wrap's first tangent point (world) in the last pass
+  std::array<bool, kMaxChainedWraps> on{};
+  const int n0 = n;
+  int inside = 0;
+  for (int pass = 0; pass < kMaxPasses; ++pass) {
+    n = n0;
+    inside = 0;
+    double moved = 0.0;
+    for (int j = 0; j < count; ++j) {
+      // The next wrap engaged in the last pass: its entry is this one's end; else the segment's end.
+      const Vec3* end = &p_next_W;
+      for (int k = j + 1; k < count && pass > 0; ++k)
+        if (on[k]) {
+          end = &t1[k];
+          break;
+        }
+      const int first = n;
+      const bool engaged = add_wrap_nodes(data, set.wraps[ws[j]], *end, nd, n, inside, md.wrap_engaged[ws[j]]);
+      if (engaged != on[j]) moved = INFINITY;
+      if (engaged) {
+        if (on[j]) moved = std::max(moved, (nd[first].p_W - t1[j]).norm());
+        t1[j] = nd[first].p_W;
+      }
+      on[j] = engaged;
+    }
+    if (pass > 0 && moved < kSettled_m) break;
+  }
+  md.wrap_inside_count += inside;
+}
+
 // Step 1 of compute_muscle_geometry for muscle i: its active points, with the tangent points of
 // engaged wraps between them, into nd. Returns the node count; `moving` tells whether one of them is
 // a moving point.
@@ -446,23 +494,26 @@ int build_path_nodes(const Data& data, const MuscleSet& set, const VecX& q, int 
     }
     const Vec3 p_W = oMb[pt.body].act(p_B);
     const int local = k - p0;
-    if (last_point == local - 1) {
-      // The point before is active: only the wraps of this segment can act (found once, in
-      // make_muscle_set, as the scan below would find them), chained in order as below.
-      for (int w = set.wrap_into_point[k]; w >= 0 && w < w1 && set.wraps[w].after_point == local - 1; ++w)
-        add_wrap_nodes(data, set.wraps[w], p_W, nd, n, md.wrap_inside_count, md.wrap_engaged[w]);
-    } else if (last_point >= 0) {
-      // A wrap attached to any point in [last_point, local) acts on this segment.
-      for (int w = w0; w < w1; ++w) {
-        const WrapSurface& ws = set.wraps[w];
-        if (ws.after_point >= last_point && ws.after_point < local) {
-          // Two wraps on one segment (listed on it, or a conditional point between them inactive)
-          // are chained: the second starts from the first's T2, as OpenSim applies a path's wrap
-          // objects one after another (an approximation of the two-obstacle path).
-          add_wrap_nodes(data, ws, p_W, nd, n, md.wrap_inside_count, md.wrap_engaged[w]);
-        }
+    // The wraps acting on the segment from the last active point to this one, in path order: with
+    // the point before active only this segment's own (found once, in make_muscle_set, as the scan
+    // would find them); otherwise every wrap attached to a point in [last_point, local) (a
+    // conditional point between them inactive). Several are chained (add_chained_wraps).
+    std::array<int, kMaxChainedWraps> chain;
+    int count = 0;
+    const auto take = [&](int w) {
+      if (count == kMaxChainedWraps) {
+        add_chained_wraps(data, set, chain.data(), count, p_W, nd, n, md);
+        count = 0;
       }
+      chain[static_cast<std::size_t>(count++)] = w;
+    };
+    if (last_point == local - 1) {
+      for (int w = set.wrap_into_point[k]; w >= 0 && w < w1 && set.wraps[w].after_point == local - 1; ++w) take(w);
+    } else if (last_point >= 0) {
+      for (int w = w0; w < w1; ++w)
+        if (set.wraps[w].after_point >= last_point && set.wraps[w].after_point < local) take(w);
     }
+    if (count > 0) add_chained_wraps(data, set, chain.data(), count, p_W, nd, n, md);
     PathNode& node = nd[n++];
     node.p_W = p_W;
     node.slot = pt.slot;

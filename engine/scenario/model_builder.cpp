@@ -260,9 +260,20 @@ BuiltModel build_model(const ModelSpec& spec) {
       // condyles, then the calf): they chain in path order, as OpenSim applies its wrap objects one
       // after another. (Until 2026-11-27 a second wrap took another segment, and the gastrocnemii,
       // with one, lost their condyle cylinders: their paths ran up to 8 mm inside them.)
+      // A segment whose two ends are both fixed on the wrap's body never moves against the surface, so
+      // its wrap, engaged or not, never changes: it is chosen only when the path has no other (the
+      // pelvis-to-pelvis segment of gluteus_maximus_3 passes Gmax3_at_pelvis 5.6 mm clear in every
+      // posture, so its wrap never engaged, while the segment to the femur cuts the cylinder up to
+      // 24 mm deep in a squat: muscle-model audit).
+      // (A moving point, the patella on the femur, moves against its own body's surfaces.)
+      const auto fixed_on_wrap = [&](const ms::PathPointSpec& p) { return p.body == w->body && !p.moving(); };
+      const auto moves = [&](std::size_t i) { return !fixed_on_wrap(m.path[i]) || !fixed_on_wrap(m.path[i + 1]); };
+      bool any_moves = false;
+      for (std::size_t i = 0; i + 1 < m.path.size(); ++i) any_moves = any_moves || moves(i);
       int best = -1;
       double best_d = INFINITY, best_t = 0.0;
       for (std::size_t i = 0; i + 1 < m.path.size(); ++i) {
+        if (any_moves && !moves(i)) continue;
         double dist = INFINITY, dist_t = 0.0;
         for (std::size_t k = 0; k < poses.size(); ++k) {
           const auto& X = pose_X_GB[k];
