@@ -255,6 +255,7 @@ MuscleData::MuscleData(const Model& model, const MuscleSet& set)
       moment_arm(MatX::Zero(model.nv, set.nmuscles)),
       body_wrench_W(set.bodies.size(), Force::Zero()),
       wrap_engaged(set.wraps.size(), 0),
+      wrap_t1_B(set.wraps.size(), Vec3::Zero()),
       force_scale(VecX::Ones(set.nmuscles)),
       fiber_length(VecX::Zero(set.nmuscles)),
       normalized_fiber_length(VecX::Zero(set.nmuscles)),
@@ -424,7 +425,8 @@ bool add_wrap_nodes(const Data& data, const WrapSurface& ws, const Vec3& p_next_
 // order. One wrap is solved against the segment's end. Several are chained (the gastrocnemii pass the
 // femoral condyles, then the calf): each solved against the next one's first tangent point, which
 // depends on the one before, so the chain is solved again until the tangent points settle (Gauss-Seidel,
-// as OpenSim's GeometryPath::applyWrapObjects repeats its wrap objects). Only the settled path is the
+// as OpenSim's GeometryPath::applyWrapObjects repeats its wrap objects), starting from where they were
+// at the last evaluation (2-3 passes along a motion instead of up to 8). Only the settled path is the
 // shortest one over all its obstacles, for which the moment arms of wrap.hpp equal -dl/dq: solved once,
 // each wrap against the heel, the gastrocnemii's knee moment arms were 15-33 % short of -dl/dq and the
 // length jumped where the condyle wrap engaged (muscle-model audit).
@@ -437,9 +439,14 @@ void add_chained_wraps(const Data& data, const MuscleSet& set, const int* ws, in
     return;
   }
   constexpr int kMaxPasses = 20;
-  constexpr double kSettled_m = 1e-10;
+  constexpr double kSettled_m = 1e-7;
   std::array<Vec3, kMaxChainedWraps> t1;  // each wrap's first tangent point (world) in the last pass
   std::array<bool, kMaxChainedWraps> on{};
+  for (int j = 0; j < count; ++j) {
+    const int w = ws[j];
+    on[j] = md.wrap_engaged[w] != 0;
+    if (on[j]) t1[j] = data.oMb[set.wraps[w].body].act(md.wrap_t1_B[w]);
+  }
   const int n0 = n;
   int inside = 0;
   for (int pass = 0; pass < kMaxPasses; ++pass) {
@@ -447,9 +454,10 @@ void add_chained_wraps(const Data& data, const MuscleSet& set, const int* ws, in
     inside = 0;
     double moved = 0.0;
     for (int j = 0; j < count; ++j) {
-      // The next wrap engaged in the last pass: its entry is this one's end; else the segment's end.
+      // The next wrap engaged in the last pass (or evaluation): its entry is this one's end; else the
+      // segment's end.
       const Vec3* end = &p_next_W;
-      for (int k = j + 1; k < count && pass > 0; ++k)
+      for (int k = j + 1; k < count; ++k)
         if (on[k]) {
           end = &t1[k];
           break;
@@ -463,9 +471,14 @@ void add_chained_wraps(const Data& data, const MuscleSet& set, const int* ws, in
       }
       on[j] = engaged;
     }
-    if (pass > 0 && moved < kSettled_m) break;
+    if (moved < kSettled_m) break;
   }
   md.wrap_inside_count += inside;
+  for (int j = 0; j < count; ++j)
+    if (on[j]) {
+      const SE3& X = data.oMb[set.wraps[ws[j]].body];
+      md.wrap_t1_B[ws[j]] = X.rotation.transpose() * (t1[j] - X.translation);
+    }
 }
 
 // Step 1 of compute_muscle_geometry for muscle i: its active points, with the tangent points of

@@ -110,6 +110,10 @@ struct MuscleData {
   std::vector<Force> body_wrench_W;  // (set.bodies.size()) wrench of unit tension on each touched
                                      // body, world frame about the world origin
   std::vector<unsigned char> wrap_engaged;  // (set.wraps.size()) 1 when the path wraps this frame
+  // (set.wraps.size()) first tangent point of each wrap in its body's frame at the last evaluation:
+  // the starting guess of a chain of wraps on one segment (add_chained_wraps), valid when
+  // wrap_engaged. The result does not depend on it beyond the chain's tolerance (0.1 um).
+  std::vector<Vec3> wrap_t1_B;
   int wrap_inside_count = 0;  // wraps skipped this frame because a path point lay inside the surface
 
   // ---- force stage (compute_muscle_forces_rigid) ----

@@ -67,7 +67,13 @@ class ModelCache {
   std::shared_ptr<const SubjectModel> subject_model(const std::string& path, const SubjectSpec& subject);
   int subject_model_builds() const;  // how many subject_model calls built one (and stored it)
 
-  static constexpr std::size_t kMaxSubjectModels = 256;  // about 1 MB each
+  // About 2 MB each. 128 holds every subject of a grid over up to 128 of them (lifts_10000.yaml has
+  // 100, cycled run after run: with 32 every run rebuilt its model, prepare 170 against 63 CPU-s); a
+  // population sweep (a new subject every run) reuses the memory of the oldest after that instead of
+  // taking fresh pages for each build: the 1,000 lifts of lift_population.yaml held 590 MB and ran
+  // 17-18 s on two threads with 256, 314 MB and 15.6 s with 128, the same numbers to the bit
+  // (performance audit).
+  static constexpr std::size_t kMaxSubjectModels = 128;
 
  private:
   std::vector<std::pair<std::string, std::shared_ptr<const std::pair<ModelSpec, std::string>>>> cache_;
