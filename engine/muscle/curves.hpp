@@ -70,10 +70,15 @@ struct PassiveForceLengthCurve {
     c.inv_denom = 1.0 / (std::exp(kPassiveShape) - c.offset);
     return c;
   }
+  // Zero below 0.2 optimal lengths, where the formula turns negative: a slack fibre at the fibre-length
+  // floor (the obliques in deep flexion) pushed with a few mN (muscle-model audit). OpenSim keeps the
+  // fibre at 0.2 or longer, so it never evaluates the curve there.
   double value(double l_norm) const {
+    if (l_norm <= kMinNormFiberLength) return 0.0;
     return (std::exp(shape_over_strain * (l_norm - 1.0)) - offset) * inv_denom;
   }
   double slope(double l_norm) const {
+    if (l_norm <= kMinNormFiberLength) return 0.0;
     return shape_over_strain * std::exp(shape_over_strain * (l_norm - 1.0)) * inv_denom;
   }
 };

@@ -178,8 +178,10 @@ Residual passive_equilibrium_residual(const HillParams& p, const HillConstants& 
   const double lt_norm = (mt_length_m - x) / p.tendon_slack_length_m;
   const curves::PassiveForceLengthCurve& pe = c.passive;
   const double e_pe = std::exp(pe.shape_over_strain * (l_norm - 1.0));
-  const double f_m = f0 * ((e_pe - pe.offset) * pe.inv_denom);
-  const double df_m_dl = f0 / p.optimal_fiber_length_m * (pe.shape_over_strain * e_pe * pe.inv_denom);
+  // Zero below 0.2 optimal lengths (curves::PassiveForceLengthCurve::value).
+  const bool taut = l_norm > curves::kMinNormFiberLength;
+  const double f_m = taut ? f0 * ((e_pe - pe.offset) * pe.inv_denom) : 0.0;
+  const double df_m_dl = taut ? f0 / p.optimal_fiber_length_m * (pe.shape_over_strain * e_pe * pe.inv_denom) : 0.0;
   const double e_t = std::exp(c.tendon_shape_kT * (lt_norm - curves::kTendonC2));
   Residual out;
   out.tendon_force_N = f0 * (curves::kTendonC1 * e_t - curves::kTendonC3);

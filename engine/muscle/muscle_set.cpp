@@ -677,11 +677,13 @@ void compute_muscle_forces_rigid(const MuscleSet& set, MuscleData& md) {
   auto f_v = md.force_velocity_factor.array();
   f_v = curves::kFvD1 * w + curves::kFvD4;
   md.active_force_capacity.array() = md.force_scale.array() * h.max_isometric_force_N.array() * cos_a * f_l * f_v;
-  // f_PE = (exp(kPE (l~ - 1)/e0) - offset) / denom (curves::PassiveForceLengthCurve).
+  // f_PE = (exp(kPE (l~ - 1)/e0) - offset) / denom, zero below 0.2 where it would turn negative
+  // (curves::PassiveForceLengthCurve).
   md.passive_force.array() =
       h.max_isometric_force_N.array() * cos_a *
-      (((h.passive_shape_over_strain.array() * (l_n - 1.0)).exp() - h.passive_offset.array()) *
-           h.passive_inv_denom.array() +
+      ((((h.passive_shape_over_strain.array() * (l_n - 1.0)).exp() - h.passive_offset.array()) *
+        h.passive_inv_denom.array())
+           .max(0.0) +
        h.fiber_damping.array() * v_n);
 }
 

@@ -78,6 +78,11 @@ TEST(Curves, PassiveForceLengthAnchors) {
   // f_PE(1 + e0) = 1 with e0 = 0.6 (De Groote 2016), zero at l~ = 0.2 (OpenSim offset).
   EXPECT_NEAR(curves::passive_force_length(1.6), 1.0, 1e-12);
   EXPECT_NEAR(curves::passive_force_length(0.2), 0.0, 1e-15);
+  // Never negative: a slack fibre below 0.2 optimal lengths does not push (the formula would).
+  for (double l : {0.001, 0.05, 0.1, 0.19}) {
+    EXPECT_EQ(curves::passive_force_length(l), 0.0) << l;
+    EXPECT_EQ(curves::passive_force_length_slope(l), 0.0) << l;
+  }
   EXPECT_NEAR(curves::passive_force_length(1.5, 0.5), 1.0, 1e-12);
   // Paper form (minus 1 instead of minus the offset): the two differ by at most
   // (1 - offset)/(e^4 - offset) = 0.018 (at l~ = 1) and agree at l~ = 1.6.
