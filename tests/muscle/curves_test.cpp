@@ -134,10 +134,13 @@ TEST(Curves, TendonForceLengthAnchors) {
 
 TEST(Curves, SlopesMatchCentralDifferences) {
   expect_slope_matches(curves::active_force_length, curves::active_force_length_slope, 0.2, 1.8, 1e-7);
+  // The passive curve has its kink at 0.2 (zero below): its slope is checked on either side of it.
   expect_slope_matches([](double l) { return curves::passive_force_length(l); },
-                       [](double l) { return curves::passive_force_length_slope(l); }, 0.2, 1.8, 1e-7);
+                       [](double l) { return curves::passive_force_length_slope(l); }, 0.21, 1.8, 1e-7);
   expect_slope_matches([](double l) { return curves::passive_force_length(l, 0.5); },
-                       [](double l) { return curves::passive_force_length_slope(l, 0.5); }, 0.2, 1.8, 1e-7);
+                       [](double l) { return curves::passive_force_length_slope(l, 0.5); }, 0.21, 1.8, 1e-7);
+  expect_slope_matches([](double l) { return curves::passive_force_length(l); },
+                       [](double l) { return curves::passive_force_length_slope(l); }, 0.01, 0.19, 1e-7);
   expect_slope_matches(curves::force_velocity, curves::force_velocity_slope, -1.0, 1.0, 1e-7);
   const double k_t = curves::tendon_stiffness_shape(0.049);
   expect_slope_matches([k_t](double l) { return curves::tendon_force_length(l, k_t); },
