@@ -10,6 +10,7 @@
 // v_max = max_contraction_velocity_lopt_per_s * optimal_fiber_length_m (positive = lengthening).
 // Each curve comes with its derivative (slope) with respect to its argument. The functions are inline
 // because they run in the per-frame loop for every muscle.
+#include <algorithm>
 #include <cmath>
 
 namespace dembones::curves {
@@ -51,35 +52,153 @@ inline double active_force_length_slope(double l_norm) {
   return df;
 }
 
-// ---- Passive force-length (De Groote 2016 supplement eq. S2, kPE = 4, strain e0 = 0.6 at one
-// normalized force). OpenSim subtracts exp(kPE (0.2 - 1)/e0) so the curve is zero at l_norm = 0.2;
-// f_PE(1 + e0) = 1 exactly, whatever e0.
+// ---- Passive force-length. Three published forms, chosen per muscle to match the model its
+// parameters come from (an optimal fibre length and a strain at F0 are fitted with their curve):
+// - De Groote 2016 (supplement eq. S2, kPE = 4): f = (exp(kPE (l~ - 1)/e0) - offset)/(exp(kPE) - offset)
+//   with OpenSim's offset exp(kPE (0.2 - 1)/e0), zero at l~ = 0.2: 1.8 % F0 at optimal length (e0 0.6).
+// - Thelen 2003 (J Biomech Eng 125:70, eq. 3; OpenSim Thelen2003Muscle, the muscle of Christophy et al.
+//   2012's lumbar model): f = (exp(kPE (l~ - 1)/e0) - 1)/(exp(kPE) - 1), zero at and below l~ = 1.
+// - Millard 2012 (J Biomech Eng 135:021005; OpenSim FiberForceLengthCurve, the muscle of Rajagopal et
+//   al. 2016's legs): two C2-continuous quintic Bezier segments from (1, 0) to (1 + e0, 1), zero below,
+//   with OpenSim's defaults: strain at zero force 0, stiffness 0.2 near zero force, 2/e0 at F0,
+//   curviness 0.75; linear with slope 2/e0 beyond 1 + e0.
+// Each form reaches f = 1 at l~ = 1 + e0 exactly.
 inline constexpr double kPassiveShape = 4.0;
 inline constexpr double kDefaultPassiveStrainAtOneNormForce = 0.6;
 
-// The passive curve with its constants (offset, denominator) computed once: the per-frame form.
-struct PassiveForceLengthCurve {
-  double shape_over_strain = kPassiveShape / kDefaultPassiveStrainAtOneNormForce;  // kPE / e0
-  double offset = 0.0;     // exp(kPE (0.2 - 1)/e0)
-  double inv_denom = 0.0;  // 1 / (exp(kPE) - offset)
+enum class PassiveCurveKind { kDeGroote2016, kThelen2003, kMillard2012 };
+// The names model files and output use.
+inline const char* passive_curve_name(PassiveCurveKind k) {
+  switch (k) {
+    case PassiveCurveKind::kThelen2003: return "thelen2003";
+    case PassiveCurveKind::kMillard2012: return "millard2012";
+    default: return "degroote2016";
+  }
+}
 
-  static PassiveForceLengthCurve make(double strain_at_one) {
+// The Millard 2012 fibre force-length curve: two quintic Bezier segments, x(u) and y(u) on u in [0, 1],
+// built as OpenSim's SmoothSegmentedFunctionFactory::createFiberForceLengthCurve and
+// SegmentedQuinticBezierToolkit::calcQuinticBezierCornerControlPoints build it.
+struct MillardPassiveCurve {
+  double x[2][6] = {}, y[2][6] = {};
+  double x_zero = 1.0, x_iso = 1.7, k_iso = 2.0 / 0.7;
+
+  static MillardPassiveCurve make(double strain_at_one) {
+    constexpr double kLow = 0.2, kCurviness = 0.75;
+    MillardPassiveCurve m;
+    const double c = 0.1 + 0.8 * kCurviness;  // OpenSim's scaleCurviness
+    m.x_zero = 1.0;
+    m.x_iso = 1.0 + strain_at_one;
+    m.k_iso = 2.0 / strain_at_one;
+    const double dx = std::min(0.1 / m.k_iso, 0.1 * (m.x_iso - m.x_zero));
+    const double x_low = m.x_zero + dx;
+    const double x_foot = m.x_zero + 0.5 * dx;
+    const double y_low = kLow * (x_low - x_foot);
+    corner(m.x[0], m.y[0], m.x_zero, 0.0, 0.0, x_low, y_low, kLow, c);
+    corner(m.x[1], m.y[1], x_low, y_low, kLow, m.x_iso, 1.0, m.k_iso, c);
+    return m;
+  }
+  // Six control points of a corner between (x0, y0) with slope dydx0 and (x1, y1) with slope dydx1:
+  // both tangents meet at C; points 1-2 and 3-4 sit a fraction c of the way to C.
+  static void corner(double* px, double* py, double x0, double y0, double dydx0, double x1, double y1,
+                     double dydx1, double c) {
+    const double xc = (y1 - y0 - x1 * dydx1 + x0 * dydx0) / (dydx0 - dydx1);
+    const double yc = (xc - x1) * dydx1 + y1;
+    px[0] = x0, py[0] = y0;
+    px[1] = px[2] = x0 + c * (xc - x0);
+    py[1] = py[2] = y0 + c * (yc - y0);
+    px[3] = px[4] = x1 + c * (xc - x1);
+    py[3] = py[4] = y1 + c * (yc - y1);
+    px[5] = x1, py[5] = y1;
+  }
+  static double bezier(const double* p, double u) {
+    const double v = 1.0 - u;
+    const double u2 = u * u, v2 = v * v;
+    return v2 * v2 * v * p[0] + 5 * u * v2 * v2 * p[1] + 10 * u2 * v2 * v * p[2] + 10 * u2 * u * v2 * p[3] +
+           5 * u2 * u2 * v * p[4] + u2 * u2 * u * p[5];
+  }
+  static double bezier_du(const double* p, double u) {
+    const double v = 1.0 - u;
+    const double u2 = u * u, v2 = v * v;
+    return 5 * (v2 * v2 * (p[1] - p[0]) + 4 * u * v2 * v * (p[2] - p[1]) + 6 * u2 * v2 * (p[3] - p[2]) +
+                4 * u2 * u * v * (p[4] - p[3]) + u2 * u2 * (p[5] - p[4]));
+  }
+  // u with x(u) = x on segment s: Newton from the linear guess, kept in [0, 1] by bisection (x(u) is
+  // increasing: every control abscissa is ordered).
+  double solve_u(int s, double xq) const {
+    double lo = 0.0, hi = 1.0;
+    double u = (xq - x[s][0]) / (x[s][5] - x[s][0]);
+    for (int it = 0; it < 60; ++it) {
+      const double r = bezier(x[s], u) - xq;
+      if (std::abs(r) <= 1e-15) break;
+      (r > 0.0 ? hi : lo) = u;
+      const double d = bezier_du(x[s], u);
+      double un = d > 0.0 ? u - r / d : 0.5 * (lo + hi);
+      if (!(un > lo && un < hi)) un = 0.5 * (lo + hi);
+      if (un == u) break;
+      u = un;
+    }
+    return u;
+  }
+  double value(double l) const {
+    if (l <= x_zero) return 0.0;
+    if (l >= x_iso) return 1.0 + k_iso * (l - x_iso);
+    const int s = l < x[1][0] ? 0 : 1;
+    return bezier(y[s], solve_u(s, l));
+  }
+  double slope(double l) const {
+    double f, df;
+    value_and_slope(l, f, df);
+    return df;
+  }
+  // Both from one solve for u (the equilibrium residual needs both).
+  void value_and_slope(double l, double& f, double& df) const {
+    if (l <= x_zero) {
+      f = df = 0.0;
+    } else if (l >= x_iso) {
+      f = 1.0 + k_iso * (l - x_iso);
+      df = k_iso;
+    } else {
+      const int s = l < x[1][0] ? 0 : 1;
+      const double u = solve_u(s, l);
+      f = bezier(y[s], u);
+      df = bezier_du(y[s], u) / bezier_du(x[s], u);
+    }
+  }
+};
+
+// The passive curve with its constants computed once: the per-frame form. The two exponential forms
+// share f = max(0, (exp(s (l~ - 1)) - offset) / denom): De Groote's turns negative below 0.2, Thelen's
+// below 1, where both are zero (a slack fibre does not push; OpenSim keeps De Groote's fibre at 0.2 or
+// longer, so it never evaluates the curve there).
+struct PassiveForceLengthCurve {
+  PassiveCurveKind kind = PassiveCurveKind::kDeGroote2016;
+  double shape_over_strain = kPassiveShape / kDefaultPassiveStrainAtOneNormForce;  // kPE / e0
+  double offset = 0.0;     // exp(kPE (0.2 - 1)/e0) (De Groote) or 1 (Thelen)
+  double inv_denom = 0.0;  // 1 / (exp(kPE) - offset)
+  MillardPassiveCurve millard;
+
+  static PassiveForceLengthCurve make(double strain_at_one,
+                                      PassiveCurveKind kind = PassiveCurveKind::kDeGroote2016,
+                                      double shape = kPassiveShape) {
     PassiveForceLengthCurve c;
-    c.shape_over_strain = kPassiveShape / strain_at_one;
-    c.offset = std::exp(c.shape_over_strain * (kMinNormFiberLength - 1.0));
-    c.inv_denom = 1.0 / (std::exp(kPassiveShape) - c.offset);
+    c.kind = kind;
+    c.shape_over_strain = shape / strain_at_one;
+    c.offset = kind == PassiveCurveKind::kThelen2003 ? 1.0
+                                                     : std::exp(c.shape_over_strain * (kMinNormFiberLength - 1.0));
+    c.inv_denom = 1.0 / (std::exp(shape) - c.offset);
+    if (kind == PassiveCurveKind::kMillard2012) c.millard = MillardPassiveCurve::make(strain_at_one);
     return c;
   }
-  // Zero below 0.2 optimal lengths, where the formula turns negative: a slack fibre at the fibre-length
-  // floor (the obliques in deep flexion) pushed with a few mN (muscle-model audit). OpenSim keeps the
-  // fibre at 0.2 or longer, so it never evaluates the curve there.
   double value(double l_norm) const {
-    if (l_norm <= kMinNormFiberLength) return 0.0;
-    return (std::exp(shape_over_strain * (l_norm - 1.0)) - offset) * inv_denom;
+    if (kind == PassiveCurveKind::kMillard2012) return millard.value(l_norm);
+    const double f = (std::exp(shape_over_strain * (l_norm - 1.0)) - offset) * inv_denom;
+    return f > 0.0 ? f : 0.0;
   }
   double slope(double l_norm) const {
-    if (l_norm <= kMinNormFiberLength) return 0.0;
-    return shape_over_strain * std::exp(shape_over_strain * (l_norm - 1.0)) * inv_denom;
+    if (kind == PassiveCurveKind::kMillard2012) return millard.slope(l_norm);
+    const double e = std::exp(shape_over_strain * (l_norm - 1.0));
+    return (e - offset) * inv_denom > 0.0 ? shape_over_strain * e * inv_denom : 0.0;
   }
 };
 

@@ -34,6 +34,7 @@ void validate(const HillParams& p, const Location& where) {
   require_positive(where, "max_contraction_velocity_lopt_per_s", p.max_contraction_velocity_lopt_per_s);
   require_positive(where, "tendon_strain_at_max_force", p.tendon_strain_at_max_force);
   require_positive(where, "passive_strain_at_max_force", p.passive_strain_at_max_force);
+  require_positive(where, "passive_shape", p.passive_shape);
   require_positive(where, "max_pennation_rad", p.max_pennation_rad);
   if (!(p.pennation_at_optimal_rad >= 0.0) || !(p.pennation_at_optimal_rad < p.max_pennation_rad)) {
     throw InputError(field(where, "pennation_at_optimal_rad"),
@@ -62,7 +63,7 @@ HillConstants make_hill_constants(const HillParams& p) {
                                   c.fiber_width_m * c.fiber_width_m));
   c.max_fiber_velocity_m_per_s = p.max_contraction_velocity_lopt_per_s * l_opt;
   c.tendon_shape_kT = curves::tendon_stiffness_shape(p.tendon_strain_at_max_force);
-  c.passive = curves::PassiveForceLengthCurve::make(p.passive_strain_at_max_force);
+  c.passive = curves::PassiveForceLengthCurve::make(p.passive_strain_at_max_force, p.passive_curve, p.passive_shape);
   const double l_max = kMaxNormFiberLengthSearch * l_opt;
   c.max_search_fiber_along_tendon_m = std::sqrt(l_max * l_max - c.fiber_width_m * c.fiber_width_m);
   return c;
@@ -177,11 +178,21 @@ Residual passive_equilibrium_residual(const HillParams& p, const HillConstants& 
   const double l_norm = l_m / p.optimal_fiber_length_m;
   const double lt_norm = (mt_length_m - x) / p.tendon_slack_length_m;
   const curves::PassiveForceLengthCurve& pe = c.passive;
-  const double e_pe = std::exp(pe.shape_over_strain * (l_norm - 1.0));
-  // Zero below 0.2 optimal lengths (curves::PassiveForceLengthCurve::value).
-  const bool taut = l_norm > curves::kMinNormFiberLength;
-  const double f_m = taut ? f0 * ((e_pe - pe.offset) * pe.inv_denom) : 0.0;
-  const double df_m_dl = taut ? f0 / p.optimal_fiber_length_m * (pe.shape_over_strain * e_pe * pe.inv_denom) : 0.0;
+  double f_m = 0.0, df_m_dl = 0.0;
+  if (pe.kind == curves::PassiveCurveKind::kMillard2012) {
+    double f_pe, df_pe;
+    pe.millard.value_and_slope(l_norm, f_pe, df_pe);
+    f_m = f0 * f_pe;
+    df_m_dl = f0 / p.optimal_fiber_length_m * df_pe;
+  } else {
+    // Zero where the exponential form turns negative (curves::PassiveForceLengthCurve::value).
+    const double e_pe = std::exp(pe.shape_over_strain * (l_norm - 1.0));
+    const double f_pe = (e_pe - pe.offset) * pe.inv_denom;
+    if (f_pe > 0.0) {
+      f_m = f0 * f_pe;
+      df_m_dl = f0 / p.optimal_fiber_length_m * (pe.shape_over_strain * e_pe * pe.inv_denom);
+    }
+  }
   const double e_t = std::exp(c.tendon_shape_kT * (lt_norm - curves::kTendonC2));
   Residual out;
   out.tendon_force_N = f0 * (curves::kTendonC1 * e_t - curves::kTendonC3);

@@ -25,6 +25,10 @@ struct HillParams {
   double max_contraction_velocity_lopt_per_s = 10.0;  // De Groote 2016; OpenSim default
   double tendon_strain_at_max_force = curves::kDefaultTendonStrainAtOneNormForce;  // 0.049
   double passive_strain_at_max_force = curves::kDefaultPassiveStrainAtOneNormForce;  // 0.6
+  // Which published passive force-length curve (curves.hpp) and its exponential shape kPE (De Groote
+  // and Thelen forms; the Millard curve has none).
+  curves::PassiveCurveKind passive_curve = curves::PassiveCurveKind::kDeGroote2016;
+  double passive_shape = curves::kPassiveShape;  // 4
   double fiber_damping = 0.0;  // beta, normalized force per normalized velocity (OpenSim default 0)
   // OpenSim MuscleFixedWidthPennationModel: cos(alpha) is kept >= 0.1 (alpha <= acos(0.1) = 84.3 deg).
   double max_pennation_rad = 1.4706289056333368;

@@ -215,6 +215,8 @@ BuiltModel build_model(const ModelSpec& spec) {
     e.params.max_contraction_velocity_lopt_per_s = m.max_contraction_velocity_lopt_per_s;
     e.params.tendon_strain_at_max_force = m.tendon_strain_at_max_force;
     e.params.passive_strain_at_max_force = m.passive_strain_at_max_force;
+    e.params.passive_curve = m.passive_curve;
+    e.params.passive_shape = m.passive_shape;
     for (const auto& p : m.path) {
       PathPointSpec pp;
       pp.body = p.body;

@@ -496,6 +496,23 @@ class Parser {
         r.has("tendon_strain_at_max_force") ? positive(r, "tendon_strain_at_max_force") : 0.049;
     m.passive_strain_at_max_force =
         r.has("passive_strain_at_max_force") ? positive(r, "passive_strain_at_max_force") : 0.6;
+    if (r.has("passive_curve")) {
+      const std::string kind = r.string("passive_curve");
+      using curves::PassiveCurveKind;
+      bool known = false;
+      for (const PassiveCurveKind k :
+           {PassiveCurveKind::kDeGroote2016, PassiveCurveKind::kThelen2003, PassiveCurveKind::kMillard2012}) {
+        if (kind == curves::passive_curve_name(k)) m.passive_curve = k, known = true;
+      }
+      if (!known)
+        r.fail("passive_curve",
+               fmt::format("expected degroote2016, thelen2003 or millard2012, got '{}'", kind));
+    }
+    if (r.has("passive_shape")) {
+      if (m.passive_curve == curves::PassiveCurveKind::kMillard2012)
+        r.fail("passive_shape", "the millard2012 curve has no exponential shape: remove passive_shape");
+      m.passive_shape = positive(r, "passive_shape");
+    }
     const auto items = r.sequence("path");
     for (std::size_t i = 0; i < items.size(); ++i) {
       FieldReader p = r.element(items[i], fmt::format("{}.path[{}]", r.path(), i));

@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "muscle/curves.hpp"
 #include "scenario/yaml_fields.hpp"
 
 namespace dembones {
@@ -130,6 +131,8 @@ struct MuscleSpec {
   double max_contraction_velocity_lopt_per_s = 10;
   double tendon_strain_at_max_force = 0.049;
   double passive_strain_at_max_force = 0.6;  // fibre strain where the passive force reaches F0
+  curves::PassiveCurveKind passive_curve = curves::PassiveCurveKind::kDeGroote2016;
+  double passive_shape = curves::kPassiveShape;  // kPE of the exponential forms
   std::vector<PathPointSpec> path;
   std::vector<std::string> wraps;  // names in ModelSpec::wraps, tried in order
   std::vector<std::string> groups;

@@ -7,6 +7,7 @@
 #include <chrono>
 #include <cstdint>
 #include <ctime>
+#include <limits>
 
 #include "common/build_info.hpp"
 #include "common/run_checks.hpp"
@@ -301,6 +302,18 @@ void write_run(Hdf5Writer& w, const std::string& prefix, const MusculoskeletalMo
                    {"1", "tendon strain at the maximum isometric force", "muscle"});
     w.write_vector(path(prefix, "model/muscles/passive_strain_at_max_force"), passive_strain.data(),
                    passive_strain.size(), {"1", "fibre strain at which the passive force equals the maximum isometric force", "muscle"});
+    std::vector<std::string> passive_curve;
+    std::vector<double> passive_shape;
+    for (int i = 0; i < set.nmuscles; ++i) {
+      passive_curve.push_back(curves::passive_curve_name(set.params[i].passive_curve));
+      passive_shape.push_back(set.params[i].passive_curve == curves::PassiveCurveKind::kMillard2012
+                                  ? std::numeric_limits<double>::quiet_NaN()
+                                  : set.params[i].passive_shape);
+    }
+    w.write_strings(path(prefix, "model/muscles/passive_curve"), passive_curve,
+                    {"", "passive force-length curve: degroote2016, thelen2003 or millard2012", "muscle"});
+    w.write_vector(path(prefix, "model/muscles/passive_shape"), passive_shape.data(), passive_shape.size(),
+                   {"1", "exponential shape kPE of the passive curve (NaN for millard2012)", "muscle"});
     w.write_vector(path(prefix, "model/bodies/mass"), mass.data(), mass.size(), {"kg", "segment mass (both sides for lumped bilateral segments)", "body"});
     std::vector<double> com;
     for (int b = 0; b < model.nbodies; ++b)

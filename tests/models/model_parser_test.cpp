@@ -2,6 +2,7 @@
 // the file, line, column and field, and what was expected.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <fstream>
 #include <numbers>
@@ -265,6 +266,31 @@ TEST(ModelParser, ValuesNoHumanBodyHasAreUnitSlips) {
                "(836.5 deg): degrees given as radians? use pennation_at_optimal_deg");
   e = error_of_edit("{body: shank, location_m: [0.04, 0.39, 0]}", "{body: thigh, location_m: [0.04, -0.5, 0]}");
   EXPECT_TRUE(starts(e, "muscles.vastus.path: every path point is on body 'thigh'")) << e;
+}
+
+// The passive curve is named per muscle; a misspelt name lists the three, Millard's curve refuses an
+// exponential shape it does not have, and the parsed kind reaches the built muscle.
+TEST(ModelParser, PassiveCurveChoice) {
+  std::string e = error_of_edit("optimal_fiber_length_m: 0.09", "optimal_fiber_length_m: 0.09\n    passive_curve: thelen");
+  EXPECT_NE(e.find("muscles.vastus.passive_curve: expected degroote2016, thelen2003 or millard2012, got 'thelen'"),
+            std::string::npos) << e;
+  e = error_of_edit("optimal_fiber_length_m: 0.09",
+                    "optimal_fiber_length_m: 0.09\n    passive_curve: millard2012\n    passive_shape: 5");
+  EXPECT_NE(e.find("muscles.vastus.passive_shape: the millard2012 curve has no exponential shape"), std::string::npos) << e;
+  EXPECT_EQ(error_of_edit("optimal_fiber_length_m: 0.09",
+                          "optimal_fiber_length_m: 0.09\n    passive_curve: thelen2003\n    passive_shape: 5"),
+            "no error");
+  std::ifstream in(kData + "two_segment.yaml");
+  std::stringstream ss;
+  ss << in.rdbuf();
+  std::string text = ss.str();
+  text.replace(text.find("optimal_fiber_length_m: 0.09"), 28,
+               "optimal_fiber_length_m: 0.09\n    passive_curve: thelen2003\n    passive_shape: 5");
+  const ModelSpec spec = parse_model_spec(text, "edited.yaml");
+  const auto it = std::find_if(spec.muscles.begin(), spec.muscles.end(), [](const auto& m) { return m.name == "vastus"; });
+  ASSERT_NE(it, spec.muscles.end());
+  EXPECT_EQ(it->passive_curve, curves::PassiveCurveKind::kThelen2003);
+  EXPECT_EQ(it->passive_shape, 5.0);
 }
 
 // A cylinder changed to a sphere keeps its length_m: the error says a sphere has none (it said

@@ -2,6 +2,7 @@
 // slopes against central finite differences, continuity of the slopes, inverses.
 #include "muscle/curves.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <functional>
 
@@ -97,6 +98,69 @@ TEST(Curves, PassiveForceLengthAnchors) {
 TEST(Curves, PassiveForceLengthIsIncreasing) {
   for (double l = 0.2; l < 2.0; l += 0.001) {
     EXPECT_GT(curves::passive_force_length(l + 0.001), curves::passive_force_length(l)) << l;
+  }
+}
+
+// Thelen 2003 eq. 3 (OpenSim Thelen2003Muscle): zero at and below optimal length, F0 at 1 + e0, the
+// paper's formula in between, for the gait2392/Christophy shape 4 and OpenSim's default 5.
+TEST(Curves, ThelenPassiveCurve) {
+  using curves::PassiveCurveKind;
+  for (const double shape : {4.0, 5.0}) {
+    for (const double e0 : {0.5, 0.6}) {
+      const auto c = curves::PassiveForceLengthCurve::make(e0, PassiveCurveKind::kThelen2003, shape);
+      const auto paper = [&](double l) { return (std::exp(shape * (l - 1.0) / e0) - 1.0) / (std::exp(shape) - 1.0); };
+      for (const double l : {0.1, 0.5, 0.9, 0.999, 1.0}) {
+        EXPECT_EQ(c.value(l), 0.0) << l;
+        EXPECT_EQ(c.slope(l), 0.0) << l;
+      }
+      EXPECT_NEAR(c.value(1.0 + e0), 1.0, 1e-12);
+      for (double l = 1.01; l < 1.9; l += 0.01) {
+        EXPECT_NEAR(c.value(l), paper(l), 1e-12) << l;
+        const double h = 1e-6;
+        EXPECT_NEAR(c.slope(l), (c.value(l + h) - c.value(l - h)) / (2 * h), 1e-6 * (1.0 + c.slope(l))) << l;
+      }
+    }
+  }
+  // Below De Groote's curve everywhere it is taut (De Groote's offset lifts its curve by up to 1.8 % F0).
+  const auto thelen = curves::PassiveForceLengthCurve::make(0.6, curves::PassiveCurveKind::kThelen2003);
+  for (double l = 0.5; l < 1.6; l += 0.01) EXPECT_LT(thelen.value(l), curves::passive_force_length(l)) << l;
+}
+
+// Millard 2012 (OpenSim FiberForceLengthCurve defaults): zero up to optimal length, F0 at 1 + e0 with
+// slope 2/e0, linear beyond; the toe point at 1 + min(0.1/k_iso, 0.1 e0) carries k_low (x - x_foot);
+// value, slope and curvature continuous where the two Bezier segments meet; slope = d value / d l.
+TEST(Curves, MillardPassiveCurve) {
+  for (const double e0 : {0.6, 0.7}) {
+    const auto c = curves::PassiveForceLengthCurve::make(e0, curves::PassiveCurveKind::kMillard2012);
+    const double k_iso = 2.0 / e0;
+    for (const double l : {0.3, 0.8, 1.0}) {
+      EXPECT_EQ(c.value(l), 0.0) << l;
+      EXPECT_EQ(c.slope(l), 0.0) << l;
+    }
+    EXPECT_NEAR(c.value(1.0 + e0), 1.0, 1e-12);
+    EXPECT_NEAR(c.slope(1.0 + e0 - 1e-9), k_iso, 1e-6);
+    EXPECT_NEAR(c.value(1.0 + e0 + 0.1), 1.0 + 0.1 * k_iso, 1e-12);
+    const double dx = std::min(0.1 / k_iso, 0.1 * e0);
+    const double x_low = 1.0 + dx;
+    EXPECT_NEAR(c.value(x_low), 0.2 * 0.5 * dx, 1e-12);
+    EXPECT_NEAR(c.slope(x_low), 0.2, 1e-9);
+    const double eps = 1e-9;
+    EXPECT_NEAR(c.value(x_low - eps), c.value(x_low + eps), 1e-8);
+    EXPECT_NEAR(c.slope(x_low - eps), c.slope(x_low + eps), 1e-6);
+    const double h = 1e-5;
+    const double curv_left = (c.slope(x_low - eps) - c.slope(x_low - eps - h)) / h;
+    const double curv_right = (c.slope(x_low + eps + h) - c.slope(x_low + eps)) / h;
+    EXPECT_NEAR(curv_left, curv_right, 0.05 * (1.0 + std::abs(curv_left))) << "curvature jumps at the toe";
+    double previous = 0.0;
+    for (double l = 1.0005; l < 2.0; l += 0.001) {
+      const double f = c.value(l);
+      EXPECT_GT(f, previous) << l;
+      previous = f;
+      const double g = 1e-7;
+      EXPECT_NEAR(c.slope(l), (c.value(l + g) - c.value(l - g)) / (2 * g), 1e-5 * (1.0 + c.slope(l))) << l;
+    }
+    // The toe starts flat: a tenth of the way to the toe point the force is under 1e-4 F0.
+    EXPECT_LT(c.value(1.0 + 0.1 * dx), 1e-4);
   }
 }
 
