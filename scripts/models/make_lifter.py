@@ -297,7 +297,12 @@ class Osim:
                         body = p.findtext("socket_parent_frame").split("/")[-1]
                         pts.append((body, floats(p.findtext("location"))))
                 wraps = [w.findtext("wrap_object") for w in m.iter("PathWrap")]
+                # The passive curve of the muscle class (OpenSim's FiberForceLengthCurve for Millard's).
+                curves = {"Millard2012EquilibriumMuscle": "millard2012"}
+                if m.tag not in curves:
+                    raise ValueError(f"{name}: muscle class {m.tag} not handled")
                 return dict(
+                    passive_curve=curves[m.tag],
                     F0=float(m.findtext("max_isometric_force")),
                     lopt=float(m.findtext("optimal_fiber_length")),
                     lts=float(m.findtext("tendon_slack_length")),
@@ -370,6 +375,24 @@ def read_christophy_wrapped(path):
     return wrapped
 
 
+def read_christophy_passive(path):
+    """Each fascicle's Thelen 2003 passive-curve parameters in Christophy's muscle file:
+    {"Ps_L1_VB_r": (FmaxMuscleStrain, KshapePassive), ...}."""
+    out, name, vals = {}, None, {}
+    with open(path) as f:
+        for line in f:
+            words = line.split()
+            if not words:
+                continue
+            if words[0] == "beginmuscle":
+                name, vals = words[1], {}
+            elif words[0] in ("FmaxMuscleStrain", "KshapePassive"):
+                vals[words[0]] = float(words[1])
+            elif words[0] == "endmuscle":
+                out[name] = (vals["FmaxMuscleStrain"], vals["KshapePassive"])
+    return out
+
+
 def read_christophy(path):
     rows = []
     with open(path) as f:
@@ -391,6 +414,7 @@ def main():
     g2392 = Osim(os.path.join(REF, "osim", "gait2392_thelen.osim"))
     chr_rows = read_christophy(os.path.join(REF, "christophy2012_lumbar_muscles_right.tsv"))
     chr_wrapped = read_christophy_wrapped(os.path.join(REF, "osim", "ChristophyMuscle.txt"))
+    chr_passive = read_christophy_passive(os.path.join(REF, "osim", "ChristophyMuscle.txt"))
     out = []
     w = out.append
     M = DL["M"]
@@ -748,7 +772,8 @@ def main():
     ]
     muscles_yaml = []
 
-    def emit_muscle(name, F0, lopt, lts, penn_rad, points, wraps, groups, roots, src, passive_strain=None):
+    def emit_muscle(name, F0, lopt, lts, penn_rad, points, wraps, groups, roots, src, passive_strain=None,
+                    passive_curve=None, passive_shape=None):
         L = muscles_yaml.append
         L(f"  - name: {name}")
         L("    sides: 2")
@@ -759,6 +784,10 @@ def main():
         L(f"    pennation_at_optimal_rad: {fmt(penn_rad)}")
         if passive_strain is not None:
             L(f"    passive_strain_at_max_force: {fmt(passive_strain)}")
+        if passive_curve is not None:
+            L(f"    passive_curve: {passive_curve}")
+        if passive_shape is not None:
+            L(f"    passive_shape: {fmt(passive_shape)}")
         L("    path:")
         for b, p in points:
             if isinstance(p, dict):
@@ -838,13 +867,14 @@ def main():
             if "wraps" in lai:
                 changed.append("wrap cylinders " + ", ".join(lai["wraps"]))
             what = (f"{RAJ} muscle {raj_name} (F0, pennation, passive fibre strain at F0 {mu['passive_strain']:g} from its "
-                    f"FiberForceLengthCurve, path, wraps{patella}); {', '.join(changed)}: {LAI} "
+                    f"FiberForceLengthCurve (Millard 2012 curve), path, wraps{patella}); {', '.join(changed)}: {LAI} "
                     f"(Rajagopal: fibre {mu['lopt']:g} m, tendon {mu['lts']:.5g} m)")
         else:
             what = (f"{RAJ} muscle {raj_name} (F0, fibre, tendon, pennation, passive fibre strain at F0 {mu['passive_strain']:g} "
-                    f"from its FiberForceLengthCurve, path, wraps{patella}; the same in {LAI})")
+                    f"from its FiberForceLengthCurve (Millard 2012 curve), path, wraps{patella}; the same in {LAI})")
         emit_muscle(name, mu["F0"], lopt * f, lts * f, mu["penn"], pts, wraps, groups, roots,
-                    f"{what}{triceps_surae_note if 'triceps_surae' in groups else ''}; fibre and tendon lengths x{f:.4f}, the musculotendon length ratio at the neutral pose after scaling the segments; nerve roots: {ROOTS}", passive_strain=mu["passive_strain"])
+                    f"{what}{triceps_surae_note if 'triceps_surae' in groups else ''}; fibre and tendon lengths x{f:.4f}, the musculotendon length ratio at the neutral pose after scaling the segments; nerve roots: {ROOTS}", passive_strain=mu["passive_strain"],
+                    passive_curve=mu["passive_curve"])
 
     # Psoas: Christophy fascicles from each lumbar level to the pelvic brim, then Rajagopal's femoral
     # insertion over the brim cylinder. The added brim-to-trochanter length goes to the tendon (the
@@ -1063,8 +1093,12 @@ def main():
         name = row["name"][:-2] if row["name"].endswith("_r") else row["name"]
         name = name.replace(".", "_").replace("-", "_")
         fascicle_roots, roots_source = lumbar_roots(row["family"], name, roots)
+        e0, k_pe = chr_passive[row["name"]]
         emit_muscle(name, F0, lopt, lts, row["penn"] * math.pi / 180, pts, wraps, groups, fascicle_roots,
-                    f"{CHR} fascicle {row['name']} (F0, fibre, tendon, pennation, path; sacrum points in the pelvis frame){note}{row.get('swap_note', '')}; nerve roots: {roots_source}")
+                    f"{CHR} fascicle {row['name']} (F0, fibre, tendon, pennation, path; sacrum points in the pelvis frame; "
+                    f"passive curve of its Thelen 2003 muscle, KshapePassive {k_pe:g}, FmaxMuscleStrain {e0:g}){note}"
+                    f"{row.get('swap_note', '')}; nerve roots: {roots_source}",
+                    passive_strain=e0, passive_curve="thelen2003", passive_shape=k_pe)
 
     w("wraps:")
     for name, wr in used_wraps.items():

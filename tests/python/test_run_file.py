@@ -68,6 +68,11 @@ def check_layout(test, f):
         names[key] = list(f[key].asstr()[()])
         test.assertTrue(all(isinstance(s, str) for s in names[key]), key)
     C, M = len(names["coordinates/names"]), len(names["muscles/names"])
+    # Each muscle's passive curve is one of the engine's three, its shape NaN exactly for Millard's.
+    curves = list(f["model/muscles/passive_curve"].asstr()[()])
+    test.assertTrue(set(curves) <= {"degroote2016", "thelen2003", "millard2012"}, set(curves))
+    shape = f["model/muscles/passive_shape"][()]
+    test.assertEqual([c == "millard2012" for c in curves], [bool(x) for x in np.isnan(shape)])
     B, A = len(names["bodies/names"]), len(names["actuators/names"])
     test.assertGreater(F, 1)
     test.assertGreater(C, 0)
@@ -94,7 +99,8 @@ def check_layout(test, f):
         "model/muscles/max_isometric_force": (M,), "model/muscles/optimal_fiber_length": (M,),
         "model/muscles/tendon_slack_length": (M,), "model/muscles/pennation_at_optimal": (M,),
         "model/muscles/max_contraction_velocity": (M,), "model/muscles/tendon_strain_at_max_force": (M,),
-        "model/muscles/passive_strain_at_max_force": (M,),
+        "model/muscles/passive_strain_at_max_force": (M,), "model/muscles/passive_curve": (M,),
+        "model/muscles/passive_shape": (M,),
     }
     # Every array names what its dimensions index (the `dimensions` attribute, C order, " × "-joined),
     # and each named dimension has the size of what it names.
