@@ -443,6 +443,25 @@ def seat_off_limits(path: str) -> List[str]:
             if c in coords and c in ranges and at_range_limit(q[k, coords.index(c)], ranges[c])]
 
 
+# A sensitivity variant's `set` may name this model: models/lifter.yaml with each muscle's source-model
+# passive curve, generated into the output folder by scripts/models/make_lifter.py (which reads the
+# reference data next to the repository; without it the variant is reported as not run).
+SOURCE_CURVES_MODEL = "{lifter_source_curves}"
+
+
+def source_curves_model(out_dir: str) -> str:
+    path = os.path.join(out_dir, "lifter_source_curves.yaml")
+    if not os.path.exists(path):
+        r = subprocess.run([sys.executable, os.path.join(SOURCE, "scripts", "models", "make_lifter.py"),
+                            "--passive-curves=source"], capture_output=True, text=True)
+        if r.returncode != 0:
+            last = (r.stderr.strip().splitlines() or ["no message"])[-1]
+            raise RuntimeError(f"error: scripts/models/make_lifter.py --passive-curves=source failed (it reads "
+                               f"../shared/reference): {last}")
+        write_atomic(path, r.stdout)
+    return path
+
+
 def evaluate_sensitivity(studies: List[dict], dembones: str, out_dir: str) -> List[dict]:
     """Runs each sensitivity study's variants (a scenario of the cases with fields changed) and reads the
     seat-off angles and the peak knee and hip contact forces (BW). A variant the engine refuses (an
@@ -457,7 +476,11 @@ def evaluate_sensitivity(studies: List[dict], dembones: str, out_dir: str) -> Li
             scenario = v.get("scenario", st["scenario"])
             row = dict(label=v["label"], set=sets, scenario=scenario)
             try:
-                h5 = run_scenario(dembones, scenario, out_dir, {}, sets, f"sensitivity_{st['id']}_{i}")
+                run_sets = sets
+                if any(SOURCE_CURVES_MODEL in x for x in sets):
+                    model = source_curves_model(out_dir)
+                    run_sets = [x.replace(SOURCE_CURVES_MODEL, model) for x in sets]
+                h5 = run_scenario(dembones, scenario, out_dir, {}, run_sets, f"sensitivity_{st['id']}_{i}")
             except RuntimeError as e:
                 msg = [ln for ln in str(e).splitlines() if "error:" in ln]
                 text = msg[-1].split("error:", 1)[1].strip() if msg else str(e).splitlines()[-1]

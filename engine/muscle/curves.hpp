@@ -58,8 +58,9 @@ inline double active_force_length_slope(double l_norm) {
 //   with OpenSim's offset exp(kPE (0.2 - 1)/e0), zero at l~ = 0.2: 1.8 % F0 at optimal length (e0 0.6).
 // - Thelen 2003 (J Biomech Eng 125:70, eq. 3; OpenSim Thelen2003Muscle, the muscle of Christophy et al.
 //   2012's lumbar model): f = (exp(kPE (l~ - 1)/e0) - 1)/(exp(kPE) - 1), zero at and below l~ = 1.
-// - Millard 2012 (J Biomech Eng 135:021005; OpenSim FiberForceLengthCurve, the muscle of Rajagopal et
-//   al. 2016's legs): two C2-continuous quintic Bezier segments from (1, 0) to (1 + e0, 1), zero below,
+// - Millard et al. 2013 (J Biomech Eng 135:021005; OpenSim Millard2012EquilibriumMuscle's
+//   FiberForceLengthCurve, the muscle of Rajagopal et al. 2016's legs): two C2-continuous quintic Bezier
+//   segments from (1, 0) to (1 + e0, 1), zero below,
 //   with OpenSim's defaults: strain at zero force 0, stiffness 0.2 near zero force, 2/e0 at F0,
 //   curviness 0.75; linear with slope 2/e0 beyond 1 + e0.
 // Each form reaches f = 1 at l~ = 1 + e0 exactly.

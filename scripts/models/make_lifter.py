@@ -3,6 +3,8 @@
 
 Run with the system interpreter (stdlib only):
     /usr/bin/python3 scripts/models/make_lifter.py [REFERENCE_DIR] > models/lifter.yaml
+    /usr/bin/python3 scripts/models/make_lifter.py --passive-curves=source > lifter_source_curves.yaml
+(the second: each muscle with its source model's passive curve, for the sensitivity of docs/models.md).
 
 REFERENCE_DIR (default ../shared/reference next to the repository) holds the public OpenSim files and
 tables the numbers are read from; the YAML names the original papers, never that folder.
@@ -30,7 +32,13 @@ import sys
 import xml.etree.ElementTree as ET
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-REF = sys.argv[1] if len(sys.argv) > 1 else os.path.join(HERE, "..", "..", "..", "shared", "reference")
+# Options: `--passive-curves=source` gives each muscle its source model's passive force-length curve
+# (Christophy's fascicles Thelen 2003's, Rajagopal's legs Millard 2012's) instead of De Groote et al.
+# 2016's for every muscle (the shipped model; docs/models.md says why).
+OPTIONS = [a for a in sys.argv[1:] if a.startswith("--")]
+_POSITIONAL = [a for a in sys.argv[1:] if not a.startswith("--")]
+REF = _POSITIONAL[0] if _POSITIONAL else os.path.join(HERE, "..", "..", "..", "shared", "reference")
+PASSIVE_CURVES = next((a.split("=", 1)[1] for a in OPTIONS if a.startswith("--passive-curves=")), "degroote2016")
 
 RAJ = "Rajagopal et al. 2016, IEEE TBME 63:2068-2079 (OpenSim model Rajagopal2016)"
 DELEVA = "de Leva 1996, J Biomech 29:1223-1230, Table 4"
@@ -100,6 +108,12 @@ ES_ARM_M = {"L5_S1": 0.060, "L4_L5": 0.060}
 # Triceps surae strength rule (see the leg muscles below): one factor on Rajagopal's forces, the scale
 # that brings the full-activation plantarflexion to Anderson et al. 2007's young men's mean.
 TRICEPS_SURAE_FACTOR = 0.357
+# Passive curve notes for the muscles' sources (docs/models.md: "Passive force-length curves").
+DEGROOTE = "De Groote et al. 2016, Ann Biomed Eng 44:2922-2936"
+DEMBIA = "Dembia et al. 2020, PLoS Comput Biol 16:e1008493 (OpenSim Moco)"
+LEG_CURVE = ("(its Millard 2012 curve)" if PASSIVE_CURVES == "source" else
+             f"(Rajagopal's curve is Millard 2012's; here the curve of {DEGROOTE} with that strain, as {DEMBIA} runs this "
+             "model with DeGrooteFregly2016Muscle)")
 LAI = ("Lai, Arnold & Wakeling 2017, Ann Biomed Eng 45:2762-2774 (values as distributed in the LaiUhlrich2022 "
        "OpenSim model, Uhlrich et al. 2023 PLoS Comput Biol 19:e1011462)")
 # Lai et al. 2017 corrected Rajagopal's optimal fibre and tendon slack lengths (and the paths and wrap
@@ -410,6 +424,11 @@ def read_christophy(path):
 
 # ---------------------------------------------------------------- the model
 def main():
+    for a in OPTIONS:
+        if not a.startswith("--passive-curves="):
+            sys.exit(f"make_lifter.py: unknown option {a} (expected --passive-curves=degroote2016|source)")
+    if PASSIVE_CURVES not in ("degroote2016", "source"):
+        sys.exit(f"make_lifter.py: --passive-curves={PASSIVE_CURVES}: expected degroote2016 or source")
     raj = Osim(os.path.join(REF, "osim", "Rajagopal2016.osim"))
     g2392 = Osim(os.path.join(REF, "osim", "gait2392_thelen.osim"))
     chr_rows = read_christophy(os.path.join(REF, "christophy2012_lumbar_muscles_right.tsv"))
@@ -867,14 +886,14 @@ def main():
             if "wraps" in lai:
                 changed.append("wrap cylinders " + ", ".join(lai["wraps"]))
             what = (f"{RAJ} muscle {raj_name} (F0, pennation, passive fibre strain at F0 {mu['passive_strain']:g} from its "
-                    f"FiberForceLengthCurve (Millard 2012 curve), path, wraps{patella}); {', '.join(changed)}: {LAI} "
+                    f"FiberForceLengthCurve {LEG_CURVE}, path, wraps{patella}); {', '.join(changed)}: {LAI} "
                     f"(Rajagopal: fibre {mu['lopt']:g} m, tendon {mu['lts']:.5g} m)")
         else:
             what = (f"{RAJ} muscle {raj_name} (F0, fibre, tendon, pennation, passive fibre strain at F0 {mu['passive_strain']:g} "
-                    f"from its FiberForceLengthCurve (Millard 2012 curve), path, wraps{patella}; the same in {LAI})")
+                    f"from its FiberForceLengthCurve {LEG_CURVE}, path, wraps{patella}; the same in {LAI})")
         emit_muscle(name, mu["F0"], lopt * f, lts * f, mu["penn"], pts, wraps, groups, roots,
                     f"{what}{triceps_surae_note if 'triceps_surae' in groups else ''}; fibre and tendon lengths x{f:.4f}, the musculotendon length ratio at the neutral pose after scaling the segments; nerve roots: {ROOTS}", passive_strain=mu["passive_strain"],
-                    passive_curve=mu["passive_curve"])
+                    passive_curve=mu["passive_curve"] if PASSIVE_CURVES == "source" else "degroote2016")
 
     # Psoas: Christophy fascicles from each lumbar level to the pelvic brim, then Rajagopal's femoral
     # insertion over the brim cylinder. The added brim-to-trochanter length goes to the tendon (the
@@ -1094,11 +1113,16 @@ def main():
         name = name.replace(".", "_").replace("-", "_")
         fascicle_roots, roots_source = lumbar_roots(row["family"], name, roots)
         e0, k_pe = chr_passive[row["name"]]
+        if PASSIVE_CURVES == "source":
+            curve = f"passive curve of its Thelen 2003 muscle, KshapePassive {k_pe:g}, FmaxMuscleStrain {e0:g}"
+            curve_fields = dict(passive_strain=e0, passive_curve="thelen2003", passive_shape=k_pe)
+        else:
+            curve = (f"passive fibre strain at F0 {e0:g} (FmaxMuscleStrain) on the passive curve of {DEGROOTE}; Christophy's "
+                     f"muscle is Thelen 2003's, KshapePassive {k_pe:g}, zero at optimal length: docs/models.md")
+            curve_fields = dict(passive_strain=e0, passive_curve="degroote2016")
         emit_muscle(name, F0, lopt, lts, row["penn"] * math.pi / 180, pts, wraps, groups, fascicle_roots,
                     f"{CHR} fascicle {row['name']} (F0, fibre, tendon, pennation, path; sacrum points in the pelvis frame; "
-                    f"passive curve of its Thelen 2003 muscle, KshapePassive {k_pe:g}, FmaxMuscleStrain {e0:g}){note}"
-                    f"{row.get('swap_note', '')}; nerve roots: {roots_source}",
-                    passive_strain=e0, passive_curve="thelen2003", passive_shape=k_pe)
+                    f"{curve}){note}{row.get('swap_note', '')}; nerve roots: {roots_source}", **curve_fields)
 
     w("wraps:")
     for name, wr in used_wraps.items():
