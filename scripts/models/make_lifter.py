@@ -372,10 +372,9 @@ def natural_spline(x, y, t):
     return y[j] + s * (b + s * (c[j] + s * d))
 
 
-def read_christophy_wrapped(path):
-    """Names of the fascicles that Christophy's muscle file wraps over a surface (`wrapobject` lines),
-    with the surfaces: {"IL_L1_r": ["Cylinder2"], ...}."""
-    wrapped = {}
+def christophy_lines(path):
+    """(fascicle, words) for each non-empty line of Christophy's muscle file, fascicle being the name of
+    the last `beginmuscle` (None before the first)."""
     name = None
     with open(path) as f:
         for line in f:
@@ -384,27 +383,27 @@ def read_christophy_wrapped(path):
                 continue
             if words[0] == "beginmuscle":
                 name = words[1]
-            elif words[0] == "wrapobject" and name is not None:
-                wrapped.setdefault(name, []).append(words[1])
+            yield name, words
+
+
+def read_christophy_wrapped(path):
+    """Names of the fascicles that Christophy's muscle file wraps over a surface (`wrapobject` lines),
+    with the surfaces: {"IL_L1_r": ["Cylinder2"], ...}."""
+    wrapped = {}
+    for name, words in christophy_lines(path):
+        if words[0] == "wrapobject" and name is not None:
+            wrapped.setdefault(name, []).append(words[1])
     return wrapped
 
 
 def read_christophy_passive(path):
     """Each fascicle's Thelen 2003 passive-curve parameters in Christophy's muscle file:
     {"Ps_L1_VB_r": (FmaxMuscleStrain, KshapePassive), ...}."""
-    out, name, vals = {}, None, {}
-    with open(path) as f:
-        for line in f:
-            words = line.split()
-            if not words:
-                continue
-            if words[0] == "beginmuscle":
-                name, vals = words[1], {}
-            elif words[0] in ("FmaxMuscleStrain", "KshapePassive"):
-                vals[words[0]] = float(words[1])
-            elif words[0] == "endmuscle":
-                out[name] = (vals["FmaxMuscleStrain"], vals["KshapePassive"])
-    return out
+    values = {}
+    for name, words in christophy_lines(path):
+        if words[0] in ("FmaxMuscleStrain", "KshapePassive"):
+            values.setdefault(name, {})[words[0]] = float(words[1])
+    return {n: (v["FmaxMuscleStrain"], v["KshapePassive"]) for n, v in values.items()}
 
 
 def read_christophy(path):
