@@ -449,9 +449,13 @@ def seat_off_limits(path: str) -> List[str]:
 SOURCE_CURVES_MODEL = "{lifter_source_curves}"
 
 
+_GENERATED_MODELS: Dict[str, str] = {}
+
+
 def source_curves_model(out_dir: str) -> str:
+    """Written once per report (a file left in a reused --out folder by an older generator is replaced)."""
     path = os.path.join(out_dir, "lifter_source_curves.yaml")
-    if not os.path.exists(path):
+    if _GENERATED_MODELS.get(out_dir) != path:
         r = subprocess.run([sys.executable, os.path.join(SOURCE, "scripts", "models", "make_lifter.py"),
                             "--passive-curves=source"], capture_output=True, text=True)
         if r.returncode != 0:
@@ -459,6 +463,7 @@ def source_curves_model(out_dir: str) -> str:
             raise RuntimeError(f"error: scripts/models/make_lifter.py --passive-curves=source failed (it reads "
                                f"../shared/reference): {last}")
         write_atomic(path, r.stdout)
+        _GENERATED_MODELS[out_dir] = path
     return path
 
 

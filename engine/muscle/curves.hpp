@@ -56,8 +56,13 @@ inline double active_force_length_slope(double l_norm) {
 // parameters come from (an optimal fibre length and a strain at F0 are fitted with their curve):
 // - De Groote 2016 (supplement eq. S2, kPE = 4): f = (exp(kPE (l~ - 1)/e0) - offset)/(exp(kPE) - offset)
 //   with OpenSim's offset exp(kPE (0.2 - 1)/e0), zero at l~ = 0.2: 1.8 % F0 at optimal length (e0 0.6).
-// - Thelen 2003 (J Biomech Eng 125:70, eq. 3; OpenSim Thelen2003Muscle, the muscle of Christophy et al.
-//   2012's lumbar model): f = (exp(kPE (l~ - 1)/e0) - 1)/(exp(kPE) - 1), zero at and below l~ = 1.
+// - Thelen 2003 (J Biomech Eng 125:70, eq. 3; OpenSim Thelen2003Muscle): f = (exp(kPE (l~ - 1)/e0) - 1)
+//   /(exp(kPE) - 1), zero at and below l~ = 1.
+// - OpenSim's Thelen2003Muscle_Deprecated (OpenSim 2.x, from SIMM's muscle_deriv_func9; the muscle of
+//   Christophy et al. 2012's lumbar model: its fascicles carry this class's Vmax0, damping, Af and
+//   Flen): f = exp(kPE (l~ - 1)/e0)/exp(kPE), 1.8 % F0 at optimal length with kPE 4, never zero, and
+//   linear with slope kPE/e0 beyond 1 + e0 (its calcPassiveForce). Within 1e-4 F0 of De Groote's curve
+//   up to 1 + e0 for the same kPE and e0.
 // - Millard et al. 2013 (J Biomech Eng 135:021005; OpenSim Millard2012EquilibriumMuscle's
 //   FiberForceLengthCurve, the muscle of Rajagopal et al. 2016's legs): two C2-continuous quintic Bezier
 //   segments from (1, 0) to (1 + e0, 1), zero below,
@@ -66,12 +71,14 @@ inline double active_force_length_slope(double l_norm) {
 // Each form reaches f = 1 at l~ = 1 + e0 exactly.
 inline constexpr double kPassiveShape = 4.0;
 inline constexpr double kDefaultPassiveStrainAtOneNormForce = 0.6;
+inline constexpr double kMaxPassiveShape = 20.0;  // model-file bound: published kPE are 4-5
 
-enum class PassiveCurveKind { kDeGroote2016, kThelen2003, kMillard2012 };
+enum class PassiveCurveKind { kDeGroote2016, kThelen2003, kThelen2003Deprecated, kMillard2012 };
 // The names model files and output use.
 inline const char* passive_curve_name(PassiveCurveKind k) {
   switch (k) {
     case PassiveCurveKind::kThelen2003: return "thelen2003";
+    case PassiveCurveKind::kThelen2003Deprecated: return "thelen2003_deprecated";
     case PassiveCurveKind::kMillard2012: return "millard2012";
     default: return "degroote2016";
   }
@@ -84,8 +91,11 @@ struct MillardPassiveCurve {
   double x[2][6] = {}, y[2][6] = {};
   double x_zero = 1.0, x_iso = 1.7, k_iso = 2.0 / 0.7;
 
+  static constexpr double kLow = 0.2;
+  // OpenSim requires k_low < 1/e0: the toe must be flatter than the chord to (1 + e0, 1).
+  static constexpr double kMaxStrainAtOne = 1.0 / kLow;
   static MillardPassiveCurve make(double strain_at_one) {
-    constexpr double kLow = 0.2, kCurviness = 0.75;
+    constexpr double kCurviness = 0.75;
     MillardPassiveCurve m;
     const double c = 0.1 + 0.8 * kCurviness;  // OpenSim's scaleCurviness
     m.x_zero = 1.0;
@@ -103,7 +113,10 @@ struct MillardPassiveCurve {
   // both tangents meet at C; points 1-2 and 3-4 sit a fraction c of the way to C.
   static void corner(double* px, double* py, double x0, double y0, double dydx0, double x1, double y1,
                      double dydx1, double c) {
-    const double xc = (y1 - y0 - x1 * dydx1 + x0 * dydx0) / (dydx0 - dydx1);
+    // OpenSim's guard: parallel tangents meet at the midpoint.
+    const double xc = std::abs(dydx0 - dydx1) > 1.4901161193847656e-08
+                          ? (y1 - y0 - x1 * dydx1 + x0 * dydx0) / (dydx0 - dydx1)
+                          : 0.5 * (x0 + x1);
     const double yc = (xc - x1) * dydx1 + y1;
     px[0] = x0, py[0] = y0;
     px[1] = px[2] = x0 + c * (xc - x0);
@@ -175,9 +188,13 @@ struct MillardPassiveCurve {
 struct PassiveForceLengthCurve {
   PassiveCurveKind kind = PassiveCurveKind::kDeGroote2016;
   double shape_over_strain = kPassiveShape / kDefaultPassiveStrainAtOneNormForce;  // kPE / e0
-  double offset = 0.0;     // exp(kPE (0.2 - 1)/e0) (De Groote) or 1 (Thelen)
+  double offset = 0.0;     // exp(kPE (0.2 - 1)/e0) (De Groote), 1 (Thelen) or 0 (deprecated Thelen)
   double inv_denom = 0.0;  // 1 / (exp(kPE) - offset)
+  double linear_from = 0.0;  // deprecated Thelen: linear beyond 1 + e0, slope kPE/e0
   MillardPassiveCurve millard;
+  // Forms the per-frame vectorized stage evaluates (max(0, (exp(s (l~ - 1)) - offset) / denom)); the
+  // others are evaluated muscle by muscle after it.
+  bool vectorized() const { return kind == PassiveCurveKind::kDeGroote2016 || kind == PassiveCurveKind::kThelen2003; }
 
   static PassiveForceLengthCurve make(double strain_at_one,
                                       PassiveCurveKind kind = PassiveCurveKind::kDeGroote2016,
@@ -185,21 +202,39 @@ struct PassiveForceLengthCurve {
     PassiveForceLengthCurve c;
     c.kind = kind;
     c.shape_over_strain = shape / strain_at_one;
-    c.offset = kind == PassiveCurveKind::kThelen2003 ? 1.0
-                                                     : std::exp(c.shape_over_strain * (kMinNormFiberLength - 1.0));
+    c.offset = kind == PassiveCurveKind::kThelen2003              ? 1.0
+               : kind == PassiveCurveKind::kThelen2003Deprecated ? 0.0
+                                                                 : std::exp(c.shape_over_strain * (kMinNormFiberLength - 1.0));
     c.inv_denom = 1.0 / (std::exp(shape) - c.offset);
+    c.linear_from = 1.0 + strain_at_one;
     if (kind == PassiveCurveKind::kMillard2012) c.millard = MillardPassiveCurve::make(strain_at_one);
     return c;
   }
   double value(double l_norm) const {
-    if (kind == PassiveCurveKind::kMillard2012) return millard.value(l_norm);
-    const double f = (std::exp(shape_over_strain * (l_norm - 1.0)) - offset) * inv_denom;
-    return f > 0.0 ? f : 0.0;
+    double f, df;
+    value_and_slope(l_norm, f, df);
+    return f;
   }
   double slope(double l_norm) const {
-    if (kind == PassiveCurveKind::kMillard2012) return millard.slope(l_norm);
+    double f, df;
+    value_and_slope(l_norm, f, df);
+    return df;
+  }
+  void value_and_slope(double l_norm, double& f, double& df) const {
+    if (kind == PassiveCurveKind::kMillard2012) return millard.value_and_slope(l_norm, f, df);
+    if (kind == PassiveCurveKind::kThelen2003Deprecated && l_norm > linear_from) {
+      // exp(kPE e0/e0)/exp(kPE) = 1 at 1 + e0; the slope there is kPE/e0.
+      df = shape_over_strain;
+      f = 1.0 + df * (l_norm - linear_from);
+      return;
+    }
     const double e = std::exp(shape_over_strain * (l_norm - 1.0));
-    return (e - offset) * inv_denom > 0.0 ? shape_over_strain * e * inv_denom : 0.0;
+    f = (e - offset) * inv_denom;
+    if (f > 0.0) {
+      df = shape_over_strain * e * inv_denom;
+    } else {
+      f = df = 0.0;
+    }
   }
 };
 

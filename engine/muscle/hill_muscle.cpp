@@ -35,6 +35,19 @@ void validate(const HillParams& p, const Location& where) {
   require_positive(where, "tendon_strain_at_max_force", p.tendon_strain_at_max_force);
   require_positive(where, "passive_strain_at_max_force", p.passive_strain_at_max_force);
   require_positive(where, "passive_shape", p.passive_shape);
+  // Published shapes are 4-5 (curves.hpp); exp(kPE) overflows past about 709, which zeroed the curve.
+  if (p.passive_shape > curves::kMaxPassiveShape) {
+    throw InputError(field(where, "passive_shape"),
+                     fmt::format("expected at most {:g} (published shapes are 4-5), got {:g}", curves::kMaxPassiveShape,
+                                 p.passive_shape));
+  }
+  if (p.passive_curve == curves::PassiveCurveKind::kMillard2012 &&
+      !(p.passive_strain_at_max_force < curves::MillardPassiveCurve::kMaxStrainAtOne)) {
+    throw InputError(field(where, "passive_strain_at_max_force"),
+                     fmt::format("expected less than {:g} for the millard2012 curve (its toe stiffness 0.2 must stay "
+                                 "below 1/strain, as OpenSim requires), got {:g}",
+                                 curves::MillardPassiveCurve::kMaxStrainAtOne, p.passive_strain_at_max_force));
+  }
   require_positive(where, "max_pennation_rad", p.max_pennation_rad);
   if (!(p.pennation_at_optimal_rad >= 0.0) || !(p.pennation_at_optimal_rad < p.max_pennation_rad)) {
     throw InputError(field(where, "pennation_at_optimal_rad"),
@@ -179,9 +192,9 @@ Residual passive_equilibrium_residual(const HillParams& p, const HillConstants& 
   const double lt_norm = (mt_length_m - x) / p.tendon_slack_length_m;
   const curves::PassiveForceLengthCurve& pe = c.passive;
   double f_m = 0.0, df_m_dl = 0.0;
-  if (pe.kind == curves::PassiveCurveKind::kMillard2012) {
+  if (!pe.vectorized()) {
     double f_pe, df_pe;
-    pe.millard.value_and_slope(l_norm, f_pe, df_pe);
+    pe.value_and_slope(l_norm, f_pe, df_pe);
     f_m = f0 * f_pe;
     df_m_dl = f0 / p.optimal_fiber_length_m * df_pe;
   } else {

@@ -242,12 +242,12 @@ MuscleSet make_muscle_set(const Model& model, const std::vector<MuscleSpec>& spe
     h.min_fiber_along_tendon_m[i] = c.min_fiber_along_tendon_m;
     h.inv_max_fiber_velocity_s_per_m[i] = 1.0 / c.max_fiber_velocity_m_per_s;
     h.fiber_damping[i] = p.fiber_damping;
-    if (c.passive.kind == curves::PassiveCurveKind::kMillard2012) {
+    if (!c.passive.vectorized()) {
       // The exponential form of the vectorized stage gives 0 here; the curve is evaluated after it.
       h.passive_shape_over_strain[i] = 0.0;
       h.passive_offset[i] = 1.0;
       h.passive_inv_denom[i] = 0.0;
-      set.millard_passive.push_back(i);
+      set.scalar_passive.push_back(i);
     } else {
       h.passive_shape_over_strain[i] = c.passive.shape_over_strain;
       h.passive_offset[i] = c.passive.offset;
@@ -686,16 +686,16 @@ void compute_muscle_forces_rigid(const MuscleSet& set, MuscleData& md) {
   f_v = curves::kFvD1 * w + curves::kFvD4;
   md.active_force_capacity.array() = md.force_scale.array() * h.max_isometric_force_N.array() * cos_a * f_l * f_v;
   // f_PE = (exp(kPE (l~ - 1)/e0) - offset) / denom, zero where it would turn negative (below 0.2 for
-  // De Groote's curve, 1 for Thelen's: curves::PassiveForceLengthCurve); Millard's Bezier curve after.
+  // De Groote's curve, 1 for Thelen's: curves::PassiveForceLengthCurve); the other curves after.
   md.passive_force.array() =
       h.max_isometric_force_N.array() * cos_a *
       ((((h.passive_shape_over_strain.array() * (l_n - 1.0)).exp() - h.passive_offset.array()) *
         h.passive_inv_denom.array())
            .max(0.0) +
        h.fiber_damping.array() * v_n);
-  for (const int i : set.millard_passive) {
+  for (const int i : set.scalar_passive) {
     md.passive_force[i] = h.max_isometric_force_N[i] * md.cos_pennation[i] *
-                          (set.constants[i].passive.millard.value(md.normalized_fiber_length[i]) +
+                          (set.constants[i].passive.value(md.normalized_fiber_length[i]) +
                            h.fiber_damping[i] * md.normalized_fiber_velocity[i]);
   }
 }

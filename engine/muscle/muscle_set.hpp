@@ -77,7 +77,7 @@ struct MuscleSet {
         min_fiber_along_tendon_m, inv_max_fiber_velocity_s_per_m, fiber_damping, passive_shape_over_strain,
         passive_offset, passive_inv_denom;
   } hill;
-  std::vector<int> millard_passive;  // muscles whose passive curve is Millard 2012's (not vectorized)
+  std::vector<int> scalar_passive;  // muscles whose passive curve the vectorized stage cannot evaluate
 
   int find_muscle(std::string_view name) const;  // -1 when missing
 };

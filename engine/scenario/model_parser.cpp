@@ -501,18 +501,28 @@ class Parser {
       using curves::PassiveCurveKind;
       bool known = false;
       for (const PassiveCurveKind k :
-           {PassiveCurveKind::kDeGroote2016, PassiveCurveKind::kThelen2003, PassiveCurveKind::kMillard2012}) {
+           {PassiveCurveKind::kDeGroote2016, PassiveCurveKind::kThelen2003, PassiveCurveKind::kThelen2003Deprecated,
+            PassiveCurveKind::kMillard2012}) {
         if (kind == curves::passive_curve_name(k)) m.passive_curve = k, known = true;
       }
       if (!known)
         r.fail("passive_curve",
-               fmt::format("expected degroote2016, thelen2003 or millard2012, got '{}'", kind));
+               fmt::format("expected degroote2016, thelen2003, thelen2003_deprecated or millard2012, got '{}'", kind));
     }
     if (r.has("passive_shape")) {
       if (m.passive_curve == curves::PassiveCurveKind::kMillard2012)
         r.fail("passive_shape", "the millard2012 curve has no exponential shape: remove passive_shape");
       m.passive_shape = positive(r, "passive_shape");
+      if (m.passive_shape > curves::kMaxPassiveShape)
+        r.fail("passive_shape", fmt::format("expected at most {:g} (published shapes are 4-5), got {:g}",
+                                            curves::kMaxPassiveShape, m.passive_shape));
     }
+    if (m.passive_curve == curves::PassiveCurveKind::kMillard2012 &&
+        !(m.passive_strain_at_max_force < curves::MillardPassiveCurve::kMaxStrainAtOne))
+      r.fail(r.has("passive_strain_at_max_force") ? "passive_strain_at_max_force" : "passive_curve",
+             fmt::format("expected a passive_strain_at_max_force below {:g} for the millard2012 curve (its toe "
+                         "stiffness 0.2 must stay below 1/strain, as OpenSim requires), got {:g}",
+                         curves::MillardPassiveCurve::kMaxStrainAtOne, m.passive_strain_at_max_force));
     const auto items = r.sequence("path");
     for (std::size_t i = 0; i < items.size(); ++i) {
       FieldReader p = r.element(items[i], fmt::format("{}.path[{}]", r.path(), i));

@@ -311,7 +311,7 @@ void write_run(Hdf5Writer& w, const std::string& prefix, const MusculoskeletalMo
                                   : set.params[i].passive_shape);
     }
     w.write_strings(path(prefix, "model/muscles/passive_curve"), passive_curve,
-                    {"", "passive force-length curve: degroote2016, thelen2003 or millard2012", "muscle"});
+                    {"", "passive force-length curve: degroote2016, thelen2003, thelen2003_deprecated or millard2012", "muscle"});
     w.write_vector(path(prefix, "model/muscles/passive_shape"), passive_shape.data(), passive_shape.size(),
                    {"1", "exponential shape kPE of the passive curve (NaN for millard2012)", "muscle"});
     w.write_vector(path(prefix, "model/bodies/mass"), mass.data(), mass.size(), {"kg", "segment mass (both sides for lumped bilateral segments)", "body"});

@@ -4,7 +4,8 @@
 Run with the system interpreter (stdlib only):
     /usr/bin/python3 scripts/models/make_lifter.py [REFERENCE_DIR] > models/lifter.yaml
     /usr/bin/python3 scripts/models/make_lifter.py --passive-curves=source > lifter_source_curves.yaml
-(the second: each muscle with its source model's passive curve, for the sensitivity of docs/models.md).
+(the second: the legs with their source model's passive curve too, for the sensitivity of
+docs/models.md; `--passive-curves=degroote2016` gives every muscle De Groote et al. 2016's).
 
 REFERENCE_DIR (default ../shared/reference next to the repository) holds the public OpenSim files and
 tables the numbers are read from; the YAML names the original papers, never that folder.
@@ -32,13 +33,15 @@ import sys
 import xml.etree.ElementTree as ET
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-# Options: `--passive-curves=source` gives each muscle its source model's passive force-length curve
-# (Christophy's fascicles Thelen 2003's, Rajagopal's legs Millard 2012's) instead of De Groote et al.
-# 2016's for every muscle (the shipped model; docs/models.md says why).
+# Passive force-length curves (docs/models.md, "Passive force-length curves"): `--passive-curves=shipped`
+# (the default, models/lifter.yaml) gives Christophy's fascicles their own curve (OpenSim's
+# Thelen2003Muscle_Deprecated) and Rajagopal's legs De Groote et al. 2016's with their strain at F0, as
+# OpenSim Moco runs that model; `source` gives the legs their own Millard 2012 curve too;
+# `degroote2016` gives every muscle De Groote's (the lifter before 2026-11-27).
 OPTIONS = [a for a in sys.argv[1:] if a.startswith("--")]
 _POSITIONAL = [a for a in sys.argv[1:] if not a.startswith("--")]
 REF = _POSITIONAL[0] if _POSITIONAL else os.path.join(HERE, "..", "..", "..", "shared", "reference")
-PASSIVE_CURVES = next((a.split("=", 1)[1] for a in OPTIONS if a.startswith("--passive-curves=")), "degroote2016")
+PASSIVE_CURVES = next((a.split("=", 1)[1] for a in OPTIONS if a.startswith("--passive-curves=")), "shipped")
 
 RAJ = "Rajagopal et al. 2016, IEEE TBME 63:2068-2079 (OpenSim model Rajagopal2016)"
 DELEVA = "de Leva 1996, J Biomech 29:1223-1230, Table 4"
@@ -426,8 +429,8 @@ def main():
     for a in OPTIONS:
         if not a.startswith("--passive-curves="):
             sys.exit(f"make_lifter.py: unknown option {a} (expected --passive-curves=degroote2016|source)")
-    if PASSIVE_CURVES not in ("degroote2016", "source"):
-        sys.exit(f"make_lifter.py: --passive-curves={PASSIVE_CURVES}: expected degroote2016 or source")
+    if PASSIVE_CURVES not in ("shipped", "source", "degroote2016"):
+        sys.exit(f"make_lifter.py: --passive-curves={PASSIVE_CURVES}: expected shipped, source or degroote2016")
     raj = Osim(os.path.join(REF, "osim", "Rajagopal2016.osim"))
     g2392 = Osim(os.path.join(REF, "osim", "gait2392_thelen.osim"))
     chr_rows = read_christophy(os.path.join(REF, "christophy2012_lumbar_muscles_right.tsv"))
@@ -1112,9 +1115,10 @@ def main():
         name = name.replace(".", "_").replace("-", "_")
         fascicle_roots, roots_source = lumbar_roots(row["family"], name, roots)
         e0, k_pe = chr_passive[row["name"]]
-        if PASSIVE_CURVES == "source":
-            curve = f"passive curve of its Thelen 2003 muscle, KshapePassive {k_pe:g}, FmaxMuscleStrain {e0:g}"
-            curve_fields = dict(passive_strain=e0, passive_curve="thelen2003", passive_shape=k_pe)
+        if PASSIVE_CURVES != "degroote2016":
+            curve = (f"passive curve of its OpenSim Thelen2003Muscle_Deprecated (the class whose Vmax0, damping, Af and Flen "
+                     f"the fascicle carries), KshapePassive {k_pe:g}, FmaxMuscleStrain {e0:g}")
+            curve_fields = dict(passive_strain=e0, passive_curve="thelen2003_deprecated", passive_shape=k_pe)
         else:
             curve = (f"passive fibre strain at F0 {e0:g} (FmaxMuscleStrain) on the passive curve of {DEGROOTE}; Christophy's "
                      f"muscle is Thelen 2003's, KshapePassive {k_pe:g}, zero at optimal length: docs/models.md")

@@ -272,13 +272,25 @@ TEST(ModelParser, ValuesNoHumanBodyHasAreUnitSlips) {
 // exponential shape it does not have, and the parsed kind reaches the built muscle.
 TEST(ModelParser, PassiveCurveChoice) {
   std::string e = error_of_edit("optimal_fiber_length_m: 0.09", "optimal_fiber_length_m: 0.09\n    passive_curve: thelen");
-  EXPECT_NE(e.find("muscles.vastus.passive_curve: expected degroote2016, thelen2003 or millard2012, got 'thelen'"),
+  EXPECT_NE(e.find("muscles.vastus.passive_curve: expected degroote2016, thelen2003, thelen2003_deprecated or millard2012, got "
+                   "'thelen'"),
             std::string::npos) << e;
   e = error_of_edit("optimal_fiber_length_m: 0.09",
                     "optimal_fiber_length_m: 0.09\n    passive_curve: millard2012\n    passive_shape: 5");
   EXPECT_NE(e.find("muscles.vastus.passive_shape: the millard2012 curve has no exponential shape"), std::string::npos) << e;
   EXPECT_EQ(error_of_edit("optimal_fiber_length_m: 0.09",
                           "optimal_fiber_length_m: 0.09\n    passive_curve: thelen2003\n    passive_shape: 5"),
+            "no error");
+  // exp(kPE) overflowed past about 709 and zeroed the curve; Millard's toe needs 0.2 < 1/strain (an
+  // audit ran e0 = 10: NaN control points; 20: a fibre pushing with 448 N).
+  e = error_of_edit("optimal_fiber_length_m: 0.09", "optimal_fiber_length_m: 0.09\n    passive_shape: 800");
+  EXPECT_NE(e.find("muscles.vastus.passive_shape: expected at most 20"), std::string::npos) << e;
+  e = error_of_edit("optimal_fiber_length_m: 0.09",
+                    "optimal_fiber_length_m: 0.09\n    passive_curve: millard2012\n    passive_strain_at_max_force: 10");
+  EXPECT_NE(e.find("muscles.vastus.passive_strain_at_max_force: expected a passive_strain_at_max_force below 5"),
+            std::string::npos) << e;
+  EXPECT_EQ(error_of_edit("optimal_fiber_length_m: 0.09",
+                          "optimal_fiber_length_m: 0.09\n    passive_curve: millard2012\n    passive_strain_at_max_force: 4.9"),
             "no error");
   std::ifstream in(kData + "two_segment.yaml");
   std::stringstream ss;

@@ -126,6 +126,29 @@ TEST(Curves, ThelenPassiveCurve) {
   for (double l = 0.5; l < 1.6; l += 0.01) EXPECT_LT(thelen.value(l), curves::passive_force_length(l)) << l;
 }
 
+// OpenSim's Thelen2003Muscle_Deprecated (calcPassiveForce): exp(kPE (l - 1)/e0)/exp(kPE) up to 1 + e0,
+// then the tangent line there (value 1, slope kPE/e0); never zero; within 1e-4 F0 of De Groote's curve
+// with the same kPE and e0 up to 1 + e0 (which is why the lifter's lumbar fascicles keep it).
+TEST(Curves, DeprecatedThelenPassiveCurve) {
+  const auto c = curves::PassiveForceLengthCurve::make(0.6, curves::PassiveCurveKind::kThelen2003Deprecated, 4.0);
+  for (double l = 0.3; l <= 1.6; l += 0.01) {
+    EXPECT_NEAR(c.value(l), std::exp(4.0 * (l - 1.0) / 0.6) / std::exp(4.0), 1e-14) << l;
+    EXPECT_GT(c.value(l), 0.0) << l;
+    EXPECT_NEAR(c.value(l), curves::passive_force_length(l), 1e-4) << l;
+  }
+  EXPECT_NEAR(c.value(1.0), std::exp(-4.0), 1e-15);  // 1.8 % F0 at optimal length
+  EXPECT_NEAR(c.value(1.6), 1.0, 1e-12);
+  EXPECT_NEAR(c.value(1.6 + 1e-9), 1.0, 1e-8);
+  EXPECT_NEAR(c.slope(1.6 - 1e-9), 4.0 / 0.6, 1e-6);
+  EXPECT_NEAR(c.slope(1.6 + 1e-9), 4.0 / 0.6, 1e-12);
+  EXPECT_NEAR(c.value(2.0), 1.0 + 0.4 * 4.0 / 0.6, 1e-12);  // linear, not exp(8/3)/1
+  for (double l = 0.5; l < 2.2; l += 0.01) {
+    const double h = 1e-6;
+    if (std::abs(l - 1.6) < 2 * h) continue;
+    EXPECT_NEAR(c.slope(l), (c.value(l + h) - c.value(l - h)) / (2 * h), 1e-6 * (1.0 + c.slope(l))) << l;
+  }
+}
+
 // Millard 2012 (OpenSim FiberForceLengthCurve defaults): zero up to optimal length, F0 at 1 + e0 with
 // slope 2/e0, linear beyond; the toe point at 1 + min(0.1/k_iso, 0.1 e0) carries k_low (x - x_foot);
 // value, slope and curvature continuous where the two Bezier segments meet; slope = d value / d l.
@@ -161,6 +184,19 @@ TEST(Curves, MillardPassiveCurve) {
     }
     // The toe starts flat: a tenth of the way to the toe point the force is under 1e-4 F0.
     EXPECT_LT(c.value(1.0 + 0.1 * dx), 1e-4);
+  }
+  // Up to the largest strain OpenSim accepts (k_low 0.2 < 1/e0) the curve stays finite, non-negative
+  // and non-decreasing (at e0 = 10 the corner's tangents were parallel: NaN; above, negative forces).
+  for (const double e0 : {0.01, 1.0, 3.0, 4.9}) {
+    const auto c = curves::PassiveForceLengthCurve::make(e0, curves::PassiveCurveKind::kMillard2012);
+    double previous = 0.0;
+    for (double l = 1.0; l < 1.0 + 1.5 * e0; l += e0 / 500) {
+      const double f = c.value(l);
+      ASSERT_TRUE(std::isfinite(f)) << e0 << " " << l;
+      EXPECT_GE(f, previous - 1e-12) << e0 << " " << l;
+      previous = f;
+    }
+    EXPECT_NEAR(c.value(1.0 + e0), 1.0, 1e-9) << e0;
   }
 }
 

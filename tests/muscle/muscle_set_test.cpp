@@ -149,25 +149,26 @@ TEST_F(MuscleSetTest, RigidForcesMatchSingleMuscleFunctions) {
   expect_rigid_forces_match_single_muscle_functions(model, set);
 }
 
-// The three passive curves side by side (Millard's evaluated after the vectorized stage): each
-// muscle's passive force is its own curve's, and a Thelen or Millard muscle below optimal length is
-// slack where De Groote's is not.
+// The four passive curves side by side (the deprecated Thelen and Millard curves evaluated after the
+// vectorized stage): each muscle's passive force is its own curve's, and a Thelen or Millard muscle
+// below optimal length is slack where De Groote's and the deprecated Thelen's are not.
 TEST_F(MuscleSetTest, RigidForcesMatchForEveryPassiveCurve) {
   auto specs = samples::human20_muscles(32);
   for (std::size_t i = 0; i < specs.size(); ++i) {
-    specs[i].params.passive_curve = static_cast<curves::PassiveCurveKind>(i % 3);
+    specs[i].params.passive_curve = static_cast<curves::PassiveCurveKind>(i % 4);
     specs[i].params.passive_shape = i % 2 ? 4.0 : 5.0;
     specs[i].params.passive_strain_at_max_force = i % 4 ? 0.6 : 0.7;
   }
   const MuscleSet mixed = make_muscle_set(model, specs);
-  EXPECT_EQ(mixed.millard_passive.size(), 10u);
+  EXPECT_EQ(mixed.scalar_passive.size(), 16u);  // the deprecated Thelen and the Millard muscles
   expect_rigid_forces_match_single_muscle_functions(model, mixed);
   MuscleData md(model, mixed);
   for (int i = 0; i < mixed.nmuscles; ++i) md.length[i] = mixed.params[i].tendon_slack_length_m + 0.9 * mixed.params[i].optimal_fiber_length_m;
   compute_muscle_forces_rigid(mixed, md);
   for (int i = 0; i < mixed.nmuscles; ++i) {
     if (md.normalized_fiber_length[i] >= 1.0) continue;
-    if (mixed.params[i].passive_curve == curves::PassiveCurveKind::kDeGroote2016)
+    const auto kind = mixed.params[i].passive_curve;
+    if (kind == curves::PassiveCurveKind::kDeGroote2016 || kind == curves::PassiveCurveKind::kThelen2003Deprecated)
       EXPECT_GT(md.passive_force[i], 0.0) << mixed.names[i];
     else
       EXPECT_EQ(md.passive_force[i], 0.0) << mixed.names[i];
