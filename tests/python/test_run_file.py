@@ -68,9 +68,9 @@ def check_layout(test, f):
         names[key] = list(f[key].asstr()[()])
         test.assertTrue(all(isinstance(s, str) for s in names[key]), key)
     C, M = len(names["coordinates/names"]), len(names["muscles/names"])
-    # Each muscle's passive curve is one of the engine's three, its shape NaN exactly for Millard's.
+    # Each muscle's passive curve is one of the engine's four, its shape NaN exactly for Millard's.
     curves = list(f["model/muscles/passive_curve"].asstr()[()])
-    test.assertTrue(set(curves) <= {"degroote2016", "thelen2003", "millard2012"}, set(curves))
+    test.assertTrue(set(curves) <= {"degroote2016", "thelen2003_deprecated", "thelen2003", "millard2012"}, set(curves))
     shape = f["model/muscles/passive_shape"][()]
     test.assertEqual([c == "millard2012" for c in curves], [bool(x) for x in np.isnan(shape)])
     B, A = len(names["bodies/names"]), len(names["actuators/names"])
