@@ -55,6 +55,40 @@ int MuscleSet::find_muscle(std::string_view name) const {
   return -1;
 }
 
+namespace {
+
+// Muscle i's entries of the arrays of the vectorized force stage, from its params and constants, and
+// its place in scalar_passive (the muscles whose passive curve that stage cannot evaluate).
+void fill_hill_arrays(MuscleSet& set, int i) {
+  const HillParams& p = set.params[i];
+  const HillConstants& c = set.constants[i];
+  auto& h = set.hill;
+  h.max_isometric_force_N[i] = p.max_isometric_force_N;
+  h.inv_optimal_fiber_length_per_m[i] = 1.0 / p.optimal_fiber_length_m;
+  h.tendon_slack_length_m[i] = p.tendon_slack_length_m;
+  h.fiber_width_m[i] = c.fiber_width_m;
+  h.min_fiber_along_tendon_m[i] = c.min_fiber_along_tendon_m;
+  h.inv_max_fiber_velocity_s_per_m[i] = 1.0 / c.max_fiber_velocity_m_per_s;
+  h.fiber_damping[i] = p.fiber_damping;
+  auto& scalar = set.scalar_passive;
+  const auto at = std::lower_bound(scalar.begin(), scalar.end(), i);
+  const bool listed = at != scalar.end() && *at == i;
+  if (!c.passive.vectorized()) {
+    // The exponential form of the vectorized stage gives 0 here; the curve is evaluated after it.
+    h.passive_shape_over_strain[i] = 0.0;
+    h.passive_offset[i] = 1.0;
+    h.passive_inv_denom[i] = 0.0;
+    if (!listed) scalar.insert(at, i);
+  } else {
+    h.passive_shape_over_strain[i] = c.passive.shape_over_strain;
+    h.passive_offset[i] = c.passive.offset;
+    h.passive_inv_denom[i] = c.passive.inv_denom;
+    if (listed) scalar.erase(at);
+  }
+}
+
+}  // namespace
+
 MuscleSet make_muscle_set(const Model& model, const std::vector<MuscleSpec>& specs,
                           const Location& where) {
   if (!model.finalized) throw InternalError("make_muscle_set: the Model is not finalized");
@@ -225,36 +259,22 @@ MuscleSet make_muscle_set(const Model& model, const std::vector<MuscleSpec>& spe
     set.reach_begin.push_back(static_cast<int>(set.reach.size()));
   }
   // Arrays of the Hill constants for the vectorized force stage.
-  const int m = set.nmuscles;
   auto& h = set.hill;
   for (VecX* a : {&h.max_isometric_force_N, &h.inv_optimal_fiber_length_per_m, &h.tendon_slack_length_m,
                   &h.fiber_width_m, &h.min_fiber_along_tendon_m, &h.inv_max_fiber_velocity_s_per_m,
                   &h.fiber_damping, &h.passive_shape_over_strain, &h.passive_offset, &h.passive_inv_denom}) {
-    a->resize(m);
+    a->resize(set.nmuscles);
   }
-  for (int i = 0; i < m; ++i) {
-    const HillParams& p = set.params[i];
-    const HillConstants& c = set.constants[i];
-    h.max_isometric_force_N[i] = p.max_isometric_force_N;
-    h.inv_optimal_fiber_length_per_m[i] = 1.0 / p.optimal_fiber_length_m;
-    h.tendon_slack_length_m[i] = p.tendon_slack_length_m;
-    h.fiber_width_m[i] = c.fiber_width_m;
-    h.min_fiber_along_tendon_m[i] = c.min_fiber_along_tendon_m;
-    h.inv_max_fiber_velocity_s_per_m[i] = 1.0 / c.max_fiber_velocity_m_per_s;
-    h.fiber_damping[i] = p.fiber_damping;
-    if (!c.passive.vectorized()) {
-      // The exponential form of the vectorized stage gives 0 here; the curve is evaluated after it.
-      h.passive_shape_over_strain[i] = 0.0;
-      h.passive_offset[i] = 1.0;
-      h.passive_inv_denom[i] = 0.0;
-      set.scalar_passive.push_back(i);
-    } else {
-      h.passive_shape_over_strain[i] = c.passive.shape_over_strain;
-      h.passive_offset[i] = c.passive.offset;
-      h.passive_inv_denom[i] = c.passive.inv_denom;
-    }
-  }
+  for (int i = 0; i < set.nmuscles; ++i) fill_hill_arrays(set, i);
   return set;
+}
+
+void set_muscle_params(MuscleSet& set, int i, const HillParams& params, const Location& where) {
+  if (i < 0 || i >= set.nmuscles) throw InternalError(fmt::format("set_muscle_params: no muscle {}", i));
+  validate(params, with_field(where, "muscles." + set.names[i]));
+  set.params[i] = params;
+  set.constants[i] = make_hill_constants(params);
+  fill_hill_arrays(set, i);
 }
 
 MuscleData::MuscleData(const Model& model, const MuscleSet& set)

@@ -87,6 +87,11 @@ struct MuscleSet {
 MuscleSet make_muscle_set(const Model& model, const std::vector<MuscleSpec>& specs,
                           const Location& where = {});
 
+// Replaces muscle i's Hill parameters (validated; InputError field "muscles.<name>.<...>") and what is
+// derived from them: the same set make_muscle_set builds from specs with these parameters, without
+// rebuilding the paths (muscle impairments change only these).
+void set_muscle_params(MuscleSet& set, int i, const HillParams& params, const Location& where = {});
+
 // One node of a muscle path in the current frame (compute_muscle_geometry's scratch): an active path
 // point or a wrap tangent point.
 struct PathNode {

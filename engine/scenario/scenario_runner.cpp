@@ -384,10 +384,28 @@ std::unique_ptr<PreparedRun> prepare_run(const ScenarioSpec& scenario, ModelCach
   std::shared_ptr<const MusculoskeletalModel> msm;
   TaskRig rig;
   if (changed_spec) {
-    auto rebuilt = std::make_shared<BuiltModel>(build_model(*changed_spec));
-    msm = std::make_shared<const MusculoskeletalModel>(make_musculoskeletal_model(*rebuilt, scenario.subject.mass_kg));
-    rig = make_task_rig(*rebuilt, scenario.subject);
-    built = std::move(rebuilt);
+    // Muscle impairments change only Hill parameters (maximum force, fibre and tendon lengths): a copy
+    // of the intact model with those muscles' parameters replaced is the model build_model would make
+    // from the changed spec (the paths, bodies and rig do not depend on them), without rebuilding it
+    // (3 ms a run; tests/scenario/impairment_patch_test.cpp compares the two).
+    auto patched = std::make_shared<BuiltModel>(intact);
+    patched->spec = std::move(*changed_spec);
+    for (int k = 0; k < patched->muscles.nmuscles; ++k) {
+      const mspec::MuscleSpec& m = spec_muscle(patched->spec, patched->muscles.names[k]);
+      HillParams p = patched->muscles.params[k];
+      if (p.max_isometric_force_N == m.max_isometric_force_N && p.optimal_fiber_length_m == m.optimal_fiber_length_m &&
+          p.tendon_slack_length_m == m.tendon_slack_length_m)
+        continue;
+      p.max_isometric_force_N = m.max_isometric_force_N;
+      p.optimal_fiber_length_m = m.optimal_fiber_length_m;
+      p.tendon_slack_length_m = m.tendon_slack_length_m;
+      set_muscle_params(patched->muscles, k, p, Location{patched->spec.file, 0, 0, ""});
+    }
+    auto patched_msm = std::make_shared<MusculoskeletalModel>(subject->msm);
+    patched_msm->muscles = patched->muscles;
+    msm = std::move(patched_msm);
+    rig = subject->rig;
+    built = std::move(patched);
   } else {
     // Exactly what the lines above would compute from the same build (make_* are deterministic).
     built = std::shared_ptr<const BuiltModel>(subject, &subject->built);
