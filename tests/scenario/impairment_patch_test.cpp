@@ -4,7 +4,9 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <initializer_list>
 #include <memory>
+#include <string>
 
 #include "scenario/model_builder.hpp"
 #include "scenario_test_util.hpp"
@@ -14,22 +16,27 @@ namespace {
 
 using scenario_test::short_scenario;
 
+// Every listed double member of x and y equal to the bit.
+template <class T>
+void expect_same_members(const T& x, const T& y, std::initializer_list<double T::*> members, const std::string& muscle) {
+  int k = 0;
+  for (double T::*m : members) EXPECT_EQ(x.*m, y.*m) << muscle << ", member " << k++;
+}
+
 void expect_same_hill(const MuscleSet& a, const MuscleSet& b) {
   ASSERT_EQ(a.nmuscles, b.nmuscles);
   for (int i = 0; i < a.nmuscles; ++i) {
-    const HillParams &p = a.params[i], &q = b.params[i];
-    EXPECT_EQ(p.max_isometric_force_N, q.max_isometric_force_N) << a.names[i];
-    EXPECT_EQ(p.optimal_fiber_length_m, q.optimal_fiber_length_m) << a.names[i];
-    EXPECT_EQ(p.tendon_slack_length_m, q.tendon_slack_length_m) << a.names[i];
-    EXPECT_EQ(p.passive_strain_at_max_force, q.passive_strain_at_max_force) << a.names[i];
-    EXPECT_EQ(p.passive_curve, q.passive_curve) << a.names[i];
-    const HillConstants &c = a.constants[i], &d = b.constants[i];
-    EXPECT_EQ(c.fiber_width_m, d.fiber_width_m) << a.names[i];
-    EXPECT_EQ(c.min_fiber_length_m, d.min_fiber_length_m) << a.names[i];
-    EXPECT_EQ(c.min_fiber_along_tendon_m, d.min_fiber_along_tendon_m) << a.names[i];
-    EXPECT_EQ(c.max_fiber_velocity_m_per_s, d.max_fiber_velocity_m_per_s) << a.names[i];
-    EXPECT_EQ(c.max_search_fiber_along_tendon_m, d.max_search_fiber_along_tendon_m) << a.names[i];
-    EXPECT_EQ(c.passive.offset, d.passive.offset) << a.names[i];
+    expect_same_members(a.params[i], b.params[i],
+                        {&HillParams::max_isometric_force_N, &HillParams::optimal_fiber_length_m,
+                         &HillParams::tendon_slack_length_m, &HillParams::passive_strain_at_max_force},
+                        a.names[i]);
+    EXPECT_EQ(a.params[i].passive_curve, b.params[i].passive_curve) << a.names[i];
+    expect_same_members(a.constants[i], b.constants[i],
+                        {&HillConstants::fiber_width_m, &HillConstants::min_fiber_length_m,
+                         &HillConstants::min_fiber_along_tendon_m, &HillConstants::max_fiber_velocity_m_per_s,
+                         &HillConstants::max_search_fiber_along_tendon_m},
+                        a.names[i]);
+    EXPECT_EQ(a.constants[i].passive.offset, b.constants[i].passive.offset) << a.names[i];
   }
   const auto& h = a.hill;
   const auto& k = b.hill;
