@@ -163,6 +163,9 @@ std::string semantic_yaml(YAML::Node root) {
   return out.c_str();
 }
 
+// The scenario fields that name a file the runs read.
+constexpr const char* kInputFileFields[] = {"model", "task.file", "external_forces.file"};
+
 // The text of a file the runs read, for the fingerprint: a changed model between a crash and its
 // resume must not mix two models in one file.
 std::string file_text_or_missing(const std::string& path) {
@@ -179,7 +182,7 @@ std::string file_text_or_missing(const std::string& path) {
 // runs read (the model, a motion or force table), by the value the scenario gives and its content.
 std::string sweep_identity(const SweepSpec& spec) {
   std::string identity = "--- sweep\n" + semantic_yaml(YAML::Load(spec.text)) + "\n--- base\n" + semantic_yaml(spec.base);
-  for (const char* key : {"model", "task.file", "external_forces.file"}) {
+  for (const char* key : kInputFileFields) {
     std::vector<std::string> values;
     YAML::Node n = spec.base;
     bool found = true;
@@ -206,6 +209,24 @@ std::string sweep_identity(const SweepSpec& spec) {
 }
 
 }  // namespace
+
+std::vector<VariedInputFile> varied_input_files(const SweepSpec& spec) {
+  std::vector<VariedInputFile> files;
+  for (const char* key : kInputFileFields)
+    for (const VariedField& v : spec.vary) {
+      if (v.path != key) continue;
+      for (const std::string& value : v.values) {
+        const std::string label = parameter_label(value);
+        if (std::any_of(files.begin(), files.end(),
+                        [&](const VariedInputFile& f) { return f.field == key && f.value == label; }))
+          continue;
+        VariedInputFile f{key, label, file_text_or_missing(resolve_relative(spec.base_file, label)), ""};
+        f.sha256 = sha256_hex(f.text);
+        files.push_back(std::move(f));
+      }
+    }
+  return files;
+}
 
 SweepPlan expand_sweep(const SweepSpec& spec) {
   SweepPlan plan;

@@ -52,6 +52,16 @@ ScenarioSpec make_run_scenario(const SweepSpec& spec, const SweepPlan& plan, int
 std::vector<ScenarioSpec> validate_sweep(const SweepSpec& spec, const SweepPlan& plan,
                                          const std::vector<int>& runs = {});
 
+// A file a sweep varies (a `model`, `task.file` or `external_forces.file` value set): the value as the
+// runs' /summary column shows it (relative to the base scenario, as its own fields), the file's text
+// as the sweep read it at its start ("<missing>" when it could not be read) and that text's SHA-256.
+// The output's root keeps them (docs/hdf5-layout.md), so each run's model can be told apart and
+// rebuilt after the files have changed; each distinct value once, in the vary entries' order.
+struct VariedInputFile {
+  std::string field, value, text, sha256;
+};
+std::vector<VariedInputFile> varied_input_files(const SweepSpec& spec);
+
 // Text table of the runs (run number and one column per parameter), as `dembones sweep --list`
 // prints it.
 std::string format_run_table(const SweepSpec& spec, const SweepPlan& plan);

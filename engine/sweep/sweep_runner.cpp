@@ -553,6 +553,21 @@ SweepRunStats run_sweep(const SweepSpec& spec, const SweepPlan& plan, const Swee
       std::vector<std::string> fixed;
       for (const Override& f : spec.fixed) fixed.push_back(f.path + "=" + f.value);
       writer->set_string_array_attribute("/", "sweep_fixed_overrides", fixed);
+      // The root's model_yaml is the base scenario's model; a sweep over models (or motion or force
+      // files) keeps each file it varies, so a run's file is known by its /summary value.
+      if (const std::vector<VariedInputFile> files = varied_input_files(spec); !files.empty()) {
+        std::vector<std::string> fields, values, texts, hashes;
+        for (const VariedInputFile& f : files) {
+          fields.push_back(f.field);
+          values.push_back(f.value);
+          texts.push_back(f.text);
+          hashes.push_back(f.sha256);
+        }
+        writer->set_string_array_attribute("/", "sweep_varied_file_fields", fields);
+        writer->set_string_array_attribute("/", "sweep_varied_file_values", values);
+        writer->set_string_array_attribute("/", "sweep_varied_file_sha256", hashes);
+        writer->set_string_array_attribute("/", "sweep_varied_file_texts", texts);
+      }
       writer->set_string_attribute("/", "shard",
                                    multi_rank && !streamed ? fmt::format("{}/{}", mpi->rank() + 1, mpi->size())
                                    : o.shard_count > 1      ? fmt::format("{}/{}", o.shard_index, o.shard_count)

@@ -26,6 +26,8 @@
 #include "sweep/sweep_merge.hpp"
 #include "sweep/sweep_runner.hpp"
 #include "sweep/sweep_summary.hpp"
+#include "io/io_test_util.hpp"
+#include "scenario/run_writer.hpp"
 #include "sweep_test_util.hpp"
 
 extern char** environ;
@@ -220,6 +222,42 @@ TEST(SweepRun, ThreeShardsMergedEqualOneRun) {
   run(other, dir / "other.h5", 1, 1, 2);
   EXPECT_THROW(merge_sweep({shards[0], shard_path(dir / "other.h5", 1, 2)}, dir / "bad.h5", MergeMode::Copy), IoError);
   EXPECT_THROW(merge_sweep({shards[0], shards[0]}, dir / "dup.h5", MergeMode::Copy), IoError);
+}
+
+// A sweep over model files keeps each file it varies at the root (the root's model_yaml is the base
+// scenario's): its value as the runs' `model` column gives it, its text and the text's SHA-256, also
+// in the merge of its shards. Two copies of the lifter that differ by a comment give the same loads.
+TEST(SweepRun, ASweepOverModelsKeepsEachModelsText) {
+  TempDir dir;
+  const std::string lifter = io_test::read_text_file(std::string(DEMBONES_SOURCE_DIR) + "/models/lifter.yaml");
+  const std::string copy_text = lifter + "\n# the same lifter, another file\n";
+  sweep_test::write_text(dir / "copy.yaml", copy_text);
+  const std::string copy = (dir / "copy.yaml").string();
+  const fs::path s = write_sweep(dir, "s.yaml", "vary:\n  model: [../models/lifter.yaml, " + copy + "]\n");
+  run(s, dir / "one.h5", 2);
+  std::vector<fs::path> shards;
+  for (int i = 1; i <= 2; ++i) shards.push_back(run(s, dir / "sh.h5", 1, i, 2).written);
+  merge_sweep(shards, dir / "merged.h5", MergeMode::Copy);
+  for (const char* name : {"one.h5", "merged.h5"}) {
+    const Hdf5Reader r(dir / name);
+    EXPECT_EQ(r.read_string_array_attribute("/", "sweep_varied_file_fields"),
+              (std::vector<std::string>{"model", "model"})) << name;
+    const auto values = r.read_string_array_attribute("/", "sweep_varied_file_values");
+    EXPECT_EQ(values, (std::vector<std::string>{"../models/lifter.yaml", copy})) << name;
+    EXPECT_EQ(r.read_string_array_attribute("/", "sweep_varied_file_texts"),
+              (std::vector<std::string>{lifter, copy_text})) << name;
+    EXPECT_EQ(r.read_string_array_attribute("/", "sweep_varied_file_sha256"),
+              (std::vector<std::string>{sha256_hex(lifter), sha256_hex(copy_text)})) << name;
+    EXPECT_EQ(r.read_table_strings("/summary", "model"), values) << name;
+    const auto peak = r.read_table_doubles("/summary", "L5_S1_compression_peak_N");
+    ASSERT_EQ(peak.size(), 2u);
+    EXPECT_EQ(peak[0], peak[1]) << name;
+  }
+  // A sweep that varies no file has none of them.
+  const fs::path plain = write_sweep(dir, "plain.yaml", "vary:\n  task.box.mass_kg: [5]\n");
+  run(plain, dir / "plain.h5", 1);
+  const auto names = Hdf5Reader(dir / "plain.h5").attribute_names("/");
+  EXPECT_EQ(std::count(names.begin(), names.end(), "sweep_varied_file_values"), 0);
 }
 
 TEST(SweepRun, FullSeriesShardsMergedEqualOneRun) {
