@@ -1,10 +1,12 @@
 #include "io/hdf5_writer.hpp"
 
 #include <fcntl.h>
+#include <fmt/format.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <atomic>
+#include <cmath>
 #include <cstring>
 #include <system_error>
 #include <utility>
@@ -395,6 +397,18 @@ void Hdf5Writer::write_ints(std::string_view path, std::span<const std::int64_t>
 void Hdf5Writer::write_ints(std::string_view path, std::span<const std::int32_t> data, const DatasetMeta& meta) {
   const std::uint64_t dims[] = {data.size()};
   write_int_dataset(path, data.data(), dims, meta);
+}
+
+void Hdf5Writer::write_vector_as_ints(std::string_view path, const Eigen::Ref<const Eigen::VectorXd>& v,
+                                      const DatasetMeta& meta) {
+  std::vector<std::int32_t> ints(static_cast<std::size_t>(v.size()));
+  for (Eigen::Index i = 0; i < v.size(); ++i) {
+    const double x = v(i);
+    if (!(std::abs(x) <= 2147483647.0) || x != std::trunc(x))
+      throw InternalError(fmt::format("{}: entry {} is {}, not a whole number (an integer series)", path, i, x));
+    ints[static_cast<std::size_t>(i)] = static_cast<std::int32_t>(x);
+  }
+  write_ints(path, ints, meta);
 }
 
 void Hdf5Writer::write_int_matrix(std::string_view path, const std::int64_t* data, std::size_t rows,

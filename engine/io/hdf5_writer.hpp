@@ -98,6 +98,11 @@ class Hdf5Writer {
   // --- Integer datasets (flags, counts, indices) ---
   void write_ints(std::string_view path, std::span<const std::int64_t> data, const DatasetMeta& meta);
   void write_ints(std::string_view path, std::span<const std::int32_t> data, const DatasetMeta& meta);
+  // A series of whole numbers kept as doubles in memory (per-frame flags, statuses, iteration counts),
+  // stored as int32 (whatever float32 storage says): readers get integers. A value that is not a whole
+  // number within int32 is an InternalError (a flag is never NaN).
+  void write_vector_as_ints(std::string_view path, const Eigen::Ref<const Eigen::VectorXd>& v,
+                            const DatasetMeta& meta);
   void write_int_matrix(std::string_view path, const std::int64_t* data, std::size_t rows,
                         std::size_t cols, const DatasetMeta& meta);
   void write_int_matrix(std::string_view path, const std::int32_t* data, std::size_t rows,

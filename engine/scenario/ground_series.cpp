@@ -56,7 +56,7 @@ void write_ground_series(Hdf5Writer& w, const std::string& prefix, const GroundS
   w.write_vector(grp + "/cop_forward", g.cop_forward,
                  {"m", "centre of pressure on the floor forward of the ankle joint centre (NaN: no push on the floor)", "frame"});
   w.write_vector(grp + "/cop_lateral", g.cop_lateral, {"m", "centre of pressure, world z (NaN: no push on the floor)", "frame"});
-  w.write_vector(grp + "/outside_support", g.outside_support,
+  w.write_vector_as_ints(grp + "/outside_support", g.outside_support,
                  {"1", "1: the centre of pressure is outside the feet (heel to toe) or the feet would lift off", "frame"});
   w.set_double_attribute(grp, "side_factor", 1.0 / g.support.feet);
   w.set_int_attribute(grp, "feet", g.support.feet);

@@ -224,10 +224,10 @@ void write_run(Hdf5Writer& w, const std::string& prefix, const MusculoskeletalMo
     w.set_double_attribute(g, "side_factor", msm.sites[s].side_factor);
   }
   write_ground_series(w, prefix, r.ground);
-  w.write_vector(path(prefix, "solver/iterations"), r.iterations, {"1", "static-optimization iterations", "frame"});
+  w.write_vector_as_ints(path(prefix, "solver/iterations"), r.iterations, {"1", "static-optimization iterations", "frame"});
   w.write_vector(path(prefix, "solver/kkt_residual"), r.kkt_residual, {"1", "largest KKT residual of the frame", "frame"});
-  w.write_vector(path(prefix, "solver/reserve_flag"), r.reserve_flag, {"1", "1: muscles could not balance the frame without reserves", "frame"});
-  w.write_vector(path(prefix, "solver/status"), r.status, {"1", "0 solved, 1 max iterations, 2 reserve-limited, 3 NaN input", "frame"});
+  w.write_vector_as_ints(path(prefix, "solver/reserve_flag"), r.reserve_flag, {"1", "1: muscles could not balance the frame without reserves", "frame"});
+  w.write_vector_as_ints(path(prefix, "solver/status"), r.status, {"1", "0 solved, 1 max iterations, 2 reserve-limited, 3 NaN input", "frame"});
   w.write_strings(path(prefix, "bodies/names"), model.body_names, {"", "body names", "body"});
   {
     std::vector<std::int64_t> parent(model.parent.begin(), model.parent.end());

@@ -150,6 +150,24 @@ TEST(Hdf5RoundTrip, Integers) {
   EXPECT_THROW(r.read_ints("/grid/../nothing"), IoError);
 }
 
+// Per-frame flags and counts held as doubles are stored as int32, also in a float32 file; a value that
+// is not a whole number (NaN, 0.5, beyond int32) is refused rather than rounded.
+TEST(Hdf5RoundTrip, WholeNumberSeriesAreStoredAsInt32) {
+  TempDir dir;
+  const auto path = dir / "flags.h5";
+  {
+    Hdf5Writer w(path, {.compression_level = 0, .store_float32 = true});
+    w.write_vector_as_ints("/solver/status", Eigen::Vector4d(0, 2, 3, -1), {"1", "status"});
+    for (double bad : {std::numeric_limits<double>::quiet_NaN(), 0.5, 3e9})
+      EXPECT_THROW(w.write_vector_as_ints("/bad", Eigen::Vector2d(1, bad), {"1", "bad"}), InternalError) << bad;
+    w.commit();
+  }
+  const Hdf5Reader r(path);
+  EXPECT_EQ(r.dtype("/solver/status"), "int32");
+  EXPECT_EQ(r.read_ints("/solver/status"), (std::vector<std::int64_t>{0, 2, 3, -1}));
+  EXPECT_FALSE(r.exists("/bad"));
+}
+
 TEST(Hdf5RoundTrip, Utf8Strings) {
   TempDir dir;
   const auto path = dir / "strings.h5";

@@ -434,10 +434,10 @@ def write_run(group, sim, technique: str, box_mass_kg: float, root_attrs: bool =
         _ds(s, "moment", d["moment"], "N*m", "moment across the site, site frame")
 
     sv = group.create_group("solver")
-    _ds(sv, "iterations", np.full(n, 9, dtype=np.int64), "1", "static-optimization iterations")
+    _ds(sv, "iterations", np.full(n, 9, dtype=np.int32), "1", "static-optimization iterations")
     _ds(sv, "kkt_residual", np.full(n, 1e-10), "1", "max KKT residual")
-    _ds(sv, "reserve_flag", np.zeros(n, dtype=np.int64), "1", "1 when reserves were needed")
-    _ds(sv, "status", np.zeros(n, dtype=np.int64), "1", "0 solved")
+    _ds(sv, "reserve_flag", np.zeros(n, dtype=np.int32), "1", "1 when reserves were needed")
+    _ds(sv, "status", np.zeros(n, dtype=np.int32), "1", "0 solved")
 
     b = group.create_group("bodies")
     _strings(b, "names", [x[0] for x in BODIES], "body names")

@@ -127,6 +127,11 @@ def check_layout(test, f):
     for path, shape in expected.items():
         test.assertIn(path, f, f"missing {path}")
         test.assertEqual(f[path].shape, shape, path)
+    # Flags, statuses and counts are integers (int32), also in a --float32 file.
+    for path in ("solver/iterations", "solver/reserve_flag", "solver/status", "loads/ground/outside_support"):
+        test.assertEqual(f[path].dtype, np.int32, path)
+    test.assertTrue(set(np.unique(f["solver/reserve_flag"][()])) <= {0, 1})
+    test.assertTrue(set(np.unique(f["solver/status"][()])) <= {0, 1, 2, 3})
     # Every dataset: units and description, as str.
     # A compound table (the summary's peaks) has one unit per column, as an array of str.
     for path, ds in datasets(f).items():
