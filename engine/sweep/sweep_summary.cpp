@@ -153,18 +153,19 @@ SweepHeader read_sweep_header(const Hdf5Reader& r) {
   return h;
 }
 
-// At most 8 attributes on a run group (with write_run's body_weight_N and the completion marker):
-// HDF5 1.10 keeps up to 8 in the object header ("compact"); beyond that it moves them to dense
-// storage, and H5Ocopy of dense variable-length string attributes crashes in libhdf5 1.10.8
-// (H5A__dense_post_copy_file_all), which `dembones merge` relies on. So a failed run has `error`
-// and no peaks, a run that ran has its peaks and the largest reserve's coordinate and no `error`.
+// A run group's attributes stay in its object header ("compact"): HDF5's default moves more than 8
+// to dense storage, and H5Ocopy of dense variable-length string attributes crashes in libhdf5 1.10.8
+// (H5A__dense_post_copy_file_all), which `dembones merge` relies on. Run groups were therefore kept to
+// 8 attributes, with the counts packed into `frame_counts` (kept so: readers index it, sweeps.md);
+// groups are now created with room for 128 compact attributes (Hdf5Writer's make_gcpl). A failed run
+// has `error` and no peaks, a run that ran has its peaks and the largest reserve's coordinate.
 void write_run_row(Hdf5Writer& w, const SweepRow& row) {
   const std::string g = run_group(row.index);
   Hdf5Writer::ObjectAttributes a = w.create_group_with_attributes(g);  // kept open for all its attributes
   a.set_string_array("parameter_values", row.values);
   a.set_string("status", row.status);
   // The frame counts, and after them the largest coupling moment, the largest reserve (N·m) and that
-  // reserve's sign: attributes of their own would pass the run group's eight (above).
+  // reserve's sign, packed in one attribute (above: the eight attributes run groups were kept to).
   const double counts[] = {static_cast<double>(row.frames),
                            static_cast<double>(row.reserve_frames),
                            static_cast<double>(row.cop_outside_frames),
