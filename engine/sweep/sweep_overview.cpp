@@ -32,9 +32,24 @@ std::string root_text(const Hdf5Reader& r, const char* name) {
   return r.has_attribute("/", name) ? r.read_string_attribute("/", name) : std::string();
 }
 
-// The varied parameters: a numeric one's range, a text one's values (the first few).
+// The short SHA-256 (12 hex digits, as git abbreviates) of each file a sweep varies, by field and
+// value (root sweep_varied_file_*, docs/sweeps.md): two model files of the same text show the same.
+std::map<std::pair<std::string, std::string>, std::string> varied_file_hashes(const Hdf5Reader& r) {
+  std::map<std::pair<std::string, std::string>, std::string> hashes;
+  if (!r.has_attribute("/", "sweep_varied_file_sha256")) return hashes;
+  const auto fields = r.read_string_array_attribute("/", "sweep_varied_file_fields");
+  const auto values = r.read_string_array_attribute("/", "sweep_varied_file_values");
+  const auto sha = r.read_string_array_attribute("/", "sweep_varied_file_sha256");
+  for (std::size_t i = 0; i < fields.size() && i < values.size() && i < sha.size(); ++i)
+    hashes[{fields[i], values[i]}] = sha[i].substr(0, 12);
+  return hashes;
+}
+
+// The varied parameters: a numeric one's range, a text one's values (the first few; a varied file
+// with its short SHA-256).
 std::string parameters_line(const Hdf5Reader& r, const std::vector<TableColumn>& columns) {
   if (!r.has_attribute("/", "sweep_parameters")) return "";
+  const auto hashes = varied_file_hashes(r);
   std::string out = "varied:";
   for (const std::string& p : r.read_string_array_attribute("/", "sweep_parameters")) {
     const auto it = std::find_if(columns.begin(), columns.end(), [&](const TableColumn& c) { return c.name == p; });
@@ -48,7 +63,10 @@ std::string parameters_line(const Hdf5Reader& r, const std::vector<TableColumn>&
       for (const std::string& v : r.read_table_strings(kSummary, p))
         if (std::find(values.begin(), values.end(), v) == values.end()) values.push_back(v);
       std::string list;
-      for (std::size_t i = 0; i < values.size() && i < 4; ++i) list += (i ? ", " : "") + values[i];
+      for (std::size_t i = 0; i < values.size() && i < 4; ++i) {
+        list += (i ? ", " : "") + values[i];
+        if (const auto h = hashes.find({p, values[i]}); h != hashes.end()) list += " (sha256 " + h->second + ")";
+      }
       if (values.size() > 4) list += fmt::format(", ... ({} values)", values.size());
       out += fmt::format(" {} {};", p, list);
     }

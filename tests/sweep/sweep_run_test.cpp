@@ -12,6 +12,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <fmt/format.h>
+
 #include <cmath>
 #include <cstdio>
 #include <cstring>
@@ -24,6 +26,7 @@
 #include "scenario/scenario_runner.hpp"
 #include "sweep/sweep_expand.hpp"
 #include "sweep/sweep_merge.hpp"
+#include "sweep/sweep_overview.hpp"
 #include "sweep/sweep_runner.hpp"
 #include "sweep/sweep_summary.hpp"
 #include "io/io_test_util.hpp"
@@ -252,6 +255,12 @@ TEST(SweepRun, ASweepOverModelsKeepsEachModelsText) {
     const auto peak = r.read_table_doubles("/summary", "L5_S1_compression_peak_N");
     ASSERT_EQ(peak.size(), 2u);
     EXPECT_EQ(peak[0], peak[1]) << name;
+    // `dembones info` shows each model with its short hash: the same text, the same hash.
+    const std::string h = sha256_hex(lifter).substr(0, 12);
+    EXPECT_NE(describe_sweep(r).find(fmt::format("varied: model ../models/lifter.yaml (sha256 {}), {} (sha256 {})", h,
+                                                 copy, sha256_hex(copy_text).substr(0, 12))),
+              std::string::npos)
+        << describe_sweep(r);
   }
   // A sweep that varies no file has none of them.
   const fs::path plain = write_sweep(dir, "plain.yaml", "vary:\n  task.box.mass_kg: [5]\n");
