@@ -18,6 +18,7 @@ struct Location {
   int line = 0;       // 1-based; 0 = unknown
   int column = 0;     // 1-based; 0 = unknown
   std::string field;  // dotted path of the field, e.g. "task.load.mass_kg"
+  bool operator==(const Location&) const = default;
 };
 
 // Bad input from the user. what() reads "FILE:LINE:COL: field 'F': MESSAGE".

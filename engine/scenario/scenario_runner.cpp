@@ -123,6 +123,7 @@ std::shared_ptr<const SubjectModel> ModelCache::subject_model(const std::string&
   entry->built = build_model(scale_model(get(path), subject));
   entry->msm = make_musculoskeletal_model(entry->built, subject.mass_kg);
   entry->rig = make_task_rig(entry->built, subject);
+  entry->key = key;
   const std::lock_guard<std::mutex> lock(mutex_);
   if (auto stored = find()) return stored;  // another thread built it meanwhile: the same model
   ++builds_;
@@ -134,6 +135,29 @@ std::shared_ptr<const SubjectModel> ModelCache::subject_model(const std::string&
 int ModelCache::subject_model_builds() const {
   const std::lock_guard<std::mutex> lock(mutex_);
   return builds_;
+}
+
+std::shared_ptr<const CachedMotion> ModelCache::find_motion(const MotionKey& key) const {
+  const std::lock_guard<std::mutex> lock(mutex_);
+  for (const auto& [k, motion] : motions_)
+    if (k == key) {
+      ++motion_hits_;
+      return motion;
+    }
+  return nullptr;
+}
+
+void ModelCache::store_motion(MotionKey key, std::shared_ptr<const CachedMotion> motion) {
+  const std::lock_guard<std::mutex> lock(mutex_);
+  for (const auto& [k, stored] : motions_)
+    if (k == key) return;  // another thread generated it meanwhile: the same motion
+  if (motions_.size() >= kMaxMotions) motions_.erase(motions_.begin());
+  motions_.emplace_back(std::move(key), std::move(motion));
+}
+
+int ModelCache::motion_hits() const {
+  const std::lock_guard<std::mutex> lock(mutex_);
+  return motion_hits_;
 }
 
 MusculoskeletalModel make_musculoskeletal_model(const BuiltModel& built, double body_mass_kg) {
@@ -469,15 +493,24 @@ std::unique_ptr<PreparedRun> prepare_run(const ScenarioSpec& scenario, ModelCach
     time = std::move(m.time);
     q = std::move(m.q);
   } else {
-    GeneratedMotion m = generate_task_motion(run->msm.model, run->rig, task, scenario.solver.rate_hz, scenario.file);
-    // The generator's balance check has filtered and differentiated these frames already: the same
-    // function of the same data when the settings agree (the solver's cut-off is the check's 6 Hz).
-    const KinematicSettings& used = m.kinematics_settings;
-    if (m.kinematics.frames() > 0 && used.rate_hz == scenario.solver.rate_hz &&
-        used.filter_cutoff_hz == scenario.solver.filter_cutoff_hz)
-      run->kinematics = std::move(m.kinematics);
-    time = std::move(m.time);
-    q = std::move(m.q);
+    MotionKey key{subject->key, run->rig.q_offset, task, scenario.solver.rate_hz, scenario.solver.filter_cutoff_hz};
+    std::shared_ptr<const CachedMotion> motion = models.find_motion(key);
+    if (!motion) {
+      GeneratedMotion m = generate_task_motion(run->msm.model, run->rig, task, scenario.solver.rate_hz, scenario.file);
+      auto made = std::make_shared<CachedMotion>();
+      // The generator's balance check has filtered and differentiated these frames already: the same
+      // function of the same data when the settings agree (the solver's cut-off is the check's 6 Hz).
+      const KinematicSettings& used = m.kinematics_settings;
+      made->kinematics = m.kinematics.frames() > 0 && used.rate_hz == key.rate_hz &&
+                                 used.filter_cutoff_hz == key.filter_cutoff_hz
+                             ? std::move(m.kinematics)
+                             : prepare_kinematics(m.time, m.q, {key.rate_hz, key.filter_cutoff_hz});
+      made->time = std::move(m.time);
+      made->q = std::move(m.q);
+      motion = made;
+      models.store_motion(std::move(key), std::move(made));
+    }
+    run->kinematics = motion->kinematics;
   }
   if (run->kinematics.frames() == 0)
     run->kinematics = prepare_kinematics(time, q, {scenario.solver.rate_hz, scenario.solver.filter_cutoff_hz});

@@ -26,7 +26,7 @@ struct GeneratedMotion {
   KinematicSeries kinematics;
   KinematicSettings kinematics_settings;
   int dynamic_balance_passes = 0;  // lifts and lowers: motions generated again with a per-frame centre
-                                   // of mass moved to keep the centre of pressure on the feet, at most 3
+                                   // of mass moved to keep the centre of pressure on the feet, at most 10
   int move_begin = 0, move_end = 0;  // the movement's frames [move_begin, move_end) between the pauses
 };
 

@@ -20,6 +20,7 @@ const char* to_string(Technique t);
 struct SagittalPoint {
   double forward_m = 0;
   double height_m = 0;
+  bool operator==(const SagittalPoint&) const = default;
 };
 
 // The held load: a point mass at the hands' grip. Its size is recorded as given and used nowhere (the
@@ -28,6 +29,7 @@ struct BoxSpec {
   double mass_kg = 0;
   double depth_m = 0.3;   // front-to-back size
   double height_m = 0.3;  // vertical size
+  bool operator==(const BoxSpec&) const = default;
 };
 
 // Hip joint centre above the seat when seated, per unit stature: half the sitting thigh thickness
@@ -55,6 +57,7 @@ constexpr double kSeatOffLumbarShare = 1.0 / (1.0 + 3.0);
 struct PrescribedAngle {
   double rad = 0.0;
   Location where;
+  bool operator==(const PrescribedAngle&) const = default;
 };
 
 // motion_file: a table of joint angles over time (OpenSim .mot/.sto or CSV) and how its columns drive
@@ -70,6 +73,7 @@ struct MotionFileSpec {
   Location ignore_where;
   // Coordinates the file does not give, held at a constant angle (rad; task.fixed_deg).
   std::map<std::string, PrescribedAngle> fixed;
+  bool operator==(const MotionFileSpec&) const = default;
 };
 
 struct TaskSpec {
@@ -112,6 +116,8 @@ struct TaskSpec {
   // technique's weights and balance (the generator's default); the rest of the motion is unchanged.
   std::optional<PrescribedAngle> low_point_knee_flexion, low_point_hip_flexion, low_point_trunk_inclination;
   MotionFileSpec motion;  // motion_file: the table of joint angles and how its columns drive the model
+  // Every field equal (doubles by value): the same task for the generator (ModelCache's motions).
+  bool operator==(const TaskSpec&) const = default;
 };
 
 // The task as run, on one line ("lift, stoop, box 25 kg from 0.40 m forward, ..."), from the scenario
