@@ -204,8 +204,9 @@ void scan_partial(const fs::path& partial, const SweepPlan& plan, SeriesLevel se
   const SweepHeader h = read_sweep_header(r);
   if (h.fingerprint != plan.fingerprint)
     throw InputError(Location{partial.string(), 0, 0, ""},
-                     "was written by another sweep (or the sweep file, its base scenario or --set changed): "
-                     "delete it to start over");
+                     "was written by another sweep (or the sweep file, its base scenario, --set or a file the runs "
+                     "read, a model, motion or force table, changed): left as it is; write to another file (-o) "
+                     "or delete it to start over");
   if (r.has_attribute("/", "sweep_series") && r.read_string_attribute("/", "sweep_series") != to_string(series))
     throw InputError(Location{partial.string(), 0, 0, "--series"},
                      fmt::format("its runs store series '{}', this session would store '{}': resume with the same "
@@ -425,6 +426,15 @@ SweepRunStats run_sweep(const SweepSpec& spec, const SweepPlan& plan, const Swee
                                                 "to resume (choose another output file)",
                                                 file.string()));
       read_sweep_header(Hdf5Reader(file));  // throws, naming the file, when it is not a sweep's
+      // Checked before it is touched: a finished file of another sweep, or of runs stored otherwise, is
+      // refused under its own name and left as it is (it was renamed first, and then refused as a
+      // partial file "to delete").
+      ResumeState ignored;
+      scan_partial(file, plan, series, /*own=*/false, ignored);
+      Hdf5WriterOptions storage;
+      storage.compression_level = o.compression.value_or(spec.output.compression);
+      storage.store_float32 = o.float32.value_or(spec.output.float32);
+      check_resumed_storage(file, storage);
       fs::rename(file, partial);
     }
     // Killed while HDF5 was writing metadata: the file cannot be read safely (hdf5_probe.hpp), or

@@ -17,6 +17,7 @@
 #include <cmath>
 #include <cstdio>
 #include <cstring>
+#include <functional>
 #include <map>
 #include <regex>
 
@@ -357,6 +358,39 @@ TEST(SweepRun, PartialFileNeedsResumeAndTheSameSweep) {
   o.float32 = false;
   o.compression = 4;
   EXPECT_EQ(run_sweep(spec, expand_sweep(spec), o).runs_resumed, 4);
+}
+
+// --resume on a finished file of another sweep, or of runs stored otherwise, is refused and leaves the
+// finished file as it was, under its own name (an audit found it renamed to .partial, then refused as
+// "an interrupted sweep: delete it").
+TEST(SweepRun, ARefusedResumeLeavesAFinishedFileAsItIs) {
+  TempDir dir;
+  const fs::path s = write_sweep(dir, "s.yaml", kTwoByTwo);
+  run(s, dir / "a.h5", 1);
+  const std::string bytes = io_test::read_text_file(dir / "a.h5");
+  const fs::path other = write_sweep(dir, "o.yaml", "vary:\n  task.box.mass_kg: [5, 20]\n");
+  const SweepSpec spec = load_sweep(s.string());
+  SweepRunOptions f32;
+  f32.output = (dir / "a.h5").string();
+  f32.threads = 1;
+  f32.resume = true;
+  f32.progress = false;
+  f32.float32 = true;
+  const std::vector<std::pair<std::string, std::function<void()>>> refused{
+      {"another sweep", [&] { run(other, dir / "a.h5", 1, 1, 1, true); }},
+      {"other series", [&] { run(s, dir / "a.h5", 1, 1, 1, true, SeriesLevel::full); }},
+      {"float32", [&] { run_sweep(spec, expand_sweep(spec), f32); }}};
+  for (const auto& [why, attempt] : refused) {
+    try {
+      attempt();
+      ADD_FAILURE() << why << ": not refused";
+    } catch (const InputError& e) {
+      EXPECT_NE(std::string(e.what()).find((dir / "a.h5").string() + ":"), std::string::npos) << why << ": " << e.what();
+    }
+    EXPECT_FALSE(fs::exists(dir / "a.h5.partial")) << why;
+    EXPECT_EQ(io_test::read_text_file(dir / "a.h5"), bytes) << why;
+  }
+  EXPECT_EQ(run(s, dir / "a.h5", 1, 1, 1, true).runs_resumed, 4);  // its own sweep finds every run done
 }
 
 // Starts `dembones sweep`, reads its progress lines (one per run with --log-interval 0) and
