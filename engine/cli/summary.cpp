@@ -176,7 +176,9 @@ void print_summary(std::FILE* out, const ScenarioSpec& scenario, const Musculosk
     if (r.ground.outside_support.size() > f && r.ground.outside_support(f) > 0) ++flagged_off_feet;
   }
   for (const Peak& p : peaks)
-    if (p.quantity == "L5_S1_compression") fmt::print(out, "{}", niosh_line(p.value, flagged));
+    if (p.quantity == "L5_S1_compression")
+      fmt::print(out, "{}",
+                 niosh_line(p.value, flagged, spinal_reserve_frames(r.reserve, msm.model.coordinate_names, r.reserve_flag)));
   std::string detail;
   if (flagged) {
     // Signed, on its coordinate (as an OpenSim reserve actuator's value): which way the muscles fell short.

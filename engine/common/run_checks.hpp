@@ -9,6 +9,7 @@
 #include <tuple>
 
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -30,14 +31,52 @@ bool at_range_end(const Q& q, const R& lo, const R& hi) {
 // NIOSH action limit for L5/S1 compression (Waters et al. 1993, Ergonomics 36:749-776).
 inline constexpr double kNioshActionLimit_N = 3400.0;
 
-// With frames the muscles could not balance, the peak lacks the force the reserves stand in for: the
-// comparison is then with a lower bound (a weak core's squat "below the limit" was the reserves' doing).
-inline std::string niosh_line(double l5s1_peak_N, long reserve_frames = 0) {
+// A coordinate of a spinal level, named for its two vertebrae ("L5_S1_extension", "T12_L1_extension"):
+// a reserve there stands in for trunk muscle force that the lumbar discs would carry.
+inline bool is_spinal_level_coordinate(const std::string& name) {
+  std::size_t i = 0;
+  auto vertebra = [&] {
+    if (i >= name.size() || std::string_view("CTLS").find(name[i]) == std::string_view::npos) return false;
+    const std::size_t digits = ++i;
+    while (i < name.size() && name[i] >= '0' && name[i] <= '9') ++i;
+    return i > digits;
+  };
+  return vertebra() && i < name.size() && name[i++] == '_' && vertebra();
+}
+
+// Flagged frames (flag > 0) whose reserve on a spinal level is above 1 N*m: where the trunk muscles
+// fell short. `reserve` is frames x coordinates (N*m), `names` the coordinates.
+template <class Matrix, class Flags>
+long spinal_reserve_frames(const Matrix& reserve, const std::vector<std::string>& names, const Flags& flag) {
+  std::vector<Eigen::Index> spine;
+  for (std::size_t k = 0; k < names.size() && static_cast<Eigen::Index>(k) < reserve.cols(); ++k)
+    if (is_spinal_level_coordinate(names[k])) spine.push_back(static_cast<Eigen::Index>(k));
+  long frames = 0;
+  for (Eigen::Index f = 0; f < reserve.rows() && f < static_cast<Eigen::Index>(flag.size()); ++f) {
+    if (!(flag[f] > 0)) continue;
+    frames += std::any_of(spine.begin(), spine.end(), [&](Eigen::Index k) { return std::abs(reserve(f, k)) > 1.0; });
+  }
+  return frames;
+}
+
+// With frames the trunk muscles could not balance, the L5/S1 peak lacks the force the lumbar reserves
+// stand in for: the comparison is then with a lower bound (a weak core's squat "below the limit" was
+// the reserves' doing). Reserves elsewhere (a hip or knee the legs could not serve) do not stand in for
+// force across L5/S1. spinal_frames: the flagged frames with a lumbar reserve (spinal_reserve_frames),
+// or -1 when the reserves' series are not at hand (then the flagged frames are named with the condition).
+inline std::string niosh_line(double l5s1_peak_N, long reserve_frames = 0, long spinal_frames = -1) {
   std::string out = fmt::format("NIOSH action limit 3400 N: L5/S1 peak {:.0f} N is {} the limit ({:.0f} %)", l5s1_peak_N,
                                 l5s1_peak_N > kNioshActionLimit_N ? "ABOVE" : "below",
                                 100.0 * l5s1_peak_N / kNioshActionLimit_N);
-  if (reserve_frames > 0)
-    out += fmt::format("; {} frames needed reserves, so the peak is a lower bound (the muscles fell short)", reserve_frames);
+  if (spinal_frames > 0)
+    out += fmt::format("; {} frames needed reserves at the spinal levels, so the peak is a lower bound (the trunk "
+                       "muscles fell short)", spinal_frames);
+  else if (spinal_frames == 0 && reserve_frames > 0)
+    out += fmt::format("; the {} frames that needed reserves needed none over 1 N*m at the spinal levels: the peak is "
+                       "the trunk muscles' own", reserve_frames);
+  else if (reserve_frames > 0)
+    out += fmt::format("; {} frames needed reserves: where they act at the spinal levels the peak is a lower bound "
+                       "(the trunk muscles fell short)", reserve_frames);
   return out + "\n";
 }
 

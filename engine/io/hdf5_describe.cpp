@@ -76,7 +76,7 @@ std::string run_overview(const Hdf5Reader& r, const std::string& group) {
   out += fmt::format("run: scenario '{}', {} frames", scenario.empty() ? "?" : scenario, time.size());
   if (time.size() > 1) {
     const double span = time.back() - time.front();
-    out += fmt::format(", {} to {} s", time.front(), time.back());
+    out += fmt::format(", {:.6g} to {:.6g} s", time.front(), time.back());
     if (span > 0) out += fmt::format(" ({:.4g} Hz)", static_cast<double>(time.size() - 1) / span);
   }
   out += "\n";
@@ -94,13 +94,16 @@ std::string run_overview(const Hdf5Reader& r, const std::string& group) {
     out += fmt::format("{:<30} {:>10} {:>7} {:>7}\n", "peak loads", "N", "BW", "at s");
     for (std::size_t i = 0; i < quantity.size(); ++i)
       out += fmt::format("  {:<28} {:>10.0f} {:>7.2f} {:>7.2f}\n", quantity[i], value[i], bw[i], at[i]);
-    long reserve_frames = 0;
+    long reserve_frames = 0, spinal_frames = -1;
     if (r.is_dataset(base + "/solver/reserve_flag")) {
       const auto flag = r.read_doubles(base + "/solver/reserve_flag");
       reserve_frames = static_cast<long>(std::count_if(flag.begin(), flag.end(), [](double v) { return v > 0; }));
+      const std::string torque = base + "/reserves/torque", names = base + "/coordinates/names";
+      if (r.is_dataset(torque) && r.is_dataset(names) && r.dims(torque).size() == 2 && r.dims(torque)[0] == flag.size())
+        spinal_frames = spinal_reserve_frames(r.read_matrix(torque), r.read_strings(names), flag);
     }
     for (std::size_t i = 0; i < quantity.size(); ++i)
-      if (quantity[i] == "L5_S1_compression") out += niosh_line(value[i], reserve_frames);
+      if (quantity[i] == "L5_S1_compression") out += niosh_line(value[i], reserve_frames, spinal_frames);
   }
   const std::string flags = base + "/solver/reserve_flag";
   if (r.is_dataset(flags)) {

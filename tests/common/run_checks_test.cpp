@@ -14,8 +14,33 @@ namespace {
 
 TEST(RunChecks, NioshLineSaysWhenThePeakIsALowerBound) {
   EXPECT_EQ(niosh_line(3000.0), "NIOSH action limit 3400 N: L5/S1 peak 3000 N is below the limit (88 %)\n");
-  const std::string with = niosh_line(3000.0, 200);
-  EXPECT_NE(with.find("200 frames needed reserves, so the peak is a lower bound"), std::string::npos) << with;
+  const std::string spine = niosh_line(3000.0, 200, 150);
+  EXPECT_NE(spine.find("150 frames needed reserves at the spinal levels, so the peak is a lower bound"), std::string::npos)
+      << spine;
+  // Reserves at the hip or knee only (an L4-root squat): not a lower bound of L5/S1 (audit).
+  const std::string legs = niosh_line(3000.0, 200, 0);
+  EXPECT_EQ(legs.find("lower bound"), std::string::npos) << legs;
+  EXPECT_NE(legs.find("the 200 frames that needed reserves needed none over 1 N*m at the spinal levels"),
+            std::string::npos) << legs;
+  // Unknown (no reserve series at hand): said with its condition.
+  EXPECT_NE(niosh_line(3000.0, 200).find("where they act at the spinal levels the peak is a lower bound"),
+            std::string::npos);
+}
+
+TEST(RunChecks, SpinalReserveFramesCountFlaggedFramesWithALumbarReserve) {
+  for (const char* yes : {"L5_S1_extension", "T12_L1_extension", "L1_L2", "C7_T1_flexion"})
+    EXPECT_TRUE(is_spinal_level_coordinate(yes)) << yes;
+  for (const char* no : {"hip_flexion", "knee_angle", "L5", "lumbar_extension", "L_S1", "S1_"})
+    EXPECT_FALSE(is_spinal_level_coordinate(no)) << no;
+  Eigen::MatrixXd reserve = Eigen::MatrixXd::Zero(4, 3);
+  reserve(0, 0) = 5.0;   // lumbar, but the frame is not flagged
+  reserve(1, 0) = -2.0;  // lumbar, flagged
+  reserve(2, 1) = 30.0;  // hip only, flagged
+  reserve(3, 0) = 0.5;   // lumbar under 1 N*m, flagged for its hip
+  reserve(3, 1) = 9.0;
+  const std::vector<std::string> names = {"L5_S1_extension", "hip_flexion", "knee_angle"};
+  const Eigen::Vector4d flag(0, 1, 1, 1);
+  EXPECT_EQ(spinal_reserve_frames(reserve, names, flag), 1);
 }
 
 TEST(RunChecks, ReservesByCoordinateNameEveryCoordinateLargestFirst) {
