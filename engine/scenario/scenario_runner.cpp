@@ -519,6 +519,13 @@ std::unique_ptr<PreparedRun> prepare_run(const ScenarioSpec& scenario, ModelCach
   return run;
 }
 
+void check_scenario_files(const ScenarioSpec& scenario, ModelCache& models) {
+  const std::shared_ptr<const SubjectModel> subject = models.subject_model(scenario.model_file, scenario.subject);
+  if (scenario.task.type == TaskType::motion_file)
+    read_motion_file(scenario.task.motion, subject->msm.model, subject->built.q_min, subject->built.q_max,
+                     subject->msm.couplings, locked_coordinates(subject->built));
+}
+
 ExternalLoadSeries load_external_forces(const ExternalForcesSpec& spec, const Model& model, const VecX& time) {
   const TextTable table = [&] {
     try {

@@ -129,6 +129,11 @@ struct PrepareRunOptions {
 std::unique_ptr<PreparedRun> prepare_run(const ScenarioSpec& scenario, ModelCache& models,
                                          const PrepareRunOptions& options = {});
 
+// The files a scenario reads, read as prepare_run reads them (its model loaded and built for the
+// subject; a motion file's table against that model), without impairments or a generated motion: what
+// a sweep checks once for each file it varies. Throws InputError as prepare_run would.
+void check_scenario_files(const ScenarioSpec& scenario, ModelCache& models);
+
 // The engine model of a built spec, ready for the pipeline (sites, passive moments, actuators, the
 // grip where loads are held).
 MusculoskeletalModel make_musculoskeletal_model(const BuiltModel& built, double body_mass_kg);

@@ -13,6 +13,7 @@
 
 #include "scenario/run_writer.hpp"  // sha256_hex
 #include "scenario/scenario_file.hpp"  // resolve_relative
+#include "scenario/scenario_runner.hpp"  // check_scenario_files
 #include "scenario/yaml_fields.hpp"
 #include "sweep/sweep_random.hpp"
 
@@ -285,7 +286,28 @@ ScenarioSpec make_run_scenario(const SweepSpec& spec, const SweepPlan& plan, int
   }
 }
 
+void check_varied_files(const SweepSpec& spec, const SweepPlan& plan) {
+  ModelCache models;
+  for (std::size_t k = 0; k < spec.vary.size(); ++k) {
+    const VariedField& v = spec.vary[k];
+    if (v.path != "model" && v.path != "task.file") continue;
+    std::vector<std::string> seen;
+    for (const SweepRunSpec& r : plan.runs) {
+      if (std::find(seen.begin(), seen.end(), r.values[k]) != seen.end()) continue;
+      seen.push_back(r.values[k]);
+      const ScenarioSpec s = make_run_scenario(spec, plan, r.index, {.keep_text = false});
+      try {
+        check_scenario_files(s, models);
+      } catch (const InputError& e) {
+        throw InputError(v.where, fmt::format("run {:05d} ({} = {}): {}", r.index, v.path,
+                                              parameter_label(r.values[k]), e.what()));
+      }
+    }
+  }
+}
+
 std::vector<ScenarioSpec> validate_sweep(const SweepSpec& spec, const SweepPlan& plan, const std::vector<int>& runs) {
+  check_varied_files(spec, plan);
   std::vector<ScenarioSpec> out;
   if (runs.empty()) {
     out.reserve(plan.runs.size());

@@ -48,7 +48,14 @@ std::string parameter_label(const std::string& value);
 ScenarioSpec make_run_scenario(const SweepSpec& spec, const SweepPlan& plan, int index,
                                const ScenarioParseOptions& options = {});
 
-// make_run_scenario for the given runs (all when empty), in order: the load-time check of a sweep.
+// Each model or motion file the sweep varies, read once as the first run that names it reads it
+// (check_scenario_files: the model loaded and built for that run's subject, a motion table against
+// it), before any run: a typo in an edited copy of the model is an error at its vary entry naming the
+// run, not a sweep of failed runs. Force tables are read by the runs (their rows must cover the motion).
+void check_varied_files(const SweepSpec& spec, const SweepPlan& plan);
+
+// make_run_scenario for the given runs (all when empty), in order, after check_varied_files: the
+// load-time check of a sweep (`dembones validate`, `sweep --list`).
 std::vector<ScenarioSpec> validate_sweep(const SweepSpec& spec, const SweepPlan& plan,
                                          const std::vector<int>& runs = {});
 

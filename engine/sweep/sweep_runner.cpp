@@ -520,6 +520,7 @@ SweepRunStats run_sweep(const SweepSpec& spec, const SweepPlan& plan, const Swee
     throw_first_bad_scenario(*mpi, checked, static_cast<int>(plan.runs.size()));
   else if (checked.error)
     std::rethrow_exception(checked.error);
+  check_varied_files(spec, plan);  // every rank alike (no collective call in it): all throw, or none
   stats.validate_s = seconds_since(t_validate);
   {
     std::vector<fs::path> models;

@@ -270,6 +270,38 @@ TEST(SweepRun, ASweepOverModelsKeepsEachModelsText) {
   EXPECT_EQ(std::count(names.begin(), names.end(), "sweep_varied_file_values"), 0);
 }
 
+// A model file the sweep varies is read before any run (audit: an edited copy with a misspelt field
+// passed `validate` and `--list`, and every run of it failed): the error names the vary entry, the run
+// and the model's own field; nothing is written.
+TEST(SweepRun, AVariedModelWithAnErrorStopsTheSweepBeforeAnyRun) {
+  TempDir dir;
+  std::string text = io_test::read_text_file(std::string(DEMBONES_SOURCE_DIR) + "/models/lifter.yaml");
+  const std::size_t at = text.find("max_isometric_force_N");
+  ASSERT_NE(at, std::string::npos);
+  text.replace(at, std::string("max_isometric_force_N").size(), "max_isometric_forse_N");
+  sweep_test::write_text(dir / "bad.yaml", text);
+  const fs::path s = write_sweep(dir, "s.yaml", "vary:\n  model: [../models/lifter.yaml, " + (dir / "bad.yaml").string() + "]\n");
+  const SweepSpec spec = load_sweep(s.string());
+  const SweepPlan plan = expand_sweep(spec);
+  for (const bool running : {false, true}) {
+    try {
+      if (running)
+        run(s, dir / "out.h5", 1);
+      else
+        validate_sweep(spec, plan);
+      ADD_FAILURE() << "not refused";
+    } catch (const InputError& e) {
+      const std::string what = e.what();
+      EXPECT_EQ(e.where().field, "vary.model") << what;
+      EXPECT_EQ(e.where().line, 4) << what;  // base, set, vary, then the model entry
+      EXPECT_NE(what.find("run 00001"), std::string::npos) << what;
+      EXPECT_NE(what.find("max_isometric_forse_N"), std::string::npos) << what;
+    }
+  }
+  EXPECT_FALSE(fs::exists(dir / "out.h5"));
+  EXPECT_FALSE(fs::exists(dir / "out.h5.partial"));
+}
+
 TEST(SweepRun, FullSeriesShardsMergedEqualOneRun) {
   // Runs with every time series (write_run's layout, its attributes included) survive H5Ocopy.
   TempDir dir;
