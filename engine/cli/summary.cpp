@@ -103,33 +103,6 @@ void print_range_limit_line(std::FILE* out, const MusculoskeletalModel& msm, con
              r.frames(), list);
 }
 
-// Muscles whose passive force exceeds their maximum isometric force in some frame: a posture (or a
-// tight_muscle impairment) stretching them past what muscle bears, whose loads are the model's, not a
-// person's (a psoas at length_scale 0.7 pulled 7 x its strength in quiet standing, L5/S1 10 BW, and no
-// reserve flagged it; impairment audit).
-void print_passive_overload_line(std::FILE* out, const MusculoskeletalModel& msm, const RunRecord& r) {
-  if (r.passive_force.rows() != r.frames() || r.frames() == 0) return;
-  struct Over { double ratio; int muscle; Eigen::Index frame; };
-  std::vector<Over> over;
-  for (int i = 0; i < msm.muscles.nmuscles && i < r.passive_force.cols(); ++i) {
-    const double f0 = msm.muscles.params[i].max_isometric_force_N;
-    Eigen::Index f = 0;
-    const double peak = r.passive_force.col(i).maxCoeff(&f);
-    if (f0 > 0.0 && peak > f0) over.push_back({peak / f0, i, f});
-  }
-  if (over.empty()) return;
-  std::sort(over.begin(), over.end(), [](const Over& a, const Over& b) { return a.ratio > b.ratio; });
-  std::string list;
-  for (std::size_t k = 0; k < over.size() && k < 3; ++k)
-    list += fmt::format("{}{} {:.1f} x (t = {:.2f} s)", k ? ", " : "", msm.muscles.names[over[k].muscle], over[k].ratio,
-                        r.time(over[k].frame));
-  fmt::print(out,
-             "muscles stretched past their strength: {} of them, passive force above the maximum isometric force ({}{}): "
-             "the posture (or a tight_muscle impairment) stretches them beyond what muscle bears; the loads they cause "
-             "are the model's, not a person's\n",
-             over.size(), list, over.size() > 3 ? ", ..." : "");
-}
-
 // A generated lift starts at the box and ends in upright standing (a lower the other way), so the
 // postural index of the low point is taken against the standing end (common/run_checks.hpp).
 void print_postural_index_line(std::FILE* out, const ScenarioSpec& scenario, const MusculoskeletalModel& msm,
@@ -212,7 +185,11 @@ void print_summary(std::FILE* out, const ScenarioSpec& scenario, const Musculosk
   if (flagged) fmt::print(out, "{}", reserves_by_coordinate_line(r.reserve, msm.model.coordinate_names));
   fmt::print(out, "{}", unconverged_line(r.unconverged_frames, r.frames()));
   if (flagged) print_passive_pull_line(out, msm, r);
-  print_passive_overload_line(out, msm, r);
+  if (r.passive_force.rows() == r.frames()) {
+    VecX f0(msm.muscles.nmuscles);
+    for (int i = 0; i < msm.muscles.nmuscles; ++i) f0(i) = msm.muscles.params[i].max_isometric_force_N;
+    fmt::print(out, "{}", passive_overload_line(r.passive_force, f0, msm.muscles.names, r.time));
+  }
   print_coupling_line(out, scenario, msm, r);
   // Feet fixed to the floor: inverse dynamics balances any motion; the centre of pressure says
   // whether a person could (solvers/ground_reaction.hpp).

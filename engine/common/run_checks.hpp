@@ -106,6 +106,41 @@ std::string reserves_by_coordinate_line(const Matrix& reserve, const std::vector
   return out + "\n";
 }
 
+// Muscles whose passive force exceeds their maximum isometric force in some frame: a posture (or a
+// tight_muscle impairment) stretching them past what muscle bears, whose loads are the model's, not a
+// person's (a psoas at length_scale 0.7 pulled several times its strength in quiet standing and no
+// reserve flagged it; impairment audit). passive: frames x muscles (N); f0, names: per muscle; time:
+// per frame. Empty when none.
+template <class Matrix, class Vector, class Times>
+std::string passive_overload_line(const Matrix& passive, const Vector& f0, const std::vector<std::string>& names,
+                                  const Times& time) {
+  struct Over {
+    double ratio;
+    std::size_t muscle;
+    Eigen::Index frame;
+  };
+  std::vector<Over> over;
+  for (Eigen::Index i = 0; i < passive.cols() && i < static_cast<Eigen::Index>(f0.size()) &&
+                           i < static_cast<Eigen::Index>(names.size());
+       ++i) {
+    if (passive.rows() == 0) break;
+    Eigen::Index f = 0;
+    const double peak = passive.col(i).maxCoeff(&f);
+    const double strength = f0[i];
+    if (strength > 0.0 && peak > strength) over.push_back({peak / strength, static_cast<std::size_t>(i), f});
+  }
+  if (over.empty()) return "";
+  std::sort(over.begin(), over.end(), [](const Over& a, const Over& b) { return a.ratio > b.ratio; });
+  std::string list;
+  for (std::size_t k = 0; k < over.size() && k < 3; ++k)
+    list += fmt::format("{}{} {:.1f} x (t = {:.2f} s)", k ? ", " : "", names[over[k].muscle], over[k].ratio,
+                        over[k].frame < static_cast<Eigen::Index>(time.size()) ? double(time[over[k].frame]) : 0.0);
+  return fmt::format("muscles stretched past their strength: {} of them, passive force above the maximum isometric "
+                     "force ({}{}): the posture (or a tight_muscle impairment) stretches them beyond what muscle "
+                     "bears; the loads they cause are the model's, not a person's\n",
+                     over.size(), list, over.size() > 3 ? ", ..." : "");
+}
+
 // Frames the static optimization stopped at its iteration limit: named when there are any (never hidden).
 inline std::string unconverged_line(long unconverged, long frames) {
   if (unconverged <= 0) return "";

@@ -70,6 +70,7 @@ std::string run_overview(const Hdf5Reader& r, const std::string& group) {
   }
   std::string out;
   const auto time = r.read_doubles(base + "/time");
+  const std::string muscle_names = base + "/muscles/names";
   // The scenario name sits on the run's group in a sweep, on the root in a run file.
   std::string scenario = string_attribute_or_empty(r, group, "scenario_name");
   if (scenario.empty()) scenario = string_attribute_or_empty(r, "/", "scenario_name");
@@ -171,6 +172,11 @@ std::string run_overview(const Hdf5Reader& r, const std::string& group) {
                          name, largest, coordinate[static_cast<std::size_t>(k)], 100.0 * largest / std::abs(m(f, k)),
                          f < static_cast<Eigen::Index>(time.size()) ? time[static_cast<std::size_t>(f)] : 0.0);
   }
+  // As `dembones run` prints it: muscles stretched past their strength (the passive forces and each
+  // muscle's maximum isometric force as the run used it, after impairments).
+  const std::string passive = base + "/muscles/passive_force", f0 = base + "/model/muscles/max_isometric_force";
+  if (r.is_dataset(passive) && r.is_dataset(f0) && r.is_dataset(muscle_names))
+    out += passive_overload_line(r.read_matrix(passive), r.read_doubles(f0), r.read_strings(muscle_names), time);
   const std::string outside = base + "/loads/ground/outside_support";
   if (r.is_dataset(outside)) {
     const auto off = r.read_doubles(outside);
@@ -189,7 +195,7 @@ std::string run_overview(const Hdf5Reader& r, const std::string& group) {
       out += postural_index_line(q.row(low), q.row(stand), r.read_strings(q_names));
     }
   }
-  const std::string activation = base + "/muscles/activation", muscles = base + "/muscles/names";
+  const std::string activation = base + "/muscles/activation", muscles = muscle_names;
   if (r.is_dataset(activation) && r.is_dataset(muscles)) {
     const Eigen::MatrixXd a = r.read_matrix(activation);
     const auto name = r.read_strings(muscles);

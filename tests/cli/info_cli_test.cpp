@@ -74,6 +74,27 @@ TEST(InfoCli, RunFileRepeatsTheChecksTheRunPrinted) {
   }
 }
 
+// The same for a run with muscles stretched past their strength (a psoas at 0.7 of its lengths in
+// standing): `info` printed no such line (audit).
+TEST(InfoCli, RunFileRepeatsTheStretchedMusclesLine) {
+  TempDir dir;
+  const auto file = dir / "psoas.h5";
+  std::vector<std::string> args = {"run", cli_test::shipped_scenario("psoas_tight_stand").string(), "-o", file.string(),
+                                   "--set", "impairments.0.length_scale=0.7"};
+  for (const auto& s : cli_test::short_run_overrides()) args.push_back(s);
+  const auto run = dembones(args);
+  ASSERT_EQ(run.exit_code, 0) << run.output;
+  const auto info = dembones({"info", file.string()});
+  ASSERT_EQ(info.exit_code, 0) << info.output;
+  const std::string start = "muscles stretched past their strength: ";
+  const auto line = [&](const std::string& text) {
+    const auto at = text.find(start);
+    return at == std::string::npos ? std::string() : text.substr(at, text.find('\n', at) - at);
+  };
+  EXPECT_FALSE(line(run.output).empty()) << run.output;
+  EXPECT_EQ(line(run.output), line(info.output)) << info.output;
+}
+
 // A run killed while writing leaves a .partial file whose HDF5 metadata is unfinished: `info` says
 // what it is instead of an HDF5 error chain; and a result file with --model is one too many.
 TEST(InfoCli, AnUnreadablePartialFileAndTwoFilesAreClearErrors) {

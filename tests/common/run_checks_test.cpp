@@ -27,6 +27,21 @@ TEST(RunChecks, NioshLineSaysWhenThePeakIsALowerBound) {
             std::string::npos);
 }
 
+TEST(RunChecks, PassiveOverloadLineNamesTheMusclesStretchedPastTheirStrength) {
+  Eigen::MatrixXd passive = Eigen::MatrixXd::Zero(3, 3);
+  passive(1, 0) = 250.0;  // 2.5 x its 100 N
+  passive(2, 1) = 150.0;  // under its 200 N
+  passive(0, 2) = 90.0;   // 1.8 x its 50 N
+  const Eigen::Vector3d f0(100.0, 200.0, 50.0), time(0.0, 0.5, 1.0);
+  const std::vector<std::string> names = {"psoas", "iliacus", "rectus"};
+  const std::string line = passive_overload_line(passive, f0, names, time);
+  EXPECT_NE(line.find("muscles stretched past their strength: 2 of them"), std::string::npos) << line;
+  EXPECT_NE(line.find("(psoas 2.5 x (t = 0.50 s), rectus 1.8 x (t = 0.00 s))"), std::string::npos) << line;
+  passive(1, 0) = 100.0;  // at its strength: not past it
+  passive(0, 2) = 0.0;
+  EXPECT_EQ(passive_overload_line(passive, f0, names, time), "");
+}
+
 TEST(RunChecks, SpinalReserveFramesCountFlaggedFramesWithALumbarReserve) {
   for (const char* yes : {"L5_S1_extension", "T12_L1_extension", "L1_L2", "C7_T1_flexion"})
     EXPECT_TRUE(is_spinal_level_coordinate(yes)) << yes;
