@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <initializer_list>
 #include <cctype>
 #include <cmath>
 #include <cstdlib>
@@ -667,6 +668,19 @@ ScenarioSpec load_scenario(const std::string& path, const std::vector<Override>&
         s.impairments[k].muscles_where.clear();  // the override's text has no line in the file
       }
     }
+    // A motion or force table given by --set: errors found when it is read (a missing column, too few
+    // rows) name the override, not the file's 1:1 (audit).
+    auto last_setting = [&](std::initializer_list<const char*> paths) -> const Override* {
+      for (auto o = overrides.rbegin(); o != overrides.rend(); ++o)
+        for (const char* p : paths)
+          if (o->path == p) return &*o;
+      return nullptr;
+    };
+    if (const Override* by = last_setting({"task.file", "task"}))
+      s.task.motion.where = Location{fmt::format("--set {}={}", by->path, by->value), 0, 0, s.task.motion.where.field};
+    if (const Override* by = last_setting({"external_forces.file", "external_forces"}); by && s.external_forces)
+      s.external_forces->where =
+          Location{fmt::format("--set {}={}", by->path, by->value), 0, 0, s.external_forces->where.field};
     return s;
   } catch (const InputError& e) {
     // A field set by --set has no line in the file: name the override instead (the last one that set

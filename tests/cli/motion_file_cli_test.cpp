@@ -77,6 +77,11 @@ TEST(MotionFileCli, OpenSimSideNamesAreRefusedUntilMapped) {
     EXPECT_NE(r.output.find("'knee_angle_r' (did you mean 'knee_angle'?)"), std::string::npos) << r.output;
     EXPECT_FALSE(std::filesystem::exists(dir / "r.h5"));
   }
+  // The same file given by --set: the error names the override (it said replay.yaml:1:1; audit).
+  write(dir / "replay.yaml", replay_scenario("bend.mot"));
+  const auto set = dembones({"validate", (dir / "replay.yaml").string(), "--set", "task.file=bend_r.mot"});
+  EXPECT_EQ(set.exit_code, 2) << set.output;
+  EXPECT_NE(set.output.find("--set task.file=bend_r.mot: field 'task.file'"), std::string::npos) << set.output;
   write(dir / "replay_r.yaml",
         replay_scenario("bend_r.mot", "  columns: {ankle_angle: ankle_angle_r, knee_angle: knee_angle_r, "
                                       "hip_flexion: hip_flexion_r}\n"));

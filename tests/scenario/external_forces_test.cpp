@@ -134,6 +134,21 @@ TEST(ExternalForcesScenario, BadTablesNameFileFieldAndColumn) {
   EXPECT_NE(missing.find("nowhere.csv"), std::string::npos) << missing;
 }
 
+// A table given by --set: an error found when it is read names the override, not the scenario's 1:1
+// (audit).
+TEST(ExternalForcesScenario, ATableGivenBySetIsNamedByTheOverride) {
+  Scratch s;
+  s.write("f.csv", force_csv(1.0));
+  s.write("short.csv", force_csv(0.2));
+  const fs::path scenario =
+      s.scenario("  file: f.csv\n  forces:\n    - {body: hand, force_columns: [Fx, Fy, Fz], point_m: [0, 0, 0]}\n");
+  ModelCache models;
+  const std::string range = input_error_text(
+      [&] { prepare_run(load_scenario(scenario.string(), {parse_override("external_forces.file=short.csv")}), models); });
+  EXPECT_EQ(range.rfind("--set external_forces.file=short.csv: field 'external_forces.file': ", 0), 0u) << range;
+  EXPECT_NE(range.find("covers t = 0 to 0.2 s"), std::string::npos) << range;
+}
+
 // The table is resampled at the solver's frames and every frame's force reaches inverse dynamics
 // as −J_pᵀ f (compared with the same run without the force, the point Jacobian built here).
 TEST(ExternalForcesScenario, ResampledForcesChangeEachFramesMomentsByTheirJacobianTranspose) {
