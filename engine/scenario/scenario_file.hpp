@@ -44,4 +44,7 @@ ScenarioSpec parse_scenario(YAML::Node root, const std::string& path, const Scen
 // located at `where` instead. load_scenario does this for its overrides.
 void relocate_prescribed_angles(ScenarioSpec& s, const std::string& path, const Location& where);
 
+// Whether a dotted path ("impairments.0", "task.box.mass_kg") names a node of a scenario's YAML.
+bool in_file(const YAML::Node& root, const std::string& dotted);
+
 }  // namespace dembones

@@ -269,6 +269,22 @@ ScenarioSpec make_run_scenario(const SweepSpec& spec, const SweepPlan& plan, int
         where = v.where;
         varied = true;
       }
+    // A field missing from an item that only a vary entry made (impairments.0.length_scale varied on a
+    // base without impairments: impairments.0.type missing): that entry, and what to do about it.
+    std::string hint;
+    for (const VariedField& v : spec.vary) {
+      if (varied || field.empty()) break;
+      for (std::string holder = v.path; !varied;) {
+        const std::size_t dot = holder.rfind('.');
+        if (dot == std::string::npos) break;
+        holder.resize(dot);
+        if (!starts_with_path(field, holder) || in_file(spec.base, holder)) continue;
+        where = v.where;
+        varied = true;
+        hint = fmt::format(" (the base scenario has no '{}', which this entry's values make on their own: give it "
+                           "there, or vary the whole '{}' with complete values)", holder, holder);
+      }
+    }
     // A value of `set:` (or --set) at fault: its entry, not `base:`.
     if (!varied)
       for (std::size_t i = 0; i < spec.fixed.size() && i < spec.fixed_where.size(); ++i)
@@ -282,7 +298,7 @@ ScenarioSpec make_run_scenario(const SweepSpec& spec, const SweepPlan& plan, int
     // A value the sweep put in: the base file's line and column would be those of the node the value
     // replaced (or 1:1 for one it added), which say nothing; the vary entry is located already.
     const std::string inner = varied ? fmt::format("field '{}': {}", e.where().field, e.message()) : e.what();
-    throw InputError(where, fmt::format("run {:05d} ({}): {}", index, values, inner));
+    throw InputError(where, fmt::format("run {:05d} ({}): {}{}", index, values, inner, hint));
   }
 }
 

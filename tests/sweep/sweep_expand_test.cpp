@@ -290,6 +290,14 @@ TEST(SweepSpecErrors, NameTheSweepFileLineAndField) {
     EXPECT_EQ(what.find("stoop_lift.yaml:"), std::string::npos) << what;
   }
   {
+    // A field of an impairment only the vary entry makes (the base has none): that entry, and how to
+    // give the impairment (it was located at `base:`; audit).
+    const InputError e = load_error(dir, "vary:\n  impairments.0.length_scale: [0.8, 0.9]\n");
+    EXPECT_EQ(e.where().line, 4);
+    EXPECT_EQ(e.where().field, "vary.impairments.0.length_scale");
+    EXPECT_NE(std::string(e.what()).find("the base scenario has no 'impairments.0'"), std::string::npos) << e.what();
+  }
+  {
     const InputError e = load_error(dir, "vary:\n  task.technique: [stoop, sqat]\n");
     EXPECT_EQ(e.where().line, 4);
     EXPECT_NE(std::string(e.what()).find("run 00001"), std::string::npos) << e.what();
