@@ -71,16 +71,21 @@ int run_sweep_command(const SweepOptions& o, const MpiSession* mpi) {
   const SweepSpec spec = load_sweep(o.file, overrides);
   const SweepPlan plan = expand_sweep(spec);
   const bool root = mpi == nullptr || mpi->rank() == 0;
+  SweepRunOptions ro;
+  if (!o.shard.empty()) std::tie(ro.shard_index, ro.shard_count) = parse_shard(o.shard);  // checked first, --list too
   if (o.list) {
     validate_sweep(spec, plan);  // every variant's scenario, so --list also checks the file
-    if (root) std::fputs(format_run_table(spec, plan).c_str(), stdout);
+    // With --shard, the runs of that shard (the numbers they keep in the whole sweep).
+    SweepPlan listed = plan;
+    if (ro.shard_count > 1)
+      std::erase_if(listed.runs, [&](const SweepRunSpec& r) { return r.index % ro.shard_count != ro.shard_index - 1; });
+    if (root)
+      std::fputs(format_run_table(spec, listed, ro.shard_count > 1 ? plan.runs.size() : 0).c_str(), stdout);
     return kExitOk;
   }
-  SweepRunOptions ro;
   ro.output = o.output;
   ro.threads = o.threads;
   ro.resume = o.resume;
-  if (!o.shard.empty()) std::tie(ro.shard_index, ro.shard_count) = parse_shard(o.shard);
   if (!o.series.empty())
     ro.series = o.series == "none" ? SeriesLevel::none : o.series == "full" ? SeriesLevel::full : SeriesLevel::summary;
   if (o.compression >= 0) ro.compression = o.compression;

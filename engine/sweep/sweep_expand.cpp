@@ -335,7 +335,7 @@ std::vector<ScenarioSpec> validate_sweep(const SweepSpec& spec, const SweepPlan&
   return out;
 }
 
-std::string format_run_table(const SweepSpec& spec, const SweepPlan& plan) {
+std::string format_run_table(const SweepSpec& spec, const SweepPlan& plan, std::size_t of_runs) {
   std::vector<std::string> header{"run"};
   for (const SweepParameter& p : plan.parameters) header.push_back(p.path);
   std::vector<std::vector<std::string>> rows;
@@ -349,8 +349,8 @@ std::string format_run_table(const SweepSpec& spec, const SweepPlan& plan) {
     width[c] = header[c].size();
     for (const auto& row : rows) width[c] = std::max(width[c], row[c].size());
   }
-  std::string out = fmt::format("{}: {} runs, design {}, base {}\n", spec.file, plan.runs.size(),
-                                to_string(spec.design), spec.base_file);
+  std::string out = fmt::format("{}: {} runs{}, design {}, base {}\n", spec.file, plan.runs.size(),
+                                of_runs > 0 ? fmt::format(" of {}", of_runs) : "", to_string(spec.design), spec.base_file);
   auto line = [&](const std::vector<std::string>& cells) {
     for (std::size_t c = 0; c < cells.size(); ++c)
       out += fmt::format("{}{:<{}}", c ? "  " : "", cells[c], c + 1 == cells.size() ? 0 : width[c]);

@@ -71,6 +71,7 @@ std::vector<VariedInputFile> varied_input_files(const SweepSpec& spec);
 
 // Text table of the runs (run number and one column per parameter), as `dembones sweep --list`
 // prints it.
-std::string format_run_table(const SweepSpec& spec, const SweepPlan& plan);
+// `of_runs`: the whole sweep's count when `plan` holds a shard's runs only (0: plan is the whole sweep).
+std::string format_run_table(const SweepSpec& spec, const SweepPlan& plan, std::size_t of_runs = 0);
 
 }  // namespace dembones

@@ -112,6 +112,16 @@ class SweepCli(unittest.TestCase):
         self.assertEqual(lines[1].split(), ["run", "task.technique", "task.box.mass_kg"])
         self.assertEqual(lines[-1].split(), ["00005", "squat", "20"])
 
+    def test_list_with_a_shard_prints_its_runs_and_checks_the_shard(self):
+        r = run([DEMBONES, "sweep", self.sweep, "--list", "--shard", "2/4"])
+        self.assertEqual(r.returncode, 0, r.stderr)
+        lines = r.stdout.strip().splitlines()
+        self.assertIn(": 2 runs of 6,", lines[0])
+        self.assertEqual([l.split()[0] for l in lines[2:]], ["00001", "00005"])  # i % 4 == 1
+        bad = run([DEMBONES, "sweep", self.sweep, "--list", "--shard", "3/2"])  # listed every run before (audit)
+        self.assertEqual(bad.returncode, 2)
+        self.assertIn("--shard", bad.stderr)
+
     def test_bad_field_names_the_sweep_file_line(self):
         bad = os.path.join(self.tmp, "bad.yaml")
         with open(bad, "w") as f:
