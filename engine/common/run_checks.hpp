@@ -155,7 +155,8 @@ inline std::string cop_outside_line(long frames_outside, long frames) {
 
 inline std::string most_active_line(const std::vector<std::pair<std::string, double>>& muscles) {
   std::string out = "most active muscles (peak activation):";
-  for (const auto& [name, a] : muscles) out += fmt::format(" {} {:.2f};", name, a);
+  for (std::size_t i = 0; i < muscles.size(); ++i)
+    out += fmt::format("{} {} {:.2f}", i ? ";" : "", muscles[i].first, muscles[i].second);
   return out + "\n";
 }
 

@@ -42,6 +42,11 @@ TEST(RunChecks, PassiveOverloadLineNamesTheMusclesStretchedPastTheirStrength) {
   EXPECT_EQ(passive_overload_line(passive, f0, names, time), "");
 }
 
+TEST(RunChecks, MostActiveLineSeparatesTheMusclesWithoutATrailingSemicolon) {
+  EXPECT_EQ(most_active_line({{"soleus", 1.0}, {"psoas", 0.456}}),
+            "most active muscles (peak activation): soleus 1.00; psoas 0.46\n");
+}
+
 TEST(RunChecks, SpinalReserveFramesCountFlaggedFramesWithALumbarReserve) {
   for (const char* yes : {"L5_S1_extension", "T12_L1_extension", "L1_L2", "C7_T1_flexion"})
     EXPECT_TRUE(is_spinal_level_coordinate(yes)) << yes;
