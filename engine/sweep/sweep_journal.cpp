@@ -62,6 +62,16 @@ std::vector<JournalRecord> read_sweep_journal(const std::filesystem::path& path,
   return records;
 }
 
+bool sweep_journal_is_another_sweeps(const std::filesystem::path& path, const std::string& fingerprint) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return false;
+  const std::string head = header(fingerprint);
+  std::string start(head.size(), '\0');
+  in.read(start.data(), static_cast<std::streamsize>(start.size()));
+  const std::string prefix = "dembones-sweep-journal ";
+  return start.compare(0, prefix.size(), prefix) == 0 && start != head;
+}
+
 SweepJournal::SweepJournal(std::filesystem::path path, const std::string& fingerprint,
                            const std::vector<JournalRecord>& records)
     : path_(std::move(path)) {

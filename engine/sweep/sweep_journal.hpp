@@ -23,6 +23,8 @@ struct JournalRecord {
 // The records of the journal at `path` written by the sweep with `fingerprint`: none when the file
 // is absent or belongs to another sweep; a record cut short by a kill ends the list.
 std::vector<JournalRecord> read_sweep_journal(const std::filesystem::path& path, const std::string& fingerprint);
+// Whether the journal at `path` exists and was written by another sweep (another fingerprint).
+bool sweep_journal_is_another_sweeps(const std::filesystem::path& path, const std::string& fingerprint);
 
 class SweepJournal {
  public:

@@ -445,8 +445,11 @@ SweepRunStats run_sweep(const SweepSpec& spec, const SweepPlan& plan, const Swee
       fs::rename(partial, damaged);
       std::fprintf(stderr, "dembones sweep: %s is damaged (%s); kept as %s, %s\n", partial.string().c_str(),
                    why.c_str(), damaged.string().c_str(),
-                   journal.empty() ? "starting the sweep over"
-                                   : "starting over from the finished runs in its journal");
+                   !journal.empty() ? "starting over from the finished runs in its journal"
+                   : journaled && sweep_journal_is_another_sweeps(journal_path, plan.fingerprint)
+                       ? "starting the sweep over (its journal is another sweep's: the sweep file, its base "
+                         "scenario, --set or a file the runs read, a model, motion or force table, changed)"
+                       : "starting the sweep over");
     };
     if (writes_file && fs::exists(partial) && !hdf5_file_readable(partial, "/runs"))
       set_aside_damaged("the sweep was killed while HDF5 was writing its metadata");
