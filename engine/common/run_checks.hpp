@@ -31,12 +31,13 @@ bool at_range_end(const Q& q, const R& lo, const R& hi) {
 // NIOSH action limit for L5/S1 compression (Waters et al. 1993, Ergonomics 36:749-776).
 inline constexpr double kNioshActionLimit_N = 3400.0;
 
-// A coordinate of a spinal level, named for its two vertebrae ("L5_S1_extension", "T12_L1_extension"):
-// a reserve there stands in for trunk muscle force that the lumbar discs would carry.
+// A coordinate of a thoracic or lumbar level, named for its two vertebrae ("L5_S1_extension",
+// "T12_L1_extension", as the lifter and Christophy et al. 2012 name them): a reserve there stands in for
+// trunk muscle force that the lumbar discs would carry (a neck level's would not).
 inline bool is_spinal_level_coordinate(const std::string& name) {
   std::size_t i = 0;
   auto vertebra = [&] {
-    if (i >= name.size() || std::string_view("CTLS").find(name[i]) == std::string_view::npos) return false;
+    if (i >= name.size() || std::string_view("TLS").find(name[i]) == std::string_view::npos) return false;
     const std::size_t digits = ++i;
     while (i < name.size() && name[i] >= '0' && name[i] <= '9') ++i;
     return i > digits;
@@ -45,12 +46,14 @@ inline bool is_spinal_level_coordinate(const std::string& name) {
 }
 
 // Flagged frames (flag > 0) whose reserve on a spinal level is above 1 N*m: where the trunk muscles
-// fell short. `reserve` is frames x coordinates (N*m), `names` the coordinates.
+// fell short. `reserve` is frames x coordinates (N*m), `names` the coordinates. -1 when no coordinate
+// is named like a spinal level (a model that names its levels otherwise: not known).
 template <class Matrix, class Flags>
 long spinal_reserve_frames(const Matrix& reserve, const std::vector<std::string>& names, const Flags& flag) {
   std::vector<Eigen::Index> spine;
   for (std::size_t k = 0; k < names.size() && static_cast<Eigen::Index>(k) < reserve.cols(); ++k)
     if (is_spinal_level_coordinate(names[k])) spine.push_back(static_cast<Eigen::Index>(k));
+  if (spine.empty()) return -1;
   long frames = 0;
   for (Eigen::Index f = 0; f < reserve.rows() && f < static_cast<Eigen::Index>(flag.size()); ++f) {
     if (!(flag[f] > 0)) continue;
@@ -72,8 +75,9 @@ inline std::string niosh_line(double l5s1_peak_N, long reserve_frames = 0, long 
     out += fmt::format("; {} frames needed reserves at the spinal levels, so the peak is a lower bound (the trunk "
                        "muscles fell short)", spinal_frames);
   else if (spinal_frames == 0 && reserve_frames > 0)
-    out += fmt::format("; the {} frames that needed reserves needed none over 1 N*m at the spinal levels: the peak is "
-                       "the trunk muscles' own", reserve_frames);
+    out += fmt::format("; the {} frames that needed reserves needed none over 1 N*m at the spinal levels, so the peak "
+                       "lacks no trunk muscle's force (a hip reserve may still stand in for psoas force, which crosses "
+                       "L5/S1)", reserve_frames);
   else if (reserve_frames > 0)
     out += fmt::format("; {} frames needed reserves: where they act at the spinal levels the peak is a lower bound "
                        "(the trunk muscles fell short)", reserve_frames);

@@ -630,8 +630,8 @@ bool in_file(const YAML::Node& root, const std::string& dotted) {
       const long idx = std::strtol(key.c_str(), &end, 10);
       if (*end != '\0' || idx < 0 || static_cast<std::size_t>(idx) >= cur.size()) return false;
       next = cur[idx];
-    } else if (cur.IsMap() && cur[key]) {
-      next = cur[key];
+    } else if (const YAML::Node& map = cur; map.IsMap() && map[key]) {  // const: a look-up adds no key
+      next = map[key];
     } else {
       return false;
     }

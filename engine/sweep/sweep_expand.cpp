@@ -203,8 +203,11 @@ std::string sweep_identity(const SweepSpec& spec) {
     for (const VariedField& v : spec.vary)
       if (v.path == key)
         for (const std::string& value : v.values) values.push_back(value);
+    // The value as the runs read it: a name that needs YAML quoting ("[b]lifter.yaml") is varied as
+    // its quoted YAML text, which names no file (its content was left out: a review).
     for (const std::string& value : values)
-      identity += fmt::format("\n--- {} {}\n", key, value) + file_text_or_missing(resolve_relative(spec.base_file, value));
+      identity += fmt::format("\n--- {} {}\n", key, value) +
+                  file_text_or_missing(resolve_relative(spec.base_file, parameter_label(value)));
   }
   return identity;
 }

@@ -398,6 +398,11 @@ SweepRunStats run_sweep(const SweepSpec& spec, const SweepPlan& plan, const Swee
     if (o.shard_count <= 1 || r.index % o.shard_count == o.shard_index - 1) selected.push_back(r.index);
   stats.runs_selected = static_cast<int>(selected.size());
 
+  // Each model or motion file the sweep varies, read before anything is touched (a finished file is
+  // renamed below to be resumed; a review found one renamed and then refused for a bad model copy).
+  // Every rank alike, before any collective call: all throw, or none.
+  check_varied_files(spec, plan);
+
   ResumeState resume;
   // A summary-series sweep journals its finished runs (sweep_journal.hpp): a partial file HDF5 cannot
   // read is rebuilt from the journal instead of started over.
@@ -523,7 +528,6 @@ SweepRunStats run_sweep(const SweepSpec& spec, const SweepPlan& plan, const Swee
     throw_first_bad_scenario(*mpi, checked, static_cast<int>(plan.runs.size()));
   else if (checked.error)
     std::rethrow_exception(checked.error);
-  check_varied_files(spec, plan);  // every rank alike (no collective call in it): all throw, or none
   stats.validate_s = seconds_since(t_validate);
   {
     std::vector<fs::path> models;

@@ -48,9 +48,9 @@ TEST(RunChecks, MostActiveLineSeparatesTheMusclesWithoutATrailingSemicolon) {
 }
 
 TEST(RunChecks, SpinalReserveFramesCountFlaggedFramesWithALumbarReserve) {
-  for (const char* yes : {"L5_S1_extension", "T12_L1_extension", "L1_L2", "C7_T1_flexion"})
+  for (const char* yes : {"L5_S1_extension", "T12_L1_extension", "L1_L2", "T11_T12"})
     EXPECT_TRUE(is_spinal_level_coordinate(yes)) << yes;
-  for (const char* no : {"hip_flexion", "knee_angle", "L5", "lumbar_extension", "L_S1", "S1_"})
+  for (const char* no : {"hip_flexion", "knee_angle", "L5", "lumbar_extension", "L_S1", "S1_", "C7_T1_flexion"})
     EXPECT_FALSE(is_spinal_level_coordinate(no)) << no;
   Eigen::MatrixXd reserve = Eigen::MatrixXd::Zero(4, 3);
   reserve(0, 0) = 5.0;   // lumbar, but the frame is not flagged
@@ -61,6 +61,8 @@ TEST(RunChecks, SpinalReserveFramesCountFlaggedFramesWithALumbarReserve) {
   const std::vector<std::string> names = {"L5_S1_extension", "hip_flexion", "knee_angle"};
   const Eigen::Vector4d flag(0, 1, 1, 1);
   EXPECT_EQ(spinal_reserve_frames(reserve, names, flag), 1);
+  // A model that names no level so: not known (-1), and the NIOSH line then says it with its condition.
+  EXPECT_EQ(spinal_reserve_frames(reserve, std::vector<std::string>{"lumbar_ext", "hip_flexion", "knee_angle"}, flag), -1);
 }
 
 TEST(RunChecks, ReservesByCoordinateNameEveryCoordinateLargestFirst) {

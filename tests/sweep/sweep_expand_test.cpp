@@ -389,6 +389,14 @@ TEST(SweepExpand, FingerprintIsTheRunsNotTheSpellingAndFollowsTheModel) {
   // A varied value: another sweep.
   sweep_test::write_text(scenarios / "f.yaml", "name: f\nbase: stoop_lift.yaml\nvary:\n  task.box.mass_kg: [5, 11]\n");
   EXPECT_NE(fingerprint(scenarios / "f.yaml"), first);
+  // A varied model whose name YAML must quote: its content counts too (its quoted text named no file,
+  // so an edit of it went unseen; a review).
+  sweep_test::write_text(models / "[b]lifter.yaml", model);
+  sweep_test::write_text(scenarios / "q.yaml",
+                         "name: q\nbase: stoop_lift.yaml\nvary:\n  model: ['../models/[b]lifter.yaml']\n");
+  const std::string quoted = fingerprint(scenarios / "q.yaml");
+  sweep_test::write_text(models / "[b]lifter.yaml", model + "\n# edited\n");
+  EXPECT_NE(fingerprint(scenarios / "q.yaml"), quoted);
 }
 
 // A bad value given by `set:` (or --set) is located at that entry, not at `base:` (audit).
