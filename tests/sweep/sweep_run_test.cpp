@@ -63,6 +63,16 @@ SweepRunStats run(const fs::path& sweep_file, const fs::path& out, int threads, 
   return run_sweep(spec, expand_sweep(spec), o);
 }
 
+// --resume of `out` on one thread, quietly (the storage options left to the sweep's).
+SweepRunOptions resume_options(const fs::path& out) {
+  SweepRunOptions o;
+  o.output = out.string();
+  o.threads = 1;
+  o.resume = true;
+  o.progress = false;
+  return o;
+}
+
 TEST(SweepRun, OneAndTwoThreadsWriteTheSameFile) {
   TempDir dir;
   const fs::path s = write_sweep(dir, "s.yaml", kTwoByTwo);
@@ -375,11 +385,7 @@ TEST(SweepRun, PartialFileNeedsResumeAndTheSameSweep) {
   EXPECT_EQ(run(s, dir / "a.h5", 1, 1, 1, true, SeriesLevel::summary).runs_resumed, 4);
   // So would other storage (an audit resumed with --float32 --compression 1 and got a mixed file).
   const SweepSpec spec = load_sweep(s.string());
-  SweepRunOptions o;
-  o.output = (dir / "a.h5").string();
-  o.threads = 1;
-  o.resume = true;
-  o.progress = false;
+  SweepRunOptions o = resume_options(dir / "a.h5");
   for (const bool f32 : {false, true}) {
     o.float32 = f32;
     o.compression = f32 ? 4 : 1;
@@ -402,11 +408,7 @@ TEST(SweepRun, ARefusedResumeLeavesAFinishedFileAsItIs) {
   const std::string bytes = io_test::read_text_file(dir / "a.h5");
   const fs::path other = write_sweep(dir, "o.yaml", "vary:\n  task.box.mass_kg: [5, 20]\n");
   const SweepSpec spec = load_sweep(s.string());
-  SweepRunOptions f32;
-  f32.output = (dir / "a.h5").string();
-  f32.threads = 1;
-  f32.resume = true;
-  f32.progress = false;
+  SweepRunOptions f32 = resume_options(dir / "a.h5");
   f32.float32 = true;
   const std::vector<std::pair<std::string, std::function<void()>>> refused{
       {"another sweep", [&] { run(other, dir / "a.h5", 1, 1, 1, true); }},
