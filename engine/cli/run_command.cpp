@@ -100,6 +100,7 @@ int run(const RunOptions& o) {
   // Whether the arrays lost their last digits (a sweep file says it as sweep_float32).
   writer.set_int_attribute("/", "float32", wo.store_float32 ? 1 : 0);
   write_run(writer, "/", prepared->msm, record, peaks);
+  write_solver_settings(writer, "/", scenario.solver);
   writer.commit();
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   print_summary(stdout, scenario, prepared->msm, record, peaks, prepared->built->q_min, prepared->built->q_max);

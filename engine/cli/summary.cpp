@@ -151,7 +151,10 @@ void print_summary(std::FILE* out, const ScenarioSpec& scenario, const Musculosk
   for (const Peak& p : peaks)
     if (p.quantity == "L5_S1_compression")
       fmt::print(out, "{}",
-                 niosh_line(p.value, flagged, spinal_reserve_frames(r.reserve, msm.model.coordinate_names, r.reserve_flag)));
+                 niosh_line(p.value, flagged,
+                            spinal_reserve_frames(r.reserve, msm.model.coordinate_names, r.reserve_flag,
+                                                  scenario.solver.reserve_threshold_Nm),
+                            scenario.solver.reserve_threshold_Nm));
   std::string detail;
   if (flagged) {
     // Signed, on its coordinate (as an OpenSim reserve actuator's value): which way the muscles fell short.

@@ -45,11 +45,13 @@ inline bool is_spinal_level_coordinate(const std::string& name) {
   return vertebra() && i < name.size() && name[i++] == '_' && vertebra();
 }
 
-// Flagged frames (flag > 0) whose reserve on a spinal level is above 1 N*m: where the trunk muscles
-// fell short. `reserve` is frames x coordinates (N*m), `names` the coordinates. -1 when no coordinate
-// is named like a spinal level (a model that names its levels otherwise: not known).
+// Flagged frames (flag > 0) whose reserve on a spinal level is above threshold_Nm (the run's
+// solver.reserve_threshold_Nm): where the trunk muscles fell short. `reserve` is frames x coordinates
+// (N*m), `names` the coordinates. -1 when no coordinate is named like a spinal level (a model that
+// names its levels otherwise: not known).
 template <class Matrix, class Flags>
-long spinal_reserve_frames(const Matrix& reserve, const std::vector<std::string>& names, const Flags& flag) {
+long spinal_reserve_frames(const Matrix& reserve, const std::vector<std::string>& names, const Flags& flag,
+                           double threshold_Nm = 1.0) {
   std::vector<Eigen::Index> spine;
   for (std::size_t k = 0; k < names.size() && static_cast<Eigen::Index>(k) < reserve.cols(); ++k)
     if (is_spinal_level_coordinate(names[k])) spine.push_back(static_cast<Eigen::Index>(k));
@@ -57,7 +59,8 @@ long spinal_reserve_frames(const Matrix& reserve, const std::vector<std::string>
   long frames = 0;
   for (Eigen::Index f = 0; f < reserve.rows() && f < static_cast<Eigen::Index>(flag.size()); ++f) {
     if (!(flag[f] > 0)) continue;
-    frames += std::any_of(spine.begin(), spine.end(), [&](Eigen::Index k) { return std::abs(reserve(f, k)) > 1.0; });
+    frames += std::any_of(spine.begin(), spine.end(),
+                          [&](Eigen::Index k) { return std::abs(reserve(f, k)) > threshold_Nm; });
   }
   return frames;
 }
@@ -67,7 +70,8 @@ long spinal_reserve_frames(const Matrix& reserve, const std::vector<std::string>
 // the reserves' doing). Reserves elsewhere (a hip or knee the legs could not serve) do not stand in for
 // force across L5/S1. spinal_frames: the flagged frames with a lumbar reserve (spinal_reserve_frames),
 // or -1 when the reserves' series are not at hand (then the flagged frames are named with the condition).
-inline std::string niosh_line(double l5s1_peak_N, long reserve_frames = 0, long spinal_frames = -1) {
+inline std::string niosh_line(double l5s1_peak_N, long reserve_frames = 0, long spinal_frames = -1,
+                              double threshold_Nm = 1.0) {
   std::string out = fmt::format("NIOSH action limit 3400 N: L5/S1 peak {:.0f} N is {} the limit ({:.0f} %)", l5s1_peak_N,
                                 l5s1_peak_N > kNioshActionLimit_N ? "ABOVE" : "below",
                                 100.0 * l5s1_peak_N / kNioshActionLimit_N);
@@ -75,9 +79,9 @@ inline std::string niosh_line(double l5s1_peak_N, long reserve_frames = 0, long 
     out += fmt::format("; {} frames needed reserves at the spinal levels, so the peak is a lower bound (the trunk "
                        "muscles fell short)", spinal_frames);
   else if (spinal_frames == 0 && reserve_frames > 0)
-    out += fmt::format("; the {} frames that needed reserves needed none over 1 N*m at the spinal levels, so the peak "
-                       "lacks no trunk muscle's force (a hip reserve may still stand in for psoas force, which crosses "
-                       "L5/S1)", reserve_frames);
+    out += fmt::format("; the {} frames that needed reserves needed none over {:g} N*m at the spinal levels, so the "
+                       "peak lacks no trunk muscle's force (a hip reserve may still stand in for psoas force, which "
+                       "crosses L5/S1)", reserve_frames, threshold_Nm);
   else if (reserve_frames > 0)
     out += fmt::format("; {} frames needed reserves: where they act at the spinal levels the peak is a lower bound "
                        "(the trunk muscles fell short)", reserve_frames);

@@ -96,15 +96,19 @@ std::string run_overview(const Hdf5Reader& r, const std::string& group) {
     for (std::size_t i = 0; i < quantity.size(); ++i)
       out += fmt::format("  {:<28} {:>10.0f} {:>7.2f} {:>7.2f}\n", quantity[i], value[i], bw[i], at[i]);
     long reserve_frames = 0, spinal_frames = -1;
+    // The run's flag threshold (files before 2026-11-28 lack it: the default, 1 N*m).
+    const double threshold = r.has_attribute(base + "/solver", "reserve_threshold_Nm")
+                                 ? r.read_double_attribute(base + "/solver", "reserve_threshold_Nm")
+                                 : 1.0;
     if (r.is_dataset(base + "/solver/reserve_flag")) {
       const auto flag = r.read_doubles(base + "/solver/reserve_flag");
       reserve_frames = static_cast<long>(std::count_if(flag.begin(), flag.end(), [](double v) { return v > 0; }));
       const std::string torque = base + "/reserves/torque", names = base + "/coordinates/names";
       if (r.is_dataset(torque) && r.is_dataset(names) && r.dims(torque).size() == 2 && r.dims(torque)[0] == flag.size())
-        spinal_frames = spinal_reserve_frames(r.read_matrix(torque), r.read_strings(names), flag);
+        spinal_frames = spinal_reserve_frames(r.read_matrix(torque), r.read_strings(names), flag, threshold);
     }
     for (std::size_t i = 0; i < quantity.size(); ++i)
-      if (quantity[i] == "L5_S1_compression") out += niosh_line(value[i], reserve_frames, spinal_frames);
+      if (quantity[i] == "L5_S1_compression") out += niosh_line(value[i], reserve_frames, spinal_frames, threshold);
   }
   const std::string flags = base + "/solver/reserve_flag";
   if (r.is_dataset(flags)) {

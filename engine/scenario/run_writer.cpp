@@ -111,6 +111,17 @@ void write_provenance(Hdf5Writer& w, const std::string& format, const RunProvena
   w.set_string_attribute("/", "subject_sex", p.subject_sex);
 }
 
+void write_solver_settings(Hdf5Writer& w, const std::string& prefix, const SolverSpec& solver) {
+  const std::string g = path(prefix, "solver");
+  w.set_double_attribute(g, "rate_hz", solver.rate_hz);
+  w.set_double_attribute(g, "filter_cutoff_hz", solver.filter_cutoff_hz);
+  w.set_int_attribute(g, "exponent", solver.exponent);
+  w.set_double_attribute(g, "reserve_optimal_force", solver.reserve_optimal_force);
+  w.set_double_attribute(g, "reserve_threshold_Nm", solver.reserve_threshold_Nm);
+  w.set_string_attribute(g, "tendon", solver.elastic_tendon ? "elastic" : "rigid");
+  w.set_string_attribute(g, "couplings", solver.couple_coordinates ? "enforce" : "ignore");
+}
+
 void write_run(Hdf5Writer& w, const std::string& prefix, const MusculoskeletalModel& msm, const RunRecord& r,
                const std::vector<Peak>& peaks) {
   const Model& model = msm.model;

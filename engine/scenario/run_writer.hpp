@@ -6,6 +6,7 @@
 
 #include "io/hdf5_writer.hpp"
 #include "scenario/run_record.hpp"
+#include "scenario/scenario_spec.hpp"
 
 namespace dembones {
 
@@ -26,6 +27,11 @@ void write_provenance(Hdf5Writer& w, const std::string& format, const RunProvena
 // All datasets of one run under `prefix` ("/" or "/runs/00042").
 void write_run(Hdf5Writer& w, const std::string& prefix, const MusculoskeletalModel& msm, const RunRecord& r,
                const std::vector<Peak>& peaks);
+
+// The solver settings the run used, defaults included, as attributes of `prefix`/solver (written after
+// write_run): rate_hz, filter_cutoff_hz, exponent, reserve_optimal_force, reserve_threshold_Nm, tendon
+// (elastic or rigid) and couplings (enforce or ignore), as scenario files spell them.
+void write_solver_settings(Hdf5Writer& w, const std::string& prefix, const SolverSpec& solver);
 
 // SHA-256 of a text, lowercase hex (FIPS 180-4).
 std::string sha256_hex(const std::string& text);

@@ -175,8 +175,10 @@ void write_run_record(Hdf5Writer& w, const SweepRow& row, double body_weight_N, 
 
 void write_outcome(Hdf5Writer& w, const RunOutcome& out, SeriesLevel series) {
   write_run_record(w, out.row, out.body_weight_N, series);
-  if (out.row.status == "ok" && series == SeriesLevel::full)
+  if (out.row.status == "ok" && series == SeriesLevel::full) {
     write_run(w, run_group(out.row.index), out.prepared->msm, *out.record, out.row.peaks);
+    write_solver_settings(w, run_group(out.row.index), out.prepared->scenario.solver);
+  }
   // The completion marker follows later, with the other runs of its batch (commit_interval_s).
 }
 

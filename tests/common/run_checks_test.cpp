@@ -61,6 +61,9 @@ TEST(RunChecks, SpinalReserveFramesCountFlaggedFramesWithALumbarReserve) {
   const std::vector<std::string> names = {"L5_S1_extension", "hip_flexion", "knee_angle"};
   const Eigen::Vector4d flag(0, 1, 1, 1);
   EXPECT_EQ(spinal_reserve_frames(reserve, names, flag), 1);
+  // With the run's own flag threshold (solver.reserve_threshold_Nm): 0.4 counts the 0.5 N*m frame too.
+  EXPECT_EQ(spinal_reserve_frames(reserve, names, flag, 0.4), 2);
+  EXPECT_NE(niosh_line(3000.0, 3, 0, 0.4).find("needed none over 0.4 N*m"), std::string::npos);
   // A model that names no level so: not known (-1), and the NIOSH line then says it with its condition.
   EXPECT_EQ(spinal_reserve_frames(reserve, std::vector<std::string>{"lumbar_ext", "hip_flexion", "knee_angle"}, flag), -1);
 }

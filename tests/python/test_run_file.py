@@ -132,6 +132,16 @@ def check_layout(test, f):
         test.assertEqual(f[path].dtype, np.int32, path)
     test.assertTrue(set(np.unique(f["solver/reserve_flag"][()])) <= {0, 1})
     test.assertTrue(set(np.unique(f["solver/status"][()])) <= {0, 1, 2, 3})
+    # The solver settings the run used, defaults included.
+    settings = dict(f["solver"].attrs)
+    test.assertEqual(set(settings), {"rate_hz", "filter_cutoff_hz", "exponent", "reserve_optimal_force",
+                                     "reserve_threshold_Nm", "tendon", "couplings"})
+    test.assertIn(settings["tendon"], ("elastic", "rigid"))
+    test.assertIn(settings["couplings"], ("enforce", "ignore"))
+    test.assertIn(int(settings["exponent"]), (2, 3))
+    F = f["time"].shape[0]
+    if F > 1:  # the frames are at the recorded rate
+        test.assertAlmostEqual((F - 1) / (f["time"][-1] - f["time"][0]), float(settings["rate_hz"]), delta=1e-6 * F)
     # Every dataset: units and description, as str.
     # A compound table (the summary's peaks) has one unit per column, as an array of str.
     for path, ds in datasets(f).items():
