@@ -311,16 +311,49 @@ ScenarioCheck check_scenarios(const SweepSpec& spec, const SweepPlan& plan, cons
   return c;
 }
 
-// Under MPI: the first bad run over all ranks' slices is reported by every rank, with the error
-// text of the rank that checked it (each rank ends through the CLI's MPI_Abort with the same message).
-void throw_first_bad_scenario(const MpiSession& mpi, const ScenarioCheck& c, int runs) {
-  const int first_bad = mpi.min(c.first_bad);
-  if (first_bad >= runs) return;
-  const int owner = first_bad % mpi.size();  // rank r checks the runs i with i % size == r
+// Everything that refuses this output, checked before any file is touched (a finished file is
+// renamed to be resumed): another process writing it; a partial file without --resume; with
+// --resume, a file or partial file of another sweep, or of runs stored otherwise. Refused files are
+// left as they are, under their own names.
+void check_output_files(const fs::path& file, const fs::path& partial, const Location& out_field,
+                        const SweepPlan& plan, SeriesLevel series, const Hdf5WriterOptions& storage, bool resume) {
+  // The same sweep still running, or a second one started on it: neither resume it nor start over.
+  for (const fs::path& f : {partial, file})
+    if (file_in_use(f))
+      throw InputError(out_field, fmt::format("'{}' is being written by another process (is this sweep still running?): "
+                                              "wait for it to finish or stop it, then resume",
+                                              f.string()));
+  if (!resume) {
+    if (fs::exists(partial))
+      throw InputError(Location{partial.string(), 0, 0, ""},
+                       "exists: an interrupted sweep. Continue it with --resume, or delete it to start over");
+    return;
+  }
+  ResumeState ignored;
+  if (!fs::exists(partial) && fs::exists(file)) {
+    // Only a sweep's own finished file is taken over; anything else under that name stays as it is.
+    if (!hdf5_file_readable(file, "/runs"))
+      throw InputError(out_field, fmt::format("'{}' exists and cannot be read as a dembones sweep file: nothing "
+                                              "to resume (choose another output file)",
+                                              file.string()));
+    read_sweep_header(Hdf5Reader(file));  // throws, naming the file, when it is not a sweep's
+    scan_partial(file, plan, series, /*own=*/false, ignored);
+    check_resumed_storage(file, storage);
+  } else if (fs::exists(partial) && hdf5_file_readable(partial, "/runs")) {
+    // One storage for all the runs of a file (an audit mixed float64 and float32 runs). A partial
+    // file HDF5 cannot read is set aside later, not refused.
+    scan_partial(partial, plan, series, /*own=*/false, ignored);
+    check_resumed_storage(partial, storage);
+  }
+}
+
+// Under MPI: every rank throws the error of rank `owner` (the others learn its text), so that each
+// ends through the CLI's MPI_Abort with the same message. Collective: every rank calls it.
+[[noreturn]] void throw_from_rank(const MpiSession& mpi, int owner, const std::exception_ptr& error) {
   std::string text;
   if (mpi.rank() == owner) {
     try {
-      std::rethrow_exception(c.error);
+      std::rethrow_exception(error);
     } catch (const std::exception& e) {
       text = e.what();
     } catch (...) {
@@ -328,8 +361,22 @@ void throw_first_bad_scenario(const MpiSession& mpi, const ScenarioCheck& c, int
     }
   }
   text = mpi.broadcast(text, owner);
-  if (mpi.rank() == owner) std::rethrow_exception(c.error);
+  if (mpi.rank() == owner) std::rethrow_exception(error);
   throw InputError(Location{}, text);
+}
+
+// Under MPI: the first bad run over all ranks' slices is reported by every rank, with the error
+// text of the rank that checked it.
+void throw_first_bad_scenario(const MpiSession& mpi, const ScenarioCheck& c, int runs) {
+  const int first_bad = mpi.min(c.first_bad);
+  if (first_bad >= runs) return;
+  throw_from_rank(mpi, first_bad % mpi.size(), c.error);  // rank r checks the runs i with i % size == r
+}
+
+// Under MPI: when any rank's `error` is set, every rank throws the lowest such rank's. Collective.
+void throw_any_rank_error(const MpiSession& mpi, const std::exception_ptr& error) {
+  const int owner = mpi.min(error ? mpi.rank() : mpi.size());
+  if (owner < mpi.size()) throw_from_rank(mpi, owner, error);
 }
 
 }  // namespace
@@ -412,38 +459,27 @@ SweepRunStats run_sweep(const SweepSpec& spec, const SweepPlan& plan, const Swee
   const bool journaled = writes_file && series == SeriesLevel::summary;
   std::vector<JournalRecord> journal =
       journaled && o.resume ? read_sweep_journal(journal_path, plan.fingerprint) : std::vector<JournalRecord>{};
-  // Another process writing the same file (the same sweep still running, or a second one started on
-  // it): neither resume it nor start over under its name.
-  for (const fs::path& f : {partial, file})
-    if (writes_file && file_in_use(f))
-      throw InputError(out_field, fmt::format("'{}' is being written by another process (is this sweep still running?): "
-                                              "wait for it to finish or stop it, then resume",
-                                              f.string()));
-  if (!o.resume) {
-    if (writes_file && fs::exists(partial))
-      throw InputError(Location{partial.string(), 0, 0, ""},
-                       "exists: an interrupted sweep. Continue it with --resume, or delete it to start over");
-  } else {
+  Hdf5WriterOptions storage;
+  storage.compression_level = o.compression.value_or(spec.output.compression);
+  storage.store_float32 = o.float32.value_or(spec.output.float32);
+  std::exception_ptr refusal;
+  if (writes_file) {
+    try {
+      check_output_files(file, partial, out_field, plan, series, storage, o.resume);
+    } catch (...) {
+      refusal = std::current_exception();
+    }
+  }
+  // Under mpirun every rank decides before any renames its file: a rank refusing its own after the
+  // others had renamed their finished shards left those as .partial files (MPI_Abort).
+  if (multi_rank)
+    throw_any_rank_error(*mpi, refusal);
+  else if (refusal)
+    std::rethrow_exception(refusal);
+  if (o.resume) {
     // A finished file (or a rank's committed shard) is reopened as partial, so that --resume after
     // a completed sweep finds every run done.
-    if (writes_file && !fs::exists(partial) && fs::exists(file)) {
-      // Only a sweep's own file is taken over; anything else under that name stays as it is.
-      if (!hdf5_file_readable(file, "/runs"))
-        throw InputError(out_field, fmt::format("'{}' exists and cannot be read as a dembones sweep file: nothing "
-                                                "to resume (choose another output file)",
-                                                file.string()));
-      read_sweep_header(Hdf5Reader(file));  // throws, naming the file, when it is not a sweep's
-      // Checked before it is touched: a finished file of another sweep, or of runs stored otherwise, is
-      // refused under its own name and left as it is (it was renamed first, and then refused as a
-      // partial file "to delete").
-      ResumeState ignored;
-      scan_partial(file, plan, series, /*own=*/false, ignored);
-      Hdf5WriterOptions storage;
-      storage.compression_level = o.compression.value_or(spec.output.compression);
-      storage.store_float32 = o.float32.value_or(spec.output.float32);
-      check_resumed_storage(file, storage);
-      fs::rename(file, partial);
-    }
+    if (writes_file && !fs::exists(partial) && fs::exists(file)) fs::rename(file, partial);
     // Killed while HDF5 was writing metadata: the file cannot be read safely (hdf5_probe.hpp), or
     // its incomplete runs cannot be removed. Kept for inspection, and the sweep starts over rather
     // than crash or stop at every --resume.
@@ -543,13 +579,9 @@ SweepRunStats run_sweep(const SweepSpec& spec, const SweepPlan& plan, const Swee
   for (ScenarioSpec& s : checked.scenarios) set_store(s);
 
   // --- The output file ---
-  Hdf5WriterOptions wo;
-  wo.compression_level = o.compression.value_or(spec.output.compression);
-  wo.store_float32 = o.float32.value_or(spec.output.float32);
+  Hdf5WriterOptions wo = storage;  // compression and float32
   wo.resume_existing = o.resume;
   wo.remove_partial_on_abort = false;  // an interrupted sweep keeps its partial file for --resume
-  // A resumed file keeps one storage for all its runs (an audit mixed float64 and float32 runs).
-  if (writes_file && resume.existed) check_resumed_storage(partial, wo);
   std::optional<Hdf5Writer> writer;    // none on the ranks of a streamed sweep but rank 0
   if (writes_file) {
     writer.emplace(file, wo);

@@ -699,6 +699,34 @@ TEST(SweepRun, TwoMpiRanksWithFullSeriesMergeTheirShards) {
   EXPECT_EQ(leftovers(dir.path(), "mpi"), std::vector<std::string>{});  // shards removed after the copy
 }
 
+// --resume on 2 ranks whose kept shards are finished: rank 1's shard is refused (not a sweep file),
+// so no rank touches its own. Each rank used to rename its shard before the others had checked
+// theirs: rank 0's finished shard was left as a .partial file when rank 1 refused and MPI_Abort ended both.
+TEST(SweepRun, TwoMpiRanksRefusingAShardLeaveEveryShardAsItWas) {
+  TempDir dir;
+  const fs::path s = write_sweep(dir, "s.yaml", kTwoByTwo);
+  std::string log;
+  ASSERT_EQ(run_mpi(2, {"sweep", s.string(), "-o", (dir / "mpi.h5").string(), "--threads", "1", "--series", "full",
+                        "--keep-shards"},
+                    log),
+            0)
+      << log;
+  const fs::path first = dir / "mpi.shard-1-of-2.h5", second = dir / "mpi.shard-2-of-2.h5";
+  ASSERT_TRUE(fs::exists(first) && fs::exists(second)) << log;
+  std::ofstream(second, std::ios::trunc) << "not an HDF5 file\n";
+  log.clear();
+  EXPECT_NE(run_mpi(2, {"sweep", s.string(), "-o", (dir / "mpi.h5").string(), "--threads", "1", "--series", "full",
+                        "--resume"},
+                    log),
+            0)
+      << log;
+  EXPECT_NE(log.find("cannot be read as a dembones sweep file"), std::string::npos) << log;
+  EXPECT_TRUE(fs::exists(first));
+  EXPECT_FALSE(fs::exists(first.string() + ".partial"));
+  EXPECT_FALSE(fs::exists(second.string() + ".partial"));
+  EXPECT_EQ(Hdf5Reader(first).read_string_attribute("/", "shard"), "1/2");
+}
+
 // A streamed sweep's file is the one a single process writes (OUT.h5.partial): a sweep killed on one
 // process is resumed on 2 ranks (each rank learns the finished runs from it), and the other way round.
 TEST(SweepRun, TwoMpiRanksResumeASweepKilledOnOneProcess) {
