@@ -237,7 +237,7 @@ class Parser {
     if (!n.IsMap())
       throw InputError(location_of(n, file_, "references"), "expected a mapping key: citation");
     for (const auto& kv : n) {
-      const std::string key = kv.first.as<std::string>();
+      const std::string key = kv.first.Scalar();
       if (!kv.second.IsScalar() || kv.second.Scalar().empty())
         throw InputError(location_of(kv.second, file_, "references." + key),
                          "expected a citation text");

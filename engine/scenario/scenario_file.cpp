@@ -127,7 +127,7 @@ std::vector<std::tuple<std::string, YAML::Node, std::string>> free_mapping(Field
   std::vector<std::tuple<std::string, YAML::Node, std::string>> out;
   const std::string base = r.path().empty() ? key : r.path() + "." + key;
   for (const auto& kv : n) {
-    const std::string name = kv.first.as<std::string>();
+    const std::string name = kv.first.Scalar();
     out.emplace_back(name, kv.second, base + "." + name);
   }
   return out;

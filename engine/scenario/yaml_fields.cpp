@@ -82,7 +82,14 @@ void reject_duplicate_keys(const YAML::Node& n, const std::string& file, const s
       if (kv.first.IsNull())
         throw InputError(location_of(kv.first, file, path),
                          "a key with no name (a trailing comma in a {...} mapping, or a ':' without a key?)");
-      if (!kv.first.IsScalar()) continue;
+      // yaml-cpp reads `{[1.75]}` as a mapping whose key is the list [1.75]: every reader of a field
+      // name then failed with "bad conversion", reported as an internal error without the file.
+      if (!kv.first.IsScalar())
+        throw InputError(location_of(kv.first, file, path),
+                         kv.first.IsSequence()
+                             ? "expected a field name, got a list as a key ({[1, 2]} is a mapping whose key is the "
+                               "list [1, 2]: write the list without the braces)"
+                             : "expected a field name, got a mapping as a key");
       const std::string& key = kv.first.Scalar();
       if (key == "<<")
         throw InputError(location_of(kv.first, file, path.empty() ? key : path + "." + key),
@@ -302,7 +309,7 @@ void FieldReader::throw_if_misspelt(const std::string& missing_key) const {
   // mistake, so name it, located where it is written, rather than "missing required field" at the
   // mapping. Only keys no reader has asked about can be the typo.
   for (const auto& kv : node_) {
-    const std::string key = kv.first.as<std::string>();
+    const std::string key = kv.first.Scalar();
     if (std::find(known_.begin(), known_.end(), key) != known_.end()) continue;
     if (closest_match(key, {missing_key}).empty()) continue;
     throw InputError(location_of(kv.first, file_, field_path(key)),
@@ -462,7 +469,7 @@ std::vector<std::string> FieldReader::strings_or_empty(const std::string& key) {
 
 void FieldReader::finish() {
   for (const auto& kv : node_) {
-    const std::string key = kv.first.as<std::string>();
+    const std::string key = kv.first.Scalar();
     if (std::find(used_.begin(), used_.end(), key) != used_.end()) continue;
     throw InputError(location_of(kv.first, file_, field_path(key)),
                      "unknown field" + did_you_mean(key, known_));

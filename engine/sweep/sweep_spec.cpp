@@ -89,7 +89,7 @@ VariedField read_varied(const std::string& path, const YAML::Node& key, const YA
       "expected a list of values, or a mapping with one of linspace: [a, b, n], logspace: [a, b, n], "
       "uniform: [a, b], normal: [mean, sd]";
   if (!value.IsMap() || value.size() != 1) throw InputError(v.where, expected);
-  const std::string kind = value.begin()->first.as<std::string>();
+  const std::string kind = value.begin()->first.Scalar();
   const YAML::Node args = value.begin()->second;
   const std::string kfield = field + "." + kind;
   if (kind == "linspace" || kind == "logspace") {
@@ -206,7 +206,7 @@ SweepSpec parse_sweep(const YAML::Node& root_in, const std::string& text, const 
   if (!vary.IsMap() || vary.size() == 0)
     throw InputError(location_of(vary, path, "vary"), "expected a mapping of dotted scenario fields to their values");
   for (auto it = vary.begin(); it != vary.end(); ++it) {
-    const std::string key = it->first.as<std::string>();
+    const std::string key = it->first.Scalar();
     for (const VariedField& other : s.vary)
       if (other.path == key) throw InputError(location_of(it->first, path, "vary." + key), "field varied twice");
     s.vary.push_back(read_varied(key, it->first, it->second, path));
@@ -226,7 +226,7 @@ SweepSpec parse_sweep(const YAML::Node& root_in, const std::string& text, const 
     const YAML::Node set = r.node("set");
     if (!set.IsMap()) throw InputError(location_of(set, path, "set"), "expected a mapping of dotted fields to values");
     for (auto it = set.begin(); it != set.end(); ++it) {
-      const std::string key = it->first.as<std::string>();
+      const std::string key = it->first.Scalar();
       s.fixed.push_back(Override{key, emit(it->second)});
       s.fixed_where.push_back(location_of(it->second, path, "set." + key));
     }

@@ -94,6 +94,17 @@ TEST(YamlFields, ARepeatedKeyIsAnErrorAtItsSecondOccurrence) {
     EXPECT_EQ(e.where().field, "bodies[1].mass_kg");
     EXPECT_EQ(e.where().line, 3);
   }
+  // A key that is a list or a mapping (`{[1.75]}`): every reader of field names failed on it with
+  // yaml-cpp's "bad conversion", reported as an internal error naming no file.
+  try {
+    load_yaml_string("vary:\n  subject.height_m: {[1.75]}\n", "v.yaml");
+    FAIL() << "a list as a key";
+  } catch (const InputError& e) {
+    EXPECT_EQ(e.where().line, 2);
+    EXPECT_EQ(e.where().field, "vary.subject.height_m");
+    EXPECT_NE(std::string(e.what()).find("got a list as a key"), std::string::npos) << e.what();
+  }
+  EXPECT_THROW(load_yaml_string("? {a: 1}\n: 2\n", "m.yaml"), InputError);
   // The same key in two different mappings is fine.
   EXPECT_NO_THROW(load_yaml_string("a: {x: 1}\nb: {x: 2}\n", "ok.yaml"));
 }
