@@ -99,7 +99,7 @@ JORGENSEN2001 = "Jorgensen, Marras, Granata & Wiand 2001, Clin Biomech 16:182-19
 # joint coupled to lumbar flexion) that the public skeleton lacks. Its origin in the L5 frame, from the
 # MuJoCo conversion of the full model (MyoTorso, github MyoHub/myo_sim, torso/assets/myotorso_chain.xml:
 # body Abdomen pos 0.098 0.0711 0 in lumbar5; a conversion, not a publication), places the Abdomen
-# points 9.5-10.5 cm in front of the lumbar joint centres, on the abdominal wall.
+# points 9.0-11.3 cm in front of the lumbar joint centres, on the abdominal wall.
 MYOTORSO = "MyoTorso (Walia et al., MuJoCo conversion of the Christophy et al. 2012 full model; github MyoHub/myo_sim, torso/assets/myotorso_chain.xml)"
 ABDOMEN_IN_L5 = [0.098, 0.0711, 0.0]
 # Erector spinae sagittal moment arm (m) at the levels where a published value is at hand: about 5-7 cm
@@ -1125,7 +1125,8 @@ def main():
             curve_fields = dict(passive_strain=e0, passive_curve="degroote2016")
         emit_muscle(name, F0, lopt, lts, row["penn"] * math.pi / 180, pts, wraps, groups, fascicle_roots,
                     f"{CHR} fascicle {row['name']} (F0, fibre, tendon, pennation, path; sacrum points in the pelvis frame; "
-                    f"{curve}){note}{row.get('swap_note', '')}; nerve roots: {roots_source}", **curve_fields)
+                    f"{curve}; tendon strain at F0 0.049 of {DEGROOTE}'s tendon curve, not Christophy's FmaxTendonStrain "
+                    f"0.033: docs/models.md){note}{row.get('swap_note', '')}; nerve roots: {roots_source}", **curve_fields)
 
     w("wraps:")
     for name, wr in used_wraps.items():
@@ -1263,9 +1264,13 @@ def main():
 
     # ------------------------------------------------------------ actuators, markers, couplings
     w("actuators:")
-    for name, c in (("neck_torque", "neck_flexion"), ("shoulder_torque", "shoulder_flexion"),
-                    ("elbow_torque", "elbow_flexion")):
-        w(f"  - {{name: {name}, coordinate: {c}, optimal_force_Nm: 10, source: {q(RAJ + ': upper-body CoordinateActuator optimal force 10 N m')}}}")
+    # Rajagopal's upper-body CoordinateActuators (lumbar, shoulder, elbow) have an optimal force of
+    # 10 N m; the model has no neck coordinate, so the neck takes the same value.
+    raj_arm = RAJ + ": upper-body CoordinateActuator optimal force 10 N m"
+    for name, c, src in (("neck_torque", "neck_flexion", RAJ + ": optimal force 10 N m of its lumbar and arm "
+                          "CoordinateActuators (the model has no neck coordinate; the neck takes the same)"),
+                         ("shoulder_torque", "shoulder_flexion", raj_arm), ("elbow_torque", "elbow_flexion", raj_arm)):
+        w(f"  - {{name: {name}, coordinate: {c}, optimal_force_Nm: 10, source: {q(src)}}}")
     w("markers:")
     w(f"  - {{name: grip, body: hand, location_m: {vec([0.0, -M['hand'][1] * M['hand'][5], 0.0])}, source: {q(DELEVA + ': hand centre of mass, where the load is held')}}}")
     w(f"  - {{name: C7, body: head, location_m: [0, 0, 0], source: {q(DELEVA + ': C7 (trunk C7-mid-hip length above the mid-hip joint centre)')}}}")
