@@ -98,7 +98,8 @@ int run_sweep_command(const SweepOptions& o, const MpiSession* mpi) {
   ro.keep_shards = o.keep_shards;
   ro.mpi = mpi;
   if (!o.quiet && root)
-    std::fprintf(stderr, "dembones sweep: %s: %zu runs (%s design)%s\n", spec.name.c_str(), plan.runs.size(),
+    std::fprintf(stderr, "dembones sweep: %s: %zu run%s (%s design)%s\n", spec.name.c_str(), plan.runs.size(),
+                 plan.runs.size() == 1 ? "" : "s",
                  to_string(spec.design), mpi ? fmt::format(", {} MPI ranks", mpi->size()).c_str() : "");
   if (root && mpi == nullptr) {
     // The file run_sweep writes (sweep_runner.cpp): -o or the sweep's output.file, a shard's own name.
