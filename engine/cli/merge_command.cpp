@@ -1,13 +1,19 @@
 // dembones merge OUT.h5 SHARD.h5 ... [--link]: joins sweep shards (Slurm array tasks, `--shard I/N`
 // runs, MPI ranks' files) into one sweep file with its /summary in run order (sweep/sweep_merge.hpp).
+#include <fmt/format.h>
+
 #include <cstdio>
 #include <filesystem>
 #include <memory>
+#include <regex>
 #include <string>
 #include <vector>
 
 #include "cli/commands.hpp"
 #include "common/error.hpp"
+#include "io/hdf5_probe.hpp"
+#include "io/hdf5_reader.hpp"
+#include "io/output_path.hpp"
 #include "sweep/sweep_merge.hpp"
 
 namespace dembones::cli {
@@ -21,6 +27,32 @@ struct MergeOptions {
   bool allow_missing = false;
 };
 
+// An existing OUT is replaced only when it is a merged sweep file (a merge done again). An audit ran
+// `dembones merge lifts.shard-*.h5`: the shell made shard 1 the output, and the merge wrote the other
+// shards' runs over it (its own runs lost); a run's result file was overwritten the same way.
+void check_existing_output(const std::filesystem::path& out) {
+  std::error_code ec;
+  if (!std::filesystem::exists(out, ec)) return;
+  std::string shard;
+  if (hdf5_file_readable(out, "/runs")) {
+    const Hdf5Reader r(out);
+    if (r.has_attribute("/", "shard")) shard = r.read_string_attribute("/", "shard");
+  }
+  if (shard == "merged") return;
+  const Location at{out.string(), 0, 0, ""};
+  if (shard.empty() || shard == "all")
+    throw InputError(at, fmt::format("exists and is not a merged sweep file ({}): merge writes a new file; choose "
+                                     "another output name, or delete this one first",
+                                     shard == "all" ? "a whole sweep's file" : "a run's result or another file"));
+  const std::string name = out.filename().string();
+  const std::string merged = std::regex_replace(name, std::regex(R"(\.shard-\d+-of-\d+)"), "");
+  throw InputError(at, fmt::format("exists and is shard {} of a sweep, not a merged file: merge takes the output "
+                                   "first (did the shell expand a pattern such as *.shard-*.h5 into it?), e.g. "
+                                   "dembones merge {} {}",
+                                   shard, merged == name ? "merged.h5" : merged,
+                                   std::regex_replace(name, std::regex(R"(\.shard-\d+-of-(\d+))"), ".shard-*-of-$1")));
+}
+
 int merge(const MergeOptions& o) {
   if (o.files.size() < 2) throw InputError(Location{"", 0, 0, "merge"}, "expected OUT.h5 followed by at least one shard");
   const std::filesystem::path out = o.files.front();
@@ -28,6 +60,8 @@ int merge(const MergeOptions& o) {
   for (const auto& s : shards)
     if (std::error_code ec; std::filesystem::equivalent(s, out, ec))
       throw InputError(Location{s.string(), 0, 0, ""}, "is also the output file");
+  check_output_path(out, Location{"", 0, 0, "OUT"}, {});
+  check_existing_output(out);
   Hdf5WriterOptions wo;
   wo.compression_level = o.compression;
   const SweepMergeReport rep = merge_sweep(shards, out, o.link ? MergeMode::ExternalLink : MergeMode::Copy, wo);

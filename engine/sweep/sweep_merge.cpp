@@ -12,6 +12,40 @@
 
 namespace dembones {
 
+namespace {
+
+// How a shard stored its runs (root attributes written since 2026-11-27; empty when absent).
+struct ShardStorage {
+  std::string series;   // sweep_series: none, summary or full
+  std::string float32;  // sweep_float32: "0" or "1"
+};
+
+ShardStorage storage_of(const Hdf5Reader& r) {
+  ShardStorage s;
+  if (r.has_attribute("/", "sweep_series")) s.series = r.read_string_attribute("/", "sweep_series");
+  if (r.has_attribute("/", "sweep_float32")) s.float32 = std::to_string(r.read_int_attribute("/", "sweep_float32"));
+  return s;
+}
+
+// One file, one storage: the root's sweep_series and sweep_float32 (copied from the first shard) must
+// describe every run. An audit merged float32 runs into a file whose root said float64, and runs
+// with only a summary into one that said `full` (export then found no time series in them).
+void check_same_storage(const ShardStorage& first, const std::filesystem::path& first_file, const ShardStorage& s,
+                        const std::filesystem::path& file) {
+  auto refuse = [&](const char* what, const std::string& a, const std::string& b, const char* option) {
+    throw InputError(Location{file.string(), 0, 0, ""},
+                     fmt::format("its runs were stored with {} {}, those of '{}' with {}: merge shards run with the "
+                                 "same {} (one file, one storage)",
+                                 what, b, first_file.string(), a, option));
+  };
+  if (!first.series.empty() && !s.series.empty() && first.series != s.series)
+    refuse("series", first.series, s.series, "--series");
+  if (!first.float32.empty() && !s.float32.empty() && first.float32 != s.float32)
+    refuse("float32", first.float32 == "1" ? "on" : "off", s.float32 == "1" ? "on" : "off", "--float32");
+}
+
+}  // namespace
+
 SweepMergeReport merge_sweep(const std::vector<std::filesystem::path>& shards, const std::filesystem::path& output,
                              MergeMode mode, const Hdf5WriterOptions& options, bool reuse_first_shard) {
   namespace fs = std::filesystem;
@@ -23,6 +57,12 @@ SweepMergeReport merge_sweep(const std::vector<std::filesystem::path>& shards, c
   std::vector<std::string> names;
   const bool reuse = reuse_first_shard && mode == MergeMode::Copy;
   std::vector<std::string> stale;  // reused shard: its incomplete runs, removed from the output
+  // Every shard's storage checked before anything is written.
+  {
+    const ShardStorage first_storage = storage_of(Hdf5Reader(shards[0]));
+    for (std::size_t s = 1; s < shards.size(); ++s)
+      check_same_storage(first_storage, shards[0], storage_of(Hdf5Reader(shards[s])), shards[s]);
+  }
   if (reuse) {
     // The first shard's file becomes the output (its runs are not copied one by one): read its records.
     {

@@ -1,0 +1,98 @@
+// What `dembones merge OUT.h5 SHARD.h5 ...` does to files that are not a merge's. Found by a new-user
+// audit: `dembones merge lifts.shard-*.h5` (the shell made shard 1 the output) wrote the other shards'
+// runs over shard 1, whose own runs were lost; a run's result file and a name ending in .csv were
+// written over the same way; and shards run with another --series or --float32 were merged into one
+// file whose root described only the first shard's runs.
+#include <filesystem>
+#include <string>
+
+#include "cli_test_util.hpp"
+#include "io/hdf5_reader.hpp"
+
+namespace dembones {
+namespace {
+
+namespace fs = std::filesystem;
+using cli_test::dembones;
+using io_test::read_text_file;
+using io_test::TempDir;
+
+struct Shards {
+  fs::path sweep;
+  fs::path dir;
+  std::vector<std::string> files;  // shard 1, 2, 3 of lifts.h5
+};
+
+// A 3-run sweep over the box mass, one shard per run (the short-run overrides).
+void make_shards(const TempDir& dir, Shards& s) {
+  s.dir = dir.path();
+  s.sweep = dir / "masses.yaml";
+  cli_test::write_box_mass_sweep(s.sweep, "[5, 10, 20]");
+  for (int i = 1; i <= 3; ++i) {
+    const auto r = cli_test::sweep_short(s.sweep, dir / "lifts.h5", {"--shard", std::to_string(i) + "/3", "-q"});
+    ASSERT_EQ(r.exit_code, 0) << r.output;
+    s.files.push_back((dir / ("lifts.shard-" + std::to_string(i) + "-of-3.h5")).string());
+  }
+}
+
+TEST(MergeCli, AShardExpandedIntoTheOutputIsRefusedAndLeftIntact) {
+  TempDir dir;
+  Shards s;
+  ASSERT_NO_FATAL_FAILURE(make_shards(dir, s));
+  const std::string before = read_text_file(s.files[0]);
+  const auto r = dembones({"merge", s.files[0], s.files[1], s.files[2]});
+  EXPECT_EQ(r.exit_code, 2) << r.output;
+  EXPECT_NE(r.output.find("exists and is shard 1/3 of a sweep"), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("dembones merge lifts.h5 lifts.shard-*-of-3.h5"), std::string::npos) << r.output;
+  EXPECT_EQ(read_text_file(s.files[0]), before);
+  EXPECT_FALSE(fs::exists(s.files[0] + ".partial"));
+}
+
+TEST(MergeCli, OnlyAMergedFileIsReplaced) {
+  TempDir dir;
+  Shards s;
+  ASSERT_NO_FATAL_FAILURE(make_shards(dir, s));
+  // A run's result under the output's name stays as it is.
+  ASSERT_TRUE(cli_test::run_short("stoop_lift", dir / "run.h5"));
+  const std::string run_bytes = read_text_file(dir / "run.h5");
+  auto r = dembones({"merge", (dir / "run.h5").string(), s.files[0], s.files[1], s.files[2]});
+  EXPECT_EQ(r.exit_code, 2) << r.output;
+  EXPECT_NE(r.output.find("exists and is not a merged sweep file"), std::string::npos) << r.output;
+  EXPECT_EQ(read_text_file(dir / "run.h5"), run_bytes);
+  // An output named like a table is refused before anything is written.
+  r = dembones({"merge", (dir / "merged.csv").string(), s.files[0], s.files[1], s.files[2]});
+  EXPECT_EQ(r.exit_code, 2) << r.output;
+  EXPECT_NE(r.output.find("expected a file name ending in .h5"), std::string::npos) << r.output;
+  EXPECT_FALSE(fs::exists(dir / "merged.csv"));
+  // A merge done again replaces the merged file.
+  for (int pass = 0; pass < 2; ++pass) {
+    r = dembones({"merge", (dir / "merged.h5").string(), s.files[0], s.files[1], s.files[2]});
+    EXPECT_EQ(r.exit_code, 0) << r.output;
+  }
+  EXPECT_EQ(Hdf5Reader(dir / "merged.h5").table_rows("/summary"), 3u);
+}
+
+TEST(MergeCli, ShardsStoredOtherwiseAreRefusedBeforeAnythingIsWritten) {
+  TempDir dir;
+  Shards s;
+  ASSERT_NO_FATAL_FAILURE(make_shards(dir, s));
+  for (const std::vector<std::string>& option : {std::vector<std::string>{"--float32"},
+                                                 std::vector<std::string>{"--series", "full"}}) {
+    SCOPED_TRACE(option.front());
+    const fs::path other = dir / ("other" + option.front().substr(2) + ".h5");
+    std::vector<std::string> args{"--shard", "3/3", "-q"};
+    args.insert(args.end(), option.begin(), option.end());
+    const auto made = cli_test::sweep_short(s.sweep, other, args);
+    ASSERT_EQ(made.exit_code, 0) << made.output;
+    const std::string third = (dir / ("other" + option.front().substr(2) + ".shard-3-of-3.h5")).string();
+    const auto r = dembones({"merge", (dir / "mixed.h5").string(), s.files[0], s.files[1], third});
+    EXPECT_EQ(r.exit_code, 2) << r.output;
+    EXPECT_NE(r.output.find(third + ": its runs were stored with"), std::string::npos) << r.output;
+    EXPECT_NE(r.output.find("merge shards run with the same " + option.front()), std::string::npos) << r.output;
+    EXPECT_FALSE(fs::exists(dir / "mixed.h5"));
+    EXPECT_FALSE(fs::exists(dir / "mixed.h5.partial"));
+  }
+}
+
+}  // namespace
+}  // namespace dembones
