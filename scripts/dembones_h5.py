@@ -106,19 +106,42 @@ def open_h5(path: str):
 class Run:
     """One run's datasets, read on demand from an open file (or a sweep's /runs/NNNNN group)."""
 
+    @staticmethod
+    def _text_attr(obj, name: str) -> str:
+        v = obj.attrs.get(name)
+        if v is None:
+            return ""
+        v = v.decode() if isinstance(v, bytes) else v
+        return str(np.asarray(v).ravel()[0]) if not isinstance(v, str) else v
+
     def __init__(self, spec: str, label: Optional[str] = None):
         self.spec = spec
         path, run_number = split_run_spec(spec)
         self.path = path
         self.file = open_h5(path)
-        fmt = self.file.attrs.get("format")
+        try:
+            fmt = self.file.attrs.get("format")
+        except (OSError, RuntimeError, KeyError):
+            # a file whose writer was killed while HDF5 wrote its metadata (a .partial file)
+            self.close()
+            raise FileError(f"{path}: cannot be read: an unfinished output file, its writer stopped while HDF5 "
+                            "wrote its metadata? Run the scenario again, or continue the sweep with --resume") from None
         fmt = fmt.decode() if isinstance(fmt, bytes) else fmt
         if run_number is not None:
             key = f"runs/{run_number:05d}"
-            if key not in self.file:
+            link = self.file.get(key, getlink=True) if "runs" in self.file else None
+            if link is None:
                 self.close()
                 raise FileError(f"{path}: no run {run_number} (expected group /{key})")
-            self.group = self.file[key]
+            try:
+                self.group = self.file[key]
+            except (KeyError, OSError):
+                # a `dembones merge --link` file moved away from its shards: the link dangles
+                self.close()
+                target = getattr(link, "filename", "?")
+                raise FileError(f"{path}: run {run_number} is an external link to '{target}' (a `dembones merge "
+                                "--link` file), which cannot be opened from here: keep the shards next to the "
+                                "merged file, or merge them again without --link") from None
             # a sweep marks a run complete last (engine/io/completion_marker.hpp); a group without
             # the marker is a run that was cut off and will be redone on resume
             if int(np.asarray(self.group.attrs.get("complete", 0)).ravel()[0]) != 1:
@@ -131,6 +154,10 @@ class Run:
                 raise FileError(f"{path}: is a sweep file; name one run as {path}#N "
                                 "(or plot the sweep with plot_sweep.py)")
             self.group = self.file
+        if "time" not in self.group and run_number is not None and self._text_attr(self.group, "status") == "failed":
+            error = self._text_attr(self.group, "error") or "(no error stored)"
+            self.close()
+            raise FileError(f"{spec}: run {run_number} failed, so it has no time series: {error}")
         if "time" not in self.group and run_number is not None:
             series = self.file.attrs.get("sweep_series", b"")
             series = series.decode() if isinstance(series, bytes) else str(series)

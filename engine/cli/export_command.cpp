@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 
 #include <cstdio>
+#include <filesystem>
 #include <memory>
 #include <optional>
 #include <string>
@@ -13,6 +14,7 @@
 
 #include "cli/commands.hpp"
 #include "common/error.hpp"
+#include "io/hdf5_probe.hpp"
 #include "io/hdf5_reader.hpp"
 #include "io/run_export.hpp"
 #include "io/summary_export.hpp"
@@ -47,7 +49,37 @@ int export_summary(const ExportOptions& o) {
   return 0;
 }
 
+// A .partial file is an output still being written, or left by a stopped run or sweep: say so and
+// what to do (an audit was told "not a dembones result file" and "not a sweep's file" of them). An
+// interrupted sweep's finished runs do export (--run N).
+void check_partial_input(const ExportOptions& o) {
+  const std::string finished = o.file.substr(0, o.file.size() - std::string(".partial").size());
+  auto unfinished = [&](const std::string& why) {
+    throw IoError(Location{o.file, 0, 0, ""},
+                  fmt::format("an unfinished output file ({}): export the finished file, {}, once the scenario "
+                              "has been run again or the sweep continued with the same command and --resume",
+                              why, finished));
+  };
+  if (!hdf5_file_readable(o.file, "/"))
+    unfinished("its writer was stopped while HDF5 wrote its metadata, and it cannot be read");
+  const Hdf5Reader r(o.file);
+  if (r.is_group("/runs")) {
+    if (o.summary && !r.is_dataset("/summary"))
+      unfinished("an interrupted sweep's: /summary is written when the sweep finishes; its finished runs export "
+                 "one at a time with --run N");
+    return;
+  }
+  if (!r.is_dataset("/time")) unfinished("a run's, stopped before it was complete");
+}
+
+int export_file_or_throw(const ExportOptions& o);
+
 int export_file(const ExportOptions& o) {
+  if (o.file.ends_with(".partial") && std::filesystem::is_regular_file(o.file)) check_partial_input(o);
+  return export_file_or_throw(o);
+}
+
+int export_file_or_throw(const ExportOptions& o) {
   if (o.summary) return export_summary(o);
   // The format: --format, else the output's extension.
   ExportFormat format = ExportFormat::csv;

@@ -132,6 +132,23 @@ bool Hdf5Reader::is_group(std::string_view path) const {
   return H5Iget_type(obj.get()) == H5I_GROUP;
 }
 
+std::string Hdf5Reader::external_link_file(std::string_view path) const {
+  const std::string p(path);
+  // Each parent must exist for H5Lexists; the run groups' parent (/runs) is an ordinary group.
+  const std::size_t slash = p.find_last_of('/');
+  if (slash != std::string::npos && slash > 0 && !exists(p.substr(0, slash))) return "";
+  if (H5Lexists(file_, p.c_str(), H5P_DEFAULT) <= 0) return "";
+  H5L_info_t info;  // HDF5 1.10 (Debian 12): H5Lget_info, not 1.12's H5Lget_info2
+  if (H5Lget_info(file_, p.c_str(), &info, H5P_DEFAULT) < 0 || info.type != H5L_TYPE_EXTERNAL) return "";
+  std::vector<char> value(info.u.val_size);
+  if (H5Lget_val(file_, p.c_str(), value.data(), value.size(), H5P_DEFAULT) < 0) return "";
+  unsigned flags = 0;
+  const char* file = nullptr;
+  const char* object = nullptr;
+  if (H5Lunpack_elink_val(value.data(), value.size(), &flags, &file, &object) < 0 || file == nullptr) return "";
+  return file;
+}
+
 bool Hdf5Reader::is_dataset(std::string_view path) const {
   if (!exists(path)) return false;
   const auto obj = open_object(file_, label(), path, "object");

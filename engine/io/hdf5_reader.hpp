@@ -31,6 +31,10 @@ class Hdf5Reader {
   bool exists(std::string_view path) const;  // group or dataset; false for dangling links
   bool is_group(std::string_view path) const;
   bool is_dataset(std::string_view path) const;
+  // The file an external link at `path` points to (as stored: relative to this file's folder when
+  // written by `dembones merge --link`); empty when `path` is not an external link. Its target need
+  // not exist: a merged file moved away from its shards holds dangling links.
+  std::string external_link_file(std::string_view path) const;
   // Every group and dataset below `group` (not itself), depth first, in name order; external links
   // are followed.
   std::vector<Hdf5Entry> list(std::string_view group = "/") const;

@@ -140,6 +140,14 @@ std::string find_run_group(const Hdf5Reader& r, std::optional<int> run) {
       throw InputError(Location{file, 0, 0, "--run"}, fmt::format("expected a run number 0 to 99999, got {}", *run));
     const std::string group = fmt::format("/runs/{:05d}", *run);
     if (!r.is_group(group)) {
+      // A `merge --link` file moved away from its shards: the run's link dangles (an audit was told
+      // "the file holds no run 0 (6 runs, 00000 to 00005)").
+      if (const std::string target = r.external_link_file(group); !target.empty())
+        throw InputError(Location{file, 0, 0, "--run"},
+                         fmt::format("run {} is an external link to '{}' (a `dembones merge --link` file), which "
+                                     "cannot be opened from here: keep the shards where they were, next to the "
+                                     "merged file, or merge them again without --link (copies)",
+                                     *run, target));
       const auto runs = r.children("/runs");
       throw InputError(Location{file, 0, 0, "--run"},
                        fmt::format("the file holds no run {} ({} runs{})", *run, runs.size(),
@@ -203,6 +211,15 @@ TextTable export_run(const Hdf5Reader& r, const RunExportRequest& request) {
   const std::string file = r.path().string();
   const std::string time_path = in_run(request.run_group, "time");
   if (!r.is_dataset(time_path)) {
+    // A failed run keeps its error, not its series (an audit was told "not a dembones run", and the
+    // plotting script "rerun the sweep with series: full" of a sweep stored with series full).
+    if (request.run_group != "/" && r.has_attribute(request.run_group, "status") &&
+        r.read_string_attribute(request.run_group, "status") == "failed")
+      throw InputError(Location{file, 0, 0, "--run"},
+                       fmt::format("run '{}' failed, so it has no time series: {}", request.run_group,
+                                   r.has_attribute(request.run_group, "error")
+                                       ? r.read_string_attribute(request.run_group, "error")
+                                       : "(no error stored)"));
     // A sweep stored with `series: summary` (or none) keeps only each run's peaks, not its time series
     // (docs/sweeps.md, output.series): say so and how to get them, rather than "not a dembones run".
     const std::string series =

@@ -136,6 +136,27 @@ std::string peaks_table(const Hdf5Reader& r, const std::vector<TableColumn>& col
 
 }  // namespace
 
+// A `merge --link` file moved away from its shards holds links that cannot be opened: its /summary
+// still lists every run, so say which runs cannot be read (an audit saw "6 runs of 6 in this file"
+// above an empty /runs).
+std::string dangling_links_line(const Hdf5Reader& r) {
+  if (root_text(r, "merge_mode") != "external_link" || !r.is_group("/runs")) return "";
+  std::size_t dangling = 0;
+  std::string first, target;
+  for (const std::string& name : r.children("/runs")) {
+    const std::string path = "/runs/" + name;
+    if (r.is_group(path)) continue;
+    if (++dangling == 1) {
+      first = name;
+      target = r.external_link_file(path);
+    }
+  }
+  if (dangling == 0) return "";
+  return fmt::format("  warning: {} runs are external links to shards that cannot be opened from here (run {} -> "
+                     "'{}'): keep the shards next to this file, or merge them again without --link\n",
+                     dangling, std::stoi(first), target);
+}
+
 std::string describe_sweep(const Hdf5Reader& r) {
   const std::string name = root_text(r, "sweep_name"), design = root_text(r, "sweep_design");
   const std::int64_t total = r.has_attribute("/", "sweep_runs") ? r.read_int_attribute("/", "sweep_runs") : -1;
@@ -160,6 +181,7 @@ std::string describe_sweep(const Hdf5Reader& r) {
   for (std::size_t k = 0; k < failed.size() && k < 3; ++k)
     out += fmt::format("  run {} failed: {}\n", run[failed[k]], error[failed[k]]);
   if (failed.size() > 3) out += fmt::format("  ... and {} more failed runs (the /summary column `error`)\n", failed.size() - 3);
+  out += dangling_links_line(r);
   out += parameters_line(r, columns);
   out += reserves_line(r, columns, run, ok);
   if (has_column(columns, "cop_outside_frames")) {

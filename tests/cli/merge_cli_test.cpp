@@ -1,4 +1,5 @@
-// What `dembones merge OUT.h5 SHARD.h5 ...` does to files that are not a merge's. Found by a new-user
+// What `dembones merge OUT.h5 SHARD.h5 ...` does to files that are not a merge's, and what `dembones
+// export` says of runs it cannot export (a moved linked merge, a failed run, an unfinished file). Found by a new-user
 // audit: `dembones merge lifts.shard-*.h5` (the shell made shard 1 the output) wrote the other shards'
 // runs over shard 1, whose own runs were lost; a run's result file and a name ending in .csv were
 // written over the same way; and shards run with another --series or --float32 were merged into one
@@ -92,6 +93,49 @@ TEST(MergeCli, ShardsStoredOtherwiseAreRefusedBeforeAnythingIsWritten) {
     EXPECT_FALSE(fs::exists(dir / "mixed.h5"));
     EXPECT_FALSE(fs::exists(dir / "mixed.h5.partial"));
   }
+}
+
+// A `merge --link` file moved away from its shards: the run is named as a dangling link to its shard
+// (was: "the file holds no run 0 (3 runs, 00000 to 00002)").
+TEST(MergeCli, ExportOfALinkedRunWhoseShardIsGoneNamesTheShard) {
+  TempDir dir;
+  Shards s;
+  ASSERT_NO_FATAL_FAILURE(make_shards(dir, s));
+  auto r = dembones({"merge", (dir / "linked.h5").string(), s.files[0], s.files[1], s.files[2], "--link"});
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  fs::create_directory(dir / "moved");
+  fs::rename(dir / "linked.h5", dir / "moved" / "linked.h5");
+  r = dembones({"export", (dir / "moved" / "linked.h5").string(), "--run", "0", "-o", (dir / "r0.csv").string()});
+  EXPECT_EQ(r.exit_code, 2) << r.output;
+  EXPECT_NE(r.output.find("run 0 is an external link to 'lifts.shard-1-of-3.h5'"), std::string::npos) << r.output;
+  EXPECT_FALSE(fs::exists(dir / "r0.csv"));
+  r = dembones({"info", (dir / "moved" / "linked.h5").string()});
+  EXPECT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_NE(r.output.find("warning: 3 runs are external links to shards that cannot be opened from here (run 0 -> "
+                          "'lifts.shard-1-of-3.h5')"),
+            std::string::npos)
+      << r.output;
+}
+
+// A failed run says why it failed (was: "not a dembones run"); an unreadable .partial file says it is
+// unfinished (was: "not a dembones result file").
+TEST(MergeCli, ExportOfAFailedRunOrAnUnfinishedFileSaysWhy) {
+  TempDir dir;
+  const fs::path sweep = dir / "reach.yaml";
+  io_test::write_text_file(sweep, "name: reach\nbase: " + cli_test::shipped_scenario("stoop_lift").string() +
+                                      "\ndesign: zip\nvary:\n  task.start.forward_m: [0.4, 1.4]\n"
+                                      "  task.box.mass_kg: [10, 10]\n");
+  auto r = cli_test::sweep_short(sweep, dir / "reach.h5", {"-q"});
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  r = dembones({"export", (dir / "reach.h5").string(), "--run", "1", "-o", (dir / "r1.csv").string()});
+  EXPECT_EQ(r.exit_code, 2) << r.output;
+  EXPECT_NE(r.output.find("run '/runs/00001' failed, so it has no time series: "), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("cannot reach the box"), std::string::npos) << r.output;
+  io_test::write_text_file(dir / "cut.h5.partial", "\x89HDF\r\n\x1a\n then nothing a reader can use");
+  r = dembones({"export", (dir / "cut.h5.partial").string(), "-o", (dir / "cut.csv").string()});
+  EXPECT_EQ(r.exit_code, 2) << r.output;
+  EXPECT_NE(r.output.find("an unfinished output file"), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("export the finished file, " + (dir / "cut.h5").string()), std::string::npos) << r.output;
 }
 
 }  // namespace

@@ -252,6 +252,37 @@ class ReaderTests(SyntheticFiles):
         self.assertEqual(r.returncode, 2)
         self.assertIn("incomplete", r.stderr)
 
+    def test_failed_sweep_run_says_why(self):
+        # the engine keeps a failed run's group with its status and error, without series
+        failed = self.out("failed_sweep.h5")
+        shutil.copy(self.sweep, failed)
+        with h5py.File(failed, "a") as f:
+            g = f.require_group("runs/00001")
+            g.attrs["status"] = "failed"
+            g.attrs["error"] = "the hands cannot reach the box"
+            g.attrs["complete"] = np.int32(1)
+        with self.assertRaises(dh.FileError) as e:
+            dh.Run(failed + "#1")
+        self.assertIn("run 1 failed, so it has no time series: the hands cannot reach the box", str(e.exception))
+        r = run_script("plot.py", failed + "#1", "-o", self.out("failed.png"))
+        self.assertEqual(r.returncode, 2)
+        self.assertNotIn("Traceback", r.stderr)
+        self.assertIn("failed", r.stderr)
+
+    def test_dangling_external_link_names_the_shard(self):
+        # a `dembones merge --link` file moved away from its shards
+        linked = self.out("moved_linked.h5")
+        with h5py.File(linked, "w") as f:
+            f.attrs["format"] = "dembones-sweep"
+            f.create_group("runs")
+            f["runs/00000"] = h5py.ExternalLink("gone.shard-1-of-2.h5", "/runs/00000")
+        with self.assertRaises(dh.FileError) as e:
+            dh.Run(linked + "#0")
+        self.assertIn("external link to 'gone.shard-1-of-2.h5'", str(e.exception))
+        r = run_script("plot.py", linked + "#0", "-o", self.out("moved.png"))
+        self.assertEqual(r.returncode, 2)
+        self.assertNotIn("Traceback", r.stderr)
+
     def test_column_labels(self):
         self.assertEqual(dh.column_label("task.box.mass_kg"), "box mass (kg)")
         self.assertEqual(dh.column_label("L5_S1_compression_peak_N"), "L5/S1 compression peak (N)")
