@@ -31,16 +31,42 @@ OK_STATUS = {"ok", "0", "solved", "done", "complete", "completed", "success"}
 MARKERS = ["o", "s", "^", "D", "v", "P", "X", "*"]
 
 
-def combine(tables: Sequence[Dict[str, np.ndarray]], paths: Sequence[str]) -> Dict[str, np.ndarray]:
-    """Rows of several shard summaries, on the columns they share."""
+def sweep_fingerprint(path: str) -> str:
+    """The file's sweep_fingerprint root attribute ("" when absent): what defines its runs."""
+    f = dh.open_h5(path)
+    try:
+        v = f.attrs.get("sweep_fingerprint", b"")
+    finally:
+        f.close()
+    return v.decode() if isinstance(v, bytes) else str(v)
+
+
+def combine(tables: Sequence[Dict[str, np.ndarray]], paths: Sequence[str],
+            fingerprints: Optional[Sequence[str]] = None) -> Dict[str, np.ndarray]:
+    """Rows of several shard summaries of one sweep, on the columns they share, each run once.
+    Files of different sweeps are refused (their runs' numbers and parameters mean different things)."""
     if len(tables) == 1:
         return tables[0]
+    if fingerprints:
+        for path, fp in zip(paths[1:], fingerprints[1:]):
+            if fp and fingerprints[0] and fp != fingerprints[0]:
+                raise dh.FileError(f"{path}: a file of another sweep than {paths[0]} (sweep_fingerprint differs): "
+                                   "plot_sweep.py combines shards of one sweep; plot other sweeps one at a time")
     common = [c for c in tables[0] if all(c in t for t in tables[1:])]
     dropped = sorted({c for t in tables for c in t} - set(common))
     if dropped:
         sys.stderr.write(f"plot_sweep.py: note: columns not in every file left out: "
                          f"{', '.join(dropped)}\n")
-    return {c: np.concatenate([t[c] for t in tables]) for c in common}
+    out = {c: np.concatenate([t[c] for t in tables]) for c in common}
+    if "run" in out:
+        # a shard given twice, or a shard with the merged file it went into: each run counted once
+        _, first = np.unique(out["run"], return_index=True)
+        if len(first) < len(out["run"]):
+            sys.stderr.write(f"plot_sweep.py: note: {len(out['run']) - len(first)} rows of runs found in more "
+                             "than one file counted once\n")
+            keep = np.sort(first)
+            out = {c: v[keep] for c, v in out.items()}
+    return out
 
 
 def is_text(col: np.ndarray) -> bool:
@@ -259,7 +285,8 @@ def main(argv=None) -> int:
     ap.add_argument("--size", type=float, nargs=2, metavar=("W_IN", "H_IN"),
                     help="figure size in inches (default 8 5.5 per panel)")
     args = ap.parse_args(argv)
-    table = combine([dh.read_sweep_summary(p) for p in args.sweeps], args.sweeps)
+    table = combine([dh.read_sweep_summary(p) for p in args.sweeps], args.sweeps,
+                    [sweep_fingerprint(p) for p in args.sweeps] if len(args.sweeps) > 1 else None)
     if args.list:
         print(describe(table))
         return 0

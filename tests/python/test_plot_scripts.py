@@ -444,6 +444,24 @@ class SweepPlotTests(SyntheticFiles):
             for colour in ("#1f77b4", "#d62728"):  # one line per technique
                 self.assertGreater(pixels_near(im, hex_rgb(colour)), 300, colour)
 
+    def test_files_of_other_sweeps_are_refused_and_runs_counted_once(self):
+        """Several files are shards of one sweep: another sweep's file is refused (an audit pooled two
+        sweeps into one curve), and a run in two files (a shard given twice) is counted once."""
+        one, other = self.out("one_sweep.h5"), self.out("other_sweep.h5")
+        for path, fingerprint in ((one, "one sweep"), (other, "another sweep")):
+            shutil.copy(self.sweep, path)
+            with h5py.File(path, "a") as f:
+                f.attrs["sweep_fingerprint"] = fingerprint
+        r = run_script("plot_sweep.py", one, other, "-o", self.out("two_sweeps.png"))
+        self.assertEqual(r.returncode, 2, r.stderr)
+        self.assertIn("a file of another sweep", r.stderr)
+        self.assertFalse(os.path.exists(self.out("two_sweeps.png")))
+        r = run_script("plot_sweep.py", self.sweep, self.sweep, "--list")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertIn("6 rows of runs found in more than one file counted once", r.stderr)
+        once = run_script("plot_sweep.py", self.sweep, "--list")
+        self.assertEqual(r.stdout, once.stdout)
+
     def test_two_panels_and_a_filter(self):
         png = self.out("sweep2.png")
         r = run_script("plot_sweep.py", self.sweep, "-o", png, "--y", "L5_S1_compression_peak_N",
