@@ -130,6 +130,8 @@ def main(argv=None) -> int:
     ap.add_argument("--size", type=float, nargs=2, default=(12.0, 6.75), metavar=("W_IN", "H_IN"),
                     help="figure size in inches (default 12 6.75)")
     args = ap.parse_args(argv)
+    if os.path.splitext(args.output)[1].lower() != ".gif":
+        ap.error(f"-o {args.output}: expected a file name ending in .gif (the animation is a GIF)")
     if args.fps <= 0 or args.speed <= 0 or (args.stride is not None and args.stride < 1):
         ap.error("--fps and --speed must be positive and --stride at least 1")
     run = dh.Run(args.run, args.label)

@@ -74,6 +74,17 @@ def pyplot():
     return plt
 
 
+def figure_format_error(output: str) -> Optional[str]:
+    """Why `output` cannot name a figure (matplotlib picks the format from the extension, and without
+    one writes OUTPUT.png under another name than the one asked for), or None."""
+    ext = os.path.splitext(output)[1].lower().lstrip(".")
+    supported = pyplot().figure().canvas.get_supported_filetypes()
+    pyplot().close("all")
+    if ext in supported:
+        return None
+    return (f"-o {output}: expected a figure file ending in .png, .pdf or .svg (or {', '.join('.' + e for e in sorted(supported) if e not in ('png', 'pdf', 'svg'))})")
+
+
 class FileError(Exception):
     """A file that cannot be plotted; the message is one line naming the file."""
 
@@ -181,6 +192,15 @@ class Run:
         name = self.attr("scenario_name")
         if run_number is not None:
             base = f"{base}#{run_number}"
+        if run_number is not None:
+            # a sweep run's scenario name is its base scenario's (a squat run of a stoop base read
+            # "stoop_lift"): the run and the values it varied say which it is
+            values = [str(v.decode() if isinstance(v, bytes) else v)
+                      for v in np.asarray(self.group.attrs.get("parameter_values", [])).ravel()]
+            fields = [str(v.decode() if isinstance(v, bytes) else v)
+                      for v in np.asarray(self.file.attrs.get("sweep_parameters", [])).ravel()]
+            varied = ", ".join(f"{f.split('.')[-1]} {v}" for f, v in zip(fields, values))
+            name = f"{base} ({varied})" if varied else base
         self.label = label or (name if name else base)
         self.file_label = base
         bw = self.attr("body_weight_N")

@@ -249,7 +249,8 @@ def _draw_scale_note(ax, run: dh.Run) -> None:
 
 # -- time series -------------------------------------------------------------------------------
 def lumbar_flexion(run: dh.Run) -> Optional[np.ndarray]:
-    """Total lumbar flexion [rad]: the sum of the intervertebral flexion coordinates."""
+    """Total spine flexion [rad]: the sum of the intervertebral flexion coordinates (the lifter's
+    L5/S1 to L1/L2 and T12/L1, so labelled spine rather than lumbar flexion)."""
     names = [n for n in run.coordinate_names() if LUMBAR_FLEXION.match(n)]
     sign = 1.0
     if not names:
@@ -362,7 +363,7 @@ def plot_runs(runs: Sequence[dh.Run], out: str, title: Optional[str], time_s: Op
             kneeq = -kneeq
         lum = lumbar_flexion(r)
         for k, (name, q) in enumerate((("hip flexion", hipq), ("knee flexion", kneeq),
-                                       ("lumbar flexion", lum))):
+                                       ("spine flexion", lum))):
             if q is None:
                 r.note(f"{r.file_label}: no {name} coordinate, its curve skipped")
             ang.curve(i, r, None if q is None else np.degrees(q), name, k)
@@ -471,6 +472,8 @@ def main(argv=None) -> int:
     ap.add_argument("--size", type=float, nargs=2, default=(16.0, 9.0), metavar=("W_IN", "H_IN"),
                     help="figure size in inches (default 16 9, a 16:9 slide)")
     args = ap.parse_args(argv)
+    if dh.figure_format_error(args.output):
+        ap.error(dh.figure_format_error(args.output))
     if not 1 <= args.figure_run <= len(args.runs):
         ap.error(f"--figure-run must be between 1 and {len(args.runs)}")
     runs = dh.open_runs(args.runs, args.label)

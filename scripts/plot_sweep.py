@@ -292,6 +292,8 @@ def main(argv=None) -> int:
         return 0
     if not args.output:
         ap.error("-o/--output is required (or use --list)")
+    if dh.figure_format_error(args.output):
+        ap.error(dh.figure_format_error(args.output))
     ys = args.y or ["L5_S1_compression_peak_N"]
     table = apply_where(table, args.where, args.sweeps[0])
     if len(next(iter(table.values()))) == 0:

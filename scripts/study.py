@@ -294,7 +294,7 @@ def fmt_change(base: float, other: float, unit_bw: Optional[float] = None) -> st
 
 
 def main(argv: Optional[List[str]] = None) -> int:
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap = argparse.ArgumentParser(description=" ".join(__doc__.split("\n\n")[0].split()))
     ap.add_argument("--dembones", default=os.path.join(SOURCE, "build", "release", "bin", "dembones"))
     ap.add_argument("--out", default=os.path.join(SOURCE, "out", "study"))
     ap.add_argument("--threads", type=int)

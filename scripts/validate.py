@@ -859,7 +859,7 @@ def write_atomic(path: str, text: str) -> None:
 
 
 def main(argv: Optional[List[str]] = None) -> int:
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap = argparse.ArgumentParser(description=" ".join(__doc__.split("\n\n")[0].split()))
     ap.add_argument("--dembones", default=os.path.join(SOURCE, "build", "release", "bin", "dembones"))
     ap.add_argument("--out", help="folder for the run files and (without --write-docs) the report")
     ap.add_argument("--write-docs", action="store_true", help="write docs/validation.md and docs/img/validation.png")

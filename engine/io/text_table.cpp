@@ -411,6 +411,9 @@ void append_number(std::string& out, double v) { fmt::format_to(std::back_insert
 // final name, DEVELOPERS.md).
 void write_file_atomically(const std::filesystem::path& path, const std::string& text) {
   const std::filesystem::path partial = path.string() + ".partial";
+  if (std::error_code ec; std::filesystem::is_directory(path, ec))
+    throw IoError(Location{path.string(), 0, 0, ""}, "is a folder; expected a file name, e.g. " +
+                                                         (path / "table.csv").string());
   {
     std::ofstream out(partial, std::ios::binary | std::ios::trunc);
     if (!out) throw IoError(Location{path.string(), 0, 0, ""}, "cannot open for writing");
@@ -425,8 +428,9 @@ void write_file_atomically(const std::filesystem::path& path, const std::string&
   std::error_code ec;
   std::filesystem::rename(partial, path, ec);
   if (ec) {
+    const std::string why = ec.message();  // before remove() reuses ec (an audit read "Success")
     std::filesystem::remove(partial, ec);
-    throw IoError(Location{path.string(), 0, 0, ""}, "cannot rename the finished file: " + ec.message());
+    throw IoError(Location{path.string(), 0, 0, ""}, "cannot rename the finished file: " + why);
   }
 }
 

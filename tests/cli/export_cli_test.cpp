@@ -123,5 +123,14 @@ TEST_F(ExportCli, BadRequestsFailWithTheFileNamed) {
     EXPECT_EQ(e.path().filename(), "bend.h5") << "left behind: " << e.path();
 }
 
+// -o naming a folder: said up front (was: "cannot rename the finished file: Success", the error code
+// read after the clean-up had reset it).
+TEST_F(ExportCli, AFolderAsOutputIsNamed) {
+  const auto r = dembones({"export", run_.string(), "--format", "csv", "-o", dir_.path().string()});
+  EXPECT_EQ(r.exit_code, 2) << r.output;
+  EXPECT_NE(r.output.find("is a folder; expected a file name"), std::string::npos) << r.output;
+  EXPECT_EQ(r.output.find("Success"), std::string::npos) << r.output;
+}
+
 }  // namespace
 }  // namespace dembones

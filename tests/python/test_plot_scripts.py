@@ -403,10 +403,20 @@ class PlotScriptTests(SyntheticFiles):
             f["something"] = np.zeros(3)
         for script, bad in (("plot.py", text), ("plot.py", other), ("plot.py", self.sweep),
                             ("animate.py", other), ("plot_sweep.py", self.stoop)):
-            r = run_script(script, bad, "-o", self.out("bad.png"))
+            r = run_script(script, bad, "-o", self.out("bad.gif" if script == "animate.py" else "bad.png"))
             self.assertEqual(r.returncode, 2, f"{script} {bad}: {r.stderr}")
             self.assertEqual(len(r.stderr.strip().splitlines()), 1, r.stderr)
             self.assertIn(os.path.basename(bad), r.stderr)
+
+    def test_output_names_that_would_mislead_are_refused(self):
+        # plot.py -o FIG without an extension wrote FIG.png while saying "wrote FIG"; animate.py wrote
+        # GIF data into a .png (audit)
+        for script, out in (("plot.py", "fig"), ("plot_sweep.py", "fig.txt"), ("animate.py", "lift.png")):
+            r = run_script(script, self.sweep if script == "plot_sweep.py" else self.stoop, "-o", self.out(out))
+            self.assertEqual(r.returncode, 2, f"{script}: {r.stderr}")
+            self.assertIn("expected a", r.stderr)
+            self.assertFalse(any(n.startswith(os.path.splitext(out)[0] + ".") or n == out
+                                 for n in os.listdir(os.path.dirname(self.out(out)))), out)
 
 
 class AnimateTests(SyntheticFiles):
