@@ -58,12 +58,22 @@ bool is_coordinate_indexed(const std::string& rel) {
 
 bool is_numeric(const std::string& dtype) { return dtype != "string" && dtype != "compound" && dtype != "other"; }
 
+// Whether a dataset's first axis is the frames, by its `dimensions` attribute ("frame × muscle"): a
+// per-muscle constant of a model with as many muscles as the run has frames is not a time series (an
+// audit exported /model/muscles/max_isometric_force as one). Without the attribute (files of other
+// writers), the shape decides.
+bool frame_indexed(const Hdf5Reader& r, const std::string& path) {
+  if (!r.has_attribute(path, "dimensions")) return true;
+  return r.read_string_attribute(path, "dimensions").rfind("frame", 0) == 0;
+}
+
 // Datasets of the run with a time axis: numeric, [frames] or [frames × channels].
 std::vector<std::string> exportable_datasets(const Hdf5Reader& r, const std::string& run_group, std::uint64_t frames) {
   std::vector<std::string> out;
   const std::string prefix = run_group == "/" ? "/" : run_group + "/";
   for (const Hdf5Entry& e : r.list(run_group)) {
     if (e.is_group || !is_numeric(e.dtype) || e.dims.empty() || e.dims.size() > 2 || e.dims[0] != frames) continue;
+    if (!frame_indexed(r, e.path)) continue;
     const std::string rel = e.path.substr(prefix.size());
     if (rel == "time" || rel.rfind("runs/", 0) == 0) continue;
     out.push_back(rel);
@@ -249,9 +259,13 @@ TextTable export_run(const Hdf5Reader& r, const RunExportRequest& request) {
                                  request.run_group, to_string(request.format)));
   {
     std::set<std::string> seen;
-    for (const std::string& rel : datasets)
+    for (const std::string& rel : datasets) {
       if (!seen.insert(rel).second)
         throw InputError(Location{file, 0, 0, "--dataset"}, fmt::format("'{}' is named twice", rel));
+      if (rel == "time")
+        throw InputError(Location{file, 0, 0, "--dataset"},
+                         "'time' is every table's first column already: name the datasets to put beside it");
+    }
   }
 
   const bool several = datasets.size() > 1;
@@ -266,6 +280,11 @@ TextTable export_run(const Hdf5Reader& r, const RunExportRequest& request) {
     const std::string path = in_run(request.run_group, rel);
     if (!r.is_dataset(path)) missing_dataset(r, request.run_group, rel, frames);
     const auto dims = r.dims(path);
+    if (!frame_indexed(r, path))
+      throw InputError(Location{file, 0, 0, "--dataset"},
+                       fmt::format("'{}' is not a time series (its dimensions: {}); a table takes datasets whose "
+                                   "first axis is the frames",
+                                   rel, r.read_string_attribute(path, "dimensions")));
     if (!is_numeric(r.dtype(path)) || dims.empty() || dims.size() > 2 || dims[0] != frames) {
       std::string shape;
       for (std::size_t i = 0; i < dims.size(); ++i) shape += fmt::format("{}{}", i ? " x " : "", dims[i]);
@@ -281,9 +300,20 @@ TextTable export_run(const Hdf5Reader& r, const RunExportRequest& request) {
     if (is_coordinate_indexed(rel) && !r.is_dataset(hdf5::split_parent(path).first + "/names") &&
         r.is_dataset(coordinate_names) && dims.size() == 2 && r.dims(coordinate_names) == std::vector{dims[1]})
       names_path = coordinate_names;
+    // /joints/posterior_tension's channels are the passive moments /joints/passive_names names.
+    const std::string passive_names = in_run(request.run_group, "joints/passive_names");
+    if (rel == "joints/posterior_tension" && r.is_dataset(passive_names) && dims.size() == 2 &&
+        r.dims(passive_names) == std::vector{dims[1]})
+      names_path = passive_names;
     TextTable part =
         export_time_series(r, {.dataset = path, .time_dataset = time_path, .names_dataset = names_path});
-    const std::vector<std::string> names(part.column_names.begin() + 1, part.column_names.end());
+    std::vector<std::string> names(part.column_names.begin() + 1, part.column_names.end());
+    // Vectors ("frame × xyz (site frame: ...)") get their axes' names, not 0, 1, 2.
+    if (dims.size() == 2 && dims[1] == 3 && r.has_attribute(path, "dimensions") &&
+        r.read_string_attribute(path, "dimensions").find("× xyz") != std::string::npos) {
+      const std::string leaf = hdf5::split_parent(path).second;
+      for (std::size_t c = 0; c < 3; ++c) names[c] = several ? std::string(1, "xyz"[c]) : fmt::format("{}_{}", leaf, "xyz"[c]);
+    }
     std::vector<std::string> units = export_channel_units(r, request.run_group, rel, names.size());
     Eigen::MatrixXd block = part.data.rightCols(part.data.cols() - 1);
     if (degrees) {

@@ -123,6 +123,32 @@ TEST_F(ExportCli, BadRequestsFailWithTheFileNamed) {
     EXPECT_EQ(e.path().filename(), "bend.h5") << "left behind: " << e.path();
 }
 
+// Column names that say what they are, and datasets that are not time series refused (audit: `time`
+// twice in the header, force_0/1/2, posterior_tension_0..5, and a per-muscle constant exported as a
+// series when the model had as many muscles as the run frames).
+TEST_F(ExportCli, ColumnsAreNamedAndOnlyTimeSeriesExport) {
+  const std::filesystem::path csv = dir_ / "t.csv";
+  auto r = dembones({"export", run_.string(), "-o", csv.string(), "--dataset", "/loads/L5_S1/force"});
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  TextTable t = read_text_table(csv);
+  EXPECT_EQ(t.column_names, (std::vector<std::string>{"time [s]", "force_x [N]", "force_y [N]", "force_z [N]"}));
+  r = dembones({"export", run_.string(), "-o", csv.string(), "--dataset", "/loads/L5_S1/force", "--dataset",
+                "/joints/posterior_tension"});
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  t = read_text_table(csv);
+  const Hdf5Reader h5(run_);
+  const auto passive = h5.read_strings("/joints/passive_names");
+  ASSERT_EQ(t.column_names.size(), 4 + passive.size());
+  EXPECT_EQ(t.column_names[1], "loads/L5_S1/force/x [N]");
+  EXPECT_EQ(t.column_names[4], "joints/posterior_tension/" + passive[0] + " [N]");
+  for (const char* bad : {"/time", "/model/muscles/max_isometric_force"}) {
+    r = dembones({"export", run_.string(), "-o", (dir_ / "bad.csv").string(), "--dataset", bad});
+    EXPECT_EQ(r.exit_code, 2) << bad << r.output;
+  }
+  EXPECT_NE(r.output.find("is not a time series (its dimensions: muscle)"), std::string::npos) << r.output;
+  EXPECT_FALSE(std::filesystem::exists(dir_ / "bad.csv"));
+}
+
 // -o naming a folder: said up front (was: "cannot rename the finished file: Success", the error code
 // read after the clean-up had reset it).
 TEST_F(ExportCli, AFolderAsOutputIsNamed) {
