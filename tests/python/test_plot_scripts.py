@@ -245,12 +245,17 @@ class ReaderTests(SyntheticFiles):
         shutil.copy(self.sweep, cut)
         with h5py.File(cut, "a") as f:
             del f["runs/00002"].attrs["complete"]
+        self.assert_refused(cut + "#2", "incomplete")
+
+    def assert_refused(self, spec, reason):
+        """dh.Run refuses `spec` with `reason` in its message, and plot.py says it in one line, exit 2."""
         with self.assertRaises(dh.FileError) as e:
-            dh.Run(cut + "#2")
-        self.assertIn("incomplete", str(e.exception))
-        r = run_script("plot.py", cut + "#2", "-o", self.out("cut.png"))
+            dh.Run(spec)
+        self.assertIn(reason, str(e.exception))
+        r = run_script("plot.py", spec, "-o", self.out("refused.png"))
         self.assertEqual(r.returncode, 2)
-        self.assertIn("incomplete", r.stderr)
+        self.assertNotIn("Traceback", r.stderr)
+        self.assertIn(reason, r.stderr)
 
     def test_failed_sweep_run_says_why(self):
         # the engine keeps a failed run's group with its status and error, without series
@@ -261,13 +266,7 @@ class ReaderTests(SyntheticFiles):
             g.attrs["status"] = "failed"
             g.attrs["error"] = "the hands cannot reach the box"
             g.attrs["complete"] = np.int32(1)
-        with self.assertRaises(dh.FileError) as e:
-            dh.Run(failed + "#1")
-        self.assertIn("run 1 failed, so it has no time series: the hands cannot reach the box", str(e.exception))
-        r = run_script("plot.py", failed + "#1", "-o", self.out("failed.png"))
-        self.assertEqual(r.returncode, 2)
-        self.assertNotIn("Traceback", r.stderr)
-        self.assertIn("failed", r.stderr)
+        self.assert_refused(failed + "#1", "run 1 failed, so it has no time series: the hands cannot reach the box")
 
     def test_dangling_external_link_names_the_shard(self):
         # a `dembones merge --link` file moved away from its shards
@@ -276,12 +275,7 @@ class ReaderTests(SyntheticFiles):
             f.attrs["format"] = "dembones-sweep"
             f.create_group("runs")
             f["runs/00000"] = h5py.ExternalLink("gone.shard-1-of-2.h5", "/runs/00000")
-        with self.assertRaises(dh.FileError) as e:
-            dh.Run(linked + "#0")
-        self.assertIn("external link to 'gone.shard-1-of-2.h5'", str(e.exception))
-        r = run_script("plot.py", linked + "#0", "-o", self.out("moved.png"))
-        self.assertEqual(r.returncode, 2)
-        self.assertNotIn("Traceback", r.stderr)
+        self.assert_refused(linked + "#0", "external link to 'gone.shard-1-of-2.h5'")
 
     def test_column_labels(self):
         self.assertEqual(dh.column_label("task.box.mass_kg"), "box mass (kg)")
