@@ -85,6 +85,28 @@ def figure_format_error(output: str) -> Optional[str]:
     return (f"-o {output}: expected a figure file ending in .png, .pdf or .svg (or {', '.join('.' + e for e in sorted(supported) if e not in ('png', 'pdf', 'svg'))})")
 
 
+def short_field_names(fields: Sequence[str]) -> List[str]:
+    """Each dotted field by its shortest unique ending: task.box.mass_kg and subject.mass_kg become
+    box.mass_kg and subject.mass_kg, task.technique technique."""
+    parts = [f.split(".") for f in fields]
+    out = []
+    for p in parts:
+        for k in range(1, len(p) + 1):
+            name = ".".join(p[-k:])
+            if sum(".".join(q[-k:]) == name for q in parts) == 1:
+                break
+        out.append(name)
+    return out
+
+
+def short_value(text: str) -> str:
+    """A sampled number in 4 significant digits (1.6564334455328238 -> 1.656); other text as is."""
+    try:
+        return f"{float(text):.4g}"
+    except ValueError:
+        return text
+
+
 class FileError(Exception):
     """A file that cannot be plotted; the message is one line naming the file."""
 
@@ -110,6 +132,10 @@ def open_h5(path: str):
     try:
         return h5py.File(path, "r")
     except OSError as e:
+        if path.endswith(".partial"):
+            raise FileError(f"{path}: an unfinished output file that cannot be read (being written, or its writer "
+                            "stopped while HDF5 wrote its metadata): wait for the run to finish, run the scenario "
+                            "again, or continue the sweep with --resume") from None
         reason = str(e).split("(")[0].strip().rstrip(",") or "not an HDF5 file"
         raise FileError(f"{path}: cannot be read as HDF5 ({reason})") from None
 
@@ -138,6 +164,11 @@ class Run:
             raise FileError(f"{path}: cannot be read: an unfinished output file, its writer stopped while HDF5 "
                             "wrote its metadata? Run the scenario again, or continue the sweep with --resume") from None
         fmt = fmt.decode() if isinstance(fmt, bytes) else fmt
+        if path.endswith(".partial") and "runs" not in self.file:
+            # a run renames its file when it is complete: its .partial is unfinished, whatever it holds
+            self.close()
+            raise FileError(f"{path}: a run's unfinished output file (renamed to {path[:-len('.partial')]} when "
+                            "complete): plot the finished file, or run the scenario again")
         if run_number is not None:
             key = f"runs/{run_number:05d}"
             link = self.file.get(key, getlink=True) if "runs" in self.file else None
@@ -199,7 +230,7 @@ class Run:
                       for v in np.asarray(self.group.attrs.get("parameter_values", [])).ravel()]
             fields = [str(v.decode() if isinstance(v, bytes) else v)
                       for v in np.asarray(self.file.attrs.get("sweep_parameters", [])).ravel()]
-            varied = ", ".join(f"{f.split('.')[-1]} {v}" for f, v in zip(fields, values))
+            varied = ", ".join(f"{f} {short_value(v)}" for f, v in zip(short_field_names(fields), values))
             name = f"{base} ({varied})" if varied else base
         self.label = label or (name if name else base)
         self.file_label = base

@@ -295,6 +295,8 @@ def main(argv=None) -> int:
     if dh.figure_format_error(args.output):
         ap.error(dh.figure_format_error(args.output))
     ys = args.y or ["L5_S1_compression_peak_N"]
+    if len(next(iter(table.values()), [])) == 0:
+        raise dh.FileError(f"{args.sweeps[0]}: no runs in its /summary (a shard with no run of the sweep?)")
     table = apply_where(table, args.where, args.sweeps[0])
     if len(next(iter(table.values()))) == 0:
         raise dh.FileError(f"{args.sweeps[0]}: no rows left after --where")

@@ -14,6 +14,7 @@
 
 #include "cli/commands.hpp"
 #include "common/error.hpp"
+#include "io/file_in_use.hpp"
 #include "io/hdf5_probe.hpp"
 #include "io/hdf5_reader.hpp"
 #include "io/run_export.hpp"
@@ -60,6 +61,12 @@ void check_partial_input(const ExportOptions& o) {
                               "has been run again or the sweep continued with the same command and --resume",
                               why, finished));
   };
+  // A live writer's lock makes the file unreadable here too: not damaged, just not finished yet.
+  if (file_in_use(o.file))
+    throw IoError(Location{o.file, 0, 0, ""},
+                  fmt::format("is being written by a running dembones run or sweep: wait for it to finish, then "
+                              "export {}",
+                              finished));
   if (!hdf5_file_readable(o.file, "/"))
     unfinished("its writer was stopped while HDF5 wrote its metadata, and it cannot be read");
   const Hdf5Reader r(o.file);
@@ -67,9 +74,10 @@ void check_partial_input(const ExportOptions& o) {
     if (o.summary && !r.is_dataset("/summary"))
       unfinished("an interrupted sweep's: /summary is written when the sweep finishes; its finished runs export "
                  "one at a time with --run N");
-    return;
+    return;  // a finished run of it exports (find_run_group refuses the others)
   }
-  if (!r.is_dataset("/time")) unfinished("a run's, stopped before it was complete");
+  // A run renames its file when it is complete: a run's .partial is unfinished, whatever it holds.
+  unfinished("a run's, stopped before it was complete");
 }
 
 int export_file_or_throw(const ExportOptions& o);

@@ -224,20 +224,29 @@ std::string describe_hdf5(const Hdf5Reader& reader, const DescribeOptions& optio
       out += fmt::format("{} = {}\n", name, attribute_text(reader, options.group, name, options.max_value_chars));
     }
   }
-  std::string first_run;  // "/runs/00000/" when collapsing
-  bool counted = false;    // the line counting the other run groups is written
-  for (const auto& e : reader.list(options.group)) {
-    if (options.collapse_runs && e.path.rfind("/runs/", 0) == 0) {
-      const std::string group = e.path.substr(0, e.path.find('/', 6)) + "/";
-      if (first_run.empty()) first_run = group;
-      if ((e.path + "/").rfind(first_run, 0) != 0) {
-        if (!counted)
-          out += fmt::format("... and {} more run groups under /runs, laid out as {}\n",
-                             reader.children("/runs").size() - 1, first_run.substr(0, first_run.size() - 1));
-        counted = true;
-        continue;
-      }
-    }
+  // Collapsed, only the first run is listed and the others counted, not even opened: through a
+  // `merge --link` file's external links, listing 400 runs took 12 s (a review).
+  std::string first_run;  // "/runs/00000" when collapsing
+  std::size_t more_runs = 0;
+  if (options.collapse_runs && options.group == "/" && reader.is_group("/runs")) {
+    const auto runs = reader.children("/runs");
+    if (!runs.empty()) first_run = "/runs/" + runs.front();
+    more_runs = runs.empty() ? 0 : runs.size() - 1;
+  }
+  const auto in_first_run = [&](const std::string& path) {
+    return path.rfind(first_run, 0) == 0 && (path.size() == first_run.size() || path[first_run.size()] == '/');
+  };
+  const auto keep = [&](const std::string& path) {
+    return first_run.empty() || path.rfind("/runs/", 0) != 0 || in_first_run(path);
+  };
+  bool counted = more_runs == 0;  // the line counting the other run groups is written
+  const auto count_line = [&] {
+    out += fmt::format("... and {} more run groups under /runs, laid out as {}\n", more_runs, first_run);
+    counted = true;
+  };
+  for (const auto& e : reader.list(options.group, options.collapse_runs ? std::function<bool(const std::string&)>(keep)
+                                                                       : nullptr)) {
+    if (!counted && !first_run.empty() && !in_first_run(e.path) && e.path > first_run) count_line();
     if (e.is_group) {
       out += fmt::format("{:<40} group\n", e.path);
       continue;
@@ -251,6 +260,7 @@ std::string describe_hdf5(const Hdf5Reader& reader, const DescribeOptions& optio
     line.erase(line.find_last_not_of(' ') + 1);
     out += line + "\n";
   }
+  if (!counted && !first_run.empty()) count_line();
   return out;
 }
 

@@ -179,7 +179,8 @@ std::vector<std::string> Hdf5Reader::children(std::string_view group) const {
   return names;
 }
 
-std::vector<Hdf5Entry> Hdf5Reader::list(std::string_view group) const {
+std::vector<Hdf5Entry> Hdf5Reader::list(std::string_view group,
+                                        const std::function<bool(const std::string&)>& keep) const {
   std::vector<Hdf5Entry> out;
   std::function<void(const std::string&, int)> walk = [&](const std::string& g, int depth) {
     if (depth > kMaxListDepth) {
@@ -187,6 +188,7 @@ std::vector<Hdf5Entry> Hdf5Reader::list(std::string_view group) const {
     }
     for (const auto& name : children(g)) {
       const std::string path = join(g, name);
+      if (keep && !keep(path)) continue;
       if (!hdf5::path_exists(file_, path)) continue;  // dangling external link
       Hdf5Entry e;
       e.path = path;

@@ -9,6 +9,7 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -36,8 +37,9 @@ class Hdf5Reader {
   // not exist: a merged file moved away from its shards holds dangling links.
   std::string external_link_file(std::string_view path) const;
   // Every group and dataset below `group` (not itself), depth first, in name order; external links
-  // are followed.
-  std::vector<Hdf5Entry> list(std::string_view group = "/") const;
+  // are followed. With `keep`, a path it refuses is left out with everything below it, unopened.
+  std::vector<Hdf5Entry> list(std::string_view group = "/",
+                              const std::function<bool(const std::string&)>& keep = nullptr) const;
   // Names of the direct children of a group, in name order.
   std::vector<std::string> children(std::string_view group) const;
   std::vector<std::uint64_t> dims(std::string_view dataset) const;  // empty for a scalar

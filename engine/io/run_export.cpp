@@ -7,6 +7,7 @@
 #include <numbers>
 #include <set>
 
+#include "io/completion_marker.hpp"
 #include "io/hdf5_export.hpp"
 #include "io/hdf5_handle.hpp"
 #include "io/hdf5_reader.hpp"
@@ -163,6 +164,13 @@ std::string find_run_group(const Hdf5Reader& r, std::optional<int> run) {
                        fmt::format("the file holds no run {} ({} runs{})", *run, runs.size(),
                                    runs.empty() ? "" : fmt::format(", {} to {}", runs.front(), runs.back())));
     }
+    // A run cut off by a stopped sweep (no completion mark, completion_marker.hpp) holds part of its
+    // data: refused, as plot.py refuses it; --resume redoes it.
+    if (!is_complete(r, group))
+      throw InputError(Location{file, 0, 0, "--run"},
+                       fmt::format("run {} is incomplete (no completion mark): the sweep writing it was stopped "
+                                   "before the run was finished; `dembones sweep ... --resume` redoes it",
+                                   *run));
     return group;
   }
   if (r.is_dataset("/time")) return "/";

@@ -412,8 +412,7 @@ void append_number(std::string& out, double v) { fmt::format_to(std::back_insert
 void write_file_atomically(const std::filesystem::path& path, const std::string& text) {
   const std::filesystem::path partial = path.string() + ".partial";
   if (std::error_code ec; std::filesystem::is_directory(path, ec))
-    throw IoError(Location{path.string(), 0, 0, ""}, "is a folder; expected a file name, e.g. " +
-                                                         (path / "table.csv").string());
+    throw IoError(Location{path.string(), 0, 0, ""}, "is a folder; expected a file name (one inside it, say)");
   {
     std::ofstream out(partial, std::ios::binary | std::ios::trunc);
     if (!out) throw IoError(Location{path.string(), 0, 0, ""}, "cannot open for writing");

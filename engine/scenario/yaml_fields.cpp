@@ -87,8 +87,8 @@ void reject_duplicate_keys(const YAML::Node& n, const std::string& file, const s
       if (!kv.first.IsScalar())
         throw InputError(location_of(kv.first, file, path),
                          kv.first.IsSequence()
-                             ? "expected a field name, got a list as a key ({[1, 2]} is a mapping whose key is the "
-                               "list [1, 2]: write the list without the braces)"
+                             ? "expected a field name, got a list as a key (YAML reads {[1, 2]} as a mapping whose "
+                               "key is the list [1, 2]: a list of values is written without the braces)"
                              : "expected a field name, got a mapping as a key");
       const std::string& key = kv.first.Scalar();
       if (key == "<<")

@@ -353,7 +353,7 @@ std::string format_run_table(const SweepSpec& spec, const SweepPlan& plan, std::
     for (const auto& row : rows) width[c] = std::max(width[c], row[c].size());
   }
   std::string out = fmt::format("{}: {} run{}{}, design {}, base {}\n", spec.file, plan.runs.size(),
-                                plan.runs.size() == 1 && of_runs <= 0 ? "" : "s", of_runs > 0 ? fmt::format(" of {}", of_runs) : "", to_string(spec.design), spec.base_file);
+                                plan.runs.size() == 1 ? "" : "s", of_runs > 0 ? fmt::format(" of {}", of_runs) : "", to_string(spec.design), spec.base_file);
   auto line = [&](const std::vector<std::string>& cells) {
     for (std::size_t c = 0; c < cells.size(); ++c)
       out += fmt::format("{}{:<{}}", c ? "  " : "", cells[c], c + 1 == cells.size() ? 0 : width[c]);

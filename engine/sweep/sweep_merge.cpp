@@ -57,11 +57,18 @@ SweepMergeReport merge_sweep(const std::vector<std::filesystem::path>& shards, c
   std::vector<std::string> names;
   const bool reuse = reuse_first_shard && mode == MergeMode::Copy;
   std::vector<std::string> stale;  // reused shard: its incomplete runs, removed from the output
-  // Every shard's storage checked before anything is written.
+  // Every shard's storage checked before anything is written, against the first shard that states
+  // it (a shard written before 2026-11-27 has no storage attributes).
   {
-    const ShardStorage first_storage = storage_of(Hdf5Reader(shards[0]));
-    for (std::size_t s = 1; s < shards.size(); ++s)
-      check_same_storage(first_storage, shards[0], storage_of(Hdf5Reader(shards[s])), shards[s]);
+    ShardStorage known;
+    std::filesystem::path series_from, float32_from;
+    for (const std::filesystem::path& file : shards) {
+      const ShardStorage st = storage_of(Hdf5Reader(file));
+      check_same_storage({known.series, ""}, series_from, {st.series, ""}, file);
+      check_same_storage({"", known.float32}, float32_from, {"", st.float32}, file);
+      if (known.series.empty() && !st.series.empty()) known.series = st.series, series_from = file;
+      if (known.float32.empty() && !st.float32.empty()) known.float32 = st.float32, float32_from = file;
+    }
   }
   if (reuse) {
     // The first shard's file becomes the output (its runs are not copied one by one): read its records.

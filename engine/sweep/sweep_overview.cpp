@@ -56,6 +56,7 @@ std::string parameters_line(const Hdf5Reader& r, const std::vector<TableColumn>&
     if (it == columns.end()) continue;
     if (it->type == ColumnType::Float64) {
       const auto v = r.read_table_doubles(kSummary, p);
+      if (v.empty()) continue;  // a shard with no run (--shard 5/5 of 4 runs): nothing varied in it
       const auto [lo, hi] = std::minmax_element(v.begin(), v.end());
       out += fmt::format(" {} {:.4g} to {:.4g}{};", p, *lo, *hi, it->units.empty() || it->units == "-" || it->units == "1" ? "" : " " + it->units);
     } else {
@@ -152,9 +153,10 @@ std::string dangling_links_line(const Hdf5Reader& r) {
     }
   }
   if (dangling == 0) return "";
-  return fmt::format("  warning: {} runs are external links to shards that cannot be opened from here (run {} -> "
+  return fmt::format("  warning: {} {} external link{} to shards that cannot be opened from here (run {} -> "
                      "'{}'): keep the shards next to this file, or merge them again without --link\n",
-                     dangling, std::stoi(first), target);
+                     dangling, dangling == 1 ? "run is an" : "runs are", dangling == 1 ? "" : "s", std::stoi(first),
+                     target);
 }
 
 std::string describe_sweep(const Hdf5Reader& r) {

@@ -4,6 +4,11 @@
 // runs over shard 1, whose own runs were lost; a run's result file and a name ending in .csv were
 // written over the same way; and shards run with another --series or --float32 were merged into one
 // file whose root described only the first shard's runs.
+#include <hdf5.h>
+#include <fcntl.h>
+#include <sys/file.h>
+#include <unistd.h>
+
 #include <filesystem>
 #include <string>
 
@@ -136,6 +141,76 @@ TEST(MergeCli, ExportOfAFailedRunOrAnUnfinishedFileSaysWhy) {
   EXPECT_EQ(r.exit_code, 2) << r.output;
   EXPECT_NE(r.output.find("an unfinished output file"), std::string::npos) << r.output;
   EXPECT_NE(r.output.find("export the finished file, " + (dir / "cut.h5").string()), std::string::npos) << r.output;
+}
+
+// Deletes attribute `name` of `object` in an HDF5 file (what an older writer, or a stopped one, left).
+void delete_attribute(const fs::path& file, const char* object, const char* name) {
+  const hid_t f = H5Fopen(file.c_str(), H5F_ACC_RDWR, H5P_DEFAULT);
+  ASSERT_GE(f, 0) << file;
+  EXPECT_GE(H5Adelete_by_name(f, object, name, H5P_DEFAULT), 0) << object << " " << name;
+  H5Fclose(f);
+}
+
+// Unfinished data does not export (a review): a .partial another process is writing is said to be
+// in use (was: "damaged, --resume"), a run's .partial is unfinished whatever it holds, and a sweep
+// run without its completion mark is refused as plot.py refuses it.
+TEST(MergeCli, UnfinishedDataDoesNotExport) {
+  TempDir dir;
+  Shards s;
+  ASSERT_NO_FATAL_FAILURE(make_shards(dir, s));
+  const std::string csv = (dir / "x.csv").string();
+  // A run's file under its .partial name.
+  ASSERT_TRUE(cli_test::run_short("stoop_lift", dir / "run.h5"));
+  fs::copy_file(dir / "run.h5", dir / "run2.h5.partial");
+  auto r = dembones({"export", (dir / "run2.h5.partial").string(), "-o", csv});
+  EXPECT_EQ(r.exit_code, 2) << r.output;
+  EXPECT_NE(r.output.find("a run's, stopped before it was complete"), std::string::npos) << r.output;
+  // Held by a writer (HDF5's exclusive lock).
+  const int fd = ::open((dir / "run2.h5.partial").c_str(), O_RDONLY);
+  ASSERT_GE(fd, 0);
+  ASSERT_EQ(::flock(fd, LOCK_EX | LOCK_NB), 0);
+  r = dembones({"export", (dir / "run2.h5.partial").string(), "-o", csv});
+  ::close(fd);
+  EXPECT_EQ(r.exit_code, 2) << r.output;
+  EXPECT_NE(r.output.find("is being written by a running dembones run or sweep"), std::string::npos) << r.output;
+  // A sweep run without its completion mark.
+  delete_attribute(s.files[0], "/runs/00000", "complete");
+  r = dembones({"export", s.files[0], "--run", "0", "-o", csv});
+  EXPECT_EQ(r.exit_code, 2) << r.output;
+  EXPECT_NE(r.output.find("run 0 is incomplete (no completion mark)"), std::string::npos) << r.output;
+  EXPECT_FALSE(fs::exists(csv));
+}
+
+// Storage is compared with the first shard that states it: a first shard of an older writer (no
+// sweep_float32) no longer let a float64 and a float32 shard through.
+TEST(MergeCli, StorageIsComparedWithTheFirstShardThatStatesIt) {
+  TempDir dir;
+  Shards s;
+  ASSERT_NO_FATAL_FAILURE(make_shards(dir, s));
+  delete_attribute(s.files[0], "/", "sweep_float32");
+  const auto made = cli_test::sweep_short(s.sweep, dir / "f32.h5", {"--shard", "3/3", "-q", "--float32"});
+  ASSERT_EQ(made.exit_code, 0) << made.output;
+  const auto r = dembones({"merge", (dir / "mixed.h5").string(), s.files[0], s.files[1],
+                           (dir / "f32.shard-3-of-3.h5").string()});
+  EXPECT_EQ(r.exit_code, 2) << r.output;
+  EXPECT_NE(r.output.find("those of '" + s.files[1] + "' with off"), std::string::npos) << r.output;
+  EXPECT_FALSE(fs::exists(dir / "mixed.h5"));
+}
+
+// A shard that got no run (--shard 4/4 of 3 runs): info describes it (was: a segmentation fault on
+// the empty /summary), and --list says "0 runs of 3".
+TEST(MergeCli, AShardWithNoRunIsDescribed) {
+  TempDir dir;
+  const fs::path sweep = dir / "masses.yaml";
+  cli_test::write_box_mass_sweep(sweep, "[5, 10, 20]");
+  auto r = cli_test::sweep_short(sweep, dir / "z.h5", {"--shard", "4/4", "-q"});
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  r = dembones({"info", (dir / "z.shard-4-of-4.h5").string()});
+  EXPECT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_NE(r.output.find("0 runs of 3 in this file"), std::string::npos) << r.output;
+  r = dembones({"sweep", sweep.string(), "--list", "--shard", "1/3"});
+  EXPECT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_NE(r.output.find(": 1 run of 3,"), std::string::npos) << r.output;
 }
 
 }  // namespace

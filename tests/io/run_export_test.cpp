@@ -13,6 +13,7 @@
 
 #include "common/error.hpp"
 #include "common/input_error_text.hpp"
+#include "io/completion_marker.hpp"
 #include "io/hdf5_reader.hpp"
 #include "io/hdf5_writer.hpp"
 #include "io/text_table.hpp"
@@ -186,10 +187,14 @@ TEST(RunExport, SweepRunsAreChosenWithTheirNumber) {
     Hdf5Writer w(path);
     write_run(w, "/runs/00000", 0.0);
     write_run(w, "/runs/00002", 1.0);
+    write_run(w, "/runs/00003", 2.0);  // cut off: no completion mark
+    mark_complete(w, "/runs/00000");
+    mark_complete(w, "/runs/00002");
     w.commit();
   }
   const Hdf5Reader r(path);
   EXPECT_EQ(find_run_group(r, 2), "/runs/00002");
+  EXPECT_THROW(find_run_group(r, 3), InputError);  // as plot.py refuses it
   const TextTable t = export_run(r, {.format = ExportFormat::mot, .run_group = "/runs/00002"});
   EXPECT_DOUBLE_EQ(t.data(0, 1), 1.0 * 180.0 / std::numbers::pi);  // run 2's own q, offset 1 rad
   EXPECT_EQ(t.name, "sweep_run00002");

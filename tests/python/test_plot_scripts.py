@@ -277,6 +277,22 @@ class ReaderTests(SyntheticFiles):
             f["runs/00000"] = h5py.ExternalLink("gone.shard-1-of-2.h5", "/runs/00000")
         self.assert_refused(linked + "#0", "external link to 'gone.shard-1-of-2.h5'")
 
+    def test_unfinished_run_file_is_refused(self):
+        # a run renames its file when complete: a .partial is unfinished whatever it holds (review)
+        partial = self.out("stopped.h5.partial")
+        shutil.copy(self.stoop, partial)
+        self.assert_refused(partial, "a run's unfinished output file")
+        with open(self.out("cut.h5.partial"), "wb") as f:
+            f.write(b"\x89HDF\r\n\x1a\n and nothing else")
+        self.assert_refused(self.out("cut.h5.partial"), "an unfinished output file that cannot be read")
+
+    def test_sweep_run_labels_name_what_varied(self):
+        self.assertEqual(dh.short_field_names(["subject.height_m", "subject.mass_kg", "task.box.mass_kg",
+                                               "task.technique"]),
+                         ["height_m", "subject.mass_kg", "box.mass_kg", "technique"])
+        self.assertEqual(dh.short_value("1.6564334455328238"), "1.656")
+        self.assertEqual(dh.short_value("squat"), "squat")
+
     def test_column_labels(self):
         self.assertEqual(dh.column_label("task.box.mass_kg"), "box mass (kg)")
         self.assertEqual(dh.column_label("L5_S1_compression_peak_N"), "L5/S1 compression peak (N)")
