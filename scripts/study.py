@@ -351,15 +351,16 @@ def main(argv: Optional[List[str]] = None) -> int:
             # how much of the answer rests on that modelling choice.
             pairs_ignore[(q, task)] = (base_ignore, run_pair(a.dembones, a.out, name + "_ignore", scenario, [imp, ignore]))
 
-    # Where the box starts: the 15 kg lift from four heights; the squat's deepest knee flexion at each
-    # (in front of the knees), from the lift run alone.
+    # Where the box starts: the 15 kg lift from four heights; the squat's deepest knee flexion at each,
+    # in front of the knees (the shipped start, 0.40 m) and between the feet (0.15 m), from the lift run alone.
     bh = run_sweep(a.dembones, a.out, a.threads, BOX_HEIGHT_SWEEP)
     depths = {}
     for h in sorted(bh["task.start.height_m"].unique()):
-        path = os.path.join(a.out, f"squat_from_{h:.2f}.h5")
-        run([a.dembones, "run", os.path.join(SCEN, "stoop_lift.yaml"), "-o", path, "-q", "--set", "task.technique=squat",
-             "--set", f"task.start.height_m={h}"])
-        depths[round(float(h), 3)] = float(-np.min(dh.Run(path).coordinate("knee_angle"))) * 180.0 / np.pi
+        for pos in (0.40, 0.15):
+            path = os.path.join(a.out, f"squat_from_{h:.2f}_at_{pos:.2f}.h5")
+            run([a.dembones, "run", os.path.join(SCEN, "stoop_lift.yaml"), "-o", path, "-q", "--set",
+                 "task.technique=squat", "--set", f"task.start.height_m={h}", "--set", f"task.start.forward_m={pos}"])
+            depths[(pos, round(float(h), 3))] = float(-np.min(dh.Run(path).coordinate("knee_angle"))) * 180.0 / np.pi
 
     # How much the squat's posture decides: the squat with its trunk weighted less (technique: custom),
     # from the floor and from a table, beside the shipped squat and the stoop.
@@ -638,7 +639,7 @@ def coupling_section(couplings: Dict[str, Dict[str, Dict[str, float]]]) -> List[
     return L
 
 
-def box_height_section(bh: pd.DataFrame, depths: Dict[float, float]) -> List[str]:
+def box_height_section(bh: pd.DataFrame, depths: Dict[Tuple[float, float], float]) -> List[str]:
     """Stoop, semi-squat and squat lifts of 15 kg from several start heights: whether the squat's back
     penalty, and its knee cost, depend on where the box starts. Every verdict from the numbers."""
     ok = bh[bh["status"] == "ok"]
@@ -679,12 +680,16 @@ def box_height_section(bh: pd.DataFrame, depths: Dict[float, float]) -> List[str
           f"front of the knees, {rel[(0.15, lo)][0]:+.0%} and {rel[(0.15, hi)][0]:+.0%} between the feet"
           + (f"; from {below[0]:.2f} m the difference is below {MEANINGFUL:.0%} at both positions, no meaningful "
              "difference." if below else ".")
-          + " So the answer \"squatting loads the back more\" above is an answer for a box near the floor. The knee "
-          f"cost does not shrink as much: the generated squat goes as deep as the lifter's ranges allow whatever "
-          f"the box height (its instruction, \"bend the knees, keep the trunk upright\", taken literally; deepest "
-          f"knee flexion " + ", ".join(f"{depths[round(float(h), 3)]:.0f}°" for h in heights) + " from "
+          + " So the answer \"squatting loads the back more\" above is an answer for a box near the floor. With the "
+          "box in front of the knees the knee cost does not shrink as much: there the generated squat goes as deep "
+          "as the lifter's ranges allow whatever the box height (its instruction, \"bend the knees, keep the trunk "
+          "upright\", taken literally; deepest knee flexion "
+          + ", ".join(f"{depths[(0.40, round(float(h), 3))]:.0f}°" for h in heights) + " from "
           + ", ".join(f"{h:.2f}" for h in heights) + " m), so its patellofemoral force stays "
-          f"{rel[(0.40, hi)][2]:.1f} BW from {hi:.2f} m. A person squatting to a table bends the knees less; the "
+          f"{rel[(0.40, hi)][2]:.1f} BW from {hi:.2f} m. Between the feet the squat goes to "
+          + ", ".join(f"{depths[(0.15, round(float(h), 3))]:.0f}°" for h in heights)
+          + f" from the same heights, and its patellofemoral force falls to {rel[(0.15, hi)][2]:.1f} BW from "
+          f"{hi:.2f} m. A person squatting to a table bends the knees less; the "
           "semi-squat (knees drawn toward 45°) is the model's shallower squat. How much of this rests on the squat's "
           "posture weights: the next section.", ""]
     return L
@@ -922,8 +927,8 @@ def report(df, ok, failed, shares, pairs, lifts, couplings, causes, bh, depths, 
             L.append(f"| {pname} | 15 kg | {name} | {v['stoop']:.2f}{m['stoop']} | {v['semi_squat']:.2f}{m['semi_squat']} | "
                      f"{v['squat']:.2f}{m['squat']} | {verdict} |")
     L += ["", "How far to trust these (docs/validation.md): the model's knee and hip contact forces in a sit-to-stand "
-          "and a knee bend are 1.4-2.5 times the in vivo values of instrumented implants (Kutzner 2010, Bergmann "
-          "2001), so read the absolute knee and hip values as upper estimates. The known causes (the short "
+          "and a knee bend are well above the in vivo values of instrumented implants (Kutzner 2010, Bergmann "
+          "2001; the ratios, case by case, are there), so read the absolute knee and hip values as upper estimates. The known causes (the short "
           "quadriceps lever and the hamstrings' co-contraction in deep flexion, joints at the end of their ranges) "
           "act in deep flexion, that is in the squat, so the squat-against-stoop differences at the knee and hip "
           "are upper estimates too: their direction is the answer, their size is not. The squat's patellofemoral force comes from a low point at the end of the model's knee, hip and "
@@ -941,7 +946,7 @@ def report(df, ok, failed, shares, pairs, lifts, couplings, causes, bh, depths, 
     far_higher = c_far[0] > MEANINGFUL
     L += ["", "## Against the literature", "",
           "- van Dieën, Hoozemans & Toussaint 1999 (review): compression is equal or somewhat higher in squat lifts, "
-          "and squatting lowers the back load only when the load fits between the knees. "
+          "and squat lifts give lower moments only when the load can be lifted from between the feet. "
           + ("The model agrees that squatting with the box in front of the knees does not spare the back "
              f"({c_far[0]:+.0%})." if far_higher else
              f"The model finds {c_far[0]:+.0%} with the box in front of the knees, which "
@@ -981,9 +986,16 @@ def report(df, ok, failed, shares, pairs, lifts, couplings, causes, bh, depths, 
              "compression is higher."
              if s_far[0] < -MEANINGFUL and verdicts[(0.15, 15.0, 'L5_S1_ap_shear_peak_N')][0] < -MEANINGFUL else
              f"The model gives {verdicts[(0.15, 15.0, 'L5_S1_ap_shear_peak_N')][0]:+.0%} (box between the feet) and "
-             f"{s_far[0]:+.0%} (in front of the knees) for squat against stoop at 15 kg."),
+             f"{s_far[0]:+.0%} (in front of the knees) for squat against stoop at 15 kg.")
+          + " The shear comparison rests on the legs' passive curve: with their source models' own (Millard 2012's "
+          "on Rajagopal's legs, `scripts/models/make_lifter.py --passive-curves=source`) the hamstrings' passive "
+          "pull raises the straight-knee stoop's shear and the between-the-feet comparison turns to the review's "
+          "direction, with hip reserves in some of those stoops (docs/models.md, \"Passive force-length curves\").",
           "", "## The seed questions", "",
-          f"Each question is one task run twice, without and with the impairment. A change smaller than "
+          "Each question is one task run twice, without and with the impairment; where an answer's direction changes "
+          "when every lumbar level is balanced by the muscles (the lumbar rhythm's constraint off), the last table "
+          "of this section says so, and a lower load in a run that needs reserve actuators is a lower bound. "
+          f"A change smaller than "
           f"{MEANINGFUL:.0%}, or smaller than {MEANINGFUL_BW:.0%} of body weight (a near-zero force changing by a "
           "tenth of itself), is reported as no meaningful change. The tasks are the shipped scenarios "
           "(`scenarios/stand.yaml`, `stoop_lift.yaml`, `squat_lift.yaml`, `sit_to_stand.yaml`); the sit-to-stand "
