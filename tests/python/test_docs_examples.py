@@ -316,7 +316,7 @@ class DocsExamples(unittest.TestCase):
         out = all_output(results)
         self.assertIn("valid", out)
         # The example's output.file, written where dembones runs.
-        with h5py.File(clone.path("stoop_lift.h5"), "r") as f:
+        with h5py.File(clone.path("my_lift.h5"), "r") as f:
             scenario = yaml.safe_load(f.attrs["scenario_yaml"])
             self.assertEqual(scenario["impairments"][0]["strength_scale"], 0.5)
             self.assertIn("muscles/moment_arm", f)  # store: full
