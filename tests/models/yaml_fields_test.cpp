@@ -76,34 +76,28 @@ TEST(YamlFields, UnreadKeysAreErrors) {
   }
 }
 
+// load_yaml_string(text) refuses it with an InputError at `line` and `field` whose message holds `words`.
+void expect_load_error(const std::string& text, int line, const std::string& field, const std::string& words) {
+  try {
+    load_yaml_string(text, "f.yaml");
+    ADD_FAILURE() << "accepted: " << text;
+  } catch (const InputError& e) {
+    EXPECT_EQ(e.where().line, line) << text;
+    EXPECT_EQ(e.where().field, field) << text;
+    EXPECT_NE(std::string(e.what()).find(words), std::string::npos) << e.what();
+  }
+}
+
 // YAML keys are unique: yaml-cpp keeps a repeated key's two entries and looks up the first, so a
 // second `task:` block was silently ignored (audit). Every loaded file rejects it, nested or not.
 TEST(YamlFields, ARepeatedKeyIsAnErrorAtItsSecondOccurrence) {
-  try {
-    load_yaml_string("name: a\ntask: {type: stand}\ntask: {type: forward_bend}\n", "s.yaml");
-    FAIL() << "a repeated top-level key";
-  } catch (const InputError& e) {
-    EXPECT_EQ(e.where().line, 3);
-    EXPECT_EQ(e.where().field, "task");
-    EXPECT_NE(std::string(e.what()).find("duplicate key 'task' (first at line 2)"), std::string::npos) << e.what();
-  }
-  try {
-    load_yaml_string("bodies:\n  - {name: a, mass_kg: 1}\n  - {name: b, mass_kg: 1, mass_kg: 2}\n", "m.yaml");
-    FAIL() << "a repeated key in a mapping inside a list";
-  } catch (const InputError& e) {
-    EXPECT_EQ(e.where().field, "bodies[1].mass_kg");
-    EXPECT_EQ(e.where().line, 3);
-  }
+  expect_load_error("name: a\ntask: {type: stand}\ntask: {type: forward_bend}\n", 3, "task",
+                    "duplicate key 'task' (first at line 2)");
+  expect_load_error("bodies:\n  - {name: a, mass_kg: 1}\n  - {name: b, mass_kg: 1, mass_kg: 2}\n", 3,
+                    "bodies[1].mass_kg", "duplicate key 'mass_kg'");
   // A key that is a list or a mapping (`{[1.75]}`): every reader of field names failed on it with
   // yaml-cpp's "bad conversion", reported as an internal error naming no file.
-  try {
-    load_yaml_string("vary:\n  subject.height_m: {[1.75]}\n", "v.yaml");
-    FAIL() << "a list as a key";
-  } catch (const InputError& e) {
-    EXPECT_EQ(e.where().line, 2);
-    EXPECT_EQ(e.where().field, "vary.subject.height_m");
-    EXPECT_NE(std::string(e.what()).find("got a list as a key"), std::string::npos) << e.what();
-  }
+  expect_load_error("vary:\n  subject.height_m: {[1.75]}\n", 2, "vary.subject.height_m", "got a list as a key");
   EXPECT_THROW(load_yaml_string("? {a: 1}\n: 2\n", "m.yaml"), InputError);
   // The same key in two different mappings is fine.
   EXPECT_NO_THROW(load_yaml_string("a: {x: 1}\nb: {x: 2}\n", "ok.yaml"));
