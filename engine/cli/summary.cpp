@@ -115,15 +115,9 @@ void print_postural_index_line(std::FILE* out, const ScenarioSpec& scenario, con
 
 }  // namespace
 
-void print_summary(std::FILE* out, const ScenarioSpec& scenario, const MusculoskeletalModel& msm, const RunRecord& r,
-                   const std::vector<Peak>& peaks, const VecX& q_min, const VecX& q_max) {
-  const double bw = msm.body_mass_kg * 9.81;
-  if (scenario.description.empty())
-    fmt::print(out, "\n{}\n", scenario.name);
-  else
-    fmt::print(out, "\n{} — {}\n", scenario.name, scenario.description);
+void print_scenario_lines(std::FILE* out, const ScenarioSpec& scenario, double body_weight_N) {
   fmt::print(out, "subject {:.2f} m, {:.0f} kg ({}), body weight {:.0f} N\n", scenario.subject.height_m,
-             scenario.subject.mass_kg, to_string(scenario.subject.sex), bw);
+             scenario.subject.mass_kg, to_string(scenario.subject.sex), body_weight_N);
   // Which model: an edited copy under another folder gives other loads under the same model name.
   fmt::print(out, "model {}\n", scenario.model_file);
   fmt::print(out, "task {}\n", describe_task(scenario.task));
@@ -132,6 +126,16 @@ void print_summary(std::FILE* out, const ScenarioSpec& scenario, const Musculosk
     for (const ImpairmentSpec& imp : scenario.impairments) imps.push_back(describe_impairment(imp));
     fmt::print(out, "impairments: {}\n", fmt::join(imps, "; "));
   }
+}
+
+void print_summary(std::FILE* out, const ScenarioSpec& scenario, const MusculoskeletalModel& msm, const RunRecord& r,
+                   const std::vector<Peak>& peaks, const VecX& q_min, const VecX& q_max) {
+  const double bw = msm.body_mass_kg * 9.81;
+  if (scenario.description.empty())
+    fmt::print(out, "\n{}\n", scenario.name);
+  else
+    fmt::print(out, "\n{} — {}\n", scenario.name, scenario.description);
+  print_scenario_lines(out, scenario, bw);
   fmt::print(out, "{:<28} {:>10} {:>8} {:>8}\n", "peak load", "N", "BW", "at s");
   const char* wanted[] = {"L5_S1_compression", "L5_S1_ap_shear", "L4_L5_compression", "L4_L5_ap_shear",
                           "hip_resultant", "tibiofemoral_compression", "tibiofemoral_resultant",

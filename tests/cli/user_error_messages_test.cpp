@@ -105,6 +105,23 @@ TEST(UserErrorMessages, BadValueInsideASetMappingNamesTheOverride) {
                         "field 'task.box.heigth_m': unknown field (did you mean 'height_m'?)");
 }
 
+// A valid scenario's check says what would run, every --set applied: an override of the wrong list
+// item or a value that parses but is not the one meant shows before the run (audit: validate printed
+// the same line with and without an impairments override).
+TEST(UserErrorMessages, ValidateShowsTheScenarioWithItsOverrides) {
+  const std::string stoop = cli_test::shipped_scenario("stoop_lift").string();
+  const auto plain = dembones({"validate", stoop});
+  ASSERT_EQ(plain.exit_code, 0) << plain.output;
+  EXPECT_NE(plain.output.find("task lift, stoop, box 15 kg"), std::string::npos) << plain.output;
+  EXPECT_EQ(plain.output.find("impairments:"), std::string::npos) << plain.output;
+  const auto set = dembones({"validate", stoop, "--set", "task.box.mass_kg=25", "--set", "subject.height_m=1.6",
+                             "--set", "impairments=[{type: weak_muscle, muscles: core, strength_scale: 0.5}]"});
+  ASSERT_EQ(set.exit_code, 0) << set.output;
+  EXPECT_NE(set.output.find("subject 1.60 m, 75 kg"), std::string::npos) << set.output;
+  EXPECT_NE(set.output.find("task lift, stoop, box 25 kg"), std::string::npos) << set.output;
+  EXPECT_NE(set.output.find("impairments: weak_muscle core (strength x0.5)"), std::string::npos) << set.output;
+}
+
 // A file the scenario points at that is not there: the scenario's line and field, and the path that
 // was tried (before: "../models/lifter.yaml: cannot open file for reading", no scenario, no field).
 TEST(UserErrorMessages, MissingReferencedFilesNameTheScenarioField) {
