@@ -220,6 +220,14 @@ def coupling_summary(path: str) -> Dict[str, float]:
     return out
 
 
+def pct(rel: float) -> str:
+    """A signed percentage; with two decimals near the MEANINGFUL cut, so that a +5.00 % called higher
+    and a +4.99 % called no meaningful change do not both read "+5%"."""
+    if np.isfinite(rel) and abs(abs(rel) - MEANINGFUL) < 0.005:
+        return f"{rel:+.2%}"
+    return f"{rel:+.0%}"
+
+
 def change(base: float, other: float, floor: float = 0.0) -> Tuple[float, str]:
     """Relative change and its word; below MEANINGFUL, or below `floor` in absolute terms (a force of a
     few hundredths of body weight changing by a tenth of itself), "no meaningful change"."""
@@ -289,8 +297,8 @@ def figure_groups(shares: Dict[str, Dict[str, float]], path: str) -> None:
 def fmt_change(base: float, other: float, unit_bw: Optional[float] = None) -> str:
     rel, word = change(base, other, MEANINGFUL_BW * unit_bw if unit_bw else 0.0)
     if unit_bw:
-        return f"{base / unit_bw:.2f} → {other / unit_bw:.2f} BW ({rel:+.0%}, {word})"
-    return f"{base:.0f} → {other:.0f} N ({rel:+.0%}, {word})"
+        return f"{base / unit_bw:.2f} → {other / unit_bw:.2f} BW ({pct(rel)}, {word})"
+    return f"{base:.0f} → {other:.0f} N ({pct(rel)}, {word})"
 
 
 def main(argv: Optional[List[str]] = None) -> int:
@@ -401,9 +409,9 @@ def answer(question: str, runs: Dict[str, Tuple[Dict[str, float], Dict[str, floa
         shear = change(base["L5_S1_ap_shear"], imp["L5_S1_ap_shear"], floor)
         knee = change(base["tibiofemoral_resultant"], imp["tibiofemoral_resultant"], floor)
         pf = change(base["patellofemoral_compression"], imp["patellofemoral_compression"], floor)
-        changes = (f"L5/S1 compression {spine[1]} ({spine[0]:+.0%}), L5/S1 shear {shear[1]} "
-                   f"({shear[0]:+.0%}), tibiofemoral force {knee[1]} ({knee[0]:+.0%}), patellofemoral force "
-                   f"{pf[1]} ({pf[0]:+.0%})")
+        changes = (f"L5/S1 compression {spine[1]} ({pct(spine[0])}), L5/S1 shear {shear[1]} "
+                   f"({pct(shear[0])}), tibiofemoral force {knee[1]} ({pct(knee[0])}), patellofemoral force "
+                   f"{pf[1]} ({pct(pf[0])})")
         if extra > 0.1 * base["frames"]:
             # The loads are still reported: a rise is made by the muscles that remain (the reserves only
             # stand in for missing force), a fall may be the reserves' share.
@@ -521,8 +529,8 @@ def vonarx_text(lifts: Dict[str, Dict[str, float]], c_close: Tuple[float, str], 
             "levels). "
             + (f"The model agrees on {', '.join(agree)}" if agree else "The model agrees on none of these")
             + (f"; it differs on {'; '.join(differ)}." if differ else ".")
-            + f" (At the box positions of the sweep the squat's L5/S1 compression is {c_far[0]:+.0%} in front of the "
-            f"knees and {c_close[0]:+.0%} between the feet, relative to the stoop.)")
+            + f" (At the box positions of the sweep the squat's L5/S1 compression is {pct(c_far[0])} in front of the "
+            f"knees and {pct(c_close[0])} between the feet, relative to the stoop.)")
 
 
 def dreischarf_text(lifts: Dict[str, Dict[str, float]]) -> str:
@@ -538,7 +546,7 @@ def dreischarf_text(lifts: Dict[str, Dict[str, float]]) -> str:
             "resultant force on the implant differed by only 4 % between stoop and squat lifting, while the knees "
             "were bent 10° (stoop) and 45° (squat) and the trunk inclined 52° and 39° at the instant of the peak "
             "force. The model's 15 kg lifts: peak L1/L2 compression (the level next to the L1 implants) "
-            f"{ratio:+.0%} in the squat relative to the stoop; at the peak L5/S1 compression the knees are bent "
+            f"{pct(ratio)} in the squat relative to the stoop; at the peak L5/S1 compression the knees are bent "
             f"{st['knee_flexion_deg']:.0f}° (stoop) and {sq['knee_flexion_deg']:.0f}° (squat), the trunk (the line "
             f"from the hip to the shoulder joint centre) inclined {st['trunk_inclination_deg']:.0f}° and "
             f"{sq['trunk_inclination_deg']:.0f}°. "
@@ -549,13 +557,13 @@ def dreischarf_text(lifts: Dict[str, Dict[str, float]]) -> str:
                "the stoop. "
                if deeper > 15.0 else "The model's squat is close to the patients' in knee flexion. ")
             + ("The lifter's semi-squat (knees drawn toward 45°) is nearer the patients' knee angle: "
-               f"{semi['knee_flexion_deg']:.0f}° at its peak, its L1/L2 compression {semi_ratio:+.0%} relative to the "
+               f"{semi['knee_flexion_deg']:.0f}° at its peak, its L1/L2 compression {pct(semi_ratio)} relative to the "
                f"stoop, but its trunk inclined {semi['trunk_inclination_deg']:.0f}° (patients' squat: 39°). A lift can "
                "prescribe the patients' posture at its low point (`task.low_point_knee_deg`, "
                "`low_point_trunk_inclination_deg`; docs/scenarios.md): docs/validation.md, \"Sensitivity: the 15 kg "
                "stoop and squat with the postures measured in vivo\", runs these lifts with it. "
                + (lambda k: f"The squat with the patients' knee angle prescribed (`task.low_point_knee_deg: 45`, the same box): "
-                  f"its L1/L2 compression {k['L1_L2_compression'] / st['L1_L2_compression'] - 1.0:+.0%} relative to the "
+                  f"its L1/L2 compression {pct(k['L1_L2_compression'] / st['L1_L2_compression'] - 1.0)} relative to the "
                   f"stoop, the trunk inclined {k['trunk_inclination_deg']:.0f}° at the peak"
                   + (f" ({k['reserve_frames']} frames need reserves)" if k["reserve_frames"] else "") + ". ")(lifts["squat_knee45"])
                + "With the box 0.20 m above the floor their knee angle and trunk inclination together cannot reach it "
@@ -584,7 +592,7 @@ def hwang_text(lifts: Dict[str, Dict[str, float]]) -> str:
             "maximum lumbar joint moment between the techniques; in squat lifting the hip and ankle made most of "
             "the support moment, in stoop lifting a knee flexion moment played an important role. The model's "
             f"15 kg lifts: peak L5/S1 extension moment {st['L5_S1_extension_ext_Nm_kg']:.2f} (stoop) and "
-            f"{sq['L5_S1_extension_ext_Nm_kg']:.2f} N m/kg (squat), {lum:+.0%} "
+            f"{sq['L5_S1_extension_ext_Nm_kg']:.2f} N m/kg (squat), {pct(lum)} "
             f"({'no meaningful difference, ' + word(True) if abs(lum) < MEANINGFUL else word(False)}); in the squat "
             f"the peak hip extension ({sq['hip_flexion_ext_Nm_kg']:.2f}) and ankle plantarflexion "
             f"({sq['ankle_angle_ext_Nm_kg']:.2f}) moments against knee extension {sq['knee_angle_ext_Nm_kg']:.2f} "
@@ -619,14 +627,14 @@ def coupling_section(couplings: Dict[str, Dict[str, Dict[str, float]]]) -> List[
                  f"({e['coupling_share']:.0%} of its net moment) | {e['L5_S1_compression']:.0f} N"
                  + (f"† ({e['reserve_frames']} of {e['frames']} frames need reserves)" if e["reserve_frames"] else "")
                  + " | "
-                 f"{i['L5_S1_compression']:.0f} N ({change(e['L5_S1_compression'], i['L5_S1_compression'])[0]:+.0%}) | "
+                 f"{i['L5_S1_compression']:.0f} N ({pct(change(e['L5_S1_compression'], i['L5_S1_compression'])[0])}) | "
                  f"{i['reserve_frames']} of {i['frames']}, {i['reserve_max_Nm']:.1f} N m |")
     rise = {t: change(couplings[t]["enforce"]["L5_S1_compression"], couplings[t]["ignore"]["L5_S1_compression"])
             for t in TECHNIQUES}
     with_c = change(couplings["stoop"]["enforce"]["L5_S1_compression"], couplings["squat"]["enforce"]["L5_S1_compression"])
     without = change(couplings["stoop"]["ignore"]["L5_S1_compression"], couplings["squat"]["ignore"]["L5_S1_compression"])
-    L += ["", f"Squat against stoop, peak L5/S1 compression: {with_c[0]:+.0%} ({with_c[1]}) with the constraint, "
-          f"{without[0]:+.0%} ({without[1]}) with every level balanced by the muscles"
+    L += ["", f"Squat against stoop, peak L5/S1 compression: {pct(with_c[0])} ({with_c[1]}) with the constraint, "
+          f"{pct(without[0])} ({without[1]}) with every level balanced by the muscles"
           + (", where every frame needs reserves, so both peaks are then lower bounds. "
              if all(couplings[t]["ignore"]["reserve_frames"] == couplings[t]["ignore"]["frames"] for t in ("stoop", "squat"))
              else (", where some frames need reserves (lower bounds there). "
@@ -634,8 +642,8 @@ def coupling_section(couplings: Dict[str, Dict[str, Dict[str, float]]]) -> List[
           + (f"The direction of the answer does not depend on it{', its size does' if abs(with_c[0] - without[0]) > MEANINGFUL else ''}: "
              if np.sign(with_c[0]) == np.sign(without[0]) else
              "The direction of the answer depends on it (read the stoop-versus-squat margin as uncertain): ")
-          + f"with every level balanced by the muscles the stoop's peak changes by {rise['stoop'][0]:+.0%}, the "
-          f"squat's by {rise['squat'][0]:+.0%}.", ""]
+          + f"with every level balanced by the muscles the stoop's peak changes by {pct(rise['stoop'][0])}, the "
+          f"squat's by {pct(rise['squat'][0])}.", ""]
     return L
 
 
@@ -671,13 +679,13 @@ def box_height_section(bh: pd.DataFrame, depths: Dict[Tuple[float, float], float
             r, word = change(c["stoop"][0], c["squat"][0])
             rel[(pos, round(float(h), 3))] = (r, tf["squat"][0], pf["squat"][0])
             L.append(f"| {pname} | {h:.2f} m | {c['stoop'][1]} | {c['semi_squat'][1]} | {c['squat'][1]} | "
-                     f"{r:+.0%} ({word}) | {tf['stoop'][1]} / {tf['squat'][1]} BW | {pf['stoop'][1]} / {pf['squat'][1]} BW |")
+                     f"{pct(r)} ({word}) | {tf['stoop'][1]} / {tf['squat'][1]} BW | {pf['stoop'][1]} / {pf['squat'][1]} BW |")
     lo, hi = round(float(heights[0]), 3), round(float(heights[-1]), 3)
     below = [h for h in heights if all(abs(rel[(pos, round(float(h), 3))][0]) < MEANINGFUL for pos in (0.15, 0.40))]
     L += ["", "†: the lift needed reserve actuators in some frames or left the feet (muscles at their limit).", "",
           f"Squatting's back penalty shrinks as the box rises: squat against stoop at L5/S1 is "
-          f"{rel[(0.40, lo)][0]:+.0%} from {lo:.2f} m and {rel[(0.40, hi)][0]:+.0%} from {hi:.2f} m with the box in "
-          f"front of the knees, {rel[(0.15, lo)][0]:+.0%} and {rel[(0.15, hi)][0]:+.0%} between the feet"
+          f"{pct(rel[(0.40, lo)][0])} from {lo:.2f} m and {pct(rel[(0.40, hi)][0])} from {hi:.2f} m with the box in "
+          f"front of the knees, {pct(rel[(0.15, lo)][0])} and {pct(rel[(0.15, hi)][0])} between the feet"
           + (f"; from {below[0]:.2f} m the difference is below {MEANINGFUL:.0%} at both positions, no meaningful "
              "difference." if below else ".")
           + " So the answer \"squatting loads the back more\" above is an answer for a box near the floor. With the "
@@ -729,12 +737,12 @@ def squat_posture_section(v: Dict[Tuple[str, float, float], Tuple[Dict[str, floa
                 rel[(label, pos, h)] = (r, lift["knee_flexion_deg"], pk["patellofemoral_compression"] / pk["bw"])
                 dag = "†" if pk["reserve_frames"] > 0 else ""
                 L.append(f"| {label} | {pname} | {h:.2f} m | {lift['knee_flexion_deg']:.0f}° | "
-                         f"{lift['trunk_inclination_deg']:.0f}° | {pk['L5_S1_compression']:.0f} N{dag} | {r:+.0%} ({word}) | "
+                         f"{lift['trunk_inclination_deg']:.0f}° | {pk['L5_S1_compression']:.0f} N{dag} | {pct(r)} ({word}) | "
                          f"{pk['patellofemoral_compression'] / pk['bw']:.2f}{dag} |")
     shipped = SQUAT_VARIANTS[0][0]
 
     def span(x: List[float]) -> str:
-        lo, hi = f"{min(x):+.0%}", f"{max(x):+.0%}"
+        lo, hi = f"{pct(min(x))}", f"{pct(max(x))}"
         return lo if lo == hi else f"{lo} to {hi}"
 
     knees = {label: [rel[(label, pos, h)][1] for pos in (0.15, 0.40) for h in (0.20, 0.60)] for label, _ in SQUAT_VARIANTS}
@@ -807,8 +815,8 @@ def seed_constraint_section(pairs, pairs_ignore) -> List[str]:
         for key in ("L5_S1_compression", "L5_S1_ap_shear"):
             floor = MEANINGFUL_BW * base["bw"]
             with_c, without = change(base[key], imp[key], floor), change(b2[key], i2[key], floor)
-            cells += [f"{base[key]:.0f} → {imp[key]:.0f} N ({with_c[0]:+.0%}, {with_c[1]})",
-                      f"{b2[key]:.0f} → {i2[key]:.0f} N ({without[0]:+.0%}, {without[1]})"]
+            cells += [f"{base[key]:.0f} → {imp[key]:.0f} N ({pct(with_c[0])}, {with_c[1]})",
+                      f"{b2[key]:.0f} → {i2[key]:.0f} N ({pct(without[0])}, {without[1]})"]
             if with_c[1] != without[1]:
                 flips.append(f"{q}, {task}, {'compression' if key.endswith('compression') else 'shear'}")
         L.append(f"| {q} | {task} | " + " | ".join(cells) + " |")
@@ -869,15 +877,15 @@ def report(df, ok, failed, shares, pairs, lifts, couplings, causes, bh, depths, 
                 rel, word = change(v["stoop"], v["squat"])
                 verdicts[(pos, mass, key)] = (rel, word)
                 L.append(f"| {pname} | {mass:.0f} kg | {name} | {v['stoop']:.0f} N{m['stoop']} | "
-                         f"{v['semi_squat']:.0f} N{m['semi_squat']} | {v['squat']:.0f} N{m['squat']} | {rel:+.0%} ({word}) |")
+                         f"{v['semi_squat']:.0f} N{m['semi_squat']} | {v['squat']:.0f} N{m['squat']} | {pct(rel)} ({word}) |")
     L += ["", "Medians over lift speed and body height. †: one or more of the four lifts needed reserve actuators "
           "or left the feet (listed below).", ""]
     c_close = verdicts[(0.15, 15.0, "L5_S1_compression_peak_N")]
     c_far = verdicts[(0.40, 15.0, "L5_S1_compression_peak_N")]
     s_far = verdicts[(0.40, 15.0, "L5_S1_ap_shear_peak_N")]
-    L += [f"With a 15 kg box between the feet, squatting gives L5/S1 compression {c_close[0]:+.0%} "
-          f"({c_close[1]}) relative to stooping; with the box in front of the knees {c_far[0]:+.0%} ({c_far[1]}), "
-          f"and L5/S1 shear {s_far[0]:+.0%} ({s_far[1]}). These lifts start near the floor (the hands 0.20 m up); "
+    L += [f"With a 15 kg box between the feet, squatting gives L5/S1 compression {pct(c_close[0])} "
+          f"({c_close[1]}) relative to stooping; with the box in front of the knees {pct(c_far[0])} ({c_far[1]}), "
+          f"and L5/S1 shear {pct(s_far[0])} ({s_far[1]}). These lifts start near the floor (the hands 0.20 m up); "
           "from a higher box the difference shrinks (\"Where the box starts\", below).", ""]
     # The same comparison on matched pairs only: a squat and a stoop of the same speed and body height,
     # neither needing reserves nor leaving the feet (dropping the flagged lifts alone would compare slow
@@ -894,8 +902,8 @@ def report(df, ok, failed, shares, pairs, lifts, couplings, causes, bh, depths, 
             robust.append(f"{pname}: no such pair")
             continue
         rel = float(np.median(ratios))
-        robust.append(f"{pname} {rel:+.0%} (median of {len(ratios)} of the 4 pairs, range {min(ratios):+.0%} to "
-                      f"{max(ratios):+.0%})" if len(ratios) > 1 else f"{pname} {rel:+.0%} (1 of the 4 pairs)")
+        robust.append(f"{pname} {pct(rel)} (median of {len(ratios)} of the 4 pairs, range {pct(min(ratios))} to "
+                      f"{pct(max(ratios))})" if len(ratios) > 1 else f"{pname} {pct(rel)} (1 of the 4 pairs)")
     L += ["Only the squat and stoop lifts of the same speed and body height that both ran without reserves and on "
           "the feet, squat against stoop at 15 kg, peak L5/S1 compression: " + "; ".join(robust) + ".", ""]
     # Speed and size.
@@ -904,7 +912,7 @@ def report(df, ok, failed, shares, pairs, lifts, couplings, causes, bh, depths, 
     tall = ok[np.isclose(ok["subject.height_m"], 1.9)]["L5_S1_compression_peak_N"].median()
     short = ok[np.isclose(ok["subject.height_m"], 1.6)]["L5_S1_compression_peak_N"].median()
     L += [f"Lift speed matters as much as technique: over all lifts the median peak L5/S1 compression is "
-          f"{fast:.0f} N for 1.2 s lifts against {slow:.0f} N for 2.5 s lifts ({change(slow, fast)[0]:+.0%}). "
+          f"{fast:.0f} N for 1.2 s lifts against {slow:.0f} N for 2.5 s lifts ({pct(change(slow, fast)[0])}). "
           f"Body height (same mass): {short:.0f} N at 1.60 m, {tall:.0f} N at 1.90 m; this mixes stature with "
           "build and box placement (the same 75 kg makes the taller subject leaner, and the box, placed in metres, "
           "lower relative to the body: docs/models.md, \"What scaling leaves out\").", ""]
@@ -922,7 +930,7 @@ def report(df, ok, failed, shares, pairs, lifts, couplings, causes, bh, depths, 
             rel, word = change(v["stoop"], v["squat"])
             # A percentage of a near-zero stoop value (the stoop's straight knees barely load the patella) says
             # nothing; the difference in body weights does.
-            verdict = (f"{rel:+.0%} ({word})" if v["stoop"] >= 0.5 else
+            verdict = (f"{pct(rel)} ({word})" if v["stoop"] >= 0.5 else
                        f"{v['squat'] - v['stoop']:+.2f} BW (the stoop's is near zero)")
             L.append(f"| {pname} | 15 kg | {name} | {v['stoop']:.2f}{m['stoop']} | {v['semi_squat']:.2f}{m['semi_squat']} | "
                      f"{v['squat']:.2f}{m['squat']} | {verdict} |")
@@ -948,12 +956,12 @@ def report(df, ok, failed, shares, pairs, lifts, couplings, causes, bh, depths, 
           "- van Dieën, Hoozemans & Toussaint 1999 (review): compression is equal or somewhat higher in squat lifts, "
           "and squat lifts give lower moments only when the load can be lifted from between the feet. "
           + ("The model agrees that squatting with the box in front of the knees does not spare the back "
-             f"({c_far[0]:+.0%})." if far_higher else
-             f"The model finds {c_far[0]:+.0%} with the box in front of the knees, which "
+             f"({pct(c_far[0])})." if far_higher else
+             f"The model finds {pct(c_far[0])} with the box in front of the knees, which "
              + ("agrees." if abs(c_far[0]) < MEANINGFUL else "does not match the review's direction."))
           + (" With the box between the feet the model finds squatting lower " if close_lower else
              " With the box between the feet the model does not find squatting lower ")
-          + f"({c_close[0]:+.0%}): "
+          + f"({pct(c_close[0])}): "
           + ("this agrees with the review's exception." if close_lower else
              "this disagrees with the review's exception. In the model's squat the trunk still leans forward "
              "(the generator keeps the centre of mass over the middle half of the feet, and the squat reaches "
@@ -964,11 +972,11 @@ def report(df, ok, failed, shares, pairs, lifts, couplings, causes, bh, depths, 
           "lifted from 0.05 m): with the feet behind the box, squat lifting gave 17.0 % (SD 13.2 %) higher L5/S1 "
           "compression than stoop lifting, largely from the load's larger horizontal distance to L5/S1; with the "
           "feet beside the box 7.4 % (SD 16.0 %, not significant). "
-          + f"The model's squat against stoop at 15 kg is {c_far[0]:+.0%} with the box in front of the knees "
+          + f"The model's squat against stoop at 15 kg is {pct(c_far[0])} with the box in front of the knees "
           + ("(within one SD of their 17.0 %)" if abs(c_far[0] - 0.170) <= 0.132 else
              ("(above their 17.0 % by more than one SD)" if c_far[0] > 0.170 else
               "(below their 17.0 % by more than one SD)"))
-          + f" and {c_close[0]:+.0%} between the feet "
+          + f" and {pct(c_close[0])} between the feet "
           + ("(within one SD of their 7.4 %)." if abs(c_close[0] - 0.074) <= 0.160 else
              ("(above their 7.4 % by more than one SD)." if c_close[0] > 0.074 else
               "(below their 7.4 % by more than one SD)."))
@@ -981,12 +989,12 @@ def report(df, ok, failed, shares, pairs, lifts, couplings, causes, bh, depths, 
           "with bent knees. The model's 20 kg comparison is in docs/validation.md (round_back_vs_bent_knees): "
           "it does not reproduce the lower bent-knee value with the box in front of the knees.",
           "- Shear: the review reports lower shear and bending moments in squat lifts. "
-          + (f"The model agrees: at 15 kg its squat L5/S1 shear is {verdicts[(0.15, 15.0, 'L5_S1_ap_shear_peak_N')][0]:+.0%} "
-             f"(box between the feet) and {s_far[0]:+.0%} (in front of the knees) relative to the stoop, even where its "
+          + (f"The model agrees: at 15 kg its squat L5/S1 shear is {pct(verdicts[(0.15, 15.0, 'L5_S1_ap_shear_peak_N')][0])} "
+             f"(box between the feet) and {pct(s_far[0])} (in front of the knees) relative to the stoop, even where its "
              "compression is higher."
              if s_far[0] < -MEANINGFUL and verdicts[(0.15, 15.0, 'L5_S1_ap_shear_peak_N')][0] < -MEANINGFUL else
-             f"The model gives {verdicts[(0.15, 15.0, 'L5_S1_ap_shear_peak_N')][0]:+.0%} (box between the feet) and "
-             f"{s_far[0]:+.0%} (in front of the knees) for squat against stoop at 15 kg.")
+             f"The model gives {pct(verdicts[(0.15, 15.0, 'L5_S1_ap_shear_peak_N')][0])} (box between the feet) and "
+             f"{pct(s_far[0])} (in front of the knees) for squat against stoop at 15 kg.")
           + " The shear comparison rests on the legs' passive curve: with their source models' own (Millard 2012's "
           "on Rajagopal's legs, `scripts/models/make_lifter.py --passive-curves=source`) the hamstrings' passive "
           "pull raises the straight-knee stoop's shear and the between-the-feet comparison turns to the review's "

@@ -60,9 +60,13 @@ def main() -> int:
                 problems.append("no squat-against-stoop comparison without the flagged lifts")
         # A force given in body weights is called higher or lower only when it changed by 2 % of body
         # weight or more (a near-zero patellofemoral force changing by a tenth of itself is no change).
-        for a, b, word in re.findall(r"(\d+\.\d\d) → (\d+\.\d\d) BW \([+-]\d+%, (higher|lower)\)", text):
+        for a, b, word in re.findall(r"(\d+\.\d\d) → (\d+\.\d\d) BW \([+-]\d+(?:\.\d\d)?%, (higher|lower)\)", text):
             if abs(float(b) - float(a)) < 0.015:
                 problems.append(f"{a} -> {b} BW called {word}")
+        # Near the 5 % cut a change is written with two decimals: "+5%" could be a +5.00 % called higher
+        # or a +4.99 % called no meaningful change (audit: both read "+5%" in one table).
+        for m in re.finditer(r"\(([+-]5)%, ([a-z ]+)\)", text):
+            problems.append(f"a change at the 5 % cut written {m.group(1)}% ({m.group(2)})")
         for p in problems:
             print(f"test_study: {p}", file=sys.stderr)
         return 1 if problems else 0
