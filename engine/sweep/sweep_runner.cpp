@@ -24,6 +24,7 @@
 #include "io/completion_marker.hpp"
 #include "io/file_in_use.hpp"
 #include "io/hdf5_probe.hpp"
+#include "io/hdf5_rewrite.hpp"
 #include "io/output_path.hpp"
 #include "io/hdf5_reader.hpp"
 #include "io/hdf5_writer.hpp"
@@ -241,16 +242,6 @@ void check_resumed_storage(const fs::path& partial, const Hdf5WriterOptions& wo)
 // Removes from a resumed partial file the groups of runs without their completion mark and the
 // /summary of a finished file (rebuilt at the end), before any run is computed: a file that HDF5
 // cannot change (killed while it wrote metadata) is found here and set aside, not after the runs.
-void remove_unfinished(const fs::path& file, const ResumeState& resume) {
-  Hdf5WriterOptions wo;
-  wo.resume_existing = true;
-  wo.remove_partial_on_abort = false;
-  Hdf5Writer w(file, wo);
-  for (const std::string& name : resume.incomplete) w.remove("/runs/" + name);
-  if (w.exists("/summary")) w.remove("/summary");
-  w.flush();  // closed, not renamed, when `w` goes (remove_partial_on_abort: false)
-}
-
 int default_threads(const SweepRunOptions& o) {
   if (o.threads > 0) return o.threads;
   const int cores = std::max(1, static_cast<int>(std::thread::hardware_concurrency()));
@@ -499,10 +490,13 @@ SweepRunStats run_sweep(const SweepSpec& spec, const SweepPlan& plan, const Swee
     resume.existed = writes_file && fs::exists(partial);
     if (resume.existed) {
       scan_partial(partial, plan, series, /*own=*/true, resume);
-      try {
-        remove_unfinished(file, resume);
-      } catch (const Error& e) {
-        set_aside_damaged(fmt::format("its unfinished runs cannot be removed: {}", e.what()));
+      // The finished runs are copied into a fresh file rather than the unfinished ones unlinked in
+      // place: a file killed mid-write can read correctly and refuse its next allocation, at every
+      // --resume (io/hdf5_rewrite.hpp).
+      std::vector<std::string> drop{"/summary"};
+      for (const std::string& name : resume.incomplete) drop.push_back("/runs/" + name);
+      if (!rewrite_hdf5_without(partial, drop)) {
+        set_aside_damaged("its finished runs cannot be copied into a fresh file");
         resume = ResumeState{};
       }
     }
