@@ -70,7 +70,20 @@ namespace {
 // model or sweep comes near (the lifter model is about 30,000 values).
 constexpr std::size_t kMaxYamlValues = 2'000'000;
 
-void reject_duplicate_keys(const YAML::Node& n, const std::string& file, const std::string& path, std::size_t& budget) {
+// The mappings and lists on the way from the root to the value being checked.
+using YamlAncestors = std::vector<YAML::Node>;
+
+void reject_duplicate_keys(const YAML::Node& n, const std::string& file, const std::string& path, std::size_t& budget,
+                           YamlAncestors& ancestors) {
+  // An alias inside the value it names (`&a [*a]`) makes the value contain itself: every reader
+  // would walk it forever (the walk below overflowed the stack: a crash, audit).
+  if (n.IsMap() || n.IsSequence()) {
+    for (const YAML::Node& a : ancestors)
+      if (a.is(n))
+        throw InputError(location_of(n, file, path),
+                         "an alias (*name) inside the value it names (&name): the value would contain itself; "
+                         "write the value out");
+  }
   if (budget-- == 0)
     throw InputError(location_of(n, file, path),
                      fmt::format("the file expands to more than {} values through its aliases (*name): a YAML alias "
@@ -101,11 +114,15 @@ void reject_duplicate_keys(const YAML::Node& n, const std::string& file, const s
         throw InputError(location_of(kv.first, file, field),
                          fmt::format("duplicate key '{}' (first at line {}): keys of a mapping must be unique (the "
                                      "second would be ignored); merge the two", key, it->second));
-      reject_duplicate_keys(kv.second, file, field, budget);
+      ancestors.push_back(n);
+      reject_duplicate_keys(kv.second, file, field, budget, ancestors);
+      ancestors.pop_back();
     }
   } else if (n.IsSequence()) {
     std::size_t i = 0;
-    for (const auto& item : n) reject_duplicate_keys(item, file, fmt::format("{}[{}]", path, i++), budget);
+    ancestors.push_back(n);
+    for (const auto& item : n) reject_duplicate_keys(item, file, fmt::format("{}[{}]", path, i++), budget, ancestors);
+    ancestors.pop_back();
   }
 }
 
@@ -197,7 +214,8 @@ YAML::Node load_yaml_string(const std::string& text, const std::string& file) {
                                    "second would be ignored"));
     YAML::Node root = documents.empty() ? YAML::Node() : documents[0];
     std::size_t budget = kMaxYamlValues;
-    reject_duplicate_keys(root, file, "", budget);
+    YamlAncestors ancestors;
+    reject_duplicate_keys(root, file, "", budget, ancestors);
     return root;
   } catch (const YAML::Exception& e) {
     Location loc{file, e.mark.line >= 0 ? e.mark.line + 1 : 0,

@@ -128,6 +128,17 @@ TEST(YamlFields, AnAliasBombIsRefused) {
   EXPECT_NO_THROW(load_yaml_string("a: &m {x: 1}\nb: *m\nc: [*m, *m]\n", "ok.yaml"));
 }
 
+// An alias inside the value it names (`&a [*a]`) made the value contain itself: the check walked it
+// until the stack overflowed (SIGSEGV, audit), in scenarios, --set values, sweeps and models alike.
+TEST(YamlFields, AValueThatContainsItselfIsRefused) {
+  expect_load_error("description: &a [*a]\nname: stand\n", 1, "description[0]", "an alias (*name) inside the value it names");
+  expect_load_error("vary:\n  task.box.mass_kg: &v [1, *v]\n", 2, "vary.task.box.mass_kg[1]",
+                    "the value would contain itself");
+  expect_load_error("a: &m {x: 1, y: [2, *m]}\n", 1, "a.y[1]", "the value would contain itself");
+  // The same mapping used twice side by side contains no cycle.
+  EXPECT_NO_THROW(load_yaml_string("a: &m {x: [1, 2]}\nb: [*m, *m]\nc: {p: *m, q: *m}\n", "ok.yaml"));
+}
+
 // Latin-1 bytes went into HDF5 attributes declared UTF-8 (audit); the error names the line and column.
 TEST(YamlFields, TextThatIsNotUtf8IsAnErrorAtItsByte) {
   try {
