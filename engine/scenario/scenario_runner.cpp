@@ -80,6 +80,23 @@ int coordinate_of(const Model& model, const std::string& name) {
 
 }  // namespace
 
+void check_impairment_selectors(const ScenarioSpec& scenario, ModelCache& models) {
+  const bool selects = std::any_of(scenario.impairments.begin(), scenario.impairments.end(),
+                                   [](const ImpairmentSpec& imp) { return imp.type != ImpairmentType::posture; });
+  if (!selects) return;
+  const ModelSpec& spec = models.get(scenario.model_file);
+  const MuscleSet& muscles = models.subject_model(scenario.model_file, spec.reference_subject)->built.muscles;
+  for (const ImpairmentSpec& imp : scenario.impairments) {
+    switch (imp.type) {
+      case ImpairmentType::weak_muscle:
+      case ImpairmentType::strong_muscle:
+      case ImpairmentType::tight_muscle: (void)select_all(muscles, imp.muscles, imp, "muscles"); break;
+      case ImpairmentType::nerve_root: (void)select_all(muscles, {imp.root}, imp, "root"); break;
+      case ImpairmentType::posture: break;
+    }
+  }
+}
+
 const ModelSpec& ModelCache::get(const std::string& path, std::string* text) {
   auto find = [&]() -> const std::pair<ModelSpec, std::string>* {
     for (const auto& [p, entry] : cache_)

@@ -134,6 +134,13 @@ std::unique_ptr<PreparedRun> prepare_run(const ScenarioSpec& scenario, ModelCach
 // a sweep checks once for each file it varies. Throws InputError as prepare_run would.
 void check_scenario_files(const ScenarioSpec& scenario, ModelCache& models);
 
+// Every impairment's muscle selectors (`muscles`, a nerve `root`) resolved against the scenario's model,
+// as prepare_run resolves them, without building the impaired model: a selector that matches no muscle
+// is the same InputError, found when a sweep is checked instead of failing every run. Muscle names,
+// groups and roots do not depend on the subject: the model at its reference subject is built once per
+// model file (cached in `models`).
+void check_impairment_selectors(const ScenarioSpec& scenario, ModelCache& models);
+
 // The engine model of a built spec, ready for the pipeline (sites, passive moments, actuators, the
 // grip where loads are held).
 MusculoskeletalModel make_musculoskeletal_model(const BuiltModel& built, double body_mass_kg);

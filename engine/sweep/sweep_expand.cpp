@@ -13,7 +13,7 @@
 
 #include "scenario/run_writer.hpp"  // sha256_hex
 #include "scenario/scenario_file.hpp"  // resolve_relative
-#include "scenario/scenario_runner.hpp"  // check_scenario_files
+#include "scenario/scenario_runner.hpp"  // check_scenario_files, check_impairment_selectors
 #include "scenario/yaml_fields.hpp"
 #include "sweep/sweep_random.hpp"
 
@@ -252,7 +252,8 @@ SweepPlan expand_sweep(const SweepSpec& spec) {
 }
 
 ScenarioSpec make_run_scenario(const SweepSpec& spec, const SweepPlan& plan, int index,
-                               const ScenarioParseOptions& options) {
+                               const ScenarioParseOptions& options,
+                               const std::function<void(const ScenarioSpec&)>& check) {
   const SweepRunSpec& run = plan.runs.at(static_cast<std::size_t>(index));
   YAML::Node root = YAML::Clone(spec.base);
   try {
@@ -260,6 +261,7 @@ ScenarioSpec make_run_scenario(const SweepSpec& spec, const SweepPlan& plan, int
     ScenarioSpec s = parse_scenario(root, spec.base_file, options);
     // A prescribed angle that the generator later cannot meet names its vary entry, not the base file.
     for (const VariedField& v : spec.vary) relocate_prescribed_angles(s, v.path, v.where);
+    if (check) check(s);
     return s;
   } catch (const InputError& e) {
     // Point at the vary entry the error is about, else at `base:` (then a fixed override or the
@@ -327,13 +329,15 @@ void check_varied_files(const SweepSpec& spec, const SweepPlan& plan) {
 
 std::vector<ScenarioSpec> validate_sweep(const SweepSpec& spec, const SweepPlan& plan, const std::vector<int>& runs) {
   check_varied_files(spec, plan);
+  ModelCache models;
+  const auto selectors = [&](const ScenarioSpec& s) { check_impairment_selectors(s, models); };
   std::vector<ScenarioSpec> out;
   if (runs.empty()) {
     out.reserve(plan.runs.size());
-    for (const SweepRunSpec& r : plan.runs) out.push_back(make_run_scenario(spec, plan, r.index));
+    for (const SweepRunSpec& r : plan.runs) out.push_back(make_run_scenario(spec, plan, r.index, {}, selectors));
   } else {
     out.reserve(runs.size());
-    for (int r : runs) out.push_back(make_run_scenario(spec, plan, r));
+    for (int r : runs) out.push_back(make_run_scenario(spec, plan, r, {}, selectors));
   }
   return out;
 }

@@ -5,6 +5,7 @@
 // the first field outermost (run = Σ i_k · Π_{j>k} n_j); zip run i takes the i-th value of every
 // field; latin_hypercube and random draw `samples` runs from std::mt19937_64(seed) with the portable
 // mappings of sweep_random.hpp, in a fixed order (documented in docs/sweeps.md).
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -45,8 +46,11 @@ std::string parameter_label(const std::string& value);
 // checked. An InputError is located at the vary entry it concerns (else at `base:`) in the sweep
 // file and names the run and its values. Not thread-safe (yaml-cpp nodes). `options.keep_text =
 // false` leaves ScenarioSpec::text empty (run_sweep: the file stores the base scenario's text).
+// `check`, when given, is run on the parsed scenario, its InputErrors located the same way (the
+// impairments' selectors against the model: check_impairment_selectors).
 ScenarioSpec make_run_scenario(const SweepSpec& spec, const SweepPlan& plan, int index,
-                               const ScenarioParseOptions& options = {});
+                               const ScenarioParseOptions& options = {},
+                               const std::function<void(const ScenarioSpec&)>& check = {});
 
 // Each model or motion file the sweep varies, read once as the first run that names it reads it
 // (check_scenario_files: the model loaded and built for that run's subject, a motion table against
@@ -54,8 +58,9 @@ ScenarioSpec make_run_scenario(const SweepSpec& spec, const SweepPlan& plan, int
 // run, not a sweep of failed runs. Force tables are read by the runs (their rows must cover the motion).
 void check_varied_files(const SweepSpec& spec, const SweepPlan& plan);
 
-// make_run_scenario for the given runs (all when empty), in order, after check_varied_files: the
-// load-time check of a sweep (`dembones validate`, `sweep --list`).
+// make_run_scenario for the given runs (all when empty), in order, after check_varied_files, each
+// run's impairment selectors resolved against its model: the load-time check of a sweep (`dembones
+// validate`, `sweep --list`).
 std::vector<ScenarioSpec> validate_sweep(const SweepSpec& spec, const SweepPlan& plan,
                                          const std::vector<int>& runs = {});
 

@@ -271,6 +271,8 @@ ScenarioCheck check_scenarios(const SweepSpec& spec, const SweepPlan& plan, cons
   c.held.assign(todo.size(), 0);
   c.first_bad = n;
   const int mine = n > offset ? (n - offset + stride - 1) / stride : 0;
+  ModelCache models;  // thread-safe: the impairment selectors' muscle sets, one per model file
+  const auto selectors = [&](const ScenarioSpec& s) { check_impairment_selectors(s, models); };
 #pragma omp parallel num_threads(std::max(1, std::min(threads, mine / 64 + 1)))
   {
     SweepSpec local;
@@ -284,7 +286,7 @@ ScenarioCheck check_scenarios(const SweepSpec& spec, const SweepPlan& plan, cons
       const int i = offset + j * stride;
       try {
         const auto r = static_cast<std::size_t>(i);
-        ScenarioSpec s = make_run_scenario(local, plan, plan.runs[r].index, {.keep_text = false});
+        ScenarioSpec s = make_run_scenario(local, plan, plan.runs[r].index, {.keep_text = false}, selectors);
         if (slot[r] >= 0) {
           const auto k = static_cast<std::size_t>(slot[r]);
           c.scenarios[k] = std::move(s);

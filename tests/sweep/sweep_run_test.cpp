@@ -312,6 +312,40 @@ TEST(SweepRun, AVariedModelWithAnErrorStopsTheSweepBeforeAnyRun) {
   EXPECT_FALSE(fs::exists(dir / "out.h5.partial"));
 }
 
+// An impairment selector that matches no muscle is resolved against the model when the sweep is
+// checked: the sweep stops before any run, at the vary entry, naming the run (audit: `validate` said
+// valid, then every run failed with the base scenario's line 1 and the sweep exited 0).
+TEST(SweepRun, AnImpairmentSelectingNoMuscleStopsTheSweepBeforeAnyRun) {
+  TempDir dir;
+  const fs::path s = write_sweep(dir, "s.yaml",
+                                 "vary:\n  impairments: [[], [{type: weak_muscle, muscles: abs, strength_scale: 0.5}]]\n");
+  const SweepSpec spec = load_sweep(s.string());
+  const SweepPlan plan = expand_sweep(spec);
+  for (const bool running : {false, true}) {
+    try {
+      if (running)
+        run(s, dir / "out.h5", 1);
+      else
+        validate_sweep(spec, plan);
+      ADD_FAILURE() << "not refused";
+    } catch (const InputError& e) {
+      const std::string what = e.what();
+      EXPECT_EQ(e.where().field, "vary.impairments") << what;
+      EXPECT_EQ(e.where().line, 4) << what;  // base, set, vary, then the entry
+      EXPECT_NE(what.find("run 00001"), std::string::npos) << what;
+      EXPECT_NE(what.find("'abs' matches no muscle name, group or nerve root"), std::string::npos) << what;
+    }
+  }
+  EXPECT_FALSE(fs::exists(dir / "out.h5"));
+  EXPECT_FALSE(fs::exists(dir / "out.h5.partial"));
+  // A nerve root the model has and a group it has pass.
+  const fs::path ok = write_sweep(dir, "ok.yaml",
+                                  "vary:\n  impairments: [[{type: nerve_root, root: L4, activation_cap: 0.3}], "
+                                  "[{type: weak_muscle, muscles: core, strength_scale: 0.5}]]\n");
+  const SweepSpec ok_spec = load_sweep(ok.string());
+  EXPECT_NO_THROW(validate_sweep(ok_spec, expand_sweep(ok_spec)));
+}
+
 TEST(SweepRun, FullSeriesShardsMergedEqualOneRun) {
   // Runs with every time series (write_run's layout, its attributes included) survive H5Ocopy.
   TempDir dir;
