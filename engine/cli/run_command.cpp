@@ -18,6 +18,7 @@
 #include "cli/summary.hpp"
 #include "io/file_in_use.hpp"
 #include "io/hdf5_probe.hpp"
+#include "io/hdf5_reader.hpp"
 #include "io/output_path.hpp"
 #include "io/hdf5_writer.hpp"
 #include "common/error.hpp"
@@ -53,6 +54,19 @@ void progress_bar(int done, int total) {
   if (done == total) std::fprintf(stderr, "\n");
 }
 
+// A sweep's partial file (resumable: its root says format dembones-sweep) as against what a killed
+// `dembones run` leaves under the same name (a run's file, or one HDF5 cannot read), which the run
+// overwrites (docs/hdf5-layout.md; audit: a run killed with SIGKILL was then refused as a sweep's).
+bool is_sweep_file(const std::filesystem::path& partial) {
+  if (!hdf5_file_readable(partial, "/runs")) return false;
+  try {
+    const Hdf5Reader r(partial);
+    return r.has_attribute("/", "format") && r.read_string_attribute("/", "format") == "dembones-sweep";
+  } catch (const Error&) {
+    return false;
+  }
+}
+
 int run(const RunOptions& o) {
   std::vector<Override> overrides;
   for (const std::string& s : o.sets) overrides.push_back(parse_override(s));
@@ -71,7 +85,7 @@ int run(const RunOptions& o) {
   if (file_in_use(partial))
     throw InputError(out_field, fmt::format("'{}' is being written by another process: choose another output file",
                                             partial.string()));
-  if (std::filesystem::exists(partial) && hdf5_file_readable(partial, "/runs"))
+  if (std::filesystem::exists(partial) && is_sweep_file(partial))
     throw InputError(out_field, fmt::format("'{}' is an interrupted sweep's file (continue it with dembones sweep "
                                             "--resume, or delete it); choose another output file",
                                             partial.string()));

@@ -99,6 +99,37 @@ TEST(OutputSafety, ResumeLeavesAFileThatIsNotASweepsAlone) {
   EXPECT_FALSE(fs::exists(run.string() + ".partial"));
 }
 
+// A single run does not overwrite an interrupted sweep's resumable file of its output's name, but does
+// overwrite what a killed run left there (audit: a run killed with SIGKILL left a run's .partial,
+// and the same command was then refused as "an interrupted sweep's file").
+TEST(OutputSafety, ARunOverwritesAKilledRunsPartialButNotASweeps) {
+  TempDir dir;
+  const fs::path scenario = stand_copy(dir), sweep = dir / "sweep.yaml", out = dir / "out.h5";
+  io_test::write_text_file(sweep, "name: s\nbase: " + scenario.string() + "\nvary:\n  subject.mass_kg: [70, 80]\n");
+  // A killed run's leftover: a run file (readable) or bytes HDF5 cannot read.
+  ASSERT_EQ(dembones({"run", scenario.string(), "-o", (dir / "first.h5").string(), "-q"}).exit_code, 0);
+  for (const bool readable : {true, false}) {
+    if (readable)
+      fs::copy_file(dir / "first.h5", out.string() + ".partial", fs::copy_options::overwrite_existing);
+    else
+      io_test::write_text_file(out.string() + ".partial", "half an HDF5 file\n");
+    const auto r = dembones({"run", scenario.string(), "-o", out.string(), "-q"});
+    EXPECT_EQ(r.exit_code, 0) << r.output;
+    EXPECT_TRUE(fs::is_regular_file(out)) << readable;
+    EXPECT_FALSE(fs::exists(out.string() + ".partial")) << readable;
+    fs::remove(out);
+  }
+  // An interrupted sweep's file (a finished sweep under the partial name stands for one).
+  ASSERT_EQ(dembones({"sweep", sweep.string(), "-o", (dir / "sw.h5").string(), "-q"}).exit_code, 0);
+  fs::rename(dir / "sw.h5", out.string() + ".partial");
+  const std::string before = read_text_file(out.string() + ".partial");
+  const auto r = dembones({"run", scenario.string(), "-o", out.string(), "-q"});
+  EXPECT_EQ(r.exit_code, 2) << r.output;
+  EXPECT_NE(r.output.find("is an interrupted sweep's file"), std::string::npos) << r.output;
+  EXPECT_EQ(read_text_file(out.string() + ".partial"), before);
+  EXPECT_FALSE(fs::exists(out));
+}
+
 TEST(OutputSafety, ALinkAtThePartialNameIsReplacedNotWrittenThrough) {
   TempDir dir;
   const fs::path scenario = stand_copy(dir), victim = dir / "victim.txt", out = dir / "out.h5";
