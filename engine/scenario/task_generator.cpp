@@ -1068,13 +1068,22 @@ GeneratedMotion generate_frames(TaskPlan& plan, const VecX* com_target) {
 
   const Location where{scenario_file, 0, 0, plan.field};
   if (g.out.max_hand_error_m > kReachTolerance_m) {
+    // A lift's or lower's path runs from one of its ends to the other: the hands fall short near the
+    // end they cannot reach (audit: a lift's end out of reach was reported as task.start).
+    Location reach_where = where;
+    if (task.type == TaskType::lift || task.type == TaskType::lower) {
+      const double move_start = n_pause_before * dt, move_time = (n_move - 1) * dt;
+      const bool late = g.worst_reach.time - move_start > 0.5 * move_time;
+      reach_where.field = (task.type == TaskType::lift) == late ? "task.end" : "task.start";
+    }
     const std::string limits = what_limits_the_reach(model, rig, g.worst_reach);
-    throw InputError(where, fmt::format("the hands cannot reach the box: they stay {:.1f} cm from the target at "
-                                        "{:.2f} s, {} (move the box closer, or widen the model's joint ranges)",
-                                        100.0 * g.out.max_hand_error_m, g.worst_reach.time,
-                                        limits.empty() ? "with no joint at a range limit and balance not binding: "
-                                                         "beyond the arms' length"
-                                                       : "with " + limits));
+    throw InputError(reach_where,
+                     fmt::format("the hands cannot reach the box: they stay {:.1f} cm from the target at {:.2f} s, {} "
+                                 "(move the box closer, or widen the model's joint ranges)",
+                                 100.0 * g.out.max_hand_error_m, g.worst_reach.time,
+                                 limits.empty() ? "with no joint at a range limit and balance not binding: "
+                                                  "beyond the arms' length"
+                                                : "with " + limits));
   }
   if (g.out.max_hip_error_m > kReachTolerance_m)
     throw InputError(where, fmt::format("the hips cannot reach the chair height: {:.1f} cm away",

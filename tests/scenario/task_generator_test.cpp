@@ -152,6 +152,19 @@ TEST(TaskGenerator, UnreachableBoxIsAnErrorNamingTheField) {
     EXPECT_EQ(e.where().field, "task.start");
     EXPECT_EQ(e.where().file, "far.yaml");
   }
+  // The end out of reach names the end (audit: it named task.start), for a lift and for a lower,
+  // whose path runs the other way.
+  for (const TaskType type : {TaskType::lift, TaskType::lower}) {
+    TaskSpec far_end = lift(Technique::stoop);
+    far_end.type = type;
+    far_end.end = {0.3, 2.4};  // above the reach of the raised arms
+    try {
+      generate_task_motion(p.model, p.rig, far_end, 100.0, "high.yaml");
+      ADD_FAILURE() << "accepted";
+    } catch (const InputError& e) {
+      EXPECT_EQ(e.where().field, "task.end") << e.what();
+    }
+  }
 }
 
 TEST(TaskGenerator, ForwardBendReachesTheTrunkAngle) {
