@@ -10,6 +10,7 @@
 #include <cmath>
 #include <numbers>
 #include <set>
+#include <span>
 
 namespace dembones {
 
@@ -17,6 +18,41 @@ using namespace mspec;  // NOLINT: the model-file parts
 namespace {
 
 constexpr double kDegToRad = std::numbers::pi / 180.0;
+
+// Unit slips in a model file change the loads without a word (audit: an orientation given in degrees
+// under `_rad` turned the hip's frame and took the patellofemoral force from 9331 to 58 N). Angles
+// beyond one turn and lengths beyond a body's size are refused, with the likely slip named.
+constexpr double kMaxModelLength_m = 5.0;  // any point of a human model, in its body's frame
+constexpr double kMaxWrapRadius_m = 1.0;
+constexpr double kMaxCouplingRatio = 100.0;
+
+void check_within_turn(const FieldReader& r, const std::string& key, std::span<const double> rad) {
+  for (double v : rad)
+    if (std::abs(v) > 2 * std::numbers::pi)
+      r.fail(key, fmt::format("expected angles within one turn (+-{:.4f} rad, +-360 deg), got {:g}{}", 2 * std::numbers::pi,
+                              key.ends_with("_deg") ? v / kDegToRad : v,
+                              key.ends_with("_rad") ? fmt::format(" (degrees given as radians? use {}_deg)",
+                                                                  key.substr(0, key.size() - 4))
+                                                    : ""));
+}
+
+void check_length(const FieldReader& r, const std::string& key, std::span<const double> m, double limit_m) {
+  for (double v : m)
+    if (!(std::abs(v) <= limit_m))
+      r.fail(key, fmt::format("expected lengths of at most {:g} m, got {:g} (centimetres or millimetres given as "
+                              "metres?)",
+                              limit_m, v));
+}
+
+Eigen::Vector3d read_location(FieldReader& r, const std::string& key) {
+  const Eigen::Vector3d v = r.vector3(key);
+  check_length(r, key, std::span<const double>(v.data(), 3), kMaxModelLength_m);
+  return v;
+}
+
+Eigen::Vector3d read_location_or(FieldReader& r, const std::string& key) {
+  return r.has(key) ? read_location(r, key) : Eigen::Vector3d::Zero();
+}
 
 // `base_rad` or `base_deg` (exactly one) as radians.
 double read_angle(FieldReader& r, const std::string& base) {
@@ -38,9 +74,11 @@ double read_angle_or(FieldReader& r, const std::string& base, double fallback_ra
 Eigen::Vector3d read_angles3_or(FieldReader& r, const std::string& base) {
   const bool rad = r.has(base + "_rad"), deg = r.has(base + "_deg");
   if (rad && deg) r.fail(base + "_deg", fmt::format("give either {0}_rad or {0}_deg, not both", base));
-  if (rad) return r.vector3(base + "_rad");
-  if (deg) return r.vector3(base + "_deg") * kDegToRad;
-  return Eigen::Vector3d::Zero();
+  if (!rad && !deg) return Eigen::Vector3d::Zero();
+  const std::string key = base + (rad ? "_rad" : "_deg");
+  const Eigen::Vector3d v = rad ? r.vector3(key) : Eigen::Vector3d(r.vector3(key) * kDegToRad);
+  check_within_turn(r, key, std::span<const double>(v.data(), 3));
+  return v;
 }
 
 // Two-number range [min, max] as `base_rad`/`base_deg` (or `base_m` for lengths); checks min <= max.
@@ -118,6 +156,7 @@ CurveSpec read_curve(FieldReader& r, const std::string& x_base, const std::strin
   }
   c.x = r.numbers(x_key);
   for (double& v : c.x) v *= k;
+  check_within_turn(r, x_key, c.x);
   c.y = r.numbers(y_key);
   if (c.x.size() != c.y.size() || c.x.size() < 2)
     r.fail(y_key, fmt::format("expected as many values as {} ({}, at least 2), got {}", x_key,
@@ -368,9 +407,9 @@ class Parser {
     require_body(r, "child", j.child);
     if (j.child == "ground") r.fail("child", "ground cannot be a child");
     if (j.child == j.parent) r.fail("child", "a joint needs two different bodies");
-    j.location_in_parent_m = r.vector3_or("location_in_parent_m", Eigen::Vector3d::Zero());
+    j.location_in_parent_m = read_location_or(r, "location_in_parent_m");
     j.orientation_in_parent_rad = read_angles3_or(r, "orientation_in_parent");
-    j.location_in_child_m = r.vector3_or("location_in_child_m", Eigen::Vector3d::Zero());
+    j.location_in_child_m = read_location_or(r, "location_in_child_m");
     j.orientation_in_child_rad = read_angles3_or(r, "orientation_in_child");
     const bool one_dof = j.type == JointType::revolute || j.type == JointType::prismatic ||
                          j.type == JointType::custom;
@@ -410,9 +449,10 @@ class Parser {
                                                                     : WrapType::sphere;
     w.body = r.string("body");
     require_body(r, "body", w.body);
-    w.location_m = r.vector3("location_m");
+    w.location_m = read_location(r, "location_m");
     w.orientation_rad = read_angles3_or(r, "orientation");
     w.radius_m = positive(r, "radius_m");
+    check_length(r, "radius_m", std::span<const double>(&w.radius_m, 1), kMaxWrapRadius_m);
     if (w.type == WrapType::cylinder) {
       w.length_m = positive(r, "length_m");
     } else if (r.has("length_m")) {
@@ -444,6 +484,7 @@ class Parser {
       p.moving_values_rad = mr.numbers(values_key);
       if (values_key.ends_with("_deg"))
         for (double& v : p.moving_values_rad) v *= std::numbers::pi / 180.0;
+      check_within_turn(mr, values_key, p.moving_values_rad);
       if (p.moving_values_rad.size() < 2)
         mr.fail(values_key, fmt::format("expected at least 2 values, got {}", p.moving_values_rad.size()));
       check_increasing(mr, values_key, p.moving_values_rad);
@@ -451,13 +492,14 @@ class Parser {
       std::vector<double>* dst[3] = {&p.moving_x_m, &p.moving_y_m, &p.moving_z_m};
       for (int c = 0; c < 3; ++c) {
         *dst[c] = mr.numbers(keys[c]);
+        check_length(mr, keys[c], *dst[c], kMaxModelLength_m);
         if (dst[c]->size() != p.moving_values_rad.size())
           mr.fail(keys[c], fmt::format("expected as many values as {} ({}), got {}", values_key,
                                        p.moving_values_rad.size(), dst[c]->size()));
       }
       mr.finish();
     } else {
-      p.location_m = r.vector3("location_m");
+      p.location_m = read_location(r, "location_m");
     }
     if (r.has("coordinate")) {
       p.coordinate = r.string("coordinate");
@@ -655,7 +697,7 @@ class Parser {
     m.name = r.string("name");
     m.body = r.string("body");
     require_body(r, "body", m.body);
-    m.location_m = r.vector3("location_m");
+    m.location_m = read_location(r, "location_m");
     return m;
   }
 
@@ -679,6 +721,13 @@ class Parser {
         r.fail("ratios", fmt::format("expected a non-zero ratio for '{}', got {} (leave a coordinate that does not "
                                      "move with the others out of the coupling)",
                                      c.coordinates[i], c.ratios[i]));
+    // Ratios are shares of one motion (the lumbar rhythm's sum to 1): a huge one is a slip, and made
+    // the other members' share vanish (1e300: L5/S1 compression 5064 -> 646 N, audit).
+    for (std::size_t i = 0; i < c.ratios.size(); ++i)
+      if (std::abs(c.ratios[i]) > kMaxCouplingRatio)
+        r.fail("ratios", fmt::format("expected ratios of magnitude at most {:g} (shares of the coupling's motion), "
+                                     "got {:g} for '{}'",
+                                     kMaxCouplingRatio, c.ratios[i], c.coordinates[i]));
     return c;
   }
 

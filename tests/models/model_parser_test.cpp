@@ -268,6 +268,50 @@ TEST(ModelParser, ValuesNoHumanBodyHasAreUnitSlips) {
   EXPECT_TRUE(starts(e, "muscles.vastus.path: every path point is on body 'thigh'")) << e;
 }
 
+// The same for the lifter's own fields (audit: each was accepted as "valid model" and changed the
+// loads: an orientation in degrees under _rad took the patellofemoral force from 9331 to 58 N, a
+// coupling ratio of 1e300 L5/S1 compression from 5064 to 646 N).
+std::string error_of_lifter_edit(const std::string& from, const std::string& to) {
+  std::ifstream in(std::string(DEMBONES_SOURCE_DIR) + "/models/lifter.yaml");
+  std::stringstream ss;
+  ss << in.rdbuf();
+  std::string text = ss.str();
+  const auto at = text.find(from);
+  if (at == std::string::npos) return "edit not applied: " + from;
+  text.replace(at, from.size(), to);
+  try {
+    parse_model_spec(text, "edited.yaml");
+  } catch (const InputError& e) {
+    return e.where().field + ": " + e.message();
+  }
+  return "no error";
+}
+
+TEST(ModelParser, AnglesAndLengthsOfTheLifterOutsideAHumanBodyAreUnitSlips) {
+  const auto has = [](const std::string& e, const std::string& part) { return e.find(part) != std::string::npos; };
+  std::string e = error_of_lifter_edit("orientation_rad: [0, 0, -0.325799]", "orientation_rad: [0, 0, -18.67]");
+  EXPECT_TRUE(has(e, "sites.L5_S1.orientation_rad: expected angles within one turn")) << e;
+  EXPECT_TRUE(has(e, "use orientation_deg")) << e;
+  EXPECT_EQ(error_of_lifter_edit("orientation_rad: [0, 0, -0.325799]", "orientation_deg: [0, 0, -18.67]"), "no error");
+  e = error_of_lifter_edit("orientation_rad: [-0.32, -0.24, 0.9]", "orientation_rad: [-18, -14, 52]");
+  EXPECT_TRUE(has(e, ".orientation_rad: expected angles within one turn")) << e;
+  e = error_of_lifter_edit("angle_deg: [-18, 0, 18]", "angle_rad: [-18, 0, 18]");
+  EXPECT_TRUE(has(e, "passive_moments.L5_S1_disc_ligaments.angle_rad: expected angles within one turn")) << e;
+  EXPECT_TRUE(has(e, "use angle_deg")) << e;
+  e = error_of_lifter_edit("coordinate_values_rad: [-2.0944,", "coordinate_values_rad: [-120,");
+  EXPECT_TRUE(has(e, ".moving.coordinate_values_rad: expected angles within one turn")) << e;
+  e = error_of_lifter_edit("location_in_parent_m: [-0.056276, -0.07849, 0.07726]",
+                           "location_in_parent_m: [-5.6276, -7.849, 7.726]");
+  EXPECT_TRUE(has(e, "joints.hip.location_in_parent_m: expected lengths of at most 5 m, got -5.6276")) << e;
+  e = error_of_lifter_edit("radius_m: 0.0549", "radius_m: 5.49");
+  EXPECT_TRUE(has(e, ".radius_m: expected lengths of at most 1 m, got 5.49 (centimetres")) << e;
+  e = error_of_lifter_edit("coordinates: [L5_S1_extension, L4_L5_extension, L3_L4_extension, L2_L3_extension, "
+                           "L1_L2_extension, T12_L1_extension]\n    ratios: [0.125,",
+                           "coordinates: [L5_S1_extension, L4_L5_extension, L3_L4_extension, L2_L3_extension, "
+                           "L1_L2_extension, T12_L1_extension]\n    ratios: [1e300,");
+  EXPECT_TRUE(has(e, "couplings.lumbar_rhythm.ratios: expected ratios of magnitude at most 100")) << e;
+}
+
 // The passive curve is named per muscle; a misspelt name lists the three, Millard's curve refuses an
 // exponential shape it does not have, and the parsed kind reaches the built muscle.
 TEST(ModelParser, PassiveCurveChoice) {
