@@ -207,8 +207,24 @@ SweepSpec parse_sweep(const YAML::Node& root_in, const std::string& text, const 
     throw InputError(location_of(vary, path, "vary"), "expected a mapping of dotted scenario fields to their values");
   for (auto it = vary.begin(); it != vary.end(); ++it) {
     const std::string key = it->first.Scalar();
-    for (const VariedField& other : s.vary)
+    for (const VariedField& other : s.vary) {
       if (other.path == key) throw InputError(location_of(it->first, path, "vary." + key), "field varied twice");
+      // `task.box` and `task.box.mass_kg` both varied: the second overwrote part of the first's values
+      // while /summary recorded both as given (audit).
+      const std::string& outer = other.path.size() < key.size() ? other.path : key;
+      const std::string& inner = other.path.size() < key.size() ? key : other.path;
+      if (inner.starts_with(outer + "."))
+        throw InputError(location_of(it->first, path, "vary." + key),
+                         fmt::format("overlaps '{}', also varied: '{}' is part of '{}', so one would overwrite the "
+                                     "other's values; vary only one of them",
+                                     other.path, inner, outer));
+    }
+    // The output file is the sweep's (its own output section, or -o): a run's output fields are not
+    // used, so varying them changed nothing (audit).
+    if (key == "output" || key.starts_with("output."))
+      throw InputError(location_of(it->first, path, "vary." + key),
+                       "the runs' output fields are not used by a sweep, which writes one file (its output section, "
+                       "or -o): varying them changes nothing");
     s.vary.push_back(read_varied(key, it->first, it->second, path));
     const VariedField& v = s.vary.back();
     if (!sampled && v.kind != ValueSetKind::list)

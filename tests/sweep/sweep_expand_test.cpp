@@ -298,6 +298,19 @@ TEST(SweepSpecErrors, NameTheSweepFileLineAndField) {
     EXPECT_NE(std::string(e.what()).find("the base scenario has no 'impairments.0'"), std::string::npos) << e.what();
   }
   {
+    // Overlapping fields: one overwrote part of the other while /summary recorded both (audit).
+    const InputError e = load_error(dir, "vary:\n  task.box: [{mass_kg: 1, depth_m: 0.3, height_m: 0.3}]\n"
+                                         "  task.box.mass_kg: [3, 4]\n");
+    EXPECT_EQ(e.where().line, 5);
+    EXPECT_NE(std::string(e.what()).find("overlaps 'task.box', also varied"), std::string::npos) << e.what();
+  }
+  {
+    // A run's output fields do nothing in a sweep, which writes one file (audit).
+    const InputError e = load_error(dir, "vary:\n  output.file: [a.h5, b.h5]\n");
+    EXPECT_EQ(e.where().line, 4);
+    EXPECT_NE(std::string(e.what()).find("varying them changes nothing"), std::string::npos) << e.what();
+  }
+  {
     const InputError e = load_error(dir, "vary:\n  task.technique: [stoop, sqat]\n");
     EXPECT_EQ(e.where().line, 4);
     EXPECT_NE(std::string(e.what()).find("run 00001"), std::string::npos) << e.what();
