@@ -524,6 +524,13 @@ class Parser {
       r.fail("optimal_fiber_length_m", fmt::format("expected at most 1 m, got {} (millimetres?)", m.optimal_fiber_length_m));
     if (m.tendon_slack_length_m > 1.0)
       r.fail("tendon_slack_length_m", fmt::format("expected at most 1 m, got {} (millimetres?)", m.tendon_slack_length_m));
+    // And below: no muscle of a human model has a fibre under a millimetre or a tendon under a tenth
+    // of one (the lifter's shortest: 14.6 mm, 1 mm); 1e-300 m loaded and stopped the first frame with
+    // a non-finite muscle matrix naming no muscle (audit).
+    if (m.optimal_fiber_length_m < 1e-3)
+      r.fail("optimal_fiber_length_m", fmt::format("expected at least 0.001 m (1 mm), got {:g}", m.optimal_fiber_length_m));
+    if (m.tendon_slack_length_m < 1e-4)
+      r.fail("tendon_slack_length_m", fmt::format("expected at least 0.0001 m (0.1 mm), got {:g}", m.tendon_slack_length_m));
     m.pennation_at_optimal_rad = read_angle_or(r, "pennation_at_optimal", 0.0);
     if (m.pennation_at_optimal_rad < 0 || m.pennation_at_optimal_rad >= std::numbers::pi / 2) {
       const std::string key = r.has("pennation_at_optimal_deg") ? "pennation_at_optimal_deg" : "pennation_at_optimal_rad";

@@ -259,6 +259,10 @@ TEST(ModelParser, ValuesNoHumanBodyHasAreUnitSlips) {
   EXPECT_TRUE(starts(e, "muscles.vastus.optimal_fiber_length_m: expected at most 1 m")) << e;
   e = error_of_edit("tendon_slack_length_m: 0.2", "tendon_slack_length_m: 200");
   EXPECT_TRUE(starts(e, "muscles.vastus.tendon_slack_length_m: expected at most 1 m")) << e;
+  e = error_of_edit("optimal_fiber_length_m: 0.09", "optimal_fiber_length_m: 1e-300");
+  EXPECT_TRUE(starts(e, "muscles.vastus.optimal_fiber_length_m: expected at least 0.001 m")) << e;
+  e = error_of_edit("tendon_slack_length_m: 0.2", "tendon_slack_length_m: 1e-300");
+  EXPECT_TRUE(starts(e, "muscles.vastus.tendon_slack_length_m: expected at least 0.0001 m")) << e;
   e = error_of_edit("max_isometric_force_N: 3000", "max_isometric_force_N: 3e6");
   EXPECT_TRUE(starts(e, "muscles.vastus.max_isometric_force_N: expected at most 50000 N")) << e;
   e = error_of_edit("pennation_at_optimal_deg: 5", "pennation_at_optimal_rad: 14.6");
