@@ -90,7 +90,7 @@ double positive(FieldReader& r, const std::string& key, double value) {
 
 double in_range(FieldReader& r, const std::string& key, double value, double lo, double hi) {
   if (!(value >= lo && value <= hi))
-    r.fail(key, fmt::format("expected a number from {} to {}, got {}", lo, hi, value));
+    r.fail(key, fmt::format("expected a number from {:.10g} to {:.10g}, got {:.10g}", lo, hi, value));
   return value;
 }
 
@@ -224,6 +224,11 @@ TaskSpec read_task(FieldReader r, const std::string& scenario_path) {
           if (w.has(k)) t.technique_weights[k] = in_range(w, k, w.number(k), 0.0, 1e3);
         w.finish();
         if (t.technique_weights.empty()) r.fail("weights", "expected at least one of knee, hip, lumbar, ankle, trunk_upright");
+      } else if (r.has("weights")) {
+        // Unread, it was "unknown field (did you mean 'weights'?)" (audit).
+        r.fail("weights", fmt::format("applies only to technique: custom (the {} technique has its own weights): set "
+                                      "technique: custom to give them",
+                                      to_string(t.technique)));
       }
       t.box = read_box(r, "box");
       t.start = read_point(r, "start");

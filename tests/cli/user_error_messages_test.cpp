@@ -100,6 +100,22 @@ TEST(UserErrorMessages, BadValueFromSetNamesTheOverride) {
   expect_override_named("task.box.mass_kg=200", "field 'task.box.mass_kg': expected a number from 0 to 100");
 }
 
+// Weights given with a preset technique: what they need (was "unknown field (did you mean 'weights'?)",
+// suggesting the field refused; audit).
+TEST(UserErrorMessages, WeightsOfAPresetTechniqueSayTheyNeedCustom) {
+  expect_override_named("task.weights={trunk_upright: 2}",
+                        "field 'task.weights': applies only to technique: custom (the stoop technique has its own");
+}
+
+// A value in degrees out of range is echoed as given, not as its round trip through radians
+// (-29.999999999999996; audit).
+TEST(UserErrorMessages, AnAngleOutOfRangeIsEchoedAsGiven) {
+  const auto r = dembones({"validate", cli_test::shipped_scenario("forward_bend").string(), "--set",
+                           "task.trunk_flexion_deg=-30"});
+  EXPECT_EQ(r.exit_code, 2) << r.output;
+  EXPECT_NE(r.output.find("expected a number from 0 to 120, got -30\n"), std::string::npos) << r.output;
+}
+
 TEST(UserErrorMessages, BadValueInsideASetMappingNamesTheOverride) {
   expect_override_named("task.box={mass_kg: 15, depth_m: 0.3, heigth_m: 0.3}",
                         "field 'task.box.heigth_m': unknown field (did you mean 'height_m'?)");
