@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <filesystem>
 #include <fstream>
 #include <map>
 #include <sstream>
@@ -228,6 +229,9 @@ YAML::Node load_yaml_string(const std::string& text, const std::string& file) {
 }
 
 YAML::Node load_yaml_file(const std::string& path) {
+  // A folder opens as an empty stream and read as "expected a mapping of scenario fields" (audit).
+  if (std::filesystem::is_directory(path))
+    throw IoError(Location{path, 0, 0, ""}, "is a folder, not a file: expected a YAML file");
   std::ifstream in(path);
   if (!in) throw IoError(Location{path, 0, 0, ""}, "cannot open file for reading");
   std::stringstream ss;

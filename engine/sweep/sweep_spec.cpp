@@ -179,6 +179,16 @@ SweepSpec parse_sweep(const YAML::Node& root_in, const std::string& text, const 
   s.base_text = read_text(s.base_file, s.base_where);
   s.base = load_yaml_string(s.base_text, s.base_file);
   if (!s.base.IsMap()) throw InputError(s.base_where, "the base scenario is not a mapping of scenario fields");
+  // Another sweep as the base: its own `base:` was reported as an unknown scenario field (audit).
+  const YAML::Node& base = s.base;  // const: a lookup must not insert the key
+  if (base["base"] && base["vary"])
+    throw InputError(s.base_where, fmt::format("'{}' is a sweep file: a sweep's base is a scenario file (give that "
+                                               "sweep's base, with its set: values in this sweep's set:)",
+                                               s.base_file));
+  if (base["bodies"] || base["joints"])
+    throw InputError(s.base_where, fmt::format("'{}' is a model file: a sweep's base is a scenario file (which "
+                                               "names its model; vary `model` to compare models)",
+                                               s.base_file));
 
   const std::string design = r.choice_or("design", {"grid", "zip", "latin_hypercube", "random"}, "grid");
   s.design = design == "zip"               ? SweepDesign::zip

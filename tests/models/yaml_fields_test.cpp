@@ -139,6 +139,16 @@ TEST(YamlFields, AValueThatContainsItselfIsRefused) {
   EXPECT_NO_THROW(load_yaml_string("a: &m {x: [1, 2]}\nb: [*m, *m]\nc: {p: *m, q: *m}\n", "ok.yaml"));
 }
 
+// A folder given for a file read as an empty document: "expected a mapping of scenario fields" (audit).
+TEST(YamlFields, AFolderIsNamedAsAFolder) {
+  try {
+    load_yaml_file(std::string(DEMBONES_SOURCE_DIR) + "/scenarios");
+    FAIL() << "a folder was read";
+  } catch (const IoError& e) {
+    EXPECT_NE(std::string(e.what()).find("is a folder, not a file"), std::string::npos) << e.what();
+  }
+}
+
 // Latin-1 bytes went into HDF5 attributes declared UTF-8 (audit); the error names the line and column.
 TEST(YamlFields, TextThatIsNotUtf8IsAnErrorAtItsByte) {
   try {

@@ -305,6 +305,24 @@ TEST(SweepSpecErrors, NameTheSweepFileLineAndField) {
     EXPECT_NE(std::string(e.what()).find("overlaps 'task.box', also varied"), std::string::npos) << e.what();
   }
   {
+    // Another sweep or a model as the base: what it is (another sweep's `base:` was "unknown field";
+    // audit).
+    sweep_test::write_text(dir / "inner.yaml", "base: " + sweep_test::scenarios_dir() +
+                                                   "/stoop_lift.yaml\nvary:\n  task.box.mass_kg: [1]\n");
+    sweep_test::write_text(dir / "outer.yaml", "base: inner.yaml\nvary:\n  subject.height_m: [1.7]\n");
+    try {
+      load_sweep((dir / "outer.yaml").string());
+      ADD_FAILURE() << "a sweep as the base was accepted";
+    } catch (const InputError& e) {
+      EXPECT_EQ(e.where().field, "base");
+      EXPECT_NE(std::string(e.what()).find("is a sweep file: a sweep's base is a scenario file"), std::string::npos)
+          << e.what();
+    }
+    sweep_test::write_text(dir / "outer.yaml", "base: " + std::string(DEMBONES_SOURCE_DIR) +
+                                                   "/models/lifter.yaml\nvary:\n  subject.height_m: [1.7]\n");
+    EXPECT_THROW(load_sweep((dir / "outer.yaml").string()), InputError);
+  }
+  {
     // A run's output fields do nothing in a sweep, which writes one file (audit).
     const InputError e = load_error(dir, "vary:\n  output.file: [a.h5, b.h5]\n");
     EXPECT_EQ(e.where().line, 4);
