@@ -24,6 +24,11 @@ namespace dembones {
 
 namespace {
 
+// A motion file's widest step between rows that is still read as sampling, not as missing rows: both a
+// tenth of a second and ten of its typical steps (dropped frames of a capture are a few samples).
+constexpr double kMaxMotionGap_s = 0.1;
+constexpr double kMaxMotionGapSamples = 10.0;
+
 std::string read_text(const std::string& path) {
   std::ifstream in(path);
   if (!in) throw IoError(Location{path, 0, 0, ""}, "cannot open file for reading");
@@ -500,6 +505,9 @@ std::unique_ptr<PreparedRun> prepare_run(const ScenarioSpec& scenario, ModelCach
     // capture samples at tens to hundreds of hertz).
     std::vector<double> dt(static_cast<std::size_t>(m.time.size() - 1));
     for (Eigen::Index i = 1; i < m.time.size(); ++i) dt[static_cast<std::size_t>(i - 1)] = m.time(i) - m.time(i - 1);
+    const auto widest = std::max_element(dt.begin(), dt.end());
+    const double gap = *widest;
+    const Eigen::Index gap_row = static_cast<Eigen::Index>(widest - dt.begin());
     std::nth_element(dt.begin(), dt.begin() + static_cast<std::ptrdiff_t>(dt.size() / 2), dt.end());
     const double span = m.time(m.time.size() - 1) - m.time(0), median_dt = dt[dt.size() / 2];
     if (span > 3600.0 || median_dt > 1.0)
@@ -507,6 +515,14 @@ std::unique_ptr<PreparedRun> prepare_run(const ScenarioSpec& scenario, ModelCach
                        fmt::format("motion file '{}' spans {:g} s, a sample every {:g} s: is its time column in "
                                    "milliseconds? (expected seconds; at most an hour, sampled at 1 Hz or faster)",
                                    task.motion.file, span, median_dt));
+    // Rows missing in the middle (a 100 s hole was interpolated without a word; audit): the run would
+    // draw a straight line through whatever happened there.
+    if (gap > std::max(kMaxMotionGap_s, kMaxMotionGapSamples * median_dt))
+      throw InputError(task.motion.where,
+                       fmt::format("motion file '{}' has no rows from t = {:g} s to {:g} s ({:g} s, where the rest is "
+                                   "sampled every {:g} s): rows missing? The run would interpolate straight across "
+                                   "the gap; give the rows, or cut the file there",
+                                   task.motion.file, m.time(gap_row), m.time(gap_row + 1), gap, median_dt));
     time = std::move(m.time);
     q = std::move(m.q);
   } else {

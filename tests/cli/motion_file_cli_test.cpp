@@ -151,6 +151,20 @@ TEST(MotionFileCli, AMotionOfThreeRowsNamesTheField) {
   EXPECT_EQ(ms.exit_code, 2) << ms.output;
   EXPECT_NE(ms.output.find("spans 2400 s, a sample every 800 s: is its time column in milliseconds?"), std::string::npos)
       << ms.output;
+  // Rows missing in the middle: the gap is named (it was interpolated straight across; audit); a
+  // dropped frame or two is sampling, not a gap.
+  std::string rows = "time,hip_flexion\n";
+  for (int i = 0; i <= 20; ++i) rows += fmt::format("{:g},{:g}\n", (i < 10 ? 0.01 * i : 5.0 + 0.01 * i), 0.01 * i);
+  write(dir / "three.csv", rows);
+  const auto gap = dembones({"validate", (dir / "three.yaml").string()});
+  EXPECT_EQ(gap.exit_code, 2) << gap.output;
+  EXPECT_NE(gap.output.find("has no rows from t = 0.09 s to 5.1 s"), std::string::npos) << gap.output;
+  rows = "time,hip_flexion\n";
+  for (int i = 0; i <= 20; ++i)
+    if (i != 7 && i != 8) rows += fmt::format("{:g},{:g}\n", 0.01 * i, 0.01 * i);
+  write(dir / "three.csv", rows);
+  const auto dropped = dembones({"validate", (dir / "three.yaml").string()});
+  EXPECT_EQ(dropped.exit_code, 0) << dropped.output;
 }
 
 }  // namespace
