@@ -9,6 +9,7 @@
 #include <cmath>
 #include <filesystem>
 #include <cstdio>
+#include <limits>
 #include <memory>
 #include <string>
 #include <vector>
@@ -117,7 +118,15 @@ int run(const RunOptions& o) {
   write_solver_settings(writer, "/", scenario.solver);
   writer.commit();
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-  print_summary(stdout, scenario, prepared->msm, record, peaks, prepared->built->q_min, prepared->built->q_max);
+  // A locked coordinate is held by its lock, not by its range: left out of the range-end line (audit: a
+  // coordinate locked at a range end was reported as reaching it).
+  VecX q_min = prepared->built->q_min, q_max = prepared->built->q_max;
+  for (Eigen::Index k = 0; k < q_min.size(); ++k)
+    if (static_cast<std::size_t>(k) < prepared->built->locked.size() && prepared->built->locked[static_cast<std::size_t>(k)]) {
+      q_min(k) = -std::numeric_limits<double>::infinity();
+      q_max(k) = std::numeric_limits<double>::infinity();
+    }
+  print_summary(stdout, scenario, prepared->msm, record, peaks, q_min, q_max);
   std::printf("wrote %s (%.2f s)\n", out_path.c_str(), seconds);
   return 0;
 }

@@ -262,6 +262,20 @@ TEST(RunSummary, NamesTheJointsAtAnEndOfTheirRange) {
                             "task.duration_s=0.3", "--set", "solver.rate_hz=50"});
   ASSERT_EQ(st.exit_code, 0) << st.output;
   EXPECT_NE(st.output.find("joints at an end of the model's range: none\n"), std::string::npos) << st.output;
+  // Standing, the elbow hangs straight at its range's 0 deg; locked there, it is held by the lock and
+  // not listed (audit: a locked coordinate was reported as at the end of its range).
+  const auto stand = dembones({"run", shipped_scenario("stand").string(), "-o", (tmp / "sd.h5").string()});
+  ASSERT_EQ(stand.exit_code, 0) << stand.output;
+  EXPECT_NE(stand.output.find("elbow_flexion at +0 deg"), std::string::npos) << stand.output;
+  std::string model = io_test::read_text_file(std::string(DEMBONES_SOURCE_DIR) + "/models/lifter.yaml");
+  const std::string elbow = "coordinate: {name: elbow_flexion, range_rad: [0, 2.618]}";
+  ASSERT_NE(model.find(elbow), std::string::npos);
+  model.replace(model.find(elbow), elbow.size(), "coordinate: {name: elbow_flexion, range_rad: [0, 2.618], locked: true}");
+  io_test::write_text_file(tmp / "locked.yaml", model);
+  const auto locked = dembones({"run", shipped_scenario("stand").string(), "-o", (tmp / "sl.h5").string(), "--set",
+                                "model=" + (tmp / "locked.yaml").string()});
+  ASSERT_EQ(locked.exit_code, 0) << locked.output;
+  EXPECT_EQ(locked.output.find("elbow_flexion at"), std::string::npos) << locked.output;
   std::filesystem::remove_all(tmp);
 }
 
