@@ -197,6 +197,16 @@ YAML::Node load_yaml_string(const std::string& text, const std::string& file) {
   if (text.rfind("\x89HDF\r\n\x1a\n", 0) == 0)
     throw InputError(Location{file, 0, 0, ""}, "this is an HDF5 file (a result), not a YAML file: dembones info " + file +
                                                     " describes it");
+  // A NUL byte is well-formed UTF-8 but no text: yaml-cpp reported it as "unknown escape character"
+  // (audit). A binary file, or one saved as UTF-16 without its byte-order mark.
+  if (const std::size_t nul = wide_unicode(text) ? std::string::npos : text.find('\0'); nul != std::string::npos) {
+    const std::size_t line_start = nul == 0 ? std::string::npos : text.rfind('\n', nul - 1);
+    const int line = 1 + static_cast<int>(std::count(text.begin(), text.begin() + static_cast<std::ptrdiff_t>(nul), '\n'));
+    const int column = static_cast<int>(nul - (line_start == std::string::npos ? 0 : line_start + 1)) + 1;
+    throw InputError(Location{file, line, column, ""},
+                     "a NUL byte (0x00): not a text file (a binary file, or text saved as UTF-16?); save it as UTF-8 "
+                     "text");
+  }
   if (const std::size_t bad = wide_unicode(text) ? std::string::npos : first_invalid_utf8(text); bad != std::string::npos) {
     const std::size_t line_start = text.rfind('\n', bad == 0 ? 0 : bad - 1);
     const int line = 1 + static_cast<int>(std::count(text.begin(), text.begin() + static_cast<std::ptrdiff_t>(bad), '\n'));

@@ -198,9 +198,11 @@ SweepSpec parse_sweep(const YAML::Node& root_in, const std::string& text, const 
   const bool sampled = s.design == SweepDesign::latin_hypercube || s.design == SweepDesign::random;
   if (r.has("samples")) {
     if (!sampled) r.fail("samples", fmt::format("samples applies to designs latin_hypercube and random, not {}", design));
-    s.samples = r.integer("samples");
-    if (s.samples < 1 || s.samples > 10'000'000)
-      r.fail("samples", fmt::format("expected a number of runs from 1 to 10000000, got {}", s.samples));
+    // Read as a number first: 1e12 was "expected an integer", where the range is what is wrong (audit).
+    const double samples = r.number("samples");
+    if (!(samples >= 1 && samples <= 10'000'000 && samples == std::floor(samples)))
+      r.fail("samples", fmt::format("expected a whole number of runs from 1 to 10000000, got {:.15g}", samples));
+    s.samples = static_cast<int>(samples);
   } else if (sampled) {
     r.fail("samples", fmt::format("missing required field (design {} draws this many runs)", design));
   }

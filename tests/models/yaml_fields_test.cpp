@@ -139,6 +139,18 @@ TEST(YamlFields, AValueThatContainsItselfIsRefused) {
   EXPECT_NO_THROW(load_yaml_string("a: &m {x: [1, 2]}\nb: [*m, *m]\nc: {p: *m, q: *m}\n", "ok.yaml"));
 }
 
+// A NUL byte (a binary file, UTF-16 without its mark) was "unknown escape character" (audit).
+TEST(YamlFields, ANulByteIsNotText) {
+  try {
+    load_yaml_string(std::string("name: a\ndescription: b\0c\n", 24), "nul.yaml");
+    FAIL() << "a NUL byte was read";
+  } catch (const InputError& e) {
+    EXPECT_EQ(e.where().line, 2);
+    EXPECT_EQ(e.where().column, 15);
+    EXPECT_NE(std::string(e.what()).find("a NUL byte (0x00): not a text file"), std::string::npos) << e.what();
+  }
+}
+
 // A folder given for a file read as an empty document: "expected a mapping of scenario fields" (audit).
 TEST(YamlFields, AFolderIsNamedAsAFolder) {
   try {

@@ -323,6 +323,13 @@ TEST(SweepSpecErrors, NameTheSweepFileLineAndField) {
     EXPECT_THROW(load_sweep((dir / "outer.yaml").string()), InputError);
   }
   {
+    // A number of samples beyond an int: its range, not "expected an integer" (audit).
+    const InputError e = load_error(dir, "design: random\nsamples: 1000000000000\nvary:\n  task.box.mass_kg: {uniform: [0, 10]}\n");
+    EXPECT_EQ(e.where().field, "samples");
+    EXPECT_NE(std::string(e.what()).find("expected a whole number of runs from 1 to 10000000, got 1000000000000"),
+              std::string::npos) << e.what();
+  }
+  {
     // A run's output fields do nothing in a sweep, which writes one file (audit).
     const InputError e = load_error(dir, "vary:\n  output.file: [a.h5, b.h5]\n");
     EXPECT_EQ(e.where().line, 4);
