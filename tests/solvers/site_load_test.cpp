@@ -1,0 +1,98 @@
+// What a joint-load site reports, from a known joint wrench: the signs of the shears, the moment about
+// the site origin, the per-side factor, and the patellofemoral force from the quadriceps tension. The
+// pipeline's Newton-Euler checks pass whatever these conventions are, so they are pinned here, each
+// against the definition in solvers/joint_reactions.hpp (a mutation audit flipped each one unseen).
+#include <gtest/gtest.h>
+
+#include <cmath>
+
+#include "multibody/data.hpp"
+#include "multibody/kinematics.hpp"
+#include "multibody/sample_models.hpp"
+#include "solvers/joint_reactions.hpp"
+
+namespace dembones {
+namespace {
+
+struct Fixture {
+  Model model = samples::human20();
+  Data data{model};
+  LoadSite site;
+  Fixture() {
+    forward_kinematics(model, data, model.neutral_configuration());
+    site.body = 1;
+    site.frame_body = 1;
+    site.X_BS = SE3(Eigen::AngleAxisd(0.3, Vec3::UnitZ()).toRotationMatrix(), Vec3(0.02, 0.05, 0.0));
+  }
+  SE3 X_WS() const { return data.oMb[site.frame_body] * site.X_BS; }
+  // Joint wrench (about the world origin) whose force, in the site frame, is f_S, acting at a point
+  // `offset` (site axes) from the site origin.
+  void set_load(const Vec3& f_S, const Vec3& offset_S) {
+    const SE3 X = X_WS();
+    const Vec3 f_W = X.rotation * f_S;
+    const Vec3 p_W = X.translation + X.rotation * offset_S;
+    data.f_joint_W[site.body] = Force{p_W.cross(f_W), f_W};
+  }
+};
+
+TEST(SiteLoad, CompressionAndShearSignsFollowTheirDefinitions) {
+  Fixture fx;
+  // Force of the lower on the upper segment, site axes: 100 N posterior (-x) push back on an upper
+  // segment driven anteriorly, 500 N along the normal (pressing), 80 N to the left (-z).
+  fx.set_load(Vec3(-100.0, 500.0, -80.0), Vec3::Zero());
+  const SiteLoad s = site_load(fx.model, fx.data, fx.site);
+  EXPECT_NEAR(s.compression, 500.0, 1e-9);
+  EXPECT_NEAR(s.ap_shear, 100.0, 1e-9);       // positive: the load drives the upper segment anteriorly
+  EXPECT_NEAR(s.lateral_shear, 80.0, 1e-9);   // positive: ... to the right
+  EXPECT_NEAR(s.resultant, std::sqrt(100.0 * 100.0 + 500.0 * 500.0 + 80.0 * 80.0), 1e-9);
+  fx.set_load(Vec3(40.0, -200.0, 30.0), Vec3::Zero());
+  const SiteLoad t = site_load(fx.model, fx.data, fx.site);
+  EXPECT_NEAR(t.compression, -200.0, 1e-9);  // pulling apart
+  EXPECT_NEAR(t.ap_shear, -40.0, 1e-9);
+  EXPECT_NEAR(t.lateral_shear, -30.0, 1e-9);
+}
+
+TEST(SiteLoad, MomentIsAboutTheSiteOrigin) {
+  Fixture fx;
+  // 500 N along the normal acting 3 cm anterior of the site origin: a moment of 15 N m about the site's
+  // lateral (z) axis, r x f = (0.03, 0, 0) x (0, 500, 0) = (0, 0, 15); none when it acts at the origin.
+  fx.set_load(Vec3(0.0, 500.0, 0.0), Vec3(0.03, 0.0, 0.0));
+  const SiteLoad s = site_load(fx.model, fx.data, fx.site);
+  EXPECT_LT((s.moment_S - Vec3(0.0, 0.0, 15.0)).norm(), 1e-9) << s.moment_S.transpose();
+  fx.set_load(Vec3(0.0, 500.0, 0.0), Vec3::Zero());
+  EXPECT_LT(site_load(fx.model, fx.data, fx.site).moment_S.norm(), 1e-9);
+}
+
+TEST(SiteLoad, ABilateralSiteReportsOneSide) {
+  Fixture fx;
+  fx.set_load(Vec3(-100.0, 500.0, 0.0), Vec3(0.03, 0.0, 0.0));
+  const SiteLoad both = site_load(fx.model, fx.data, fx.site);
+  fx.site.side_factor = 0.5;
+  const SiteLoad one = site_load(fx.model, fx.data, fx.site);
+  EXPECT_NEAR(one.compression, 0.5 * both.compression, 1e-9);
+  EXPECT_NEAR(one.ap_shear, 0.5 * both.ap_shear, 1e-9);
+  EXPECT_LT((one.moment_S - 0.5 * both.moment_S).norm(), 1e-9);
+}
+
+// F_pf = ratio(knee angle) x the quadriceps' summed tension per side, the ratio read at the knee's own
+// (signed) angle.
+TEST(SiteLoad, PatellofemoralForceIsTheRatioTimesTheQuadricepsTension) {
+  LoadSite pf;
+  pf.kind = LoadSite::Kind::patellofemoral;
+  pf.coordinate = 1;
+  pf.muscles = {0, 2};
+  // A ratio rising with knee flexion (knee angle negative in flexion, as the lifter's).
+  pf.ratio = CubicSpline({-2.0, -1.0, 0.0}, {1.2, 0.9, 0.4});
+  VecX q(3);
+  q << 0.0, -1.0, 0.0;
+  VecX tension(3);
+  tension << 300.0, 999.0, 200.0;  // muscle 1 is not a quadriceps muscle
+  const SiteLoad s = patellofemoral_load(pf, q, tension);
+  EXPECT_NEAR(s.compression, pf.ratio.value(-1.0) * 500.0, 1e-9);
+  EXPECT_NEAR(s.compression, 0.9 * 500.0, 1e-9);
+  q(1) = -2.0;
+  EXPECT_NEAR(patellofemoral_load(pf, q, tension).compression, 1.2 * 500.0, 1e-9);
+}
+
+}  // namespace
+}  // namespace dembones
