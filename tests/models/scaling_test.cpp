@@ -49,6 +49,8 @@ TEST(Scaling, LengthsFollowSegmentFractionsOfStature) {
   // Tibiofemoral translation is in the thigh's joint frame: scales with the thigh.
   EXPECT_NEAR(knee.translation[0].eval(-1.0), -0.002 * kt, 1e-12);
   EXPECT_NEAR(s.wraps[0].radius_m, 0.025 * kt, 1e-12);
+  EXPECT_NEAR(s.wraps[0].length_m, 0.1 * kt, 1e-12);  // a cylinder's length with its body (mutation audit)
+  EXPECT_TRUE(s.wraps[0].location_m.isApprox(m.wraps[0].location_m * kt));
   EXPECT_TRUE(s.muscles[0].path[0].location_m.isApprox(m.muscles[0].path[0].location_m * kt));
   EXPECT_TRUE(s.muscles[0].path[2].location_m.isApprox(m.muscles[0].path[2].location_m * ks));
   EXPECT_TRUE(s.sites[0].origin_m.isApprox(m.sites[0].origin_m * ks));

@@ -326,6 +326,24 @@ TEST(StaticOptimization, WeakMusclesAreFlaggedAndReservesCarryTheRest) {
   expect_kkt(so, 1e-8, "weak muscles");
 }
 
+// A frame is flagged when a reserve carries more than max(1 N m, 1 % of the row's moment): 3 N m of
+// reserve on a 500 N m row is under 1 % (5 N m) and not flagged; on a 100 N m row it is (a mutation
+// audit dropped the relative part unseen).
+TEST(StaticOptimization, ReserveFlagIsRelativeToTheRowsMoment) {
+  for (const double b : {500.0, 100.0}) {
+    StaticOptimizationSolver so(1, 1, 1);
+    auto& pb = so.upd_problem();
+    pb.A_muscle << b - 3.0;  // at full activation 3 N m short
+    pb.activation_max << 1.0;
+    pb.A_actuator.setIdentity();
+    pb.b << b;
+    const auto& info = so.solve();
+    EXPECT_NEAR(so.get_reserve_torques()[0], 3.0, 1e-6) << b;
+    EXPECT_EQ(info.status, b == 500.0 ? SoStatus::solved : SoStatus::reserve_limited) << b << " " << to_string(info.status);
+    EXPECT_EQ(info.reserve_limited_rows, b == 500.0 ? 0 : 1) << b;
+  }
+}
+
 TEST(StaticOptimization, IdealActuatorsAreNotCountedAsReserves) {
   // An arm torque actuator (not a reserve) may carry a large torque without flagging the frame.
   StaticOptimizationSolver so(1, 1, 2);
