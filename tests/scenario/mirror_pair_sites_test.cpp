@@ -23,9 +23,13 @@ TEST(MirrorPairSites, LifterMidlineSitesOnly) {
     const bool spine = s.name.find('_') != std::string::npos && (s.name.front() == 'L' || s.name.starts_with("T12"));
     if (spine) {
       EXPECT_TRUE(s.mirror_pair) << s.name;
+      EXPECT_EQ(s.side_factor, 1.0) << s.name << ": the spine carries the whole body's load";
       ++midline;
     } else {
       EXPECT_FALSE(s.mirror_pair) << s.name << ": a per-side joint reports its own side";
+      // The lumped legs carry both sides: the hip and the knee report one (the patellofemoral force is
+      // made from per-side tensions already; a mutation audit reported both legs' load unseen).
+      EXPECT_EQ(s.side_factor, s.kind == LoadSite::Kind::patellofemoral ? 1.0 : 0.5) << s.name;
     }
   }
   EXPECT_GE(midline, 6);
