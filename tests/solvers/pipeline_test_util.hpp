@@ -20,7 +20,11 @@ inline MusculoskeletalModel human20_with_muscles(bool with_muscles = true) {
   msm.model = samples::human20();
   msm.muscles = make_muscle_set(msm.model, with_muscles ? samples::leg_and_trunk_muscles() : std::vector<MuscleSpec>{});
   const int m = msm.muscles.nmuscles;
+  // Every other muscle stands for a left-right pair (sides 2, as the lifter's): the pipeline must count
+  // its force twice in the moments it balances (a mutation audit dropped the factor unseen while every
+  // fixture muscle had one side).
   msm.muscle_sides = VecX::Ones(m);
+  for (int i = 1; i < m; i += 2) msm.muscle_sides(i) = 2.0;
   msm.activation_cap = VecX::Ones(m);
   for (int b = 1; b < msm.model.nbodies; ++b) {
     LoadSite s;
