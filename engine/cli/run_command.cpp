@@ -209,7 +209,7 @@ Command add_validate(CLI::App& app) {
     std::printf("%s: valid (%s, %d frames, %d muscles)\n", file->c_str(), to_string(scenario.task.type),
                 prepared->kinematics.frames(), prepared->msm.muscles.nmuscles);
     // What would run, with every --set applied: a mistyped override shows here, not after the run.
-    print_scenario_lines(stdout, scenario, prepared->msm.body_mass_kg * 9.81);
+    print_scenario_lines(stdout, scenario, prepared->msm.body_mass_kg * std::abs(prepared->msm.model.gravity.y()));
     return 0;
   };
 }

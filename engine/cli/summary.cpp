@@ -130,7 +130,8 @@ void print_scenario_lines(std::FILE* out, const ScenarioSpec& scenario, double b
 
 void print_summary(std::FILE* out, const ScenarioSpec& scenario, const MusculoskeletalModel& msm, const RunRecord& r,
                    const std::vector<Peak>& peaks, const VecX& q_min, const VecX& q_max) {
-  const double bw = msm.body_mass_kg * 9.81;
+  // As the run file and its peaks in body weights have it (run_record.cpp): the model's gravity, not 9.81.
+  const double bw = msm.body_mass_kg * std::abs(msm.model.gravity.y());
   if (scenario.description.empty())
     fmt::print(out, "\n{}\n", scenario.name);
   else
