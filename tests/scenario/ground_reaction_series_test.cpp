@@ -144,6 +144,22 @@ TEST(GroundReactionSeries, WrittenAsLoadsGroundWithUnits) {
   EXPECT_EQ(r.read_string_attribute("/loads/ground/outside_support", "units"), "1");
   EXPECT_NEAR(r.read_double_attribute("/loads/ground", "toe_forward_of_ankle_m"),
               g.support.toe_x_m - g.support.ankle_x_m, 1e-15);
+  // One foot's share, as force_per_foot has it (a mutation audit set the attribute to 1 unseen).
+  EXPECT_EQ(r.read_double_attribute("/loads/ground", "side_factor"), 0.5);
+  // The moment about the ankle's projection on the floor is the vertical force at the centre of
+  // pressure (a floor push has no moment about the COP but its free moment about the vertical):
+  // M_z = cop_forward F_y, M_x = -cop_lateral F_y (a mutation audit took the moment about another
+  // point unseen).
+  const MatX moment = r.read_matrix("/loads/ground/moment"), force = r.read_matrix("/loads/ground/force");
+  const VecX cop = r.read_vector("/loads/ground/cop_forward"), lateral = r.read_vector("/loads/ground/cop_lateral");
+  int checked = 0;
+  for (Eigen::Index f = 0; f < moment.rows(); ++f) {
+    if (!std::isfinite(cop(f))) continue;
+    EXPECT_NEAR(moment(f, 2), cop(f) * force(f, 1), 1e-6 * std::abs(force(f, 1))) << "frame " << f;
+    EXPECT_NEAR(moment(f, 0), -lateral(f) * force(f, 1), 1e-6 * std::abs(force(f, 1))) << "frame " << f;
+    ++checked;
+  }
+  EXPECT_GT(checked, 0);
 }
 
 #if DEMBONES_MALLOC_COUNTED
