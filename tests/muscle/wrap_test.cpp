@@ -233,6 +233,17 @@ TEST(WrapCylinderOpenSim, FiniteLengthAndTangency) {
   const Vec3 p(-2, 0.5, 3.0), s(2, 0.5, 3.2);
   EXPECT_FALSE(wrap_cylinder_opensim(p, s, 1.0, 1.0, kAll).engaged);
   EXPECT_TRUE(wrap_cylinder_opensim(p, s, 1.0, 5.0, kAll).engaged);
+  // One tangent point within the length and one beyond: still wrapped (disengaged only when both are
+  // beyond; a mutation audit made either one enough unseen).
+  const Vec3 p2(-2, 0.5, 0.0), s2(2, 0.5, 3.0);
+  const WrapResult unbounded = wrap_cylinder_opensim(p2, s2, 1.0, INFINITY, kAll);
+  ASSERT_TRUE(unbounded.engaged);
+  const double z_in = std::min(std::abs(unbounded.t1.z()), std::abs(unbounded.t2.z()));
+  const double z_out = std::max(std::abs(unbounded.t1.z()), std::abs(unbounded.t2.z()));
+  ASSERT_GT(z_out - z_in, 0.2);
+  const double half = 0.5 * (z_in + z_out);  // between the two
+  EXPECT_TRUE(wrap_cylinder_opensim(p2, s2, 1.0, half, kAll).engaged);
+  EXPECT_FALSE(wrap_cylinder_opensim(p2, s2, 1.0, 0.5 * z_in, kAll).engaged);
   // The wrapped path is the shortest over the surface: sliding a tangent point along the circle does
   // not shorten it (first order), also for a long (forced) wrap.
   for (const auto& [pp, ss, quad] : {std::tuple{Vec3(-2, 0.3, -0.4), Vec3(1.7, 0.6, 0.5), kAll},
