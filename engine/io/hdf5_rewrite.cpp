@@ -1,11 +1,9 @@
 #include "io/hdf5_rewrite.hpp"
 
-#include <sys/wait.h>
-#include <unistd.h>
-
 #include <algorithm>
 #include <string_view>
 
+#include "io/forked_child.hpp"
 #include "io/hdf5_reader.hpp"
 #include "io/hdf5_writer.hpp"
 
@@ -40,30 +38,16 @@ void copy_group(const Hdf5Reader& source, Hdf5Writer& dest, const std::string& g
 }  // namespace
 
 bool rewrite_hdf5_without(const std::filesystem::path& path, const std::vector<std::string>& drop) {
-  const pid_t pid = ::fork();
-  if (pid < 0) return false;
-  if (pid == 0) {
-    // Child: any exception, abort or crash means "not rewritten". _exit skips the parent's atexit
-    // handlers (HDF5's included), which belong to the parent.
-    int code = 1;
-    try {
-      const Hdf5Reader source(path);
-      Hdf5WriterOptions o;
-      o.temporary_path = path.string() + ".rewrite";
-      o.remove_partial_on_abort = true;
-      Hdf5Writer dest(path, o);  // commit() renames the .rewrite file onto `path`
-      copy_group(source, dest, "/", drop);
-      dest.commit();
-      code = 0;
-    } catch (...) {
-      code = 1;
-    }
-    ::_exit(code);
-  }
-  int status = 0;
-  while (::waitpid(pid, &status, 0) < 0) {
-  }
-  const bool ok = WIFEXITED(status) && WEXITSTATUS(status) == 0;
+  const bool ok = succeeds_in_child([&] {
+    const Hdf5Reader source(path);
+    Hdf5WriterOptions o;
+    o.temporary_path = path.string() + ".rewrite";
+    o.remove_partial_on_abort = true;
+    Hdf5Writer dest(path, o);  // commit() renames the .rewrite file onto `path`
+    copy_group(source, dest, "/", drop);
+    dest.commit();
+    return true;
+  });
   // A child that crashed left its half-written copy; the original is untouched.
   if (!ok) {
     std::error_code ignored;

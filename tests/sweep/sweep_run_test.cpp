@@ -280,6 +280,31 @@ TEST(SweepRun, ASweepOverModelsKeepsEachModelsText) {
   EXPECT_EQ(std::count(names.begin(), names.end(), "sweep_varied_file_values"), 0);
 }
 
+// The sweep file `s` is refused by `validate` and by `sweep` before any run: at vary entry `field`
+// (line 4: base, set, vary, then the entry), naming run 00001 and `words`; no output file written.
+void expect_stopped_before_any_run(const TempDir& dir, const fs::path& s, const std::string& field,
+                                   const std::string& words) {
+  const SweepSpec spec = load_sweep(s.string());
+  const SweepPlan plan = expand_sweep(spec);
+  for (const bool running : {false, true}) {
+    try {
+      if (running)
+        run(s, dir / "out.h5", 1);
+      else
+        validate_sweep(spec, plan);
+      ADD_FAILURE() << "not refused";
+    } catch (const InputError& e) {
+      const std::string what = e.what();
+      EXPECT_EQ(e.where().field, field) << what;
+      EXPECT_EQ(e.where().line, 4) << what;
+      EXPECT_NE(what.find("run 00001"), std::string::npos) << what;
+      EXPECT_NE(what.find(words), std::string::npos) << what;
+    }
+  }
+  EXPECT_FALSE(fs::exists(dir / "out.h5"));
+  EXPECT_FALSE(fs::exists(dir / "out.h5.partial"));
+}
+
 // A model file the sweep varies is read before any run (audit: an edited copy with a misspelt field
 // passed `validate` and `--list`, and every run of it failed): the error names the vary entry, the run
 // and the model's own field; nothing is written.
@@ -291,25 +316,7 @@ TEST(SweepRun, AVariedModelWithAnErrorStopsTheSweepBeforeAnyRun) {
   text.replace(at, std::string("max_isometric_force_N").size(), "max_isometric_forse_N");
   sweep_test::write_text(dir / "bad.yaml", text);
   const fs::path s = write_sweep(dir, "s.yaml", "vary:\n  model: [../models/lifter.yaml, " + (dir / "bad.yaml").string() + "]\n");
-  const SweepSpec spec = load_sweep(s.string());
-  const SweepPlan plan = expand_sweep(spec);
-  for (const bool running : {false, true}) {
-    try {
-      if (running)
-        run(s, dir / "out.h5", 1);
-      else
-        validate_sweep(spec, plan);
-      ADD_FAILURE() << "not refused";
-    } catch (const InputError& e) {
-      const std::string what = e.what();
-      EXPECT_EQ(e.where().field, "vary.model") << what;
-      EXPECT_EQ(e.where().line, 4) << what;  // base, set, vary, then the model entry
-      EXPECT_NE(what.find("run 00001"), std::string::npos) << what;
-      EXPECT_NE(what.find("max_isometric_forse_N"), std::string::npos) << what;
-    }
-  }
-  EXPECT_FALSE(fs::exists(dir / "out.h5"));
-  EXPECT_FALSE(fs::exists(dir / "out.h5.partial"));
+  expect_stopped_before_any_run(dir, s, "vary.model", "max_isometric_forse_N");
 }
 
 // An impairment selector that matches no muscle is resolved against the model when the sweep is
@@ -319,25 +326,7 @@ TEST(SweepRun, AnImpairmentSelectingNoMuscleStopsTheSweepBeforeAnyRun) {
   TempDir dir;
   const fs::path s = write_sweep(dir, "s.yaml",
                                  "vary:\n  impairments: [[], [{type: weak_muscle, muscles: abs, strength_scale: 0.5}]]\n");
-  const SweepSpec spec = load_sweep(s.string());
-  const SweepPlan plan = expand_sweep(spec);
-  for (const bool running : {false, true}) {
-    try {
-      if (running)
-        run(s, dir / "out.h5", 1);
-      else
-        validate_sweep(spec, plan);
-      ADD_FAILURE() << "not refused";
-    } catch (const InputError& e) {
-      const std::string what = e.what();
-      EXPECT_EQ(e.where().field, "vary.impairments") << what;
-      EXPECT_EQ(e.where().line, 4) << what;  // base, set, vary, then the entry
-      EXPECT_NE(what.find("run 00001"), std::string::npos) << what;
-      EXPECT_NE(what.find("'abs' matches no muscle name, group or nerve root"), std::string::npos) << what;
-    }
-  }
-  EXPECT_FALSE(fs::exists(dir / "out.h5"));
-  EXPECT_FALSE(fs::exists(dir / "out.h5.partial"));
+  expect_stopped_before_any_run(dir, s, "vary.impairments", "'abs' matches no muscle name, group or nerve root");
   // A nerve root the model has and a group it has pass.
   const fs::path ok = write_sweep(dir, "ok.yaml",
                                   "vary:\n  impairments: [[{type: nerve_root, root: L4, activation_cap: 0.3}], "
