@@ -7,9 +7,12 @@
 
 namespace dembones {
 
-// Runs `work` in a forked child and waits for it: true when it returned true and the child exited
-// normally. An exception, an abort or a crash in the child is false. The child leaves by _exit, so
-// the parent's atexit handlers (HDF5's among them) run only in the parent.
-bool succeeds_in_child(const std::function<bool()>& work);
+// Runs `work` in a forked child and waits for it; returns the exit code `work` returned (an exception
+// in it: 1), or -1 when the child could not be started or did not exit normally (an abort, a crash, a
+// signal such as SIGXFSZ at the file-size limit). The child dies with its parent (a copy left running
+// by a killed sweep would rename its file over the next sweep's), takes the default action for SIGINT
+// and SIGTERM (not the parent's handlers), and leaves by _exit, so the parent's atexit handlers (HDF5's
+// among them) run only in the parent.
+int exit_code_in_child(const std::function<int()>& work);
 
 }  // namespace dembones

@@ -1,8 +1,12 @@
 #include "io/hdf5_rewrite.hpp"
 
+#include <fmt/format.h>
+
 #include <algorithm>
+#include <optional>
 #include <string_view>
 
+#include "common/error.hpp"
 #include "io/forked_child.hpp"
 #include "io/hdf5_reader.hpp"
 #include "io/hdf5_writer.hpp"
@@ -37,23 +41,38 @@ void copy_group(const Hdf5Reader& source, Hdf5Writer& dest, const std::string& g
 
 }  // namespace
 
-bool rewrite_hdf5_without(const std::filesystem::path& path, const std::vector<std::string>& drop) {
-  const bool ok = succeeds_in_child([&] {
-    const Hdf5Reader source(path);
+RewriteResult rewrite_hdf5_without(const std::filesystem::path& path, const std::vector<std::string>& drop) {
+  // A copy needs room for the file again: said before anything is written (a full disk made the copy
+  // fail, and the file was then set aside as damaged; review).
+  std::error_code ec;
+  const auto size = std::filesystem::file_size(path, ec);
+  const auto space = std::filesystem::space(path.parent_path().empty() ? "." : path.parent_path(), ec);
+  if (!ec && space.available < size)
+    throw IoError(Location{path.string(), 0, 0, ""},
+                  fmt::format("--resume copies the finished runs into a fresh file, which needs {:.1f} MB; the "
+                              "folder has {:.1f} MB free: free some space and resume again (the file is left as it is)",
+                              size / 1e6, space.available / 1e6));
+  constexpr int kSourceUnreadable = 3;
+  const int code = exit_code_in_child([&] {
+    std::optional<Hdf5Reader> source;
+    try {
+      source.emplace(path);
+      (void)source->children("/");
+    } catch (...) {
+      return kSourceUnreadable;
+    }
     Hdf5WriterOptions o;
     o.temporary_path = path.string() + ".rewrite";
     o.remove_partial_on_abort = true;
     Hdf5Writer dest(path, o);  // commit() renames the .rewrite file onto `path`
-    copy_group(source, dest, "/", drop);
+    copy_group(*source, dest, "/", drop);
     dest.commit();
-    return true;
+    return 0;
   });
+  if (code == 0) return RewriteResult::done;
   // A child that crashed left its half-written copy; the original is untouched.
-  if (!ok) {
-    std::error_code ignored;
-    std::filesystem::remove(path.string() + ".rewrite", ignored);
-  }
-  return ok;
+  std::filesystem::remove(path.string() + ".rewrite", ec);
+  return code == kSourceUnreadable ? RewriteResult::source_unreadable : RewriteResult::write_failed;
 }
 
 }  // namespace dembones

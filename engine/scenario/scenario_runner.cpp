@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <cmath>
 #include <fstream>
+#include <limits>
 #include <map>
 #include <numbers>
 #include <optional>
@@ -638,6 +639,14 @@ RunRecord execute_run(const PreparedRun& run, Pipeline& pipeline, RecordLevel le
                       const std::function<void(int, int)>& progress) {
   const KinematicSeries& k = run.kinematics;
   const int F = k.frames();
+  // The range-end count leaves out locked coordinates, held by their lock, not by their range (as the
+  // run's summary line, cli/run_command.cpp).
+  VecX range_lo = run.built->q_min, range_hi = run.built->q_max;
+  for (Eigen::Index k = 0; k < range_lo.size(); ++k)
+    if (static_cast<std::size_t>(k) < run.built->locked.size() && run.built->locked[static_cast<std::size_t>(k)]) {
+      range_lo(k) = -std::numeric_limits<double>::infinity();
+      range_hi(k) = std::numeric_limits<double>::infinity();
+    }
   RunRecord rec(run.msm, F, level);
   rec.box_size_m = run.box_size_m;
   // The ground reaction's base of support: the feet from heel to toe, the band the task generator
@@ -673,7 +682,7 @@ RunRecord execute_run(const PreparedRun& run, Pipeline& pipeline, RecordLevel le
                                      f, k.time(f), run.msm.sites[s].name, r.sites[s].resultant,
                                      r.sites[s].resultant / body_weight_N, kDivergedLoad_BW));
     rec.record(f, k.time(f), q, qd, qdd, pipeline);
-    rec.range_end_frames += at_range_end(q, run.built->q_min, run.built->q_max) ? 1 : 0;
+    rec.range_end_frames += at_range_end(q, range_lo, range_hi) ? 1 : 0;
     if (progress && (f % 16 == 0 || f + 1 == F)) progress(f + 1, F);
   }
   return rec;

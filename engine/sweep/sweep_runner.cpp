@@ -497,9 +497,18 @@ SweepRunStats run_sweep(const SweepSpec& spec, const SweepPlan& plan, const Swee
       // --resume (io/hdf5_rewrite.hpp).
       std::vector<std::string> drop{"/summary"};
       for (const std::string& name : resume.incomplete) drop.push_back("/runs/" + name);
-      if (!rewrite_hdf5_without(partial, drop)) {
-        set_aside_damaged("its finished runs cannot be copied into a fresh file");
-        resume = ResumeState{};
+      switch (rewrite_hdf5_without(partial, drop)) {
+        case RewriteResult::done: break;
+        case RewriteResult::source_unreadable:
+          set_aside_damaged("its finished runs cannot be read");
+          resume = ResumeState{};
+          break;
+        case RewriteResult::write_failed:
+          // Not the file's fault (a full disk, a file-size limit): it is kept for the next --resume.
+          throw IoError(Location{partial.string(), 0, 0, ""},
+                        "could not copy its finished runs into a fresh file (disk full? a file-size limit?); the "
+                        "file is left as it is: resume again once that is fixed (or move it away to start the "
+                        "sweep over)");
       }
     }
     if (multi_rank) {

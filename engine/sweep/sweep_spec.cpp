@@ -231,12 +231,12 @@ SweepSpec parse_sweep(const YAML::Node& root_in, const std::string& text, const 
                                      "other's values; vary only one of them",
                                      other.path, inner, outer));
     }
-    // The output file is the sweep's (its own output section, or -o): a run's output fields are not
-    // used, so varying them changed nothing (audit).
-    if (key == "output" || key.starts_with("output."))
+    // The output file is the sweep's (its own output section, or -o): a run's output fields but
+    // `store` (what a series-full run records) are not used, so varying them changed nothing (audit).
+    if ((key == "output" || key.starts_with("output.")) && key != "output.store")
       throw InputError(location_of(it->first, path, "vary." + key),
-                       "the runs' output fields are not used by a sweep, which writes one file (its output section, "
-                       "or -o): varying them changes nothing");
+                       "a sweep writes one file, set by its own output section (or -o): the runs' output fields "
+                       "but output.store are not used, so varying them changes nothing");
     s.vary.push_back(read_varied(key, it->first, it->second, path));
     const VariedField& v = s.vary.back();
     if (!sampled && v.kind != ValueSetKind::list)

@@ -2,6 +2,9 @@
 // The kept objects come back with their data and attributes, the dropped ones and their space are gone
 // (a fresh file, not an unlink in place), and a file that cannot be read is left as it was.
 #include <gtest/gtest.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include <filesystem>
 #include <fstream>
@@ -50,7 +53,7 @@ TEST(Hdf5Rewrite, KeepsEveryObjectButTheDroppedOnesAndReclaimsTheirSpace) {
   TempDir dir;
   const auto partial = write_partial(dir);
   const auto size_before = std::filesystem::file_size(partial);
-  ASSERT_TRUE(rewrite_hdf5_without(partial, {"/summary", run_group(4)}));
+  ASSERT_EQ(rewrite_hdf5_without(partial, {"/summary", run_group(4)}), RewriteResult::done);
   EXPECT_FALSE(std::filesystem::exists(partial.string() + ".rewrite"));
   // One run of five dropped: the fresh file is smaller by about a run's data (an unlink in place, the
   // old way, left the size as it was).
@@ -76,7 +79,7 @@ TEST(Hdf5Rewrite, KeepsEveryObjectButTheDroppedOnesAndReclaimsTheirSpace) {
 TEST(Hdf5Rewrite, RewrittenFileTakesNewRuns) {
   TempDir dir;
   const auto partial = write_partial(dir);
-  ASSERT_TRUE(rewrite_hdf5_without(partial, {"/summary", run_group(4)}));
+  ASSERT_EQ(rewrite_hdf5_without(partial, {"/summary", run_group(4)}), RewriteResult::done);
   Hdf5WriterOptions o;
   o.resume_existing = true;
   {
@@ -95,12 +98,39 @@ TEST(Hdf5Rewrite, UnreadableFileIsLeftAsItWas) {
   TempDir dir;
   const auto junk = dir.path() / "junk.h5.partial";
   std::ofstream(junk) << "not an HDF5 file\n";
-  EXPECT_FALSE(rewrite_hdf5_without(junk, {"/summary"}));
+  EXPECT_EQ(rewrite_hdf5_without(junk, {"/summary"}), RewriteResult::source_unreadable);
   std::ifstream in(junk);
   std::string line;
   std::getline(in, line);
   EXPECT_EQ(line, "not an HDF5 file");
   EXPECT_FALSE(std::filesystem::exists(junk.string() + ".rewrite"));
+}
+
+// A copy that cannot be written (here the file-size limit, as a full disk would) is not the old file's
+// damage: it is reported as such and the file is left in place, whole (review: it was set aside as
+// damaged and the sweep started over).
+TEST(Hdf5Rewrite, ACopyThatCannotBeWrittenLeavesTheFileInPlace) {
+  TempDir dir;
+  const auto partial = write_partial(dir);
+  const auto size = std::filesystem::file_size(partial);
+  const pid_t pid = ::fork();
+  ASSERT_GE(pid, 0);
+  if (pid == 0) {
+    // Only this test's child (and the copy it forks) is limited.
+    const rlimit limit{size / 4, size / 4};
+    ::setrlimit(RLIMIT_FSIZE, &limit);
+    const RewriteResult r = rewrite_hdf5_without(partial, {"/summary", run_group(4)});
+    ::_exit(r == RewriteResult::write_failed ? 0 : 1);
+  }
+  int status = 0;
+  ASSERT_EQ(::waitpid(pid, &status, 0), pid);
+  ASSERT_TRUE(WIFEXITED(status));
+  EXPECT_EQ(WEXITSTATUS(status), 0) << "not reported as a failed write";
+  EXPECT_EQ(std::filesystem::file_size(partial), size);
+  EXPECT_FALSE(std::filesystem::exists(partial.string() + ".rewrite"));
+  const Hdf5Reader r(partial);
+  EXPECT_TRUE(r.is_group(run_group(4)));  // nothing dropped
+  EXPECT_EQ(scan_completion(r, "/runs").complete.size(), 4u);
 }
 
 }  // namespace
