@@ -26,10 +26,14 @@ constexpr double kMaxModelLength_m = 5.0;  // any point of a human model, in its
 constexpr double kMaxWrapRadius_m = 1.0;
 constexpr double kMaxCouplingRatio = 100.0;
 
-void check_within_turn(const FieldReader& r, const std::string& key, std::span<const double> rad) {
+// `turns`: 1 for an orientation; 2 for the abscissae of a curve or a moving point's table, which
+// OpenSim-derived splines pad beyond the coordinate's range (to +-10 rad, review).
+void check_within_turn(const FieldReader& r, const std::string& key, std::span<const double> rad, int turns = 1) {
+  const double limit = turns * 2 * std::numbers::pi;
   for (double v : rad)
-    if (std::abs(v) > 2 * std::numbers::pi)
-      r.fail(key, fmt::format("expected angles within one turn (+-{:.4f} rad, +-360 deg), got {:g}{}", 2 * std::numbers::pi,
+    if (std::abs(v) > limit)
+      r.fail(key, fmt::format("expected angles within {} (+-{:.4f} rad, +-{} deg), got {:g}{}",
+                              turns == 1 ? "one turn" : "two turns", limit, 360 * turns,
                               key.ends_with("_deg") ? v / kDegToRad : v,
                               key.ends_with("_rad") ? fmt::format(" (degrees given as radians? use {}_deg)",
                                                                   key.substr(0, key.size() - 4))
@@ -156,7 +160,7 @@ CurveSpec read_curve(FieldReader& r, const std::string& x_base, const std::strin
   }
   c.x = r.numbers(x_key);
   for (double& v : c.x) v *= k;
-  check_within_turn(r, x_key, c.x);
+  check_within_turn(r, x_key, c.x, 2);
   c.y = r.numbers(y_key);
   if (c.x.size() != c.y.size() || c.x.size() < 2)
     r.fail(y_key, fmt::format("expected as many values as {} ({}, at least 2), got {}", x_key,
@@ -484,7 +488,7 @@ class Parser {
       p.moving_values_rad = mr.numbers(values_key);
       if (values_key.ends_with("_deg"))
         for (double& v : p.moving_values_rad) v *= std::numbers::pi / 180.0;
-      check_within_turn(mr, values_key, p.moving_values_rad);
+      check_within_turn(mr, values_key, p.moving_values_rad, 2);
       if (p.moving_values_rad.size() < 2)
         mr.fail(values_key, fmt::format("expected at least 2 values, got {}", p.moving_values_rad.size()));
       check_increasing(mr, values_key, p.moving_values_rad);
