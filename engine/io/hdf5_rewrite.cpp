@@ -66,6 +66,9 @@ RewriteResult rewrite_hdf5_without(const std::filesystem::path& path, const std:
     o.remove_partial_on_abort = true;
     Hdf5Writer dest(path, o);  // commit() renames the .rewrite file onto `path`
     copy_group(*source, dest, "/", drop);
+    // The copy keeps the old file's permission bits (a group-readable sweep file stays so; review).
+    std::error_code ignored;
+    std::filesystem::permissions(o.temporary_path, std::filesystem::status(path).permissions(), ignored);
     dest.commit();
     return 0;
   });

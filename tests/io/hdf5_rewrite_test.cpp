@@ -53,7 +53,12 @@ TEST(Hdf5Rewrite, KeepsEveryObjectButTheDroppedOnesAndReclaimsTheirSpace) {
   TempDir dir;
   const auto partial = write_partial(dir);
   const auto size_before = std::filesystem::file_size(partial);
+  // Permission bits the umask would not give a new file: kept by the copy.
+  const auto perms = std::filesystem::perms::owner_read | std::filesystem::perms::owner_write |
+                     std::filesystem::perms::group_read | std::filesystem::perms::group_write;
+  std::filesystem::permissions(partial, perms);
   ASSERT_EQ(rewrite_hdf5_without(partial, {"/summary", run_group(4)}), RewriteResult::done);
+  EXPECT_EQ(std::filesystem::status(partial).permissions(), perms);
   EXPECT_FALSE(std::filesystem::exists(partial.string() + ".rewrite"));
   // One run of five dropped: the fresh file is smaller by about a run's data (an unlink in place, the
   // old way, left the size as it was).
