@@ -7,6 +7,7 @@
 
 #include <cmath>
 #include <string>
+#include <utility>
 
 #include "common/temp_dir.hpp"
 #include "io/hdf5_reader.hpp"
@@ -31,19 +32,13 @@ TEST(RunFileContents, EachDatasetHoldsItsQuantityInItsUnits) {
     w.commit();
   }
   const Hdf5Reader r(path);
-  const auto units = [&](const std::string& d) { return r.read_string_attribute(d, "units"); };
-  EXPECT_EQ(units("/time"), "s");
-  EXPECT_EQ(units("/coordinates/q"), "rad");
-  EXPECT_EQ(units("/coordinates/qdot"), "rad/s");
-  EXPECT_EQ(units("/coordinates/qddot"), "rad/s^2");
-  EXPECT_EQ(units("/muscles/force"), "N");
-  EXPECT_EQ(units("/muscles/passive_force"), "N");
-  EXPECT_EQ(units("/muscles/fiber_length"), "m");
-  EXPECT_EQ(units("/muscles/mt_length"), "m");
-  EXPECT_EQ(units("/muscles/activation"), "1");
-  EXPECT_EQ(units("/joints/moment"), "N*m");
-  EXPECT_EQ(units("/loads/L5_S1/compression"), "N");
-  EXPECT_EQ(units("/loads/L5_S1/moment"), "N*m");
+  for (const auto& [dataset, unit] : {std::pair{"/time", "s"}, {"/coordinates/q", "rad"},
+                                       {"/coordinates/qdot", "rad/s"}, {"/coordinates/qddot", "rad/s^2"},
+                                       {"/muscles/force", "N"}, {"/muscles/passive_force", "N"},
+                                       {"/muscles/fiber_length", "m"}, {"/muscles/mt_length", "m"},
+                                       {"/muscles/activation", "1"}, {"/joints/moment", "N*m"},
+                                       {"/loads/L5_S1/compression", "N"}, {"/loads/L5_S1/moment", "N*m"}})
+    EXPECT_EQ(r.read_string_attribute(dataset, "units"), unit) << dataset;
 
   // Fibre lengths in metres: the muscle-tendon length less the tendon's is the fibre along the tendon,
   // l_f cos(alpha); the tendon is at its slack length or (stretched muscles in passive equilibrium) a

@@ -7,10 +7,7 @@
 
 #include <random>
 
-#include "multibody/data.hpp"
-#include "multibody/kinematics.hpp"
-#include "multibody/sample_models.hpp"
-#include "solvers/joint_reactions.hpp"
+#include "site_test_fixture.hpp"
 
 namespace dembones {
 namespace {
@@ -22,19 +19,7 @@ Force wrench_at(const Vec3& p, const Vec3& f) { return Force{p.cross(f), f}; }
 Vec3 mirror_point(const Vec3& p, double z0) { return Vec3(p.x(), p.y(), 2.0 * z0 - p.z()); }
 Vec3 mirror_vector(const Vec3& v) { return Vec3(v.x(), v.y(), -v.z()); }
 
-struct Fixture {
-  Model model = samples::human20();
-  Data data{model};
-  LoadSite site;
-  Fixture() {
-    forward_kinematics(model, data, model.neutral_configuration());
-    site.body = 1;
-    site.frame_body = 1;
-    // A site frame turned about the joint axis (a disc frame is tilted in the sagittal plane).
-    site.X_BS = SE3(Eigen::AngleAxisd(0.3, Vec3::UnitZ()).toRotationMatrix(), Vec3(0.02, 0.05, 0.0));
-  }
-  Vec3 site_origin() const { return (data.oMb[site.frame_body] * site.X_BS).translation; }
-};
+using site_test::Fixture;
 
 TEST(MirrorPair, LumpedLoadReportsTheExplicitPair) {
   Fixture fx;
