@@ -234,6 +234,10 @@ YAML::Node load_yaml_string(const std::string& text, const std::string& file) {
     std::string hint;
     if (const int tab = first_tab_indented_line(text); tab > 0)
       hint = fmt::format(" (line {} is indented with a tab: YAML allows spaces only)", tab);
+    // yaml-cpp 0.7 stops at 498 levels of nesting with only "bad file" (its depth guard's message).
+    if (e.msg.rfind(YAML::ErrorMsg::BAD_FILE, 0) == 0)
+      throw InputError(loc, "YAML nested too deeply (the reader stops at about 500 levels of brackets or "
+                            "indentation): a scenario or model needs fewer than ten");
     throw InputError(loc, "YAML syntax error: " + e.msg + hint);
   }
 }

@@ -139,6 +139,14 @@ TEST(YamlFields, AValueThatContainsItselfIsRefused) {
   EXPECT_NO_THROW(load_yaml_string("a: &m {x: [1, 2]}\nb: [*m, *m]\nc: {p: *m, q: *m}\n", "ok.yaml"));
 }
 
+// yaml-cpp stops at 498 levels of nesting with only "bad file" (audit): the message says what it means.
+TEST(YamlFields, NestingTooDeepIsNamed) {
+  const std::string deep = "a: " + std::string(600, '[') + std::string(600, ']') + "\n";
+  expect_load_error(deep, 1, "", "YAML nested too deeply");
+  const std::string fine = "a: " + std::string(20, '[') + std::string(20, ']') + "\n";
+  EXPECT_NO_THROW(load_yaml_string(fine, "ok.yaml"));
+}
+
 // A NUL byte (a binary file, UTF-16 without its mark) was "unknown escape character" (audit).
 TEST(YamlFields, ANulByteIsNotText) {
   try {
