@@ -260,6 +260,14 @@ SweepSpec parse_sweep(const YAML::Node& root_in, const std::string& text, const 
     }
   }
   for (const Override& o : extra_sets) {
+    // `--set vary.x=...` read as "run 00000: field 'vary': unknown field" (audit): say what --set reaches.
+    const std::string head = o.path.substr(0, o.path.find('.'));
+    for (const char* sweep_only : {"base", "design", "vary", "set", "samples", "seed"})
+      if (head == sweep_only)
+        throw InputError(Location{"", 0, 0, "--set " + o.path},
+                         fmt::format("'{}' is a field of the sweep file, not of its base scenario: --set changes "
+                                     "the base scenario of every run; edit the sweep file (or a copy) to change '{}'",
+                                     head, head));
     s.fixed.push_back(o);
     s.fixed_where.push_back(Location{"", 0, 0, "--set " + o.path});
   }

@@ -469,5 +469,26 @@ TEST(SweepExpand, ABadSetValueIsLocatedAtItsEntry) {
   EXPECT_EQ(on_line.where().field, "--set solver.rate_hz") << on_line.what();
 }
 
+// `--set vary.x=...` reached the base scenario and failed in run 00000 as "field 'vary': unknown
+// field" (audit): the sweep's own fields are named as such, before any run.
+TEST(SweepExpand, SetOfASweepFieldSaysWhatSetReaches) {
+  sweep_test::TempDir dir;
+  const auto file = dir / "s.yaml";
+  sweep_test::write_text(file, "base: " + sweep_test::scenarios_dir() + "/stoop_lift.yaml\n"
+                               "vary:\n  task.box.mass_kg: [5, 10]\n");
+  for (const char* set : {"vary.task.box.mass_kg=[1, 2]", "seed=3", "design=zip"}) {
+    try {
+      load_sweep(file.string(), {parse_override(set)});
+      ADD_FAILURE() << "accepted --set " << set;
+    } catch (const InputError& e) {
+      EXPECT_EQ(e.where().field.rfind("--set ", 0), 0u) << e.what();
+      EXPECT_NE(e.message().find("is a field of the sweep file, not of its base scenario"), std::string::npos)
+          << e.what();
+    }
+  }
+  // A scenario field whose name merely starts like one is still a scenario field.
+  EXPECT_NO_THROW(load_sweep(file.string(), {parse_override("solver.rate_hz=50")}));
+}
+
 }  // namespace
 }  // namespace dembones
