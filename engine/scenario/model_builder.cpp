@@ -336,7 +336,6 @@ BuiltModel build_model(const ModelSpec& spec) {
       const ms::JointSpec* j = spec.find_joint(s.joint);
       const std::string carried = tree_joint.at(j->child).joint == j ? j->child : j->parent;
       b.body = engine_index.at(carried);
-      b.load_on_parent_side = carried != j->child;
       b.frame_body = engine_index.at(s.body);
       b.X_body_site = X_B_E.at(s.body).inverse() * frame(s.origin_m, s.orientation_rad);
       b.normal_axis = s.normal_axis;

@@ -28,9 +28,11 @@ namespace dembones {
 struct BuiltJointLoadSite {
   std::string name;
   mspec::SiteKind kind = mspec::SiteKind::joint_reaction;
-  int body = -1;            // engine body whose joint (to its tree parent) carries the reported load
-  bool load_on_parent_side = false;  // true: the spec joint is traversed backwards (report the reaction
-                                     // on the spec child, i.e. flip the sign of the transmitted force)
+  // Engine body whose joint (to its tree parent) carries the reported load: the spec joint's child, or
+  // its parent when the tree (rooted at the ground) traverses the joint backwards (hip and knee of a
+  // model standing on its feet). Either way the report is the force of the segment on the ground side
+  // on the other one (for a standing model the lower segment's force on the upper), with no sign flip.
+  int body = -1;
   int frame_body = -1;      // engine body the anatomical frame is fixed in
   SE3 X_body_site;          // site frame in frame_body's engine frame
   int normal_axis = 1;      // 0 x, 1 y, 2 z of the site frame: compression axis

@@ -95,13 +95,11 @@ TEST(ModelBuilder, LifterSitesResolveToTheJointsTheyReport) {
   };
   // L5/S1 is traversed parent -> child (pelvis -> L5): the load is on L5's joint.
   EXPECT_EQ(b.model.body_names[site("L5_S1").body], "lumbar5");
-  EXPECT_FALSE(site("L5_S1").load_on_parent_side);
-  // Hip and knee are traversed backwards from the feet: femur -> pelvis and tibia -> femur.
+  // Hip and knee are traversed backwards from the feet: femur -> pelvis and tibia -> femur, so their
+  // loads are on the spec parents (pelvis, femur): the lower segment's force on the upper, as L5/S1's.
   EXPECT_EQ(b.model.body_names[site("hip").body], "pelvis");
-  EXPECT_TRUE(site("hip").load_on_parent_side);
   EXPECT_TRUE(site("hip").per_side);
   EXPECT_EQ(b.model.body_names[site("tibiofemoral").body], "femur");
-  EXPECT_TRUE(site("tibiofemoral").load_on_parent_side);
   EXPECT_EQ(b.model.body_names[site("tibiofemoral").frame_body], "tibia");
   const auto& pf = site("patellofemoral");
   EXPECT_EQ(pf.kind, mspec::SiteKind::patellofemoral);
