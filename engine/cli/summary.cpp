@@ -82,8 +82,8 @@ void print_range_limit_line(std::FILE* out, const MusculoskeletalModel& msm, con
   for (Eigen::Index k = 0; k < r.q.cols(); ++k) {
     int at_min = 0, at_max = 0;
     for (int f = 0; f < r.frames(); ++f) {
-      at_min += std::abs(r.q(f, k) - q_min(k)) < kRangeLimitTolerance_rad ? 1 : 0;
-      at_max += std::abs(r.q(f, k) - q_max(k)) < kRangeLimitTolerance_rad ? 1 : 0;
+      at_min += r.q(f, k) < q_min(k) + kRangeLimitTolerance_rad ? 1 : 0;  // at the end or beyond it
+      at_max += r.q(f, k) > q_max(k) - kRangeLimitTolerance_rad ? 1 : 0;
     }
     const bool rad = units[static_cast<std::size_t>(k)] == "rad";
     const double scale = rad ? 180.0 / 3.14159265358979323846 : 1.0;

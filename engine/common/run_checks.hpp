@@ -19,12 +19,12 @@ namespace dembones {
 // angles the same way): there the motion is held by the range, not by the task.
 inline constexpr double kRangeLimitTolerance_rad = 0.5 * 3.14159265358979323846 / 180.0;
 
-// Whether any coordinate of q is at an end of its range [lo, hi].
+// Whether any coordinate of q is at an end of its range [lo, hi], or beyond it (a measured motion's
+// coordinates are checked against the ranges when read; counted here all the same, review).
 template <class Q, class R>
 bool at_range_end(const Q& q, const R& lo, const R& hi) {
   for (Eigen::Index k = 0; k < q.size() && k < lo.size() && k < hi.size(); ++k)
-    if (std::abs(q(k) - lo(k)) < kRangeLimitTolerance_rad || std::abs(q(k) - hi(k)) < kRangeLimitTolerance_rad)
-      return true;
+    if (q(k) < lo(k) + kRangeLimitTolerance_rad || q(k) > hi(k) - kRangeLimitTolerance_rad) return true;
   return false;
 }
 

@@ -237,6 +237,25 @@ MusculoskeletalModel make_musculoskeletal_model(const BuiltModel& built, double 
   return msm;
 }
 
+namespace {
+
+// Limits of θ that keep every coordinate of v, q = q_offset + r θ, in its range: the tightest over
+// the coordinates (a locked coordinate holds its default; for one in a coupling, the whole coupling does).
+void set_variable_limits(const BuiltModel& built, const VecX& q_offset, PostureVariable& v) {
+  v.lower = -1e9, v.upper = 1e9;
+  for (std::size_t i = 0; i < v.coords.size(); ++i) {
+    const int c = v.coords[i];
+    const double off = q_offset(c), r = v.ratios[i];
+    double lo = (built.q_min(c) - off) / r, hi = (built.q_max(c) - off) / r;
+    if (built.locked[static_cast<std::size_t>(c)]) lo = hi = (built.q_default(c) - off) / r;
+    if (lo > hi) std::swap(lo, hi);
+    if (lo > v.lower) v.lower = lo, v.lower_coord = c;
+    if (hi < v.upper) v.upper = hi, v.upper_coord = c;
+  }
+}
+
+}  // namespace
+
 TaskRig make_task_rig(const BuiltModel& built, const SubjectSpec& subject) {
   const Model& model = built.model;
   TaskRig rig;
@@ -275,15 +294,7 @@ TaskRig make_task_rig(const BuiltModel& built, const SubjectSpec& subject) {
   // knee_angle of this model is negative in flexion (its range says so), the others positive.
   auto add = [&](const std::string& name, std::vector<int> coords, std::vector<double> ratios) {
     PostureVariable v{name, std::move(coords), std::move(ratios), -1e9, 1e9};
-    for (std::size_t i = 0; i < v.coords.size(); ++i) {
-      double lo = built.q_min(v.coords[i]) / v.ratios[i], hi = built.q_max(v.coords[i]) / v.ratios[i];
-      // A locked coordinate holds its default (for one in a coupling, the whole coupling does).
-      if (built.locked[static_cast<std::size_t>(v.coords[i])])
-        lo = hi = built.q_default(v.coords[i]) / v.ratios[i];
-      if (lo > hi) std::swap(lo, hi);
-      if (lo > v.lower) v.lower = lo, v.lower_coord = v.coords[i];
-      if (hi < v.upper) v.upper = hi, v.upper_coord = v.coords[i];
-    }
+    set_variable_limits(built, rig.q_offset, v);
     rig.vars.push_back(std::move(v));
     return rig.nvars() - 1;
   };
@@ -483,6 +494,9 @@ std::unique_ptr<PreparedRun> prepare_run(const ScenarioSpec& scenario, ModelCach
     for (double r : lumbar.ratios) total += std::abs(r);
     for (std::size_t i = 0; i < lumbar.coords.size(); ++i)
       rig.q_offset(lumbar.coords[i]) += lumbar.ratios[i] * (lumbar_flexion - pelvic_tilt / total);
+    // The limits of θ move with the offsets: q = q_offset + r θ stays in the model's ranges (a 20 deg
+    // tilt took a squat's hip flexion to 140 deg against the model's 120 unreported, review).
+    for (PostureVariable& v : rig.vars) set_variable_limits(*run->built, rig.q_offset, v);
   }
 
   const TaskSpec& task = scenario.task;
@@ -530,15 +544,16 @@ std::unique_ptr<PreparedRun> prepare_run(const ScenarioSpec& scenario, ModelCach
     MotionKey key{subject->key, run->rig.q_offset, task, scenario.solver.rate_hz, scenario.solver.filter_cutoff_hz};
     std::shared_ptr<const CachedMotion> motion = models.find_motion(key);
     if (!motion) {
-      GeneratedMotion m = generate_task_motion(run->msm.model, run->rig, task, scenario.solver.rate_hz, scenario.file);
+      GeneratedMotion m = generate_task_motion(run->msm.model, run->rig, task, scenario.solver.rate_hz, scenario.file,
+                                               scenario.solver.filter_cutoff_hz);
       auto made = std::make_shared<CachedMotion>();
-      // The generator's balance check has filtered and differentiated these frames already: the same
-      // function of the same data when the settings agree (the solver's cut-off is the check's 6 Hz).
-      const KinematicSettings& used = m.kinematics_settings;
-      made->kinematics = m.kinematics.frames() > 0 && used.rate_hz == key.rate_hz &&
-                                 used.filter_cutoff_hz == key.filter_cutoff_hz
+      // The generator's balance check has filtered and differentiated these frames already, with the
+      // run's settings. A generated motion starts and ends at rest (or with zero acceleration at a
+      // moving seat-off): MotionEnds::zero_acceleration.
+      const KinematicSettings settings{key.rate_hz, key.filter_cutoff_hz, MotionEnds::zero_acceleration};
+      made->kinematics = m.kinematics.frames() > 0 && m.kinematics_settings == settings
                              ? std::move(m.kinematics)
-                             : prepare_kinematics(m.time, m.q, {key.rate_hz, key.filter_cutoff_hz});
+                             : prepare_kinematics(m.time, m.q, settings);
       made->time = std::move(m.time);
       made->q = std::move(m.q);
       motion = made;
@@ -547,7 +562,9 @@ std::unique_ptr<PreparedRun> prepare_run(const ScenarioSpec& scenario, ModelCach
     run->kinematics = motion->kinematics;
   }
   if (run->kinematics.frames() == 0)
-    run->kinematics = prepare_kinematics(time, q, {scenario.solver.rate_hz, scenario.solver.filter_cutoff_hz});
+    // A measured trial may start and end while moving: each end continues as its samples do.
+    run->kinematics = prepare_kinematics(time, q, {scenario.solver.rate_hz, scenario.solver.filter_cutoff_hz,
+                                                   MotionEnds::extrapolated});
   if (scenario.external_forces)
     run->external = load_external_forces(*scenario.external_forces, run->msm.model, run->kinematics.time);
   return run;

@@ -620,7 +620,7 @@ namespace {
 
 void check_seat_off_motion(const Model& model, const TaskRig& rig, const TaskSpec& task, const GeneratedMotion& m,
                            const std::function<PostureTargets(double)>& path, int first_move_frame, int n_move,
-                           double rate_hz, const std::string& file);
+                           const KinematicSettings& kinematics, const std::string& file);
 
 // Steps 1 and 2 of a generation (upright standing, the task's end postures and its target path), kept
 // so that the frames can be generated again with a centre-of-mass target (the dynamic balance passes)
@@ -635,16 +635,19 @@ struct TaskPlan {
   bool seat_off_dynamic = false;  // a sit-to-stand or stand-to-sit with a seat-off velocity
   const char* field = "task";
   double rate_hz = 100.0;
+  KinematicSettings kinematics;  // how the run will filter and differentiate the frames (the balance checks use it)
 };
 
 // Steps 1 and 2 of a generation.
-TaskPlan make_plan(const Model& model, const TaskRig& rig, const TaskSpec& task, double rate_hz,
+TaskPlan make_plan(const Model& model, const TaskRig& rig, const TaskSpec& task, const KinematicSettings& kinematics,
                    const std::string& scenario_file) {
+  const double rate_hz = kinematics.rate_hz;
   if (model.nq != model.nv) throw InternalError("task generation needs a model without quaternion joints");
   if (rig.hand_body < 0 || rig.trunk_body < 0) throw InternalError("task rig without hand or trunk");
   TaskPlan plan;
   plan.g = std::make_unique<Generator>(model, rig, task, scenario_file);
   plan.rate_hz = rate_hz;
+  plan.kinematics = kinematics;
   Generator& g = *plan.g;
   const int n_move = std::max(2, frame_count(task.duration_s, rate_hz) + 1);
   const int n_pause = frame_count(task.pause_s, rate_hz);
@@ -1089,7 +1092,7 @@ GeneratedMotion generate_frames(TaskPlan& plan, const VecX* com_target) {
     throw InputError(where, fmt::format("the hips cannot reach the chair height: {:.1f} cm away",
                                         100.0 * g.out.max_hip_error_m));
   if (plan.seat_off_dynamic) {
-    check_seat_off_motion(model, rig, task, g.out, at, n_pause_before, n_move, rate_hz, scenario_file);
+    check_seat_off_motion(model, rig, task, g.out, at, n_pause_before, n_move, plan.kinematics, scenario_file);
     return std::move(g.out);
   }
   if (!g.out.frames_outside_support.empty()) {
@@ -1102,16 +1105,17 @@ GeneratedMotion generate_frames(TaskPlan& plan, const VecX* com_target) {
 }
 
 // One generation of the task's motion; its plan, when asked for, is kept for the dynamic balance passes.
-GeneratedMotion generate_planned(const Model& model, const TaskRig& rig, const TaskSpec& task, double rate_hz,
-                                 const std::string& scenario_file, std::unique_ptr<TaskPlan>* keep_plan = nullptr) {
-  auto plan = std::make_unique<TaskPlan>(make_plan(model, rig, task, rate_hz, scenario_file));
+GeneratedMotion generate_planned(const Model& model, const TaskRig& rig, const TaskSpec& task,
+                                 const KinematicSettings& kinematics, const std::string& scenario_file,
+                                 std::unique_ptr<TaskPlan>* keep_plan = nullptr) {
+  auto plan = std::make_unique<TaskPlan>(make_plan(model, rig, task, kinematics, scenario_file));
   GeneratedMotion m = generate_frames(*plan, nullptr);
   if (keep_plan) *keep_plan = std::move(plan);
   return m;
 }
 
 // World x of the centre of pressure of every frame of a generated motion, from the kinematics the run
-// will use (k = prepare_kinematics of its frames: low-pass filtered at the solver's default 6 Hz and
+// will use (k = prepare_kinematics of its frames: low-pass filtered at the scenario's cut-off and
 // differentiated): inverse dynamics with the held load's weight and inertia on the hand,
 // f = m (g − a), as the pipeline applies them; the COP of the ground's wrench on the feet
 // (solvers/ground_reaction.hpp). NaN where the feet would have to be pulled down. With a load the
@@ -1152,7 +1156,7 @@ VecX calc_motion_cop_x(const Model& model, const TaskRig& rig, const KinematicSe
 // breaks either stops the run naming the velocity field.
 void check_seat_off_motion(const Model& model, const TaskRig& rig, const TaskSpec& task, const GeneratedMotion& m,
                            const std::function<PostureTargets(double)>& path, int first_move_frame, int n_move,
-                           double rate_hz, const std::string& file) {
+                           const KinematicSettings& kinematics, const std::string& file) {
   constexpr double kDeg = 3.14159265358979323846 / 180.0;
   const Location where{file, 0, 0, seat_off_velocity_field(task)};
   for (int i = 0; i < n_move; ++i) {
@@ -1168,7 +1172,7 @@ void check_seat_off_motion(const Model& model, const TaskRig& rig, const TaskSpe
                                           (v.lower + offset) / kDeg, (v.upper + offset) / kDeg));
     }
   }
-  const KinematicSeries k = prepare_kinematics(m.time, m.q, KinematicSettings{rate_hz, KinematicSettings{}.filter_cutoff_hz});
+  const KinematicSeries k = prepare_kinematics(m.time, m.q, kinematics);
   const VecX cop = calc_motion_cop_x(model, rig, k, 0.0);
   const double heel = std::min(rig.heel_x, rig.toe_x), toe = std::max(rig.heel_x, rig.toe_x);
   for (Eigen::Index f = 0; f < cop.size(); ++f) {
@@ -1236,16 +1240,18 @@ VecX calc_motion_com_height(const Model& model, const TaskRig& rig, const MatX& 
 }  // namespace
 
 GeneratedMotion generate_task_motion(const Model& model, const TaskRig& rig, const TaskSpec& task, double rate_hz,
-                                     const std::string& scenario_file) {
+                                     const std::string& scenario_file, double filter_cutoff_hz) {
   std::unique_ptr<TaskPlan> plan;  // of the motion kept
-  GeneratedMotion m = generate_planned(model, rig, task, rate_hz, scenario_file, &plan);
+  // The run filters and differentiates these frames with its own settings; the balance checks use the
+  // same ones (they used the default 6 Hz whatever the scenario's cut-off, review).
+  const KinematicSettings settings{rate_hz, filter_cutoff_hz, MotionEnds::zero_acceleration};
+  GeneratedMotion m = generate_planned(model, rig, task, settings, scenario_file, &plan);
   // Lifts, lowers and forward bends: a 40 deg bend braking at its end took the centre of pressure 2.6 cm
   // past the toes in 8 frames once it was made at the hips from ankle-balanced standing.
   if (task.type != TaskType::lift && task.type != TaskType::lower && task.type != TaskType::forward_bend) return m;
   const double heel = std::min(rig.heel_x, rig.toe_x), toe = std::max(rig.heel_x, rig.toe_x);
   // How far the centre of pressure leaves the feet, ahead of the toes and behind the heels (m, >= 0),
   // from the motion's filtered kinematics (kept in the motion: the run uses them, prepare_run).
-  const KinematicSettings settings{rate_hz, KinematicSettings{}.filter_cutoff_hz};
   VecX cop;  // of the motion last checked
   auto excursions = [&](GeneratedMotion& motion) {
     motion.kinematics = prepare_kinematics(motion.time, motion.q, settings);

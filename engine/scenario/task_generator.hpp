@@ -34,9 +34,11 @@ struct GeneratedMotion {
 double minimum_jerk(double tau);
 
 // Generates the task's motion at rate_hz. Throws InputError naming the task field when a target
-// cannot be reached within 1 cm or balance cannot be kept (the scenario asks the impossible).
+// cannot be reached within 1 cm or balance cannot be kept (the scenario asks the impossible). The
+// balance checks filter the frames at filter_cutoff_hz, as the run will (the scenario's solver cut-off).
 GeneratedMotion generate_task_motion(const Model& model, const TaskRig& rig, const TaskSpec& task,
-                                     double rate_hz, const std::string& scenario_file = {});
+                                     double rate_hz, const std::string& scenario_file = {},
+                                     double filter_cutoff_hz = KinematicSettings{}.filter_cutoff_hz);
 
 // The posture preferences of a lifting technique (exposed for tests and docs).
 struct TechniquePreset {

@@ -18,9 +18,23 @@ struct KinematicSeries {
   int frames() const { return static_cast<int>(time.size()); }
 };
 
+// What the motion does beyond its first and last sample.
+enum class MotionEnds {
+  // Measured motion (a motion file): it may start and end while moving. Each end is continued by the
+  // cubic that fits its last 1.5 cut-off periods of samples (through the end sample), so the filter and
+  // the spline see the end's velocity and acceleration; the natural spline's q̈ = 0 then falls on the
+  // padding, not on the data. A trial cut mid-lift kept a zero knee q̈ at its first frame (review).
+  extrapolated,
+  // Generated motion: it starts and ends at rest or, at a moving seat-off, with zero acceleration
+  // (task_generator.cpp): odd reflection and the natural spline's q̈ = 0 at both ends are exact.
+  zero_acceleration,
+};
+
 struct KinematicSettings {
   double rate_hz = 100.0;         // output sampling rate
   double filter_cutoff_hz = 6.0;  // Butterworth cut-off; <= 0 disables filtering
+  MotionEnds ends = MotionEnds::extrapolated;
+  bool operator==(const KinematicSettings&) const = default;
 };
 
 // time (N, strictly increasing, s) and q (N × n) → uniform series from time(0) to time(N-1).

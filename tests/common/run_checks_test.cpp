@@ -12,6 +12,16 @@
 namespace dembones {
 namespace {
 
+// A coordinate at an end of its range, or beyond it, counts; one inside by more than half a degree not.
+TEST(RunChecks, AtRangeEndCountsTheEndsAndBeyond) {
+  const Eigen::Vector2d lo(-1.0, 0.0), hi(1.0, 2.0);
+  EXPECT_FALSE(at_range_end(Eigen::Vector2d(0.0, 1.0), lo, hi));
+  EXPECT_TRUE(at_range_end(Eigen::Vector2d(0.999, 1.0), lo, hi));
+  EXPECT_TRUE(at_range_end(Eigen::Vector2d(0.0, 2.3), lo, hi)) << "beyond the upper end";
+  EXPECT_TRUE(at_range_end(Eigen::Vector2d(-1.5, 1.0), lo, hi)) << "beyond the lower end";
+  EXPECT_FALSE(at_range_end(Eigen::Vector2d(0.98, 0.02), lo, hi)) << "1.1 deg inside both ends";
+}
+
 TEST(RunChecks, NioshLineSaysWhenThePeakIsALowerBound) {
   EXPECT_EQ(niosh_line(3000.0), "NIOSH action limit 3400 N: L5/S1 peak 3000 N is below the limit (88 %)\n");
   const std::string spine = niosh_line(3000.0, 200, 150);

@@ -107,7 +107,8 @@ TEST(GroundReactionSeries, LeaningTheCentreOfMassAheadOfTheToesIsFlagged) {
     q.row(i) = run->kinematics.q.row(0);
     q(i, ankle) += 0.45 * minimum_jerk(std::min(time(i), 1.0));
   }
-  run->kinematics = prepare_kinematics(time, q, {50.0, 6.0});
+  // It starts at rest without a still moment before it, as a generated motion (zero_acceleration ends).
+  run->kinematics = prepare_kinematics(time, q, {50.0, 6.0, MotionEnds::zero_acceleration});
   Pipeline pipeline(run->msm, pipeline_settings(run->scenario.solver));
   const RunRecord rec = execute_run(*run, pipeline);
   const GroundSeries& g = rec.ground;

@@ -44,5 +44,25 @@ TEST(PostureOffset, LumbarFlexionFlexesL1ToS1ByItsAngle) {
   EXPECT_LT(o.t12, 0.0);
 }
 
+// The IK's limits of θ move with the offsets: q = q_offset + r θ stays in the model's ranges. With a
+// 20 deg anterior tilt a squat's hip flexion reached 140 deg against the model's 120, unreported (review).
+TEST(PostureOffset, TheOffsetPostureStaysInTheModelsRanges) {
+  ModelCache models;
+  const auto run = prepare_run(
+      scenario_test::short_scenario("squat_lift.yaml", {parse_override("impairments=[{type: posture, pelvic_tilt_deg: 20}]")}),
+      models);
+  const Model& m = run->msm.model;
+  const int hip = m.find_coordinate("hip_flexion");
+  const double hip_max = run->built->q_max(hip);
+  EXPECT_LE(run->kinematics.q.col(hip).maxCoeff(), hip_max + 0.5 * kDeg) << "filtered frames may round a held end";
+  EXPECT_GT(run->kinematics.q.col(hip).maxCoeff(), hip_max - 2.0 * kDeg) << "the squat still reaches the limit";
+  const PostureVariable& v = run->rig.vars[static_cast<std::size_t>(run->rig.hip)];
+  EXPECT_NEAR(run->rig.q_offset(hip) + v.ratios[0] * v.upper, hip_max, 1e-12);
+  for (Eigen::Index c = 0; c < m.nq; ++c) {
+    EXPECT_GE(run->kinematics.q.col(c).minCoeff(), run->built->q_min(c) - 0.5 * kDeg) << m.coordinate_names[c];
+    EXPECT_LE(run->kinematics.q.col(c).maxCoeff(), run->built->q_max(c) + 0.5 * kDeg) << m.coordinate_names[c];
+  }
+}
+
 }  // namespace
 }  // namespace dembones

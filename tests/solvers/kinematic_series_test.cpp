@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <numbers>
 
@@ -52,6 +53,50 @@ TEST(KinematicSeries, ResamplesToTheSolverRate) {
     EXPECT_NEAR(k.qd(i, 0), 0.6 * k.time(i), 1e-3);
     EXPECT_NEAR(k.qdd(i, 1), 0.0, 1e-9);
   }
+}
+
+// A measured trial cut mid-movement: the ends move and accelerate. The natural spline forced q̈ = 0 at
+// the first and last frame (a trial cut at t = 0.8 s of a squat reported a zero knee q̈ there and lost
+// the L5/S1 peak, review); extrapolated ends keep the acceleration.
+TEST(KinematicSeries, ExtrapolatedEndsKeepTheAccelerationOfAMovingTrial) {
+  const double A = 0.6, f = 0.5, w = 2 * kPi * f;
+  const int n = 141;  // t = 0.3 .. 1.7 s at 100 Hz: q̈ far from zero at both ends
+  VecX t = VecX::LinSpaced(n, 0.3, 1.7);
+  MatX q(n, 1);
+  for (int i = 0; i < n; ++i) q(i, 0) = A * std::sin(w * t(i));
+  const KinematicSeries k = prepare_kinematics(t, q, {100.0, 6.0, MotionEnds::extrapolated});
+  for (int i : {0, 1, 5, n - 6, n - 2, n - 1}) {
+    const double qdd = -A * w * w * std::sin(w * k.time(i)), qd = A * w * std::cos(w * k.time(i));
+    EXPECT_NEAR(k.qdd(i, 0), qdd, 0.08 * A * w * w) << "frame " << i;  // 5 % at the end frames; was 81 %
+    EXPECT_NEAR(k.qd(i, 0), qd, 0.01 * A * w) << "frame " << i;
+    EXPECT_NEAR(k.q(i, 0), A * std::sin(w * k.time(i)), 1e-3 * A) << "frame " << i;
+  }
+  // Without a filter a parabola (a cubic too) is continued exactly: q̈ is its own at every frame.
+  MatX p(n, 1);
+  for (int i = 0; i < n; ++i) p(i, 0) = 0.3 * t(i) * t(i) - 0.1 * t(i);
+  const KinematicSeries kp = prepare_kinematics(t, p, {100.0, 0.0, MotionEnds::extrapolated});
+  for (int i = 0; i < n; ++i) EXPECT_NEAR(kp.qdd(i, 0), 0.6, 1e-6) << "frame " << i;
+}
+
+// A generated motion starts and ends at rest: held ends give q̇ = q̈ = 0 there either way.
+TEST(KinematicSeries, HeldEndsStayAtRestWithEitherEndCondition) {
+  const int n = 201;
+  VecX t = VecX::LinSpaced(n, 0.0, 2.0);
+  MatX q(n, 1);
+  for (int i = 0; i < n; ++i) {
+    const double tau = std::clamp((t(i) - 0.2) / 1.6, 0.0, 1.0);  // 0.2 s still at each end
+    q(i, 0) = 0.8 * tau * tau * tau * (10 - 15 * tau + 6 * tau * tau);
+  }
+  for (MotionEnds ends : {MotionEnds::extrapolated, MotionEnds::zero_acceleration}) {
+    const KinematicSeries k = prepare_kinematics(t, q, {100.0, 6.0, ends});
+    for (int i : {0, n - 1}) {
+      EXPECT_NEAR(k.qd(i, 0), 0.0, 1e-3) << "frame " << i;
+      EXPECT_NEAR(k.qdd(i, 0), 0.0, 2e-2) << "frame " << i;
+    }
+  }
+  // The natural spline's end condition itself: exactly zero.
+  const KinematicSeries z = prepare_kinematics(t, q, {100.0, 6.0, MotionEnds::zero_acceleration});
+  EXPECT_EQ(z.qdd(0, 0), 0.0);
 }
 
 TEST(KinematicSeries, RejectsNonIncreasingTimes) {
