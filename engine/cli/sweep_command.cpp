@@ -134,7 +134,7 @@ Command add_sweep(CLI::App& app) {
   app.add_option("-o,--output", o->output, "Output file (default: the sweep's output.file)")
       ->check(nonempty_file_name());
   app.add_option("--set", o->sets, "Override a base scenario field for every run, e.g. --set solver.rate_hz=50");
-  app.add_option("--threads", o->threads, "OpenMP threads (default: all cores, divided among MPI ranks on a node)")
+  app.add_option("--threads", o->threads, "Threads (default: OMP_NUM_THREADS, else SLURM_CPUS_PER_TASK, else the CPUs this process may use, divided among MPI ranks on a node)")
       ->check(CLI::Range(1, 4096));
   app.add_option("--shard", o->shard, "Run only shard I of N (runs i with i % N == I-1), e.g. 2/8; "
                                       "writes NAME.shard-I-of-N.h5 for `dembones merge`");

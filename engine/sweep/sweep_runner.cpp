@@ -30,6 +30,7 @@
 #include "io/hdf5_writer.hpp"
 #include "scenario/run_writer.hpp"
 #include "scenario/scenario_runner.hpp"
+#include "sweep/default_threads.hpp"
 #include "sweep/sweep_journal.hpp"
 #include "sweep/sweep_merge.hpp"
 #include "sweep/sweep_mpi.hpp"
@@ -244,9 +245,7 @@ void check_resumed_storage(const fs::path& partial, const Hdf5WriterOptions& wo)
 // cannot change (killed while it wrote metadata) is found here and set aside, not after the runs.
 int default_threads(const SweepRunOptions& o) {
   if (o.threads > 0) return o.threads;
-  const int cores = std::max(1, static_cast<int>(std::thread::hardware_concurrency()));
-  const int local = o.mpi ? o.mpi->local_size() : 1;
-  return std::max(1, cores / local);
+  return default_thread_count(o.mpi ? o.mpi->local_size() : 1);
 }
 
 // The scenarios of a sweep's runs, each checked as `dembones run` would check it, in parallel.
