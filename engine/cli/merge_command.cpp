@@ -53,6 +53,35 @@ void check_existing_output(const std::filesystem::path& out) {
                                    std::regex_replace(name, std::regex(R"(\.shard-\d+-of-(\d+))"), ".shard-*-of-$1")));
 }
 
+// An interrupted shard's .partial file was merged as if finished (its runs so far; an audit), and shards
+// of two splits of the sweep (a glob over an earlier --shard I/5 and this --shard I/3) were refused only
+// as "run '/runs/00006' is also in ...".
+void check_shards(const std::vector<std::filesystem::path>& shards) {
+  std::string split, split_from;
+  for (const auto& s : shards) {
+    const std::string name = s.filename().string();
+    if (name.size() > 8 && name.ends_with(".partial"))
+      throw InputError(Location{s.string(), 0, 0, ""},
+                       "is an interrupted shard (a .partial file): finish it first (its `dembones sweep ... --shard "
+                       "I/N` command again with --resume), then merge the finished shard");
+    if (!hdf5_file_readable(s, "/runs")) continue;  // merge_sweep names what is wrong with it
+    const Hdf5Reader r(s);
+    if (!r.has_attribute("/", "shard")) continue;
+    const std::string shard = r.read_string_attribute("/", "shard");
+    const auto slash = shard.find('/');
+    if (slash == std::string::npos) continue;
+    const std::string of = shard.substr(slash + 1);
+    if (split.empty()) {
+      split = of, split_from = s.string();
+    } else if (of != split) {
+      throw InputError(Location{s.string(), 0, 0, ""},
+                       fmt::format("is shard {} (of {}), '{}' one of {}: shards of two splits of the sweep (an "
+                                   "earlier --shard I/{} left over?): merge the shards of one split",
+                                   shard, of, split_from, split, of));
+    }
+  }
+}
+
 int merge(const MergeOptions& o) {
   if (o.files.size() < 2) throw InputError(Location{"", 0, 0, "merge"}, "expected OUT.h5 followed by at least one shard");
   const std::filesystem::path out = o.files.front();
@@ -62,6 +91,7 @@ int merge(const MergeOptions& o) {
       throw InputError(Location{s.string(), 0, 0, ""}, "is also the output file");
   check_output_path(out, Location{"", 0, 0, "OUT"}, {});
   check_existing_output(out);
+  check_shards(shards);
   Hdf5WriterOptions wo;
   wo.compression_level = o.compression;
   const SweepMergeReport rep = merge_sweep(shards, out, o.link ? MergeMode::ExternalLink : MergeMode::Copy, wo);

@@ -62,8 +62,17 @@ SweepMergeReport merge_sweep(const std::vector<std::filesystem::path>& shards, c
   {
     ShardStorage known;
     std::filesystem::path series_from, float32_from;
+    std::string build;  // of the first shard: every shard from one build (the merged root names it)
     for (const std::filesystem::path& file : shards) {
-      const ShardStorage st = storage_of(Hdf5Reader(file));
+      const Hdf5Reader r(file);
+      const std::string b = read_sweep_header(r).build;
+      if (file == shards.front()) build = b;
+      if (!b.empty() && !build.empty() && b != build)
+        throw InputError(Location{file.string(), 0, 0, ""},
+                         fmt::format("was written by {}, '{}' by {}: merge shards of one build (rerun this shard "
+                                     "with the other's build, or all of them with one)",
+                                     b, shards.front().string(), build));
+      const ShardStorage st = storage_of(r);
       check_same_storage({known.series, ""}, series_from, {st.series, ""}, file);
       check_same_storage({"", known.float32}, float32_from, {"", st.float32}, file);
       if (known.series.empty() && !st.series.empty()) known.series = st.series, series_from = file;

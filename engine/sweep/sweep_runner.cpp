@@ -211,6 +211,14 @@ void scan_partial(const fs::path& partial, const SweepPlan& plan, SeriesLevel se
                      "was written by another sweep (or the sweep file, its base scenario, --set or a file the runs "
                      "read, a model, motion or force table, changed): left as it is; write to another file (-o) "
                      "or delete it to start over");
+  // One sweep, one build: "identical to the last bit after a resume" holds for the build that began it
+  // (an audit resumed a partial of one commit with another, unsaid; the file named only the first).
+  if (!h.build.empty() && h.build != this_build())
+    throw InputError(Location{partial.string(), 0, 0, ""},
+                     fmt::format("was written by {}, this is {}: resume with the build that began the sweep, or "
+                                 "delete the file to start over with this one (the runs of one file come from one "
+                                 "build)",
+                                 h.build, this_build()));
   if (r.has_attribute("/", "sweep_series") && r.read_string_attribute("/", "sweep_series") != to_string(series))
     throw InputError(Location{partial.string(), 0, 0, "--series"},
                      fmt::format("its runs store series '{}', this session would store '{}': resume with the same "
@@ -595,7 +603,7 @@ SweepRunStats run_sweep(const SweepSpec& spec, const SweepPlan& plan, const Swee
                          base.subject.height_m, base.subject.mass_kg, to_string(base.subject.sex),
                          /*task=*/""};  // the runs' tasks differ: no root task line
       write_provenance(*writer, "dembones-sweep", prov);
-      write_sweep_header(*writer, SweepHeader{plan.parameters, plan.fingerprint, stats.runs_total});
+      write_sweep_header(*writer, SweepHeader{plan.parameters, plan.fingerprint, stats.runs_total, this_build()});
       writer->set_string_attribute("/", "sweep_name", spec.name);
       writer->set_string_attribute("/", "sweep_description", spec.description);
       writer->set_string_attribute("/", "sweep_file", spec.file);

@@ -8,6 +8,7 @@
 #include <map>
 #include <type_traits>
 
+#include "common/build_info.hpp"
 #include "common/error.hpp"
 #include "common/run_checks.hpp"
 #include "io/hdf5_reader.hpp"
@@ -150,8 +151,13 @@ SweepHeader read_sweep_header(const Hdf5Reader& r) {
   for (std::size_t i = 0; i < names.size(); ++i) h.parameters.push_back({names[i], types[i] == "float64", units[i]});
   h.fingerprint = r.read_string_attribute("/", "sweep_fingerprint");
   h.runs = r.read_int_attribute("/", "sweep_runs");
+  if (r.has_attribute("/", "dembones_version") && r.has_attribute("/", "git_commit"))
+    h.build = fmt::format("dembones {} (commit {})", r.read_string_attribute("/", "dembones_version"),
+                          r.read_string_attribute("/", "git_commit"));
   return h;
 }
+
+std::string this_build() { return fmt::format("dembones {} (commit {})", build::kVersion, build::kGitCommit); }
 
 // A run group's attributes stay in its object header ("compact"): HDF5's default moves more than 8
 // to dense storage, and H5Ocopy of dense variable-length string attributes crashes in libhdf5 1.10.8

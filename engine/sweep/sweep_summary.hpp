@@ -58,7 +58,11 @@ struct SweepHeader {
   std::vector<SweepParameter> parameters;
   std::string fingerprint;
   std::int64_t runs = 0;  // runs in the whole sweep (all shards)
+  std::string build;      // read only: "dembones <dembones_version> (commit <git_commit>)" of the writer
 };
+
+// This binary's build in SweepHeader::build's form.
+std::string this_build();
 
 // Run group name, "/runs/00042".
 std::string run_group(int index);

@@ -100,6 +100,29 @@ TEST(MergeCli, ShardsStoredOtherwiseAreRefusedBeforeAnythingIsWritten) {
   }
 }
 
+// An interrupted shard's .partial file was merged as if finished, and shards of two splits (a glob over
+// an earlier --shard I/2 and this --shard I/3) were refused only as "run '/runs/00001' is also in ..."
+// (cluster audit).
+TEST(MergeCli, PartialShardsAndShardsOfTwoSplitsAreNamed) {
+  TempDir dir;
+  Shards s;
+  ASSERT_NO_FATAL_FAILURE(make_shards(dir, s));
+  const std::string partial = s.files[2] + ".partial";
+  fs::copy_file(s.files[2], partial);
+  auto r = dembones({"merge", (dir / "m.h5").string(), s.files[0], s.files[1], partial});
+  EXPECT_EQ(r.exit_code, 2) << r.output;
+  EXPECT_NE(r.output.find(partial + ": is an interrupted shard (a .partial file)"), std::string::npos) << r.output;
+  const auto made = cli_test::sweep_short(s.sweep, dir / "lifts.h5", {"--shard", "2/2", "-q"});
+  ASSERT_EQ(made.exit_code, 0) << made.output;
+  const std::string old = (dir / "lifts.shard-2-of-2.h5").string();
+  r = dembones({"merge", (dir / "m.h5").string(), s.files[0], s.files[1], s.files[2], old});
+  EXPECT_EQ(r.exit_code, 2) << r.output;
+  EXPECT_NE(r.output.find(old + ": is shard 2/2 (of 2), '" + s.files[0] + "' one of 3: shards of two splits"),
+            std::string::npos)
+      << r.output;
+  EXPECT_FALSE(fs::exists(dir / "m.h5"));
+}
+
 // A `merge --link` file moved away from its shards: the run is named as a dangling link to its shard
 // (was: "the file holds no run 0 (3 runs, 00000 to 00002)").
 TEST(MergeCli, ExportOfALinkedRunWhoseShardIsGoneNamesTheShard) {

@@ -421,6 +421,44 @@ TEST(SweepRun, PartialFileNeedsResumeAndTheSameSweep) {
   EXPECT_EQ(run_sweep(spec, expand_sweep(spec), o).runs_resumed, 4);
 }
 
+// Sets a root attribute of a finished sweep file (or shard) in place.
+void set_root_attribute(const fs::path& file, const char* name, const std::string& value) {
+  fs::rename(file, file.string() + ".partial");
+  {
+    Hdf5Writer w(file, {.resume_existing = true, .remove_partial_on_abort = false});
+    w.set_string_attribute("/", name, value);
+  }
+  fs::rename(file.string() + ".partial", file);
+}
+
+// One file, one build: a partial file begun by another build is not resumed, and shards of different
+// builds are not merged (an audit did both unsaid; the file then named the first build only).
+TEST(SweepRun, ResumeAndMergeRefuseAnotherBuildsFiles) {
+  TempDir dir;
+  const fs::path s = write_sweep(dir, "s.yaml", kTwoByTwo);
+  run(s, dir / "a.h5", 1);
+  set_root_attribute(dir / "a.h5", "git_commit", "0123456789ab");
+  fs::rename(dir / "a.h5", dir / "a.h5.partial");
+  try {
+    run(s, dir / "a.h5", 1, 1, 1, true);
+    ADD_FAILURE() << "another build's partial file was resumed";
+  } catch (const InputError& e) {
+    EXPECT_NE(std::string(e.what()).find("(commit 0123456789ab), this is dembones"), std::string::npos) << e.what();
+  }
+  EXPECT_TRUE(fs::exists(dir / "a.h5.partial")) << "left as it was";
+  std::vector<fs::path> shards;
+  for (int i = 1; i <= 2; ++i) shards.push_back(run(s, dir / "sh.h5", 1, i, 2).written);
+  set_root_attribute(shards[1], "dembones_version", "0.0.1");
+  try {
+    merge_sweep(shards, dir / "m.h5", MergeMode::Copy);
+    ADD_FAILURE() << "shards of two builds were merged";
+  } catch (const InputError& e) {
+    EXPECT_NE(std::string(e.what()).find("merge shards of one build"), std::string::npos) << e.what();
+  }
+  EXPECT_FALSE(fs::exists(dir / "m.h5"));
+  EXPECT_FALSE(fs::exists(dir / "m.h5.partial"));
+}
+
 // --resume on a finished file of another sweep, or of runs stored otherwise, is refused and leaves the
 // finished file as it was, under its own name (an audit found it renamed to .partial, then refused as
 // "an interrupted sweep: delete it").
