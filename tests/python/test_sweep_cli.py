@@ -205,6 +205,57 @@ class SweepCli(unittest.TestCase):
         self.assertEqual(r.returncode, 2)
         self.assertIn("2 runs are in no shard: 2, 5", r.stderr)
 
+    def test_slurm_script_one_shard_dotted_folder_and_a_missing_shard(self):
+        """sweep.sbatch with SHARDS=1 (dembones writes OUT.h5 itself), an OUT in a folder with a dot in
+        its name, and a merge that finds a shard missing (cluster audit: all three failed)."""
+        script = os.path.join(SOURCE, "scripts", "slurm", "sweep.sbatch")
+        env = {"DEMBONES": DEMBONES, "SLURM_CPUS_PER_TASK": "1", "SLURM_ARRAY_TASK_ID": "1"}
+        one = os.path.join(self.tmp, "one_shard.h5")
+        r = run(["bash", script, "shard", self.sweep, "1", one], env=env)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        r = run(["bash", script, "merge", self.sweep, "1", one], env=env)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertIn("nothing to merge", r.stdout)
+        assert_same(self, self.reference, one)
+        folder = os.path.join(self.tmp, "run.v2")
+        os.makedirs(folder, exist_ok=True)
+        out = os.path.join(folder, "pop.h5")
+        r = run(["bash", script, "shard", self.sweep, "2", out], env=env)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertTrue(os.path.exists(os.path.join(folder, "pop.shard-1-of-2.h5")))
+        r = run(["bash", script, "merge", self.sweep, "2", out], env=env)
+        self.assertEqual(r.returncode, 1)
+        self.assertIn("shard 2 of 2 is missing", r.stderr)
+        self.assertIn("Run the same submit command again", r.stderr)
+        r = run(["bash", script, "shard", self.sweep, "2", out], env=dict(env, SLURM_ARRAY_TASK_ID="2"))
+        self.assertEqual(r.returncode, 0, r.stderr)
+        r = run(["bash", script, "merge", self.sweep, "2", out], env=env)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        assert_same(self, self.reference, out)
+
+    def test_slurm_script_submit_passes_options_to_sbatch(self):
+        """submit without OUT.h5 takes what follows SHARDS as sbatch options (it became OUT.h5), and the
+        merge job gets the options but the array's, its own CPUs last (a fake sbatch logs its calls)."""
+        script = os.path.join(SOURCE, "scripts", "slurm", "sweep.sbatch")
+        bin_dir = os.path.join(self.tmp, "fake_sbatch")
+        os.makedirs(bin_dir, exist_ok=True)
+        log = os.path.join(bin_dir, "calls")
+        with open(os.path.join(bin_dir, "sbatch"), "w") as f:
+            f.write(f'#!/bin/bash\necho "$*" >> {log}\necho "4$(wc -l < {log});cluster"\n')
+        os.chmod(os.path.join(bin_dir, "sbatch"), 0o755)
+        env = {"PATH": bin_dir + os.pathsep + os.environ["PATH"]}
+        r = run(["bash", script, "submit", self.sweep, "16", "--partition=short", "--array=1-16%4"], env=env,
+                cwd=self.tmp)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertIn("job array 41 (16 tasks); merge: job 42 when they end -> lifts.h5", r.stdout)
+        with open(log) as f:
+            array_call, merge_call = f.read().splitlines()
+        self.assertIn("--array=1-16 --partition=short --array=1-16%4", array_call)
+        self.assertTrue(array_call.endswith("shard " + self.sweep + " 16 lifts.h5"), array_call)
+        self.assertIn("--dependency=afterany:41 --partition=short --ntasks=1 --cpus-per-task=1", merge_call)
+        self.assertNotIn("%4", merge_call)
+        self.assertTrue(merge_call.endswith("merge " + self.sweep + " 16 lifts.h5"), merge_call)
+
     def test_slurm_array_on_a_loopback_cluster(self):
         """sweep.sbatch submit on a real Slurm (scripts/slurm/loopback_cluster.sh: slurmctld and slurmd
         on this machine): the job array runs the shards, the dependent job merges them, and the
