@@ -1,6 +1,8 @@
 #include "scenario/run_writer.hpp"
 
 #include <fmt/format.h>
+
+#include <algorithm>
 #include <unistd.h>
 
 #include <array>
@@ -139,24 +141,35 @@ void write_run(Hdf5Writer& w, const std::string& prefix, const MusculoskeletalMo
   struct Channel {
     const char* rel;
     const char* dimensions;
-    const char* units;
+    std::string units;
     const char* description;
     const MatX* data;
   };
+  // A coordinate series' units: rotational or translational, or both named when the model mixes them
+  // (an audit: a model with a slider was written "rad" over its metre column).
+  const std::vector<std::string> kinds = model.coordinate_units();
+  const bool any_m = std::count(kinds.begin(), kinds.end(), "m") > 0;
+  const bool any_rad = std::count(kinds.begin(), kinds.end(), "rad") > 0;
+  auto per_coordinate = [&](const char* rotational, const char* translational) -> std::string {
+    if (any_m && any_rad)
+      return fmt::format("{} or {} (each coordinate's: /coordinates/units)", rotational, translational);
+    return any_m ? translational : rotational;
+  };
+  const std::string generalized_force = per_coordinate("N*m", "N");
   const Channel channels[] = {
-      {"coordinates/q", "frame × coordinate", "rad", "generalized coordinates (filtered; m for translations)", &r.q},
-      {"coordinates/qdot", "frame × coordinate", "rad/s", "coordinate velocities", &r.qd},
-      {"coordinates/qddot", "frame × coordinate", "rad/s^2", "coordinate accelerations", &r.qdd},
-      {"joints/moment", "frame × coordinate", "N*m",
+      {"coordinates/q", "frame × coordinate", per_coordinate("rad", "m"), "generalized coordinates (filtered; m for translations)", &r.q},
+      {"coordinates/qdot", "frame × coordinate", per_coordinate("rad/s", "m/s"), "coordinate velocities", &r.qd},
+      {"coordinates/qddot", "frame × coordinate", per_coordinate("rad/s^2", "m/s^2"), "coordinate accelerations", &r.qdd},
+      {"joints/moment", "frame × coordinate", generalized_force,
        "net generalized force from inverse dynamics (N for translations; a coordinate of a chain that stands "
        "for both sides, as the lifter's legs, carries both sides together)",
        &r.tau_id},
-      {"joints/passive_moment", "frame × coordinate", "N*m", "passive joint moments (intervertebral discs and ligaments)", &r.tau_passive},
-      {"joints/coupling_moment", "frame × coordinate", "N*m",
+      {"joints/passive_moment", "frame × coordinate", generalized_force, "passive joint moments (intervertebral discs and ligaments)", &r.tau_passive},
+      {"joints/coupling_moment", "frame × coordinate", generalized_force,
        "generalized force carried by the model's coupling constraints (the lumbar rhythm), not by muscles or "
        "tissue: no joint compression; 0 on uncoupled coordinates and with solver.couplings: ignore",
        &r.coupling},
-      {"reserves/torque", "frame × coordinate", "N*m",
+      {"reserves/torque", "frame × coordinate", generalized_force,
        "reserve actuator generalized forces (ideally zero; both sides together on a chain that stands for both)",
        &r.reserve},
       {"actuators/torque", "frame × actuator", "N*m", "ideal torque actuators (arms, neck)", &r.actuator},
@@ -168,7 +181,7 @@ void write_run(Hdf5Writer& w, const std::string& prefix, const MusculoskeletalMo
       {"muscles/mt_velocity", "frame × muscle", "m/s", "muscle-tendon lengthening speed", &r.mt_velocity},
       {"box/position", "frame × xyz (world)", "m", "held object position (world)", &r.load_position},
   };
-  for (const Channel& c : channels) w.write_matrix(path(prefix, c.rel), *c.data, {c.units, c.description, c.dimensions});
+  for (const Channel& c : channels) w.write_matrix(path(prefix, c.rel), *c.data, {c.units.c_str(), c.description, c.dimensions});
   // The held box's size, so that a plot draws the box the task held (scripts/plot.py, animate.py).
   if (r.box_size_m.squaredNorm() > 0) {
     const double size[] = {r.box_size_m.x(), r.box_size_m.y()};
@@ -277,7 +290,7 @@ void write_run(Hdf5Writer& w, const std::string& prefix, const MusculoskeletalMo
       w.set_int_attribute(sg, "L5_S1_compression_above_niosh_action_limit", p.value > kNioshActionLimit_N ? 1 : 0);
   w.create_table(sg + "/peaks",
                  {{"quantity", ColumnType::String, "-"}, {"peak", ColumnType::Float64, "N"},
-                  {"time_s", ColumnType::Float64, "s"}, {"peak_bw", ColumnType::Float64, "1"}},
+                  {"time_s", ColumnType::Float64, "s"}, {"peak_bw", ColumnType::Float64, "BW"}},
                  "peak loads of the run, in newtons and body weights");
   for (const Peak& p : peaks) {
     const TableCell row[] = {p.quantity, p.value, p.time_s, p.value_bw};

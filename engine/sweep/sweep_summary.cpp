@@ -290,7 +290,7 @@ void write_summary_table(Hdf5Writer& w, const std::vector<SweepParameter>& param
   columns.push_back({"unconverged_frames", ColumnType::Int64, "1"});
   for (const std::string& q : quantities) {
     columns.push_back({q + "_peak_N", ColumnType::Float64, "N"});
-    columns.push_back({q + "_peak_bw", ColumnType::Float64, "1"});
+    columns.push_back({q + "_peak_bw", ColumnType::Float64, "BW"});
     columns.push_back({q + "_peak_time_s", ColumnType::Float64, "s"});
   }
   w.create_table("/summary", columns,

@@ -5,7 +5,9 @@
 #include <gtest/gtest.h>
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cmath>
+#include <iterator>
 #include <fstream>
 #include <string>
 #include <vector>
@@ -132,6 +134,66 @@ TEST(MotionFileCli, AMotionWithoutT12L1DrivesItByTheLumbarRhythm) {
   EXPECT_NEAR(peak(dir / "replay.h5", "/loads/L5_S1/compression"), a, 0.01 * a);
   EXPECT_NEAR(peak(dir / "replay.h5", "/loads/T12_L1/compression"), peak(dir / "bend.h5", "/loads/T12_L1/compression"),
               0.01 * a);
+}
+
+// A model with a translational coordinate (the lifter's feet on a locked slider): the run file's
+// coordinate and generalized-force series say both units (an audit: "rad" over a metre column), and a
+// motion file in degrees converts the angles but not the metres (a mutation of the reader that
+// converted every column passed every test before).
+TEST(MotionFileCli, ATranslationalCoordinateKeepsItsMetres) {
+  TempDir dir;
+  std::ifstream in(std::string(DEMBONES_SOURCE_DIR) + "/models/lifter.yaml");
+  std::string model((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  const std::string weld = "  - name: ground_foot\n    type: fixed\n";
+  ASSERT_NE(model.find(weld), std::string::npos);
+  model.replace(model.find(weld), weld.size(),
+                "  - name: ground_foot\n    type: prismatic\n    axis: [1, 0, 0]\n"
+                "    coordinate: {name: foot_slide, range_m: [-0.1, 0.1], locked: true}\n");
+  write(dir / "slide.yaml", model);
+  write(dir / "stand.yaml", fmt::format("name: stand\nmodel: slide.yaml\nsubject: {{height_m: 1.75, mass_kg: 75, "
+                                        "sex: male}}\ntask: {{type: stand, duration_s: 0.3}}\nsolver: {{rate_hz: 50}}\n"));
+  const auto run = dembones({"run", (dir / "stand.yaml").string(), "-o", (dir / "stand.h5").string(), "-q"});
+  ASSERT_EQ(run.exit_code, 0) << run.output;
+  {
+    const Hdf5Reader r(dir / "stand.h5");
+    EXPECT_EQ(r.read_string_attribute("/coordinates/q", "units"), "rad or m (each coordinate's: /coordinates/units)");
+    EXPECT_EQ(r.read_string_attribute("/coordinates/qddot", "units"),
+              "rad/s^2 or m/s^2 (each coordinate's: /coordinates/units)");
+    EXPECT_EQ(r.read_string_attribute("/joints/moment", "units"), "N*m or N (each coordinate's: /coordinates/units)");
+  }
+  ASSERT_EQ(dembones({"export", (dir / "stand.h5").string(), "--format", "mot", "-o", (dir / "stand.mot").string()})
+                .exit_code, 0);
+  // The slider's column set to 0.05 m in the exported motion (in degrees: inDegrees=yes).
+  std::ifstream mot(dir / "stand.mot");
+  std::string line, out;
+  int column = -1;
+  while (std::getline(mot, line)) {
+    std::vector<std::string> cells;
+    std::size_t from = 0;
+    for (std::size_t tab; (tab = line.find('\t', from)) != std::string::npos; from = tab + 1)
+      cells.push_back(line.substr(from, tab - from));
+    cells.push_back(line.substr(from));
+    if (column >= 0 && static_cast<int>(cells.size()) > column) cells[static_cast<std::size_t>(column)] = "0.05";
+    if (column < 0 && cells.size() > 1 && cells[0] == "time")
+      for (std::size_t c = 0; c < cells.size(); ++c)
+        if (cells[c] == "foot_slide") column = static_cast<int>(c);
+    std::string joined;
+    for (std::size_t c = 0; c < cells.size(); ++c) joined += (c ? "\t" : "") + cells[c];
+    out += joined + "\n";
+  }
+  ASSERT_GE(column, 0);
+  ASSERT_NE(out.find("inDegrees=yes"), std::string::npos);
+  write(dir / "slid.mot", out);
+  write(dir / "replay.yaml", fmt::format("name: replay\nmodel: slide.yaml\nsubject: {{height_m: 1.75, mass_kg: 75, "
+                                         "sex: male}}\ntask: {{type: motion_file, file: slid.mot}}\nsolver: {{rate_hz: 50}}\n"));
+  const auto r = dembones({"run", (dir / "replay.yaml").string(), "-o", (dir / "replay.h5").string(), "-q"});
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  const Hdf5Reader h5(dir / "replay.h5");
+  const auto names = h5.read_strings("/coordinates/names");
+  const auto q = h5.read_matrix("/coordinates/q");
+  const auto k = std::find(names.begin(), names.end(), "foot_slide") - names.begin();
+  ASSERT_LT(k, static_cast<long>(names.size()));
+  for (Eigen::Index f = 0; f < q.rows(); ++f) EXPECT_NEAR(q(f, k), 0.05, 1e-9) << "frame " << f;
 }
 
 // Too few rows to filter and differentiate: the scenario's field, not an error without a place (audit).

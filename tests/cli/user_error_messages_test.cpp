@@ -226,7 +226,7 @@ TEST(UserErrorMessages, SummaryPeaksTextColumnHasTheTextUnit) {
   const auto run = dir / "stand.h5";
   ASSERT_TRUE(cli_test::run_short("stand", run));
   const Hdf5Reader h5(run);
-  EXPECT_EQ(h5.read_string_array_attribute("/summary/peaks", "units"), (std::vector<std::string>{"-", "N", "s", "1"}));
+  EXPECT_EQ(h5.read_string_array_attribute("/summary/peaks", "units"), (std::vector<std::string>{"-", "N", "s", "BW"}));
 }
 
 // An output folder that does not exist is an error before the run is solved (it came after solving).

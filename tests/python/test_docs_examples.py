@@ -426,7 +426,7 @@ class DocsExamples(unittest.TestCase):
             self.assertEqual(unit["task.box.mass_kg"], "kg")  # "_kg -> kg"
             self.assertEqual(s["run"].tolist(), list(range(22)))
             for q in ("L5_S1_compression", "L5_S1_ap_shear", "L5_S1_resultant", "patellofemoral_compression"):
-                self.assertEqual([unit[f"{q}_peak_N"], unit[f"{q}_peak_bw"], unit[f"{q}_peak_time_s"]], ["N", "1", "s"])
+                self.assertEqual([unit[f"{q}_peak_N"], unit[f"{q}_peak_bw"], unit[f"{q}_peak_time_s"]], ["N", "BW", "s"])
             # "The grid above gives runs 0-10 for stoop with 0, 2.5, ..., 25 kg and runs 11-21 for squat."
             technique = [t.decode() for t in s["task.technique"]]
             self.assertEqual(technique, ["stoop"] * 11 + ["squat"] * 11)
