@@ -99,7 +99,8 @@ RigidTendonState compute_rigid_tendon_state(const HillParams& p, const HillConst
   s.normalized_fiber_length = s.fiber_length_m / p.optimal_fiber_length_m;
   s.normalized_fiber_velocity = s.fiber_velocity_m_per_s / c.max_fiber_velocity_m_per_s;
   const double f_l = curves::active_force_length(s.normalized_fiber_length);
-  const double f_v = curves::force_velocity(s.normalized_fiber_velocity);
+  // No active force beyond the maximum shortening velocity (muscle_set.cpp: the curve turns negative).
+  const double f_v = std::max(0.0, curves::force_velocity(s.normalized_fiber_velocity));
   const double f_pe = c.passive.value(s.normalized_fiber_length);
   const double f0_cos = p.max_isometric_force_N * s.cos_pennation;
   s.active_force_capacity_N = f0_cos * f_l * f_v;

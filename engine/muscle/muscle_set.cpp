@@ -703,7 +703,10 @@ void compute_muscle_forces_rigid(const MuscleSet& set, MuscleData& md) {
   w = w.sign() * (w.abs() + (w.square() + 1.0).sqrt()).log();
   // work_c now holds asinh(w).
   auto f_v = md.force_velocity_factor.array();
-  f_v = curves::kFvD1 * w + curves::kFvD4;
+  // Zero beyond the maximum shortening velocity (v~ < -1), where the curve turns negative: a fibre
+  // shortening that fast makes no active force, and a negative capacity would let the static
+  // optimization push with the muscle (review; OpenSim's Moco bounds v~ to [-1, 1] instead).
+  f_v = (curves::kFvD1 * w + curves::kFvD4).max(0.0);
   md.active_force_capacity.array() = md.force_scale.array() * h.max_isometric_force_N.array() * cos_a * f_l * f_v;
   // f_PE = (exp(kPE (l~ - 1)/e0) - offset) / denom, zero where it would turn negative (below 0.2 for
   // De Groote's curve, 1 for Thelen's: curves::PassiveForceLengthCurve); the other curves after.

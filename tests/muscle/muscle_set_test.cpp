@@ -124,7 +124,16 @@ void expect_rigid_forces_match_single_muscle_functions(const Model& model, const
   compute_muscle_geometry(model, data, set, q, md);
   md.force_scale[5] = 0.4;  // a weakened muscle
   md.length[7] = 0.5 * set.params[7].tendon_slack_length_m;  // a path too short: clamped fibre
+  // Shortening at three times the maximum fibre velocity: f_V turned negative and the capacity with it
+  // (the static optimization could push with the muscle, review); no active force instead.
+  ASSERT_GT(set.nmuscles, 9);
+  md.velocity[9] = -3.0 * set.constants[9].max_fiber_velocity_m_per_s;
   compute_muscle_forces_rigid(set, md);
+  EXPECT_LT(md.normalized_fiber_velocity[9], -2.0) << "a fibre that follows its path";
+  EXPECT_EQ(md.force_velocity_factor[9], 0.0);
+  EXPECT_EQ(md.active_force_capacity[9], 0.0);
+  EXPECT_EQ(compute_rigid_tendon_state(set.params[9], set.constants[9], md.length[9], md.velocity[9]).active_force_capacity_N,
+            0.0);
   int clamped = 0;
   for (int i = 0; i < set.nmuscles; ++i) {
     const RigidTendonState s = compute_rigid_tendon_state(set.params[i], set.constants[i], md.length[i], md.velocity[i]);
