@@ -65,11 +65,15 @@ double add_posterior_element_forces(const Model& model, const Data& data, const 
   return total;
 }
 
-SiteLoad patellofemoral_load(const LoadSite& site, const VecX& q, const VecX& tension_per_side_N) {
+SiteLoad patellofemoral_load(const Model& model, const LoadSite& site, const VecX& q, const VecX& tension_per_side_N) {
   double quadriceps = 0.0;
   for (int i : site.muscles) quadriceps += tension_per_side_N(i);
+  // site.coordinate is a velocity index; its angle is the joint's q entry (they differ after a
+  // quaternion joint, as pipeline.cpp's passive_moment maps them; review).
+  const int body = model.velocity_body[site.coordinate];
+  const double angle = q(model.idx_q[body] + (site.coordinate - model.idx_v[body]));
   SiteLoad out;
-  out.compression = site.ratio.value(q(site.coordinate)) * quadriceps;
+  out.compression = site.ratio.value(angle) * quadriceps;
   out.resultant = std::abs(out.compression);
   out.force_S = Vec3(0.0, out.compression, 0.0);
   return out;

@@ -37,6 +37,6 @@ double add_posterior_element_forces(const Model& model, const Data& data, const 
                                     const PassiveMoment& pm, double moment_Nm, std::vector<Force>& f_ext_W);
 
 // Patellofemoral compression from the quadriceps tensions (per side, N) and the knee coordinate.
-SiteLoad patellofemoral_load(const LoadSite& site, const VecX& q, const VecX& tension_per_side_N);
+SiteLoad patellofemoral_load(const Model& model, const LoadSite& site, const VecX& q, const VecX& tension_per_side_N);
 
 }  // namespace dembones

@@ -287,7 +287,7 @@ const FrameResult& Pipeline::run_frame(const VecX& q, const VecX& qd, const VecX
   out_.tau_residual = rnea_with_other_external_forces(model, data_, f_ext_);
   for (std::size_t s = 0; s < msm_.sites.size(); ++s) {
     const LoadSite& site = msm_.sites[s];
-    out_.sites[s] = site.kind == LoadSite::Kind::patellofemoral ? patellofemoral_load(site, q, out_.tension)
+    out_.sites[s] = site.kind == LoadSite::Kind::patellofemoral ? patellofemoral_load(model, site, q, out_.tension)
                                                                 : site_load(model, data_, site);
   }
   lap(&PipelineStageTimes::joint_reactions_s);

@@ -54,22 +54,28 @@ TEST(SiteLoad, ABilateralSiteReportsOneSide) {
 
 // F_pf = ratio(knee angle) x the quadriceps' summed tension per side, the ratio read at the knee's own
 // (signed) angle.
+// The coordinate is a velocity index; the angle is read at its q index (three more after human20's
+// quaternions: reading q at the velocity index took a neighbouring entry, review).
 TEST(SiteLoad, PatellofemoralForceIsTheRatioTimesTheQuadricepsTension) {
+  const Model model = samples::human20();
+  ASSERT_GT(model.nq, model.nv);   // quaternions: the base's and the spherical hips'
+  const int last = model.nv - 1;  // the last joint's one revolute coordinate: q index nq - 1
   LoadSite pf;
   pf.kind = LoadSite::Kind::patellofemoral;
-  pf.coordinate = 1;
+  pf.coordinate = last;
   pf.muscles = {0, 2};
   // A ratio rising with knee flexion (knee angle negative in flexion, as the lifter's).
   pf.ratio = CubicSpline({-2.0, -1.0, 0.0}, {1.2, 0.9, 0.4});
-  VecX q(3);
-  q << 0.0, -1.0, 0.0;
+  VecX q = model.neutral_configuration();
+  q(model.nq - 1) = -1.0;
+  q(last) = 0.0;  // the entry at the velocity index
   VecX tension(3);
   tension << 300.0, 999.0, 200.0;  // muscle 1 is not a quadriceps muscle
-  const SiteLoad s = patellofemoral_load(pf, q, tension);
+  const SiteLoad s = patellofemoral_load(model, pf, q, tension);
   EXPECT_NEAR(s.compression, pf.ratio.value(-1.0) * 500.0, 1e-9);
   EXPECT_NEAR(s.compression, 0.9 * 500.0, 1e-9);
-  q(1) = -2.0;
-  EXPECT_NEAR(patellofemoral_load(pf, q, tension).compression, 1.2 * 500.0, 1e-9);
+  q(model.nq - 1) = -2.0;
+  EXPECT_NEAR(patellofemoral_load(model, pf, q, tension).compression, 1.2 * 500.0, 1e-9);
 }
 
 }  // namespace
