@@ -26,17 +26,26 @@ void check_times(const VecX& time) {
 
 std::vector<double> column(const VecX& t) { return std::vector<double>(t.data(), t.data() + t.size()); }
 
-// Frames in one and a half periods of the cut-off (the filter's memory): the window each end's cubic
-// is fitted to. Without a filter, 6 frames.
+// Frames the cubic of an end is fitted to: one and a half periods of the cut-off (the filter's
+// memory), at most 0.25 s (one cubic cannot follow a movement over the 3 s of a 0.5 Hz cut-off: its
+// continuation then swung the end's q̈ by 150 %, review), at least 10 frames (a cubic through fewer
+// noisy samples amplifies their noise). Without a filter, 10 frames.
 int end_window(int frames, const KinematicSettings& settings) {
-  const int w = settings.filter_cutoff_hz > 0 ? static_cast<int>(std::ceil(1.5 * settings.rate_hz / settings.filter_cutoff_hz)) : 6;
-  return std::clamp(w, 4, frames);
+  double w = 10.0;
+  if (settings.filter_cutoff_hz > 0)
+    w = std::min(std::ceil(1.5 * settings.rate_hz / settings.filter_cutoff_hz), std::ceil(0.25 * settings.rate_hz));
+  return std::clamp(static_cast<int>(w), 10, frames);
 }
 
+// Below this many frames an end's cubic would be fitted to the samples of the other end too: a short
+// file is treated as starting and ending at rest (a 5-row hold with 0.1 deg of noise gave 131 rad/s²).
+constexpr int kMinFramesToExtrapolate = 20;
+
 // x(k) for k = 1..pad beyond the end sample x(0) of `inward` (x(0), x(1), ... going into the data):
-// the cubic through x(0) that fits x(j), j < window, in the least-squares sense, continued to −k. A
-// cubic follows the end's jerk: on a 0.5 Hz sine cut where it accelerates, a quadratic left 11 % of the
-// end's q̈ out, the cubic 5 %; with 0.1 deg of noise both err at the end as much as in the interior.
+// the cubic through x(0) that fits x(j), j < window, in the least-squares sense, continued to −k for
+// k ≤ window, then along its tangent there (a cubic grows without bound). A cubic follows the end's
+// jerk: on a 0.5 Hz sine cut where it accelerates, a quadratic left 11 % of the end's q̈ out, the cubic
+// 5 % (7-16 % at cut-offs of 2 to 0.5 Hz); with 0.1 deg of noise the ends err as much as the interior.
 void extrapolate_end(const Eigen::Ref<const VecX>& inward, int window, int pad, Eigen::Ref<VecX> outward) {
   Eigen::Matrix3d A = Eigen::Matrix3d::Zero();
   Eigen::Vector3d r = Eigen::Vector3d::Zero();
@@ -46,9 +55,12 @@ void extrapolate_end(const Eigen::Ref<const VecX>& inward, int window, int pad, 
     r += phi * (inward(j) - inward(0));
   }
   const Eigen::Vector3d c = A.ldlt().solve(r);
+  const auto value = [&](double s) { return inward(0) + s * (c(0) + s * (c(1) + s * c(2))); };
+  const double s_end = -static_cast<double>(window);
+  const double slope_end = c(0) + s_end * (2.0 * c(1) + 3.0 * s_end * c(2));
   for (int k = 1; k <= pad; ++k) {
     const double s = -static_cast<double>(k);
-    outward(k - 1) = inward(0) + s * (c(0) + s * (c(1) + s * c(2)));
+    outward(k - 1) = k <= window ? value(s) : value(s_end) + slope_end * (s - s_end);
   }
 }
 
@@ -110,7 +122,7 @@ KinematicSeries prepare_kinematics(const VecX& time, const MatX& q, const Kinema
     const CubicSpline s(tx, column(q.col(j)));
     for (int i = 0; i < frames; ++i) out.q(i, j) = s.value(out.time(i));
   }
-  if (settings.ends == MotionEnds::extrapolated) {
+  if (settings.ends == MotionEnds::extrapolated && frames >= kMinFramesToExtrapolate) {
     smooth_and_differentiate_extrapolated(settings, out);
   } else {
     // 2. Zero-lag low-pass.

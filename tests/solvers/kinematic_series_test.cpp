@@ -71,11 +71,40 @@ TEST(KinematicSeries, ExtrapolatedEndsKeepTheAccelerationOfAMovingTrial) {
     EXPECT_NEAR(k.qd(i, 0), qd, 0.01 * A * w) << "frame " << i;
     EXPECT_NEAR(k.q(i, 0), A * std::sin(w * k.time(i)), 1e-3 * A) << "frame " << i;
   }
+  // Low cut-offs: the window stops at 0.25 s and the cubic's continuation at its tangent (a 1.5-period
+  // window at 0.5 Hz swung the end's q̈ by 150 %, review). Against the same sine filtered whole:
+  {
+    const int m = 801;
+    VecX tl = VecX::LinSpaced(m, -3.0, 5.0);
+    MatX ql(m, 1);
+    for (int i = 0; i < m; ++i) ql(i, 0) = A * std::sin(w * tl(i));
+    for (double fc : {2.0, 0.5}) {
+      const KinematicSeries whole = prepare_kinematics(tl, ql, {100.0, fc, MotionEnds::extrapolated});
+      const KinematicSeries cut = prepare_kinematics(t, q, {100.0, fc, MotionEnds::extrapolated});
+      for (int i : {0, n - 1}) {
+        const int j = i + 330;  // t = 0.3 s is frame 330 of the whole
+        ASSERT_NEAR(whole.time(j), cut.time(i), 1e-9);
+        EXPECT_NEAR(cut.qdd(i, 0), whole.qdd(j, 0), 0.2 * A * w * w) << fc << " Hz, frame " << i;
+      }
+    }
+  }
   // Without a filter a parabola (a cubic too) is continued exactly: q̈ is its own at every frame.
   MatX p(n, 1);
   for (int i = 0; i < n; ++i) p(i, 0) = 0.3 * t(i) * t(i) - 0.1 * t(i);
   const KinematicSeries kp = prepare_kinematics(t, p, {100.0, 0.0, MotionEnds::extrapolated});
   for (int i = 0; i < n; ++i) EXPECT_NEAR(kp.qdd(i, 0), 0.6, 1e-6) << "frame " << i;
+}
+
+// A short noisy file is taken as at rest at its ends: a cubic fitted to 5 rows and continued swung a
+// held hip's q̈ to 131 rad/s² (review).
+TEST(KinematicSeries, AShortNoisyFileIsNotExtrapolated) {
+  const int n = 8;
+  VecX t = VecX::LinSpaced(n, 0.0, 0.07);
+  MatX q(n, 1);
+  for (int i = 0; i < n; ++i) q(i, 0) = 0.5 + ((i * 7919) % 13 - 6) * (0.1 * kPi / 180.0 / 6.0);  // ±0.1 deg
+  const KinematicSeries e = prepare_kinematics(t, q, {100.0, 6.0, MotionEnds::extrapolated});
+  const KinematicSeries z = prepare_kinematics(t, q, {100.0, 6.0, MotionEnds::zero_acceleration});
+  for (int i = 0; i < n; ++i) EXPECT_EQ(e.qdd(i, 0), z.qdd(i, 0)) << "frame " << i;
 }
 
 // A generated motion starts and ends at rest: held ends give q̇ = q̈ = 0 there either way.
