@@ -228,7 +228,7 @@ void write_run(Hdf5Writer& w, const std::string& prefix, const MusculoskeletalMo
   w.write_vector(path(prefix, "muscles/sides"), msm.muscle_sides, {"1", "2: bilateral muscle listed once (forces are per side)", "muscle"});
   if (r.full) {
     const std::uint64_t dims[] = {F, m, nv};
-    w.write_array(path(prefix, "muscles/moment_arm"), r.moment_arm.data(), dims, {"m", "moment arm r = -dl/dq", "frame × muscle × coordinate"});
+    w.write_array(path(prefix, "muscles/moment_arm"), r.moment_arm.data(), dims, {per_coordinate("m", "1"), "moment arm r = -dl/dq", "frame × muscle × coordinate"});
     const std::uint64_t pdims[] = {F, m, static_cast<std::uint64_t>(r.max_points), 3};
     w.write_array(path(prefix, "muscles/path_points"), r.path_points.data(), pdims,
                   {"m", "world positions of each muscle's path points (NaN = unused)", "frame × muscle × path point × xyz (world)"});

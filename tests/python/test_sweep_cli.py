@@ -255,6 +255,17 @@ class SweepCli(unittest.TestCase):
         self.assertIn("--dependency=afterany:41 --partition=short --ntasks=1 --cpus-per-task=1", merge_call)
         self.assertNotIn("%4", merge_call)
         self.assertTrue(merge_call.endswith("merge " + self.sweep + " 16 lifts.h5"), merge_call)
+        # Two-word forms, and a dependency of the user's: the array waits for it, the merge for the array.
+        os.remove(log)
+        r = run(["bash", script, "submit", self.sweep, "4", "out.h5", "--array", "1-4%2", "--dependency",
+                 "afterok:99", "-p", "short"], env=env, cwd=self.tmp)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        with open(log) as f:
+            array_call, merge_call = f.read().splitlines()
+        self.assertIn("--array 1-4%2 --dependency afterok:99 -p short", array_call)
+        self.assertIn("--dependency=afterany:41 -p short --ntasks=1", merge_call)
+        self.assertNotIn("afterok:99", merge_call)
+        self.assertNotIn("1-4%2", merge_call)
 
     def test_slurm_array_on_a_loopback_cluster(self):
         """sweep.sbatch submit on a real Slurm (scripts/slurm/loopback_cluster.sh: slurmctld and slurmd
