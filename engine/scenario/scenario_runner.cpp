@@ -381,6 +381,7 @@ std::unique_ptr<PreparedRun> prepare_run(const ScenarioSpec& scenario, ModelCach
   std::vector<double> whole_cap(nm, 1.0);
   std::vector<std::map<std::string, double>> root_loss(nm);
   double pelvic_tilt = 0.0, lumbar_flexion = 0.0;
+  Location posture_where;  // the last posture impairment
   for (const ImpairmentSpec& imp : scenario.impairments) {
     switch (imp.type) {
       case ImpairmentType::weak_muscle:
@@ -414,6 +415,7 @@ std::unique_ptr<PreparedRun> prepare_run(const ScenarioSpec& scenario, ModelCach
         }
         break;
       case ImpairmentType::posture:
+        posture_where = imp.where;
         pelvic_tilt += imp.pelvic_tilt_rad;
         lumbar_flexion += imp.lumbar_flexion_rad;
         for (const auto& [field, total] : {std::pair{"pelvic_tilt_deg", pelvic_tilt}, {"lumbar_flexion_deg", lumbar_flexion}})
@@ -497,6 +499,18 @@ std::unique_ptr<PreparedRun> prepare_run(const ScenarioSpec& scenario, ModelCach
     // The limits of θ move with the offsets: q = q_offset + r θ stays in the model's ranges (a 20 deg
     // tilt took a squat's hip flexion to 140 deg against the model's 120 unreported, review).
     for (PostureVariable& v : rig.vars) set_variable_limits(*run->built, rig.q_offset, v);
+    // The offset posture itself (θ = 0) must lie in the ranges: beyond them the limits would cap the
+    // offset silently (a 30 deg tilt with -30 deg of lumbar flexion stood as the tilt alone, review).
+    for (const PostureVariable& v : rig.vars) {
+      if (v.lower <= 1e-12 && v.upper >= -1e-12) continue;
+      const int c = v.lower > 1e-12 ? v.lower_coord : v.upper_coord;
+      const double deg = 180.0 / std::numbers::pi;
+      throw InputError(posture_where,
+                       fmt::format("the posture offsets put {} at {:.1f} deg, outside the model's range {:.1f} to "
+                                   "{:.1f} deg: smaller offsets",
+                                   run->built->model.coordinate_names[static_cast<std::size_t>(c)],
+                                   rig.q_offset(c) * deg, run->built->q_min(c) * deg, run->built->q_max(c) * deg));
+    }
   }
 
   const TaskSpec& task = scenario.task;

@@ -62,16 +62,19 @@ SweepMergeReport merge_sweep(const std::vector<std::filesystem::path>& shards, c
   {
     ShardStorage known;
     std::filesystem::path series_from, float32_from;
-    std::string build;  // of the first shard: every shard from one build (the merged root names it)
+    // Every shard from one build, compared with the first that names its build (the merged root, copied
+    // from the first shard, names it).
+    std::string build;
+    std::filesystem::path build_from;
     for (const std::filesystem::path& file : shards) {
       const Hdf5Reader r(file);
       const std::string b = read_sweep_header(r).build;
-      if (file == shards.front()) build = b;
-      if (!b.empty() && !build.empty() && b != build)
+      if (!b.empty() && build.empty()) build = b, build_from = file;
+      if (!b.empty() && b != build)
         throw InputError(Location{file.string(), 0, 0, ""},
                          fmt::format("was written by {}, '{}' by {}: merge shards of one build (rerun this shard "
                                      "with the other's build, or all of them with one)",
-                                     b, shards.front().string(), build));
+                                     b, build_from.string(), build));
       const ShardStorage st = storage_of(r);
       check_same_storage({known.series, ""}, series_from, {st.series, ""}, file);
       check_same_storage({"", known.float32}, float32_from, {"", st.float32}, file);

@@ -268,6 +268,12 @@ SweepSpec parse_sweep(const YAML::Node& root_in, const std::string& text, const 
                          fmt::format("'{}' is a field of the sweep file, not of its base scenario: --set changes "
                                      "the base scenario of every run; edit the sweep file (or a copy) to change '{}'",
                                      head, head));
+    // The runs' output fields but store are not used (as for vary): --set output.series=full read as
+    // "run 00000: unknown field", --set output.file was accepted and did nothing (review).
+    if ((o.path == "output" || o.path.starts_with("output.")) && o.path != "output.store")
+      throw InputError(Location{"", 0, 0, "--set " + o.path},
+                       "a sweep writes one file, set by its own output section: give -o, --series, --compression "
+                       "or --float32 instead (of the runs' output fields only output.store is used)");
     s.fixed.push_back(o);
     s.fixed_where.push_back(Location{"", 0, 0, "--set " + o.path});
   }

@@ -64,5 +64,24 @@ TEST(PostureOffset, TheOffsetPostureStaysInTheModelsRanges) {
   }
 }
 
+// An offset posture outside the model's ranges is refused, naming the impairment, not capped (a 30 deg
+// tilt with -30 deg of lumbar flexion stood as the tilt alone, review).
+TEST(PostureOffset, AnOffsetPostureBeyondTheRangesIsRefused) {
+  ModelCache models;
+  try {
+    prepare_run(scenario_test::short_scenario(
+                    "stand.yaml", {parse_override("impairments=[{type: posture, pelvic_tilt_deg: 30, "
+                                                  "lumbar_flexion_deg: -30}]")}),
+                models);
+    FAIL() << "an offset posture beyond the lumbar ranges was accepted";
+  } catch (const InputError& e) {
+    EXPECT_EQ(e.where().field, "impairments[0]") << e.what();
+    EXPECT_NE(e.message().find("outside the model's range"), std::string::npos) << e.what();
+  }
+  EXPECT_NO_THROW(prepare_run(scenario_test::short_scenario(
+                                  "stand.yaml", {parse_override("impairments=[{type: posture, pelvic_tilt_deg: 30}]")}),
+                              models));
+}
+
 }  // namespace
 }  // namespace dembones

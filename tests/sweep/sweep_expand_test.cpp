@@ -486,6 +486,17 @@ TEST(SweepExpand, SetOfASweepFieldSaysWhatSetReaches) {
           << e.what();
     }
   }
+  // The runs' output fields but store: the sweep's own options say so.
+  for (const char* set : {"output.series=full", "output.file=zz.h5"}) {
+    try {
+      load_sweep(file.string(), {parse_override(set)});
+      ADD_FAILURE() << "accepted --set " << set;
+    } catch (const InputError& e) {
+      EXPECT_NE(e.message().find("give -o, --series, --compression or --float32 instead"), std::string::npos)
+          << e.what();
+    }
+  }
+  EXPECT_NO_THROW(load_sweep(file.string(), {parse_override("output.store=full")}));
   // A scenario field whose name merely starts like one is still a scenario field.
   EXPECT_NO_THROW(load_sweep(file.string(), {parse_override("solver.rate_hz=50")}));
 }
