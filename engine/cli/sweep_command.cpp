@@ -5,13 +5,16 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <csignal>
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
+#include <regex>
 #include <vector>
 
 #include "cli/commands.hpp"
@@ -65,6 +68,39 @@ struct SweepOptions {
   double commit_interval_s = 1.0;
 };
 
+// --resume continues this session's own file(s) only: the rank shards of an MPI sweep resumed in one
+// process (or with another -np), or --shard I/N partials resumed without --shard, were left unread and
+// the sweep started over without a word (cluster audit). Named here; nothing is refused.
+void note_other_shard_partials(const SweepOptions& o, const SweepSpec& spec, const SweepRunOptions& ro,
+                               const MpiSession* mpi) {
+  namespace fs = std::filesystem;
+  const fs::path out = o.output.empty() ? fs::path(spec.output.file) : fs::path(o.output);
+  const int this_split = ro.shard_count > 1 ? ro.shard_count : mpi ? mpi->size() : 1;
+  const std::string ext = out.has_extension() ? out.extension().string() : ".h5";
+  const std::regex shard_partial(std::regex_replace(out.stem().string(), std::regex(R"([.^$|()\[\]{}*+?\\])"), R"(\$&)") +
+                                 R"(\.shard-(\d+)-of-(\d+))" +
+                                 std::regex_replace(ext, std::regex(R"([.^$|()\[\]{}*+?\\])"), R"(\$&)") + R"(\.partial)");
+  std::map<int, std::vector<std::string>> by_split;
+  std::error_code ec;
+  const fs::path folder = out.parent_path().empty() ? fs::path(".") : out.parent_path();
+  for (const auto& entry : fs::directory_iterator(folder, ec)) {
+    std::smatch m;
+    const std::string name = entry.path().filename().string();
+    if (std::regex_match(name, m, shard_partial) && std::stoi(m[2].str()) != this_split)
+      by_split[std::stoi(m[2].str())].push_back(name);
+  }
+  for (auto& [n, names] : by_split) {
+    std::sort(names.begin(), names.end());
+    std::string list;
+    for (const std::string& name : names) list += (list.empty() ? "" : ", ") + name;
+    std::fprintf(stderr,
+                 "dembones sweep: note: %s: the interrupted shards of a sweep split %d ways (mpirun -np %d, or "
+                 "--shard I/%d); this session resumes only its own file: continue those with the same split and "
+                 "--resume\n",
+                 list.c_str(), n, n, n);
+  }
+}
+
 int run_sweep_command(const SweepOptions& o, const MpiSession* mpi) {
   std::vector<Override> overrides;
   for (const std::string& s : o.sets) overrides.push_back(parse_override(s));
@@ -107,6 +143,7 @@ int run_sweep_command(const SweepOptions& o, const MpiSession* mpi) {
     if (ro.shard_count > 1) file = shard_path(file, ro.shard_index, ro.shard_count);
     announce_resume_on_interrupt(file.string() + ".partial");
   }
+  if (root && o.resume) note_other_shard_partials(o, spec, ro, mpi);
   const SweepRunStats st = run_sweep(spec, plan, ro);
   if (!o.quiet) {
     const std::string who = mpi && mpi->size() > 1 ? fmt::format("rank {}: ", mpi->rank()) : "";

@@ -61,7 +61,7 @@ MergeReport merge_sweep_shards(const std::vector<std::filesystem::path>& shards,
         summary_columns = columns;
         const std::string description =
             shard.has_attribute(kSummary, "description") ? shard.read_string_attribute(kSummary, "description") : "";
-        writer.create_table(kSummary, summary_columns, description);
+        writer.create_table(kSummary, summary_columns, description, "run");
       } else if (!same_columns(columns, summary_columns)) {
         throw IoError(Location{shards[s].string(), 0, 0, ""},
                       "its /summary table has other columns than the first shard's (" + shards[0].string() + ")");

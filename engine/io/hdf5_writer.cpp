@@ -719,7 +719,7 @@ void build_table_types(const std::vector<TableColumn>& columns, hdf5::Datatype& 
 }  // namespace
 
 void Hdf5Writer::create_table(std::string_view path, const std::vector<TableColumn>& columns,
-                              std::string_view description) {
+                              std::string_view description, std::string_view dimensions) {
   if (columns.empty()) throw InternalError("HDF5 table '" + std::string(path) + "' needs at least one column");
   for (std::size_t i = 0; i < columns.size(); ++i) {
     for (std::size_t j = 0; j < i; ++j) {
@@ -752,6 +752,7 @@ void Hdf5Writer::create_table(std::string_view path, const std::vector<TableColu
   for (const auto& c : columns) units.push_back(c.units);
   set_string_array_attribute(norm, "units", units);
   set_string_attribute(norm, "description", description);
+  if (!dimensions.empty()) set_string_attribute(norm, "dimensions", dimensions);
   tables_[norm] = std::move(state);
 }
 

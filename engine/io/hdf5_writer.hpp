@@ -167,9 +167,10 @@ class Hdf5Writer {
 
   // --- Compound table, one row per record, appendable (the sweep summary) ---
   // Creates an empty, extendible, chunked table. Its `units` attribute holds one entry per column
-  // (TableColumn::units), its `description` attribute the given text.
+  // (TableColumn::units), its `description` attribute the given text, its `dimensions` attribute
+  // what a row is ("run", "peak"; as every dataset's, docs/hdf5-layout.md) when given.
   void create_table(std::string_view path, const std::vector<TableColumn>& columns,
-                    std::string_view description);
+                    std::string_view description, std::string_view dimensions = {});
   // Appends one row; cells must match the columns in count and type (Int64 cells are accepted in
   // Float64 columns). Works on a table created earlier, also in a previous session (resume).
   void append_table_row(std::string_view path, std::span<const TableCell> row);

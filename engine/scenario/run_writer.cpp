@@ -291,7 +291,7 @@ void write_run(Hdf5Writer& w, const std::string& prefix, const MusculoskeletalMo
   w.create_table(sg + "/peaks",
                  {{"quantity", ColumnType::String, "-"}, {"peak", ColumnType::Float64, "N"},
                   {"time_s", ColumnType::Float64, "s"}, {"peak_bw", ColumnType::Float64, "BW"}},
-                 "peak loads of the run, in newtons and body weights");
+                 "peak loads of the run, in newtons and body weights", "peak");
   for (const Peak& p : peaks) {
     const TableCell row[] = {p.quantity, p.value, p.time_s, p.value_bw};
     w.append_table_row(sg + "/peaks", row);

@@ -501,9 +501,10 @@ std::unique_ptr<PreparedRun> prepare_run(const ScenarioSpec& scenario, ModelCach
     for (PostureVariable& v : rig.vars) set_variable_limits(*run->built, rig.q_offset, v);
     // The offset posture itself (θ = 0) must lie in the ranges: beyond them the limits would cap the
     // offset silently (a 30 deg tilt with -30 deg of lumbar flexion stood as the tilt alone, review).
-    for (const PostureVariable& v : rig.vars) {
-      if (v.lower <= 1e-12 && v.upper >= -1e-12) continue;
-      const int c = v.lower > 1e-12 ? v.lower_coord : v.upper_coord;
+    for (Eigen::Index c = 0; c < std::min(rig.q_offset.size(), run->built->q_min.size()); ++c) {
+      const double off = rig.q_offset(c);
+      if (off == 0.0 || run->built->locked[static_cast<std::size_t>(c)]) continue;  // a lock holds its default
+      if (off >= run->built->q_min(c) - 1e-12 && off <= run->built->q_max(c) + 1e-12) continue;
       const double deg = 180.0 / std::numbers::pi;
       throw InputError(posture_where,
                        fmt::format("the posture offsets put {} at {:.1f} deg, outside the model's range {:.1f} to "

@@ -298,7 +298,8 @@ void write_summary_table(Hdf5Writer& w, const std::vector<SweepParameter>& param
                  "solved, frames needing reserve actuators and frames whose centre of pressure leaves the feet, the largest "
                  "moment a coupling constraint carried and the largest reserve actuator torque (with its coordinate and its sign on it), the "
                  "subject's body weight, frames with a joint at an end of its range, frames the static optimization stopped at "
-                 "its iteration limit, peak loads in N, body weights and their times");
+                 "its iteration limit, peak loads in N, body weights and their times",
+                 "run");
   constexpr double nan = std::numeric_limits<double>::quiet_NaN();
   // A text parameter has a few values, each parsed once (parameter_label loads it as YAML: half the
   // cost of a row when done for every row).

@@ -70,5 +70,24 @@ TEST(SweepCliOutput, SaysWhatAResumeFoundAndWhatWillBeReplaced) {
   EXPECT_NE(resumed.output.find("s.h5.partial: 2 of 2 runs done, 0 to run"), std::string::npos) << resumed.output;
 }
 
+// The rank shards of an interrupted MPI sweep (or --shard I/N partials) are named when a resume of
+// another split cannot read them (cluster audit: the sweep started over without a word).
+TEST(SweepCliOutput, AResumeNamesTheShardsOfAnotherSplit) {
+  TempDir dir;
+  cli_test::write_box_mass_sweep(dir / "s.yaml", "[5, 10]");
+  for (const char* name : {"s.shard-1-of-2.h5.partial", "s.shard-2-of-2.h5.partial", "t.shard-1-of-2.h5.partial"})
+    io_test::write_text_file(dir / name, "");
+  const auto resumed = cli_test::sweep_short(dir / "s.yaml", dir / "s.h5", {"--resume"});
+  EXPECT_EQ(resumed.exit_code, 0) << resumed.output;
+  EXPECT_NE(resumed.output.find("note: s.shard-1-of-2.h5.partial, s.shard-2-of-2.h5.partial: the interrupted "
+                                "shards of a sweep split 2 ways"),
+            std::string::npos)
+      << resumed.output;
+  EXPECT_EQ(resumed.output.find("t.shard-1-of-2"), std::string::npos) << "another output's shards";
+  // A shard of that split resuming: its own split, no note.
+  const auto shard = cli_test::sweep_short(dir / "s.yaml", dir / "s.h5", {"--resume", "--shard", "1/3"});
+  EXPECT_EQ(shard.output.find("split 3 ways"), std::string::npos) << shard.output;
+}
+
 }  // namespace
 }  // namespace dembones

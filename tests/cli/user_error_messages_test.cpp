@@ -227,6 +227,8 @@ TEST(UserErrorMessages, SummaryPeaksTextColumnHasTheTextUnit) {
   ASSERT_TRUE(cli_test::run_short("stand", run));
   const Hdf5Reader h5(run);
   EXPECT_EQ(h5.read_string_array_attribute("/summary/peaks", "units"), (std::vector<std::string>{"-", "N", "s", "BW"}));
+  // Every dataset says what its dimensions index, the compound tables too (HDF5 audit).
+  EXPECT_EQ(h5.read_string_attribute("/summary/peaks", "dimensions"), "peak");
 }
 
 // An output folder that does not exist is an error before the run is solved (it came after solving).

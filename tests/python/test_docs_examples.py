@@ -424,6 +424,7 @@ class DocsExamples(unittest.TestCase):
             self.assertIn("... and 21 more run groups under /runs, laid out as /runs/00000\n", out)
             self.assertTrue(np.all(s["coupling_max_Nm"] > 0))  # every lift leaves moment to the lumbar rhythm
             self.assertEqual(unit["task.box.mass_kg"], "kg")  # "_kg -> kg"
+            self.assertEqual(f["summary"].attrs["dimensions"], "run")
             self.assertEqual(s["run"].tolist(), list(range(22)))
             for q in ("L5_S1_compression", "L5_S1_ap_shear", "L5_S1_resultant", "patellofemoral_compression"):
                 self.assertEqual([unit[f"{q}_peak_N"], unit[f"{q}_peak_bw"], unit[f"{q}_peak_time_s"]], ["N", "BW", "s"])
