@@ -26,26 +26,28 @@ void check_times(const VecX& time) {
 
 std::vector<double> column(const VecX& t) { return std::vector<double>(t.data(), t.data() + t.size()); }
 
-// Frames the cubic of an end is fitted to: one and a half periods of the cut-off (the filter's
-// memory), at most 0.25 s (one cubic cannot follow a movement over the 3 s of a 0.5 Hz cut-off: its
-// continuation then swung the end's q̈ by 150 %, review), at least 10 frames (a cubic through fewer
-// noisy samples amplifies their noise). Without a filter, 10 frames.
-int end_window(int frames, const KinematicSettings& settings) {
+// Frames the cubic of an end is fitted to: one period of the cut-off (the filter's memory), at least
+// 10 frames and 10 samples of the file (a cubic through fewer noisy samples amplifies their noise).
+// Shorter windows follow the end better but carry more noise into it, longer ones the reverse: on a
+// sine at a quarter of the cut-off, cut mid-movement, the end's q̈ errs by 18-20 % for a window of one
+// period (by 6 % for half a period, 41 % for 1.5), and 0.1 deg of noise errs at the ends by 1.5-2.4
+// times the interior's (7.5 for half a period, 1 for 1.5); the natural spline's zero: 63 % and 1.
+// A window capped at 0.25 s amplified the ends' noise 6-12 times at 2-3 Hz (audit).
+int end_window(int frames, const KinematicSettings& settings, double file_step_s) {
   double w = 10.0;
-  if (settings.filter_cutoff_hz > 0)
-    w = std::min(std::ceil(1.5 * settings.rate_hz / settings.filter_cutoff_hz), std::ceil(0.25 * settings.rate_hz));
+  if (settings.filter_cutoff_hz > 0) w = std::ceil(settings.rate_hz / settings.filter_cutoff_hz);
+  w = std::max(w, std::ceil(10.0 * file_step_s * settings.rate_hz));
   return std::clamp(static_cast<int>(w), 10, frames);
 }
 
-// Below this many frames an end's cubic would be fitted to the samples of the other end too: a short
-// file is treated as starting and ending at rest (a 5-row hold with 0.1 deg of noise gave 131 rad/s²).
+// Below this many frames, or samples in the file, an end's cubic would be fitted to the samples of the
+// other end too: a short file is taken as at rest at its ends (a 5-row noisy hold gave 131 rad/s²).
 constexpr int kMinFramesToExtrapolate = 20;
 
 // x(k) for k = 1..pad beyond the end sample x(0) of `inward` (x(0), x(1), ... going into the data):
 // the cubic through x(0) that fits x(j), j < window, in the least-squares sense, continued to −k for
 // k ≤ window, then along its tangent there (a cubic grows without bound). A cubic follows the end's
-// jerk: on a 0.5 Hz sine cut where it accelerates, a quadratic left 11 % of the end's q̈ out, the cubic
-// 5 % (7-16 % at cut-offs of 2 to 0.5 Hz); with 0.1 deg of noise the ends err as much as the interior.
+// jerk, which a quadratic leaves out (twice the cubic's error on the same window).
 void extrapolate_end(const Eigen::Ref<const VecX>& inward, int window, int pad, Eigen::Ref<VecX> outward) {
   Eigen::Matrix3d A = Eigen::Matrix3d::Zero();
   Eigen::Vector3d r = Eigen::Vector3d::Zero();
@@ -66,9 +68,9 @@ void extrapolate_end(const Eigen::Ref<const VecX>& inward, int window, int pad, 
 
 // Steps 2 and 3 with each end continued by its fitted cubic (MotionEnds::extrapolated): the
 // padding is filtered and splined with the data, then cut off.
-void smooth_and_differentiate_extrapolated(const KinematicSettings& settings, KinematicSeries& out) {
+void smooth_and_differentiate_extrapolated(const KinematicSettings& settings, double file_step_s, KinematicSeries& out) {
   const int frames = out.frames();
-  const int window = end_window(frames, settings);
+  const int window = end_window(frames, settings, file_step_s);
   const int pad = 2 * window + 10;  // the filter's start-up and the spline's end effect (×0.27 a knot) fall here
   const double dt = 1.0 / settings.rate_hz;
   const Eigen::Index n = out.q.cols();
@@ -122,8 +124,11 @@ KinematicSeries prepare_kinematics(const VecX& time, const MatX& q, const Kinema
     const CubicSpline s(tx, column(q.col(j)));
     for (int i = 0; i < frames; ++i) out.q(i, j) = s.value(out.time(i));
   }
-  if (settings.ends == MotionEnds::extrapolated && frames >= kMinFramesToExtrapolate) {
-    smooth_and_differentiate_extrapolated(settings, out);
+  // A window of 10 file samples must fit twice in the frames (one per end).
+  const double file_step_s = (t1 - t0) / static_cast<double>(time.size() - 1);
+  if (settings.ends == MotionEnds::extrapolated && frames >= kMinFramesToExtrapolate &&
+      time.size() >= kMinFramesToExtrapolate && 2 * end_window(frames, settings, file_step_s) <= frames) {
+    smooth_and_differentiate_extrapolated(settings, file_step_s, out);
   } else {
     // 2. Zero-lag low-pass.
     if (settings.filter_cutoff_hz > 0) filtfilt(butterworth_lowpass_2pass(settings.filter_cutoff_hz, settings.rate_hz), out.q);

@@ -21,8 +21,8 @@ struct KinematicSeries {
 // What the motion does beyond its first and last sample.
 enum class MotionEnds {
   // Measured motion (a motion file): it may start and end while moving. Each end is continued by the
-  // cubic that fits its last 1.5 cut-off periods of samples (0.25 s at most, 10 frames at least; a file
-  // under 20 frames is taken as at rest at its ends) through the end sample, so the filter and
+  // cubic that fits its last cut-off period of samples (at least 10 frames and 10 file samples; a file
+  // under 20 samples or frames is taken as at rest at its ends) through the end sample, so the filter and
   // the spline see the end's velocity and acceleration; the natural spline's q̈ = 0 then falls on the
   // padding, not on the data. A trial cut mid-lift kept a zero knee q̈ at its first frame (review).
   extrapolated,

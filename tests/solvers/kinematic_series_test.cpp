@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cmath>
 #include <numbers>
+#include <vector>
 
 #include "common/error.hpp"
 
@@ -71,20 +72,19 @@ TEST(KinematicSeries, ExtrapolatedEndsKeepTheAccelerationOfAMovingTrial) {
     EXPECT_NEAR(k.qd(i, 0), qd, 0.01 * A * w) << "frame " << i;
     EXPECT_NEAR(k.q(i, 0), A * std::sin(w * k.time(i)), 1e-3 * A) << "frame " << i;
   }
-  // Low cut-offs: the window stops at 0.25 s and the cubic's continuation at its tangent (a 1.5-period
-  // window at 0.5 Hz swung the end's q̈ by 150 %, review). Against the same sine filtered whole:
+  // Lower cut-offs (the window is one period of the cut-off): against the same sine filtered whole.
   {
     const int m = 801;
     VecX tl = VecX::LinSpaced(m, -3.0, 5.0);
     MatX ql(m, 1);
     for (int i = 0; i < m; ++i) ql(i, 0) = A * std::sin(w * tl(i));
-    for (double fc : {2.0, 0.5}) {
+    for (double fc : {3.0, 2.0}) {
       const KinematicSeries whole = prepare_kinematics(tl, ql, {100.0, fc, MotionEnds::extrapolated});
       const KinematicSeries cut = prepare_kinematics(t, q, {100.0, fc, MotionEnds::extrapolated});
       for (int i : {0, n - 1}) {
         const int j = i + 330;  // t = 0.3 s is frame 330 of the whole
         ASSERT_NEAR(whole.time(j), cut.time(i), 1e-9);
-        EXPECT_NEAR(cut.qdd(i, 0), whole.qdd(j, 0), 0.2 * A * w * w) << fc << " Hz, frame " << i;
+        EXPECT_NEAR(cut.qdd(i, 0), whole.qdd(j, 0), 0.25 * A * w * w) << fc << " Hz, frame " << i;  // 20 % at 2 Hz
       }
     }
   }
@@ -93,6 +93,33 @@ TEST(KinematicSeries, ExtrapolatedEndsKeepTheAccelerationOfAMovingTrial) {
   for (int i = 0; i < n; ++i) p(i, 0) = 0.3 * t(i) * t(i) - 0.1 * t(i);
   const KinematicSeries kp = prepare_kinematics(t, p, {100.0, 0.0, MotionEnds::extrapolated});
   for (int i = 0; i < n; ++i) EXPECT_NEAR(kp.qdd(i, 0), 0.6, 1e-6) << "frame " << i;
+}
+
+// Noise at the ends: 0.1 deg of noise errs in the ends' q̈ by about as much as in the interior, at
+// 6 Hz and at 2 Hz (a window capped at 0.25 s amplified it 6-12 times at 2-3 Hz, audit).
+TEST(KinematicSeries, ExtrapolatedEndsDoNotAmplifyNoise) {
+  const int n = 401;
+  VecX t = VecX::LinSpaced(n, 0.0, 4.0);
+  for (double fc : {6.0, 2.0}) {
+    std::vector<double> ratios;
+    unsigned state = 12345;
+    for (int seed = 0; seed < 7; ++seed) {
+      MatX clean(n, 1), noisy(n, 1);
+      for (int i = 0; i < n; ++i) {
+        state = state * 1664525u + 1013904223u;  // LCG: uniform noise of 0.1 deg standard deviation
+        const double u = (static_cast<double>(state >> 8) / 16777216.0 - 0.5) * std::sqrt(12.0);
+        clean(i, 0) = 0.6 * std::sin(kPi * 0.5 * t(i) + 0.7);
+        noisy(i, 0) = clean(i, 0) + u * 0.1 * kPi / 180.0;
+      }
+      const KinematicSeries a = prepare_kinematics(t, clean, {100.0, fc, MotionEnds::extrapolated});
+      const KinematicSeries b = prepare_kinematics(t, noisy, {100.0, fc, MotionEnds::extrapolated});
+      const VecX d = (b.qdd - a.qdd).col(0).cwiseAbs();
+      const double ends = std::max(d.head(20).maxCoeff(), d.tail(20).maxCoeff());
+      ratios.push_back(ends / d.segment(20, n - 40).maxCoeff());
+    }
+    std::sort(ratios.begin(), ratios.end());
+    EXPECT_LT(ratios[3], 3.0) << fc << " Hz: median ratio of the ends' noise to the interior's";
+  }
 }
 
 // A short noisy file is taken as at rest at its ends: a cubic fitted to 5 rows and continued swung a
