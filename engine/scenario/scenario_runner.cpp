@@ -581,7 +581,8 @@ std::unique_ptr<PreparedRun> prepare_run(const ScenarioSpec& scenario, ModelCach
     run->kinematics = prepare_kinematics(time, q, {scenario.solver.rate_hz, scenario.solver.filter_cutoff_hz,
                                                    MotionEnds::extrapolated});
   if (scenario.external_forces)
-    run->external = load_external_forces(*scenario.external_forces, run->msm.model, run->kinematics.time);
+    run->external = load_external_forces(*scenario.external_forces, run->msm.model, run->built->X_spec_engine,
+                                         run->kinematics.time);
   return run;
 }
 
@@ -592,7 +593,8 @@ void check_scenario_files(const ScenarioSpec& scenario, ModelCache& models) {
                      subject->msm.couplings, locked_coordinates(subject->built));
 }
 
-ExternalLoadSeries load_external_forces(const ExternalForcesSpec& spec, const Model& model, const VecX& time) {
+ExternalLoadSeries load_external_forces(const ExternalForcesSpec& spec, const Model& model,
+                                        const std::vector<SE3>& X_spec_engine, const VecX& time) {
   const TextTable table = [&] {
     try {
       return read_text_table(spec.file);
@@ -648,6 +650,8 @@ ExternalLoadSeries load_external_forces(const ExternalForcesSpec& spec, const Mo
                                           did_you_mean(f.body, bodies), fmt::join(bodies, ", ")));
     }
     track.applied.force_frame = f.force_in_body ? ExpressedIn::body : ExpressedIn::ground;
+    if (static_cast<std::size_t>(track.applied.body) < X_spec_engine.size())
+      track.applied.X_body_given = X_spec_engine[static_cast<std::size_t>(track.applied.body)].inverse();
     track.force_N = resample(columns(f, f.force_columns, "force_columns"));
     if (f.has_point_m) {
       track.applied.point_frame = ExpressedIn::body;

@@ -42,7 +42,10 @@ struct PreparedRun {
 // The scenario's `external_forces:` read from their file and resampled (piecewise linear) at
 // `time`, bodies resolved in `model`. InputError naming the file, field or column for an unknown
 // body, a missing column, non-increasing times or a time range that does not cover `time`.
-ExternalLoadSeries load_external_forces(const ExternalForcesSpec& spec, const Model& model, const VecX& time);
+// X_spec_engine: each body's engine frame in its model-file frame (BuiltModel::X_spec_engine): forces
+// and points given in a body's frame are in the model file's.
+ExternalLoadSeries load_external_forces(const ExternalForcesSpec& spec, const Model& model,
+                                        const std::vector<SE3>& X_spec_engine, const VecX& time);
 
 // A model scaled to one subject and built, without impairments, with what every run of that subject
 // starts from: its engine model and its task rig (before posture offsets and activation caps).

@@ -191,5 +191,35 @@ TEST(ExternalForcesScenario, ResampledForcesChangeEachFramesMomentsByTheirJacobi
   EXPECT_NO_THROW(execute_run(*run, p));
 }
 
+// Body-frame points and forces are in the model file's body frame (OpenSim's): the femur's origin is
+// the hip joint centre there, while the engine's femur frame sits at the knee (the tree grows from
+// the feet). An audit's thigh force landed 0.42 m from where it was given.
+TEST(ExternalForcesScenario, BodyFramePointsAreInTheModelFilesFrame) {
+  Scratch s;
+  s.write("f.csv", "time,Fx,Fy,Fz\n0,0,0,-20\n1,0,0,-20\n");
+  ModelCache models;
+  const ScenarioSpec spec = load_scenario(s.scenario(
+      "  file: f.csv\n"
+      "  forces:\n"
+      "    - {name: strap, body: femur, force_columns: [Fx, Fy, Fz], frame: body, point_m: [0, 0, 0]}\n").string());
+  auto run = prepare_run(spec, models);
+  const Model& model = run->msm.model;
+  Data d(model);
+  const VecX q = run->kinematics.q.row(0).transpose();
+  forward_kinematics(model, d, q);
+  std::vector<AppliedForce> ext(1);
+  run->external.get_frame(0, ext);
+  Vec3 f_W, p_W;
+  resolve_in_world(d, ext[0], f_W, p_W);
+  // The hip joint centre: the origin of the engine's pelvis frame (its joint to the femur).
+  const int pelvis = model.find_body("pelvis"), femur = model.find_body("femur");
+  ASSERT_EQ(model.parent[pelvis], femur) << "the tree grows from the feet";
+  EXPECT_LT((p_W - d.oMb[pelvis].translation).norm(), 1e-9) << p_W.transpose();
+  EXPECT_GT((p_W - d.oMb[femur].translation).norm(), 0.3) << "not at the engine femur's origin (the knee)";
+  // The force given in the femur's frame turns with the model file's femur axes.
+  const SE3 X_W_femur_file = d.oMb[femur] * run->built->X_spec_engine[static_cast<std::size_t>(femur)].inverse();
+  EXPECT_LT((f_W - X_W_femur_file.rotation * Vec3(0, 0, -20)).norm(), 1e-9);
+}
+
 }  // namespace
 }  // namespace dembones
