@@ -442,6 +442,9 @@ ExternalForceSpec read_external_force(FieldReader r, const YAML::Node& at, const
   if (fixed) {
     f.has_point_m = true;
     f.point_m = r.vector3("point_m");
+    if (f.point_m.norm() > 5.0)  // as the table's points: millimetres read as metres (audit)
+      r.fail("point_m", fmt::format("a point {:.4g} m from the body's origin: in millimetres? (points are in m)",
+                                    f.point_m.norm()));
   } else {
     f.point_columns = three_columns(r, "point_columns");
     f.point_in_body = r.choice_or("point_frame", {"ground", "body"}, "ground") == "body";

@@ -622,9 +622,30 @@ ExternalLoadSeries load_external_forces(const ExternalForcesSpec& spec, const Mo
       }
       v.col(c) = table.data.col(j);
     }
-    if (!v.allFinite())
-      throw InputError(f.where, fmt::format("'{}': a value of column {}, {} or {} is not a finite number", spec.file,
-                                            names[0], names[1], names[2]));
+    for (Eigen::Index r = 0; r < v.rows(); ++r)
+      for (int c = 0; c < 3; ++c) {
+        if (std::isfinite(v(r, c))) continue;
+        Location where = f.where;
+        where.field += std::string(".") + field;
+        // A force plate's centre of pressure is NaN while its foot is off it (force 0): common (audit).
+        throw InputError(where, fmt::format("'{}': column '{}' is not a number at data row {} (t = {} s){}", spec.file,
+                                            names[c], r + 1, t(r),
+                                            std::string(field) == "point_columns"
+                                                ? ": a plate's centre of pressure is undefined while nothing stands "
+                                                  "on it; give any finite point in those rows (the force is 0 there)"
+                                                : ": fill the gap or cut the table"));
+      }
+    // Points beyond 5 m of their frame's origin: a table in millimetres (its forces then act 1000
+    // times too far out and the run needs kN*m reserves; audit).
+    if (std::string(field) == "point_columns")
+      for (Eigen::Index r = 0; r < v.rows(); ++r)
+        if (v.row(r).norm() > 5.0) {
+          Location where = f.where;
+          where.field += std::string(".") + field;
+          throw InputError(where, fmt::format("'{}': the point at data row {} (t = {} s) is {:.4g} m from its frame's "
+                                              "origin: in millimetres? (points are in m)",
+                                              spec.file, r + 1, t(r), v.row(r).norm()));
+        }
     return v;
   };
   auto resample = [&](const MatX& v) {

@@ -132,6 +132,22 @@ TEST(ExternalForcesScenario, BadTablesNameFileFieldAndColumn) {
   const std::string missing = input_error_text(
       prepare("  file: nowhere.csv\n  forces:\n    - {body: hand, force_columns: [Fx, Fy, Fz], point_m: [0, 0, 0]}\n"));
   EXPECT_NE(missing.find("nowhere.csv"), std::string::npos) << missing;
+  // A plate's centre of pressure is NaN while its foot is off it: named with its row and what to do.
+  s.write("nan.csv", "time,Fx,Fy,Fz,px,py,pz\n0,0,0,0,nan,nan,nan\n1,0,300,0,0.1,0,0\n");
+  const std::string nan = input_error_text(prepare(
+      "  file: nan.csv\n  forces:\n    - {body: foot, force_columns: [Fx, Fy, Fz], point_columns: [px, py, pz]}\n"));
+  EXPECT_NE(nan.find("external_forces.forces[0].point_columns"), std::string::npos) << nan;
+  EXPECT_NE(nan.find("column 'px' is not a number at data row 1 (t = 0 s): a plate's centre of pressure"),
+            std::string::npos) << nan;
+  // Points in millimetres (audit: -68 mm read as -68 m ran with kN*m reserves).
+  s.write("mm.csv", "time,Fx,Fy,Fz,px,py,pz\n0,0,300,0,100,0,-68\n1,0,300,0,100,0,-68\n");
+  const std::string mm = input_error_text(prepare(
+      "  file: mm.csv\n  forces:\n    - {body: foot, force_columns: [Fx, Fy, Fz], point_columns: [px, py, pz]}\n"));
+  EXPECT_NE(mm.find("in millimetres? (points are in m)"), std::string::npos) << mm;
+  const std::string mm_fixed = input_error_text(
+      prepare("  file: f.csv\n  forces:\n    - {body: hand, force_columns: [Fx, Fy, Fz], point_m: [0, -80, 0]}\n"));
+  EXPECT_NE(mm_fixed.find("external_forces.forces[0].point_m"), std::string::npos) << mm_fixed;
+  EXPECT_NE(mm_fixed.find("in millimetres?"), std::string::npos) << mm_fixed;
 }
 
 // A table given by --set: an error found when it is read names the override, not the scenario's 1:1
