@@ -97,6 +97,7 @@ int run(const RunOptions& o) {
   const auto t0 = std::chrono::steady_clock::now();
   ModelCache models;
   const std::unique_ptr<PreparedRun> prepared = prepare_run(scenario, models);
+  for (const std::string& note : prepared->notes) std::fprintf(stderr, "dembones: note: %s\n", note.c_str());
   Pipeline pipeline(prepared->msm, pipeline_settings(scenario.solver));
   if (!o.quiet)
     std::fprintf(stderr, "dembones: %s: %d frames, %d coordinates, %d muscles\n", scenario.name.c_str(),
@@ -206,6 +207,7 @@ Command add_validate(CLI::App& app) {
     ModelCache models;
     // Builds the model with the impairments and generates the motion, without solving any frame.
     const std::unique_ptr<PreparedRun> prepared = prepare_run(scenario, models);
+    for (const std::string& note : prepared->notes) std::fprintf(stderr, "dembones: note: %s\n", note.c_str());
     std::printf("%s: valid (%s, %d frames, %d muscles)\n", file->c_str(), to_string(scenario.task.type),
                 prepared->kinematics.frames(), prepared->msm.muscles.nmuscles);
     // What would run, with every --set applied: a mistyped override shows here, not after the run.

@@ -191,6 +191,7 @@ MotionSamples read_motion_file(const MotionFileSpec& spec, const Model& model, c
       throw InputError(at, fmt::format("time {} s does not increase (previous row: {} s)", m.time(r), m.time(r - 1)));
   }
   m.q = MatX::Zero(rows, model.nq);
+  double largest_angle_deg = -1.0;  // over the angle columns read in degrees (none: -1)
   for (int k = 0; k < model.nv; ++k) {
     const std::string& name = model.coordinate_names[static_cast<std::size_t>(k)];
     const std::string& unit = units[static_cast<std::size_t>(k)];
@@ -239,7 +240,15 @@ MotionSamples read_motion_file(const MotionFileSpec& spec, const Model& model, c
                                          units_hint(table, unit, v)));
       m.q(r, k) = si;
     }
+    if (degrees) largest_angle_deg = std::max(largest_angle_deg, table.data.col(c).cwiseAbs().maxCoeff());
   }
+  // Radians under a header that says degrees read as a posture within 3 deg of neutral: a lift ran
+  // as quiet standing, 643 N at L5/S1 for 3860 (audit). A real trial in degrees moves more than that,
+  // but a quiet-standing one may not: a note, not an error.
+  if (largest_angle_deg >= 0.0 && largest_angle_deg <= std::numbers::pi)
+    m.notes.push_back(fmt::format("'{}' says inDegrees=yes, but its angles all lie within {:.2f} deg of zero: if "
+                                  "they are radians (as a lift's would be), set inDegrees=no",
+                                  spec.file, largest_angle_deg));
   for (const CoordinateCoupling& cc : couplings) {
     double rr = 0.0;  // Σ r_k² over the members the file gives
     for (std::size_t i = 0; i < cc.coordinates.size(); ++i)

@@ -22,6 +22,7 @@ namespace dembones {
 struct MotionSamples {
   VecX time;  // s, increasing
   MatX q;     // frames × nq, rad (m for translations)
+  std::vector<std::string> notes;  // what looks wrong but may be right (radians under inDegrees=yes)
 };
 
 // How far past the model's range of a coordinate a value may lie: the generator's own motions, exported

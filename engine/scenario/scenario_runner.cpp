@@ -526,6 +526,7 @@ std::unique_ptr<PreparedRun> prepare_run(const ScenarioSpec& scenario, ModelCach
     MotionSamples m =
         read_motion_file(task.motion, run->msm.model, run->built->q_min, run->built->q_max, run->msm.couplings,
                          locked_coordinates(*run->built));
+    run->notes = m.notes;
     // The filter and the differentiation of the coordinates need four samples (kinematic_series.cpp).
     if (m.time.size() < 4)
       throw InputError(task.motion.where, fmt::format("motion file '{}' has {} data rows; a run needs at least 4",
@@ -576,10 +577,19 @@ std::unique_ptr<PreparedRun> prepare_run(const ScenarioSpec& scenario, ModelCach
     }
     run->kinematics = motion->kinematics;
   }
-  if (run->kinematics.frames() == 0)
+  if (run->kinematics.frames() == 0) {
     // A measured trial may start and end while moving: each end continues as its samples do.
-    run->kinematics = prepare_kinematics(time, q, {scenario.solver.rate_hz, scenario.solver.filter_cutoff_hz,
-                                                   MotionEnds::extrapolated});
+    try {
+      run->kinematics = prepare_kinematics(time, q, {scenario.solver.rate_hz, scenario.solver.filter_cutoff_hz,
+                                                     MotionEnds::extrapolated});
+    } catch (const InputError& e) {
+      // "the motion lasts 0.025 s: too short for 100 Hz" named no file (audit).
+      if (!e.where().file.empty()) throw;
+      throw InputError(task.motion.where, fmt::format("motion file '{}': {} (a run needs 4 frames at solver.rate_hz: "
+                                                      "a longer trial or a higher rate)",
+                                                      task.motion.file, e.message()));
+    }
+  }
   if (scenario.external_forces)
     run->external = load_external_forces(*scenario.external_forces, run->msm.model, run->built->X_spec_engine,
                                          run->kinematics.time);

@@ -24,6 +24,7 @@ struct PreparedRun {
   PreparedRun& operator=(const PreparedRun&) = delete;
 
   ScenarioSpec scenario;
+  std::vector<std::string> notes;  // for the user, before the run: what looks wrong but may be right
   std::string model_text;  // the model file as read (stored in the output for provenance); empty
                            // unless PrepareRunOptions::keep_model_text
   std::shared_ptr<const BuiltModel> built;  // shared with other runs of the same subject (ModelCache)

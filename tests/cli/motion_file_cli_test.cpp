@@ -136,6 +136,71 @@ TEST(MotionFileCli, AMotionWithoutT12L1DrivesItByTheLumbarRhythm) {
               0.01 * a);
 }
 
+// Radians under a header that says inDegrees=yes ran a lift as quiet standing without a word (audit):
+// the run says so. And a motion too short for the solver's rate names the file.
+TEST(MotionFileCli, RadiansUnderInDegreesAreNamedAndATooShortMotionNamesItsFile) {
+  TempDir dir;
+  const auto run = dembones({"run", cli_test::shipped_scenario("forward_bend").string(), "-o",
+                             (dir / "bend.h5").string(), "-q", "--set", "solver.rate_hz=50"});
+  ASSERT_EQ(run.exit_code, 0) << run.output;
+  ASSERT_EQ(dembones({"export", (dir / "bend.h5").string(), "--format", "mot", "-o", (dir / "bend.mot").string()})
+                .exit_code, 0);
+  std::ifstream in(dir / "bend.mot");
+  std::string line, out, short_out;
+  bool data = false;
+  int rows = 0;
+  while (std::getline(in, line)) {
+    if (!data) {
+      out += line + "\n";
+      if (line.rfind("time", 0) == 0) data = true;
+      continue;
+    }
+    std::vector<std::string> cells;
+    std::size_t from = 0;
+    for (std::size_t tab; (tab = line.find('\t', from)) != std::string::npos; from = tab + 1)
+      cells.push_back(line.substr(from, tab - from));
+    cells.push_back(line.substr(from));
+    std::string joined = cells[0];
+    for (std::size_t c = 1; c < cells.size(); ++c) joined += fmt::format("\t{:.9g}", std::stod(cells[c]) * M_PI / 180.0);
+    out += joined + "\n";
+    ++rows;
+  }
+  ASSERT_GT(rows, 10);
+  ASSERT_NE(out.find("inDegrees=yes"), std::string::npos);
+  write(dir / "rad.mot", out);
+  write(dir / "replay.yaml", replay_scenario("rad.mot"));
+  const auto r = dembones({"run", (dir / "replay.yaml").string(), "-o", (dir / "replay.h5").string(), "-q"});
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_NE(r.output.find("rad.mot' says inDegrees=yes, but its angles all lie within"), std::string::npos)
+      << r.output;
+  const auto v = dembones({"validate", (dir / "replay.yaml").string()});
+  EXPECT_NE(v.output.find("set inDegrees=no"), std::string::npos) << v.output;
+  // The exported degrees themselves: no note.
+  write(dir / "deg.yaml", replay_scenario("bend.mot"));
+  const auto d = dembones({"validate", (dir / "deg.yaml").string()});
+  EXPECT_EQ(d.output.find("inDegrees"), std::string::npos) << d.output;
+  // Five rows 0.01 s apart at 50 Hz: three frames.
+  std::string five;
+  int kept = 0;
+  for (std::size_t pos = 0, next; (next = out.find('\n', pos)) != std::string::npos && kept < 1000; pos = next + 1) {
+    const std::string l = out.substr(pos, next - pos);
+    five += l + "\n";
+    if (l.rfind("time", 0) == 0) kept = 1000 - 5;
+    else if (kept >= 1000 - 5) ++kept;
+  }
+  const auto n_rows = five.find("nRows=");
+  if (n_rows != std::string::npos) five.replace(n_rows, five.find('\n', n_rows) - n_rows, "nRows=5");
+  write(dir / "five.mot", five);
+  write(dir / "five.yaml", replay_scenario("five.mot"));
+  // 0.08 s at 10 Hz: one frame.
+  const auto f = dembones({"run", (dir / "five.yaml").string(), "-o", (dir / "five.h5").string(), "-q", "--set",
+                           "solver.rate_hz=10"});
+  EXPECT_EQ(f.exit_code, 2) << f.output;
+  EXPECT_NE(f.output.find("five.mot': the motion lasts"), std::string::npos) << f.output;
+  EXPECT_NE(f.output.find("a longer trial or a higher rate"), std::string::npos) << f.output;
+  EXPECT_NE(f.output.find("task.file"), std::string::npos) << f.output;
+}
+
 // A model with a translational coordinate (the lifter's feet on a locked slider): the run file's
 // coordinate and generalized-force series say both units (an audit: "rad" over a metre column), and a
 // motion file in degrees converts the angles but not the metres (a mutation of the reader that
