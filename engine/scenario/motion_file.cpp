@@ -231,7 +231,10 @@ MotionSamples read_motion_file(const MotionFileSpec& spec, const Model& model, c
     for (Eigen::Index r = 0; r < rows; ++r) {
       const double v = table.data(r, c);
       const Location at{spec.file, line_of(table, r), 0, label};
-      if (!std::isfinite(v)) throw InputError(at, fmt::format("{} is not a finite number", v));
+      if (!std::isfinite(v))
+        throw InputError(at, fmt::format("{} is not a number (t = {:g} s): a gap in the capture? Fill it "
+                                         "(interpolate across it) or cut the trial there",
+                                         v, m.time(r)));
       const double si = ratio * v * to_si;
       if (!(si >= lo && si <= hi))
         throw InputError(at, fmt::format("{:g} {} (t = {:g} s) is outside the model's range of '{}', {}{}{}", v, shown,

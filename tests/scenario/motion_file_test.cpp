@@ -132,7 +132,9 @@ TEST(MotionFile, AValueOutsideTheModelsRangeNamesTheLineAndColumn) {
   EXPECT_NE(e.find("are its angles in degrees?"), std::string::npos) << e;
   // A value that is not a number.
   write(dir / "nan.csv", "time,q1,q2,q3\n0,0,0,0\n0.01,nan,0,0\n");
-  EXPECT_NE(error_of(spec_for(dir / "nan.csv"), c).find("nan.csv:3: field 'q1'"), std::string::npos);
+  e = error_of(spec_for(dir / "nan.csv"), c);
+  EXPECT_NE(e.find("nan.csv:3: field 'q1'"), std::string::npos) << e;
+  EXPECT_NE(e.find("(t = 0.01 s): a gap in the capture? Fill it"), std::string::npos) << e;
 }
 
 TEST(MotionFile, TimeMustIncreaseAndTheFileMustExist) {
