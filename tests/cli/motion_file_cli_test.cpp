@@ -4,6 +4,7 @@
 // instead of running a posture held at zero (docs/scenarios.md, "Motion files").
 #include <gtest/gtest.h>
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include <algorithm>
 #include <cmath>
@@ -30,6 +31,16 @@ double peak(const std::filesystem::path& run, const std::string& dataset) {
 }
 
 void write(const std::filesystem::path& p, const std::string& text) { std::ofstream(p) << text; }
+
+// The cells of a tab-separated line of a .mot file.
+std::vector<std::string> tab_cells(const std::string& line) {
+  std::vector<std::string> cells;
+  std::size_t from = 0;
+  for (std::size_t tab; (tab = line.find('\t', from)) != std::string::npos; from = tab + 1)
+    cells.push_back(line.substr(from, tab - from));
+  cells.push_back(line.substr(from));
+  return cells;
+}
 
 std::string replay_scenario(const std::string& motion, const std::string& extra = "") {
   return fmt::format("name: replay\nmodel: {}/models/lifter.yaml\nsubject: {{height_m: 1.75, mass_kg: 75, sex: male}}\n"
@@ -111,17 +122,12 @@ TEST(MotionFileCli, AMotionWithoutT12L1DrivesItByTheLumbarRhythm) {
   std::string line, out;
   int drop = -1;
   while (std::getline(in, line)) {
-    std::vector<std::string> cells;
-    std::size_t from = 0;
-    for (std::size_t tab; (tab = line.find('\t', from)) != std::string::npos; from = tab + 1)
-      cells.push_back(line.substr(from, tab - from));
-    cells.push_back(line.substr(from));
+    std::vector<std::string> cells = tab_cells(line);
     if (drop < 0 && cells.size() > 1 && cells[0] == "time")
       for (std::size_t c = 0; c < cells.size(); ++c)
         if (cells[c] == "T12_L1_extension") drop = static_cast<int>(c);
     if (drop >= 0 && cells.size() > static_cast<std::size_t>(drop)) cells.erase(cells.begin() + drop);
-    std::string joined;
-    for (std::size_t c = 0; c < cells.size(); ++c) joined += (c ? "\t" : "") + cells[c];
+    std::string joined = fmt::format("{}", fmt::join(cells, "\t"));
     if (joined.rfind("nColumns=", 0) == 0) joined = fmt::format("nColumns={}", std::stoi(joined.substr(9)) - 1);
     out += joined + "\n";
   }
@@ -155,11 +161,7 @@ TEST(MotionFileCli, RadiansUnderInDegreesAreNamedAndATooShortMotionNamesItsFile)
       if (line.rfind("time", 0) == 0) data = true;
       continue;
     }
-    std::vector<std::string> cells;
-    std::size_t from = 0;
-    for (std::size_t tab; (tab = line.find('\t', from)) != std::string::npos; from = tab + 1)
-      cells.push_back(line.substr(from, tab - from));
-    cells.push_back(line.substr(from));
+    std::vector<std::string> cells = tab_cells(line);
     std::string joined = cells[0];
     for (std::size_t c = 1; c < cells.size(); ++c) joined += fmt::format("\t{:.9g}", std::stod(cells[c]) * M_PI / 180.0);
     out += joined + "\n";
@@ -233,17 +235,12 @@ TEST(MotionFileCli, ATranslationalCoordinateKeepsItsMetres) {
   std::string line, out;
   int column = -1;
   while (std::getline(mot, line)) {
-    std::vector<std::string> cells;
-    std::size_t from = 0;
-    for (std::size_t tab; (tab = line.find('\t', from)) != std::string::npos; from = tab + 1)
-      cells.push_back(line.substr(from, tab - from));
-    cells.push_back(line.substr(from));
+    std::vector<std::string> cells = tab_cells(line);
     if (column >= 0 && static_cast<int>(cells.size()) > column) cells[static_cast<std::size_t>(column)] = "0.05";
     if (column < 0 && cells.size() > 1 && cells[0] == "time")
       for (std::size_t c = 0; c < cells.size(); ++c)
         if (cells[c] == "foot_slide") column = static_cast<int>(c);
-    std::string joined;
-    for (std::size_t c = 0; c < cells.size(); ++c) joined += (c ? "\t" : "") + cells[c];
+    std::string joined = fmt::format("{}", fmt::join(cells, "\t"));
     out += joined + "\n";
   }
   ASSERT_GE(column, 0);
