@@ -140,6 +140,12 @@ std::vector<Eigen::Index> column_of_each_coordinate(const MotionFileSpec& spec, 
   std::vector<std::string> unknown;
   for (const std::string& c : columns)
     if (used.count(c) == 0 && ignored.count(c) == 0) {
+      // A column named like a coordinate that task.columns gives another column read as "'knee_angle'
+      // (did you mean 'knee_angle'?)" (audit): say which column drives it.
+      if (const auto mapped = spec.columns.find(c); mapped != spec.columns.end()) {
+        unknown.push_back(fmt::format("'{}' (coordinate '{}' takes column '{}' by task.columns)", c, c, mapped->second));
+        continue;
+      }
       const std::string hint = closest_match(c, coords);
       unknown.push_back(hint.empty() ? "'" + c + "'" : fmt::format("'{}' (did you mean '{}'?)", c, hint));
     }

@@ -97,6 +97,20 @@ TEST(MotionFile, AnOpenSimSideSuffixIsAnErrorUntilTheColumnIsMapped) {
   EXPECT_NE(typo.find("no column 'q3_typo'"), std::string::npos) << typo;
 }
 
+// A column named like a coordinate that task.columns maps to another column: which column drives it
+// (was "'q2' (did you mean 'q2'?)", audit).
+TEST(MotionFile, AColumnWhoseCoordinateIsMappedElsewhereSaysSo) {
+  TempDir dir;
+  const Chain c;
+  write(dir / "m.csv", "time,q1,q2,q3\n0,0,0,0\n0.01,0,0.1,0\n");
+  MotionFileSpec s = spec_for(dir / "m.csv");
+  s.columns["q2"] = "q3";
+  s.columns_where["q2"] = Location{"scenario.yaml", 8, 12, "task.columns.q2"};
+  const std::string e = error_of(s, c);
+  EXPECT_NE(e.find("'q2' (coordinate 'q2' takes column 'q3' by task.columns)"), std::string::npos) << e;
+  EXPECT_EQ(e.find("did you mean 'q2'"), std::string::npos) << e;
+}
+
 TEST(MotionFile, ACoordinateNothingDrivesIsAnErrorUnlessHeldFixed) {
   TempDir dir;
   write(dir / "two.csv", "time,q1,q2\n0,0.1,-0.1\n0.01,0.2,-0.2\n");
