@@ -32,6 +32,15 @@ double peak(const std::filesystem::path& run, const std::string& dataset) {
 
 void write(const std::filesystem::path& p, const std::string& text) { std::ofstream(p) << text; }
 
+// The shipped forward bend run at 50 Hz into DIR/bend.h5 and exported as DIR/bend.mot.
+void run_and_export_bend(const TempDir& dir) {
+  const auto run = dembones({"run", cli_test::shipped_scenario("forward_bend").string(), "-o",
+                             (dir / "bend.h5").string(), "-q", "--set", "solver.rate_hz=50"});
+  ASSERT_EQ(run.exit_code, 0) << run.output;
+  const auto ex = dembones({"export", (dir / "bend.h5").string(), "--format", "mot", "-o", (dir / "bend.mot").string()});
+  ASSERT_EQ(ex.exit_code, 0) << ex.output;
+}
+
 // The cells of a tab-separated line of a .mot file.
 std::vector<std::string> tab_cells(const std::string& line) {
   std::vector<std::string> cells;
@@ -52,11 +61,7 @@ TEST(MotionFileCli, AnExportedRunRunsAgainWithTheSameLoads) {
   TempDir dir;
   // The shipped 1.5 s bend at 50 Hz: the short test runs (0.3 s) bend so fast that filtering the
   // exported angles again at 6 Hz takes a few per cent off their accelerations.
-  const auto run = dembones({"run", cli_test::shipped_scenario("forward_bend").string(), "-o",
-                             (dir / "bend.h5").string(), "-q", "--set", "solver.rate_hz=50"});
-  ASSERT_EQ(run.exit_code, 0) << run.output;
-  const auto ex = dembones({"export", (dir / "bend.h5").string(), "--format", "mot", "-o", (dir / "bend.mot").string()});
-  ASSERT_EQ(ex.exit_code, 0) << ex.output;
+  ASSERT_NO_FATAL_FAILURE(run_and_export_bend(dir));
   write(dir / "replay.yaml", replay_scenario("bend.mot"));
   const auto r = dembones({"run", (dir / "replay.yaml").string(), "-o", (dir / "replay.h5").string(), "-q"});
   ASSERT_EQ(r.exit_code, 0) << r.output;
@@ -112,11 +117,7 @@ TEST(MotionFileCli, OpenSimSideNamesAreRefusedUntilMapped) {
 // bend without that column runs again with the same loads.
 TEST(MotionFileCli, AMotionWithoutT12L1DrivesItByTheLumbarRhythm) {
   TempDir dir;
-  const auto run = dembones({"run", cli_test::shipped_scenario("forward_bend").string(), "-o",
-                             (dir / "bend.h5").string(), "-q", "--set", "solver.rate_hz=50"});
-  ASSERT_EQ(run.exit_code, 0) << run.output;
-  ASSERT_EQ(dembones({"export", (dir / "bend.h5").string(), "--format", "mot", "-o", (dir / "bend.mot").string()})
-                .exit_code, 0);
+  ASSERT_NO_FATAL_FAILURE(run_and_export_bend(dir));
   // Drop the T12_L1_extension column from the header's column line and every row after it.
   std::ifstream in(dir / "bend.mot");
   std::string line, out;
@@ -146,11 +147,7 @@ TEST(MotionFileCli, AMotionWithoutT12L1DrivesItByTheLumbarRhythm) {
 // the run says so. And a motion too short for the solver's rate names the file.
 TEST(MotionFileCli, RadiansUnderInDegreesAreNamedAndATooShortMotionNamesItsFile) {
   TempDir dir;
-  const auto run = dembones({"run", cli_test::shipped_scenario("forward_bend").string(), "-o",
-                             (dir / "bend.h5").string(), "-q", "--set", "solver.rate_hz=50"});
-  ASSERT_EQ(run.exit_code, 0) << run.output;
-  ASSERT_EQ(dembones({"export", (dir / "bend.h5").string(), "--format", "mot", "-o", (dir / "bend.mot").string()})
-                .exit_code, 0);
+  ASSERT_NO_FATAL_FAILURE(run_and_export_bend(dir));
   std::ifstream in(dir / "bend.mot");
   std::string line, out, short_out;
   bool data = false;
