@@ -85,6 +85,15 @@ std::string run_overview(const Hdf5Reader& r, const std::string& group) {
   if (group == "/") {
     const std::string task = string_attribute_or_empty(r, "/", "task");
     if (!task.empty()) out += fmt::format("task {}\n", task);
+    // The files it read besides the model, kept in the file (input_file_texts).
+    if (r.has_attribute("/", "input_file_fields")) {
+      const auto fields = r.read_string_array_attribute("/", "input_file_fields");
+      const auto paths = r.read_string_array_attribute("/", "input_file_paths");
+      const auto sha = r.read_string_array_attribute("/", "input_file_sha256");
+      for (std::size_t i = 0; i < fields.size() && i < paths.size() && i < sha.size(); ++i)
+        out += fmt::format("{} {} (sha256 {}; its text is kept in input_file_texts)\n", fields[i], paths[i],
+                           sha[i].substr(0, 12));
+    }
   }
   const std::string peaks = base + "/summary/peaks";
   if (r.is_dataset(peaks)) {

@@ -111,6 +111,20 @@ void write_provenance(Hdf5Writer& w, const std::string& format, const RunProvena
   w.set_double_attribute("/", "subject_height_m", p.subject_height_m);
   w.set_double_attribute("/", "subject_mass_kg", p.subject_mass_kg);
   w.set_string_attribute("/", "subject_sex", p.subject_sex);
+  if (!p.input_files.empty()) {
+    // Parallel arrays, one entry per file, as a sweep's sweep_varied_file_* (docs/hdf5-layout.md).
+    std::vector<std::string> fields, paths, hashes, texts;
+    for (const InputFile& f : p.input_files) {
+      fields.push_back(f.field);
+      paths.push_back(f.path);
+      hashes.push_back(sha256_hex(f.text));
+      texts.push_back(f.text);
+    }
+    w.set_string_array_attribute("/", "input_file_fields", fields);
+    w.set_string_array_attribute("/", "input_file_paths", paths);
+    w.set_string_array_attribute("/", "input_file_sha256", hashes);
+    w.set_string_array_attribute("/", "input_file_texts", texts);
+  }
 }
 
 void write_solver_settings(Hdf5Writer& w, const std::string& prefix, const SolverSpec& solver) {

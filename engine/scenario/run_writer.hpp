@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "io/hdf5_writer.hpp"
+#include "scenario/input_files.hpp"
 #include "scenario/run_record.hpp"
 #include "scenario/scenario_spec.hpp"
 
@@ -19,9 +20,12 @@ struct RunProvenance {
   double subject_height_m = 0, subject_mass_kg = 0;
   std::string subject_sex;
   std::string task;  // describe_task() of the task as run; not written when empty (a sweep's root)
+  // Files the scenario reads besides the model (motion table, external forces): written as the
+  // input_file_* attributes when there are any.
+  std::vector<InputFile> input_files;
 };
 
-// Root attributes: format, versions, time, host, scenario and model text with their SHA-256.
+// Root attributes: format, versions, time, host, scenario, model and input-file texts with their SHA-256.
 void write_provenance(Hdf5Writer& w, const std::string& format, const RunProvenance& p);
 
 // All datasets of one run under `prefix` ("/" or "/runs/00042").

@@ -356,8 +356,15 @@ std::string format_run_table(const SweepSpec& spec, const SweepPlan& plan, std::
     width[c] = header[c].size();
     for (const auto& row : rows) width[c] = std::max(width[c], row[c].size());
   }
-  std::string out = fmt::format("{}: {} run{}{}, design {}, base {}\n", spec.file, plan.runs.size(),
+  std::string out = fmt::format("{}: {} run{}{}, design {}, base {}", spec.file, plan.runs.size(),
                                 plan.runs.size() == 1 ? "" : "s", of_runs > 0 ? fmt::format(" of {}", of_runs) : "", to_string(spec.design), spec.base_file);
+  // Every run also gets the sweep's set: and --set values: a run repeated alone needs them too
+  // (`dembones run BASE --set ...`; they were left out of this list: provenance audit).
+  if (!spec.fixed.empty()) {
+    out += "; every run also";
+    for (const Override& f : spec.fixed) out += fmt::format(" --set {}={}", f.path, parameter_label(f.value));
+  }
+  out += "\n";
   auto line = [&](const std::vector<std::string>& cells) {
     for (std::size_t c = 0; c < cells.size(); ++c)
       out += fmt::format("{}{:<{}}", c ? "  " : "", cells[c], c + 1 == cells.size() ? 0 : width[c]);

@@ -28,6 +28,7 @@
 #include "io/output_path.hpp"
 #include "io/hdf5_reader.hpp"
 #include "io/hdf5_writer.hpp"
+#include "scenario/input_files.hpp"
 #include "scenario/run_writer.hpp"
 #include "scenario/scenario_runner.hpp"
 #include "sweep/default_threads.hpp"
@@ -601,7 +602,12 @@ SweepRunStats run_sweep(const SweepSpec& spec, const SweepPlan& plan, const Swee
       const ScenarioSpec base = parse_scenario(YAML::Clone(spec.base), spec.base_file);
       RunProvenance prov{base.name, base.text, read_file_text(base.model_file), o.command_line,
                          base.subject.height_m, base.subject.mass_kg, to_string(base.subject.sex),
-                         /*task=*/""};  // the runs' tasks differ: no root task line
+                         /*task=*/"", {}};  // the runs' tasks differ: no root task line
+      // The base scenario's motion table and force table when the sweep does not vary them (a varied
+      // one is kept per value in sweep_varied_file_*, below).
+      for (InputFile& f : read_scenario_input_files(base))
+        if (std::none_of(spec.vary.begin(), spec.vary.end(), [&](const VariedField& v) { return v.path == f.field; }))
+          prov.input_files.push_back(std::move(f));
       write_provenance(*writer, "dembones-sweep", prov);
       write_sweep_header(*writer, SweepHeader{plan.parameters, plan.fingerprint, stats.runs_total, this_build()});
       writer->set_string_attribute("/", "sweep_name", spec.name);

@@ -11,9 +11,13 @@ written here independently of the engine); the body-frame ones equal the torso's
 (/bodies/rotation, /bodies/position of the same file) applied to the interpolated table. A run without
 external forces has no /external_forces group.
 
+The run file keeps the files it read besides the model (input_file_*: the force table here, a motion
+table in the replay below) with their SHA-256, and the file alone reruns to the same numbers.
+
 CTest runs `/usr/bin/python3 test_external_forces_file.py <path-to-dembones>` with DEMBONES_SOURCE_DIR set.
 """
 
+import hashlib
 import os
 import subprocess
 import sys
@@ -145,6 +149,57 @@ class ExternalForcesInRunFile(unittest.TestCase):
         # not only written).
         with h5py.File(self.path, "r") as f, h5py.File(self.plain, "r") as g:
             self.assertGreater(np.abs(f["joints/moment"][:] - g["joints/moment"][:]).max(), 1.0)
+
+    def test_the_force_table_is_kept_and_reruns_from_the_file_alone(self):
+        with open(os.path.join(TMP, "forces.csv"), "rb") as table:
+            raw = table.read()
+        folder = os.path.join(TMP, "again")
+        os.makedirs(folder, exist_ok=True)
+        with h5py.File(self.path, "r") as f:
+            a = f.attrs
+            self.assertEqual(list(a["input_file_fields"]), ["external_forces.file"])
+            self.assertTrue(a["input_file_paths"][0].endswith("forces.csv"), a["input_file_paths"][0])
+            self.assertEqual(a["input_file_texts"][0].encode("utf-8"), raw)
+            self.assertEqual(a["input_file_sha256"][0], hashlib.sha256(raw).hexdigest())
+            for name, key in (("scenario.yaml", "scenario_yaml"), ("model.yaml", "model_yaml")):
+                with open(os.path.join(folder, name), "w", encoding="utf-8") as out:
+                    out.write(a[key])
+            with open(os.path.join(folder, "table.csv"), "w", encoding="utf-8") as out:
+                out.write(a["input_file_texts"][0])
+        again = os.path.join(folder, "again.h5")
+        r = dembones("run", os.path.join(folder, "scenario.yaml"), "-o", again, "-q", "--set", "model=model.yaml",
+                     "--set", "external_forces.file=table.csv")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        with h5py.File(self.path, "r") as f, h5py.File(again, "r") as g:
+            self.assertEqual(f.attrs["input_file_sha256"][0], g.attrs["input_file_sha256"][0])
+            for path in ("coordinates/q", "external_forces/force", "external_forces/point", "joints/moment",
+                         "muscles/force", "loads/L5_S1/compression"):
+                self.assertTrue(np.array_equal(f[path][:], g[path][:], equal_nan=True), f"{path} differs")
+        # A run that reads no file besides its model has no input_file_* attributes.
+        with h5py.File(self.plain, "r") as f:
+            self.assertNotIn("input_file_fields", f.attrs)
+
+    def test_a_motion_table_is_kept_with_its_hash(self):
+        # The bend's motion exported as an OpenSim .mot and replayed (task.type motion_file).
+        motion = os.path.join(TMP, "bend.mot")
+        r = dembones("export", self.plain, "--format", "mot", "-o", motion)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        scenario = os.path.join(TMP, "replay.yaml")
+        with open(scenario, "w") as f:
+            f.write(f"name: replay\nmodel: {MODEL}\nsubject: {{height_m: 1.75, mass_kg: 75, sex: male}}\n"
+                    "task: {type: motion_file, file: bend.mot}\nsolver: {rate_hz: 50}\n")
+        replay = run(scenario)
+        with open(motion, "rb") as m:
+            raw = m.read()
+        with h5py.File(replay, "r") as f:
+            a = f.attrs
+            self.assertEqual(list(a["input_file_fields"]), ["task.file"])
+            self.assertEqual(a["input_file_sha256"][0], hashlib.sha256(raw).hexdigest())
+            self.assertEqual(a["input_file_texts"][0].encode("utf-8"), raw)
+        info = dembones("info", replay)
+        self.assertEqual(info.returncode, 0, info.stderr)
+        self.assertIn("task.file " + motion, info.stdout)
+        self.assertIn(hashlib.sha256(raw).hexdigest()[:12], info.stdout)
 
     def test_no_group_without_external_forces(self):
         with h5py.File(self.plain, "r") as f:

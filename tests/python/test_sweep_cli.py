@@ -112,6 +112,32 @@ class SweepCli(unittest.TestCase):
         self.assertEqual(lines[1].split(), ["run", "task.technique", "task.box.mass_kg"])
         self.assertEqual(lines[-1].split(), ["00005", "squat", "20"])
 
+    def test_a_listed_run_repeated_alone_gives_the_same_numbers(self):
+        # The first line names the base and the values every run gets (the sweep's set:); with a row's
+        # values they make the run alone (docs/sweeps.md, "To repeat one run alone").
+        r = run([DEMBONES, "sweep", self.sweep, "--list", "--set", "subject.height_m=1.8"])
+        self.assertEqual(r.returncode, 0, r.stderr)
+        lines = r.stdout.strip().splitlines()
+        base = lines[0].split(", base ")[1].split(";")[0]
+        fixed = lines[0].split("; every run also ")[1].split()
+        self.assertEqual(fixed.count("--set"), 4)  # the three of set: and the --set
+        header, row = lines[1].split(), lines[2 + 4].split()  # run 00004
+        sets = []
+        for path, value in zip(header[1:], row[1:]):
+            sets += ["--set", f"{path}={value}"]
+        sweep_out = os.path.join(self.tmp, "tall.h5")
+        self.assertEqual(run([DEMBONES, "sweep", self.sweep, "--set", "subject.height_m=1.8", "-o", sweep_out,
+                              "--threads", "1"]).returncode, 0)
+        alone = os.path.join(self.tmp, "alone4.h5")
+        r = run([DEMBONES, "run", base, *fixed, *sets, "-o", alone, "-q"])
+        self.assertEqual(r.returncode, 0, r.stderr)
+        with h5py.File(sweep_out, "r") as f, h5py.File(alone, "r") as g:
+            row4 = f["summary"][4]
+            peaks = g["summary/peaks"][:]
+            for q, value in zip(peaks["quantity"], peaks["peak"]):
+                q = q.decode() if isinstance(q, bytes) else q
+                self.assertEqual(float(row4[q + "_peak_N"]), float(value), q)
+
     def test_list_with_a_shard_prints_its_runs_and_checks_the_shard(self):
         r = run([DEMBONES, "sweep", self.sweep, "--list", "--shard", "2/4"])
         self.assertEqual(r.returncode, 0, r.stderr)

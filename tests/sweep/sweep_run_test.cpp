@@ -280,6 +280,39 @@ TEST(SweepRun, ASweepOverModelsKeepsEachModelsText) {
   EXPECT_EQ(std::count(names.begin(), names.end(), "sweep_varied_file_values"), 0);
 }
 
+// A sweep whose base scenario reads a force table it does not vary keeps the table at the root
+// (input_file_*, as a run file does); varied, the table is kept per value (sweep_varied_file_*) only.
+TEST(SweepRun, ASweepKeepsTheBaseScenariosForceTable) {
+  TempDir dir;
+  const std::string table = "time,Fx,Fy,Fz\n0,0,-20,0\n2,5,-30,0\n";
+  sweep_test::write_text(dir / "forces.csv", table);
+  sweep_test::write_text(dir / "other.csv", table + "# another table\n");
+  sweep_test::write_text(dir / "pushed.yaml",
+                         "name: pushed\nmodel: " + std::string(DEMBONES_SOURCE_DIR) +
+                             "/models/lifter.yaml\n"
+                             "subject: {height_m: 1.75, mass_kg: 75, sex: male}\n"
+                             "task: {type: forward_bend, trunk_flexion_deg: 30, duration_s: 0.6, pause_s: 0.1}\n"
+                             "solver: {rate_hz: 50}\n"
+                             "external_forces:\n  file: forces.csv\n  forces:\n"
+                             "    - {name: push, body: hand, force_columns: [Fx, Fy, Fz], point_m: [0, 0, 0]}\n");
+  sweep_test::write_text(dir / "s.yaml", "base: pushed.yaml\nvary:\n  task.trunk_flexion_deg: [20, 30]\n");
+  run(dir / "s.yaml", dir / "s.h5", 1);
+  {
+    const Hdf5Reader r(dir / "s.h5");
+    EXPECT_EQ(r.read_string_array_attribute("/", "input_file_fields"), std::vector<std::string>{"external_forces.file"});
+    EXPECT_EQ(r.read_string_array_attribute("/", "input_file_paths"), std::vector<std::string>{(dir / "forces.csv").string()});
+    EXPECT_EQ(r.read_string_array_attribute("/", "input_file_texts"), std::vector<std::string>{table});
+    EXPECT_EQ(r.read_string_array_attribute("/", "input_file_sha256"), std::vector<std::string>{sha256_hex(table)});
+  }
+  sweep_test::write_text(dir / "v.yaml", "base: pushed.yaml\nvary:\n  external_forces.file: [forces.csv, other.csv]\n");
+  run(dir / "v.yaml", dir / "v.h5", 1);
+  const Hdf5Reader r(dir / "v.h5");
+  const auto names = r.attribute_names("/");
+  EXPECT_EQ(std::count(names.begin(), names.end(), "input_file_fields"), 0);
+  EXPECT_EQ(r.read_string_array_attribute("/", "sweep_varied_file_fields"),
+            (std::vector<std::string>{"external_forces.file", "external_forces.file"}));
+}
+
 // The sweep file `s` is refused by `validate` and by `sweep` before any run: at vary entry `field`
 // (line 4: base, set, vary, then the entry), naming run 00001 and `words`; no output file written.
 void expect_stopped_before_any_run(const TempDir& dir, const fs::path& s, const std::string& field,
