@@ -18,6 +18,7 @@ void print_build_info() {
   fmt::print("  git commit : {}\n", build::kGitCommit);
   fmt::print("  build type : {}\n", build::kBuildType);
   fmt::print("  compiler   : {}\n", build::kCompiler);
+  fmt::print("  libraries  : {}\n", build::kLibraries);
 #ifdef _OPENMP
   fmt::print("  OpenMP     : yes ({})\n", _OPENMP);
 #else

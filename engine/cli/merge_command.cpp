@@ -94,7 +94,8 @@ int merge(const MergeOptions& o) {
   check_shards(shards);
   Hdf5WriterOptions wo;
   wo.compression_level = o.compression;
-  const SweepMergeReport rep = merge_sweep(shards, out, o.link ? MergeMode::ExternalLink : MergeMode::Copy, wo);
+  const SweepMergeReport rep = merge_sweep(shards, out, o.link ? MergeMode::ExternalLink : MergeMode::Copy, wo,
+                                             /*reuse_first_shard=*/false, command_line());
   for (const std::string& s : rep.skipped_incomplete)
     std::fprintf(stderr, "dembones merge: note: incomplete run left out: %s\n", s.c_str());
   std::printf("wrote %s: %zu of %lld runs from %zu shards (%s)\n", out.string().c_str(), rep.runs_merged,

@@ -7,6 +7,7 @@
 
 #include <array>
 #include <chrono>
+#include <filesystem>
 #include <cstdint>
 #include <ctime>
 #include <limits>
@@ -44,7 +45,17 @@ std::string hostname() {
   return buf;
 }
 
+std::string working_directory() {
+  std::error_code ec;
+  const std::filesystem::path cwd = std::filesystem::current_path(ec);
+  return ec ? std::string("unknown") : cwd.string();
+}
+
 }  // namespace
+
+std::string describe_session(const std::string& command_line) {
+  return fmt::format("{} on {} in {}: {}", utc_now(), hostname(), working_directory(), command_line);
+}
 
 std::string sha256_hex(const std::string& text) {
   // FIPS 180-4 §6.2.
@@ -99,9 +110,15 @@ void write_provenance(Hdf5Writer& w, const std::string& format, const RunProvena
   w.set_int_attribute("/", "format_version", 1);
   w.set_string_attribute("/", "dembones_version", build::kVersion);
   w.set_string_attribute("/", "git_commit", build::kGitCommit);
+  // How it was built: a Debug or sanitizer build, another compiler or Eigen may round differently.
+  w.set_string_attribute("/", "build_type", build::kBuildType);
+  w.set_string_attribute("/", "compiler", build::kCompiler);
+  w.set_string_attribute("/", "libraries", build::kLibraries);
   w.set_string_attribute("/", "created_utc", utc_now());
   w.set_string_attribute("/", "command_line", p.command_line);
   w.set_string_attribute("/", "host", hostname());
+  // The folder the command ran in: its relative paths (the scenario, -o) are relative to it.
+  w.set_string_attribute("/", "working_directory", working_directory());
   w.set_string_attribute("/", "scenario_name", p.scenario_name);
   w.set_string_attribute("/", "scenario_yaml", p.scenario_yaml);
   w.set_string_attribute("/", "scenario_sha256", sha256_hex(p.scenario_yaml));

@@ -37,6 +37,10 @@ void write_run(Hdf5Writer& w, const std::string& prefix, const MusculoskeletalMo
 // (elastic or rigid) and couplings (enforce or ignore), as scenario files spell them.
 void write_solver_settings(Hdf5Writer& w, const std::string& prefix, const SolverSpec& solver);
 
+// "<UTC time> on <host> in <working directory>: <command line>": one session of a file written in
+// several (a resumed sweep's `resumed`, a merge's `merged_by` and `merged_shards`).
+std::string describe_session(const std::string& command_line);
+
 // SHA-256 of a text, lowercase hex (FIPS 180-4).
 std::string sha256_hex(const std::string& text);
 

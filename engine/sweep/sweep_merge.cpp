@@ -1,5 +1,7 @@
 #include "sweep/sweep_merge.hpp"
 
+#include "scenario/run_writer.hpp"
+
 #include <fmt/format.h>
 
 #include <map>
@@ -44,10 +46,17 @@ void check_same_storage(const ShardStorage& first, const std::filesystem::path& 
     refuse("float32", first.float32 == "1" ? "on" : "off", s.float32 == "1" ? "on" : "off", "--float32");
 }
 
+// "<file>: <created_utc> on <host>: <command_line>" of a shard, from its root (what is there).
+std::string shard_session(const Hdf5Reader& r, const std::filesystem::path& file) {
+  const auto text = [&](const char* name) { return r.has_attribute("/", name) ? r.read_string_attribute("/", name) : "?"; };
+  return fmt::format("{}: {} on {}: {}", file.filename().string(), text("created_utc"), text("host"), text("command_line"));
+}
+
 }  // namespace
 
 SweepMergeReport merge_sweep(const std::vector<std::filesystem::path>& shards, const std::filesystem::path& output,
-                             MergeMode mode, const Hdf5WriterOptions& options, bool reuse_first_shard) {
+                             MergeMode mode, const Hdf5WriterOptions& options, bool reuse_first_shard,
+                             const std::string& command_line) {
   namespace fs = std::filesystem;
   if (shards.empty()) throw InputError(Location{output.string(), 0, 0, ""}, "no shard files to merge");
   SweepMergeReport report;
@@ -55,6 +64,7 @@ SweepMergeReport merge_sweep(const std::vector<std::filesystem::path>& shards, c
   std::vector<SweepRow> rows;
   std::map<int, std::string> owner;  // run -> shard that provided it
   std::vector<std::string> names;
+  std::vector<std::string> sessions;  // each shard's: where, when and how it was run
   const bool reuse = reuse_first_shard && mode == MergeMode::Copy;
   std::vector<std::string> stale;  // reused shard: its incomplete runs, removed from the output
   // Every shard's storage checked before anything is written, against the first shard that states
@@ -88,6 +98,7 @@ SweepMergeReport merge_sweep(const std::vector<std::filesystem::path>& shards, c
       const Hdf5Reader shard(shards[0]);
       first = read_sweep_header(shard);
       names.push_back(shards[0].filename().string());
+      sessions.push_back(shard_session(shard, shards[0]));
       const CompletionScan scan = scan_completion(shard, "/runs");
       for (const std::string& name : scan.incomplete) {
         report.skipped_incomplete.push_back(shards[0].string() + ":/runs/" + name);
@@ -115,6 +126,7 @@ SweepMergeReport merge_sweep(const std::vector<std::filesystem::path>& shards, c
     const Hdf5Reader shard(shards[s]);
     const SweepHeader h = read_sweep_header(shard);
     names.push_back(shards[s].filename().string());
+    sessions.push_back(shard_session(shard, shards[s]));
     if (s == 0) {
       first = h;
       w.copy_attributes_from(shard, "/", "/");
@@ -144,6 +156,8 @@ SweepMergeReport merge_sweep(const std::vector<std::filesystem::path>& shards, c
   write_summary_table(w, first.parameters, std::move(rows));
   w.set_string_attribute("/", "shard", "merged");
   w.set_string_array_attribute("/", "merged_from", names);
+  w.set_string_array_attribute("/", "merged_shards", sessions);
+  if (!command_line.empty()) w.set_string_attribute("/", "merged_by", describe_session(command_line));
   w.set_string_attribute("/", "merge_mode", mode == MergeMode::Copy ? "copy" : "external_link");
   w.set_int_attribute("/", "runs_missing", static_cast<std::int64_t>(report.missing.size()));
   w.commit();

@@ -27,8 +27,11 @@ struct SweepMergeReport {
 // reuse_first_shard (Copy only; rank 0 under mpirun): a byte copy of the first shard file becomes
 // the output (NAME.partial, its /summary rebuilt) and only the other shards' runs are copied with
 // H5Ocopy; the merged file holds the same objects and attributes as a copy into a new file.
+// The root keeps the first shard's provenance; `merged_shards` has each shard's session (its
+// created_utc, host and command line) and `merged_by` the merge's (describe_session(command_line)),
+// when a command line is given.
 SweepMergeReport merge_sweep(const std::vector<std::filesystem::path>& shards, const std::filesystem::path& output,
                              MergeMode mode, const Hdf5WriterOptions& options = {},
-                             bool reuse_first_shard = false);
+                             bool reuse_first_shard = false, const std::string& command_line = "");
 
 }  // namespace dembones

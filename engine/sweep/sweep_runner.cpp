@@ -201,6 +201,7 @@ struct ResumeState {
   std::vector<SweepRow> rows;          // complete runs in our partial file
   std::vector<std::string> incomplete; // run groups to remove and redo
   std::set<int> complete;              // complete runs (in our file, and under MPI in every rank's)
+  std::vector<std::string> sessions;   // our file's earlier resumes (root attribute `resumed`)
 };
 
 // Reads a partial file (our own when `own`): which runs are complete, their rows.
@@ -231,6 +232,7 @@ void scan_partial(const fs::path& partial, const SweepPlan& plan, SeriesLevel se
     if (own) st.rows.push_back(read_run_row(r, index));
   }
   if (own) st.incomplete = scan.incomplete;
+  if (own && r.has_attribute("/", "resumed")) st.sessions = r.read_string_array_attribute("/", "resumed");
 }
 
 // The storage of a partial file's runs (written since 2026-11-27) against this session's.
@@ -643,6 +645,11 @@ SweepRunStats run_sweep(const SweepSpec& spec, const SweepPlan& plan, const Swee
                                    : o.shard_count > 1      ? fmt::format("{}/{}", o.shard_index, o.shard_count)
                                                             : "all");
       writer->create_group("/runs");
+    } else {
+      // The root keeps the first session's provenance (command_line, created_utc, host); each resume
+      // is added to `resumed` (provenance audit: a resumed file did not say it was).
+      resume.sessions.push_back(describe_session(o.command_line));
+      writer->set_string_array_attribute("/", "resumed", resume.sessions);
     }
     if (!restored.empty()) {
       std::vector<std::string> groups;
@@ -924,7 +931,8 @@ SweepRunStats run_sweep(const SweepSpec& spec, const SweepPlan& plan, const Swee
       mo.compression_level = wo.compression_level;
       mo.store_float32 = wo.store_float32;
       // Rank 0's shard file is copied whole to the final file; only the other ranks' runs one by one.
-      const SweepMergeReport rep = merge_sweep(shards, final_out, o.mpi_merge, mo, /*reuse_first_shard=*/true);
+      const SweepMergeReport rep =
+          merge_sweep(shards, final_out, o.mpi_merge, mo, /*reuse_first_shard=*/true, o.command_line);
       if (o.mpi_merge == MergeMode::Copy && !o.keep_shards)
         for (const fs::path& s : shards) fs::remove(s);
       stats.merge_s = seconds_since(tm);

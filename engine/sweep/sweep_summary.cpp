@@ -151,13 +151,22 @@ SweepHeader read_sweep_header(const Hdf5Reader& r) {
   for (std::size_t i = 0; i < names.size(); ++i) h.parameters.push_back({names[i], types[i] == "float64", units[i]});
   h.fingerprint = r.read_string_attribute("/", "sweep_fingerprint");
   h.runs = r.read_int_attribute("/", "sweep_runs");
-  if (r.has_attribute("/", "dembones_version") && r.has_attribute("/", "git_commit"))
-    h.build = fmt::format("dembones {} (commit {})", r.read_string_attribute("/", "dembones_version"),
-                          r.read_string_attribute("/", "git_commit"));
+  if (r.has_attribute("/", "dembones_version") && r.has_attribute("/", "git_commit")) {
+    const auto text = [&](const char* name) { return r.has_attribute("/", name) ? r.read_string_attribute("/", name) : "?"; };
+    h.build = format_build(text("dembones_version"), text("git_commit"), text("build_type"), text("compiler"));
+  }
   return h;
 }
 
-std::string this_build() { return fmt::format("dembones {} (commit {})", build::kVersion, build::kGitCommit); }
+// The build type and compiler too: shards of a Debug or sanitizer build, or of another compiler, may
+// round differently from a Release build of the same commit (provenance audit). Files written before
+// 2026-11-28 lack them ("?"): another build.
+std::string format_build(const std::string& version, const std::string& commit, const std::string& build_type,
+                         const std::string& compiler) {
+  return fmt::format("dembones {} (commit {}, {}, {})", version, commit, build_type, compiler);
+}
+
+std::string this_build() { return format_build(build::kVersion, build::kGitCommit, build::kBuildType, build::kCompiler); }
 
 // A run group's attributes stay in its object header ("compact"): HDF5's default moves more than 8
 // to dense storage, and H5Ocopy of dense variable-length string attributes crashes in libhdf5 1.10.8

@@ -4,6 +4,8 @@
 // kept stamping files with the configure-time commit.
 #include <gtest/gtest.h>
 
+#include <regex>
+
 #include <string>
 
 #include "cli_test_util.hpp"
@@ -28,14 +30,22 @@ TEST(Provenance, RunFilesNameTheCommitTheProgramWasBuiltFrom) {
   if (head.empty()) {
     EXPECT_EQ(built, "unknown");
   } else {
-    // The test binary is built with the program; "-dirty" when the tree differed from HEAD then.
-    EXPECT_TRUE(built == head || built == head + "-dirty") << "built from " << built << ", HEAD is " << head;
+    // The test binary is built with the program; "-dirty-" and 8 hex digits of the differences when
+    // the tree differed from HEAD then.
+    EXPECT_TRUE(built == head || std::regex_match(built, std::regex(head + "-dirty-[0-9a-f]{8}")))
+        << "built from " << built << ", HEAD is " << head;
   }
   io_test::TempDir dir;
   const auto run = dir / "stand.h5";
   ASSERT_TRUE(cli_test::run_short("stand", run));
   const Hdf5Reader h5(run);
   EXPECT_EQ(h5.read_string_attribute("/", "git_commit"), built);
+  // How it was built, as `dembones info` prints it.
+  EXPECT_EQ(h5.read_string_attribute("/", "build_type"), build::kBuildType);
+  EXPECT_EQ(h5.read_string_attribute("/", "compiler"), build::kCompiler);
+  const std::string libraries = h5.read_string_attribute("/", "libraries");
+  for (const char* library : {"Eigen 3.4", "HDF5 1.", "yaml-cpp 0.", "fmt "})
+    EXPECT_NE(libraries.find(library), std::string::npos) << libraries;
   const auto version = cli_test::dembones({"--version"});
   EXPECT_NE(version.output.find(built), std::string::npos) << version.output;
 }

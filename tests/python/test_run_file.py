@@ -15,6 +15,7 @@ import datetime
 import glob
 import hashlib
 import os
+import shlex
 import subprocess
 import sys
 import unittest
@@ -264,6 +265,22 @@ class RunFile(unittest.TestCase):
             # The stored scenario holds the --set overrides.
             self.assertIn("0.6", a["scenario_yaml"])
             self.assertAlmostEqual(float(a["subject_mass_kg"]), 75.0)
+
+    def test_command_line_reads_back_as_its_words_in_its_folder(self):
+        # An argument with spaces, braces and a quote is stored shell-quoted: the line splits back into
+        # the words the program got, and working_directory says where relative paths pointed.
+        folder = os.path.join(TMP, "quoted")
+        os.makedirs(folder, exist_ok=True)
+        scenario = os.path.join(SOURCE, "scenarios", "stand.yaml")
+        args = ["run", scenario, "-o", "it's.h5", "-q", "--set", "solver.rate_hz=20",
+                "--set", "impairments=[{type: weak_muscle, muscles: [iliacus], strength_scale: 0.5}]"]
+        r = subprocess.run([DEMBONES, *args], capture_output=True, text=True, timeout=600, cwd=folder)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        with h5py.File(os.path.join(folder, "it's.h5"), "r") as f:
+            self.assertEqual(shlex.split(f.attrs["command_line"]), [DEMBONES, *args])
+            self.assertEqual(os.path.realpath(f.attrs["working_directory"]), os.path.realpath(folder))
+            for key in ("build_type", "compiler", "libraries"):
+                self.assertTrue(f.attrs[key], key)
 
     def test_stored_scenario_and_model_rerun_to_identical_numbers(self):
         folder = os.path.join(TMP, "rerun")

@@ -203,13 +203,26 @@ TEST(SweepRun, ThreeShardsMergedEqualOneRun) {
     const Hdf5Reader r(shards[1]);
     EXPECT_EQ(r.children("/runs"), (std::vector<std::string>{"00001", "00004"}));
   }
-  const SweepMergeReport copy = merge_sweep(shards, dir / "merged.h5", MergeMode::Copy);
+  const SweepMergeReport copy =
+      merge_sweep(shards, dir / "merged.h5", MergeMode::Copy, {}, false, "dembones merge merged.h5 sh.shard-*");
   EXPECT_EQ(copy.runs_merged, 6u);
   EXPECT_TRUE(copy.missing.empty());
   expect_same_sweep_files(dir / "one.h5", dir / "merged.h5");
+  {
+    // Each shard's session and the merge's own (the root's command_line is the first shard's).
+    const Hdf5Reader r(dir / "merged.h5");
+    const auto sessions = r.read_string_array_attribute("/", "merged_shards");
+    ASSERT_EQ(sessions.size(), 3u);
+    for (int i = 0; i < 3; ++i) {
+      EXPECT_EQ(sessions[i].rfind(shards[i].filename().string() + ": ", 0), 0u) << sessions[i];
+      EXPECT_NE(sessions[i].find(Hdf5Reader(shards[i]).read_string_attribute("/", "created_utc")), std::string::npos);
+    }
+    EXPECT_NE(r.read_string_attribute("/", "merged_by").find(": dembones merge merged.h5 sh.shard-*"), std::string::npos);
+  }
   // Rank 0's merge: the first shard's file copied whole, the others' runs copied into it. Same file
   // contents as a copy into a new file, the same root attributes, and the first shard left intact.
-  const SweepMergeReport reused = merge_sweep(shards, dir / "reused.h5", MergeMode::Copy, {}, true);
+  const SweepMergeReport reused =
+      merge_sweep(shards, dir / "reused.h5", MergeMode::Copy, {}, true, "dembones merge merged.h5 sh.shard-*");
   EXPECT_EQ(reused.runs_merged, 6u);
   EXPECT_TRUE(reused.missing.empty());
   expect_same_sweep_files(dir / "one.h5", dir / "reused.h5");
@@ -476,17 +489,23 @@ TEST(SweepRun, ResumeAndMergeRefuseAnotherBuildsFiles) {
     run(s, dir / "a.h5", 1, 1, 1, true);
     ADD_FAILURE() << "another build's partial file was resumed";
   } catch (const InputError& e) {
-    EXPECT_NE(std::string(e.what()).find("(commit 0123456789ab), this is dembones"), std::string::npos) << e.what();
+    EXPECT_NE(std::string(e.what()).find("(commit 0123456789ab, "), std::string::npos) << e.what();
   }
   EXPECT_TRUE(fs::exists(dir / "a.h5.partial")) << "left as it was";
   std::vector<fs::path> shards;
   for (int i = 1; i <= 2; ++i) shards.push_back(run(s, dir / "sh.h5", 1, i, 2).written);
-  set_root_attribute(shards[1], "dembones_version", "0.0.1");
-  try {
-    merge_sweep(shards, dir / "m.h5", MergeMode::Copy);
-    ADD_FAILURE() << "shards of two builds were merged";
-  } catch (const InputError& e) {
-    EXPECT_NE(std::string(e.what()).find("merge shards of one build"), std::string::npos) << e.what();
+  // Another version, or the same commit built otherwise (a Debug build).
+  for (const auto& [name, value] : {std::pair{"dembones_version", "0.0.1"}, std::pair{"build_type", "Debug"}}) {
+    const std::string kept = Hdf5Reader(shards[1]).read_string_attribute("/", name);
+    set_root_attribute(shards[1], name, value);
+    try {
+      merge_sweep(shards, dir / "m.h5", MergeMode::Copy);
+      ADD_FAILURE() << "shards of two builds were merged: " << name;
+    } catch (const InputError& e) {
+      EXPECT_NE(std::string(e.what()).find("merge shards of one build"), std::string::npos) << e.what();
+      EXPECT_NE(std::string(e.what()).find(value), std::string::npos) << e.what();
+    }
+    set_root_attribute(shards[1], name, kept);
   }
   EXPECT_FALSE(fs::exists(dir / "m.h5"));
   EXPECT_FALSE(fs::exists(dir / "m.h5.partial"));
@@ -609,6 +628,15 @@ TEST(SweepRun, ResumeAfterSigkillEqualsAnUninterruptedSweep) {
   EXPECT_EQ(st.runs_done, 12 - k.complete);  // only the unfinished runs are redone
   run(k.sweep, dir / "straight.h5", 1);
   expect_same_sweep_files(dir / "straight.h5", out);
+  // The root keeps the first session's command line (the killed `dembones sweep`) and names the resume.
+  const Hdf5Reader r(out);
+  EXPECT_NE(r.read_string_attribute("/", "command_line").find("dembones sweep"), std::string::npos);
+  const auto resumed = r.read_string_array_attribute("/", "resumed");
+  ASSERT_EQ(resumed.size(), 1u);
+  EXPECT_NE(resumed[0].find(" on "), std::string::npos) << resumed[0];
+  EXPECT_NE(resumed[0].find(" in " + fs::current_path().string() + ": "), std::string::npos) << resumed[0];
+  const auto names = Hdf5Reader(dir / "straight.h5").attribute_names("/");
+  EXPECT_EQ(std::count(names.begin(), names.end(), "resumed"), 0) << "an uninterrupted sweep has no resumes";
 }
 
 // A summary-series sweep killed, then its partial file unreadable (as when HDF5 is killed while it
