@@ -6,6 +6,7 @@
 #include <cstdio>
 #include <exception>
 #include <new>
+#include <algorithm>
 #include <map>
 #include <string>
 
@@ -37,6 +38,16 @@ int main(int argc, char** argv) {
   add("export", "Export a result file to CSV or OpenSim .mot/.sto", cli::add_export);
   add("merge", "Merge sweep shard files into one", cli::add_merge);
 
+  // A first word that names no command is an error even with --help after it (CLI11 printed the
+  // general help and exited 0 for `dembones inspect --help`: a script's typo went unnoticed; audit).
+  if (argc >= 2 && argv[1][0] != '-' &&
+      std::none_of(commands.begin(), commands.end(), [&](const auto& c) { return c.first->get_name() == argv[1]; })) {
+    std::string names;
+    for (const CLI::App* sub : app.get_subcommands({})) names += (names.empty() ? "" : ", ") + sub->get_name();
+    std::fprintf(stderr, "dembones: error: unknown command '%s' (the commands: %s; dembones --help)\n", argv[1],
+                 names.c_str());
+    return kExitBadInput;
+  }
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

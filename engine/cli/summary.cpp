@@ -121,11 +121,7 @@ void print_scenario_lines(std::FILE* out, const ScenarioSpec& scenario, double b
   // Which model: an edited copy under another folder gives other loads under the same model name.
   fmt::print(out, "model {}\n", scenario.model_file);
   fmt::print(out, "task {}\n", describe_task(scenario.task));
-  if (!scenario.impairments.empty()) {
-    std::vector<std::string> imps;
-    for (const ImpairmentSpec& imp : scenario.impairments) imps.push_back(describe_impairment(imp));
-    fmt::print(out, "impairments: {}\n", fmt::join(imps, "; "));
-  }
+  if (!scenario.impairments.empty()) fmt::print(out, "impairments: {}\n", describe_impairments(scenario));
 }
 
 void print_summary(std::FILE* out, const ScenarioSpec& scenario, const MusculoskeletalModel& msm, const RunRecord& r,

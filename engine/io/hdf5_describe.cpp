@@ -85,6 +85,9 @@ std::string run_overview(const Hdf5Reader& r, const std::string& group) {
   if (group == "/") {
     const std::string task = string_attribute_or_empty(r, "/", "task");
     if (!task.empty()) out += fmt::format("task {}\n", task);
+    // The impairments as run (after --set), as `dembones run` printed them.
+    const std::string impairments = string_attribute_or_empty(r, "/", "impairments");
+    if (!impairments.empty() && impairments != "none") out += fmt::format("impairments: {}\n", impairments);
     // The files it read besides the model, kept in the file (input_file_texts).
     if (r.has_attribute("/", "input_file_fields")) {
       const auto fields = r.read_string_array_attribute("/", "input_file_fields");

@@ -29,4 +29,10 @@ std::string describe_impairment(const ImpairmentSpec& imp) {
   return "?";
 }
 
+std::string describe_impairments(const ScenarioSpec& scenario) {
+  std::string out;
+  for (const ImpairmentSpec& imp : scenario.impairments) out += (out.empty() ? "" : "; ") + describe_impairment(imp);
+  return out;
+}
+
 }  // namespace dembones

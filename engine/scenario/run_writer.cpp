@@ -122,7 +122,10 @@ void write_provenance(Hdf5Writer& w, const std::string& format, const RunProvena
   w.set_string_attribute("/", "scenario_name", p.scenario_name);
   w.set_string_attribute("/", "scenario_yaml", p.scenario_yaml);
   w.set_string_attribute("/", "scenario_sha256", sha256_hex(p.scenario_yaml));
-  if (!p.task.empty()) w.set_string_attribute("/", "task", p.task);
+  if (!p.task.empty()) {
+    w.set_string_attribute("/", "task", p.task);
+    w.set_string_attribute("/", "impairments", p.impairments.empty() ? "none" : p.impairments);
+  }
   w.set_string_attribute("/", "model_yaml", p.model_yaml);
   w.set_string_attribute("/", "model_sha256", sha256_hex(p.model_yaml));
   w.set_double_attribute("/", "subject_height_m", p.subject_height_m);

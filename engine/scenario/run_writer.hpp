@@ -20,6 +20,9 @@ struct RunProvenance {
   double subject_height_m = 0, subject_mass_kg = 0;
   std::string subject_sex;
   std::string task;  // describe_task() of the task as run; not written when empty (a sweep's root)
+  // describe_impairment() of each impairment as run, "; "-joined as `dembones run` prints them; written
+  // with `task` (run files; "none" when there are none).
+  std::string impairments;
   // Files the scenario reads besides the model (motion table, external forces): written as the
   // input_file_* attributes when there are any.
   std::vector<InputFile> input_files;

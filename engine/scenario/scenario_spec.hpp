@@ -100,4 +100,7 @@ struct ScenarioSpec {
   std::optional<ExternalForcesSpec> external_forces;
 };
 
+// The scenario's impairments, each described (describe_impairment), "; "-joined; empty without any.
+std::string describe_impairments(const ScenarioSpec& scenario);
+
 }  // namespace dembones

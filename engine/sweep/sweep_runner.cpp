@@ -604,7 +604,7 @@ SweepRunStats run_sweep(const SweepSpec& spec, const SweepPlan& plan, const Swee
       const ScenarioSpec base = parse_scenario(YAML::Clone(spec.base), spec.base_file);
       RunProvenance prov{base.name, base.text, read_file_text(base.model_file), o.command_line,
                          base.subject.height_m, base.subject.mass_kg, to_string(base.subject.sex),
-                         /*task=*/"", {}};  // the runs' tasks differ: no root task line
+                         /*task=*/"", /*impairments=*/"", {}};  // the runs' tasks differ: no root task line
       // The base scenario's motion table and force table when the sweep does not vary them (a varied
       // one is kept per value in sweep_varied_file_*, below).
       for (InputFile& f : read_scenario_input_files(base))

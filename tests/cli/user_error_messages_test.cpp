@@ -9,6 +9,7 @@
 #include <fstream>
 #include <sstream>
 #include <string>
+#include <vector>
 
 #include "cli_test_util.hpp"
 #include "io/hdf5_reader.hpp"
@@ -41,6 +42,19 @@ std::string replace_first(std::string text, const std::string& from, const std::
   EXPECT_NE(at, std::string::npos) << from;
   if (at != std::string::npos) text.replace(at, from.size(), to);
   return text;
+}
+
+// A command that does not exist is an error (exit 2) naming the commands, --help after it or not
+// (`dembones inspect --help` printed the general help and exited 0).
+TEST(UserErrorMessages, AnUnknownCommandIsAnErrorEvenWithHelp) {
+  for (const std::vector<std::string>& args : {std::vector<std::string>{"inspect", "--help"}, {"inspect", "x.h5"}, {"runn"}}) {
+    const auto r = dembones(args);
+    EXPECT_EQ(r.exit_code, 2) << args[0] << ": " << r.output;
+    EXPECT_NE(r.output.find("unknown command '" + args[0] + "'"), std::string::npos) << r.output;
+    EXPECT_NE(r.output.find("run, sweep, validate, info, export, merge"), std::string::npos) << r.output;
+  }
+  const auto help = dembones({"run", "--help"});
+  EXPECT_EQ(help.exit_code, 0) << help.output;
 }
 
 TEST(UserErrorMessages, MisspeltRequiredScenarioFieldIsUnknownWithSuggestion) {

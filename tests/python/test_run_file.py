@@ -281,6 +281,13 @@ class RunFile(unittest.TestCase):
             self.assertEqual(os.path.realpath(f.attrs["working_directory"]), os.path.realpath(folder))
             for key in ("build_type", "compiler", "libraries"):
                 self.assertTrue(f.attrs[key], key)
+            # The impairment given by --set, as `dembones run` printed it (not only inside scenario_yaml).
+            self.assertEqual(f.attrs["impairments"], "weak_muscle iliacus (strength x0.5)")
+        info = subprocess.run([DEMBONES, "info", os.path.join(folder, "it's.h5")], capture_output=True, text=True,
+                              timeout=600)
+        self.assertIn("impairments: weak_muscle iliacus (strength x0.5)", info.stdout)
+        with h5py.File(self.path, "r") as f:
+            self.assertEqual(f.attrs["impairments"], "none")
 
     def test_stored_scenario_and_model_rerun_to_identical_numbers(self):
         folder = os.path.join(TMP, "rerun")
