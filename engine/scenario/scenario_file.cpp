@@ -464,6 +464,11 @@ ExternalForcesSpec read_external_forces(FieldReader r, const std::string& scenar
     ++i;
   }
   if (e.forces.empty()) r.fail("forces", "expected at least one force");
+  if (r.has("filter_cutoff_hz")) {
+    // Checked against the table's sampling rate when the table is read (load_external_forces).
+    e.filter_where = r.where("filter_cutoff_hz");
+    e.filter_cutoff_hz = positive(r, "filter_cutoff_hz", r.number("filter_cutoff_hz"));
+  }
   r.finish();
   return e;
 }

@@ -18,6 +18,7 @@
 #include "multibody/kinematics.hpp"
 #include "scenario/model_parser.hpp"
 #include "scenario/motion_file.hpp"
+#include "solvers/butterworth.hpp"
 #include "scenario/scaling.hpp"
 #include "scenario/yaml_fields.hpp"
 
@@ -658,7 +659,28 @@ ExternalLoadSeries load_external_forces(const ExternalForcesSpec& spec, const Mo
         }
     return v;
   };
-  auto resample = [&](const MatX& v) {
+  // The optional low-pass (external_forces.filter_cutoff_hz): the table's own rows must be evenly
+  // sampled (a force plate's are), the cut-off below 0.4 of its rate (as solver.filter_cutoff_hz).
+  std::optional<ButterworthCoefficients> low_pass;
+  if (spec.filter_cutoff_hz > 0.0) {
+    if (t.size() < 2)
+      throw InputError(spec.filter_where, fmt::format("'{}' has {} row: nothing to filter", spec.file, t.size()));
+    const double step = (t(t.size() - 1) - t(0)) / static_cast<double>(t.size() - 1);
+    for (Eigen::Index r = 1; r < t.size(); ++r)
+      if (std::abs((t(r) - t(r - 1)) - step) > 1e-3 * step)
+        throw InputError(spec.filter_where,
+                         fmt::format("filtering needs evenly spaced rows: '{}' has {:.6g} s between data rows {} and "
+                                     "{}, {:.6g} s on average (resample the table, or leave the field out)",
+                                     spec.file, t(r) - t(r - 1), r, r + 1, step));
+    const double rate = 1.0 / step;
+    if (spec.filter_cutoff_hz > 0.4 * rate)
+      throw InputError(spec.filter_where, fmt::format("{} Hz is above 0.4 x the table's sampling rate ({:.6g} Hz): at "
+                                                      "most {:.6g} Hz",
+                                                      spec.filter_cutoff_hz, rate, 0.4 * rate));
+    low_pass = butterworth_lowpass_2pass(spec.filter_cutoff_hz, rate);
+  }
+  auto resample = [&](MatX v) {
+    if (low_pass) filtfilt(*low_pass, v);
     MatX out;
     const Eigen::Index bad = resample_linear(t, v, time, out);
     if (bad >= 0)

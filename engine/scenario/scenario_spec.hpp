@@ -84,6 +84,10 @@ struct ExternalForcesSpec {
   std::string file;  // resolved relative to the scenario file
   std::vector<ExternalForceSpec> forces;
   Location where;    // of the `file` field
+  // Zero-lag Butterworth low-pass of the table's force and point columns at its own sampling rate
+  // before resampling (`filter_cutoff_hz`, Hz); 0: the table as read.
+  double filter_cutoff_hz = 0.0;
+  Location filter_where;  // of the `filter_cutoff_hz` field
 };
 
 struct ScenarioSpec {

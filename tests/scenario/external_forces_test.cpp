@@ -2,6 +2,9 @@
 // frames, errors naming file and field, and the forces reaching the pipeline.
 #include <gtest/gtest.h>
 
+#include <fmt/format.h>
+
+#include <cmath>
 #include <filesystem>
 #include <fstream>
 #include <string>
@@ -163,6 +166,61 @@ TEST(ExternalForcesScenario, ATableGivenBySetIsNamedByTheOverride) {
       [&] { prepare_run(load_scenario(scenario.string(), {parse_override("external_forces.file=short.csv")}), models); });
   EXPECT_EQ(range.rfind("--set external_forces.file=short.csv: field 'external_forces.file': ", 0), 0u) << range;
   EXPECT_NE(range.find("covers t = 0 to 0.2 s"), std::string::npos) << range;
+}
+
+// external_forces.filter_cutoff_hz: the table's force and point columns are low-passed (zero-lag
+// Butterworth, at the table's own rate) before resampling. A 1 Hz force with 40 Hz noise sampled at
+// 1000 Hz (a force plate's rate): at 6 Hz the noise is gone (40 Hz is 6.7 cut-offs up: a fourth-order
+// response passes (6/40)^4 = 5e-4) and the 1 Hz signal is kept (gain 1 - (1/6)^4 / 2); unfiltered the
+// frames carry the noise. Uneven rows and a cut-off above 0.4 x the table's rate are refused.
+TEST(ExternalForcesScenario, AFilteredTableKeepsTheSignalAndDropsTheNoise) {
+  Scratch s;
+  constexpr double kPi = 3.14159265358979323846;
+  std::string csv = "time,Fx,Fy,Fz,px,py,pz\n";
+  auto signal = [&](double t) { return 100.0 * std::sin(2.0 * kPi * 1.0 * t); };
+  auto noise = [&](double t) { return 30.0 * std::sin(2.0 * kPi * 40.0 * t + 0.3); };
+  for (int i = 0; i <= 1000; ++i) {  // 0 to 1 s
+    const double t = i / 1000.0;
+    csv += fmt::format("{},{},{},0,{},1.0,0.1\n", t, signal(t) + noise(t), -50.0 + noise(t), 0.3 + 0.001 * noise(t));
+  }
+  s.write("plate.csv", csv);
+  ModelCache models;
+  const std::string forces =
+      "  forces:\n    - {body: hand, force_columns: [Fx, Fy, Fz], point_columns: [px, py, pz]}\n";
+  auto track_of = [&](const std::string& block) {
+    return prepare_run(load_scenario(s.scenario("  file: plate.csv\n" + block + forces, 1.0).string()), models)
+        ->external.tracks.at(0);
+  };
+  const ExternalForceTrack raw = track_of(""), filtered = track_of("  filter_cutoff_hz: 6\n");
+  const VecX time = prepare_run(load_scenario(s.scenario("  file: plate.csv\n" + forces, 1.0).string()), models)->kinematics.time;
+  double raw_noise = 0.0, left_noise = 0.0, point_noise = 0.0;
+  for (Eigen::Index f = 0; f < time.size(); ++f) {
+    const double t = time(f);
+    // Away from the table's ends, where the reflection padding about a noisy end value settles over
+    // about one cut-off period.
+    if (t < 0.25 || t > 0.75) continue;
+    raw_noise = std::max(raw_noise, std::abs(raw.force_N(f, 1) + 50.0));
+    left_noise = std::max(left_noise, std::abs(filtered.force_N(f, 1) + 50.0));
+    point_noise = std::max(point_noise, std::abs(filtered.point_m(f, 0) - 0.3));
+    EXPECT_NEAR(filtered.force_N(f, 0), signal(t), 0.5) << "t = " << t;
+  }
+  EXPECT_GT(raw_noise, 10.0);  // the frames sample the noise unfiltered
+  EXPECT_LT(left_noise, 0.1);
+  EXPECT_LT(point_noise, 1e-4);  // the point columns are filtered too
+  // Uneven rows, a cut-off above 0.4 x 1000 Hz.
+  s.write("uneven.csv", "time,Fx,Fy,Fz\n0,0,0,0\n0.5,1,1,1\n0.6,1,1,1\n1,0,0,0\n");
+  const std::string uneven = input_error_text([&] {
+    prepare_run(load_scenario(s.scenario("  file: uneven.csv\n  filter_cutoff_hz: 6\n"
+                                         "  forces:\n    - {body: hand, force_columns: [Fx, Fy, Fz], point_m: [0, 0, 0]}\n")
+                                  .string()),
+                models);
+  });
+  EXPECT_NE(uneven.find("external_forces.filter_cutoff_hz"), std::string::npos) << uneven;
+  EXPECT_NE(uneven.find("evenly spaced rows"), std::string::npos) << uneven;
+  const std::string high = input_error_text([&] { track_of("  filter_cutoff_hz: 450\n"); });
+  EXPECT_NE(high.find("at most 400 Hz"), std::string::npos) << high;
+  const std::string negative = input_error_text([&] { track_of("  filter_cutoff_hz: -6\n"); });
+  EXPECT_NE(negative.find("external_forces.filter_cutoff_hz"), std::string::npos) << negative;
 }
 
 // The table is resampled at the solver's frames and every frame's force reaches inverse dynamics
