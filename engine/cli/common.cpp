@@ -5,6 +5,7 @@
 
 #include "cli/commands.hpp"
 #include "common/error.hpp"
+#include "common/shell_quote.hpp"
 
 namespace dembones::cli {
 namespace {
@@ -13,24 +14,13 @@ std::string g_command_line;
 
 const std::string& command_line() { return g_command_line; }
 
-namespace {
-// An argument as a POSIX shell reads it back: as it is when it holds only characters no shell treats
-// specially, else in single quotes (a quote inside as '\''). The stored line then runs again as it
-// is (provenance audit: `--set "impairments=[{type: weak_muscle, ...}]"` came back as several words).
-std::string shell_quoted(const std::string& arg) {
-  const bool plain = !arg.empty() && arg.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
-                                                           "0123456789_-+=./:,@%") == std::string::npos;
-  if (plain) return arg;
-  std::string out = "'";
-  for (const char c : arg) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
-  return out + "'";
-}
-}  // namespace
 
 void set_command_line(int argc, char** argv) {
   g_command_line.clear();
   for (int i = 0; i < argc; ++i) {
     if (i) g_command_line += ' ';
+    // Quoted where a shell needs it: the stored line runs again as it is (provenance audit:
+    // `--set "impairments=[{type: weak_muscle, ...}]"` came back as several words).
     g_command_line += shell_quoted(argv[i]);
   }
 }

@@ -40,12 +40,15 @@ int main(int argc, char** argv) {
 
   // A first word that names no command is an error even with --help after it (CLI11 printed the
   // general help and exited 0 for `dembones inspect --help`: a script's typo went unnoticed; audit).
-  if (argc >= 2 && argv[1][0] != '-' &&
-      std::none_of(commands.begin(), commands.end(), [&](const auto& c) { return c.first->get_name() == argv[1]; })) {
+  // The first word that is not an option (`dembones --help inspect` too).
+  int first_word = 1;
+  while (first_word < argc && argv[first_word][0] == '-') ++first_word;
+  if (first_word < argc &&
+      std::none_of(commands.begin(), commands.end(), [&](const auto& c) { return c.first->get_name() == argv[first_word]; })) {
     std::string names;
     for (const CLI::App* sub : app.get_subcommands({})) names += (names.empty() ? "" : ", ") + sub->get_name();
-    std::fprintf(stderr, "dembones: error: unknown command '%s' (the commands: %s; dembones --help)\n", argv[1],
-                 names.c_str());
+    std::fprintf(stderr, "dembones: error: unknown command '%s' (the commands: %s; dembones --help)\n",
+                 argv[first_word], names.c_str());
     return kExitBadInput;
   }
   try {

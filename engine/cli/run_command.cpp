@@ -112,7 +112,7 @@ int run(const RunOptions& o) {
   Hdf5Writer writer(out_path, wo);
   RunProvenance prov{scenario.name, scenario.text, prepared->model_text, command_line(),
                      scenario.subject.height_m, scenario.subject.mass_kg, to_string(scenario.subject.sex),
-                     describe_task(scenario.task), describe_impairments(scenario), read_scenario_input_files(scenario)};
+                     describe_task(scenario.task), describe_impairments(scenario), prepared->input_files};
   write_provenance(writer, "dembones-run", prov);
   // Whether the arrays lost their last digits (a sweep file says it as sweep_float32).
   writer.set_int_attribute("/", "float32", wo.store_float32 ? 1 : 0);

@@ -480,7 +480,12 @@ std::unique_ptr<PreparedRun> prepare_run(const ScenarioSpec& scenario, ModelCach
   }
   auto run = std::make_unique<PreparedRun>(std::move(msm));
   run->scenario = scenario;
-  if (options.keep_model_text) models.get(scenario.model_file, &run->model_text);
+  if (options.keep_model_text) {
+    models.get(scenario.model_file, &run->model_text);
+    // Before the tables are parsed below: the bytes kept are those the run reads (a table changed or
+    // removed during a long run no longer loses the finished run; review).
+    run->input_files = read_scenario_input_files(scenario);
+  }
   run->built = std::move(built);
   run->rig = std::move(rig);
   // Posture offsets: an anterior pelvic tilt flexes the hip and extends the spine by the same angle

@@ -12,6 +12,7 @@
 #include "scenario/scenario_spec.hpp"
 #include "scenario/task_generator.hpp"
 #include "solvers/external_loads.hpp"
+#include "scenario/input_files.hpp"
 #include "solvers/kinematic_series.hpp"
 
 namespace dembones {
@@ -27,6 +28,9 @@ struct PreparedRun {
   std::vector<std::string> notes;  // for the user, before the run: what looks wrong but may be right
   std::string model_text;  // the model file as read (stored in the output for provenance); empty
                            // unless PrepareRunOptions::keep_model_text
+  // The motion and force tables the run read (read_scenario_input_files, before they were parsed),
+  // kept with model_text for the output's input_file_* attributes.
+  std::vector<InputFile> input_files;
   std::shared_ptr<const BuiltModel> built;  // shared with other runs of the same subject (ModelCache)
   // The engine model, shared with the other runs of the same subject (ModelCache) unless impairments
   // changed it: a copy per run was ~1 % of a sweep's lift (its names, muscle paths and sites).

@@ -11,6 +11,7 @@
 #include <numeric>
 #include <random>
 
+#include "common/shell_quote.hpp"
 #include "scenario/run_writer.hpp"  // sha256_hex
 #include "scenario/scenario_file.hpp"  // resolve_relative
 #include "scenario/scenario_runner.hpp"  // check_scenario_files, check_impairment_selectors
@@ -357,12 +358,14 @@ std::string format_run_table(const SweepSpec& spec, const SweepPlan& plan, std::
     for (const auto& row : rows) width[c] = std::max(width[c], row[c].size());
   }
   std::string out = fmt::format("{}: {} run{}{}, design {}, base {}", spec.file, plan.runs.size(),
-                                plan.runs.size() == 1 ? "" : "s", of_runs > 0 ? fmt::format(" of {}", of_runs) : "", to_string(spec.design), spec.base_file);
+                                plan.runs.size() == 1 ? "" : "s", of_runs > 0 ? fmt::format(" of {}", of_runs) : "",
+                                to_string(spec.design), shell_quoted(spec.base_file));
   // Every run also gets the sweep's set: and --set values: a run repeated alone needs them too
-  // (`dembones run BASE --set ...`; they were left out of this list: provenance audit).
+  // (`dembones run BASE --set ...`; they were left out of this list: provenance audit), shell-quoted
+  // as YAML gives them (a quoted '007' stays a string) so that the line can be pasted.
   if (!spec.fixed.empty()) {
     out += "; every run also";
-    for (const Override& f : spec.fixed) out += fmt::format(" --set {}={}", f.path, parameter_label(f.value));
+    for (const Override& f : spec.fixed) out += " --set " + shell_quoted(f.path + "=" + f.value);
   }
   out += "\n";
   auto line = [&](const std::vector<std::string>& cells) {

@@ -608,7 +608,10 @@ SweepRunStats run_sweep(const SweepSpec& spec, const SweepPlan& plan, const Swee
       // The base scenario's motion table and force table when the sweep does not vary them (a varied
       // one is kept per value in sweep_varied_file_*, below).
       for (InputFile& f : read_scenario_input_files(base))
-        if (std::none_of(spec.vary.begin(), spec.vary.end(), [&](const VariedField& v) { return v.path == f.field; }))
+        // Varied itself or through a map that holds it (vary: external_forces: [{file: ...}, ...]).
+        if (std::none_of(spec.vary.begin(), spec.vary.end(), [&](const VariedField& v) {
+              return v.path == f.field || f.field.starts_with(v.path + ".");
+            }))
           prov.input_files.push_back(std::move(f));
       write_provenance(*writer, "dembones-sweep", prov);
       write_sweep_header(*writer, SweepHeader{plan.parameters, plan.fingerprint, stats.runs_total, this_build()});
@@ -659,6 +662,12 @@ SweepRunStats run_sweep(const SweepSpec& spec, const SweepPlan& plan, const Swee
         resume.rows.push_back(r.row);
       }
       mark_complete(*writer, groups);
+      // A resume all the same, though the root's provenance is this session's: the first session's
+      // was in the file set aside (review).
+      const std::vector<std::string> session{
+          describe_session(o.command_line) + " (the partial file was unreadable: its finished runs rebuilt from " +
+          journal_path.filename().string() + "; the first session's command line and time were in that file)"};
+      writer->set_string_array_attribute("/", "resumed", session);
       std::fprintf(stderr, "dembones sweep: %zu finished runs rebuilt from %s\n", restored.size(),
                    journal_path.string().c_str());
     }

@@ -152,21 +152,28 @@ SweepHeader read_sweep_header(const Hdf5Reader& r) {
   h.fingerprint = r.read_string_attribute("/", "sweep_fingerprint");
   h.runs = r.read_int_attribute("/", "sweep_runs");
   if (r.has_attribute("/", "dembones_version") && r.has_attribute("/", "git_commit")) {
-    const auto text = [&](const char* name) { return r.has_attribute("/", name) ? r.read_string_attribute("/", name) : "?"; };
-    h.build = format_build(text("dembones_version"), text("git_commit"), text("build_type"), text("compiler"));
+    const auto text = [&](const char* name, const char* missing) {
+      return r.has_attribute("/", name) ? r.read_string_attribute("/", name) : std::string(missing);
+    };
+    const char* unrecorded = "not recorded (written before 2026-11-28)";
+    h.build = format_build(text("dembones_version", "?"), text("git_commit", "?"), text("build_type", unrecorded),
+                           text("compiler", unrecorded), text("libraries", unrecorded));
   }
   return h;
 }
 
-// The build type and compiler too: shards of a Debug or sanitizer build, or of another compiler, may
-// round differently from a Release build of the same commit (provenance audit). Files written before
+// The build type, compiler and libraries too: shards of a Debug or sanitizer build, of another
+// compiler or Eigen, may round differently from a Release build of the same commit (provenance audit). Files written before
 // 2026-11-28 lack them ("?"): another build.
 std::string format_build(const std::string& version, const std::string& commit, const std::string& build_type,
-                         const std::string& compiler) {
-  return fmt::format("dembones {} (commit {}, {}, {})", version, commit, build_type, compiler);
+                         const std::string& compiler, const std::string& libraries) {
+  return fmt::format("dembones {} (commit {}, {}, {}; {})", version, commit,
+                     build_type.empty() ? "build type not set" : build_type, compiler, libraries);
 }
 
-std::string this_build() { return format_build(build::kVersion, build::kGitCommit, build::kBuildType, build::kCompiler); }
+std::string this_build() {
+  return format_build(build::kVersion, build::kGitCommit, build::kBuildType, build::kCompiler, build::kLibraries);
+}
 
 // A run group's attributes stay in its object header ("compact"): HDF5's default moves more than 8
 // to dense storage, and H5Ocopy of dense variable-length string attributes crashes in libhdf5 1.10.8

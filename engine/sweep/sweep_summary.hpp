@@ -58,12 +58,13 @@ struct SweepHeader {
   std::vector<SweepParameter> parameters;
   std::string fingerprint;
   std::int64_t runs = 0;  // runs in the whole sweep (all shards)
-  std::string build;      // read only: the writer's format_build(dembones_version, git_commit, build_type, compiler)
+  std::string build;      // read only: the writer's format_build(dembones_version, git_commit, build_type, ...)
 };
 
-// "dembones <version> (commit <commit>, <build type>, <compiler>)": what SweepHeader::build compares.
+// "dembones <version> (commit <commit>, <build type>, <compiler>; <libraries>)": what
+// SweepHeader::build compares.
 std::string format_build(const std::string& version, const std::string& commit, const std::string& build_type,
-                         const std::string& compiler);
+                         const std::string& compiler, const std::string& libraries);
 
 // This binary's build in SweepHeader::build's form.
 std::string this_build();

@@ -44,8 +44,8 @@ TEST(Provenance, RunFilesNameTheCommitTheProgramWasBuiltFrom) {
   EXPECT_EQ(h5.read_string_attribute("/", "build_type"), build::kBuildType);
   EXPECT_EQ(h5.read_string_attribute("/", "compiler"), build::kCompiler);
   const std::string libraries = h5.read_string_attribute("/", "libraries");
-  for (const char* library : {"Eigen 3.4", "HDF5 1.", "yaml-cpp 0.", "fmt "})
-    EXPECT_NE(libraries.find(library), std::string::npos) << libraries;
+  EXPECT_TRUE(std::regex_match(libraries, std::regex(R"(Eigen \d+\.\d+\.\d+, HDF5 \d+\.\d+\.\d+, yaml-cpp \d+\.\d+\.\d+, fmt \d+\.\d+\.\d+)")))
+      << libraries;
   const auto version = cli_test::dembones({"--version"});
   EXPECT_NE(version.output.find(built), std::string::npos) << version.output;
 }

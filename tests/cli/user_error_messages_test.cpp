@@ -47,10 +47,14 @@ std::string replace_first(std::string text, const std::string& from, const std::
 // A command that does not exist is an error (exit 2) naming the commands, --help after it or not
 // (`dembones inspect --help` printed the general help and exited 0).
 TEST(UserErrorMessages, AnUnknownCommandIsAnErrorEvenWithHelp) {
-  for (const std::vector<std::string>& args : {std::vector<std::string>{"inspect", "--help"}, {"inspect", "x.h5"}, {"runn"}}) {
+  for (const std::vector<std::string>& args : {std::vector<std::string>{"inspect", "--help"}, {"inspect", "x.h5"}, {"runn"}, {"--help", "inspect"},
+        {"--version", "inspect"}}) {
     const auto r = dembones(args);
     EXPECT_EQ(r.exit_code, 2) << args[0] << ": " << r.output;
-    EXPECT_NE(r.output.find("unknown command '" + args[0] + "'"), std::string::npos) << r.output;
+    EXPECT_NE(r.output.find("unknown command 'inspect'") == std::string::npos ? r.output.find("unknown command 'runn'")
+                                                                              : 0,
+              std::string::npos)
+        << r.output;
     EXPECT_NE(r.output.find("run, sweep, validate, info, export, merge"), std::string::npos) << r.output;
   }
   const auto help = dembones({"run", "--help"});

@@ -8,6 +8,7 @@ CTest runs `/usr/bin/python3 test_sweep_cli.py <path-to-dembones>` from the buil
 
 import os
 import re
+import shlex
 import shutil
 import subprocess
 import sys
@@ -115,19 +116,22 @@ class SweepCli(unittest.TestCase):
     def test_a_listed_run_repeated_alone_gives_the_same_numbers(self):
         # The first line names the base and the values every run gets (the sweep's set:); with a row's
         # values they make the run alone (docs/sweeps.md, "To repeat one run alone").
-        r = run([DEMBONES, "sweep", self.sweep, "--list", "--set", "subject.height_m=1.8"])
+        # A value with spaces and braces: the first line is shell-quoted (it pastes as it is).
+        weak = "impairments=[{type: weak_muscle, muscles: [iliacus], strength_scale: 0.5}]"
+        r = run([DEMBONES, "sweep", self.sweep, "--list", "--set", "subject.height_m=1.8", "--set", weak])
         self.assertEqual(r.returncode, 0, r.stderr)
         lines = r.stdout.strip().splitlines()
-        base = lines[0].split(", base ")[1].split(";")[0]
-        fixed = lines[0].split("; every run also ")[1].split()
-        self.assertEqual(fixed.count("--set"), 4)  # the three of set: and the --set
+        base = shlex.split(lines[0].split(", base ", 1)[1].split("; every run also ")[0])[0]
+        fixed = shlex.split(lines[0].split("; every run also ", 1)[1])
+        self.assertEqual(fixed.count("--set"), 5)  # the three of set: and the two --set
+        self.assertIn(weak, fixed)
         header, row = lines[1].split(), lines[2 + 4].split()  # run 00004
         sets = []
         for path, value in zip(header[1:], row[1:]):
             sets += ["--set", f"{path}={value}"]
         sweep_out = os.path.join(self.tmp, "tall.h5")
-        self.assertEqual(run([DEMBONES, "sweep", self.sweep, "--set", "subject.height_m=1.8", "-o", sweep_out,
-                              "--threads", "1"]).returncode, 0)
+        self.assertEqual(run([DEMBONES, "sweep", self.sweep, "--set", "subject.height_m=1.8", "--set", weak, "-o",
+                              sweep_out, "--threads", "1"]).returncode, 0)
         alone = os.path.join(self.tmp, "alone4.h5")
         r = run([DEMBONES, "run", base, *fixed, *sets, "-o", alone, "-q"])
         self.assertEqual(r.returncode, 0, r.stderr)

@@ -235,6 +235,10 @@ TEST(ExternalForcesScenario, ResampledForcesChangeEachFramesMomentsByTheirJacobi
       "    - {name: plate, body: hand, force_columns: [Fx, Fy, Fz], point_columns: [px, py, pz]}\n").string());
   auto run = prepare_run(spec, models);
   ASSERT_EQ(run->external.tracks.size(), 1u);
+  // The table's bytes, kept when it was read (the run file's input_file_*), not read again at the end.
+  ASSERT_EQ(run->input_files.size(), 1u);
+  EXPECT_EQ(run->input_files[0].field, "external_forces.file");
+  EXPECT_EQ(run->input_files[0].text, force_csv(1.0));
   const ExternalForceTrack& track = run->external.tracks[0];
   const KinematicSeries& k = run->kinematics;
   ASSERT_EQ(track.force_N.rows(), k.frames());

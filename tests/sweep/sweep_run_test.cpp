@@ -319,6 +319,14 @@ TEST(SweepRun, ASweepKeepsTheBaseScenariosForceTable) {
   }
   sweep_test::write_text(dir / "v.yaml", "base: pushed.yaml\nvary:\n  external_forces.file: [forces.csv, other.csv]\n");
   run(dir / "v.yaml", dir / "v.h5", 1);
+  // Varied through the map that holds it: not the base's table either (review: it was listed).
+  sweep_test::write_text(dir / "m.yaml",
+                         "base: pushed.yaml\nvary:\n  external_forces:\n"
+                         "    - {file: forces.csv, forces: [{body: hand, force_columns: [Fx, Fy, Fz], point_m: [0, 0, 0]}]}\n"
+                         "    - {file: other.csv, forces: [{body: hand, force_columns: [Fx, Fy, Fz], point_m: [0, 0, 0]}]}\n");
+  run(dir / "m.yaml", dir / "m.h5", 1);
+  const auto map_names = Hdf5Reader(dir / "m.h5").attribute_names("/");
+  EXPECT_EQ(std::count(map_names.begin(), map_names.end(), "input_file_fields"), 0);
   const Hdf5Reader r(dir / "v.h5");
   const auto names = r.attribute_names("/");
   EXPECT_EQ(std::count(names.begin(), names.end(), "input_file_fields"), 0);
@@ -663,6 +671,10 @@ TEST(SweepRun, ADamagedPartialFileIsRebuiltFromTheJournal) {
   EXPECT_FALSE(fs::exists(out.string() + ".journal"));  // removed with the finished file
   run(k.sweep, dir / "straight.h5", 1);
   expect_same_sweep_files(dir / "straight.h5", out);
+  // A resume all the same: named, with where the first session's provenance went.
+  const auto resumed = Hdf5Reader(out).read_string_array_attribute("/", "resumed");
+  ASSERT_EQ(resumed.size(), 1u);
+  EXPECT_NE(resumed[0].find("rebuilt from j.h5.journal"), std::string::npos) << resumed[0];
 }
 
 // Runs are marked complete in batches (at most every second, and whenever a progress line is printed):
