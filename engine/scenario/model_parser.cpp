@@ -23,6 +23,11 @@ constexpr double kDegToRad = std::numbers::pi / 180.0;
 // under `_rad` turned the hip's frame and took the patellofemoral force from 9331 to 58 N). Angles
 // beyond one turn and lengths beyond a body's size are refused, with the likely slip named.
 constexpr double kMaxModelLength_m = 5.0;  // any point of a human model, in its body's frame
+// A muscle point, a wrap surface's centre or a joint's location in a moving body: within the segment,
+// and no human segment is a metre long (the lifter's largest such coordinate is 0.46 m). A centimetre
+// slip of a lumbar attachment (a few cm) passed the 5 m limit and failed later as an infinite joint
+// load (model-authoring audit).
+constexpr double kMaxSegmentPoint_m = 1.0;
 constexpr double kMaxWrapRadius_m = 1.0;
 constexpr double kMaxCouplingRatio = 100.0;
 
@@ -48,14 +53,14 @@ void check_length(const FieldReader& r, const std::string& key, std::span<const 
                               limit_m, v));
 }
 
-Eigen::Vector3d read_location(FieldReader& r, const std::string& key) {
+Eigen::Vector3d read_location(FieldReader& r, const std::string& key, double limit_m = kMaxSegmentPoint_m) {
   const Eigen::Vector3d v = r.vector3(key);
-  check_length(r, key, std::span<const double>(v.data(), 3), kMaxModelLength_m);
+  check_length(r, key, std::span<const double>(v.data(), 3), limit_m);
   return v;
 }
 
-Eigen::Vector3d read_location_or(FieldReader& r, const std::string& key) {
-  return r.has(key) ? read_location(r, key) : Eigen::Vector3d::Zero();
+Eigen::Vector3d read_location_or(FieldReader& r, const std::string& key, double limit_m = kMaxSegmentPoint_m) {
+  return r.has(key) ? read_location(r, key, limit_m) : Eigen::Vector3d::Zero();
 }
 
 // `base_rad` or `base_deg` (exactly one) as radians.
@@ -85,8 +90,24 @@ Eigen::Vector3d read_angles3_or(FieldReader& r, const std::string& base) {
   return v;
 }
 
+// What a coordinate measures, for its range's and default's units: a revolute or custom joint's turns
+// (`_rad`/`_deg`), a prismatic joint's slides (`_m`); any for the multi-coordinate joints.
+enum class CoordinateKind { angle, length, any };
+
+// Refuses a unit suffix of the other kind (audit: hip `range_m: [-30, 120]` passed as metres, and the
+// hip's range was gone).
+void check_unit_kind(FieldReader& r, const std::string& key, CoordinateKind kind, const std::string& what) {
+  const bool length = key.ends_with("_m");
+  if (kind == CoordinateKind::angle && length)
+    r.fail(key, fmt::format("{} turns: give its range in degrees or radians ({}_deg or {}_rad), not metres", what,
+                            key.substr(0, key.size() - 2), key.substr(0, key.size() - 2)));
+  if (kind == CoordinateKind::length && !length)
+    r.fail(key, fmt::format("{} slides: give it in metres ({}_m)", what, key.substr(0, key.rfind('_'))));
+}
+
 // Two-number range [min, max] as `base_rad`/`base_deg` (or `base_m` for lengths); checks min <= max.
-void read_range(FieldReader& r, const std::string& base, double& lo, double& hi) {
+void read_range(FieldReader& r, const std::string& base, double& lo, double& hi,
+                CoordinateKind kind = CoordinateKind::any, const std::string& what = "") {
   std::vector<double> v;
   std::string key;
   for (const char* suffix : {"_rad", "_deg", "_m"}) {
@@ -99,6 +120,7 @@ void read_range(FieldReader& r, const std::string& base, double& lo, double& hi)
     for (const char* suffix : {"_rad", "_deg", "_m"}) r.throw_if_misspelt(base + suffix);
     r.fail("", fmt::format("missing required field {0}_rad (or {0}_deg, {0}_m)", base));
   }
+  check_unit_kind(r, key, kind, what);
   v = r.numbers(key);
   if (v.size() != 2) r.fail(key, fmt::format("expected [min, max], got a list of {}", v.size()));
   const double k = key.ends_with("_deg") ? kDegToRad : 1.0;
@@ -138,9 +160,11 @@ std::string element_path(const std::string& list, const YAML::Node& item, std::s
 }
 
 void check_increasing(FieldReader& r, const std::string& key, const std::vector<double>& x) {
+  // Values of a `_deg` field arrive in radians: the message gives them as the file does.
+  const double k = key.ends_with("_deg") ? 1.0 / kDegToRad : 1.0;
   for (std::size_t i = 1; i < x.size(); ++i)
     if (!(x[i] > x[i - 1]))
-      r.fail(key, fmt::format("expected strictly increasing values, got {} after {}", x[i], x[i - 1]));
+      r.fail(key, fmt::format("expected strictly increasing values, got {:g} after {:g}", x[i] * k, x[i - 1] * k));
 }
 
 CurveSpec read_curve(FieldReader& r, const std::string& x_base, const std::string& y_key) {
@@ -167,6 +191,24 @@ CurveSpec read_curve(FieldReader& r, const std::string& x_base, const std::strin
                               c.x.size(), c.y.size()));
   check_increasing(r, x_key, c.x);
   return c;
+}
+
+// A passive moment resists the motion: positive along the coordinate below its neutral angle and
+// falling as the angle grows (a restoring spring). A reversed sign pushed L5/S1 further into flexion and
+// lowered its compression by 9 %; radians under angle_deg made a curve 57 times too stiff (42 kN at
+// L5/S1) (model-authoring audit).
+void check_restoring(FieldReader& r, const CurveSpec& c) {
+  const std::string key = r.has("angle_deg") ? "angle_deg" : "angle_rad";
+  const double k = key == "angle_deg" ? 1.0 / kDegToRad : 1.0;
+  for (std::size_t i = 1; i < c.y.size(); ++i)
+    if (c.y[i] > c.y[i - 1])
+      r.fail("moment_Nm", fmt::format("a passive moment resists the motion: it must fall (or stay) as the angle grows "
+                                      "(positive moment along the coordinate's positive direction), got {:g} N*m at "
+                                      "{:g} then {:g} N*m at {:g} (signs reversed?)",
+                                      c.y[i - 1], c.x[i - 1] * k, c.y[i], c.x[i] * k));
+  const double span_deg = (c.x.back() - c.x.front()) / kDegToRad;
+  if (key == "angle_deg" && span_deg < 3.0)
+    r.fail(key, fmt::format("the curve spans {:.3g} deg in all: radians given as degrees? (angle_rad)", span_deg));
 }
 
 FunctionSpec read_function(FieldReader& parent, const std::string& key) {
@@ -202,10 +244,11 @@ SegmentSexData read_segment_sex(FieldReader& parent, const std::string& key) {
   return d;
 }
 
-CoordinateSpec read_coordinate(FieldReader& r) {
+CoordinateSpec read_coordinate(FieldReader& r, CoordinateKind kind) {
   CoordinateSpec c;
   c.name = r.string("name");
-  read_range(r, "range", c.range_min, c.range_max);
+  read_range(r, "range", c.range_min, c.range_max, kind, fmt::format("coordinate '{}'", c.name));
+  if (kind == CoordinateKind::angle && r.has("default_m")) check_unit_kind(r, "default_m", kind, fmt::format("coordinate '{}'", c.name));
   c.default_value = r.has("default_rad") || r.has("default_deg") ? read_angle(r, "default")
                                                                   : r.number_or("default_m", 0.0);
   c.locked = r.boolean_or("locked", false);
@@ -328,6 +371,14 @@ class Parser {
     require_known(r, key, "coordinate", name, coordinate_names());
   }
 
+  // The joint and coordinate spec of a coordinate require_coordinate has found.
+  std::pair<const JointSpec*, const CoordinateSpec*> find_coordinate(const std::string& name) const {
+    for (const auto& j : spec_.joints)
+      for (const auto& c : j.coordinates)
+        if (c.name == name) return {&j, &c};
+    throw InternalError("coordinate '" + name + "' checked but not found");
+  }
+
   void require_muscle(FieldReader& r, const std::string& key, const std::string& name, int index = -1) const {
     std::vector<std::string> names;
     for (const auto& m : spec_.muscles) names.push_back(m.name);
@@ -411,7 +462,9 @@ class Parser {
     require_body(r, "child", j.child);
     if (j.child == "ground") r.fail("child", "ground cannot be a child");
     if (j.child == j.parent) r.fail("child", "a joint needs two different bodies");
-    j.location_in_parent_m = read_location_or(r, "location_in_parent_m");
+    // In the ground a joint may stand anywhere; in a moving body it lies within the segment.
+    j.location_in_parent_m =
+        read_location_or(r, "location_in_parent_m", j.parent == "ground" ? kMaxModelLength_m : kMaxSegmentPoint_m);
     j.orientation_in_parent_rad = read_angles3_or(r, "orientation_in_parent");
     j.location_in_child_m = read_location_or(r, "location_in_child_m");
     j.orientation_in_child_rad = read_angles3_or(r, "orientation_in_child");
@@ -422,11 +475,12 @@ class Parser {
       if (j.axis.norm() < 1e-9) r.fail("axis", "expected a non-zero axis");
       j.axis.normalize();
       FieldReader c = r.child("coordinate");
-      j.coordinates.push_back(read_coordinate(c));
+      j.coordinates.push_back(
+          read_coordinate(c, j.type == JointType::prismatic ? CoordinateKind::length : CoordinateKind::angle));
     } else if (j.type != JointType::fixed) {
       for (const auto& item : r.sequence("coordinates")) {
         FieldReader c = r.element(item, r.path() + ".coordinates");
-        j.coordinates.push_back(read_coordinate(c));
+        j.coordinates.push_back(read_coordinate(c, CoordinateKind::any));
       }
       const std::size_t want = j.type == JointType::spherical ? 3 : 6;
       if (j.coordinates.size() != want)
@@ -496,7 +550,7 @@ class Parser {
       std::vector<double>* dst[3] = {&p.moving_x_m, &p.moving_y_m, &p.moving_z_m};
       for (int c = 0; c < 3; ++c) {
         *dst[c] = mr.numbers(keys[c]);
-        check_length(mr, keys[c], *dst[c], kMaxModelLength_m);
+        check_length(mr, keys[c], *dst[c], kMaxSegmentPoint_m);
         if (dst[c]->size() != p.moving_values_rad.size())
           mr.fail(keys[c], fmt::format("expected as many values as {} ({}), got {}", values_key,
                                        p.moving_values_rad.size(), dst[c]->size()));
@@ -508,7 +562,20 @@ class Parser {
     if (r.has("coordinate")) {
       p.coordinate = r.string("coordinate");
       require_coordinate(r, "coordinate", p.coordinate);
-      read_range(r, "range", p.range_min, p.range_max);
+      const auto [joint, coordinate] = find_coordinate(p.coordinate);
+      const CoordinateKind kind = joint->type == JointType::prismatic ? CoordinateKind::length
+                                  : joint->coordinates.size() == 1   ? CoordinateKind::angle
+                                                                     : CoordinateKind::any;
+      read_range(r, "range", p.range_min, p.range_max, kind, fmt::format("coordinate '{}'", p.coordinate));
+      // Active only where the coordinate can be (audit: a range beyond the knee's never activated).
+      if (p.range_max < coordinate->range_min || p.range_min > coordinate->range_max) {
+        const std::string key = r.has("range_deg") ? "range_deg" : r.has("range_rad") ? "range_rad" : "range_m";
+        const double k = key == "range_deg" ? 1.0 / kDegToRad : 1.0;
+        r.fail(key, fmt::format("the via point is active for {} in [{:g}, {:g}], outside its range [{:g}, {:g}]: it "
+                                "would never be on the path",
+                                p.coordinate, p.range_min * k, p.range_max * k, coordinate->range_min * k,
+                                coordinate->range_max * k));
+      }
     }
     return p;
   }
@@ -549,6 +616,17 @@ class Parser {
         r.has("tendon_strain_at_max_force") ? positive(r, "tendon_strain_at_max_force") : 0.049;
     m.passive_strain_at_max_force =
         r.has("passive_strain_at_max_force") ? positive(r, "passive_strain_at_max_force") : 0.6;
+    // Strains are fractions: published tendon strains at F0 are 0.033-0.1 (Zajac 1989; Thelen 2003:
+    // 0.04-0.1), passive fibre strains 0.5-0.7 (Thelen 2003). A percent (4.9, 70) made the muscle's
+    // tendon or passive fibre nearly force-free without a word (model-authoring audit).
+    if (m.tendon_strain_at_max_force > 0.3)
+      r.fail("tendon_strain_at_max_force",
+             fmt::format("expected a fraction of at most 0.3 (published: 0.033-0.1), got {:g} (a percent? 4.9 % is "
+                         "0.049)", m.tendon_strain_at_max_force));
+    if (m.passive_strain_at_max_force > 2.0)
+      r.fail("passive_strain_at_max_force",
+             fmt::format("expected a fraction of at most 2 (published: 0.5-0.7), got {:g} (a percent? 60 % is 0.6)",
+                         m.passive_strain_at_max_force));
     if (r.has("passive_curve")) {
       const std::string kind = r.string("passive_curve");
       using curves::PassiveCurveKind;
@@ -644,6 +722,7 @@ class Parser {
     p.coordinate = r.string("coordinate");
     require_coordinate(r, "coordinate", p.coordinate);
     p.moment_Nm = read_curve(r, "angle", "moment_Nm");
+    check_restoring(r, p.moment_Nm);
     if (r.has("posterior_elements")) read_posterior_elements(r, p);
     return p;
   }
@@ -708,7 +787,7 @@ class Parser {
     m.name = r.string("name");
     m.body = r.string("body");
     require_body(r, "body", m.body);
-    m.location_m = read_location(r, "location_m");
+    m.location_m = read_location(r, "location_m", m.body == "ground" ? kMaxModelLength_m : kMaxSegmentPoint_m);
     return m;
   }
 

@@ -209,3 +209,30 @@ TEST(ModelBuilder, InvertedKneeMovesAtTheModelsSpeed) {
 
 }  // namespace
 }  // namespace dembones
+
+namespace dembones {
+namespace {
+
+// A tendon slack length longer than the muscle's whole path at the default pose leaves the muscle slack
+// (no activation makes it pull): refused, naming the muscle and both lengths (model-authoring audit:
+// semimembranosus with 0.75 m of tendon on a 0.43-0.50 m path ran at activation 1 with 2 N).
+TEST(ModelBuilder, AMuscleSlackAtTheDefaultPoseIsRefused) {
+  ModelSpec spec = load_model_spec(kLifter);
+  EXPECT_NO_THROW(build_model(spec));
+  for (auto& m : spec.muscles)
+    if (m.name == "semimembranosus") m.tendon_slack_length_m = 0.75;
+  try {
+    build_model(spec);
+    ADD_FAILURE() << "built";
+  } catch (const InputError& e) {
+    const std::string what = e.what();
+    EXPECT_NE(what.find("muscle 'semimembranosus': its tendon slack length, 0.75 m, is longer than its whole path at "
+                        "the model's default pose, 0.4"),
+              std::string::npos)
+        << what;
+    EXPECT_NE(e.where().field.find("tendon_slack_length_m"), std::string::npos) << e.where().field;
+  }
+}
+
+}  // namespace
+}  // namespace dembones
