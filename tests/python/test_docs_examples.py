@@ -480,6 +480,8 @@ class DocsExamples(unittest.TestCase):
         with h5py.File(clone.path("stoop_lift.h5"), "r") as f:
             # Root attributes: every one of the table.
             for row in md_table(text, "## Root attributes"):
+                if "present only" in row[1]:
+                    continue  # another file's (a sweep's, a run that read a table): tested with those files
                 for name in code_spans(row[0]):
                     self.assertIn(name, f.attrs, f"root attribute {name}")
             self.assertEqual(f.attrs["format"], "dembones-run")
