@@ -8,6 +8,7 @@
 #include <numbers>
 #include <sstream>
 #include <string>
+#include <vector>
 
 #include "scenario/model_parser.hpp"
 
@@ -300,32 +301,43 @@ TEST(ModelParser, AnglesAndLengthsOfTheLifterOutsideAHumanBodyAreUnitSlips) {
   e = error_of_lifter_edit("location_in_parent_m: [-0.056276, -0.07849, 0.07726]",
                            "location_in_parent_m: [-5.6276, -7.849, 7.726]");
   EXPECT_TRUE(has(e, "joints.hip.location_in_parent_m: expected lengths of at most 1 m, got -5.6276")) << e;
-  // A centimetre slip inside a segment (a lumbar attachment of a few cm; the 5 m limit passed it).
-  e = error_of_lifter_edit("location_m: [-0.0102, 0.0233, 0.02]", "location_m: [-1.02, 2.33, 2.0]");
-  EXPECT_TRUE(has(e, "Ps_L1_VB.path[0].location_m: expected lengths of at most 1 m, got -1.02 (centimetres")) << e;
-  // A hip range in metres: the hip turns (its range was gone, -1719 to 6875 deg).
-  e = error_of_lifter_edit("{name: hip_flexion, range_rad: [-0.523599, 2.0944]}", "{name: hip_flexion, range_m: [-30, 120]}");
-  EXPECT_TRUE(has(e, "range_m: coordinate 'hip_flexion' turns: give its range in degrees or radians")) << e;
-  // Passive moment curves: a reversed sign, radians under angle_deg.
-  e = error_of_lifter_edit("moment_Nm: [108, 0, -108]", "moment_Nm: [-108, 0, 108]");
-  EXPECT_TRUE(has(e, ".moment_Nm: a passive moment resists the motion")) << e;
-  EXPECT_TRUE(has(e, "got -108 N*m at -18 then 0 N*m at 0 (signs reversed?)")) << e;
-  e = error_of_lifter_edit("angle_deg: [-18, 0, 18]", "angle_deg: [-0.314, 0, 0.314]");
-  EXPECT_TRUE(has(e, ".angle_deg: the curve spans 0.628 deg in all: radians given as degrees?")) << e;
-  // A via point active only outside its coordinate's range, and a range in metres on a turning joint.
-  e = error_of_edit("coordinate: knee_angle, range_deg: [-120, -1]", "coordinate: knee_angle, range_deg: [30, 120]");
-  EXPECT_TRUE(has(e, "range_deg: the via point is active for knee_angle in [30, 120], outside its range [-120, 0]")) << e;
-  e = error_of_edit("coordinate: knee_angle, range_deg: [-120, -1]", "coordinate: knee_angle, range_m: [-2, 0]");
-  EXPECT_TRUE(has(e, "range_m: coordinate 'knee_angle' turns")) << e;
-  e = error_of_lifter_edit("angle_deg: [-18, 0, 18]", "angle_deg: [-18, 0, -1]");
-  EXPECT_TRUE(has(e, "expected strictly increasing values, got -1 after 0")) << e;  // in degrees, as written
-  // Strains given as percents.
-  e = error_of_lifter_edit("passive_strain_at_max_force: 0.7\n    passive_curve: degroote2016\n    path:\n      - {body: pelvis, location_m: [-0.0987",
-                           "passive_strain_at_max_force: 70\n    passive_curve: degroote2016\n    path:\n      - {body: pelvis, location_m: [-0.0987");
-  EXPECT_TRUE(has(e, "semimembranosus.passive_strain_at_max_force: expected a fraction of at most 2")) << e;
-  e = error_of_lifter_edit("passive_strain_at_max_force: 0.7\n    passive_curve: degroote2016\n    path:\n      - {body: pelvis, location_m: [-0.0987",
-                           "passive_strain_at_max_force: 0.7\n    tendon_strain_at_max_force: 4.9\n    passive_curve: degroote2016\n    path:\n      - {body: pelvis, location_m: [-0.0987");
-  EXPECT_TRUE(has(e, "semimembranosus.tendon_strain_at_max_force: expected a fraction of at most 0.3")) << e;
+  // Slips the model-authoring audit found accepted: {file (lifter or two-segment), edit from, to, part of
+  // the error}.
+  const std::string sm = "passive_strain_at_max_force: 0.7\n    passive_curve: degroote2016\n    path:\n      - {body: "
+                         "pelvis, location_m: [-0.0987";
+  struct Slip {
+    bool lifter;
+    std::string from, to, expected;
+  };
+  const std::vector<Slip> slips{
+      // A centimetre slip inside a segment (a lumbar attachment of a few cm; the 5 m limit passed it).
+      {true, "location_m: [-0.0102, 0.0233, 0.02]", "location_m: [-1.02, 2.33, 2.0]",
+       "Ps_L1_VB.path[0].location_m: expected lengths of at most 1 m, got -1.02 (centimetres"},
+      // A hip range in metres: the hip turns (its range was gone, -1719 to 6875 deg).
+      {true, "{name: hip_flexion, range_rad: [-0.523599, 2.0944]}", "{name: hip_flexion, range_m: [-30, 120]}",
+       "range_m: coordinate 'hip_flexion' turns: give its range in degrees or radians"},
+      // Passive moment curves: a reversed sign, radians under angle_deg, abscissae in the file's degrees.
+      {true, "moment_Nm: [108, 0, -108]", "moment_Nm: [-108, 0, 108]",
+       ".moment_Nm: a passive moment resists the motion: it must fall (or stay) as the angle grows (positive moment "
+       "along the coordinate's positive direction), got -108 N*m at -18 then 0 N*m at 0 (signs reversed?)"},
+      {true, "angle_deg: [-18, 0, 18]", "angle_deg: [-0.314, 0, 0.314]",
+       ".angle_deg: the curve spans 0.628 deg in all: radians given as degrees?"},
+      {true, "angle_deg: [-18, 0, 18]", "angle_deg: [-18, 0, -1]", "expected strictly increasing values, got -1 after 0"},
+      // A via point active only outside its coordinate's range, and a range in metres on a turning joint.
+      {false, "coordinate: knee_angle, range_deg: [-120, -1]", "coordinate: knee_angle, range_deg: [30, 120]",
+       "range_deg: the via point is active for knee_angle in [30, 120], outside its range [-120, 0]"},
+      {false, "coordinate: knee_angle, range_deg: [-120, -1]", "coordinate: knee_angle, range_m: [-2, 0]",
+       "range_m: coordinate 'knee_angle' turns"},
+      // Strains given as percents.
+      {true, sm, "passive_strain_at_max_force: 70" + sm.substr(sm.find('\n')),
+       "semimembranosus.passive_strain_at_max_force: expected a fraction of at most 2"},
+      {true, sm, "passive_strain_at_max_force: 0.7\n    tendon_strain_at_max_force: 4.9" + sm.substr(sm.find('\n')),
+       "semimembranosus.tendon_strain_at_max_force: expected a fraction of at most 0.3"},
+  };
+  for (const Slip& slip : slips) {
+    e = slip.lifter ? error_of_lifter_edit(slip.from, slip.to) : error_of_edit(slip.from, slip.to);
+    EXPECT_TRUE(has(e, slip.expected)) << slip.to << "\n -> " << e;
+  }
   e = error_of_lifter_edit("radius_m: 0.0549", "radius_m: 5.49");
   EXPECT_TRUE(has(e, ".radius_m: expected lengths of at most 1 m, got 5.49 (centimetres")) << e;
   e = error_of_lifter_edit("coordinates: [L5_S1_extension, L4_L5_extension, L3_L4_extension, L2_L3_extension, "
