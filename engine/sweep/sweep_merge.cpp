@@ -46,10 +46,15 @@ void check_same_storage(const ShardStorage& first, const std::filesystem::path& 
     refuse("float32", first.float32 == "1" ? "on" : "off", s.float32 == "1" ? "on" : "off", "--float32");
 }
 
-// "<file>: <created_utc> on <host>: <command_line>" of a shard, from its root (what is there).
+// "<file>: <created_utc> on <host> in <working_directory>: <command_line>" of a shard, from its root
+// (what is there), and its resumes: its command line's relative paths start in that folder.
 std::string shard_session(const Hdf5Reader& r, const std::filesystem::path& file) {
   const auto text = [&](const char* name) { return r.has_attribute("/", name) ? r.read_string_attribute("/", name) : "?"; };
-  return fmt::format("{}: {} on {}: {}", file.filename().string(), text("created_utc"), text("host"), text("command_line"));
+  std::string out = fmt::format("{}: {} on {} in {}: {}", file.filename().string(), text("created_utc"), text("host"),
+                                text("working_directory"), text("command_line"));
+  if (r.has_attribute("/", "resumed"))
+    for (const std::string& s : r.read_string_array_attribute("/", "resumed")) out += "; resumed " + s;
+  return out;
 }
 
 }  // namespace

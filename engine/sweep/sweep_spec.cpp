@@ -66,9 +66,9 @@ std::vector<double> numbers_of(const YAML::Node& args, std::size_t count, const 
 }
 
 int point_count(const YAML::Node& args, double n, const std::string& file, const std::string& field) {
-  if (n < 1 || n != std::floor(n) || n > 1e7)
+  if (n < 1 || n != std::floor(n) || n > 1e6)
     throw InputError(location_of(args[2], file, field),
-                     fmt::format("expected a whole number of points from 1 to 10000000, got {}", n));
+                     fmt::format("expected a whole number of points from 1 to 1000000, got {}", n));
   return static_cast<int>(n);
 }
 
@@ -105,10 +105,17 @@ VariedField read_varied(const std::string& path, const YAML::Node& key, const YA
                        fmt::format("a count of 1 would keep only the first value ({}) and drop the last ({}): give a "
                                    "count of at least 2, or a list such as [{}]",
                                    number_text(x[0]), number_text(x[1]), number_text(x[0])));
+    if (kind == "linspace" && !std::isfinite(x[1] - x[0]))
+      throw InputError(location_of(args, file, kfield),
+                       fmt::format("the range from {} to {} is too wide to divide in doubles", x[0], x[1]));
+    // logspace as numpy.geomspace: even steps of log10, so that decades come out exact (0.1 to 100 in 4:
+    // 1 and 10, not 0.9999999999999999 and 9.999999999999998; sweep-design audit).
+    const double l0 = std::log10(x[0]), l1 = std::log10(x[1]);
     for (int i = 0; i < n; ++i) {
       const double t = n == 1 ? 0.0 : static_cast<double>(i) / (n - 1);
-      double xi = kind == "linspace" ? x[0] + (x[1] - x[0]) * t : x[0] * std::pow(x[1] / x[0], t);
-      if (i == n - 1 && n > 1) xi = x[1];  // the last point exactly as written
+      double xi = kind == "linspace" ? x[0] + (x[1] - x[0]) * t : std::pow(10.0, l0 + (l1 - l0) * t);
+      if (i == 0) xi = x[0];                   // the first and last points exactly as written
+      if (i == n - 1 && n > 1) xi = x[1];
       v.values.push_back(number_text(xi));
     }
     return v;
@@ -117,6 +124,9 @@ VariedField read_varied(const std::string& path, const YAML::Node& key, const YA
     const std::vector<double> x = numbers_of(args, 2, file, kfield, "[low, high]");
     if (!(x[0] < x[1]))
       throw InputError(location_of(args, file, kfield), fmt::format("expected low < high, got [{}, {}]", x[0], x[1]));
+    if (!std::isfinite(x[1] - x[0]))
+      throw InputError(location_of(args, file, kfield),
+                       fmt::format("the range from {} to {} is too wide to draw from in doubles", x[0], x[1]));
     v.kind = ValueSetKind::uniform;
     v.a = x[0];
     v.b = x[1];
@@ -200,8 +210,9 @@ SweepSpec parse_sweep(const YAML::Node& root_in, const std::string& text, const 
     if (!sampled) r.fail("samples", fmt::format("samples applies to designs latin_hypercube and random, not {}", design));
     // Read as a number first: 1e12 was "expected an integer", where the range is what is wrong (audit).
     const double samples = r.number("samples");
-    if (!(samples >= 1 && samples <= 10'000'000 && samples == std::floor(samples)))
-      r.fail("samples", fmt::format("expected a whole number of runs from 1 to 10000000, got {:.15g}", samples));
+    if (!(samples >= 1 && samples <= 1'000'000 && samples == std::floor(samples)))
+      r.fail("samples", fmt::format("expected a whole number of runs from 1 to 1000000 (each is checked before the "
+                                    "first starts: about 6 minutes and 2.5 GB per million), got {:.15g}", samples));
     s.samples = static_cast<int>(samples);
   } else if (sampled) {
     r.fail("samples", fmt::format("missing required field (design {} draws this many runs)", design));
@@ -278,9 +289,16 @@ SweepSpec parse_sweep(const YAML::Node& root_in, const std::string& text, const 
     s.fixed_where.push_back(Location{"", 0, 0, "--set " + o.path});
   }
   for (const Override& o : s.fixed) {
-    for (const VariedField& v : s.vary)
+    for (const VariedField& v : s.vary) {
       if (v.path == o.path)
         throw InputError(v.where, fmt::format("'{}' is both varied and set to a fixed value", o.path));
+      // A value set inside a varied field is replaced by each run's value (the runs' task.box replaced
+      // the set task.box.mass_kg, while --list said every run got it; sweep-design audit).
+      if (o.path.starts_with(v.path + "."))
+        throw InputError(v.where, fmt::format("'{}' is varied as a whole, so the fixed value of '{}' inside it would be "
+                                              "replaced in every run: put it in each varied value, or vary '{}' alone",
+                                              v.path, o.path, o.path));
+    }
     apply_override(s.base, o, path);
   }
   s.output = r.has("output") ? read_output(r.child("output"), s.name) : SweepOutputSpec{s.name + ".h5"};

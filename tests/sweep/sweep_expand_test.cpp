@@ -36,9 +36,9 @@ std::vector<double> column(const SweepPlan& p, std::size_t k) {
 }
 
 // The InputError of loading (and checking) a sweep file.
-InputError load_error(const TempDir& dir, const std::string& body) {
+InputError load_error(const TempDir& dir, const std::string& body, const std::vector<Override>& sets = {}) {
   try {
-    const SweepSpec spec = load_sweep(write_sweep(dir, "bad.yaml", body).string());
+    const SweepSpec spec = load_sweep(write_sweep(dir, "bad.yaml", body).string(), sets);
     validate_sweep(spec, expand_sweep(spec));
   } catch (const InputError& e) {
     return e;
@@ -86,6 +86,13 @@ TEST(SweepRandom, InverseNormalCdfInvertsErfc) {
   }
   EXPECT_NEAR(inverse_normal_cdf(0.975), 1.959963984540054, 1e-14);
   EXPECT_EQ(inverse_normal_cdf(0.5), 0.0);
+  // The upper tail as accurately as the lower: its complement 1 − p (exact) against Φ(−x), the
+  // quantity that does not cancel (213 ulp off at p = 0.99998 before; sweep-design audit).
+  for (double p : {0.6, 0.9, 0.99, 0.99998, 1 - 1e-9}) {
+    const double x = inverse_normal_cdf(p);
+    EXPECT_NEAR(0.5 * std::erfc(x / std::numbers::sqrt2), 1.0 - p, 1e-14 * (1.0 - p)) << p;
+    EXPECT_EQ(x, -inverse_normal_cdf(1.0 - p)) << p;
+  }
 }
 
 TEST(SweepExpand, GridIsNestedLoopsInFileOrder) {
@@ -127,6 +134,14 @@ TEST(SweepExpand, LinspaceAndLogspaceEndpointsExact) {
   EXPECT_EQ(geo.back(), 100.0);
   EXPECT_NEAR(geo[1], 0.2154434690031884, 1e-15);  // 0.01 · 10^(4/3)
   EXPECT_NEAR(geo[2], 4.641588833612779, 1e-14);
+  // Decades exact, as numpy.geomspace gives them (0.9999999999999999 and 9.999999999999998 before).
+  const SweepPlan d = plan_of(dir,
+                              "design: zip\n"
+                              "vary:\n"
+                              "  task.box.mass_kg: {logspace: [0.001, 100, 6]}\n"
+                              "  solver.reserve_optimal_force: {logspace: [0.0001, 10, 6]}\n");
+  EXPECT_EQ(column(d, 0), (std::vector<double>{0.001, 0.01, 0.1, 1.0, 10.0, 100.0}));
+  EXPECT_EQ(column(d, 1), (std::vector<double>{0.0001, 0.001, 0.01, 0.1, 1.0, 10.0}));
 }
 
 TEST(SweepExpand, ZipPairsValues) {
@@ -174,6 +189,18 @@ TEST(SweepExpand, LatinHypercubeHitsEveryStratumOnce) {
                                  [&](const SweepRunSpec& r) { return parameter_label(r.values[3]) == t; });
     EXPECT_GE(k, 12) << t;
     EXPECT_LE(k, 13) << t;
+  }
+  // Few runs over a list: each value n/k times (+-1) (5 runs of 3 masses: 1 or 2 each; with the
+  // stratum's jitter 10 kg was drawn 3 times; sweep-design audit).
+  for (int seed = 1; seed <= 20; ++seed) {
+    const SweepPlan few = plan_of(dir, "design: latin_hypercube\nsamples: 5\nseed: " + std::to_string(seed) +
+                                           "\nvary:\n  task.box.mass_kg: [5, 10, 15]\n");
+    const std::vector<double> masses = column(few, 0);
+    for (double mass : {5.0, 10.0, 15.0}) {
+      const auto k = std::count(masses.begin(), masses.end(), mass);
+      EXPECT_GE(k, 1) << "seed " << seed << ", " << mass << " kg";
+      EXPECT_LE(k, 2) << "seed " << seed << ", " << mass << " kg";
+    }
   }
   // Same seed, same runs; another seed, other runs.
   const SweepPlan again = plan_of(dir, body);
@@ -298,6 +325,26 @@ TEST(SweepSpecErrors, NameTheSweepFileLineAndField) {
     EXPECT_NE(std::string(e.what()).find("the base scenario has no 'impairments.0'"), std::string::npos) << e.what();
   }
   {
+    // A fixed value inside a varied field would be replaced in every run, while --list said every run
+    // got it (sweep-design audit).
+    const InputError e =
+        load_error(dir, "vary:\n  task.box: [{mass_kg: 5, depth_m: 0.3, height_m: 0.3}]\n", {Override{"task.box.mass_kg", "50"}});
+    EXPECT_EQ(e.where().field, "vary.task.box");
+    EXPECT_NE(std::string(e.what()).find("'task.box' is varied as a whole, so the fixed value of 'task.box.mass_kg' "
+                                         "inside it would be replaced in every run"),
+              std::string::npos)
+        << e.what();
+  }
+  {
+    // Ranges too wide for doubles (a -nan first run), and a velocity's units.
+    const InputError e = load_error(dir, "vary:\n  task.box.mass_kg: {linspace: [-1.5e308, 1.5e308, 3]}\n");
+    EXPECT_NE(std::string(e.what()).find("too wide to divide in doubles"), std::string::npos) << e.what();
+    EXPECT_EQ(plan_of(dir, "vary:\n  task.box.mass_kg: [1]\n  task.seat_off_com_velocity_forward_m_s: [0, 0.1]\n")
+                  .parameters[1]
+                  .units,
+              "m/s");
+  }
+  {
     // Overlapping fields: one overwrote part of the other while /summary recorded both (audit).
     const InputError e = load_error(dir, "vary:\n  task.box: [{mass_kg: 1, depth_m: 0.3, height_m: 0.3}]\n"
                                          "  task.box.mass_kg: [3, 4]\n");
@@ -332,7 +379,7 @@ TEST(SweepSpecErrors, NameTheSweepFileLineAndField) {
     // A number of samples beyond an int: its range, not "expected an integer" (audit).
     const InputError e = load_error(dir, "design: random\nsamples: 1000000000000\nvary:\n  task.box.mass_kg: {uniform: [0, 10]}\n");
     EXPECT_EQ(e.where().field, "samples");
-    EXPECT_NE(std::string(e.what()).find("expected a whole number of runs from 1 to 10000000, got 1000000000000"),
+    EXPECT_NE(std::string(e.what()).find("expected a whole number of runs from 1 to 1000000 (each is checked before the first starts: about 6 minutes and 2.5 GB per million), got 1000000000000"),
               std::string::npos) << e.what();
   }
   {
