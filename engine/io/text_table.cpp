@@ -349,6 +349,26 @@ TextTable read_storage_file(const std::filesystem::path& path) {
 
 // ----- CSV -----------------------------------------------------------------------------------
 
+// A label "name [unit]" as `dembones export --format csv` writes it: the name, when the unit is one of
+// the SI units a CSV is read in (time in s, angles in rad, lengths in m, forces in N); a column in
+// degrees is refused (a CSV is read in radians). The export could not be read back as a motion
+// ("no 'time' column"; measured-data audit).
+std::string csv_label_without_si_unit(const std::string& label, const std::string& file, int line, int column) {
+  if (label.size() < 4 || label.back() != ']') return label;
+  const std::size_t open = label.rfind(" [");
+  if (open == std::string::npos || open == 0) return label;
+  const std::string unit = label.substr(open + 2, label.size() - open - 3);
+  static const char* kSi[] = {"s", "rad", "m", "N", "N*m", "m/s", "rad/s", "1"};
+  for (const char* si : kSi)
+    if (unit == si) return label.substr(0, open);
+  if (unit == "deg")
+    throw InputError(Location{file, line, column, ""},
+                     fmt::format("column '{}' is in degrees, but a CSV table is read in SI units (angles in radians): "
+                                 "convert it, or give the angles in an OpenSim .mot whose header says inDegrees=yes",
+                                 label));
+  return label;
+}
+
 TextTable read_csv_file(const std::filesystem::path& path) {
   const std::string file = path.string();
   const std::string text = read_whole_file(path);
@@ -368,7 +388,7 @@ TextTable read_csv_file(const std::filesystem::path& path) {
       throw InputError(Location{file, header_line, header[c].column, ""},
                        fmt::format("column {} has an empty name", c + 1));
     }
-    table.column_names.push_back(fields[c]);
+    table.column_names.push_back(csv_label_without_si_unit(fields[c], file, header_line, header[c].column));
   }
   reject_duplicate_labels(table.column_names, file, header_line);
   table.data.resize(16, static_cast<Eigen::Index>(table.column_names.size()));

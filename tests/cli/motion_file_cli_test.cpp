@@ -71,6 +71,34 @@ TEST(MotionFileCli, AnExportedRunRunsAgainWithTheSameLoads) {
   EXPECT_NEAR(b, a, 0.01 * a);  // the exported angles filtered again
 }
 
+// The CSV export of a run's coordinates ("time [s]", "knee_angle [rad]", ...) reads back as a motion
+// file (it had "no 'time' column"); a column labelled in degrees is refused (a CSV is read in radians).
+TEST(MotionFileCli, AnExportedCsvOfTheCoordinatesRunsAgain) {
+  TempDir dir;
+  ASSERT_NO_FATAL_FAILURE(run_and_export_bend(dir));
+  const auto ex = dembones({"export", (dir / "bend.h5").string(), "--format", "csv", "--dataset", "/coordinates/q", "-o",
+                            (dir / "bend.csv").string()});
+  ASSERT_EQ(ex.exit_code, 0) << ex.output;
+  std::string text;
+  {
+    std::ifstream in(dir / "bend.csv");
+    std::getline(in, text);
+  }
+  ASSERT_EQ(text.rfind("time [s],ankle_angle [rad],", 0), 0u) << text;
+  write(dir / "replay.yaml", replay_scenario("bend.csv"));
+  const auto r = dembones({"run", (dir / "replay.yaml").string(), "-o", (dir / "replay.h5").string(), "-q"});
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  const double a = peak(dir / "bend.h5", "/loads/L5_S1/compression");
+  EXPECT_NEAR(peak(dir / "replay.h5", "/loads/L5_S1/compression"), a, 0.01 * a);
+  write(dir / "deg.csv", "time [s],knee_angle [deg]\n0,0\n1,10\n");
+  write(dir / "deg.yaml", replay_scenario("deg.csv"));
+  const auto deg = dembones({"run", (dir / "deg.yaml").string(), "-o", (dir / "deg.h5").string(), "-q"});
+  EXPECT_EQ(deg.exit_code, 2) << deg.output;
+  EXPECT_NE(deg.output.find("column 'knee_angle [deg]' is in degrees, but a CSV table is read in SI units"),
+            std::string::npos)
+      << deg.output;
+}
+
 TEST(MotionFileCli, OpenSimSideNamesAreRefusedUntilMapped) {
   TempDir dir;
   ASSERT_TRUE(cli_test::run_short("forward_bend", dir / "bend.h5"));
