@@ -91,13 +91,15 @@ int run(const RunOptions& o) {
     throw InputError(out_field, fmt::format("'{}' is an interrupted sweep's file (continue it with dembones sweep "
                                             "--resume, or delete it); choose another output file",
                                             partial.string()));
-  if (!o.quiet && std::filesystem::exists(out_path))
-    std::fprintf(stderr, "dembones: %s exists and will be replaced when the run finishes\n", out_path.c_str());
   remove_partial_on_interrupt(
       partial, o.quiet ? std::string{} : fmt::format("\ndembones run: interrupted; nothing written ({} unchanged)\n", out_path));
   const auto t0 = std::chrono::steady_clock::now();
   ModelCache models;
   const std::unique_ptr<PreparedRun> prepared = prepare_run(scenario, models);
+  // Said once the run is ready to start (it was said before a bad motion file stopped the run, and the
+  // file was not replaced).
+  if (!o.quiet && std::filesystem::exists(out_path))
+    std::fprintf(stderr, "dembones: %s exists and will be replaced when the run finishes\n", out_path.c_str());
   for (const std::string& note : prepared->notes) std::fprintf(stderr, "dembones: note: %s\n", note.c_str());
   Pipeline pipeline(prepared->msm, pipeline_settings(scenario.solver));
   if (!o.quiet)

@@ -220,7 +220,10 @@ void parse_data_row(const std::vector<Token>& tokens, const std::vector<std::str
     const auto v = parse_double(text);
     if (!v) {
       throw InputError(Location{file, line_number, tokens[c].column, labels[c]},
-                       fmt::format("expected a number, got '{}'", text));
+                       text.find_first_not_of(" \t") == std::string_view::npos
+                           ? std::string("expected a number, got an empty cell (a value missing from the export: fill "
+                                         "it, e.g. by interpolating in the source program, or cut the row)")
+                           : fmt::format("expected a number, got '{}'", text));
     }
     data(r, static_cast<Eigen::Index>(c)) = *v;
   }

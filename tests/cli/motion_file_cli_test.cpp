@@ -99,6 +99,20 @@ TEST(MotionFileCli, AnExportedCsvOfTheCoordinatesRunsAgain) {
       << deg.output;
 }
 
+// An empty cell is named as one (it was "expected a number, got ''"), and a run stopped by its motion
+// file does not first say that the existing output will be replaced (it is not).
+TEST(MotionFileCli, AnEmptyCellIsNamedAndTheOutputIsNotSaidToBeReplaced) {
+  TempDir dir;
+  write(dir / "gap.csv", "time,knee_angle\n0,0\n0.5,\n1,0\n");
+  write(dir / "gap.yaml", replay_scenario("gap.csv"));
+  write(dir / "old.h5", "an earlier result");
+  const auto r = dembones({"run", (dir / "gap.yaml").string(), "-o", (dir / "old.h5").string()});
+  EXPECT_EQ(r.exit_code, 2) << r.output;
+  EXPECT_NE(r.output.find("gap.csv:3:5: field 'knee_angle': expected a number, got an empty cell"), std::string::npos)
+      << r.output;
+  EXPECT_EQ(r.output.find("will be replaced"), std::string::npos) << r.output;
+}
+
 TEST(MotionFileCli, OpenSimSideNamesAreRefusedUntilMapped) {
   TempDir dir;
   ASSERT_TRUE(cli_test::run_short("forward_bend", dir / "bend.h5"));
