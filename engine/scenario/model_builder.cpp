@@ -131,10 +131,10 @@ CylinderQuadrant cylinder_quadrant(const std::string& quadrant) {
 
 namespace {
 // A muscle whose tendon slack length exceeds its whole path at the model's default pose is slack
-// there, and no activation makes it pull (audit: semimembranosus with 0.75 m of tendon on a 0.43-0.50 m
-// path ran at activation 1 with 2 N and left its moment to reserves, unsaid). OpenSim's model
-// checks warn of the same.
-void check_taut_at_default_pose(const Model& model, const BuiltModel& built, const std::string& file) {
+// there, and no activation makes it pull there (audit: semimembranosus with 0.75 m of tendon on a
+// 0.43-0.50 m path ran at activation 1 with 2 N and left its moment to reserves, unsaid). A note, not
+// an error, as OpenSim's model checks warn: a muscle may be slack in the default pose by design.
+void note_slack_at_default_pose(const Model& model, BuiltModel& built, const ModelSpec& spec) {
   Data data(model);
   const VecX v = VecX::Zero(model.nv);
   forward_kinematics(model, data, built.q_default, v, v);
@@ -144,11 +144,11 @@ void check_taut_at_default_pose(const Model& model, const BuiltModel& built, con
   for (int i = 0; i < built.muscles.nmuscles; ++i) {
     const HillParams& p = built.muscles.params[i];
     if (md.length[i] > p.tendon_slack_length_m) continue;
-    throw InputError(Location{file, 0, 0, fmt::format("muscles[{}].tendon_slack_length_m", i)},
-                     fmt::format("muscle '{}': its tendon slack length, {:.4g} m, is longer than its whole path at the "
-                                 "model's default pose, {:.4g} m: the muscle is slack and can pull at no activation "
-                                 "(a tendon slack length from another model, or path points on the wrong body?)",
-                                 built.muscles.names[i], p.tendon_slack_length_m, md.length[i]));
+    built.notes.push_back(fmt::format(
+        "{}: muscle '{}': its tendon slack length, {:.4g} m, is longer than its whole path at the model's default pose, "
+        "{:.4g} m (for this subject): the muscle is slack there and pulls at no activation (a tendon slack length "
+        "from another model, or path points on the wrong body?)",
+        spec.file, built.muscles.names[i], p.tendon_slack_length_m, md.length[i]));
   }
 }
 }  // namespace
@@ -353,7 +353,7 @@ BuiltModel build_model(const ModelSpec& spec) {
     out.muscle_sides.push_back(m.sides);
   }
   out.muscles = make_muscle_set(model, mspecs, Location{spec.file, 0, 0, ""});
-  check_taut_at_default_pose(model, out, spec.file);
+  note_slack_at_default_pose(model, out, spec);
 
   // Joint-load sites.
   for (const auto& s : spec.sites) {

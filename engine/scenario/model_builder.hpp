@@ -72,6 +72,9 @@ struct BuiltModel {
   std::vector<TorqueActuator> actuators;
   std::vector<CoordinateCoupling> couplings;
   std::vector<std::pair<std::string, std::pair<int, Vec3>>> markers;  // name -> (body, p in E_B)
+  // What looks wrong but may be meant (a muscle slack at the default pose), for `dembones run` and
+  // `validate` to print (PreparedRun::notes).
+  std::vector<std::string> notes;
 };
 
 // Throws InputError (naming the model file and field) for what the engine cannot represent, e.g. a

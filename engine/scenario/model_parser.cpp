@@ -23,8 +23,9 @@ constexpr double kDegToRad = std::numbers::pi / 180.0;
 // under `_rad` turned the hip's frame and took the patellofemoral force from 9331 to 58 N). Angles
 // beyond one turn and lengths beyond a body's size are refused, with the likely slip named.
 constexpr double kMaxModelLength_m = 5.0;  // any point of a human model, in its body's frame
-// A muscle point, a wrap surface's centre or a joint's location in a moving body: within the segment,
-// and no human segment is a metre long (the lifter's largest such coordinate is 0.46 m). A centimetre
+// A muscle point, a wrap surface's centre, a marker or a joint's location in a body that is an
+// anthropometric segment (`segment:`): within it, and no human segment is a metre long (the lifter's
+// largest such coordinate is 0.46 m); bodies without a segment (a tool) keep kMaxModelLength_m. A centimetre
 // slip of a lumbar attachment (a few cm) passed the 5 m limit and failed later as an infinite joint
 // load (model-authoring audit).
 constexpr double kMaxSegmentPoint_m = 1.0;
@@ -99,7 +100,7 @@ enum class CoordinateKind { angle, length, any };
 void check_unit_kind(FieldReader& r, const std::string& key, CoordinateKind kind, const std::string& what) {
   const bool length = key.ends_with("_m");
   if (kind == CoordinateKind::angle && length)
-    r.fail(key, fmt::format("{} turns: give its range in degrees or radians ({}_deg or {}_rad), not metres", what,
+    r.fail(key, fmt::format("{} turns: give it in degrees or radians ({}_deg or {}_rad), not metres", what,
                             key.substr(0, key.size() - 2), key.substr(0, key.size() - 2)));
   if (kind == CoordinateKind::length && !length)
     r.fail(key, fmt::format("{} slides: give it in metres ({}_m)", what, key.substr(0, key.rfind('_'))));
@@ -196,7 +197,8 @@ CurveSpec read_curve(FieldReader& r, const std::string& x_base, const std::strin
 // A passive moment resists the motion: positive along the coordinate below its neutral angle and
 // falling as the angle grows (a restoring spring). A reversed sign pushed L5/S1 further into flexion and
 // lowered its compression by 9 %; radians under angle_deg made a curve 57 times too stiff (42 kN at
-// L5/S1) (model-authoring audit).
+// L5/S1) (model-authoring audit). Checked at the points given (a natural spline through points of
+// unequal steps may overshoot a little between them).
 void check_restoring(FieldReader& r, const CurveSpec& c) {
   const std::string key = r.has("angle_deg") ? "angle_deg" : "angle_rad";
   const double k = key == "angle_deg" ? 1.0 / kDegToRad : 1.0;
@@ -207,7 +209,7 @@ void check_restoring(FieldReader& r, const CurveSpec& c) {
                                       "{:g} then {:g} N*m at {:g} (signs reversed?)",
                                       c.y[i - 1], c.x[i - 1] * k, c.y[i], c.x[i] * k));
   const double span_deg = (c.x.back() - c.x.front()) / kDegToRad;
-  if (key == "angle_deg" && span_deg < 3.0)
+  if (key == "angle_deg" && span_deg < 1.0)
     r.fail(key, fmt::format("the curve spans {:.3g} deg in all: radians given as degrees? (angle_rad)", span_deg));
 }
 
@@ -248,7 +250,8 @@ CoordinateSpec read_coordinate(FieldReader& r, CoordinateKind kind) {
   CoordinateSpec c;
   c.name = r.string("name");
   read_range(r, "range", c.range_min, c.range_max, kind, fmt::format("coordinate '{}'", c.name));
-  if (kind == CoordinateKind::angle && r.has("default_m")) check_unit_kind(r, "default_m", kind, fmt::format("coordinate '{}'", c.name));
+  for (const char* key : {"default_m", "default_deg", "default_rad"})
+    if (r.has(key)) check_unit_kind(r, key, kind, fmt::format("coordinate '{}'", c.name));
   c.default_value = r.has("default_rad") || r.has("default_deg") ? read_angle(r, "default")
                                                                   : r.number_or("default_m", 0.0);
   c.locked = r.boolean_or("locked", false);
@@ -367,6 +370,14 @@ class Parser {
     return v;
   }
 
+  // How far from its origin a point of `body` may be: within an anthropometric segment (a body with
+  // `segment:`) 1 m, on the ground or another body (a tool, a pole, an exoskeleton frame) 5 m.
+  double point_limit_m(const std::string& body) const {
+    for (const auto& b : spec_.bodies)
+      if (b.name == body) return b.segment.empty() ? kMaxModelLength_m : kMaxSegmentPoint_m;
+    return kMaxModelLength_m;
+  }
+
   void require_coordinate(FieldReader& r, const std::string& key, const std::string& name) const {
     require_known(r, key, "coordinate", name, coordinate_names());
   }
@@ -463,10 +474,9 @@ class Parser {
     if (j.child == "ground") r.fail("child", "ground cannot be a child");
     if (j.child == j.parent) r.fail("child", "a joint needs two different bodies");
     // In the ground a joint may stand anywhere; in a moving body it lies within the segment.
-    j.location_in_parent_m =
-        read_location_or(r, "location_in_parent_m", j.parent == "ground" ? kMaxModelLength_m : kMaxSegmentPoint_m);
+    j.location_in_parent_m = read_location_or(r, "location_in_parent_m", point_limit_m(j.parent));
     j.orientation_in_parent_rad = read_angles3_or(r, "orientation_in_parent");
-    j.location_in_child_m = read_location_or(r, "location_in_child_m");
+    j.location_in_child_m = read_location_or(r, "location_in_child_m", point_limit_m(j.child));
     j.orientation_in_child_rad = read_angles3_or(r, "orientation_in_child");
     const bool one_dof = j.type == JointType::revolute || j.type == JointType::prismatic ||
                          j.type == JointType::custom;
@@ -475,12 +485,16 @@ class Parser {
       if (j.axis.norm() < 1e-9) r.fail("axis", "expected a non-zero axis");
       j.axis.normalize();
       FieldReader c = r.child("coordinate");
-      j.coordinates.push_back(
-          read_coordinate(c, j.type == JointType::prismatic ? CoordinateKind::length : CoordinateKind::angle));
+      // A custom joint's coordinate may drive a slide (a constant rotation): not checked.
+      j.coordinates.push_back(read_coordinate(c, j.type == JointType::prismatic ? CoordinateKind::length
+                                                 : j.type == JointType::revolute ? CoordinateKind::angle
+                                                                                 : CoordinateKind::any));
     } else if (j.type != JointType::fixed) {
       for (const auto& item : r.sequence("coordinates")) {
         FieldReader c = r.element(item, r.path() + ".coordinates");
-        j.coordinates.push_back(read_coordinate(c, CoordinateKind::any));
+        // A ball joint's three coordinates turn; a free joint's are rotations and translations.
+        j.coordinates.push_back(
+            read_coordinate(c, j.type == JointType::spherical ? CoordinateKind::angle : CoordinateKind::any));
       }
       const std::size_t want = j.type == JointType::spherical ? 3 : 6;
       if (j.coordinates.size() != want)
@@ -492,6 +506,13 @@ class Parser {
       const char* keys[3] = {"translation_x", "translation_y", "translation_z"};
       for (int i = 0; i < 3; ++i)
         if (r.has(keys[i])) j.translation[i] = read_function(r, keys[i]);
+      // A custom joint whose rotation follows its coordinate turns (the lifter's knee); one with a
+      // constant rotation may slide, and is not checked.
+      if (j.rotation.kind != FunctionSpec::Kind::constant) {
+        FieldReader c = r.child("coordinate");
+        for (const char* key : {"range_m", "default_m"})
+          if (c.has(key)) check_unit_kind(c, key, CoordinateKind::angle, fmt::format("coordinate '{}'", j.coordinates[0].name));
+      }
     }
     const auto known = coordinate_names();
     for (const auto& c : j.coordinates)
@@ -507,7 +528,7 @@ class Parser {
                                                                     : WrapType::sphere;
     w.body = r.string("body");
     require_body(r, "body", w.body);
-    w.location_m = read_location(r, "location_m");
+    w.location_m = read_location(r, "location_m", point_limit_m(w.body));
     w.orientation_rad = read_angles3_or(r, "orientation");
     w.radius_m = positive(r, "radius_m");
     check_length(r, "radius_m", std::span<const double>(&w.radius_m, 1), kMaxWrapRadius_m);
@@ -563,9 +584,11 @@ class Parser {
       p.coordinate = r.string("coordinate");
       require_coordinate(r, "coordinate", p.coordinate);
       const auto [joint, coordinate] = find_coordinate(p.coordinate);
+      const bool turns = joint->type == JointType::revolute || joint->type == JointType::spherical ||
+                         (joint->type == JointType::custom && joint->rotation.kind != FunctionSpec::Kind::constant);
       const CoordinateKind kind = joint->type == JointType::prismatic ? CoordinateKind::length
-                                  : joint->coordinates.size() == 1   ? CoordinateKind::angle
-                                                                     : CoordinateKind::any;
+                                  : turns                             ? CoordinateKind::angle
+                                                                      : CoordinateKind::any;
       read_range(r, "range", p.range_min, p.range_max, kind, fmt::format("coordinate '{}'", p.coordinate));
       // Active only where the coordinate can be (audit: a range beyond the knee's never activated).
       if (p.range_max < coordinate->range_min || p.range_min > coordinate->range_max) {
@@ -787,7 +810,7 @@ class Parser {
     m.name = r.string("name");
     m.body = r.string("body");
     require_body(r, "body", m.body);
-    m.location_m = read_location(r, "location_m", m.body == "ground" ? kMaxModelLength_m : kMaxSegmentPoint_m);
+    m.location_m = read_location(r, "location_m", point_limit_m(m.body));
     return m;
   }
 

@@ -486,6 +486,7 @@ std::unique_ptr<PreparedRun> prepare_run(const ScenarioSpec& scenario, ModelCach
     // removed during a long run no longer loses the finished run; review).
     run->input_files = read_scenario_input_files(scenario);
   }
+  for (const std::string& note : built->notes) run->notes.push_back(note);
   run->built = std::move(built);
   run->rig = std::move(rig);
   // Posture offsets: an anterior pelvic tilt flexes the hip and extends the spine by the same angle
@@ -532,7 +533,7 @@ std::unique_ptr<PreparedRun> prepare_run(const ScenarioSpec& scenario, ModelCach
     MotionSamples m =
         read_motion_file(task.motion, run->msm.model, run->built->q_min, run->built->q_max, run->msm.couplings,
                          locked_coordinates(*run->built));
-    run->notes = m.notes;
+    run->notes.insert(run->notes.end(), m.notes.begin(), m.notes.end());
     // The filter and the differentiation of the coordinates need four samples (kinematic_series.cpp).
     if (m.time.size() < 4)
       throw InputError(task.motion.where, fmt::format("motion file '{}' has {} data rows; a run needs at least 4",
@@ -671,8 +672,9 @@ ExternalLoadSeries load_external_forces(const ExternalForcesSpec& spec, const Mo
     if (t.size() < 2)
       throw InputError(spec.filter_where, fmt::format("'{}' has {} row: nothing to filter", spec.file, t.size()));
     const double step = (t(t.size() - 1) - t(0)) / static_cast<double>(t.size() - 1);
+    // 2 % of a step: times printed with few digits (1200 Hz as %.5f) are even rows all the same.
     for (Eigen::Index r = 1; r < t.size(); ++r)
-      if (std::abs((t(r) - t(r - 1)) - step) > 1e-3 * step)
+      if (std::abs((t(r) - t(r - 1)) - step) > 0.02 * step)
         throw InputError(spec.filter_where,
                          fmt::format("filtering needs evenly spaced rows: '{}' has {:.6g} s between data rows {} and "
                                      "{}, {:.6g} s on average (resample the table, or leave the field out)",
@@ -684,8 +686,19 @@ ExternalLoadSeries load_external_forces(const ExternalForcesSpec& spec, const Mo
                                                       spec.filter_cutoff_hz, rate, 0.4 * rate));
     low_pass = butterworth_lowpass_2pass(spec.filter_cutoff_hz, rate);
   }
-  auto resample = [&](MatX v) {
-    if (low_pass) filtfilt(*low_pass, v);
+  // Forces only: a plate's centre of pressure is made up where nothing stands on it (the docs say any
+  // point will do), and filtering it would carry those points into the loaded rows (review: half a
+  // metre off at contact). A row whose force is zero stays zero (a plate with nothing on it), so the
+  // filter's ringing puts no pull before a contact.
+  auto smooth_force = [&](MatX v) {
+    if (!low_pass) return v;
+    const MatX raw = v;
+    filtfilt(*low_pass, v);
+    for (Eigen::Index r = 0; r < v.rows(); ++r)
+      if (raw.row(r).isZero(0.0)) v.row(r).setZero();
+    return v;
+  };
+  auto resample = [&](const MatX& v) {
     MatX out;
     const Eigen::Index bad = resample_linear(t, v, time, out);
     if (bad >= 0)
@@ -710,7 +723,7 @@ ExternalLoadSeries load_external_forces(const ExternalForcesSpec& spec, const Mo
     track.applied.force_frame = f.force_in_body ? ExpressedIn::body : ExpressedIn::ground;
     if (static_cast<std::size_t>(track.applied.body) < X_spec_engine.size())
       track.applied.X_body_given = X_spec_engine[static_cast<std::size_t>(track.applied.body)].inverse();
-    track.force_N = resample(columns(f, f.force_columns, "force_columns"));
+    track.force_N = resample(smooth_force(columns(f, f.force_columns, "force_columns")));
     if (f.has_point_m) {
       track.applied.point_frame = ExpressedIn::body;
       track.applied.point_m = f.point_m;
@@ -768,13 +781,33 @@ RunRecord execute_run(const PreparedRun& run, Pipeline& pipeline, RecordLevel le
     // the model diverged, and its numbers are no result (an audit: every muscle shortened by half gave
     // 2.2e12 N at L5/S1, flagged only as reserves).
     for (std::size_t s = 0; s < r.sites.size(); ++s)
-      if (!(r.sites[s].resultant <= kDivergedLoad_BW * body_weight_N))
+      if (!(r.sites[s].resultant <= kDivergedLoad_BW * body_weight_N)) {
+        // The muscle pulling hardest, and the likely cause for this scenario (the message blamed an
+        // impairment in runs that had none; model-authoring audit).
+        Eigen::Index strongest = 0;
+        if (r.tension.size() > 0) r.tension.cwiseAbs().maxCoeff(&strongest);
+        const std::string muscle =
+            r.tension.size() > 0 ? fmt::format("; the strongest pull, {:.3g} N ({:.0f} % passive), is {}'s",
+                                               r.tension(strongest),
+                                               r.tension(strongest) != 0.0 ? 100.0 * r.passive_force(strongest) /
+                                                                                 r.tension(strongest)
+                                                                           : 0.0,
+                                               run.msm.muscles.names[static_cast<std::size_t>(strongest)])
+                                 : "";
+        const std::string cause =
+            !run.scenario.impairments.empty()
+                ? "an impairment that shortens muscles past what the motion stretches them"
+            : run.scenario.task.type == TaskType::motion_file
+                ? "a motion that stretches a muscle far past its fibre length, or accelerations from noisy angles"
+                : "a model whose muscle is stretched far past its fibre length: its path points, tendon slack "
+                  "or optimal fibre length";
         throw InputError(Location{run.scenario.file, 0, 0, ""},
                          fmt::format("frame {} (t = {:.3f} s): the {} joint load is {:.3g} N ({:.3g} body weights), beyond "
-                                     "any physiological load ({} body weights): the model diverged (e.g. an impairment "
-                                     "that shortens muscles past what the motion stretches them); the run is stopped",
+                                     "any physiological load ({} body weights){}: the model diverged (e.g. {}); the run "
+                                     "is stopped",
                                      f, k.time(f), run.msm.sites[s].name, r.sites[s].resultant,
-                                     r.sites[s].resultant / body_weight_N, kDivergedLoad_BW));
+                                     r.sites[s].resultant / body_weight_N, kDivergedLoad_BW, muscle, cause));
+      }
     rec.record(f, k.time(f), q, qd, qdd, pipeline);
     rec.range_end_frames += at_range_end(q, range_lo, range_hi) ? 1 : 0;
     if (progress && (f % 16 == 0 || f + 1 == F)) progress(f + 1, F);

@@ -89,7 +89,8 @@ void expand_zip(const SweepSpec& spec, SweepPlan& plan) {
 
 // Latin hypercube (McKay, Beckman & Conover 1979, Technometrics 21:239): for each field in file
 // order, a Fisher–Yates permutation π of the n strata (draws for i = n-1 … 1, j = uniform_index(i+1)),
-// then run i gets u = (π(i) + jitter_i) / n with jitter_i = uniform01 for i = 0 … n-1. Each field's
+// then run i gets u = (π(i) + jitter_i) / n with jitter_i = uniform01 for i = 0 … n-1 (a list field:
+// jitter_0 for every run, so its values are used n/k +-1 times). Each field's
 // n values therefore hit each of its n equal-probability strata exactly once.
 void expand_latin_hypercube(const SweepSpec& spec, SweepPlan& plan) {
   const auto n = static_cast<std::size_t>(spec.samples);
@@ -100,13 +101,17 @@ void expand_latin_hypercube(const SweepSpec& spec, SweepPlan& plan) {
   for (const VariedField& v : spec.vary) {
     std::iota(perm.begin(), perm.end(), std::size_t{0});
     for (std::size_t i = n; i-- > 1;) std::swap(perm[i], perm[uniform_index(rng, i + 1)]);
+    double offset = 0.0;  // a list field's: run 0's jitter, the same for all its runs
     for (std::size_t r = 0; r < n; ++r) {
-      // The jitter is drawn for every field (the draws of the fields after it do not depend on its
-      // kind); a list field takes its stratum's centre, so that each of its k values is used n/k times
-      // (+-1) as documented (with the jitter a stratum across a value boundary took either value: 10
-      // kg 3 times of 5 runs of [5, 10, 15]; sweep-design audit).
+      // The jitter is drawn for every run of every field (the draws of the fields after it do not
+      // depend on its kind). A list field takes one offset for all its strata, so that each of its k
+      // values is used n/k times (+-1) as documented (with a jitter per stratum, a stratum across a value
+      // boundary took either value: 10 kg 3 times in 5 runs of [5, 10, 15]; sweep-design audit), and
+      // the values that get the extra runs change with the seed (with the strata's centres they did not;
+      // review).
       const double jitter = uniform01(rng);
-      const double u = (static_cast<double>(perm[r]) + (v.kind == ValueSetKind::list ? 0.5 : jitter)) /
+      if (r == 0) offset = jitter;
+      const double u = (static_cast<double>(perm[r]) + (v.kind == ValueSetKind::list ? offset : jitter)) /
                        static_cast<double>(n);
       plan.runs[r].values.push_back(value_from_u(v, std::min(u, 1.0 - 0x1.0p-53)));
     }

@@ -214,24 +214,20 @@ namespace dembones {
 namespace {
 
 // A tendon slack length longer than the muscle's whole path at the default pose leaves the muscle slack
-// (no activation makes it pull): refused, naming the muscle and both lengths (model-authoring audit:
-// semimembranosus with 0.75 m of tendon on a 0.43-0.50 m path ran at activation 1 with 2 N).
-TEST(ModelBuilder, AMuscleSlackAtTheDefaultPoseIsRefused) {
+// (no activation makes it pull there): a note naming the muscle and both lengths (model-authoring
+// audit: semimembranosus with 0.75 m of tendon on a 0.43-0.50 m path ran at activation 1 with 2 N);
+// the shipped lifter has none.
+TEST(ModelBuilder, AMuscleSlackAtTheDefaultPoseIsNoted) {
   ModelSpec spec = load_model_spec(kLifter);
-  EXPECT_NO_THROW(build_model(spec));
+  EXPECT_TRUE(build_model(spec).notes.empty());
   for (auto& m : spec.muscles)
     if (m.name == "semimembranosus") m.tendon_slack_length_m = 0.75;
-  try {
-    build_model(spec);
-    ADD_FAILURE() << "built";
-  } catch (const InputError& e) {
-    const std::string what = e.what();
-    EXPECT_NE(what.find("muscle 'semimembranosus': its tendon slack length, 0.75 m, is longer than its whole path at "
-                        "the model's default pose, 0.4"),
-              std::string::npos)
-        << what;
-    EXPECT_NE(e.where().field.find("tendon_slack_length_m"), std::string::npos) << e.where().field;
-  }
+  const BuiltModel b = build_model(spec);
+  ASSERT_EQ(b.notes.size(), 1u);
+  EXPECT_NE(b.notes[0].find("muscle 'semimembranosus': its tendon slack length, 0.75 m, is longer than its whole path "
+                            "at the model's default pose, 0.4"),
+            std::string::npos)
+      << b.notes[0];
 }
 
 }  // namespace

@@ -315,7 +315,7 @@ TEST(ModelParser, AnglesAndLengthsOfTheLifterOutsideAHumanBodyAreUnitSlips) {
        "Ps_L1_VB.path[0].location_m: expected lengths of at most 1 m, got -1.02 (centimetres"},
       // A hip range in metres: the hip turns (its range was gone, -1719 to 6875 deg).
       {true, "{name: hip_flexion, range_rad: [-0.523599, 2.0944]}", "{name: hip_flexion, range_m: [-30, 120]}",
-       "range_m: coordinate 'hip_flexion' turns: give its range in degrees or radians"},
+       "range_m: coordinate 'hip_flexion' turns: give it in degrees or radians"},
       // Passive moment curves: a reversed sign, radians under angle_deg, abscissae in the file's degrees.
       {true, "moment_Nm: [108, 0, -108]", "moment_Nm: [-108, 0, 108]",
        ".moment_Nm: a passive moment resists the motion: it must fall (or stay) as the angle grows (positive moment "
