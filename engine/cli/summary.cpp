@@ -140,6 +140,24 @@ void print_summary(std::FILE* out, const ScenarioSpec& scenario, const Musculosk
   for (const char* w : wanted)
     for (const Peak& p : peaks)
       if (p.quantity == w) fmt::print(out, "{:<28} {:>10.0f} {:>8.2f} {:>8.2f}\n", p.quantity, p.value, p.value_bw, p.time_s);
+  // A joint pulled apart (negative compression): the peaks above are maxima and do not show it (an
+  // audit's 0.03 s lift printed -37 BW at L5/S1 as its "peak" without a word; a 100 kg squat's knee
+  // -0.93 BW). Named with its depth and time; the patellofemoral model has no tension.
+  std::string pulled;
+  for (std::size_t s = 0; s < r.sites.size() && s < msm.sites.size(); ++s) {
+    const VecX& c = r.sites[s].compression;
+    if (c.size() == 0 || !(c.minCoeff() < -0.05 * bw)) continue;
+    Eigen::Index f = 0;
+    const double lowest = c.minCoeff(&f);
+    const auto frames = (c.array() < 0.0).count();
+    pulled += fmt::format("{}{} {:.2f} BW at {:.2f} s ({} frames)", pulled.empty() ? "" : "; ", msm.sites[s].name,
+                          lowest / bw, r.time(f), frames);
+  }
+  if (!pulled.empty())
+    fmt::print(out, "joints pulled apart (negative compression, tension no disc or cartilage resists): {}: not a "
+                    "motion a person makes (too fast for the body: a longer task.duration_s; or a posture at the "
+                    "joints' limits); its peaks are no result\n",
+               pulled);
   // Where the reserves act, and how many of their frames are ones a person could not make with the
   // feet flat anyway (the centre of pressure off the feet): there the reserves flag the motion, not
   // weak muscles.
