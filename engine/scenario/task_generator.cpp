@@ -128,6 +128,9 @@ constexpr double kArmsHangWeight = 100.0;
 // Upright standing's hanging arms: the upper arm vertical to within 0.1 deg, in at most 6 solves.
 constexpr double kArmsHangTolerance_rad = 0.1 * 3.14159265358979323846 / 180.0;
 constexpr int kArmsHangPasses = 6;
+// The hip joint centre at seat-off must reach the chair (chair_height_m + hip_above_seat_m) within this.
+constexpr double kSeatOffHipTolerance_m = 0.01;
+
 // A prescribed seat-off joint angle (task.seat_off_hip_deg, _knee_deg, _ankle_deg) must be reached
 // within this, or the run stops naming the field: the hip height, the trunk angles and the balance band
 // then ask for another posture (the request is inconsistent for this subject and chair).
@@ -908,6 +911,7 @@ TaskPlan make_plan(const Model& model, const TaskRig& rig, const TaskSpec& task,
       if (rig.knee >= 0) g.theta(rig.knee) = std::max(g.theta(rig.knee), 0.2);
       if (rig.hip >= 0) g.theta(rig.hip) = std::max(g.theta(rig.hip), 0.2);
       if (rig.ankle >= 0) g.theta(rig.ankle) = std::max(g.theta(rig.ankle), 0.1);
+      PostureResult seat_off;  // the last continuation step's: the seat-off posture
       for (int i = 1; i <= 40; ++i) {
         const double s = i / 40.0;
         PostureTargets t = sts;
@@ -936,10 +940,22 @@ TaskPlan make_plan(const Model& model, const TaskRig& rig, const TaskSpec& task,
           t.com_hi -= shift;
         }
         g.prev = g.theta;
-        g.solve(t, 0.0);
+        seat_off = g.solve(t, 0.0);
       }
       const VecX theta_seat = g.theta;
       check_seat_off_joints(joints, theta_seat, scenario_file, dynamic);
+      // The hip joint centre at the chair: a chair lower than the joint ranges and the balance band let
+      // the hips reach was run from a seat-off 7 cm higher, unsaid (extreme-inputs audit: 0.25 m).
+      if (seat_off.hip_error_m > kSeatOffHipTolerance_m) {
+        constexpr double kDeg = 3.14159265358979323846 / 180.0;
+        auto clinical = [&](int var) { return var >= 0 ? (theta_seat(var) + clinical_offset(rig, var)) / kDeg : 0.0; };
+        throw InputError(Location{scenario_file, 0, 0, "task.chair_height_m"},
+                         fmt::format("the seat-off posture cannot bring the hip joint centre down to the chair: it stays "
+                                     "{:.1f} cm from {:.3f} m (chair_height_m + hip_above_seat_m), with the knee at "
+                                     "{:.0f} deg and the hip at {:.0f} deg of flexion (the joint ranges, the trunk angles "
+                                     "and the balance band hold it there): a higher chair",
+                                     100.0 * seat_off.hip_error_m, seat, clinical(rig.knee), clinical(rig.hip)));
+      }
       const VecX theta_from = rising ? theta_seat : theta_stand, theta_to = rising ? theta_stand : theta_seat;
       g.theta = theta_from;
       // Dynamic seat-off: the path's velocity at seat-off (per unit τ: the rate times the duration);

@@ -254,7 +254,7 @@ TEST(CsvFile, MalformedFilesNameFileLineAndColumn) {
   expect_input_error_at([&] { read_csv_file(bad); }, bad, 3, "expected a number, got 'oops'", 5, "y");
   const auto empty_field = dir / "empty_field.csv";
   write_text_file(empty_field, "time,x\n0,\n");
-  expect_input_error_at([&] { read_csv_file(empty_field); }, empty_field, 2, "expected a number, got ''", 3, "x");
+  expect_input_error_at([&] { read_csv_file(empty_field); }, empty_field, 2, "expected a number, got an empty cell (a value missing", 3, "x");
   const auto count = dir / "count.csv";
   write_text_file(count, "time,x\n0,1\n1,2,3\n");
   expect_input_error_at([&] { read_csv_file(count); }, count, 3, "expected 2 values");

@@ -61,7 +61,10 @@ TEST(ImpairmentLimits, CompoundedImpairmentsKeepTheRangeOfOne) {
 TEST(ImpairmentLimits, ADivergedRunStopsWithTheFrameAndTheLoad) {
   const std::string e = outcome("[{type: tight_muscle, muscles: '*', length_scale: 0.5}]");
   EXPECT_NE(e.find("frame 0 (t = 0.000 s): the "), std::string::npos) << e;
-  EXPECT_NE(e.find("beyond any physiological load (100 body weights): the model diverged"), std::string::npos) << e;
+  EXPECT_NE(e.find("beyond any physiological load (100 body weights); the strongest pull, "), std::string::npos) << e;
+  // The muscle named, and a cause that fits a run with an impairment.
+  EXPECT_NE(e.find("% passive), is "), std::string::npos) << e;
+  EXPECT_NE(e.find("the model diverged (e.g. an impairment that shortens muscles"), std::string::npos) << e;
 }
 
 // A frame with a non-finite input stops the run as the inputs' error (not the engine's), naming the

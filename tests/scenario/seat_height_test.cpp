@@ -50,5 +50,21 @@ TEST(SeatHeight, SeatContactPostureHasTheHipAboveTheSeat) {
   }
 }
 
+// A chair lower than the joint ranges let the hips reach is refused, naming the field and how far the
+// hips stay (a 0.25 m chair ran from a seat-off 7 cm higher, unsaid; extreme-inputs audit).
+TEST(SeatHeight, AChairTheHipsCannotReachIsRefused) {
+  ModelCache models;
+  try {
+    prepare_run(load_scenario(kScenario, {parse_override("solver.rate_hz=20"), parse_override("task.chair_height_m=0.25")}),
+                models);
+    FAIL() << "a 0.25 m chair was run";
+  } catch (const InputError& e) {
+    EXPECT_EQ(e.where().field, "task.chair_height_m");
+    EXPECT_NE(std::string(e.what()).find("cannot bring the hip joint centre down to the chair: it stays"),
+              std::string::npos)
+        << e.what();
+  }
+}
+
 }  // namespace
 }  // namespace dembones
