@@ -140,16 +140,21 @@ void print_summary(std::FILE* out, const ScenarioSpec& scenario, const Musculosk
   for (const char* w : wanted)
     for (const Peak& p : peaks)
       if (p.quantity == w) fmt::print(out, "{:<28} {:>10.0f} {:>8.2f} {:>8.2f}\n", p.quantity, p.value, p.value_bw, p.time_s);
-  // A joint pulled apart (negative compression): the peaks above are maxima and do not show it (an
-  // audit's 0.03 s lift printed -37 BW at L5/S1 as its "peak" without a word; a 100 kg squat's knee
-  // -0.93 BW). Named with its depth and time; the patellofemoral model has no tension.
+  // A joint pulled apart: the force points away along the site's normal (negative compression, at
+  // least 0.7 of the resultant: a disc's axis). The peaks above are maxima and do not show it (an
+  // audit's 0.03 s lift printed -37 BW at L5/S1 as its "peak" without a word). A reaction that only
+  // leans past the normal is not one: the hip's, reported in the pelvis frame, points below the
+  // pelvis's axis in a deep squat (-0.36 of the resultant) while it presses into the socket.
   std::string pulled;
   for (std::size_t s = 0; s < r.sites.size() && s < msm.sites.size(); ++s) {
     const VecX& c = r.sites[s].compression;
-    if (c.size() == 0 || !(c.minCoeff() < -0.05 * bw)) continue;
+    const VecX& resultant = r.sites[s].resultant;
+    if (c.size() == 0 || resultant.size() != c.size()) continue;
+    const auto apart = (c.array() < -0.05 * bw && c.array() < -0.7 * resultant.array()).eval();
+    const auto frames = apart.count();
+    if (frames == 0) continue;
     Eigen::Index f = 0;
-    const double lowest = c.minCoeff(&f);
-    const auto frames = (c.array() < 0.0).count();
+    const double lowest = apart.select(c.array(), 0.0).minCoeff(&f);
     pulled += fmt::format("{}{} {:.2f} BW at {:.2f} s ({} frames)", pulled.empty() ? "" : "; ", msm.sites[s].name,
                           lowest / bw, r.time(f), frames);
   }

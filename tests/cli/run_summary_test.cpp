@@ -67,10 +67,14 @@ TEST(RunSummary, SaysWhenAJointIsPulledApart) {
   ASSERT_NE(at, std::string::npos) << fast.output;
   EXPECT_NE(fast.output.find("L5_S1 -", at), std::string::npos) << fast.output;
   EXPECT_NE(fast.output.find("its peaks are no result", at), std::string::npos) << fast.output;
-  const auto normal = dembones({"run", shipped_scenario("stoop_lift").string(), "-o", (tmp / "n.h5").string(), "--set",
-                                "solver.rate_hz=50"});
-  ASSERT_EQ(normal.exit_code, 0) << normal.output;
-  EXPECT_EQ(normal.output.find("pulled apart"), std::string::npos) << normal.output;
+  // The shipped lifts have none: the squat's hip reaction leans below the pelvis's axis in the deep
+  // squat (negative along the site normal) but presses into the socket, not pulled apart.
+  for (const char* scenario : {"stoop_lift", "squat_lift"}) {
+    const auto normal = dembones({"run", shipped_scenario(scenario).string(), "-o", (tmp / "n.h5").string(), "--set",
+                                  "solver.rate_hz=50"});
+    ASSERT_EQ(normal.exit_code, 0) << normal.output;
+    EXPECT_EQ(normal.output.find("pulled apart"), std::string::npos) << scenario << ": " << normal.output;
+  }
 }
 
 TEST(RunSummary, CountsTheReserveFramesWithTheCentreOfPressureOffTheFeet) {
