@@ -7,6 +7,7 @@
 #include <cmath>
 #include <filesystem>
 #include <fstream>
+#include <memory>
 #include <string>
 #include <unistd.h>
 
@@ -42,6 +43,14 @@ struct Scratch {
                                "task: {type: stand, duration_s: " + std::to_string(duration_s) + "}\n"
                                "solver: {rate_hz: 50}\n"
                                "external_forces:\n" + external_block);
+  }
+  // That scenario reading `table` (written as f.csv) for one force (`force`: a YAML flow mapping),
+  // loaded into `spec` and prepared.
+  std::unique_ptr<PreparedRun> prepare(ModelCache& models, const std::string& table, const std::string& force,
+                                       ScenarioSpec& spec) const {
+    write("f.csv", table);
+    spec = load_scenario(scenario("  file: f.csv\n  forces:\n    - " + force + "\n").string());
+    return prepare_run(spec, models);
   }
 };
 
@@ -244,13 +253,10 @@ TEST(ExternalForcesScenario, AFilteredTableKeepsTheSignalAndDropsTheNoise) {
 // as −J_pᵀ f (compared with the same run without the force, the point Jacobian built here).
 TEST(ExternalForcesScenario, ResampledForcesChangeEachFramesMomentsByTheirJacobianTranspose) {
   Scratch s;
-  s.write("f.csv", force_csv(1.0));
   ModelCache models;
-  const ScenarioSpec spec = load_scenario(s.scenario(
-      "  file: f.csv\n"
-      "  forces:\n"
-      "    - {name: plate, body: hand, force_columns: [Fx, Fy, Fz], point_columns: [px, py, pz]}\n").string());
-  auto run = prepare_run(spec, models);
+  ScenarioSpec spec;
+  auto run = s.prepare(models, force_csv(1.0),
+                       "{name: plate, body: hand, force_columns: [Fx, Fy, Fz], point_columns: [px, py, pz]}", spec);
   ASSERT_EQ(run->external.tracks.size(), 1u);
   // The table's bytes, kept when it was read (the run file's input_file_*), not read again at the end.
   ASSERT_EQ(run->input_files.size(), 1u);
@@ -291,13 +297,10 @@ TEST(ExternalForcesScenario, ResampledForcesChangeEachFramesMomentsByTheirJacobi
 // the feet). An audit's thigh force landed 0.42 m from where it was given.
 TEST(ExternalForcesScenario, BodyFramePointsAreInTheModelFilesFrame) {
   Scratch s;
-  s.write("f.csv", "time,Fx,Fy,Fz\n0,0,0,-20\n1,0,0,-20\n");
   ModelCache models;
-  const ScenarioSpec spec = load_scenario(s.scenario(
-      "  file: f.csv\n"
-      "  forces:\n"
-      "    - {name: strap, body: femur, force_columns: [Fx, Fy, Fz], frame: body, point_m: [0, 0, 0]}\n").string());
-  auto run = prepare_run(spec, models);
+  ScenarioSpec spec;
+  auto run = s.prepare(models, "time,Fx,Fy,Fz\n0,0,0,-20\n1,0,0,-20\n",
+                       "{name: strap, body: femur, force_columns: [Fx, Fy, Fz], frame: body, point_m: [0, 0, 0]}", spec);
   const Model& model = run->msm.model;
   Data d(model);
   const VecX q = run->kinematics.q.row(0).transpose();
